@@ -1,0 +1,100 @@
+# glassbox — build, test, demo.  `make help` lists the targets.
+#
+# Everything is built under build/ (or $(BUILD)):
+#   build/bin/glassbox                      the engine's command line
+#   build/libexec/glassbox/glassbox-init    the tiny PID 1 (--init)
+#   build/share/glassbox/images/busybox/    the built-in default image (a rootfs)
+#   build/lib/libglassbox.a                 the engine as a static library
+
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
+LDLIBS   += -lseccomp
+SANITIZE ?=
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
+
+CORE_SRC := $(wildcard core/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+LAB_SRC  := $(wildcard labs/*/check.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(LAB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/lib/libglassbox.a
+GLASSBOX := $(BUILD)/bin/glassbox
+IMAGE    := $(BUILD)/share/glassbox/images/busybox/rootfs/bin/busybox
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+PROGRAMS := $(GLASSBOX) $(IMAGE)
+
+.PHONY: all deps test unit integration demo asan bench clean help format
+
+all: $(PROGRAMS) $(UNIT_BIN)
+
+help:
+	@echo "make            build everything under $(BUILD)/"
+	@echo "make deps       install the Debian packages the build and tests need (as root)"
+	@echo "make demo       the main job: a guided tour of a real container's life"
+	@echo "make test       install what is missing, build, run unit + integration tests"
+	@echo "make asan       the same tests with AddressSanitizer + UBSan"
+	@echo "make bench      benchmarks against runc, crun and the unshare floor"
+	@echo "make format     clang-format the C sources"
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(GLASSBOX): $(CLI_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
+	images/busybox/mkrootfs.sh $(BUILD)/share/glassbox/images/busybox
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# Optional parts add themselves to PROGRAMS and define their own rules.
+-include init/init.mk
+-include viz/viz.mk
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/run.sh
+
+unit: all
+	@BUILD=$(BUILD) tests/run.sh --unit
+
+integration: all
+	@BUILD=$(BUILD) tests/run.sh --integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/start.sh
+
+format:
+	clang-format -i core/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages glassbox needs to build, test and demo.
+# As root: installs what is missing (non-interactive). Otherwise: prints the command.
+set -eu
+PKGS="build-essential pkg-config libseccomp-dev libcmocka-dev busybox-static
+      libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xauth
+      iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "glassbox: missing Debian packages:$missing" >&2
+    echo "glassbox: install them as root with:" >&2
+    echo "    sudo apt-get update && sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "glassbox: installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
