@@ -12,7 +12,7 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
-LDLIBS   += -lseccomp
+LDLIBS   += -lseccomp -lmnl -lpthread
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -63,6 +63,13 @@ $(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
+NETTOOL  := $(BUILD)/tests/nettool
+all: $(NETTOOL)
+$(NETTOOL): tests/net/nettool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
