@@ -172,6 +172,16 @@ static int cmd_stress(char **argv, struct gb_err *err)
 		r = attach_host(&nl, argv[0], h, p, nsfd, err);
 	}
 	printf("created %d veth pairs\n", r == 0 ? made : made - 1);
+	struct gb_net_nl in;
+	static struct gb_net_view v;
+	if (r == 0 && gb_net_nl_open_in(&in, nsfd, err) == 0) {
+		int seen = 0;
+		if (gb_net_observe(&in, &v, err) == 0)
+			for (int i = 0; i < v.n_links; i++)
+				seen += strncmp(v.links[i].name, "gbst", 4) == 0;
+		printf("peers inside: %d\n", seen); /* the view holds at most 64 links */
+		gb_net_nl_close(&in);
+	}
 	for (int i = 0; i < made; i++) {
 		char h[IF_NAMESIZE];
 		snprintf(h, sizeof h, "gbst%d", i);
