@@ -75,9 +75,9 @@ struct gb_net_route_view {
 	char ifname[IF_NAMESIZE];
 };
 struct gb_net_view {
-	struct gb_net_link_view links[64];
+	struct gb_net_link_view links[256];
 	int n_links;
-	struct gb_net_route_view routes[64];
+	struct gb_net_route_view routes[128];
 	int n_routes;
 };
 /* Links with their IPv4 addresses, and the IPv4 routes of the main table. */
@@ -121,6 +121,8 @@ struct gb_net_network {
 
 /* "10.213.1.0/24"; refuses host bits and out-of-range parts with a hint. */
 int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err);
+/* An interface's "10.213.1.2/24" as its subnet 10.213.1.0/24 (host bits cleared). */
+int gb_net_cidr_parse_masked(const char *s, struct gb_net_cidr *out);
 int gb_net_ip_parse(const char *s, uint32_t *out, struct gb_err *err);
 void gb_net_ip_format(uint32_t addr, char buf[16]);
 void gb_net_cidr_format(struct gb_net_cidr c, char buf[19]);
@@ -164,6 +166,50 @@ int gb_net_network_list(const char *root, char ***names, struct gb_err *err);
 char *gb_net_hosts_render(const struct gb_net_network *nets, size_t n_nets, const char *self_id,
 			  const char *hostname);
 
+/* ======================= joining networks (core/net_attach.c) ======================= */
+
+struct gb_events;
+
+/* Interface names for container id on its k-th network: the host end "gbv" + 8 characters
+ * of the id + k; the peer "gbp..." until it is renamed eth<k> inside. */
+void gb_net_veth_names(const char *id, int k, char host[IF_NAMESIZE], char peer[IF_NAMESIZE]);
+/* The network's bridge exists, has the gateway address (none when internal) and is up.
+ * An existing bridge is reused, so this also repairs a network after a reboot. */
+int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net,
+		      struct gb_err *err);
+/* Delete the bridge; ENODEV (already gone) is not an error. */
+int gb_net_network_down(struct gb_net_nl *nl, const struct gb_net_network *net,
+			struct gb_err *err);
+/* Every subnet already in use: stored networks and the addresses and routes of the
+ * namespace behind nl. *by names each one ("network app", "eth0 address"). */
+int gb_net_taken_subnets(const char *root, struct gb_net_nl *nl, struct gb_net_cidr **taken,
+			 char ***by, size_t *n, struct gb_err *err);
+
+/* One container on one network. */
+struct gb_net_join {
+	const struct gb_net_network *net;
+	const char *id;           /* container id */
+	int k;                    /* eth<k> */
+	uint32_t addr;
+	bool default_route;       /* only one network (the first that is not internal) */
+};
+/* Host side: the veth pair, its host end on the bridge and up, the peer moved into
+ * netns_fd. Emits net.veth. Undoes itself on failure. */
+int gb_net_join_veth(struct gb_net_nl *host, int netns_fd, const struct gb_net_join *j,
+		     struct gb_events *ev, struct gb_err *err);
+/* Inside (a socket opened in the container's namespace): rename to eth<k>, address, up,
+ * default route. Emits net.addr and net.route. */
+int gb_net_join_configure(struct gb_net_nl *inside, const struct gb_net_join *j,
+			  struct gb_events *ev, struct gb_err *err);
+/* Bring lo up: a new network namespace starts with lo down (lab 05's surprise). */
+int gb_net_lo_up(struct gb_net_nl *inside, struct gb_events *ev, struct gb_err *err);
+/* Delete the host end of container id's k-th veth (the peer goes with it). Gone already
+ * (the container's namespace died and took the pair with it) is not an error. */
+int gb_net_leave(struct gb_net_nl *host, const char *id, int k, struct gb_err *err);
+/* Delete every glassbox veth (gbv...) whose container is not alive(id8); *removed counts. */
+int gb_net_prune_links(struct gb_net_nl *host, bool (*alive)(const char *id8, void *data),
+		       void *data, int *removed, struct gb_err *err);
+
 /* ======================= published ports (core/net_proxy.c) ======================= */
 
 struct gb_net_publish {
@@ -175,6 +221,8 @@ struct gb_net_publish {
 
 /* "[IP:]HOST:CONTAINER[/tcp]" */
 int gb_net_publish_parse(const char *s, struct gb_net_publish *p, struct gb_err *err);
+/* net.publish event (core/net_attach.c). */
+void gb_net_event_publish(struct gb_events *ev, const struct gb_net_publish *p);
 /* Bind and listen on the host side now, so "port in use" is an error before the start. */
 int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err *err);
 /* Forward every connection on listen_fds[i] to target_ip:pubs[i].container_port until

@@ -94,6 +94,22 @@ int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err
 	return 0;
 }
 
+int gb_net_cidr_parse_masked(const char *s, struct gb_net_cidr *out)
+{
+	char ip[19];
+	const char *slash = strchr(s, '/');
+	if (!slash || snprintf(ip, sizeof ip, "%s", s) >= (int)sizeof ip)
+		return -EINVAL;
+	ip[slash - s] = '\0';
+	char *end;
+	long prefix = strtol(slash + 1, &end, 10);
+	if (*end || prefix < 0 || prefix > 32 || gb_net_ip_parse(ip, &out->addr, NULL) < 0)
+		return -EINVAL;
+	out->prefix = (int)prefix;
+	out->addr &= gb_net_cidr_mask(out->prefix);
+	return 0;
+}
+
 bool gb_net_cidr_contains(struct gb_net_cidr c, uint32_t addr)
 {
 	return (addr & gb_net_cidr_mask(c.prefix)) == c.addr;

@@ -30,7 +30,7 @@ check "host side: gbva is attached to bridge gbt-app" jq -e '.links[]|select(.na
 check "host side: gbt-int has no address" jq -e '.links[]|select(.name=="gbt-int")|.addrs==[]' <<<"$host"
 
 check "A pings B across the bridge" in_ns "$A" busybox ping -c1 -W2 10.213.1.3
-in_ns "$B" busybox nc -l -p 7000 -e /bin/busybox echo pong-from-B &
+serve "$B" 7000 pong-from-B
 sleep 0.3
 reply=$(in_ns "$A" busybox nc -w 2 10.213.1.3 7000 </dev/null 2>/dev/null)
 check "A connects to B over TCP and reads its reply" test "$reply" = pong-from-B
@@ -39,9 +39,8 @@ check_not "the host side cannot reach C on the internal network" busybox ping -c
 check_not "A cannot reach C on the other network" in_ns "$A" busybox ping -c1 -W1 10.213.2.2
 
 # Published port: 127.0.0.1:18080 on the host side -> B:7000.
-in_ns "$B" busybox nc -ll -p 7000 -e /bin/busybox echo published-pong &
-SLEEPERS+=($!)
-"$NETTOOL" proxy 18080:7000 10.213.1.3 >"${GB_TEST_ROOT:-/tmp}/gbnet-proxy.$$" 2>&1 &
+serve "$B" 7001 published-pong
+"$NETTOOL" proxy 18080:7001 10.213.1.3 </dev/null >/dev/null 2>&1 &
 PROXY=$!
 SLEEPERS+=($PROXY)
 sleep 0.3
@@ -49,20 +48,18 @@ reply=$(busybox nc -w 2 127.0.0.1 18080 </dev/null 2>/dev/null)
 check "published 127.0.0.1:18080 answers with B's reply" test "$reply" = published-pong
 reply=$(busybox nc -w 2 127.0.0.1 18080 </dev/null 2>/dev/null)
 check "and again on a second connection" test "$reply" = published-pong
-err=$("$NETTOOL" proxy 18080:7000 10.213.1.3 2>&1); rc=$?
+err=$("$NETTOOL" proxy 18080:7001 10.213.1.3 2>&1); rc=$?
 check "publishing the same port again fails" test $rc -ne 0
 check "... with an error that says the port is in use" grep -q "already in use" <<<"$err"
 # The proxy can also connect from inside C's namespace, reaching the internal network.
-in_ns "$C" busybox nc -ll -p 7000 -e /bin/busybox echo internal-pong &
-SLEEPERS+=($!)
-"$NETTOOL" proxy 18081:7000 10.213.2.2 "$C" >/dev/null 2>&1 &
+serve "$C" 7000 internal-pong
+"$NETTOOL" proxy 18081:7000 10.213.2.2 "$C" </dev/null >/dev/null 2>&1 &
 SLEEPERS+=($!)
 sleep 0.3
 reply=$(busybox nc -w 2 127.0.0.1 18081 </dev/null 2>/dev/null)
 check "a proxy that connects from C's namespace reaches C" test "$reply" = internal-pong
 kill "$PROXY"; wait "$PROXY" 2>/dev/null
 check_not "after the proxy stops, the port is closed" busybox nc -w 1 127.0.0.1 18080 </dev/null
-rm -f "${GB_TEST_ROOT:-/tmp}/gbnet-proxy.$$"
 
 check "delete gbva (both ends of the pair go)" "$NETTOOL" del gbva
 check_not "A's eth0 went with it" in_ns "$A" ip link show eth0

@@ -28,6 +28,12 @@ new_container() {             # new_container VAR: VAR= pid of a process in a fr
 	SLEEPERS+=($!)
 	printf -v "$1" %s $!
 }
+serve() {                     # serve PID PORT REPLY: a TCP server inside PID's netns
+	# nsenter execs nc in place, so $! is the server itself and kill_containers stops it.
+	nsenter --net=/proc/$1/ns/net busybox nc -ll -p "$2" -e /bin/busybox echo "$3" \
+		</dev/null >/dev/null 2>&1 &
+	SLEEPERS+=($!)
+}
 in_ns() { local pid=$1; shift; nsenter --net=/proc/$pid/ns/net "$@"; }
 kill_containers() { for p in "${SLEEPERS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 

@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "net.h"
 #include "util.h"
 
@@ -179,7 +180,7 @@ static int cmd_stress(char **argv, struct gb_err *err)
 		if (gb_net_observe(&in, &v, err) == 0)
 			for (int i = 0; i < v.n_links; i++)
 				seen += strncmp(v.links[i].name, "gbst", 4) == 0;
-		printf("peers inside: %d\n", seen); /* the view holds at most 64 links */
+		printf("peers inside: %d\n", seen); /* the view holds at most 256 links */
 		gb_net_nl_close(&in);
 	}
 	for (int i = 0; i < made; i++) {
@@ -216,19 +217,173 @@ static int cmd_proxy(char **argv, struct gb_err *err)
 	return gb_net_proxy_run(&p, &lfd, 1, target, nsfd, sfd, err) < 0 ? fail(err) : 0;
 }
 
+/* ---- networks as the engine keeps them (core/net_ipam.c, core/net_attach.c) ---- */
+
+/* net-create ROOT NAME SUBNET|- [internal] */
+static int cmd_net_create(char **argv, struct gb_err *err)
+{
+	if (!argv[0] || !argv[1] || !argv[2])
+		return 2;
+	struct gb_net_nl nl;
+	struct gb_net_network net = {0};
+	gb_autofree struct gb_net_cidr *taken = NULL;
+	gb_autostrv char **by = NULL;
+	size_t n;
+	gb_autoclose int lock = -1;
+	int r = gb_net_store_lock(argv[0], &lock, err);
+	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+		r = gb_net_taken_subnets(argv[0], &nl, &taken, &by, &n, err);
+		if (r == 0)
+			r = gb_net_network_init(&net, argv[1], strcmp(argv[2], "-") ? argv[2] : NULL,
+						argv[3] && !strcmp(argv[3], "internal"), taken,
+						(const char *const *)by, n, err);
+		if (r == 0 && (r = gb_net_network_up(&nl, &net, err)) == 0 &&
+		    (r = gb_net_network_save(argv[0], &net, err)) < 0)
+			gb_net_network_down(&nl, &net, NULL);
+		gb_net_nl_close(&nl);
+	}
+	char sub[19];
+	gb_net_cidr_format(net.subnet, sub);
+	if (r == 0)
+		printf("%s %s %s\n", net.name, net.bridge, sub);
+	return r < 0 ? fail(err) : 0;
+}
+
+/* Take an address for id on network name, under the lock, and save it. */
+static int lease_take(const char *root, const char *name, const char *id, const char *cname,
+		      struct gb_net_network *net, uint32_t *addr, struct gb_err *err)
+{
+	gb_autoclose int lock = -1;
+	int r = gb_net_store_lock(root, &lock, err);
+	if (r == 0)
+		r = gb_net_network_load(root, name, net, err);
+	if (r == 0 && (r = gb_net_lease_alloc(net, id, cname, NULL, addr, err)) == 0)
+		r = gb_net_network_save(root, net, err);
+	return r;
+}
+
+/* join ROOT NAME PID ID CONTAINER-NAME K: the whole join, as the engine does it. */
+static int cmd_join(char **argv, struct gb_err *err)
+{
+	for (int i = 0; i < 6; i++)
+		if (!argv[i])
+			return 2;
+	struct gb_net_network net = {0};
+	struct gb_net_join j = {&net, argv[3], atoi(argv[5]), 0, atoi(argv[5]) == 0};
+	struct gb_net_nl nl, in;
+	gb_autoclose int nsfd = -1;
+	struct gb_events ev;
+	gb_events_init(&ev);
+	ev.fd = 1; /* events on stdout: the test reads them */
+	gb_events_set_container(&ev, argv[3], argv[4]);
+	int r = gb_net_netns_open(atoi(argv[2]), &nsfd, err);
+	if (r == 0)
+		r = lease_take(argv[0], argv[1], argv[3], argv[4], &net, &j.addr, err);
+	if (r < 0)
+		return fail(err);
+	if ((r = gb_net_nl_open(&nl, err)) == 0 && (r = gb_net_network_up(&nl, &net, err)) == 0 &&
+	    (r = gb_net_join_veth(&nl, nsfd, &j, &ev, err)) == 0) {
+		if ((r = gb_net_nl_open_in(&in, nsfd, err)) == 0) {
+			r = gb_net_lo_up(&in, &ev, err);
+			if (r == 0)
+				r = gb_net_join_configure(&in, &j, &ev, err);
+			gb_net_nl_close(&in);
+		}
+		if (r < 0)
+			gb_net_leave(&nl, j.id, j.k, NULL);
+	}
+	gb_net_nl_close(&nl);
+	gb_net_network_free(&net);
+	return r < 0 ? fail(err) : 0;
+}
+
+/* leave ROOT NAME ID K: veth deleted, address freed. */
+static int cmd_leave(char **argv, struct gb_err *err)
+{
+	for (int i = 0; i < 4; i++)
+		if (!argv[i])
+			return 2;
+	struct gb_net_nl nl;
+	struct gb_net_network net = {0};
+	gb_autoclose int lock = -1;
+	int r = gb_net_nl_open(&nl, err);
+	if (r == 0) {
+		r = gb_net_leave(&nl, argv[2], atoi(argv[3]), err);
+		gb_net_nl_close(&nl);
+	}
+	if (r == 0 && (r = gb_net_store_lock(argv[0], &lock, err)) == 0 &&
+	    (r = gb_net_network_load(argv[0], argv[1], &net, err)) == 0) {
+		gb_net_lease_free(&net, argv[2]);
+		r = gb_net_network_save(argv[0], &net, err);
+		gb_net_network_free(&net);
+	}
+	return r < 0 ? fail(err) : 0;
+}
+
+/* net-rm ROOT NAME: refused while containers hold addresses on it. */
+static int cmd_net_rm(char **argv, struct gb_err *err)
+{
+	if (!argv[0] || !argv[1])
+		return 2;
+	struct gb_net_nl nl;
+	struct gb_net_network net = {0};
+	gb_autoclose int lock = -1;
+	int r = gb_net_store_lock(argv[0], &lock, err);
+	if (r == 0 && (r = gb_net_network_load(argv[0], argv[1], &net, err)) == 0 &&
+	    net.n_leases > 0) {
+		r = gb_err_set(err, EBUSY, "network rm", "network %s still has %zu container(s)",
+			       net.name, net.n_leases);
+		gb_err_hint(err, "remove them first (`glassbox rm -f %s`)", net.leases[0].name);
+	}
+	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+		r = gb_net_network_down(&nl, &net, err);
+		gb_net_nl_close(&nl);
+	}
+	if (r == 0)
+		r = gb_net_network_remove(argv[0], argv[1], err);
+	gb_net_network_free(&net);
+	return r < 0 ? fail(err) : 0;
+}
+
+/* hosts ROOT ID HOSTNAME: the /etc/hosts text for container ID. */
+static int cmd_hosts(char **argv, struct gb_err *err)
+{
+	if (!argv[0] || !argv[1] || !argv[2])
+		return 2;
+	gb_autostrv char **names = NULL;
+	if (gb_net_network_list(argv[0], &names, err) < 0)
+		return fail(err);
+	size_t n = gb_strv_len(names), k = 0;
+	struct gb_net_network *nets = calloc(n + 1, sizeof *nets);
+	for (size_t i = 0; nets && i < n; i++)
+		if (gb_net_network_load(argv[0], names[i], &nets[k], err) == 0)
+			k++;
+	gb_autofree char *text = nets ? gb_net_hosts_render(nets, k, argv[1], argv[2]) : NULL;
+	if (text)
+		fputs(text, stdout);
+	for (size_t i = 0; i < k; i++)
+		gb_net_network_free(&nets[i]);
+	free(nets);
+	return text ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(char **argv, struct gb_err *err);
 	} cmds[] = {{"show", cmd_show},   {"bridge", cmd_bridge}, {"attach", cmd_attach},
-		    {"del", cmd_del},     {"stress", cmd_stress}, {"proxy", cmd_proxy}};
+		    {"del", cmd_del},     {"stress", cmd_stress}, {"proxy", cmd_proxy},
+		    {"net-create", cmd_net_create}, {"join", cmd_join}, {"leave", cmd_leave},
+		    {"net-rm", cmd_net_rm}, {"hosts", cmd_hosts}};
 	struct gb_err err = {0};
 	for (size_t i = 0; argc > 1 && i < GB_ARRAY_LEN(cmds); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argv + 2, &err);
 	fprintf(stderr, "usage: nettool show [PID] | bridge NAME ADDR/PREFIX|- | attach PID "
 		"BRIDGE HOSTIF ADDR/PREFIX GATEWAY|- | del IF [PID] | stress BRIDGE N PID | "
-		"proxy [IP:]HOST:CONTAINER TARGET_IP [PID]\n");
+		"proxy [IP:]HOST:CONTAINER TARGET_IP [PID] | net-create ROOT NAME SUBNET|- "
+		"[internal] | join ROOT NAME PID ID CNAME K | leave ROOT NAME ID K | "
+		"net-rm ROOT NAME | hosts ROOT ID HOSTNAME\n");
 	return 2;
 }
