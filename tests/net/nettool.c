@@ -161,15 +161,15 @@ static int cmd_stress(char **argv, struct gb_err *err)
 {
 	if (!argv[0] || !argv[1] || !argv[2])
 		return 2;
-	int n = atoi(argv[1]), r = 0, made = 0;
+	int n = atoi(argv[1]) % 10000, r = 0, made = 0;
 	gb_autoclose int nsfd = -1;
 	struct gb_net_nl nl;
 	if (gb_net_netns_open(atoi(argv[2]), &nsfd, err) < 0 || gb_net_nl_open(&nl, err) < 0)
 		return fail(err);
 	for (; made < n && r == 0; made++) {
 		char h[IF_NAMESIZE], p[IF_NAMESIZE];
-		snprintf(h, sizeof h, "gbst%d", made);
-		snprintf(p, sizeof p, "gbst%dp", made);
+		snprintf(h, sizeof h, "gbst%u", (unsigned)made % 10000);
+		snprintf(p, sizeof p, "gbst%up", (unsigned)made % 10000);
 		r = attach_host(&nl, argv[0], h, p, nsfd, err);
 	}
 	printf("created %d veth pairs\n", r == 0 ? made : made - 1);
@@ -185,7 +185,7 @@ static int cmd_stress(char **argv, struct gb_err *err)
 	}
 	for (int i = 0; i < made; i++) {
 		char h[IF_NAMESIZE];
-		snprintf(h, sizeof h, "gbst%d", i);
+		snprintf(h, sizeof h, "gbst%u", (unsigned)i % 10000);
 		gb_net_link_delete(&nl, h, NULL);
 	}
 	gb_net_nl_close(&nl);

@@ -133,9 +133,9 @@ static void test_lease_alloc_free(void **state)
 					     NULL), 0);
 	/* /29: .0 network, .1 gateway, .7 broadcast: .2 to .6 for containers. */
 	uint32_t a[5];
-	char id[8];
+	char id[16];
 	for (int i = 0; i < 5; i++) {
-		snprintf(id, sizeof id, "c%d", i);
+		snprintf(id, sizeof id, "c%u", (unsigned)i % 10);
 		assert_int_equal(gb_net_lease_alloc(&n, id, id, NULL, &a[i], NULL), 0);
 		assert_int_equal(a[i], 0x0ad50102 + (uint32_t)i);
 	}
@@ -173,6 +173,7 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(back.n_leases, 1);
 	assert_string_equal(back.leases[0].name, "mariadb");
 	assert_string_equal(back.leases[0].aliases[1], "database");
+	gb_net_network_free(&back);
 	gb_autostrv char **names = NULL;
 	assert_int_equal(gb_net_network_list(root, &names, NULL), 0);
 	assert_string_equal(names[0], "app");
