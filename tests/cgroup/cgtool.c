@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -188,6 +190,87 @@ static int workload(int argc, char **argv)
 	return -1;
 }
 
+/* ---- cold vs warm attach: the cost of a cgroup.procs write after an idle moment ---- */
+
+static double write_ms(const char *dir, pid_t pid)
+{
+	char val[24];
+	snprintf(val, sizeof val, "%d", (int)pid);
+	double t0 = gb_monotonic();
+	gb_cg_write(dir, "cgroup.procs", val, NULL);
+	return (gb_monotonic() - t0) * 1000;
+}
+
+/* Per hierarchy: one write after idle_ms of quiet, then a second one back to back. */
+static int attach_bench(struct gb_cgroup *cg, int idle_ms, int rounds)
+{
+	for (int k = 0; k < rounds; k++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		gb_cg_sleep_ms(idle_ms);
+		printf("round %d:", k);
+		for (int c = 0; c < GB_CG_NCTRL; c++)
+			if (cg->dir[c][0])
+				printf(" %s %.2f", gb_cgroup_ctrl_name(c), write_ms(cg->dir[c], pid));
+		if (cg->unified_dir[0])
+			printf(" unified %.2f", write_ms(cg->unified_dir, pid));
+		printf(" | again:");
+		for (int c = 0; c < GB_CG_NCTRL; c++)
+			if (cg->dir[c][0])
+				printf(" %s %.2f", gb_cgroup_ctrl_name(c), write_ms(cg->dir[c], pid));
+		printf(" ms\n");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return 0;
+}
+
+/* clone3(CLONE_INTO_CGROUP): the child starts inside the v2 cgroup; no cgroup.procs
+ * write, so no wait for the writer side of the kernel's threadgroup lock. */
+static pid_t clone_into(int cgfd)
+{
+	struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+				   .cgroup = (unsigned long long)cgfd };
+	return (pid_t)syscall(SYS_clone3, &args, sizeof args);
+}
+
+static int clone_bench(struct gb_cgroup *cg, int idle_ms, int rounds, struct gb_err *err)
+{
+	int fd = gb_cgroup_open_fd(cg, err);
+	if (fd < 0)
+		return fd;
+	for (int k = 0; k < rounds; k++) {
+		gb_cg_sleep_ms(idle_ms);
+		double t0 = gb_monotonic();
+		pid_t pid = clone_into(fd);
+		if (pid == 0)
+			_exit(0);
+		double t1 = gb_monotonic();
+		if (pid < 0)
+			return gb_err_set(err, errno, "clone3", "clone3(CLONE_INTO_CGROUP)");
+		waitpid(pid, NULL, 0);
+		gb_cg_sleep_ms(idle_ms);
+		double t2 = gb_monotonic();
+		pid = fork();
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		double t3 = gb_monotonic();
+		write_ms(cg->unified_dir, pid);
+		double t4 = gb_monotonic();
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		printf("round %d: clone3 into cgroup %.2f ms | fork %.2f ms + cgroup.procs write %.2f ms\n",
+		       k, (t1 - t0) * 1000, (t3 - t2) * 1000, (t4 - t3) * 1000);
+	}
+	close(fd);
+	return 0;
+}
+
 /* ---- commands on a named cgroup ---- */
 
 static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **argv, struct gb_err *err)
@@ -213,6 +296,10 @@ static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **arg
 	}
 	if (!strcmp(cmd, "attach") && argc > 0)
 		return gb_cgroup_attach(cg, atoi(argv[0]), err);
+	if (!strcmp(cmd, "attach-bench"))
+		return attach_bench(cg, argc > 0 ? atoi(argv[0]) : 1000, argc > 1 ? atoi(argv[1]) : 3);
+	if (!strcmp(cmd, "clone-bench"))
+		return clone_bench(cg, argc > 0 ? atoi(argv[0]) : 1000, argc > 1 ? atoi(argv[1]) : 3, err);
 	if (!strcmp(cmd, "freeze"))
 		return gb_cgroup_freeze(cg, argc > 0 ? atoi(argv[0]) : 2000, err);
 	if (!strcmp(cmd, "thaw"))
