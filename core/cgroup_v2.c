@@ -208,8 +208,8 @@ int gb_cg2_wait_event(const char *dir, const char *key, long long want, int time
 	for (;;) {
 		long long v = -1;
 		int r = gb_cg_read_key(dir, "cgroup.events", key, &v);
-		if (r < 0)
-			return r;
+		if (r < 0 && (r != -ENOENT || access(path, F_OK) < 0))
+			return r;  /* the file is gone; a missing key may just not be written yet */
 		if (v == want)
 			return 0;
 		int left = (int)((deadline - gb_monotonic()) * 1000);

@@ -130,16 +130,22 @@ static int run(struct gb_cgroup *cg, char **cmd, struct gb_err *err)
 static int alloc_mb(long mb)
 {
 	/* Touch every page: the kernel charges memory when it is used, not when malloc'd. */
-	for (long i = 0; i < mb; i++) {
-		char *p = malloc(1 << 20);
-		if (!p) {
-			printf("malloc failed at %ld MB\n", i);
-			return 1;
-		}
-		memset(p, 1, 1 << 20);
+	char **chunks = calloc(mb > 0 ? mb : 1, sizeof *chunks);
+	if (!chunks)
+		return 1;
+	long i = 0;
+	for (; i < mb; i++) {
+		chunks[i] = malloc(1 << 20);
+		if (!chunks[i])
+			break;
+		memset(chunks[i], 1, 1 << 20);
 	}
-	printf("allocated %ld MB\n", mb);
-	return 0;
+	int ok = i == mb;
+	printf(ok ? "allocated %ld MB\n" : "malloc failed at %ld MB\n", i);
+	while (i > 0)
+		free(chunks[--i]);
+	free(chunks);
+	return ok ? 0 : 1;
 }
 
 static int forkbomb(int n)

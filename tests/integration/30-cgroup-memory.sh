@@ -5,10 +5,10 @@
 
 for lay in $LAYOUTS; do
     n=$(cgname "mem-$lay")
-    out=$(cg "$lay" run "$n" -m 32m -- "$CGTOOL" alloc 64 2>&1)
-    check "$lay: 64 MB under -m 32m is OOM-killed ($out)" grep -q "exit=137 oom_kills=[1-9]" <<<"$out"
-    out=$(cg "$lay" run "$n" -m 32m -- "$CGTOOL" alloc 8 2>&1)
-    check "$lay: 8 MB under -m 32m survives ($out)" grep -q "exit=0 oom_kills=0" <<<"$out"
+    out=$(cg "$lay" run "$n" -m 64m -- "$CGTOOL" alloc 160 2>&1)
+    check "$lay: 160 MB under -m 64m is OOM-killed ($out)" grep -q "exit=137 oom_kills=[1-9]" <<<"$out"
+    out=$(cg "$lay" run "$n" -m 64m -- "$CGTOOL" alloc 16 2>&1)
+    check "$lay: 16 MB under -m 64m survives ($out)" grep -q "exit=0 oom_kills=0" <<<"$out"
     check "$lay: no cgroup dir left after run" test -z "$(dirs_of "$n")"
 
     cg "$lay" create "$n" -m 48m >/dev/null

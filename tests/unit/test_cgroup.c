@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cgroup.h"
+#include "cgroup_monitor.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -604,6 +605,63 @@ static void test_detect_rejects_non_cgroup(void **state)
 	drop_root(root);
 }
 
+/* ---------------------------------------------------------------- monitor */
+
+struct captured {
+	int n;
+	char type[8][32];
+	char line[8][1024];
+};
+
+static void capture(void *data, const char *type, const char *line)
+{
+	struct captured *c = data;
+	if (c->n < 8) {
+		snprintf(c->type[c->n], sizeof c->type[0], "%s", type);
+		snprintf(c->line[c->n], sizeof c->line[0], "%s", line);
+		c->n++;
+	}
+}
+
+static void test_monitor_events_and_row(void **state)
+{
+	struct gb_events ev;
+	struct captured cap = { 0 };
+	gb_events_init(&ev);
+	ev.listener = capture;
+	ev.listener_data = &cap;
+	struct gb_cg_stats prev = { .cpu_usage_ns = 1000000000ULL, .oom_kills = 0 };
+	struct gb_cg_stats now = { .cpu_usage_ns = 1500000000ULL, .mem_usage = 3 << 20,
+				   .mem_limit = 32 << 20, .oom_kills = 1, .pids_current = 3,
+				   .pids_max = 10, .nr_throttled = 4, .throttled_ns = 250000000 };
+	snprintf(now.freezer, sizeof now.freezer, "thawed");
+	/* 0.5 s of CPU time in 1 s of wall time: 50% of one CPU. */
+	double pct = gb_cgroup_cpu_percent(&prev, &now, 1.0);
+	assert_true(pct > 49.9 && pct < 50.1);
+	assert_true(gb_cgroup_cpu_percent(NULL, &now, 1.0) == 0);
+	struct gb_cg_limits l = { .cpu_quota_us = 50000, .cpu_period_us = 100000 };
+	gb_cgroup_event_sample(&ev, &now, &prev, 1.0, &l);
+	assert_true(gb_cgroup_event_oom(&ev, &now, &prev));
+	assert_false(gb_cgroup_event_oom(&ev, &now, &now));  /* no rise, no event */
+	assert_int_equal(cap.n, 2);
+	assert_string_equal(cap.type[0], "resource.sample");
+	assert_non_null(strstr(cap.line[0], "\"percent\":50.0"));
+	assert_non_null(strstr(cap.line[0], "\"quota_us\":50000"));
+	assert_non_null(strstr(cap.line[0], "\"pids\":{\"current\":3,\"max\":10}"));
+	assert_string_equal(cap.type[1], "oom.kill");
+	assert_non_null(strstr(cap.line[1], "\"count\":1"));
+	char row[256], b[32];
+	gb_cgroup_stats_row("web", &now, pct, row, sizeof row);
+	assert_non_null(strstr(row, "50.00%"));
+	assert_non_null(strstr(row, "3.00MiB / 32.00MiB"));
+	assert_non_null(strstr(row, "9.38%"));
+	assert_non_null(strstr(row, "3 / 10"));
+	gb_cgroup_human_bytes(GB_CG_UNLIMITED, b, sizeof b);
+	assert_string_equal(b, "unlimited");
+	gb_cgroup_human_bytes(512, b, sizeof b);
+	assert_string_equal(b, "512B");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -625,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_v1_comounted),
 		cmocka_unit_test(test_hybrid_uses_both),
 		cmocka_unit_test(test_detect_rejects_non_cgroup),
+		cmocka_unit_test(test_monitor_events_and_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
