@@ -4,7 +4,6 @@ BUILD=${BUILD:-build}
 CGTOOL=${CGTOOL:-$BUILD/tests/cgtool}
 CGROOT=${CGROOT:-/sys/fs/cgroup}
 FAILS=0
-CG_NAMES=""
 
 skip() { echo "SKIP: $*" >&2; echo "########## $0 SKIPPED: $* ##########" >&2; exit 77; }
 ok()   { local m="$*"; echo "ok - ${m//$'\n'/ }"; }
@@ -22,14 +21,15 @@ LAYOUT=$("$CGTOOL" detect 2>/dev/null | sed -n 's/^layout=//p')
 LAYOUTS=$LAYOUT
 [ "$LAYOUT" = hybrid ] && LAYOUTS="hybrid v1"
 
-cgname() { local n="cgt-$$-$1"; CG_NAMES="$CG_NAMES $n"; echo "$n"; }
+# Every cgroup a test makes is named cgt-PID-WHAT, so cleanup finds them all.
+cgname() { echo "cgt-$$-$1"; }
 cg() { local lay=$1; shift; "$CGTOOL" --layout "$lay" "$@"; }
 stat_of() { cg "$1" stats "$2" | sed -n "s/^$3=//p"; }
 dirs_of() { find "$CGROOT" -maxdepth 4 -type d -name "$1" 2>/dev/null; }
 
 cleanup() {
     local n
-    for n in $CG_NAMES; do
+    for n in $(find "$CGROOT" -maxdepth 4 -type d -name "cgt-$$-*" -printf '%f\n' 2>/dev/null | sort -u); do
         "$CGTOOL" --layout "$LAYOUT" destroy "$n" >/dev/null 2>&1
         "$CGTOOL" --layout v1 destroy "$n" >/dev/null 2>&1
     done
