@@ -17,5 +17,9 @@ void cli_interrupt_install(void);
 
 int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
+/* cli/cgroup_cmds.c */
+int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
+int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
+int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

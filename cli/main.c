@@ -506,6 +506,9 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
+	       "  pause     freeze every process of a container (cgroup freezer)\n"
+	       "  resume    thaw a paused container\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
@@ -532,6 +535,7 @@ static const struct command commands[] = {
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},
+	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 };
 
 int main(int argc, char **argv)

@@ -471,13 +471,13 @@ static int parse_size(const char *s, const char *flag, long long *bytes, struct 
 	if (s && parse_decimal(s, &num, &end) == 0)
 		mult = unit_multiplier(end);
 	if (mult < 0) {
-		gb_err_set(err, EINVAL, flag, "invalid %s value \"%s\"", flag, s ? s : "");
+		gb_err_set(err, EINVAL, "", "invalid %s value \"%s\"", flag, s ? s : "");
 		gb_err_hint(err, "give a number with an optional unit b, k, m, g (binary "
 			    "multiples), e.g. %s 512m or %s 1g", flag, flag);
 		return -EINVAL;
 	}
 	if (num * (double)mult >= 9.2e18)
-		return gb_err_set(err, ERANGE, flag, "%s value \"%s\" is too large", flag, s);
+		return gb_err_set(err, ERANGE, "", "%s value \"%s\" is too large", flag, s);
 	*bytes = (long long)(num * (double)mult);
 	return 0;
 }
@@ -493,7 +493,7 @@ int gb_cgroup_parse_memory(const char *s, long long *bytes, struct gb_err *err)
 	/* Below a few MiB the container's first process is OOM-killed at once (its
 	 * page tables and the shell's pages alone exceed it); Docker sets the same floor. */
 	if (b < GB_CG_MIN_MEMORY) {
-		gb_err_set(err, EINVAL, "--memory", "memory limit \"%s\" (%lld bytes) is below the "
+		gb_err_set(err, EINVAL, "", "memory limit \"%s\" (%lld bytes) is below the "
 			   "minimum of 6m", s, b);
 		gb_err_hint(err, "a container needs a few MiB just to start: use -m 6m or more");
 		return -EINVAL;
@@ -523,14 +523,14 @@ int gb_cgroup_parse_cpus(const char *s, int ncpu, long long *quota_us, long long
 	double cpus;
 	const char *end = "";
 	if (!s || parse_decimal(s, &cpus, &end) < 0 || *end) {
-		gb_err_set(err, EINVAL, "--cpus", "invalid --cpus value \"%s\"", s ? s : "");
+		gb_err_set(err, EINVAL, "", "invalid --cpus value \"%s\"", s ? s : "");
 		gb_err_hint(err, "give a number of CPUs, e.g. --cpus 0.5 for half of one CPU");
 		return -EINVAL;
 	}
 	/* The quota is CPU time per period of 100 ms; the kernel takes no quota below 1 ms. */
 	long long quota = (long long)(cpus * GB_CG_PERIOD_US + 0.5);
 	if (quota < 1000 || cpus > ncpu) {
-		gb_err_set(err, EINVAL, "--cpus", "--cpus %s is out of range: the range is from "
+		gb_err_set(err, EINVAL, "", "--cpus %s is out of range: the range is from "
 			   "0.01 to %d.00, as there %s %d CPU%s available", s, ncpu,
 			   ncpu == 1 ? "is only" : "are only", ncpu, ncpu == 1 ? "" : "s");
 		gb_err_hint(err, "omit --cpus for no CPU limit; --cpus 0.5 is half of one CPU");
@@ -558,7 +558,7 @@ int gb_cgroup_parse_cpu_shares(const char *s, long long *shares, struct gb_err *
 {
 	long long v;
 	if (parse_int(s, &v) < 0 || v < 2 || v > 262144) {
-		gb_err_set(err, EINVAL, "--cpu-shares", "invalid --cpu-shares value \"%s\"",
+		gb_err_set(err, EINVAL, "", "invalid --cpu-shares value \"%s\"",
 			   s ? s : "");
 		gb_err_hint(err, "give a relative weight from 2 to 262144; the default is 1024 "
 			    "(--cpu-shares 512 gets half as much CPU as a default container when "
@@ -573,7 +573,7 @@ int gb_cgroup_parse_pids(const char *s, long long *pids, struct gb_err *err)
 {
 	long long v;
 	if (parse_int(s, &v) < 0 || v == 0 || v < -1) {
-		gb_err_set(err, EINVAL, "--pids-limit", "invalid --pids-limit value \"%s\"",
+		gb_err_set(err, EINVAL, "", "invalid --pids-limit value \"%s\"",
 			   s ? s : "");
 		gb_err_hint(err, "give the most processes and threads the container may have at "
 			    "once (at least 1), or -1 for unlimited");
@@ -586,13 +586,13 @@ int gb_cgroup_parse_pids(const char *s, long long *pids, struct gb_err *err)
 int gb_cgroup_limits_check(const struct gb_cg_limits *l, struct gb_err *err)
 {
 	if (l->memory_swap && !l->memory) {
-		gb_err_set(err, EINVAL, "--memory-swap", "--memory-swap needs -m/--memory");
+		gb_err_set(err, EINVAL, "", "--memory-swap needs -m/--memory");
 		gb_err_hint(err, "--memory-swap is memory plus swap: give -m too, e.g. "
 			    "-m 256m --memory-swap 512m");
 		return -EINVAL;
 	}
 	if (l->memory_swap > 0 && l->memory_swap < l->memory) {
-		gb_err_set(err, EINVAL, "--memory-swap", "--memory-swap (%lld bytes) is smaller than "
+		gb_err_set(err, EINVAL, "", "--memory-swap (%lld bytes) is smaller than "
 			   "--memory (%lld bytes)", l->memory_swap, l->memory);
 		gb_err_hint(err, "--memory-swap is memory plus swap, so it must be at least -m; "
 			    "equal to -m means no swap");

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "json.h"
 #include "util.h"
@@ -27,6 +28,10 @@ struct gb_config {
 
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
 };
 
 void gb_config_init(struct gb_config *c);

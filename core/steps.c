@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup_container.h"
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
@@ -213,6 +214,65 @@ static void undo_layer(struct gb_launch *l)
 	char dir[700];
 	gb_path(dir, sizeof dir, "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
 	gb_rm_rf(dir);
+}
+
+/* ------------------------------------------------------------ start phase: cgroup */
+
+static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_cgroup cg;
+	const struct gb_cg_limits *lim = &l->st->cfg.limits;
+	if (gb_ccg_open(l->st, &cg, NULL) < 0) {
+		snprintf(buf, len, "mkdir(\"/sys/fs/cgroup/.../glassbox/%s\")", l->st->cfg.id);
+		return;
+	}
+	bool v2 = cg.host.layout == GB_CG_V2;
+	const char *dir = v2 ? cg.unified_dir : cg.dir[GB_CG_MEMORY][0] ? cg.dir[GB_CG_MEMORY] : cg.dir[GB_CG_PIDS];
+	int n = snprintf(buf, len, "mkdir(\"%s\")%s", dir, v2 ? "" : " in every v1 hierarchy");
+	if (n > 0 && (size_t)n < len && lim->memory)
+		n += snprintf(buf + n, len - n, "; write(\"%s\", \"%lld\")",
+			      v2 ? "memory.max" : "memory.limit_in_bytes", lim->memory);
+	if (n > 0 && (size_t)n < len && lim->cpu_quota_us > 0)
+		n += snprintf(buf + n, len - n, v2 ? "; write(\"cpu.max\", \"%lld %lld\")"
+					      : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
+			      lim->cpu_quota_us, lim->cpu_period_us);
+	if (n > 0 && (size_t)n < len && lim->pids_max)
+		snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
+}
+
+static int run_cgroup(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_ccg_create(l->st, &l->cg, err);
+}
+
+static void undo_cgroup(struct gb_launch *l)
+{
+	gb_cgroup_destroy(&l->cg, NULL);
+}
+
+static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cgroup_json(&l->cg, j, "cgroup");
+}
+
+static void call_attach(const struct gb_launch *l, char *buf, size_t len)
+{
+	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
+			: gb_cg1_procs_dir(&l->cg);
+	snprintf(buf, len, "write(\"%s/cgroup.procs\", \"%d\")%s", dir, (int)l->pid,
+		 l->cg.host.layout == GB_CG_V2 ? "" : " in every hierarchy");
+}
+
+static int run_attach(struct gb_launch *l, struct gb_err *err)
+{
+	/* The child waits on the step socket: it has run nothing of its own yet. */
+	return gb_cgroup_attach(&l->cg, l->pid, err);
+}
+
+static void observe_attach(struct gb_launch *l, struct gb_json *j)
+{
+	observe_cgroup(l, j);
+	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
 }
 
 /* ------------------------------------------------------------ start phase: clone */
@@ -554,9 +614,15 @@ static const struct gb_step steps[] = {
 	{"writable-layer", CREATE, HOST, 11,
 	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
 	 call_layer, NULL, run_layer, undo_layer, observe_rootfs},
+	{"cgroup", START, HOST, 7,
+	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
+	 call_cgroup, NULL, run_cgroup, undo_cgroup, observe_cgroup},
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
+	{"cgroup-attach", START, HOST, 7,
+	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
+	 call_attach, NULL, run_attach, NULL, observe_attach},
 	{"cgroup-namespace", START, CONT, 7,
 	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
 	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns},
