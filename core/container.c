@@ -242,6 +242,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (w < 0 && errno != EINTR)
 			break;
 	}
+	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
 	if (forward) {
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
