@@ -254,6 +254,25 @@ int gb_cgroup_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 	}
 }
 
+/* Whether /proc/self/cgroup puts us in the cgroup2 dir already ("0::/glassbox/ID"). */
+static bool self_in_unified(const struct gb_cgroup *cg)
+{
+	gb_autofree char *text = NULL;
+	if (gb_read_file("/proc/self/cgroup", &text, NULL) < 0)
+		return false;
+	char want[300];
+	snprintf(want, sizeof want, "0::/%s\n", cg->rel);
+	return strstr(text, want) != NULL;
+}
+
+int gb_cgroup_attach_self(struct gb_cgroup *cg, struct gb_err *err)
+{
+	int r = cg->host.layout == GB_CG_V2 ? 0 : gb_cg1_attach_self(cg, err);
+	if (r == 0 && cg->unified_dir[0] && !self_in_unified(cg))
+		r = gb_cg_write(cg->unified_dir, "cgroup.procs", "0", err);
+	return r;
+}
+
 int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err)
 {
 	if (!cg->unified_dir[0])

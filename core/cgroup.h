@@ -85,6 +85,11 @@ int gb_cgroup_create(struct gb_cgroup *cg, const struct gb_cg_limits *limits, st
 int gb_cgroup_apply(struct gb_cgroup *cg, const struct gb_cg_limits *limits, struct gb_err *err);
 /* Write pid to cgroup.procs in every dir: it and its future children are inside. */
 int gb_cgroup_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err);
+/* The calling process moves itself (single-threaded, before it runs anything): "0" into
+ * every v1 `tasks` file, which moves the calling thread without the kernel's global
+ * threadgroup lock; into the cgroup2 dir by cgroup.procs only if CLONE_INTO_CGROUP did
+ * not already put it there. */
+int gb_cgroup_attach_self(struct gb_cgroup *cg, struct gb_err *err);
 /* An fd of the v2 dir for clone3(CLONE_INTO_CGROUP); -errno when there is none (v1). */
 int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err);
 /* Freeze/thaw and wait at most timeout_ms for the kernel to confirm. A freeze that does
@@ -125,6 +130,7 @@ long long gb_cgroup_shares_to_weight(long long shares);
 int gb_cg1_create(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_err *err);
 int gb_cg1_apply(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_err *err);
 int gb_cg1_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err);
+int gb_cg1_attach_self(struct gb_cgroup *cg, struct gb_err *err);
 int gb_cg1_freeze(struct gb_cgroup *cg, bool freeze, int timeout_ms, struct gb_err *err);
 int gb_cg1_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err);
 int gb_cg1_remove(struct gb_cgroup *cg, struct gb_err *err);

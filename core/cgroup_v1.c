@@ -161,6 +161,18 @@ int gb_cg1_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 	return 0;
 }
 
+int gb_cg1_attach_self(struct gb_cgroup *cg, struct gb_err *err)
+{
+	for (int c = 0; c < GB_CG_NCTRL; c++) {
+		if (dup_dir(cg, c))
+			continue;
+		int r = gb_cg_write(cg->dir[c], "tasks", "0", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int read_state(const struct gb_cgroup *cg, char *buf, size_t len)
 {
 	char path[GB_CG_PATH + 32];

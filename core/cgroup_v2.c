@@ -248,8 +248,9 @@ int gb_cg2_freeze(struct gb_cgroup *cg, bool freeze, int timeout_ms, struct gb_e
 int gb_cg2_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 {
 	const char *dir = cg->unified_dir;
-	if (access(dir, F_OK) < 0)
-		return 0;  /* already gone */
+	if (access(dir, F_OK) < 0 || gb_cg_empty(dir))
+		return 0;  /* already gone or empty: a cgroup.kill write would still take the
+			    * kernel's global threadgroup lock and wait for an RCU grace period */
 	/* cgroup.kill (Linux 5.14) SIGKILLs every process inside at once, forks included. */
 	int r = gb_cg_write(dir, "cgroup.kill", "1", NULL);
 	if (r == -ENOENT)

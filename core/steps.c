@@ -259,14 +259,19 @@ static void call_attach(const struct gb_launch *l, char *buf, size_t len)
 {
 	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
 			: gb_cg1_procs_dir(&l->cg);
-	snprintf(buf, len, "write(\"%s/cgroup.procs\", \"%d\")%s", dir, (int)l->pid,
-		 l->cg.host.layout == GB_CG_V2 ? "" : " in every hierarchy");
+	if (l->cg.host.layout == GB_CG_V2)
+		snprintf(buf, len, "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it", dir);
+	else
+		snprintf(buf, len, "write(\"%s/tasks\", \"0\") in every v1 hierarchy%s", dir,
+			 l->cg.unified_dir[0] ? "; the cgroup2 side by CLONE_INTO_CGROUP" : "");
 }
 
 static int run_attach(struct gb_launch *l, struct gb_err *err)
 {
-	/* The child waits on the step socket: it has run nothing of its own yet. */
-	return gb_cgroup_attach(&l->cg, l->pid, err);
+	/* In the child, before anything of the container runs. It moves itself: "0" into
+	 * each v1 tasks file (no global lock for the calling thread); the cgroup2 side was
+	 * done by CLONE_INTO_CGROUP. */
+	return gb_cgroup_attach_self(&l->cg, err);
 }
 
 static void observe_attach(struct gb_launch *l, struct gb_json *j)
@@ -293,7 +298,10 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	 * child close its end, which is how we learn that the exec worked. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
-	pid_t pid = gb_ns_clone(l->clone_flags, &l->pidfd, err);
+	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	if (cgfd >= 0 && pid != 0)
+		close(cgfd);
 	if (pid < 0) {
 		close(sv[0]);
 		close(sv[1]);
@@ -620,7 +628,7 @@ static const struct gb_step steps[] = {
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
-	{"cgroup-attach", START, HOST, 7,
+	{"cgroup-attach", START, CONT, 7,
 	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
 	 call_attach, NULL, run_attach, NULL, observe_attach},
 	{"cgroup-namespace", START, CONT, 7,

@@ -377,6 +377,10 @@ static void test_v2_kill_stats_destroy(void **state)
 	assert_int_equal(gb_cgroup_open(&cg, &h, NULL, "k", &err), 0);
 	assert_int_equal(gb_cgroup_create(&cg, NULL, &err), 0);
 	kernel_v2_dir(cg.unified_dir);
+	/* Empty: nothing to kill, and no cgroup.kill write (it would take a global lock). */
+	assert_int_equal(gb_cgroup_kill(&cg, 100, &err), 0);
+	assert_string_equal(get(cg.unified_dir, "cgroup.kill"), "");
+	put(cg.unified_dir, "cgroup.procs", "1234\n");
 	assert_int_equal(gb_cgroup_kill(&cg, 100, &err), 0);
 	assert_string_equal(get(cg.unified_dir, "cgroup.kill"), "1");
 	put(cg.unified_dir, "cgroup.events", "populated 1\nfrozen 0\n");
