@@ -21,7 +21,8 @@ static int chunk(FILE *f, const char *type, const unsigned char *data, uint32_t 
 	be32(hdr, len);
 	memcpy(hdr + 4, type, 4);
 	uLong c = crc32(0, hdr + 4, 4);
-	c = crc32(c, data, len);
+	if (len)  /* crc32() restarts at 0 when given no buffer */
+		c = crc32(c, data, len);
 	be32(crc, (uint32_t)c);
 	return fwrite(hdr, 1, 8, f) == 8 && fwrite(data, 1, len, f) == len &&
 			       fwrite(crc, 1, 4, f) == 4

@@ -35,6 +35,7 @@ struct vz_render {
 	TTF_Font *font[VZ_F_COUNT];
 	struct text_slot cache[CACHE_SLOTS];
 	unsigned frame;
+	char font_err[1024];
 	SDL_Vertex verts[MAX_VERTS];
 	SDL_FPoint path[64];
 };
@@ -68,7 +69,7 @@ static int fonts_open(struct vz_render *rd, char *err, size_t errlen)
 		int px = (int)lroundf(font_spec[i].px * rd->scale);
 		rd->font[i] = TTF_OpenFont(path, px < 6 ? 6 : px);
 		if (!rd->font[i]) {
-			snprintf(err, errlen, "cannot open font %s: %s (set GLASSBOX_SHARE to the "
+			snprintf(err, errlen, "cannot open font %s: %.200s (set GLASSBOX_SHARE to the "
 				 "directory holding fonts/)", path, TTF_GetError());
 			return -1;
 		}
@@ -88,9 +89,8 @@ void vz_rd_layout(struct vz_render *rd, double zoom)
 		return;
 	rd->scale = scale;
 	cache_flush(rd);
-	char err[256];
-	if (fonts_open(rd, err, sizeof err) < 0)
-		SDL_Log("%s", err);
+	/* A failure leaves a font NULL; vz_rd_open reports it, later zooms keep the old size. */
+	fonts_open(rd, rd->font_err, sizeof rd->font_err);
 }
 
 static int open_target(struct vz_render *rd, bool window, int w, int h, bool fullscreen,
@@ -146,11 +146,12 @@ struct vz_render *vz_rd_open(bool window, int w, int h, bool fullscreen, const c
 		return NULL;
 	}
 	vz_rd_layout(rd, 1.0);
-	if (!rd->font[0]) {
-		fonts_open(rd, err, errlen);
-		vz_rd_close(rd);
-		return NULL;
-	}
+	for (int i = 0; i < VZ_F_COUNT; i++)
+		if (!rd->font[i]) {
+			snprintf(err, errlen, "%s", rd->font_err);
+			vz_rd_close(rd);
+			return NULL;
+		}
 	return rd;
 }
 

@@ -203,10 +203,9 @@ static void caption(struct vz_render *rd, const struct vz_model *m, const struct
 	const char *text = m->cap_text[0] ? m->cap_text
 			 : (!m->cap_call[0] ? "Press Space or the right arrow for the next step." : "");
 	float y = VZ_CAPTION_Y + 16;
-	if (*call) {
-		vz_rd_text(rd, VZ_F_CALL, VZ_M + 36, y, VZ_LEFT, 0, vz_alpha(th->text, k), call);
-		y += 52;
-	}
+	if (*call)  /* a long call wraps; the sentence follows it */
+		y += 8 + vz_rd_text(rd, VZ_F_CALL, VZ_M + 36, y, VZ_LEFT, VZ_W - 2 * VZ_M - 72,
+				    vz_alpha(th->text, k), call);
 	vz_rd_text(rd, VZ_F_SENT, VZ_M + 36, y, VZ_LEFT, VZ_W - 2 * VZ_M - 72,
 		   vz_alpha(m->cap_failed ? th->text : th->text2, k), text);
 }

@@ -9,17 +9,22 @@
 /* ------------------------------------------------------------ lifecycle */
 
 static const struct { float x, y; } node_pos[VZ_ST_COUNT] = {
-	[VZ_ST_NONE] = {170, 330},    [VZ_ST_CREATED] = {450, 330},
-	[VZ_ST_RUNNING] = {790, 330}, [VZ_ST_PAUSED] = {790, 640},
-	[VZ_ST_STOPPED] = {1130, 330}, [VZ_ST_REMOVED] = {1130, 640},
+	[VZ_ST_NONE] = {96, 300},     [VZ_ST_CREATED] = {380, 300},
+	[VZ_ST_RUNNING] = {770, 300}, [VZ_ST_PAUSED] = {770, 600},
+	[VZ_ST_STOPPED] = {1180, 300}, [VZ_ST_REMOVED] = {1180, 600},
 };
 
-static const struct { enum vz_state from, to; const char *verb; float off; } edges[] = {
-	{VZ_ST_NONE, VZ_ST_CREATED, "create", 0},   {VZ_ST_CREATED, VZ_ST_RUNNING, "start", 0},
-	{VZ_ST_RUNNING, VZ_ST_PAUSED, "pause", -22}, {VZ_ST_PAUSED, VZ_ST_RUNNING, "resume", -22},
-	{VZ_ST_RUNNING, VZ_ST_STOPPED, "exit / stop", -22},
-	{VZ_ST_STOPPED, VZ_ST_RUNNING, "start", -22}, {VZ_ST_STOPPED, VZ_ST_REMOVED, "rm", 0},
-	{VZ_ST_CREATED, VZ_ST_REMOVED, "rm", 0},
+/* Transitions; a pair of opposite ones is drawn `off` px apart; `via` > 0 routes an edge
+ * below the diagram (down, across at y = via, up) so that it crosses nothing. */
+static const struct { enum vz_state from, to; const char *verb; float off, via; } edges[] = {
+	{VZ_ST_NONE, VZ_ST_CREATED, "create", 0, 0},
+	{VZ_ST_CREATED, VZ_ST_RUNNING, "start", 0, 0},
+	{VZ_ST_RUNNING, VZ_ST_PAUSED, "pause", -24, 0},
+	{VZ_ST_PAUSED, VZ_ST_RUNNING, "resume", -24, 0},
+	{VZ_ST_RUNNING, VZ_ST_STOPPED, "exit / stop", -24, 0},
+	{VZ_ST_STOPPED, VZ_ST_RUNNING, "start", -24, 0},
+	{VZ_ST_STOPPED, VZ_ST_REMOVED, "rm", 0, 0},
+	{VZ_ST_CREATED, VZ_ST_REMOVED, "rm", 0, 760},
 };
 
 #define NODE_W 250
@@ -36,12 +41,51 @@ static void edge_ends(int i, float *x0, float *y0, float *x1, float *y1)
 	float tx = fabsf(ux) > 1e-3f ? (NODE_W / 2.0f + 8) / fabsf(ux) : 1e9f;
 	float ty = fabsf(uy) > 1e-3f ? (NODE_H / 2.0f + 8) / fabsf(uy) : 1e9f;
 	float t = fminf(tx, ty);
-	if (edges[i].from == VZ_ST_NONE)
-		t = 40;
-	*x0 = ax + ux * t - uy * off;
-	*y0 = ay + uy * t + ux * off;
-	*x1 = bx - ux * fminf(tx, ty) - uy * off;
-	*y1 = by - uy * fminf(tx, ty) + ux * off;
+	float t0 = edges[i].from == VZ_ST_NONE ? 40 : t;
+	*x0 = ax + ux * t0 - uy * off;
+	*y0 = ay + uy * t0 + ux * off;
+	*x1 = bx - ux * t - uy * off;
+	*y1 = by - uy * t + ux * off;
+}
+
+/* The label sits outside its arrow, on the side the offset pushed the arrow to. */
+static void edge_label(struct vz_render *rd, const struct vz_view *v, int i, float x0,
+		       float y0, float x1, float y1, bool bold, struct vz_color c)
+{
+	float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
+	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+	float nx = -dy / len, ny = dx / len;
+	bool horizontal = fabsf(ny) > fabsf(nx);
+	bool flip = edges[i].off < 0 || (edges[i].off == 0 && (horizontal ? ny > 0 : nx < 0));
+	if (flip) {
+		nx = -nx;
+		ny = -ny;
+	}
+	enum vz_font f = bold ? VZ_F_FACT_B : VZ_F_FACT;
+	if (horizontal)  /* a horizontal arrow: the label above or below */
+		vz_rd_text(rd, f, mx, ny < 0 ? my - 44 : my + 10, VZ_CENTER, 0, c, edges[i].verb);
+	else
+		vz_rd_text(rd, f, nx < 0 ? mx - 16 : mx + 16, my - 16, nx < 0 ? VZ_RIGHT : VZ_LEFT, 0,
+			   c, edges[i].verb);
+}
+
+/* An edge routed below the diagram; returns the dot's position at progress k. */
+static void edge_via(struct vz_render *rd, int i, float thick, struct vz_color c, double k,
+		     float *dx, float *dy)
+{
+	float ax = node_pos[edges[i].from].x, ay = node_pos[edges[i].from].y + NODE_H / 2.0f + 8;
+	float bx = node_pos[edges[i].to].x, by = node_pos[edges[i].to].y + NODE_H / 2.0f + 8;
+	float y = edges[i].via;
+	vz_rd_line(rd, ax, ay, ax, y + thick / 2, thick, c);
+	vz_rd_line(rd, ax - thick / 2, y, bx + thick / 2, y, thick, c);
+	vz_arrow(rd, bx, y, bx, by, thick, c);
+	float total = (y - ay) + (bx - ax) + (y - by), d = (float)k * total;
+	if (d < y - ay)
+		*dx = ax, *dy = ay + d;
+	else if (d < y - ay + bx - ax)
+		*dx = ax + d - (y - ay), *dy = y;
+	else
+		*dx = bx, *dy = y - (d - (y - ay) - (bx - ax));
 }
 
 static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m,
@@ -49,24 +93,26 @@ static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m,
 {
 	const struct vz_theme *th = v->th;
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
-		float x0, y0, x1, y1;
-		edge_ends(i, &x0, &y0, &x1, &y1);
+		float x0, y0, x1, y1, px, py;
 		bool taken = m->edge[edges[i].from][edges[i].to];
 		bool now = taken && m->state_from == edges[i].from && m->state == edges[i].to;
 		struct vz_color c = now ? th->glow : taken ? th->text2 : th->border;
-		vz_arrow(rd, x0, y0, x1, y1, now ? 8 : 5, c);
-		float lx = (x0 + x1) / 2, ly = (y0 + y1) / 2;
-		bool vertical = fabsf(x1 - x0) < 1;
-		vz_rd_text(rd, now ? VZ_F_FACT_B : VZ_F_FACT, vertical ? lx + (edges[i].off < 0 ? 16 : -16) : lx,
-			   vertical ? ly - 16 : ly - (edges[i].off < 0 ? 44 : -10),
-			   vertical ? (edges[i].off < 0 ? VZ_LEFT : VZ_RIGHT) : VZ_CENTER, 0,
-			   taken ? th->text : th->text2, edges[i].verb);
-		if (now && !v->reduced_motion) {
-			/* A dot travels the transition over 600 ms: the state change, as motion. */
-			double k = vz_anim(v, m->state_tag, 0.6);
-			if (k < 1)
-				vz_rd_disc(rd, x0 + (x1 - x0) * k, y0 + (y1 - y0) * k, 14, th->glow);
+		double k = vz_anim(v, m->state_tag, 0.6);
+		if (edges[i].via > 0) {
+			edge_via(rd, i, now ? 8 : 5, c, k, &px, &py);
+			vz_rd_text(rd, now ? VZ_F_FACT_B : VZ_F_FACT, (node_pos[edges[i].from].x +
+				   node_pos[edges[i].to].x) / 2, edges[i].via + 10, VZ_CENTER, 0,
+				   taken ? th->text : th->text2, edges[i].verb);
+		} else {
+			edge_ends(i, &x0, &y0, &x1, &y1);
+			vz_arrow(rd, x0, y0, x1, y1, now ? 8 : 5, c);
+			edge_label(rd, v, i, x0, y0, x1, y1, now, taken ? th->text : th->text2);
+			px = x0 + (x1 - x0) * k;
+			py = y0 + (y1 - y0) * k;
 		}
+		/* A dot travels the transition over 600 ms: the state change, as motion. */
+		if (now && !v->reduced_motion && k < 1)
+			vz_rd_disc(rd, px, py, 14, th->glow);
 	}
 }
 
@@ -77,7 +123,6 @@ static void lifecycle_nodes(struct vz_render *rd, const struct vz_model *m,
 	struct vz_color col[VZ_ST_COUNT] = {th->border, th->host, th->ok, th->warn, th->fail,
 					    th->text2};
 	vz_rd_disc(rd, node_pos[0].x, node_pos[0].y, 26, th->text2);
-	vz_rd_text(rd, VZ_F_FACT, node_pos[0].x, node_pos[0].y + 40, VZ_CENTER, 0, th->text2, "start");
 	for (int s = VZ_ST_CREATED; s < VZ_ST_COUNT; s++) {
 		float x = node_pos[s].x - NODE_W / 2.0f, y = node_pos[s].y - NODE_H / 2.0f;
 		bool cur = (int)m->state == s;
@@ -132,7 +177,7 @@ void vz_stage_lifecycle(struct vz_render *rd, const struct vz_model *m, const st
 		char buf[96];
 		snprintf(buf, sizeof buf, "last exit: code %d%s%s%s", m->exit.exit_code,
 			 m->exit.signal[0] ? " (" : "", m->exit.signal, m->exit.signal[0] ? ")" : "");
-		vz_rd_text(rd, VZ_F_LABEL, VZ_STAGE_X + 24, 760, VZ_LEFT, 0, v->th->text, buf);
+		vz_rd_text(rd, VZ_F_LABEL, VZ_STAGE_X + 24, 790, VZ_LEFT, 0, v->th->text, buf);
 	}
 	lifecycle_facts(rd, m, v);
 }
@@ -160,8 +205,8 @@ static void ns_row(struct vz_render *rd, const struct vz_view *v, float y, const
 	if (g > 0)
 		vz_rd_box(rd, 64, y - 4, 1296, 42, 8, vz_alpha(th->glow, 0.4 * g), 0, th->glow);
 	vz_rd_text(rd, VZ_F_FACT_B, 250, y, VZ_RIGHT, 0, th->text, kind);
-	vz_rd_text(rd, VZ_F_MONO, 580, y, VZ_RIGHT, 0, th->text, host);
-	vz_rd_text(rd, VZ_F_MONO, 950, y, VZ_RIGHT, 0, th->text, cont);
+	vz_rd_text(rd, VZ_F_MONO, 440, y, VZ_CENTER, 0, th->text, host);
+	vz_rd_text(rd, VZ_F_MONO, 810, y, VZ_CENTER, 0, th->text, cont);
 	if (verdict == 0)
 		return;
 	bool own = verdict > 0;
