@@ -326,6 +326,11 @@ static void ev_reaped(struct vz_model *m, const struct gb_jval *e)
 	}
 	m->reaped[m->n_reaped++] = pid;
 	m->reaped_tag = m->tag;
+	for (int i = 0; i < m->n_procs; i++)
+		if (m->procs[i].pid == pid) {
+			m->procs[i] = m->procs[--m->n_procs];
+			break;
+		}
 	for (int i = 0; i < m->n_zombie_pids; i++)
 		if (m->zombie_pids[i] == pid) {
 			m->zombie_pids[i] = m->zombie_pids[--m->n_zombie_pids];

@@ -288,6 +288,17 @@ void vz_rd_box(struct vz_render *rd, float x, float y, float w, float h, float r
 	SDL_RenderGeometry(rd->r, NULL, rd->verts, v, NULL, 0);
 }
 
+void vz_rd_triangle(struct vz_render *rd, float x0, float y0, float x1, float y1, float x2,
+		    float y2, struct vz_color c)
+{
+	SDL_Color k = sdlc(c);
+	int n = 0;
+	vert(rd, &n, X(rd, x0), Y(rd, y0), k);
+	vert(rd, &n, X(rd, x1), Y(rd, y1), k);
+	vert(rd, &n, X(rd, x2), Y(rd, y2), k);
+	SDL_RenderGeometry(rd->r, NULL, rd->verts, n, NULL, 0);
+}
+
 void vz_rd_disc(struct vz_render *rd, float cx, float cy, float r, struct vz_color c)
 {
 	const int seg = 40;

@@ -35,6 +35,8 @@ void vz_rd_line(struct vz_render *rd, float x0, float y0, float x1, float y1, fl
 /* Rounded box: fill (alpha 0: none) and a border of `thick` (0: none). */
 void vz_rd_box(struct vz_render *rd, float x, float y, float w, float h, float radius,
 	       struct vz_color fill, float thick, struct vz_color border);
+void vz_rd_triangle(struct vz_render *rd, float x0, float y0, float x1, float y1, float x2,
+		    float y2, struct vz_color c);
 void vz_rd_disc(struct vz_render *rd, float cx, float cy, float r, struct vz_color c);
 /* Text at (x, y) = top, aligned on x; wrap > 0 wraps at that width. Returns its height. */
 float vz_rd_text(struct vz_render *rd, enum vz_font f, float x, float y, enum vz_align al,

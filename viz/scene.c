@@ -106,12 +106,11 @@ void vz_arrow(struct vz_render *rd, float x0, float y0, float x1, float y1, floa
 	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
 	if (len < 1)
 		return;
-	float ux = dx / len, uy = dy / len, head = 10 + thick * 3;
-	vz_rd_line(rd, x0, y0, x1 - ux * head * 0.5f, y1 - uy * head * 0.5f, thick, c);
-	vz_rd_line(rd, x1, y1, x1 - ux * head - uy * head * 0.6f, y1 - uy * head + ux * head * 0.6f,
-		   thick, c);
-	vz_rd_line(rd, x1, y1, x1 - ux * head + uy * head * 0.6f, y1 - uy * head - ux * head * 0.6f,
-		   thick, c);
+	float ux = dx / len, uy = dy / len, head = 14 + thick * 2.5f, half = head * 0.55f;
+	/* The shaft stops inside the head, so the tip stays sharp. */
+	vz_rd_line(rd, x0, y0, x1 - ux * head * 0.8f, y1 - uy * head * 0.8f, thick, c);
+	float bx = x1 - ux * head, by = y1 - uy * head;
+	vz_rd_triangle(rd, x1, y1, bx - uy * half, by + ux * half, bx + uy * half, by - ux * half, c);
 }
 
 /* ------------------------------------------------------------ facts panel */
@@ -230,6 +229,24 @@ static void help_overlay(struct vz_render *rd, const struct vz_view *v)
 	}
 }
 
+/* A failed step is the news of its beat: say so on the stage too, with the hint. */
+static void failure_banner(struct vz_render *rd, const struct vz_model *m,
+			   const struct vz_view *v)
+{
+	if (!m->cur_step || m->steps[m->cur_step - 1].state != VZ_STEP_FAILED)
+		return;
+	const struct vz_step *s = &m->steps[m->cur_step - 1];
+	const struct vz_theme *th = v->th;
+	char buf[160];
+	vz_rd_box(rd, VZ_STAGE_X + 16, 700, VZ_STAGE_W - 16, 124, 16, vz_mix(th->panel, th->fail, 0.15),
+		  6, th->fail);
+	snprintf(buf, sizeof buf, "\xe2\x9c\x97 step %d, %s, failed: %s", s->index, s->name,
+		 s->errno_name[0] ? s->errno_name : "error");
+	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 40, 712, VZ_LEFT, 0, th->text, buf);
+	vz_rd_text(rd, VZ_F_FACT, VZ_STAGE_X + 40, 756, VZ_LEFT, VZ_STAGE_W - 64, th->text,
+		   s->hint[0] ? s->hint : "Every earlier step is undone, in reverse order.");
+}
+
 typedef void (*stage_fn)(struct vz_render *, const struct vz_model *, const struct vz_view *);
 
 void vz_scene_draw(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v,
@@ -243,6 +260,7 @@ void vz_scene_draw(struct vz_render *rd, const struct vz_model *m, const struct 
 	vz_rd_clear(rd, v->th->bg);
 	vz_rd_box(rd, VZ_FACTS_X, VZ_STAGE_Y, VZ_FACTS_W, 712, 14, v->th->panel, 3, v->th->border);
 	stages[scene](rd, m, v);
+	failure_banner(rd, m, v);
 	title_bar(rd, m, v, scene);
 	step_strip(rd, m, v);
 	caption(rd, m, v);

@@ -17,9 +17,10 @@ static void slab(struct vz_render *rd, const struct vz_view *v, float y, float h
 	vz_panel(rd, v, 96, y, 1180, h, c, tag);
 	vz_rd_box(rd, 96, y, 1180, h, 14, vz_mix(th->panel, c, 0.18), 4, c);
 	vz_rd_text(rd, VZ_F_LABEL_B, 124, y + 12, VZ_LEFT, 0, th->text, title);
+	float room = 1250 - 124 - vz_rd_text_width(rd, VZ_F_LABEL_B, title) - 40;
 	if (sub && *sub)
 		vz_rd_text(rd, VZ_F_MONO, 1250, y + 16, VZ_RIGHT, 0, th->text2,
-			   vz_fit(rd, VZ_F_MONO, sub, 640, fit, sizeof fit));
+			   vz_fit(rd, VZ_F_MONO, sub, room, fit, sizeof fit));
 }
 
 /* The upper layer's entries: copy-ups come with an arrow up from the image. */
@@ -34,15 +35,18 @@ static void overlay_changes(struct vz_render *rd, const struct vz_model *m,
 		bool wh = strcmp(c->kind, "whiteout") == 0, up = strcmp(c->kind, "copy-up") == 0;
 		struct vz_color col = wh ? th->fail : up ? th->host : th->ok;
 		double k = v->reduced_motion ? 1 : vz_anim(v, c->tag, 0.3);
-		char label[160], fit[160];
-		snprintf(label, sizeof label, "%s %s", wh ? "\xe2\x9c\x97" : up ? "\xe2\x86\x91" : "+",
-			 c->path);
-		float dy = (float)((1 - k) * 120);  /* copy-ups rise from the image below */
-		vz_rd_box(rd, x, cy + (up ? dy : 0), 368, 42, 10, vz_alpha(vz_mix(th->panel, col, 0.25), k),
-			  3, vz_alpha(col, k));
-		vz_rd_text(rd, VZ_F_MONO, x + 12, cy + 6 + (up ? dy : 0), VZ_LEFT, 0,
-			   vz_alpha(th->text, k), vz_fit(rd, VZ_F_MONO, label, 344, fit, sizeof fit));
+		char fit[160];
+		const char *mark = wh ? "\xe2\x9c\x97" : up ? "\xe2\x86\x91" : "+";
+		float dy = up ? (float)((1 - k) * 120) : 0;  /* copy-ups rise from the image below */
+		vz_rd_box(rd, x, cy + dy, 368, 42, 10, vz_alpha(vz_mix(th->panel, col, 0.25), k), 3,
+			  vz_alpha(col, k));
+		vz_rd_text(rd, VZ_F_FACT_B, x + 12, cy + 6 + dy, VZ_LEFT, 0, vz_alpha(th->text, k), mark);
+		vz_rd_text(rd, VZ_F_MONO, x + 40, cy + 6 + dy, VZ_LEFT, 0, vz_alpha(th->text, k),
+			   vz_fit(rd, VZ_F_MONO, c->path, 316, fit, sizeof fit));
 	}
+	vz_rd_text(rd, VZ_F_FACT, 124, y + 156, VZ_LEFT, 0, th->text2,
+		   "\xe2\x86\x91 copied up from the image    + new file    \xe2\x9c\x97 whiteout: "
+		   "hides a lower file");
 	if (shown == 0)
 		vz_rd_text(rd, VZ_F_FACT, 124, y + 60, VZ_LEFT, 0, th->text2,
 			   "empty: nothing written yet");
@@ -136,7 +140,10 @@ static void pid1_children(struct vz_render *rd, const struct vz_model *m, const 
 		vz_rd_text(rd, VZ_F_MONO, x + 60, 612, VZ_CENTER, 0, th->text, buf);
 	}
 	for (int i = 0; i < m->n_procs && n < 6; i++) {
-		if (m->procs[i].pid == m->pid)
+		bool zombie = false;
+		for (int z = 0; z < m->n_zombie_pids; z++)
+			zombie |= m->zombie_pids[z] == m->procs[i].pid;
+		if (m->procs[i].pid == m->pid || zombie)
 			continue;
 		float x = 520 + n++ * 140.0f;
 		vz_rd_line(rd, 930, 440, x + 60, 560, 4, th->border);
@@ -186,7 +193,7 @@ static void pid1_grace(struct vz_render *rd, const struct vz_model *m, const str
 		snprintf(buf, sizeof buf, "SIGKILL in %4.1f s", left);
 	else
 		snprintf(buf, sizeof buf, "grace period of %.0f s over: SIGKILL", m->grace_seconds);
-	vz_rd_text(rd, VZ_F_LABEL_B, 96, 716, VZ_LEFT, 0, th->text, buf);
+	vz_rd_text(rd, VZ_F_CALL, 96, 714, VZ_LEFT, 0, th->text, buf);
 	vz_rd_box(rd, 620, 712, 656, 48, 12, th->panel, 4, th->text2);
 	if (frac > 0)
 		vz_rd_box(rd, 624, 716, 648 * frac, 40, 10, frac < 0.3 ? th->fail : th->warn, 0, th->warn);
@@ -268,7 +275,7 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 		/* The veth pair: one cable through the namespace wall. */
 		double k = v->reduced_motion ? 1 : vz_anim(v, m->veth_tag, 0.3);
 		vz_rd_line(rd, 640, 490, 640 + 260 * k, 490, 12, th->text);
-		vz_rd_text(rd, VZ_F_FACT_B, 710, 520, VZ_CENTER, 0, th->text, "veth pair");
+		vz_rd_text(rd, VZ_F_FACT_B, 770, 516, VZ_CENTER, 0, th->text, "veth pair");
 	} else {
 		vz_rd_text(rd, VZ_F_LABEL, 88, 300, VZ_LEFT, 560, th->text2,
 			   "No veth pair: nothing connects the two namespaces (network mode none).");

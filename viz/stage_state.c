@@ -306,7 +306,7 @@ void vz_stage_namespaces(struct vz_render *rd, const struct vz_model *m, const s
 
 /* A gauge: usage against a limit, eased from the previous sample. */
 static void gauge(struct vz_render *rd, const struct vz_view *v, float y, const char *title,
-		  const struct vz_num *use, double limit, const char *text, bool killed)
+		  const struct vz_num *use, double limit, bool wall, const char *text, bool killed)
 {
 	const struct vz_theme *th = v->th;
 	const float x = 96, w = 1180, h = 84;
@@ -326,7 +326,8 @@ static void gauge(struct vz_render *rd, const struct vz_view *v, float y, const 
 		return;
 	}
 	/* The limit is a wall: a thick stroke at the right end. */
-	vz_rd_line(rd, x + w, y - 12, x + w, y + h + 12, 8, th->text);
+	if (wall)
+		vz_rd_line(rd, x + w, y - 12, x + w, y + h + 12, 8, th->text);
 	if (killed)
 		vz_rd_text(rd, VZ_F_LABEL_B, x + 24, y + 24, VZ_LEFT, 0, th->text,
 			   "\xe2\x9c\x97 limit reached: OOM kill");
@@ -338,16 +339,20 @@ static void cg_gauges(struct vz_render *rd, const struct vz_model *m, const stru
 	vz_human_bytes(a, sizeof a, m->mem_usage.now);
 	vz_human_bytes(b, sizeof b, m->mem_limit.now);
 	snprintf(text, sizeof text, "%s of %s", a, m->mem_limit.now > 0 ? b : "unlimited");
-	gauge(rd, v, VZ_STAGE_Y + 16, "Memory", &m->mem_usage, m->mem_limit.now, text,
+	gauge(rd, v, VZ_STAGE_Y + 16, "Memory", &m->mem_usage, m->mem_limit.now, true, text,
 	      m->oom_count > 0);
 	double quota = m->cpu_period.now > 0 && m->cpu_quota.now > 0
 			       ? 100.0 * m->cpu_quota.now / m->cpu_period.now : 0;
-	snprintf(text, sizeof text, quota > 0 ? "%.0f%% of %.0f%%" : "%.0f%%", m->cpu_percent.now,
-		 quota);
-	gauge(rd, v, VZ_STAGE_Y + 216, "CPU", &m->cpu_percent, quota, text, false);
+	if (quota > 0)
+		snprintf(text, sizeof text, "%.0f%% of %.0f%% (cpu.max)", m->cpu_percent.now, quota);
+	else  /* no quota: measure against one CPU */
+		snprintf(text, sizeof text, "%.0f%% of one CPU, no quota", m->cpu_percent.now);
+	gauge(rd, v, VZ_STAGE_Y + 216, "CPU", &m->cpu_percent, quota > 0 ? quota : 100, quota > 0,
+	      text, false);
 	snprintf(text, sizeof text, m->pids_max.now > 0 ? "%.0f of %.0f" : "%.0f",
 		 m->pids_cur.now, m->pids_max.now);
-	gauge(rd, v, VZ_STAGE_Y + 416, "Processes", &m->pids_cur, m->pids_max.now, text, false);
+	gauge(rd, v, VZ_STAGE_Y + 416, "Processes", &m->pids_cur, m->pids_max.now, true, text,
+	      false);
 }
 
 static void cg_badges(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)

@@ -47,14 +47,15 @@ static int push(struct vz_stream *s, struct gb_jval *ev)
 	s->ev[s->n++] = ev;
 	vz_model_apply(&s->scan, ev);
 	int scene = vz_event_scene(&s->scan, ev);
-	if (scene >= 0 && gb_jget(ev, "type") && strcmp(gb_jstr(ev, "type", ""), "resource.sample"))
-		s->last_scene = scene;
 	if (!s->open_beat) {
 		s->n_beats++;
 		s->open_beat = true;
+		s->beats[s->n_beats - 1].scene = s->last_scene;
 	}
+	/* Events with no scene of their own (log, error) keep the beat's. */
+	if (scene >= 0)
+		s->beats[s->n_beats - 1].scene = s->last_scene = scene;
 	s->beats[s->n_beats - 1].end = s->n - 1;
-	s->beats[s->n_beats - 1].scene = scene >= 0 ? scene : s->last_scene;
 	if (vz_event_ends_beat(ev))
 		s->open_beat = false;
 	return 0;
