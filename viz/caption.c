@@ -97,6 +97,10 @@ static void storage_caption(struct vz_model *m, const char *type, const struct g
 		set(m, "write into the container's root filesystem",
 		    "Writes land in the upper layer: a changed file is first copied up whole; a "
 		    "deleted one becomes a whiteout. The image layers never change.");
+	} else if (strcmp(type, "measure") == 0) {
+		snprintf(call, sizeof call, "measured: %s starts in %.1f ms, %.1f MB",
+			 gb_jstr(e, "what", "?"), gb_jnum(e, "start_ms", 0), gb_jnum(e, "rss_mb", 0));
+		set(m, call, "Same machine, same moment: numbers, not claims.");
 	} else if (strcmp(type, "volume.mount") == 0) {
 		snprintf(call, sizeof call, "mount(\"%s\", \"%s\", ...)", gb_jstr(e, "source", "?"),
 			 gb_jstr(e, "target", "?"));

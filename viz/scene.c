@@ -238,12 +238,12 @@ static void failure_banner(struct vz_render *rd, const struct vz_model *m,
 	const struct vz_step *s = &m->steps[m->cur_step - 1];
 	const struct vz_theme *th = v->th;
 	char buf[160];
-	vz_rd_box(rd, VZ_STAGE_X + 16, 700, VZ_STAGE_W - 16, 124, 16, vz_mix(th->panel, th->fail, 0.15),
+	vz_rd_box(rd, VZ_STAGE_X + 16, 690, VZ_STAGE_W - 16, 140, 16, vz_mix(th->panel, th->fail, 0.15),
 		  6, th->fail);
 	snprintf(buf, sizeof buf, "\xe2\x9c\x97 step %d, %s, failed: %s", s->index, s->name,
 		 s->errno_name[0] ? s->errno_name : "error");
-	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 40, 712, VZ_LEFT, 0, th->text, buf);
-	vz_rd_text(rd, VZ_F_FACT, VZ_STAGE_X + 40, 756, VZ_LEFT, VZ_STAGE_W - 64, th->text,
+	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 40, 702, VZ_LEFT, 0, th->text, buf);
+	vz_rd_text(rd, VZ_F_FACT, VZ_STAGE_X + 40, 746, VZ_LEFT, VZ_STAGE_W - 64, th->text,
 		   s->hint[0] ? s->hint : "Every earlier step is undone, in reverse order.");
 }
 
