@@ -103,8 +103,14 @@ static void obs_links(struct vz_model *m, const struct gb_jval *net)
 	m->n_links = 0;
 	for (const struct gb_jval *c = links->child; c && m->n_links < 6; c = c->next) {
 		struct vz_link *l = &m->links[m->n_links++];
+		memset(l, 0, sizeof *l);
+		if (c->type == GB_JSTR) {  /* just a name: state unknown */
+			COPY(l->name, c->str);
+			continue;
+		}
 		COPY(l->name, gb_jstr(c, "name", "?"));
 		l->up = gb_jbool(c, "up", false);
+		l->up_known = gb_jget(c, "up") != NULL;
 		l->n_addrs = 0;
 		const struct gb_jval *a = gb_jget(c, "addrs");
 		for (const struct gb_jval *x = a ? a->child : NULL; x && l->n_addrs < 2; x = x->next)
@@ -177,6 +183,12 @@ static void ev_step_begin(struct vz_model *m, const struct gb_jval *e)
 	int idx = (int)gb_jint(e, "index", 0);
 	if (idx < 1 || idx > VZ_MAX_STEPS)
 		return;
+	const char *phase = gb_jstr(e, "phase", "");
+	if (strcmp(phase, m->phase) != 0) {  /* a new table of steps: create, then start */
+		memset(m->steps, 0, sizeof m->steps);
+		m->n_steps = m->total_steps = m->cur_step = 0;
+		COPY(m->phase, phase);
+	}
 	struct vz_step *s = &m->steps[idx - 1];
 	COPY(s->name, gb_jstr(e, "step", "?"));
 	COPY(s->side, gb_jstr(e, "side", ""));

@@ -38,7 +38,7 @@ struct vz_signal { char signal[16], by[16]; int pid, tag; bool forwarded; };
 struct vz_proc { int pid, nspid[4], n_nspid, tag; char argv[VZ_STR]; };
 struct vz_exit { int pid, exit_code, status, tag; char signal[16]; bool oom_killed, valid; };
 struct vz_addr { char ifname[24], addr[48], netns[12]; int tag; };
-struct vz_link { char name[24], addrs[2][48]; int n_addrs; bool up; };
+struct vz_link { char name[24], addrs[2][48]; int n_addrs; bool up, up_known; };
 struct vz_layer { char id[24], instruction[VZ_STR]; long long size; bool cached; int tag; };
 struct vz_change { char path[VZ_STR], kind[16]; long long size; int tag; };
 struct vz_volume { char kind[12], source[VZ_STR], target[VZ_STR]; bool ro; int tag; };
@@ -64,6 +64,7 @@ struct vz_model {
 
 	struct vz_step steps[VZ_MAX_STEPS];
 	int n_steps, total_steps, cur_step;    /* cur_step: 1-based index, 0 none */
+	char phase[16];                        /* "create" or "start": each has its own table */
 
 	/* observed namespaces: container vs host (inode numbers, 0 unknown) */
 	unsigned long long ns[VZ_NS_KINDS], ns_host[VZ_NS_KINDS];

@@ -167,8 +167,8 @@ static void title_bar(struct vz_render *rd, const struct vz_model *m, const stru
 	char right[96];
 	int n = snprintf(right, sizeof right, "%s", v->status ? v->status : "");
 	if (m->total_steps && m->cur_step)
-		snprintf(right + n, sizeof right - n, "%sstep %d/%d", n ? "   " : "", m->cur_step,
-			 m->total_steps);
+		snprintf(right + n, sizeof right - n, "%s%s%sstep %d/%d", n ? "   " : "", m->phase,
+			 m->phase[0] ? " " : "", m->cur_step, m->total_steps);
 	vz_rd_text(rd, VZ_F_LABEL, VZ_W - VZ_M, 36, VZ_RIGHT, 0, th->text2, right);
 }
 

@@ -285,8 +285,8 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 		const struct vz_link *l = &m->links[i];
 		if (strcmp(l->name, m->container_if) == 0 && m->bridge[0])
 			continue;
-		snprintf(buf, sizeof buf, "%s  %s  %s", l->name, l->up ? "UP" : "DOWN",
-			 l->n_addrs ? l->addrs[0] : "");
+		snprintf(buf, sizeof buf, "%s  %s  %s", l->name,
+			 !l->up_known ? "" : l->up ? "UP" : "DOWN", l->n_addrs ? l->addrs[0] : "");
 		vz_rd_text(rd, VZ_F_MONO, 780, y, VZ_LEFT, 0, th->text, buf);
 	}
 	if (m->route_gw[0]) {
@@ -299,7 +299,8 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 	}
 	float fy = vz_fact_head(rd, v, VZ_STAGE_Y + 20, "interfaces inside");
 	for (int i = 0; i < m->n_links && i < 5; i++) {
-		snprintf(buf, sizeof buf, "%s %s", m->links[i].up ? "UP" : "DOWN",
+		snprintf(buf, sizeof buf, "%s %s",
+			 !m->links[i].up_known ? "" : m->links[i].up ? "UP" : "DOWN",
 			 m->links[i].n_addrs ? m->links[i].addrs[0] : "");
 		fy = vz_fact(rd, v, fy, m->links[i].name, buf, m->links_tag);
 	}

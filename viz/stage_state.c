@@ -250,18 +250,18 @@ static void ns_mounts(struct vz_render *rd, const struct vz_model *m, const stru
 	if (m->n_mounts == 0)
 		return;
 	const struct vz_theme *th = v->th;
-	float y0 = 640;
+	float y0 = 652;
 	vz_rd_text(rd, VZ_F_FACT_B, 72, y0, VZ_LEFT, 0, th->text2, "Mount table inside the container");
 	int shown = m->n_mounts > 8 ? 8 : m->n_mounts;
 	for (int i = 0; i < shown; i++) {
 		char line[160], fit[160];
 		snprintf(line, sizeof line, "%s  %s", m->mounts[i].target, m->mounts[i].fstype);
-		float x = 72 + (i / 4) * 650.0f, y = y0 + 40 + (i % 4) * 38.0f;
+		float x = 72 + (i / 4) * 650.0f, y = y0 + 36 + (i % 4) * 34.0f;
 		vz_rd_text(rd, VZ_F_MONO, x, y, VZ_LEFT, 0, th->text,
 			   vz_fit(rd, VZ_F_MONO, line, 620, fit, sizeof fit));
 	}
 	if (vz_glow(v, m->mounts_tag) > 0)
-		vz_rd_box(rd, 60, y0 - 8, 1300, 200, 12, vz_alpha(th->glow, 0), 5,
+		vz_rd_box(rd, 60, y0 - 8, 1300, 180, 12, vz_alpha(th->glow, 0), 5,
 			  vz_alpha(th->glow, vz_glow(v, m->mounts_tag)));
 }
 
@@ -289,7 +289,8 @@ static void ns_facts(struct vz_render *rd, const struct vz_model *m, const struc
 	snprintf(buf, sizeof buf, "%d", m->n_mounts);
 	y = vz_fact(rd, v, y, "mounts", buf, m->mounts_tag);
 	for (int i = 0; i < m->n_links && i < 4; i++) {
-		snprintf(buf, sizeof buf, "%s %s", m->links[i].name, m->links[i].up ? "UP" : "DOWN");
+		snprintf(buf, sizeof buf, "%s %s", m->links[i].name,
+			 !m->links[i].up_known ? "" : m->links[i].up ? "UP" : "DOWN");
 		y = vz_fact(rd, v, y, i ? "" : "interfaces", buf, m->links_tag);
 	}
 }
