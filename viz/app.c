@@ -1,9 +1,12 @@
 /* The viewer: headless export and the window loop (keyboard first, one input map). */
 #include "app.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <SDL.h>
 
@@ -74,6 +77,42 @@ int vz_headless(const struct vz_opts *o, struct vz_stream *st)
 	return rc ? 1 : 0;
 }
 
+/* The engine's tour, recorded without a display: every beat, then every scene at the end. */
+int vz_tour_headless(const struct vz_opts *o)
+{
+	char gb[1024], path[1024], err[512];
+	vz_glassbox_path(gb, sizeof gb);
+	snprintf(path, sizeof path, "%s/tour.jsonl", o->frames);
+	unlink(path);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(gb, gb, "tour", "--delay", "0.01", "--events", path, (char *)NULL);
+		fprintf(stderr, "glassbox-viz: cannot run %s: %s\n", gb, strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "glassbox-viz: glassbox tour failed (it needs root); its events: %s\n",
+			path);
+		return 1;
+	}
+	struct vz_stream st;
+	vz_stream_init(&st);
+	if (vz_stream_load(&st, path, err, sizeof err) < 0) {
+		fprintf(stderr, "glassbox-viz: %s\n", err);
+		return 2;
+	}
+	struct vz_opts all = *o;
+	int rc = vz_headless(o, &st);
+	all.beat = (int)st.n_beats;
+	all.all_scenes = true;
+	all.at = 2.0;  /* the finale: settled, nothing glowing */
+	if (rc == 0)
+		rc = vz_headless(&all, &st);
+	vz_stream_free(&st);
+	return rc;
+}
+
 /* ------------------------------------------------------------ input map */
 
 enum action { A_NONE, A_NEXT, A_BACK, A_FIRST, A_LAST, A_SLOWER, A_FASTER, A_PLAY,
@@ -106,6 +145,7 @@ struct viewer {
 	bool model_dirty, quit, playing, dark;
 	int pinned;               /* a scene chosen by key, -1: follow the beats */
 	double beat_start, zoom, speed;
+	size_t sent_for;          /* live + playing: the beat we already sent "next" for, +1 */
 	char status[96];
 };
 
@@ -130,8 +170,33 @@ static void next(struct viewer *w)
 		return;
 	}
 	if (w->live && !w->live->exited && w->model.cur_step &&
-	    w->model.steps[w->model.cur_step - 1].state == VZ_STEP_BEGUN)
+	    w->model.steps[w->model.cur_step - 1].state == VZ_STEP_BEGUN) {
 		vz_live_send(w->live, "next\n");
+		return;
+	}
+	bool ended = !w->live || w->live->exited;
+	if (w->o->tour && ended)  /* the finale: every scene in turn, then follow again */
+		w->pinned = w->pinned + 1 >= VZ_SC_COUNT ? -1 : w->pinned + 1;
+}
+
+/* Playing: beats advance by themselves, and a live engine gets its "next" too. */
+static void autoplay(struct viewer *w, double t)
+{
+	double per = w->o->autoplay / w->speed;
+	if (!w->playing || t - w->beat_start < per)
+		return;
+	if (w->beat + 1 < w->st->n_beats) {
+		go_to(w, w->beat + 1);
+	} else if (w->live && w->sent_for != w->beat + 1) {
+		w->sent_for = w->beat + 1;
+		next(w);
+	}
+}
+
+static bool at_end(const struct viewer *w, double t)
+{
+	bool ended = !w->live || (w->live->exited && w->live->ev_fd < 0);
+	return ended && w->beat + 1 >= w->st->n_beats && t - w->beat_start > 1.0;
 }
 
 static void act(struct viewer *w, enum action a, int arg)
@@ -225,9 +290,9 @@ static void draw(struct viewer *w)
 		w->model_dirty = false;
 	}
 	double t = now_s();
-	if (w->playing && t - w->beat_start > w->o->autoplay / w->speed &&
-	    w->beat + 1 < w->st->n_beats)
-		go_to(w, w->beat + 1);
+	autoplay(w, t);
+	if (w->o->exit_at_end && at_end(w, t))
+		w->quit = true;
 	w->view.th = w->dark ? &vz_theme_dark : &vz_theme_light;
 	w->view.beat = (int)w->beat;
 	w->view.n_beats = (int)w->st->n_beats;
@@ -264,6 +329,7 @@ int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *liv
 	w.dark = o->dark;
 	w.pinned = o->scene;
 	w.zoom = w.speed = 1;
+	w.playing = o->play;
 	go_to(&w, 0);
 	w.model_dirty = true;
 	while (!w.quit) {

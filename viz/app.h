@@ -17,7 +17,10 @@ struct vz_opts {
 	double at;                /* headless: seconds after the beat starts */
 	int scene;                /* -1: each beat's own scene */
 	bool all_scenes;          /* headless: every scene at each chosen beat */
-	double autoplay;          /* replay: seconds per beat when playing */
+	double autoplay;          /* seconds per beat when playing */
+	bool play;                /* start playing (live: send "next" by itself) */
+	bool exit_at_end;         /* quit once the stream has ended and its last beat shown */
+	bool tour;                /* after the last beat, Space walks through every scene */
 	char share[512];          /* share dir: fonts/ lives here */
 };
 
@@ -35,12 +38,16 @@ struct vz_live {
 int vz_headless(const struct vz_opts *o, struct vz_stream *st);
 /* Windowed viewer over a stream; live may be NULL (replay). */
 int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *live);
-int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, char *err,
-		  size_t errlen);
+/* Start `glassbox run --step-fd N --events fd:M ARGS...` (or with tour=true,
+ * `glassbox tour --auto --delay D --events fd:M`). */
+int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, bool tour,
+		  double delay, char *err, size_t errlen);
 /* Read what the child wrote; returns how many events were added. */
 int vz_live_poll(struct vz_live *lv, struct vz_stream *st);
 void vz_live_send(struct vz_live *lv, const char *line);
 void vz_live_stop(struct vz_live *lv);
+/* Record the engine's tour to DIR/tour.jsonl, then render its frames headless. */
+int vz_tour_headless(const struct vz_opts *o);
 int vz_dashboard(const struct vz_opts *o, const char *glassbox);
 /* The glassbox binary: $GLASSBOX, else next to this program. */
 void vz_glassbox_path(char *buf, size_t len);

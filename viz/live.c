@@ -13,7 +13,8 @@
 
 #include "app.h"
 
-static void child(const char *glassbox, char **run_args, int ctl_rd, int ev_wr)
+static void child(const char *glassbox, char **run_args, bool tour, const char *delay,
+		  int ctl_rd, int ev_wr)
 {
 	/* Only these two ends cross exec: clear their close-on-exec flags. */
 	fcntl(ctl_rd, F_SETFD, 0);
@@ -29,12 +30,17 @@ static void child(const char *glassbox, char **run_args, int ctl_rd, int ev_wr)
 		_exit(127);
 	size_t k = 0;
 	argv[k++] = (char *)glassbox;
-	argv[k++] = "run";
-	argv[k++] = "--step-fd";
-	argv[k++] = step_fd;
+	argv[k++] = tour ? "tour" : "run";
+	if (tour) {  /* the engine's own narrated tour paces itself */
+		argv[k++] = "--delay";
+		argv[k++] = (char *)delay;
+	} else {
+		argv[k++] = "--step-fd";
+		argv[k++] = step_fd;
+	}
 	argv[k++] = "--events";
 	argv[k++] = events;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; !tour && i < n; i++)
 		argv[k++] = run_args[i];
 	execv(glassbox, argv);
 	fprintf(stderr, "glassbox-viz: cannot run %s: %s (set GLASSBOX to the engine's path)\n",
@@ -42,9 +48,11 @@ static void child(const char *glassbox, char **run_args, int ctl_rd, int ev_wr)
 	_exit(127);
 }
 
-int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, char *err,
-		  size_t errlen)
+int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, bool tour,
+		  double delay, char *err, size_t errlen)
 {
+	char delay_s[32];
+	snprintf(delay_s, sizeof delay_s, "%.2f", delay > 0.01 ? delay : 0.01);
 	memset(lv, 0, sizeof *lv);
 	lv->ctl_fd = lv->ev_fd = -1;
 	if (access(glassbox, X_OK) < 0) {
@@ -65,7 +73,7 @@ int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, cha
 		return -1;
 	}
 	if (lv->pid == 0)
-		child(glassbox, run_args, ctl[0], ev[1]);
+		child(glassbox, run_args, tour, delay_s, ctl[0], ev[1]);
 	close(ctl[0]);
 	close(ev[1]);
 	lv->ctl_fd = ctl[1];

@@ -34,7 +34,11 @@ static void usage(FILE *f)
 		"  --at SECONDS        headless: time into the beat (default 0.8: moves done,\n"
 		"                      what changed still glows)\n"
 		"  --all-scenes        headless: every scene for each chosen beat\n"
-		"  --autoplay SECONDS  replay: seconds per beat when playing (P); default 3\n"
+		"  --autoplay SECONDS  seconds per beat when playing (P); default 3\n"
+		"  --play              start playing; live: take each step by itself\n"
+		"  --exit-at-end       quit when the stream has ended (scripts, tests)\n"
+		"tour: the engine's guided tour of a real container (needs root), shown live;\n"
+		"      with --headless, recorded to DIR/tour.jsonl and rendered to DIR.\n"
 		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-7 scene,\n"
 		"      0 follow, F fullscreen, +/- zoom, D theme, ? help, Q quit.\n");
 }
@@ -110,7 +114,8 @@ static int parse_opts(int argc, char **argv, struct vz_opts *o)
 	const struct { const char *name; bool *flag; } flags[] = {
 		{"--dark", &o->dark}, {"--reduced-motion", &o->reduced_motion},
 		{"--fullscreen", &o->fullscreen}, {"--headless", &o->headless},
-		{"--all-scenes", &o->all_scenes}};
+		{"--all-scenes", &o->all_scenes}, {"--play", &o->play},
+		{"--exit-at-end", &o->exit_at_end}};
 	static const char *const valued[] = {"--size", "--frames", "--beat", "--at", "--scene",
 					     "--autoplay"};
 	int i = 1;
@@ -164,14 +169,14 @@ static int replay(const struct vz_opts *o, int argc, char **argv)
 	return rc;
 }
 
-static int live(const struct vz_opts *o, char **args)
+static int live(const struct vz_opts *o, char **args, bool tour)
 {
 	char gb[PATH_MAX], err[512];
 	vz_glassbox_path(gb, sizeof gb);
 	struct vz_live lv;
 	struct vz_stream st;
 	vz_stream_init(&st);
-	if (vz_live_start(&lv, gb, args, err, sizeof err) < 0) {
+	if (vz_live_start(&lv, gb, args, tour, o->autoplay, err, sizeof err) < 0) {
 		fprintf(stderr, "glassbox-viz: %s\n", err);
 		return 1;
 	}
@@ -202,7 +207,11 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "replay") == 0)
 		return replay(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)
-		return live(&o, argv + i + 1);
+		return live(&o, argv + i + 1, false);
+	if (strcmp(mode, "tour") == 0) {
+		o.tour = true;
+		return o.headless ? vz_tour_headless(&o) : live(&o, argv + i + 1, true);
+	}
 	if (strcmp(mode, "dashboard") == 0) {
 		char gb[PATH_MAX];
 		vz_glassbox_path(gb, sizeof gb);
