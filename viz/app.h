@@ -21,6 +21,7 @@ struct vz_opts {
 	bool play;                /* start playing (live: send "next" by itself) */
 	bool exit_at_end;         /* quit once the stream has ended and its last beat shown */
 	bool tour;                /* after the last beat, Space walks through every scene */
+	int bench;                /* headless: time this many frames per scene, save none */
 	char share[512];          /* share dir: fonts/ lives here */
 };
 

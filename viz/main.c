@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  --at SECONDS        headless: time into the beat (default 0.8: moves done,\n"
 		"                      what changed still glows)\n"
 		"  --all-scenes        headless: every scene for each chosen beat\n"
+		"  --bench N           headless: time N frames of each scene (last beat)\n"
 		"  --autoplay SECONDS  seconds per beat when playing (P); default 3\n"
 		"  --play              start playing; live: take each step by itself\n"
 		"  --exit-at-end       quit when the stream has ended (scripts, tests)\n"
@@ -103,6 +104,8 @@ static int value_opt(struct vz_opts *o, const char *a, const char *val)
 		return bad("--at wants seconds >= 0"), -1;
 	if (strcmp(a, "--autoplay") == 0 && (o->autoplay = atof(val)) <= 0)
 		return bad("--autoplay wants seconds > 0"), -1;
+	if (strcmp(a, "--bench") == 0 && (o->bench = atoi(val)) < 1)
+		return bad("--bench wants a number of frames"), -1;
 	if (strcmp(a, "--scene") == 0 && (o->scene = vz_scene_by_name(val)) < 0)
 		return bad("unknown --scene; see the list below"), -1;
 	return 0;
@@ -117,7 +120,7 @@ static int parse_opts(int argc, char **argv, struct vz_opts *o)
 		{"--all-scenes", &o->all_scenes}, {"--play", &o->play},
 		{"--exit-at-end", &o->exit_at_end}};
 	static const char *const valued[] = {"--size", "--frames", "--beat", "--at", "--scene",
-					     "--autoplay"};
+					     "--autoplay", "--bench"};
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -197,9 +200,9 @@ int main(int argc, char **argv)
 	find_share(o.share, sizeof o.share);
 	if (i >= argc)
 		return bad("which mode? replay, run, dashboard or tour");
-	if (o.headless && !o.frames)
+	if (o.headless && !o.frames && !o.bench)
 		return bad("--headless needs --frames DIR");
-	if (o.headless && mkdir(o.frames, 0755) < 0 && errno != EEXIST) {
+	if (o.headless && o.frames && mkdir(o.frames, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "glassbox-viz: cannot create %s: %s\n", o.frames, strerror(errno));
 		return 2;
 	}

@@ -25,6 +25,13 @@ struct text_slot {
 	char key[KEY_MAX];
 };
 
+/* Widths measured once per (font, text): TTF_SizeUTF8 shapes text with allocations. */
+#define WIDTH_SLOTS 2048
+struct width_slot {
+	uint64_t hash;   /* 64-bit FNV of font and text: collisions are negligible here */
+	int w;
+};
+
 struct vz_render {
 	SDL_Window *win;
 	SDL_Surface *surface;      /* offscreen target (headless) */
@@ -34,6 +41,7 @@ struct vz_render {
 	char fontdir[512];
 	TTF_Font *font[VZ_F_COUNT];
 	struct text_slot cache[CACHE_SLOTS];
+	struct width_slot widths[WIDTH_SLOTS];
 	unsigned frame;
 	char font_err[1024];
 	SDL_Vertex verts[MAX_VERTS];
@@ -89,6 +97,7 @@ void vz_rd_layout(struct vz_render *rd, double zoom)
 		return;
 	rd->scale = scale;
 	cache_flush(rd);
+	memset(rd->widths, 0, sizeof rd->widths);
 	/* A failure leaves a font NULL; vz_rd_open reports it, later zooms keep the old size. */
 	fonts_open(rd, rd->font_err, sizeof rd->font_err);
 }
@@ -381,10 +390,18 @@ float vz_rd_text(struct vz_render *rd, enum vz_font f, float x, float y, enum vz
 
 float vz_rd_text_width(struct vz_render *rd, enum vz_font f, const char *s)
 {
-	int w = 0, h = 0;
-	if (!s || !*s || TTF_SizeUTF8(rd->font[f], s, &w, &h) < 0)
+	if (!s || !*s)
 		return 0;
-	return w / rd->scale;
+	uint64_t h = fnv(s, f, -1) | 1;  /* never 0: 0 marks an empty slot */
+	struct width_slot *slot = &rd->widths[h % WIDTH_SLOTS];
+	if (slot->hash != h) {
+		int w = 0, ht = 0;
+		if (TTF_SizeUTF8(rd->font[f], s, &w, &ht) < 0)
+			return 0;
+		slot->hash = h;
+		slot->w = w;
+	}
+	return slot->w / rd->scale;
 }
 
 void vz_rd_present(struct vz_render *rd)

@@ -194,6 +194,8 @@ static void pid1_grace(struct vz_render *rd, const struct vz_model *m, const str
 	else
 		snprintf(buf, sizeof buf, "grace period of %.0f s over: SIGKILL", m->grace_seconds);
 	vz_rd_text(rd, VZ_F_CALL, 96, 714, VZ_LEFT, 0, th->text, buf);
+	if (!m->grace_active)
+		return;
 	vz_rd_box(rd, 620, 712, 656, 48, 12, th->panel, 4, th->text2);
 	if (frac > 0)
 		vz_rd_box(rd, 624, 716, 648 * frac, 40, 10, frac < 0.3 ? th->fail : th->warn, 0, th->warn);

@@ -256,7 +256,7 @@ static void ns_mounts(struct vz_render *rd, const struct vz_model *m, const stru
 	for (int i = 0; i < shown; i++) {
 		char line[160], fit[160];
 		snprintf(line, sizeof line, "%s  %s", m->mounts[i].target, m->mounts[i].fstype);
-		float x = 72 + (i / 4) * 650.0f, y = y0 + 36 + (i % 4) * 34.0f;
+		float x = 72 + (i / 4) * 650.0f, y = y0 + 34 + (i % 4) * 32.0f;
 		vz_rd_text(rd, VZ_F_MONO, x, y, VZ_LEFT, 0, th->text,
 			   vz_fit(rd, VZ_F_MONO, line, 620, fit, sizeof fit));
 	}
