@@ -22,6 +22,7 @@ struct dash_row {
 	char id[16], name[64], state[16];
 	int pid;
 	double mem, mem_limit, cpu, pids, pids_max;
+	bool have_stats;
 };
 
 struct dash {
@@ -94,6 +95,7 @@ static void stats_into(struct dash *d, const struct gb_jval *list)
 			struct dash_row *r = &d->rows[i];
 			if (strcmp(gb_jstr(c, "id", ""), r->id) && strcmp(gb_jstr(c, "name", ""), r->name))
 				continue;
+			r->have_stats = true;
 			r->mem = num2(c, "memory", "usage", "mem_usage");
 			r->mem_limit = num2(c, "memory", "limit", "mem_limit");
 			r->cpu = num2(c, "cpu", "percent", "cpu_percent");
@@ -146,7 +148,8 @@ static void poll_engine(struct dash *d, const char *gb)
 	    parse_list(d, "stats", &v) == 0)
 		stats_into(d, list_of(v));
 	else  /* ps worked: show the table, and why the numbers are missing */
-		snprintf(d->hint, sizeof d->hint, "resource numbers unavailable");
+		snprintf(d->hint, sizeof d->hint, "resource numbers unavailable: %.200s", d->error);
+	d->error[0] = '\0';
 	gb_jval_free(v);
 }
 
@@ -173,6 +176,10 @@ static void draw_row(struct vz_render *rd, const struct vz_view *v, const struct
 	vz_rd_text(rd, VZ_F_LABEL_B, 72, y + 14, VZ_LEFT, 0, th->text, r->name[0] ? r->name : r->id);
 	vz_rd_text(rd, VZ_F_MONO, 430, y + 18, VZ_LEFT, 0, th->text2, r->id);
 	vz_rd_text(rd, VZ_F_FACT_B, 700, y + 18, VZ_LEFT, 0, th->text, r->state);
+	if (!r->have_stats) {
+		vz_rd_text(rd, VZ_F_FACT, 880, y + 18, VZ_LEFT, 0, th->text2, "no numbers (see below)");
+		return;
+	}
 	vz_human_bytes(a, sizeof a, r->mem);
 	vz_human_bytes(b, sizeof b, r->mem_limit);
 	snprintf(text, sizeof text, "%s / %s", a, r->mem_limit > 0 ? b : "max");
@@ -180,7 +187,7 @@ static void draw_row(struct vz_render *rd, const struct vz_view *v, const struct
 	snprintf(text, sizeof text, "%.0f%% cpu", r->cpu);
 	bar(rd, v, 1380, y + 12, 230, r->cpu, 100, text);
 	snprintf(text, sizeof text, r->pids_max > 0 ? "%.0f/%.0f" : "%.0f", r->pids, r->pids_max);
-	bar(rd, v, 1630, y + 12, 240, r->pids, r->pids_max, text);
+	bar(rd, v, 1630, y + 12, 224, r->pids, r->pids_max, text);
 }
 
 static void draw_dash(struct vz_render *rd, const struct vz_view *v, const struct dash *d)
