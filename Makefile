@@ -34,8 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
 .PHONY: all deps test unit integration demo asan bench clean help format
-
-all: $(PROGRAMS) $(UNIT_BIN)
+.DEFAULT_GOAL := all
 
 help:
 	@echo "make            build everything under $(BUILD)/"
@@ -91,6 +90,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 -include init/init.mk
 -include viz/viz.mk
 -include tests/cgroup/cgroup.mk
+
+# After the optional parts, so that what they add to PROGRAMS is built too.
+all: $(PROGRAMS) $(UNIT_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all
