@@ -8,11 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "net_container.h"
+
 enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
+	O_NETWORK_ALIAS, O_PUBLISH,
 };
 
 struct opt {
@@ -36,8 +39,11 @@ static const struct opt opts[] = {
 	{"pid", 0, true, O_PID, "host         share the host's PID namespace instead of a new one"},
 	{"uts", 0, true, O_UTS, "host         share the host's UTS namespace (host name)"},
 	{"ipc", 0, true, O_IPC, "host         share the host's IPC namespace"},
-	{"network", 0, true, O_NETWORK, "host     share the host's network namespace (\"none\": only lo)"},
+	{"network", 0, true, O_NETWORK, "NAME     join bridge network NAME (repeatable; \"bridge\": the default one);\n"
+	 "                        none: only lo (the default); host: the host's own network"},
 	{"net", 0, true, O_NETWORK, NULL},
+	{"network-alias", 0, true, O_NETWORK_ALIAS, "NAME another name the container has on its networks"},
+	{"publish", 'p', true, O_PUBLISH, "[IP:]HOST:CONTAINER[/tcp]  publish a port (IP 127.0.0.1 unless given)"},
 	{"entrypoint", 0, true, O_ENTRYPOINT, "CMD  override the image's entrypoint"},
 	{"stop-signal", 0, true, O_STOP_SIGNAL, "SIG signal that `stop` sends first (default SIGTERM)"},
 	{"stop-timeout", 0, true, O_STOP_TIMEOUT, "S  grace period of `stop` in seconds (default 10)"},
@@ -164,9 +170,16 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_NETWORK:
 		if (strcmp(val, "none") == 0) {
 			c->host_net = false;
+			a->net_none = true;
 			return 0;
 		}
+		if (strcmp(val, "host") && strcmp(val, "private") && strcmp(val, ""))
+			return strv_push(&c->networks, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
 		return host_only("network", val, &c->host_net, err);
+	case O_NETWORK_ALIAS:
+		return strv_push(&c->net_aliases, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	case O_PUBLISH:
+		return strv_push(&c->publish, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
 	case O_ENTRYPOINT:
 		gb_strv_free(c->entrypoint);
 		c->entrypoint = NULL;
@@ -321,6 +334,8 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	/* Flags that only make sense together are checked before anything is created. */
 	if (gb_cgroup_limits_check(&out->cfg.limits, err) < 0)
+		return -EINVAL;
+	if (gb_cnet_config_check(&out->cfg, out->net_none, err) < 0)
 		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");

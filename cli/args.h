@@ -13,6 +13,7 @@ struct gb_run_args {
 	int step_fd;          /* --step-fd N, -1 if not given */
 	const char *events;   /* --events FILE|fd:N */
 	bool quiet;           /* -q: print nothing but errors */
+	bool net_none;        /* --network none was given (it excludes --network NAME) */
 };
 
 /* Parse argv[0..argc) of `run`/`create` (argv[0] is the first option, not the verb).

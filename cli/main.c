@@ -87,6 +87,17 @@ static void run_usage(const char *verb)
 	gb_args_usage();
 }
 
+/* --network host is a real loss of isolation: say what it gives away, every time. */
+static void warn_host_network(const struct gb_config *c)
+{
+	if (!c->host_net)
+		return;
+	fprintf(stderr, "glassbox: warning: --network host: the container shares the host's network "
+		"namespace. It sees every host interface, can bind any host port, can reach services "
+		"listening on the host's 127.0.0.1, and as root (CAP_NET_ADMIN) can change the host's "
+		"addresses, routes and firewall.\n");
+}
+
 static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_only)
 {
 	if (is_help(argc, argv) && (argc < 1 || argv[0][0] == '-')) {
@@ -96,6 +107,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 	struct gb_run_args a;
 	struct gb_err err = {0};
 	int r = gb_args_parse_run(argc, argv, create_only, &a, &err);
+	if (r == 0 && !a.quiet)
+		warn_host_network(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
 	if (r < 0) {

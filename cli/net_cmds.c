@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "net.h"
+#include "net_container.h"
 #include "util.h"
 
 static int net_usage(const char *msg)
@@ -17,40 +17,14 @@ static int net_usage(const char *msg)
 	return 2;
 }
 
-/* Create: pick or check the subnet against what is in use, bridge up, then state. */
 static int net_create(struct gb_runtime *rt, const char *name, const char *subnet, bool internal)
 {
 	struct gb_err err = {0};
-	struct gb_net_nl nl;
-	struct gb_net_network net = {0};
-	gb_autofree struct gb_net_cidr *taken = NULL;
-	gb_autostrv char **by = NULL;
-	size_t n = 0;
-	gb_autoclose int lock = -1;
-	int r = gb_net_store_lock(rt->state_root, &lock, &err);
-	if (r == 0 && access(rt->state_root, F_OK) == 0) {
-		struct gb_net_network old;
-		if (gb_net_network_load(rt->state_root, name, &old, NULL) == 0) {
-			gb_net_network_free(&old);
-			r = gb_err_set(&err, EEXIST, "", "a network named %s already exists", name);
-			gb_err_hint(&err, "`glassbox network inspect %s` shows it", name);
-		}
-	}
-	if (r == 0 && (r = gb_net_nl_open(&nl, &err)) == 0) {
-		r = gb_net_taken_subnets(rt->state_root, &nl, &taken, &by, &n, &err);
-		if (r == 0)
-			r = gb_net_network_init(&net, name, subnet, internal, taken,
-						(const char *const *)by, n, &err);
-		if (r == 0 && (r = gb_net_network_up(&nl, &net, &err)) == 0 &&
-		    (r = gb_net_network_save(rt->state_root, &net, &err)) < 0)
-			gb_net_network_down(&nl, &net, NULL);
-		gb_net_nl_close(&nl);
-	}
-	if (r < 0) {
-		cli_error(&err);
-		return 1;
-	}
+	struct gb_net_network net;
+	if (gb_cnet_network_create(rt, name, subnet, internal, &net, &err) < 0)
+		return cli_error(&err), 1;
 	printf("%s\n", net.name);
+	gb_net_network_free(&net);
 	return 0;
 }
 
@@ -118,35 +92,26 @@ static int net_inspect(struct gb_runtime *rt, const char *name)
 static int net_rm(struct gb_runtime *rt, const char *name)
 {
 	struct gb_err err = {0};
-	struct gb_net_network net = {0};
-	struct gb_net_nl nl;
-	gb_autoclose int lock = -1;
-	int r = gb_net_store_lock(rt->state_root, &lock, &err);
-	if (r == 0 && (r = gb_net_network_load(rt->state_root, name, &net, &err)) == 0 &&
-	    net.n_leases > 0) {
-		r = gb_err_set(&err, EBUSY, "", "network %s still has %zu container(s)", name,
-			       net.n_leases);
-		gb_err_hint(&err, "remove them first: `glassbox rm -f %s`", net.leases[0].name);
-	}
-	if (r == 0 && (r = gb_net_nl_open(&nl, &err)) == 0) {
-		r = gb_net_network_down(&nl, &net, &err);
-		gb_net_nl_close(&nl);
-	}
-	if (r == 0)
-		r = gb_net_network_remove(rt->state_root, name, &err);
-	gb_net_network_free(&net);
-	if (r < 0)
+	if (gb_cnet_network_remove(rt, name, &err) < 0)
 		return cli_error(&err), 1;
 	printf("%s\n", name);
 	return 0;
 }
 
-/* Prune: networks no container uses (the default one stays while it has containers). */
+/* Prune: first what containers that no longer exist left (leases, veths after a crash),
+ * then every network no container uses. */
 static int net_prune(struct gb_runtime *rt)
 {
 	struct gb_err err = {0};
 	gb_autostrv char **names = NULL;
-	int status = 0;
+	int leases = 0, links = 0, status = 0;
+	if (gb_cnet_prune(rt, &leases, &links, &err) < 0) {
+		cli_error(&err);
+		status = 1;
+	}
+	if (leases || links)
+		fprintf(stderr, "freed %d address%s and %d veth%s of containers that no longer exist\n",
+			leases, leases == 1 ? "" : "es", links, links == 1 ? "" : "s");
 	if (gb_net_network_list(rt->state_root, &names, &err) < 0)
 		return cli_error(&err), 1;
 	for (char **p = names; p && *p; p++) {

@@ -21,6 +21,10 @@ void gb_config_free(struct gb_config *c)
 	gb_strv_free(c->cmd);
 	gb_strv_free(c->env);
 	c->entrypoint = c->cmd = c->env = NULL;
+	gb_strv_free(c->networks);
+	gb_strv_free(c->net_aliases);
+	gb_strv_free(c->publish);
+	c->networks = c->net_aliases = c->publish = NULL;
 }
 
 char **gb_config_argv(const struct gb_config *c)
@@ -68,6 +72,11 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "pids_limit", c->limits.pids_max);
 	gb_json_double(j, "sample_interval", c->sample_interval, 3);
 	gb_json_obj_end(j);
+	gb_json_obj_begin(j, "network");
+	gb_json_strv(j, "networks", c->networks);
+	gb_json_strv(j, "aliases", c->net_aliases);
+	gb_json_strv(j, "publish", c->publish);
+	gb_json_obj_end(j);
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -105,6 +114,10 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->limits.cpu_shares = gb_jint(res, "cpu_shares", 0);
 	c->limits.pids_max = gb_jint(res, "pids_limit", 0);
 	c->sample_interval = gb_jnum(res, "sample_interval", 0);
+	const struct gb_jval *net = gb_jget(o, "network");
+	c->networks = gb_jstrv(gb_jget(net, "networks"));
+	c->net_aliases = gb_jstrv(gb_jget(net, "aliases"));
+	c->publish = gb_jstrv(gb_jget(net, "publish"));
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return 0;

@@ -32,6 +32,12 @@ struct gb_config {
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+
+	/* Networking (core/net_container.h, labs 05 and 17). No networks: a network namespace
+	 * with only lo (`--network none`, the default). NULL-terminated, may be NULL. */
+	char **networks;      /* --network NAME (repeatable): bridge networks to join, eth0.. */
+	char **net_aliases;   /* --network-alias: more names on every network joined */
+	char **publish;       /* -p [IP:]HOST:CONTAINER[/tcp], as given (checked by the parser) */
 };
 
 void gb_config_init(struct gb_config *c);

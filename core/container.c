@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup_container.h"
+#include "net_container.h"
 #include "ns.h"
 #include "observe.h"
 #include "steps.h"
@@ -97,6 +98,10 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	st->cfg.cmd = gb_strv_dup(cfg->cmd);
 	st->cfg.env = gb_strv_dup(cfg->env);
 	st->cfg.entrypoint = cfg->entrypoint ? gb_strv_dup(cfg->entrypoint) : NULL;
+	/* networking (core/net_container.h) */
+	st->cfg.networks = cfg->networks ? gb_strv_dup(cfg->networks) : NULL;
+	st->cfg.net_aliases = cfg->net_aliases ? gb_strv_dup(cfg->net_aliases) : NULL;
+	st->cfg.publish = cfg->publish ? gb_strv_dup(cfg->publish) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])
@@ -153,6 +158,7 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	 * kernel destroyed with its last process. What remains on the host is on disk. */
 	char dir[700];
 	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
+	gb_cnet_leave(rt, st);  /* leases, veths: gone already is fine */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
@@ -181,6 +187,8 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	}
 	record_oom(st, status);
 	gb_ccg_remove(st);  /* the cgroup lives as long as the container's processes */
+	gb_cnet_leave(rt, st);  /* its address goes back to the network, its name out of /etc/hosts */
+	st->n_nets = 0;
 	enum gb_status from = st->status;
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
@@ -212,6 +220,9 @@ static int wait_container(struct gb_launch *l, bool forward)
 		sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	int status = 0;
+	struct gb_cnet_proxy proxy;  /* published ports: a thread of this monitor */
+	gb_cnet_proxy_start(&proxy, l->rt, l->st, l->pid, l->pub_fds, l->n_pub);
+	l->n_pub = 0;
 	struct gb_ccg_sampler sampler;
 	gb_ccg_sampler_init(&sampler, l->st, l->rt);
 	gb_ccg_sample(&sampler, l->rt, l->st);
@@ -243,6 +254,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 			break;
 	}
 	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
+	gb_cnet_proxy_stop(&proxy);
 	if (forward) {
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -726,8 +738,11 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "observed");
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
-	    gb_proc_alive(st.pid, st.pid_start))
+	    gb_proc_alive(st.pid, st.pid_start)) {
 		gb_observe_process_json(st.pid, j);
+		if (!st.cfg.host_net)  /* interfaces, addresses, routes as seen inside */
+			gb_cnet_observe_json(st.pid, j, "net");
+	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;
 	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {

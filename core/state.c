@@ -114,6 +114,16 @@ void gb_state_to_json(const struct gb_state *st, struct gb_json *j)
 	gb_json_str(j, "merged", st->merged);
 	gb_json_obj_end(j);
 	gb_json_str(j, "log", st->log);
+	gb_json_arr_begin(j, "networks");
+	for (int i = 0; i < st->n_nets; i++) {
+		gb_json_obj_begin(j, NULL);
+		gb_json_str(j, "network", st->nets[i].network);
+		gb_json_str(j, "addr", st->nets[i].addr);
+		gb_json_str(j, "ifname", st->nets[i].ifname);
+		gb_json_str(j, "host_if", st->nets[i].host_if);
+		gb_json_obj_end(j);
+	}
+	gb_json_arr_end(j);
 }
 
 int gb_state_save(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
@@ -185,6 +195,15 @@ int gb_state_load(const struct gb_runtime *rt, const char *id, struct gb_state *
 	copy_str(st->work, sizeof st->work, gb_jstr(fs, "work", ""));
 	copy_str(st->merged, sizeof st->merged, gb_jstr(fs, "merged", ""));
 	copy_str(st->log, sizeof st->log, gb_jstr(s, "log", ""));
+	const struct gb_jval *nets = gb_jget(s, "networks");
+	st->n_nets = 0;
+	for (const struct gb_jval *e = nets ? nets->child : NULL; e && st->n_nets < 8; e = e->next) {
+		struct gb_state_net *n = &st->nets[st->n_nets++];
+		copy_str(n->network, sizeof n->network, gb_jstr(e, "network", ""));
+		copy_str(n->addr, sizeof n->addr, gb_jstr(e, "addr", ""));
+		copy_str(n->ifname, sizeof n->ifname, gb_jstr(e, "ifname", ""));
+		copy_str(n->host_if, sizeof n->host_if, gb_jstr(e, "host_if", ""));
+	}
 	gb_jval_free(root);
 	if (r == 0 && !st->cfg.id[0])
 		copy_str(st->cfg.id, sizeof st->cfg.id, id);

@@ -27,6 +27,15 @@ struct gb_runtime {
 	void *gate_data;
 };
 
+/* One network a running container is on (core/net_container.c): what inspect shows and
+ * the port proxy connects to. Teardown needs none of it: it works from the config. */
+struct gb_state_net {
+	char network[64];
+	char addr[19];          /* "172.29.0.2/24" */
+	char ifname[16];        /* "eth0" inside */
+	char host_if[16];       /* the veth's host end, on the network's bridge */
+};
+
 struct gb_state {
 	struct gb_config cfg;
 	enum gb_status status;
@@ -40,6 +49,8 @@ struct gb_state {
 	double created, started, finished; /* wall clock, 0 when not yet */
 	char lower[4096];                 /* overlay lowerdir: top layer first, ':' separated */
 	char upper[512], work[512], merged[512], log[512];
+	struct gb_state_net nets[8];      /* networks joined while running (--network) */
+	int n_nets;
 };
 
 /* Fill state_root/data_root/share_dir from options or the environment

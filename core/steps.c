@@ -4,10 +4,12 @@
  * race) and step mode can stop anywhere. Each row names the lab that teaches it. */
 #include "steps.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "cgroup_container.h"
+#include "net_container.h"
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
@@ -214,6 +217,113 @@ static void undo_layer(struct gb_launch *l)
 	char dir[700];
 	gb_path(dir, sizeof dir, "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
 	gb_rm_rf(dir);
+}
+
+/* ------------------------------------------------------------ start phase: networks (host) */
+
+/* After clone, before the child's first step: the container's network namespace exists
+ * (/proc/PID/ns/net) and the child waits, so the host can give it its interfaces. */
+static bool want_networks(const struct gb_launch *l)
+{
+	return gb_cnet_wanted(&l->st->cfg);
+}
+
+static void call_veth(const struct gb_launch *l, char *buf, size_t len)
+{
+	char host[IF_NAMESIZE], peer[IF_NAMESIZE], bridge[IF_NAMESIZE];
+	char **nets = l->st->cfg.networks;
+	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
+	gb_net_bridge_name(nets[0], bridge);
+	int n = snprintf(buf, len, "RTM_NEWLINK {kind veth, name %s, peer %s}; RTM_NEWLINK {%s, "
+			 "master %s, IFF_UP}; RTM_NEWLINK {%s, IFLA_NET_NS_FD open(\"/proc/%d/ns/net\")}",
+			 host, peer, host, bridge, peer, (int)l->pid);
+	size_t more = gb_strv_len(nets) - 1;
+	if (more && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "; the same for %zu more network%s", more, more > 1 ? "s" : "");
+}
+
+static int run_veth(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_join(l->rt, l->st, l->pid, err);
+}
+
+static void undo_veth(struct gb_launch *l)
+{
+	gb_cnet_leave(l->rt, l->st);
+	l->st->n_nets = 0;
+}
+
+static void observe_veth(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cnet_observe_host_json(j, "net_host");
+	gb_cnet_observe_json(l->pid, j, "net");
+}
+
+static void call_netconf(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_state_net *sn = &l->st->nets[0];
+	char peer[IF_NAMESIZE], host[IF_NAMESIZE], gw[16];
+	struct gb_net_cidr c = {0, 0};
+	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
+	gb_net_cidr_parse_masked(sn->addr, &c);
+	gb_net_ip_format(c.addr + 1, gw);
+	snprintf(buf, len, "in /proc/%d/ns/net: RTM_NEWLINK {%s, IFLA_IFNAME %s}; RTM_NEWADDR {%s, %s}; "
+		 "RTM_NEWLINK {%s, IFF_UP}; RTM_NEWROUTE {default via %s, %s}%s", (int)l->pid, peer,
+		 sn->ifname, sn->ifname, sn->addr, sn->ifname, gw, sn->ifname,
+		 l->st->n_nets > 1 ? "; the same for eth1..." : "");
+}
+
+static int run_netconf(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_configure(l->rt, l->st, l->pid, err);
+}
+
+static void observe_netconf(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cnet_observe_json(l->pid, j, "net");
+}
+
+static bool want_publish(const struct gb_launch *l)
+{
+	return l->st->cfg.publish && l->st->cfg.publish[0];
+}
+
+static void call_publish(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_net_publish p;
+	char ip[16];
+	if (gb_net_publish_parse(l->st->cfg.publish[0], &p, NULL) < 0)
+		return (void)snprintf(buf, len, "bind(-p %s)", l->st->cfg.publish[0]);
+	gb_net_ip_format(p.host_ip, ip);
+	snprintf(buf, len, "socket(AF_INET, SOCK_STREAM); bind({%s, port %d}); listen()%s", ip,
+		 p.host_port, l->st->cfg.publish[1] ? "; the same for every -p" : "");
+}
+
+static int run_publish(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_publish(l->rt, l->st, l->pub_fds, &l->n_pub, err);
+}
+
+static void undo_publish(struct gb_launch *l)
+{
+	while (l->n_pub > 0)
+		close(l->pub_fds[--l->n_pub]);
+}
+
+static void observe_publish(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_arr_begin(j, "listening");
+	for (size_t i = 0; i < l->n_pub; i++) {
+		struct sockaddr_in sa;
+		socklen_t sl = sizeof sa;
+		char ip[16], addr[32];
+		if (getsockname(l->pub_fds[i], (struct sockaddr *)&sa, &sl) < 0)
+			continue;
+		gb_net_ip_format(ntohl(sa.sin_addr.s_addr), ip);
+		snprintf(addr, sizeof addr, "%s:%d", ip, ntohs(sa.sin_port));
+		gb_json_str(j, NULL, addr);
+	}
+	gb_json_arr_end(j);
 }
 
 /* ------------------------------------------------------------ start phase: cgroup */
@@ -482,6 +592,19 @@ static int run_dev(struct gb_launch *l, struct gb_err *err)
 	return gb_rootfs_mount_dev(l->st->merged, err);
 }
 
+static void call_etc(const struct gb_launch *l, char *buf, size_t len)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	snprintf(buf, len, "mount(\"%s/hosts\", \"%s/etc/hosts\", NULL, MS_BIND, NULL); "
+		 "the same for /etc/hostname and /etc/resolv.conf", dir, l->st->merged);
+}
+
+static int run_etc(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_etc_files(l->rt, l->st, err);
+}
+
 static bool want_hostname(const struct gb_launch *l)
 {
 	return !l->st->cfg.host_uts;
@@ -628,6 +751,15 @@ static const struct gb_step steps[] = {
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
+	{"veth", START, HOST, 17,
+	 "Plug the container into each network: a veth pair (a virtual cable), one end on the network's bridge, the other moved into the container's network namespace.",
+	 call_veth, want_networks, run_veth, undo_veth, observe_veth},
+	{"net-config", START, HOST, 17,
+	 "Inside the container's network namespace: name the cable's end eth0, give it its address, bring it up, route everything else through the bridge.",
+	 call_netconf, want_networks, run_netconf, NULL, observe_netconf},
+	{"publish", START, HOST, 17,
+	 "Bind each published port on the host now (-p): a port already in use stops the start here; the container's monitor forwards connections.",
+	 call_publish, want_publish, run_publish, undo_publish, observe_publish},
 	{"cgroup-attach", START, CONT, 7,
 	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
 	 call_attach, NULL, run_attach, NULL, observe_attach},
@@ -652,6 +784,9 @@ static const struct gb_step steps[] = {
 	{"dev", START, CONT, 4,
 	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
 	 call_dev, NULL, run_dev, NULL, observe_mounts},
+	{"etc-hosts", START, CONT, 17,
+	 "Give the container its own /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf, bind-mounted from its state directory.",
+	 call_etc, NULL, run_etc, NULL, observe_mounts},
 	{"hostname", START, CONT, 3,
 	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},

@@ -39,6 +39,10 @@ struct gb_launch {
 	char child_info[256];       /* what the child reported of its last step */
 	bool state_created;         /* create phase made a state dir (undo removes it) */
 	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
+	/* Published ports (core/net_container.h): listening sockets bound before the
+	 * container runs; the monitor's port proxy takes them over. */
+	int pub_fds[16];
+	size_t n_pub;
 };
 
 /* One row of the table. */
