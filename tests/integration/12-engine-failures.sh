@@ -6,7 +6,9 @@ need_root
 
 marker="gbfail$$"
 # 1. A failure at each step of the table (GLASSBOX_FAIL_STEP, docs/engine.md).
-steps=$(gb steps | awk 'NR > 1 {print $2}')
+# Rows for bridge networks (veth, net-config, publish) create links: 21-net-engine.sh
+# injects failures there, inside a network namespace of its own.
+steps=$(gb steps | awk 'NR > 1 {print $2}' | grep -vxE 'veth|net-config|publish')
 for step in $steps; do
     out=$(GLASSBOX_FAIL_STEP=$step gb run --rm --name "f-$step" busybox sleep 3$$ 2>&1)
     rc=$?
