@@ -13,7 +13,7 @@
 static int net_usage(const char *msg)
 {
 	fprintf(stderr, "glassbox network: %s\nusage: glassbox network create [--subnet CIDR] "
-		"[--internal] NAME | ls | inspect NAME | rm NAME | prune\n", msg);
+		"[--internal] NAME | ls | inspect NAME | rm NAME... | prune\n", msg);
 	return 2;
 }
 
@@ -152,7 +152,13 @@ int cmd_network(struct gb_runtime *rt, int argc, char **argv)
 		return net_ls(rt);
 	if (!strcmp(sub, "prune"))
 		return net_prune(rt);
-	if ((!strcmp(sub, "inspect") || !strcmp(sub, "rm")) && argc == 2)
-		return sub[0] == 'i' ? net_inspect(rt, argv[1]) : net_rm(rt, argv[1]);
+	if (!strcmp(sub, "inspect") && argc == 2)
+		return net_inspect(rt, argv[1]);
+	if (!strcmp(sub, "rm") && argc >= 2) {
+		int status = 0;
+		for (int i = 1; i < argc; i++)
+			status |= net_rm(rt, argv[i]);
+		return status;
+	}
 	return net_usage("unknown subcommand or missing NAME");
 }
