@@ -16,18 +16,18 @@ N=50
 
 check "network many 10.213.80.0/24" gb network create --subnet 10.213.80.0/24 many
 start=$(date +%s%N)
-for i in $(seq $N); do gb run -d -q --name "c$i" --network many busybox sleep 300 || bad "run c$i"; done
+for i in $(seq $N); do gb run -d -q --name "n$i" --network many busybox sleep 300 || bad "run c$i"; done
 echo "# $N containers started in $((($(date +%s%N) - start) / 1000000)) ms"
 check "$N leases, all different" test "$(jq '[.leases[].addr]|unique|length' "$ROOT/run/networks/many.json")" = $N
 check "$N veths on the bridge" test "$(ip -o link show master gb-many | wc -l)" = $N
-check "the first container's /etc/hosts names the last one" sh -c "\"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data exec c1 grep -qw c$N /etc/hosts"
-check "c$N reaches c1 by name (ping)" "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" exec c$N ping -c1 -W2 c1
+check "the first container's /etc/hosts names the last one" sh -c "\"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data exec n1 grep -qw n$N /etc/hosts"
+check "n$N reaches n1 by name (ping)" "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" exec n$N ping -c1 -W2 n1
 start=$(date +%s%N)
 gb rm -f $(gb ps -a -q) >/dev/null
 echo "# $N containers removed in $((($(date +%s%N) - start) / 1000000)) ms"
 check "no lease left" test "$(jq '.leases|length' "$ROOT/run/networks/many.json")" = 0
 check "no veth left" test "$(ip -o link | grep -c gbv)" = 0
 check "network rm many" gb network rm many
-check "no state left" test -z "$(ls -A "$ROOT/run/networks")$(ls -A "$ROOT/run/containers")"
+check "no state left (the lock file .lock stays)" test -z "$(ls "$ROOT/run/networks")$(ls "$ROOT/run/containers")"
 check "the test namespace has only lo, no address, no route" only_lo
 exit $FAILED
