@@ -1,0 +1,99 @@
+/* Lab 05 check: the network namespace. The container's namespace net:[...] is not the
+ * host's; inside it there is only lo (brought up, 127.0.0.1) and no route: the host's
+ * interfaces are invisible and nothing leaves. Negative control: --network host. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "net.h"
+#include "ns.h"
+
+static void control(struct gb_config *cfg)
+{
+	cfg->host_net = true;
+}
+
+/* The links and routes of pid's network namespace (0: our own), as the kernel lists them. */
+static int view_of(pid_t pid, struct gb_net_view *v, struct gb_err *err)
+{
+	struct gb_net_nl nl;
+	int fd = -1, r = pid ? gb_net_netns_open(pid, &fd, err) : 0;
+	if (r == 0)
+		r = pid ? gb_net_nl_open_in(&nl, fd, err) : gb_net_nl_open(&nl, err);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return r;
+	r = gb_net_observe(&nl, v, err);
+	gb_net_nl_close(&nl);
+	return r;
+}
+
+static void names(const struct gb_net_view *v, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < v->n_links && used + 20 < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", v->links[i].name);
+}
+
+static void check_links(struct gb_check *c, const struct gb_net_view *in, const struct gb_net_view *host)
+{
+	char seen[512], hosts[512];
+	names(in, seen, sizeof seen);
+	names(host, hosts, sizeof hosts);
+	if (in->n_links == 1 && strcmp(in->links[0].name, "lo") == 0)
+		gb_check_pass(c, "inside there is only lo; the host has %d interface%s (%s)",
+			      host->n_links, host->n_links == 1 ? "" : "s", hosts);
+	else
+		gb_check_fail(c, "inside it sees %d interfaces: %s", in->n_links, seen);
+	const struct gb_net_link_view *lo = gb_net_view_link(in, "lo");
+	if (lo && lo->up && lo->n_addrs > 0)
+		gb_check_pass(c, "lo is up with %s: a new namespace's lo starts down; the engine's "
+			      "`loopback` step brought it up", lo->addrs[0]);
+	else
+		gb_check_fail(c, "lo is %s: 127.0.0.1 does not work inside", lo ? "down" : "missing");
+	if (in->n_routes == 0)
+		gb_check_pass(c, "no route in its main table: no packet can leave");
+	else
+		gb_check_fail(c, "it has %d route%s (first: %s%s%s dev %s): packets can leave", in->n_routes,
+			      in->n_routes == 1 ? "" : "s", in->routes[0].dst,
+			      in->routes[0].gateway[0] ? " via " : "", in->routes[0].gateway,
+			      in->routes[0].ifname);
+}
+
+static int check(struct gb_check *c)
+{
+	static struct gb_net_view in, host;  /* ~100 KB each: not on the stack */
+	struct gb_state st;
+	char *const cmd[] = {"sleep", "300", NULL};
+	int r = gb_check_container(c, control, cmd, true, &st);
+	if (r < 0)
+		return r;
+	struct gb_ns_ids ns, own;
+	gb_ns_read(st.pid, &ns);
+	gb_ns_read(0, &own);
+	if (ns.ino[GB_NS_NET] && ns.ino[GB_NS_NET] != own.ino[GB_NS_NET])
+		gb_check_pass(c, "network namespace net:[%llu] differs from the host's net:[%llu]",
+			      ns.ino[GB_NS_NET], own.ino[GB_NS_NET]);
+	else
+		gb_check_fail(c, "network namespace net:[%llu] is the host's own (/proc/%d/ns/net)",
+			      ns.ino[GB_NS_NET], (int)st.pid);
+	r = view_of(st.pid, &in, &c->err);
+	if (r == 0)
+		r = view_of(0, &host, &c->err);
+	if (r == 0)
+		check_links(c, &in, &host);
+	gb_state_free(&st);
+	return r;
+}
+
+const struct gb_lab gb_lab_05 = {
+	.num = 5,
+	.slug = "network-namespace",
+	.title = "The network namespace",
+	.feature = "net ns inode differs; only lo inside, up; no route; host interfaces invisible",
+	.control = "--network host",
+	.check = check,
+};
