@@ -68,6 +68,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
+-include probe/probe.mk
 
 test: deps
 	@$(MAKE) --no-print-directory all

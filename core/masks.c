@@ -48,7 +48,7 @@ int gb_masks_mask(const char *path, struct gb_err *err)
 	if (S_ISDIR(st.st_mode)) {
 		/* An empty read-only tmpfs: the directory exists but holds nothing. */
 		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  "size=0,mode=0555") < 0)
+			  "mode=0555") < 0)
 			return gb_err_set(err, errno, "mount(\"tmpfs\", ..., MS_RDONLY)",
 					  "cannot mask %s with an empty tmpfs", path);
 		return 0;
