@@ -6,7 +6,9 @@
  *   sectool run [--ns] [--rootfs DIR] [--chroot DIR] [--no-masks]
  *               [--cap-add CAP]... [--cap-drop CAP]... [--privileged]
  *               [--seccomp default|unconfined|FILE] [--no-new-privs=false]
- *               [--mark COMM] -- CMD [ARG...]
+ *               [--mark COMM] [--userns MAP|auto] [--bind SRC:DST] -- CMD [ARG...]
+ *     --userns: a user namespace with the given uid and gid map (INSIDE:OUTSIDE:COUNT,...)
+ *       or "auto": root inside = the caller outside (+ its /etc/subuid range if any).
  *   sectool caps [--cap-add CAP]... [--cap-drop CAP]...   resolved set, one line
  *   sectool decode HEXMASK                                 capability names
  *   sectool profile default|FILE [--cap-add CAP]...        the profile as Docker JSON
@@ -30,11 +32,12 @@
 #include "error.h"
 #include "masks.h"
 #include "seccomp.h"
+#include "userns.h"
 #include "util.h"
 
 struct opts {
 	bool ns, masks, privileged, nnp;
-	const char *rootfs, *chroot_dir, *seccomp, *mark;
+	const char *rootfs, *chroot_dir, *seccomp, *mark, *userns, *bind;
 	char *add[64], *drop[64];
 	size_t n_add, n_drop;
 	char **argv;
@@ -66,6 +69,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		else if (v && strcmp(a, "--chroot") == 0) o->chroot_dir = argv[++i];
 		else if (v && strcmp(a, "--seccomp") == 0) o->seccomp = argv[++i];
 		else if (v && strcmp(a, "--mark") == 0) o->mark = argv[++i];
+		else if (v && strcmp(a, "--userns") == 0) o->userns = argv[++i];
+		else if (v && strcmp(a, "--bind") == 0) o->bind = argv[++i];
 		else if (v && strcmp(a, "--cap-add") == 0 && o->n_add < 63) o->add[o->n_add++] = argv[++i];
 		else if (v && strcmp(a, "--cap-drop") == 0 && o->n_drop < 63) o->drop[o->n_drop++] = argv[++i];
 		else {
@@ -78,13 +83,20 @@ static int parse(int argc, char **argv, struct opts *o)
 
 /* A minimal container root: proc, a read-only sysfs, a /dev with null, a tmpfs /tmp,
  * then pivot_root and the old root detached (what core/rootfs.c does for real). */
-static int enter_rootfs(const char *root, struct gb_err *err)
+static int enter_rootfs(const char *root, const char *bind, struct gb_err *err)
 {
 	char p[4096];
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return gb_err_set(err, errno, "mount(MS_PRIVATE)", "cannot make / private");
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return gb_err_set(err, errno, "mount(MS_BIND)", "cannot bind %s", root);
+	if (bind) {  /* SRC:DST, DST inside the root; a volume, as -v would make it */
+		char src[2048];
+		snprintf(src, sizeof src, "%.*s", (int)strcspn(bind, ":"), bind);
+		snprintf(p, sizeof p, "%s/%s", root, bind + strcspn(bind, ":") + 1);
+		if (mount(src, p, NULL, MS_BIND, NULL) < 0)
+			return gb_err_set(err, errno, "mount(MS_BIND)", "cannot bind %s on %s", src, p);
+	}
 	snprintf(p, sizeof p, "%s/proc", root);
 	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return gb_err_set(err, errno, "mount(\"proc\")", "cannot mount %s", p);
@@ -95,8 +107,13 @@ static int enter_rootfs(const char *root, struct gb_err *err)
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID, "mode=755,size=64k") < 0)
 		return gb_err_set(err, errno, "mount(\"tmpfs\")", "cannot mount %s", p);
 	snprintf(p, sizeof p, "%s/dev/null", root);
-	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) < 0)
-		return gb_err_set(err, errno, "mknod", "cannot create %s", p);
+	/* In a user namespace mknod of a device is refused: bind the host's node. */
+	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) < 0) {
+		int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0 || close(fd) < 0 || mount("/dev/null", p, NULL, MS_BIND, NULL) < 0)
+			return gb_err_set(err, errno, "mount(\"/dev/null\", MS_BIND)",
+					  "cannot create %s", p);
+	}
 	snprintf(p, sizeof p, "%s/tmp", root);
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") < 0)
 		return gb_err_set(err, errno, "mount(\"tmpfs\")", "cannot mount %s", p);
@@ -138,7 +155,7 @@ static int container(const struct opts *o)
 	struct gb_err err = { 0 };
 	int r = 0;
 	if (o->rootfs)
-		r = enter_rootfs(o->rootfs, &err);
+		r = enter_rootfs(o->rootfs, o->bind, &err);
 	if (r == 0 && o->rootfs && o->masks)
 		r = gb_masks_apply("/", NULL, &err);
 	if (r == 0 && o->chroot_dir && (chroot(o->chroot_dir) < 0 || chdir("/") < 0))
@@ -180,6 +197,65 @@ static int precheck(const struct opts *o)
 	return 0;
 }
 
+/* "auto": root inside is the caller outside, plus the caller's subordinate ids. */
+static int userns_maps(const char *spec, struct gb_idmap *uids, struct gb_idmap *gids,
+		       struct gb_err *err)
+{
+	if (strcmp(spec, "auto") != 0) {
+		int r = gb_userns_parse_map(spec, uids, err);
+		if (r == 0)
+			*gids = *uids;
+		return r;
+	}
+	uint32_t us = 0, uc = 0, gs = 0, gc = 0;
+	gb_userns_subid("/etc/subuid", getenv("USER"), geteuid(), &us, &uc, NULL);
+	gb_userns_subid("/etc/subgid", getenv("USER"), geteuid(), &gs, &gc, NULL);
+	gb_userns_default_map(geteuid(), us, uc, uids);
+	gb_userns_default_map(getegid(), gs, gc, gids);
+	return 0;
+}
+
+static int ns_and_run(const struct opts *o);
+
+/* The child unshares its user namespace and waits; the parent, still outside with
+ * its privileges, writes the maps (only it can); then the child becomes root inside. */
+static int run_in_userns(const struct opts *o)
+{
+	struct gb_err err = { 0 };
+	struct gb_idmap uids, gids;
+	if (gb_userns_check_allowed(&err) < 0 || userns_maps(o->userns, &uids, &gids, &err) < 0)
+		return fail(&err);
+	int ready[2], go[2];
+	if (pipe(ready) < 0 || pipe(go) < 0)
+		return 2;
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	char c = 0;
+	if (pid == 0) {
+		close(ready[0]), close(go[1]);
+		if (unshare(CLONE_NEWUSER) < 0) {
+			perror("sectool: unshare(CLONE_NEWUSER)");
+			_exit(2);
+		}
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1 || c != 'g')
+			_exit(2);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+			perror("sectool: setresuid(0) inside");
+			_exit(2);
+		}
+		_exit(ns_and_run(o));
+	}
+	close(ready[1]), close(go[0]);
+	int r = read(ready[0], &c, 1) == 1 ? gb_userns_write_maps(pid, &uids, &gids, &err) : -EIO;
+	if (r == 0 && write(go[1], "g", 1) != 1)
+		r = -EIO;
+	close(go[1]);
+	if (r < 0)
+		fail(&err);
+	return wait_child(pid);
+}
+
 static int cmd_run(const struct opts *o)
 {
 	if (!o->argv || !o->argv[0]) {
@@ -190,6 +266,11 @@ static int cmd_run(const struct opts *o)
 		return 2;
 	if (o->mark)
 		prctl(PR_SET_NAME, o->mark, 0, 0, 0);  /* the probe's "outside" process */
+	return o->userns ? run_in_userns(o) : ns_and_run(o);
+}
+
+static int ns_and_run(const struct opts *o)
+{
 	if (o->ns && unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
 			     CLONE_NEWIPC) < 0) {
 		perror("sectool: unshare");
