@@ -81,7 +81,7 @@ static void test_read_own_map(void **state)
 	assert_int_equal(gb_userns_read_map(0, "uid_map", &m, NULL), 0);
 	assert_true(m.n >= 1);
 	/* Our own uid is mapped in our own namespace, whatever it is. */
-	assert_true(gb_userns_to_outside(&m, (uint32_t)getuid()) >= 0 || m.r[0].count > 0);
+	assert_true(gb_userns_to_outside(&m, (uint32_t)getuid()) >= 0);
 }
 
 int main(void)
