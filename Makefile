@@ -10,7 +10,8 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+# snprintf truncating on purpose is how we bound strings: no warning for it.
+WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 # -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp
@@ -19,16 +20,19 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
 CORE_SRC := $(wildcard core/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
-LAB_SRC  := $(wildcard labs/*/check.c)
+LAB_SRC  := labs/lab.c $(wildcard labs/*/check.c)
+LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
+LAB_DOCS := $(patsubst labs/%,$(BUILD)/share/glassbox/labs/%,$(wildcard labs/[0-9][0-9]-*/README.md))
+LAB_REG  := $(BUILD)/gen/labs_registry.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(LAB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(LAB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/labs_registry.o
 LIB      := $(BUILD)/lib/libglassbox.a
 GLASSBOX := $(BUILD)/bin/glassbox
 IMAGE    := $(BUILD)/share/glassbox/images/busybox/rootfs/bin/busybox
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(GLASSBOX) $(IMAGE)
+PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
 .PHONY: all deps test unit integration demo asan bench clean help format
 
@@ -49,6 +53,23 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# The lab registry: one entry per labs/NN-name/check.c, each defining gb_lab_NN.
+$(LAB_REG): $(LAB_DIRS) Makefile
+	@mkdir -p $(@D)
+	@{ echo '#include "lab.h"'; \
+	  for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); echo "extern const struct gb_lab gb_lab_$$n;"; done; \
+	  echo 'const struct gb_lab *const gb_labs[] = {'; \
+	  for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); echo "	&gb_lab_$$n,"; done; \
+	  echo '	0,'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/labs_registry.o: $(LAB_REG)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/share/glassbox/labs/%: labs/%
+	@mkdir -p $(@D)
+	cp $< $@
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
