@@ -84,7 +84,7 @@ int gb_caps_from_name(const char *name, int *cap, struct gb_err *err)
 			return 0;
 		}
 	}
-	int r = gb_err_set(err, EINVAL, "capability name", "unknown capability \"%s\"", name);
+	int r = gb_err_set(err, EINVAL, "", "unknown capability \"%s\"", name);
 	gb_err_hint(err, "use a name from capabilities(7) such as NET_ADMIN or CAP_SYS_TIME, "
 		    "or ALL; this kernel knows capabilities 0..%d", last);
 	return r;

@@ -27,6 +27,12 @@ struct gb_config {
 
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
+	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
+	bool privileged;             /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
+	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
 };
 
 void gb_config_init(struct gb_config *c);

@@ -267,7 +267,7 @@ static int profile_error(struct gb_err *err, const char *source, const char *whe
 {
 	char problem[256];
 	snprintf(problem, sizeof problem, fmt_problem, what ? what : "");
-	int r = gb_err_set(err, EINVAL, "seccomp profile", "%s: %s: %s", source, where, problem);
+	int r = gb_err_set(err, EINVAL, "", "%s: %s: %s", source, where, problem);
 	if (hint)
 		gb_err_hint(err, "%s", hint);
 	return r;
@@ -585,7 +585,7 @@ int gb_seccomp_parse(const char *text, size_t len, const char *source, gb_capset
 	char perr[160];
 	struct gb_jval *root = gb_json_parse(text, len, perr, sizeof perr);
 	if (!root) {
-		int r = gb_err_set(err, EINVAL, "seccomp profile", "%s: not valid JSON: %s",
+		int r = gb_err_set(err, EINVAL, "", "%s: not valid JSON: %s",
 				   source, perr);
 		gb_err_hint(err, "a seccomp profile is a JSON file in Docker's format");
 		return r;

@@ -38,7 +38,7 @@ int gb_userns_parse_map(const char *spec, struct gb_idmap *out, struct gb_err *e
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct gb_idrange r;
 		if (out->n == GB_IDMAP_MAX || parse_range(tok, &r) < 0) {
-			int e = gb_err_set(err, EINVAL, "id map", "bad id map \"%s\" at \"%s\"",
+			int e = gb_err_set(err, EINVAL, "", "bad id map \"%s\" at \"%s\"",
 					   spec, tok);
 			gb_err_hint(err, "write INSIDE:OUTSIDE:COUNT, e.g. 0:100000:65536, up to "
 				    "%d ranges separated by commas", GB_IDMAP_MAX);
@@ -49,13 +49,13 @@ int gb_userns_parse_map(const char *spec, struct gb_idmap *out, struct gb_err *e
 			const struct gb_idrange *o = &out->r[i];
 			if (overlaps(o->inside, o->count, r.inside, r.count) ||
 			    overlaps(o->outside, o->count, r.outside, r.count))
-				return gb_err_set(err, EINVAL, "id map",
+				return gb_err_set(err, EINVAL, "",
 						  "ranges overlap in id map \"%s\"", spec);
 		}
 		out->r[out->n++] = r;
 	}
 	if (out->n == 0)
-		return gb_err_set(err, EINVAL, "id map", "empty id map");
+		return gb_err_set(err, EINVAL, "", "empty id map");
 	return 0;
 }
 
