@@ -17,5 +17,7 @@ void cli_interrupt_install(void);
 
 int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
+/* cli/probe.c: the escape checklist inside a running container. */
+int cmd_probe(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

@@ -518,6 +518,7 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  probe     try known container escapes inside a running one (--json)\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
@@ -543,7 +544,7 @@ static const struct command commands[] = {
 	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
-	{"lab", cmd_lab},      {"images", cmd_images_},
+	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
 };
 
 int main(int argc, char **argv)
