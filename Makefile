@@ -82,9 +82,11 @@ $(GLASSBOX): $(CLI_OBJ) $(LIB)
 $(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
 	images/busybox/mkrootfs.sh $(BUILD)/share/glassbox/images/busybox
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+# Unit tests link the library and the command line's pure parsing code.
+UNIT_LINK := $(BUILD)/obj/cli/args.o $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk

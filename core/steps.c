@@ -814,6 +814,8 @@ int gb_gate_fd(void *data, const struct gb_step_info *step)
 
 static void emit_begin(struct gb_launch *l, const struct gb_step_info *info)
 {
+	if (l->rt->events.fd < 0 && !l->rt->events.listener)
+		return;
 	struct gb_json j;
 	gb_event_begin(&l->rt->events, &j, "step.begin");
 	gb_json_str(&j, "step", info->name);
@@ -830,6 +832,9 @@ static void emit_begin(struct gb_launch *l, const struct gb_step_info *info)
 static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, int r,
 		     const struct gb_err *err)
 {
+	struct gb_events *ev = &l->rt->events;
+	if (ev->fd < 0 && !ev->listener)
+		return;  /* nobody listens: do not spend the observation's /proc reads */
 	struct gb_json j;
 	gb_event_begin(&l->rt->events, &j, "step.end");
 	gb_json_str(&j, "step", s->name);
