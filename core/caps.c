@@ -212,13 +212,13 @@ static int drop_bounding(gb_capset keep, int last, struct gb_err *err)
 }
 
 /* capset(2) with the 64-bit (version 3) layout: two 32-bit halves per set. */
-static int set_ipe(gb_capset keep, struct gb_err *err)
+static int set_sets(gb_capset inh, gb_capset prm_eff, struct gb_err *err)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
 	for (int half = 0; half < 2; half++) {
-		uint32_t bits = (uint32_t)(keep >> (32 * half));
-		data[half].effective = data[half].permitted = data[half].inheritable = bits;
+		data[half].effective = data[half].permitted = (uint32_t)(prm_eff >> (32 * half));
+		data[half].inheritable = (uint32_t)(inh >> (32 * half));
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return gb_err_set(err, errno, "capset", "cannot set the capability sets");
@@ -253,7 +253,7 @@ static int get_permitted(gb_capset *out, struct gb_err *err)
 	return 0;
 }
 
-int gb_caps_apply(gb_capset keep, struct gb_err *err)
+int gb_caps_apply_hold(gb_capset keep, gb_capset hold, struct gb_err *err)
 {
 	int last = gb_caps_last();
 	gb_capset held = 0;
@@ -263,11 +263,25 @@ int gb_caps_apply(gb_capset keep, struct gb_err *err)
 	/* capset(2) may only lower the permitted set: a cap the engine itself lacks (as in
 	 * a nested sandbox) cannot be kept, so ask for no more than we hold. */
 	keep &= gb_caps_all() & held;
+	hold &= gb_caps_all() & held;
 	r = drop_bounding(keep, last, err);
+	if (r == 0)
+		r = set_sets(keep, keep | hold, err);
+	if (r == 0)
+		r = set_ambient(keep, last, err);
+	return r;
+}
+
+int gb_caps_apply(gb_capset keep, struct gb_err *err)
+{
+	return gb_caps_apply_hold(keep, 0, err);
+}
+
+int gb_caps_release(gb_capset keep, struct gb_err *err)
+{
+	gb_capset held = 0;
+	int r = get_permitted(&held, err);
 	if (r < 0)
 		return r;
-	r = set_ipe(keep, err);
-	if (r < 0)
-		return r;
-	return set_ambient(keep, last, err);
+	return set_sets(keep & held, keep & held, err);
 }

@@ -56,5 +56,10 @@ int gb_caps_read_status(pid_t pid, struct gb_caps_status *out, struct gb_err *er
 /* Capabilities the calling process does not hold itself are left out (capset(2) can
  * only lower the permitted set). */
 int gb_caps_apply(gb_capset keep, struct gb_err *err);
+/* The same, but `hold` stays in the permitted and effective sets (never in bounding,
+ * inheritable or ambient) for one more step: a seccomp filter loaded without
+ * no_new_privs needs CAP_SYS_ADMIN. gb_caps_release(keep) then lets go of it. */
+int gb_caps_apply_hold(gb_capset keep, gb_capset hold, struct gb_err *err);
+int gb_caps_release(gb_capset keep, struct gb_err *err);
 
 #endif

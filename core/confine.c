@@ -5,6 +5,7 @@
 #include "confine.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <string.h>
 
 int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err)
@@ -37,15 +38,14 @@ void gb_confine_free(struct gb_confine *cf)
 int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err)
 {
 	/* Without no_new_privs the kernel accepts a filter only while we still hold
-	 * CAP_SYS_ADMIN: load it before dropping capabilities, as the start table does. */
-	int r = 0;
-	if (cf->filter && !cf->nnp)
-		r = gb_seccomp_apply(&cf->profile, err);
-	if (r == 0)
-		r = gb_caps_apply(cf->caps, err);
+	 * CAP_SYS_ADMIN: hold it until the filter is in, as the start table does. */
+	gb_capset hold = cf->filter && !cf->nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+	int r = gb_caps_apply_hold(cf->caps, hold, err);
 	if (r == 0 && cf->nnp)
 		r = gb_seccomp_set_no_new_privs(err);
-	if (r == 0 && cf->filter && cf->nnp)
+	if (r == 0 && cf->filter)
 		r = gb_seccomp_apply(&cf->profile, err);
+	if (r == 0 && hold)
+		r = gb_caps_release(cf->caps, err);
 	return r;
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <poll.h>
@@ -460,7 +461,8 @@ static int run_pivot(struct gb_launch *l, struct gb_err *err)
  * masks need CAP_SYS_ADMIN to mount, so they come before capabilities are dropped; the
  * seccomp filter comes last because it may forbid the very calls the earlier steps make.
  * With no-new-privileges=false the kernel accepts a filter only from a process that
- * still holds CAP_SYS_ADMIN: then it is loaded before the capabilities step (as runc). */
+ * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
+ * until the filter is in, and the seccomp step lets go of it. */
 
 static bool want_masks(const struct gb_launch *l)
 {
@@ -499,6 +501,18 @@ static void observe_masks(struct gb_launch *l, struct gb_json *j)
 	gb_json_arr_end(j);
 }
 
+static bool want_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter;
+}
+
+/* Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN:
+ * then the capabilities step keeps it in the effective set (only there) for us. */
+static gb_capset hold_for_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter && !l->sec.nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+}
+
 static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 {
 	char names[1024];
@@ -510,7 +524,7 @@ static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_caps(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_caps_apply(l->sec.caps, err);
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
 }
 
 static void observe_caps(struct gb_launch *l, struct gb_json *j)
@@ -541,16 +555,6 @@ static int run_nnp(struct gb_launch *l, struct gb_err *err)
 	return gb_seccomp_set_no_new_privs(err);
 }
 
-static bool want_seccomp_early(const struct gb_launch *l)
-{
-	return l->sec.filter && !l->sec.nnp;
-}
-
-static bool want_seccomp(const struct gb_launch *l)
-{
-	return l->sec.filter && l->sec.nnp;
-}
-
 static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
@@ -560,7 +564,10 @@ static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_seccomp(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_seccomp_apply(&l->sec.profile, err);
+	int r = gb_seccomp_apply(&l->sec.profile, err);
+	if (r == 0 && hold_for_seccomp(l))
+		r = gb_caps_release(l->sec.caps, err);
+	return r;
 }
 
 static void observe_security(struct gb_launch *l, struct gb_json *j)
@@ -704,9 +711,6 @@ static const struct gb_step steps[] = {
 	{"masked-paths", START, CONT, 16,
 	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
 	 call_masks, want_masks, run_masks, NULL, observe_masks},
-	{"seccomp-before-caps", START, CONT, 15,
-	 "no-new-privileges=false: load the system call filter now, while CAP_SYS_ADMIN still allows it.",
-	 call_seccomp, want_seccomp_early, run_seccomp, NULL, observe_security},
 	{"capabilities", START, CONT, 16,
 	 "Drop root's powers to a short list: from the bounding, permitted, effective, inheritable and ambient sets.",
 	 call_caps, NULL, run_caps, NULL, observe_caps},
