@@ -14,7 +14,7 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 # -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
-LDLIBS   += -lseccomp
+LDLIBS   += -lseccomp -lmnl -lpthread
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -35,8 +35,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
 .PHONY: all deps test unit integration demo asan bench clean help format
-
-all: $(PROGRAMS) $(UNIT_BIN)
+.DEFAULT_GOAL := all
 
 help:
 	@echo "make            build everything under $(BUILD)/"
@@ -88,10 +87,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
+# tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
+NETTOOL  := $(BUILD)/tests/nettool
+all: $(NETTOOL)
+$(NETTOOL): tests/net/nettool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
 -include probe/probe.mk
+-include tests/cgroup/cgroup.mk
+
+# After the optional parts, so that what they add to PROGRAMS is built too.
+all: $(PROGRAMS) $(UNIT_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all

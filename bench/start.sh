@@ -54,3 +54,32 @@ for k in ["floor", "glassbox", "runc", "crun"]:
         print(f"{k:10} {med[k]:10.2f} {med[k]/med['floor']:8.2f}x {med[k]/med['glassbox']:11.2f}x")
 print(f"peak RSS of the engine process (KiB): glassbox {sys.argv[2]}, runc {sys.argv[3]}")
 PY
+
+# The limits variant: memory + cpu + pids, for glassbox and for runc (same values in the
+# OCI config). "warm": back to back; "cold": after 1 s of quiet, when the kernel's first
+# cgroup.procs write waits for an RCU grace period (docs/cgroups.md).
+mkdir -p "$W/limits"
+cp -a "$W/bundle/rootfs" "$W/limits/rootfs"
+python3 - "$W/bundle/config.json" "$W/limits/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["resources"] = {"memory": {"limit": 64 << 20, "swap": 64 << 20},
+                           "cpu": {"quota": 100000, "period": 100000}, "pids": {"limit": 100}}
+json.dump(c, open(sys.argv[2], "w"))
+PY
+GL="$G run --rm -m 64m --cpus 1 --pids-limit 100 busybox /bin/true"
+RL="runc --root /run/gbbench-runc run -b $W/limits gbbench-\$RANDOM"
+COLD=${COLD_RUNS:-8}
+hyperfine --warmup 3 --runs "$RUNS" --export-json "$W/warm.json" \
+    -n glassbox-limits "$GL" -n runc-limits "$RL" >/dev/null
+hyperfine --runs "$COLD" --prepare "sleep 1" --export-json "$W/cold.json" \
+    -n glassbox-limits "$GL" -n runc-limits "$RL" >/dev/null
+python3 - "$W/warm.json" "$W/cold.json" <<'PY'
+import json, sys
+med = lambda f: {r["command"]: r["median"] * 1000 for r in json.load(open(f))["results"]}
+warm, cold = med(sys.argv[1]), med(sys.argv[2])
+print(f"\nwith -m 64m --cpus 1 --pids-limit 100 (median ms)")
+print(f"{'what':16} {'warm':>8} {'cold (1 s idle)':>16}")
+for k in ["glassbox-limits", "runc-limits"]:
+    print(f"{k:16} {warm[k]:8.2f} {cold[k]:16.2f}")
+PY

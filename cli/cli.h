@@ -19,5 +19,11 @@ int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
 /* cli/probe.c: the escape checklist inside a running container. */
 int cmd_probe(struct gb_runtime *rt, int argc, char **argv);
+/* cli/cgroup_cmds.c */
+int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
+int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
+int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
+/* cli/net_cmds.c */
+int cmd_network(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

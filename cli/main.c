@@ -532,10 +532,15 @@ static void usage(void)
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
 	       "  probe     try known container escapes inside a running one (--json)\n"
+	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
+	       "  pause     freeze every process of a container (cgroup freezer)\n"
+	       "  resume    thaw a paused container\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "networks:\n"
+	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images:\n"
 	       "  images    list images\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
@@ -558,6 +563,8 @@ static const struct command commands[] = {
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
+	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
+	{"network", cmd_network},
 };
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "json.h"
 #include "util.h"
@@ -33,6 +34,9 @@ struct gb_config {
 	bool privileged;             /* all capabilities, no filter, no masked paths */
 	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
 	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
+	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
 };
 
 void gb_config_init(struct gb_config *c);

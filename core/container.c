@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup_container.h"
 #include "ns.h"
 #include "observe.h"
 #include "steps.h"
@@ -153,10 +154,21 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	/* Mounts need no undo: they lived in the container's mount namespace, which the
 	 * kernel destroyed with its last process. What remains on the host is on disk. */
 	char dir[700];
+	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, &ignored);
+}
+
+/* PID 1 died of SIGKILL and the kernel counted an OOM kill in its cgroup: the OOM
+ * killer did it (exit 137 alone could also be `glassbox kill`). Lab 07. */
+static void record_oom(struct gb_state *st, int status)
+{
+	struct gb_cg_stats cs;
+	if (gb_ccg_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGKILL)
+		st->oom_killed = true;
 }
 
 /* PID 1 exited: record how, as the kernel told waitpid(). */
@@ -169,6 +181,8 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 		st->oom_killed |= now.oom_killed;
 		gb_state_free(&now);
 	}
+	record_oom(st, status);
+	gb_ccg_remove(st);  /* the cgroup lives as long as the container's processes */
 	enum gb_status from = st->status;
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
@@ -200,11 +214,18 @@ static int wait_container(struct gb_launch *l, bool forward)
 		sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	int status = 0;
+	struct gb_ccg_sampler sampler;
+	gb_ccg_sampler_init(&sampler, l->st, l->rt);
+	gb_ccg_sample(&sampler, l->rt, l->st);
 	for (;;) {
 		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
-		int n = poll(p, sfd >= 0 ? 2 : 1, -1);
+		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0) {
+			gb_ccg_sample(&sampler, l->rt, l->st);
+			continue;
+		}
 		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof si) == sizeof si) {
@@ -223,6 +244,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (w < 0 && errno != EINTR)
 			break;
 	}
+	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
 	if (forward) {
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -369,8 +391,22 @@ static int start_detached(struct gb_runtime *rt, struct gb_state *st, struct gb_
 	return 0;
 }
 
-static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
-		    struct gb_state *st, struct gb_err *err)
+/* A frozen process cannot act on a signal (on v1 not even SIGKILL): stop, kill and
+ * rm thaw a paused container first. */
+static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
+{
+	struct gb_cgroup cg;
+	if (st->status != GB_STATUS_PAUSED || gb_ccg_open(st, &cg, NULL) < 0)
+		return;
+	gb_cgroup_thaw(&cg, 2000, NULL);
+	st->status = GB_STATUS_RUNNING;
+	struct gb_err ignored;
+	gb_state_save(rt, st, &ignored);
+	gb_event_lifecycle(&rt->events, "paused", "running");
+}
+
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err)
 {
 	int r = gb_state_find(rt, ref, st, err);
 	if (r < 0)
@@ -378,7 +414,7 @@ static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool 
 	gb_state_refresh(rt, st);
 	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
 	r = gb_lifecycle_check(st->cfg.name, st->status, op, force, err);
-	if (r != 0 && !(r == 1 && op == GB_OP_STOP))
+	if (r < 0)
 		gb_state_free(st);
 	return r;
 }
@@ -387,7 +423,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 		       struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_START, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_START, false, &st, err);
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
@@ -483,7 +519,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_STOP, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_STOP, false, &st, err);
 	if (r != 0) {
 		if (r == 1)
 			gb_state_free(&st);
@@ -498,6 +534,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 	}
 	if (timeout < 0)
 		timeout = st.cfg.stop_timeout;
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, sig);
@@ -526,9 +563,13 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_KILL, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_KILL, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -547,17 +588,14 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_state_find(rt, ref, &st, err);
-	if (r < 0)
-		return r;
-	gb_state_refresh(rt, &st);
-	gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
-	r = gb_lifecycle_check(st.cfg.name, st.status, GB_OP_RM, force, err);
+	int r = gb_container_load(rt, ref, GB_OP_RM, force, &st, err);
 	if (r != 0) {
-		gb_state_free(&st);
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
 	}
 	enum gb_status from = st.status;
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);
@@ -578,6 +616,12 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
+	 * the command then counts against the container's limits, as docker exec does. */
+	struct gb_cgroup cg;
+	if (gb_ccg_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
+	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
+		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
@@ -620,9 +664,12 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -702,6 +749,13 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
 	    gb_proc_alive(st.pid, st.pid_start))
 		gb_observe_process_json(st.pid, j);
+	struct gb_cgroup cg;
+	struct gb_cg_stats cs;
+	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
+		gb_cgroup_json(&cg, j, "cgroup");  /* paths, and limits as the kernel reads them */
+		if (gb_cgroup_stats(&cg, &cs, NULL) == 0)
+			gb_cgroup_stats_json(&cs, j, "resources");
+	}
 	gb_json_obj_end(j);
 	gb_json_obj_end(j);
 	gb_state_free(&st);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "confine.h"
+#include "cgroup.h"
 #include "image.h"
 #include "state.h"
 
@@ -39,6 +40,7 @@ struct gb_launch {
 	char child_info[256];       /* what the child reported of its last step */
 	bool state_created;         /* create phase made a state dir (undo removes it) */
 	struct gb_confine sec;      /* caps, no_new_privs, seccomp: prepared before clone */
+	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
 };
 
 /* One row of the table. */
