@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "json.h"
+#include "userns.h"
 #include "util.h"
 
 #define GB_NAME_MAX 63
@@ -37,6 +38,11 @@ struct gb_config {
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+
+	/* User namespace (core/userns.h, docs/security.md, lab 06): --userns, --uidmap,
+	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
+	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
+	struct gb_idmap uid_map, gid_map;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -37,6 +37,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->st = st;
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->rootless = gb_userns_rootless();
 }
 
 static int namespace_flags(const struct gb_config *c)
@@ -50,6 +51,10 @@ static int namespace_flags(const struct gb_config *c)
 		flags |= CLONE_NEWIPC;
 	if (!c->host_net)
 		flags |= CLONE_NEWNET;
+	/* With the others in one clone: the kernel makes the user namespace first and it
+	 * owns the new ones, so its root may mount, set the host name, bring up lo. */
+	if (c->uid_map.n)
+		flags |= CLONE_NEWUSER;
 	return flags;
 }
 
@@ -86,7 +91,12 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 			struct gb_err *err)
 {
 	memset(st, 0, sizeof *st);
-	int r = gb_runtime_prepare(rt, err);
+	struct gb_config resolved = *cfg;
+	int r = gb_userns_resolve(&resolved, err);  /* rootless: a user namespace, always */
+	if (r < 0)
+		return r;
+	cfg = &resolved;
+	r = gb_runtime_prepare(rt, err);
 	if (r < 0)
 		return r;
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
@@ -156,6 +166,9 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	char dir[700];
 	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
+	/* Rootless: what the container made belongs to its ids; remove it as its root. */
+	if (gb_userns_rootless() && st->cfg.uid_map.n)
+		gb_userns_rm_rf(dir, &st->cfg.uid_map, &st->cfg.gid_map, NULL);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, &ignored);
@@ -623,6 +636,9 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
+		goto fail;
+	/* Joined its user namespace: our host ids mean nothing there, be its root. */
+	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
 		goto fail;
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
