@@ -406,8 +406,12 @@ static void print_inspect(const struct gb_jval *v)
 	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
 	       gb_jint(o, "no_new_privs", -1));
 	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
+		/* Every line of the map: a rootless one has the user's id and a subuid range. */
 		const char *map = gb_jstr(o, *k, "");
-		printf("  %-12s %.*s\n", *k, (int)strcspn(map, "\n"), map);
+		do {
+			printf("  %-12s %.*s\n", map == gb_jstr(o, *k, "") ? *k : "", (int)strcspn(map, "\n"), map);
+			map += strcspn(map, "\n");
+		} while (*map && *++map);
 	}
 	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
 		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
