@@ -14,6 +14,8 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
 LDLIBS   += -lseccomp
+# host-check (core/hostcheck.c) reads /proc/config.gz with zlib.
+LDLIBS   += -lz
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 

@@ -510,6 +510,9 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "harness:\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "images:\n"
 	       "  images    list images\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
@@ -532,6 +535,8 @@ static const struct command commands[] = {
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},
+	/* the isolation test harness (cli/check.c) */
+	{"check", cmd_check},  {"host-check", cmd_host_check},
 };
 
 int main(int argc, char **argv)
