@@ -11,6 +11,7 @@ enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
+	O_ROOTFS_MODE,  /* lab 04: the chroot escape */
 };
 
 struct opt {
@@ -42,6 +43,8 @@ static const struct opt opts[] = {
 	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
 	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
+	/* lab 04: the chroot escape, a teaching/test option */
+	{"rootfs-mode", 0, true, O_ROOTFS_MODE, "MODE pivot_root (default), or chroot: UNSAFE, for lab 04's chroot escape"},
 };
 
 void gb_args_usage(void)
@@ -180,6 +183,11 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		return 0;
 	case O_QUIET:
 		a->quiet = true;
+		return 0;
+	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
+		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))
+			return bad(err, o->name, val, "use pivot_root (the default) or chroot (lab 04's escapable negative control)");
+		c->rootfs_chroot = strcmp(val, "chroot") == 0;
 		return 0;
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
