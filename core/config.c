@@ -61,6 +61,15 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_obj_end(j);
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
+	gb_json_obj_begin(j, "resources");
+	gb_json_int(j, "memory", c->limits.memory);
+	gb_json_int(j, "memory_swap", c->limits.memory_swap);
+	gb_json_int(j, "cpu_quota_us", c->limits.cpu_quota_us);
+	gb_json_int(j, "cpu_period_us", c->limits.cpu_period_us);
+	gb_json_int(j, "cpu_shares", c->limits.cpu_shares);
+	gb_json_int(j, "pids_limit", c->limits.pids_max);
+	gb_json_double(j, "sample_interval", c->sample_interval, 3);
+	gb_json_obj_end(j);
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -92,6 +101,14 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_net = gb_jbool(h, "net", false);
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
+	const struct gb_jval *res = gb_jget(o, "resources");
+	c->limits.memory = gb_jint(res, "memory", 0);
+	c->limits.memory_swap = gb_jint(res, "memory_swap", 0);
+	c->limits.cpu_quota_us = gb_jint(res, "cpu_quota_us", 0);
+	c->limits.cpu_period_us = gb_jint(res, "cpu_period_us", 0);
+	c->limits.cpu_shares = gb_jint(res, "cpu_shares", 0);
+	c->limits.pids_max = gb_jint(res, "pids_limit", 0);
+	c->sample_interval = gb_jnum(res, "sample_interval", 0);
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return 0;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "json.h"
 #include "util.h"
@@ -32,6 +33,9 @@ struct gb_config {
 	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
 	 * the container's mount namespace. The negative control of lab 04; never a default. */
 	bool rootfs_chroot;
+	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
 };
 
 void gb_config_init(struct gb_config *c);
