@@ -513,35 +513,24 @@ static void observe_hostname(struct gb_launch *l, struct gb_json *j)
 
 static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+			 l->st->merged);
+		return;
+	}
 	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
 		 l->st->merged);
 }
 
 static int run_pivot(struct gb_launch *l, struct gb_err *err)
 {
+	/* --rootfs-mode chroot (lab 04's negative control, a teaching option) does this
+	 * row with chroot instead: same place in the table, escapable on purpose. */
+	if (l->st->cfg.rootfs_chroot)
+		return gb_rootfs_chroot(l->st->merged, err);
 	return gb_rootfs_pivot(l->st->merged, err);
 }
 
-/* Lab 04's negative control: --rootfs-mode chroot replaces the pivot_root row. */
-static bool want_pivot(const struct gb_launch *l)
-{
-	return !l->st->cfg.rootfs_chroot;
-}
-
-static bool want_chroot(const struct gb_launch *l)
-{
-	return l->st->cfg.rootfs_chroot;
-}
-
-static void call_chroot(const struct gb_launch *l, char *buf, size_t len)
-{
-	snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")", l->st->merged);
-}
-
-static int run_chroot(struct gb_launch *l, struct gb_err *err)
-{
-	return gb_rootfs_chroot(l->st->merged, err);
-}
 
 /* ------------------------------------------------------------ start phase: exec */
 
@@ -678,10 +667,7 @@ static const struct gb_step steps[] = {
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},
 	{"pivot_root", START, CONT, 4,
 	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
-	 call_pivot, want_pivot, run_pivot, NULL, observe_mounts},
-	{"chroot", START, CONT, 4,
-	 "UNSAFE on purpose (--rootfs-mode chroot, lab 04): chroot into the overlay; the host's root stays mounted and reachable.",
-	 call_chroot, want_chroot, run_chroot, NULL, observe_mounts},
+	 call_pivot, NULL, run_pivot, NULL, observe_mounts},
 	{"exec", START, CONT, 1,
 	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
 	 call_exec, NULL, run_exec, NULL, observe_exec},
