@@ -15,6 +15,7 @@ enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
+	O_ROOTFS_MODE,  /* lab 04: the chroot escape */
 	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
@@ -49,6 +50,8 @@ static const struct opt opts[] = {
 	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
 	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
+	/* lab 04: the chroot escape, a teaching/test option */
+	{"rootfs-mode", 0, true, O_ROOTFS_MODE, "MODE pivot_root (default), or chroot: UNSAFE, for lab 04's chroot escape"},
 	{"cap-add", 0, true, O_CAP_ADD, "CAP     keep a capability beyond Docker's 14 (ALL: every one)"},
 	{"cap-drop", 0, true, O_CAP_DROP, "CAP    drop a capability (ALL: every one)"},
 	{"privileged", 0, false, O_PRIVILEGED, "     every capability, no seccomp, no masked paths (dangerous)"},
@@ -262,6 +265,11 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		return 0;
 	case O_QUIET:
 		a->quiet = true;
+		return 0;
+	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
+		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))
+			return bad(err, o->name, val, "use pivot_root (the default) or chroot (lab 04's escapable negative control)");
+		c->rootfs_chroot = strcmp(val, "chroot") == 0;
 		return 0;
 	case O_CAP_ADD:
 	case O_CAP_DROP:

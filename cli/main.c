@@ -543,6 +543,9 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "harness:\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images:\n"
@@ -566,6 +569,9 @@ static const struct command commands[] = {
 	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
+	{"lab", cmd_lab},      {"images", cmd_images_},
+	/* the isolation test harness (cli/check.c) */
+	{"check", cmd_check},  {"host-check", cmd_host_check},
 	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},

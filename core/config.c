@@ -86,6 +86,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_bool(j, "ipc", c->host_ipc);
 	gb_json_bool(j, "net", c->host_net);
 	gb_json_obj_end(j);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
 	gb_json_obj_begin(j, "security");
 	gb_json_strv(j, "cap_add", c->cap_add);
 	gb_json_strv(j, "cap_drop", c->cap_drop);
@@ -132,6 +134,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_uts = gb_jbool(h, "uts", false);
 	c->host_ipc = gb_jbool(h, "ipc", false);
 	c->host_net = gb_jbool(h, "net", false);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
 	const struct gb_jval *sec = gb_jget(o, "security");
 	if (sec && gb_jget(sec, "cap_add"))
 		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));

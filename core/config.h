@@ -30,6 +30,10 @@ struct gb_config {
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
 
+	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
+	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
+	 * the container's mount namespace. The negative control of lab 04; never a default. */
+	bool rootfs_chroot;
 	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
 	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
 	bool privileged;             /* all capabilities, no filter, no masked paths */

@@ -629,6 +629,15 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Joining a mount namespace puts us at its root. That is the container's "/" after
+	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
+	char proc_root[64];
+	snprintf(proc_root, sizeof proc_root, "/proc/%d/root", (int)st->pid);
+	gb_autoclose int root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
+		goto fail;
+	}
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -640,6 +649,10 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	/* Joined its user namespace: our host ids mean nothing there, be its root. */
 	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
 		goto fail;
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
+		goto fail;
+	}
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();

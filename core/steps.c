@@ -516,12 +516,21 @@ static void observe_hostname(struct gb_launch *l, struct gb_json *j)
 
 static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+			 l->st->merged);
+		return;
+	}
 	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
 		 l->st->merged);
 }
 
 static int run_pivot(struct gb_launch *l, struct gb_err *err)
 {
+	/* --rootfs-mode chroot (lab 04's negative control, a teaching option) does this
+	 * row with chroot instead: same place in the table, escapable on purpose. */
+	if (l->st->cfg.rootfs_chroot)
+		return gb_rootfs_chroot(l->st->merged, err);
 	return gb_rootfs_pivot(l->st->merged, err);
 }
 
