@@ -290,13 +290,16 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 {
 	bool all = false, json = false, quiet = false;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+		if (!strcmp(argv[i], "--all"))
 			all = true;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else
+		else if (argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
+			all |= strchr(argv[i], 'a') != NULL;  /* -a, -q, -aq, -qa */
+			quiet |= strchr(argv[i], 'q') != NULL;
+		} else
 			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
 	}
 	struct gb_state *list;
