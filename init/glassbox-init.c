@@ -102,10 +102,10 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
  * Faults (SIGSEGV from our own bad pointer) still kill us: the kernel unblocks those.
  * glibc's sigfillset() leaves out 32 and 33, the private signals of its threads; this
  * program has no threads, so we ask the kernel directly and take all 64. */
-static int block_every_signal(sigset_t *all, sigset_t *old)
+static int block_every_signal(sigset_t *all)
 {
 	memset(all, 0xff, sizeof *all);  /* SIGKILL and SIGSTOP bits are ignored by the kernel */
-	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, all, old, KERNEL_SIGSET_SIZE);
+	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, all, NULL, KERNEL_SIGSET_SIZE);
 }
 
 /* Outside a pid namespace we are not PID 1, so orphans would go to the host's init.
@@ -125,17 +125,24 @@ static void become_subreaper_unless_pid1(const struct init_opts *o)
  * whole group without hitting us; if there is a terminal, that group gets it (else a
  * read from the terminal would stop it with SIGTTIN). SIGTTOU is still blocked here, so
  * tcsetpgrp() from what is now a background group does not stop us. */
-static void child_setup(const sigset_t *old)
+static void child_setup(void)
 {
 	setpgid(0, 0);
 	if (isatty(STDIN_FILENO))
 		tcsetpgrp(STDIN_FILENO, getpid());
-	/* The command starts with the signal mask we were given, not our "block all". */
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, KERNEL_SIGSET_SIZE);
+	/* The command starts as on a fresh boot: every signal at its default action, none
+	 * blocked. Ignored signals survive exec(2), and whoever started us may have ignored
+	 * some (a shell ignores SIGINT and SIGQUIT for its background jobs); a program
+	 * cannot even trap a signal that was ignored when it started, if it is a shell. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);  /* fails harmlessly for SIGKILL, SIGSTOP, 32, 33 */
+	sigset_t none;
+	sigemptyset(&none);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, KERNEL_SIGSET_SIZE);
 }
 
 /* Start the command. Exec failures exit 127 (not found) or 126 (not executable), as sh. */
-static pid_t spawn(const struct init_opts *o, const sigset_t *old)
+static pid_t spawn(const struct init_opts *o)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -143,7 +150,7 @@ static pid_t spawn(const struct init_opts *o, const sigset_t *old)
 		return -1;
 	}
 	if (pid == 0) {
-		child_setup(old);
+		child_setup();
 		execvp(o->argv[0], o->argv);
 		int e = errno;
 		fprintf(stderr, "glassbox-init: cannot run %s: %s\n", o->argv[0], strerror(e));
@@ -211,8 +218,8 @@ int main(int argc, char **argv)
 	struct init_opts o;
 	parse_args(argc, argv, &o);
 
-	sigset_t all, old;
-	if (block_every_signal(&all, &old) < 0) {
+	sigset_t all;
+	if (block_every_signal(&all) < 0) {
 		fprintf(stderr, "glassbox-init: rt_sigprocmask: %s\n", strerror(errno));
 		return 1;
 	}
@@ -225,7 +232,7 @@ int main(int argc, char **argv)
 	}
 	become_subreaper_unless_pid1(&o);
 
-	pid_t child = spawn(&o, &old);
+	pid_t child = spawn(&o);
 	if (child < 0)
 		return 1;
 
