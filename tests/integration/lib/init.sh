@@ -87,3 +87,24 @@ wait_file() {
     done
     return 1
 }
+
+# in_image CMD...: run CMD as PID 1 inside the built-in busybox image (chroot) in a new
+# pid + mount namespace, in the background; with INIT_FLAGS set (e.g. "--" or "-g --"),
+# glassbox-init runs as PID 1 and CMD as its child. Mounts live and die with the private
+# mount namespace: nothing appears on the host. Sets UPID.
+IMAGE_ROOT=$BUILD/share/glassbox/images/busybox/rootfs
+in_image() {
+    local prefix=""
+    [ -n "${INIT_FLAGS:-}" ] && prefix="/run/glassbox-init $INIT_FLAGS"
+    unshare --fork --pid --mount --propagation private /bin/sh -c '
+        set -e
+        R=$1; shift
+        mount -t proc proc "$R/proc"
+        mount -t tmpfs -o size=1m dev "$R/dev"
+        touch "$R/dev/null"; mount --bind /dev/null "$R/dev/null"
+        mount -t tmpfs -o size=4m run "$R/run"
+        cp "$0" "$R/run/glassbox-init"
+        exec chroot "$R" "$@"' "$INIT" "$IMAGE_ROOT" $prefix "$@" &
+    UPID=$!
+    KILL_AT_EXIT+=("$UPID")
+}
