@@ -10,7 +10,8 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
-WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+# snprintf truncating on purpose is how we bound strings: no warning for it.
+WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
 LDLIBS   += -lseccomp
 SANITIZE ?=
@@ -18,20 +19,22 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
 CORE_SRC := $(wildcard core/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
-LAB_SRC  := $(wildcard labs/*/check.c)
+LAB_SRC  := labs/lab.c $(wildcard labs/*/check.c)
+LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
+LAB_DOCS := $(patsubst labs/%,$(BUILD)/share/glassbox/labs/%,$(wildcard labs/[0-9][0-9]-*/README.md))
+LAB_REG  := $(BUILD)/gen/labs_registry.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(LAB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o) $(LAB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/labs_registry.o
 LIB      := $(BUILD)/lib/libglassbox.a
 GLASSBOX := $(BUILD)/bin/glassbox
 IMAGE    := $(BUILD)/share/glassbox/images/busybox/rootfs/bin/busybox
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(GLASSBOX) $(IMAGE)
+PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
 .PHONY: all deps test unit integration demo asan bench clean help format
-
-all: $(PROGRAMS) $(UNIT_BIN)
+.DEFAULT_GOAL := all
 
 help:
 	@echo "make            build everything under $(BUILD)/"
@@ -49,6 +52,23 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+# The lab registry: one entry per labs/NN-name/check.c, each defining gb_lab_NN.
+$(LAB_REG): $(LAB_DIRS) Makefile
+	@mkdir -p $(@D)
+	@{ echo '#include "lab.h"'; \
+	  for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); echo "extern const struct gb_lab gb_lab_$$n;"; done; \
+	  echo 'const struct gb_lab *const gb_labs[] = {'; \
+	  for d in $(LAB_DIRS); do n=$$(basename $$d | cut -c1-2); echo "	&gb_lab_$$n,"; done; \
+	  echo '	0,'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/labs_registry.o: $(LAB_REG)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/share/glassbox/labs/%: labs/%
+	@mkdir -p $(@D)
+	cp $< $@
+
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
@@ -60,13 +80,19 @@ $(GLASSBOX): $(CLI_OBJ) $(LIB)
 $(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
 	images/busybox/mkrootfs.sh $(BUILD)/share/glassbox/images/busybox
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+# Unit tests link the library and the command line's pure parsing code.
+UNIT_LINK := $(BUILD)/obj/cli/args.o $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
+-include tests/cgroup/cgroup.mk
+
+# After the optional parts, so that what they add to PROGRAMS is built too.
+all: $(PROGRAMS) $(UNIT_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all

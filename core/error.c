@@ -65,9 +65,19 @@ const char *gb_errno_name(int errnum)
 	return buf;
 }
 
+void gb_err_message(const struct gb_err *e, char *buf, size_t len)
+{
+	/* A failed system call says what the kernel answered; a refused request (a bad
+	 * option, an illegal state change) has no call and says only what was wrong. */
+	int n = e->call[0] ? snprintf(buf, len, "%s: %s", e->msg, strerror(e->code))
+			   : snprintf(buf, len, "%s", e->msg);
+	(void)n;
+}
+
 void gb_err_format(const struct gb_err *e, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s: %s", e->msg, strerror(e->code));
-	if (e->hint[0] && n > 0 && (size_t)n < len)
+	gb_err_message(e, buf, len);
+	size_t n = strlen(buf);
+	if (e->hint[0] && n < len)
 		snprintf(buf + n, len - n, "\n  hint: %s", e->hint);
 }

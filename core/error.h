@@ -12,7 +12,9 @@ struct gb_err {
 	char hint[384];      /* what to do about it; may be empty */
 };
 
-/* Record an error; returns -errnum so callers can `return gb_err_set(...)`. */
+/* Record an error; returns -errnum so callers can `return gb_err_set(...)`.
+ * call: the failing system call ("mount", "clone3"...), or "" when nothing failed in the
+ * kernel and the request itself was refused (then no strerror text is printed). */
 int gb_err_set(struct gb_err *e, int errnum, const char *call, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Add or replace the hint of an error already set. */
@@ -20,6 +22,8 @@ void gb_err_hint(struct gb_err *e, const char *fmt, ...) __attribute__((format(p
 void gb_err_clear(struct gb_err *e);
 /* "EPERM", "ENOENT", ... (or "E123" for unknown numbers). */
 const char *gb_errno_name(int errnum);
+/* The message without the hint: "MSG: STRERROR" for a failed call, "MSG" otherwise. */
+void gb_err_message(const struct gb_err *e, char *buf, size_t len);
 /* One line for the terminal: "glassbox: MSG: STRERROR\n  hint: HINT". */
 void gb_err_format(const struct gb_err *e, char *buf, size_t len);
 

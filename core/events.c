@@ -23,7 +23,7 @@ int gb_events_open(struct gb_events *ev, const char *spec, struct gb_err *err)
 		char *end;
 		long fd = strtol(spec + 3, &end, 10);
 		if (*end || end == spec + 3 || fd < 0 || fcntl((int)fd, F_GETFD) < 0)
-			return gb_err_set(err, EBADF, "--events",
+			return gb_err_set(err, EBADF, "",
 					  "--events %s: not an open file descriptor", spec);
 		ev->fd = (int)fd;
 		/* Keep it open across the exec of a monitor, but not into the container. */
@@ -127,7 +127,7 @@ void gb_event_error(struct gb_events *ev, const struct gb_err *err)
 	struct gb_json j;
 	gb_event_begin(ev, &j, "error");
 	char msg[1024];
-	snprintf(msg, sizeof msg, "%s: %s", err->msg, strerror(err->code));
+	gb_err_message(err, msg, sizeof msg);
 	gb_json_str(&j, "error", msg);
 	gb_json_str(&j, "errno", gb_errno_name(err->code));
 	if (err->hint[0])

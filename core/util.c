@@ -292,7 +292,7 @@ static int copy_entry(const char *src, const char *dst, struct gb_err *err)
 			char s2[4096], d2[4096];
 			if (gb_path(s2, sizeof s2, "%s/%s", src, de->d_name) < 0 ||
 			    gb_path(d2, sizeof d2, "%s/%s", dst, de->d_name) < 0) {
-				r = gb_err_set(err, ENAMETOOLONG, "copy", "path too long under %s", src);
+				r = gb_err_set(err, ENAMETOOLONG, "", "path too long under %s", src);
 				break;
 			}
 			r = copy_entry(s2, d2, err);

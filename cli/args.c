@@ -1,0 +1,333 @@
+/* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
+#include "args.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum opt_id {
+	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
+	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
+	O_INTERACTIVE, O_TTY, O_QUIET,
+	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
+};
+
+struct opt {
+	const char *name;   /* long name without dashes */
+	char short_name;
+	bool arg;
+	enum opt_id id;
+	const char *help;
+};
+
+static const struct opt opts[] = {
+	{"name", 0, true, O_NAME, "NAME        name the container (default: a generated one)"},
+	{"hostname", 'h', true, O_HOSTNAME, "NAME    host name inside (default: the id)"},
+	{"env", 'e', true, O_ENV, "KEY=VALUE    set an environment variable"},
+	{"workdir", 'w', true, O_WORKDIR, "DIR      working directory inside"},
+	{"rm", 0, false, O_RM, "             remove the container when it exits"},
+	{"detach", 'd', false, O_DETACH, "        run in the background under a monitor; print the id"},
+	{"step", 0, false, O_STEP, "           stop before each step and explain it; Enter goes on"},
+	{"step-fd", 0, true, O_STEP_FD, "N      read \"next\"/\"run\"/\"abort\" lines from fd N before each step"},
+	{"events", 0, true, O_EVENTS, "FILE|fd:N  write the event stream (JSON Lines, docs/events.md)"},
+	{"pid", 0, true, O_PID, "host         share the host's PID namespace instead of a new one"},
+	{"uts", 0, true, O_UTS, "host         share the host's UTS namespace (host name)"},
+	{"ipc", 0, true, O_IPC, "host         share the host's IPC namespace"},
+	{"network", 0, true, O_NETWORK, "host     share the host's network namespace (\"none\": only lo)"},
+	{"net", 0, true, O_NETWORK, NULL},
+	{"entrypoint", 0, true, O_ENTRYPOINT, "CMD  override the image's entrypoint"},
+	{"stop-signal", 0, true, O_STOP_SIGNAL, "SIG signal that `stop` sends first (default SIGTERM)"},
+	{"stop-timeout", 0, true, O_STOP_TIMEOUT, "S  grace period of `stop` in seconds (default 10)"},
+	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
+	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
+	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
+	{"memory", 'm', true, O_MEMORY, "SIZE     memory limit, e.g. 256m or 1g (swap off unless --memory-swap)"},
+	{"memory-swap", 0, true, O_MEMORY_SWAP, "SIZE memory plus swap, or -1 for unlimited swap"},
+	{"cpus", 0, true, O_CPUS, "N          CPU quota in CPUs, e.g. 0.5 for half of one CPU"},
+	{"cpu-shares", 'c', true, O_CPU_SHARES, "N    relative CPU weight when CPUs are busy (default 1024)"},
+	{"pids-limit", 0, true, O_PIDS_LIMIT, "N    most processes and threads at once (-1: unlimited)"},
+	{"sample-interval", 0, true, O_SAMPLE_INTERVAL, "S  seconds between resource.sample events (default 1)"},
+};
+
+void gb_args_usage(void)
+{
+	for (size_t i = 0; i < GB_ARRAY_LEN(opts); i++) {
+		if (!opts[i].help)
+			continue;
+		if (opts[i].short_name)
+			printf("  -%c, --%s %s\n", opts[i].short_name, opts[i].name, opts[i].help);
+		else
+			printf("      --%s %s\n", opts[i].name, opts[i].help);
+	}
+}
+
+int gb_args_parse_seconds(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > INT_MAX / 1000)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static int strv_push(char ***v, const char *s)
+{
+	size_t n = gb_strv_len(*v);
+	char **bigger = realloc(*v, (n + 2) * sizeof **v);
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	(*v)[n] = strdup(s);
+	(*v)[n + 1] = NULL;
+	return (*v)[n] ? 0 : -ENOMEM;
+}
+
+static int bad(struct gb_err *err, const char *opt, const char *val, const char *fix)
+{
+	int r = gb_err_set(err, EINVAL, "", "invalid value for --%s: '%s'", opt, val);
+	gb_err_hint(err, "%s", fix);
+	return r;
+}
+
+static int host_only(const char *opt, const char *val, bool *flag, struct gb_err *err)
+{
+	if (strcmp(val, "host") == 0) {
+		*flag = true;
+		return 0;
+	}
+	if (strcmp(val, "private") == 0 || strcmp(val, "") == 0) {
+		*flag = false;
+		return 0;
+	}
+	return bad(err, opt, val, "use host (share the host's namespace) or private (the default)");
+}
+
+static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bool create_only,
+		 struct gb_err *err)
+{
+	struct gb_config *c = &a->cfg;
+	int n;
+	switch (o->id) {
+	case O_NAME:
+		if (!gb_name_valid(val))
+			return bad(err, o->name, val, "names are 1-63 letters, digits, '_', '.', '-', starting with a letter or digit");
+		snprintf(c->name, sizeof c->name, "%s", val);
+		return 0;
+	case O_HOSTNAME:
+		if (!gb_hostname_valid(val))
+			return bad(err, o->name, val, "a host name is letters, digits and '-' in dot-separated labels, at most 64 characters");
+		snprintf(c->hostname, sizeof c->hostname, "%s", val);
+		return 0;
+	case O_ENV:
+		if (!gb_env_valid(val))
+			return bad(err, o->name, val, "write it as KEY=VALUE, KEY made of letters, digits and '_'");
+		return strv_push(&c->env, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	case O_WORKDIR:
+		if (val[0] != '/' || strlen(val) >= sizeof c->workdir)
+			return bad(err, o->name, val, "the working directory must be an absolute path inside the container");
+		snprintf(c->workdir, sizeof c->workdir, "%s", val);
+		return 0;
+	case O_RM:
+	case O_DETACH:
+		if (create_only)
+			return gb_err_set(err, EINVAL, "", "--%s makes no sense for create: use it with run", o->name);
+		if (o->id == O_RM)
+			c->rm = true;
+		else
+			a->detach = true;
+		return 0;
+	case O_STEP:
+		a->step = true;
+		return 0;
+	case O_STEP_FD: {
+		char *end;
+		long fd = strtol(val, &end, 10);
+		if (*end || end == val || fd < 0 || fd > INT_MAX)
+			return bad(err, o->name, val, "give an open file descriptor number, e.g. --step-fd 3");
+		a->step_fd = (int)fd;
+		return 0;
+	}
+	case O_EVENTS:
+		a->events = val;
+		return 0;
+	case O_PID:
+		return host_only(o->name, val, &c->host_pid, err);
+	case O_UTS:
+		return host_only(o->name, val, &c->host_uts, err);
+	case O_IPC:
+		return host_only(o->name, val, &c->host_ipc, err);
+	case O_NETWORK:
+		if (strcmp(val, "none") == 0) {
+			c->host_net = false;
+			return 0;
+		}
+		return host_only("network", val, &c->host_net, err);
+	case O_ENTRYPOINT:
+		gb_strv_free(c->entrypoint);
+		c->entrypoint = NULL;
+		if (strv_push(&c->entrypoint, val) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+		return 0;
+	case O_STOP_SIGNAL:
+		if (gb_signal_parse(val) < 0)
+			return bad(err, o->name, val, "use a signal name like SIGTERM, SIGQUIT or a number like 15");
+		snprintf(c->stop_signal, sizeof c->stop_signal, "%s", gb_signal_name(gb_signal_parse(val)));
+		return 0;
+	case O_STOP_TIMEOUT:
+		if (gb_args_parse_seconds(val, &n) < 0)
+			return bad(err, o->name, val, "give a whole number of seconds, e.g. --stop-timeout 10");
+		c->stop_timeout = n;
+		return 0;
+	case O_INTERACTIVE:
+	case O_TTY:
+		return 0;
+	case O_QUIET:
+		a->quiet = true;
+		return 0;
+	case O_MEMORY:
+		return gb_cgroup_parse_memory(val, &c->limits.memory, err);
+	case O_MEMORY_SWAP:
+		return gb_cgroup_parse_memory_swap(val, &c->limits.memory_swap, err);
+	case O_CPUS:
+		return gb_cgroup_parse_cpus(val, (int)sysconf(_SC_NPROCESSORS_ONLN),
+					    &c->limits.cpu_quota_us, &c->limits.cpu_period_us, err);
+	case O_CPU_SHARES:
+		return gb_cgroup_parse_cpu_shares(val, &c->limits.cpu_shares, err);
+	case O_PIDS_LIMIT:
+		return gb_cgroup_parse_pids(val, &c->limits.pids_max, err);
+	case O_SAMPLE_INTERVAL: {
+		char *end;
+		double v = strtod(val, &end);
+		if (*end || end == val || !(v >= 0.05 && v <= 3600))
+			return bad(err, o->name, val, "give seconds between 0.05 and 3600, e.g. --sample-interval 0.5");
+		c->sample_interval = v;
+		return 0;
+	}
+	}
+	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
+}
+
+static const struct opt *find_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < GB_ARRAY_LEN(opts); i++)
+		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *find_short(char ch)
+{
+	for (size_t i = 0; i < GB_ARRAY_LEN(opts); i++)
+		if (opts[i].short_name == ch)
+			return &opts[i];
+	return NULL;
+}
+
+static int unknown(struct gb_err *err, const char *what)
+{
+	int r = gb_err_set(err, EINVAL, "", "unknown option %s", what);
+	gb_err_hint(err, "`glassbox run --help` lists the options");
+	return r;
+}
+
+static int missing(struct gb_err *err, const char *name)
+{
+	int r = gb_err_set(err, EINVAL, "", "option --%s needs a value", name);
+	gb_err_hint(err, "write --%s VALUE or --%s=VALUE", name, name);
+	return r;
+}
+
+/* Short options may be bundled (-dit); one taking a value ends the bundle (-e K=V or -eK=V). */
+static int parse_short(struct gb_run_args *a, int argc, char **argv, int *i, bool create_only,
+		       struct gb_err *err)
+{
+	const char *s = argv[*i] + 1;
+	for (; *s; s++) {
+		const struct opt *o = find_short(*s);
+		if (!o) {
+			char what[8] = {'-', *s, 0};
+			return unknown(err, what);
+		}
+		if (!o->arg) {
+			int r = apply(a, o, "", create_only, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		const char *val = s[1] ? s + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!val)
+			return missing(err, o->name);
+		return apply(a, o, val, create_only, err);
+	}
+	return 0;
+}
+
+int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_args *out,
+		      struct gb_err *err)
+{
+	memset(out, 0, sizeof *out);
+	gb_config_init(&out->cfg);
+	out->step_fd = -1;
+	out->cfg.env = calloc(1, sizeof *out->cfg.env);
+	if (!out->cfg.env)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	int i = 0, r = 0;
+	for (; i < argc && r == 0; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break;  /* the image */
+		if (arg[1] != '-') {
+			r = parse_short(out, argc, argv, &i, create_only, err);
+			continue;
+		}
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		const struct opt *o = find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+		if (!o) {
+			r = unknown(err, arg);
+			break;
+		}
+		const char *val = "";
+		if (o->arg) {
+			val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!val) {
+				r = missing(err, o->name);
+				break;
+			}
+		} else if (eq) {
+			r = gb_err_set(err, EINVAL, "", "option --%s takes no value", o->name);
+			break;
+		}
+		r = apply(out, o, val, create_only, err);
+	}
+	if (r < 0)
+		return r;
+	if (i >= argc) {
+		r = gb_err_set(err, EINVAL, "", "no image given");
+		gb_err_hint(err, "write the image after the options: glassbox run busybox echo hello");
+		return r;
+	}
+	snprintf(out->cfg.image, sizeof out->cfg.image, "%s", argv[i++]);
+	out->cfg.cmd = gb_strv_dup(argv + i);
+	if (!out->cfg.cmd)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	/* Flags that only make sense together are checked before anything is created. */
+	if (gb_cgroup_limits_check(&out->cfg.limits, err) < 0)
+		return -EINVAL;
+	if (out->step && out->step_fd >= 0)
+		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");
+	return 0;
+}
+
+void gb_args_free(struct gb_run_args *a)
+{
+	gb_config_free(&a->cfg);
+}

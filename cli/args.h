@@ -1,0 +1,30 @@
+/* Command-line parsing for run/create (pure logic, unit tested in tests/unit). */
+#ifndef GB_CLI_ARGS_H
+#define GB_CLI_ARGS_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+struct gb_run_args {
+	struct gb_config cfg;
+	bool detach;          /* -d */
+	bool step;            /* --step: stop before each step (terminal) */
+	int step_fd;          /* --step-fd N, -1 if not given */
+	const char *events;   /* --events FILE|fd:N */
+	bool quiet;           /* -q: print nothing but errors */
+};
+
+/* Parse argv[0..argc) of `run`/`create` (argv[0] is the first option, not the verb).
+ * create_only: -d and --rm are meaningless for create. On error fills err (EINVAL) with a
+ * message naming the option and how to fix it. */
+int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_args *out,
+		      struct gb_err *err);
+void gb_args_free(struct gb_run_args *a);
+/* Print the options of run/create (for --help). */
+void gb_args_usage(void);
+
+/* Parse a whole number of seconds for -t/--time; -EINVAL when not one. */
+int gb_args_parse_seconds(const char *s, int *out);
+
+#endif

@@ -1,0 +1,25 @@
+/* Shared by the glassbox command's files. */
+#ifndef GB_CLI_H
+#define GB_CLI_H
+
+#include <stdbool.h>
+
+#include "container.h"
+#include "steps.h"
+
+/* Print an error the way every command does: "glassbox: ...\n  hint: ..." */
+void cli_error(const struct gb_err *err);
+/* Terminal step mode: print each step and wait for Enter (or, with auto_delay > 0, wait
+ * that many seconds). Prints each step's result too. */
+void cli_stepper_install(struct gb_runtime *rt, double auto_delay);
+/* SIGINT/SIGTERM during a start abort it cleanly (the engine undoes its steps). */
+void cli_interrupt_install(void);
+
+int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
+int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
+/* cli/cgroup_cmds.c */
+int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
+int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
+int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
+
+#endif

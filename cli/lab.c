@@ -1,0 +1,113 @@
+/* `glassbox lab list | show N | check N [--container NAME] [--control]` */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lab.h"
+
+static int lab_list(void)
+{
+	printf("%-4s %-28s %s\n", "LAB", "NAME", "WHAT THE CHECK OBSERVES");
+	for (const struct gb_lab *const *l = gb_labs; *l; l++)
+		printf("%02d   %-28s %s\n", (*l)->num, (*l)->slug, (*l)->feature);
+	printf("\n`glassbox lab show N` prints the guide, `glassbox lab check N` runs the check.\n");
+	return 0;
+}
+
+static int lab_show(struct gb_runtime *rt, const struct gb_lab *lab)
+{
+	char path[1024];
+	gb_path(path, sizeof path, "%s/labs/%02d-%s/README.md", rt->share_dir, lab->num, lab->slug);
+	gb_autofree char *text = NULL;
+	size_t len;
+	int r = gb_read_file(path, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "glassbox: cannot read the guide %s: %s\n  hint: run `make` to install the guides\n",
+			path, strerror(-r));
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	return 0;
+}
+
+static const char *verdict_word(enum gb_verdict v)
+{
+	switch (v) {
+	case GB_VERDICT_PASS: return "PASS";
+	case GB_VERDICT_FAIL: return "FAIL";
+	case GB_VERDICT_SKIP: return "SKIP";
+	default: return "ERROR";
+	}
+}
+
+/* Exit codes: 0 pass, 1 a problem found, 3 skipped (feature missing), 4 the check could
+ * not run. Under --control a problem is expected: the output says so. */
+static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char *container,
+		     bool control)
+{
+	struct gb_check c;
+	printf("lab %02d %s%s%s\n", lab->num, lab->slug, control ? " — negative control: " : "",
+	       control ? lab->control : "");
+	enum gb_verdict v = gb_lab_run(lab, rt, container, control, &c);
+	for (int i = 0; i < c.n; i++)
+		printf("  %s %s\n", c.f[i].ok ? "✓" : "✗", c.f[i].text);
+	if (v == GB_VERDICT_SKIP)
+		printf("  - skipped: %s\n", c.skip);
+	if (v == GB_VERDICT_ERROR) {
+		if (c.err.code)
+			cli_error(&c.err);
+		else
+			fprintf(stderr, "glassbox: lab %02d: the check observed nothing\n", lab->num);
+	}
+	printf("%s", verdict_word(v));
+	if (control)
+		printf(v == GB_VERDICT_FAIL ? " (expected: the control turned the feature off, and the check saw it)\n"
+					    : " (UNEXPECTED under the control: this check cannot tell)\n");
+	else
+		printf("\n");
+	return v == GB_VERDICT_PASS ? 0 : v == GB_VERDICT_FAIL ? 1 : v == GB_VERDICT_SKIP ? 3 : 4;
+}
+
+int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
+{
+	if (argc < 1 || !strcmp(argv[0], "list"))
+		return lab_list();
+	const char *sub = argv[0];
+	if (strcmp(sub, "show") && strcmp(sub, "check")) {
+		fprintf(stderr, "glassbox: lab: unknown subcommand '%s' (list, show N, check N)\n", sub);
+		return 2;
+	}
+	const char *container = NULL, *ref = NULL;
+	bool control = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--container") && i + 1 < argc)
+			container = argv[++i];
+		else if (!strcmp(argv[i], "--control"))
+			control = true;
+		else if (argv[i][0] != '-' && !ref)
+			ref = argv[i];
+		else {
+			fprintf(stderr, "glassbox: lab %s: unexpected argument '%s'\n", sub, argv[i]);
+			return 2;
+		}
+	}
+	if (!ref) {
+		fprintf(stderr, "glassbox: lab %s: which lab? e.g. glassbox lab %s 2\n", sub, sub);
+		return 2;
+	}
+	const struct gb_lab *lab = gb_lab_find(ref);
+	if (!lab) {
+		fprintf(stderr, "glassbox: no lab '%s'\n  hint: `glassbox lab list` lists them\n", ref);
+		return 2;
+	}
+	if (!strcmp(sub, "show"))
+		return lab_show(rt, lab);
+	if (container && control) {
+		fprintf(stderr, "glassbox: --control starts its own container; drop --container\n");
+		return 2;
+	}
+	return lab_check(rt, lab, container, control);
+}

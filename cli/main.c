@@ -1,0 +1,600 @@
+/* glassbox: run real containers one visible step at a time.
+ * This file reads the command line and calls the engine (core/container.h); it is the
+ * only place that prints and decides the exit code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "cli.h"
+#include "image.h"
+
+#define VERSION "0.1.0"
+
+void cli_error(const struct gb_err *err)
+{
+	char buf[2048];
+	gb_err_format(err, buf, sizeof buf);
+	fprintf(stderr, "glassbox: %s\n", buf);
+}
+
+static int fail(const struct gb_err *err)
+{
+	cli_error(err);
+	return err->code == ECANCELED || err->code == EINTR ? 130 : 1;
+}
+
+/* `run` exits as `docker run` does when the container never ran: 127 when the command
+ * does not exist, 126 when it cannot be executed, 125 for any other failure, so that a
+ * script can tell these from the container's own exit codes. 130 after an abort. */
+static int run_failed(const struct gb_err *err)
+{
+	int r = fail(err);
+	if (r == 130)
+		return r;
+	if (strncmp(err->call, "execve", 6) == 0 || strstr(err->msg, "executable file not found"))
+		return err->code == ENOENT ? 127 : 126;
+	return 125;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "glassbox: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+static bool is_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ run, create, start */
+
+static int setup_run(struct gb_runtime *rt, struct gb_run_args *a, struct gb_err *err)
+{
+	if (a->events && gb_events_open(&rt->events, a->events, err) < 0)
+		return -1;
+	if (a->step_fd >= 0) {
+		if (fcntl(a->step_fd, F_GETFD) < 0)
+			return gb_err_set(err, EBADF, "", "--step-fd %d is not an open file descriptor",
+					  a->step_fd);
+		static int fd;
+		fd = a->step_fd;
+		rt->gate = gb_gate_fd;
+		rt->gate_data = &fd;
+	} else if (a->step) {
+		cli_stepper_install(rt, 0);
+	}
+	cli_interrupt_install();
+	return 0;
+}
+
+static void run_usage(const char *verb)
+{
+	printf("usage: glassbox %s [OPTIONS] IMAGE [COMMAND [ARG...]]\n\n", verb);
+	printf("%s a container from IMAGE (the built-in image is \"busybox\").\n\n",
+	       strcmp(verb, "create") == 0 ? "Create (but do not start)" : "Create and start");
+	gb_args_usage();
+}
+
+static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_only)
+{
+	if (is_help(argc, argv) && (argc < 1 || argv[0][0] == '-')) {
+		run_usage(create_only ? "create" : "run");
+		return 0;
+	}
+	struct gb_run_args a;
+	struct gb_err err = {0};
+	int r = gb_args_parse_run(argc, argv, create_only, &a, &err);
+	if (r == 0)
+		r = setup_run(rt, &a, &err);
+	if (r < 0) {
+		gb_args_free(&a);
+		return fail(&err);
+	}
+	int code = 0;
+	if (create_only) {
+		struct gb_state st;
+		r = gb_container_create(rt, &a.cfg, &st, &err);
+		if (r == 0) {
+			printf("%s\n", st.cfg.id);
+			gb_state_free(&st);
+		}
+	} else {
+		char id[GB_ID_LEN + 1];
+		r = gb_container_run(rt, &a.cfg, !a.detach, &code, id, &err);
+		if (r == 0 && a.detach && !a.quiet)
+			printf("%s\n", id);
+	}
+	gb_args_free(&a);
+	if (r < 0)
+		return run_failed(&err);
+	return code;
+}
+
+static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
+{
+	bool attach = false;
+	struct gb_run_args a = {.step_fd = -1};
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--attach"))
+			attach = true;
+		else if (!strcmp(argv[i], "--step"))
+			a.step = true;
+		else if (!strcmp(argv[i], "--step-fd") && i + 1 < argc)
+			a.step_fd = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--events") && i + 1 < argc)
+			a.events = argv[++i];
+		else
+			return usage_error("start: unknown option %s (try -a, --step, --events)", argv[i]);
+	}
+	if (i >= argc)
+		return usage_error("%s", "start: name the container: glassbox start NAME");
+	struct gb_err err = {0};
+	if (setup_run(rt, &a, &err) < 0)
+		return fail(&err);
+	int status = 0;
+	for (; i < argc; i++) {
+		int code = 0;
+		if (gb_container_start(rt, argv[i], attach, &code, &err) < 0) {
+			status = attach ? run_failed(&err) : fail(&err);
+			continue;
+		}
+		if (attach)
+			status = code;
+		else
+			printf("%s\n", argv[i]);
+	}
+	return status;
+}
+
+/* ------------------------------------------------------------ stop, kill, rm */
+
+static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
+{
+	int timeout = -1, i = 0;
+	const char *sig = NULL;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--time")) && i + 1 < argc) {
+			if (gb_args_parse_seconds(argv[++i], &timeout) < 0)
+				return usage_error("stop: -t takes whole seconds, got '%s'", argv[i]);
+		} else if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
+			sig = argv[++i];
+			if (gb_signal_parse(sig) < 0)
+				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)", sig);
+		} else {
+			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL)", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return usage_error("%s", "stop: name the container: glassbox stop [-t SECONDS] NAME");
+	int status = 0;
+	for (; i < argc; i++) {
+		struct gb_err err = {0};
+		int r = gb_container_stop(rt, argv[i], timeout, sig, &err);
+		if (r < 0)
+			status = fail(&err);
+		else if (r == 1)
+			printf("%s: nothing to do: %s\n", argv[i], err.msg);
+		else
+			printf("%s\n", argv[i]);
+	}
+	return status;
+}
+
+static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
+{
+	int sig = SIGKILL, i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
+			sig = gb_signal_parse(argv[++i]);
+			if (sig < 0)
+				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)", argv[i]);
+		} else {
+			return usage_error("kill: unknown option %s (try -s SIGNAL)", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return usage_error("%s", "kill: name the container: glassbox kill [-s SIGNAL] NAME [SIGNAL]");
+	/* `glassbox kill NAME SIGNAL` as the issue's users write it. */
+	if (argc - i == 2 && gb_signal_parse(argv[i + 1]) > 0) {
+		sig = gb_signal_parse(argv[i + 1]);
+		argc--;
+	}
+	int status = 0;
+	for (; i < argc; i++) {
+		struct gb_err err = {0};
+		if (gb_container_kill(rt, argv[i], sig, &err) < 0)
+			status = fail(&err);
+		else
+			printf("%s\n", argv[i]);
+	}
+	return status;
+}
+
+static int cmd_rm(struct gb_runtime *rt, int argc, char **argv)
+{
+	bool force = false;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+			force = true;
+		else
+			return usage_error("rm: unknown option %s (try -f)", argv[i]);
+	}
+	if (i >= argc)
+		return usage_error("%s", "rm: name the container: glassbox rm [-f] NAME");
+	int status = 0;
+	for (; i < argc; i++) {
+		struct gb_err err = {0};
+		if (gb_container_rm(rt, argv[i], force, &err) < 0)
+			status = fail(&err);
+		else
+			printf("%s\n", argv[i]);
+	}
+	return status;
+}
+
+/* ------------------------------------------------------------ ps, logs, inspect, exec */
+
+static void ago(double t, char *buf, size_t len)
+{
+	double d = gb_wallclock() - t;
+	if (t <= 0)
+		snprintf(buf, len, "-");
+	else if (d < 60)
+		snprintf(buf, len, "%d seconds ago", (int)d);
+	else if (d < 3600)
+		snprintf(buf, len, "%d minutes ago", (int)(d / 60));
+	else if (d < 86400)
+		snprintf(buf, len, "%d hours ago", (int)(d / 3600));
+	else
+		snprintf(buf, len, "%d days ago", (int)(d / 86400));
+}
+
+static void ps_json(struct gb_state *list, size_t n, bool all)
+{
+	struct gb_json j;
+	gb_json_init(&j);
+	gb_json_arr_begin(&j, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct gb_state *st = &list[i];
+		bool live = st->status == GB_STATUS_RUNNING || st->status == GB_STATUS_PAUSED;
+		if (!all && !live)
+			continue;
+		gb_json_obj_begin(&j, NULL);
+		gb_json_str(&j, "id", st->cfg.id);
+		gb_json_str(&j, "name", st->cfg.name);
+		gb_json_str(&j, "image", st->cfg.image);
+		gb_json_strv(&j, "command", st->cfg.cmd);
+		gb_state_to_json(st, &j);
+		gb_json_obj_end(&j);
+	}
+	gb_json_arr_end(&j);
+	printf("%s\n", j.buf ? j.buf : "[]");
+	gb_json_free(&j);
+}
+
+static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
+{
+	bool all = false, json = false, quiet = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+			all = true;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else
+			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
+	}
+	struct gb_state *list;
+	size_t n;
+	struct gb_err err = {0};
+	if (gb_state_list(rt, &list, &n, &err) < 0)
+		return fail(&err);
+	for (size_t i = 0; i < n; i++)
+		gb_state_refresh(rt, &list[i]);
+	if (json) {
+		ps_json(list, n, all);
+	} else {
+		if (!quiet)
+			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", "CONTAINER ID", "NAME",
+			       "IMAGE", "COMMAND", "STATE", "PID", "STATUS");
+		for (size_t i = 0; i < n; i++) {
+			struct gb_state *st = &list[i];
+			bool live = st->status == GB_STATUS_RUNNING || st->status == GB_STATUS_PAUSED;
+			if (!all && !live)
+				continue;
+			if (quiet) {
+				printf("%s\n", st->cfg.id);
+				continue;
+			}
+			char cmd[256], status[64], when[32], pid[16];
+			gb_autostrv char **argv2 = gb_config_argv(&st->cfg);
+			gb_strv_join(argv2, cmd, sizeof cmd);
+			if (strlen(cmd) > 24)
+				strcpy(cmd + 21, "...");
+			if (st->status == GB_STATUS_STOPPED) {
+				ago(st->finished, when, sizeof when);
+				snprintf(status, sizeof status, "Exited (%d) %s", st->exit_code, when);
+			} else if (live) {
+				ago(st->started, when, sizeof when);
+				snprintf(status, sizeof status, "Up %s", when);
+				if (strstr(status, " ago"))
+					*strstr(status, " ago") = '\0';
+			} else {
+				ago(st->created, when, sizeof when);
+				snprintf(status, sizeof status, "Created %s", when);
+			}
+			snprintf(pid, sizeof pid, "%d", (int)st->pid);
+			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", st->cfg.id, st->cfg.name,
+			       st->cfg.image, cmd, gb_status_name(st->status), live ? pid : "-", status);
+		}
+	}
+	gb_state_list_free(list, n);
+	return 0;
+}
+
+static int cmd_logs(struct gb_runtime *rt, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("%s", "logs: name one container: glassbox logs NAME");
+	struct gb_state st;
+	struct gb_err err = {0};
+	if (gb_state_find(rt, argv[0], &st, &err) < 0)
+		return fail(&err);
+	gb_autofree char *data = NULL;
+	size_t len = 0;
+	int r = gb_read_file(st.log, &data, &len);
+	if (r == -ENOENT)
+		fprintf(stderr, "glassbox: %s has no log: it ran attached, so its output went to the terminal\n",
+			st.cfg.name);
+	else if (r < 0)
+		fprintf(stderr, "glassbox: cannot read %s: %s\n", st.log, strerror(-r));
+	else
+		fwrite(data, 1, len, stdout);
+	gb_state_free(&st);
+	return r < 0 && r != -ENOENT ? 1 : 0;
+}
+
+static void print_inspect(const struct gb_jval *v)
+{
+	const struct gb_jval *s = gb_jget(v, "state"), *o = gb_jget(v, "observed");
+	printf("Container %s (%s), image %s\n", gb_jstr(v, "name", "?"), gb_jstr(v, "id", "?"),
+	       gb_jstr(v, "image", "?"));
+	printf("  state        %s", gb_jstr(s, "status", "?"));
+	if (gb_jint(s, "exit_code", -1) >= 0)
+		printf(" (exit code %lld)", gb_jint(s, "exit_code", -1));
+	if (gb_jbool(s, "oom_killed", false))
+		printf(", OOMKilled");
+	printf("\n");
+	const struct gb_jval *fs = gb_jget(s, "rootfs");
+	printf("  upper dir    %s\n", gb_jstr(fs, "upper", ""));
+	if (!o || !o->child) {
+		printf("  (not running: nothing to observe in the kernel)\n");
+		return;
+	}
+	printf("  host PID     %lld   NSpid:", gb_jint(o, "pid", 0));
+	for (const struct gb_jval *p = gb_jget(o, "nspid") ? gb_jget(o, "nspid")->child : NULL; p; p = p->next)
+		printf(" %lld", (long long)p->num);
+	printf("\n  hostname     %s\n", gb_jstr(o, "hostname", "?"));
+	printf("  namespaces   %-8s %-12s %-12s\n", "", "container", "host");
+	const struct gb_jval *ns = gb_jget(o, "ns"), *nh = gb_jget(o, "ns_host");
+	for (const struct gb_jval *k = ns ? ns->child : NULL; k; k = k->next) {
+		long long hv = gb_jint(nh, k->key, 0);
+		printf("               %-8s %-12lld %-12lld %s\n", k->key, (long long)k->num, hv,
+		       (long long)k->num == hv ? "shared with the host" : "isolated");
+	}
+	const struct gb_jval *caps = gb_jget(o, "caps");
+	printf("  CapEff       %s\n", gb_jstr(caps, "eff", "?"));
+	printf("  Seccomp      %lld   NoNewPrivs %lld\n", gb_jint(o, "seccomp", -1), gb_jint(o, "no_new_privs", -1));
+	const char *um = gb_jstr(o, "uid_map", "");
+	printf("  uid_map      %s", um);
+	if (!*um || um[strlen(um) - 1] != '\n')
+		printf("\n");
+	const struct gb_jval *cg = gb_jget(o, "cgroups");
+	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
+		printf("  cgroup       %s\n", l->str);
+	const struct gb_jval *links = gb_jget(o, "links");
+	printf("  interfaces  ");
+	for (const struct gb_jval *l = links ? links->child : NULL; l; l = l->next)
+		printf(" %s", l->str);
+	printf("\n  mounts\n");
+	const struct gb_jval *m = gb_jget(o, "mounts");
+	for (const struct gb_jval *e = m ? m->child : NULL; e; e = e->next)
+		printf("    %-28s %-10s %s\n", gb_jstr(e, "target", ""), gb_jstr(e, "fstype", ""),
+		       gb_jstr(e, "options", ""));
+}
+
+static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
+{
+	bool json = false;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else
+			return usage_error("inspect: unknown option %s (try --json)", argv[i]);
+	}
+	if (i != argc - 1)
+		return usage_error("%s", "inspect: name one container: glassbox inspect [--json] NAME");
+	struct gb_json j;
+	gb_json_init(&j);
+	struct gb_err err = {0};
+	if (gb_container_inspect(rt, argv[i], &j, &err) < 0) {
+		gb_json_free(&j);
+		return fail(&err);
+	}
+	if (json) {
+		printf("%s\n", j.buf);
+	} else {
+		struct gb_jval *v = gb_json_parse(j.buf, j.len, NULL, 0);
+		if (v)
+			print_inspect(v);
+		gb_jval_free(v);
+	}
+	gb_json_free(&j);
+	return 0;
+}
+
+static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
+{
+	const char *workdir = NULL;
+	gb_autostrv char **env = calloc(1, sizeof(char *));
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workdir")) && i + 1 < argc) {
+			workdir = argv[++i];
+		} else if ((!strcmp(argv[i], "-e") || !strcmp(argv[i], "--env")) && i + 1 < argc) {
+			if (!gb_env_valid(argv[++i]))
+				return usage_error("exec: -e wants KEY=VALUE, got '%s'", argv[i]);
+			size_t n = gb_strv_len(env);
+			char **bigger = realloc(env, (n + 2) * sizeof *env);
+			if (!bigger)
+				return 1;
+			env = bigger;
+			env[n] = strdup(argv[i]);
+			env[n + 1] = NULL;
+		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "-t") || !strcmp(argv[i], "-it")) {
+			/* stdio is passed through already */
+		} else {
+			return usage_error("exec: unknown option %s (try -e, -w)", argv[i]);
+		}
+	}
+	if (argc - i < 2)
+		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME COMMAND [ARG...]");
+	struct gb_err err = {0};
+	int code = 0;
+	if (gb_container_exec(rt, argv[i], argv + i + 1, env, workdir, &code, &err) < 0)
+		return fail(&err);
+	return code;
+}
+
+static int cmd_steps(void)
+{
+	size_t n;
+	const struct gb_step *t = gb_steps_table(&n);
+	printf("%-3s %-17s %-7s %-10s %-4s %s\n", "#", "STEP", "PHASE", "SIDE", "LAB", "WHAT IT DOES");
+	for (size_t i = 0; i < n; i++)
+		printf("%-3zu %-17s %-7s %-10s %02d   %s\n", i + 1, t[i].name,
+		       t[i].phase == GB_PHASE_CREATE ? "create" : "start",
+		       t[i].side == GB_SIDE_HOST ? "host" : "container", t[i].lab, t[i].explain);
+	return 0;
+}
+
+static int cmd_images(struct gb_runtime *rt)
+{
+	char names[2048];
+	gb_image_list_names(rt, names, sizeof names);
+	printf("%s\n", names);
+	return 0;
+}
+
+/* ------------------------------------------------------------ main */
+
+static void usage(void)
+{
+	printf("glassbox " VERSION ": real containers, one visible step at a time\n\n"
+	       "usage: glassbox [--root DIR] [--data-root DIR] COMMAND [ARGS]\n\n"
+	       "containers:\n"
+	       "  run       create and start a container      (glassbox run --help)\n"
+	       "  create    create a container without starting it\n"
+	       "  start     start a created or stopped container (-a: attach)\n"
+	       "  stop      SIGTERM, a grace period, then SIGKILL (-t SECONDS, -s SIGNAL)\n"
+	       "  kill      send a signal (default SIGKILL)\n"
+	       "  rm        remove a container (-f: also a running one)\n"
+	       "  ps        list running containers (-a: all, --json)\n"
+	       "  logs      output of a detached container\n"
+	       "  exec      run a command inside a running container\n"
+	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
+	       "  pause     freeze every process of a container (cgroup freezer)\n"
+	       "  resume    thaw a paused container\n"
+	       "learning:\n"
+	       "  tour      a guided tour of a real container's life (--auto)\n"
+	       "  steps     the table of steps that makes a container\n"
+	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "images:\n"
+	       "  images    list images\n\n"
+	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
+	       "writable layers in --data-root (default /var/lib/glassbox, env GLASSBOX_DATA_ROOT).\n");
+}
+
+struct command {
+	const char *name;
+	int (*fn)(struct gb_runtime *rt, int argc, char **argv);
+};
+
+static int cmd_run_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, false); }
+static int cmd_create_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, true); }
+static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv) { return cmd_steps(); }
+static int cmd_images_(struct gb_runtime *rt, int argc, char **argv) { return cmd_images(rt); }
+
+static const struct command commands[] = {
+	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},
+	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
+	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
+	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
+	{"lab", cmd_lab},      {"images", cmd_images_},
+	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
+};
+
+int main(int argc, char **argv)
+{
+	const char *root = NULL, *data_root = NULL;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			root = argv[++i];
+		else if (!strncmp(argv[i], "--root=", 7))
+			root = argv[i] + 7;
+		else if (!strcmp(argv[i], "--data-root") && i + 1 < argc)
+			data_root = argv[++i];
+		else if (!strncmp(argv[i], "--data-root=", 12))
+			data_root = argv[i] + 12;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage();
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("glassbox " VERSION "\n");
+			return 0;
+		} else
+			return usage_error("unknown option %s (glassbox --help lists them)", argv[i]);
+	}
+	if (i >= argc) {
+		usage();
+		return 2;
+	}
+	const char *verb = argv[i];
+	if (!strcmp(verb, "help") || !strcmp(verb, "version")) {
+		if (verb[0] == 'v')
+			printf("glassbox " VERSION "\n");
+		else
+			usage();
+		return 0;
+	}
+	struct gb_runtime rt;
+	struct gb_err err = {0};
+	if (gb_runtime_init(&rt, root, data_root, &err) < 0)
+		return fail(&err);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t k = 0; k < GB_ARRAY_LEN(commands); k++)
+		if (!strcmp(verb, commands[k].name)) {
+			int r = commands[k].fn(&rt, argc - i - 1, argv + i + 1);
+			gb_events_close(&rt.events);
+			return r;
+		}
+	return usage_error("unknown command '%s' (glassbox --help lists them)", verb);
+}

@@ -1,0 +1,54 @@
+/* What a container is asked to be: its image, command, namespaces and options.
+ * Stored with its state (state.c) so that every later command sees the same config.
+ * Feature areas add their options here, each in its own block. */
+#ifndef GB_CONFIG_H
+#define GB_CONFIG_H
+
+#include <stdbool.h>
+
+#include "cgroup.h"
+#include "error.h"
+#include "json.h"
+#include "util.h"
+
+#define GB_NAME_MAX 63
+
+struct gb_config {
+	char id[GB_ID_LEN + 1];
+	char name[GB_NAME_MAX + 1];
+	char image[256];
+	char **entrypoint;   /* from the image or --entrypoint; may be NULL */
+	char **cmd;          /* the command given, or the image's */
+	char **env;          /* KEY=value, image env first, then -e */
+	char hostname[65];
+	char workdir[1024];
+	char stop_signal[16];  /* e.g. "SIGTERM" */
+	int stop_timeout;      /* grace period in seconds */
+	bool rm;               /* --rm: remove when it exits */
+
+	/* Docker's switches to share a namespace with the host instead of a new one. */
+	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+};
+
+void gb_config_init(struct gb_config *c);
+void gb_config_free(struct gb_config *c);
+/* argv to execute: entrypoint followed by cmd (a new vector; free with gb_strv_free). */
+char **gb_config_argv(const struct gb_config *c);
+/* Serialize into an open JSON object / read back from one. */
+void gb_config_to_json(const struct gb_config *c, struct gb_json *j);
+int gb_config_from_json(struct gb_config *c, const struct gb_jval *obj, struct gb_err *err);
+
+/* Pure validation helpers (unit tested). */
+bool gb_name_valid(const char *name);
+bool gb_hostname_valid(const char *name);
+bool gb_env_valid(const char *kv);
+/* "SIGTERM", "TERM", "15" -> 15; -EINVAL when unknown. */
+int gb_signal_parse(const char *s);
+/* 15 -> "SIGTERM"; "SIG45" style for unnamed real-time signals. */
+const char *gb_signal_name(int sig);
+
+#endif

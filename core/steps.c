@@ -1,0 +1,889 @@
+/* The steps that make a container, in the order the kernel needs them, and the engine
+ * that walks them. Host steps run here; container steps run in the cloned child, which
+ * waits on a socket before each one, so the host always finishes its side first (no
+ * race) and step mode can stop anywhere. Each row names the lab that teaches it. */
+#include "steps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup_container.h"
+#include "ns.h"
+#include "observe.h"
+#include "rootfs.h"
+
+/* ------------------------------------------------------------ the parent/child channel */
+
+enum { MSG_READY = 1, MSG_GO, MSG_DONE };
+
+struct gb_msg {
+	int type;
+	int index;      /* row in the table */
+	int code;       /* 0 or the errno of a failed step */
+	char call[96];
+	char msg[512];
+	char hint[384];
+	char info[256];  /* what the child saw (e.g. its host name) */
+};
+
+static int send_msg(int sock, int type, int index, const struct gb_err *err, const char *info)
+{
+	struct gb_msg m = {.type = type, .index = index};
+	if (err && err->code) {
+		m.code = err->code;
+		snprintf(m.call, sizeof m.call, "%s", err->call);
+		snprintf(m.msg, sizeof m.msg, "%s", err->msg);
+		snprintf(m.hint, sizeof m.hint, "%s", err->hint);
+	}
+	if (info)
+		snprintf(m.info, sizeof m.info, "%s", info);
+	ssize_t n;
+	do
+		n = send(sock, &m, sizeof m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof m ? 0 : -EPIPE;
+}
+
+/* 1 = a message, 0 = the other side closed (for the child: exec happened or it died). */
+static int recv_msg(int sock, struct gb_msg *m)
+{
+	ssize_t n;
+	do
+		n = recv(sock, m, sizeof *m, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	return n == (ssize_t)sizeof *m ? 1 : -EPROTO;
+}
+
+/* ------------------------------------------------------------ create phase (host) */
+
+static void call_image(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "open(\"%s/images/%s.json\", O_RDONLY)", l->rt->data_root,
+		 l->st->cfg.image);
+}
+
+static void set_default(char *dst, size_t len, const char *val)
+{
+	if (!dst[0])
+		snprintf(dst, len, "%s", val && *val ? val : "");
+}
+
+/* The image's defaults fill whatever the user did not give; -e overrides image env. */
+static int merge_env(struct gb_config *c, char *const *image_env)
+{
+	size_t ni = gb_strv_len(image_env), nu = gb_strv_len(c->env);
+	char **env = calloc(ni + nu + 1, sizeof *env);
+	if (!env)
+		return -ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < ni; i++) {
+		size_t kl = strcspn(image_env[i], "=");
+		bool overridden = false;
+		for (size_t u = 0; u < nu; u++)
+			overridden |= strncmp(c->env[u], image_env[i], kl + 1) == 0;
+		if (!overridden)
+			env[k++] = strdup(image_env[i]);
+	}
+	for (size_t u = 0; u < nu; u++)
+		env[k++] = strdup(c->env[u]);
+	for (size_t i = 0; i < k; i++)
+		if (!env[i]) {
+			gb_strv_free(env);
+			return -ENOMEM;
+		}
+	gb_strv_free(c->env);
+	c->env = env;
+	return 0;
+}
+
+static int run_image(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_config *c = &l->st->cfg;
+	int r = gb_image_resolve(l->rt, c->image, &l->img, err);
+	if (r < 0)
+		return r;
+	if (!c->cmd || !c->cmd[0]) {
+		gb_strv_free(c->cmd);
+		c->cmd = gb_strv_dup(l->img.cmd);
+	}
+	if (!c->entrypoint && l->img.entrypoint && l->img.entrypoint[0])
+		c->entrypoint = gb_strv_dup(l->img.entrypoint);
+	set_default(c->workdir, sizeof c->workdir, l->img.workdir[0] ? l->img.workdir : "/");
+	set_default(c->stop_signal, sizeof c->stop_signal,
+		    l->img.stop_signal[0] ? l->img.stop_signal : "SIGTERM");
+	set_default(c->hostname, sizeof c->hostname, c->id);
+	if (!c->cmd || merge_env(c, l->img.env) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	if (!c->cmd[0] && !(c->entrypoint && c->entrypoint[0])) {
+		r = gb_err_set(err, EINVAL, "", "no command given and image %s has none", c->image);
+		gb_err_hint(err, "give one: glassbox run %s /bin/sh -c 'echo hello'", c->image);
+		return r;
+	}
+	snprintf(l->st->lower, sizeof l->st->lower, "%s", l->img.lower);
+	return 0;
+}
+
+static void undo_image(struct gb_launch *l)
+{
+	gb_image_free(&l->img);
+}
+
+static void observe_rootfs(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_obj_begin(j, "rootfs");
+	gb_json_arr_begin(j, "lower");
+	char lower[sizeof l->st->lower];
+	snprintf(lower, sizeof lower, "%s", l->st->lower);
+	char *save = NULL;
+	for (char *p = strtok_r(lower, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		gb_json_str(j, NULL, p);
+	gb_json_arr_end(j);
+	if (l->st->upper[0]) {
+		gb_json_str(j, "upper", l->st->upper);
+		gb_json_str(j, "work", l->st->work);
+	}
+	gb_json_obj_end(j);
+}
+
+static void call_state(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mkdir(\"%s/containers/%s\", 0711)", l->rt->state_root, l->st->cfg.id);
+}
+
+static int run_state(struct gb_launch *l, struct gb_err *err)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	if (mkdir(dir, 0711) < 0)
+		return gb_err_set(err, errno, "mkdir", "cannot create container state %s", dir);
+	l->state_created = true;
+	l->st->status = GB_STATUS_CREATED;
+	l->st->created = gb_wallclock();
+	l->st->exit_code = -1;
+	return gb_state_save(l->rt, l->st, err);
+}
+
+static void undo_state(struct gb_launch *l)
+{
+	struct gb_err ignored;
+	gb_state_remove(l->rt, l->st->cfg.id, &ignored);
+	l->state_created = false;
+}
+
+static void call_layer(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mkdir(\"%s/containers/%s/upper\"); mkdir(\".../work\")",
+		 l->rt->data_root, l->st->cfg.id);
+}
+
+static int run_layer(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	const char *d = l->rt->data_root, *id = st->cfg.id;
+	if (gb_path(st->upper, sizeof st->upper, "%s/containers/%s/upper", d, id) < 0 ||
+	    gb_path(st->work, sizeof st->work, "%s/containers/%s/work", d, id) < 0 ||
+	    gb_path(st->merged, sizeof st->merged, "%s/containers/%s/merged", d, id) < 0 ||
+	    gb_path(st->log, sizeof st->log, "%s/containers/%s/container.log", d, id) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "data root path too long: %s", d);
+	struct gb_rootfs fs = {st->lower, st->upper, st->work, st->merged};
+	int r = gb_rootfs_make_dirs(&fs, err);
+	if (r < 0)
+		return r;
+	return gb_state_save(l->rt, st, err);
+}
+
+static void undo_layer(struct gb_launch *l)
+{
+	char dir[700];
+	gb_path(dir, sizeof dir, "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
+	gb_rm_rf(dir);
+}
+
+/* ------------------------------------------------------------ start phase: cgroup */
+
+static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_cgroup cg;
+	const struct gb_cg_limits *lim = &l->st->cfg.limits;
+	if (gb_ccg_open(l->st, &cg, NULL) < 0) {
+		snprintf(buf, len, "mkdir(\"/sys/fs/cgroup/.../glassbox/%s\")", l->st->cfg.id);
+		return;
+	}
+	bool v2 = cg.host.layout == GB_CG_V2;
+	const char *dir = v2 ? cg.unified_dir : cg.dir[GB_CG_MEMORY][0] ? cg.dir[GB_CG_MEMORY] : cg.dir[GB_CG_PIDS];
+	int n = snprintf(buf, len, "mkdir(\"%s\")%s", dir, v2 ? "" : " in every v1 hierarchy");
+	if (n > 0 && (size_t)n < len && lim->memory)
+		n += snprintf(buf + n, len - n, "; write(\"%s\", \"%lld\")",
+			      v2 ? "memory.max" : "memory.limit_in_bytes", lim->memory);
+	if (n > 0 && (size_t)n < len && lim->cpu_quota_us > 0)
+		n += snprintf(buf + n, len - n, v2 ? "; write(\"cpu.max\", \"%lld %lld\")"
+					      : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
+			      lim->cpu_quota_us, lim->cpu_period_us);
+	if (n > 0 && (size_t)n < len && lim->pids_max)
+		snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
+}
+
+static int run_cgroup(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_ccg_create(l->st, &l->cg, err);
+}
+
+static void undo_cgroup(struct gb_launch *l)
+{
+	gb_cgroup_destroy(&l->cg, NULL);
+}
+
+static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cgroup_json(&l->cg, j, "cgroup");
+}
+
+static void call_attach(const struct gb_launch *l, char *buf, size_t len)
+{
+	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
+			: gb_cg1_procs_dir(&l->cg);
+	if (l->cg.host.layout == GB_CG_V2)
+		snprintf(buf, len, "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it", dir);
+	else
+		snprintf(buf, len, "write(\"%s/tasks\", \"0\") in every v1 hierarchy%s", dir,
+			 l->cg.unified_dir[0] ? "; the cgroup2 side by CLONE_INTO_CGROUP" : "");
+}
+
+static int run_attach(struct gb_launch *l, struct gb_err *err)
+{
+	/* In the child, before anything of the container runs. It moves itself: "0" into
+	 * each v1 tasks file (no global lock for the calling thread); the cgroup2 side was
+	 * done by CLONE_INTO_CGROUP. */
+	return gb_cgroup_attach_self(&l->cg, err);
+}
+
+static void observe_attach(struct gb_launch *l, struct gb_json *j)
+{
+	observe_cgroup(l, j);
+	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
+}
+
+/* ------------------------------------------------------------ start phase: clone */
+
+static void child_main(struct gb_launch *l);
+
+static void call_clone(const struct gb_launch *l, char *buf, size_t len)
+{
+	char flags[200];
+	gb_ns_flags_str(l->clone_flags, flags, sizeof flags);
+	snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})", flags[0] ? flags : "0");
+}
+
+static int run_clone(struct gb_launch *l, struct gb_err *err)
+{
+	int sv[2];
+	/* SOCK_SEQPACKET keeps message boundaries; CLOEXEC makes a successful execve in the
+	 * child close its end, which is how we learn that the exec worked. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
+	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	if (cgfd >= 0 && pid != 0)
+		close(cgfd);
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		l->sock = sv[1];
+		child_main(l);  /* never returns */
+	}
+	close(sv[1]);
+	l->sock = sv[0];
+	l->pid = pid;
+	l->st->pid = pid;
+	l->st->pid_start = gb_proc_starttime(pid);
+	return 0;
+}
+
+static void undo_clone(struct gb_launch *l)
+{
+	if (l->pid > 0) {
+		if (l->pidfd >= 0)
+			gb_pidfd_send_signal(l->pidfd, SIGKILL);
+		else
+			kill(l->pid, SIGKILL);
+		while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->sock >= 0)
+		close(l->sock);
+	l->pid = 0;
+	l->pidfd = l->sock = -1;
+	l->st->pid = 0;
+	l->st->pid_start = 0;
+}
+
+static void observe_clone(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_ns_ids ns, host;
+	gb_json_int(j, "pid", l->pid);
+	gb_observe_nspid_json(l->pid, j, "nspid");
+	gb_ns_read(l->pid, &ns);
+	gb_ns_read(0, &host);
+	gb_ns_to_json(&ns, j, "ns");
+	gb_ns_to_json(&host, j, "ns_host");
+}
+
+/* ------------------------------------------------------------ start phase: container side */
+
+static void call_cgroupns(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "unshare(CLONE_NEWCGROUP)");
+}
+
+static int run_cgroupns(struct gb_launch *l, struct gb_err *err)
+{
+	/* The cgroup namespace's root is the cgroup we are in when we unshare: done after
+	 * the host moved us into the container's cgroup, /proc/self/cgroup then says "/". */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return gb_err_set(err, errno, "unshare", "unshare(CLONE_NEWCGROUP) failed");
+	return 0;
+}
+
+static void observe_cgroupns(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_ns_ids ns;
+	gb_ns_read(l->pid, &ns);
+	gb_ns_to_json(&ns, j, "ns");
+	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
+}
+
+static bool want_loopback(const struct gb_launch *l)
+{
+	return !l->st->cfg.host_net;
+}
+
+static void call_loopback(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "ioctl(fd, SIOCSIFFLAGS, {.ifr_name = \"lo\", .ifr_flags = IFF_UP})");
+}
+
+static int run_loopback(struct gb_launch *l, struct gb_err *err)
+{
+	/* A new network namespace has one interface, lo, and it is down (lab 05). */
+	gb_autoclose int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return gb_err_set(err, errno, "socket", "socket(AF_INET, SOCK_DGRAM) failed");
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCGIFFLAGS, \"lo\") failed");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP) failed");
+	return 0;
+}
+
+static void observe_links(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_obj_begin(j, "net");
+	gb_observe_links_json(l->pid, j, "links");
+	gb_json_obj_end(j);
+}
+
+static void call_private(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+}
+
+static int run_private(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_make_private(err);
+}
+
+static void observe_mounts(struct gb_launch *l, struct gb_json *j)
+{
+	gb_observe_mounts_json(l->pid, j, "mounts", 48);
+}
+
+static struct gb_rootfs rootfs_of(const struct gb_launch *l)
+{
+	struct gb_rootfs fs = {l->st->lower, l->st->upper, l->st->work, l->st->merged};
+	return fs;
+}
+
+static void call_overlay(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_rootfs fs = rootfs_of(l);
+	char opts[4096];
+	gb_rootfs_overlay_opts(&fs, opts, sizeof opts);
+	snprintf(buf, len, "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\")", fs.merged, opts);
+}
+
+static int run_overlay(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_rootfs fs = rootfs_of(l);
+	return gb_rootfs_mount_overlay(&fs, err);
+}
+
+static void observe_overlay(struct gb_launch *l, struct gb_json *j)
+{
+	observe_rootfs(l, j);
+	observe_mounts(l, j);
+}
+
+static void call_proc(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"proc\", \"%s/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		 l->st->merged);
+}
+
+static int run_proc(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_proc(l->st->merged, err);
+}
+
+static void call_sys(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"sysfs\", \"%s/sys\", \"sysfs\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		 l->st->merged);
+}
+
+static int run_sys(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_sys(l->st->merged, err);
+}
+
+static void call_dev(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"tmpfs\", \"%s/dev\", \"tmpfs\", MS_NOSUID, \"mode=755\"); "
+		 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...", l->st->merged);
+}
+
+static int run_dev(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_dev(l->st->merged, err);
+}
+
+static bool want_hostname(const struct gb_launch *l)
+{
+	return !l->st->cfg.host_uts;
+}
+
+static void call_hostname(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "sethostname(\"%s\", %zu)", l->st->cfg.hostname,
+		 strlen(l->st->cfg.hostname));
+}
+
+static int run_hostname(struct gb_launch *l, struct gb_err *err)
+{
+	const char *h = l->st->cfg.hostname;
+	if (sethostname(h, strlen(h)) < 0)
+		return gb_err_set(err, errno, "sethostname", "sethostname(\"%s\") failed", h);
+	/* Report what the kernel now says, read back from inside. */
+	gethostname(l->child_info, sizeof l->child_info - 1);
+	return 0;
+}
+
+static void observe_hostname(struct gb_launch *l, struct gb_json *j)
+{
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	gb_json_str(j, "hostname", l->child_info);
+	gb_json_str(j, "host_hostname", host);
+}
+
+static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
+		 l->st->merged);
+}
+
+static int run_pivot(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_pivot(l->st->merged, err);
+}
+
+/* ------------------------------------------------------------ start phase: exec */
+
+int gb_find_exec(const char *root, char *const *env, const char *cmd, char *out, size_t len)
+{
+	if (strchr(cmd, '/'))
+		return gb_path(out, len, "%s", cmd);
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char *const *e = env; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char copy[2048];
+	snprintf(copy, sizeof copy, "%s", path);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char full[4096];
+		struct stat st;
+		if (gb_path(full, sizeof full, "%s%s/%s", root, dir, cmd) < 0)
+			continue;
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return gb_path(out, len, "%s/%s", dir, cmd);
+	}
+	return -ENOENT;
+}
+
+static void call_exec(const struct gb_launch *l, char *buf, size_t len)
+{
+	char root[64], exe[1024], args[1024];
+	snprintf(root, sizeof root, "/proc/%d/root", (int)l->pid);
+	const char *cmd = l->argv && l->argv[0] ? l->argv[0] : "?";
+	if (gb_find_exec(root, l->st->cfg.env, cmd, exe, sizeof exe) < 0)
+		snprintf(exe, sizeof exe, "%s", cmd);
+	args[0] = '\0';
+	size_t used = 0;
+	for (size_t i = 0; l->argv && l->argv[i] && used < sizeof args - 8; i++) {
+		int n = snprintf(args + used, sizeof args - used, "%s\"%s\"", i ? ", " : "", l->argv[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
+	}
+	snprintf(buf, len, "chdir(\"%s\"); execve(\"%s\", [%s], envp)", l->st->cfg.workdir, exe, args);
+}
+
+static int run_exec(struct gb_launch *l, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
+	if (chdir(c->workdir) < 0) {
+		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed", c->workdir);
+		gb_err_hint(err, "the working directory (-w or the image's WORKDIR) must exist in the image");
+		return r;
+	}
+	char exe[4096];
+	if (gb_find_exec("", c->env, l->argv[0], exe, sizeof exe) < 0) {
+		int r = gb_err_set(err, ENOENT, "", "executable file not found in $PATH: %s", l->argv[0]);
+		gb_err_hint(err, "check the command name; `glassbox run %s ls /bin` lists what the image has",
+			    c->image);
+		return r;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (l->stdio[fd] >= 0 && dup2(l->stdio[fd], fd) < 0)
+			return gb_err_set(err, errno, "dup2", "cannot set up the container's stdio");
+	/* Nothing of ours may leak into the container: every descriptor above stderr is
+	 * closed by the exec (the step socket among them, which tells the host it worked). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* The parent-death signal guarded the setup; the running container outlives us. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	execve(exe, l->argv, c->env);
+	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);
+	if (errno == ENOENT)
+		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing in the image");
+	else if (errno == EACCES)
+		gb_err_hint(err, "the file is not executable, or its filesystem is mounted noexec");
+	return r;
+}
+
+static void observe_exec(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_int(j, "pid", l->pid);
+	gb_observe_nspid_json(l->pid, j, "nspid");
+	gb_json_strv(j, "argv", l->argv);
+	gb_json_strv(j, "env", l->st->cfg.env);
+	gb_json_str(j, "cwd", l->st->cfg.workdir);
+}
+
+/* ------------------------------------------------------------ the table */
+
+#define HOST GB_SIDE_HOST
+#define CONT GB_SIDE_CONTAINER
+#define CREATE GB_PHASE_CREATE
+#define START GB_PHASE_START
+
+static const struct gb_step steps[] = {
+	{"image", CREATE, HOST, 11,
+	 "Find the image: an ordered stack of read-only layers plus its default command and environment.",
+	 call_image, NULL, run_image, undo_image, observe_rootfs},
+	{"state", CREATE, HOST, 1,
+	 "Record the container: a directory of state that every later glassbox command reads.",
+	 call_state, NULL, run_state, undo_state, NULL},
+	{"writable-layer", CREATE, HOST, 11,
+	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
+	 call_layer, NULL, run_layer, undo_layer, observe_rootfs},
+	{"cgroup", START, HOST, 7,
+	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
+	 call_cgroup, NULL, run_cgroup, undo_cgroup, observe_cgroup},
+	{"clone", START, HOST, 2,
+	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
+	 call_clone, NULL, run_clone, undo_clone, observe_clone},
+	{"cgroup-attach", START, CONT, 7,
+	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
+	 call_attach, NULL, run_attach, NULL, observe_attach},
+	{"cgroup-namespace", START, CONT, 7,
+	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
+	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns},
+	{"loopback", START, CONT, 5,
+	 "A new network namespace has only \"lo\", and it is down: bring it up so 127.0.0.1 works inside.",
+	 call_loopback, want_loopback, run_loopback, NULL, observe_links},
+	{"mount-private", START, CONT, 4,
+	 "Stop mount events from propagating, so what the container mounts never appears on the host.",
+	 call_private, NULL, run_private, NULL, observe_mounts},
+	{"overlay", START, CONT, 11,
+	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
+	 call_overlay, NULL, run_overlay, NULL, observe_overlay},
+	{"proc", START, CONT, 2,
+	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
+	 call_proc, NULL, run_proc, NULL, observe_mounts},
+	{"sys", START, CONT, 4,
+	 "Mount /sys read-only: the container can look at the kernel's devices but not change them.",
+	 call_sys, NULL, run_sys, NULL, observe_mounts},
+	{"dev", START, CONT, 4,
+	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
+	 call_dev, NULL, run_dev, NULL, observe_mounts},
+	{"hostname", START, CONT, 3,
+	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
+	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},
+	{"pivot_root", START, CONT, 4,
+	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
+	 call_pivot, NULL, run_pivot, NULL, observe_mounts},
+	{"exec", START, CONT, 1,
+	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
+	 call_exec, NULL, run_exec, NULL, observe_exec},
+};
+
+const struct gb_step *gb_steps_table(size_t *n)
+{
+	*n = GB_ARRAY_LEN(steps);
+	return steps;
+}
+
+static bool in_phase(const struct gb_step *s, const struct gb_launch *l, enum gb_phase phase)
+{
+	return s->phase == phase && (!s->wanted || s->wanted(l));
+}
+
+/* Tests prove that a failure at any step leaves nothing behind: GLASSBOX_FAIL_STEP=NAME
+ * makes step NAME fail as if its call had returned EIO (documented in docs/engine.md). */
+static int injected_failure(const struct gb_step *s, struct gb_err *err)
+{
+	const char *name = getenv("GLASSBOX_FAIL_STEP");
+	if (!name || strcmp(name, s->name) != 0)
+		return 0;
+	return gb_err_set(err, EIO, s->name, "injected failure at step %s (GLASSBOX_FAIL_STEP)", s->name);
+}
+
+/* ------------------------------------------------------------ the child */
+
+static void child_main(struct gb_launch *l)
+{
+	/* Die with the engine while we are still being set up: a killed CLI must not leave
+	 * a half-made container waiting forever. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	for (size_t i = 0; i < GB_ARRAY_LEN(steps); i++) {
+		const struct gb_step *s = &steps[i];
+		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)
+			continue;
+		struct gb_msg m;
+		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL) < 0 ||
+		    recv_msg(l->sock, &m) != 1 || m.type != MSG_GO)
+			_exit(125);  /* the engine went away or aborted */
+		struct gb_err err = {0};
+		l->child_info[0] = '\0';
+		int r = injected_failure(s, &err);
+		if (r == 0)
+			r = s->run(l, &err);
+		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info);
+		if (r < 0)
+			_exit(r == -ENOENT ? 127 : 126);  /* as a shell reports "not found" */
+	}
+	_exit(0);
+}
+
+/* ------------------------------------------------------------ the engine */
+
+/* Set from a signal handler (SIGINT during a start): the engine stops at the next step
+ * boundary and undoes what it did. A flag is all a handler may safely touch. */
+static volatile sig_atomic_t interrupted;
+
+void gb_steps_interrupt(void)
+{
+	interrupted = 1;
+}
+
+int gb_gate_fd(void *data, const struct gb_step_info *step)
+{
+	int fd = *(int *)data;
+	char line[64];
+	for (;;) {
+		size_t n = 0;
+		char ch;
+		ssize_t got;
+		while ((got = read(fd, &ch, 1)) == 1 && ch != '\n')
+			if (n < sizeof line - 1)
+				line[n++] = ch;
+		if (got < 0 && errno == EINTR)
+			return -ECANCELED;  /* a signal (Ctrl-C) while waiting: abort */
+		line[n] = '\0';
+		if (got <= 0 && n == 0)
+			return -ECANCELED;  /* end of file counts as abort */
+		if (strcmp(line, "next") == 0)
+			return 0;
+		if (strcmp(line, "run") == 0)
+			return 1;
+		if (strcmp(line, "abort") == 0)
+			return -ECANCELED;
+		/* unknown lines are ignored */
+	}
+}
+
+static void emit_begin(struct gb_launch *l, const struct gb_step_info *info)
+{
+	if (l->rt->events.fd < 0 && !l->rt->events.listener)
+		return;
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "step.begin");
+	gb_json_str(&j, "step", info->name);
+	gb_json_int(&j, "index", info->index);
+	gb_json_int(&j, "total", info->total);
+	gb_json_str(&j, "phase", info->phase == GB_PHASE_CREATE ? "create" : "start");
+	gb_json_str(&j, "side", info->side == GB_SIDE_HOST ? "host" : "container");
+	gb_json_int(&j, "lab", info->lab);
+	gb_json_str(&j, "call", info->call);
+	gb_json_str(&j, "explain", info->explain);
+	gb_event_emit(&l->rt->events, &j);
+}
+
+static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, int r,
+		     const struct gb_err *err)
+{
+	struct gb_events *ev = &l->rt->events;
+	if (ev->fd < 0 && !ev->listener)
+		return;  /* nobody listens: do not spend the observation's /proc reads */
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "step.end");
+	gb_json_str(&j, "step", s->name);
+	gb_json_int(&j, "index", index);
+	gb_json_bool(&j, "ok", r >= 0);
+	if (r < 0) {
+		char msg[1100];
+		gb_err_message(err, msg, sizeof msg);
+		gb_json_str(&j, "errno", gb_errno_name(err->code));
+		gb_json_str(&j, "error", msg);
+		if (err->hint[0])
+			gb_json_str(&j, "hint", err->hint);
+	}
+	gb_json_obj_begin(&j, "observed");
+	if (r >= 0 && s->observe)
+		s->observe(l, &j);
+	gb_json_obj_end(&j);
+	gb_event_emit(&l->rt->events, &j);
+}
+
+static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s, struct gb_err *err)
+{
+	struct gb_msg m;
+	int r = recv_msg(l->sock, &m);
+	if (r == 1 && m.type == MSG_READY && m.index == (int)row)
+		return 0;
+	return gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name);
+}
+
+static int await_done(struct gb_launch *l, const struct gb_step *s, struct gb_err *err)
+{
+	struct gb_msg m;
+	int r = recv_msg(l->sock, &m);
+	if (r == 0 && s->run == run_exec)
+		return 0;  /* the exec closed the child's end of the channel: it worked */
+	if (r != 1 || m.type != MSG_DONE)
+		return gb_err_set(err, ECHILD, "", "the container process died during step %s", s->name);
+	snprintf(l->child_info, sizeof l->child_info, "%s", m.info);
+	if (m.code == 0)
+		return 0;
+	err->code = m.code;
+	snprintf(err->call, sizeof err->call, "%s", m.call);
+	snprintf(err->msg, sizeof err->msg, "%s", m.msg);
+	snprintf(err->hint, sizeof err->hint, "%s", m.hint);
+	return -m.code;
+}
+
+static void unwind(struct gb_launch *l, const size_t *done, size_t ndone, const int *index)
+{
+	for (size_t k = ndone; k-- > 0;) {
+		const struct gb_step *s = &steps[done[k]];
+		struct gb_json j;
+		gb_event_begin(&l->rt->events, &j, "step.undo");
+		gb_json_str(&j, "step", s->name);
+		gb_json_int(&j, "index", index[k]);
+		gb_event_emit(&l->rt->events, &j);
+		s->undo(l);
+	}
+}
+
+int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
+{
+	int total = 0, index = 0, r = 0;
+	size_t done[GB_ARRAY_LEN(steps)], ndone = 0;
+	int done_index[GB_ARRAY_LEN(steps)];
+	for (size_t i = 0; i < GB_ARRAY_LEN(steps); i++)
+		total += in_phase(&steps[i], l, phase);
+	for (size_t i = 0; i < GB_ARRAY_LEN(steps); i++) {
+		const struct gb_step *s = &steps[i];
+		if (!in_phase(s, l, phase))
+			continue;
+		index++;
+		if (s->side == GB_SIDE_CONTAINER && (r = expect_ready(l, i, s, err)) < 0)
+			break;
+		char call[2048];
+		s->call(l, call, sizeof call);
+		struct gb_step_info info = {s->name, index, total, phase, s->side, s->lab, call, s->explain};
+		emit_begin(l, &info);
+		if (l->rt->gate && !interrupted) {
+			int g = l->rt->gate(l->rt->gate_data, &info);
+			if (g == 1)
+				l->rt->gate = NULL;  /* "run": no more stops */
+			if (g < 0 || interrupted) {
+				r = gb_err_set(err, ECANCELED, "", "aborted before step %s", s->name);
+				break;
+			}
+		}
+		if (s->side == GB_SIDE_HOST) {
+			r = injected_failure(s, err);
+			if (r == 0)
+				r = s->run(l, err);
+		} else {
+			r = send_msg(l->sock, MSG_GO, (int)i, NULL, NULL);
+			r = r < 0 ? gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name)
+				  : await_done(l, s, err);
+		}
+		emit_end(l, s, index, r, err);
+		if (r == 0 && interrupted)
+			r = gb_err_set(err, EINTR, "", "interrupted after step %s", s->name);
+		if (r < 0)
+			break;
+		if (s->undo) {
+			done[ndone] = i;
+			done_index[ndone++] = index;
+		}
+	}
+	if (r < 0)
+		unwind(l, done, ndone, done_index);
+	return r;
+}

@@ -1,0 +1,66 @@
+/* The lab mechanism: every lab has a guide (README.md) and an automated check that reads
+ * what the kernel reports about a container and says, in plain words, what is isolated
+ * and what is not. Each check has a negative control: the same check with the lab's
+ * feature turned off must report the problem (shared/LABS.md). */
+#ifndef GB_LAB_H
+#define GB_LAB_H
+
+#include <stdbool.h>
+
+#include "container.h"
+
+enum gb_verdict { GB_VERDICT_PASS, GB_VERDICT_FAIL, GB_VERDICT_SKIP, GB_VERDICT_ERROR };
+
+struct gb_finding {
+	bool ok;          /* true: as a container should be; false: a leak or a problem */
+	char text[480];   /* one sentence with the kernel's evidence */
+};
+
+struct gb_check {
+	struct gb_runtime *rt;
+	const char *container;        /* --container NAME, or NULL: the check starts its own */
+	bool control;                 /* the lab's feature turned off: expect problems */
+	char started[GB_ID_LEN + 1];  /* the container the check started (removed after) */
+	struct gb_finding f[32];
+	int n;
+	char skip[256];               /* set: the host lacks the feature; says why */
+	struct gb_err err;            /* set: the check itself could not run */
+};
+
+struct gb_lab {
+	int num;
+	const char *slug;       /* directory name after NN-, e.g. "pid-namespace" */
+	const char *title;
+	const char *feature;    /* what the check observes, one line */
+	const char *control;    /* the negative control, e.g. "--pid host" */
+	int (*check)(struct gb_check *c);
+};
+
+void gb_check_pass(struct gb_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gb_check_fail(struct gb_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gb_check_skip(struct gb_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The container to observe: --container NAME (must be running when `running`), or a new
+ * busybox container running cmd, started detached with `control` applied to its config
+ * in control mode. Fills *st (free with gb_state_free). */
+int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg),
+		       char *const *cmd, bool running, struct gb_state *st);
+/* The same, with `setup` applied to the config first in both modes (e.g. the limits a
+ * cgroup lab observes; its control then takes them away). */
+int gb_check_container_cfg(struct gb_check *c, void (*setup)(struct gb_config *cfg),
+			   void (*control)(struct gb_config *cfg), char *const *cmd, bool running,
+			   struct gb_state *st);
+
+/* Run one lab's check; removes what the check started. */
+enum gb_verdict gb_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, const char *container,
+			   bool control, struct gb_check *out);
+
+/* Registry (generated from labs/NN-name/ at build time). */
+extern const struct gb_lab *const gb_labs[];
+const struct gb_lab *gb_lab_find(const char *ref);
+
+/* Helpers for checks. */
+int gb_check_count_pids_in_ns(unsigned long long pidns);  /* host processes in that pid ns */
+int gb_check_count_proc_entries(const char *procdir);     /* numeric entries of a /proc */
+
+#endif

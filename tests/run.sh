@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The test harness: cmocka unit tests, then integration tests against the real kernel.
+#   tests/run.sh                 everything
+#   tests/run.sh --unit          unit tests only
+#   tests/run.sh --integration   integration tests only
+#   tests/run.sh PATTERN...      only tests whose file name contains a PATTERN
+# Each integration test is a script: exit 0 = pass, 77 = skipped (the reason on stderr),
+# anything else = fail. The last line is "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+export GLASSBOX="$PWD/$BUILD/bin/glassbox"
+export GB_SRC="$PWD"
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+
+unit=1 integration=1 patterns=()
+for a in "$@"; do
+    case "$a" in
+        --unit) integration=0 ;;
+        --integration) unit=0 ;;
+        *) patterns+=("$a") ;;
+    esac
+done
+
+matches() {
+    [ ${#patterns[@]} -eq 0 ] && return 0
+    for p in "${patterns[@]}"; do [[ "$1" == *"$p"* ]] && return 0; done
+    return 1
+}
+
+passed=0 failed=0 skipped=0 failures=()
+OUT=tests/out
+rm -rf "$OUT" && mkdir -p "$OUT"
+start_all=$(date +%s)
+
+record() { # name status seconds logfile
+    local name=$1 status=$2 secs=$3 log=$4
+    if [ "$status" -eq 0 ]; then
+        passed=$((passed + 1)); printf 'PASS  %-44s %4ss\n' "$name" "$secs"
+    elif [ "$status" -eq 77 ]; then
+        skipped=$((skipped + 1))
+        printf 'SKIP  %-44s %4ss  %s\n' "$name" "$secs" "$(grep -m1 -i 'skip' "$log" | cut -c1-100)"
+    else
+        failed=$((failed + 1)); failures+=("$name")
+        printf 'FAIL  %-44s %4ss  (exit %s)\n' "$name" "$secs" "$status"
+        sed 's/^/      | /' "$log" | tail -40
+    fi
+}
+
+if [ $unit -eq 1 ]; then
+    for t in "$BUILD"/tests/test_*; do
+        [ -x "$t" ] || continue
+        name=unit/$(basename "$t")
+        matches "$name" || continue
+        log="$OUT/$(basename "$t").log"
+        s=$(date +%s)
+        timeout "$TEST_TIMEOUT" "$t" >"$log" 2>&1
+        record "$name" $? $(( $(date +%s) - s )) "$log"
+    done
+fi
+
+if [ $integration -eq 1 ]; then
+    for t in tests/integration/*.sh; do
+        [ -x "$t" ] || continue
+        name=integration/$(basename "$t" .sh)
+        matches "$name" || continue
+        log="$OUT/$(basename "$t" .sh).log"
+        tmp=$(mktemp -d /var/tmp/gbtest.XXXXXX)
+        s=$(date +%s)
+        GB_TEST_ROOT="$tmp" GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" \
+            timeout -k 10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null
+        status=$?
+        [ $status -eq 124 ] && echo "timed out after ${TEST_TIMEOUT}s" >>"$log"
+        record "$name" $status $(( $(date +%s) - s )) "$log"
+        # Whatever a test started with these roots must be gone now.
+        if [ -d "$tmp/run/containers" ] && [ -n "$(ls -A "$tmp/run/containers" 2>/dev/null)" ]; then
+            echo "      ! $name left containers behind: $(ls "$tmp/run/containers" | tr '\n' ' ')"
+            GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" "$GLASSBOX" ps -aq 2>/dev/null |
+                while read -r id; do
+                    GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" "$GLASSBOX" rm -f "$id" >/dev/null 2>&1
+                done
+        fi
+        rm -rf "$tmp" 2>/dev/null || umount -R "$tmp" 2>/dev/null
+        rm -rf "$tmp" 2>/dev/null
+    done
+fi
+
+echo
+echo "total time: $(( $(date +%s) - start_all ))s"
+[ $failed -gt 0 ] && echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
