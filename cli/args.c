@@ -13,6 +13,7 @@ enum opt_id {
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
+	O_INIT,
 };
 
 struct opt {
@@ -50,6 +51,7 @@ static const struct opt opts[] = {
 	{"cpu-shares", 'c', true, O_CPU_SHARES, "N    relative CPU weight when CPUs are busy (default 1024)"},
 	{"pids-limit", 0, true, O_PIDS_LIMIT, "N    most processes and threads at once (-1: unlimited)"},
 	{"sample-interval", 0, true, O_SAMPLE_INTERVAL, "S  seconds between resource.sample events (default 1)"},
+	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
 };
 
 void gb_args_usage(void)
@@ -208,6 +210,9 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		c->sample_interval = v;
 		return 0;
 	}
+	case O_INIT:
+		c->init = true;
+		return 0;
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

@@ -32,6 +32,10 @@ struct gb_config {
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+
+	/* PID 1 (core/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
+	 * its child. */
+	bool init;
 };
 
 void gb_config_init(struct gb_config *c);

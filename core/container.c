@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup_container.h"
+#include "init.h"
 #include "ns.h"
 #include "observe.h"
 #include "steps.h"
@@ -89,6 +90,9 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	int r = gb_runtime_prepare(rt, err);
 	if (r < 0)
 		return r;
+	char init_path[1024];
+	if (cfg->init && (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
+		return r;  /* --init without a glassbox-init: say so before anything exists */
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
 	gb_autoclose int lock = gb_state_lock(rt, err);
 	if (lock < 0)
@@ -255,6 +259,12 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	struct gb_state *st = l->st;
 	l->clone_flags = namespace_flags(&st->cfg);
 	l->argv = gb_config_argv(&st->cfg);
+	if (l->argv && st->cfg.init) {
+		/* --init: glassbox-init is PID 1, the command its child (core/init.c). */
+		char **with_init = gb_init_argv(l->argv);
+		gb_strv_free(l->argv);
+		l->argv = with_init;
+	}
 	if (!l->argv)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	st->monitor = getpid();
