@@ -20,6 +20,7 @@
 #include "init.h"
 #include "ns.h"
 #include "observe.h"
+#include "pid1.h"
 #include "steps.h"
 
 int gb_exit_code(int status)
@@ -219,6 +220,8 @@ static int wait_container(struct gb_launch *l, bool forward)
 	struct gb_ccg_sampler sampler;
 	gb_ccg_sampler_init(&sampler, l->st, l->rt);
 	gb_ccg_sample(&sampler, l->rt, l->st);
+	struct gb_pid1_watch watch;  /* zombies and PID 1's signal handling (lab 13) */
+	gb_pid1_watch_init(&watch);
 	for (;;) {
 		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
 		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
@@ -226,6 +229,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 			break;
 		if (n == 0) {
 			gb_ccg_sample(&sampler, l->rt, l->st);
+			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
 			continue;
 		}
 		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
@@ -736,8 +740,12 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "observed");
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
-	    gb_proc_alive(st.pid, st.pid_start))
+	    gb_proc_alive(st.pid, st.pid_start)) {
 		gb_observe_process_json(st.pid, j);
+		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
+		struct gb_err ignored;
+		gb_pid1_json(j, "pid1", st.pid, &ignored);
+	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;
 	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {

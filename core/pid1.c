@@ -355,3 +355,52 @@ int gb_pid1_json(struct gb_json *j, const char *key, pid_t pid1, struct gb_err *
 	gb_json_obj_end(j);
 	return 0;
 }
+
+void gb_pid1_watch_init(struct gb_pid1_watch *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+static void emit_signals(struct gb_events *ev, pid_t pid1, const struct gb_pid1_status *s)
+{
+	struct gb_json j;
+	gb_event_begin(ev, &j, "pid1.signals");
+	gb_json_int(&j, "pid", pid1);
+	gb_json_str(&j, "process", s->name);
+	json_mask(&j, "caught", s->sig.caught);
+	json_mask(&j, "ignored", s->sig.ignored);
+	json_mask(&j, "blocked", s->sig.blocked);
+	gb_json_str(&j, "sigterm", gb_pid1_fate_name(gb_pid1_fate(&s->sig, SIGTERM)));
+	gb_event_emit(ev, &j);
+}
+
+static void emit_zombies(struct gb_events *ev, const struct gb_pid1_zombies *z)
+{
+	struct gb_json j;
+	gb_event_begin(ev, &j, "zombies");
+	gb_json_uint(&j, "count", z->count);
+	gb_json_arr_begin(&j, "pids");
+	for (size_t i = 0; i < z->count && i < GB_PID1_MAX_ZOMBIES; i++)
+		gb_json_int(&j, NULL, z->z[i].nspid);
+	gb_json_arr_end(&j);
+	gb_event_emit(ev, &j);
+}
+
+void gb_pid1_watch_sample(struct gb_pid1_watch *w, struct gb_events *ev, pid_t pid1)
+{
+	struct gb_pid1_status s;
+	struct gb_pid1_zombies z;
+	struct gb_err ignored;
+	if (gb_pid1_read_status(pid1, &s, &ignored) < 0 || s.state == 'Z')
+		return;  /* PID 1 is gone or going: the exit event tells the rest */
+	if (!w->seen || s.sig.caught != w->sig.caught ||
+	    s.sig.ignored != w->sig.ignored || s.sig.blocked != w->sig.blocked)
+		emit_signals(ev, pid1, &s);
+	w->sig = s.sig;
+	/* -EXDEV (the host's pid namespace): zombies are not the container's alone. */
+	if (gb_pid1_zombies(pid1, &z, &ignored) == 0 && (!w->seen || z.count != w->zombies)) {
+		emit_zombies(ev, &z);
+		w->zombies = z.count;
+	}
+	w->seen = true;
+}

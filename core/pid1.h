@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "events.h"
 #include "json.h"
 
 /* What /proc/PID/status says about signals: one bit per signal, bit N-1 for signal N. */
@@ -78,5 +79,15 @@ int gb_pid1_zombies(pid_t pid1, struct gb_pid1_zombies *out, struct gb_err *err)
  * {"pid":..,"name":..,"caught":[..],"ignored":[..],"blocked":[..],"sigterm":"dropped",
  *  "zombies":{"count":N,"pids":[nspid..]}}. */
 int gb_pid1_json(struct gb_json *j, const char *key, pid_t pid1, struct gb_err *err);
+
+/* The monitor's periodic look at PID 1 (docs/events.md): a `zombies` event when the
+ * number of zombies changes, a `pid1.signals` event when SigCgt/SigIgn/SigBlk change. */
+struct gb_pid1_watch {
+	bool seen;                  /* a first look was taken */
+	size_t zombies;
+	struct gb_pid1_signals sig;
+};
+void gb_pid1_watch_init(struct gb_pid1_watch *w);
+void gb_pid1_watch_sample(struct gb_pid1_watch *w, struct gb_events *ev, pid_t pid1);
 
 #endif
