@@ -161,6 +161,15 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
+/* `--events FILE|fd:N` for stop and kill: signal.sent, grace.*, process.exit. */
+static int open_events(struct gb_runtime *rt, const char *spec)
+{
+	struct gb_err err = {0};
+	if (gb_events_open(&rt->events, spec, &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
 static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 {
 	int timeout = -1, i = 0;
@@ -173,8 +182,11 @@ static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 			sig = argv[++i];
 			if (gb_signal_parse(sig) < 0)
 				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)", sig);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
-			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL)", argv[i]);
+			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL, --events FILE)", argv[i]);
 		}
 	}
 	if (i >= argc)
@@ -201,6 +213,9 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 			sig = gb_signal_parse(argv[++i]);
 			if (sig < 0)
 				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)", argv[i]);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
 			return usage_error("kill: unknown option %s (try -s SIGNAL)", argv[i]);
 		}

@@ -190,6 +190,7 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
 	st->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	st->exit_core = WIFSIGNALED(status) && WCOREDUMP(status);
 	st->finished = gb_wallclock();
 	emit_exit(rt, st, status);
 	st->pid = 0;
@@ -461,7 +462,20 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
-static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by)
+/* What PID 1 will do with sig, read from /proc/PID/status before it is sent: the kernel
+ * drops a signal that a namespace's init left at its default action. NULL when the
+ * container shares the host's pid namespace (its PID 1 is an ordinary process). */
+static const char *pid1_fate(const struct gb_state *st, int sig)
+{
+	struct gb_pid1_status s;
+	struct gb_err ignored;
+	if (st->cfg.host_pid || gb_pid1_read_status(st->pid, &s, &ignored) < 0)
+		return NULL;
+	return gb_pid1_fate_name(gb_pid1_fate(&s.sig, sig));
+}
+
+static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by,
+			const char *fate)
 {
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "signal.sent");
@@ -469,6 +483,40 @@ static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *b
 	gb_json_str(&j, "signal", gb_signal_name(sig));
 	gb_json_int(&j, "signo", sig);
 	gb_json_str(&j, "by", by);
+	if (fate)
+		gb_json_str(&j, "fate", fate);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* The grace period is over: SIGKILL to PID 1. In its own pid namespace that is enough,
+ * the kernel kills every other process of the namespace when its init dies. With
+ * --pid host nothing does that for us: the container's cgroup knows its processes. */
+static void kill_everything(struct gb_runtime *rt, const struct gb_state *st, int pidfd)
+{
+	gb_pidfd_send_signal(pidfd, SIGKILL);
+	emit_signal(rt, st->pid, SIGKILL, "grace", "forced");
+	struct gb_cgroup cg;
+	if (st->cfg.host_pid && gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+		gb_cgroup_kill(&cg, 2000, NULL);
+}
+
+/* The stop's own account of the exit, as the monitor recorded it in the state. */
+static void emit_recorded_exit(struct gb_runtime *rt, const struct gb_state *st, pid_t pid)
+{
+	if (st->status != GB_STATUS_STOPPED || st->exit_code < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "process.exit");
+	gb_json_int(&j, "pid", pid);
+	gb_json_int(&j, "exit_code", st->exit_code);
+	if (st->exit_signal) {
+		gb_json_str(&j, "signal", gb_signal_name(st->exit_signal));
+		gb_json_int(&j, "signo", st->exit_signal);
+		gb_json_bool(&j, "core", st->exit_core);
+	} else {
+		gb_json_int(&j, "status", st->exit_code);
+	}
+	gb_json_bool(&j, "oom_killed", st->oom_killed);
 	gb_event_emit(&rt->events, &j);
 }
 
@@ -544,9 +592,11 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		timeout = st.cfg.stop_timeout;
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
+	pid_t pid = st.pid;
 	if (fd >= 0) {
+		const char *fate = pid1_fate(&st, sig);
 		gb_pidfd_send_signal(fd, sig);
-		emit_signal(rt, st.pid, sig, "stop");
+		emit_signal(rt, st.pid, sig, "stop", fate);
 		struct gb_json j;
 		gb_event_begin(&rt->events, &j, "grace.started");
 		gb_json_int(&j, "seconds", timeout);
@@ -556,14 +606,14 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 			gb_event_begin(&rt->events, &j, "grace.expired");
 			gb_json_int(&j, "seconds", timeout);
 			gb_event_emit(&rt->events, &j);
-			/* SIGKILL to PID 1 of a pid namespace kills every process in it. */
-			gb_pidfd_send_signal(fd, SIGKILL);
-			emit_signal(rt, st.pid, SIGKILL, "grace");
+			kill_everything(rt, &st, fd);
 			wait_pidfd(fd, 10000);
 		}
 		close(fd);
 	}
 	wait_monitor(rt, &st);
+	if (fd >= 0)
+		emit_recorded_exit(rt, &st, pid);
 	gb_state_free(&st);
 	return 0;
 }
@@ -579,11 +629,12 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
 	} else {
+		const char *fate = pid1_fate(&st, sig);
 		if (gb_pidfd_send_signal(fd, sig) < 0)
 			r = gb_err_set(err, errno, "pidfd_send_signal", "cannot send %s to PID %d",
 				       gb_signal_name(sig), (int)st.pid);
 		else
-			emit_signal(rt, st.pid, sig, "kill");
+			emit_signal(rt, st.pid, sig, "kill", fate);
 		close(fd);
 	}
 	gb_state_free(&st);
@@ -608,7 +659,7 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);
-		emit_signal(rt, st.pid, SIGKILL, "rm");
+		emit_signal(rt, st.pid, SIGKILL, "rm", "forced");
 		wait_pidfd(fd, 10000);
 		close(fd);
 		wait_monitor(rt, &st);
