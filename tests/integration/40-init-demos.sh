@@ -1,7 +1,7 @@
 #!/bin/bash
 # The demo programs of the busybox image (images/busybox/files, docs/demo-programs.md)
 # behave as documented when they are PID 1, with and without glassbox-init.
-source "$(dirname "$0")/lib/init.sh"
+source "$(dirname "$0")/../lib/pid1ns.sh"
 [ -x "$IMAGE_ROOT/bin/busybox" ] || skip "busybox image not built: run make"
 
 # stop_after SECS: SIGTERM to PID 1 of the last in_image, then SIGKILL after SECS (a

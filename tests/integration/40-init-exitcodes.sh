@@ -1,7 +1,7 @@
 #!/bin/bash
 # glassbox-init as a real PID 1 passes its child's fate through unchanged: every exit
 # status 0..255 as it is, and death by any signal N as 128 + N (as sh reports it).
-source "$(dirname "$0")/lib/init.sh"
+source "$(dirname "$0")/../lib/pid1ns.sh"
 
 # Run "$@" under glassbox-init as PID 1 of a new pid namespace; print the exit code.
 run_pid1() {

@@ -3,7 +3,7 @@
 # when that init has no handler for it, so `kill -TERM` does nothing to a PID 1 `sleep`.
 # glassbox-init forwards every catchable signal (1..64 except SIGKILL and SIGSTOP) to its
 # child, or with -g to the child's whole process group.
-source "$(dirname "$0")/lib/init.sh"
+source "$(dirname "$0")/../lib/pid1ns.sh"
 
 # 1. The problem: SIGTERM to a PID 1 without a handler is dropped; SIGKILL still works.
 in_pidns sleep 30

@@ -2,7 +2,7 @@
 # glassbox-init as a real PID 1 (unshare --pid): orphans that exit become zombies under
 # a PID 1 that never calls wait(), and are reaped at once under glassbox-init. The same
 # check is then shown to FAIL when reaping is turned off (GLASSBOX_INIT_NO_REAP=1).
-source "$(dirname "$0")/lib/init.sh"
+source "$(dirname "$0")/../lib/pid1ns.sh"
 N=5
 
 # The check this test stands on: no process in state Z in the namespace of PID 1 $1,

@@ -2,7 +2,7 @@
 # pid namespace with unshare(1), and look at that namespace from the host's /proc.
 # Sourced, not run. Sets INIT, TMP; callers use ok/fail/skip and finish.
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 INIT=${GLASSBOX_INIT:-$BUILD/libexec/glassbox/glassbox-init}
