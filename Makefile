@@ -13,7 +13,7 @@ CFLAGS   ?= $(OPT) -g
 # snprintf truncating on purpose is how we bound strings: no warning for it.
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
-LDLIBS   += -lseccomp
+LDLIBS   += -lseccomp -lmnl -lpthread
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -85,6 +85,13 @@ UNIT_LINK := $(BUILD)/obj/cli/args.o $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
+
+# tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
+NETTOOL  := $(BUILD)/tests/nettool
+all: $(NETTOOL)
+$(NETTOOL): tests/net/nettool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk

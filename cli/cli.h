@@ -21,5 +21,7 @@ int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
 int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
 int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
 int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
+/* cli/net_cmds.c */
+int cmd_network(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

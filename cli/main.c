@@ -582,6 +582,8 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "networks:\n"
+	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images:\n"
 	       "  images    list images\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
@@ -605,6 +607,7 @@ static const struct command commands[] = {
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
+	{"network", cmd_network},
 };
 
 int main(int argc, char **argv)
