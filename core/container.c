@@ -414,8 +414,8 @@ static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
 	gb_event_lifecycle(&rt->events, "paused", "running");
 }
 
-static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
-		    struct gb_state *st, struct gb_err *err)
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err)
 {
 	int r = gb_state_find(rt, ref, st, err);
 	if (r < 0)
@@ -423,7 +423,7 @@ static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool 
 	gb_state_refresh(rt, st);
 	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
 	r = gb_lifecycle_check(st->cfg.name, st->status, op, force, err);
-	if (r != 0 && !(r == 1 && op == GB_OP_STOP))
+	if (r < 0)
 		gb_state_free(st);
 	return r;
 }
@@ -432,7 +432,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 		       struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_START, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_START, false, &st, err);
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
@@ -575,7 +575,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_STOP, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_STOP, false, &st, err);
 	if (r != 0) {
 		if (r == 1)
 			gb_state_free(&st);
@@ -621,9 +621,12 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_KILL, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_KILL, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd < 0) {
@@ -644,14 +647,10 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_state_find(rt, ref, &st, err);
-	if (r < 0)
-		return r;
-	gb_state_refresh(rt, &st);
-	gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
-	r = gb_lifecycle_check(st.cfg.name, st.status, GB_OP_RM, force, err);
+	int r = gb_container_load(rt, ref, GB_OP_RM, force, &st, err);
 	if (r != 0) {
-		gb_state_free(&st);
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
 	}
 	enum gb_status from = st.status;
@@ -720,9 +719,12 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
