@@ -14,7 +14,8 @@ seqs=$(jq -r .seq "$ev" | tr '\n' ' ')
 assert_eq "sequence numbers count up from 1" "$(seq -s ' ' 1 "$(wc -l <"$ev")") " "$seqs"
 begins=$(jq -r 'select(.type=="step.begin") | .step' "$ev" | tr '\n' ' ')
 ends=$(jq -r 'select(.type=="step.end") | .step' "$ev" | tr '\n' ' ')
-table=$(gb steps | awk 'NR > 1 {print $2}' | tr '\n' ' ')
+# (the step init runs only with --init)
+table=$(gb steps | awk 'NR > 1 && $2 != "init" {print $2}' | tr '\n' ' ')
 assert_eq "steps begin in table order" "$table" "$begins"
 assert_eq "every begun step ends" "$begins" "$ends"
 assert_eq "all steps ok" "" "$(jq -r 'select(.type=="step.end" and .ok != true) | .step' "$ev")"
