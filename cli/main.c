@@ -305,13 +305,16 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 {
 	bool all = false, json = false, quiet = false;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+		if (!strcmp(argv[i], "--all"))
 			all = true;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else
+		else if (argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
+			all |= strchr(argv[i], 'a') != NULL;  /* -a, -q, -aq, -qa */
+			quiet |= strchr(argv[i], 'q') != NULL;
+		} else
 			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
 	}
 	struct gb_state *list;
@@ -454,12 +457,24 @@ static void print_inspect(const struct gb_jval *v)
 	}
 	print_pid1(gb_jget(o, "pid1"));
 	const struct gb_jval *caps = gb_jget(o, "caps");
-	printf("  CapEff       %s\n", gb_jstr(caps, "eff", "?"));
-	printf("  Seccomp      %lld   NoNewPrivs %lld\n", gb_jint(o, "seccomp", -1), gb_jint(o, "no_new_privs", -1));
-	const char *um = gb_jstr(o, "uid_map", "");
-	printf("  uid_map      %s", um);
-	if (!*um || um[strlen(um) - 1] != '\n')
-		printf("\n");
+	const struct gb_jval *cn = gb_jget(o, "cap_names");
+	printf("  CapEff       %s  %s\n", gb_jstr(caps, "eff", "?"), gb_jstr(cn, "eff", ""));
+	printf("  CapBnd       %s  %s\n", gb_jstr(caps, "bnd", "?"), gb_jstr(cn, "bnd", ""));
+	static const char *const modes[] = { "disabled", "strict", "filter" };
+	long long sm = gb_jint(o, "seccomp", -1);
+	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
+	       gb_jint(o, "no_new_privs", -1));
+	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
+		const char *map = gb_jstr(o, *k, "");
+		printf("  %-12s %.*s\n", *k, (int)strcspn(map, "\n"), map);
+	}
+	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
+		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
+		const struct gb_jval *a = gb_jget(o, *k);
+		for (const struct gb_jval *e = a ? a->child : NULL; e; e = e->next)
+			printf(" %s", e->str);
+		printf("%s\n", a && a->child ? "" : " (none)");
+	}
 	const struct gb_jval *cg = gb_jget(o, "cgroups");
 	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
 		printf("  cgroup       %s\n", l->str);
@@ -575,6 +590,7 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  probe     try known container escapes inside a running one (--json)\n"
 	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
 	       "  pause     freeze every process of a container (cgroup freezer)\n"
 	       "  resume    thaw a paused container\n"
@@ -582,6 +598,9 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "harness:\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images:\n"
@@ -606,6 +625,9 @@ static const struct command commands[] = {
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},
+	/* the isolation test harness (cli/check.c) */
+	{"check", cmd_check},  {"host-check", cmd_host_check},
+	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
 };

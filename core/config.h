@@ -29,6 +29,15 @@ struct gb_config {
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
 
+	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
+	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
+	 * the container's mount namespace. The negative control of lab 04; never a default. */
+	bool rootfs_chroot;
+	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
+	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
+	bool privileged;             /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
+	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */

@@ -102,6 +102,8 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	st->cfg.cmd = gb_strv_dup(cfg->cmd);
 	st->cfg.env = gb_strv_dup(cfg->env);
 	st->cfg.entrypoint = cfg->entrypoint ? gb_strv_dup(cfg->entrypoint) : NULL;
+	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
+	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])
@@ -275,7 +277,10 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	st->monitor = getpid();
 	st->monitor_start = gb_proc_starttime(st->monitor);
 	st->oom_killed = false;
-	int r = gb_state_save(l->rt, st, err);
+	/* Compiled here, on the host before clone: the child inherits it in memory. */
+	int r = gb_confine_prepare(&st->cfg, &l->sec, err);
+	if (r == 0)
+		r = gb_state_save(l->rt, st, err);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
 	if (r < 0) {
@@ -303,6 +308,7 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 
 static void launch_free(struct gb_launch *l)
 {
+	gb_confine_free(&l->sec);
 	gb_strv_free(l->argv);
 	l->argv = NULL;
 	if (l->pidfd >= 0)
@@ -671,10 +677,19 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 
 /* ------------------------------------------------------------ exec */
 
-static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
-		       char *const *env, const char *workdir, int report)
+static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
+		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Joining a mount namespace puts us at its root. That is the container's "/" after
+	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
+	char proc_root[64];
+	snprintf(proc_root, sizeof proc_root, "/proc/%d/root", (int)st->pid);
+	gb_autoclose int root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
+		goto fail;
+	}
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -683,6 +698,10 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
+		goto fail;
+	}
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();
@@ -707,6 +726,10 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);
 		goto fail;
 	}
+	/* The same capabilities, no_new_privs and filter as the container's PID 1: an
+	 * exec'd shell must not be a way around them. */
+	if (gb_confine_apply_exec(sec, &err) < 0)
+		goto fail;
 	execve(exe, argv, env);
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
@@ -742,17 +765,26 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		env[n] = strdup(env_extra[i]);
 		env[n + 1] = NULL;
 	}
+	struct gb_confine sec;
+	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r < 0) {
+		close(fd);
+		gb_state_free(&st);
+		return r;
+	}
 	int pipefd[2];
 	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
 		close(fd);
+		gb_confine_free(&sec);
 		gb_state_free(&st);
 		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
 	}
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
-		exec_child(&st, fd, argv, env, workdir, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, pipefd[1]);
 	}
+	gb_confine_free(&sec);
 	close(pipefd[1]);
 	close(fd);
 	struct gb_err report = {0};

@@ -186,3 +186,20 @@ int gb_rootfs_pivot(const char *root, struct gb_err *err)
 		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");
 	return 0;
 }
+
+/* ---- lab 04's negative control: the chroot escape (--rootfs-mode chroot) ---- */
+
+int gb_rootfs_chroot(const char *root, struct gb_err *err)
+{
+	if (chdir(root) < 0)
+		return gb_err_set(err, errno, "chdir", "chdir(\"%s\") failed", root);
+	/* chroot only changes where "/" starts for path lookups of this process. The host's
+	 * root stays mounted in our namespace, so a process with CAP_SYS_CHROOT that chroots
+	 * deeper while its cwd stays outside can climb ".." back to it: the escape lab 04
+	 * shows. pivot_root + detaching the old root leaves nothing to climb to. */
+	if (chroot(".") < 0)
+		return gb_err_set(err, errno, "chroot", "chroot(\".\") in %s failed", root);
+	if (chdir("/") < 0)
+		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");
+	return 0;
+}
