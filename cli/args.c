@@ -19,6 +19,7 @@ enum opt_id {
 	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
+	O_INIT,
 };
 
 struct opt {
@@ -65,6 +66,7 @@ static const struct opt opts[] = {
 	{"userns", 0, true, O_USERNS, "auto|host  auto: a user namespace, root inside = uid 100000 outside (rootless: always)"},
 	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
+	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
 };
 
 void gb_args_usage(void)
@@ -302,6 +304,9 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_UIDMAP:
 	case O_GIDMAP:
 		return userns_option(c, o, val, err);
+	case O_INIT:
+		c->init = true;
+		return 0;
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

@@ -161,6 +161,15 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
+/* `--events FILE|fd:N` for stop and kill: signal.sent, grace.*, process.exit. */
+static int open_events(struct gb_runtime *rt, const char *spec)
+{
+	struct gb_err err = {0};
+	if (gb_events_open(&rt->events, spec, &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
 static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 {
 	int timeout = -1, i = 0;
@@ -173,8 +182,11 @@ static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 			sig = argv[++i];
 			if (gb_signal_parse(sig) < 0)
 				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)", sig);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
-			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL)", argv[i]);
+			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL, --events FILE)", argv[i]);
 		}
 	}
 	if (i >= argc)
@@ -201,6 +213,9 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 			sig = gb_signal_parse(argv[++i]);
 			if (sig < 0)
 				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)", argv[i]);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
 			return usage_error("kill: unknown option %s (try -s SIGNAL)", argv[i]);
 		}
@@ -372,6 +387,46 @@ static int cmd_logs(struct gb_runtime *rt, int argc, char **argv)
 	return r < 0 && r != -ENOENT ? 1 : 0;
 }
 
+static void print_names(const char *label, const struct gb_jval *arr)
+{
+	printf("  %-12s", label);
+	if (!arr || !arr->child)
+		printf(" (none)");
+	for (const struct gb_jval *e = arr ? arr->child : NULL; e; e = e->next)
+		printf(" %s", e->str);
+	printf("\n");
+}
+
+/* PID 1's signal handling and its zombies: lab 13. */
+static void print_pid1(const struct gb_jval *p)
+{
+	if (!p)
+		return;
+	static const struct {
+		const char *fate, *why;
+	} whys[] = {
+		{"dropped", " (no handler: the kernel drops it for PID 1; a stop waits the grace period, then SIGKILL)"},
+		{"blocked", " (queued for signalfd/sigwait, as glassbox-init reads and forwards it)"},
+		{"caught", " (a handler runs: a stop can be quick)"},
+		{"ignored", " (SIG_IGN: a stop waits the grace period, then SIGKILL)"},
+	};
+	const char *fate = gb_jstr(p, "sigterm", "?"), *why = "";
+	for (size_t i = 0; i < GB_ARRAY_LEN(whys); i++)
+		if (strcmp(fate, whys[i].fate) == 0)
+			why = whys[i].why;
+	printf("  PID 1        %s: SIGTERM is %s%s\n", gb_jstr(p, "name", "?"), fate, why);
+	print_names("  caught", gb_jget(p, "caught"));
+	print_names("  ignored", gb_jget(p, "ignored"));
+	const struct gb_jval *z = gb_jget(p, "zombies");
+	if (!z)
+		return;
+	printf("  zombies      %lld", gb_jint(z, "count", 0));
+	const struct gb_jval *pids = gb_jget(z, "pids");
+	for (const struct gb_jval *e = pids ? pids->child : NULL; e; e = e->next)
+		printf("%s%lld", e == pids->child ? " (pids" : " ", (long long)e->num);
+	printf("%s\n", pids && pids->child ? ")" : "");
+}
+
 static void print_inspect(const struct gb_jval *v)
 {
 	const struct gb_jval *s = gb_jget(v, "state"), *o = gb_jget(v, "observed");
@@ -400,6 +455,7 @@ static void print_inspect(const struct gb_jval *v)
 		printf("               %-8s %-12lld %-12lld %s\n", k->key, (long long)k->num, hv,
 		       (long long)k->num == hv ? "shared with the host" : "isolated");
 	}
+	print_pid1(gb_jget(o, "pid1"));
 	const struct gb_jval *caps = gb_jget(o, "caps");
 	const struct gb_jval *cn = gb_jget(o, "cap_names");
 	printf("  CapEff       %s  %s\n", gb_jstr(caps, "eff", "?"), gb_jstr(cn, "eff", ""));

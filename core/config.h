@@ -47,6 +47,9 @@ struct gb_config {
 	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
 	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
 	struct gb_idmap uid_map, gid_map;
+	/* PID 1 (core/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
+	 * its child. */
+	bool init;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "cgroup_container.h"
+#include "init.h"
 #include "ns.h"
 #include "observe.h"
+#include "pid1.h"
 #include "steps.h"
 
 int gb_exit_code(int status)
@@ -99,6 +101,9 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	r = gb_runtime_prepare(rt, err);
 	if (r < 0)
 		return r;
+	char init_path[1024];
+	if (cfg->init && (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
+		return r;  /* --init without a glassbox-init: say so before anything exists */
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
 	gb_autoclose int lock = gb_state_lock(rt, err);
 	if (lock < 0)
@@ -200,6 +205,7 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
 	st->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	st->exit_core = WIFSIGNALED(status) && WCOREDUMP(status);
 	st->finished = gb_wallclock();
 	emit_exit(rt, st, status);
 	st->pid = 0;
@@ -230,6 +236,8 @@ static int wait_container(struct gb_launch *l, bool forward)
 	struct gb_ccg_sampler sampler;
 	gb_ccg_sampler_init(&sampler, l->st, l->rt);
 	gb_ccg_sample(&sampler, l->rt, l->st);
+	struct gb_pid1_watch watch;  /* zombies and PID 1's signal handling (lab 13) */
+	gb_pid1_watch_init(&watch);
 	for (;;) {
 		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
 		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
@@ -237,6 +245,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 			break;
 		if (n == 0) {
 			gb_ccg_sample(&sampler, l->rt, l->st);
+			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
 			continue;
 		}
 		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
@@ -270,6 +279,12 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	struct gb_state *st = l->st;
 	l->clone_flags = namespace_flags(&st->cfg);
 	l->argv = gb_config_argv(&st->cfg);
+	if (l->argv && st->cfg.init) {
+		/* --init: glassbox-init is PID 1, the command its child (core/init.c). */
+		char **with_init = gb_init_argv(l->argv);
+		gb_strv_free(l->argv);
+		l->argv = with_init;
+	}
 	if (!l->argv)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	st->monitor = getpid();
@@ -466,7 +481,20 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
-static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by)
+/* What PID 1 will do with sig, read from /proc/PID/status before it is sent: the kernel
+ * drops a signal that a namespace's init left at its default action. NULL when the
+ * container shares the host's pid namespace (its PID 1 is an ordinary process). */
+static const char *pid1_fate(const struct gb_state *st, int sig)
+{
+	struct gb_pid1_status s;
+	struct gb_err ignored;
+	if (st->cfg.host_pid || gb_pid1_read_status(st->pid, &s, &ignored) < 0)
+		return NULL;
+	return gb_pid1_fate_name(gb_pid1_fate(&s.sig, sig));
+}
+
+static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by,
+			const char *fate)
 {
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "signal.sent");
@@ -474,6 +502,40 @@ static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *b
 	gb_json_str(&j, "signal", gb_signal_name(sig));
 	gb_json_int(&j, "signo", sig);
 	gb_json_str(&j, "by", by);
+	if (fate)
+		gb_json_str(&j, "fate", fate);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* The grace period is over: SIGKILL to PID 1. In its own pid namespace that is enough,
+ * the kernel kills every other process of the namespace when its init dies. With
+ * --pid host nothing does that for us: the container's cgroup knows its processes. */
+static void kill_everything(struct gb_runtime *rt, const struct gb_state *st, int pidfd)
+{
+	gb_pidfd_send_signal(pidfd, SIGKILL);
+	emit_signal(rt, st->pid, SIGKILL, "grace", "forced");
+	struct gb_cgroup cg;
+	if (st->cfg.host_pid && gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+		gb_cgroup_kill(&cg, 2000, NULL);
+}
+
+/* The stop's own account of the exit, as the monitor recorded it in the state. */
+static void emit_recorded_exit(struct gb_runtime *rt, const struct gb_state *st, pid_t pid)
+{
+	if (st->status != GB_STATUS_STOPPED || st->exit_code < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "process.exit");
+	gb_json_int(&j, "pid", pid);
+	gb_json_int(&j, "exit_code", st->exit_code);
+	if (st->exit_signal) {
+		gb_json_str(&j, "signal", gb_signal_name(st->exit_signal));
+		gb_json_int(&j, "signo", st->exit_signal);
+		gb_json_bool(&j, "core", st->exit_core);
+	} else {
+		gb_json_int(&j, "status", st->exit_code);
+	}
+	gb_json_bool(&j, "oom_killed", st->oom_killed);
 	gb_event_emit(&rt->events, &j);
 }
 
@@ -549,9 +611,11 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		timeout = st.cfg.stop_timeout;
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
+	pid_t pid = st.pid;
 	if (fd >= 0) {
+		const char *fate = pid1_fate(&st, sig);
 		gb_pidfd_send_signal(fd, sig);
-		emit_signal(rt, st.pid, sig, "stop");
+		emit_signal(rt, st.pid, sig, "stop", fate);
 		struct gb_json j;
 		gb_event_begin(&rt->events, &j, "grace.started");
 		gb_json_int(&j, "seconds", timeout);
@@ -561,14 +625,14 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 			gb_event_begin(&rt->events, &j, "grace.expired");
 			gb_json_int(&j, "seconds", timeout);
 			gb_event_emit(&rt->events, &j);
-			/* SIGKILL to PID 1 of a pid namespace kills every process in it. */
-			gb_pidfd_send_signal(fd, SIGKILL);
-			emit_signal(rt, st.pid, SIGKILL, "grace");
+			kill_everything(rt, &st, fd);
 			wait_pidfd(fd, 10000);
 		}
 		close(fd);
 	}
 	wait_monitor(rt, &st);
+	if (fd >= 0)
+		emit_recorded_exit(rt, &st, pid);
 	gb_state_free(&st);
 	return 0;
 }
@@ -587,11 +651,12 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
 	} else {
+		const char *fate = pid1_fate(&st, sig);
 		if (gb_pidfd_send_signal(fd, sig) < 0)
 			r = gb_err_set(err, errno, "pidfd_send_signal", "cannot send %s to PID %d",
 				       gb_signal_name(sig), (int)st.pid);
 		else
-			emit_signal(rt, st.pid, sig, "kill");
+			emit_signal(rt, st.pid, sig, "kill", fate);
 		close(fd);
 	}
 	gb_state_free(&st);
@@ -612,7 +677,7 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);
-		emit_signal(rt, st.pid, SIGKILL, "rm");
+		emit_signal(rt, st.pid, SIGKILL, "rm", "forced");
 		wait_pidfd(fd, 10000);
 		close(fd);
 		wait_monitor(rt, &st);
@@ -776,8 +841,12 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "observed");
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
-	    gb_proc_alive(st.pid, st.pid_start))
+	    gb_proc_alive(st.pid, st.pid_start)) {
 		gb_observe_process_json(st.pid, j);
+		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
+		struct gb_err ignored;
+		gb_pid1_json(j, "pid1", st.pid, &ignored);
+	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;
 	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {

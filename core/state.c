@@ -124,6 +124,7 @@ void gb_state_to_json(const struct gb_state *st, struct gb_json *j)
 	gb_json_uint(j, "monitor_start", st->monitor_start);
 	gb_json_int(j, "exit_code", st->exit_code);
 	gb_json_int(j, "exit_signal", st->exit_signal);
+	gb_json_bool(j, "exit_core", st->exit_core);
 	gb_json_bool(j, "oom_killed", st->oom_killed);
 	gb_json_double(j, "created", st->created, 3);
 	gb_json_double(j, "started", st->started, 3);
@@ -198,6 +199,7 @@ int gb_state_load(const struct gb_runtime *rt, const char *id, struct gb_state *
 	st->monitor_start = (unsigned long long)gb_jnum(s, "monitor_start", 0);
 	st->exit_code = (int)gb_jint(s, "exit_code", -1);
 	st->exit_signal = (int)gb_jint(s, "exit_signal", 0);
+	st->exit_core = gb_jbool(s, "exit_core", false);
 	st->oom_killed = gb_jbool(s, "oom_killed", false);
 	st->created = gb_jnum(s, "created", 0);
 	st->started = gb_jnum(s, "started", 0);

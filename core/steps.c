@@ -25,6 +25,7 @@
 
 #include "masks.h"
 #include "cgroup_container.h"
+#include "init.h"
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
@@ -485,6 +486,32 @@ static int run_dev(struct gb_launch *l, struct gb_err *err)
 	return gb_rootfs_mount_dev(l->st->merged, err);
 }
 
+/* --init: glassbox-init from the host, read-only, before pivot_root hides the host. */
+static bool want_init(const struct gb_launch *l)
+{
+	return l->st->cfg.init;
+}
+
+static void call_init(const struct gb_launch *l, char *buf, size_t len)
+{
+	char host[1024];
+	struct gb_err ignored;
+	if (gb_init_host_path(l->rt->share_dir, host, sizeof host, &ignored) < 0)
+		snprintf(host, sizeof host, "glassbox-init");
+	snprintf(buf, len, "mount(\"%s\", \"%s" GB_INIT_PATH "\", NULL, MS_BIND, NULL); "
+		 "mount(NULL, \"%s" GB_INIT_PATH "\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY, NULL)",
+		 host, l->st->merged, l->st->merged);
+}
+
+static int run_init(struct gb_launch *l, struct gb_err *err)
+{
+	char host[1024];
+	int r = gb_init_host_path(l->rt->share_dir, host, sizeof host, err);
+	if (r == 0)
+		r = gb_init_bind(host, l->st->merged, err);
+	return r;
+}
+
 static bool want_hostname(const struct gb_launch *l)
 {
 	return !l->st->cfg.host_uts;
@@ -933,6 +960,9 @@ static const struct gb_step steps[] = {
 	{"dev", START, CONT, 4,
 	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
 	 call_dev, NULL, run_dev, NULL, observe_mounts},
+	{"init", START, CONT, 13,
+	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
+	 call_init, want_init, run_init, NULL, observe_mounts},
 	{"hostname", START, CONT, 3,
 	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},
