@@ -12,8 +12,11 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 # snprintf truncating on purpose is how we bound strings: no warning for it.
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
+# -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
+CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
+# host-check (core/hostcheck.c) reads /proc/config.gz with zlib.
+LDLIBS   += -lz
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -96,6 +99,7 @@ $(NETTOOL): tests/net/nettool.c $(LIB)
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
+-include probe/probe.mk
 -include tests/cgroup/cgroup.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.

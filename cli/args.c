@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "confine.h"
 #include <unistd.h>
 
 #include "net_container.h"
@@ -14,8 +17,12 @@ enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
+	O_ROOTFS_MODE,  /* lab 04: the chroot escape */
+	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
 	O_NETWORK_ALIAS, O_PUBLISH,
+	O_USERNS, O_UIDMAP, O_GIDMAP,
+	O_INIT,
 };
 
 struct opt {
@@ -50,12 +57,22 @@ static const struct opt opts[] = {
 	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
 	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
+	/* lab 04: the chroot escape, a teaching/test option */
+	{"rootfs-mode", 0, true, O_ROOTFS_MODE, "MODE pivot_root (default), or chroot: UNSAFE, for lab 04's chroot escape"},
+	{"cap-add", 0, true, O_CAP_ADD, "CAP     keep a capability beyond Docker's 14 (ALL: every one)"},
+	{"cap-drop", 0, true, O_CAP_DROP, "CAP    drop a capability (ALL: every one)"},
+	{"privileged", 0, false, O_PRIVILEGED, "     every capability, no seccomp, no masked paths (dangerous)"},
+	{"security-opt", 0, true, O_SECURITY_OPT, "OPT seccomp=unconfined|FILE, no-new-privileges=true|false"},
 	{"memory", 'm', true, O_MEMORY, "SIZE     memory limit, e.g. 256m or 1g (swap off unless --memory-swap)"},
 	{"memory-swap", 0, true, O_MEMORY_SWAP, "SIZE memory plus swap, or -1 for unlimited swap"},
 	{"cpus", 0, true, O_CPUS, "N          CPU quota in CPUs, e.g. 0.5 for half of one CPU"},
 	{"cpu-shares", 'c', true, O_CPU_SHARES, "N    relative CPU weight when CPUs are busy (default 1024)"},
 	{"pids-limit", 0, true, O_PIDS_LIMIT, "N    most processes and threads at once (-1: unlimited)"},
 	{"sample-interval", 0, true, O_SAMPLE_INTERVAL, "S  seconds between resource.sample events (default 1)"},
+	{"userns", 0, true, O_USERNS, "auto|host  auto: a user namespace, root inside = uid 100000 outside (rootless: always)"},
+	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
+	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
+	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
 };
 
 void gb_args_usage(void)
@@ -111,6 +128,68 @@ static int host_only(const char *opt, const char *val, bool *flag, struct gb_err
 		return 0;
 	}
 	return bad(err, opt, val, "use host (share the host's namespace) or private (the default)");
+}
+
+/* Each capability name is checked when given: an unknown one stops the command here. */
+static int cap_option(struct gb_config *c, const struct opt *o, const char *val,
+		      struct gb_err *err)
+{
+	int cap;
+	if (strcasecmp(val, "ALL") != 0 && gb_caps_from_name(val, &cap, err) < 0)
+		return -EINVAL;
+	char ***list = o->id == O_CAP_ADD ? &c->cap_add : &c->cap_drop;
+	return strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+/* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
+static int security_opt(struct gb_config *c, const char *val, struct gb_err *err)
+{
+	if (strncmp(val, "seccomp=", 8) == 0) {
+		const char *v = val + 8;
+		if (strcmp(v, "unconfined") == 0 || strcmp(v, "default") == 0) {
+			snprintf(c->seccomp, sizeof c->seccomp, "%s", strcmp(v, "default") ? v : "");
+			return 0;
+		}
+		/* Start may run from another directory: keep the absolute path. */
+		char abs[PATH_MAX];
+		if (!realpath(v, abs)) {
+			int r = gb_err_set(err, errno, "realpath", "cannot find the seccomp profile %s", v);
+			gb_err_hint(err, "give a JSON profile in Docker's format, or seccomp=unconfined");
+			return r;
+		}
+		snprintf(c->seccomp, sizeof c->seccomp, "%s", abs);
+		return 0;
+	}
+	if (strcmp(val, "no-new-privileges") == 0 || strcmp(val, "no-new-privileges=true") == 0 ||
+	    strcmp(val, "no-new-privileges:true") == 0) {
+		c->no_new_privs_off = false;
+		return 0;
+	}
+	if (strcmp(val, "no-new-privileges=false") == 0 || strcmp(val, "no-new-privileges:false") == 0) {
+		c->no_new_privs_off = true;
+		return 0;
+	}
+	return bad(err, "security-opt", val,
+		   "use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges=true|false");
+}
+
+/* Podman's spelling: --userns=auto|host, --uidmap/--gidmap INSIDE:OUTSIDE:COUNT (given
+ * again or comma-separated for more ranges). */
+static int userns_option(struct gb_config *c, const struct opt *o, const char *val,
+			 struct gb_err *err)
+{
+	if (o->id == O_USERNS) {
+		if (strcmp(val, "auto") && strcmp(val, "host") && strcmp(val, ""))
+			return bad(err, o->name, val, "use auto (a user namespace with a map glassbox picks) "
+				   "or host (none); give your own map with --uidmap");
+		snprintf(c->userns, sizeof c->userns, "%s", val);
+		return 0;
+	}
+	struct gb_idmap *m = o->id == O_UIDMAP ? &c->uid_map : &c->gid_map;
+	char spec[512];
+	gb_userns_map_spec(m, spec, sizeof spec);
+	snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%s%s", spec[0] ? "," : "", val);
+	return gb_userns_parse_map(spec, m, err) < 0 ? -EINVAL : 0;
 }
 
 static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bool create_only,
@@ -202,6 +281,19 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_QUIET:
 		a->quiet = true;
 		return 0;
+	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
+		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))
+			return bad(err, o->name, val, "use pivot_root (the default) or chroot (lab 04's escapable negative control)");
+		c->rootfs_chroot = strcmp(val, "chroot") == 0;
+		return 0;
+	case O_CAP_ADD:
+	case O_CAP_DROP:
+		return cap_option(c, o, val, err);
+	case O_PRIVILEGED:
+		c->privileged = true;
+		return 0;
+	case O_SECURITY_OPT:
+		return security_opt(c, val, err);
 	case O_MEMORY:
 		return gb_cgroup_parse_memory(val, &c->limits.memory, err);
 	case O_MEMORY_SWAP:
@@ -221,6 +313,13 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		c->sample_interval = v;
 		return 0;
 	}
+	case O_USERNS:
+	case O_UIDMAP:
+	case O_GIDMAP:
+		return userns_option(c, o, val, err);
+	case O_INIT:
+		c->init = true;
+		return 0;
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }
@@ -339,6 +438,19 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");
+	/* The user namespace's maps (rootless: always one), and why not when the kernel says no. */
+	if (gb_userns_resolve(&out->cfg, err) < 0)
+		return -EINVAL;
+	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
+	 * error before anything is created. */
+	struct gb_confine sec;
+	r = gb_confine_prepare(&out->cfg, &sec, err);
+	gb_confine_free(&sec);
+	if (r < 0)
+		return r;
+	if (out->cfg.privileged && !out->quiet)
+		fprintf(stderr, "glassbox: warning: --privileged gives the container every capability, "
+			"no seccomp filter and no masked paths: root inside can take over the host\n");
 	return 0;
 }
 

@@ -17,6 +17,11 @@ void cli_interrupt_install(void);
 
 int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
+/* The isolation test harness (cli/check.c). */
+int cmd_check(struct gb_runtime *rt, int argc, char **argv);
+int cmd_host_check(struct gb_runtime *rt, int argc, char **argv);
+/* cli/probe.c: the escape checklist inside a running container. */
+int cmd_probe(struct gb_runtime *rt, int argc, char **argv);
 /* cli/cgroup_cmds.c */
 int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
 int cmd_pause(struct gb_runtime *rt, int argc, char **argv);

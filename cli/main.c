@@ -174,6 +174,15 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
+/* `--events FILE|fd:N` for stop and kill: signal.sent, grace.*, process.exit. */
+static int open_events(struct gb_runtime *rt, const char *spec)
+{
+	struct gb_err err = {0};
+	if (gb_events_open(&rt->events, spec, &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
 static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 {
 	int timeout = -1, i = 0;
@@ -186,8 +195,11 @@ static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 			sig = argv[++i];
 			if (gb_signal_parse(sig) < 0)
 				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)", sig);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
-			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL)", argv[i]);
+			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL, --events FILE)", argv[i]);
 		}
 	}
 	if (i >= argc)
@@ -214,6 +226,9 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 			sig = gb_signal_parse(argv[++i]);
 			if (sig < 0)
 				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)", argv[i]);
+		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
+			if (open_events(rt, argv[++i]) != 0)
+				return 1;
 		} else {
 			return usage_error("kill: unknown option %s (try -s SIGNAL)", argv[i]);
 		}
@@ -303,13 +318,16 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 {
 	bool all = false, json = false, quiet = false;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+		if (!strcmp(argv[i], "--all"))
 			all = true;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else
+		else if (argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
+			all |= strchr(argv[i], 'a') != NULL;  /* -a, -q, -aq, -qa */
+			quiet |= strchr(argv[i], 'q') != NULL;
+		} else
 			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
 	}
 	struct gb_state *list;
@@ -382,6 +400,46 @@ static int cmd_logs(struct gb_runtime *rt, int argc, char **argv)
 	return r < 0 && r != -ENOENT ? 1 : 0;
 }
 
+static void print_names(const char *label, const struct gb_jval *arr)
+{
+	printf("  %-12s", label);
+	if (!arr || !arr->child)
+		printf(" (none)");
+	for (const struct gb_jval *e = arr ? arr->child : NULL; e; e = e->next)
+		printf(" %s", e->str);
+	printf("\n");
+}
+
+/* PID 1's signal handling and its zombies: lab 13. */
+static void print_pid1(const struct gb_jval *p)
+{
+	if (!p)
+		return;
+	static const struct {
+		const char *fate, *why;
+	} whys[] = {
+		{"dropped", " (no handler: the kernel drops it for PID 1; a stop waits the grace period, then SIGKILL)"},
+		{"blocked", " (queued for signalfd/sigwait, as glassbox-init reads and forwards it)"},
+		{"caught", " (a handler runs: a stop can be quick)"},
+		{"ignored", " (SIG_IGN: a stop waits the grace period, then SIGKILL)"},
+	};
+	const char *fate = gb_jstr(p, "sigterm", "?"), *why = "";
+	for (size_t i = 0; i < GB_ARRAY_LEN(whys); i++)
+		if (strcmp(fate, whys[i].fate) == 0)
+			why = whys[i].why;
+	printf("  PID 1        %s: SIGTERM is %s%s\n", gb_jstr(p, "name", "?"), fate, why);
+	print_names("  caught", gb_jget(p, "caught"));
+	print_names("  ignored", gb_jget(p, "ignored"));
+	const struct gb_jval *z = gb_jget(p, "zombies");
+	if (!z)
+		return;
+	printf("  zombies      %lld", gb_jint(z, "count", 0));
+	const struct gb_jval *pids = gb_jget(z, "pids");
+	for (const struct gb_jval *e = pids ? pids->child : NULL; e; e = e->next)
+		printf("%s%lld", e == pids->child ? " (pids" : " ", (long long)e->num);
+	printf("%s\n", pids && pids->child ? ")" : "");
+}
+
 static void print_inspect(const struct gb_jval *v)
 {
 	const struct gb_jval *s = gb_jget(v, "state"), *o = gb_jget(v, "observed");
@@ -410,13 +468,30 @@ static void print_inspect(const struct gb_jval *v)
 		printf("               %-8s %-12lld %-12lld %s\n", k->key, (long long)k->num, hv,
 		       (long long)k->num == hv ? "shared with the host" : "isolated");
 	}
+	print_pid1(gb_jget(o, "pid1"));
 	const struct gb_jval *caps = gb_jget(o, "caps");
-	printf("  CapEff       %s\n", gb_jstr(caps, "eff", "?"));
-	printf("  Seccomp      %lld   NoNewPrivs %lld\n", gb_jint(o, "seccomp", -1), gb_jint(o, "no_new_privs", -1));
-	const char *um = gb_jstr(o, "uid_map", "");
-	printf("  uid_map      %s", um);
-	if (!*um || um[strlen(um) - 1] != '\n')
-		printf("\n");
+	const struct gb_jval *cn = gb_jget(o, "cap_names");
+	printf("  CapEff       %s  %s\n", gb_jstr(caps, "eff", "?"), gb_jstr(cn, "eff", ""));
+	printf("  CapBnd       %s  %s\n", gb_jstr(caps, "bnd", "?"), gb_jstr(cn, "bnd", ""));
+	static const char *const modes[] = { "disabled", "strict", "filter" };
+	long long sm = gb_jint(o, "seccomp", -1);
+	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
+	       gb_jint(o, "no_new_privs", -1));
+	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
+		/* Every line of the map: a rootless one has the user's id and a subuid range. */
+		const char *map = gb_jstr(o, *k, "");
+		do {
+			printf("  %-12s %.*s\n", map == gb_jstr(o, *k, "") ? *k : "", (int)strcspn(map, "\n"), map);
+			map += strcspn(map, "\n");
+		} while (*map && *++map);
+	}
+	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
+		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
+		const struct gb_jval *a = gb_jget(o, *k);
+		for (const struct gb_jval *e = a ? a->child : NULL; e; e = e->next)
+			printf(" %s", e->str);
+		printf("%s\n", a && a->child ? "" : " (none)");
+	}
 	const struct gb_jval *cg = gb_jget(o, "cgroups");
 	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
 		printf("  cgroup       %s\n", l->str);
@@ -532,6 +607,7 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  probe     try known container escapes inside a running one (--json)\n"
 	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
 	       "  pause     freeze every process of a container (cgroup freezer)\n"
 	       "  resume    thaw a paused container\n"
@@ -539,6 +615,9 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "harness:\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images:\n"
@@ -563,6 +642,9 @@ static const struct command commands[] = {
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},      {"images", cmd_images_},
+	/* the isolation test harness (cli/check.c) */
+	{"check", cmd_check},  {"host-check", cmd_host_check},
+	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
 };

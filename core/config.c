@@ -20,7 +20,9 @@ void gb_config_free(struct gb_config *c)
 	gb_strv_free(c->entrypoint);
 	gb_strv_free(c->cmd);
 	gb_strv_free(c->env);
-	c->entrypoint = c->cmd = c->env = NULL;
+	gb_strv_free(c->cap_add);
+	gb_strv_free(c->cap_drop);
+	c->entrypoint = c->cmd = c->env = c->cap_add = c->cap_drop = NULL;
 	gb_strv_free(c->networks);
 	gb_strv_free(c->net_aliases);
 	gb_strv_free(c->publish);
@@ -43,6 +45,31 @@ char **gb_config_argv(const struct gb_config *c)
 	return v;
 }
 
+/* The user namespace block: the maps as --uidmap spells them ("0:100000:65536,..."). */
+static void userns_to_json(const struct gb_config *c, struct gb_json *j)
+{
+	char text[256];
+	gb_json_obj_begin(j, "userns");
+	gb_json_str(j, "mode", c->userns);
+	gb_userns_map_spec(&c->uid_map, text, sizeof text);
+	gb_json_str(j, "uid_map", text);
+	gb_userns_map_spec(&c->gid_map, text, sizeof text);
+	gb_json_str(j, "gid_map", text);
+	gb_json_obj_end(j);
+}
+
+static int userns_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_err *err)
+{
+	const struct gb_jval *u = gb_jget(o, "userns");
+	const char *um = gb_jstr(u, "uid_map", ""), *gm = gb_jstr(u, "gid_map", "");
+	snprintf(c->userns, sizeof c->userns, "%s", gb_jstr(u, "mode", ""));
+	if (*um && gb_userns_parse_map(um, &c->uid_map, err) < 0)
+		return -EINVAL;
+	if (*gm && gb_userns_parse_map(gm, &c->gid_map, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 {
 	gb_json_str(j, "id", c->id);
@@ -57,11 +84,21 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_str(j, "stop_signal", c->stop_signal);
 	gb_json_int(j, "stop_timeout", c->stop_timeout);
 	gb_json_bool(j, "rm", c->rm);
+	gb_json_bool(j, "init", c->init);
 	gb_json_obj_begin(j, "host_namespaces");
 	gb_json_bool(j, "pid", c->host_pid);
 	gb_json_bool(j, "uts", c->host_uts);
 	gb_json_bool(j, "ipc", c->host_ipc);
 	gb_json_bool(j, "net", c->host_net);
+	gb_json_obj_end(j);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
+	gb_json_obj_begin(j, "security");
+	gb_json_strv(j, "cap_add", c->cap_add);
+	gb_json_strv(j, "cap_drop", c->cap_drop);
+	gb_json_bool(j, "privileged", c->privileged);
+	gb_json_bool(j, "no_new_privileges", !c->no_new_privs_off);
+	gb_json_str(j, "seccomp", c->seccomp[0] ? c->seccomp : "default");
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "resources");
 	gb_json_int(j, "memory", c->limits.memory);
@@ -77,6 +114,7 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_strv(j, "aliases", c->net_aliases);
 	gb_json_strv(j, "publish", c->publish);
 	gb_json_obj_end(j);
+	userns_to_json(c, j);
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -97,6 +135,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	copy_str(c->stop_signal, sizeof c->stop_signal, gb_jstr(o, "stop_signal", "SIGTERM"));
 	c->stop_timeout = (int)gb_jint(o, "stop_timeout", 10);
 	c->rm = gb_jbool(o, "rm", false);
+	c->init = gb_jbool(o, "init", false);
 	if (gb_jget(o, "entrypoint"))
 		c->entrypoint = gb_jstrv(gb_jget(o, "entrypoint"));
 	c->cmd = gb_jstrv(gb_jget(o, "cmd"));
@@ -106,6 +145,17 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_uts = gb_jbool(h, "uts", false);
 	c->host_ipc = gb_jbool(h, "ipc", false);
 	c->host_net = gb_jbool(h, "net", false);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
+	const struct gb_jval *sec = gb_jget(o, "security");
+	if (sec && gb_jget(sec, "cap_add"))
+		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));
+	if (sec && gb_jget(sec, "cap_drop"))
+		c->cap_drop = gb_jstrv(gb_jget(sec, "cap_drop"));
+	c->privileged = gb_jbool(sec, "privileged", false);
+	c->no_new_privs_off = !gb_jbool(sec, "no_new_privileges", true);
+	const char *sc = gb_jstr(sec, "seccomp", "default");
+	copy_str(c->seccomp, sizeof c->seccomp, strcmp(sc, "default") == 0 ? "" : sc);
 	const struct gb_jval *res = gb_jget(o, "resources");
 	c->limits.memory = gb_jint(res, "memory", 0);
 	c->limits.memory_swap = gb_jint(res, "memory_swap", 0);
@@ -120,7 +170,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->publish = gb_jstrv(gb_jget(net, "publish"));
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
-	return 0;
+	return userns_from_json(c, o, err);
 }
 
 /* Docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "json.h"
+#include "userns.h"
 #include "util.h"
 
 #define GB_NAME_MAX 63
@@ -29,6 +30,15 @@ struct gb_config {
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
 
+	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
+	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
+	 * the container's mount namespace. The negative control of lab 04; never a default. */
+	bool rootfs_chroot;
+	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
+	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
+	bool privileged;             /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
+	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
@@ -38,6 +48,13 @@ struct gb_config {
 	char **networks;      /* --network NAME (repeatable): bridge networks to join, eth0.. */
 	char **net_aliases;   /* --network-alias: more names on every network joined */
 	char **publish;       /* -p [IP:]HOST:CONTAINER[/tcp], as given (checked by the parser) */
+	/* User namespace (core/userns.h, docs/security.md, lab 06): --userns, --uidmap,
+	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
+	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
+	struct gb_idmap uid_map, gid_map;
+	/* PID 1 (core/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
+	 * its child. */
+	bool init;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -18,8 +18,10 @@
 
 #include "cgroup_container.h"
 #include "net_container.h"
+#include "init.h"
 #include "ns.h"
 #include "observe.h"
+#include "pid1.h"
 #include "steps.h"
 
 int gb_exit_code(int status)
@@ -38,6 +40,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->st = st;
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->rootless = gb_userns_rootless();
 }
 
 static int namespace_flags(const struct gb_config *c)
@@ -51,6 +54,10 @@ static int namespace_flags(const struct gb_config *c)
 		flags |= CLONE_NEWIPC;
 	if (!c->host_net)
 		flags |= CLONE_NEWNET;
+	/* With the others in one clone: the kernel makes the user namespace first and it
+	 * owns the new ones, so its root may mount, set the host name, bring up lo. */
+	if (c->uid_map.n)
+		flags |= CLONE_NEWUSER;
 	return flags;
 }
 
@@ -87,9 +94,17 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 			struct gb_err *err)
 {
 	memset(st, 0, sizeof *st);
-	int r = gb_runtime_prepare(rt, err);
+	struct gb_config resolved = *cfg;
+	int r = gb_userns_resolve(&resolved, err);  /* rootless: a user namespace, always */
 	if (r < 0)
 		return r;
+	cfg = &resolved;
+	r = gb_runtime_prepare(rt, err);
+	if (r < 0)
+		return r;
+	char init_path[1024];
+	if (cfg->init && (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
+		return r;  /* --init without a glassbox-init: say so before anything exists */
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
 	gb_autoclose int lock = gb_state_lock(rt, err);
 	if (lock < 0)
@@ -102,6 +117,8 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	st->cfg.networks = cfg->networks ? gb_strv_dup(cfg->networks) : NULL;
 	st->cfg.net_aliases = cfg->net_aliases ? gb_strv_dup(cfg->net_aliases) : NULL;
 	st->cfg.publish = cfg->publish ? gb_strv_dup(cfg->publish) : NULL;
+	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
+	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])
@@ -160,6 +177,9 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
 	gb_cnet_leave(rt, st);  /* leases, veths: gone already is fine */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
+	/* Rootless: what the container made belongs to its ids; remove it as its root. */
+	if (gb_userns_rootless() && st->cfg.uid_map.n)
+		gb_userns_rm_rf(dir, &st->cfg.uid_map, &st->cfg.gid_map, NULL);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, &ignored);
@@ -193,6 +213,7 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
 	st->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	st->exit_core = WIFSIGNALED(status) && WCOREDUMP(status);
 	st->finished = gb_wallclock();
 	emit_exit(rt, st, status);
 	st->pid = 0;
@@ -226,6 +247,8 @@ static int wait_container(struct gb_launch *l, bool forward)
 	struct gb_ccg_sampler sampler;
 	gb_ccg_sampler_init(&sampler, l->st, l->rt);
 	gb_ccg_sample(&sampler, l->rt, l->st);
+	struct gb_pid1_watch watch;  /* zombies and PID 1's signal handling (lab 13) */
+	gb_pid1_watch_init(&watch);
 	for (;;) {
 		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
 		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
@@ -233,6 +256,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 			break;
 		if (n == 0) {
 			gb_ccg_sample(&sampler, l->rt, l->st);
+			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
 			continue;
 		}
 		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
@@ -267,12 +291,21 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	struct gb_state *st = l->st;
 	l->clone_flags = namespace_flags(&st->cfg);
 	l->argv = gb_config_argv(&st->cfg);
+	if (l->argv && st->cfg.init) {
+		/* --init: glassbox-init is PID 1, the command its child (core/init.c). */
+		char **with_init = gb_init_argv(l->argv);
+		gb_strv_free(l->argv);
+		l->argv = with_init;
+	}
 	if (!l->argv)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	st->monitor = getpid();
 	st->monitor_start = gb_proc_starttime(st->monitor);
 	st->oom_killed = false;
-	int r = gb_state_save(l->rt, st, err);
+	/* Compiled here, on the host before clone: the child inherits it in memory. */
+	int r = gb_confine_prepare(&st->cfg, &l->sec, err);
+	if (r == 0)
+		r = gb_state_save(l->rt, st, err);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
 	if (r < 0) {
@@ -300,6 +333,7 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 
 static void launch_free(struct gb_launch *l)
 {
+	gb_confine_free(&l->sec);
 	gb_strv_free(l->argv);
 	l->argv = NULL;
 	if (l->pidfd >= 0)
@@ -411,8 +445,8 @@ static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
 	gb_event_lifecycle(&rt->events, "paused", "running");
 }
 
-static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
-		    struct gb_state *st, struct gb_err *err)
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err)
 {
 	int r = gb_state_find(rt, ref, st, err);
 	if (r < 0)
@@ -420,7 +454,7 @@ static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool 
 	gb_state_refresh(rt, st);
 	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
 	r = gb_lifecycle_check(st->cfg.name, st->status, op, force, err);
-	if (r != 0 && !(r == 1 && op == GB_OP_STOP))
+	if (r < 0)
 		gb_state_free(st);
 	return r;
 }
@@ -429,7 +463,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 		       struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_START, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_START, false, &st, err);
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
@@ -459,7 +493,20 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 
 /* ------------------------------------------------------------ stop, kill, rm */
 
-static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by)
+/* What PID 1 will do with sig, read from /proc/PID/status before it is sent: the kernel
+ * drops a signal that a namespace's init left at its default action. NULL when the
+ * container shares the host's pid namespace (its PID 1 is an ordinary process). */
+static const char *pid1_fate(const struct gb_state *st, int sig)
+{
+	struct gb_pid1_status s;
+	struct gb_err ignored;
+	if (st->cfg.host_pid || gb_pid1_read_status(st->pid, &s, &ignored) < 0)
+		return NULL;
+	return gb_pid1_fate_name(gb_pid1_fate(&s.sig, sig));
+}
+
+static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by,
+			const char *fate)
 {
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "signal.sent");
@@ -467,6 +514,40 @@ static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *b
 	gb_json_str(&j, "signal", gb_signal_name(sig));
 	gb_json_int(&j, "signo", sig);
 	gb_json_str(&j, "by", by);
+	if (fate)
+		gb_json_str(&j, "fate", fate);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* The grace period is over: SIGKILL to PID 1. In its own pid namespace that is enough,
+ * the kernel kills every other process of the namespace when its init dies. With
+ * --pid host nothing does that for us: the container's cgroup knows its processes. */
+static void kill_everything(struct gb_runtime *rt, const struct gb_state *st, int pidfd)
+{
+	gb_pidfd_send_signal(pidfd, SIGKILL);
+	emit_signal(rt, st->pid, SIGKILL, "grace", "forced");
+	struct gb_cgroup cg;
+	if (st->cfg.host_pid && gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+		gb_cgroup_kill(&cg, 2000, NULL);
+}
+
+/* The stop's own account of the exit, as the monitor recorded it in the state. */
+static void emit_recorded_exit(struct gb_runtime *rt, const struct gb_state *st, pid_t pid)
+{
+	if (st->status != GB_STATUS_STOPPED || st->exit_code < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "process.exit");
+	gb_json_int(&j, "pid", pid);
+	gb_json_int(&j, "exit_code", st->exit_code);
+	if (st->exit_signal) {
+		gb_json_str(&j, "signal", gb_signal_name(st->exit_signal));
+		gb_json_int(&j, "signo", st->exit_signal);
+		gb_json_bool(&j, "core", st->exit_core);
+	} else {
+		gb_json_int(&j, "status", st->exit_code);
+	}
+	gb_json_bool(&j, "oom_killed", st->oom_killed);
 	gb_event_emit(&rt->events, &j);
 }
 
@@ -525,7 +606,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_STOP, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_STOP, false, &st, err);
 	if (r != 0) {
 		if (r == 1)
 			gb_state_free(&st);
@@ -542,9 +623,11 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		timeout = st.cfg.stop_timeout;
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
+	pid_t pid = st.pid;
 	if (fd >= 0) {
+		const char *fate = pid1_fate(&st, sig);
 		gb_pidfd_send_signal(fd, sig);
-		emit_signal(rt, st.pid, sig, "stop");
+		emit_signal(rt, st.pid, sig, "stop", fate);
 		struct gb_json j;
 		gb_event_begin(&rt->events, &j, "grace.started");
 		gb_json_int(&j, "seconds", timeout);
@@ -554,14 +637,14 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 			gb_event_begin(&rt->events, &j, "grace.expired");
 			gb_json_int(&j, "seconds", timeout);
 			gb_event_emit(&rt->events, &j);
-			/* SIGKILL to PID 1 of a pid namespace kills every process in it. */
-			gb_pidfd_send_signal(fd, SIGKILL);
-			emit_signal(rt, st.pid, SIGKILL, "grace");
+			kill_everything(rt, &st, fd);
 			wait_pidfd(fd, 10000);
 		}
 		close(fd);
 	}
 	wait_monitor(rt, &st);
+	if (fd >= 0)
+		emit_recorded_exit(rt, &st, pid);
 	gb_state_free(&st);
 	return 0;
 }
@@ -569,19 +652,23 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_KILL, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_KILL, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
 	} else {
+		const char *fate = pid1_fate(&st, sig);
 		if (gb_pidfd_send_signal(fd, sig) < 0)
 			r = gb_err_set(err, errno, "pidfd_send_signal", "cannot send %s to PID %d",
 				       gb_signal_name(sig), (int)st.pid);
 		else
-			emit_signal(rt, st.pid, sig, "kill");
+			emit_signal(rt, st.pid, sig, "kill", fate);
 		close(fd);
 	}
 	gb_state_free(&st);
@@ -591,14 +678,10 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_state_find(rt, ref, &st, err);
-	if (r < 0)
-		return r;
-	gb_state_refresh(rt, &st);
-	gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
-	r = gb_lifecycle_check(st.cfg.name, st.status, GB_OP_RM, force, err);
+	int r = gb_container_load(rt, ref, GB_OP_RM, force, &st, err);
 	if (r != 0) {
-		gb_state_free(&st);
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
 	}
 	enum gb_status from = st.status;
@@ -606,7 +689,7 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);
-		emit_signal(rt, st.pid, SIGKILL, "rm");
+		emit_signal(rt, st.pid, SIGKILL, "rm", "forced");
 		wait_pidfd(fd, 10000);
 		close(fd);
 		wait_monitor(rt, &st);
@@ -619,10 +702,19 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 
 /* ------------------------------------------------------------ exec */
 
-static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
-		       char *const *env, const char *workdir, int report)
+static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
+		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Joining a mount namespace puts us at its root. That is the container's "/" after
+	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
+	char proc_root[64];
+	snprintf(proc_root, sizeof proc_root, "/proc/%d/root", (int)st->pid);
+	gb_autoclose int root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
+		goto fail;
+	}
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -631,6 +723,13 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;
+	/* Joined its user namespace: our host ids mean nothing there, be its root. */
+	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
+		goto fail;
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
+		goto fail;
+	}
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();
@@ -655,6 +754,10 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);
 		goto fail;
 	}
+	/* The same capabilities, no_new_privs and filter as the container's PID 1: an
+	 * exec'd shell must not be a way around them. */
+	if (gb_confine_apply_exec(sec, &err) < 0)
+		goto fail;
 	execve(exe, argv, env);
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
@@ -667,9 +770,12 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -687,17 +793,26 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		env[n] = strdup(env_extra[i]);
 		env[n + 1] = NULL;
 	}
+	struct gb_confine sec;
+	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r < 0) {
+		close(fd);
+		gb_state_free(&st);
+		return r;
+	}
 	int pipefd[2];
 	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
 		close(fd);
+		gb_confine_free(&sec);
 		gb_state_free(&st);
 		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
 	}
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
-		exec_child(&st, fd, argv, env, workdir, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, pipefd[1]);
 	}
+	gb_confine_free(&sec);
 	close(pipefd[1]);
 	close(fd);
 	struct gb_err report = {0};
@@ -742,6 +857,9 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 		gb_observe_process_json(st.pid, j);
 		if (!st.cfg.host_net)  /* interfaces, addresses, routes as seen inside */
 			gb_cnet_observe_json(st.pid, j, "net");
+		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
+		struct gb_err ignored;
+		gb_pid1_json(j, "pid1", st.pid, &ignored);
 	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;

@@ -36,6 +36,26 @@ static void find_share_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/../share/glassbox", exe);
 }
 
+/* Rootless defaults (XDG base directories): state in the per-user runtime dir, a tmpfs
+ * that dies with the session like /run; data in ~/.local/share. The user owns both. */
+static void rootless_roots(char *state, size_t slen, char *data, size_t dlen)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR"), *xdata = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char user_run[64];
+	snprintf(user_run, sizeof user_run, "/run/user/%u", (unsigned)geteuid());
+	if (!run || !*run)
+		run = access(user_run, W_OK) == 0 ? user_run : NULL;
+	if (xdata && *xdata)
+		snprintf(data, dlen, "%s/glassbox", xdata);
+	else
+		snprintf(data, dlen, "%s/.local/share/glassbox", home && *home ? home : "/tmp");
+	if (run)
+		snprintf(state, slen, "%s/glassbox", run);
+	else
+		snprintf(state, slen, "%s/run", data);  /* no runtime dir (su, runuser): keep it with the data */
+}
+
 int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *data_root,
 		    struct gb_err *err)
 {
@@ -45,10 +65,13 @@ int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *d
 		state_root = getenv("GLASSBOX_ROOT");
 	if (!data_root)
 		data_root = getenv("GLASSBOX_DATA_ROOT");
+	char def_state[400] = "/run/glassbox", def_data[400] = "/var/lib/glassbox";
+	if (geteuid() != 0)
+		rootless_roots(def_state, sizeof def_state, def_data, sizeof def_data);
 	if (gb_path(rt->state_root, sizeof rt->state_root, "%s",
-		    state_root && *state_root ? state_root : "/run/glassbox") < 0 ||
+		    state_root && *state_root ? state_root : def_state) < 0 ||
 	    gb_path(rt->data_root, sizeof rt->data_root, "%s",
-		    data_root && *data_root ? data_root : "/var/lib/glassbox") < 0)
+		    data_root && *data_root ? data_root : def_data) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "", "state or data root path too long");
 	if (rt->state_root[0] != '/' || rt->data_root[0] != '/')
 		return gb_err_set(err, EINVAL, "",
@@ -101,6 +124,7 @@ void gb_state_to_json(const struct gb_state *st, struct gb_json *j)
 	gb_json_uint(j, "monitor_start", st->monitor_start);
 	gb_json_int(j, "exit_code", st->exit_code);
 	gb_json_int(j, "exit_signal", st->exit_signal);
+	gb_json_bool(j, "exit_core", st->exit_core);
 	gb_json_bool(j, "oom_killed", st->oom_killed);
 	gb_json_double(j, "created", st->created, 3);
 	gb_json_double(j, "started", st->started, 3);
@@ -185,6 +209,7 @@ int gb_state_load(const struct gb_runtime *rt, const char *id, struct gb_state *
 	st->monitor_start = (unsigned long long)gb_jnum(s, "monitor_start", 0);
 	st->exit_code = (int)gb_jint(s, "exit_code", -1);
 	st->exit_signal = (int)gb_jint(s, "exit_signal", 0);
+	st->exit_core = gb_jbool(s, "exit_core", false);
 	st->oom_killed = gb_jbool(s, "oom_killed", false);
 	st->created = gb_jnum(s, "created", 0);
 	st->started = gb_jnum(s, "started", 0);

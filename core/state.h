@@ -45,6 +45,7 @@ struct gb_state {
 	unsigned long long monitor_start;
 	int exit_code;                    /* as a shell reports it; -1 unknown */
 	int exit_signal;                  /* signal that killed PID 1, 0 if none */
+	bool exit_core;                   /* and it dumped core (WCOREDUMP) */
 	bool oom_killed;
 	double created, started, finished; /* wall clock, 0 when not yet */
 	char lower[4096];                 /* overlay lowerdir: top layer first, ':' separated */

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -24,11 +25,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "masks.h"
 #include "cgroup_container.h"
 #include "net_container.h"
+#include "init.h"
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
+#include "userns.h"
 
 /* ------------------------------------------------------------ the parent/child channel */
 
@@ -605,6 +609,32 @@ static int run_etc(struct gb_launch *l, struct gb_err *err)
 	return gb_cnet_etc_files(l->rt, l->st, err);
 }
 
+/* --init: glassbox-init from the host, read-only, before pivot_root hides the host. */
+static bool want_init(const struct gb_launch *l)
+{
+	return l->st->cfg.init;
+}
+
+static void call_init(const struct gb_launch *l, char *buf, size_t len)
+{
+	char host[1024];
+	struct gb_err ignored;
+	if (gb_init_host_path(l->rt->share_dir, host, sizeof host, &ignored) < 0)
+		snprintf(host, sizeof host, "glassbox-init");
+	snprintf(buf, len, "mount(\"%s\", \"%s" GB_INIT_PATH "\", NULL, MS_BIND, NULL); "
+		 "mount(NULL, \"%s" GB_INIT_PATH "\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY, NULL)",
+		 host, l->st->merged, l->st->merged);
+}
+
+static int run_init(struct gb_launch *l, struct gb_err *err)
+{
+	char host[1024];
+	int r = gb_init_host_path(l->rt->share_dir, host, sizeof host, err);
+	if (r == 0)
+		r = gb_init_bind(host, l->st->merged, err);
+	return r;
+}
+
 static bool want_hostname(const struct gb_launch *l)
 {
 	return !l->st->cfg.host_uts;
@@ -636,13 +666,144 @@ static void observe_hostname(struct gb_launch *l, struct gb_json *j)
 
 static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+			 l->st->merged);
+		return;
+	}
 	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
 		 l->st->merged);
 }
 
 static int run_pivot(struct gb_launch *l, struct gb_err *err)
 {
+	/* --rootfs-mode chroot (lab 04's negative control, a teaching option) does this
+	 * row with chroot instead: same place in the table, escapable on purpose. */
+	if (l->st->cfg.rootfs_chroot)
+		return gb_rootfs_chroot(l->st->merged, err);
 	return gb_rootfs_pivot(l->st->merged, err);
+}
+
+/* ------------------------------------------------------------ start phase: confinement
+ * After pivot_root (paths are the container's own) and before exec. The order matters:
+ * masks need CAP_SYS_ADMIN to mount, so they come before capabilities are dropped; the
+ * seccomp filter comes last because it may forbid the very calls the earlier steps make.
+ * With no-new-privileges=false the kernel accepts a filter only from a process that
+ * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
+ * until the filter is in, and the seccomp step lets go of it. */
+
+static bool want_masks(const struct gb_launch *l)
+{
+	return l->sec.masks;
+}
+
+static void call_masks(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"/dev/null\", \"/proc/kcore\", NULL, MS_BIND, NULL); ...; "
+		 "mount(\"/proc/sys\", \"/proc/sys\", NULL, MS_BIND|MS_REC, NULL); "
+		 "mount(NULL, \"/proc/sys\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL); ...");
+}
+
+static int run_masks(struct gb_launch *l, struct gb_err *err)
+{
+	size_t n = 0;
+	int r = gb_masks_apply("/", &n, err);
+	snprintf(l->child_info, sizeof l->child_info, "%zu", n);
+	return r;
+}
+
+static void observe_masks(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_masks_state ms;
+	if (gb_masks_observe(l->pid, &ms, NULL) < 0)
+		return;
+	gb_json_arr_begin(j, "masked");
+	for (size_t i = 0; gb_masks_masked[i]; i++)
+		if (ms.masked & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_masked[i]);
+	gb_json_arr_end(j);
+	gb_json_arr_begin(j, "readonly");
+	for (size_t i = 0; gb_masks_readonly[i]; i++)
+		if (ms.readonly & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_readonly[i]);
+	gb_json_arr_end(j);
+}
+
+static bool want_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter;
+}
+
+/* Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN:
+ * then the capabilities step keeps it in the effective set (only there) for us. */
+static gb_capset hold_for_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter && !l->sec.nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+}
+
+static void call_caps(const struct gb_launch *l, char *buf, size_t len)
+{
+	char names[1024];
+	if (gb_caps_format(l->sec.caps, names, sizeof names) < 0)
+		snprintf(names, sizeof names, "%016llx", (unsigned long long)l->sec.caps);
+	snprintf(buf, len, "prctl(PR_CAPBSET_DROP, ...) for the rest; capset(keep); "
+		 "prctl(PR_CAP_AMBIENT_RAISE, ...) with keep = %s", names[0] ? names : "(none)");
+}
+
+static int run_caps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
+}
+
+static void observe_caps(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_caps_status cs;
+	char names[1024];
+	if (gb_caps_read_status(l->pid, &cs, NULL) < 0)
+		return;
+	gb_caps_format(cs.effective, names, sizeof names);
+	gb_json_str(j, "CapEff", names);
+	gb_caps_format(cs.bounding, names, sizeof names);
+	gb_json_str(j, "CapBnd", names);
+	gb_json_int(j, "count", __builtin_popcountll(cs.effective));
+}
+
+static bool want_nnp(const struct gb_launch *l)
+{
+	return l->sec.nnp;
+}
+
+static void call_nnp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)");
+}
+
+static int run_nnp(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_seccomp_set_no_new_privs(err);
+}
+
+static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
+		 "%zu rules, default %s", l->sec.profile.source, l->sec.profile.n_rules,
+		 gb_seccomp_action_name(l->sec.profile.default_action));
+}
+
+static int run_seccomp(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_seccomp_apply(&l->sec.profile, err);
+	if (r == 0 && hold_for_seccomp(l))
+		r = gb_caps_release(l->sec.caps, err);
+	return r;
+}
+
+static void observe_security(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_int(j, "seccomp_mode", gb_seccomp_mode(l->pid));
+	char v[32];
+	if (gb_observe_status_field(l->pid, "NoNewPrivs", v, sizeof v) == 0)
+		gb_json_int(j, "no_new_privs", atoi(v));
 }
 
 /* ------------------------------------------------------------ start phase: exec */
@@ -728,6 +889,139 @@ static void observe_exec(struct gb_launch *l, struct gb_json *j)
 	gb_json_str(j, "cwd", l->st->cfg.workdir);
 }
 
+/* ------------------------------------------------------------ user namespace (lab 06)
+ * Rows only for a container with a user namespace (--userns, --uidmap, or rootless).
+ * Root inside is then an ordinary uid outside: the host makes the files the container
+ * will own belong to that uid (create), writes the maps once the child exists (start),
+ * and the child becomes uid 0 of its namespace before anything of the container runs. */
+
+static bool want_userns(const struct gb_launch *l)
+{
+	return l->st->cfg.uid_map.n > 0;
+}
+
+/* Rootless, the user's own files are already the mapped root's: nothing to hand over. */
+static bool want_userns_files(const struct gb_launch *l)
+{
+	return want_userns(l) && !l->rootless;
+}
+
+static uid_t mapped_root_uid(const struct gb_launch *l)
+{
+	return (uid_t)gb_userns_to_outside(&l->st->cfg.uid_map, 0);
+}
+
+static gid_t mapped_root_gid(const struct gb_launch *l)
+{
+	return (gid_t)gb_userns_to_outside(&l->st->cfg.gid_map, 0);
+}
+
+static void call_userns_files(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
+		 "copy each layer to DIR.userns-MAP with every owner shifted through the map",
+		 l->st->upper, (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l),
+		 (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l));
+}
+
+static int run_userns_files(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	uid_t uid = mapped_root_uid(l);
+	gid_t gid = mapped_root_gid(l);
+	/* The overlay is mounted inside the user namespace, with the mapped root's rights. */
+	int r = gb_userns_check_reachable(st->merged, uid, gid, err);
+	if (r < 0)
+		return r;
+	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
+		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper, (unsigned)uid);
+	char lower[sizeof st->lower];
+	r = gb_userns_shift_lower(st->lower, &st->cfg.uid_map, &st->cfg.gid_map, lower,
+				  sizeof lower, err);
+	if (r < 0)
+		return r;
+	snprintf(st->lower, sizeof st->lower, "%s", lower);
+	r = gb_userns_check_reachable(strtok(lower, ":"), uid, gid, err);
+	return r < 0 ? r : gb_state_save(l->rt, st, err);
+}
+
+/* A map as the kernel's file holds it, one line per range, written "0 1000 1\\n1 ...". */
+static void map_line(const struct gb_idmap *m, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->n && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%u %u %u", i ? "\\n" : "",
+				 m->r[i].inside, m->r[i].outside, m->r[i].count);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_config *c = &l->st->cfg;
+	char um[256], gm[256];
+	map_line(&c->uid_map, um, sizeof um);
+	map_line(&c->gid_map, gm, sizeof gm);
+	bool helper = l->rootless && (c->uid_map.n > 1 || c->uid_map.r[0].count > 1);
+	if (helper)
+		snprintf(buf, len, "newuidmap %d ...; newgidmap %d ... (setuid helpers that check "
+			 "/etc/subuid, /etc/subgid) for \"%s\" and \"%s\"", (int)l->pid,
+			 (int)l->pid, um, gm);
+	else
+		snprintf(buf, len, "%swrite(\"/proc/%d/uid_map\", \"%s\"); write(\"/proc/%d/gid_map\", \"%s\")",
+			 l->rootless ? "write(\"/proc/PID/setgroups\", \"deny\"); " : "",
+			 (int)l->pid, um, (int)l->pid, gm);
+}
+
+static int run_userns_maps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_userns_write_maps(l->pid, &l->st->cfg.uid_map, &l->st->cfg.gid_map, err);
+}
+
+/* What the kernel says now: the maps as written, and PID 1's uids seen from the host. */
+static void observe_userns(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_idmap m;
+	char text[256];
+	if (gb_userns_read_map(l->pid, "uid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "uid_map", text);
+	}
+	if (gb_userns_read_map(l->pid, "gid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "gid_map", text);
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)l->pid);
+	if (gb_read_line(path, text, sizeof text) == 0)
+		gb_json_str(j, "setgroups", text);
+	if (gb_observe_status_field(l->pid, "Uid", text, sizeof text) == 0)
+		gb_json_str(j, "Uid_on_host", text);
+}
+
+static void call_userns_root(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "setresgid(0, 0, 0); setgroups(0, NULL); setresuid(0, 0, 0)");
+}
+
+static int run_userns_root(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_userns_become_root(err);
+	/* A change of credentials clears the parent-death signal: set it again. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return r;
+}
+
+/* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
+ * cgroup rows are skipped, and a limit asked for is refused by gb_userns_resolve. */
+static bool want_cgroup(const struct gb_launch *l)
+{
+	return !l->rootless;
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define HOST GB_SIDE_HOST
@@ -745,12 +1039,20 @@ static const struct gb_step steps[] = {
 	{"writable-layer", CREATE, HOST, 11,
 	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
 	 call_layer, NULL, run_layer, undo_layer, observe_rootfs},
+	{"userns-files", CREATE, HOST, 6,
+	 "Hand the writable layer to the uid that root inside will be, and give the image a copy owned through the map.",
+	 call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs},
 	{"cgroup", START, HOST, 7,
 	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
-	 call_cgroup, NULL, run_cgroup, undo_cgroup, observe_cgroup},
+	 call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup},
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
+	/* Maps are written from outside, by a process that has the outside ids: right after
+	 * clone, while the child waits on the socket for its first row. */
+	{"userns-maps", START, HOST, 6,
+	 "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
+	 call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns},
 	{"veth", START, HOST, 17,
 	 "Plug the container into each network: a veth pair (a virtual cable), one end on the network's bridge, the other moved into the container's network namespace.",
 	 call_veth, want_networks, run_veth, undo_veth, observe_veth},
@@ -762,7 +1064,13 @@ static const struct gb_step steps[] = {
 	 call_publish, want_publish, run_publish, undo_publish, observe_publish},
 	{"cgroup-attach", START, CONT, 7,
 	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
-	 call_attach, NULL, run_attach, NULL, observe_attach},
+	 call_attach, want_cgroup, run_attach, NULL, observe_attach},
+	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
+	 * the child still writes with the host root's file uid. Before every other row:
+	 * mounts, host name and capabilities belong to the new namespace's root. */
+	{"userns-root", START, CONT, 6,
+	 "Become root of the new user namespace: uid 0 inside, all capabilities, but only over what the namespace owns.",
+	 call_userns_root, want_userns, run_userns_root, NULL, observe_userns},
 	{"cgroup-namespace", START, CONT, 7,
 	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
 	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns},
@@ -787,12 +1095,27 @@ static const struct gb_step steps[] = {
 	{"etc-hosts", START, CONT, 17,
 	 "Give the container its own /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf, bind-mounted from its state directory.",
 	 call_etc, NULL, run_etc, NULL, observe_mounts},
+	{"init", START, CONT, 13,
+	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
+	 call_init, want_init, run_init, NULL, observe_mounts},
 	{"hostname", START, CONT, 3,
 	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},
 	{"pivot_root", START, CONT, 4,
 	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
 	 call_pivot, NULL, run_pivot, NULL, observe_mounts},
+	{"masked-paths", START, CONT, 16,
+	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
+	 call_masks, want_masks, run_masks, NULL, observe_masks},
+	{"capabilities", START, CONT, 16,
+	 "Drop root's powers to a short list: from the bounding, permitted, effective, inheritable and ambient sets.",
+	 call_caps, NULL, run_caps, NULL, observe_caps},
+	{"no-new-privs", START, CONT, 15,
+	 "Promise that no execve can ever grant privileges again (setuid bits and file capabilities are ignored).",
+	 call_nnp, want_nnp, run_nnp, NULL, observe_security},
+	{"seccomp", START, CONT, 15,
+	 "Install the system call filter, last: from now on forbidden calls fail with EPERM before the kernel runs them.",
+	 call_seccomp, want_seccomp, run_seccomp, NULL, observe_security},
 	{"exec", START, CONT, 1,
 	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
 	 call_exec, NULL, run_exec, NULL, observe_exec},

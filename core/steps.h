@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "confine.h"
 #include "cgroup.h"
 #include "image.h"
 #include "state.h"
@@ -38,11 +39,14 @@ struct gb_launch {
 	char **argv;                /* the command to execute */
 	char child_info[256];       /* what the child reported of its last step */
 	bool state_created;         /* create phase made a state dir (undo removes it) */
+	struct gb_confine sec;      /* caps, no_new_privs, seccomp: prepared before clone */
 	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
 	/* Published ports (core/net_container.h): listening sockets bound before the
 	 * container runs; the monitor's port proxy takes them over. */
 	int pub_fds[16];
 	size_t n_pub;
+	bool rootless;              /* the engine runs as an ordinary user (set before clone:
+				     * in the child, geteuid() says 65534 until the maps exist) */
 };
 
 /* One row of the table. */

@@ -1,0 +1,113 @@
+/* Lab 13 check: PID 1, signals and zombies. With --init, glassbox-init is PID 1: SIGTERM
+ * reaches it (blocked and read through signalfd, not dropped), orphans are reaped, and
+ * SIGTERM ends the container at once. Negative control: no --init, PID 1 is `sleep`. */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "pid1.h"
+#include "util.h"
+
+#define ORPHANS 3
+
+static void setup(struct gb_config *cfg)
+{
+	cfg->init = true;
+}
+
+static void control(struct gb_config *cfg)
+{
+	cfg->init = false;
+}
+
+/* Give zombie-maker time to make its orphans and let them exit (or be reaped): up to
+ * 1 s when they do not show up, as with --init, where they are reaped at once. */
+static size_t settle_zombies(pid_t pid1, bool started_here)
+{
+	struct gb_pid1_zombies z = {0};
+	struct gb_err ignored;
+	for (int i = 0; i < (started_here ? 40 : 1); i++) {
+		if (gb_pid1_zombies(pid1, &z, &ignored) == 0 && z.count >= ORPHANS)
+			break;
+		usleep(25000);
+	}
+	return z.count;
+}
+
+static void observe_sigterm(struct gb_check *c, pid_t pid1)
+{
+	struct gb_pid1_status s;
+	struct gb_err err;
+	if (gb_pid1_read_status(pid1, &s, &err) < 0) {
+		gb_check_fail(c, "cannot read /proc/%d/status: %s", (int)pid1, err.msg);
+		return;
+	}
+	enum gb_pid1_fate f = gb_pid1_fate(&s.sig, SIGTERM);
+	if (f == GB_PID1_DROPPED || f == GB_PID1_IGNORED)
+		gb_check_fail(c, "PID 1 is %s and has no SIGTERM handler (SigCgt has no bit 15): the "
+			      "kernel %s SIGTERM sent to it", s.name,
+			      f == GB_PID1_DROPPED ? "drops" : "ignores");
+	else
+		gb_check_pass(c, "PID 1 is %s and SIGTERM is %s there (SigCgt/SigBlk bit 15 in "
+			      "/proc/%d/status): it will reach the command", s.name,
+			      gb_pid1_fate_name(f), (int)pid1);
+}
+
+static void observe_zombies(struct gb_check *c, pid_t pid1)
+{
+	size_t n = settle_zombies(pid1, c->container == NULL);
+	if (n == 0)
+		gb_check_pass(c, "no process in state Z in the container's pid namespace: "
+			      "orphans are reaped by PID 1");
+	else
+		gb_check_fail(c, "%zu zombie%s in the container's pid namespace (state Z): PID 1 "
+			      "never calls wait() for the orphans it inherits", n, n == 1 ? "" : "s");
+}
+
+/* Only for a container the check started: SIGTERM must end it quickly. */
+static void try_sigterm(struct gb_check *c, const struct gb_state *st)
+{
+	struct gb_err err;
+	if (gb_container_kill(c->rt, st->cfg.id, SIGTERM, &err) < 0) {
+		gb_check_fail(c, "could not send SIGTERM: %s", err.msg);
+		return;
+	}
+	double t0 = gb_monotonic();
+	while (gb_monotonic() - t0 < 1.0 && gb_proc_alive(st->pid, st->pid_start))
+		usleep(10000);
+	if (gb_proc_alive(st->pid, st->pid_start))
+		gb_check_fail(c, "1 s after SIGTERM PID 1 (host pid %d) is still running: the "
+			      "signal was dropped, a `glassbox stop` would wait for SIGKILL", (int)st->pid);
+	else
+		gb_check_pass(c, "SIGTERM ended the container in %.0f ms",
+			      (gb_monotonic() - t0) * 1000);
+}
+
+static int check(struct gb_check *c)
+{
+	struct gb_state st;
+	char n[8];
+	snprintf(n, sizeof n, "%d", ORPHANS);
+	char *const cmd[] = {"zombie-maker", n, NULL};
+	int r = gb_check_container_cfg(c, setup, control, cmd, true, &st);
+	if (r < 0)
+		return r;
+	/* Zombies first: waiting for them also lets PID 1 finish starting (glassbox-init
+	 * blocks its signals, zombie-maker becomes sleep) before its signals are read. */
+	observe_zombies(c, st.pid);
+	observe_sigterm(c, st.pid);
+	if (!c->container)
+		try_sigterm(c, &st);
+	gb_state_free(&st);
+	return 0;
+}
+
+const struct gb_lab gb_lab_13 = {
+	.num = 13,
+	.slug = "pid1-signals-zombies",
+	.title = "PID 1: signals and zombies",
+	.feature = "with --init SIGTERM reaches PID 1 and orphans are reaped; without, zombies pile up and SIGTERM is dropped",
+	.control = "no --init",
+	.check = check,
+};
