@@ -507,7 +507,9 @@ static int bind_etc(const struct gb_state *st, const char *src, const char *name
 	return 0;
 }
 
-int gb_cnet_etc_files(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
+static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+
+int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
 {
 	char hostname[80];
 	if (st->cfg.host_uts)
@@ -517,16 +519,24 @@ int gb_cnet_etc_files(struct gb_runtime *rt, const struct gb_state *st, struct g
 	strcat(hostname, "\n");
 	gb_autofree char *hosts = hosts_text(rt, st);
 	gb_autofree char *resolv = resolv_conf(st->cfg.host_net);
-	const struct { const char *name; const char *text; } files[] = {
-		{"hosts", hosts}, {"hostname", hostname}, {"resolv.conf", resolv},
-	};
-	for (size_t i = 0; i < GB_ARRAY_LEN(files); i++) {
-		char src[700];
-		etc_path(rt, st->cfg.id, files[i].name, src, sizeof src);
-		int r = files[i].text ? write_in_place(src, files[i].text, true) : -ENOMEM;
+	const char *text[] = {hosts, hostname, resolv};
+	for (size_t i = 0; i < GB_ARRAY_LEN(etc_files); i++) {
+		char path[700];
+		etc_path(rt, st->cfg.id, etc_files[i], path, sizeof path);
+		int r = text[i] ? write_in_place(path, text[i], true) : -ENOMEM;
 		if (r < 0)
-			return gb_err_set(err, -r, "write", "cannot write %s", src);
-		if ((r = bind_etc(st, src, files[i].name, err)) < 0)
+			return gb_err_set(err, -r, "write", "cannot write %s", path);
+	}
+	return 0;
+}
+
+int gb_cnet_etc_mount(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
+{
+	for (size_t i = 0; i < GB_ARRAY_LEN(etc_files); i++) {
+		char src[700];
+		etc_path(rt, st->cfg.id, etc_files[i], src, sizeof src);
+		int r = bind_etc(st, src, etc_files[i], err);
+		if (r < 0)
 			return r;
 	}
 	return 0;

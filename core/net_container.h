@@ -45,9 +45,11 @@ int gb_cnet_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pi
  * /etc/hosts rewritten. Anything already gone is fine, and no process of the container or
  * of the engine that started it is needed (rm -f after a kill -9). */
 void gb_cnet_leave(struct gb_runtime *rt, const struct gb_state *st);
-/* Container side, before pivot_root: write hosts, hostname and resolv.conf into the state
- * dir and bind-mount them over <merged>/etc/. */
-int gb_cnet_etc_files(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err);
+/* Host: write hosts, hostname and resolv.conf into the container's state dir (the host
+ * writes them: the child may already be an unprivileged uid in a user namespace). */
+int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err);
+/* Container side, before pivot_root: bind-mount them over <merged>/etc/. */
+int gb_cnet_etc_mount(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err);
 /* Host: bind and listen on every -p now, so a port in use fails the start. */
 int gb_cnet_publish(struct gb_runtime *rt, const struct gb_state *st, int *fds, size_t *n,
 		    struct gb_err *err);

@@ -330,6 +330,19 @@ static void observe_publish(struct gb_launch *l, struct gb_json *j)
 	gb_json_arr_end(j);
 }
 
+static void call_etc_files(const struct gb_launch *l, char *buf, size_t len)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	snprintf(buf, len, "open(\"%s/hosts\", O_WRONLY|O_CREAT|O_TRUNC); write(...); the same for "
+		 "hostname and resolv.conf", dir);
+}
+
+static int run_etc_files(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_etc_write(l->rt, l->st, err);
+}
+
 /* ------------------------------------------------------------ start phase: cgroup */
 
 static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
@@ -606,7 +619,7 @@ static void call_etc(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_etc(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_etc_files(l->rt, l->st, err);
+	return gb_cnet_etc_mount(l->rt, l->st, err);
 }
 
 /* --init: glassbox-init from the host, read-only, before pivot_root hides the host. */
@@ -1062,6 +1075,9 @@ static const struct gb_step steps[] = {
 	{"publish", START, HOST, 17,
 	 "Bind each published port on the host now (-p): a port already in use stops the start here; the container's monitor forwards connections.",
 	 call_publish, want_publish, run_publish, undo_publish, observe_publish},
+	{"etc-files", START, HOST, 17,
+	 "Write the container's /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf into its state directory.",
+	 call_etc_files, NULL, run_etc_files, NULL, NULL},
 	{"cgroup-attach", START, CONT, 7,
 	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
 	 call_attach, want_cgroup, run_attach, NULL, observe_attach},
@@ -1093,7 +1109,7 @@ static const struct gb_step steps[] = {
 	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
 	 call_dev, NULL, run_dev, NULL, observe_mounts},
 	{"etc-hosts", START, CONT, 17,
-	 "Give the container its own /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf, bind-mounted from its state directory.",
+	 "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state directory over the image's.",
 	 call_etc, NULL, run_etc, NULL, observe_mounts},
 	{"init", START, CONT, 13,
 	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",

@@ -49,7 +49,7 @@ assert_eq "a failed create undoes its steps in reverse" "state image " \
     "$(jq -r 'select(.type=="step.undo") | .step' "$GB_TEST_ROOT/fail2.jsonl" | tr '\n' ' ')"
 
 # --events fd:N and --step-fd N, the way the visualizer drives the engine.
-out=$( { for _ in $(seq 20); do echo next; done; } | gb run --rm --step-fd 0 --events fd:3 busybox echo stepped 3>"$GB_TEST_ROOT/fd.jsonl")
+out=$( { for _ in $(seq 40); do echo next; done; } | gb run --rm --step-fd 0 --events fd:3 busybox echo stepped 3>"$GB_TEST_ROOT/fd.jsonl")
 assert_eq "driven by --step-fd, the command runs" stepped "$out"
 assert_eq "and the events went to fd 3" "$(wc -l <"$ev")" "$(wc -l <"$GB_TEST_ROOT/fd.jsonl")"
 out=$(printf 'hello\nnext\nnext\nrun\n' | gb run --rm --step-fd 0 busybox echo ran)

@@ -74,7 +74,7 @@ out=$(gb run --rm --network none busybox sh -c 'ip -o link | wc -l; ip route | w
 assert "--network none: one link, no route" "1 0" "$(echo $out)"
 
 # A failure injected at each network step leaves nothing: no container, lease or veth.
-for step in veth net-config publish etc-hosts; do
+for step in veth net-config publish etc-files etc-hosts; do
 	err=$(GLASSBOX_FAIL_STEP=$step gb run --rm --name "f-$step" --network a -p 18081:80 busybox true 2>&1)
 	check "failure at $step is reported" grep -q "injected failure at step $step" <<<"$err"
 	check "failure at $step: no lease left" test "$(jq '[.leases[]|select(.name=="f-'$step'")]|length' "$ROOT/run/networks/a.json")" = 0
