@@ -2,6 +2,12 @@
 # The isolation test harness (issue 8): `glassbox check` passes on this host for every
 # lab whose feature exists here; under --control every check reports its leak; the TAP
 # parses with prove and the JUnit XML with python3's XML parser; usage errors are clear.
+# In a network namespace of its own: lab 17's check makes a bridge network, which must
+# never appear on the machine's real network.
+if [ -z "${GB_NET_PRIVATE:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    GB_NET_PRIVATE=1 exec unshare --net -- "$0" "$@"
+fi
+[ -n "${GB_NET_PRIVATE:-}" ] && ip link set lo up
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 out=$GB_TEST_ROOT/out
