@@ -59,6 +59,29 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_bool(j, "ipc", c->host_ipc);
 	gb_json_bool(j, "net", c->host_net);
 	gb_json_obj_end(j);
+	/* storage (issue 5) */
+	gb_json_arr_begin(j, "mounts");
+	for (int i = 0; i < c->nmounts; i++)
+		gb_mount_to_json(&c->mounts[i], j);
+	gb_json_arr_end(j);
+	gb_json_bool(j, "read_only", c->read_only);
+}
+
+/* storage (issue 5): the mounts array written by gb_mount_to_json */
+static void mounts_from_json(struct gb_config *c, const struct gb_jval *arr)
+{
+	static const char *const types[] = {"bind", "volume", "tmpfs"};
+	for (const struct gb_jval *e = arr ? arr->child : NULL; e && c->nmounts < GB_MOUNTS_MAX; e = e->next) {
+		struct gb_mount *m = &c->mounts[c->nmounts++];
+		const char *t = gb_jstr(e, "type", "bind");
+		for (int k = 0; k < 3; k++)
+			if (strcmp(t, types[k]) == 0)
+				m->type = (enum gb_mount_type)k;
+		snprintf(m->source, sizeof m->source, "%s", gb_jstr(e, "source", ""));
+		snprintf(m->target, sizeof m->target, "%s", gb_jstr(e, "target", ""));
+		snprintf(m->options, sizeof m->options, "%s", gb_jstr(e, "options", ""));
+		m->readonly = gb_jbool(e, "readonly", false);
+	}
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -88,6 +111,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_uts = gb_jbool(h, "uts", false);
 	c->host_ipc = gb_jbool(h, "ipc", false);
 	c->host_net = gb_jbool(h, "net", false);
+	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
+	c->read_only = gb_jbool(o, "read_only", false);
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return 0;

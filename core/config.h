@@ -9,6 +9,7 @@
 #include "error.h"
 #include "json.h"
 #include "util.h"
+#include "volume.h"
 
 #define GB_NAME_MAX 63
 
@@ -27,6 +28,11 @@ struct gb_config {
 
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Storage (issue 5, core/volume.h): -v, --mount, --tmpfs, --read-only. */
+	struct gb_mount mounts[GB_MOUNTS_MAX];
+	int nmounts;
+	bool read_only;
 };
 
 void gb_config_init(struct gb_config *c);

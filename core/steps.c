@@ -25,6 +25,7 @@
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
+#include "volume.h"
 
 /* ------------------------------------------------------------ the parent/child channel */
 
@@ -537,6 +538,97 @@ static void observe_exec(struct gb_launch *l, struct gb_json *j)
 	gb_json_str(j, "cwd", l->st->cfg.workdir);
 }
 
+/* ------------------------------------------------------------ storage (issue 5, volume.c) */
+
+static bool want_volumes(const struct gb_launch *l)
+{
+	return l->st->cfg.nmounts > 0;
+}
+
+static void call_volumes(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	if (m[0].type == GB_MOUNT_VOLUME)
+		snprintf(buf, len, "mkdir(\"%s/volumes/%s/_data\", 0755)%s", l->rt->data_root, m[0].source,
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+	else
+		snprintf(buf, len, "stat(\"%s\")%s", m[0].type == GB_MOUNT_BIND ? m[0].source : "tmpfs",
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+}
+
+static int run_volumes(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_prepare(l->rt, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	const char *more = l->st->cfg.nmounts > 1 ? "; ..." : "";
+	if (m[0].type == GB_MOUNT_TMPFS)
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); "
+			 "mount(\"tmpfs\", \"/proc/self/fd/<fd>\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")%s",
+			 m[0].target + 1, m[0].options, more);
+	else
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); t = open_tree(\"%s\", OPEN_TREE_CLONE);%s "
+			 "move_mount(t, \"\", fd, \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
+			 m[0].target + 1, m[0].source, m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
+}
+
+static int run_mounts(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_apply(l->rt, l->st->merged, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+/* The kernel's word on each mount (mountinfo of the container), as volume.mount events. */
+static void observe_volume_mounts(struct gb_launch *l, struct gb_json *j)
+{
+	char path[64], line[4096];
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)l->pid);
+	for (int i = 0; i < l->st->cfg.nmounts; i++) {
+		const struct gb_mount *m = &l->st->cfg.mounts[i];
+		char want[1100], found[512] = "", fstype[64] = "", opts[256] = "";
+		snprintf(want, sizeof want, "%s%s", l->st->merged, m->target);
+		FILE *f = fopen(path, "re");
+		while (f && fgets(line, sizeof line, f)) {
+			char mnt[1100], o[256], *dash = strstr(line, " - ");
+			if (sscanf(line, "%*d %*d %*s %*s %1099s %255s", mnt, o) == 2 && strcmp(mnt, want) == 0 && dash) {
+				snprintf(opts, sizeof opts, "%s", o);
+				sscanf(dash + 3, "%63s", fstype);
+				snprintf(found, sizeof found, "%s", mnt);
+			}
+		}
+		if (f)
+			fclose(f);
+		struct gb_json e;
+		gb_event_begin(&l->rt->events, &e, "volume.mount");
+		gb_json_str(&e, "type", gb_mount_type_name(m->type));
+		gb_json_str(&e, "source", m->source);
+		gb_json_str(&e, "target", m->target);
+		gb_json_bool(&e, "readonly", m->readonly);
+		gb_json_bool(&e, "mounted", found[0] != '\0');
+		gb_json_str(&e, "fstype", fstype);
+		gb_json_str(&e, "options", opts);
+		gb_event_emit(&l->rt->events, &e);
+	}
+	observe_mounts(l, j);
+}
+
+static bool want_readonly(const struct gb_launch *l)
+{
+	return l->st->cfg.read_only;
+}
+
+static void call_readonly(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)", l->st->merged);
+}
+
+static int run_readonly(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_readonly_root(l->st->merged, err);
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define HOST GB_SIDE_HOST
@@ -554,6 +646,10 @@ static const struct gb_step steps[] = {
 	{"writable-layer", CREATE, HOST, 11,
 	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
 	 call_layer, NULL, run_layer, undo_layer, observe_rootfs},
+	/* storage (issue 5): named volumes exist before the container, and outlive it */
+	{"volumes", CREATE, HOST, 12,
+	 "Create the named volumes the container asks for and check its bind-mount sources exist.",
+	 call_volumes, want_volumes, run_volumes, NULL, NULL},
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
@@ -569,6 +665,11 @@ static const struct gb_step steps[] = {
 	{"overlay", START, CONT, 11,
 	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
 	 call_overlay, NULL, run_overlay, NULL, observe_overlay},
+	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
+	 * host paths (bind sources, volume data) are still reachable */
+	{"mounts", START, CONT, 12,
+	 "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no symlink out).",
+	 call_mounts, want_volumes, run_mounts, NULL, observe_volume_mounts},
 	{"proc", START, CONT, 2,
 	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
 	 call_proc, NULL, run_proc, NULL, observe_mounts},
@@ -578,6 +679,10 @@ static const struct gb_step steps[] = {
 	{"dev", START, CONT, 4,
 	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
 	 call_dev, NULL, run_dev, NULL, observe_mounts},
+	/* storage (issue 5): after everything that writes into the root's directories */
+	{"read-only-root", START, CONT, 12,
+	 "Remount the root read-only: writes fail except in volumes, tmpfs and /dev.",
+	 call_readonly, want_readonly, run_readonly, NULL, observe_mounts},
 	{"hostname", START, CONT, 3,
 	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},
