@@ -370,9 +370,11 @@ static void print_inspect(const struct gb_jval *v)
 	const struct gb_jval *fs = gb_jget(s, "rootfs");
 	printf("  upper dir    %s\n", gb_jstr(fs, "upper", ""));
 	/* images and storage (issue 5): the layers under it, and the mounts on it */
-	const struct gb_jval *lw = gb_jget(fs, "lower");
-	for (const struct gb_jval *l = lw ? lw->child : NULL; l; l = l->next)
-		printf("  %-12s %s\n", l == lw->child ? "layers" : "", l->str);
+	char lower[4096];
+	snprintf(lower, sizeof lower, "%s", gb_jstr(fs, "lower", ""));
+	char *save = NULL;
+	for (char *l = strtok_r(lower, ":", &save); l; l = strtok_r(NULL, ":", &save))
+		printf("  %-12s %s\n", l == lower ? "layers" : "", l);
 	const struct gb_jval *mt = gb_jget(gb_jget(v, "config"), "mounts");
 	for (const struct gb_jval *m = mt ? mt->child : NULL; m; m = m->next)
 		printf("  %-12s %s %s -> %s%s\n", m == mt->child ? "volumes" : "", gb_jstr(m, "type", ""),

@@ -120,7 +120,7 @@ static int parse_lines(char *text, struct gb_dockerfile *df, struct gb_err *err)
 	int lineno = 0, start = 0;
 	char *save = NULL;
 	for (char *raw = strtok_r(text, "\n", &save); raw; raw = strtok_r(NULL, "\n", &save)) {
-		lineno++;  /* strtok_r skips empty lines: count them from the pointer gap */
+		lineno++;  /* gb_df_parse gave empty lines a blank, so none is skipped */
 		char *l = trim(raw);
 		if (l[0] == '#' || (!*l && used == 0))
 			continue;

@@ -602,7 +602,7 @@ static void observe_volume_mounts(struct gb_launch *l, struct gb_json *j)
 			fclose(f);
 		struct gb_json e;
 		gb_event_begin(&l->rt->events, &e, "volume.mount");
-		gb_json_str(&e, "type", gb_mount_type_name(m->type));
+		gb_json_str(&e, "kind", gb_mount_type_name(m->type));
 		gb_json_str(&e, "source", m->source);
 		gb_json_str(&e, "target", m->target);
 		gb_json_bool(&e, "readonly", m->readonly);
