@@ -129,7 +129,7 @@ static int check(struct gb_check *c)
 	struct gb_state st;
 	int r = start(c, vol, bind, &st);
 	if (r == 0) {
-		sh(c, st.cfg.id, "echo lab12 > /data/kept");
+		sh(c, st.cfg.id, "mkdir -p /data; echo lab12 > /data/kept");
 		look(c, &st, vol, bind);
 		gb_state_free(&st);
 		second_container(c, vol);
