@@ -862,7 +862,7 @@ static int emit_step(struct build *b, const struct gb_df_instr *in)
 	say(b, "Step %d/%d : %s %s", b->step, b->total, in->keyword, in->args);
 	struct gb_json j;
 	gb_event_begin(&b->rt->events, &j, "build.step");
-	gb_json_int(&j, "step", b->step);
+	gb_json_int(&j, "index", b->step);
 	gb_json_int(&j, "total", b->total);
 	gb_json_str(&j, "instruction", in->keyword);
 	gb_json_str(&j, "args", in->args);

@@ -605,7 +605,7 @@ static void observe_volume_mounts(struct gb_launch *l, struct gb_json *j)
 		gb_json_str(&e, "kind", gb_mount_type_name(m->type));
 		gb_json_str(&e, "source", m->source);
 		gb_json_str(&e, "target", m->target);
-		gb_json_bool(&e, "readonly", m->readonly);
+		gb_json_bool(&e, "ro", m->readonly);
 		gb_json_bool(&e, "mounted", found[0] != '\0');
 		gb_json_str(&e, "fstype", fstype);
 		gb_json_str(&e, "options", opts);
