@@ -34,8 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
 .PHONY: all deps test unit integration demo asan bench clean help format
-
-all: $(PROGRAMS) $(UNIT_BIN)
+.DEFAULT_GOAL := all
 
 help:
 	@echo "make            build everything under $(BUILD)/"
@@ -81,13 +80,19 @@ $(GLASSBOX): $(CLI_OBJ) $(LIB)
 $(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
 	images/busybox/mkrootfs.sh $(BUILD)/share/glassbox/images/busybox
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+# Unit tests link the library and the command line's pure parsing code.
+UNIT_LINK := $(BUILD)/obj/cli/args.o $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
+-include tests/cgroup/cgroup.mk
+
+# After the optional parts, so that what they add to PROGRAMS is built too.
+all: $(PROGRAMS) $(UNIT_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory all

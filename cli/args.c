@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_VOLUME, O_MOUNT, O_TMPFS, O_READ_ONLY,  /* storage (issue 5) */
+	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
 };
 
 struct opt {
@@ -48,6 +50,12 @@ static const struct opt opts[] = {
 	{"mount", 0, true, O_MOUNT, "type=bind|volume|tmpfs,source=S,target=T[,readonly]"},
 	{"tmpfs", 0, true, O_TMPFS, "DST[:size=64m]  a tmpfs (memory) at DST"},
 	{"read-only", 0, false, O_READ_ONLY, "      mount the root read-only (volumes and tmpfs stay writable)"},
+	{"memory", 'm', true, O_MEMORY, "SIZE     memory limit, e.g. 256m or 1g (swap off unless --memory-swap)"},
+	{"memory-swap", 0, true, O_MEMORY_SWAP, "SIZE memory plus swap, or -1 for unlimited swap"},
+	{"cpus", 0, true, O_CPUS, "N          CPU quota in CPUs, e.g. 0.5 for half of one CPU"},
+	{"cpu-shares", 'c', true, O_CPU_SHARES, "N    relative CPU weight when CPUs are busy (default 1024)"},
+	{"pids-limit", 0, true, O_PIDS_LIMIT, "N    most processes and threads at once (-1: unlimited)"},
+	{"sample-interval", 0, true, O_SAMPLE_INTERVAL, "S  seconds between resource.sample events (default 1)"},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -212,6 +220,25 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_READ_ONLY:
 		c->read_only = true;
 		return 0;
+	case O_MEMORY:
+		return gb_cgroup_parse_memory(val, &c->limits.memory, err);
+	case O_MEMORY_SWAP:
+		return gb_cgroup_parse_memory_swap(val, &c->limits.memory_swap, err);
+	case O_CPUS:
+		return gb_cgroup_parse_cpus(val, (int)sysconf(_SC_NPROCESSORS_ONLN),
+					    &c->limits.cpu_quota_us, &c->limits.cpu_period_us, err);
+	case O_CPU_SHARES:
+		return gb_cgroup_parse_cpu_shares(val, &c->limits.cpu_shares, err);
+	case O_PIDS_LIMIT:
+		return gb_cgroup_parse_pids(val, &c->limits.pids_max, err);
+	case O_SAMPLE_INTERVAL: {
+		char *end;
+		double v = strtod(val, &end);
+		if (*end || end == val || !(v >= 0.05 && v <= 3600))
+			return bad(err, o->name, val, "give seconds between 0.05 and 3600, e.g. --sample-interval 0.5");
+		c->sample_interval = v;
+		return 0;
+	}
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }
@@ -323,6 +350,9 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 	out->cfg.cmd = gb_strv_dup(argv + i);
 	if (!out->cfg.cmd)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
+	/* Flags that only make sense together are checked before anything is created. */
+	if (gb_cgroup_limits_check(&out->cfg.limits, err) < 0)
+		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");
 	return 0;

@@ -29,6 +29,19 @@ static int fail(const struct gb_err *err)
 	return err->code == ECANCELED || err->code == EINTR ? 130 : 1;
 }
 
+/* `run` exits as `docker run` does when the container never ran: 127 when the command
+ * does not exist, 126 when it cannot be executed, 125 for any other failure, so that a
+ * script can tell these from the container's own exit codes. 130 after an abort. */
+static int run_failed(const struct gb_err *err)
+{
+	int r = fail(err);
+	if (r == 130)
+		return r;
+	if (strncmp(err->call, "execve", 6) == 0 || strstr(err->msg, "executable file not found"))
+		return err->code == ENOENT ? 127 : 126;
+	return 125;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "glassbox: ");
@@ -105,7 +118,7 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 	}
 	gb_args_free(&a);
 	if (r < 0)
-		return fail(&err);
+		return run_failed(&err);
 	return code;
 }
 
@@ -135,7 +148,7 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 	for (; i < argc; i++) {
 		int code = 0;
 		if (gb_container_start(rt, argv[i], attach, &code, &err) < 0) {
-			status = fail(&err);
+			status = attach ? run_failed(&err) : fail(&err);
 			continue;
 		}
 		if (attach)
@@ -508,6 +521,9 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
+	       "  pause     freeze every process of a container (cgroup freezer)\n"
+	       "  resume    thaw a paused container\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
@@ -541,6 +557,7 @@ static const struct command commands[] = {
 	/* images and storage (issue 5): cli/images.c */
 	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
 	{"history", cmd_history}, {"diff", cmd_diff},   {"volume", cmd_volume},
+	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 };
 
 int main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "observe.h"
 
 struct tour {
 	double delay;  /* --auto: seconds between steps; 0: wait for Enter */
@@ -117,19 +118,24 @@ int cmd_tour(struct gb_runtime *rt, int argc, char **argv)
 	say(&t, "3. inside", "The container sees itself as PID 1, its own host name, and no host processes.");
 	exec_show(rt, id, "echo \"I am PID $$ on $(hostname)\"; ps");
 	pause_for(&t);
-	char host[256] = "";
+	char host[256] = "", upper[512] = "";
 	gethostname(host, sizeof host - 1);
-	printf("On the host, the same process is PID %d and the host is still called %s.\n", 0, host);
 	struct gb_state now;
 	if (gb_state_find(rt, id, &now, &err) == 0) {
-		printf("(host PID of the container's PID 1: %d; see /proc/%d/status, line NSpid)\n",
-		       (int)now.pid, (int)now.pid);
+		char nspid[128] = "?";
+		gb_observe_status_field(now.pid, "NSpid", nspid, sizeof nspid);
+		printf("On the host, the same process is PID %d (/proc/%d/status says NSpid: %s),\n"
+		       "and the host is still called %s.\n", (int)now.pid, (int)now.pid, nspid, host);
+		snprintf(upper, sizeof upper, "%s", now.upper);
 		gb_state_free(&now);
 	}
 	pause_for(&t);
 
 	say(&t, "4. the writable layer", "A file written inside lands in the upper dir on the host's disk.");
 	exec_show(rt, id, "echo hello > /greeting; ls -l /greeting");
+	char file[600];
+	snprintf(file, sizeof file, "%s/greeting", upper);
+	printf("On the host: %s %s\n", file, access(file, F_OK) == 0 ? "exists" : "is missing");
 	pause_for(&t);
 
 	say(&t, "5. stop", "`glassbox stop` sends SIGTERM and waits. `sleep` as PID 1 has no handler, and\n"

@@ -65,6 +65,15 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 		gb_mount_to_json(&c->mounts[i], j);
 	gb_json_arr_end(j);
 	gb_json_bool(j, "read_only", c->read_only);
+	gb_json_obj_begin(j, "resources");
+	gb_json_int(j, "memory", c->limits.memory);
+	gb_json_int(j, "memory_swap", c->limits.memory_swap);
+	gb_json_int(j, "cpu_quota_us", c->limits.cpu_quota_us);
+	gb_json_int(j, "cpu_period_us", c->limits.cpu_period_us);
+	gb_json_int(j, "cpu_shares", c->limits.cpu_shares);
+	gb_json_int(j, "pids_limit", c->limits.pids_max);
+	gb_json_double(j, "sample_interval", c->sample_interval, 3);
+	gb_json_obj_end(j);
 }
 
 /* storage (issue 5): the mounts array written by gb_mount_to_json */
@@ -113,6 +122,14 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_net = gb_jbool(h, "net", false);
 	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
 	c->read_only = gb_jbool(o, "read_only", false);
+	const struct gb_jval *res = gb_jget(o, "resources");
+	c->limits.memory = gb_jint(res, "memory", 0);
+	c->limits.memory_swap = gb_jint(res, "memory_swap", 0);
+	c->limits.cpu_quota_us = gb_jint(res, "cpu_quota_us", 0);
+	c->limits.cpu_period_us = gb_jint(res, "cpu_period_us", 0);
+	c->limits.cpu_shares = gb_jint(res, "cpu_shares", 0);
+	c->limits.pids_max = gb_jint(res, "pids_limit", 0);
+	c->sample_interval = gb_jnum(res, "sample_interval", 0);
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return 0;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "json.h"
 #include "util.h"
@@ -33,6 +34,10 @@ struct gb_config {
 	struct gb_mount mounts[GB_MOUNTS_MAX];
 	int nmounts;
 	bool read_only;
+
+	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
 };
 
 void gb_config_init(struct gb_config *c);

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup_container.h"
 #include "ns.h"
 #include "observe.h"
 #include "steps.h"
@@ -151,10 +152,21 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	/* Mounts need no undo: they lived in the container's mount namespace, which the
 	 * kernel destroyed with its last process. What remains on the host is on disk. */
 	char dir[700];
+	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, &ignored);
+}
+
+/* PID 1 died of SIGKILL and the kernel counted an OOM kill in its cgroup: the OOM
+ * killer did it (exit 137 alone could also be `glassbox kill`). Lab 07. */
+static void record_oom(struct gb_state *st, int status)
+{
+	struct gb_cg_stats cs;
+	if (gb_ccg_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGKILL)
+		st->oom_killed = true;
 }
 
 /* PID 1 exited: record how, as the kernel told waitpid(). */
@@ -167,6 +179,8 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 		st->oom_killed |= now.oom_killed;
 		gb_state_free(&now);
 	}
+	record_oom(st, status);
+	gb_ccg_remove(st);  /* the cgroup lives as long as the container's processes */
 	enum gb_status from = st->status;
 	st->status = GB_STATUS_STOPPED;
 	st->exit_code = gb_exit_code(status);
@@ -198,11 +212,18 @@ static int wait_container(struct gb_launch *l, bool forward)
 		sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	int status = 0;
+	struct gb_ccg_sampler sampler;
+	gb_ccg_sampler_init(&sampler, l->st, l->rt);
+	gb_ccg_sample(&sampler, l->rt, l->st);
 	for (;;) {
 		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
-		int n = poll(p, sfd >= 0 ? 2 : 1, -1);
+		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n == 0) {
+			gb_ccg_sample(&sampler, l->rt, l->st);
+			continue;
+		}
 		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof si) == sizeof si) {
@@ -221,6 +242,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (w < 0 && errno != EINTR)
 			break;
 	}
+	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
 	if (forward) {
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -363,6 +385,20 @@ static int start_detached(struct gb_runtime *rt, struct gb_state *st, struct gb_
 	return 0;
 }
 
+/* A frozen process cannot act on a signal (on v1 not even SIGKILL): stop, kill and
+ * rm thaw a paused container first. */
+static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
+{
+	struct gb_cgroup cg;
+	if (st->status != GB_STATUS_PAUSED || gb_ccg_open(st, &cg, NULL) < 0)
+		return;
+	gb_cgroup_thaw(&cg, 2000, NULL);
+	st->status = GB_STATUS_RUNNING;
+	struct gb_err ignored;
+	gb_state_save(rt, st, &ignored);
+	gb_event_lifecycle(&rt->events, "paused", "running");
+}
+
 static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
 		    struct gb_state *st, struct gb_err *err)
 {
@@ -492,6 +528,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 	}
 	if (timeout < 0)
 		timeout = st.cfg.stop_timeout;
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, sig);
@@ -523,6 +560,7 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 	int r = load_for(rt, ref, GB_OP_KILL, false, &st, err);
 	if (r != 0)
 		return r < 0 ? r : -EINVAL;
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -552,6 +590,7 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 		return r < 0 ? r : -EINVAL;
 	}
 	enum gb_status from = st.status;
+	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);
@@ -572,6 +611,12 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		       char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
+	 * the command then counts against the container's limits, as docker exec does. */
+	struct gb_cgroup cg;
+	if (gb_ccg_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
+	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
+		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
@@ -683,6 +728,13 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
 	    gb_proc_alive(st.pid, st.pid_start))
 		gb_observe_process_json(st.pid, j);
+	struct gb_cgroup cg;
+	struct gb_cg_stats cs;
+	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
+		gb_cgroup_json(&cg, j, "cgroup");  /* paths, and limits as the kernel reads them */
+		if (gb_cgroup_stats(&cg, &cs, NULL) == 0)
+			gb_cgroup_stats_json(&cs, j, "resources");
+	}
 	gb_json_obj_end(j);
 	gb_json_obj_end(j);
 	gb_state_free(&st);

@@ -87,13 +87,29 @@ void gb_ns_to_json(const struct gb_ns_ids *ids, struct gb_json *j, const char *k
 
 pid_t gb_ns_clone(int flags, int *pidfd, struct gb_err *err)
 {
+	return gb_ns_clone_into(flags, -1, pidfd, err);
+}
+
+pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
+{
 	struct clone_args args = {0};
 	*pidfd = -1;
 	args.flags = (unsigned long long)flags | CLONE_PIDFD;
 	args.pidfd = (unsigned long long)(uintptr_t)pidfd;
 	args.exit_signal = SIGCHLD;
+	if (cgroup_fd >= 0) {
+		/* Born in its cgroup: no cgroup.procs write, so no wait on the kernel's global
+		 * threadgroup lock (docs/cgroups.md). */
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (unsigned long long)cgroup_fd;
+	}
 	/* Like fork(): no new stack, the child continues here on a copy of ours. */
 	long pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
+		args.flags &= ~(unsigned long long)CLONE_INTO_CGROUP;  /* kernel < 5.7 */
+		args.cgroup = 0;
+		pid = syscall(SYS_clone3, &args, sizeof args);
+	}
 	if (pid < 0 && errno == ENOSYS) {
 		pid = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
 		if (pid > 0)

@@ -27,6 +27,9 @@ void gb_ns_to_json(const struct gb_ns_ids *ids, struct gb_json *j, const char *k
 /* clone3() with the given CLONE_NEW* flags: like fork(), returns 0 in the child and the
  * child's host PID in the parent; *pidfd gets a pidfd for the child (CLONE_PIDFD). */
 pid_t gb_ns_clone(int flags, int *pidfd, struct gb_err *err);
+/* The same, born inside the cgroup2 dir open at cgroup_fd (CLONE_INTO_CGROUP, Linux
+ * 5.7); -1: where the parent is. Falls back to a plain clone when the kernel refuses. */
+pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err);
 
 /* Join every namespace of pid that differs from ours (for `exec`). */
 int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err);

@@ -237,7 +237,8 @@ int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 		(*n)++;
 	}
 	closedir(d);
-	qsort(*out, *n, sizeof **out, by_created);
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, by_created);
 	return 0;
 }
 

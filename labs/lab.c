@@ -46,6 +46,13 @@ void gb_check_skip(struct gb_check *c, const char *fmt, ...)
 int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg),
 		       char *const *cmd, bool running, struct gb_state *st)
 {
+	return gb_check_container_cfg(c, NULL, control, cmd, running, st);
+}
+
+int gb_check_container_cfg(struct gb_check *c, void (*setup)(struct gb_config *cfg),
+			   void (*control)(struct gb_config *cfg), char *const *cmd, bool running,
+			   struct gb_state *st)
+{
 	if (c->container) {
 		int r = gb_state_find(c->rt, c->container, st, &c->err);
 		if (r < 0)
@@ -66,6 +73,8 @@ int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg
 	snprintf(cfg.image, sizeof cfg.image, "busybox");
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof *cfg.env);
+	if (setup)
+		setup(&cfg);
 	if (c->control && control)
 		control(&cfg);
 	int code = 0;

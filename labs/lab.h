@@ -45,6 +45,11 @@ void gb_check_skip(struct gb_check *c, const char *fmt, ...) __attribute__((form
  * in control mode. Fills *st (free with gb_state_free). */
 int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg),
 		       char *const *cmd, bool running, struct gb_state *st);
+/* The same, with `setup` applied to the config first in both modes (e.g. the limits a
+ * cgroup lab observes; its control then takes them away). */
+int gb_check_container_cfg(struct gb_check *c, void (*setup)(struct gb_config *cfg),
+			   void (*control)(struct gb_config *cfg), char *const *cmd, bool running,
+			   struct gb_state *st);
 
 /* Run one lab's check; removes what the check started. */
 enum gb_verdict gb_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, const char *container,

@@ -3,8 +3,8 @@
 # As root: installs what is missing (non-interactive). Otherwise: prints the command.
 set -eu
 PKGS="build-essential pkg-config libseccomp-dev libcmocka-dev busybox-static
-      libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core xvfb xauth
-      iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun
+      libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth imagemagick
+      iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun time
       mmdebstrap"
 missing=""
 for p in $PKGS; do

@@ -4,12 +4,11 @@
 set -eu
 DEST=${1:?usage: mkrootfs.sh DEST}
 SRC=$(dirname "$0")
+# The image has no C library: busybox must be the static build (Debian busybox-static).
 BB=/bin/busybox
-if ! [ -x "$BB" ] || ! file -L "$BB" 2>/dev/null | grep -q 'statically linked'; then
-    [ -x /usr/bin/busybox ] && BB=/usr/bin/busybox
-fi
-if ! [ -x "$BB" ]; then
-    echo "mkrootfs: $BB not found: install Debian's busybox-static (make deps)" >&2
+static() { [ -x "$1" ] && LC_ALL=C ldd "$1" 2>&1 | grep -q 'not a dynamic executable'; }
+if ! static "$BB"; then
+    echo "mkrootfs: $BB is missing or not statically linked: install Debian's busybox-static (make deps)" >&2
     exit 1
 fi
 tmp="$DEST/rootfs.tmp"

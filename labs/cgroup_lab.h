@@ -1,0 +1,31 @@
+/* Helpers shared by the cgroup labs (07-10): the container's cgroup as the kernel
+ * reports it. */
+#ifndef GB_CGROUP_LAB_H
+#define GB_CGROUP_LAB_H
+
+#include <stdbool.h>
+
+#include "cgroup_container.h"
+#include "lab.h"
+
+/* Reload the state until the container stopped or timeout_ms passed; true if stopped. */
+static inline bool gb_lab_wait_stopped(struct gb_check *c, struct gb_state *st, int timeout_ms)
+{
+	double end = gb_monotonic() + timeout_ms / 1000.0;
+	for (;;) {
+		struct gb_state now;
+		struct gb_err ignored;
+		if (gb_state_find(c->rt, st->cfg.id, &now, &ignored) == 0) {
+			gb_state_refresh(c->rt, &now);
+			gb_state_free(st);
+			*st = now;
+		}
+		if (st->status == GB_STATUS_STOPPED)
+			return true;
+		if (gb_monotonic() > end)
+			return false;
+		gb_cg_sleep_ms(50);
+	}
+}
+
+#endif

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The viz in a real window (Xvfb): a replay opens, draws and is captured by a screenshot;
+# live mode drives the real engine through --step-fd and its event pipe to the end.
+. "$(dirname "$0")/../lib/common.sh"
+VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
+[ -x "$VIZ" ] || skip "glassbox-viz is not built (make)"
+need_cmd Xvfb
+need_cmd import
+T=$GB_TEST_ROOT
+exec 5>"$T/display"
+Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
+XVFB=$!
+trap 'kill $XVFB 2>/dev/null; gb_cleanup' EXIT
+for _ in $(seq 50); do [ -s "$T/display" ] && break; sleep 0.1; done
+[ -s "$T/display" ] || skip "Xvfb did not start: $(cat "$T/xvfb.log")"
+export DISPLAY=:$(cat "$T/display")
+
+# replay: the window comes up, we take a screenshot while it shows the VM comparison
+"$VIZ" --play --autoplay 1.5 --exit-at-end --size 1280x720 replay \
+    "$GB_SRC/tests/viz/streams/vms.jsonl" >"$T/viz.log" 2>&1 &
+VIZPID=$!
+sleep 2
+import -window root "$T/shot.png" 2>>"$T/viz.log"
+wait $VIZPID
+assert_eq "replay in a window exits 0 at the end (--exit-at-end)" 0 $?
+colors=$(identify -format '%k' "$T/shot.png" 2>/dev/null || echo 0)
+check "the screenshot shows a drawn frame ($colors colours)" test "$colors" -gt 50
+mkdir -p "$GB_SRC/tests/out" && cp "$T/shot.png" "$GB_SRC/tests/out/viz-xvfb-shot.png"
+
+# live: the real engine, one step per "next" sent by the viz (--play)
+[ "$(id -u)" -eq 0 ] || { echo "live part skipped: needs root"; finish; }
+[ -x "$GLASSBOX" ] || { echo "live part skipped: no engine"; finish; }
+export GLASSBOX
+out=$(timeout 60 "$VIZ" --play --autoplay 0.05 --exit-at-end run --rm --name "vizlive$$" \
+    busybox sh -c 'echo hello from live' 2>&1)
+assert_eq "live: glassbox-viz run exits with the container's status" 0 $?
+assert_contains "live: the container ran its command" "hello from live" "$out"
+assert_nothing_left "live run with --rm"
+finish
