@@ -648,40 +648,6 @@ static int run_mounts(struct gb_launch *l, struct gb_err *err)
 	return gb_mounts_apply(l->rt, l->st->merged, l->st->cfg.mounts, l->st->cfg.nmounts, err);
 }
 
-/* The kernel's word on each mount (mountinfo of the container), as volume.mount events. */
-static void observe_volume_mounts(struct gb_launch *l, struct gb_json *j)
-{
-	char path[64], line[4096];
-	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)l->pid);
-	for (int i = 0; i < l->st->cfg.nmounts; i++) {
-		const struct gb_mount *m = &l->st->cfg.mounts[i];
-		char want[1100], found[512] = "", fstype[64] = "", opts[256] = "";
-		snprintf(want, sizeof want, "%s%s", l->st->merged, m->target);
-		FILE *f = fopen(path, "re");
-		while (f && fgets(line, sizeof line, f)) {
-			char mnt[1100], o[256], *dash = strstr(line, " - ");
-			if (sscanf(line, "%*d %*d %*s %*s %1099s %255s", mnt, o) == 2 && strcmp(mnt, want) == 0 && dash) {
-				snprintf(opts, sizeof opts, "%s", o);
-				sscanf(dash + 3, "%63s", fstype);
-				snprintf(found, sizeof found, "%s", mnt);
-			}
-		}
-		if (f)
-			fclose(f);
-		struct gb_json e;
-		gb_event_begin(&l->rt->events, &e, "volume.mount");
-		gb_json_str(&e, "kind", gb_mount_type_name(m->type));
-		gb_json_str(&e, "source", m->source);
-		gb_json_str(&e, "target", m->target);
-		gb_json_bool(&e, "ro", m->readonly);
-		gb_json_bool(&e, "mounted", found[0] != '\0');
-		gb_json_str(&e, "fstype", fstype);
-		gb_json_str(&e, "options", opts);
-		gb_event_emit(&l->rt->events, &e);
-	}
-	observe_mounts(l, j);
-}
-
 static bool want_readonly(const struct gb_launch *l)
 {
 	return l->st->cfg.read_only;
@@ -743,7 +709,7 @@ static const struct gb_step steps[] = {
 	 * host paths (bind sources, volume data) are still reachable */
 	{"mounts", START, CONT, 12,
 	 "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no symlink out).",
-	 call_mounts, want_volumes, run_mounts, NULL, observe_volume_mounts},
+	 call_mounts, want_volumes, run_mounts, NULL, observe_mounts},
 	{"proc", START, CONT, 2,
 	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
 	 call_proc, NULL, run_proc, NULL, observe_mounts},

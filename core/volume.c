@@ -517,3 +517,44 @@ int gb_mounts_readonly_root(const char *root, struct gb_err *err)
 				  root);
 	return 0;
 }
+
+/* ------------------------------------------------------------ observed */
+
+static void mountinfo_at(int pid, const char *target, char *fstype, size_t flen, char *opts, size_t olen)
+{
+	char path[64], line[4096];
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", pid);
+	fstype[0] = opts[0] = '\0';
+	FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f)) {
+		/* id parent major:minor root mount-point options ... - fstype source super-options;
+		 * after pivot_root the mount points are the container's own paths. */
+		char mnt[1100], o[256], *dash = strstr(line, " - ");
+		if (dash && sscanf(line, "%*d %*d %*s %*s %1099s %255s", mnt, o) == 2 && strcmp(mnt, target) == 0) {
+			snprintf(opts, olen, "%s", o);
+			sscanf(dash + 3, "%63s", fstype);
+			fstype[flen - 1] = '\0';
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char fstype[64], opts[256];
+		mountinfo_at(pid, m[i].target, fstype, sizeof fstype, opts, sizeof opts);
+		struct gb_json e;
+		gb_event_begin(&rt->events, &e, "volume.mount");
+		gb_json_str(&e, "kind", gb_mount_type_name(m[i].type));
+		gb_json_str(&e, "source", m[i].source);
+		gb_json_str(&e, "target", m[i].target);
+		gb_json_bool(&e, "ro", m[i].readonly);
+		if (fstype[0]) {  /* absent when the container already exited: nothing to read */
+			gb_json_str(&e, "fstype", fstype);
+			gb_json_str(&e, "options", opts);
+		}
+		gb_event_emit(&rt->events, &e);
+	}
+}

@@ -54,6 +54,10 @@ int gb_mounts_apply(struct gb_runtime *rt, const char *root, const struct gb_mou
 /* Container side, after /dev: remount the root read-only (the mounts on it stay as they are). */
 int gb_mounts_readonly_root(const char *root, struct gb_err *err);
 
+/* Once the container runs: one volume.mount event per mount, with what the container's
+ * /proc/PID/mountinfo says about its target (fstype, options, whether it is mounted). */
+void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, int n);
+
 /* Resolve path (absolute, inside) beneath the directory root_fd without leaving it;
  * create missing directories (and a missing last component as a file when as_file).
  * Returns an O_PATH fd, or -EXDEV with a message when a symlink points outside. */

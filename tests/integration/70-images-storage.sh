@@ -59,7 +59,8 @@ check "the host's /etc is untouched" test ! -e /etc/file
 gb rmi sl70 >/dev/null
 
 # --- the event
-gb run --rm --events "$GB_TEST_ROOT/ev.jsonl" --tmpfs /t busybox true
+gb run -d --name ev70 --events "$GB_TEST_ROOT/ev.jsonl" --tmpfs /t busybox sleep 30 >/dev/null
+gb rm -f ev70 >/dev/null
 assert_eq "volume.mount event reports the kernel's fstype" tmpfs \
     "$(jq -r 'select(.type=="volume.mount") | .fstype' "$GB_TEST_ROOT/ev.jsonl")"
 assert_eq "bad -v is refused before anything is made" 1 "$(gb run --rm -v relative/path:/x busybox true >/dev/null 2>&1; echo $?)"
