@@ -12,8 +12,9 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 # snprintf truncating on purpose is how we bound strings: no warning for it.
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-CPPFLAGS += -D_GNU_SOURCE -Icore -Ilabs
-LDLIBS   += -lseccomp
+# -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
+CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
+LDLIBS   += -lseccomp -lmnl -lpthread
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -86,9 +87,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
+# tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
+NETTOOL  := $(BUILD)/tests/nettool
+all: $(NETTOOL)
+$(NETTOOL): tests/net/nettool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk
 -include viz/viz.mk
+-include probe/probe.mk
 -include tests/cgroup/cgroup.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "confine.h"
 #include <unistd.h>
 
 enum opt_id {
@@ -13,6 +16,7 @@ enum opt_id {
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_VOLUME, O_MOUNT, O_TMPFS, O_READ_ONLY,  /* storage (issue 5) */
+	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
 };
 
@@ -50,6 +54,10 @@ static const struct opt opts[] = {
 	{"mount", 0, true, O_MOUNT, "type=bind|volume|tmpfs,source=S,target=T[,readonly]"},
 	{"tmpfs", 0, true, O_TMPFS, "DST[:size=64m]  a tmpfs (memory) at DST"},
 	{"read-only", 0, false, O_READ_ONLY, "      mount the root read-only (volumes and tmpfs stay writable)"},
+	{"cap-add", 0, true, O_CAP_ADD, "CAP     keep a capability beyond Docker's 14 (ALL: every one)"},
+	{"cap-drop", 0, true, O_CAP_DROP, "CAP    drop a capability (ALL: every one)"},
+	{"privileged", 0, false, O_PRIVILEGED, "     every capability, no seccomp, no masked paths (dangerous)"},
+	{"security-opt", 0, true, O_SECURITY_OPT, "OPT seccomp=unconfined|FILE, no-new-privileges=true|false"},
 	{"memory", 'm', true, O_MEMORY, "SIZE     memory limit, e.g. 256m or 1g (swap off unless --memory-swap)"},
 	{"memory-swap", 0, true, O_MEMORY_SWAP, "SIZE memory plus swap, or -1 for unlimited swap"},
 	{"cpus", 0, true, O_CPUS, "N          CPU quota in CPUs, e.g. 0.5 for half of one CPU"},
@@ -129,6 +137,49 @@ static int host_only(const char *opt, const char *val, bool *flag, struct gb_err
 		return 0;
 	}
 	return bad(err, opt, val, "use host (share the host's namespace) or private (the default)");
+}
+
+/* Each capability name is checked when given: an unknown one stops the command here. */
+static int cap_option(struct gb_config *c, const struct opt *o, const char *val,
+		      struct gb_err *err)
+{
+	int cap;
+	if (strcasecmp(val, "ALL") != 0 && gb_caps_from_name(val, &cap, err) < 0)
+		return -EINVAL;
+	char ***list = o->id == O_CAP_ADD ? &c->cap_add : &c->cap_drop;
+	return strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+/* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
+static int security_opt(struct gb_config *c, const char *val, struct gb_err *err)
+{
+	if (strncmp(val, "seccomp=", 8) == 0) {
+		const char *v = val + 8;
+		if (strcmp(v, "unconfined") == 0 || strcmp(v, "default") == 0) {
+			snprintf(c->seccomp, sizeof c->seccomp, "%s", strcmp(v, "default") ? v : "");
+			return 0;
+		}
+		/* Start may run from another directory: keep the absolute path. */
+		char abs[PATH_MAX];
+		if (!realpath(v, abs)) {
+			int r = gb_err_set(err, errno, "realpath", "cannot find the seccomp profile %s", v);
+			gb_err_hint(err, "give a JSON profile in Docker's format, or seccomp=unconfined");
+			return r;
+		}
+		snprintf(c->seccomp, sizeof c->seccomp, "%s", abs);
+		return 0;
+	}
+	if (strcmp(val, "no-new-privileges") == 0 || strcmp(val, "no-new-privileges=true") == 0 ||
+	    strcmp(val, "no-new-privileges:true") == 0) {
+		c->no_new_privs_off = false;
+		return 0;
+	}
+	if (strcmp(val, "no-new-privileges=false") == 0 || strcmp(val, "no-new-privileges:false") == 0) {
+		c->no_new_privs_off = true;
+		return 0;
+	}
+	return bad(err, "security-opt", val,
+		   "use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges=true|false");
 }
 
 static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bool create_only,
@@ -220,6 +271,14 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_READ_ONLY:
 		c->read_only = true;
 		return 0;
+	case O_CAP_ADD:
+	case O_CAP_DROP:
+		return cap_option(c, o, val, err);
+	case O_PRIVILEGED:
+		c->privileged = true;
+		return 0;
+	case O_SECURITY_OPT:
+		return security_opt(c, val, err);
 	case O_MEMORY:
 		return gb_cgroup_parse_memory(val, &c->limits.memory, err);
 	case O_MEMORY_SWAP:
@@ -355,6 +414,16 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");
+	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
+	 * error before anything is created. */
+	struct gb_confine sec;
+	r = gb_confine_prepare(&out->cfg, &sec, err);
+	gb_confine_free(&sec);
+	if (r < 0)
+		return r;
+	if (out->cfg.privileged && !out->quiet)
+		fprintf(stderr, "glassbox: warning: --privileged gives the container every capability, "
+			"no seccomp filter and no masked paths: root inside can take over the host\n");
 	return 0;
 }
 

@@ -24,9 +24,13 @@ int cmd_rmi(struct gb_runtime *rt, int argc, char **argv);
 int cmd_history(struct gb_runtime *rt, int argc, char **argv);
 int cmd_diff(struct gb_runtime *rt, int argc, char **argv);
 int cmd_volume(struct gb_runtime *rt, int argc, char **argv);
+/* cli/probe.c: the escape checklist inside a running container. */
+int cmd_probe(struct gb_runtime *rt, int argc, char **argv);
 /* cli/cgroup_cmds.c */
 int cmd_stats(struct gb_runtime *rt, int argc, char **argv);
 int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
 int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
+/* cli/net_cmds.c */
+int cmd_network(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

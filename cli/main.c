@@ -408,12 +408,24 @@ static void print_inspect(const struct gb_jval *v)
 		       (long long)k->num == hv ? "shared with the host" : "isolated");
 	}
 	const struct gb_jval *caps = gb_jget(o, "caps");
-	printf("  CapEff       %s\n", gb_jstr(caps, "eff", "?"));
-	printf("  Seccomp      %lld   NoNewPrivs %lld\n", gb_jint(o, "seccomp", -1), gb_jint(o, "no_new_privs", -1));
-	const char *um = gb_jstr(o, "uid_map", "");
-	printf("  uid_map      %s", um);
-	if (!*um || um[strlen(um) - 1] != '\n')
-		printf("\n");
+	const struct gb_jval *cn = gb_jget(o, "cap_names");
+	printf("  CapEff       %s  %s\n", gb_jstr(caps, "eff", "?"), gb_jstr(cn, "eff", ""));
+	printf("  CapBnd       %s  %s\n", gb_jstr(caps, "bnd", "?"), gb_jstr(cn, "bnd", ""));
+	static const char *const modes[] = { "disabled", "strict", "filter" };
+	long long sm = gb_jint(o, "seccomp", -1);
+	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
+	       gb_jint(o, "no_new_privs", -1));
+	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
+		const char *map = gb_jstr(o, *k, "");
+		printf("  %-12s %.*s\n", *k, (int)strcspn(map, "\n"), map);
+	}
+	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
+		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
+		const struct gb_jval *a = gb_jget(o, *k);
+		for (const struct gb_jval *e = a ? a->child : NULL; e; e = e->next)
+			printf(" %s", e->str);
+		printf("%s\n", a && a->child ? "" : " (none)");
+	}
 	const struct gb_jval *cg = gb_jget(o, "cgroups");
 	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
 		printf("  cgroup       %s\n", l->str);
@@ -521,6 +533,7 @@ static void usage(void)
 	       "  logs      output of a detached container\n"
 	       "  exec      run a command inside a running container\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
+	       "  probe     try known container escapes inside a running one (--json)\n"
 	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
 	       "  pause     freeze every process of a container (cgroup freezer)\n"
 	       "  resume    thaw a paused container\n"
@@ -528,6 +541,8 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "networks:\n"
+	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] CONTEXT)\n"
 	       "  images    list images\n"
@@ -557,7 +572,9 @@ static const struct command commands[] = {
 	/* images and storage (issue 5): cli/images.c */
 	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
 	{"history", cmd_history}, {"diff", cmd_diff},   {"volume", cmd_volume},
+	{"probe", cmd_probe},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
+	{"network", cmd_network},
 };
 
 int main(int argc, char **argv)

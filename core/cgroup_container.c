@@ -91,12 +91,9 @@ static void emit_freezer(struct gb_runtime *rt, const char *state)
 static int set_frozen(struct gb_runtime *rt, const char *ref, bool freeze, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_state_find(rt, ref, &st, err);
+	int r = gb_container_load(rt, ref, freeze ? GB_OP_PAUSE : GB_OP_RESUME, false, &st, err);
 	if (r < 0)
 		return r;
-	gb_state_refresh(rt, &st);
-	gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
-	r = gb_lifecycle_check(st.cfg.name, st.status, freeze ? GB_OP_PAUSE : GB_OP_RESUME, false, err);
 	struct gb_cgroup cg;
 	if (r == 0)
 		r = gb_ccg_open(&st, &cg, err);

@@ -20,7 +20,9 @@ void gb_config_free(struct gb_config *c)
 	gb_strv_free(c->entrypoint);
 	gb_strv_free(c->cmd);
 	gb_strv_free(c->env);
-	c->entrypoint = c->cmd = c->env = NULL;
+	gb_strv_free(c->cap_add);
+	gb_strv_free(c->cap_drop);
+	c->entrypoint = c->cmd = c->env = c->cap_add = c->cap_drop = NULL;
 }
 
 char **gb_config_argv(const struct gb_config *c)
@@ -65,6 +67,13 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 		gb_mount_to_json(&c->mounts[i], j);
 	gb_json_arr_end(j);
 	gb_json_bool(j, "read_only", c->read_only);
+	gb_json_obj_begin(j, "security");
+	gb_json_strv(j, "cap_add", c->cap_add);
+	gb_json_strv(j, "cap_drop", c->cap_drop);
+	gb_json_bool(j, "privileged", c->privileged);
+	gb_json_bool(j, "no_new_privileges", !c->no_new_privs_off);
+	gb_json_str(j, "seccomp", c->seccomp[0] ? c->seccomp : "default");
+	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "resources");
 	gb_json_int(j, "memory", c->limits.memory);
 	gb_json_int(j, "memory_swap", c->limits.memory_swap);
@@ -122,6 +131,15 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_net = gb_jbool(h, "net", false);
 	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
 	c->read_only = gb_jbool(o, "read_only", false);
+	const struct gb_jval *sec = gb_jget(o, "security");
+	if (sec && gb_jget(sec, "cap_add"))
+		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));
+	if (sec && gb_jget(sec, "cap_drop"))
+		c->cap_drop = gb_jstrv(gb_jget(sec, "cap_drop"));
+	c->privileged = gb_jbool(sec, "privileged", false);
+	c->no_new_privs_off = !gb_jbool(sec, "no_new_privileges", true);
+	const char *sc = gb_jstr(sec, "seccomp", "default");
+	copy_str(c->seccomp, sizeof c->seccomp, strcmp(sc, "default") == 0 ? "" : sc);
 	const struct gb_jval *res = gb_jget(o, "resources");
 	c->limits.memory = gb_jint(res, "memory", 0);
 	c->limits.memory_swap = gb_jint(res, "memory_swap", 0);

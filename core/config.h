@@ -35,6 +35,11 @@ struct gb_config {
 	int nmounts;
 	bool read_only;
 
+	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
+	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
+	bool privileged;             /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
+	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */

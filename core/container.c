@@ -98,6 +98,8 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	st->cfg.cmd = gb_strv_dup(cfg->cmd);
 	st->cfg.env = gb_strv_dup(cfg->env);
 	st->cfg.entrypoint = cfg->entrypoint ? gb_strv_dup(cfg->entrypoint) : NULL;
+	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
+	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])
@@ -261,7 +263,10 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	st->monitor = getpid();
 	st->monitor_start = gb_proc_starttime(st->monitor);
 	st->oom_killed = false;
-	int r = gb_state_save(l->rt, st, err);
+	/* Compiled here, on the host before clone: the child inherits it in memory. */
+	int r = gb_confine_prepare(&st->cfg, &l->sec, err);
+	if (r == 0)
+		r = gb_state_save(l->rt, st, err);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
 	if (r < 0) {
@@ -291,6 +296,7 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 
 static void launch_free(struct gb_launch *l)
 {
+	gb_confine_free(&l->sec);
 	gb_strv_free(l->argv);
 	l->argv = NULL;
 	if (l->pidfd >= 0)
@@ -402,8 +408,8 @@ static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
 	gb_event_lifecycle(&rt->events, "paused", "running");
 }
 
-static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
-		    struct gb_state *st, struct gb_err *err)
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err)
 {
 	int r = gb_state_find(rt, ref, st, err);
 	if (r < 0)
@@ -411,7 +417,7 @@ static int load_for(struct gb_runtime *rt, const char *ref, enum gb_op op, bool 
 	gb_state_refresh(rt, st);
 	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
 	r = gb_lifecycle_check(st->cfg.name, st->status, op, force, err);
-	if (r != 0 && !(r == 1 && op == GB_OP_STOP))
+	if (r < 0)
 		gb_state_free(st);
 	return r;
 }
@@ -420,7 +426,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 		       struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_START, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_START, false, &st, err);
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
@@ -516,7 +522,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_STOP, false, &st, err);
+	int r = gb_container_load(rt, ref, GB_OP_STOP, false, &st, err);
 	if (r != 0) {
 		if (r == 1)
 			gb_state_free(&st);
@@ -560,9 +566,12 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_KILL, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_KILL, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	thaw_if_paused(rt, &st);
 	int fd = open_pid1(&st);
 	if (fd < 0) {
@@ -582,14 +591,10 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_state_find(rt, ref, &st, err);
-	if (r < 0)
-		return r;
-	gb_state_refresh(rt, &st);
-	gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
-	r = gb_lifecycle_check(st.cfg.name, st.status, GB_OP_RM, force, err);
+	int r = gb_container_load(rt, ref, GB_OP_RM, force, &st, err);
 	if (r != 0) {
-		gb_state_free(&st);
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
 	}
 	enum gb_status from = st.status;
@@ -610,8 +615,8 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 
 /* ------------------------------------------------------------ exec */
 
-static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
-		       char *const *env, const char *workdir, int report)
+static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
+		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
@@ -646,6 +651,10 @@ static void exec_child(const struct gb_state *st, int pidfd, char *const *argv,
 		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);
 		goto fail;
 	}
+	/* The same capabilities, no_new_privs and filter as the container's PID 1: an
+	 * exec'd shell must not be a way around them. */
+	if (gb_confine_apply_exec(sec, &err) < 0)
+		goto fail;
 	execve(exe, argv, env);
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
@@ -658,9 +667,12 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      struct gb_err *err)
 {
 	struct gb_state st;
-	int r = load_for(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0)
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
 		return r < 0 ? r : -EINVAL;
+	}
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -678,17 +690,26 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		env[n] = strdup(env_extra[i]);
 		env[n + 1] = NULL;
 	}
+	struct gb_confine sec;
+	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r < 0) {
+		close(fd);
+		gb_state_free(&st);
+		return r;
+	}
 	int pipefd[2];
 	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
 		close(fd);
+		gb_confine_free(&sec);
 		gb_state_free(&st);
 		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
 	}
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
-		exec_child(&st, fd, argv, env, workdir, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, pipefd[1]);
 	}
+	gb_confine_free(&sec);
 	close(pipefd[1]);
 	close(fd);
 	struct gb_err report = {0};

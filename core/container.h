@@ -39,6 +39,12 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);
 
+/* Find a container (name, id or id prefix), reconcile its state with the kernel, and
+ * check that op is legal in that state. 0: go on; 1: nothing to do (err says why); in
+ * both cases *st is filled (free with gb_state_free). -errno: refused, *st not filled. */
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err);
+
 /* Shell-style exit code of a wait status: the status, or 128+N for signal N. */
 int gb_exit_code(int status);
 

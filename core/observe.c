@@ -1,6 +1,9 @@
 /* Observation of a process from outside, through /proc (proc(5)). */
 #include "observe.h"
 
+#include "caps.h"
+#include "masks.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -203,6 +206,40 @@ void gb_observe_security_json(pid_t pid, struct gb_json *j)
 		gb_json_int(j, "no_new_privs", atoi(v));
 	map_str(pid, j, "uid_map");
 	map_str(pid, j, "gid_map");
+	gb_observe_confinement_json(pid, j);
+}
+
+/* The capability sets decoded to names, and which masked / read-only paths are in
+ * place in the process's mount namespace (core/caps.c, core/masks.c). */
+void gb_observe_confinement_json(pid_t pid, struct gb_json *j)
+{
+	struct gb_caps_status cs;
+	char names[1024];
+	if (gb_caps_read_status(pid, &cs, NULL) == 0) {
+		gb_json_obj_begin(j, "cap_names");
+		const struct { const char *key; gb_capset set; } sets[] = {
+			{ "eff", cs.effective }, { "prm", cs.permitted }, { "inh", cs.inheritable },
+			{ "bnd", cs.bounding }, { "amb", cs.ambient },
+		};
+		for (size_t i = 0; i < GB_ARRAY_LEN(sets); i++) {
+			gb_caps_format(sets[i].set, names, sizeof names);
+			gb_json_str(j, sets[i].key, names);
+		}
+		gb_json_obj_end(j);
+	}
+	struct gb_masks_state ms;
+	if (gb_masks_observe(pid, &ms, NULL) < 0)
+		return;
+	gb_json_arr_begin(j, "masked_paths");
+	for (size_t i = 0; gb_masks_masked[i]; i++)
+		if (ms.masked & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_masked[i]);
+	gb_json_arr_end(j);
+	gb_json_arr_begin(j, "readonly_paths");
+	for (size_t i = 0; gb_masks_readonly[i]; i++)
+		if (ms.readonly & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_readonly[i]);
+	gb_json_arr_end(j);
 }
 
 void gb_observe_process_json(pid_t pid, struct gb_json *j)

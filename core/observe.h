@@ -27,4 +27,7 @@ void gb_observe_security_json(pid_t pid, struct gb_json *j);
 /* Everything above plus namespaces, for inspect. */
 void gb_observe_process_json(pid_t pid, struct gb_json *j);
 
+/* Capability names, masked and read-only paths of a process (inspect, labs 15-16). */
+void gb_observe_confinement_json(pid_t pid, struct gb_json *j);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/close_range.h>
 #include <net/if.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "masks.h"
 #include "cgroup_container.h"
 #include "ns.h"
 #include "observe.h"
@@ -523,6 +525,128 @@ static int run_pivot(struct gb_launch *l, struct gb_err *err)
 	return gb_rootfs_pivot(l->st->merged, err);
 }
 
+/* ------------------------------------------------------------ start phase: confinement
+ * After pivot_root (paths are the container's own) and before exec. The order matters:
+ * masks need CAP_SYS_ADMIN to mount, so they come before capabilities are dropped; the
+ * seccomp filter comes last because it may forbid the very calls the earlier steps make.
+ * With no-new-privileges=false the kernel accepts a filter only from a process that
+ * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
+ * until the filter is in, and the seccomp step lets go of it. */
+
+static bool want_masks(const struct gb_launch *l)
+{
+	return l->sec.masks;
+}
+
+static void call_masks(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"/dev/null\", \"/proc/kcore\", NULL, MS_BIND, NULL); ...; "
+		 "mount(\"/proc/sys\", \"/proc/sys\", NULL, MS_BIND|MS_REC, NULL); "
+		 "mount(NULL, \"/proc/sys\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL); ...");
+}
+
+static int run_masks(struct gb_launch *l, struct gb_err *err)
+{
+	size_t n = 0;
+	int r = gb_masks_apply("/", &n, err);
+	snprintf(l->child_info, sizeof l->child_info, "%zu", n);
+	return r;
+}
+
+static void observe_masks(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_masks_state ms;
+	if (gb_masks_observe(l->pid, &ms, NULL) < 0)
+		return;
+	gb_json_arr_begin(j, "masked");
+	for (size_t i = 0; gb_masks_masked[i]; i++)
+		if (ms.masked & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_masked[i]);
+	gb_json_arr_end(j);
+	gb_json_arr_begin(j, "readonly");
+	for (size_t i = 0; gb_masks_readonly[i]; i++)
+		if (ms.readonly & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_readonly[i]);
+	gb_json_arr_end(j);
+}
+
+static bool want_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter;
+}
+
+/* Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN:
+ * then the capabilities step keeps it in the effective set (only there) for us. */
+static gb_capset hold_for_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter && !l->sec.nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+}
+
+static void call_caps(const struct gb_launch *l, char *buf, size_t len)
+{
+	char names[1024];
+	if (gb_caps_format(l->sec.caps, names, sizeof names) < 0)
+		snprintf(names, sizeof names, "%016llx", (unsigned long long)l->sec.caps);
+	snprintf(buf, len, "prctl(PR_CAPBSET_DROP, ...) for the rest; capset(keep); "
+		 "prctl(PR_CAP_AMBIENT_RAISE, ...) with keep = %s", names[0] ? names : "(none)");
+}
+
+static int run_caps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
+}
+
+static void observe_caps(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_caps_status cs;
+	char names[1024];
+	if (gb_caps_read_status(l->pid, &cs, NULL) < 0)
+		return;
+	gb_caps_format(cs.effective, names, sizeof names);
+	gb_json_str(j, "CapEff", names);
+	gb_caps_format(cs.bounding, names, sizeof names);
+	gb_json_str(j, "CapBnd", names);
+	gb_json_int(j, "count", __builtin_popcountll(cs.effective));
+}
+
+static bool want_nnp(const struct gb_launch *l)
+{
+	return l->sec.nnp;
+}
+
+static void call_nnp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)");
+}
+
+static int run_nnp(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_seccomp_set_no_new_privs(err);
+}
+
+static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
+		 "%zu rules, default %s", l->sec.profile.source, l->sec.profile.n_rules,
+		 gb_seccomp_action_name(l->sec.profile.default_action));
+}
+
+static int run_seccomp(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_seccomp_apply(&l->sec.profile, err);
+	if (r == 0 && hold_for_seccomp(l))
+		r = gb_caps_release(l->sec.caps, err);
+	return r;
+}
+
+static void observe_security(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_int(j, "seccomp_mode", gb_seccomp_mode(l->pid));
+	char v[32];
+	if (gb_observe_status_field(l->pid, "NoNewPrivs", v, sizeof v) == 0)
+		gb_json_int(j, "no_new_privs", atoi(v));
+}
+
 /* ------------------------------------------------------------ start phase: exec */
 
 int gb_find_exec(const char *root, char *const *env, const char *cmd, char *out, size_t len)
@@ -729,6 +853,18 @@ static const struct gb_step steps[] = {
 	{"pivot_root", START, CONT, 4,
 	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
 	 call_pivot, NULL, run_pivot, NULL, observe_mounts},
+	{"masked-paths", START, CONT, 16,
+	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
+	 call_masks, want_masks, run_masks, NULL, observe_masks},
+	{"capabilities", START, CONT, 16,
+	 "Drop root's powers to a short list: from the bounding, permitted, effective, inheritable and ambient sets.",
+	 call_caps, NULL, run_caps, NULL, observe_caps},
+	{"no-new-privs", START, CONT, 15,
+	 "Promise that no execve can ever grant privileges again (setuid bits and file capabilities are ignored).",
+	 call_nnp, want_nnp, run_nnp, NULL, observe_security},
+	{"seccomp", START, CONT, 15,
+	 "Install the system call filter, last: from now on forbidden calls fail with EPERM before the kernel runs them.",
+	 call_seccomp, want_seccomp, run_seccomp, NULL, observe_security},
 	{"exec", START, CONT, 1,
 	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
 	 call_exec, NULL, run_exec, NULL, observe_exec},

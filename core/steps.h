@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "confine.h"
 #include "cgroup.h"
 #include "image.h"
 #include "state.h"
@@ -38,6 +39,7 @@ struct gb_launch {
 	char **argv;                /* the command to execute */
 	char child_info[256];       /* what the child reported of its last step */
 	bool state_created;         /* create phase made a state dir (undo removes it) */
+	struct gb_confine sec;      /* caps, no_new_privs, seccomp: prepared before clone */
 	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
 };
 

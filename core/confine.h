@@ -1,0 +1,30 @@
+/* Confinement: the container's last steps before execve, made from its config —
+ * masked paths, capabilities, no_new_privs and seccomp (docs/security.md). The same
+ * set is applied to processes started later with `glassbox exec`. Labs 15, 16. */
+#ifndef GB_CONFINE_H
+#define GB_CONFINE_H
+
+#include <stdbool.h>
+
+#include "caps.h"
+#include "config.h"
+#include "seccomp.h"
+
+struct gb_confine {
+	gb_capset caps;                    /* what the container keeps */
+	bool masks;                        /* masked and read-only paths */
+	bool nnp;                          /* no_new_privs */
+	bool filter;                       /* a seccomp filter is loaded */
+	struct gb_seccomp_profile profile; /* the filter, compiled before clone */
+};
+
+/* Resolve --cap-add/--cap-drop/--privileged and read the seccomp profile, on the host
+ * before anything is created: a bad name or profile fails here. */
+int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err);
+void gb_confine_free(struct gb_confine *cf);
+
+/* For `exec`: capabilities, no_new_privs and the filter in the order of the start
+ * table (the mount namespace already has its masks). */
+int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err);
+
+#endif

@@ -1,0 +1,88 @@
+/* Lab 15 check: seccomp. The container's PID 1 runs in filter mode (Seccomp: 2 in
+ * /proc/PID/status) with no_new_privs, and a call the default profile forbids,
+ * unshare(CLONE_NEWUSER), fails inside while the same call works on the host.
+ * Negative control: --security-opt seccomp=unconfined. */
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "observe.h"
+#include "seccomp.h"
+
+static void control(struct gb_config *cfg)
+{
+	snprintf(cfg->seccomp, sizeof cfg->seccomp, "unconfined");
+}
+
+/* Exit code of cmd run inside with `glassbox exec`, its stderr silenced. */
+static int exec_inside(struct gb_check *c, const struct gb_state *st, char *const *cmd)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(null, 2);
+	char *env[] = { NULL };
+	int code = -1;
+	struct gb_err err = {0};
+	if (gb_container_exec(c->rt, st->cfg.id, cmd, env, "/", &code, &err) < 0)
+		code = -1;
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	return code;
+}
+
+/* The same call on the host, in a child so our own namespaces stay as they are. */
+static int unshare_user_on_host(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+	int status = 1;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+static int check(struct gb_check *c)
+{
+	struct gb_state st;
+	char *const cmd[] = {"sleep", "300", NULL};
+	int r = gb_check_container(c, control, cmd, true, &st);
+	if (r < 0)
+		return r;
+	int mode = gb_seccomp_mode(st.pid);
+	if (mode == 2)
+		gb_check_pass(c, "PID 1 runs under a seccomp filter: Seccomp: 2 in /proc/%d/status", (int)st.pid);
+	else
+		gb_check_fail(c, "PID 1 has no seccomp filter: Seccomp: %d in /proc/%d/status", mode, (int)st.pid);
+	char v[16] = "?";
+	gb_observe_status_field(st.pid, "NoNewPrivs", v, sizeof v);
+	if (strcmp(v, "1") == 0)
+		gb_check_pass(c, "NoNewPrivs: 1: no execve inside can gain privileges (setuid bits are ignored)");
+	else
+		gb_check_fail(c, "NoNewPrivs: %s: a setuid binary inside could gain privileges", v);
+	char *const unshare_u[] = {"unshare", "-U", "true", NULL};
+	int inside = exec_inside(c, &st, unshare_u);
+	int outside = unshare_user_on_host();
+	if (inside != 0 && outside == 0)
+		gb_check_pass(c, "unshare(CLONE_NEWUSER) fails inside (EPERM from the filter) but works on the host");
+	else if (inside == 0)
+		gb_check_fail(c, "unshare(CLONE_NEWUSER) works inside: new user namespaces open the kernel's "
+			      "namespace code to the container");
+	else
+		gb_check_skip(c, "unshare(CLONE_NEWUSER) fails on the host too: cannot compare");
+	gb_state_free(&st);
+	return 0;
+}
+
+const struct gb_lab gb_lab_15 = {
+	.num = 15,
+	.slug = "seccomp",
+	.title = "seccomp: a filter on every system call",
+	.feature = "filter mode in /proc status; a blocked syscall fails with EPERM inside, works outside",
+	.control = "--security-opt seccomp=unconfined",
+	.check = check,
+};

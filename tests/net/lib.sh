@@ -1,0 +1,47 @@
+# Shared by tests/integration/20-net-*.sh. Every network test runs inside a network
+# namespace of its own (unshare --net): the host's interfaces are never touched and no
+# packet leaves that namespace. "Containers" here are sleeping processes in further
+# network namespaces, reached with nsenter.
+
+BUILD=${BUILD:-build}
+NETTOOL=${NETTOOL:-$BUILD/tests/nettool}
+FAILED=0
+
+net_enter_private_netns() {   # re-run the calling script inside a new network namespace
+	if [ -z "${GB_NET_PRIVATE:-}" ]; then
+		command -v unshare >/dev/null || { echo "SKIP: unshare(1) missing" >&2; exit 77; }
+		[ -x "$NETTOOL" ] || { echo "SKIP: $NETTOOL not built (make)" >&2; exit 77; }
+		[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for network namespaces" >&2; exit 77; }
+		GB_NET_PRIVATE=1 exec unshare --net -- "$0" "$@"
+	fi
+	ip link set lo up
+}
+
+ok()   { echo "ok   - $*"; }
+bad()  { echo "FAIL - $*"; FAILED=1; }
+check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
+check_not() { local what=$1; shift; if "$@" >/dev/null 2>&1; then bad "$what"; else ok "$what"; fi; }
+
+SLEEPERS=()
+new_container() {             # new_container VAR: VAR= pid of a process in a fresh netns
+	unshare --net sleep 120 </dev/null >/dev/null 2>&1 &
+	SLEEPERS+=($!)
+	printf -v "$1" %s $!
+}
+serve() {                     # serve PID PORT REPLY: a TCP server inside PID's netns
+	# nsenter execs nc in place, so $! is the server itself and kill_containers stops it.
+	nsenter --net=/proc/$1/ns/net busybox nc -ll -p "$2" -e /bin/busybox echo "$3" \
+		</dev/null >/dev/null 2>&1 &
+	SLEEPERS+=($!)
+}
+in_ns() { local pid=$1; shift; nsenter --net=/proc/$pid/ns/net "$@"; }
+kill_containers() { for p in "${SLEEPERS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+
+# Only loopback left, no address but 127.0.0.1 and ::1, no route at all.
+only_lo() {
+	local links addrs routes
+	links=$("$@" ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
+	addrs=$("$@" ip -o addr show | grep -v ' lo ' || true)
+	routes=$("$@" ip route show; "$@" ip -6 route show | grep -v '^::1 ' || true)
+	[ "$links" = "lo " ] && [ -z "$addrs" ] && [ -z "$routes" ]
+}
