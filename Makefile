@@ -15,6 +15,8 @@ WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno
 # -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
+# host-check (core/hostcheck.c) reads /proc/config.gz with zlib.
+LDLIBS   += -lz
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 

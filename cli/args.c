@@ -16,8 +16,10 @@ enum opt_id {
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_VOLUME, O_MOUNT, O_TMPFS, O_READ_ONLY,  /* storage (issue 5) */
+	O_ROOTFS_MODE,  /* lab 04: the chroot escape */
 	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
+	O_USERNS, O_UIDMAP, O_GIDMAP,
 };
 
 struct opt {
@@ -54,6 +56,8 @@ static const struct opt opts[] = {
 	{"mount", 0, true, O_MOUNT, "type=bind|volume|tmpfs,source=S,target=T[,readonly]"},
 	{"tmpfs", 0, true, O_TMPFS, "DST[:size=64m]  a tmpfs (memory) at DST"},
 	{"read-only", 0, false, O_READ_ONLY, "      mount the root read-only (volumes and tmpfs stay writable)"},
+	/* lab 04: the chroot escape, a teaching/test option */
+	{"rootfs-mode", 0, true, O_ROOTFS_MODE, "MODE pivot_root (default), or chroot: UNSAFE, for lab 04's chroot escape"},
 	{"cap-add", 0, true, O_CAP_ADD, "CAP     keep a capability beyond Docker's 14 (ALL: every one)"},
 	{"cap-drop", 0, true, O_CAP_DROP, "CAP    drop a capability (ALL: every one)"},
 	{"privileged", 0, false, O_PRIVILEGED, "     every capability, no seccomp, no masked paths (dangerous)"},
@@ -64,6 +68,9 @@ static const struct opt opts[] = {
 	{"cpu-shares", 'c', true, O_CPU_SHARES, "N    relative CPU weight when CPUs are busy (default 1024)"},
 	{"pids-limit", 0, true, O_PIDS_LIMIT, "N    most processes and threads at once (-1: unlimited)"},
 	{"sample-interval", 0, true, O_SAMPLE_INTERVAL, "S  seconds between resource.sample events (default 1)"},
+	{"userns", 0, true, O_USERNS, "auto|host  auto: a user namespace, root inside = uid 100000 outside (rootless: always)"},
+	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
+	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -182,6 +189,25 @@ static int security_opt(struct gb_config *c, const char *val, struct gb_err *err
 		   "use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges=true|false");
 }
 
+/* Podman's spelling: --userns=auto|host, --uidmap/--gidmap INSIDE:OUTSIDE:COUNT (given
+ * again or comma-separated for more ranges). */
+static int userns_option(struct gb_config *c, const struct opt *o, const char *val,
+			 struct gb_err *err)
+{
+	if (o->id == O_USERNS) {
+		if (strcmp(val, "auto") && strcmp(val, "host") && strcmp(val, ""))
+			return bad(err, o->name, val, "use auto (a user namespace with a map glassbox picks) "
+				   "or host (none); give your own map with --uidmap");
+		snprintf(c->userns, sizeof c->userns, "%s", val);
+		return 0;
+	}
+	struct gb_idmap *m = o->id == O_UIDMAP ? &c->uid_map : &c->gid_map;
+	char spec[512];
+	gb_userns_map_spec(m, spec, sizeof spec);
+	snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%s%s", spec[0] ? "," : "", val);
+	return gb_userns_parse_map(spec, m, err) < 0 ? -EINVAL : 0;
+}
+
 static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bool create_only,
 		 struct gb_err *err)
 {
@@ -270,6 +296,10 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		return add_mount(c, o->id, val, err);
 	case O_READ_ONLY:
 		c->read_only = true;
+	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
+		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))
+			return bad(err, o->name, val, "use pivot_root (the default) or chroot (lab 04's escapable negative control)");
+		c->rootfs_chroot = strcmp(val, "chroot") == 0;
 		return 0;
 	case O_CAP_ADD:
 	case O_CAP_DROP:
@@ -298,6 +328,10 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		c->sample_interval = v;
 		return 0;
 	}
+	case O_USERNS:
+	case O_UIDMAP:
+	case O_GIDMAP:
+		return userns_option(c, o, val, err);
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }
@@ -414,6 +448,9 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "", "--step and --step-fd exclude each other: choose one");
+	/* The user namespace's maps (rootless: always one), and why not when the kernel says no. */
+	if (gb_userns_resolve(&out->cfg, err) < 0)
+		return -EINVAL;
 	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
 	 * error before anything is created. */
 	struct gb_confine sec;

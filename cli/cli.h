@@ -24,6 +24,9 @@ int cmd_rmi(struct gb_runtime *rt, int argc, char **argv);
 int cmd_history(struct gb_runtime *rt, int argc, char **argv);
 int cmd_diff(struct gb_runtime *rt, int argc, char **argv);
 int cmd_volume(struct gb_runtime *rt, int argc, char **argv);
+/* The isolation test harness (cli/check.c). */
+int cmd_check(struct gb_runtime *rt, int argc, char **argv);
+int cmd_host_check(struct gb_runtime *rt, int argc, char **argv);
 /* cli/probe.c: the escape checklist inside a running container. */
 int cmd_probe(struct gb_runtime *rt, int argc, char **argv);
 /* cli/cgroup_cmds.c */

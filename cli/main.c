@@ -290,13 +290,16 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 {
 	bool all = false, json = false, quiet = false;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+		if (!strcmp(argv[i], "--all"))
 			all = true;
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else
+		else if (argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
+			all |= strchr(argv[i], 'a') != NULL;  /* -a, -q, -aq, -qa */
+			quiet |= strchr(argv[i], 'q') != NULL;
+		} else
 			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
 	}
 	struct gb_state *list;
@@ -416,8 +419,12 @@ static void print_inspect(const struct gb_jval *v)
 	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
 	       gb_jint(o, "no_new_privs", -1));
 	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
+		/* Every line of the map: a rootless one has the user's id and a subuid range. */
 		const char *map = gb_jstr(o, *k, "");
-		printf("  %-12s %.*s\n", *k, (int)strcspn(map, "\n"), map);
+		do {
+			printf("  %-12s %.*s\n", map == gb_jstr(o, *k, "") ? *k : "", (int)strcspn(map, "\n"), map);
+			map += strcspn(map, "\n");
+		} while (*map && *++map);
 	}
 	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
 		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
@@ -541,6 +548,9 @@ static void usage(void)
 	       "  tour      a guided tour of a real container's life (--auto)\n"
 	       "  steps     the table of steps that makes a container\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
+	       "harness:\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
 	       "images and storage:\n"
@@ -573,6 +583,8 @@ static const struct command commands[] = {
 	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
 	{"history", cmd_history}, {"diff", cmd_diff},   {"volume", cmd_volume},
 	{"probe", cmd_probe},
+	/* the isolation test harness (cli/check.c) */
+	{"check", cmd_check},  {"host-check", cmd_host_check},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
 };

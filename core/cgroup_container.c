@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup_monitor.h"
 #include "container.h"
@@ -37,11 +38,29 @@ int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err
 	return r;
 }
 
+/* rmdir of the shared "glassbox" parent: the kernel refuses (EBUSY) while another
+ * container's cgroup is inside it, so the last container out removes it. */
+static void remove_parent(const char *dir)
+{
+	char parent[GB_CG_PATH];
+	snprintf(parent, sizeof parent, "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (dir[0] && slash && strcmp(slash + 1, GB_CGROUP_PARENT) != 0) {
+		*slash = '\0';
+		rmdir(parent);
+	}
+}
+
 void gb_ccg_remove(const struct gb_state *st)
 {
 	struct gb_cgroup cg;
-	if (gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+	if (gb_ccg_open(st, &cg, NULL) < 0)
+		return;
+	if (gb_cgroup_exists(&cg))
 		gb_cgroup_destroy(&cg, NULL);
+	for (int c = 0; c < GB_CG_NCTRL; c++)
+		remove_parent(cg.dir[c]);
+	remove_parent(cg.unified_dir);
 }
 
 int gb_ccg_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err)

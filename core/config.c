@@ -41,6 +41,31 @@ char **gb_config_argv(const struct gb_config *c)
 	return v;
 }
 
+/* The user namespace block: the maps as --uidmap spells them ("0:100000:65536,..."). */
+static void userns_to_json(const struct gb_config *c, struct gb_json *j)
+{
+	char text[256];
+	gb_json_obj_begin(j, "userns");
+	gb_json_str(j, "mode", c->userns);
+	gb_userns_map_spec(&c->uid_map, text, sizeof text);
+	gb_json_str(j, "uid_map", text);
+	gb_userns_map_spec(&c->gid_map, text, sizeof text);
+	gb_json_str(j, "gid_map", text);
+	gb_json_obj_end(j);
+}
+
+static int userns_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_err *err)
+{
+	const struct gb_jval *u = gb_jget(o, "userns");
+	const char *um = gb_jstr(u, "uid_map", ""), *gm = gb_jstr(u, "gid_map", "");
+	snprintf(c->userns, sizeof c->userns, "%s", gb_jstr(u, "mode", ""));
+	if (*um && gb_userns_parse_map(um, &c->uid_map, err) < 0)
+		return -EINVAL;
+	if (*gm && gb_userns_parse_map(gm, &c->gid_map, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 {
 	gb_json_str(j, "id", c->id);
@@ -67,6 +92,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 		gb_mount_to_json(&c->mounts[i], j);
 	gb_json_arr_end(j);
 	gb_json_bool(j, "read_only", c->read_only);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
 	gb_json_obj_begin(j, "security");
 	gb_json_strv(j, "cap_add", c->cap_add);
 	gb_json_strv(j, "cap_drop", c->cap_drop);
@@ -83,6 +110,7 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "pids_limit", c->limits.pids_max);
 	gb_json_double(j, "sample_interval", c->sample_interval, 3);
 	gb_json_obj_end(j);
+	userns_to_json(c, j);
 }
 
 /* storage (issue 5): the mounts array written by gb_mount_to_json */
@@ -131,6 +159,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_net = gb_jbool(h, "net", false);
 	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
 	c->read_only = gb_jbool(o, "read_only", false);
+	/* lab 04's negative control (--rootfs-mode chroot) */
+	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
 	const struct gb_jval *sec = gb_jget(o, "security");
 	if (sec && gb_jget(sec, "cap_add"))
 		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));
@@ -150,7 +180,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->sample_interval = gb_jnum(res, "sample_interval", 0);
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
-	return 0;
+	return userns_from_json(c, o, err);
 }
 
 /* Docker's rule for names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "json.h"
+#include "userns.h"
 #include "util.h"
 #include "volume.h"
 
@@ -35,6 +36,10 @@ struct gb_config {
 	int nmounts;
 	bool read_only;
 
+	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
+	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
+	 * the container's mount namespace. The negative control of lab 04; never a default. */
+	bool rootfs_chroot;
 	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
 	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
 	bool privileged;             /* all capabilities, no filter, no masked paths */
@@ -43,6 +48,11 @@ struct gb_config {
 	/* Resource limits in the container's cgroup (core/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+
+	/* User namespace (core/userns.h, docs/security.md, lab 06): --userns, --uidmap,
+	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
+	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
+	struct gb_idmap uid_map, gid_map;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -38,6 +38,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->st = st;
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->rootless = gb_userns_rootless();
 }
 
 static int namespace_flags(const struct gb_config *c)
@@ -51,6 +52,10 @@ static int namespace_flags(const struct gb_config *c)
 		flags |= CLONE_NEWIPC;
 	if (!c->host_net)
 		flags |= CLONE_NEWNET;
+	/* With the others in one clone: the kernel makes the user namespace first and it
+	 * owns the new ones, so its root may mount, set the host name, bring up lo. */
+	if (c->uid_map.n)
+		flags |= CLONE_NEWUSER;
 	return flags;
 }
 
@@ -87,7 +92,12 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 			struct gb_err *err)
 {
 	memset(st, 0, sizeof *st);
-	int r = gb_runtime_prepare(rt, err);
+	struct gb_config resolved = *cfg;
+	int r = gb_userns_resolve(&resolved, err);  /* rootless: a user namespace, always */
+	if (r < 0)
+		return r;
+	cfg = &resolved;
+	r = gb_runtime_prepare(rt, err);
 	if (r < 0)
 		return r;
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
@@ -157,6 +167,9 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	char dir[700];
 	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
+	/* Rootless: what the container made belongs to its ids; remove it as its root. */
+	if (gb_userns_rootless() && st->cfg.uid_map.n)
+		gb_userns_rm_rf(dir, &st->cfg.uid_map, &st->cfg.gid_map, NULL);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, &ignored);
@@ -619,6 +632,15 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		       char *const *argv, char *const *env, const char *workdir, int report)
 {
 	struct gb_err err = {0};
+	/* Joining a mount namespace puts us at its root. That is the container's "/" after
+	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
+	char proc_root[64];
+	snprintf(proc_root, sizeof proc_root, "/proc/%d/root", (int)st->pid);
+	gb_autoclose int root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
+		goto fail;
+	}
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -627,6 +649,13 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;
+	/* Joined its user namespace: our host ids mean nothing there, be its root. */
+	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
+		goto fail;
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
+		goto fail;
+	}
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();

@@ -77,20 +77,36 @@ static int mount_at(const char *root, const char *dir, const char *src, const ch
 	return 0;
 }
 
+/* In a user namespace the kernel refuses a fresh proc or sysfs when the pid or network
+ * namespace it would show belongs to the host (--pid host, --network host): bind-mount
+ * the host's instead, as rootless runtimes do. Its files stay the host's, owned by ids
+ * the namespace does not map, so root inside cannot write them anyway. */
+static int bind_host(const char *root, const char *dir, struct gb_err *err)
+{
+	char target[4096];
+	gb_path(target, sizeof target, "%s%s", root, dir);
+	if (mount(dir, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC) failed",
+				  dir, dir);
+	return 0;
+}
+
 int gb_rootfs_mount_proc(const char *root, struct gb_err *err)
 {
 	/* A fresh procfs shows the pid namespace of the process that mounts it: without it,
 	 * `ps` inside would still list the host's processes (lab 02's surprise). */
-	return mount_at(root, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-			0555, err);
+	int r = mount_at(root, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+			 0555, err);
+	return r == -EPERM ? bind_host(root, "/proc", err) : r;
 }
 
 int gb_rootfs_mount_sys(const char *root, struct gb_err *err)
 {
 	/* sysfs read-only: the container may look at devices and its network interfaces
 	 * (sysfs shows those of the mounting network namespace) but change nothing. */
-	return mount_at(root, "/sys", "sysfs", "sysfs",
-			MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, err);
+	int r = mount_at(root, "/sys", "sysfs", "sysfs",
+			 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, err);
+	return r == -EPERM ? bind_host(root, "/sys", err) : r;
 }
 
 /* The device nodes every program expects, and nothing more: no disks, no /dev/mem. */
@@ -150,6 +166,8 @@ int gb_rootfs_mount_dev(const char *root, struct gb_err *err)
 	/* POSIX message queues live in the IPC namespace; this mount shows ours (lab 03). */
 	r = mount_at(root, "/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     NULL, 0755, err);
+	if (r == -EPERM)  /* --ipc host in a user namespace: the host's queues, if mounted */
+		r = access("/dev/mqueue", F_OK) == 0 ? bind_host(root, "/dev/mqueue", err) : 0;
 	if (r < 0)
 		return r;
 	static const char *const links[][2] = {
@@ -182,6 +200,23 @@ int gb_rootfs_pivot(const char *root, struct gb_err *err)
 	}
 	if (umount2(".", MNT_DETACH) < 0)
 		return gb_err_set(err, errno, "umount2", "umount2(\".\", MNT_DETACH) of the old root failed");
+	if (chdir("/") < 0)
+		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");
+	return 0;
+}
+
+/* ---- lab 04's negative control: the chroot escape (--rootfs-mode chroot) ---- */
+
+int gb_rootfs_chroot(const char *root, struct gb_err *err)
+{
+	if (chdir(root) < 0)
+		return gb_err_set(err, errno, "chdir", "chdir(\"%s\") failed", root);
+	/* chroot only changes where "/" starts for path lookups of this process. The host's
+	 * root stays mounted in our namespace, so a process with CAP_SYS_CHROOT that chroots
+	 * deeper while its cwd stays outside can climb ".." back to it: the escape lab 04
+	 * shows. pivot_root + detaching the old root leaves nothing to climb to. */
+	if (chroot(".") < 0)
+		return gb_err_set(err, errno, "chroot", "chroot(\".\") in %s failed", root);
 	if (chdir("/") < 0)
 		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");
 	return 0;

@@ -25,6 +25,9 @@ int gb_rootfs_mount_proc(const char *root, struct gb_err *err);
 int gb_rootfs_mount_sys(const char *root, struct gb_err *err);
 int gb_rootfs_mount_dev(const char *root, struct gb_err *err);
 int gb_rootfs_pivot(const char *root, struct gb_err *err);
+/* Lab 04's negative control (--rootfs-mode chroot): chroot(2) into root instead of
+ * pivot_root. The old root stays mounted in the namespace: the chroot escape works. */
+int gb_rootfs_chroot(const char *root, struct gb_err *err);
 
 /* The overlay mount options, as passed to mount(2). */
 int gb_rootfs_overlay_opts(const struct gb_rootfs *fs, char *buf, size_t len);

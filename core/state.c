@@ -36,6 +36,26 @@ static void find_share_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s/../share/glassbox", exe);
 }
 
+/* Rootless defaults (XDG base directories): state in the per-user runtime dir, a tmpfs
+ * that dies with the session like /run; data in ~/.local/share. The user owns both. */
+static void rootless_roots(char *state, size_t slen, char *data, size_t dlen)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR"), *xdata = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char user_run[64];
+	snprintf(user_run, sizeof user_run, "/run/user/%u", (unsigned)geteuid());
+	if (!run || !*run)
+		run = access(user_run, W_OK) == 0 ? user_run : NULL;
+	if (xdata && *xdata)
+		snprintf(data, dlen, "%s/glassbox", xdata);
+	else
+		snprintf(data, dlen, "%s/.local/share/glassbox", home && *home ? home : "/tmp");
+	if (run)
+		snprintf(state, slen, "%s/glassbox", run);
+	else
+		snprintf(state, slen, "%s/run", data);  /* no runtime dir (su, runuser): keep it with the data */
+}
+
 int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *data_root,
 		    struct gb_err *err)
 {
@@ -45,10 +65,13 @@ int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *d
 		state_root = getenv("GLASSBOX_ROOT");
 	if (!data_root)
 		data_root = getenv("GLASSBOX_DATA_ROOT");
+	char def_state[400] = "/run/glassbox", def_data[400] = "/var/lib/glassbox";
+	if (geteuid() != 0)
+		rootless_roots(def_state, sizeof def_state, def_data, sizeof def_data);
 	if (gb_path(rt->state_root, sizeof rt->state_root, "%s",
-		    state_root && *state_root ? state_root : "/run/glassbox") < 0 ||
+		    state_root && *state_root ? state_root : def_state) < 0 ||
 	    gb_path(rt->data_root, sizeof rt->data_root, "%s",
-		    data_root && *data_root ? data_root : "/var/lib/glassbox") < 0)
+		    data_root && *data_root ? data_root : def_data) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "", "state or data root path too long");
 	if (rt->state_root[0] != '/' || rt->data_root[0] != '/')
 		return gb_err_set(err, EINVAL, "",

@@ -29,6 +29,7 @@
 #include "observe.h"
 #include "rootfs.h"
 #include "volume.h"
+#include "userns.h"
 
 /* ------------------------------------------------------------ the parent/child channel */
 
@@ -516,12 +517,21 @@ static void observe_hostname(struct gb_launch *l, struct gb_json *j)
 
 static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+			 l->st->merged);
+		return;
+	}
 	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
 		 l->st->merged);
 }
 
 static int run_pivot(struct gb_launch *l, struct gb_err *err)
 {
+	/* --rootfs-mode chroot (lab 04's negative control, a teaching option) does this
+	 * row with chroot instead: same place in the table, escapable on purpose. */
+	if (l->st->cfg.rootfs_chroot)
+		return gb_rootfs_chroot(l->st->merged, err);
 	return gb_rootfs_pivot(l->st->merged, err);
 }
 
@@ -787,6 +797,139 @@ static int run_readonly(struct gb_launch *l, struct gb_err *err)
 	return gb_mounts_readonly_root(l->st->merged, err);
 }
 
+/* ------------------------------------------------------------ user namespace (lab 06)
+ * Rows only for a container with a user namespace (--userns, --uidmap, or rootless).
+ * Root inside is then an ordinary uid outside: the host makes the files the container
+ * will own belong to that uid (create), writes the maps once the child exists (start),
+ * and the child becomes uid 0 of its namespace before anything of the container runs. */
+
+static bool want_userns(const struct gb_launch *l)
+{
+	return l->st->cfg.uid_map.n > 0;
+}
+
+/* Rootless, the user's own files are already the mapped root's: nothing to hand over. */
+static bool want_userns_files(const struct gb_launch *l)
+{
+	return want_userns(l) && !l->rootless;
+}
+
+static uid_t mapped_root_uid(const struct gb_launch *l)
+{
+	return (uid_t)gb_userns_to_outside(&l->st->cfg.uid_map, 0);
+}
+
+static gid_t mapped_root_gid(const struct gb_launch *l)
+{
+	return (gid_t)gb_userns_to_outside(&l->st->cfg.gid_map, 0);
+}
+
+static void call_userns_files(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
+		 "copy each layer to DIR.userns-MAP with every owner shifted through the map",
+		 l->st->upper, (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l),
+		 (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l));
+}
+
+static int run_userns_files(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	uid_t uid = mapped_root_uid(l);
+	gid_t gid = mapped_root_gid(l);
+	/* The overlay is mounted inside the user namespace, with the mapped root's rights. */
+	int r = gb_userns_check_reachable(st->merged, uid, gid, err);
+	if (r < 0)
+		return r;
+	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
+		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper, (unsigned)uid);
+	char lower[sizeof st->lower];
+	r = gb_userns_shift_lower(st->lower, &st->cfg.uid_map, &st->cfg.gid_map, lower,
+				  sizeof lower, err);
+	if (r < 0)
+		return r;
+	snprintf(st->lower, sizeof st->lower, "%s", lower);
+	r = gb_userns_check_reachable(strtok(lower, ":"), uid, gid, err);
+	return r < 0 ? r : gb_state_save(l->rt, st, err);
+}
+
+/* A map as the kernel's file holds it, one line per range, written "0 1000 1\\n1 ...". */
+static void map_line(const struct gb_idmap *m, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->n && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%u %u %u", i ? "\\n" : "",
+				 m->r[i].inside, m->r[i].outside, m->r[i].count);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_config *c = &l->st->cfg;
+	char um[256], gm[256];
+	map_line(&c->uid_map, um, sizeof um);
+	map_line(&c->gid_map, gm, sizeof gm);
+	bool helper = l->rootless && (c->uid_map.n > 1 || c->uid_map.r[0].count > 1);
+	if (helper)
+		snprintf(buf, len, "newuidmap %d ...; newgidmap %d ... (setuid helpers that check "
+			 "/etc/subuid, /etc/subgid) for \"%s\" and \"%s\"", (int)l->pid,
+			 (int)l->pid, um, gm);
+	else
+		snprintf(buf, len, "%swrite(\"/proc/%d/uid_map\", \"%s\"); write(\"/proc/%d/gid_map\", \"%s\")",
+			 l->rootless ? "write(\"/proc/PID/setgroups\", \"deny\"); " : "",
+			 (int)l->pid, um, (int)l->pid, gm);
+}
+
+static int run_userns_maps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_userns_write_maps(l->pid, &l->st->cfg.uid_map, &l->st->cfg.gid_map, err);
+}
+
+/* What the kernel says now: the maps as written, and PID 1's uids seen from the host. */
+static void observe_userns(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_idmap m;
+	char text[256];
+	if (gb_userns_read_map(l->pid, "uid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "uid_map", text);
+	}
+	if (gb_userns_read_map(l->pid, "gid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "gid_map", text);
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)l->pid);
+	if (gb_read_line(path, text, sizeof text) == 0)
+		gb_json_str(j, "setgroups", text);
+	if (gb_observe_status_field(l->pid, "Uid", text, sizeof text) == 0)
+		gb_json_str(j, "Uid_on_host", text);
+}
+
+static void call_userns_root(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "setresgid(0, 0, 0); setgroups(0, NULL); setresuid(0, 0, 0)");
+}
+
+static int run_userns_root(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_userns_become_root(err);
+	/* A change of credentials clears the parent-death signal: set it again. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return r;
+}
+
+/* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
+ * cgroup rows are skipped, and a limit asked for is refused by gb_userns_resolve. */
+static bool want_cgroup(const struct gb_launch *l)
+{
+	return !l->rootless;
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define HOST GB_SIDE_HOST
@@ -808,15 +951,29 @@ static const struct gb_step steps[] = {
 	{"volumes", CREATE, HOST, 12,
 	 "Create the named volumes the container asks for and check its bind-mount sources exist.",
 	 call_volumes, want_volumes, run_volumes, NULL, NULL},
+	{"userns-files", CREATE, HOST, 6,
+	 "Hand the writable layer to the uid that root inside will be, and give the image a copy owned through the map.",
+	 call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs},
 	{"cgroup", START, HOST, 7,
 	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
-	 call_cgroup, NULL, run_cgroup, undo_cgroup, observe_cgroup},
+	 call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup},
 	{"clone", START, HOST, 2,
 	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
 	 call_clone, NULL, run_clone, undo_clone, observe_clone},
+	/* Maps are written from outside, by a process that has the outside ids: right after
+	 * clone, while the child waits on the socket for its first row. */
+	{"userns-maps", START, HOST, 6,
+	 "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
+	 call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns},
 	{"cgroup-attach", START, CONT, 7,
 	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
-	 call_attach, NULL, run_attach, NULL, observe_attach},
+	 call_attach, want_cgroup, run_attach, NULL, observe_attach},
+	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
+	 * the child still writes with the host root's file uid. Before every other row:
+	 * mounts, host name and capabilities belong to the new namespace's root. */
+	{"userns-root", START, CONT, 6,
+	 "Become root of the new user namespace: uid 0 inside, all capabilities, but only over what the namespace owns.",
+	 call_userns_root, want_userns, run_userns_root, NULL, observe_userns},
 	{"cgroup-namespace", START, CONT, 7,
 	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
 	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns},

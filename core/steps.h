@@ -41,6 +41,8 @@ struct gb_launch {
 	bool state_created;         /* create phase made a state dir (undo removes it) */
 	struct gb_confine sec;      /* caps, no_new_privs, seccomp: prepared before clone */
 	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
+	bool rootless;              /* the engine runs as an ordinary user (set before clone:
+				     * in the child, geteuid() says 65534 until the maps exist) */
 };
 
 /* One row of the table. */

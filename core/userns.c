@@ -247,3 +247,17 @@ int gb_userns_read_map(pid_t pid, const char *which, struct gb_idmap *out, struc
 	}
 	return 0;
 }
+
+int gb_userns_map_spec(const struct gb_idmap *m, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->n; i++) {
+		int n = snprintf(buf + used, len - used, "%s%u:%u:%u", i ? "," : "", m->r[i].inside,
+				 m->r[i].outside, m->r[i].count);
+		if (n < 0 || (size_t)n >= len - used)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+	}
+	return 0;
+}

@@ -54,5 +54,39 @@ int gb_userns_write_maps(pid_t pid, const struct gb_idmap *uids, const struct gb
 
 /* Read back /proc/PID/uid_map or gid_map (what the kernel reports). */
 int gb_userns_read_map(pid_t pid, const char *which, struct gb_idmap *out, struct gb_err *err);
+/* The map as --uidmap spells it: "0:100000:65536,..." ("" when empty). */
+int gb_userns_map_spec(const struct gb_idmap *m, char *buf, size_t len);
+
+/* ---- in the engine (core/userns_engine.c) ---- */
+struct gb_config;
+
+/* True when glassbox runs as an ordinary user: rootless mode. */
+bool gb_userns_rootless(void);
+
+/* Decide the container's maps before anything is created, from --userns/--uidmap/
+ * --gidmap. Root: none unless asked; --userns=auto takes root's /etc/subuid range or
+ * 0:100000:65536. Rootless: always a user namespace, the user's own ids as root plus
+ * their /etc/subuid range when newuidmap exists. Idempotent. */
+int gb_userns_resolve(struct gb_config *c, struct gb_err *err);
+
+/* In the child, once its maps are written: become uid 0 and gid 0 of the new user
+ * namespace (no supplementary groups when setgroups is allowed). */
+int gb_userns_become_root(struct gb_err *err);
+
+/* Every directory on the way to `path` must be searchable by the container's root
+ * (`uid` outside), or the overlay mount inside the user namespace fails with EACCES. */
+int gb_userns_check_reachable(const char *path, uid_t uid, gid_t gid, struct gb_err *err);
+
+/* Layers imported by the host's root belong to uid 0, which a map like 0:100000:N does
+ * not contain: overlay could read them but not copy them up. Rewrite each lower dir of
+ * `lower` (':'-separated) to a copy owned through the map, kept next to it as
+ * DIR.userns-KEY and reused by later containers with the same map. */
+int gb_userns_shift_lower(const char *lower, const struct gb_idmap *uids,
+			  const struct gb_idmap *gids, char *out, size_t len, struct gb_err *err);
+
+/* rm -rf as root of a user namespace with these maps: a rootless user cannot remove the
+ * files its containers' subordinate uids made, nor a mode-0 overlay work dir, alone. */
+int gb_userns_rm_rf(const char *path, const struct gb_idmap *uids, const struct gb_idmap *gids,
+		    struct gb_err *err);
 
 #endif

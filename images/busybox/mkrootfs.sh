@@ -18,7 +18,9 @@ for d in bin sbin usr/bin usr/sbin etc root tmp proc sys dev home var/log var/tm
     mkdir -p "$tmp/$d"
 done
 chmod 1777 "$tmp/tmp" "$tmp/var/tmp"
-chmod 700 "$tmp/root"
+# /root is empty and readable: a rootless user imports this tree by copying it (0700
+# would stop the copy; the user cannot read a root-owned 0700 directory).
+chmod 755 "$tmp/root"
 cp "$BB" "$tmp/bin/busybox"
 # One link per applet, where busybox itself says each one lives.
 "$tmp/bin/busybox" --list-full | while read -r applet; do

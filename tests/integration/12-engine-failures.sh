@@ -8,9 +8,12 @@ marker="gbfail$$"
 # 1. A failure at each step of the table (GLASSBOX_FAIL_STEP, docs/engine.md).
 steps=$(gb steps | awk 'NR > 1 {print $2}')
 for step in $steps; do
-    # A row this run does not use never fails: the timeout ends the run then.
+    # A row this default run does not use never fails: the timeout ends the run then.
     # --read-only and --tmpfs make the optional storage rows run (and so fail) too.
-    out=$(GLASSBOX_FAIL_STEP=$step timeout 20 "$GLASSBOX" run --rm --name "f-$step" --read-only --tmpfs /scratch busybox sleep 3$$ 2>&1)
+    # The userns rows run only with a user namespace (its root must reach the data root).
+    extra=(--read-only --tmpfs /scratch)
+    case $step in userns-*) extra=(--userns=auto); chmod o+x "$GB_TEST_ROOT" ;; esac
+    out=$(GLASSBOX_FAIL_STEP=$step timeout 20 "$GLASSBOX" run --rm "${extra[@]}" --name "f-$step" busybox sleep 3$$ 2>&1)
     rc=$?
     check "failure at step '$step' exits non-zero ($rc)" test "$rc" -ne 0
     assert_contains "failure at step '$step' names it" "injected failure at step $step" "$out"
