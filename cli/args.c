@@ -296,6 +296,7 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		return add_mount(c, o->id, val, err);
 	case O_READ_ONLY:
 		c->read_only = true;
+		return 0;
 	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
 		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))
 			return bad(err, o->name, val, "use pivot_root (the default) or chroot (lab 04's escapable negative control)");
