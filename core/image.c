@@ -253,6 +253,33 @@ static int load_image(struct gb_runtime *rt, const char *name, struct gb_image *
 	return r;
 }
 
+/* `make` rebuilds the built-in image (new demo programs, a new busybox): the mtime of
+ * its image.json says which build a data root imported, so a newer one is imported
+ * again. "" when the share dir has no built-in image. */
+static void builtin_stamp(const struct gb_runtime *rt, char *buf, size_t len)
+{
+	char cfg[700];
+	struct stat st;
+	gb_path(cfg, sizeof cfg, "%s/images/" BUILTIN "/image.json", rt->share_dir);
+	buf[0] = '\0';
+	if (stat(cfg, &st) == 0)
+		snprintf(buf, len, "%lld.%09ld %lld\n", (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (long long)st.st_size);
+}
+
+static bool builtin_current(const struct gb_runtime *rt)
+{
+	char want[64], path[700], have[64] = "";
+	builtin_stamp(rt, want, sizeof want);
+	if (!want[0])
+		return true;  /* nothing to import from: keep what the data root has */
+	gb_path(path, sizeof path, "%s/images/" BUILTIN ".stamp", rt->data_root);
+	gb_autofree char *text = NULL;
+	if (gb_read_file(path, &text, NULL) == 0)
+		snprintf(have, sizeof have, "%s", text);
+	return strcmp(want, have) == 0;
+}
+
 /* Copy the built-in rootfs into a new layer and record the image. The data root's
  * lock makes two CLIs that both start the first container agree on one import. */
 static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
@@ -275,8 +302,10 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 	if (lfd < 0 || flock(lfd, LOCK_EX) < 0)
 		return gb_err_set(err, errno, "flock", "cannot lock %s", lock);
 	image_path(rt, BUILTIN, img_path, sizeof img_path);
-	if (access(img_path, F_OK) == 0)
+	if (access(img_path, F_OK) == 0 && builtin_current(rt))
 		return 0;  /* another CLI imported it while we waited */
+	char stamp[64], stamp_path[700];
+	builtin_stamp(rt, stamp, sizeof stamp);
 	struct gb_layer meta = {0};
 	snprintf(meta.instruction, sizeof meta.instruction, "built-in busybox image (Debian busybox-static)");
 	int r = gb_layer_new(rt, &meta, diff, sizeof diff, err);
@@ -301,6 +330,10 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 		gb_rfc3339(img.created, sizeof img.created, gb_wallclock());
 		if (r == 0)
 			r = gb_image_save(rt, &img, err);
+		/* The older import's layer stays: containers made from it still stack it. */
+		gb_path(stamp_path, sizeof stamp_path, "%s/images/" BUILTIN ".stamp", rt->data_root);
+		if (r == 0)
+			gb_write_atomic(stamp_path, stamp, strlen(stamp), 0644);
 		img.layers = NULL;
 		gb_image_free(&img);
 	}
@@ -318,6 +351,10 @@ int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *im
 	if (gb_image_normalize(ref, name, sizeof name) < 0)
 		return gb_err_set(err, EINVAL, "", "invalid image name '%s'", ref ? ref : "");
 	int r = load_image(rt, name, img, err);
+	if (r == 0 && strcmp(name, BUILTIN) == 0 && !builtin_current(rt)) {
+		gb_image_free(img);
+		r = -ENOENT;  /* rebuilt since it was imported: import it again */
+	}
 	if (r == -ENOENT && strcmp(name, BUILTIN) == 0) {
 		r = import_builtin(rt, err);
 		if (r == 0)
