@@ -17,6 +17,7 @@ enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
+	O_VOLUME, O_MOUNT, O_TMPFS, O_READ_ONLY,  /* storage (issue 5) */
 	O_ROOTFS_MODE,  /* lab 04: the chroot escape */
 	O_CAP_ADD, O_CAP_DROP, O_PRIVILEGED, O_SECURITY_OPT,
 	O_MEMORY, O_MEMORY_SWAP, O_CPUS, O_CPU_SHARES, O_PIDS_LIMIT, O_SAMPLE_INTERVAL,
@@ -57,6 +58,11 @@ static const struct opt opts[] = {
 	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
 	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
+	/* storage (issue 5) */
+	{"volume", 'v', true, O_VOLUME, "SRC:DST[:ro]  a named volume (NAME:/path) or a bind mount (/host:/path)"},
+	{"mount", 0, true, O_MOUNT, "type=bind|volume|tmpfs,source=S,target=T[,readonly]"},
+	{"tmpfs", 0, true, O_TMPFS, "DST[:size=64m]  a tmpfs (memory) at DST"},
+	{"read-only", 0, false, O_READ_ONLY, "      mount the root read-only (volumes and tmpfs stay writable)"},
 	/* lab 04: the chroot escape, a teaching/test option */
 	{"rootfs-mode", 0, true, O_ROOTFS_MODE, "MODE pivot_root (default), or chroot: UNSAFE, for lab 04's chroot escape"},
 	{"cap-add", 0, true, O_CAP_ADD, "CAP     keep a capability beyond Docker's 14 (ALL: every one)"},
@@ -74,6 +80,24 @@ static const struct opt opts[] = {
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
 };
+
+/* storage (issue 5): -v, --mount, --tmpfs each add one mount */
+static int add_mount(struct gb_config *c, enum opt_id id, const char *val, struct gb_err *err)
+{
+	if (c->nmounts >= GB_MOUNTS_MAX)
+		return gb_err_set(err, E2BIG, "", "too many mounts (at most %d)", GB_MOUNTS_MAX);
+	struct gb_mount *m = &c->mounts[c->nmounts];
+	int r = id == O_VOLUME  ? gb_mount_parse_volume(val, m, err)
+		: id == O_MOUNT ? gb_mount_parse_mount(val, m, err)
+				: gb_mount_parse_tmpfs(val, m, err);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < c->nmounts; i++)
+		if (strcmp(c->mounts[i].target, m->target) == 0)
+			return gb_err_set(err, EINVAL, "", "two mounts on %s: give each target once", m->target);
+	c->nmounts++;
+	return 0;
+}
 
 void gb_args_usage(void)
 {
@@ -280,6 +304,13 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		return 0;
 	case O_QUIET:
 		a->quiet = true;
+		return 0;
+	case O_VOLUME:  /* storage (issue 5) */
+	case O_MOUNT:
+	case O_TMPFS:
+		return add_mount(c, o->id, val, err);
+	case O_READ_ONLY:
+		c->read_only = true;
 		return 0;
 	case O_ROOTFS_MODE:  /* lab 04: the chroot escape */
 		if (strcmp(val, "chroot") && strcmp(val, "pivot_root"))

@@ -17,6 +17,13 @@ void cli_interrupt_install(void);
 
 int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
+/* images and storage (issue 5): cli/images.c */
+int cmd_build(struct gb_runtime *rt, int argc, char **argv);
+int cmd_images(struct gb_runtime *rt, int argc, char **argv);
+int cmd_rmi(struct gb_runtime *rt, int argc, char **argv);
+int cmd_history(struct gb_runtime *rt, int argc, char **argv);
+int cmd_diff(struct gb_runtime *rt, int argc, char **argv);
+int cmd_volume(struct gb_runtime *rt, int argc, char **argv);
 /* The isolation test harness (cli/check.c). */
 int cmd_check(struct gb_runtime *rt, int argc, char **argv);
 int cmd_host_check(struct gb_runtime *rt, int argc, char **argv);

@@ -453,6 +453,16 @@ static void print_inspect(const struct gb_jval *v)
 	printf("\n");
 	const struct gb_jval *fs = gb_jget(s, "rootfs");
 	printf("  upper dir    %s\n", gb_jstr(fs, "upper", ""));
+	/* images and storage (issue 5): the layers under it, and the mounts on it */
+	char lower[4096];
+	snprintf(lower, sizeof lower, "%s", gb_jstr(fs, "lower", ""));
+	char *save = NULL;
+	for (char *l = strtok_r(lower, ":", &save); l; l = strtok_r(NULL, ":", &save))
+		printf("  %-12s %s\n", l == lower ? "layers" : "", l);
+	const struct gb_jval *mt = gb_jget(gb_jget(v, "config"), "mounts");
+	for (const struct gb_jval *m = mt ? mt->child : NULL; m; m = m->next)
+		printf("  %-12s %s %s -> %s%s\n", m == mt->child ? "volumes" : "", gb_jstr(m, "type", ""),
+		       gb_jstr(m, "source", ""), gb_jstr(m, "target", ""), gb_jbool(m, "readonly", false) ? " (ro)" : "");
 	if (!o || !o->child) {
 		printf("  (not running: nothing to observe in the kernel)\n");
 		return;
@@ -582,14 +592,6 @@ static int cmd_steps(void)
 	return 0;
 }
 
-static int cmd_images(struct gb_runtime *rt)
-{
-	char names[2048];
-	gb_image_list_names(rt, names, sizeof names);
-	printf("%s\n", names);
-	return 0;
-}
-
 /* ------------------------------------------------------------ main */
 
 static void usage(void)
@@ -620,8 +622,13 @@ static void usage(void)
 	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
-	       "images:\n"
-	       "  images    list images\n\n"
+	       "images and storage:\n"
+	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] CONTEXT)\n"
+	       "  images    list images\n"
+	       "  history   the layers of an image, with sizes and the instruction behind each\n"
+	       "  rmi       remove an image (-f: even if a container uses it)\n"
+	       "  diff      what a container changed in its writable layer (A/C/D)\n"
+	       "  volume    named volumes: create | ls | inspect | rm\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
 	       "writable layers in --data-root (default /var/lib/glassbox, env GLASSBOX_DATA_ROOT).\n");
 }
@@ -634,17 +641,19 @@ struct command {
 static int cmd_run_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, false); }
 static int cmd_create_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, true); }
 static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv) { return cmd_steps(); }
-static int cmd_images_(struct gb_runtime *rt, int argc, char **argv) { return cmd_images(rt); }
 
 static const struct command commands[] = {
 	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},
 	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
 	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
-	{"lab", cmd_lab},      {"images", cmd_images_},
+	{"lab", cmd_lab},
+	/* images and storage (issue 5): cli/images.c */
+	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
+	{"history", cmd_history}, {"diff", cmd_diff},   {"volume", cmd_volume},
+	{"probe", cmd_probe},
 	/* the isolation test harness (cli/check.c) */
 	{"check", cmd_check},  {"host-check", cmd_host_check},
-	{"lab", cmd_lab},      {"images", cmd_images_},  {"probe", cmd_probe},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
 };

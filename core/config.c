@@ -91,6 +91,12 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_bool(j, "ipc", c->host_ipc);
 	gb_json_bool(j, "net", c->host_net);
 	gb_json_obj_end(j);
+	/* storage (issue 5) */
+	gb_json_arr_begin(j, "mounts");
+	for (int i = 0; i < c->nmounts; i++)
+		gb_mount_to_json(&c->mounts[i], j);
+	gb_json_arr_end(j);
+	gb_json_bool(j, "read_only", c->read_only);
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
 	gb_json_obj_begin(j, "security");
@@ -115,6 +121,23 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_strv(j, "publish", c->publish);
 	gb_json_obj_end(j);
 	userns_to_json(c, j);
+}
+
+/* storage (issue 5): the mounts array written by gb_mount_to_json */
+static void mounts_from_json(struct gb_config *c, const struct gb_jval *arr)
+{
+	static const char *const types[] = {"bind", "volume", "tmpfs"};
+	for (const struct gb_jval *e = arr ? arr->child : NULL; e && c->nmounts < GB_MOUNTS_MAX; e = e->next) {
+		struct gb_mount *m = &c->mounts[c->nmounts++];
+		const char *t = gb_jstr(e, "type", "bind");
+		for (int k = 0; k < 3; k++)
+			if (strcmp(t, types[k]) == 0)
+				m->type = (enum gb_mount_type)k;
+		snprintf(m->source, sizeof m->source, "%s", gb_jstr(e, "source", ""));
+		snprintf(m->target, sizeof m->target, "%s", gb_jstr(e, "target", ""));
+		snprintf(m->options, sizeof m->options, "%s", gb_jstr(e, "options", ""));
+		m->readonly = gb_jbool(e, "readonly", false);
+	}
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -145,6 +168,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_uts = gb_jbool(h, "uts", false);
 	c->host_ipc = gb_jbool(h, "ipc", false);
 	c->host_net = gb_jbool(h, "net", false);
+	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
+	c->read_only = gb_jbool(o, "read_only", false);
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
 	const struct gb_jval *sec = gb_jget(o, "security");

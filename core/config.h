@@ -11,6 +11,7 @@
 #include "json.h"
 #include "userns.h"
 #include "util.h"
+#include "volume.h"
 
 #define GB_NAME_MAX 63
 
@@ -29,6 +30,11 @@ struct gb_config {
 
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Storage (issue 5, core/volume.h): -v, --mount, --tmpfs, --read-only. */
+	struct gb_mount mounts[GB_MOUNTS_MAX];
+	int nmounts;
+	bool read_only;
 
 	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
 	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in

@@ -23,6 +23,7 @@
 #include "observe.h"
 #include "pid1.h"
 #include "steps.h"
+#include "volume.h"
 
 int gb_exit_code(int status)
 {
@@ -328,6 +329,8 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	gb_observe_nspid_json(l->pid, &j, "nspid");
 	gb_json_strv(&j, "argv", l->argv);
 	gb_event_emit(&l->rt->events, &j);
+	/* storage (issue 5): what the kernel says about each volume, bind and tmpfs */
+	gb_mounts_emit(l->rt, l->pid, st->cfg.mounts, st->cfg.nmounts);
 	return r;
 }
 

@@ -32,6 +32,7 @@
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
+#include "volume.h"
 #include "userns.h"
 
 /* ------------------------------------------------------------ the parent/child channel */
@@ -902,6 +903,63 @@ static void observe_exec(struct gb_launch *l, struct gb_json *j)
 	gb_json_str(j, "cwd", l->st->cfg.workdir);
 }
 
+/* ------------------------------------------------------------ storage (issue 5, volume.c) */
+
+static bool want_volumes(const struct gb_launch *l)
+{
+	return l->st->cfg.nmounts > 0;
+}
+
+static void call_volumes(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	if (m[0].type == GB_MOUNT_VOLUME)
+		snprintf(buf, len, "mkdir(\"%s/volumes/%s/_data\", 0755)%s", l->rt->data_root, m[0].source,
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+	else
+		snprintf(buf, len, "stat(\"%s\")%s", m[0].type == GB_MOUNT_BIND ? m[0].source : "tmpfs",
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+}
+
+static int run_volumes(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_prepare(l->rt, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	const char *more = l->st->cfg.nmounts > 1 ? "; ..." : "";
+	if (m[0].type == GB_MOUNT_TMPFS)
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); "
+			 "mount(\"tmpfs\", \"/proc/self/fd/<fd>\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")%s",
+			 m[0].target + 1, m[0].options, more);
+	else
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); t = open_tree(\"%s\", OPEN_TREE_CLONE);%s "
+			 "move_mount(t, \"\", fd, \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
+			 m[0].target + 1, m[0].source, m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
+}
+
+static int run_mounts(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_apply(l->rt, l->st->merged, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+static bool want_readonly(const struct gb_launch *l)
+{
+	return l->st->cfg.read_only;
+}
+
+static void call_readonly(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)", l->st->merged);
+}
+
+static int run_readonly(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_readonly_root(l->st->merged, err);
+}
+
 /* ------------------------------------------------------------ user namespace (lab 06)
  * Rows only for a container with a user namespace (--userns, --uidmap, or rootless).
  * Root inside is then an ordinary uid outside: the host makes the files the container
@@ -1052,6 +1110,10 @@ static const struct gb_step steps[] = {
 	{"writable-layer", CREATE, HOST, 11,
 	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
 	 call_layer, NULL, run_layer, undo_layer, observe_rootfs},
+	/* storage (issue 5): named volumes exist before the container, and outlive it */
+	{"volumes", CREATE, HOST, 12,
+	 "Create the named volumes the container asks for and check its bind-mount sources exist.",
+	 call_volumes, want_volumes, run_volumes, NULL, NULL},
 	{"userns-files", CREATE, HOST, 6,
 	 "Hand the writable layer to the uid that root inside will be, and give the image a copy owned through the map.",
 	 call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs},
@@ -1099,6 +1161,11 @@ static const struct gb_step steps[] = {
 	{"overlay", START, CONT, 11,
 	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
 	 call_overlay, NULL, run_overlay, NULL, observe_overlay},
+	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
+	 * host paths (bind sources, volume data) are still reachable */
+	{"mounts", START, CONT, 12,
+	 "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no symlink out).",
+	 call_mounts, want_volumes, run_mounts, NULL, observe_mounts},
 	{"proc", START, CONT, 2,
 	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
 	 call_proc, NULL, run_proc, NULL, observe_mounts},
@@ -1114,6 +1181,10 @@ static const struct gb_step steps[] = {
 	{"init", START, CONT, 13,
 	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
 	 call_init, want_init, run_init, NULL, observe_mounts},
+	/* storage (issue 5): after everything that writes into the root's directories */
+	{"read-only-root", START, CONT, 12,
+	 "Remount the root read-only: writes fail except in volumes, tmpfs and /dev.",
+	 call_readonly, want_readonly, run_readonly, NULL, observe_mounts},
 	{"hostname", START, CONT, 3,
 	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
 	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname},

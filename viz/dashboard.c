@@ -96,11 +96,15 @@ static void stats_into(struct dash *d, const struct gb_jval *list)
 			if (strcmp(gb_jstr(c, "id", ""), r->id) && strcmp(gb_jstr(c, "name", ""), r->name))
 				continue;
 			r->have_stats = true;
-			r->mem = num2(c, "memory", "usage", "mem_usage");
-			r->mem_limit = num2(c, "memory", "limit", "mem_limit");
-			r->cpu = num2(c, "cpu", "percent", "cpu_percent");
-			r->pids = num2(c, "pids", "current", "pids");
-			r->pids_max = num2(c, "pids", "max", "pids_max");
+			/* `glassbox stats --json` nests the cgroup numbers under "stats" and puts
+			 * the CPU percentage (a rate between two samples) beside them. */
+			const struct gb_jval *s = gb_jget(c, "stats") ? gb_jget(c, "stats") : c;
+			r->mem = num2(s, "memory", "usage", "mem_usage");
+			r->mem_limit = num2(s, "memory", "limit", "mem_limit");
+			r->cpu = gb_jget(c, "cpu_percent") ? gb_jnum(c, "cpu_percent", 0)
+							   : num2(s, "cpu", "percent", "cpu_percent");
+			r->pids = num2(s, "pids", "current", "pids");
+			r->pids_max = num2(s, "pids", "max", "pids_max");
 		}
 }
 

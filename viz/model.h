@@ -26,7 +26,7 @@ enum vz_scene { VZ_SC_LIFECYCLE, VZ_SC_NAMESPACES, VZ_SC_CGROUPS, VZ_SC_OVERLAY,
 
 struct vz_step {
 	char name[48], side[12];
-	char call[160], explain[320];
+	char call[512], explain[320];
 	char err[256], errno_name[24], hint[256];
 	int index, lab;
 	enum vz_step_state state;
@@ -52,7 +52,7 @@ struct vz_model {
 	char id[16], name[64];
 	char log[256], error[256], error_hint[256];
 	/* The caption of the last beat: a step's call and sentence, or what an event means. */
-	char cap_call[160], cap_text[320];
+	char cap_call[512], cap_text[320];  /* the scene shortens a long call */
 	bool cap_failed;
 	int cap_tag;
 	int log_tag, error_tag;

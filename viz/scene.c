@@ -202,6 +202,18 @@ static void caption(struct vz_render *rd, const struct vz_model *m, const struct
 	const char *text = m->cap_text[0] ? m->cap_text
 			 : (!m->cap_call[0] ? "Press Space or the right arrow for the next step." : "");
 	float y = VZ_CAPTION_Y + 16;
+	/* Two lines of code type fit the caption (about 85 mono characters each at 1080p):
+	 * a longer call (an overlay's lowerdir list) ends in an ellipsis, not mid-word. */
+	char shown[154];
+	size_t n = strlen(call);
+	if (n >= sizeof shown - 4) {
+		n = sizeof shown - 4;
+		while (n > 0 && ((unsigned char)call[n] & 0xc0) == 0x80)
+			n--;  /* never cut a UTF-8 sequence */
+		memcpy(shown, call, n);
+		memcpy(shown + n, "\xe2\x80\xa6", 4);
+		call = shown;
+	}
 	if (*call)  /* a long call wraps; the sentence follows it */
 		y += 8 + vz_rd_text(rd, VZ_F_CALL, VZ_M + 36, y, VZ_LEFT, VZ_W - 2 * VZ_M - 72,
 				    vz_alpha(th->text, k), call);

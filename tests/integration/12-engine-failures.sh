@@ -13,7 +13,9 @@ for step in $steps; do
     want=()
     [ "$step" = init ] && want=(--init)   # a step that runs only with its option
     # A row this default run does not use never fails: the timeout ends the run then.
+    # --read-only and --tmpfs make the optional storage rows run (and so fail) too.
     # The userns rows run only with a user namespace (its root must reach the data root).
+    want+=(--read-only --tmpfs /scratch)
     case $step in userns-*) want=(--userns=auto); chmod o+x "$GB_TEST_ROOT" ;; esac
     out=$(GLASSBOX_FAIL_STEP=$step timeout 20 "$GLASSBOX" run --rm "${want[@]}" --name "f-$step" busybox sleep 3$$ 2>&1)
     rc=$?

@@ -6,7 +6,8 @@ need_root
 need_cmd jq
 
 ev=$GB_TEST_ROOT/events.jsonl
-gb run --rm --events "$ev" --name evt busybox sh -c 'exit 3'
+# --read-only and --tmpfs make the optional storage rows run too: every row of the table.
+gb run --rm --events "$ev" --name evt --read-only --tmpfs /scratch busybox sh -c 'exit 3'
 assert_eq "the run's exit code" 3 $?
 check "every line is one JSON object" jq -e 'type == "object"' "$ev" >/dev/null
 assert_eq "every event has version 1" "" "$(jq -r 'select(.v != 1) | .seq' "$ev")"
@@ -49,7 +50,7 @@ assert_eq "a failed create undoes its steps in reverse" "state image " \
     "$(jq -r 'select(.type=="step.undo") | .step' "$GB_TEST_ROOT/fail2.jsonl" | tr '\n' ' ')"
 
 # --events fd:N and --step-fd N, the way the visualizer drives the engine.
-out=$( { for _ in $(seq 40); do echo next; done; } | gb run --rm --step-fd 0 --events fd:3 busybox echo stepped 3>"$GB_TEST_ROOT/fd.jsonl")
+out=$( { for _ in $(seq 40); do echo next; done; } | gb run --rm --step-fd 0 --events fd:3 --read-only --tmpfs /scratch busybox echo stepped 3>"$GB_TEST_ROOT/fd.jsonl")
 assert_eq "driven by --step-fd, the command runs" stepped "$out"
 assert_eq "and the events went to fd 3" "$(wc -l <"$ev")" "$(wc -l <"$GB_TEST_ROOT/fd.jsonl")"
 out=$(printf 'hello\nnext\nnext\nrun\n' | gb run --rm --step-fd 0 busybox echo ran)

@@ -1,0 +1,169 @@
+/* Unit tests: the Dockerfile parser, variable substitution, .dockerignore matching, the
+ * build cache key (and the sha256 under it), and -v/--mount/--tmpfs parsing. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "build.h"
+#include "dockerfile.h"
+#include "sha256.h"
+#include "util.h"
+#include "volume.h"
+
+static void parses_instructions_and_forms(void **state)
+{
+	const char *text = "# a comment\n"
+			   "FROM busybox\n"
+			   "\n"
+			   "RUN echo one \\\n"
+			   "    && echo two\n"
+			   "CMD [\"cat\", \"/x\"]\n"
+			   "entrypoint /bin/sh -c x\n";
+	struct gb_dockerfile df;
+	struct gb_err err = {0};
+	assert_int_equal(gb_df_parse(text, &df, &err), 0);
+	assert_int_equal(df.n, 4);
+	assert_int_equal(df.v[0].kind, GB_DF_FROM);
+	assert_int_equal(df.v[1].kind, GB_DF_RUN);
+	assert_string_equal(df.v[1].args, "echo one  && echo two");
+	assert_int_equal(df.v[1].line, 4);
+	assert_null(df.v[1].argv);
+	assert_non_null(df.v[2].argv);
+	assert_string_equal(df.v[2].argv[0], "cat");
+	assert_string_equal(df.v[2].argv[1], "/x");
+	assert_null(df.v[2].argv[2]);
+	assert_string_equal(df.v[3].keyword, "ENTRYPOINT");
+	assert_int_equal(df.v[3].line, 7);
+	gb_df_free(&df);
+}
+
+static void rejects_bad_files(void **state)
+{
+	struct gb_dockerfile df;
+	struct gb_err err = {0};
+	assert_int_equal(gb_df_parse("FROM a\nBOGUS x\n", &df, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "line 2: unknown instruction BOGUS"));
+	memset(&err, 0, sizeof err);
+	assert_int_equal(gb_df_parse("RUN true\n", &df, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "first instruction must be FROM"));
+	memset(&err, 0, sizeof err);
+	assert_int_equal(gb_df_parse("FROM a\nFROM b\n", &df, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "multi-stage"));
+	memset(&err, 0, sizeof err);
+	assert_int_equal(gb_df_parse("ARG V=1\nFROM a\n", &df, &err), 0);
+	gb_df_free(&df);
+}
+
+static void splits_words_and_pairs(void **state)
+{
+	char **w = gb_df_words("a \"b c\" 'd e' f\\ g");
+	assert_int_equal(gb_strv_len(w), 4);
+	assert_string_equal(w[1], "b c");
+	assert_string_equal(w[2], "d e");
+	assert_string_equal(w[3], "f g");
+	gb_strv_free(w);
+	assert_null(gb_df_words("\"open"));
+	char **p = gb_df_pairs("A=1 B=\"two words\"");
+	assert_string_equal(p[0], "A=1");
+	assert_string_equal(p[1], "B=two words");
+	gb_strv_free(p);
+	p = gb_df_pairs("KEY the rest of it");
+	assert_string_equal(p[0], "KEY=the rest of it");
+	assert_null(p[1]);
+	gb_strv_free(p);
+}
+
+static void expands_variables(void **state)
+{
+	char *vars[] = {"A=1", "B=two", "A=3", NULL};
+	char out[128];
+	assert_int_equal(gb_df_expand("$A-${B}-${C:-def}-${B:+alt}-\\$A", vars, out, sizeof out), 0);
+	assert_string_equal(out, "3-two-def-alt-$A");
+	assert_int_equal(gb_df_expand("$NOPE.", vars, out, sizeof out), 0);
+	assert_string_equal(out, ".");
+	assert_int_equal(gb_df_expand("${B}${B}${B}", vars, out, 6), -E2BIG);
+}
+
+static void cache_key_depends_on_everything(void **state)
+{
+	char a[65], b[65], c[65], d[65], e[65];
+	gb_build_cache_key("abc", "RUN x", "", a);
+	gb_build_cache_key("abc", "RUN x", "", b);
+	gb_build_cache_key("abd", "RUN x", "", c);
+	gb_build_cache_key("abc", "RUN y", "", d);
+	gb_build_cache_key("abc", "RUN x", "content", e);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_string_not_equal(a, d);
+	assert_string_not_equal(a, e);
+	assert_int_equal(strlen(a), 64);
+	/* The separator keeps "ab"+"c" apart from "a"+"bc". */
+	gb_build_cache_key("ab", "c", "", a);
+	gb_build_cache_key("a", "bc", "", b);
+	assert_string_not_equal(a, b);
+}
+
+static void sha256_known_answers(void **state)
+{
+	char h[65];
+	gb_sha256_str("", h);
+	assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	gb_sha256_str("abc", h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	gb_sha256_str("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", h);
+	assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void dockerignore_matches(void **state)
+{
+	char *pats[] = {"*.key", "build", "docs/**/*.md", "!docs/keep.md", NULL};
+	assert_true(gb_build_ignored(pats, "secret.key"));
+	assert_false(gb_build_ignored(pats, "dir/secret.key"));  /* * stops at / */
+	assert_true(gb_build_ignored(pats, "build/out/x.o"));
+	assert_true(gb_build_ignored(pats, "docs/a/b.md"));
+	assert_false(gb_build_ignored(pats, "docs/keep.md"));
+	assert_false(gb_build_ignored(pats, "src/main.c"));
+}
+
+static void parses_mount_specs(void **state)
+{
+	struct gb_mount m;
+	struct gb_err err = {0};
+	assert_int_equal(gb_mount_parse_volume("data:/var/lib/x", &m, &err), 0);
+	assert_int_equal(m.type, GB_MOUNT_VOLUME);
+	assert_int_equal(gb_mount_parse_volume("/srv:/srv:ro", &m, &err), 0);
+	assert_int_equal(m.type, GB_MOUNT_BIND);
+	assert_true(m.readonly);
+	assert_int_equal(gb_mount_parse_volume("data", &m, &err), -EINVAL);
+	assert_int_equal(gb_mount_parse_volume("./rel:/x", &m, &err), -EINVAL);
+	assert_int_equal(gb_mount_parse_volume("v:/a/../etc", &m, &err), -EINVAL);
+	assert_int_equal(gb_mount_parse_volume("v:/", &m, &err), -EINVAL);
+	assert_int_equal(gb_mount_parse_mount("type=tmpfs,target=/t,tmpfs-size=1m", &m, &err), 0);
+	assert_string_equal(m.options, "size=1m");
+	assert_int_equal(gb_mount_parse_mount("type=bind,src=/a,dst=/b,readonly", &m, &err), 0);
+	assert_true(m.readonly);
+	assert_int_equal(gb_mount_parse_mount("type=nfs,target=/t", &m, &err), -EINVAL);
+	assert_int_equal(gb_mount_parse_tmpfs("/run:size=64m,mode=755", &m, &err), 0);
+	assert_string_equal(m.options, "size=64m,mode=755");
+	assert_int_equal(gb_mount_parse_tmpfs("/run:exec", &m, &err), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_instructions_and_forms),
+		cmocka_unit_test(rejects_bad_files),
+		cmocka_unit_test(splits_words_and_pairs),
+		cmocka_unit_test(expands_variables),
+		cmocka_unit_test(cache_key_depends_on_everything),
+		cmocka_unit_test(sha256_known_answers),
+		cmocka_unit_test(dockerignore_matches),
+		cmocka_unit_test(parses_mount_specs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
