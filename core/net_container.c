@@ -486,22 +486,27 @@ static char *hosts_text(struct gb_runtime *rt, const struct gb_state *st)
 	return text;
 }
 
-/* Bind-mount src over <merged>/etc/<name>. A symlink there is left alone: it would be
- * resolved against the host's root, not the container's, before pivot_root. */
+/* Bind-mount src over <merged>/etc/<name>. Left alone: a symlink there (before pivot_root
+ * it would resolve against the host's root), and a mount already there (a -v of the user,
+ * or a build's resolv.conf: theirs wins, as in Docker). */
 static int bind_etc(const struct gb_state *st, const char *src, const char *name,
 		    struct gb_err *err)
 {
 	char dir[700], target[800];
-	struct stat sb;
+	struct statx sx;
 	gb_path(dir, sizeof dir, "%s/etc", st->merged);
 	gb_path(target, sizeof target, "%s/%s", dir, name);
-	if (lstat(target, &sb) == 0 && !S_ISREG(sb.st_mode))
-		return 0;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return gb_err_set(err, errno, "mkdir", "cannot create %s", dir);
-	gb_autoclose int fd = open(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return gb_err_set(err, errno, "open", "cannot create %s to mount over", target);
+	if (statx(AT_FDCWD, target, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0) {
+		if (!S_ISREG(sx.stx_mode) || (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+			return 0;
+	} else {  /* missing in the image: an empty file to mount over */
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return gb_err_set(err, errno, "mkdir", "cannot create %s", dir);
+		int fd = open(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return gb_err_set(err, errno, "open", "cannot create %s to mount over", target);
+		close(fd);
+	}
 	if (mount(src, target, NULL, MS_BIND, NULL) < 0)
 		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", MS_BIND) failed", src, target);
 	return 0;

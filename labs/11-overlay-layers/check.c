@@ -47,15 +47,15 @@ static void look(struct gb_check *c, const struct gb_state *st)
 			      (long long)low.st_size);
 	else
 		gb_check_fail(c, "the lower layer's /etc/motd is missing or empty");
-	snprintf(path, sizeof path, "%s/etc/hostname", st->upper);
+	snprintf(path, sizeof path, "%s/etc/group", st->upper);
 	if (lstat(path, &up) == 0 && S_ISCHR(up.st_mode) && up.st_rdev == makedev(0, 0))
-		gb_check_pass(c, "the deleted /etc/hostname is a whiteout in the upper dir: a 0/0 character device");
+		gb_check_pass(c, "the deleted /etc/group is a whiteout in the upper dir: a 0/0 character device");
 	else
-		gb_check_fail(c, "no whiteout for the deleted /etc/hostname in %s", st->upper);
-	if (lower_has(st->lower, "/etc/hostname", &low))
-		gb_check_pass(c, "the lower layer still has /etc/hostname: the deletion only hides it");
+		gb_check_fail(c, "no whiteout for the deleted /etc/group in %s", st->upper);
+	if (lower_has(st->lower, "/etc/group", &low))
+		gb_check_pass(c, "the lower layer still has /etc/group: the deletion only hides it");
 	else
-		gb_check_fail(c, "the lower layer lost /etc/hostname");
+		gb_check_fail(c, "the lower layer lost /etc/group");
 }
 
 static int check(struct gb_check *c)
@@ -65,7 +65,7 @@ static int check(struct gb_check *c)
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;
-	char *const act[] = {"sh", "-c", "{ echo lab11 >> /etc/motd; rm -f /etc/hostname; } 2>/dev/null; true", NULL};
+	char *const act[] = {"sh", "-c", "{ echo lab11 >> /etc/motd; rm -f /etc/group; } 2>/dev/null; true", NULL};
 	int code = 0;
 	struct gb_err ignored = {0};
 	gb_container_exec(c->rt, st.cfg.id, act, NULL, NULL, &code, &ignored);
