@@ -183,7 +183,7 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 		gb_userns_rm_rf(dir, &st->cfg.uid_map, &st->cfg.gid_map, NULL);
 	gb_rm_rf(dir);
 	struct gb_err ignored;
-	gb_state_remove(rt, st->cfg.id, &ignored);
+	gb_state_remove(rt, st->cfg.id, st->cfg.name, &ignored);
 }
 
 /* PID 1 died of SIGKILL and the kernel counted an OOM kill in its cgroup: the OOM

@@ -293,9 +293,56 @@ void gb_state_list_free(struct gb_state *list, size_t n)
 	free(list);
 }
 
+/* The name index: <state root>/names/NAME is a symlink to the container's id, so a
+ * lookup by name reads one state file instead of all of them (stop and rm stay flat in
+ * the number of containers). The state files are the truth: a stale or missing link only
+ * sends the lookup back to the scan below. */
+static void name_link_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len)
+{
+	gb_path(buf, len, "%s/names/%s", rt->state_root, name);
+}
+
+void gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id)
+{
+	char path[700];
+	gb_path(path, sizeof path, "%s/names", rt->state_root);
+	mkdir(path, 0711);
+	name_link_path(rt, name, path, sizeof path);
+	unlink(path);
+	if (symlink(id, path) < 0) {
+		/* not fatal: lookups fall back to the scan */
+	}
+}
+
+/* An exact id or an indexed name: load just that one. */
+static bool find_direct(const struct gb_runtime *rt, const char *ref, struct gb_state *st)
+{
+	char path[700], id[GB_ID_LEN + 2];
+	struct gb_err ignored;
+	name_link_path(rt, ref, path, sizeof path);
+	ssize_t n = readlink(path, id, sizeof id - 1);
+	if (n == GB_ID_LEN) {
+		id[n] = '\0';
+		if (gb_state_load(rt, id, st, &ignored) == 0) {
+			if (strcmp(st->cfg.name, ref) == 0)
+				return true;
+			gb_state_free(st);
+		}
+	}
+	if (strlen(ref) == GB_ID_LEN && !strchr(ref, '/') && ref[0] != '.' &&
+	    gb_state_load(rt, ref, st, &ignored) == 0) {
+		if (strcmp(st->cfg.id, ref) == 0)
+			return true;
+		gb_state_free(st);
+	}
+	return false;
+}
+
 int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state *st,
 		  struct gb_err *err)
 {
+	if (find_direct(rt, ref, st))
+		return 0;
 	struct gb_state *list;
 	size_t n;
 	int r = gb_state_list(rt, &list, &n, err);
@@ -330,9 +377,16 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 	return 0;
 }
 
-int gb_state_remove(const struct gb_runtime *rt, const char *id, struct gb_err *err)
+int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,
+		    struct gb_err *err)
 {
-	char dir[600];
+	char dir[600], link[700], target[GB_ID_LEN + 2];
+	if (name && name[0]) {
+		name_link_path(rt, name, link, sizeof link);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n == GB_ID_LEN && strncmp(target, id, GB_ID_LEN) == 0)
+			unlink(link);  /* only our own: the name may already be someone else's */
+	}
 	gb_state_dir(rt, id, dir, sizeof dir);
 	int r = gb_rm_rf(dir);
 	if (r < 0)

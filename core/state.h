@@ -73,7 +73,11 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 		  struct gb_err *err);
 void gb_state_list_free(struct gb_state *list, size_t n);
-int gb_state_remove(const struct gb_runtime *rt, const char *id, struct gb_err *err);
+/* Remove the state dir of id and its name in the index (when it still points to id). */
+int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,
+		    struct gb_err *err);
+/* Record name -> id in the name index (a speed-up for lookups; the state is the truth). */
+void gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id);
 /* Reconcile with the kernel: a "running" container whose PID 1 is gone is stopped.
  * Returns true when the state changed (and was saved). */
 bool gb_state_refresh(const struct gb_runtime *rt, struct gb_state *st);

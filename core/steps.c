@@ -185,13 +185,16 @@ static int run_state(struct gb_launch *l, struct gb_err *err)
 	l->st->status = GB_STATUS_CREATED;
 	l->st->created = gb_wallclock();
 	l->st->exit_code = -1;
-	return gb_state_save(l->rt, l->st, err);
+	int r = gb_state_save(l->rt, l->st, err);
+	if (r == 0)
+		gb_state_name_link(l->rt, l->st->cfg.name, l->st->cfg.id);
+	return r;
 }
 
 static void undo_state(struct gb_launch *l)
 {
 	struct gb_err ignored;
-	gb_state_remove(l->rt, l->st->cfg.id, &ignored);
+	gb_state_remove(l->rt, l->st->cfg.id, l->st->cfg.name, &ignored);
 	l->state_created = false;
 }
 

@@ -221,6 +221,51 @@ static void state_file_round_trip(void **s)
 	assert_int_equal(gb_rm_rf(dir), 0);
 }
 
+static void name_index_is_a_shortcut_never_the_truth(void **s)
+{
+	char dir[] = "/tmp/gbunit-names-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct gb_runtime rt;
+	struct gb_err err = {0};
+	gb_runtime_init(&rt, dir, dir, &err);
+	gb_runtime_prepare(&rt, &err);
+	const char *ids[] = {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}, *names[] = {"web", "db"};
+	for (int i = 0; i < 2; i++) {
+		struct gb_state st = {0};
+		gb_config_init(&st.cfg);
+		snprintf(st.cfg.id, sizeof st.cfg.id, "%s", ids[i]);
+		snprintf(st.cfg.name, sizeof st.cfg.name, "%s", names[i]);
+		st.cfg.cmd = calloc(1, sizeof(char *));
+		st.cfg.env = calloc(1, sizeof(char *));
+		char sd[600];
+		gb_state_dir(&rt, ids[i], sd, sizeof sd);
+		assert_int_equal(mkdir(sd, 0700), 0);
+		assert_int_equal(gb_state_save(&rt, &st, &err), 0);
+		gb_state_name_link(&rt, names[i], ids[i]);
+		gb_state_free(&st);
+	}
+	struct gb_state st;
+	assert_int_equal(gb_state_find(&rt, "db", &st, &err), 0);
+	assert_string_equal(st.cfg.id, "bbbbbbbbbbbb");
+	gb_state_free(&st);
+	/* a stale link (here: pointing at the other container) is ignored */
+	gb_state_name_link(&rt, "db", "aaaaaaaaaaaa");
+	assert_int_equal(gb_state_find(&rt, "db", &st, &err), 0);
+	assert_string_equal(st.cfg.id, "bbbbbbbbbbbb");
+	gb_state_free(&st);
+	/* removing a container removes its own name only */
+	assert_int_equal(gb_state_remove(&rt, "bbbbbbbbbbbb", "db", &err), 0);
+	char link[700];
+	snprintf(link, sizeof link, "%s/names/db", dir);
+	char target[32];
+	assert_int_equal(readlink(link, target, sizeof target), 12);  /* not ours: kept */
+	assert_int_equal(gb_state_remove(&rt, "aaaaaaaaaaaa", "web", &err), 0);
+	snprintf(link, sizeof link, "%s/names/web", dir);
+	assert_int_equal(access(link, F_OK), -1);
+	assert_int_equal(gb_state_find(&rt, "db", &st, &err), -ENOENT);
+	gb_rm_rf(dir);
+}
+
 static void corrupt_state_is_a_clear_error(void **s)
 {
 	char dir[] = "/tmp/gbunit-corrupt-XXXXXX";
@@ -270,6 +315,7 @@ int main(void)
 		cmocka_unit_test(json_reports_where_it_is_broken),
 		cmocka_unit_test(events_are_one_json_object_per_line),
 		cmocka_unit_test(state_file_round_trip),
+		cmocka_unit_test(name_index_is_a_shortcut_never_the_truth),
 		cmocka_unit_test(corrupt_state_is_a_clear_error),
 		cmocka_unit_test(runtime_roots_must_be_absolute),
 	};
