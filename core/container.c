@@ -82,8 +82,7 @@ static void generate_name(const struct gb_runtime *rt, char *out, size_t len)
 			snprintf(out, len, "%s_%s_%u", adj[v % GB_ARRAY_LEN(adj)],
 				 noun[(v / 16) % GB_ARRAY_LEN(noun)], v % 1000);
 		struct gb_state st;
-		struct gb_err ignored;
-		if (gb_state_find(rt, out, &st, &ignored) < 0)
+		if (gb_state_find_name(rt, out, &st) < 0)
 			return;
 		gb_state_free(&st);
 	}
@@ -128,8 +127,7 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 		generate_name(rt, st->cfg.name, sizeof st->cfg.name);
 	} else {
 		struct gb_state other;
-		struct gb_err ignored;
-		if (gb_state_find(rt, st->cfg.name, &other, &ignored) == 0) {
+		if (gb_state_find_name(rt, st->cfg.name, &other) == 0) {
 			r = gb_err_set(err, EEXIST, "", "the name %s is already in use by container %s",
 				       st->cfg.name, other.cfg.id);
 			gb_err_hint(err, "remove it (`glassbox rm -f %s`) or choose another --name", st->cfg.name);

@@ -377,6 +377,26 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 	return 0;
 }
 
+int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_state *st)
+{
+	if (find_direct(rt, name, st) && strcmp(st->cfg.name, name) == 0)
+		return 0;
+	struct gb_state *list;
+	size_t n;
+	struct gb_err ignored;
+	if (gb_state_list(rt, &list, &n, &ignored) < 0)
+		return -ENOENT;
+	int r = -ENOENT;
+	for (size_t i = 0; i < n && r < 0; i++)
+		if (strcmp(list[i].cfg.name, name) == 0) {
+			*st = list[i];
+			memset(&list[i], 0, sizeof list[i]);
+			r = 0;
+		}
+	gb_state_list_free(list, n);
+	return r;
+}
+
 int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,
 		    struct gb_err *err)
 {

@@ -69,6 +69,8 @@ void gb_state_free(struct gb_state *st);
 /* Find by name, id or unique id prefix. -ENOENT with "no such container" otherwise. */
 int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state *st,
 		  struct gb_err *err);
+/* By exact name only (no id, no prefix): is this name taken? -ENOENT when not. */
+int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_state *st);
 /* All containers, oldest first. */
 int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 		  struct gb_err *err);

@@ -66,6 +66,10 @@ expect_error "invalid value" "invalid value for --hostname" gb run --hostname 'a
 expect_error "no image" "no image given" gb run -d
 gb run -d --name taken busybox sleep 5$$ >/dev/null
 expect_error "name already in use" "the name taken is already in use" gb run --name taken busybox true
+# A name that happens to start an existing id is still free: names and ids are apart.
+tid=$(gb ps -q | head -1)
+out=$(gb run --rm --name "${tid:0:4}" busybox true 2>&1)
+assert_eq "a name equal to an id prefix is accepted" "" "$out"
 expect_error "rm of a running container" "container taken is running" gb rm taken
 expect_error "start of a running container" "container taken is running" gb start taken
 gb stop -t 0 taken >/dev/null
