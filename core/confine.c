@@ -30,9 +30,15 @@ int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct
 	return gb_seccomp_default(&out->profile, out->caps, err);
 }
 
+int gb_confine_compile(struct gb_confine *cf, const char *cache_dir, struct gb_err *err)
+{
+	return cf->filter ? gb_seccomp_compile(&cf->profile, cache_dir, &cf->bpf, err) : 0;
+}
+
 void gb_confine_free(struct gb_confine *cf)
 {
 	gb_seccomp_free(&cf->profile);
+	gb_seccomp_bpf_free(&cf->bpf);
 }
 
 int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err)
@@ -44,7 +50,7 @@ int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err)
 	if (r == 0 && cf->nnp)
 		r = gb_seccomp_set_no_new_privs(err);
 	if (r == 0 && cf->filter)
-		r = gb_seccomp_apply(&cf->profile, err);
+		r = gb_seccomp_install(&cf->bpf, cf->profile.source, err);
 	if (r == 0 && hold)
 		r = gb_caps_release(cf->caps, err);
 	return r;

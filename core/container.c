@@ -302,7 +302,11 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	st->monitor_start = gb_proc_starttime(st->monitor);
 	st->oom_killed = false;
 	/* Compiled here, on the host before clone: the child inherits it in memory. */
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", l->rt->data_root);
 	int r = gb_confine_prepare(&st->cfg, &l->sec, err);
+	if (r == 0)
+		r = gb_confine_compile(&l->sec, bpf_cache, err);
 	if (r == 0)
 		r = gb_state_save(l->rt, st, err);
 	if (r == 0)
@@ -795,7 +799,11 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		env[n + 1] = NULL;
 	}
 	struct gb_confine sec;
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
 	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r == 0)
+		r = gb_confine_compile(&sec, bpf_cache, err);
 	if (r < 0) {
 		close(fd);
 		gb_state_free(&st);

@@ -3,16 +3,22 @@
  * prctl(2) PR_SET_NO_NEW_PRIVS. Lab 15. */
 #include "seccomp.h"
 
+
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "json.h"
+#include "sha256.h"
 #include "util.h"
 
 /* ---- the default profile ---- */
@@ -714,9 +720,9 @@ static int add_rules_to_ctx(scmp_filter_ctx ctx, const struct gb_seccomp_profile
 	return 0;
 }
 
-int gb_seccomp_apply(const struct gb_seccomp_profile *p, struct gb_err *err)
+static int build_ctx(const struct gb_seccomp_profile *p, scmp_filter_ctx *out, struct gb_err *err)
 {
-	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(p->default_action);
+	scmp_filter_ctx ctx = seccomp_init(p->default_action);
 	if (!ctx)
 		return gb_err_set(err, EINVAL, "seccomp_init", "%s: bad default action",
 				  p->source);
@@ -728,22 +734,112 @@ int gb_seccomp_apply(const struct gb_seccomp_profile *p, struct gb_err *err)
 		if (r == -EEXIST)
 			r = 0;
 	}
-	if (r < 0)
+	if (r < 0) {
+		seccomp_release(ctx);
 		return gb_err_set(err, r, "seccomp_arch_add", "%s: cannot set up the filter",
 				  p->source);
+	}
 	r = add_rules_to_ctx(ctx, p, err);
-	if (r < 0)
-		return r;
-	r = seccomp_load(ctx);
 	if (r < 0) {
-		r = gb_err_set(err, r, "seccomp(SECCOMP_SET_MODE_FILTER)",
-			       "cannot load the seccomp filter %s", p->source);
-		if (r == -EACCES || r == -EPERM)
-			gb_err_hint(err, "the kernel accepts a filter only with no_new_privs set "
-				    "or CAP_SYS_ADMIN: keep no-new-privileges=true");
+		seccomp_release(ctx);
 		return r;
 	}
+	*out = ctx;
 	return 0;
+}
+
+static void cache_key(const struct gb_seccomp_profile *p, char hex[65])
+{
+	gb_autofree char *json = gb_seccomp_to_json(p);
+	const struct scmp_version *v = seccomp_version();
+	char extra[96];
+	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u\n", v ? v->major : 0,
+		 v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
+	struct gb_sha256 h;
+	gb_sha256_init(&h);
+	if (json)
+		gb_sha256_update(&h, json, strlen(json));
+	gb_sha256_update(&h, extra, strlen(extra));
+	gb_sha256_hex(&h, hex);
+}
+
+static int bpf_from_bytes(const char *data, size_t n, struct gb_seccomp_bpf *out)
+{
+	/* A program is whole instructions, at most BPF_MAXINSNS of them. */
+	if (n == 0 || n % sizeof(struct sock_filter) || n / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -EINVAL;
+	out->insns = malloc(n);
+	if (!out->insns)
+		return -ENOMEM;
+	memcpy(out->insns, data, n);
+	out->len = (unsigned short)(n / sizeof(struct sock_filter));
+	return 0;
+}
+
+int gb_seccomp_compile(const struct gb_seccomp_profile *p, const char *cache_dir,
+		       struct gb_seccomp_bpf *out, struct gb_err *err)
+{
+	memset(out, 0, sizeof *out);
+	char key[65], path[700] = "";
+	if (cache_dir) {
+		cache_key(p, key);
+		gb_path(path, sizeof path, "%s/%s.bpf", cache_dir, key);
+		gb_autofree char *data = NULL;
+		size_t n = 0;
+		if (gb_read_file(path, &data, &n) == 0 && bpf_from_bytes(data, n, out) == 0) {
+			out->cached = true;
+			return 0;
+		}
+	}
+	__attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = NULL;
+	int r = build_ctx(p, &ctx, err);
+	if (r < 0)
+		return r;
+	/* libseccomp writes the program to a file descriptor: a memfd keeps it in memory. */
+	gb_autoclose int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "memfd_create", "cannot compile the seccomp filter");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return gb_err_set(err, r, "seccomp_export_bpf", "cannot compile the seccomp filter %s",
+				  p->source);
+	off_t n = lseek(fd, 0, SEEK_END);
+	gb_autofree char *data = n > 0 ? malloc(n) : NULL;
+	if (!data || pread(fd, data, n, 0) != n || bpf_from_bytes(data, n, out) < 0)
+		return gb_err_set(err, EIO, "seccomp_export_bpf", "the compiled filter %s is unusable",
+				  p->source);
+	if (cache_dir && gb_mkdir_p(cache_dir, 0755) == 0)
+		gb_write_atomic(path, data, n, 0644);  /* a cache: failing to keep it is fine */
+	return 0;
+}
+
+void gb_seccomp_bpf_free(struct gb_seccomp_bpf *b)
+{
+	free(b->insns);
+	memset(b, 0, sizeof *b);
+}
+
+int gb_seccomp_install(const struct gb_seccomp_bpf *b, const char *source, struct gb_err *err)
+{
+	struct sock_fprog prog = {.len = b->len, .filter = b->insns};
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
+		return 0;
+	int r = gb_err_set(err, errno, "seccomp(SECCOMP_SET_MODE_FILTER)",
+			   "cannot load the seccomp filter %s", source);
+	if (r == -EACCES || r == -EPERM)
+		gb_err_hint(err, "the kernel accepts a filter only with no_new_privs set "
+			    "or CAP_SYS_ADMIN: keep no-new-privileges=true");
+	return r;
+}
+
+int gb_seccomp_apply(const struct gb_seccomp_profile *p, struct gb_err *err)
+{
+	struct gb_seccomp_bpf b;
+	int r = gb_seccomp_compile(p, NULL, &b, err);
+	if (r == 0)
+		r = gb_seccomp_install(&b, p->source, err);
+	gb_seccomp_bpf_free(&b);
+	return r;
 }
 
 int gb_seccomp_mode(int pid)

@@ -7,6 +7,8 @@
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/filter.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "caps.h"
@@ -59,6 +61,23 @@ const char *gb_seccomp_action_name(uint32_t action);
 /* prctl(PR_SET_NO_NEW_PRIVS, 1): from now on execve() never grants privileges (setuid
  * bits and file capabilities are ignored). Unprivileged seccomp requires it. */
 int gb_seccomp_set_no_new_privs(struct gb_err *err);
+
+/* A profile compiled to classic BPF: what the kernel actually runs on every call. */
+struct gb_seccomp_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+	bool cached;  /* read from the cache, not compiled now */
+};
+
+/* Compile with libseccomp (seccomp_export_bpf), on the host, before clone. With a
+ * cache_dir, the program is kept there as <sha256>.bpf, keyed by the profile (as JSON),
+ * the architecture and the libseccomp version: later starts skip the compiler. */
+int gb_seccomp_compile(const struct gb_seccomp_profile *p, const char *cache_dir,
+		       struct gb_seccomp_bpf *out, struct gb_err *err);
+void gb_seccomp_bpf_free(struct gb_seccomp_bpf *b);
+/* seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog): install a compiled program on the calling
+ * thread. Without no_new_privs the kernel demands CAP_SYS_ADMIN. */
+int gb_seccomp_install(const struct gb_seccomp_bpf *b, const char *source, struct gb_err *err);
 
 /* Compile the profile to BPF and install it on the calling thread: the last step
  * before execve(), after capabilities are dropped, because the filter may forbid

@@ -169,7 +169,7 @@ int gb_state_save(const struct gb_runtime *rt, const struct gb_state *st, struct
 		gb_json_free(&j);
 		return gb_err_set(err, ENOMEM, "write", "out of memory writing %s", path);
 	}
-	int r = gb_write_atomic(path, j.buf, j.len, 0600);
+	int r = gb_write_replace(path, j.buf, j.len, 0600);
 	gb_json_free(&j);
 	if (r < 0)
 		return gb_err_set(err, -r, "rename", "cannot write container state %s", path);

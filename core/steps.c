@@ -803,13 +803,15 @@ static int run_nnp(struct gb_launch *l, struct gb_err *err)
 static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
-		 "%zu rules, default %s", l->sec.profile.source, l->sec.profile.n_rules,
+		 "%zu rules compiled to %u BPF instructions, default %s", l->sec.profile.source,
+		 l->sec.profile.n_rules, l->sec.bpf.len,
 		 gb_seccomp_action_name(l->sec.profile.default_action));
 }
 
 static int run_seccomp(struct gb_launch *l, struct gb_err *err)
 {
-	int r = gb_seccomp_apply(&l->sec.profile, err);
+	/* The program was compiled on the host (gb_confine_prepare): here, one system call. */
+	int r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
 	if (r == 0 && hold_for_seccomp(l))
 		r = gb_caps_release(l->sec.caps, err);
 	return r;

@@ -130,7 +130,8 @@ int gb_write_str(const char *path, const char *s)
 	return gb_write_file(path, s, strlen(s));
 }
 
-int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+static int write_replace(const char *path, const char *data, size_t len, mode_t mode,
+			 bool durable)
 {
 	char tmp[4096];
 	int r = gb_path(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
@@ -140,7 +141,7 @@ int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 	if (fd < 0)
 		return -errno;
 	ssize_t n = gb_write_full(fd, data, len);
-	if (n >= 0 && fsync(fd) < 0)
+	if (n >= 0 && durable && fsync(fd) < 0)
 		n = -errno;
 	close(fd);
 	if (n < 0) {
@@ -153,6 +154,16 @@ int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 		return -e;
 	}
 	return 0;
+}
+
+int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, true);
+}
+
+int gb_write_replace(const char *path, const char *data, size_t len, mode_t mode)
+{
+	return write_replace(path, data, len, mode, false);
 }
 
 int gb_read_line(const char *path, char *buf, size_t len)

@@ -30,8 +30,14 @@ int gb_read_file(const char *path, char **out, size_t *len);
 /* Write (truncate) a small file such as a cgroup or /proc control file. */
 int gb_write_file(const char *path, const char *data, size_t len);
 int gb_write_str(const char *path, const char *s);
-/* Write via PATH.tmp + fsync + rename, so readers see the old or the new file, never half. */
+/* Write via PATH.tmp + fsync + rename, so readers see the old or the new file, never half,
+ * and the new one survives a power cut (images, layers, volumes). */
 int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
+/* The same without fsync: readers and crashed processes still see a whole file (rename is
+ * atomic), but a power cut may lose the last write. For the runtime state under the state
+ * root, which a reboot clears anyway (/run): five fsyncs per start cost more than they
+ * protect. */
+int gb_write_replace(const char *path, const char *data, size_t len, mode_t mode);
 /* First line of a file, without its newline, into buf. */
 int gb_read_line(const char *path, char *buf, size_t len);
 

@@ -39,6 +39,9 @@ daemon:x:1:
 nogroup:x:65534:
 GR
 echo "localhost" > "$tmp/etc/hostname"
+# Mount points for the files the engine bind-mounts per container (hosts, hostname,
+# resolv.conf): present in the image, so a start writes nothing into the upper dir.
+: > "$tmp/etc/resolv.conf"
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' > "$tmp/etc/hosts"
 echo "glassbox busybox image" > "$tmp/etc/motd"
 # Demo programs used by the labs (PID 1, signals, zombies, ...).
