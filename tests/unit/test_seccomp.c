@@ -211,6 +211,38 @@ static void test_apply_in_child(void **state)
 	rmdir(dir);
 }
 
+/* The compiled program is cached: the second compile reads it back, byte for byte; a
+ * damaged cache file is ignored and the profile compiled again. */
+static void test_bpf_cache(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/gbunit-bpf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct gb_seccomp_profile p;
+	assert_int_equal(gb_seccomp_default(&p, 0, NULL), 0);
+	struct gb_seccomp_bpf a, b, c;
+	assert_int_equal(gb_seccomp_compile(&p, dir, &a, NULL), 0);
+	assert_false(a.cached);
+	assert_true(a.len > 100);
+	assert_int_equal(gb_seccomp_compile(&p, dir, &b, NULL), 0);
+	assert_true(b.cached);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.insns, b.insns, a.len * sizeof *a.insns);
+	/* damage the cache: half an instruction */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "for f in %s/*.bpf; do printf abc > $f; done", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(gb_seccomp_compile(&p, dir, &c, NULL), 0);
+	assert_false(c.cached);
+	assert_memory_equal(a.insns, c.insns, a.len * sizeof *a.insns);
+	gb_seccomp_bpf_free(&a);
+	gb_seccomp_bpf_free(&b);
+	gb_seccomp_bpf_free(&c);
+	gb_seccomp_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_profiles),
 		cmocka_unit_test(test_json_roundtrip),
 		cmocka_unit_test(test_apply_in_child),
+		cmocka_unit_test(test_bpf_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
