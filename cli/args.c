@@ -1,5 +1,6 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
+#include "user.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +15,7 @@
 #include "net_container.h"
 
 enum opt_id {
-	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
+	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_USER, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
 	O_PID, O_UTS, O_IPC, O_NETWORK, O_ENTRYPOINT, O_STOP_SIGNAL, O_STOP_TIMEOUT,
 	O_INTERACTIVE, O_TTY, O_QUIET,
 	O_VOLUME, O_MOUNT, O_TMPFS, O_READ_ONLY,  /* storage (issue 5) */
@@ -39,6 +40,7 @@ static const struct opt opts[] = {
 	{"hostname", 'h', true, O_HOSTNAME, "NAME    host name inside (default: the id)"},
 	{"env", 'e', true, O_ENV, "KEY=VALUE    set an environment variable"},
 	{"workdir", 'w', true, O_WORKDIR, "DIR      working directory inside"},
+	{"user", 'u', true, O_USER, "USER[:GROUP]  run as this user of the container's /etc/passwd (name or uid)"},
 	{"rm", 0, false, O_RM, "             remove the container when it exits"},
 	{"detach", 'd', false, O_DETACH, "        run in the background under a monitor; print the id"},
 	{"step", 0, false, O_STEP, "           stop before each step and explain it; Enter goes on"},
@@ -240,6 +242,11 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		if (val[0] != '/' || strlen(val) >= sizeof c->workdir)
 			return bad(err, o->name, val, "the working directory must be an absolute path inside the container");
 		snprintf(c->workdir, sizeof c->workdir, "%s", val);
+		return 0;
+	case O_USER:
+		if (!gb_user_spec_valid(val))
+			return bad(err, o->name, val, "write USER, UID, USER:GROUP or UID:GID, e.g. --user nobody or --user 1000:1000");
+		snprintf(c->user, sizeof c->user, "%s", val);
 		return 0;
 	case O_RM:
 	case O_DETACH:

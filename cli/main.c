@@ -13,6 +13,7 @@
 #include "args.h"
 #include "cli.h"
 #include "image.h"
+#include "user.h"
 
 #define VERSION "0.1.0"
 
@@ -549,12 +550,16 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 
 static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 {
-	const char *workdir = NULL;
+	const char *workdir = NULL, *user = NULL;
 	gb_autostrv char **env = calloc(1, sizeof(char *));
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workdir")) && i + 1 < argc) {
 			workdir = argv[++i];
+		} else if ((!strcmp(argv[i], "-u") || !strcmp(argv[i], "--user")) && i + 1 < argc) {
+			user = argv[++i];
+			if (!gb_user_spec_valid(user))
+				return usage_error("exec: --user wants USER, UID, USER:GROUP or UID:GID, got '%s'", user);
 		} else if ((!strcmp(argv[i], "-e") || !strcmp(argv[i], "--env")) && i + 1 < argc) {
 			if (!gb_env_valid(argv[++i]))
 				return usage_error("exec: -e wants KEY=VALUE, got '%s'", argv[i]);
@@ -568,14 +573,14 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "-t") || !strcmp(argv[i], "-it")) {
 			/* stdio is passed through already */
 		} else {
-			return usage_error("exec: unknown option %s (try -e, -w)", argv[i]);
+			return usage_error("exec: unknown option %s (try -e, -w, -u)", argv[i]);
 		}
 	}
 	if (argc - i < 2)
 		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME COMMAND [ARG...]");
 	struct gb_err err = {0};
 	int code = 0;
-	if (gb_container_exec(rt, argv[i], argv + i + 1, env, workdir, &code, &err) < 0)
+	if (gb_container_exec_as(rt, argv[i], argv + i + 1, env, workdir, user, &code, &err) < 0)
 		return fail(&err);
 	return code;
 }

@@ -81,6 +81,7 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_strv(j, "env", c->env);
 	gb_json_str(j, "hostname", c->hostname);
 	gb_json_str(j, "workdir", c->workdir);
+	gb_json_str(j, "user", c->user);
 	gb_json_str(j, "stop_signal", c->stop_signal);
 	gb_json_int(j, "stop_timeout", c->stop_timeout);
 	gb_json_bool(j, "rm", c->rm);
@@ -155,6 +156,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	copy_str(c->image, sizeof c->image, gb_jstr(o, "image", ""));
 	copy_str(c->hostname, sizeof c->hostname, gb_jstr(o, "hostname", ""));
 	copy_str(c->workdir, sizeof c->workdir, gb_jstr(o, "workdir", "/"));
+	copy_str(c->user, sizeof c->user, gb_jstr(o, "user", ""));
 	copy_str(c->stop_signal, sizeof c->stop_signal, gb_jstr(o, "stop_signal", "SIGTERM"));
 	c->stop_timeout = (int)gb_jint(o, "stop_timeout", 10);
 	c->rm = gb_jbool(o, "rm", false);

@@ -24,6 +24,7 @@ struct gb_config {
 	char **env;          /* KEY=value, image env first, then -e */
 	char hostname[65];
 	char workdir[1024];
+	char user[64];         /* --user or the image's USER: USER[:GROUP] of the container; "" = root */
 	char stop_signal[16];  /* e.g. "SIGTERM" */
 	int stop_timeout;      /* grace period in seconds */
 	bool rm;               /* --rm: remove when it exits */

@@ -23,6 +23,7 @@
 #include "observe.h"
 #include "pid1.h"
 #include "steps.h"
+#include "user.h"
 #include "volume.h"
 
 int gb_exit_code(int status)
@@ -708,7 +709,8 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 /* ------------------------------------------------------------ exec */
 
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
-		       char *const *argv, char *const *env, const char *workdir, int report)
+		       char *const *argv, char *const *env, const char *workdir, const char *user,
+		       int report)
 {
 	struct gb_err err = {0};
 	/* Joining a mount namespace puts us at its root. That is the container's "/" after
@@ -763,6 +765,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	 * exec'd shell must not be a way around them. */
 	if (gb_confine_apply_exec(sec, &err) < 0)
 		goto fail;
+	if (user && *user && gb_user_switch(user, &err) < 0)
+		goto fail;
 	execve(exe, argv, env);
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
@@ -773,6 +777,13 @@ fail:
 int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      char *const *env_extra, const char *workdir, int *exit_code,
 		      struct gb_err *err)
+{
+	return gb_container_exec_as(rt, ref, argv, env_extra, workdir, NULL, exit_code, err);
+}
+
+int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *argv,
+			 char *const *env_extra, const char *workdir, const char *user,
+			 int *exit_code, struct gb_err *err)
 {
 	struct gb_state st;
 	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
@@ -819,7 +830,7 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
-		exec_child(&st, &sec, fd, argv, env, workdir, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1]);
 	}
 	gb_confine_free(&sec);
 	close(pipefd[1]);

@@ -35,6 +35,10 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 /* Run argv inside a running container's namespaces; waits and sets *exit_code. */
 int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 		      char *const *env, const char *workdir, int *exit_code, struct gb_err *err);
+/* The same as a given user (NULL: the container's own --user / USER). */
+int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *argv,
+			 char *const *env, const char *workdir, const char *user, int *exit_code,
+			 struct gb_err *err);
 /* Config, state and, while it runs, what the kernel reports (observe.c). */
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);

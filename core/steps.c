@@ -32,6 +32,7 @@
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
+#include "user.h"
 #include "volume.h"
 #include "userns.h"
 
@@ -137,6 +138,7 @@ static int run_image(struct gb_launch *l, struct gb_err *err)
 	set_default(c->stop_signal, sizeof c->stop_signal,
 		    l->img.stop_signal[0] ? l->img.stop_signal : "SIGTERM");
 	set_default(c->hostname, sizeof c->hostname, c->id);
+	set_default(c->user, sizeof c->user, l->img.user);
 	if (!c->cmd || merge_env(c, l->img.env) < 0)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!c->cmd[0] && !(c->entrypoint && c->entrypoint[0])) {
@@ -864,12 +866,17 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
-	snprintf(buf, len, "chdir(\"%s\"); execve(\"%s\", [%s], envp)", l->st->cfg.workdir, exe, args);
+	snprintf(buf, len, "%s%s%schdir(\"%s\"); execve(\"%s\", [%s], envp)",
+		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
+		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
 }
 
 static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
+	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
+	if (c->user[0] && gb_user_switch(c->user, err) < 0)
+		return -err->code;
 	if (chdir(c->workdir) < 0) {
 		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed", c->workdir);
 		gb_err_hint(err, "the working directory (-w or the image's WORKDIR) must exist in the image");

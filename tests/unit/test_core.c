@@ -20,6 +20,7 @@
 #include "json.h"
 #include "lifecycle.h"
 #include "state.h"
+#include "user.h"
 #include "util.h"
 
 static void lifecycle_allows_the_documented_transitions(void **s)
@@ -266,6 +267,43 @@ static void name_index_is_a_shortcut_never_the_truth(void **s)
 	gb_rm_rf(dir);
 }
 
+static void users_resolve_in_the_containers_files(void **s)
+{
+	const char *passwd = "root:x:0:0:root:/root:/bin/sh\n"
+			     "# comment\n"
+			     "www:x:33:33:www:/var/www:/bin/false\n";
+	const char *group = "root:x:0:\nwww:x:33:\nweb:x:50:www,other\nlog:x:51:www\n";
+	struct gb_user u;
+	struct gb_err e = {0};
+	assert_int_equal(gb_user_lookup("www", passwd, group, &u, &e), 0);
+	assert_int_equal(u.uid, 33);
+	assert_int_equal(u.gid, 33);
+	assert_string_equal(u.home, "/var/www");
+	assert_int_equal(u.n_groups, 2);  /* web and log list it */
+	assert_int_equal(u.groups[0], 50);
+	assert_int_equal(u.groups[1], 51);
+	assert_int_equal(gb_user_lookup("33", passwd, group, &u, &e), 0);
+	assert_int_equal(u.uid, 33);
+	assert_int_equal(gb_user_lookup("www:root", passwd, group, &u, &e), 0);
+	assert_int_equal(u.gid, 0);
+	assert_int_equal(u.n_groups, 0);  /* an explicit group replaces the others */
+	assert_int_equal(gb_user_lookup("1000:1000", passwd, group, &u, &e), 0);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1000);
+	assert_int_equal(gb_user_lookup("4242", NULL, NULL, &u, &e), 0);  /* no files: numbers */
+	assert_int_equal(u.gid, 0);
+	assert_int_equal(gb_user_lookup("ghost", passwd, group, &u, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "unable to find user ghost"));
+	assert_int_equal(gb_user_lookup("www:nogroup", passwd, group, &u, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "unable to find group nogroup"));
+	assert_true(gb_user_spec_valid("www"));
+	assert_true(gb_user_spec_valid("1000:1000"));
+	assert_false(gb_user_spec_valid(""));
+	assert_false(gb_user_spec_valid("a:b:c"));
+	assert_false(gb_user_spec_valid("a b"));
+	assert_false(gb_user_spec_valid(":x"));
+}
+
 static void corrupt_state_is_a_clear_error(void **s)
 {
 	char dir[] = "/tmp/gbunit-corrupt-XXXXXX";
@@ -316,6 +354,7 @@ int main(void)
 		cmocka_unit_test(events_are_one_json_object_per_line),
 		cmocka_unit_test(state_file_round_trip),
 		cmocka_unit_test(name_index_is_a_shortcut_never_the_truth),
+		cmocka_unit_test(users_resolve_in_the_containers_files),
 		cmocka_unit_test(corrupt_state_is_a_clear_error),
 		cmocka_unit_test(runtime_roots_must_be_absolute),
 	};
