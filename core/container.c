@@ -751,6 +751,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 			;
 		_exit(gb_exit_code(status));
 	}
+	gb_signals_default();  /* nothing of the CLI's signal state reaches the command */
 	const char *wd = workdir && *workdir ? workdir : st->cfg.workdir;
 	if (chdir(wd) < 0) {
 		gb_err_set(&err, errno, "chdir", "chdir(\"%s\") inside the container failed", wd);

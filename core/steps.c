@@ -1248,12 +1248,7 @@ static void child_main(struct gb_launch *l)
 	/* Die with the engine while we are still being set up: a killed CLI must not leave
 	 * a half-made container waiting forever. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+	gb_signals_default();
 	for (size_t i = 0; i < GB_ARRAY_LEN(steps); i++) {
 		const struct gb_step *s = &steps[i];
 		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
@@ -456,4 +458,20 @@ bool gb_proc_alive(pid_t pid, unsigned long long start)
 		return false;
 	unsigned long long now = gb_proc_starttime(pid);
 	return now != 0 && (start == 0 || now == start);
+}
+
+void gb_signals_default(void)
+{
+	/* The kernel's struct sigaction, not glibc's: glibc refuses signals 32 and 33. */
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} dfl = {0};  /* handler 0 = SIG_DFL */
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+	unsigned long none = 0;
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);
 }

@@ -67,6 +67,12 @@ unsigned long long gb_proc_starttime(pid_t pid);
 /* Whether pid is alive and is the same process that had start time `start`. */
 bool gb_proc_alive(pid_t pid, unsigned long long start);
 
+/* Every signal to its default action and none blocked, as on a fresh boot: what a
+ * container's first process and an exec'd one must start with. Ignored signals survive
+ * execve(2), and the engine's caller may have ignored some (a shell's background job
+ * ignores SIGINT; GNU make ignores 32 and 33, which glibc's own calls cannot reset). */
+void gb_signals_default(void);
+
 /* Retry EINTR for read/write/waitpid-like calls. */
 ssize_t gb_read_full(int fd, void *buf, size_t len);
 ssize_t gb_write_full(int fd, const void *buf, size_t len);

@@ -134,8 +134,12 @@ static void child_setup(void)
 	 * blocked. Ignored signals survive exec(2), and whoever started us may have ignored
 	 * some (a shell ignores SIGINT and SIGQUIT for its background jobs); a program
 	 * cannot even trap a signal that was ignored when it started, if it is a shell. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);  /* fails harmlessly for SIGKILL, SIGSTOP, 32, 33 */
+	/* The raw system call: glibc's signal() refuses 32 and 33 (it keeps them for its
+	 * threads), yet they too may arrive ignored (GNU make ignores them). */
+	struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } dfl = {0};
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, KERNEL_SIGSET_SIZE);
 	sigset_t none;
 	sigemptyset(&none);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, KERNEL_SIGSET_SIZE);

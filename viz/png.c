@@ -24,7 +24,7 @@ static int chunk(FILE *f, const char *type, const unsigned char *data, uint32_t 
 	if (len)  /* crc32() restarts at 0 when given no buffer */
 		c = crc32(c, data, len);
 	be32(crc, (uint32_t)c);
-	return fwrite(hdr, 1, 8, f) == 8 && fwrite(data, 1, len, f) == len &&
+	return fwrite(hdr, 1, 8, f) == 8 && (len == 0 || fwrite(data, 1, len, f) == len) &&
 			       fwrite(crc, 1, 4, f) == 4
 		       ? 0
 		       : -1;
