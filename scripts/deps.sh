@@ -2,10 +2,10 @@
 # Install the Debian packages glassbox needs to build, test and demo.
 # As root: installs what is missing (non-interactive). Otherwise: prints the command.
 set -eu
-PKGS="build-essential pkg-config libseccomp-dev libcmocka-dev busybox-static
+PKGS="build-essential pkg-config libseccomp-dev libmnl-dev libcmocka-dev busybox-static
       libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth imagemagick
       iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun time
-      mmdebstrap"
+      mmdebstrap python3 perl passwd"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' \
