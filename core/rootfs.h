@@ -4,6 +4,7 @@
 #ifndef GB_ROOTFS_H
 #define GB_ROOTFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -22,7 +23,7 @@ int gb_rootfs_make_dirs(const struct gb_rootfs *fs, struct gb_err *err);
 int gb_rootfs_make_private(struct gb_err *err);
 int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err);
 int gb_rootfs_mount_proc(const char *root, struct gb_err *err);
-int gb_rootfs_mount_sys(const char *root, struct gb_err *err);
+int gb_rootfs_mount_sys(const char *root, bool readonly, struct gb_err *err);
 int gb_rootfs_mount_dev(const char *root, struct gb_err *err);
 int gb_rootfs_pivot(const char *root, struct gb_err *err);
 /* Lab 04's negative control (--rootfs-mode chroot): chroot(2) into root instead of

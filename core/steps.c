@@ -595,13 +595,13 @@ static int run_proc(struct gb_launch *l, struct gb_err *err)
 
 static void call_sys(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(\"sysfs\", \"%s/sys\", \"sysfs\", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
-		 l->st->merged);
+	snprintf(buf, len, "mount(\"sysfs\", \"%s/sys\", \"sysfs\", %sMS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		 l->st->merged, l->st->cfg.privileged ? "" : "MS_RDONLY|");
 }
 
 static int run_sys(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_rootfs_mount_sys(l->st->merged, err);
+	return gb_rootfs_mount_sys(l->st->merged, !l->st->cfg.privileged, err);
 }
 
 static void call_dev(const struct gb_launch *l, char *buf, size_t len)

@@ -61,7 +61,7 @@ assert_eq "probe: nothing possible but raw-socket (Docker keeps NET_RAW)" "raw-s
 	"$(jq -r '[.checks[] | select(.status == "possible") | .name] | join(",")' <<<"$p")"
 gb run -d --privileged -q --name gbsec-priv busybox sleep 120 >/dev/null
 p=$(gb probe --json gbsec-priv)
-for c in mount reboot userns setns keyctl bpf clock swapon; do
+for c in mount reboot userns setns keyctl bpf clock swapon sys-write; do
 	assert_eq "probe under --privileged: $c possible" possible \
 		"$(jq -r --arg n $c '.checks[] | select(.name == $n) | .status' <<<"$p")"
 done
