@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -341,6 +344,38 @@ static void draw(struct viewer *w)
 	vz_rd_present(w->rd);
 }
 
+/* The engine stamps each event with CLOCK_MONOTONIC ("t"): the same clock here tells how
+ * long an event waited until a presented frame showed it. */
+static void note_latency(struct vz_live *lv)
+{
+	if (!lv || lv->pending_t <= 0)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double ms = (ts.tv_sec + ts.tv_nsec / 1e9 - lv->pending_t) * 1000;
+	if (lv->n_lat < (int)(sizeof lv->lat_ms / sizeof lv->lat_ms[0]))
+		lv->lat_ms[lv->n_lat++] = ms;
+	lv->pending_t = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void print_latency(struct vz_live *lv)
+{
+	if (!lv || lv->n_lat == 0) {
+		printf("latency: no live event was shown\n");
+		return;
+	}
+	qsort(lv->lat_ms, lv->n_lat, sizeof lv->lat_ms[0], cmp_double);
+	printf("event to first frame: %d frames, median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+	       lv->n_lat, lv->lat_ms[lv->n_lat / 2], lv->lat_ms[lv->n_lat * 95 / 100],
+	       lv->lat_ms[lv->n_lat - 1]);
+}
+
 int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *live)
 {
 	char fd[600], err[512];
@@ -367,11 +402,18 @@ int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *liv
 		events(&w);
 		pump_live(&w);
 		draw(&w);
-		if (live)
-			SDL_Delay(live->exited ? 16 : 4);  /* vsync may be absent (software) */
-		else
-			SDL_Delay(8);
+		note_latency(live);
+		if (live && live->ev_fd >= 0) {
+			/* Sleep until the engine writes, not a fixed time: a new event is drawn
+			 * in the very next frame (vsync may be absent with software rendering). */
+			struct pollfd p = {live->ev_fd, POLLIN, 0};
+			poll(&p, 1, 8);
+		} else {
+			SDL_Delay(live ? 16 : 8);
+		}
 	}
 	vz_rd_close(rd);
+	if (o->latency)
+		print_latency(live);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct vz_opts {
 	double autoplay;          /* seconds per beat when playing */
 	bool play;                /* start playing (live: send "next" by itself) */
 	bool exit_at_end;         /* quit once the stream has ended and its last beat shown */
+	bool latency;             /* live: print event-to-first-frame times at exit */
 	bool tour;                /* after the last beat, Space walks through every scene */
 	int bench;                /* headless: time this many frames per scene, save none */
 	char share[512];          /* share dir: fonts/ lives here */
@@ -34,6 +35,11 @@ struct vz_live {
 	bool exited;
 	int status;
 	char error[256];
+	/* --latency: engine time ("t", CLOCK_MONOTONIC) of the oldest event not yet on
+	 * screen, and how long each waited until the first frame that showed it. */
+	double pending_t;
+	double lat_ms[2048];
+	int n_lat;
 };
 
 int vz_headless(const struct vz_opts *o, struct vz_stream *st);

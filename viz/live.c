@@ -101,8 +101,11 @@ static int take_lines(struct vz_live *lv, struct vz_stream *st)
 	char *start = lv->buf, *nl;
 	while ((nl = memchr(start, '\n', lv->len - (start - lv->buf)))) {
 		char err[256];
-		if (nl > start && vz_stream_push_line(st, start, nl - start, err, sizeof err) == 0)
+		if (nl > start && vz_stream_push_line(st, start, nl - start, err, sizeof err) == 0) {
 			added++;
+			if (lv->pending_t == 0)
+				lv->pending_t = gb_jnum(st->ev[st->n - 1], "t", 0);
+		}
 		else if (nl > start)
 			snprintf(lv->error, sizeof lv->error, "event stream: %.200s", err);
 		start = nl + 1;

@@ -118,7 +118,7 @@ static int parse_opts(int argc, char **argv, struct vz_opts *o)
 		{"--dark", &o->dark}, {"--reduced-motion", &o->reduced_motion},
 		{"--fullscreen", &o->fullscreen}, {"--headless", &o->headless},
 		{"--all-scenes", &o->all_scenes}, {"--play", &o->play},
-		{"--exit-at-end", &o->exit_at_end}};
+		{"--exit-at-end", &o->exit_at_end}, {"--latency", &o->latency}};
 	static const char *const valued[] = {"--size", "--frames", "--beat", "--at", "--scene",
 					     "--autoplay", "--bench"};
 	int i = 1;
