@@ -589,11 +589,13 @@ static int cmd_steps(void)
 {
 	size_t n;
 	const struct gb_step *t = gb_steps_table(&n);
-	printf("%-3s %-17s %-7s %-10s %-4s %s\n", "#", "STEP", "PHASE", "SIDE", "LAB", "WHAT IT DOES");
+	printf("%-3s %-17s %-7s %-10s %-4s %-42s %s\n", "#", "STEP", "PHASE", "SIDE", "LAB", "RUNS",
+	       "WHAT IT DOES");
 	for (size_t i = 0; i < n; i++)
-		printf("%-3zu %-17s %-7s %-10s %02d   %s\n", i + 1, t[i].name,
+		printf("%-3zu %-17s %-7s %-10s %02d   %-42s %s\n", i + 1, t[i].name,
 		       t[i].phase == GB_PHASE_CREATE ? "create" : "start",
-		       t[i].side == GB_SIDE_HOST ? "host" : "container", t[i].lab, t[i].explain);
+		       t[i].side == GB_SIDE_HOST ? "host" : "container", t[i].lab,
+		       t[i].when ? t[i].when : "always", t[i].explain);
 	return 0;
 }
 

@@ -65,6 +65,8 @@ struct gb_step {
 	void (*undo)(struct gb_launch *l);
 	/* Add `observed` members: what the kernel reports after the step. */
 	void (*observe)(struct gb_launch *l, struct gb_json *j);
+	/* With wanted(): when the row runs, in the user's words ("with --init"). */
+	const char *when;
 };
 
 /* Walk every step of `phase`. On failure every host step already done is undone in
