@@ -19,6 +19,7 @@
 #include "cgroup_container.h"
 #include "net_container.h"
 #include "init.h"
+#include "diff.h"
 #include "ns.h"
 #include "observe.h"
 #include "pid1.h"
@@ -195,6 +196,46 @@ static void record_oom(struct gb_state *st, int status)
 		st->oom_killed = true;
 }
 
+/* What the container changed in its writable layer, as overlayfs left it in the upper
+ * dir: the viz's overlay scene (copy-ups, new files, whiteouts) and lab 11 read it. */
+struct changes {
+	struct gb_json *j;
+	const char *upper;
+	int n;
+};
+
+static void add_change(void *data, char kind, const char *path)
+{
+	struct changes *c = data;
+	if (c->n++ >= 200)
+		return;  /* enough for a picture; `glassbox diff` lists them all */
+	char full[1200];
+	struct stat st;
+	snprintf(full, sizeof full, "%s%s", c->upper, path);
+	gb_json_obj_begin(c->j, NULL);
+	gb_json_str(c->j, "path", path);
+	gb_json_str(c->j, "kind", kind == 'A' ? "new" : kind == 'C' ? "copy-up" : "whiteout");
+	if (kind != 'D' && lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+		gb_json_int(c->j, "size", (long long)st.st_size);
+	gb_json_obj_end(c->j);
+}
+
+static void emit_rootfs_changes(struct gb_runtime *rt, const struct gb_state *st)
+{
+	if ((rt->events.fd < 0 && !rt->events.listener) || !st->upper[0])
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "rootfs.changes");
+	gb_json_str(&j, "upper", st->upper);
+	gb_json_arr_begin(&j, "changes");
+	struct changes c = {&j, st->upper, 0};
+	struct gb_err ignored;
+	gb_diff(st->upper, st->lower, add_change, &c, &ignored);
+	gb_json_arr_end(&j);
+	gb_json_int(&j, "total", c.n);
+	gb_event_emit(&rt->events, &j);
+}
+
 /* PID 1 exited: record how, as the kernel told waitpid(). */
 static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 {
@@ -220,6 +261,7 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	st->pid_start = 0;
 	gb_state_save(rt, st, &ignored);
 	gb_event_lifecycle(&rt->events, gb_status_name(from), "stopped");
+	emit_rootfs_changes(rt, st);  /* stopped: the writable layer is still on disk */
 	if (st->cfg.rm) {
 		teardown(rt, st);
 		gb_event_lifecycle(&rt->events, "stopped", "removed");

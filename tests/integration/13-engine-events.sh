@@ -37,6 +37,13 @@ calls=$(jq -r 'select(.type=="step.begin") | .call' "$ev")
 assert_contains "clone's call as a student writes it" "CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET" "$calls"
 assert_contains "pivot_root's call" 'pivot_root(".", ".")' "$calls"
 
+# What the container changed in its writable layer, emitted when PID 1 exits.
+gb run --rm --events "$GB_TEST_ROOT/rc.jsonl" busybox sh -c 'echo hi > /new.txt; echo x >> /etc/motd; rm /etc/group'
+assert_eq "rootfs.changes: new file, copy-ups and a whiteout" "/etc:copy-up /etc/group:whiteout /etc/motd:copy-up /new.txt:new " \
+    "$(jq -r 'select(.type=="rootfs.changes") | .changes[] | "\(.path):\(.kind)"' "$GB_TEST_ROOT/rc.jsonl" | tr '\n' ' ')"
+assert_eq "rootfs.changes comes after the stop, before the removal" "stopped rootfs.changes removed" \
+    "$(jq -r 'select(.type=="lifecycle" and .to!="created" and .to!="running" or .type=="rootfs.changes") | if .type=="lifecycle" then .to else .type end' "$GB_TEST_ROOT/rc.jsonl" | tr '\n' ' ' | sed 's/ $//')"
+
 # A failed step carries errno, error and hint.
 GLASSBOX_FAIL_STEP=overlay gb run --rm --events "$GB_TEST_ROOT/fail.jsonl" busybox true 2>/dev/null
 assert_eq "a failed step reports its errno" EIO \
