@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -93,6 +95,13 @@ int cmd_tour(struct gb_runtime *rt, int argc, char **argv)
 	char *const cmd[] = {"sleep", "600", NULL};
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof(char *));
+	if (geteuid() == 0) {
+		/* Limits make the cgroup scene worth watching: 64 MiB, half a CPU, 64 tasks. */
+		cfg.limits.memory = 64LL << 20;
+		cfg.limits.cpu_quota_us = 50000;
+		cfg.limits.cpu_period_us = 100000;
+		cfg.limits.pids_max = 64;
+	}
 	struct gb_state st;
 	int r = gb_container_create(rt, &cfg, &st, &err);
 	gb_config_free(&cfg);
@@ -131,11 +140,17 @@ int cmd_tour(struct gb_runtime *rt, int argc, char **argv)
 	}
 	pause_for(&t);
 
-	say(&t, "4. the writable layer", "A file written inside lands in the upper dir on the host's disk.");
-	exec_show(rt, id, "echo hello > /greeting; ls -l /greeting");
-	char file[600];
+	say(&t, "4. the writable layer", "A file written inside lands in the upper dir on the host's disk;\n"
+		"a file of the image deleted inside leaves a whiteout there (the image is untouched).");
+	exec_show(rt, id, "echo hello > /greeting; rm /etc/motd; ls -l /greeting");
+	char file[600], wh[600];
+	struct stat sb;
 	snprintf(file, sizeof file, "%s/greeting", upper);
+	snprintf(wh, sizeof wh, "%s/etc/motd", upper);
 	printf("On the host: %s %s\n", file, access(file, F_OK) == 0 ? "exists" : "is missing");
+	if (lstat(wh, &sb) == 0 && S_ISCHR(sb.st_mode))
+		printf("and %s is a character device %u/%u: the whiteout\n", wh, major(sb.st_rdev),
+		       minor(sb.st_rdev));
 	pause_for(&t);
 
 	say(&t, "5. stop", "`glassbox stop` sends SIGTERM and waits. `sleep` as PID 1 has no handler, and\n"
