@@ -90,7 +90,17 @@ int gb_observe_hostname(pid_t pid, char *buf, size_t len)
 	if (child == 0) {
 		char name[256] = "";
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && setns(fd, CLONE_NEWUTS) == 0)
+		int joined = fd >= 0 ? setns(fd, CLONE_NEWUTS) : -1;
+		if (joined < 0 && fd >= 0 && errno == EPERM) {
+			/* Rootless: the UTS namespace belongs to the container's user namespace,
+			 * which we own; inside it we may join the UTS namespace too. */
+			char upath[64];
+			proc_path(upath, sizeof upath, pid, "ns/user");
+			int ufd = open(upath, O_RDONLY | O_CLOEXEC);
+			if (ufd >= 0 && setns(ufd, CLONE_NEWUSER) == 0)
+				joined = setns(fd, CLONE_NEWUTS);
+		}
+		if (joined == 0)  /* never the host's own name by mistake */
 			gethostname(name, sizeof name - 1);
 		gb_write_full(fds[1], name, strlen(name));
 		_exit(0);
