@@ -56,8 +56,10 @@ fi
 check "state and data under the user's home (no XDG_RUNTIME_DIR)" test -d "$home/.local/share/glassbox/run/containers"
 assert_eq "the imported image belongs to $U" "$U" "$(stat -c %U "$home"/.local/share/glassbox/layers/*/diff/bin/busybox)"
 
-as_user run -d --name r$$ busybox sleep 300 >/dev/null
+as_user run -d --name r$$ --hostname rootless-box busybox sleep 300 >/dev/null
 pid=$(as_user inspect --json r$$ | jq .state.pid)
+assert_eq "rootless inspect reads the host name inside" rootless-box \
+    "$(as_user inspect --json r$$ | jq -r .observed.hostname)"
 upper=$(as_user inspect --json r$$ | jq -r .state.rootfs.upper)
 assert_eq "PID 1 on the host is $U (Uid: line)" "$uid" "$(awk '/^Uid:/ {print $2}' /proc/$pid/status)"
 assert_eq "/proc/$pid/uid_map from the host" "0 $uid 1" "$(tr -s ' ' < /proc/$pid/uid_map | sed 's/^ //' | head -1)"
