@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,4 +172,19 @@ int gb_check_count_pids_in_ns(unsigned long long pidns)
 	}
 	closedir(d);
 	return n;
+}
+
+int gb_check_exec_quiet(struct gb_check *c, const char *id, char *const *cmd)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	dup2(null, 2);
+	char *env[] = {NULL};
+	int code = -1;
+	struct gb_err err = {0};
+	if (gb_container_exec(c->rt, id, cmd, env, "/", &code, &err) < 0)
+		code = -1;
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+	return code;
 }

@@ -60,6 +60,9 @@ extern const struct gb_lab *const gb_labs[];
 const struct gb_lab *gb_lab_find(const char *ref);
 
 /* Helpers for checks. */
+/* Exit code of cmd run inside container id with `glassbox exec` (-1 when it could not
+ * run), its stderr silenced: for probes whose failure is the expected answer. */
+int gb_check_exec_quiet(struct gb_check *c, const char *id, char *const *cmd);
 int gb_check_count_pids_in_ns(unsigned long long pidns);  /* host processes in that pid ns */
 int gb_check_count_proc_entries(const char *procdir);     /* numeric entries of a /proc */
 

@@ -68,22 +68,6 @@ static void check_root(struct gb_check *c, pid_t pid, const struct gb_idmap *m)
 			      "inside to see the map at work", host);
 }
 
-/* Exit code of cmd run inside with `glassbox exec`, its stderr silenced. */
-static int exec_inside(struct gb_check *c, const struct gb_state *st, char *const *cmd)
-{
-	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	dup2(null, 2);
-	char *env[] = { NULL };
-	int code = -1;
-	struct gb_err err = {0};
-	if (gb_container_exec(c->rt, st->cfg.id, cmd, env, "/", &code, &err) < 0)
-		code = -1;
-	dup2(saved, 2);
-	close(saved);
-	close(null);
-	return code;
-}
-
 /* A file of the host's root, mode 0644, put into the container's writable layer from
  * the host: inside it appears at /NAME. Root inside may write it only if it is root
  * outside (CAP_DAC_OVERRIDE counts only over files whose owner the namespace maps). */
@@ -103,7 +87,7 @@ static void check_write(struct gb_check *c, const struct gb_state *st)
 		return;
 	}
 	char *const cmd[] = { "sh", "-c", inside, NULL };
-	int code = exec_inside(c, st, cmd);
+	int code = gb_check_exec_quiet(c, st->cfg.id, cmd);
 	gb_read_line(host, text, sizeof text);
 	unlink(host);
 	if (code < 0)

@@ -19,22 +19,6 @@ static void control(struct gb_config *cfg)
 	snprintf(cfg->seccomp, sizeof cfg->seccomp, "unconfined");
 }
 
-/* Exit code of cmd run inside with `glassbox exec`, its stderr silenced. */
-static int exec_inside(struct gb_check *c, const struct gb_state *st, char *const *cmd)
-{
-	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	dup2(null, 2);
-	char *env[] = { NULL };
-	int code = -1;
-	struct gb_err err = {0};
-	if (gb_container_exec(c->rt, st->cfg.id, cmd, env, "/", &code, &err) < 0)
-		code = -1;
-	dup2(saved, 2);
-	close(saved);
-	close(null);
-	return code;
-}
-
 /* The same call on the host, in a child so our own namespaces stay as they are. */
 static int unshare_user_on_host(void)
 {
@@ -65,7 +49,7 @@ static int check(struct gb_check *c)
 	else
 		gb_check_fail(c, "NoNewPrivs: %s: a setuid binary inside could gain privileges", v);
 	char *const unshare_u[] = {"unshare", "-U", "true", NULL};
-	int inside = exec_inside(c, &st, unshare_u);
+	int inside = gb_check_exec_quiet(c, st.cfg.id, unshare_u);
 	int outside = unshare_user_on_host();
 	if (inside != 0 && outside == 0)
 		gb_check_pass(c, "unshare(CLONE_NEWUSER) fails inside (EPERM from the filter) but works on the host");
