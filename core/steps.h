@@ -69,6 +69,10 @@ struct gb_step {
 	const char *when;
 };
 
+/* The container side of a start (core/engine.c): called in the cloned child, runs the
+ * container rows one by one as the engine says GO; never returns. */
+void gb_engine_child(struct gb_launch *l) __attribute__((noreturn));
+
 /* Walk every step of `phase`. On failure every host step already done is undone in
  * reverse, the child (if any) is killed, and the error returned. For the start phase a
  * return of 0 means the container's command is executing with host PID l->pid. */
