@@ -20,6 +20,7 @@
 #include "json.h"
 #include "lifecycle.h"
 #include "state.h"
+#include "steps.h"
 #include "user.h"
 #include "util.h"
 
@@ -304,6 +305,32 @@ static void users_resolve_in_the_containers_files(void **s)
 	assert_false(gb_user_spec_valid(":x"));
 }
 
+/* What the engine relies on (core/engine.c): the create rows come first, `exec` is the
+ * very last row, names are unique, and a row that may be skipped says when it runs. */
+static void the_step_table_keeps_its_promises(void **s)
+{
+	size_t n;
+	const struct gb_step *t = gb_steps_table(&n);
+	assert_true(n > 10);
+	assert_string_equal(t[n - 1].name, "exec");
+	assert_int_equal(t[n - 1].side, GB_SIDE_CONTAINER);
+	bool seen_start = false;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].phase == GB_PHASE_START)
+			seen_start = true;
+		else
+			assert_false(seen_start);  /* no create row after a start row */
+		assert_non_null(t[i].call);
+		assert_non_null(t[i].run);
+		assert_true(strlen(t[i].explain) > 20);
+		assert_true(t[i].wanted == NULL || t[i].when != NULL);
+		if (t[i].side == GB_SIDE_CONTAINER)
+			assert_null(t[i].undo);  /* container rows die with the mount namespace */
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(t[i].name, t[k].name);
+	}
+}
+
 static void corrupt_state_is_a_clear_error(void **s)
 {
 	char dir[] = "/tmp/gbunit-corrupt-XXXXXX";
@@ -355,6 +382,7 @@ int main(void)
 		cmocka_unit_test(state_file_round_trip),
 		cmocka_unit_test(name_index_is_a_shortcut_never_the_truth),
 		cmocka_unit_test(users_resolve_in_the_containers_files),
+		cmocka_unit_test(the_step_table_keeps_its_promises),
 		cmocka_unit_test(corrupt_state_is_a_clear_error),
 		cmocka_unit_test(runtime_roots_must_be_absolute),
 	};
