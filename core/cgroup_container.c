@@ -93,7 +93,8 @@ void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct
 	double t = gb_monotonic();
 	const struct gb_cg_stats *prev = s->have_prev ? &s->prev : NULL;
 	gb_cgroup_event_oom(&rt->events, &now, prev);
-	gb_cgroup_event_sample(&rt->events, &now, prev, t - s->t_prev, &st->cfg.limits);
+	gb_cgroup_event_sample(&rt->events, s->cg.host.layout, &now, prev, t - s->t_prev,
+			       &st->cfg.limits);
 	s->prev = now;
 	s->t_prev = t;
 	s->have_prev = true;

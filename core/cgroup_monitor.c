@@ -16,12 +16,15 @@ double gb_cgroup_cpu_percent(const struct gb_cg_stats *prev, const struct gb_cg_
 	return (double)(now->cpu_usage_ns - prev->cpu_usage_ns) / (dt * 1e9) * 100.0;
 }
 
-void gb_cgroup_event_sample(struct gb_events *ev, const struct gb_cg_stats *now,
+void gb_cgroup_event_sample(struct gb_events *ev, enum gb_cg_layout layout,
+			    const struct gb_cg_stats *now,
 			    const struct gb_cg_stats *prev, double dt,
 			    const struct gb_cg_limits *l)
 {
 	struct gb_json j;
 	gb_event_begin(ev, &j, "resource.sample");
+	/* which files these numbers were read from: v1/hybrid controllers or cgroup2 */
+	gb_json_str(&j, "layout", gb_cgroup_layout_name(layout));
 	gb_json_obj_begin(&j, "memory");
 	gb_json_int(&j, "usage", now->mem_usage);
 	gb_json_int(&j, "limit", now->mem_limit);

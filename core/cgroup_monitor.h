@@ -13,7 +13,8 @@
 double gb_cgroup_cpu_percent(const struct gb_cg_stats *prev, const struct gb_cg_stats *now,
 			     double dt);
 /* One resource.sample event; prev may be NULL (then percent is 0). */
-void gb_cgroup_event_sample(struct gb_events *ev, const struct gb_cg_stats *now,
+void gb_cgroup_event_sample(struct gb_events *ev, enum gb_cg_layout layout,
+			    const struct gb_cg_stats *now,
 			    const struct gb_cg_stats *prev, double dt,
 			    const struct gb_cg_limits *l);
 /* An oom.kill event when the kernel's OOM kill count rose; returns whether it did. */

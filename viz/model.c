@@ -250,6 +250,8 @@ static void ev_sample(struct vz_model *m, const struct gb_jval *e)
 {
 	const struct gb_jval *mem = gb_jget(e, "memory"), *cpu = gb_jget(e, "cpu"),
 			     *pids = gb_jget(e, "pids");
+	const char *layout = gb_jstr(e, "layout", "v2");
+	m->cg_v1 = strcmp(layout, "v1") == 0 || strcmp(layout, "hybrid") == 0;
 	num_set(m, &m->mem_usage, mem, "usage");
 	num_set(m, &m->mem_limit, mem, "limit");
 	num_set(m, &m->mem_max, mem, "max_usage");

@@ -84,6 +84,7 @@ struct vz_model {
 	struct vz_num mem_usage, mem_limit, mem_max, cpu_percent, cpu_quota, cpu_period,
 		throttled_ns, nr_throttled, pids_cur, pids_max;
 	int oom_count, oom_tag, n_samples;
+	bool cg_v1;             /* the samples came from cgroup v1 files (v1 or hybrid host) */
 	char freezer[16];
 	int freezer_tag;
 

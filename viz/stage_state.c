@@ -345,7 +345,8 @@ static void cg_gauges(struct vz_render *rd, const struct vz_model *m, const stru
 	double quota = m->cpu_period.now > 0 && m->cpu_quota.now > 0
 			       ? 100.0 * m->cpu_quota.now / m->cpu_period.now : 0;
 	if (quota > 0)
-		snprintf(text, sizeof text, "%.0f%% of %.0f%% (cpu.max)", m->cpu_percent.now, quota);
+		snprintf(text, sizeof text, "%.0f%% of %.0f%% (%s)", m->cpu_percent.now, quota,
+			 m->cg_v1 ? "cfs_quota_us" : "cpu.max");
 	else  /* no quota: measure against one CPU */
 		snprintf(text, sizeof text, "%.0f%% of one CPU, no quota", m->cpu_percent.now);
 	gauge(rd, v, VZ_STAGE_Y + 216, "CPU", &m->cpu_percent, quota > 0 ? quota : 100, quota > 0,
@@ -384,22 +385,29 @@ static void cg_badges(struct vz_render *rd, const struct vz_model *m, const stru
 static void cg_facts(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	char buf[48];
-	float y = vz_fact_head(rd, v, VZ_STAGE_Y + 20, "cgroupfs says");
+	/* The files the numbers come from, by their names in this host's layout. */
+	static const char *const v2[] = {"memory.current", "memory.max", "memory.peak",
+					 "oom_kill", "cpu.max", "nr_throttled"};
+	static const char *const v1[] = {"usage_in_bytes", "limit_in_bytes", "max_usage_in_bytes",
+					 "oom_kill", "cfs_quota/period", "nr_throttled"};
+	const char *const *f = m->cg_v1 ? v1 : v2;
+	float y = vz_fact_head(rd, v, VZ_STAGE_Y + 20,
+			       m->cg_v1 ? "cgroupfs (v1) says" : "cgroupfs says");
 	snprintf(buf, sizeof buf, "%.0f", m->mem_usage.now);
-	y = vz_fact(rd, v, y, "memory.current", buf, m->mem_usage.tag);
+	y = vz_fact(rd, v, y, f[0], buf, m->mem_usage.tag);
 	snprintf(buf, sizeof buf, m->mem_limit.now > 0 ? "%.0f" : "max", m->mem_limit.now);
-	y = vz_fact(rd, v, y, "memory.max", buf, m->mem_limit.tag);
+	y = vz_fact(rd, v, y, f[1], buf, m->mem_limit.tag);
 	snprintf(buf, sizeof buf, "%.0f", m->mem_max.now);
-	y = vz_fact(rd, v, y, "memory.peak", m->mem_max.known ? buf : "-", m->mem_max.tag);
+	y = vz_fact(rd, v, y, f[2], m->mem_max.known ? buf : "-", m->mem_max.tag);
 	snprintf(buf, sizeof buf, "%d", m->oom_count);
-	y = vz_fact(rd, v, y, "oom_kill", buf, m->oom_tag);
+	y = vz_fact(rd, v, y, f[3], buf, m->oom_tag);
 	if (m->cpu_quota.now > 0)
 		snprintf(buf, sizeof buf, "%.0f %.0f", m->cpu_quota.now, m->cpu_period.now);
 	else
 		snprintf(buf, sizeof buf, "max");
-	y = vz_fact(rd, v, y, "cpu.max", buf, m->cpu_quota.tag);
+	y = vz_fact(rd, v, y, f[4], buf, m->cpu_quota.tag);
 	snprintf(buf, sizeof buf, "%.0f", m->nr_throttled.now);
-	y = vz_fact(rd, v, y, "nr_throttled", buf, m->nr_throttled.tag);
+	y = vz_fact(rd, v, y, f[5], buf, m->nr_throttled.tag);
 	snprintf(buf, sizeof buf, "%.0f", m->pids_cur.now);
 	y = vz_fact(rd, v, y, "pids.current", buf, m->pids_cur.tag);
 	snprintf(buf, sizeof buf, m->pids_max.now > 0 ? "%.0f" : "max", m->pids_max.now);

@@ -644,12 +644,13 @@ static void test_monitor_events_and_row(void **state)
 	assert_true(pct > 49.9 && pct < 50.1);
 	assert_true(gb_cgroup_cpu_percent(NULL, &now, 1.0) == 0);
 	struct gb_cg_limits l = { .cpu_quota_us = 50000, .cpu_period_us = 100000 };
-	gb_cgroup_event_sample(&ev, &now, &prev, 1.0, &l);
+	gb_cgroup_event_sample(&ev, GB_CG_HYBRID, &now, &prev, 1.0, &l);
 	assert_true(gb_cgroup_event_oom(&ev, &now, &prev));
 	assert_false(gb_cgroup_event_oom(&ev, &now, &now));  /* no rise, no event */
 	assert_int_equal(cap.n, 2);
 	assert_string_equal(cap.type[0], "resource.sample");
 	assert_non_null(strstr(cap.line[0], "\"percent\":50.0"));
+	assert_non_null(strstr(cap.line[0], "\"layout\":\"hybrid\""));
 	assert_non_null(strstr(cap.line[0], "\"quota_us\":50000"));
 	assert_non_null(strstr(cap.line[0], "\"pids\":{\"current\":3,\"max\":10}"));
 	assert_string_equal(cap.type[1], "oom.kill");
