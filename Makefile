@@ -45,7 +45,7 @@ help:
 	@echo "make demo       the main job: a guided tour of a real container's life"
 	@echo "make test       install what is missing, build, run unit + integration tests"
 	@echo "make asan       the same tests with AddressSanitizer + UBSan"
-	@echo "make bench      benchmarks against runc, crun and the unshare floor"
+	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make format     clang-format the C sources"
 
 deps:
@@ -127,6 +127,8 @@ asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/start.sh
+	@bench/stop.sh
+	@bench/viz.sh
 
 format:
 	clang-format -i core/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
