@@ -1,8 +1,11 @@
 /* glassbox: run real containers one visible step at a time.
  * This file reads the command line and calls the engine (core/container.h); it is the
  * only place that prints and decides the exit code. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/inotify.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +16,8 @@
 #include "args.h"
 #include "cli.h"
 #include "image.h"
+#include "ns.h"
+#include "observe.h"
 #include "user.h"
 
 #define VERSION "0.1.0"
@@ -379,26 +384,130 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 	return 0;
 }
 
+/* Copy what the log has beyond where fd stands. */
+static void drain(int fd)
+{
+	char buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	fflush(stdout);
+}
+
+/* `logs -f`: the log so far, then what the monitor appends, until PID 1 exits. No
+ * polling loop: inotify says when the file grew, the pidfd when the container ended. */
+static int follow_log(const struct gb_state *st, int fd)
+{
+	gb_autoclose int in = inotify_init1(IN_CLOEXEC);
+	gb_autoclose int pfd = gb_proc_alive(st->pid, st->pid_start) ? gb_pidfd_open(st->pid) : -1;
+	if (in < 0 || inotify_add_watch(in, st->log, IN_MODIFY) < 0)
+		return -errno;
+	drain(fd);
+	while (pfd >= 0) {
+		struct pollfd p[2] = {{in, POLLIN, 0}, {pfd, POLLIN, 0}};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (p[0].revents & POLLIN) {
+			char ev[4096];
+			if (read(in, ev, sizeof ev) < 0 && errno != EAGAIN)
+				return -errno;
+		}
+		drain(fd);
+		if (p[1].revents & POLLIN)
+			break;  /* PID 1 exited: what it wrote is in the file now */
+	}
+	drain(fd);
+	return 0;
+}
+
 static int cmd_logs(struct gb_runtime *rt, int argc, char **argv)
 {
-	if (argc != 1)
-		return usage_error("%s", "logs: name one container: glassbox logs NAME");
+	bool follow = false;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+			follow = true;
+		else
+			return usage_error("logs: unknown option %s (try -f)", argv[i]);
+	}
+	if (argc - i != 1)
+		return usage_error("%s", "logs: name one container: glassbox logs [-f] NAME");
 	struct gb_state st;
 	struct gb_err err = {0};
-	if (gb_state_find(rt, argv[0], &st, &err) < 0)
+	if (gb_state_find(rt, argv[i], &st, &err) < 0)
 		return fail(&err);
-	gb_autofree char *data = NULL;
-	size_t len = 0;
-	int r = gb_read_file(st.log, &data, &len);
+	gb_state_refresh(rt, &st);
+	gb_autoclose int fd = open(st.log, O_RDONLY | O_CLOEXEC);
+	int r = fd < 0 ? -errno : 0;
 	if (r == -ENOENT)
 		fprintf(stderr, "glassbox: %s has no log: it ran attached, so its output went to the terminal\n",
 			st.cfg.name);
 	else if (r < 0)
 		fprintf(stderr, "glassbox: cannot read %s: %s\n", st.log, strerror(-r));
+	else if (follow)
+		r = follow_log(&st, fd);
 	else
-		fwrite(data, 1, len, stdout);
+		drain(fd);
+	if (r < 0 && r != -ENOENT && fd >= 0)
+		fprintf(stderr, "glassbox: cannot follow %s: %s\n", st.log, strerror(-r));
 	gb_state_free(&st);
 	return r < 0 && r != -ENOENT ? 1 : 0;
+}
+
+/* `glassbox top NAME`: the container's processes as the host sees them, each with the PID
+ * its own namespace gives it (the last NSpid field) beside its host PID: one process,
+ * two numbers (lab 02). */
+static void top_row(pid_t pid)
+{
+	char nspid[64] = "", state[32] = "", uid[64] = "", path[64];
+	gb_observe_status_field(pid, "NSpid", nspid, sizeof nspid);
+	gb_observe_status_field(pid, "State", state, sizeof state);
+	gb_observe_status_field(pid, "Uid", uid, sizeof uid);
+	const char *inside = strrchr(nspid, '\t') ? strrchr(nspid, '\t') + 1 : nspid;
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	gb_autofree char *cmd = NULL;
+	size_t len = 0;
+	if (gb_read_file(path, &cmd, &len) == 0)
+		for (size_t k = 0; k + 1 < len; k++)
+			if (cmd[k] == '\0')
+				cmd[k] = ' ';  /* arguments are NUL-separated */
+	printf("%-9d %-9s %-6.*s %-6.*s %s\n", (int)pid, inside, 1, state,
+	       (int)strcspn(uid, "\t"), uid, cmd && *cmd ? cmd : "[zombie]");
+}
+
+static int cmd_top(struct gb_runtime *rt, int argc, char **argv)
+{
+	if (argc != 1)
+		return usage_error("%s", "top: name one container: glassbox top NAME");
+	struct gb_state st;
+	struct gb_err err = {0};
+	int r = gb_container_load(rt, argv[0], GB_OP_EXEC, false, &st, &err);
+	if (r < 0)
+		return fail(&err);
+	struct gb_ns_ids ns, self;
+	gb_ns_read(st.pid, &ns);
+	gb_ns_read(0, &self);
+	if (ns.ino[GB_NS_PID] == self.ino[GB_NS_PID])
+		printf("(it shares the host's PID namespace: every host process is in it; showing its PID 1 only)\n");
+	printf("%-9s %-9s %-6s %-6s %s\n", "HOST PID", "PID", "STATE", "UID", "COMMAND");
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		struct gb_ns_ids p;
+		gb_ns_read((pid_t)pid, &p);
+		/* the container's processes: those whose PID namespace is its PID 1's */
+		if (p.ino[GB_NS_PID] == ns.ino[GB_NS_PID] &&
+		    (ns.ino[GB_NS_PID] != self.ino[GB_NS_PID] || pid == st.pid))
+			top_row((pid_t)pid);
+	}
+	if (d)
+		closedir(d);
+	gb_state_free(&st);
+	return 0;
 }
 
 static void print_names(const char *label, const struct gb_jval *arr)
@@ -613,8 +722,9 @@ static void usage(void)
 	       "  kill      send a signal (default SIGKILL)\n"
 	       "  rm        remove a container (-f: also a running one)\n"
 	       "  ps        list running containers (-a: all, --json)\n"
-	       "  logs      output of a detached container\n"
+	       "  logs      output of a detached container (-f: follow it until it exits)\n"
 	       "  exec      run a command inside a running container\n"
+	       "  top       its processes: host PID beside the PID inside (NSpid)\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
 	       "  probe     try known container escapes inside a running one (--json)\n"
 	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
@@ -653,7 +763,7 @@ static const struct command commands[] = {
 	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},
 	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
-	{"exec", cmd_exec},    {"tour", cmd_tour},      {"steps", cmd_steps_},
+	{"exec", cmd_exec},    {"top", cmd_top},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},
 	/* images and storage (issue 5): cli/images.c */
 	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
