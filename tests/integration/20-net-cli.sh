@@ -4,12 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/net/lib.sh
-GLASSBOX=${GLASSBOX:-$PWD/$BUILD/bin/glassbox}
-[ -x "$GLASSBOX" ] || { echo "SKIP: $GLASSBOX not built" >&2; exit 77; }
-net_enter_private_netns "$@"
-ROOT=$(mktemp -d "${GB_TEST_ROOT:-/tmp}/gbnet-cli.XXXXXX")
-trap 'rm -rf "$ROOT"' EXIT
-gb() { "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" "$@"; }
+net_engine_test cli "$@"
 
 check "network create web --subnet 10.213.50.0/24" gb network create --subnet 10.213.50.0/24 web
 check "network create db --internal (subnet from the pool)" gb network create --internal db

@@ -5,13 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/net/lib.sh
-GLASSBOX=${GLASSBOX:-$PWD/$BUILD/bin/glassbox}
-[ -x "$GLASSBOX" ] || { echo "SKIP: $GLASSBOX not built" >&2; exit 77; }
-net_enter_private_netns "$@"
-ROOT=$(mktemp -d "${GB_TEST_ROOT:-/tmp}/gbnet-stress.XXXXXX")
-gb() { "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" "$@"; }
-cleanup() { for id in $(gb ps -a -q 2>/dev/null); do gb rm -f "$id" >/dev/null 2>&1; done; rm -rf "$ROOT"; }
-trap cleanup EXIT
+net_engine_test stress "$@"
 N=50
 
 check "network many 10.213.80.0/24" gb network create --subnet 10.213.80.0/24 many

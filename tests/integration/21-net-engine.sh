@@ -8,13 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/net/lib.sh
-GLASSBOX=${GLASSBOX:-$PWD/$BUILD/bin/glassbox}
-[ -x "$GLASSBOX" ] || { echo "SKIP: $GLASSBOX not built" >&2; exit 77; }
-net_enter_private_netns "$@"
-ROOT=$(mktemp -d "${GB_TEST_ROOT:-/tmp}/gbnet-engine.XXXXXX")
-gb() { "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" "$@"; }
-cleanup() { for id in $(gb ps -a -q 2>/dev/null); do gb rm -f "$id" >/dev/null 2>&1; done; rm -rf "$ROOT"; }
-trap cleanup EXIT
+net_engine_test engine "$@"
 server() { gb run -d --name "$1" "${@:3}" busybox nc -ll -p 8080 -e echo "$2"; }
 
 check "network a 10.213.70.0/24" gb network create --subnet 10.213.70.0/24 a

@@ -17,6 +17,24 @@ net_enter_private_netns() {   # re-run the calling script inside a new network n
 	ip link set lo up
 }
 
+# The start of every test that runs the real engine: the glassbox binary, a private network
+# namespace (net_enter_private_netns), private state and data roots under ROOT, `gb` to
+# call glassbox with them, and a cleanup at exit that removes every container made.
+#   net_engine_test NAME "$@"
+net_engine_test() {
+	local name=$1; shift
+	GLASSBOX=${GLASSBOX:-$PWD/$BUILD/bin/glassbox}
+	[ -x "$GLASSBOX" ] || { echo "SKIP: $GLASSBOX not built" >&2; exit 77; }
+	net_enter_private_netns "$@"
+	ROOT=$(mktemp -d "${GB_TEST_ROOT:-/tmp}/gbnet-$name.XXXXXX")
+	trap net_engine_cleanup EXIT
+}
+gb() { "$GLASSBOX" --root "$ROOT/run" --data-root "$ROOT/data" "$@"; }
+net_engine_cleanup() {
+	for id in $(gb ps -a -q 2>/dev/null); do gb rm -f "$id" >/dev/null 2>&1; done
+	rm -rf "$ROOT"
+}
+
 ok()   { echo "ok   - $*"; }
 bad()  { echo "FAIL - $*"; FAILED=1; }
 check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
