@@ -6,6 +6,7 @@ need_root
 out=$(gb run --rm busybox sh -c 'echo $$')
 assert_eq "the command is PID 1 inside" 1 "$out"
 
+host_name_before=$(hostname)
 # A host process that must stay invisible inside.
 sleep 4242 & marker=$!
 id=$(gb run -d --name iso --hostname inside busybox sleep 300)
@@ -34,8 +35,7 @@ check "the lower layer is unchanged" test ! -e "$lower/newfile" -a -e "$lower/et
 check "a deletion leaves a whiteout (0/0 char device)" test "$(stat -c '%F %t %T' "$upper/etc/motd")" = "character special file 0 0"
 
 assert_eq "hostname inside" inside "$(gb exec iso hostname)"
-assert_eq "hostname of the host unchanged" "$(hostname)" "$(hostname)"
-check "the host's hostname is not 'inside'" test "$(hostname)" != inside
+assert_eq "the host's own name is unchanged by the container's" "$host_name_before" "$(hostname)"
 assert_eq "only lo in a new network namespace" lo "$(gb exec iso ls /sys/class/net)"
 check "lo is up" bash -c "[ \"\$($GLASSBOX exec iso cat /sys/class/net/lo/operstate)\" != down ]"
 check "/sys is read-only" bash -c "! $GLASSBOX exec iso sh -c 'echo 1 > /sys/kernel/mm/ksm/run' 2>/dev/null"
