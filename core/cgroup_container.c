@@ -54,10 +54,11 @@ static void remove_parent(const char *dir)
 void gb_ccg_remove(const struct gb_state *st)
 {
 	struct gb_cgroup cg;
-	if (gb_ccg_open(st, &cg, NULL) < 0)
+	/* Called at PID 1's exit and again by rm: only the call that removes the cgroup
+	 * tries its parents. */
+	if (gb_ccg_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
 		return;
-	if (gb_cgroup_exists(&cg))
-		gb_cgroup_destroy(&cg, NULL);
+	gb_cgroup_destroy(&cg, NULL);
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		remove_parent(cg.dir[c]);
 	remove_parent(cg.unified_dir);
