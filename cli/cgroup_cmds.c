@@ -48,7 +48,7 @@ static int pick(struct gb_runtime *rt, char **names, int n, struct stats_row **r
 	}
 	free(list);
 	if (n > 0 && *count == 0) {
-		fprintf(stderr, "glassbox: no such container: %s\n", names[0]);
+		fprintf(stderr, "glassbox: no such container: %s\n  hint: `glassbox ps -a` lists the containers\n", names[0]);
 		return -1;
 	}
 	return 0;

@@ -188,7 +188,7 @@ int gb_caps_read_status(pid_t pid, struct gb_caps_status *out, struct gb_err *er
 		const char *line = strstr(data, fields[i].key);
 		gb_capset *dst = (gb_capset *)((char *)out + fields[i].off);
 		if (!line || gb_caps_parse_hex(line + strlen(fields[i].key), dst) < 0)
-			return gb_err_set(err, EINVAL, "parse", "%s has no valid %s line", path,
+			return gb_err_set(err, EINVAL, "", "%s has no valid %s line", path,
 					  fields[i].key);
 	}
 	return 0;

@@ -56,7 +56,7 @@ int gb_net_ip_parse(const char *s, uint32_t *out, struct gb_err *err)
 	*out = v;
 	return 0;
 bad:
-	gb_err_set(err, EINVAL, "parse address", "'%s' is not an IPv4 address", s);
+	gb_err_set(err, EINVAL, "", "'%s' is not an IPv4 address", s);
 	gb_err_hint(err, "write four numbers 0-255 separated by dots, e.g. 10.213.1.2");
 	return -EINVAL;
 }
@@ -66,7 +66,7 @@ int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err
 	const char *slash = strchr(s, '/');
 	char ip[16];
 	if (!slash || (size_t)(slash - s) >= sizeof ip) {
-		gb_err_set(err, EINVAL, "parse subnet", "'%s' is not a subnet in CIDR notation", s);
+		gb_err_set(err, EINVAL, "", "'%s' is not a subnet in CIDR notation", s);
 		gb_err_hint(err, "write ADDRESS/PREFIX, e.g. 10.213.1.0/24");
 		return -EINVAL;
 	}
@@ -75,7 +75,7 @@ int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err
 	char *end;
 	long prefix = strtol(slash + 1, &end, 10);
 	if (!slash[1] || *end || prefix < 0 || prefix > 32) {
-		gb_err_set(err, EINVAL, "parse subnet", "'%s': the prefix length must be 0-32", s);
+		gb_err_set(err, EINVAL, "", "'%s': the prefix length must be 0-32", s);
 		gb_err_hint(err, "the number after '/' counts the network's bits, e.g. /24");
 		return -EINVAL;
 	}
@@ -87,7 +87,7 @@ int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err
 	if (net != out->addr) {
 		char want[19];
 		gb_net_cidr_format((struct gb_net_cidr){net, out->prefix}, want);
-		gb_err_set(err, EINVAL, "parse subnet", "'%s' has host bits set", s);
+		gb_err_set(err, EINVAL, "", "'%s' has host bits set", s);
 		gb_err_hint(err, "a subnet names its first address: did you mean %s?", want);
 		return -EINVAL;
 	}

@@ -53,7 +53,7 @@ int gb_net_publish_parse(const char *s, struct gb_net_publish *p, struct gb_err 
 	p->container_port = (int)cp;
 	return 0;
 bad:
-	gb_err_set(err, EINVAL, "-p", "'%s' is not a port to publish", s);
+	gb_err_set(err, EINVAL, "", "'%s' is not a port to publish", s);
 	gb_err_hint(err, "write [IP:]HOST_PORT:CONTAINER_PORT[/tcp], ports 1-65535, e.g. "
 		    "-p 8080:80 or -p 127.0.0.1:8443:443");
 	return -EINVAL;
