@@ -12,15 +12,15 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 # snprintf truncating on purpose is how we bound strings: no warning for it.
 WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
-# -iquote, not -I: core/seccomp.h must not hide libseccomp's <seccomp.h>.
+# -iquote, not -I: core/security/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
-# host-check (core/hostcheck.c) reads /proc/config.gz with zlib.
+# host-check (core/host/hostcheck.c) reads /proc/config.gz with zlib.
 LDLIBS   += -lz
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
-CORE_SRC := $(wildcard core/*.c)
+CORE_SRC := $(wildcard core/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 LAB_SRC  := labs/lab.c $(wildcard labs/*/check.c)
 LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
@@ -89,7 +89,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
-# tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
+# tests/net/nettool: drives core/net/net.c from the network integration tests (tests/integration/20-net-*).
 NETTOOL  := $(BUILD)/tests/nettool
 all: $(NETTOOL)
 $(NETTOOL): tests/net/nettool.c $(LIB)
@@ -131,7 +131,7 @@ bench: deps
 	@bench/viz.sh
 
 format:
-	clang-format -i core/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
+	clang-format -i core/*/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
 
 clean:
 	rm -rf build build-asan

@@ -1,6 +1,6 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
-#include "user.h"
+#include "engine/user.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,10 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "confine.h"
+#include "security/confine.h"
 #include <unistd.h>
 
-#include "net_container.h"
+#include "net/net_container.h"
 
 enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_USER, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "state/config.h"
 
 struct gb_run_args {
 	struct gb_config cfg;

@@ -1,13 +1,13 @@
 /* glassbox stats, pause, resume: the cgroup side of the command line (labs 07-10).
- * Prints what the kernel reports in cgroupfs; core/cgroup_container.c does the work. */
+ * Prints what the kernel reports in cgroupfs; core/cgroup/cgroup_container.c does the work. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup_container.h"
-#include "cgroup_monitor.h"
+#include "cgroup/cgroup_container.h"
+#include "cgroup/cgroup_monitor.h"
 #include "cli.h"
 
 struct stats_row {

@@ -1,6 +1,6 @@
 /* `glassbox check [--control] [--tap] [--junit FILE] [--container NAME] [LAB...]`: every
  * lab's check run together, the host's isolation test harness; and `glassbox host-check
- * [--json]`: which kernel features this host has (core/hostcheck.c). */
+ * [--json]`: which kernel features this host has (core/host/hostcheck.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hostcheck.h"
+#include "host/hostcheck.h"
 #include "lab.h"
 
 /* ------------------------------------------------------------ check */

@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#include "container.h"
-#include "steps.h"
+#include "engine/container.h"
+#include "engine/steps.h"
 
 /* Print an error the way every command does: "glassbox: ...\n  hint: ..." */
 void cli_error(const struct gb_err *err);

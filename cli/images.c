@@ -1,15 +1,15 @@
 /* Commands about images and storage: build, images, rmi, history, diff, volume.
- * They print; the work is in core/build.c, image.c, diff.c and volume.c. */
+ * They print; the work is in core/build/build.c, core/storage/image.c, diff.c and volume.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "build/build.h"
 #include "cli.h"
-#include "diff.h"
-#include "image.h"
-#include "volume.h"
+#include "storage/diff.h"
+#include "storage/image.h"
+#include "storage/volume.h"
 
 static int fail(const struct gb_err *err)
 {

@@ -1,5 +1,5 @@
 /* glassbox: run real containers one visible step at a time.
- * This file reads the command line and calls the engine (core/container.h); it is the
+ * This file reads the command line and calls the engine (core/engine/container.h); it is the
  * only place that prints and decides the exit code. */
 #include <dirent.h>
 #include <errno.h>
@@ -15,10 +15,10 @@
 
 #include "args.h"
 #include "cli.h"
-#include "image.h"
-#include "ns.h"
-#include "observe.h"
-#include "user.h"
+#include "storage/image.h"
+#include "ns/ns.h"
+#include "engine/observe.h"
+#include "engine/user.h"
 
 #define VERSION "0.1.0"
 

@@ -1,5 +1,5 @@
 /* glassbox network create|ls|inspect|rm|prune: networks as objects of their own
- * (core/net.h, docs/networking.md). Lab 17 (bridge-networking). */
+ * (core/net/net.h, docs/networking.md). Lab 17 (bridge-networking). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "net_container.h"
-#include "util.h"
+#include "net/net_container.h"
+#include "base/util.h"
 
 static int net_usage(const char *msg)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "observe.h"
+#include "engine/observe.h"
 
 struct tour {
 	double delay;  /* --auto: seconds between steps; 0: wait for Enter */

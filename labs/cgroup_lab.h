@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "cgroup_container.h"
+#include "cgroup/cgroup_container.h"
 #include "lab.h"
 
 /* Reload the state until the container stopped or timeout_ms passed; true if stopped. */

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "container.h"
+#include "engine/container.h"
 
 enum gb_verdict { GB_VERDICT_PASS, GB_VERDICT_FAIL, GB_VERDICT_SKIP, GB_VERDICT_ERROR };
 

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "json.h"
+#include "base/json.h"
 
 #define VZ_MAX_STEPS 64
 #define VZ_MAX_MOUNTS 24

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "model.h"
 
 struct vz_stream {

@@ -1,10 +1,10 @@
 # glassbox-viz: the SDL2 visualizer (included by the top Makefile).
-# It links no kernel logic: only the JSON reader (core/json.c, core/error.c) is shared.
+# It links no kernel logic: only the JSON reader (core/base/json.c, core/base/error.c) is shared.
 
 VIZ        := $(BUILD)/bin/glassbox-viz
 VIZ_SRC    := $(wildcard viz/*.c)
 # The JSON reader objects are the library's own (same flags), linked in directly.
-VIZ_OBJ    := $(VIZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core/json.o $(BUILD)/obj/core/error.o
+VIZ_OBJ    := $(VIZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core/base/json.o $(BUILD)/obj/core/base/error.o
 VIZ_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
 VIZ_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null) -lz -lm
 VIZ_FONTS  := $(patsubst viz/fonts/%,$(BUILD)/share/glassbox/fonts/%,$(wildcard viz/fonts/*))

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "observe.h"
+#include "engine/observe.h"
 
 static void control(struct gb_config *cfg)
 {

@@ -4,8 +4,8 @@
 #include <stdio.h>
 
 #include "lab.h"
-#include "ns.h"
-#include "observe.h"
+#include "ns/ns.h"
+#include "engine/observe.h"
 
 static void control(struct gb_config *cfg)
 {

@@ -15,10 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hostcheck.h"
+#include "host/hostcheck.h"
 #include "lab.h"
-#include "ns.h"
-#include "observe.h"
+#include "ns/ns.h"
+#include "engine/observe.h"
 
 static void control(struct gb_config *cfg)
 {

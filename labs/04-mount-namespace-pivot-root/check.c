@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hostcheck.h"
+#include "host/hostcheck.h"
 #include "lab.h"
-#include "ns.h"
+#include "ns/ns.h"
 
 static void control(struct gb_config *cfg)
 {

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "net.h"
-#include "ns.h"
+#include "net/net.h"
+#include "ns/ns.h"
 
 static void control(struct gb_config *cfg)
 {

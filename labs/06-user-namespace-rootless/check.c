@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "observe.h"
-#include "userns.h"
+#include "engine/observe.h"
+#include "ns/userns.h"
 
 static void setup(struct gb_config *cfg)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cgroup_lab.h"
-#include "cgroup_monitor.h"
+#include "cgroup/cgroup_monitor.h"
 
 static void setup(struct gb_config *cfg)
 {

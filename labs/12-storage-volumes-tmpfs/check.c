@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "volume.h"
+#include "storage/volume.h"
 
 static void control(struct gb_config *cfg)
 {

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "pid1.h"
-#include "util.h"
+#include "engine/pid1.h"
+#include "base/util.h"
 
 #define ORPHANS 3
 

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "pid1.h"
-#include "util.h"
+#include "engine/pid1.h"
+#include "base/util.h"
 
 #define GRACE 1  /* seconds: short, so the control's wait costs little */
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "observe.h"
-#include "seccomp.h"
+#include "engine/observe.h"
+#include "security/seccomp.h"
 
 static void control(struct gb_config *cfg)
 {

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "security/caps.h"
 #include "lab.h"
-#include "masks.h"
+#include "security/masks.h"
 
 static void control(struct gb_config *cfg)
 {

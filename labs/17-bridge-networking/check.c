@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup_lab.h"
-#include "net_container.h"
+#include "net/net_container.h"
 
 #define REPLY "hello-from-web"
 

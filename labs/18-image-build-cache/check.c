@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build.h"
+#include "build/build.h"
 #include "lab.h"
 
 struct count {

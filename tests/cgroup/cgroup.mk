@@ -1,4 +1,4 @@
-# cgtool: drives core/cgroup.c for the cgroup integration tests (tests/integration/30-cgroup-*.sh).
+# cgtool: drives core/cgroup/cgroup.c for the cgroup integration tests (tests/integration/30-cgroup-*.sh).
 CGTOOL := $(BUILD)/tests/cgtool
 PROGRAMS += $(CGTOOL)
 

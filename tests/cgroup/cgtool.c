@@ -1,4 +1,4 @@
-/* cgtool: drives core/cgroup.c directly, for the integration tests (30-cgroup-*.sh)
+/* cgtool: drives core/cgroup/cgroup.c directly, for the integration tests (30-cgroup-*.sh)
  * and for poking at cgroups by hand. Also carries the workloads the tests run inside
  * a cgroup: an allocation, a fork bomb, a busy loop.
  *
@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "util.h"
+#include "cgroup/cgroup.h"
+#include "base/util.h"
 
 struct opts {
 	const char *root, *layout, *parent;

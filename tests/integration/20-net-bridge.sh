@@ -1,5 +1,5 @@
 #!/bin/bash
-# A bridge network built with core/net.c (through tests/net/nettool) in a private network
+# A bridge network built with core/net/net.c (through tests/net/nettool) in a private network
 # namespace: two containers on one bridge reach each other (ping, TCP), a container on an
 # internal bridge is out of reach, a published port answers on loopback, a port in use is
 # a clear error, and removing everything leaves no link, address or route.

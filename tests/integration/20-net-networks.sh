@@ -1,5 +1,5 @@
 #!/bin/bash
-# Networks as the engine keeps them (state files, leases, /etc/hosts, core/net_attach.c),
+# Networks as the engine keeps them (state files, leases, /etc/hosts, core/net/net_attach.c),
 # driven through tests/net/nettool in a private network namespace: containers on a shared
 # network reach each other by name; other networks and internal ones are out of reach;
 # overlapping subnets are refused; leaving and removing leaves no link, route or lease.

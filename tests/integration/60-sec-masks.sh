@@ -1,5 +1,5 @@
 #!/bin/bash
-# Masked and read-only paths (core/masks.c) inside a pivot_root'ed root: /proc/timer_list
+# Masked and read-only paths (core/security/masks.c) inside a pivot_root'ed root: /proc/timer_list
 # reads empty, /sys/firmware is an empty directory, /proc/sys refuses writes (EROFS);
 # with --no-masks (the negative control) the same reads and writes go through.
 set -u

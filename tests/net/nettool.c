@@ -1,4 +1,4 @@
-/* nettool: drives core/net.c for the network integration tests, one netlink operation
+/* nettool: drives core/net/net.c for the network integration tests, one netlink operation
  * per command, so a test can build a topology step by step and check it with `ip`.
  * Run it only inside a network namespace the test created (unshare --net). */
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "events.h"
-#include "net.h"
-#include "util.h"
+#include "base/events.h"
+#include "net/net.h"
+#include "base/util.h"
 
 static int fail(const struct gb_err *err)
 {
@@ -217,7 +217,7 @@ static int cmd_proxy(char **argv, struct gb_err *err)
 	return gb_net_proxy_run(&p, &lfd, 1, target, nsfd, sfd, err) < 0 ? fail(err) : 0;
 }
 
-/* ---- networks as the engine keeps them (core/net_ipam.c, core/net_attach.c) ---- */
+/* ---- networks as the engine keeps them (core/net/net_ipam.c, core/net/net_attach.c) ---- */
 
 /* net-create ROOT NAME SUBNET|- [internal] */
 static int cmd_net_create(char **argv, struct gb_err *err)

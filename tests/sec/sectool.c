@@ -28,12 +28,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
-#include "error.h"
-#include "masks.h"
-#include "seccomp.h"
-#include "userns.h"
-#include "util.h"
+#include "security/caps.h"
+#include "base/error.h"
+#include "security/masks.h"
+#include "security/seccomp.h"
+#include "ns/userns.h"
+#include "base/util.h"
 
 struct opts {
 	bool ns, masks, privileged, nnp;
@@ -82,7 +82,7 @@ static int parse(int argc, char **argv, struct opts *o)
 }
 
 /* A minimal container root: proc, a read-only sysfs, a /dev with null, a tmpfs /tmp,
- * then pivot_root and the old root detached (what core/rootfs.c does for real). */
+ * then pivot_root and the old root detached (what core/storage/rootfs.c does for real). */
 static int enter_rootfs(const char *root, const char *bind, struct gb_err *err)
 {
 	char p[4096];

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "caps.h"
+#include "security/caps.h"
 
 static void test_names_roundtrip(void **state)
 {

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "cgroup.h"
-#include "cgroup_monitor.h"
-#include "util.h"
+#include "cgroup/cgroup.h"
+#include "cgroup/cgroup_monitor.h"
+#include "base/util.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -15,14 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "events.h"
-#include "json.h"
-#include "lifecycle.h"
-#include "state.h"
-#include "steps.h"
-#include "user.h"
-#include "util.h"
+#include "state/config.h"
+#include "base/events.h"
+#include "base/json.h"
+#include "state/lifecycle.h"
+#include "state/state.h"
+#include "engine/steps.h"
+#include "engine/user.h"
+#include "base/util.h"
 
 static void lifecycle_allows_the_documented_transitions(void **s)
 {
@@ -305,7 +305,7 @@ static void users_resolve_in_the_containers_files(void **s)
 	assert_false(gb_user_spec_valid(":x"));
 }
 
-/* What the engine relies on (core/engine.c): the create rows come first, `exec` is the
+/* What the engine relies on (core/engine/engine.c): the create rows come first, `exec` is the
  * very last row, names are unique, and a row that may be skipped says when it runs. */
 static void the_step_table_keeps_its_promises(void **s)
 {

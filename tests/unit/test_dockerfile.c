@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 
-#include "build.h"
-#include "dockerfile.h"
-#include "sha256.h"
-#include "util.h"
-#include "volume.h"
+#include "build/build.h"
+#include "build/dockerfile.h"
+#include "base/sha256.h"
+#include "base/util.h"
+#include "storage/volume.h"
 
 static void parses_instructions_and_forms(void **state)
 {

@@ -1,5 +1,5 @@
 /* Unit tests for the pure parts of networking: CIDR parsing, overlap, address allocation,
- * network state round trip, /etc/hosts and -p parsing (core/net_ipam.c, core/net_proxy.c). */
+ * network state round trip, /etc/hosts and -p parsing (core/net/net_ipam.c, core/net/net_proxy.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "net.h"
-#include "util.h"
+#include "net/net.h"
+#include "base/util.h"
 
 static struct gb_net_cidr cidr(const char *s)
 {

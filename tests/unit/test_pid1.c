@@ -1,4 +1,4 @@
-/* Unit tests for core/pid1.c: decoding /proc/PID/status signal masks and names, and
+/* Unit tests for core/engine/pid1.c: decoding /proc/PID/status signal masks and names, and
  * (as root) the zombie scan against a real pid namespace made here with unshare(2). */
 #include <errno.h>
 #include <sched.h>
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "pid1.h"
-#include "util.h"
+#include "engine/pid1.h"
+#include "base/util.h"
 
 /* /proc/1/status of a container whose PID 1 is busybox `sleep` (abridged, real values
  * otherwise): no handlers at all, so SIGTERM is dropped. */

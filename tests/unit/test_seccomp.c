@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "seccomp.h"
+#include "security/seccomp.h"
 
 static const struct gb_seccomp_rule *find(const struct gb_seccomp_profile *p, const char *name)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "userns.h"
+#include "ns/userns.h"
 
 static void test_parse_and_format(void **state)
 {

@@ -1,0 +1,981 @@
+/* The image builder (build.h). A Dockerfile is read top to bottom; each instruction
+ * makes one layer on top of the previous one:
+ *   RUN          a real glassbox container over the layers so far; its overlay upper dir
+ *                (everything the command wrote, deletions as whiteouts) is the layer
+ *   COPY, ADD    files from the build context, written into a fresh layer
+ *   the others   the image config only: an empty layer that history still shows
+ * Before doing the work, the builder looks for a layer with the same cache key: the
+ * parent's id + the instruction + a sha256 of what it copies. Same key, same result, so
+ * an unchanged Dockerfile rebuilds nothing, and one changed line rebuilds that layer
+ * and every layer after it (their parent changed). Lab 18. */
+#include "build/build.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/container.h"
+#include "build/dockerfile.h"
+#include "base/sha256.h"
+
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct build {
+	struct gb_runtime *rt;
+	const struct gb_build_opts *o;
+	struct gb_image img;             /* the image so far: layers + config */
+	char parent[GB_ID_LEN + 1];      /* top layer so far, "" for scratch */
+	char **args;                     /* ARG values, KEY=VALUE */
+	char **ignore;                   /* .dockerignore patterns */
+	char context[4096];              /* realpath of the context */
+	int step, total;
+};
+
+void gb_build_cache_key(const char *parent, const char *instruction, const char *content,
+			char out[65])
+{
+	struct gb_sha256 s;
+	gb_sha256_init(&s);
+	/* Separators keep "a"+"bc" and "ab"+"c" apart. */
+	gb_sha256_update(&s, parent, strlen(parent));
+	gb_sha256_update(&s, "\n", 1);
+	gb_sha256_update(&s, instruction, strlen(instruction));
+	gb_sha256_update(&s, "\n", 1);
+	gb_sha256_update(&s, content ? content : "", content ? strlen(content) : 0);
+	gb_sha256_hex(&s, out);
+}
+
+static void say(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct build *b, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (b->o->progress)
+		b->o->progress(b->o->progress_data, line);
+}
+
+/* ------------------------------------------------------------ small vector helpers */
+
+static int strv_set(char ***v, const char *kv)
+{
+	size_t kl = strcspn(kv, "="), n = gb_strv_len(*v);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp((*v)[i], kv, kl) == 0 && ((*v)[i][kl] == '=' || (*v)[i][kl] == '\0')) {
+			char *d = strdup(kv);
+			if (!d)
+				return -ENOMEM;
+			free((*v)[i]);
+			(*v)[i] = d;
+			return 0;
+		}
+	char **bigger = realloc(*v, (n + 2) * sizeof **v);
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	(*v)[n] = strdup(kv);
+	(*v)[n + 1] = NULL;
+	return (*v)[n] ? 0 : -ENOMEM;
+}
+
+static void strv_replace(char ***dst, char **src)
+{
+	gb_strv_free(*dst);
+	*dst = src;
+}
+
+/* Variables visible to $VAR substitution: ARGs first, ENV after (ENV wins). */
+static char **vars_of(const struct build *b)
+{
+	char **v = gb_strv_dup(b->args);
+	for (char *const *e = b->img.env; v && e && *e; e++)
+		if (strv_set(&v, *e) < 0) {
+			gb_strv_free(v);
+			return NULL;
+		}
+	return v;
+}
+
+static int expand(const struct build *b, const char *in, char *out, size_t len, struct gb_err *err)
+{
+	gb_autostrv char **vars = vars_of(b);
+	int r = vars ? gb_df_expand(in, vars, out, len) : -ENOMEM;
+	if (r < 0)
+		return gb_err_set(err, -r, "", "cannot substitute variables in: %s", in);
+	return 0;
+}
+
+/* ------------------------------------------------------------ .dockerignore */
+
+static bool pattern_matches(const char *pat, const char *rel)
+{
+	/* "**" spans directories: match it without FNM_PATHNAME. */
+	int flags = strstr(pat, "**") ? 0 : FNM_PATHNAME;
+	if (fnmatch(pat, rel, flags) == 0)
+		return true;
+	/* A pattern that names a directory excludes what is below it. */
+	char prefix[4096];
+	snprintf(prefix, sizeof prefix, "%s", rel);
+	for (char *slash = strrchr(prefix, '/'); slash; slash = strrchr(prefix, '/')) {
+		*slash = '\0';
+		if (fnmatch(pat, prefix, flags) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool gb_build_ignored(char *const *patterns, const char *rel)
+{
+	bool ignored = false;
+	for (char *const *p = patterns; p && *p; p++) {
+		bool neg = (*p)[0] == '!';
+		if (pattern_matches(*p + neg, rel))
+			ignored = !neg;
+	}
+	return ignored;
+}
+
+static int load_ignore(struct build *b)
+{
+	char path[4200];
+	gb_path(path, sizeof path, "%s/.dockerignore", b->context);
+	gb_autofree char *text = NULL;
+	b->ignore = calloc(1, sizeof *b->ignore);
+	if (!b->ignore)
+		return -ENOMEM;
+	if (gb_read_file(path, &text, NULL) < 0)
+		return 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		while (isspace((unsigned char)*l))
+			l++;
+		size_t n = strlen(l);
+		while (n && isspace((unsigned char)l[n - 1]))
+			l[--n] = '\0';
+		if (!*l || *l == '#')
+			continue;
+		char pat[1024];
+		bool neg = *l == '!';
+		const char *p = l + neg;
+		while (*p == '/' || (p[0] == '.' && p[1] == '/'))
+			p += *p == '/' ? 1 : 2;
+		snprintf(pat, sizeof pat, "%s%s", neg ? "!" : "", p);
+		if (strv_set(&b->ignore, pat) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ layers and the cache */
+
+static int cache_path(const struct build *b, const char *key, char *buf, size_t len)
+{
+	return gb_path(buf, len, "%s/build-cache/%s", b->rt->data_root, key);
+}
+
+/* The layer recorded for this key, if it still exists. */
+static bool cache_lookup(struct build *b, const char *key, struct gb_layer *meta)
+{
+	char path[700], id[64];
+	cache_path(b, key, path, sizeof path);
+	if (gb_read_line(path, id, sizeof id) < 0 || strlen(id) != GB_ID_LEN)
+		return false;
+	return gb_layer_load(b->rt, id, meta) == 0 && strcmp(meta->cache_key, key) == 0;
+}
+
+static void cache_record(struct build *b, const struct gb_layer *meta)
+{
+	char path[700], dir[700], line[GB_ID_LEN + 2];
+	gb_path(dir, sizeof dir, "%s/build-cache", b->rt->data_root);
+	gb_mkdir_p(dir, 0755);
+	cache_path(b, meta->cache_key, path, sizeof path);
+	snprintf(line, sizeof line, "%s\n", meta->id);
+	gb_write_atomic(path, line, strlen(line), 0644);
+}
+
+static int push_layer(struct build *b, const struct gb_layer *meta)
+{
+	snprintf(b->parent, sizeof b->parent, "%s", meta->id);
+	return strv_set(&b->img.layers, meta->id);
+}
+
+static void emit_layer(struct build *b, const char *type, const struct gb_layer *meta, double secs)
+{
+	struct gb_json j;
+	gb_event_begin(&b->rt->events, &j, type);
+	gb_json_str(&j, "layer", meta->id);
+	gb_json_str(&j, "parent", meta->parent);
+	gb_json_str(&j, "instruction", meta->instruction);
+	gb_json_str(&j, "cache_key", meta->cache_key);
+	gb_json_int(&j, "size", meta->size);
+	gb_json_bool(&j, "empty", meta->empty);
+	if (secs >= 0)
+		gb_json_double(&j, "seconds", secs, 3);
+	gb_event_emit(&b->rt->events, &j);
+}
+
+/* Record a finished layer (its diff/ already filled) and make it the new top. */
+static int finish_layer(struct build *b, struct gb_layer *meta, double t0, struct gb_err *err)
+{
+	int r = gb_layer_commit(b->rt, meta, err);
+	if (r < 0) {
+		gb_layer_remove(b->rt, meta->id);
+		return r;
+	}
+	cache_record(b, meta);
+	emit_layer(b, "layer.create", meta, gb_monotonic() - t0);
+	say(b, " ---> %s", meta->id);
+	return push_layer(b, meta) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+static void init_meta(struct build *b, struct gb_layer *meta, const char *instruction,
+		      const char *content)
+{
+	memset(meta, 0, sizeof *meta);
+	snprintf(meta->parent, sizeof meta->parent, "%s", b->parent);
+	snprintf(meta->instruction, sizeof meta->instruction, "%s", instruction);
+	gb_build_cache_key(b->parent, instruction, content, meta->cache_key);
+}
+
+/* 1 when the cache had it (and it is now the top layer), 0 when it must be made. */
+static int try_cache(struct build *b, struct gb_layer *meta)
+{
+	struct gb_layer hit;
+	if (b->o->no_cache || !cache_lookup(b, meta->cache_key, &hit))
+		return 0;
+	say(b, " ---> Using cache");
+	say(b, " ---> %s", hit.id);
+	emit_layer(b, "layer.cached", &hit, -1);
+	*meta = hit;
+	return push_layer(b, &hit) < 0 ? -ENOMEM : 1;
+}
+
+static int config_layer(struct build *b, const char *instruction, struct gb_err *err)
+{
+	struct gb_layer meta;
+	init_meta(b, &meta, instruction, NULL);
+	int r = try_cache(b, &meta);
+	if (r != 0)
+		return r < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	meta.empty = true;
+	char diff[700];
+	double t0 = gb_monotonic();
+	r = gb_layer_new(b->rt, &meta, diff, sizeof diff, err);
+	return r < 0 ? r : finish_layer(b, &meta, t0, err);
+}
+
+/* ------------------------------------------------------------ the image so far */
+
+/* Whether path (absolute, inside) exists in the layers so far, and as what. Reads the
+ * layers top down, as overlayfs does: the first layer that has the name decides. */
+static bool image_has(const struct build *b, const char *path, bool *is_dir)
+{
+	for (size_t i = gb_strv_len(b->img.layers); i-- > 0;) {
+		char full[4800], diff[700];
+		struct stat st;
+		gb_layer_diff_path(b->rt, b->img.layers[i], diff, sizeof diff);
+		if (gb_path(full, sizeof full, "%s%s", diff, path) < 0 || lstat(full, &st) < 0)
+			continue;
+		if (S_ISCHR(st.st_mode) && st.st_rdev == 0)
+			return false;  /* a whiteout: deleted in this layer */
+		if (is_dir)
+			*is_dir = S_ISDIR(st.st_mode);
+		return true;
+	}
+	return false;
+}
+
+static void join_workdir(const struct build *b, const char *p, char *out, size_t len)
+{
+	if (p[0] == '/')
+		snprintf(out, len, "%s", p);
+	else
+		snprintf(out, len, "%s%s%s", b->img.workdir,
+			 b->img.workdir[strlen(b->img.workdir) - 1] == '/' ? "" : "/", p);
+}
+
+/* ------------------------------------------------------------ RUN */
+
+static char **run_argv(const struct gb_df_instr *in)
+{
+	if (in->argv)
+		return gb_strv_dup(in->argv);
+	char *const sh[] = {"/bin/sh", "-c", in->args, NULL};
+	return gb_strv_dup(sh);
+}
+
+/* The RUN container: the layers so far as its image (saved under a hidden name), the
+ * config so far, the host's network (as `docker build` does by default: apt needs the
+ * mirror), and the host's resolv.conf bound read-only when the image has one. */
+static int run_config(struct build *b, const struct gb_df_instr *in, const char *tmpname,
+		      struct gb_config *cfg)
+{
+	gb_config_init(cfg);
+	snprintf(cfg->image, sizeof cfg->image, "%s", tmpname);
+	snprintf(cfg->workdir, sizeof cfg->workdir, "%s", b->img.workdir);
+	cfg->cmd = run_argv(in);
+	cfg->entrypoint = calloc(1, sizeof *cfg->entrypoint);  /* no image entrypoint */
+	cfg->env = gb_strv_dup(b->args);
+	for (char *const *e = b->img.env; cfg->env && e && *e; e++)
+		if (strv_set(&cfg->env, *e) < 0)
+			return -ENOMEM;
+	if (!cfg->cmd || !cfg->entrypoint || !cfg->env)
+		return -ENOMEM;
+	cfg->host_net = true;
+	bool dir = false;
+	if (image_has(b, "/etc/resolv.conf", &dir) && !dir && access("/etc/resolv.conf", R_OK) == 0) {
+		struct gb_mount *m = &cfg->mounts[cfg->nmounts++];
+		*m = (struct gb_mount){.type = GB_MOUNT_BIND, .readonly = true};
+		snprintf(m->source, sizeof m->source, "/etc/resolv.conf");
+		snprintf(m->target, sizeof m->target, "/etc/resolv.conf");
+	}
+	return 0;
+}
+
+static int save_tmp_image(struct build *b, char *name, size_t len, struct gb_err *err)
+{
+	char id[GB_ID_LEN + 1];
+	gb_random_id(id);
+	snprintf(name, len, "_build_%s", id);
+	struct gb_image tmp = b->img;
+	snprintf(tmp.name, sizeof tmp.name, "%s", name);
+	return gb_image_save(b->rt, &tmp, err);
+}
+
+static void remove_tmp_image(struct build *b, const char *name)
+{
+	char path[700];
+	gb_path(path, sizeof path, "%s/images/%s.json", b->rt->data_root, name);
+	unlink(path);
+}
+
+/* Run the container; on success move its upper dir to the layer's diff/. */
+static int run_container(struct build *b, const struct gb_df_instr *in, struct gb_config *cfg,
+			 struct gb_layer *meta, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_create(b->rt, cfg, &st, err);
+	if (r < 0)
+		return r;
+	say(b, " ---> Running in %s", st.cfg.id);
+	int code = 0;
+	r = gb_container_start(b->rt, st.cfg.id, true, &code, err);
+	if (r == 0 && code != 0) {
+		gb_autofree char *text = malloc(4096);
+		gb_strv_join(cfg->cmd, text ? text : (char[1]){0}, text ? 4096 : 1);
+		r = gb_err_set(err, EINVAL, "", "The command '%s' returned a non-zero code: %d",
+			       text ? text : in->args, code);
+		gb_err_hint(err, "the output above is the command's own; fix the RUN line at Dockerfile line %d",
+			    in->line);
+	}
+	char diff[700];
+	if (r == 0)
+		r = gb_layer_new(b->rt, meta, diff, sizeof diff, err);
+	/* Same filesystem: the writable layer becomes an image layer by a rename, whiteouts
+	 * and opaque-dir xattrs included, exactly as overlayfs wrote them. */
+	if (r == 0 && (rmdir(diff) < 0 || rename(st.upper, diff) < 0)) {
+		r = gb_err_set(err, errno, "rename", "cannot turn %s into layer %s", st.upper, meta->id);
+		gb_layer_remove(b->rt, meta->id);
+	}
+	struct gb_err ignored = {0};
+	gb_container_rm(b->rt, st.cfg.id, true, &ignored);
+	gb_events_set_container(&b->rt->events, "", "");
+	gb_state_free(&st);
+	return r;
+}
+
+static int do_run(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	/* ARG values reach the command as environment, so they are part of its key. */
+	char instruction[1024];
+	snprintf(instruction, sizeof instruction, "RUN %s", in->args);
+	gb_autofree char *argkey = NULL;
+	struct gb_layer meta;
+	{
+		char buf[4096] = "";
+		gb_strv_join(b->args, buf, sizeof buf);
+		argkey = strdup(buf);
+	}
+	init_meta(b, &meta, instruction, argkey);
+	int r = try_cache(b, &meta);
+	if (r != 0)
+		return r < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	char tmpname[64];
+	struct gb_config cfg;
+	double t0 = gb_monotonic();
+	r = save_tmp_image(b, tmpname, sizeof tmpname, err);
+	if (r < 0)
+		return r;
+	if (run_config(b, in, tmpname, &cfg) < 0)
+		r = gb_err_set(err, ENOMEM, "", "out of memory");
+	if (r == 0)
+		r = run_container(b, in, &cfg, &meta, err);
+	gb_config_free(&cfg);
+	remove_tmp_image(b, tmpname);
+	return r < 0 ? r : finish_layer(b, &meta, t0, err);
+}
+
+/* ------------------------------------------------------------ COPY and ADD */
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Hash what COPY would copy: names, types, modes and bytes, in a fixed order, skipping
+ * what .dockerignore excludes. Touching a file without changing it keeps the cache. */
+static int hash_entry(struct build *b, const char *abs, const char *rel, struct gb_sha256 *s)
+{
+	struct stat st;
+	if (lstat(abs, &st) < 0)
+		return -errno;
+	if (rel[0] && gb_build_ignored(b->ignore, rel))
+		return 0;
+	char head[4400];
+	int n = snprintf(head, sizeof head, "%s%c%o%c%lld%c", rel, 0, st.st_mode, 0,
+			 S_ISREG(st.st_mode) ? (long long)st.st_size : 0LL, 0);
+	gb_sha256_update(s, head, (size_t)n);
+	if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t len = readlink(abs, target, sizeof target);
+		if (len > 0)
+			gb_sha256_update(s, target, (size_t)len);
+	} else if (S_ISREG(st.st_mode)) {
+		gb_autoclose int fd = open(abs, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		char buf[65536];
+		ssize_t got;
+		while ((got = gb_read_full(fd, buf, sizeof buf)) > 0)
+			gb_sha256_update(s, buf, (size_t)got);
+	} else if (S_ISDIR(st.st_mode)) {
+		struct dirent **list;
+		int count = scandir(abs, &list, NULL, by_name);
+		for (int i = 0; i < count; i++) {
+			const char *nm = list[i]->d_name;
+			if (strcmp(nm, ".") && strcmp(nm, "..")) {
+				char a2[4400], r2[4400];
+				gb_path(a2, sizeof a2, "%s/%s", abs, nm);
+				gb_path(r2, sizeof r2, "%s%s%s", rel, rel[0] ? "/" : "", nm);
+				hash_entry(b, a2, r2, s);
+			}
+			free(list[i]);
+		}
+		if (count >= 0)
+			free(list);
+	}
+	return 0;
+}
+
+static int copy_file(const char *src, const char *dst, const struct stat *st)
+{
+	gb_autoclose int in = open(src, O_RDONLY | O_CLOEXEC);
+	gb_autoclose int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777);
+	if (in < 0 || out < 0)
+		return -errno;
+	char buf[65536];
+	ssize_t got;
+	while ((got = gb_read_full(in, buf, sizeof buf)) > 0)
+		if (gb_write_full(out, buf, (size_t)got) != got)
+			return -EIO;
+	return got < 0 ? -errno : 0;
+}
+
+/* Copy one context entry into the layer. COPY makes files owned by root (uid 0) with
+ * the modes they had in the context, as Docker does. */
+static int copy_entry(struct build *b, const char *abs, const char *rel, const char *dst)
+{
+	struct stat st;
+	if (lstat(abs, &st) < 0)
+		return -errno;
+	if (rel[0] && gb_build_ignored(b->ignore, rel))
+		return 0;
+	int r = 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir(dst, st.st_mode & 07777) < 0 && errno != EEXIST)
+			return -errno;
+		struct dirent **list;
+		int count = scandir(abs, &list, NULL, by_name);
+		for (int i = 0; i < count; i++) {
+			const char *nm = list[i]->d_name;
+			char a2[4400], r2[4400], d2[4400];
+			if (r == 0 && strcmp(nm, ".") && strcmp(nm, "..")) {
+				gb_path(a2, sizeof a2, "%s/%s", abs, nm);
+				gb_path(r2, sizeof r2, "%s%s%s", rel, rel[0] ? "/" : "", nm);
+				gb_path(d2, sizeof d2, "%s/%s", dst, nm);
+				r = copy_entry(b, a2, r2, d2);
+			}
+			free(list[i]);
+		}
+		if (count >= 0)
+			free(list);
+	} else if (S_ISLNK(st.st_mode)) {
+		char target[4096];
+		ssize_t len = readlink(abs, target, sizeof target - 1);
+		if (len < 0)
+			return -errno;
+		target[len] = '\0';
+		unlink(dst);
+		r = symlink(target, dst) < 0 ? -errno : 0;
+	} else if (S_ISREG(st.st_mode)) {
+		r = copy_file(abs, dst, &st);
+	}
+	if (r == 0)
+		lchown(dst, 0, 0);
+	return r;
+}
+
+struct copy_job {
+	char **srcs;      /* absolute paths inside the context */
+	char dest[4096];  /* absolute path inside the image */
+	bool dest_dir;
+};
+
+/* Where in the context: the path must stay inside it (no "..", no symlink out). */
+static int context_path(struct build *b, const char *src, char *out, size_t len, struct gb_err *err)
+{
+	char joined[8300], real[4096];
+	gb_path(joined, sizeof joined, "%s/%s", b->context, src);
+	size_t cl = strlen(b->context);
+	if (!realpath(joined, real)) {
+		int r = gb_err_set(err, ENOENT, "", "COPY failed: file not found in build context: %s", src);
+		gb_err_hint(err, "paths are relative to the context directory %s", b->context);
+		return r;
+	}
+	if (strncmp(real, b->context, cl) != 0 || (real[cl] != '/' && real[cl] != '\0')) {
+		int r = gb_err_set(err, EXDEV, "", "COPY failed: %s is outside the build context", src);
+		gb_err_hint(err, "only files below %s can be copied into an image", b->context);
+		return r;
+	}
+	return gb_path(out, len, "%s", real);
+}
+
+static int expand_sources(struct build *b, char **words, size_t n, struct copy_job *job,
+			  struct gb_err *err)
+{
+	job->srcs = calloc(1, sizeof *job->srcs);
+	for (size_t i = 0; job->srcs && i < n; i++) {
+		char pattern[8300];
+		gb_path(pattern, sizeof pattern, "%s/%s", b->context, words[i]);
+		glob_t g;
+		bool matched = glob(pattern, 0, NULL, &g) == 0;
+		for (size_t k = 0; matched && k < g.gl_pathc; k++) {
+			char real[4096];
+			int r = context_path(b, g.gl_pathv[k] + strlen(b->context) + 1, real, sizeof real, err);
+			if (r < 0 || strv_set(&job->srcs, real) < 0) {
+				globfree(&g);
+				return r < 0 ? r : -ENOMEM;
+			}
+		}
+		if (matched)
+			globfree(&g);
+		else
+			return context_path(b, words[i], pattern, sizeof pattern, err) < 0 ? -ENOENT : -ENOENT;
+	}
+	return job->srcs ? 0 : -ENOMEM;
+}
+
+static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy_job *job,
+		      struct gb_err *err)
+{
+	char expanded[8192];
+	int r = expand(b, in->args, expanded, sizeof expanded, err);
+	if (r < 0)
+		return r;
+	gb_autostrv char **words = in->argv ? gb_strv_dup(in->argv) : gb_df_words(expanded);
+	if (!words)
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes", in->line);
+	size_t n = gb_strv_len(words);
+	if (n > 0 && strncmp(words[0], "--", 2) == 0) {
+		r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s %s is not supported", in->line,
+			       in->keyword, words[0]);
+		gb_err_hint(err, "glassbox copies files as root; change owners with a RUN chown after the COPY");
+		return r;
+	}
+	if (n < 2)
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s needs a source and a destination",
+				  in->line, in->keyword);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (strstr(words[i], "://")) {
+			r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s from a URL is not supported",
+				       in->line, in->keyword);
+			gb_err_hint(err, "download the file into the build context first, then COPY it");
+			return r;
+		}
+	join_workdir(b, words[n - 1], job->dest, sizeof job->dest);
+	r = expand_sources(b, words, n - 1, job, err);
+	if (r < 0)
+		return err->code ? r : gb_err_set(err, -r, "", "COPY failed");
+	bool is_dir = false;
+	size_t dl = strlen(words[n - 1]);
+	job->dest_dir = words[n - 1][dl - 1] == '/' || gb_strv_len(job->srcs) > 1 ||
+			(image_has(b, job->dest, &is_dir) && is_dir);
+	return 0;
+}
+
+static int copy_into(struct build *b, const struct copy_job *job, const char *diff, struct gb_err *err)
+{
+	size_t cl = strlen(b->context);
+	for (char **s = job->srcs; *s; s++) {
+		const char *rel = (*s)[cl] == '/' ? *s + cl + 1 : "";
+		struct stat st;
+		if (stat(*s, &st) < 0)
+			return gb_err_set(err, errno, "stat", "cannot read %s", *s);
+		char dst[9000];
+		if (S_ISDIR(st.st_mode) || !job->dest_dir)
+			gb_path(dst, sizeof dst, "%s%s", diff, job->dest);
+		else
+			gb_path(dst, sizeof dst, "%s%s/%s", diff, job->dest, strrchr(*s, '/') + 1);
+		char parent[9000];
+		snprintf(parent, sizeof parent, "%s", dst);
+		*strrchr(parent, '/') = '\0';
+		int r = gb_mkdir_p(parent, 0755);
+		if (r == 0)
+			r = copy_entry(b, *s, rel, dst);
+		if (r < 0)
+			return gb_err_set(err, -r, "copy", "cannot copy %s to %s", *s, dst);
+	}
+	return 0;
+}
+
+static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	struct copy_job job = {0};
+	int r = parse_copy(b, in, &job, err);
+	struct gb_sha256 s;
+	gb_sha256_init(&s);
+	for (char **p = job.srcs; r == 0 && *p; p++) {
+		size_t cl = strlen(b->context);
+		hash_entry(b, *p, (*p)[cl] == '/' ? *p + cl + 1 : "", &s);
+	}
+	char content[65], instruction[1024];
+	gb_sha256_hex(&s, content);
+	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
+	struct gb_layer meta;
+	init_meta(b, &meta, instruction, content);
+	if (r == 0)
+		r = try_cache(b, &meta);
+	if (r != 0) {
+		gb_strv_free(job.srcs);
+		return r < 0 ? (err->code ? r : gb_err_set(err, -r, "", "out of memory")) : 0;
+	}
+	char diff[700];
+	double t0 = gb_monotonic();
+	r = gb_layer_new(b->rt, &meta, diff, sizeof diff, err);
+	if (r == 0 && (r = copy_into(b, &job, diff, err)) < 0)
+		gb_layer_remove(b->rt, meta.id);
+	gb_strv_free(job.srcs);
+	return r < 0 ? r : finish_layer(b, &meta, t0, err);
+}
+
+/* ------------------------------------------------------------ config instructions */
+
+static int set_argv(char ***field, const struct gb_df_instr *in)
+{
+	char **v = in->argv ? gb_strv_dup(in->argv) : NULL;
+	if (!in->argv) {
+		/* Shell form: run by /bin/sh -c, as Docker does. */
+		char *const sh[] = {"/bin/sh", "-c", in->args, NULL};
+		v = gb_strv_dup(sh);
+	}
+	if (!v)
+		return -ENOMEM;
+	strv_replace(field, v);
+	return 0;
+}
+
+static int apply_pairs(struct build *b, const struct gb_df_instr *in, char ***field, struct gb_err *err)
+{
+	gb_autostrv char **pairs = gb_df_pairs(in->args);
+	if (!pairs || !pairs[0])
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s wants KEY=VALUE", in->line, in->keyword);
+	for (char **p = pairs; *p; p++) {
+		char kv[8192];
+		int r = expand(b, *p, kv, sizeof kv, err);
+		if (r < 0)
+			return r;
+		if (in->kind == GB_DF_ENV && !gb_env_valid(kv))
+			return gb_err_set(err, EINVAL, "", "Dockerfile line %d: ENV %s is not KEY=VALUE", in->line, kv);
+		if (strv_set(field, kv) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	return 0;
+}
+
+static int apply_arg(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	char kv[4096];
+	int r = expand(b, in->args, kv, sizeof kv, err);
+	if (r < 0)
+		return r;
+	size_t kl = strcspn(kv, "=");
+	for (char **a = b->o->build_args; a && *a; a++)
+		if (strncmp(*a, kv, kl) == 0 && (*a)[kl] == '=')
+			return strv_set(&b->args, *a) < 0 ? -ENOMEM : 0;  /* --build-arg wins */
+	if (!strchr(kv, '='))
+		return 0;  /* declared without a default: unset */
+	return strv_set(&b->args, kv) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+static int apply_expose(struct build *b, const char *args, struct gb_err *err)
+{
+	gb_autostrv char **ports = gb_df_words(args);
+	for (char **p = ports; p && *p; p++) {
+		char port[64];
+		char *end;
+		long num = strtol(*p, &end, 10);
+		if (num < 1 || num > 65535 || (*end && strcmp(end, "/tcp") && strcmp(end, "/udp")))
+			return gb_err_set(err, EINVAL, "", "EXPOSE %s: not a port (write 80 or 53/udp)", *p);
+		snprintf(port, sizeof port, "%ld/%s", num, *end ? end + 1 : "tcp");
+		if (strv_set(&b->img.exposed, port) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Change the config as the instruction says (also on a cache hit: config is cheap). */
+static int apply_config(struct build *b, const struct gb_df_instr *in, const char *x,
+			struct gb_err *err)
+{
+	struct gb_image *img = &b->img;
+	switch (in->kind) {
+	case GB_DF_ENV:
+		return apply_pairs(b, in, &img->env, err);
+	case GB_DF_LABEL:
+		return apply_pairs(b, in, &img->labels, err);
+	case GB_DF_ARG:
+		return apply_arg(b, in, err);
+	case GB_DF_USER:
+		snprintf(img->user, sizeof img->user, "%s", x);
+		return 0;
+	case GB_DF_EXPOSE:
+		return apply_expose(b, x, err);
+	case GB_DF_CMD:
+		return set_argv(&img->cmd, in);
+	case GB_DF_ENTRYPOINT:
+		return set_argv(&img->entrypoint, in);
+	case GB_DF_STOPSIGNAL:
+		if (gb_signal_parse(x) < 0)
+			return gb_err_set(err, EINVAL, "", "Dockerfile line %d: STOPSIGNAL %s is not a signal", in->line, x);
+		snprintf(img->stop_signal, sizeof img->stop_signal, "%s", gb_signal_name(gb_signal_parse(x)));
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* WORKDIR also creates the directory (in a layer) when the image lacks it. */
+static int do_workdir(struct build *b, const struct gb_df_instr *in, const char *x, struct gb_err *err)
+{
+	char dir[1024], instruction[1100];
+	join_workdir(b, x, dir, sizeof dir);
+	snprintf(b->img.workdir, sizeof b->img.workdir, "%s", dir);
+	snprintf(instruction, sizeof instruction, "WORKDIR %s", dir);
+	bool is_dir = false;
+	if (image_has(b, dir, &is_dir) && is_dir)
+		return config_layer(b, instruction, err);
+	struct gb_layer meta;
+	init_meta(b, &meta, instruction, NULL);
+	int r = try_cache(b, &meta);
+	if (r != 0)
+		return r < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	char diff[700], full[2000];
+	double t0 = gb_monotonic();
+	r = gb_layer_new(b->rt, &meta, diff, sizeof diff, err);
+	if (r < 0)
+		return r;
+	gb_path(full, sizeof full, "%s%s", diff, dir);
+	if ((r = gb_mkdir_p(full, 0755)) < 0) {
+		gb_layer_remove(b->rt, meta.id);
+		return gb_err_set(err, -r, "mkdir", "cannot create %s", full);
+	}
+	return finish_layer(b, &meta, t0, err);
+}
+
+/* ------------------------------------------------------------ FROM */
+
+static int from_scratch(struct build *b)
+{
+	char *const env[] = {DEFAULT_PATH, NULL};
+	b->img.layers = calloc(1, sizeof *b->img.layers);
+	b->img.env = gb_strv_dup(env);
+	b->img.cmd = calloc(1, sizeof *b->img.cmd);
+	b->img.entrypoint = calloc(1, sizeof *b->img.entrypoint);
+	b->img.exposed = calloc(1, sizeof *b->img.exposed);
+	b->img.labels = calloc(1, sizeof *b->img.labels);
+	snprintf(b->img.workdir, sizeof b->img.workdir, "/");
+	bool ok = b->img.layers && b->img.env && b->img.cmd && b->img.entrypoint && b->img.exposed &&
+		  b->img.labels;
+	return ok ? 0 : -ENOMEM;
+}
+
+static int do_from(struct build *b, const char *ref, struct gb_err *err)
+{
+	if (strcmp(ref, "scratch") == 0) {
+		say(b, " ---> (scratch: no layers)");
+		return from_scratch(b) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	}
+	char name[256];
+	if (gb_image_normalize(ref, name, sizeof name) < 0)
+		return gb_err_set(err, EINVAL, "", "FROM %s: not an image name", ref);
+	struct gb_err quiet = {0};
+	int r = gb_image_resolve(b->rt, name, &b->img, &quiet);
+	if (r == -ENOENT) {
+		r = gb_base_make(b->rt, name, err);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			r = gb_image_resolve(b->rt, name, &b->img, err);
+		else {
+			char names[1024];
+			gb_image_list_names(b->rt, names, sizeof names);
+			r = gb_err_set(err, ENOENT, "", "FROM %s: unknown base image", ref);
+			gb_err_hint(err, "available: scratch, %s, and (made on first use) %s", names, gb_base_names());
+			return r;
+		}
+	} else if (r < 0) {
+		*err = quiet;
+	}
+	if (r < 0)
+		return r;
+	size_t n = gb_strv_len(b->img.layers);
+	snprintf(b->parent, sizeof b->parent, "%s", n ? b->img.layers[n - 1] : "");
+	say(b, " ---> %s", b->parent);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the build */
+
+static int emit_step(struct build *b, const struct gb_df_instr *in)
+{
+	say(b, "Step %d/%d : %s %s", b->step, b->total, in->keyword, in->args);
+	struct gb_json j;
+	gb_event_begin(&b->rt->events, &j, "build.step");
+	gb_json_int(&j, "index", b->step);
+	gb_json_int(&j, "total", b->total);
+	gb_json_str(&j, "instruction", in->keyword);
+	gb_json_str(&j, "args", in->args);
+	gb_json_int(&j, "line", in->line);
+	gb_event_emit(&b->rt->events, &j);
+	return 0;
+}
+
+static int do_instruction(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	char x[8192], instruction[1100];
+	int r = 0;
+	switch (in->kind) {
+	case GB_DF_FROM:
+		r = expand(b, in->args, x, sizeof x, err);
+		return r < 0 ? r : do_from(b, x, err);
+	case GB_DF_RUN:
+		return do_run(b, in, err);
+	case GB_DF_COPY:
+	case GB_DF_ADD:
+		return do_copy(b, in, err);
+	case GB_DF_WORKDIR:
+		r = expand(b, in->args, x, sizeof x, err);
+		return r < 0 ? r : do_workdir(b, in, x, err);
+	default:
+		break;
+	}
+	if (in->kind != GB_DF_CMD && in->kind != GB_DF_ENTRYPOINT && (r = expand(b, in->args, x, sizeof x, err)) < 0)
+		return r;
+	r = apply_config(b, in, in->kind == GB_DF_CMD || in->kind == GB_DF_ENTRYPOINT ? in->args : x, err);
+	if (r < 0)
+		return err->code ? r : gb_err_set(err, -r, "", "out of memory");
+	if (in->kind == GB_DF_ARG && !b->parent[0] && !b->img.layers)
+		return 0;  /* an ARG before FROM only feeds FROM */
+	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
+	return config_layer(b, instruction, err);
+}
+
+static int read_dockerfile(const struct gb_build_opts *o, struct gb_dockerfile *df, struct gb_err *err)
+{
+	char path[4200];
+	if (o->dockerfile)
+		snprintf(path, sizeof path, "%s", o->dockerfile);
+	else
+		gb_path(path, sizeof path, "%s/Dockerfile", o->context);
+	gb_autofree char *text = NULL;
+	int r = gb_read_file(path, &text, NULL);
+	if (r < 0) {
+		gb_err_set(err, -r, "open", "cannot read the Dockerfile %s", path);
+		gb_err_hint(err, "give it with -f FILE, or put a Dockerfile in the context directory");
+		return r;
+	}
+	return gb_df_parse(text, df, err);
+}
+
+static int finish_image(struct build *b, char image_id[GB_ID_LEN + 1], struct gb_err *err)
+{
+	char name[256];
+	if (gb_image_normalize(b->o->tag, name, sizeof name) < 0)
+		return gb_err_set(err, EINVAL, "", "invalid image name '%s'", b->o->tag);
+	snprintf(b->img.name, sizeof b->img.name, "%s", name);
+	gb_rfc3339(b->img.created, sizeof b->img.created, gb_wallclock());
+	int r = gb_image_save(b->rt, &b->img, err);
+	if (r < 0)
+		return r;
+	snprintf(image_id, GB_ID_LEN + 1, "%s", b->parent);
+	say(b, "Successfully built %s", b->parent);
+	say(b, "Successfully tagged %s", b->o->tag);
+	return 0;
+}
+
+static int check_opts(const struct gb_build_opts *o, struct build *b, struct gb_err *err)
+{
+	char name[256];
+	if (!o->tag || gb_image_normalize(o->tag, name, sizeof name) < 0 || name[0] == '_') {
+		int r = gb_err_set(err, EINVAL, "", "invalid image name '%s'", o->tag ? o->tag : "");
+		gb_err_hint(err, "name it with -t NAME: letters, digits and . _ - :, not starting with . - _");
+		return r;
+	}
+	if (!o->context || !realpath(o->context, b->context)) {
+		int r = gb_err_set(err, ENOENT, "", "build context %s: no such directory", o->context ? o->context : "");
+		gb_err_hint(err, "give the directory that holds the files to COPY, e.g. `glassbox build -t app .`");
+		return r;
+	}
+	return 0;
+}
+
+int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id[GB_ID_LEN + 1],
+	     struct gb_err *err)
+{
+	struct build b = {.rt = rt, .o = o};
+	struct gb_dockerfile df;
+	int r = check_opts(o, &b, err);
+	if (r < 0)
+		return r;
+	r = read_dockerfile(o, &df, err);
+	if (r < 0)
+		return r;
+	gb_events_set_container(&rt->events, "", "");
+	b.args = calloc(1, sizeof *b.args);
+	if (!b.args || load_ignore(&b) < 0)
+		r = gb_err_set(err, ENOMEM, "", "out of memory");
+	b.total = (int)df.n;
+	for (size_t i = 0; r == 0 && i < df.n; i++) {
+		b.step = (int)i + 1;
+		emit_step(&b, &df.v[i]);
+		r = do_instruction(&b, &df.v[i], err);
+	}
+	if (r == 0)
+		r = finish_image(&b, image_id, err);
+	gb_df_free(&df);
+	gb_image_free(&b.img);
+	gb_strv_free(b.args);
+	gb_strv_free(b.ignore);
+	return r;
+}

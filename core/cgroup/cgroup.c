@@ -1,0 +1,791 @@
+/* cgroups, the common part: detect the host's layout once, dispatch every operation to
+ * cgroup_v1.c or cgroup_v2.c through one switch, and parse Docker-like limit flags.
+ * man 7 cgroups, statfs(2). Labs 07 (memory), 08 (cpu), 09 (pids), 10 (freezer). */
+#include "cgroup/cgroup.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+static const char *const ctrl_names[GB_CG_NCTRL] = {
+	[GB_CG_MEMORY] = "memory", [GB_CG_CPU] = "cpu", [GB_CG_CPUACCT] = "cpuacct",
+	[GB_CG_PIDS] = "pids", [GB_CG_FREEZER] = "freezer",
+};
+
+const char *gb_cgroup_ctrl_name(enum gb_cg_ctrl c)
+{
+	return (unsigned)c < GB_CG_NCTRL ? ctrl_names[c] : "?";
+}
+
+const char *gb_cgroup_layout_name(enum gb_cg_layout l)
+{
+	switch (l) {
+	case GB_CG_V1: return "v1";
+	case GB_CG_HYBRID: return "hybrid";
+	case GB_CG_V2: return "v2";
+	default: return "none";
+	}
+}
+
+/* ---------------------------------------------------------------- the host */
+
+static bool is_fs(const char *path, long magic)
+{
+	struct statfs sf;
+	return statfs(path, &sf) == 0 && (long)sf.f_type == magic;
+}
+
+/* v2: the controllers a child may get are listed in the root's cgroup.controllers.
+ * CPU usage (cpu.stat) and the freezer (cgroup.freeze) are core files on v2. */
+static void v2_controllers(struct gb_cg_host *h)
+{
+	gb_autofree char *list = NULL;
+	char path[GB_CG_PATH + 32];
+	snprintf(path, sizeof path, "%s/cgroup.controllers", h->unified);
+	h->avail = 1u << GB_CG_CPUACCT | 1u << GB_CG_FREEZER;
+	if (gb_read_file(path, &list, NULL) < 0)
+		return;
+	for (char *w = strtok(list, " \n"); w; w = strtok(NULL, " \n"))
+		for (int c = 0; c < GB_CG_NCTRL; c++)
+			if (strcmp(w, ctrl_names[c]) == 0)
+				h->avail |= 1u << c;
+}
+
+/* v1: each controller is its own mount, root/NAME (often a symlink such as
+ * cpu -> cpu,cpuacct when two controllers share one hierarchy). */
+static void v1_controllers(struct gb_cg_host *h, bool real)
+{
+	for (int c = 0; c < GB_CG_NCTRL; c++) {
+		char dir[GB_CG_PATH + 16], procs[GB_CG_PATH + 32], resolved[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/%s", h->root, ctrl_names[c]);
+		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+		if (access(procs, F_OK) < 0 || (real && !is_fs(dir, CGROUP_SUPER_MAGIC)))
+			continue;
+		if (!realpath(dir, resolved) || gb_path(h->hier[c], sizeof h->hier[c], "%s", resolved) < 0)
+			continue;
+		h->avail |= 1u << c;
+	}
+}
+
+static int host_fill(struct gb_cg_host *h, const char *root, enum gb_cg_layout layout, bool real,
+		     struct gb_err *err)
+{
+	memset(h, 0, sizeof *h);
+	if (gb_path(h->root, sizeof h->root, "%s", root ? root : GB_CGROUP_ROOT) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s", root);
+	h->layout = layout;
+	if (layout == GB_CG_V2) {
+		snprintf(h->unified, sizeof h->unified, "%s", h->root);
+		v2_controllers(h);
+		return 0;
+	}
+	if (layout == GB_CG_HYBRID && gb_path(h->unified, sizeof h->unified, "%s/unified", h->root) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s", root);
+	v1_controllers(h, real);
+	if (h->avail == 0)
+		return gb_err_set(err, ENOENT, "statfs", "no cgroup v1 controller is mounted below %s",
+				  h->root);
+	return 0;
+}
+
+int gb_cgroup_host_init(struct gb_cg_host *h, const char *root, enum gb_cg_layout layout,
+			struct gb_err *err)
+{
+	return host_fill(h, root, layout, false, err);
+}
+
+int gb_cgroup_detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
+{
+	char path[GB_CG_PATH + 16];
+	struct statfs sf;
+	if (!root)
+		root = GB_CGROUP_ROOT;
+	if (statfs(root, &sf) < 0)
+		return gb_err_set(err, errno, "statfs", "statfs(\"%s\")", root);
+	/* A cgroup2 filesystem at the root is a pure v2 host; otherwise (a tmpfs) look
+	 * at the children: a cgroup2 mount at root/unified next to v1 ones is hybrid. */
+	if ((long)sf.f_type == CGROUP2_SUPER_MAGIC)
+		return host_fill(h, root, GB_CG_V2, true, err);
+	snprintf(path, sizeof path, "%s/unified", root);
+	enum gb_cg_layout l = is_fs(path, CGROUP2_SUPER_MAGIC) ? GB_CG_HYBRID : GB_CG_V1;
+	int r = host_fill(h, root, l, true, err);
+	if (r < 0)
+		gb_err_hint(err, "mount cgroup2 at %s (mount -t cgroup2 none %s) or the v1 "
+			    "controllers below it", root, root);
+	return r;
+}
+
+/* ---------------------------------------------------------------- one container */
+
+static bool bad_component(const char *s)
+{
+	return !*s || strstr(s, "..") || strchr(s, '\n') || s[0] == '/';
+}
+
+int gb_cgroup_open(struct gb_cgroup *cg, const struct gb_cg_host *h, const char *parent,
+		   const char *name, struct gb_err *err)
+{
+	memset(cg, 0, sizeof *cg);
+	cg->host = *h;
+	if (!parent)
+		parent = GB_CGROUP_PARENT;
+	if (bad_component(parent) || bad_component(name) || strchr(name, '/'))
+		return gb_err_set(err, EINVAL, "mkdir", "invalid cgroup name \"%s/%s\"", parent, name);
+	if (gb_path(cg->rel, sizeof cg->rel, "%s/%s", parent, name) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup name too long: %s", name);
+	if (h->unified[0] && gb_path(cg->unified_dir, sizeof cg->unified_dir, "%s/%s",
+				     h->unified, cg->rel) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", name);
+	if (h->layout == GB_CG_V2)
+		return 0;
+	for (int c = 0; c < GB_CG_NCTRL; c++)
+		if ((h->avail & 1u << c) &&
+		    gb_path(cg->dir[c], sizeof cg->dir[c], "%s/%s", h->hier[c], cg->rel) < 0)
+			return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", name);
+	return 0;
+}
+
+bool gb_cgroup_exists(const struct gb_cgroup *cg)
+{
+	if (cg->unified_dir[0] && access(cg->unified_dir, F_OK) == 0)
+		return true;
+	for (int c = 0; c < GB_CG_NCTRL; c++)
+		if (cg->dir[c][0] && access(cg->dir[c], F_OK) == 0)
+			return true;
+	return false;
+}
+
+/* A limit needs its controller: say which one is missing before anything is made. */
+static int need(const struct gb_cgroup *cg, enum gb_cg_ctrl c, bool wanted, const char *flag,
+		struct gb_err *err)
+{
+	if (!wanted || (cg->host.avail & 1u << c))
+		return 0;
+	gb_err_set(err, ENODEV, "mkdir", "%s needs the %s controller, which this %s host does "
+		   "not offer", flag, ctrl_names[c], gb_cgroup_layout_name(cg->host.layout));
+	if (cg->host.layout == GB_CG_V2)
+		gb_err_hint(err, "it is missing from %s/cgroup.controllers: enable it in the parent's "
+			    "cgroup.subtree_control, or run without %s", cg->host.unified, flag);
+	else
+		gb_err_hint(err, "mount it: mkdir %s/%s && mount -t cgroup -o %s none %s/%s; or run "
+			    "without %s", cg->host.root, ctrl_names[c], ctrl_names[c],
+			    cg->host.root, ctrl_names[c], flag);
+	return -ENODEV;
+}
+
+static int check_controllers(const struct gb_cgroup *cg, const struct gb_cg_limits *l,
+			     struct gb_err *err)
+{
+	int r = need(cg, GB_CG_MEMORY, l && (l->memory || l->memory_swap), "--memory", err);
+	if (r == 0)
+		r = need(cg, GB_CG_CPU, l && (l->cpu_quota_us > 0 || l->cpu_shares), "--cpus", err);
+	if (r == 0)
+		r = need(cg, GB_CG_PIDS, l && l->pids_max, "--pids-limit", err);
+	return r;
+}
+
+int gb_cgroup_create(struct gb_cgroup *cg, const struct gb_cg_limits *limits, struct gb_err *err)
+{
+	int r = check_controllers(cg, limits, err);
+	if (r < 0)
+		return r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_create(cg, limits, err);
+	case GB_CG_HYBRID:
+		r = gb_cg1_create(cg, limits, err);
+		if (r < 0 || !cg->unified_dir[0])
+			return r;
+		/* The cgroup2 side has no controllers: an empty dir under a plain parent. */
+		r = gb_cg2_create(cg, NULL, err);
+		if (r < 0)
+			gb_cg1_remove(cg, NULL);
+		return r;
+	case GB_CG_V1:
+		return gb_cg1_create(cg, limits, err);
+	default:
+		return gb_err_set(err, ENODEV, "mkdir", "no cgroup layout detected");
+	}
+}
+
+int gb_cgroup_apply(struct gb_cgroup *cg, const struct gb_cg_limits *limits, struct gb_err *err)
+{
+	int r = check_controllers(cg, limits, err);
+	if (r < 0)
+		return r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_apply(cg, limits, err);
+	case GB_CG_V1:
+	case GB_CG_HYBRID:
+		return gb_cg1_apply(cg, limits, err);
+	default:
+		return gb_err_set(err, ENODEV, "write", "no cgroup layout detected");
+	}
+}
+
+int gb_cgroup_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
+{
+	int r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_attach(cg, pid, err);
+	case GB_CG_HYBRID:
+		r = gb_cg1_attach(cg, pid, err);
+		if (r == 0 && cg->unified_dir[0])
+			r = gb_cg2_write_procs(cg->unified_dir, pid, err);
+		return r;
+	case GB_CG_V1:
+		return gb_cg1_attach(cg, pid, err);
+	default:
+		return gb_err_set(err, ENODEV, "write", "no cgroup layout detected");
+	}
+}
+
+/* Whether /proc/self/cgroup puts us in the cgroup2 dir already ("0::/glassbox/ID"). */
+static bool self_in_unified(const struct gb_cgroup *cg)
+{
+	gb_autofree char *text = NULL;
+	if (gb_read_file("/proc/self/cgroup", &text, NULL) < 0)
+		return false;
+	char want[300];
+	snprintf(want, sizeof want, "0::/%s\n", cg->rel);
+	return strstr(text, want) != NULL;
+}
+
+int gb_cgroup_attach_self(struct gb_cgroup *cg, struct gb_err *err)
+{
+	int r = cg->host.layout == GB_CG_V2 ? 0 : gb_cg1_attach_self(cg, err);
+	if (r == 0 && cg->unified_dir[0] && !self_in_unified(cg))
+		r = gb_cg_write(cg->unified_dir, "cgroup.procs", "0", err);
+	return r;
+}
+
+int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err)
+{
+	if (!cg->unified_dir[0])
+		return gb_err_set(err, EOPNOTSUPP, "open", "this %s host has no cgroup2 hierarchy "
+				  "for CLONE_INTO_CGROUP", gb_cgroup_layout_name(cg->host.layout));
+	int fd = open(cg->unified_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "open(\"%s\")", cg->unified_dir);
+	return fd;
+}
+
+/* Hybrid hosts freeze through their cgroup2 dir: that freezer needs no controller,
+ * reports completion in cgroup.events and cannot stay stuck in FREEZING. */
+static bool uses_v2_core(const struct gb_cgroup *cg)
+{
+	return cg->host.layout == GB_CG_V2 ||
+	       (cg->host.layout == GB_CG_HYBRID && cg->unified_dir[0] &&
+		access(cg->unified_dir, F_OK) == 0);
+}
+
+int gb_cgroup_freeze(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
+{
+	if (uses_v2_core(cg))
+		return gb_cg2_freeze(cg, true, timeout_ms, err);
+	return gb_cg1_freeze(cg, true, timeout_ms, err);
+}
+
+int gb_cgroup_thaw(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
+{
+	if (uses_v2_core(cg))
+		return gb_cg2_freeze(cg, false, timeout_ms, err);
+	return gb_cg1_freeze(cg, false, timeout_ms, err);
+}
+
+int gb_cgroup_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
+{
+	int r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_kill(cg, timeout_ms, err);
+	case GB_CG_HYBRID:
+		/* cgroup.kill on the cgroup2 side, then make sure every v1 dir is empty too. */
+		r = uses_v2_core(cg) ? gb_cg2_kill(cg, timeout_ms, err) : 0;
+		return r < 0 ? r : gb_cg1_kill(cg, timeout_ms, err);
+	case GB_CG_V1:
+		return gb_cg1_kill(cg, timeout_ms, err);
+	default:
+		return gb_err_set(err, ENODEV, "kill", "no cgroup layout detected");
+	}
+}
+
+int gb_cgroup_destroy(struct gb_cgroup *cg, struct gb_err *err)
+{
+	/* rmdir of a cgroup with processes inside fails with EBUSY: kill them first. */
+	int r = gb_cgroup_kill(cg, 2000, err);
+	if (r < 0)
+		return r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_remove(cg, err);
+	case GB_CG_HYBRID:
+		r = gb_cg1_remove(cg, err);
+		if (r == 0 && cg->unified_dir[0])
+			r = gb_cg_rmdir(cg->unified_dir, err);
+		return r;
+	case GB_CG_V1:
+		return gb_cg1_remove(cg, err);
+	default:
+		return gb_err_set(err, ENODEV, "rmdir", "no cgroup layout detected");
+	}
+}
+
+int gb_cgroup_pids(const struct gb_cgroup *cg, pid_t **pids, size_t *n, struct gb_err *err)
+{
+	const char *dir = cg->host.layout == GB_CG_V2 ? cg->unified_dir : gb_cg1_procs_dir(cg);
+	int r = gb_cg_read_procs(dir, pids, n);
+	if (r < 0)
+		return gb_err_set(err, r, "read", "read %s/cgroup.procs", dir);
+	return 0;
+}
+
+int gb_cgroup_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, struct gb_err *err)
+{
+	int r;
+	switch (cg->host.layout) {
+	case GB_CG_V2:
+		return gb_cg2_stats(cg, st, err);
+	case GB_CG_HYBRID:
+	case GB_CG_V1:
+		r = gb_cg1_stats(cg, st, err);
+		if (r == 0 && uses_v2_core(cg))
+			gb_cg2_freezer_state(cg->unified_dir, st->freezer, sizeof st->freezer);
+		return r;
+	default:
+		return gb_err_set(err, ENODEV, "read", "no cgroup layout detected");
+	}
+}
+
+int gb_cgroup_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err)
+{
+	if (cg->host.layout == GB_CG_V2)
+		return gb_cg2_read_limits(cg, l, err);
+	return gb_cg1_read_limits(cg, l, err);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+void gb_cgroup_stats_json(const struct gb_cg_stats *st, struct gb_json *j, const char *key)
+{
+	gb_json_obj_begin(j, key);
+	gb_json_obj_begin(j, "memory");
+	gb_json_int(j, "usage", st->mem_usage);
+	gb_json_int(j, "limit", st->mem_limit);
+	gb_json_int(j, "max_usage", st->mem_max_usage);
+	gb_json_int(j, "oom_kills", st->oom_kills);
+	gb_json_obj_end(j);
+	gb_json_obj_begin(j, "cpu");
+	gb_json_uint(j, "usage_ns", st->cpu_usage_ns);
+	gb_json_uint(j, "throttled_ns", st->throttled_ns);
+	gb_json_uint(j, "nr_periods", st->nr_periods);
+	gb_json_uint(j, "nr_throttled", st->nr_throttled);
+	gb_json_obj_end(j);
+	gb_json_obj_begin(j, "pids");
+	gb_json_int(j, "current", st->pids_current);
+	gb_json_int(j, "max", st->pids_max);
+	gb_json_obj_end(j);
+	gb_json_str(j, "freezer", st->freezer);
+	gb_json_obj_end(j);
+}
+
+static void limits_json(const struct gb_cg_limits *l, struct gb_json *j)
+{
+	gb_json_obj_begin(j, "limits");
+	gb_json_int(j, "memory", l->memory);
+	gb_json_int(j, "memory_swap", l->memory_swap);
+	gb_json_int(j, "cpu_quota_us", l->cpu_quota_us);
+	gb_json_int(j, "cpu_period_us", l->cpu_period_us);
+	if (l->cpu_shares)
+		gb_json_int(j, "cpu_shares", l->cpu_shares);
+	if (l->cpu_weight)
+		gb_json_int(j, "cpu_weight", l->cpu_weight);
+	gb_json_int(j, "pids_max", l->pids_max);
+	gb_json_obj_end(j);
+}
+
+void gb_cgroup_json(const struct gb_cgroup *cg, struct gb_json *j, const char *key)
+{
+	struct gb_cg_limits l;
+	gb_json_obj_begin(j, key);
+	gb_json_str(j, "layout", gb_cgroup_layout_name(cg->host.layout));
+	gb_json_obj_begin(j, "paths");
+	if (cg->unified_dir[0])
+		gb_json_str(j, "unified", cg->unified_dir);
+	for (int c = 0; c < GB_CG_NCTRL; c++)
+		if (cg->dir[c][0])
+			gb_json_str(j, ctrl_names[c], cg->dir[c]);
+	gb_json_obj_end(j);
+	if (gb_cgroup_read_limits(cg, &l, NULL) == 0)
+		limits_json(&l, j);
+	gb_json_obj_end(j);
+}
+
+/* ---------------------------------------------------------------- flag values */
+
+/* "1.5" → 1.5 with only digits and one dot (no sign, exponent, hex or spaces);
+ * *end points past the number. */
+static int parse_decimal(const char *s, double *out, const char **end)
+{
+	const char *p = s;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == s)
+		return -EINVAL;
+	if (*p == '.') {
+		const char *q = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == q)
+			return -EINVAL;
+	}
+	char buf[64];
+	if ((size_t)(p - s) >= sizeof buf)
+		return -ERANGE;
+	memcpy(buf, s, p - s);
+	buf[p - s] = '\0';
+	*out = strtod(buf, NULL);
+	*end = p;
+	return 0;
+}
+
+/* The unit after a size: b, k, m, g, t, p with an optional "i" and "b" ("m", "mb",
+ * "MiB"); binary multiples, as Docker reads them. */
+static long long unit_multiplier(const char *u)
+{
+	static const char units[] = "bkmgtp";
+	if (!*u)
+		return 1;
+	const char *pos = strchr(units, tolower((unsigned char)*u));
+	if (!pos)
+		return -1;
+	long long mult = 1LL << (10 * (pos - units));
+	u++;
+	if (pos != units && tolower((unsigned char)*u) == 'i')
+		u++;
+	if (pos != units && tolower((unsigned char)*u) == 'b')
+		u++;
+	return *u ? -1 : mult;
+}
+
+static int parse_size(const char *s, const char *flag, long long *bytes, struct gb_err *err)
+{
+	double num;
+	const char *end;
+	long long mult = -1;
+	if (s && parse_decimal(s, &num, &end) == 0)
+		mult = unit_multiplier(end);
+	if (mult < 0) {
+		gb_err_set(err, EINVAL, "", "invalid %s value \"%s\"", flag, s ? s : "");
+		gb_err_hint(err, "give a number with an optional unit b, k, m, g (binary "
+			    "multiples), e.g. %s 512m or %s 1g", flag, flag);
+		return -EINVAL;
+	}
+	if (num * (double)mult >= 9.2e18)
+		return gb_err_set(err, ERANGE, "", "%s value \"%s\" is too large", flag, s);
+	*bytes = (long long)(num * (double)mult);
+	return 0;
+}
+
+#define GB_CG_MIN_MEMORY (6LL << 20)
+
+int gb_cgroup_parse_memory(const char *s, long long *bytes, struct gb_err *err)
+{
+	long long b;
+	int r = parse_size(s, "--memory", &b, err);
+	if (r < 0)
+		return r;
+	/* Below a few MiB the container's first process is OOM-killed at once (its
+	 * page tables and the shell's pages alone exceed it); Docker sets the same floor. */
+	if (b < GB_CG_MIN_MEMORY) {
+		gb_err_set(err, EINVAL, "", "memory limit \"%s\" (%lld bytes) is below the "
+			   "minimum of 6m", s, b);
+		gb_err_hint(err, "a container needs a few MiB just to start: use -m 6m or more");
+		return -EINVAL;
+	}
+	*bytes = b;
+	return 0;
+}
+
+int gb_cgroup_parse_memory_swap(const char *s, long long *bytes, struct gb_err *err)
+{
+	if (s && strcmp(s, "-1") == 0) {
+		*bytes = GB_CG_UNLIMITED;
+		return 0;
+	}
+	int r = parse_size(s, "--memory-swap", bytes, err);
+	if (r < 0)
+		gb_err_hint(err, "--memory-swap is memory plus swap, e.g. -m 256m --memory-swap 512m "
+			    "(256m of swap), or -1 for unlimited swap");
+	return r;
+}
+
+#define GB_CG_PERIOD_US 100000LL
+
+int gb_cgroup_parse_cpus(const char *s, int ncpu, long long *quota_us, long long *period_us,
+			 struct gb_err *err)
+{
+	double cpus;
+	const char *end = "";
+	if (!s || parse_decimal(s, &cpus, &end) < 0 || *end) {
+		gb_err_set(err, EINVAL, "", "invalid --cpus value \"%s\"", s ? s : "");
+		gb_err_hint(err, "give a number of CPUs, e.g. --cpus 0.5 for half of one CPU");
+		return -EINVAL;
+	}
+	/* The quota is CPU time per period of 100 ms; the kernel takes no quota below 1 ms. */
+	long long quota = (long long)(cpus * GB_CG_PERIOD_US + 0.5);
+	if (quota < 1000 || cpus > ncpu) {
+		gb_err_set(err, EINVAL, "", "--cpus %s is out of range: the range is from "
+			   "0.01 to %d.00, as there %s %d CPU%s available", s, ncpu,
+			   ncpu == 1 ? "is only" : "are only", ncpu, ncpu == 1 ? "" : "s");
+		gb_err_hint(err, "omit --cpus for no CPU limit; --cpus 0.5 is half of one CPU");
+		return -EINVAL;
+	}
+	*quota_us = quota;
+	*period_us = GB_CG_PERIOD_US;
+	return 0;
+}
+
+static int parse_int(const char *s, long long *out)
+{
+	char *end;
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int gb_cgroup_parse_cpu_shares(const char *s, long long *shares, struct gb_err *err)
+{
+	long long v;
+	if (parse_int(s, &v) < 0 || v < 2 || v > 262144) {
+		gb_err_set(err, EINVAL, "", "invalid --cpu-shares value \"%s\"",
+			   s ? s : "");
+		gb_err_hint(err, "give a relative weight from 2 to 262144; the default is 1024 "
+			    "(--cpu-shares 512 gets half as much CPU as a default container when "
+			    "both are busy)");
+		return -EINVAL;
+	}
+	*shares = v;
+	return 0;
+}
+
+int gb_cgroup_parse_pids(const char *s, long long *pids, struct gb_err *err)
+{
+	long long v;
+	if (parse_int(s, &v) < 0 || v == 0 || v < -1) {
+		gb_err_set(err, EINVAL, "", "invalid --pids-limit value \"%s\"",
+			   s ? s : "");
+		gb_err_hint(err, "give the most processes and threads the container may have at "
+			    "once (at least 1), or -1 for unlimited");
+		return -EINVAL;
+	}
+	*pids = v;
+	return 0;
+}
+
+int gb_cgroup_limits_check(const struct gb_cg_limits *l, struct gb_err *err)
+{
+	if (l->memory_swap && !l->memory) {
+		gb_err_set(err, EINVAL, "", "--memory-swap needs -m/--memory");
+		gb_err_hint(err, "--memory-swap is memory plus swap: give -m too, e.g. "
+			    "-m 256m --memory-swap 512m");
+		return -EINVAL;
+	}
+	if (l->memory_swap > 0 && l->memory_swap < l->memory) {
+		gb_err_set(err, EINVAL, "", "--memory-swap (%lld bytes) is smaller than "
+			   "--memory (%lld bytes)", l->memory_swap, l->memory);
+		gb_err_hint(err, "--memory-swap is memory plus swap, so it must be at least -m; "
+			    "equal to -m means no swap");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool gb_cgroup_limits_any(const struct gb_cg_limits *l)
+{
+	return l->memory || l->memory_swap || l->cpu_quota_us > 0 || l->cpu_shares ||
+	       l->pids_max;
+}
+
+long long gb_cgroup_shares_to_weight(long long shares)
+{
+	if (shares <= 0)
+		return 0;
+	/* Linear map of [2, 262144] onto [1, 10000]: 1024 (the v1 default) → 39. */
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+/* ---------------------------------------------------------------- cgroupfs files */
+
+int gb_cg_write(const char *dir, const char *file, const char *val, struct gb_err *err)
+{
+	char path[GB_CG_PATH + 64];
+	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "open", "path too long: %s/%s", dir, file);
+	int r = gb_write_str(path, val);
+	if (r == 0)
+		return 0;
+	gb_err_set(err, r, "write", "write \"%s\" to %s", val, path);
+	if (r == -ENOENT && access(dir, F_OK) == 0)
+		gb_err_hint(err, "the kernel offers no %s here: its controller is not enabled in "
+			    "this hierarchy", file);
+	else if (r == -ENOENT)
+		gb_err_hint(err, "the cgroup %s is gone", dir);
+	else if (r == -EACCES || r == -EPERM)
+		gb_err_hint(err, "cgroup files belong to root: run glassbox as root");
+	else if (r == -EINVAL || r == -ERANGE)
+		gb_err_hint(err, "the kernel refused the value \"%s\" for %s", val, file);
+	return r;
+}
+
+int gb_cg_read_ll(const char *dir, const char *file, long long *out)
+{
+	char path[GB_CG_PATH + 64], line[128];
+	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
+		return -ENAMETOOLONG;
+	int r = gb_read_line(path, line, sizeof line);
+	if (r < 0)
+		return r;
+	if (strncmp(line, "max", 3) == 0) {
+		*out = GB_CG_UNLIMITED;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long long v = strtoll(line, &end, 10);
+	if (end == line || errno)
+		return -EINVAL;
+	/* v1 says "no limit" with the largest page-aligned counter (9223372036854771712). */
+	*out = v >= (1LL << 62) ? GB_CG_UNLIMITED : v;
+	return 0;
+}
+
+int gb_cg_read_key(const char *dir, const char *file, const char *key, long long *out)
+{
+	char path[GB_CG_PATH + 64];
+	gb_autofree char *text = NULL;
+	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
+		return -ENAMETOOLONG;
+	int r = gb_read_file(path, &text, NULL);
+	if (r < 0)
+		return r;
+	size_t klen = strlen(key);
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			*out = strtoll(line + klen + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int gb_cg_read_procs(const char *dir, pid_t **pids, size_t *n)
+{
+	char path[GB_CG_PATH + 32];
+	gb_autofree char *text = NULL;
+	*pids = NULL;
+	*n = 0;
+	if (gb_path(path, sizeof path, "%s/cgroup.procs", dir) < 0)
+		return -ENAMETOOLONG;
+	int r = gb_read_file(path, &text, NULL);
+	if (r < 0)
+		return r;
+	size_t cap = 0;
+	for (char *w = strtok(text, "\n"); w; w = strtok(NULL, "\n")) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			pid_t *np = realloc(*pids, cap * sizeof *np);
+			if (!np) {
+				free(*pids);
+				*pids = NULL;
+				return -ENOMEM;
+			}
+			*pids = np;
+		}
+		(*pids)[(*n)++] = (pid_t)atoi(w);
+	}
+	return 0;
+}
+
+bool gb_cg_empty(const char *dir)
+{
+	pid_t *pids = NULL;
+	size_t n = 0;
+	int r = gb_cg_read_procs(dir, &pids, &n);
+	free(pids);
+	return r == -ENOENT || (r == 0 && n == 0);
+}
+
+void gb_cg_sleep_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* v1 has no cgroup.kill: signal each listed process, again, until none is left
+ * (a process may fork between our read and our kill). */
+int gb_cg_kill_procs(const char *dir, int timeout_ms, struct gb_err *err)
+{
+	double deadline = gb_monotonic() + timeout_ms / 1000.0;
+	for (int delay = 1;; delay = delay < 16 ? delay * 2 : 16) {
+		pid_t *pids = NULL;
+		size_t n = 0;
+		int r = gb_cg_read_procs(dir, &pids, &n);
+		for (size_t i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		free(pids);
+		if (r == -ENOENT || (r == 0 && n == 0))
+			return 0;
+		if (r < 0)
+			return gb_err_set(err, r, "read", "read %s/cgroup.procs", dir);
+		if (gb_monotonic() > deadline)
+			break;
+		gb_cg_sleep_ms(delay);
+	}
+	gb_err_set(err, ETIMEDOUT, "kill", "processes are still in %s after SIGKILL for %d ms", dir,
+		   timeout_ms);
+	gb_err_hint(err, "a process in uninterruptible sleep (state D in /proc/PID/stat, e.g. "
+		    "waiting for a hung NFS or FUSE mount) dies only when its I/O returns");
+	return -ETIMEDOUT;
+}
+
+int gb_cg_rmdir(const char *dir, struct gb_err *err)
+{
+	/* Right after the last process exits the kernel may still be releasing the
+	 * cgroup: retry EBUSY briefly before calling it an error. */
+	for (int tries = 0; tries < 50; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			break;
+		gb_cg_sleep_ms(4);
+	}
+	int e = errno;
+	gb_err_set(err, e, "rmdir", "rmdir(\"%s\")", dir);
+	if (e == EBUSY)
+		gb_err_hint(err, "processes are still inside (see %s/cgroup.procs) or it has child "
+			    "cgroups: kill them first", dir);
+	else if (e == ENOTEMPTY)
+		gb_err_hint(err, "it has child cgroups: remove those first");
+	return -e;
+}

@@ -1,0 +1,147 @@
+/* A container's cgroup through its life: made before the clone, the child attached
+ * before it runs anything, frozen by pause, read by stats and the monitor, removed with
+ * everything inside by rm (also after a crash: the name is the container's id).
+ * man 7 cgroups. Labs 07, 08, 09, 10. */
+#include "cgroup/cgroup_container.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup_monitor.h"
+#include "engine/container.h"
+
+int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
+{
+	struct gb_cg_host host;
+	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
+	if (r < 0)
+		return r;
+	return gb_cgroup_open(cg, &host, GB_CGROUP_PARENT, st->cfg.id, err);
+}
+
+int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
+{
+	int r = gb_ccg_open(st, cg, err);
+	if (r < 0)
+		return r;
+	if (gb_cgroup_exists(cg) && (r = gb_cgroup_destroy(cg, err)) < 0)
+		return r;  /* left by an engine that crashed while this container ran */
+	r = gb_cgroup_create(cg, &st->cfg.limits, err);
+	if (r < 0)
+		return r;
+	r = gb_cgroup_apply(cg, &st->cfg.limits, err);
+	if (r < 0)
+		gb_cgroup_destroy(cg, NULL);
+	return r;
+}
+
+/* rmdir of the shared "glassbox" parent: the kernel refuses (EBUSY) while another
+ * container's cgroup is inside it, so the last container out removes it. */
+static void remove_parent(const char *dir)
+{
+	char parent[GB_CG_PATH];
+	snprintf(parent, sizeof parent, "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (dir[0] && slash && strcmp(slash + 1, GB_CGROUP_PARENT) != 0) {
+		*slash = '\0';
+		rmdir(parent);
+	}
+}
+
+void gb_ccg_remove(const struct gb_state *st)
+{
+	struct gb_cgroup cg;
+	/* Called at PID 1's exit and again by rm: only the call that removes the cgroup
+	 * tries its parents. */
+	if (gb_ccg_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
+		return;
+	gb_cgroup_destroy(&cg, NULL);
+	for (int c = 0; c < GB_CG_NCTRL; c++)
+		remove_parent(cg.dir[c]);
+	remove_parent(cg.unified_dir);
+}
+
+int gb_ccg_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err)
+{
+	struct gb_cgroup cg;
+	int r = gb_ccg_open(st, &cg, err);
+	return r < 0 ? r : gb_cgroup_stats(&cg, s, err);
+}
+
+void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st,
+			 const struct gb_runtime *rt)
+{
+	memset(s, 0, sizeof *s);
+	s->interval_ms = -1;
+	/* Nobody reads the stream: no samples (an idle monitor costs no wake-ups). */
+	if (rt->events.fd < 0 && !rt->events.listener)
+		return;
+	if (gb_ccg_open(st, &s->cg, NULL) < 0 || !gb_cgroup_exists(&s->cg))
+		return;
+	double iv = st->cfg.sample_interval > 0 ? st->cfg.sample_interval : 1.0;
+	s->interval_ms = (int)(iv * 1000);
+	s->ready = true;
+}
+
+void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct gb_state *st)
+{
+	struct gb_cg_stats now;
+	if (!s->ready || gb_cgroup_stats(&s->cg, &now, NULL) < 0)
+		return;
+	double t = gb_monotonic();
+	const struct gb_cg_stats *prev = s->have_prev ? &s->prev : NULL;
+	gb_cgroup_event_oom(&rt->events, &now, prev);
+	gb_cgroup_event_sample(&rt->events, s->cg.host.layout, &now, prev, t - s->t_prev,
+			       &st->cfg.limits);
+	s->prev = now;
+	s->t_prev = t;
+	s->have_prev = true;
+}
+
+static void emit_freezer(struct gb_runtime *rt, const char *state)
+{
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "freezer");
+	gb_json_str(&j, "state", state);
+	gb_event_emit(&rt->events, &j);
+}
+
+static int set_frozen(struct gb_runtime *rt, const char *ref, bool freeze, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, freeze ? GB_OP_PAUSE : GB_OP_RESUME, false, &st, err);
+	if (r < 0)
+		return r;
+	struct gb_cgroup cg;
+	if (r == 0)
+		r = gb_ccg_open(&st, &cg, err);
+	if (r == 0) {
+		if (freeze)
+			emit_freezer(rt, "freezing");
+		r = freeze ? gb_cgroup_freeze(&cg, 2000, err) : gb_cgroup_thaw(&cg, 2000, err);
+	}
+	if (r == 0) {
+		enum gb_status from = st.status;
+		emit_freezer(rt, freeze ? "frozen" : "thawed");
+		st.status = freeze ? GB_STATUS_PAUSED : GB_STATUS_RUNNING;
+		r = gb_state_save(rt, &st, err);
+		gb_event_lifecycle(&rt->events, gb_status_name(from), gb_status_name(st.status));
+	} else if (freeze && r < 0) {
+		emit_freezer(rt, "thawed");
+	}
+	gb_state_free(&st);
+	return r;
+}
+
+int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err)
+{
+	return set_frozen(rt, ref, true, err);
+}
+
+int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err)
+{
+	return set_frozen(rt, ref, false, err);
+}

@@ -1,0 +1,938 @@
+/* Container lifecycle orchestration (container.h): the state machine decides what is
+ * legal, the step table does the kernel work, the monitor waits for PID 1 and records
+ * how it ended. Lab 01. */
+#include "engine/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup_container.h"
+#include "net/net_container.h"
+#include "engine/init.h"
+#include "storage/diff.h"
+#include "ns/ns.h"
+#include "engine/observe.h"
+#include "engine/pid1.h"
+#include "engine/steps.h"
+#include "engine/user.h"
+#include "storage/volume.h"
+
+int gb_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);  /* as sh reports it */
+	return 255;
+}
+
+static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_state *st)
+{
+	memset(l, 0, sizeof *l);
+	l->rt = rt;
+	l->st = st;
+	l->pidfd = l->sock = -1;
+	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->rootless = gb_userns_rootless();
+}
+
+static int namespace_flags(const struct gb_config *c)
+{
+	int flags = CLONE_NEWNS;
+	if (!c->host_pid)
+		flags |= CLONE_NEWPID;
+	if (!c->host_uts)
+		flags |= CLONE_NEWUTS;
+	if (!c->host_ipc)
+		flags |= CLONE_NEWIPC;
+	if (!c->host_net)
+		flags |= CLONE_NEWNET;
+	/* With the others in one clone: the kernel makes the user namespace first and it
+	 * owns the new ones, so its root may mount, set the host name, bring up lo. */
+	if (c->uid_map.n)
+		flags |= CLONE_NEWUSER;
+	return flags;
+}
+
+/* ------------------------------------------------------------ names */
+
+static void generate_name(const struct gb_runtime *rt, char *out, size_t len)
+{
+	static const char *const adj[] = {"brave", "calm", "clever", "eager", "gentle", "happy",
+					   "jolly", "keen", "lucid", "nimble", "quiet", "swift"};
+	static const char *const noun[] = {"clone", "cgroup", "inode", "socket", "overlay",
+					    "pivot", "reaper", "signal", "veth", "namespace",
+					    "seccomp", "syscall"};
+	for (int attempt = 0; attempt < 64; attempt++) {
+		char id[GB_ID_LEN + 1];
+		gb_random_id(id);
+		unsigned v = (unsigned)strtoul(id + 4, NULL, 16);
+		if (attempt < 32)
+			snprintf(out, len, "%s_%s", adj[v % GB_ARRAY_LEN(adj)],
+				 noun[(v / 16) % GB_ARRAY_LEN(noun)]);
+		else
+			snprintf(out, len, "%s_%s_%u", adj[v % GB_ARRAY_LEN(adj)],
+				 noun[(v / 16) % GB_ARRAY_LEN(noun)], v % 1000);
+		struct gb_state st;
+		if (gb_state_find_name(rt, out, &st) < 0)
+			return;
+		gb_state_free(&st);
+	}
+}
+
+/* ------------------------------------------------------------ create */
+
+int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, struct gb_state *st,
+			struct gb_err *err)
+{
+	memset(st, 0, sizeof *st);
+	struct gb_config resolved = *cfg;
+	int r = gb_userns_resolve(&resolved, err);  /* rootless: a user namespace, always */
+	if (r < 0)
+		return r;
+	cfg = &resolved;
+	r = gb_runtime_prepare(rt, err);
+	if (r < 0)
+		return r;
+	char init_path[1024];
+	if (cfg->init && (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
+		return r;  /* --init without a glassbox-init: say so before anything exists */
+	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
+	gb_autoclose int lock = gb_state_lock(rt, err);
+	if (lock < 0)
+		return lock;
+	st->cfg = *cfg;
+	st->cfg.cmd = gb_strv_dup(cfg->cmd);
+	st->cfg.env = gb_strv_dup(cfg->env);
+	st->cfg.entrypoint = cfg->entrypoint ? gb_strv_dup(cfg->entrypoint) : NULL;
+	/* networking (core/net/net_container.h) */
+	st->cfg.networks = cfg->networks ? gb_strv_dup(cfg->networks) : NULL;
+	st->cfg.net_aliases = cfg->net_aliases ? gb_strv_dup(cfg->net_aliases) : NULL;
+	st->cfg.publish = cfg->publish ? gb_strv_dup(cfg->publish) : NULL;
+	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
+	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
+	if (!st->cfg.cmd || !st->cfg.env)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	if (!st->cfg.id[0])
+		gb_random_id(st->cfg.id);
+	if (!st->cfg.name[0]) {
+		generate_name(rt, st->cfg.name, sizeof st->cfg.name);
+	} else {
+		struct gb_state other;
+		if (gb_state_find_name(rt, st->cfg.name, &other) == 0) {
+			r = gb_err_set(err, EEXIST, "", "the name %s is already in use by container %s",
+				       st->cfg.name, other.cfg.id);
+			gb_err_hint(err, "remove it (`glassbox rm -f %s`) or choose another --name", st->cfg.name);
+			gb_state_free(&other);
+			gb_state_free(st);
+			return r;
+		}
+	}
+	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	r = gb_steps_run(&l, GB_PHASE_CREATE, err);
+	gb_image_free(&l.img);
+	if (r < 0) {
+		gb_state_free(st);
+		return r;
+	}
+	gb_event_lifecycle(&rt->events, "none", "created");
+	return 0;
+}
+
+/* ------------------------------------------------------------ the monitor */
+
+static void emit_exit(struct gb_runtime *rt, const struct gb_state *st, int status)
+{
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "process.exit");
+	gb_json_int(&j, "pid", st->pid);
+	gb_json_int(&j, "exit_code", gb_exit_code(status));
+	if (WIFEXITED(status))
+		gb_json_int(&j, "status", WEXITSTATUS(status));
+	if (WIFSIGNALED(status)) {
+		gb_json_str(&j, "signal", gb_signal_name(WTERMSIG(status)));
+		gb_json_int(&j, "signo", WTERMSIG(status));
+		gb_json_bool(&j, "core", WCOREDUMP(status));
+	}
+	gb_json_bool(&j, "oom_killed", st->oom_killed);
+	gb_event_emit(&rt->events, &j);
+}
+
+static void teardown(struct gb_runtime *rt, const struct gb_state *st)
+{
+	/* Mounts need no undo: they lived in the container's mount namespace, which the
+	 * kernel destroyed with its last process. What remains on the host is on disk. */
+	char dir[700];
+	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
+	gb_cnet_leave(rt, st);  /* leases, veths: gone already is fine */
+	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
+	/* Rootless: what the container made belongs to its ids; remove it as its root. */
+	if (gb_userns_rootless() && st->cfg.uid_map.n)
+		gb_userns_rm_rf(dir, &st->cfg.uid_map, &st->cfg.gid_map, NULL);
+	gb_rm_rf(dir);
+	struct gb_err ignored;
+	gb_state_remove(rt, st->cfg.id, st->cfg.name, &ignored);
+}
+
+/* PID 1 died of SIGKILL and the kernel counted an OOM kill in its cgroup: the OOM
+ * killer did it (exit 137 alone could also be `glassbox kill`). Lab 07. */
+static void record_oom(struct gb_state *st, int status)
+{
+	struct gb_cg_stats cs;
+	if (gb_ccg_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 && WIFSIGNALED(status) &&
+	    WTERMSIG(status) == SIGKILL)
+		st->oom_killed = true;
+}
+
+/* What the container changed in its writable layer, as overlayfs left it in the upper
+ * dir: the viz's overlay scene (copy-ups, new files, whiteouts) and lab 11 read it. */
+struct changes {
+	struct gb_json *j;
+	const char *upper;
+	int n;
+};
+
+static void add_change(void *data, char kind, const char *path)
+{
+	struct changes *c = data;
+	if (c->n++ >= 200)
+		return;  /* enough for a picture; `glassbox diff` lists them all */
+	char full[1200];
+	struct stat st;
+	snprintf(full, sizeof full, "%s%s", c->upper, path);
+	gb_json_obj_begin(c->j, NULL);
+	gb_json_str(c->j, "path", path);
+	gb_json_str(c->j, "kind", kind == 'A' ? "new" : kind == 'C' ? "copy-up" : "whiteout");
+	if (kind != 'D' && lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+		gb_json_int(c->j, "size", (long long)st.st_size);
+	gb_json_obj_end(c->j);
+}
+
+static void emit_rootfs_changes(struct gb_runtime *rt, const struct gb_state *st)
+{
+	if ((rt->events.fd < 0 && !rt->events.listener) || !st->upper[0])
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "rootfs.changes");
+	gb_json_str(&j, "upper", st->upper);
+	gb_json_arr_begin(&j, "changes");
+	struct changes c = {&j, st->upper, 0};
+	struct gb_err ignored;
+	gb_diff(st->upper, st->lower, add_change, &c, &ignored);
+	gb_json_arr_end(&j);
+	gb_json_int(&j, "total", c.n);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* PID 1 exited: record how, as the kernel told waitpid(). */
+static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
+{
+	struct gb_state now;
+	struct gb_err ignored;
+	if (gb_state_load(rt, st->cfg.id, &now, &ignored) == 0) {
+		/* keep what others recorded meanwhile (e.g. an OOM kill) */
+		st->oom_killed |= now.oom_killed;
+		gb_state_free(&now);
+	}
+	record_oom(st, status);
+	gb_ccg_remove(st);  /* the cgroup lives as long as the container's processes */
+	gb_cnet_leave(rt, st);  /* its address goes back to the network, its name out of /etc/hosts */
+	st->n_nets = 0;
+	enum gb_status from = st->status;
+	st->status = GB_STATUS_STOPPED;
+	st->exit_code = gb_exit_code(status);
+	st->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	st->exit_core = WIFSIGNALED(status) && WCOREDUMP(status);
+	st->finished = gb_wallclock();
+	emit_exit(rt, st, status);
+	st->pid = 0;
+	st->pid_start = 0;
+	gb_state_save(rt, st, &ignored);
+	gb_event_lifecycle(&rt->events, gb_status_name(from), "stopped");
+	emit_rootfs_changes(rt, st);  /* stopped: the writable layer is still on disk */
+	if (st->cfg.rm) {
+		teardown(rt, st);
+		gb_event_lifecycle(&rt->events, "stopped", "removed");
+	}
+}
+
+/* Wait for PID 1 to exit without polling: its pidfd becomes readable when it does.
+ * With `forward`, signals sent to us are passed on to it, as `docker run` does. */
+static int wait_container(struct gb_launch *l, bool forward)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	for (size_t i = 0; i < GB_ARRAY_LEN(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	int sfd = -1;
+	if (forward) {
+		sigprocmask(SIG_BLOCK, &set, &old);
+		sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	}
+	int status = 0;
+	struct gb_cnet_proxy proxy;  /* published ports: a thread of this monitor */
+	gb_cnet_proxy_start(&proxy, l->rt, l->st, l->pid, l->pub_fds, l->n_pub);
+	l->n_pub = 0;
+	struct gb_ccg_sampler sampler;
+	gb_ccg_sampler_init(&sampler, l->st, l->rt);
+	gb_ccg_sample(&sampler, l->rt, l->st);
+	struct gb_pid1_watch watch;  /* zombies and PID 1's signal handling (lab 13) */
+	gb_pid1_watch_init(&watch);
+	for (;;) {
+		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
+		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0) {
+			gb_ccg_sample(&sampler, l->rt, l->st);
+			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
+			continue;
+		}
+		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) == sizeof si) {
+				gb_pidfd_send_signal(l->pidfd, (int)si.ssi_signo);
+				struct gb_json j;
+				gb_event_begin(&l->rt->events, &j, "signal.forwarded");
+				gb_json_int(&j, "pid", l->pid);
+				gb_json_str(&j, "signal", gb_signal_name((int)si.ssi_signo));
+				gb_json_int(&j, "signo", (int)si.ssi_signo);
+				gb_event_emit(&l->rt->events, &j);
+			}
+		}
+		pid_t w = waitpid(l->pid, &status, WNOHANG);
+		if (w == l->pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+	}
+	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
+	gb_cnet_proxy_stop(&proxy);
+	if (forward) {
+		close(sfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	return status;
+}
+
+static int start_steps(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	l->clone_flags = namespace_flags(&st->cfg);
+	l->argv = gb_config_argv(&st->cfg);
+	if (l->argv && st->cfg.init) {
+		/* --init: glassbox-init is PID 1, the command its child (core/engine/init.c). */
+		char **with_init = gb_init_argv(l->argv);
+		gb_strv_free(l->argv);
+		l->argv = with_init;
+	}
+	if (!l->argv)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	st->monitor = getpid();
+	st->monitor_start = gb_proc_starttime(st->monitor);
+	st->oom_killed = false;
+	/* Compiled here, on the host before clone: the child inherits it in memory. */
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", l->rt->data_root);
+	int r = gb_confine_prepare(&st->cfg, &l->sec, err);
+	if (r == 0)
+		r = gb_confine_compile(&l->sec, bpf_cache, err);
+	if (r == 0)
+		r = gb_state_save(l->rt, st, err);
+	if (r == 0)
+		r = gb_steps_run(l, GB_PHASE_START, err);
+	if (r < 0) {
+		st->monitor = 0;
+		st->monitor_start = 0;
+		struct gb_err ignored;
+		gb_state_save(l->rt, st, &ignored);
+		return r;
+	}
+	enum gb_status from = st->status;
+	st->status = GB_STATUS_RUNNING;
+	st->started = gb_wallclock();
+	st->finished = 0;
+	st->exit_code = -1;
+	r = gb_state_save(l->rt, st, err);
+	gb_event_lifecycle(&l->rt->events, gb_status_name(from), "running");
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "process.start");
+	gb_json_int(&j, "pid", l->pid);
+	gb_observe_nspid_json(l->pid, &j, "nspid");
+	gb_json_strv(&j, "argv", l->argv);
+	gb_event_emit(&l->rt->events, &j);
+	/* storage (issue 5): what the kernel says about each volume, bind and tmpfs */
+	gb_mounts_emit(l->rt, l->pid, st->cfg.mounts, st->cfg.nmounts);
+	return r;
+}
+
+static void launch_free(struct gb_launch *l)
+{
+	gb_confine_free(&l->sec);
+	gb_strv_free(l->argv);
+	l->argv = NULL;
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->sock >= 0)
+		close(l->sock);
+	l->pidfd = l->sock = -1;
+}
+
+static int start_attached(struct gb_runtime *rt, struct gb_state *st, int *exit_code,
+			  struct gb_err *err)
+{
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	int r = start_steps(&l, err);
+	if (r == 0) {
+		int status = wait_container(&l, true);
+		record_exit(rt, st, status);
+		*exit_code = gb_exit_code(status);
+	}
+	launch_free(&l);
+	return r;
+}
+
+static int open_log(const struct gb_state *st)
+{
+	return open(st->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+/* The monitor of a detached container (the seed's "shim"): the parent of PID 1, so it
+ * alone can learn its exit status. Reports the start's outcome on `report`. */
+static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
+{
+	struct gb_err err = {0};
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int log = open_log(st);
+	if (null < 0 || log < 0) {
+		gb_err_set(&err, errno, "open", "cannot open the container log %s", st->log);
+		gb_write_full(report, &err, sizeof err);
+		_exit(1);
+	}
+	l.stdio[0] = null;
+	l.stdio[1] = l.stdio[2] = log;
+	int r = start_steps(&l, &err);
+	/* Let go of the terminal and of whatever pipe the CLI's caller reads. */
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	gb_write_full(report, &err, sizeof err);
+	close(report);
+	if (r < 0)
+		_exit(1);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	int status = wait_container(&l, false);
+	record_exit(rt, st, status);
+	_exit(0);
+}
+
+static int start_detached(struct gb_runtime *rt, struct gb_state *st, struct gb_err *err)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return gb_err_set(err, errno, "pipe2", "cannot create a pipe");
+	/* Fork twice: the monitor's parent is then the host's init, not our caller, so a
+	 * long-lived caller (a lab check starting many containers) collects no zombies. */
+	pid_t mid = fork();
+	if (mid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return gb_err_set(err, errno, "fork", "cannot fork the monitor");
+	}
+	if (mid == 0) {
+		close(pipefd[0]);
+		setsid();
+		pid_t mon = fork();
+		if (mon != 0)
+			_exit(mon < 0);
+		monitor_main(rt, st, pipefd[1]);
+	}
+	close(pipefd[1]);
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	struct gb_err report;
+	ssize_t n = gb_read_full(pipefd[0], &report, sizeof report);
+	close(pipefd[0]);
+	if (n != (ssize_t)sizeof report)
+		return gb_err_set(err, ECHILD, "fork", "the container's monitor process died while starting it");
+	if (report.code) {
+		*err = report;
+		return -report.code;
+	}
+	return 0;
+}
+
+/* A frozen process cannot act on a signal (on v1 not even SIGKILL): stop, kill and
+ * rm thaw a paused container first. */
+static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
+{
+	struct gb_cgroup cg;
+	if (st->status != GB_STATUS_PAUSED || gb_ccg_open(st, &cg, NULL) < 0)
+		return;
+	gb_cgroup_thaw(&cg, 2000, NULL);
+	st->status = GB_STATUS_RUNNING;
+	struct gb_err ignored;
+	gb_state_save(rt, st, &ignored);
+	gb_event_lifecycle(&rt->events, "paused", "running");
+}
+
+int gb_container_load(struct gb_runtime *rt, const char *ref, enum gb_op op, bool force,
+		      struct gb_state *st, struct gb_err *err)
+{
+	int r = gb_state_find(rt, ref, st, err);
+	if (r < 0)
+		return r;
+	gb_state_refresh(rt, st);
+	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
+	r = gb_lifecycle_check(st->cfg.name, st->status, op, force, err);
+	if (r < 0)
+		gb_state_free(st);
+	return r;
+}
+
+int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int *exit_code,
+		       struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_START, false, &st, err);
+	if (r != 0)
+		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
+	*exit_code = 0;
+	r = attach ? start_attached(rt, &st, exit_code, err) : start_detached(rt, &st, err);
+	gb_state_free(&st);
+	return r;
+}
+
+int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool attach,
+		     int *exit_code, char id_out[GB_ID_LEN + 1], struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_create(rt, cfg, &st, err);
+	if (r < 0)
+		return r;
+	snprintf(id_out, GB_ID_LEN + 1, "%s", st.cfg.id);
+	*exit_code = 0;
+	r = attach ? start_attached(rt, &st, exit_code, err) : start_detached(rt, &st, err);
+	if (r < 0) {
+		/* A run that did not start leaves nothing behind, not even a created container. */
+		teardown(rt, &st);
+		gb_event_lifecycle(&rt->events, "created", "removed");
+	}
+	gb_state_free(&st);
+	return r;
+}
+
+/* ------------------------------------------------------------ stop, kill, rm */
+
+/* What PID 1 will do with sig, read from /proc/PID/status before it is sent: the kernel
+ * drops a signal that a namespace's init left at its default action. NULL when the
+ * container shares the host's pid namespace (its PID 1 is an ordinary process). */
+static const char *pid1_fate(const struct gb_state *st, int sig)
+{
+	struct gb_pid1_status s;
+	struct gb_err ignored;
+	if (st->cfg.host_pid || gb_pid1_read_status(st->pid, &s, &ignored) < 0)
+		return NULL;
+	return gb_pid1_fate_name(gb_pid1_fate(&s.sig, sig));
+}
+
+static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by,
+			const char *fate)
+{
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "signal.sent");
+	gb_json_int(&j, "pid", pid);
+	gb_json_str(&j, "signal", gb_signal_name(sig));
+	gb_json_int(&j, "signo", sig);
+	gb_json_str(&j, "by", by);
+	if (fate)
+		gb_json_str(&j, "fate", fate);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* The grace period is over: SIGKILL to PID 1. In its own pid namespace that is enough,
+ * the kernel kills every other process of the namespace when its init dies. With
+ * --pid host nothing does that for us: the container's cgroup knows its processes. */
+static void kill_everything(struct gb_runtime *rt, const struct gb_state *st, int pidfd)
+{
+	gb_pidfd_send_signal(pidfd, SIGKILL);
+	emit_signal(rt, st->pid, SIGKILL, "grace", "forced");
+	struct gb_cgroup cg;
+	if (st->cfg.host_pid && gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+		gb_cgroup_kill(&cg, 2000, NULL);
+}
+
+/* The stop's own account of the exit, as the monitor recorded it in the state. */
+static void emit_recorded_exit(struct gb_runtime *rt, const struct gb_state *st, pid_t pid)
+{
+	if (st->status != GB_STATUS_STOPPED || st->exit_code < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "process.exit");
+	gb_json_int(&j, "pid", pid);
+	gb_json_int(&j, "exit_code", st->exit_code);
+	if (st->exit_signal) {
+		gb_json_str(&j, "signal", gb_signal_name(st->exit_signal));
+		gb_json_int(&j, "signo", st->exit_signal);
+		gb_json_bool(&j, "core", st->exit_core);
+	} else {
+		gb_json_int(&j, "status", st->exit_code);
+	}
+	gb_json_bool(&j, "oom_killed", st->oom_killed);
+	gb_event_emit(&rt->events, &j);
+}
+
+/* A pidfd for the container's PID 1, only if it is still the same process. */
+static int open_pid1(const struct gb_state *st)
+{
+	if (st->pid <= 0)
+		return -ESRCH;
+	int fd = gb_pidfd_open(st->pid);
+	if (fd < 0)
+		return -errno;
+	if (!gb_proc_alive(st->pid, st->pid_start)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+static bool wait_pidfd(int fd, int timeout_ms)
+{
+	struct pollfd p = {fd, POLLIN, 0};
+	double end = gb_monotonic() + timeout_ms / 1000.0;
+	for (;;) {
+		int left = timeout_ms < 0 ? -1 : (int)((end - gb_monotonic()) * 1000);
+		if (timeout_ms >= 0 && left < 0)
+			left = 0;
+		int n = poll(&p, 1, left);
+		if (n > 0)
+			return true;
+		if (n == 0 || errno != EINTR)
+			return false;
+	}
+}
+
+/* After PID 1 died, give its monitor a moment to record the exit status. */
+static void wait_monitor(struct gb_runtime *rt, struct gb_state *st)
+{
+	if (st->monitor > 0 && st->monitor != getpid() &&
+	    gb_proc_alive(st->monitor, st->monitor_start)) {
+		int fd = gb_pidfd_open(st->monitor);
+		if (fd >= 0) {
+			wait_pidfd(fd, 5000);
+			close(fd);
+		}
+	}
+	struct gb_err ignored;
+	struct gb_state now;
+	if (gb_state_load(rt, st->cfg.id, &now, &ignored) == 0) {
+		gb_state_free(st);
+		*st = now;
+	}
+	gb_state_refresh(rt, st);
+}
+
+int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const char *signame,
+		      struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_STOP, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
+		return r;
+	}
+	int sig = gb_signal_parse(signame && *signame ? signame : st.cfg.stop_signal);
+	if (sig < 0) {
+		r = gb_err_set(err, EINVAL, "", "unknown signal %s", signame ? signame : st.cfg.stop_signal);
+		gb_err_hint(err, "use a name like SIGTERM or a number like 15");
+		gb_state_free(&st);
+		return r;
+	}
+	if (timeout < 0)
+		timeout = st.cfg.stop_timeout;
+	thaw_if_paused(rt, &st);
+	int fd = open_pid1(&st);
+	pid_t pid = st.pid;
+	if (fd >= 0) {
+		const char *fate = pid1_fate(&st, sig);
+		gb_pidfd_send_signal(fd, sig);
+		emit_signal(rt, st.pid, sig, "stop", fate);
+		struct gb_json j;
+		gb_event_begin(&rt->events, &j, "grace.started");
+		gb_json_int(&j, "seconds", timeout);
+		gb_json_double(&j, "deadline", gb_monotonic() + timeout, 6);
+		gb_event_emit(&rt->events, &j);
+		if (!wait_pidfd(fd, timeout * 1000)) {
+			gb_event_begin(&rt->events, &j, "grace.expired");
+			gb_json_int(&j, "seconds", timeout);
+			gb_event_emit(&rt->events, &j);
+			kill_everything(rt, &st, fd);
+			wait_pidfd(fd, 10000);
+		}
+		close(fd);
+	}
+	wait_monitor(rt, &st);
+	if (fd >= 0)
+		emit_recorded_exit(rt, &st, pid);
+	gb_state_free(&st);
+	return 0;
+}
+
+int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_KILL, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
+		return r < 0 ? r : -EINVAL;
+	}
+	thaw_if_paused(rt, &st);
+	int fd = open_pid1(&st);
+	if (fd < 0) {
+		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
+	} else {
+		const char *fate = pid1_fate(&st, sig);
+		if (gb_pidfd_send_signal(fd, sig) < 0)
+			r = gb_err_set(err, errno, "pidfd_send_signal", "cannot send %s to PID %d",
+				       gb_signal_name(sig), (int)st.pid);
+		else
+			emit_signal(rt, st.pid, sig, "kill", fate);
+		close(fd);
+	}
+	gb_state_free(&st);
+	return r;
+}
+
+int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_RM, force, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
+		return r < 0 ? r : -EINVAL;
+	}
+	enum gb_status from = st.status;
+	thaw_if_paused(rt, &st);
+	int fd = open_pid1(&st);
+	if (fd >= 0) {
+		gb_pidfd_send_signal(fd, SIGKILL);
+		emit_signal(rt, st.pid, SIGKILL, "rm", "forced");
+		wait_pidfd(fd, 10000);
+		close(fd);
+		wait_monitor(rt, &st);
+	}
+	teardown(rt, &st);
+	gb_event_lifecycle(&rt->events, gb_status_name(from), "removed");
+	gb_state_free(&st);
+	return 0;
+}
+
+/* ------------------------------------------------------------ exec */
+
+static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
+		       char *const *argv, char *const *env, const char *workdir, const char *user,
+		       int report)
+{
+	struct gb_err err = {0};
+	/* Joining a mount namespace puts us at its root. That is the container's "/" after
+	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
+	char proc_root[64];
+	snprintf(proc_root, sizeof proc_root, "/proc/%d/root", (int)st->pid);
+	gb_autoclose int root = open(proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0) {
+		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
+		goto fail;
+	}
+	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
+	 * the command then counts against the container's limits, as docker exec does. */
+	struct gb_cgroup cg;
+	if (gb_ccg_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
+	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
+		goto fail;
+	if (gb_ns_join(st->pid, pidfd, &err) < 0)
+		goto fail;
+	/* Joined its user namespace: our host ids mean nothing there, be its root. */
+	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
+		goto fail;
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
+		goto fail;
+	}
+	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
+	 * more so the command is a process of the container. */
+	pid_t pid = fork();
+	if (pid < 0) {
+		gb_err_set(&err, errno, "fork", "fork after setns failed");
+		goto fail;
+	}
+	if (pid > 0) {
+		close(report);
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		_exit(gb_exit_code(status));
+	}
+	gb_signals_default();  /* nothing of the CLI's signal state reaches the command */
+	const char *wd = workdir && *workdir ? workdir : st->cfg.workdir;
+	if (chdir(wd) < 0) {
+		gb_err_set(&err, errno, "chdir", "chdir(\"%s\") inside the container failed", wd);
+		goto fail;
+	}
+	char exe[4096];
+	if (gb_find_exec("", env, argv[0], exe, sizeof exe) < 0) {
+		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);
+		goto fail;
+	}
+	/* The same capabilities, no_new_privs and filter as the container's PID 1: an
+	 * exec'd shell must not be a way around them. */
+	if (gb_confine_apply_exec(sec, &err) < 0)
+		goto fail;
+	if (user && *user && gb_user_switch(user, &err) < 0)
+		goto fail;
+	execve(exe, argv, env);
+	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
+fail:
+	gb_write_full(report, &err, sizeof err);
+	_exit(err.code == ENOENT ? 127 : 126);
+}
+
+int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
+		      char *const *env_extra, const char *workdir, int *exit_code,
+		      struct gb_err *err)
+{
+	return gb_container_exec_as(rt, ref, argv, env_extra, workdir, NULL, exit_code, err);
+}
+
+int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *argv,
+			 char *const *env_extra, const char *workdir, const char *user,
+			 int *exit_code, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
+		return r < 0 ? r : -EINVAL;
+	}
+	int fd = open_pid1(&st);
+	if (fd < 0) {
+		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
+		gb_state_free(&st);
+		return r;
+	}
+	/* The container's environment, then -e on top. */
+	gb_autostrv char **env = gb_strv_dup(st.cfg.env);
+	for (size_t i = 0; env && env_extra && env_extra[i]; i++) {
+		size_t n = gb_strv_len(env);
+		char **bigger = realloc(env, (n + 2) * sizeof *env);
+		if (!bigger)
+			break;
+		env = bigger;
+		env[n] = strdup(env_extra[i]);
+		env[n + 1] = NULL;
+	}
+	struct gb_confine sec;
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
+	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r == 0)
+		r = gb_confine_compile(&sec, bpf_cache, err);
+	if (r < 0) {
+		close(fd);
+		gb_state_free(&st);
+		return r;
+	}
+	int pipefd[2];
+	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
+		close(fd);
+		gb_confine_free(&sec);
+		gb_state_free(&st);
+		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		close(pipefd[0]);
+		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1]);
+	}
+	gb_confine_free(&sec);
+	close(pipefd[1]);
+	close(fd);
+	struct gb_err report = {0};
+	ssize_t n = child > 0 ? gb_read_full(pipefd[0], &report, sizeof report) : -1;
+	close(pipefd[0]);
+	int status = 0;
+	while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (child < 0)
+		r = gb_err_set(err, errno, "fork", "cannot fork");
+	else if (n == (ssize_t)sizeof report && report.code)
+		r = (*err = report, -report.code);
+	else
+		*exit_code = gb_exit_code(status);
+	gb_state_free(&st);
+	return r;
+}
+
+/* ------------------------------------------------------------ inspect */
+
+int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
+			 struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_state_find(rt, ref, &st, err);
+	if (r < 0)
+		return r;
+	gb_state_refresh(rt, &st);
+	gb_json_obj_begin(j, NULL);
+	gb_json_str(j, "id", st.cfg.id);
+	gb_json_str(j, "name", st.cfg.name);
+	gb_json_str(j, "image", st.cfg.image);
+	gb_json_obj_begin(j, "config");
+	gb_config_to_json(&st.cfg, j);
+	gb_json_obj_end(j);
+	gb_json_obj_begin(j, "state");
+	gb_state_to_json(&st, j);
+	gb_json_obj_end(j);
+	gb_json_obj_begin(j, "observed");
+	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
+	    gb_proc_alive(st.pid, st.pid_start)) {
+		gb_observe_process_json(st.pid, j);
+		if (!st.cfg.host_net)  /* interfaces, addresses, routes as seen inside */
+			gb_cnet_observe_json(st.pid, j, "net");
+		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
+		struct gb_err ignored;
+		gb_pid1_json(j, "pid1", st.pid, &ignored);
+	}
+	struct gb_cgroup cg;
+	struct gb_cg_stats cs;
+	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
+		gb_cgroup_json(&cg, j, "cgroup");  /* paths, and limits as the kernel reads them */
+		if (gb_cgroup_stats(&cg, &cs, NULL) == 0)
+			gb_cgroup_stats_json(&cs, j, "resources");
+	}
+	gb_json_obj_end(j);
+	gb_json_obj_end(j);
+	gb_state_free(&st);
+	return 0;
+}

@@ -1,0 +1,279 @@
+/* The engine that walks the table of steps (core/engine/steps.c). Host rows run here, in the
+ * host's namespaces; container rows run in the cloned child, which waits on a socket
+ * before each one: the host always finishes its side first (no race), step mode can stop
+ * anywhere, and every row is announced (step.begin) and reported (step.end) by this one
+ * process. A failure undoes the host rows already done, in reverse. docs/engine.md. */
+#include "engine/steps.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ the parent/child channel */
+
+enum { MSG_READY = 1, MSG_GO, MSG_DONE };
+
+struct gb_msg {
+	int type;
+	int index;      /* row in the table */
+	int code;       /* 0 or the errno of a failed step */
+	char call[96];
+	char msg[512];
+	char hint[384];
+	char info[256];  /* what the child saw (e.g. its host name) */
+};
+
+static int send_msg(int sock, int type, int index, const struct gb_err *err, const char *info)
+{
+	struct gb_msg m = {.type = type, .index = index};
+	if (err && err->code) {
+		m.code = err->code;
+		snprintf(m.call, sizeof m.call, "%s", err->call);
+		snprintf(m.msg, sizeof m.msg, "%s", err->msg);
+		snprintf(m.hint, sizeof m.hint, "%s", err->hint);
+	}
+	if (info)
+		snprintf(m.info, sizeof m.info, "%s", info);
+	ssize_t n;
+	do
+		n = send(sock, &m, sizeof m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof m ? 0 : -EPIPE;
+}
+
+/* 1 = a message, 0 = the other side closed (for the child: exec happened or it died). */
+static int recv_msg(int sock, struct gb_msg *m)
+{
+	ssize_t n;
+	do
+		n = recv(sock, m, sizeof *m, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	return n == (ssize_t)sizeof *m ? 1 : -EPROTO;
+}
+
+static bool in_phase(const struct gb_step *s, const struct gb_launch *l, enum gb_phase phase)
+{
+	return s->phase == phase && (!s->wanted || s->wanted(l));
+}
+
+/* Tests prove that a failure at any step leaves nothing behind: GLASSBOX_FAIL_STEP=NAME
+ * makes step NAME fail as if its call had returned EIO (documented in docs/engine.md). */
+static int injected_failure(const struct gb_step *s, struct gb_err *err)
+{
+	const char *name = getenv("GLASSBOX_FAIL_STEP");
+	if (!name || strcmp(name, s->name) != 0)
+		return 0;
+	return gb_err_set(err, EIO, s->name, "injected failure at step %s (GLASSBOX_FAIL_STEP)", s->name);
+}
+
+/* ------------------------------------------------------------ the child */
+
+void gb_engine_child(struct gb_launch *l)
+{
+	size_t n;
+	const struct gb_step *steps = gb_steps_table(&n);
+	/* Die with the engine while we are still being set up: a killed CLI must not leave
+	 * a half-made container waiting forever. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	gb_signals_default();
+	for (size_t i = 0; i < n; i++) {
+		const struct gb_step *s = &steps[i];
+		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)
+			continue;
+		struct gb_msg m;
+		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL) < 0 ||
+		    recv_msg(l->sock, &m) != 1 || m.type != MSG_GO)
+			_exit(125);  /* the engine went away or aborted */
+		struct gb_err err = {0};
+		l->child_info[0] = '\0';
+		int r = injected_failure(s, &err);
+		if (r == 0)
+			r = s->run(l, &err);
+		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info);
+		if (r < 0)
+			_exit(r == -ENOENT ? 127 : 126);  /* as a shell reports "not found" */
+	}
+	_exit(0);
+}
+
+/* ------------------------------------------------------------ the engine */
+
+/* Set from a signal handler (SIGINT during a start): the engine stops at the next step
+ * boundary and undoes what it did. A flag is all a handler may safely touch. */
+static volatile sig_atomic_t interrupted;
+
+void gb_steps_interrupt(void)
+{
+	interrupted = 1;
+}
+
+int gb_gate_fd(void *data, const struct gb_step_info *step)
+{
+	int fd = *(int *)data;
+	char line[64];
+	for (;;) {
+		size_t n = 0;
+		char ch;
+		ssize_t got;
+		while ((got = read(fd, &ch, 1)) == 1 && ch != '\n')
+			if (n < sizeof line - 1)
+				line[n++] = ch;
+		if (got < 0 && errno == EINTR)
+			return -ECANCELED;  /* a signal (Ctrl-C) while waiting: abort */
+		line[n] = '\0';
+		if (got <= 0 && n == 0)
+			return -ECANCELED;  /* end of file counts as abort */
+		if (strcmp(line, "next") == 0)
+			return 0;
+		if (strcmp(line, "run") == 0)
+			return 1;
+		if (strcmp(line, "abort") == 0)
+			return -ECANCELED;
+		/* unknown lines are ignored */
+	}
+}
+
+static void emit_begin(struct gb_launch *l, const struct gb_step_info *info)
+{
+	if (l->rt->events.fd < 0 && !l->rt->events.listener)
+		return;
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "step.begin");
+	gb_json_str(&j, "step", info->name);
+	gb_json_int(&j, "index", info->index);
+	gb_json_int(&j, "total", info->total);
+	gb_json_str(&j, "phase", info->phase == GB_PHASE_CREATE ? "create" : "start");
+	gb_json_str(&j, "side", info->side == GB_SIDE_HOST ? "host" : "container");
+	gb_json_int(&j, "lab", info->lab);
+	gb_json_str(&j, "call", info->call);
+	gb_json_str(&j, "explain", info->explain);
+	gb_event_emit(&l->rt->events, &j);
+}
+
+static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, int r,
+		     const struct gb_err *err)
+{
+	struct gb_events *ev = &l->rt->events;
+	if (ev->fd < 0 && !ev->listener)
+		return;  /* nobody listens: do not spend the observation's /proc reads */
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "step.end");
+	gb_json_str(&j, "step", s->name);
+	gb_json_int(&j, "index", index);
+	gb_json_bool(&j, "ok", r >= 0);
+	if (r < 0) {
+		char msg[1100];
+		gb_err_message(err, msg, sizeof msg);
+		gb_json_str(&j, "errno", gb_errno_name(err->code));
+		gb_json_str(&j, "error", msg);
+		if (err->hint[0])
+			gb_json_str(&j, "hint", err->hint);
+	}
+	gb_json_obj_begin(&j, "observed");
+	if (r >= 0 && s->observe)
+		s->observe(l, &j);
+	gb_json_obj_end(&j);
+	gb_event_emit(&l->rt->events, &j);
+}
+
+static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s, struct gb_err *err)
+{
+	struct gb_msg m;
+	int r = recv_msg(l->sock, &m);
+	if (r == 1 && m.type == MSG_READY && m.index == (int)row)
+		return 0;
+	return gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name);
+}
+
+static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, struct gb_err *err)
+{
+	struct gb_msg m;
+	int r = recv_msg(l->sock, &m);
+	if (r == 0 && last)
+		return 0;  /* the last row execs the command: the exec closed the channel, it worked */
+	if (r != 1 || m.type != MSG_DONE)
+		return gb_err_set(err, ECHILD, "", "the container process died during step %s", s->name);
+	snprintf(l->child_info, sizeof l->child_info, "%s", m.info);
+	if (m.code == 0)
+		return 0;
+	err->code = m.code;
+	snprintf(err->call, sizeof err->call, "%s", m.call);
+	snprintf(err->msg, sizeof err->msg, "%s", m.msg);
+	snprintf(err->hint, sizeof err->hint, "%s", m.hint);
+	return -m.code;
+}
+
+static void unwind(struct gb_launch *l, const size_t *done, size_t ndone, const int *index)
+{
+	size_t n;
+	const struct gb_step *steps = gb_steps_table(&n);
+	for (size_t k = ndone; k-- > 0;) {
+		const struct gb_step *s = &steps[done[k]];
+		struct gb_json j;
+		gb_event_begin(&l->rt->events, &j, "step.undo");
+		gb_json_str(&j, "step", s->name);
+		gb_json_int(&j, "index", index[k]);
+		gb_event_emit(&l->rt->events, &j);
+		s->undo(l);
+	}
+}
+
+int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
+{
+	size_t n;
+	const struct gb_step *steps = gb_steps_table(&n);
+	int total = 0, index = 0, r = 0;
+	size_t done[n], ndone = 0;
+	int done_index[n];
+	for (size_t i = 0; i < n; i++)
+		total += in_phase(&steps[i], l, phase);
+	for (size_t i = 0; i < n; i++) {
+		const struct gb_step *s = &steps[i];
+		if (!in_phase(s, l, phase))
+			continue;
+		index++;
+		if (s->side == GB_SIDE_CONTAINER && (r = expect_ready(l, i, s, err)) < 0)
+			break;
+		char call[2048];
+		s->call(l, call, sizeof call);
+		struct gb_step_info info = {s->name, index, total, phase, s->side, s->lab, call, s->explain};
+		emit_begin(l, &info);
+		if (l->rt->gate && !interrupted) {
+			int g = l->rt->gate(l->rt->gate_data, &info);
+			if (g == 1)
+				l->rt->gate = NULL;  /* "run": no more stops */
+			if (g < 0 || interrupted) {
+				r = gb_err_set(err, ECANCELED, "", "aborted before step %s", s->name);
+				break;
+			}
+		}
+		if (s->side == GB_SIDE_HOST) {
+			r = injected_failure(s, err);
+			if (r == 0)
+				r = s->run(l, err);
+		} else {
+			r = send_msg(l->sock, MSG_GO, (int)i, NULL, NULL);
+			r = r < 0 ? gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name)
+				  : await_done(l, s, i == n - 1, err);
+		}
+		emit_end(l, s, index, r, err);
+		if (r == 0 && interrupted)
+			r = gb_err_set(err, EINTR, "", "interrupted after step %s", s->name);
+		if (r < 0)
+			break;
+		if (s->undo) {
+			done[ndone] = i;
+			done_index[ndone++] = index;
+		}
+	}
+	if (r < 0)
+		unwind(l, done, ndone, done_index);
+	return r;
+}

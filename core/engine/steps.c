@@ -1,0 +1,1181 @@
+/* The steps that make a container, in the order the kernel needs them: each row's call
+ * as a student would write it, the function that does it (most call the file of their
+ * kernel feature), its undo and what to observe after it. The table at the end is the
+ * order; core/engine/engine.c walks it. Each row names the lab that teaches it. */
+#include "engine/steps.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "security/masks.h"
+#include "cgroup/cgroup_container.h"
+#include "net/net_container.h"
+#include "engine/init.h"
+#include "ns/ns.h"
+#include "engine/observe.h"
+#include "storage/rootfs.h"
+#include "engine/user.h"
+#include "storage/volume.h"
+#include "ns/userns.h"
+
+/* ------------------------------------------------------------ create phase (host) */
+
+static void call_image(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "open(\"%s/images/%s.json\", O_RDONLY)", l->rt->data_root,
+		 l->st->cfg.image);
+}
+
+static void set_default(char *dst, size_t len, const char *val)
+{
+	if (!dst[0])
+		snprintf(dst, len, "%s", val && *val ? val : "");
+}
+
+/* The image's defaults fill whatever the user did not give; -e overrides image env. */
+static int merge_env(struct gb_config *c, char *const *image_env)
+{
+	size_t ni = gb_strv_len(image_env), nu = gb_strv_len(c->env);
+	char **env = calloc(ni + nu + 1, sizeof *env);
+	if (!env)
+		return -ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < ni; i++) {
+		size_t kl = strcspn(image_env[i], "=");
+		bool overridden = false;
+		for (size_t u = 0; u < nu; u++)
+			overridden |= strncmp(c->env[u], image_env[i], kl + 1) == 0;
+		if (!overridden)
+			env[k++] = strdup(image_env[i]);
+	}
+	for (size_t u = 0; u < nu; u++)
+		env[k++] = strdup(c->env[u]);
+	for (size_t i = 0; i < k; i++)
+		if (!env[i]) {
+			gb_strv_free(env);
+			return -ENOMEM;
+		}
+	gb_strv_free(c->env);
+	c->env = env;
+	return 0;
+}
+
+static int run_image(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_config *c = &l->st->cfg;
+	int r = gb_image_resolve(l->rt, c->image, &l->img, err);
+	if (r < 0)
+		return r;
+	if (!c->cmd || !c->cmd[0]) {
+		gb_strv_free(c->cmd);
+		c->cmd = gb_strv_dup(l->img.cmd);
+	}
+	if (!c->entrypoint && l->img.entrypoint && l->img.entrypoint[0])
+		c->entrypoint = gb_strv_dup(l->img.entrypoint);
+	set_default(c->workdir, sizeof c->workdir, l->img.workdir[0] ? l->img.workdir : "/");
+	set_default(c->stop_signal, sizeof c->stop_signal,
+		    l->img.stop_signal[0] ? l->img.stop_signal : "SIGTERM");
+	set_default(c->hostname, sizeof c->hostname, c->id);
+	set_default(c->user, sizeof c->user, l->img.user);
+	if (!c->cmd || merge_env(c, l->img.env) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	if (!c->cmd[0] && !(c->entrypoint && c->entrypoint[0])) {
+		r = gb_err_set(err, EINVAL, "", "no command given and image %s has none", c->image);
+		gb_err_hint(err, "give one: glassbox run %s /bin/sh -c 'echo hello'", c->image);
+		return r;
+	}
+	snprintf(l->st->lower, sizeof l->st->lower, "%s", l->img.lower);
+	return 0;
+}
+
+static void undo_image(struct gb_launch *l)
+{
+	gb_image_free(&l->img);
+}
+
+static void observe_rootfs(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_obj_begin(j, "rootfs");
+	gb_json_arr_begin(j, "lower");
+	char lower[sizeof l->st->lower];
+	snprintf(lower, sizeof lower, "%s", l->st->lower);
+	char *save = NULL;
+	for (char *p = strtok_r(lower, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		gb_json_str(j, NULL, p);
+	gb_json_arr_end(j);
+	if (l->st->upper[0]) {
+		gb_json_str(j, "upper", l->st->upper);
+		gb_json_str(j, "work", l->st->work);
+	}
+	gb_json_obj_end(j);
+}
+
+static void call_state(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mkdir(\"%s/containers/%s\", 0711)", l->rt->state_root, l->st->cfg.id);
+}
+
+static int run_state(struct gb_launch *l, struct gb_err *err)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	if (mkdir(dir, 0711) < 0)
+		return gb_err_set(err, errno, "mkdir", "cannot create container state %s", dir);
+	l->state_created = true;
+	l->st->status = GB_STATUS_CREATED;
+	l->st->created = gb_wallclock();
+	l->st->exit_code = -1;
+	int r = gb_state_save(l->rt, l->st, err);
+	if (r == 0)
+		gb_state_name_link(l->rt, l->st->cfg.name, l->st->cfg.id);
+	return r;
+}
+
+static void undo_state(struct gb_launch *l)
+{
+	struct gb_err ignored;
+	gb_state_remove(l->rt, l->st->cfg.id, l->st->cfg.name, &ignored);
+	l->state_created = false;
+}
+
+static void call_layer(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mkdir(\"%s/containers/%s/upper\"); mkdir(\".../work\")",
+		 l->rt->data_root, l->st->cfg.id);
+}
+
+static int run_layer(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	const char *d = l->rt->data_root, *id = st->cfg.id;
+	if (gb_path(st->upper, sizeof st->upper, "%s/containers/%s/upper", d, id) < 0 ||
+	    gb_path(st->work, sizeof st->work, "%s/containers/%s/work", d, id) < 0 ||
+	    gb_path(st->merged, sizeof st->merged, "%s/containers/%s/merged", d, id) < 0 ||
+	    gb_path(st->log, sizeof st->log, "%s/containers/%s/container.log", d, id) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "data root path too long: %s", d);
+	struct gb_rootfs fs = {st->lower, st->upper, st->work, st->merged};
+	int r = gb_rootfs_make_dirs(&fs, err);
+	if (r < 0)
+		return r;
+	return gb_state_save(l->rt, st, err);
+}
+
+static void undo_layer(struct gb_launch *l)
+{
+	char dir[700];
+	gb_path(dir, sizeof dir, "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
+	gb_rm_rf(dir);
+}
+
+/* ------------------------------------------------------------ start phase: networks (host) */
+
+/* After clone, before the child's first step: the container's network namespace exists
+ * (/proc/PID/ns/net) and the child waits, so the host can give it its interfaces. */
+static bool want_networks(const struct gb_launch *l)
+{
+	return gb_cnet_wanted(&l->st->cfg);
+}
+
+static void call_veth(const struct gb_launch *l, char *buf, size_t len)
+{
+	char host[IF_NAMESIZE], peer[IF_NAMESIZE], bridge[IF_NAMESIZE];
+	char **nets = l->st->cfg.networks;
+	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
+	gb_net_bridge_name(nets[0], bridge);
+	int n = snprintf(buf, len, "RTM_NEWLINK {kind veth, name %s, peer %s}; RTM_NEWLINK {%s, "
+			 "master %s, IFF_UP}; RTM_NEWLINK {%s, IFLA_NET_NS_FD open(\"/proc/%d/ns/net\")}",
+			 host, peer, host, bridge, peer, (int)l->pid);
+	size_t more = gb_strv_len(nets) - 1;
+	if (more && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "; the same for %zu more network%s", more, more > 1 ? "s" : "");
+}
+
+static int run_veth(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_join(l->rt, l->st, l->pid, err);
+}
+
+static void undo_veth(struct gb_launch *l)
+{
+	gb_cnet_leave(l->rt, l->st);
+	l->st->n_nets = 0;
+}
+
+static void observe_veth(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cnet_observe_host_json(j, "net_host");
+	gb_cnet_observe_json(l->pid, j, "net");
+}
+
+static void call_netconf(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_state_net *sn = &l->st->nets[0];
+	char peer[IF_NAMESIZE], host[IF_NAMESIZE], gw[16];
+	struct gb_net_cidr c = {0, 0};
+	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
+	gb_net_cidr_parse_masked(sn->addr, &c);
+	gb_net_ip_format(c.addr + 1, gw);
+	snprintf(buf, len, "in /proc/%d/ns/net: RTM_NEWLINK {%s, IFLA_IFNAME %s}; RTM_NEWADDR {%s, %s}; "
+		 "RTM_NEWLINK {%s, IFF_UP}; RTM_NEWROUTE {default via %s, %s}%s", (int)l->pid, peer,
+		 sn->ifname, sn->ifname, sn->addr, sn->ifname, gw, sn->ifname,
+		 l->st->n_nets > 1 ? "; the same for eth1..." : "");
+}
+
+static int run_netconf(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_configure(l->rt, l->st, l->pid, err);
+}
+
+static void observe_netconf(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cnet_observe_json(l->pid, j, "net");
+}
+
+static bool want_publish(const struct gb_launch *l)
+{
+	return l->st->cfg.publish && l->st->cfg.publish[0];
+}
+
+static void call_publish(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_net_publish p;
+	char ip[16];
+	if (gb_net_publish_parse(l->st->cfg.publish[0], &p, NULL) < 0)
+		return (void)snprintf(buf, len, "bind(-p %s)", l->st->cfg.publish[0]);
+	gb_net_ip_format(p.host_ip, ip);
+	snprintf(buf, len, "socket(AF_INET, SOCK_STREAM); bind({%s, port %d}); listen()%s", ip,
+		 p.host_port, l->st->cfg.publish[1] ? "; the same for every -p" : "");
+}
+
+static int run_publish(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_publish(l->rt, l->st, l->pub_fds, &l->n_pub, err);
+}
+
+static void undo_publish(struct gb_launch *l)
+{
+	while (l->n_pub > 0)
+		close(l->pub_fds[--l->n_pub]);
+}
+
+static void observe_publish(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_arr_begin(j, "listening");
+	for (size_t i = 0; i < l->n_pub; i++) {
+		struct sockaddr_in sa;
+		socklen_t sl = sizeof sa;
+		char ip[16], addr[32];
+		if (getsockname(l->pub_fds[i], (struct sockaddr *)&sa, &sl) < 0)
+			continue;
+		gb_net_ip_format(ntohl(sa.sin_addr.s_addr), ip);
+		snprintf(addr, sizeof addr, "%s:%d", ip, ntohs(sa.sin_port));
+		gb_json_str(j, NULL, addr);
+	}
+	gb_json_arr_end(j);
+}
+
+static void call_etc_files(const struct gb_launch *l, char *buf, size_t len)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	snprintf(buf, len, "open(\"%s/hosts\", O_WRONLY|O_CREAT|O_TRUNC); write(...); the same for "
+		 "hostname and resolv.conf", dir);
+}
+
+static int run_etc_files(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_etc_write(l->rt, l->st, err);
+}
+
+/* ------------------------------------------------------------ start phase: cgroup */
+
+static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_cgroup cg;
+	const struct gb_cg_limits *lim = &l->st->cfg.limits;
+	if (gb_ccg_open(l->st, &cg, NULL) < 0) {
+		snprintf(buf, len, "mkdir(\"/sys/fs/cgroup/.../glassbox/%s\")", l->st->cfg.id);
+		return;
+	}
+	bool v2 = cg.host.layout == GB_CG_V2;
+	const char *dir = v2 ? cg.unified_dir : cg.dir[GB_CG_MEMORY][0] ? cg.dir[GB_CG_MEMORY] : cg.dir[GB_CG_PIDS];
+	int n = snprintf(buf, len, "mkdir(\"%s\")%s", dir, v2 ? "" : " in every v1 hierarchy");
+	if (n > 0 && (size_t)n < len && lim->memory)
+		n += snprintf(buf + n, len - n, "; write(\"%s\", \"%lld\")",
+			      v2 ? "memory.max" : "memory.limit_in_bytes", lim->memory);
+	if (n > 0 && (size_t)n < len && lim->cpu_quota_us > 0)
+		n += snprintf(buf + n, len - n, v2 ? "; write(\"cpu.max\", \"%lld %lld\")"
+					      : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
+			      lim->cpu_quota_us, lim->cpu_period_us);
+	if (n > 0 && (size_t)n < len && lim->pids_max)
+		snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
+}
+
+static int run_cgroup(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_ccg_create(l->st, &l->cg, err);
+}
+
+static void undo_cgroup(struct gb_launch *l)
+{
+	gb_cgroup_destroy(&l->cg, NULL);
+}
+
+static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cgroup_json(&l->cg, j, "cgroup");
+}
+
+static void call_attach(const struct gb_launch *l, char *buf, size_t len)
+{
+	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
+			: gb_cg1_procs_dir(&l->cg);
+	if (l->cg.host.layout == GB_CG_V2)
+		snprintf(buf, len, "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it", dir);
+	else
+		snprintf(buf, len, "write(\"%s/tasks\", \"0\") in every v1 hierarchy%s", dir,
+			 l->cg.unified_dir[0] ? "; the cgroup2 side by CLONE_INTO_CGROUP" : "");
+}
+
+static int run_attach(struct gb_launch *l, struct gb_err *err)
+{
+	/* In the child, before anything of the container runs. It moves itself: "0" into
+	 * each v1 tasks file (no global lock for the calling thread); the cgroup2 side was
+	 * done by CLONE_INTO_CGROUP. */
+	return gb_cgroup_attach_self(&l->cg, err);
+}
+
+static void observe_attach(struct gb_launch *l, struct gb_json *j)
+{
+	observe_cgroup(l, j);
+	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
+}
+
+/* ------------------------------------------------------------ start phase: clone */
+
+static void call_clone(const struct gb_launch *l, char *buf, size_t len)
+{
+	char flags[200];
+	gb_ns_flags_str(l->clone_flags, flags, sizeof flags);
+	snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})", flags[0] ? flags : "0");
+}
+
+static int run_clone(struct gb_launch *l, struct gb_err *err)
+{
+	int sv[2];
+	/* SOCK_SEQPACKET keeps message boundaries; CLOEXEC makes a successful execve in the
+	 * child close its end, which is how we learn that the exec worked. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
+	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	if (cgfd >= 0 && pid != 0)
+		close(cgfd);
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		l->sock = sv[1];
+		gb_engine_child(l);  /* never returns */
+	}
+	close(sv[1]);
+	l->sock = sv[0];
+	l->pid = pid;
+	l->st->pid = pid;
+	l->st->pid_start = gb_proc_starttime(pid);
+	return 0;
+}
+
+static void undo_clone(struct gb_launch *l)
+{
+	if (l->pid > 0) {
+		if (l->pidfd >= 0)
+			gb_pidfd_send_signal(l->pidfd, SIGKILL);
+		else
+			kill(l->pid, SIGKILL);
+		while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->sock >= 0)
+		close(l->sock);
+	l->pid = 0;
+	l->pidfd = l->sock = -1;
+	l->st->pid = 0;
+	l->st->pid_start = 0;
+}
+
+static void observe_clone(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_ns_ids ns, host;
+	gb_json_int(j, "pid", l->pid);
+	gb_observe_nspid_json(l->pid, j, "nspid");
+	gb_ns_read(l->pid, &ns);
+	gb_ns_read(0, &host);
+	gb_ns_to_json(&ns, j, "ns");
+	gb_ns_to_json(&host, j, "ns_host");
+}
+
+/* ------------------------------------------------------------ start phase: container side */
+
+static void call_cgroupns(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "unshare(CLONE_NEWCGROUP)");
+}
+
+static int run_cgroupns(struct gb_launch *l, struct gb_err *err)
+{
+	/* The cgroup namespace's root is the cgroup we are in when we unshare: done after
+	 * the host moved us into the container's cgroup, /proc/self/cgroup then says "/". */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return gb_err_set(err, errno, "unshare", "unshare(CLONE_NEWCGROUP) failed");
+	return 0;
+}
+
+static void observe_cgroupns(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_ns_ids ns;
+	gb_ns_read(l->pid, &ns);
+	gb_ns_to_json(&ns, j, "ns");
+	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
+}
+
+static bool want_loopback(const struct gb_launch *l)
+{
+	return !l->st->cfg.host_net;
+}
+
+static void call_loopback(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "ioctl(fd, SIOCSIFFLAGS, {.ifr_name = \"lo\", .ifr_flags = IFF_UP})");
+}
+
+static int run_loopback(struct gb_launch *l, struct gb_err *err)
+{
+	/* A new network namespace has one interface, lo, and it is down (lab 05). */
+	gb_autoclose int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return gb_err_set(err, errno, "socket", "socket(AF_INET, SOCK_DGRAM) failed");
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCGIFFLAGS, \"lo\") failed");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP) failed");
+	return 0;
+}
+
+static void observe_links(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_obj_begin(j, "net");
+	gb_observe_links_json(l->pid, j, "links");
+	gb_json_obj_end(j);
+}
+
+static void call_private(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+}
+
+static int run_private(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_make_private(err);
+}
+
+static void observe_mounts(struct gb_launch *l, struct gb_json *j)
+{
+	gb_observe_mounts_json(l->pid, j, "mounts", 48);
+}
+
+static struct gb_rootfs rootfs_of(const struct gb_launch *l)
+{
+	struct gb_rootfs fs = {l->st->lower, l->st->upper, l->st->work, l->st->merged};
+	return fs;
+}
+
+static void call_overlay(const struct gb_launch *l, char *buf, size_t len)
+{
+	struct gb_rootfs fs = rootfs_of(l);
+	char opts[4096];
+	gb_rootfs_overlay_opts(&fs, opts, sizeof opts);
+	snprintf(buf, len, "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\")", fs.merged, opts);
+}
+
+static int run_overlay(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_rootfs fs = rootfs_of(l);
+	return gb_rootfs_mount_overlay(&fs, err);
+}
+
+static void observe_overlay(struct gb_launch *l, struct gb_json *j)
+{
+	observe_rootfs(l, j);
+	observe_mounts(l, j);
+}
+
+static void call_proc(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"proc\", \"%s/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		 l->st->merged);
+}
+
+static int run_proc(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_proc(l->st->merged, err);
+}
+
+static void call_sys(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"sysfs\", \"%s/sys\", \"sysfs\", %sMS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+		 l->st->merged, l->st->cfg.privileged ? "" : "MS_RDONLY|");
+}
+
+static int run_sys(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_sys(l->st->merged, !l->st->cfg.privileged, err);
+}
+
+static void call_dev(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"tmpfs\", \"%s/dev\", \"tmpfs\", MS_NOSUID, \"mode=755\"); "
+		 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...", l->st->merged);
+}
+
+static int run_dev(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_rootfs_mount_dev(l->st->merged, err);
+}
+
+static void call_etc(const struct gb_launch *l, char *buf, size_t len)
+{
+	char dir[600];
+	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
+	snprintf(buf, len, "mount(\"%s/hosts\", \"%s/etc/hosts\", NULL, MS_BIND, NULL); "
+		 "the same for /etc/hostname and /etc/resolv.conf", dir, l->st->merged);
+}
+
+static int run_etc(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cnet_etc_mount(l->rt, l->st, err);
+}
+
+/* --init: glassbox-init from the host, read-only, before pivot_root hides the host. */
+static bool want_init(const struct gb_launch *l)
+{
+	return l->st->cfg.init;
+}
+
+static void call_init(const struct gb_launch *l, char *buf, size_t len)
+{
+	char host[1024];
+	struct gb_err ignored;
+	if (gb_init_host_path(l->rt->share_dir, host, sizeof host, &ignored) < 0)
+		snprintf(host, sizeof host, "glassbox-init");
+	snprintf(buf, len, "mount(\"%s\", \"%s" GB_INIT_PATH "\", NULL, MS_BIND, NULL); "
+		 "mount(NULL, \"%s" GB_INIT_PATH "\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY, NULL)",
+		 host, l->st->merged, l->st->merged);
+}
+
+static int run_init(struct gb_launch *l, struct gb_err *err)
+{
+	char host[1024];
+	int r = gb_init_host_path(l->rt->share_dir, host, sizeof host, err);
+	if (r == 0)
+		r = gb_init_bind(host, l->st->merged, err);
+	return r;
+}
+
+static bool want_hostname(const struct gb_launch *l)
+{
+	return !l->st->cfg.host_uts;
+}
+
+static void call_hostname(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "sethostname(\"%s\", %zu)", l->st->cfg.hostname,
+		 strlen(l->st->cfg.hostname));
+}
+
+static int run_hostname(struct gb_launch *l, struct gb_err *err)
+{
+	const char *h = l->st->cfg.hostname;
+	if (sethostname(h, strlen(h)) < 0)
+		return gb_err_set(err, errno, "sethostname", "sethostname(\"%s\") failed", h);
+	/* Report what the kernel now says, read back from inside. */
+	gethostname(l->child_info, sizeof l->child_info - 1);
+	return 0;
+}
+
+static void observe_hostname(struct gb_launch *l, struct gb_json *j)
+{
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	gb_json_str(j, "hostname", l->child_info);
+	gb_json_str(j, "host_hostname", host);
+}
+
+static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
+{
+	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+			 l->st->merged);
+		return;
+	}
+	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
+		 l->st->merged);
+}
+
+static int run_pivot(struct gb_launch *l, struct gb_err *err)
+{
+	/* --rootfs-mode chroot (lab 04's negative control, a teaching option) does this
+	 * row with chroot instead: same place in the table, escapable on purpose. */
+	if (l->st->cfg.rootfs_chroot)
+		return gb_rootfs_chroot(l->st->merged, err);
+	return gb_rootfs_pivot(l->st->merged, err);
+}
+
+/* ------------------------------------------------------------ start phase: confinement
+ * After pivot_root (paths are the container's own) and before exec. The order matters:
+ * masks need CAP_SYS_ADMIN to mount, so they come before capabilities are dropped; the
+ * seccomp filter comes last because it may forbid the very calls the earlier steps make.
+ * With no-new-privileges=false the kernel accepts a filter only from a process that
+ * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
+ * until the filter is in, and the seccomp step lets go of it. */
+
+static bool want_masks(const struct gb_launch *l)
+{
+	return l->sec.masks;
+}
+
+static void call_masks(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(\"/dev/null\", \"/proc/kcore\", NULL, MS_BIND, NULL); ...; "
+		 "mount(\"/proc/sys\", \"/proc/sys\", NULL, MS_BIND|MS_REC, NULL); "
+		 "mount(NULL, \"/proc/sys\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL); ...");
+}
+
+static int run_masks(struct gb_launch *l, struct gb_err *err)
+{
+	size_t n = 0;
+	int r = gb_masks_apply("/", &n, err);
+	snprintf(l->child_info, sizeof l->child_info, "%zu", n);
+	return r;
+}
+
+static void observe_masks(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_masks_state ms;
+	if (gb_masks_observe(l->pid, &ms, NULL) < 0)
+		return;
+	gb_json_arr_begin(j, "masked");
+	for (size_t i = 0; gb_masks_masked[i]; i++)
+		if (ms.masked & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_masked[i]);
+	gb_json_arr_end(j);
+	gb_json_arr_begin(j, "readonly");
+	for (size_t i = 0; gb_masks_readonly[i]; i++)
+		if (ms.readonly & (1UL << i))
+			gb_json_str(j, NULL, gb_masks_readonly[i]);
+	gb_json_arr_end(j);
+}
+
+static bool want_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter;
+}
+
+/* Without no_new_privs the kernel loads a filter only for a holder of CAP_SYS_ADMIN:
+ * then the capabilities step keeps it in the effective set (only there) for us. */
+static gb_capset hold_for_seccomp(const struct gb_launch *l)
+{
+	return l->sec.filter && !l->sec.nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+}
+
+static void call_caps(const struct gb_launch *l, char *buf, size_t len)
+{
+	char names[1024];
+	if (gb_caps_format(l->sec.caps, names, sizeof names) < 0)
+		snprintf(names, sizeof names, "%016llx", (unsigned long long)l->sec.caps);
+	snprintf(buf, len, "prctl(PR_CAPBSET_DROP, ...) for the rest; capset(keep); "
+		 "prctl(PR_CAP_AMBIENT_RAISE, ...) with keep = %s", names[0] ? names : "(none)");
+}
+
+static int run_caps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
+}
+
+static void observe_caps(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_caps_status cs;
+	char names[1024];
+	if (gb_caps_read_status(l->pid, &cs, NULL) < 0)
+		return;
+	gb_caps_format(cs.effective, names, sizeof names);
+	gb_json_str(j, "CapEff", names);
+	gb_caps_format(cs.bounding, names, sizeof names);
+	gb_json_str(j, "CapBnd", names);
+	gb_json_int(j, "count", __builtin_popcountll(cs.effective));
+}
+
+static bool want_nnp(const struct gb_launch *l)
+{
+	return l->sec.nnp;
+}
+
+static void call_nnp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)");
+}
+
+static int run_nnp(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_seccomp_set_no_new_privs(err);
+}
+
+static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
+		 "%zu rules compiled to %u BPF instructions, default %s", l->sec.profile.source,
+		 l->sec.profile.n_rules, l->sec.bpf.len,
+		 gb_seccomp_action_name(l->sec.profile.default_action));
+}
+
+static int run_seccomp(struct gb_launch *l, struct gb_err *err)
+{
+	/* The program was compiled on the host (gb_confine_prepare): here, one system call. */
+	int r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
+	if (r == 0 && hold_for_seccomp(l))
+		r = gb_caps_release(l->sec.caps, err);
+	return r;
+}
+
+static void observe_security(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_int(j, "seccomp_mode", gb_seccomp_mode(l->pid));
+	char v[32];
+	if (gb_observe_status_field(l->pid, "NoNewPrivs", v, sizeof v) == 0)
+		gb_json_int(j, "no_new_privs", atoi(v));
+}
+
+/* ------------------------------------------------------------ start phase: exec */
+
+int gb_find_exec(const char *root, char *const *env, const char *cmd, char *out, size_t len)
+{
+	if (strchr(cmd, '/'))
+		return gb_path(out, len, "%s", cmd);
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char *const *e = env; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char copy[2048];
+	snprintf(copy, sizeof copy, "%s", path);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char full[4096];
+		struct stat st;
+		if (gb_path(full, sizeof full, "%s%s/%s", root, dir, cmd) < 0)
+			continue;
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return gb_path(out, len, "%s/%s", dir, cmd);
+	}
+	return -ENOENT;
+}
+
+static void call_exec(const struct gb_launch *l, char *buf, size_t len)
+{
+	char root[64], exe[1024], args[1024];
+	snprintf(root, sizeof root, "/proc/%d/root", (int)l->pid);
+	const char *cmd = l->argv && l->argv[0] ? l->argv[0] : "?";
+	if (gb_find_exec(root, l->st->cfg.env, cmd, exe, sizeof exe) < 0)
+		snprintf(exe, sizeof exe, "%s", cmd);
+	args[0] = '\0';
+	size_t used = 0;
+	for (size_t i = 0; l->argv && l->argv[i] && used < sizeof args - 8; i++) {
+		int n = snprintf(args + used, sizeof args - used, "%s\"%s\"", i ? ", " : "", l->argv[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
+	}
+	snprintf(buf, len, "%s%s%schdir(\"%s\"); execve(\"%s\", [%s], envp)",
+		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
+		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
+}
+
+static int run_exec(struct gb_launch *l, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
+	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
+	if (c->user[0] && gb_user_switch(c->user, err) < 0)
+		return -err->code;
+	if (chdir(c->workdir) < 0) {
+		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed", c->workdir);
+		gb_err_hint(err, "the working directory (-w or the image's WORKDIR) must exist in the image");
+		return r;
+	}
+	char exe[4096];
+	if (gb_find_exec("", c->env, l->argv[0], exe, sizeof exe) < 0) {
+		int r = gb_err_set(err, ENOENT, "", "executable file not found in $PATH: %s", l->argv[0]);
+		gb_err_hint(err, "check the command name; `glassbox run %s ls /bin` lists what the image has",
+			    c->image);
+		return r;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (l->stdio[fd] >= 0 && dup2(l->stdio[fd], fd) < 0)
+			return gb_err_set(err, errno, "dup2", "cannot set up the container's stdio");
+	/* Nothing of ours may leak into the container: every descriptor above stderr is
+	 * closed by the exec (the step socket among them, which tells the host it worked). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* The parent-death signal guarded the setup; the running container outlives us. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	execve(exe, l->argv, c->env);
+	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);
+	if (errno == ENOENT)
+		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing in the image");
+	else if (errno == EACCES)
+		gb_err_hint(err, "the file is not executable, or its filesystem is mounted noexec");
+	return r;
+}
+
+static void observe_exec(struct gb_launch *l, struct gb_json *j)
+{
+	gb_json_int(j, "pid", l->pid);
+	gb_observe_nspid_json(l->pid, j, "nspid");
+	gb_json_strv(j, "argv", l->argv);
+	gb_json_strv(j, "env", l->st->cfg.env);
+	gb_json_str(j, "cwd", l->st->cfg.workdir);
+}
+
+/* ------------------------------------------------------------ storage (issue 5, volume.c) */
+
+static bool want_volumes(const struct gb_launch *l)
+{
+	return l->st->cfg.nmounts > 0;
+}
+
+static void call_volumes(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	if (m[0].type == GB_MOUNT_VOLUME)
+		snprintf(buf, len, "mkdir(\"%s/volumes/%s/_data\", 0755)%s", l->rt->data_root, m[0].source,
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+	else
+		snprintf(buf, len, "stat(\"%s\")%s", m[0].type == GB_MOUNT_BIND ? m[0].source : "tmpfs",
+			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+}
+
+static int run_volumes(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_prepare(l->rt, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_mount *m = l->st->cfg.mounts;
+	const char *more = l->st->cfg.nmounts > 1 ? "; ..." : "";
+	if (m[0].type == GB_MOUNT_TMPFS)
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); "
+			 "mount(\"tmpfs\", \"/proc/self/fd/<fd>\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")%s",
+			 m[0].target + 1, m[0].options, more);
+	else
+		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); t = open_tree(\"%s\", OPEN_TREE_CLONE);%s "
+			 "move_mount(t, \"\", fd, \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
+			 m[0].target + 1, m[0].source, m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
+}
+
+static int run_mounts(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_apply(l->rt, l->st->merged, l->st->cfg.mounts, l->st->cfg.nmounts, err);
+}
+
+static bool want_readonly(const struct gb_launch *l)
+{
+	return l->st->cfg.read_only;
+}
+
+static void call_readonly(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)", l->st->merged);
+}
+
+static int run_readonly(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_mounts_readonly_root(l->st->merged, err);
+}
+
+/* ------------------------------------------------------------ user namespace (lab 06)
+ * Rows only for a container with a user namespace (--userns, --uidmap, or rootless).
+ * Root inside is then an ordinary uid outside: the host makes the files the container
+ * will own belong to that uid (create), writes the maps once the child exists (start),
+ * and the child becomes uid 0 of its namespace before anything of the container runs. */
+
+static bool want_userns(const struct gb_launch *l)
+{
+	return l->st->cfg.uid_map.n > 0;
+}
+
+/* Rootless, the user's own files are already the mapped root's: nothing to hand over. */
+static bool want_userns_files(const struct gb_launch *l)
+{
+	return want_userns(l) && !l->rootless;
+}
+
+static uid_t mapped_root_uid(const struct gb_launch *l)
+{
+	return (uid_t)gb_userns_to_outside(&l->st->cfg.uid_map, 0);
+}
+
+static gid_t mapped_root_gid(const struct gb_launch *l)
+{
+	return (gid_t)gb_userns_to_outside(&l->st->cfg.gid_map, 0);
+}
+
+static void call_userns_files(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
+		 "copy each layer to DIR.userns-MAP with every owner shifted through the map",
+		 l->st->upper, (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l),
+		 (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l));
+}
+
+static int run_userns_files(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_state *st = l->st;
+	uid_t uid = mapped_root_uid(l);
+	gid_t gid = mapped_root_gid(l);
+	/* The overlay is mounted inside the user namespace, with the mapped root's rights. */
+	int r = gb_userns_check_reachable(st->merged, uid, gid, err);
+	if (r < 0)
+		return r;
+	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
+		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper, (unsigned)uid);
+	char lower[sizeof st->lower];
+	r = gb_userns_shift_lower(st->lower, &st->cfg.uid_map, &st->cfg.gid_map, lower,
+				  sizeof lower, err);
+	if (r < 0)
+		return r;
+	snprintf(st->lower, sizeof st->lower, "%s", lower);
+	r = gb_userns_check_reachable(strtok(lower, ":"), uid, gid, err);
+	return r < 0 ? r : gb_state_save(l->rt, st, err);
+}
+
+/* A map as the kernel's file holds it, one line per range, written "0 1000 1\\n1 ...". */
+static void map_line(const struct gb_idmap *m, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->n && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%u %u %u", i ? "\\n" : "",
+				 m->r[i].inside, m->r[i].outside, m->r[i].count);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_config *c = &l->st->cfg;
+	char um[256], gm[256];
+	map_line(&c->uid_map, um, sizeof um);
+	map_line(&c->gid_map, gm, sizeof gm);
+	bool helper = l->rootless && (c->uid_map.n > 1 || c->uid_map.r[0].count > 1);
+	if (helper)
+		snprintf(buf, len, "newuidmap %d ...; newgidmap %d ... (setuid helpers that check "
+			 "/etc/subuid, /etc/subgid) for \"%s\" and \"%s\"", (int)l->pid,
+			 (int)l->pid, um, gm);
+	else
+		snprintf(buf, len, "%swrite(\"/proc/%d/uid_map\", \"%s\"); write(\"/proc/%d/gid_map\", \"%s\")",
+			 l->rootless ? "write(\"/proc/PID/setgroups\", \"deny\"); " : "",
+			 (int)l->pid, um, (int)l->pid, gm);
+}
+
+static int run_userns_maps(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_userns_write_maps(l->pid, &l->st->cfg.uid_map, &l->st->cfg.gid_map, err);
+}
+
+/* What the kernel says now: the maps as written, and PID 1's uids seen from the host. */
+static void observe_userns(struct gb_launch *l, struct gb_json *j)
+{
+	struct gb_idmap m;
+	char text[256];
+	if (gb_userns_read_map(l->pid, "uid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "uid_map", text);
+	}
+	if (gb_userns_read_map(l->pid, "gid_map", &m, NULL) == 0) {
+		map_line(&m, text, sizeof text);
+		gb_json_str(j, "gid_map", text);
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)l->pid);
+	if (gb_read_line(path, text, sizeof text) == 0)
+		gb_json_str(j, "setgroups", text);
+	if (gb_observe_status_field(l->pid, "Uid", text, sizeof text) == 0)
+		gb_json_str(j, "Uid_on_host", text);
+}
+
+static void call_userns_root(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "setresgid(0, 0, 0); setgroups(0, NULL); setresuid(0, 0, 0)");
+}
+
+static int run_userns_root(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_userns_become_root(err);
+	/* A change of credentials clears the parent-death signal: set it again. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return r;
+}
+
+/* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
+ * cgroup rows are skipped, and a limit asked for is refused by gb_userns_resolve. */
+static bool want_cgroup(const struct gb_launch *l)
+{
+	return !l->rootless;
+}
+
+/* ------------------------------------------------------------ the table */
+
+#define HOST GB_SIDE_HOST
+#define CONT GB_SIDE_CONTAINER
+#define CREATE GB_PHASE_CREATE
+#define START GB_PHASE_START
+
+static const struct gb_step steps[] = {
+	{"image", CREATE, HOST, 11,
+	 "Find the image: an ordered stack of read-only layers plus its default command and environment.",
+	 call_image, NULL, run_image, undo_image, observe_rootfs, NULL},
+	{"state", CREATE, HOST, 1,
+	 "Record the container: a directory of state that every later glassbox command reads.",
+	 call_state, NULL, run_state, undo_state, NULL, NULL},
+	{"writable-layer", CREATE, HOST, 11,
+	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
+	 call_layer, NULL, run_layer, undo_layer, observe_rootfs, NULL},
+	/* storage (issue 5): named volumes exist before the container, and outlive it */
+	{"volumes", CREATE, HOST, 12,
+	 "Create the named volumes the container asks for and check its bind-mount sources exist.",
+	 call_volumes, want_volumes, run_volumes, NULL, NULL, "with -v, --mount or --tmpfs"},
+	{"userns-files", CREATE, HOST, 6,
+	 "Hand the writable layer to the uid that root inside will be, and give the image a copy owned through the map.",
+	 call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs, "with --userns, as root"},
+	{"cgroup", START, HOST, 7,
+	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
+	 call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup, "unless rootless"},
+	{"clone", START, HOST, 2,
+	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
+	 call_clone, NULL, run_clone, undo_clone, observe_clone, NULL},
+	/* Maps are written from outside, by a process that has the outside ids: right after
+	 * clone, while the child waits on the socket for its first row. */
+	{"userns-maps", START, HOST, 6,
+	 "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
+	 call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns, "with --userns, or rootless"},
+	{"veth", START, HOST, 17,
+	 "Plug the container into each network: a veth pair (a virtual cable), one end on the network's bridge, the other moved into the container's network namespace.",
+	 call_veth, want_networks, run_veth, undo_veth, observe_veth, "with --network NAME"},
+	{"net-config", START, HOST, 17,
+	 "Inside the container's network namespace: name the cable's end eth0, give it its address, bring it up, route everything else through the bridge.",
+	 call_netconf, want_networks, run_netconf, NULL, observe_netconf, "with --network NAME"},
+	{"publish", START, HOST, 17,
+	 "Bind each published port on the host now (-p): a port already in use stops the start here; the container's monitor forwards connections.",
+	 call_publish, want_publish, run_publish, undo_publish, observe_publish, "with -p"},
+	{"etc-files", START, HOST, 17,
+	 "Write the container's /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf into its state directory.",
+	 call_etc_files, NULL, run_etc_files, NULL, NULL, NULL},
+	{"cgroup-attach", START, CONT, 7,
+	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
+	 call_attach, want_cgroup, run_attach, NULL, observe_attach, "unless rootless"},
+	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
+	 * the child still writes with the host root's file uid. Before every other row:
+	 * mounts, host name and capabilities belong to the new namespace's root. */
+	{"userns-root", START, CONT, 6,
+	 "Become root of the new user namespace: uid 0 inside, all capabilities, but only over what the namespace owns.",
+	 call_userns_root, want_userns, run_userns_root, NULL, observe_userns, "with --userns, or rootless"},
+	{"cgroup-namespace", START, CONT, 7,
+	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
+	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns, NULL},
+	{"loopback", START, CONT, 5,
+	 "A new network namespace has only \"lo\", and it is down: bring it up so 127.0.0.1 works inside.",
+	 call_loopback, want_loopback, run_loopback, NULL, observe_links, "unless --network host"},
+	{"mount-private", START, CONT, 4,
+	 "Stop mount events from propagating, so what the container mounts never appears on the host.",
+	 call_private, NULL, run_private, NULL, observe_mounts, NULL},
+	{"overlay", START, CONT, 11,
+	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
+	 call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL},
+	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
+	 * host paths (bind sources, volume data) are still reachable */
+	{"mounts", START, CONT, 12,
+	 "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no symlink out).",
+	 call_mounts, want_volumes, run_mounts, NULL, observe_mounts, "with -v, --mount or --tmpfs"},
+	{"proc", START, CONT, 2,
+	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
+	 call_proc, NULL, run_proc, NULL, observe_mounts, NULL},
+	{"sys", START, CONT, 4,
+	 "Mount /sys read-only: the container can look at the kernel's devices but not change them.",
+	 call_sys, NULL, run_sys, NULL, observe_mounts, NULL},
+	{"dev", START, CONT, 4,
+	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
+	 call_dev, NULL, run_dev, NULL, observe_mounts, NULL},
+	{"etc-hosts", START, CONT, 17,
+	 "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state directory over the image's.",
+	 call_etc, NULL, run_etc, NULL, observe_mounts, NULL},
+	{"init", START, CONT, 13,
+	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
+	 call_init, want_init, run_init, NULL, observe_mounts, "with --init"},
+	/* storage (issue 5): after everything that writes into the root's directories */
+	{"read-only-root", START, CONT, 12,
+	 "Remount the root read-only: writes fail except in volumes, tmpfs and /dev.",
+	 call_readonly, want_readonly, run_readonly, NULL, observe_mounts, "with --read-only"},
+	{"hostname", START, CONT, 3,
+	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
+	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname, "unless --uts host"},
+	{"pivot_root", START, CONT, 4,
+	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
+	 call_pivot, NULL, run_pivot, NULL, observe_mounts, NULL},
+	{"masked-paths", START, CONT, 16,
+	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
+	 call_masks, want_masks, run_masks, NULL, observe_masks, "unless --privileged"},
+	{"capabilities", START, CONT, 16,
+	 "Drop root's powers to a short list: from the bounding, permitted, effective, inheritable and ambient sets.",
+	 call_caps, NULL, run_caps, NULL, observe_caps, NULL},
+	{"no-new-privs", START, CONT, 15,
+	 "Promise that no execve can ever grant privileges again (setuid bits and file capabilities are ignored).",
+	 call_nnp, want_nnp, run_nnp, NULL, observe_security, "unless no-new-privileges=false"},
+	{"seccomp", START, CONT, 15,
+	 "Install the system call filter, last: from now on forbidden calls fail with EPERM before the kernel runs them.",
+	 call_seccomp, want_seccomp, run_seccomp, NULL, observe_security, "unless seccomp=unconfined or --privileged"},
+	{"exec", START, CONT, 1,
+	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
+	 call_exec, NULL, run_exec, NULL, observe_exec, NULL},
+};
+
+const struct gb_step *gb_steps_table(size_t *n)
+{
+	*n = GB_ARRAY_LEN(steps);
+	return steps;
+}

@@ -1,0 +1,84 @@
+/* What a container is asked to be: its image, command, namespaces and options.
+ * Stored with its state (state.c) so that every later command sees the same config.
+ * Feature areas add their options here, each in its own block. */
+#ifndef GB_CONFIG_H
+#define GB_CONFIG_H
+
+#include <stdbool.h>
+
+#include "cgroup/cgroup.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "ns/userns.h"
+#include "base/util.h"
+#include "storage/volume.h"
+
+#define GB_NAME_MAX 63
+
+struct gb_config {
+	char id[GB_ID_LEN + 1];
+	char name[GB_NAME_MAX + 1];
+	char image[256];
+	char **entrypoint;   /* from the image or --entrypoint; may be NULL */
+	char **cmd;          /* the command given, or the image's */
+	char **env;          /* KEY=value, image env first, then -e */
+	char hostname[65];
+	char workdir[1024];
+	char user[64];         /* --user or the image's USER: USER[:GROUP] of the container; "" = root */
+	char stop_signal[16];  /* e.g. "SIGTERM" */
+	int stop_timeout;      /* grace period in seconds */
+	bool rm;               /* --rm: remove when it exits */
+
+	/* Docker's switches to share a namespace with the host instead of a new one. */
+	bool host_pid, host_uts, host_ipc, host_net;
+
+	/* Storage (issue 5, core/storage/volume.h): -v, --mount, --tmpfs, --read-only. */
+	struct gb_mount mounts[GB_MOUNTS_MAX];
+	int nmounts;
+	bool read_only;
+
+	/* Teaching/test option (lab 04, the chroot escape): --rootfs-mode chroot makes the
+	 * root with chroot(2) instead of pivot_root(2), leaving the host's root mounted in
+	 * the container's mount namespace. The negative control of lab 04; never a default. */
+	bool rootfs_chroot;
+	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
+	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
+	bool privileged;             /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
+	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
+	/* Resource limits in the container's cgroup (core/cgroup/cgroup.h, labs 07-09); 0 = none. */
+	struct gb_cg_limits limits;
+	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+
+	/* Networking (core/net/net_container.h, labs 05 and 17). No networks: a network namespace
+	 * with only lo (`--network none`, the default). NULL-terminated, may be NULL. */
+	char **networks;      /* --network NAME (repeatable): bridge networks to join, eth0.. */
+	char **net_aliases;   /* --network-alias: more names on every network joined */
+	char **publish;       /* -p [IP:]HOST:CONTAINER[/tcp], as given (checked by the parser) */
+	/* User namespace (core/ns/userns.h, docs/security.md, lab 06): --userns, --uidmap,
+	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
+	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
+	struct gb_idmap uid_map, gid_map;
+	/* PID 1 (core/engine/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
+	 * its child. */
+	bool init;
+};
+
+void gb_config_init(struct gb_config *c);
+void gb_config_free(struct gb_config *c);
+/* argv to execute: entrypoint followed by cmd (a new vector; free with gb_strv_free). */
+char **gb_config_argv(const struct gb_config *c);
+/* Serialize into an open JSON object / read back from one. */
+void gb_config_to_json(const struct gb_config *c, struct gb_json *j);
+int gb_config_from_json(struct gb_config *c, const struct gb_jval *obj, struct gb_err *err);
+
+/* Pure validation helpers (unit tested). */
+bool gb_name_valid(const char *name);
+bool gb_hostname_valid(const char *name);
+bool gb_env_valid(const char *kv);
+/* "SIGTERM", "TERM", "15" -> 15; -EINVAL when unknown. */
+int gb_signal_parse(const char *s);
+/* 15 -> "SIGTERM"; "SIG45" style for unnamed real-time signals. */
+const char *gb_signal_name(int sig);
+
+#endif

@@ -1,0 +1,36 @@
+/* The container's root filesystem: an overlay of read-only image layers plus a thin
+ * writable layer, /proc, /sys, a minimal /dev, then pivot_root. mount(2), overlayfs,
+ * pivot_root(2), mount_namespaces(7). Labs 04 and 11. */
+#ifndef GB_ROOTFS_H
+#define GB_ROOTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+
+struct gb_rootfs {
+	const char *lower;   /* overlay lowerdir list, top layer first */
+	const char *upper;   /* the thin writable layer */
+	const char *work;    /* overlay's scratch dir, same filesystem as upper */
+	const char *merged;  /* where the overlay is mounted before pivot_root */
+};
+
+/* Host side: create upper/work/merged (0700 parent). */
+int gb_rootfs_make_dirs(const struct gb_rootfs *fs, struct gb_err *err);
+
+/* Container side, in this order, inside a new mount namespace: */
+int gb_rootfs_make_private(struct gb_err *err);
+int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err);
+int gb_rootfs_mount_proc(const char *root, struct gb_err *err);
+int gb_rootfs_mount_sys(const char *root, bool readonly, struct gb_err *err);
+int gb_rootfs_mount_dev(const char *root, struct gb_err *err);
+int gb_rootfs_pivot(const char *root, struct gb_err *err);
+/* Lab 04's negative control (--rootfs-mode chroot): chroot(2) into root instead of
+ * pivot_root. The old root stays mounted in the namespace: the chroot escape works. */
+int gb_rootfs_chroot(const char *root, struct gb_err *err);
+
+/* The overlay mount options, as passed to mount(2). */
+int gb_rootfs_overlay_opts(const struct gb_rootfs *fs, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,66 @@
+/* Storage beyond the image: named volumes (<data root>/volumes/<name>/_data, kept after
+ * the container is gone), bind mounts of host paths, tmpfs (memory), and a read-only
+ * root. Mount targets are resolved inside the container's root with openat2(2)
+ * RESOLVE_BENEATH, so a symlink in the image can never send a mount onto the host;
+ * the mount itself goes through the new mount API (open_tree, mount_setattr, move_mount)
+ * or /proc/self/fd/N. mount(2), openat2(2), tmpfs(5). Lab 12. */
+#ifndef GB_VOLUME_H
+#define GB_VOLUME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/error.h"
+
+struct gb_runtime;
+struct gb_json;
+
+enum gb_mount_type { GB_MOUNT_BIND, GB_MOUNT_VOLUME, GB_MOUNT_TMPFS };
+
+struct gb_mount {
+	enum gb_mount_type type;
+	char source[512];   /* host path (bind), volume name (volume), "" (tmpfs) */
+	char target[512];   /* absolute path inside the container */
+	bool readonly;
+	char options[128];  /* tmpfs: "size=64m,mode=1777" */
+};
+
+#define GB_MOUNTS_MAX 16
+
+/* Parse `-v SRC:DST[:ro|rw]`, `--mount type=...,source=...,target=...,readonly` and
+ * `--tmpfs DST[:size=...]` (pure: unit tested). EINVAL with a message that names the fix. */
+int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *err);
+int gb_mount_parse_mount(const char *spec, struct gb_mount *m, struct gb_err *err);
+int gb_mount_parse_tmpfs(const char *spec, struct gb_mount *m, struct gb_err *err);
+const char *gb_mount_type_name(enum gb_mount_type t);
+void gb_mount_to_json(const struct gb_mount *m, struct gb_json *j);
+
+/* Named volumes. */
+bool gb_volume_name_valid(const char *name);
+int gb_volume_data_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len);
+/* Create (0) or find existing (1). */
+int gb_volume_create(struct gb_runtime *rt, const char *name, struct gb_err *err);
+/* Refused (EBUSY) while any container, running or not, mounts it. */
+int gb_volume_remove(struct gb_runtime *rt, const char *name, bool force, struct gb_err *err);
+char **gb_volume_list(struct gb_runtime *rt);
+/* name, mountpoint, created, size, and the containers that use it. */
+int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j, struct gb_err *err);
+
+/* Host side, create phase: check bind sources, create named volumes that are missing. */
+int gb_mounts_prepare(struct gb_runtime *rt, const struct gb_mount *m, int n, struct gb_err *err);
+/* Container side, after the overlay and before /proc, /sys, /dev and pivot_root. */
+int gb_mounts_apply(struct gb_runtime *rt, const char *root, const struct gb_mount *m, int n,
+		    struct gb_err *err);
+/* Container side, after /dev: remount the root read-only (the mounts on it stay as they are). */
+int gb_mounts_readonly_root(const char *root, struct gb_err *err);
+
+/* Once the container runs: one volume.mount event per mount, with what the container's
+ * /proc/PID/mountinfo says about its target (fstype, options, whether it is mounted). */
+void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, int n);
+
+/* Resolve path (absolute, inside) beneath the directory root_fd without leaving it;
+ * create missing directories (and a missing last component as a file when as_file).
+ * Returns an O_PATH fd, or -EXDEV with a message when a symlink points outside. */
+int gb_mount_resolve(int root_fd, const char *path, bool create, bool as_file, struct gb_err *err);
+
+#endif
