@@ -36,7 +36,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
-.PHONY: all deps test unit integration demo asan bench clean help format
+.PHONY: all deps test unit integration demo asan bench clean help format check-deps
 .DEFAULT_GOAL := all
 
 help:
@@ -47,6 +47,7 @@ help:
 	@echo "make asan       the same tests with AddressSanitizer + UBSan"
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make format     clang-format the C sources"
+	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
 
 deps:
 	@scripts/deps.sh
@@ -129,6 +130,11 @@ bench: deps
 	@bench/start.sh
 	@bench/stop.sh
 	@bench/viz.sh
+
+# core/README.md: modules in no circle, folders in layers. Reads the includes and, with
+# nm, the symbols each object file takes from another (make test runs it too).
+check-deps: $(LIB)
+	@scripts/check-deps.py core $(BUILD)/obj/core
 
 format:
 	clang-format -i core/*/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c

@@ -1,5 +1,6 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
+#include "cgroup/cgroup.h"
 #include "engine/user.h"
 
 #include <errno.h>

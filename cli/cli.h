@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "engine/container.h"
+#include "engine/engine.h"
 #include "engine/steps.h"
 
 /* Print an error the way every command does: "glassbox: ...\n  hint: ..." */

@@ -3,8 +3,9 @@
  * is cleaned of what was copied from the host (hostname, resolv.conf, apt caches), given
  * an /etc/hosts, and a policy-rc.d that stops package scripts from starting daemons
  * inside a RUN (invoke-rc.d asks it first; exit 101 means "not allowed"). Lab 18. */
-#include "build/build.h"
+#include "build/base_image.h"
 #include "engine/container.h"
+#include "storage/image.h"
 
 #include <dirent.h>
 #include <errno.h>

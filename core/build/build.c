@@ -23,8 +23,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/container.h"
+#include "build/base_image.h"
 #include "build/dockerfile.h"
+#include "engine/container.h"
 #include "base/sha256.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -34,11 +34,4 @@ void gb_build_cache_key(const char *parent, const char *instruction, const char 
  * (last match wins; "!pattern" re-includes; a matched directory excludes its contents). */
 bool gb_build_ignored(char *const *patterns, const char *rel);
 
-/* Base images made on this host: debian:bookworm, debian:stable (mmdebstrap or
- * debootstrap from the mirror apt uses). 1 when name is one of them and it was made (or
- * already existed), 0 when name is not a base glassbox can make. base_image.c */
-int gb_base_make(struct gb_runtime *rt, const char *name, struct gb_err *err);
-/* "debian:bookworm, debian:stable" */
-const char *gb_base_names(void);
-
 #endif

@@ -1,5 +1,6 @@
-/* cgroups, the common part: detect the host's layout once, dispatch every operation to
- * cgroup_v1.c or cgroup_v2.c through one switch, and parse Docker-like limit flags.
+/* cgroups, the common part: detect the host's layout once and choose its backend (a table
+ * of operations: cgroup_v1.c, cgroup_v2.c, cgroup_hybrid.c), check what a request needs
+ * before handing it over, and parse Docker-like limit flags.
  * man 7 cgroups, statfs(2). Labs 07 (memory), 08 (cpu), 09 (pids), 10 (freezer). */
 #include "cgroup/cgroup.h"
 
@@ -18,16 +19,9 @@
 #include <unistd.h>
 
 #include "base/util.h"
-
-static const char *const ctrl_names[GB_CG_NCTRL] = {
-	[GB_CG_MEMORY] = "memory", [GB_CG_CPU] = "cpu", [GB_CG_CPUACCT] = "cpuacct",
-	[GB_CG_PIDS] = "pids", [GB_CG_FREEZER] = "freezer",
-};
-
-const char *gb_cgroup_ctrl_name(enum gb_cg_ctrl c)
-{
-	return (unsigned)c < GB_CG_NCTRL ? ctrl_names[c] : "?";
-}
+#include "cgroup/cgroup_hybrid.h"
+#include "cgroup/cgroup_v1.h"
+#include "cgroup/cgroup_v2.h"
 
 const char *gb_cgroup_layout_name(enum gb_cg_layout l)
 {
@@ -59,7 +53,7 @@ static void v2_controllers(struct gb_cg_host *h)
 		return;
 	for (char *w = strtok(list, " \n"); w; w = strtok(NULL, " \n"))
 		for (int c = 0; c < GB_CG_NCTRL; c++)
-			if (strcmp(w, ctrl_names[c]) == 0)
+			if (strcmp(w, gb_cgroup_ctrl_name(c)) == 0)
 				h->avail |= 1u << c;
 }
 
@@ -69,7 +63,7 @@ static void v1_controllers(struct gb_cg_host *h, bool real)
 {
 	for (int c = 0; c < GB_CG_NCTRL; c++) {
 		char dir[GB_CG_PATH + 16], procs[GB_CG_PATH + 32], resolved[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/%s", h->root, ctrl_names[c]);
+		snprintf(dir, sizeof dir, "%s/%s", h->root, gb_cgroup_ctrl_name(c));
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
 		if (access(procs, F_OK) < 0 || (real && !is_fs(dir, CGROUP_SUPER_MAGIC)))
 			continue;
@@ -86,6 +80,8 @@ static int host_fill(struct gb_cg_host *h, const char *root, enum gb_cg_layout l
 	if (gb_path(h->root, sizeof h->root, "%s", root ? root : GB_CGROUP_ROOT) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s", root);
 	h->layout = layout;
+	h->ops = layout == GB_CG_V2 ? &gb_cg2_ops : layout == GB_CG_HYBRID ? &gb_cghy_ops
+	       : layout == GB_CG_V1 ? &gb_cg1_ops : NULL;
 	if (layout == GB_CG_V2) {
 		snprintf(h->unified, sizeof h->unified, "%s", h->root);
 		v2_controllers(h);
@@ -157,16 +153,6 @@ int gb_cgroup_open(struct gb_cgroup *cg, const struct gb_cg_host *h, const char 
 	return 0;
 }
 
-bool gb_cgroup_exists(const struct gb_cgroup *cg)
-{
-	if (cg->unified_dir[0] && access(cg->unified_dir, F_OK) == 0)
-		return true;
-	for (int c = 0; c < GB_CG_NCTRL; c++)
-		if (cg->dir[c][0] && access(cg->dir[c], F_OK) == 0)
-			return true;
-	return false;
-}
-
 /* A limit needs its controller: say which one is missing before anything is made. */
 static int need(const struct gb_cgroup *cg, enum gb_cg_ctrl c, bool wanted, const char *flag,
 		struct gb_err *err)
@@ -174,14 +160,14 @@ static int need(const struct gb_cgroup *cg, enum gb_cg_ctrl c, bool wanted, cons
 	if (!wanted || (cg->host.avail & 1u << c))
 		return 0;
 	gb_err_set(err, ENODEV, "mkdir", "%s needs the %s controller, which this %s host does "
-		   "not offer", flag, ctrl_names[c], gb_cgroup_layout_name(cg->host.layout));
+		   "not offer", flag, gb_cgroup_ctrl_name(c), gb_cgroup_layout_name(cg->host.layout));
 	if (cg->host.layout == GB_CG_V2)
 		gb_err_hint(err, "it is missing from %s/cgroup.controllers: enable it in the parent's "
 			    "cgroup.subtree_control, or run without %s", cg->host.unified, flag);
 	else
 		gb_err_hint(err, "mount it: mkdir %s/%s && mount -t cgroup -o %s none %s/%s; or run "
-			    "without %s", cg->host.root, ctrl_names[c], ctrl_names[c],
-			    cg->host.root, ctrl_names[c], flag);
+			    "without %s", cg->host.root, gb_cgroup_ctrl_name(c), gb_cgroup_ctrl_name(c),
+			    cg->host.root, gb_cgroup_ctrl_name(c), flag);
 	return -ENODEV;
 }
 
@@ -196,62 +182,34 @@ static int check_controllers(const struct gb_cgroup *cg, const struct gb_cg_limi
 	return r;
 }
 
+/* Every operation below checks what it can and hands the rest to the host's backend. */
+static int no_layout(const struct gb_cgroup *cg, const char *call, struct gb_err *err)
+{
+	if (cg->host.ops)
+		return 0;
+	return gb_err_set(err, ENODEV, call, "no cgroup layout detected");
+}
+
 int gb_cgroup_create(struct gb_cgroup *cg, const struct gb_cg_limits *limits, struct gb_err *err)
 {
 	int r = check_controllers(cg, limits, err);
-	if (r < 0)
-		return r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_create(cg, limits, err);
-	case GB_CG_HYBRID:
-		r = gb_cg1_create(cg, limits, err);
-		if (r < 0 || !cg->unified_dir[0])
-			return r;
-		/* The cgroup2 side has no controllers: an empty dir under a plain parent. */
-		r = gb_cg2_create(cg, NULL, err);
-		if (r < 0)
-			gb_cg1_remove(cg, NULL);
-		return r;
-	case GB_CG_V1:
-		return gb_cg1_create(cg, limits, err);
-	default:
-		return gb_err_set(err, ENODEV, "mkdir", "no cgroup layout detected");
-	}
+	if (r == 0)
+		r = no_layout(cg, "mkdir", err);
+	return r < 0 ? r : cg->host.ops->create(cg, limits, err);
 }
 
 int gb_cgroup_apply(struct gb_cgroup *cg, const struct gb_cg_limits *limits, struct gb_err *err)
 {
 	int r = check_controllers(cg, limits, err);
-	if (r < 0)
-		return r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_apply(cg, limits, err);
-	case GB_CG_V1:
-	case GB_CG_HYBRID:
-		return gb_cg1_apply(cg, limits, err);
-	default:
-		return gb_err_set(err, ENODEV, "write", "no cgroup layout detected");
-	}
+	if (r == 0)
+		r = no_layout(cg, "write", err);
+	return r < 0 ? r : cg->host.ops->apply(cg, limits, err);
 }
 
 int gb_cgroup_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 {
-	int r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_attach(cg, pid, err);
-	case GB_CG_HYBRID:
-		r = gb_cg1_attach(cg, pid, err);
-		if (r == 0 && cg->unified_dir[0])
-			r = gb_cg2_write_procs(cg->unified_dir, pid, err);
-		return r;
-	case GB_CG_V1:
-		return gb_cg1_attach(cg, pid, err);
-	default:
-		return gb_err_set(err, ENODEV, "write", "no cgroup layout detected");
-	}
+	int r = no_layout(cg, "write", err);
+	return r < 0 ? r : cg->host.ops->attach(cg, pid, err);
 }
 
 /* Whether /proc/self/cgroup puts us in the cgroup2 dir already ("0::/glassbox/ID"). */
@@ -267,7 +225,9 @@ static bool self_in_unified(const struct gb_cgroup *cg)
 
 int gb_cgroup_attach_self(struct gb_cgroup *cg, struct gb_err *err)
 {
-	int r = cg->host.layout == GB_CG_V2 ? 0 : gb_cg1_attach_self(cg, err);
+	int r = no_layout(cg, "write", err);
+	if (r == 0 && cg->host.ops->attach_self)
+		r = cg->host.ops->attach_self(cg, err);
 	if (r == 0 && cg->unified_dir[0] && !self_in_unified(cg))
 		r = gb_cg_write(cg->unified_dir, "cgroup.procs", "0", err);
 	return r;
@@ -284,70 +244,39 @@ int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err)
 	return fd;
 }
 
-/* Hybrid hosts freeze through their cgroup2 dir: that freezer needs no controller,
- * reports completion in cgroup.events and cannot stay stuck in FREEZING. */
-static bool uses_v2_core(const struct gb_cgroup *cg)
-{
-	return cg->host.layout == GB_CG_V2 ||
-	       (cg->host.layout == GB_CG_HYBRID && cg->unified_dir[0] &&
-		access(cg->unified_dir, F_OK) == 0);
-}
-
 int gb_cgroup_freeze(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 {
-	if (uses_v2_core(cg))
-		return gb_cg2_freeze(cg, true, timeout_ms, err);
-	return gb_cg1_freeze(cg, true, timeout_ms, err);
+	int r = no_layout(cg, "write", err);
+	return r < 0 ? r : cg->host.ops->freeze(cg, true, timeout_ms, err);
 }
 
 int gb_cgroup_thaw(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 {
-	if (uses_v2_core(cg))
-		return gb_cg2_freeze(cg, false, timeout_ms, err);
-	return gb_cg1_freeze(cg, false, timeout_ms, err);
+	int r = no_layout(cg, "write", err);
+	return r < 0 ? r : cg->host.ops->freeze(cg, false, timeout_ms, err);
 }
 
 int gb_cgroup_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 {
-	int r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_kill(cg, timeout_ms, err);
-	case GB_CG_HYBRID:
-		/* cgroup.kill on the cgroup2 side, then make sure every v1 dir is empty too. */
-		r = uses_v2_core(cg) ? gb_cg2_kill(cg, timeout_ms, err) : 0;
-		return r < 0 ? r : gb_cg1_kill(cg, timeout_ms, err);
-	case GB_CG_V1:
-		return gb_cg1_kill(cg, timeout_ms, err);
-	default:
-		return gb_err_set(err, ENODEV, "kill", "no cgroup layout detected");
-	}
+	int r = no_layout(cg, "kill", err);
+	return r < 0 ? r : cg->host.ops->kill(cg, timeout_ms, err);
 }
 
 int gb_cgroup_destroy(struct gb_cgroup *cg, struct gb_err *err)
 {
 	/* rmdir of a cgroup with processes inside fails with EBUSY: kill them first. */
 	int r = gb_cgroup_kill(cg, 2000, err);
-	if (r < 0)
-		return r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_remove(cg, err);
-	case GB_CG_HYBRID:
-		r = gb_cg1_remove(cg, err);
-		if (r == 0 && cg->unified_dir[0])
-			r = gb_cg_rmdir(cg->unified_dir, err);
-		return r;
-	case GB_CG_V1:
-		return gb_cg1_remove(cg, err);
-	default:
-		return gb_err_set(err, ENODEV, "rmdir", "no cgroup layout detected");
-	}
+	return r < 0 ? r : cg->host.ops->remove(cg, err);
+}
+
+const char *gb_cgroup_procs_dir(const struct gb_cgroup *cg)
+{
+	return cg->host.ops ? cg->host.ops->procs_dir(cg) : cg->unified_dir;
 }
 
 int gb_cgroup_pids(const struct gb_cgroup *cg, pid_t **pids, size_t *n, struct gb_err *err)
 {
-	const char *dir = cg->host.layout == GB_CG_V2 ? cg->unified_dir : gb_cg1_procs_dir(cg);
+	const char *dir = gb_cgroup_procs_dir(cg);
 	int r = gb_cg_read_procs(dir, pids, n);
 	if (r < 0)
 		return gb_err_set(err, r, "read", "read %s/cgroup.procs", dir);
@@ -356,26 +285,14 @@ int gb_cgroup_pids(const struct gb_cgroup *cg, pid_t **pids, size_t *n, struct g
 
 int gb_cgroup_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, struct gb_err *err)
 {
-	int r;
-	switch (cg->host.layout) {
-	case GB_CG_V2:
-		return gb_cg2_stats(cg, st, err);
-	case GB_CG_HYBRID:
-	case GB_CG_V1:
-		r = gb_cg1_stats(cg, st, err);
-		if (r == 0 && uses_v2_core(cg))
-			gb_cg2_freezer_state(cg->unified_dir, st->freezer, sizeof st->freezer);
-		return r;
-	default:
-		return gb_err_set(err, ENODEV, "read", "no cgroup layout detected");
-	}
+	int r = no_layout(cg, "read", err);
+	return r < 0 ? r : cg->host.ops->stats(cg, st, err);
 }
 
 int gb_cgroup_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err)
 {
-	if (cg->host.layout == GB_CG_V2)
-		return gb_cg2_read_limits(cg, l, err);
-	return gb_cg1_read_limits(cg, l, err);
+	int r = no_layout(cg, "read", err);
+	return r < 0 ? r : cg->host.ops->read_limits(cg, l, err);
 }
 
 /* ---------------------------------------------------------------- JSON */
@@ -428,7 +345,7 @@ void gb_cgroup_json(const struct gb_cgroup *cg, struct gb_json *j, const char *k
 		gb_json_str(j, "unified", cg->unified_dir);
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		if (cg->dir[c][0])
-			gb_json_str(j, ctrl_names[c], cg->dir[c]);
+			gb_json_str(j, gb_cgroup_ctrl_name(c), cg->dir[c]);
 	gb_json_obj_end(j);
 	if (gb_cgroup_read_limits(cg, &l, NULL) == 0)
 		limits_json(&l, j);
@@ -624,168 +541,4 @@ bool gb_cgroup_limits_any(const struct gb_cg_limits *l)
 {
 	return l->memory || l->memory_swap || l->cpu_quota_us > 0 || l->cpu_shares ||
 	       l->pids_max;
-}
-
-long long gb_cgroup_shares_to_weight(long long shares)
-{
-	if (shares <= 0)
-		return 0;
-	/* Linear map of [2, 262144] onto [1, 10000]: 1024 (the v1 default) → 39. */
-	return 1 + ((shares - 2) * 9999) / 262142;
-}
-
-/* ---------------------------------------------------------------- cgroupfs files */
-
-int gb_cg_write(const char *dir, const char *file, const char *val, struct gb_err *err)
-{
-	char path[GB_CG_PATH + 64];
-	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
-		return gb_err_set(err, ENAMETOOLONG, "open", "path too long: %s/%s", dir, file);
-	int r = gb_write_str(path, val);
-	if (r == 0)
-		return 0;
-	gb_err_set(err, r, "write", "write \"%s\" to %s", val, path);
-	if (r == -ENOENT && access(dir, F_OK) == 0)
-		gb_err_hint(err, "the kernel offers no %s here: its controller is not enabled in "
-			    "this hierarchy", file);
-	else if (r == -ENOENT)
-		gb_err_hint(err, "the cgroup %s is gone", dir);
-	else if (r == -EACCES || r == -EPERM)
-		gb_err_hint(err, "cgroup files belong to root: run glassbox as root");
-	else if (r == -EINVAL || r == -ERANGE)
-		gb_err_hint(err, "the kernel refused the value \"%s\" for %s", val, file);
-	return r;
-}
-
-int gb_cg_read_ll(const char *dir, const char *file, long long *out)
-{
-	char path[GB_CG_PATH + 64], line[128];
-	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
-		return -ENAMETOOLONG;
-	int r = gb_read_line(path, line, sizeof line);
-	if (r < 0)
-		return r;
-	if (strncmp(line, "max", 3) == 0) {
-		*out = GB_CG_UNLIMITED;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	long long v = strtoll(line, &end, 10);
-	if (end == line || errno)
-		return -EINVAL;
-	/* v1 says "no limit" with the largest page-aligned counter (9223372036854771712). */
-	*out = v >= (1LL << 62) ? GB_CG_UNLIMITED : v;
-	return 0;
-}
-
-int gb_cg_read_key(const char *dir, const char *file, const char *key, long long *out)
-{
-	char path[GB_CG_PATH + 64];
-	gb_autofree char *text = NULL;
-	if (gb_path(path, sizeof path, "%s/%s", dir, file) < 0)
-		return -ENAMETOOLONG;
-	int r = gb_read_file(path, &text, NULL);
-	if (r < 0)
-		return r;
-	size_t klen = strlen(key);
-	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
-			*out = strtoll(line + klen + 1, NULL, 10);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int gb_cg_read_procs(const char *dir, pid_t **pids, size_t *n)
-{
-	char path[GB_CG_PATH + 32];
-	gb_autofree char *text = NULL;
-	*pids = NULL;
-	*n = 0;
-	if (gb_path(path, sizeof path, "%s/cgroup.procs", dir) < 0)
-		return -ENAMETOOLONG;
-	int r = gb_read_file(path, &text, NULL);
-	if (r < 0)
-		return r;
-	size_t cap = 0;
-	for (char *w = strtok(text, "\n"); w; w = strtok(NULL, "\n")) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			pid_t *np = realloc(*pids, cap * sizeof *np);
-			if (!np) {
-				free(*pids);
-				*pids = NULL;
-				return -ENOMEM;
-			}
-			*pids = np;
-		}
-		(*pids)[(*n)++] = (pid_t)atoi(w);
-	}
-	return 0;
-}
-
-bool gb_cg_empty(const char *dir)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-	int r = gb_cg_read_procs(dir, &pids, &n);
-	free(pids);
-	return r == -ENOENT || (r == 0 && n == 0);
-}
-
-void gb_cg_sleep_ms(int ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* v1 has no cgroup.kill: signal each listed process, again, until none is left
- * (a process may fork between our read and our kill). */
-int gb_cg_kill_procs(const char *dir, int timeout_ms, struct gb_err *err)
-{
-	double deadline = gb_monotonic() + timeout_ms / 1000.0;
-	for (int delay = 1;; delay = delay < 16 ? delay * 2 : 16) {
-		pid_t *pids = NULL;
-		size_t n = 0;
-		int r = gb_cg_read_procs(dir, &pids, &n);
-		for (size_t i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
-		free(pids);
-		if (r == -ENOENT || (r == 0 && n == 0))
-			return 0;
-		if (r < 0)
-			return gb_err_set(err, r, "read", "read %s/cgroup.procs", dir);
-		if (gb_monotonic() > deadline)
-			break;
-		gb_cg_sleep_ms(delay);
-	}
-	gb_err_set(err, ETIMEDOUT, "kill", "processes are still in %s after SIGKILL for %d ms", dir,
-		   timeout_ms);
-	gb_err_hint(err, "a process in uninterruptible sleep (state D in /proc/PID/stat, e.g. "
-		    "waiting for a hung NFS or FUSE mount) dies only when its I/O returns");
-	return -ETIMEDOUT;
-}
-
-int gb_cg_rmdir(const char *dir, struct gb_err *err)
-{
-	/* Right after the last process exits the kernel may still be releasing the
-	 * cgroup: retry EBUSY briefly before calling it an error. */
-	for (int tries = 0; tries < 50; tries++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return 0;
-		if (errno != EBUSY)
-			break;
-		gb_cg_sleep_ms(4);
-	}
-	int e = errno;
-	gb_err_set(err, e, "rmdir", "rmdir(\"%s\")", dir);
-	if (e == EBUSY)
-		gb_err_hint(err, "processes are still inside (see %s/cgroup.procs) or it has child "
-			    "cgroups: kill them first", dir);
-	else if (e == ENOTEMPTY)
-		gb_err_hint(err, "it has child cgroups: remove those first");
-	return -e;
 }

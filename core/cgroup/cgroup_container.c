@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup_monitor.h"
-#include "engine/container.h"
 
 int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
@@ -99,49 +98,4 @@ void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct
 	s->prev = now;
 	s->t_prev = t;
 	s->have_prev = true;
-}
-
-static void emit_freezer(struct gb_runtime *rt, const char *state)
-{
-	struct gb_json j;
-	gb_event_begin(&rt->events, &j, "freezer");
-	gb_json_str(&j, "state", state);
-	gb_event_emit(&rt->events, &j);
-}
-
-static int set_frozen(struct gb_runtime *rt, const char *ref, bool freeze, struct gb_err *err)
-{
-	struct gb_state st;
-	int r = gb_container_load(rt, ref, freeze ? GB_OP_PAUSE : GB_OP_RESUME, false, &st, err);
-	if (r < 0)
-		return r;
-	struct gb_cgroup cg;
-	if (r == 0)
-		r = gb_ccg_open(&st, &cg, err);
-	if (r == 0) {
-		if (freeze)
-			emit_freezer(rt, "freezing");
-		r = freeze ? gb_cgroup_freeze(&cg, 2000, err) : gb_cgroup_thaw(&cg, 2000, err);
-	}
-	if (r == 0) {
-		enum gb_status from = st.status;
-		emit_freezer(rt, freeze ? "frozen" : "thawed");
-		st.status = freeze ? GB_STATUS_PAUSED : GB_STATUS_RUNNING;
-		r = gb_state_save(rt, &st, err);
-		gb_event_lifecycle(&rt->events, gb_status_name(from), gb_status_name(st.status));
-	} else if (freeze && r < 0) {
-		emit_freezer(rt, "thawed");
-	}
-	gb_state_free(&st);
-	return r;
-}
-
-int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err)
-{
-	return set_frozen(rt, ref, true, err);
-}
-
-int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err)
-{
-	return set_frozen(rt, ref, false, err);
 }

@@ -1,6 +1,6 @@
 /* The cgroup of one container: glassbox/ID in every hierarchy of the host's layout.
  * How the engine uses core/cgroup/cgroup.h: create before clone, attach after it, read stats,
- * pause/resume, remove on rm. Labs 07-10. */
+ * freeze and thaw (pause/resume in engine/container.c), remove on rm. Labs 07-10. */
 #ifndef GB_CGROUP_CONTAINER_H
 #define GB_CGROUP_CONTAINER_H
 
@@ -27,9 +27,5 @@ struct gb_ccg_sampler {
 };
 void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st, const struct gb_runtime *rt);
 void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct gb_state *st);
-
-/* glassbox pause/resume: the freezer, with a bounded wait; state paused <-> running. */
-int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err);
-int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err);
 
 #endif

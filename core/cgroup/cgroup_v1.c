@@ -1,7 +1,7 @@
 /* cgroup v1: one hierarchy per controller, so a container is one dir in each of
  * memory/, cpu/, cpuacct/, pids/ and freezer/. Documentation/admin-guide/cgroup-v1/
  * (memory.rst, freezer-subsystem.rst, pids.rst), man 7 cgroups. Labs 07-10. */
-#include "cgroup/cgroup.h"
+#include "cgroup/cgroup_v1.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -299,3 +299,16 @@ int gb_cg1_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struc
 		gb_cg_read_ll(cg->dir[GB_CG_PIDS], "pids.max", &l->pids_max);
 	return 0;
 }
+
+const struct gb_cg_ops gb_cg1_ops = {
+	.create = gb_cg1_create,
+	.apply = gb_cg1_apply,
+	.attach = gb_cg1_attach,
+	.attach_self = gb_cg1_attach_self,
+	.freeze = gb_cg1_freeze,
+	.kill = gb_cg1_kill,
+	.remove = gb_cg1_remove,
+	.stats = gb_cg1_stats,
+	.read_limits = gb_cg1_read_limits,
+	.procs_dir = gb_cg1_procs_dir,
+};

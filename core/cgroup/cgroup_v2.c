@@ -2,7 +2,7 @@
  * only when every ancestor lists them in cgroup.subtree_control. The freezer
  * (cgroup.freeze), cgroup.kill and cgroup.events are core files in every dir.
  * Documentation/admin-guide/cgroup-v2.rst, man 7 cgroups, inotify(7). Labs 07-10. */
-#include "cgroup/cgroup.h"
+#include "cgroup/cgroup_v2.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -160,7 +160,7 @@ static int apply_cpu(const char *dir, const struct gb_cg_limits *l, struct gb_er
 	return r;
 }
 
-int gb_cg2_apply(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_err *err)
+static int gb_cg2_apply(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_err *err)
 {
 	int r = 0;
 	if (!l)
@@ -187,7 +187,7 @@ int gb_cg2_write_procs(const char *dir, pid_t pid, struct gb_err *err)
 	return r;
 }
 
-int gb_cg2_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
+static int gb_cg2_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 {
 	return gb_cg2_write_procs(cg->unified_dir, pid, err);
 }
@@ -267,7 +267,7 @@ int gb_cg2_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 	return r;
 }
 
-int gb_cg2_remove(struct gb_cgroup *cg, struct gb_err *err)
+static int gb_cg2_remove(struct gb_cgroup *cg, struct gb_err *err)
 {
 	return gb_cg_rmdir(cg->unified_dir, err);
 }
@@ -284,7 +284,7 @@ int gb_cg2_freezer_state(const char *dir, char *buf, size_t len)
 	return 0;
 }
 
-int gb_cg2_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, struct gb_err *err)
+static int gb_cg2_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, struct gb_err *err)
 {
 	const char *d = cg->unified_dir;
 	long long v = 0;
@@ -324,7 +324,7 @@ static void read_cpu_max(const char *dir, struct gb_cg_limits *l)
 	l->cpu_quota_us = strcmp(quota, "max") == 0 ? GB_CG_UNLIMITED : atoll(quota);
 }
 
-int gb_cg2_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err)
+static int gb_cg2_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err)
 {
 	const char *d = cg->unified_dir;
 	long long swap = GB_CG_UNLIMITED;
@@ -342,3 +342,22 @@ int gb_cg2_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struc
 	gb_cg_read_ll(d, "pids.max", &l->pids_max);
 	return 0;
 }
+
+/* One hierarchy: the container's one dir lists all its processes. */
+static const char *procs_dir(const struct gb_cgroup *cg)
+{
+	return cg->unified_dir;
+}
+
+const struct gb_cg_ops gb_cg2_ops = {
+	.create = gb_cg2_create,
+	.apply = gb_cg2_apply,
+	.attach = gb_cg2_attach,
+	.attach_self = NULL,  /* CLONE_INTO_CGROUP put the child there */
+	.freeze = gb_cg2_freeze,
+	.kill = gb_cg2_kill,
+	.remove = gb_cg2_remove,
+	.stats = gb_cg2_stats,
+	.read_limits = gb_cg2_read_limits,
+	.procs_dir = procs_dir,
+};

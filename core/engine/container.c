@@ -23,6 +23,7 @@
 #include "ns/ns.h"
 #include "engine/observe.h"
 #include "engine/pid1.h"
+#include "engine/engine.h"
 #include "engine/steps.h"
 #include "engine/user.h"
 #include "storage/volume.h"
@@ -44,6 +45,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
 	l->rootless = gb_userns_rootless();
+	l->steps = gb_steps_table(&l->nsteps);
 }
 
 static int namespace_flags(const struct gb_config *c)
@@ -537,6 +539,53 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 	}
 	gb_state_free(&st);
 	return r;
+}
+
+/* ------------------------------------------------------------ pause, resume */
+
+static void emit_freezer(struct gb_runtime *rt, const char *state)
+{
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "freezer");
+	gb_json_str(&j, "state", state);
+	gb_event_emit(&rt->events, &j);
+}
+
+static int set_frozen(struct gb_runtime *rt, const char *ref, bool freeze, struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, freeze ? GB_OP_PAUSE : GB_OP_RESUME, false, &st, err);
+	if (r < 0)
+		return r;
+	struct gb_cgroup cg;
+	if (r == 0)
+		r = gb_ccg_open(&st, &cg, err);
+	if (r == 0) {
+		if (freeze)
+			emit_freezer(rt, "freezing");
+		r = freeze ? gb_cgroup_freeze(&cg, 2000, err) : gb_cgroup_thaw(&cg, 2000, err);
+	}
+	if (r == 0) {
+		enum gb_status from = st.status;
+		emit_freezer(rt, freeze ? "frozen" : "thawed");
+		st.status = freeze ? GB_STATUS_PAUSED : GB_STATUS_RUNNING;
+		r = gb_state_save(rt, &st, err);
+		gb_event_lifecycle(&rt->events, gb_status_name(from), gb_status_name(st.status));
+	} else if (freeze && r < 0) {
+		emit_freezer(rt, "thawed");
+	}
+	gb_state_free(&st);
+	return r;
+}
+
+int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err)
+{
+	return set_frozen(rt, ref, true, err);
+}
+
+int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err)
+{
+	return set_frozen(rt, ref, false, err);
 }
 
 /* ------------------------------------------------------------ stop, kill, rm */

@@ -30,6 +30,9 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const char *signal,
 		      struct gb_err *err);
 int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb_err *err);
+/* glassbox pause/resume: the cgroup freezer, with a bounded wait; state paused <-> running. */
+int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err);
+int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err);
 /* Remove a created or stopped container; force kills a running one first. */
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err);
 /* Run argv inside a running container's namespaces; waits and sets *exit_code. */

@@ -3,7 +3,7 @@
  * before each one: the host always finishes its side first (no race), step mode can stop
  * anywhere, and every row is announced (step.begin) and reported (step.end) by this one
  * process. A failure undoes the host rows already done, in reverse. docs/engine.md. */
-#include "engine/steps.h"
+#include "engine/engine.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -77,8 +77,8 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
 
 void gb_engine_child(struct gb_launch *l)
 {
-	size_t n;
-	const struct gb_step *steps = gb_steps_table(&n);
+	size_t n = l->nsteps;
+	const struct gb_step *steps = l->steps;
 	/* Die with the engine while we are still being set up: a killed CLI must not leave
 	 * a half-made container waiting forever. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -212,8 +212,7 @@ static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, s
 
 static void unwind(struct gb_launch *l, const size_t *done, size_t ndone, const int *index)
 {
-	size_t n;
-	const struct gb_step *steps = gb_steps_table(&n);
+	const struct gb_step *steps = l->steps;
 	for (size_t k = ndone; k-- > 0;) {
 		const struct gb_step *s = &steps[done[k]];
 		struct gb_json j;
@@ -227,9 +226,10 @@ static void unwind(struct gb_launch *l, const size_t *done, size_t ndone, const 
 
 int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 {
-	size_t n;
-	const struct gb_step *steps = gb_steps_table(&n);
+	size_t n = l->nsteps;
+	const struct gb_step *steps = l->steps;
 	int total = 0, index = 0, r = 0;
+	l->child_main = gb_engine_child;  /* what the clone row runs in the child */
 	size_t done[n], ndone = 0;
 	int done_index[n];
 	for (size_t i = 0; i < n; i++)

@@ -347,7 +347,7 @@ static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
 static void call_attach(const struct gb_launch *l, char *buf, size_t len)
 {
 	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
-			: gb_cg1_procs_dir(&l->cg);
+			: gb_cgroup_procs_dir(&l->cg);
 	if (l->cg.host.layout == GB_CG_V2)
 		snprintf(buf, len, "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it", dir);
 	else
@@ -397,7 +397,7 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	if (pid == 0) {
 		close(sv[0]);
 		l->sock = sv[1];
-		gb_engine_child(l);  /* never returns */
+		l->child_main(l);  /* the engine's child side (engine.c): never returns */
 	}
 	close(sv[1]);
 	l->sock = sv[0];

@@ -1,6 +1,7 @@
 /* The ordered table of steps that makes a container (steps.c). One table drives the
- * engine, step mode, the event stream and the docs: the order students see is the
- * order the code runs. */
+ * engine (engine.h), step mode, the event stream and the docs: the order students see is
+ * the order the code runs. Each row calls the module of its kernel feature; none calls
+ * the engine. */
 #ifndef GB_STEPS_H
 #define GB_STEPS_H
 
@@ -26,6 +27,8 @@ struct gb_step_info {
 	const char *explain;
 };
 
+struct gb_step;
+
 /* One container being created or started. The child gets a copy at clone time. */
 struct gb_launch {
 	struct gb_runtime *rt;
@@ -47,6 +50,11 @@ struct gb_launch {
 	size_t n_pub;
 	bool rootless;              /* the engine runs as an ordinary user (set before clone:
 				     * in the child, geteuid() says 65534 until the maps exist) */
+	/* The table the engine walks (gb_steps_table, or another in tests), and what the
+	 * clone row runs in the child: the engine's side of the channel (engine.h). */
+	const struct gb_step *steps;
+	size_t nsteps;
+	void (*child_main)(struct gb_launch *l) __attribute__((noreturn));
 };
 
 /* One row of the table. */
@@ -69,26 +77,11 @@ struct gb_step {
 	const char *when;
 };
 
-/* The container side of a start (core/engine/engine.c): called in the cloned child, runs the
- * container rows one by one as the engine says GO; never returns. */
-void gb_engine_child(struct gb_launch *l) __attribute__((noreturn));
-
-/* Walk every step of `phase`. On failure every host step already done is undone in
- * reverse, the child (if any) is killed, and the error returned. For the start phase a
- * return of 0 means the container's command is executing with host PID l->pid. */
-int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err);
-
 /* The table itself, for documentation (`glassbox steps`) and tests. */
 const struct gb_step *gb_steps_table(size_t *n);
 
 /* Find cmd along the PATH of env, below root ("" = our own root); out gets the path as
  * seen from inside. -ENOENT when it is nowhere. */
 int gb_find_exec(const char *root, char *const *env, const char *cmd, char *out, size_t len);
-
-/* Ask a running gb_steps_run to stop at the next step boundary and undo (async-signal-safe). */
-void gb_steps_interrupt(void);
-
-/* The gate for --step-fd: reads "next", "run" or "abort" lines from fd. */
-int gb_gate_fd(void *data, const struct gb_step_info *step);
 
 #endif

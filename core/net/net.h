@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
+#include "net/net_addr.h"
 
 /* ======================= rtnetlink (core/net/net.c) ======================= */
 
@@ -87,12 +88,7 @@ int gb_net_observe(struct gb_net_nl *nl, struct gb_net_view *v, struct gb_err *e
 void gb_net_view_json(const struct gb_net_view *v, struct gb_json *j, const char *key);
 const struct gb_net_link_view *gb_net_view_link(const struct gb_net_view *v, const char *name);
 
-/* ======================= addresses and networks (core/net/net_ipam.c) ======================= */
-
-struct gb_net_cidr {
-	uint32_t addr;            /* host byte order */
-	int prefix;               /* 0..32 */
-};
+/* ======================= networks (core/net/net_ipam.c; addresses: net_addr.h) ======================= */
 
 #define GB_NET_NAME_MAX 64
 #define GB_NET_DEFAULT "bridge"            /* the network a container joins by default */
@@ -118,17 +114,6 @@ struct gb_net_network {
 	struct gb_net_lease *leases;
 	size_t n_leases;
 };
-
-/* "10.213.1.0/24"; refuses host bits and out-of-range parts with a hint. */
-int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err);
-/* An interface's "10.213.1.2/24" as its subnet 10.213.1.0/24 (host bits cleared). */
-int gb_net_cidr_parse_masked(const char *s, struct gb_net_cidr *out);
-int gb_net_ip_parse(const char *s, uint32_t *out, struct gb_err *err);
-void gb_net_ip_format(uint32_t addr, char buf[16]);
-void gb_net_cidr_format(struct gb_net_cidr c, char buf[19]);
-uint32_t gb_net_cidr_mask(int prefix);
-bool gb_net_cidr_contains(struct gb_net_cidr c, uint32_t addr);
-bool gb_net_cidr_overlap(struct gb_net_cidr a, struct gb_net_cidr b);
 
 /* Network names: letters, digits, '_', '.', '-'; "none" and "host" are modes, not networks. */
 int gb_net_name_check(const char *name, struct gb_err *err);

@@ -6,12 +6,12 @@
 
 #include <stdbool.h>
 
-#include "cgroup/cgroup.h"
+#include "cgroup/cgroupfs.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "ns/userns.h"
 #include "base/util.h"
-#include "storage/volume.h"
+#include "storage/mountspec.h"
 
 #define GB_NAME_MAX 63
 

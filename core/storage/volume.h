@@ -11,32 +11,11 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "storage/mountspec.h"
 
 struct gb_runtime;
-struct gb_json;
-
-enum gb_mount_type { GB_MOUNT_BIND, GB_MOUNT_VOLUME, GB_MOUNT_TMPFS };
-
-struct gb_mount {
-	enum gb_mount_type type;
-	char source[512];   /* host path (bind), volume name (volume), "" (tmpfs) */
-	char target[512];   /* absolute path inside the container */
-	bool readonly;
-	char options[128];  /* tmpfs: "size=64m,mode=1777" */
-};
-
-#define GB_MOUNTS_MAX 16
-
-/* Parse `-v SRC:DST[:ro|rw]`, `--mount type=...,source=...,target=...,readonly` and
- * `--tmpfs DST[:size=...]` (pure: unit tested). EINVAL with a message that names the fix. */
-int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *err);
-int gb_mount_parse_mount(const char *spec, struct gb_mount *m, struct gb_err *err);
-int gb_mount_parse_tmpfs(const char *spec, struct gb_mount *m, struct gb_err *err);
-const char *gb_mount_type_name(enum gb_mount_type t);
-void gb_mount_to_json(const struct gb_mount *m, struct gb_json *j);
 
 /* Named volumes. */
-bool gb_volume_name_valid(const char *name);
 int gb_volume_data_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len);
 /* Create (0) or find existing (1). */
 int gb_volume_create(struct gb_runtime *rt, const char *name, struct gb_err *err);
