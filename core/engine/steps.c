@@ -143,10 +143,12 @@ static int run_state(struct gb_launch *l, struct gb_err *err)
 	l->st->status = GB_STATUS_CREATED;
 	l->st->created = gb_wallclock();
 	l->st->exit_code = -1;
-	int r = gb_state_save(l->rt, l->st, err);
-	if (r == 0)
-		gb_state_name_link(l->rt, l->st->cfg.name, l->st->cfg.id);
-	return r;
+	/* The name first: the index must never miss a container that exists. */
+	int r = gb_state_name_link(l->rt, l->st->cfg.name, l->st->cfg.id);
+	if (r < 0)
+		return gb_err_set(err, -r, "symlink", "cannot index the name %s in %s/names",
+				  l->st->cfg.name, l->rt->state_root);
+	return gb_state_save(l->rt, l->st, err);
 }
 
 static void undo_state(struct gb_launch *l)

@@ -294,24 +294,56 @@ void gb_state_list_free(struct gb_state *list, size_t n)
 }
 
 /* The name index: <state root>/names/NAME is a symlink to the container's id, so a
- * lookup by name reads one state file instead of all of them (stop and rm stay flat in
- * the number of containers). The state files are the truth: a stale or missing link only
- * sends the lookup back to the scan below. */
+ * lookup by name reads one state file instead of all of them: start, stop, exec, rm and
+ * picking a free name stay flat in the number of containers. A link whose container is
+ * gone (a crash between the link and the state file) counts as free. */
 static void name_link_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len)
 {
 	gb_path(buf, len, "%s/names/%s", rt->state_root, name);
 }
 
-void gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id)
+int gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id)
 {
-	char path[700];
+	char path[700], tmp[760];
 	gb_path(path, sizeof path, "%s/names", rt->state_root);
 	mkdir(path, 0711);
 	name_link_path(rt, name, path, sizeof path);
-	unlink(path);
-	if (symlink(id, path) < 0) {
-		/* not fatal: lookups fall back to the scan */
+	/* symlink beside it, then rename over: a reader sees the old link or the new one,
+	 * never none. */
+	gb_path(tmp, sizeof tmp, "%s.%s.tmp", path, id);
+	unlink(tmp);
+	if (symlink(id, tmp) < 0)
+		return -errno;
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return -e;
 	}
+	return 0;
+}
+
+/* State roots made before the index was complete: index every container once, then
+ * leave a marker so that no later lookup scans. */
+static void index_ready(const struct gb_runtime *rt)
+{
+	char marker[700];
+	gb_path(marker, sizeof marker, "%s/names/.complete", rt->state_root);
+	if (access(marker, F_OK) == 0)
+		return;
+	gb_path(marker, sizeof marker, "%s/names", rt->state_root);
+	mkdir(marker, 0711);
+	gb_path(marker, sizeof marker, "%s/names/.complete", rt->state_root);
+	struct gb_state *list;
+	size_t n;
+	struct gb_err ignored;
+	if (gb_state_list(rt, &list, &n, &ignored) < 0)
+		return;
+	bool all = true;
+	for (size_t i = 0; i < n; i++)
+		all &= gb_state_name_link(rt, list[i].cfg.name, list[i].cfg.id) == 0;
+	gb_state_list_free(list, n);
+	if (all)
+		gb_write_replace(marker, "", 0, 0600);
 }
 
 /* An exact id or an indexed name: load just that one. */
@@ -379,22 +411,15 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 
 int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_state *st)
 {
-	if (find_direct(rt, name, st) && strcmp(st->cfg.name, name) == 0)
-		return 0;
-	struct gb_state *list;
-	size_t n;
-	struct gb_err ignored;
-	if (gb_state_list(rt, &list, &n, &ignored) < 0)
-		return -ENOENT;
-	int r = -ENOENT;
-	for (size_t i = 0; i < n && r < 0; i++)
-		if (strcmp(list[i].cfg.name, name) == 0) {
-			*st = list[i];
-			memset(&list[i], 0, sizeof list[i]);
-			r = 0;
-		}
-	gb_state_list_free(list, n);
-	return r;
+	/* The index is complete (run_state links a name before it writes the state), so a
+	 * name without a link is free: no scan of every state file. */
+	index_ready(rt);
+	if (find_direct(rt, name, st)) {
+		if (strcmp(st->cfg.name, name) == 0)
+			return 0;
+		gb_state_free(st);
+	}
+	return -ENOENT;
 }
 
 int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,

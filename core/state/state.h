@@ -78,8 +78,9 @@ void gb_state_list_free(struct gb_state *list, size_t n);
 /* Remove the state dir of id and its name in the index (when it still points to id). */
 int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,
 		    struct gb_err *err);
-/* Record name -> id in the name index (a speed-up for lookups; the state is the truth). */
-void gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id);
+/* Record name -> id in the name index, atomically (rename over). Lookups by name trust it:
+ * a name with no link is free. */
+int gb_state_name_link(const struct gb_runtime *rt, const char *name, const char *id);
 /* Reconcile with the kernel: a "running" container whose PID 1 is gone is stopped.
  * Returns true when the state changed (and was saved). */
 bool gb_state_refresh(const struct gb_runtime *rt, struct gb_state *st);
