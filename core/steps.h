@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "image.h"
 #include "state.h"
+#include "userns_view.h"
 
 enum gb_side { GB_SIDE_HOST, GB_SIDE_CONTAINER };
 enum gb_phase { GB_PHASE_CREATE, GB_PHASE_START };
@@ -47,6 +48,7 @@ struct gb_launch {
 	size_t n_pub;
 	bool rootless;              /* the engine runs as an ordinary user (set before clone:
 				     * in the child, geteuid() says 65534 until the maps exist) */
+	struct gb_userns_view view; /* child: dirs under the roots, opened before userns-root */
 };
 
 /* One row of the table. */
