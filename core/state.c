@@ -110,10 +110,15 @@ static int prepare_dir(const char *root, const char *what, struct gb_err *err)
 
 int gb_runtime_prepare(struct gb_runtime *rt, struct gb_err *err)
 {
-	int r = prepare_dir(rt->state_root, "state root", err);
-	if (r < 0)
-		return r;
-	r = prepare_dir(rt->data_root, "data root", err);
+	/* The outer root first when one holds the other (rootless without a runtime dir:
+	 * DATA/run), so that it is made 0700 and not as the other's 0755 parent. */
+	size_t n = strlen(rt->data_root);
+	bool data_first = !strncmp(rt->state_root, rt->data_root, n) && rt->state_root[n] == '/';
+	int r = data_first ? prepare_dir(rt->data_root, "data root", err) : 0;
+	if (r == 0)
+		r = prepare_dir(rt->state_root, "state root", err);
+	if (r == 0 && !data_first)
+		r = prepare_dir(rt->data_root, "data root", err);
 	if (r == 0)
 		gb_roots_repair(rt);  /* what an older glassbox made wider */
 	return r;
