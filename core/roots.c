@@ -84,6 +84,8 @@ bool gb_roots_wide(const char *root, char *why, size_t len)
 static void add_root(struct gb_host_feature *f, const char *root, const char *what)
 {
 	char why[600];
+	struct stat st;
+	bool foreign = stat(root, &st) == 0 && st.st_uid != geteuid();
 	size_t used = strlen(f->tested);
 	snprintf(f->tested + used, sizeof f->tested - used, "%sstat(\"%s\")", used ? "; " : "", root);
 	if (!gb_roots_wide(root, why, sizeof why))
@@ -93,7 +95,7 @@ static void add_root(struct gb_host_feature *f, const char *root, const char *wh
 	snprintf(f->reason + used, sizeof f->reason - used,
 		 "%sthe %s %s: any user may walk in and run a setuid file of a container's layers "
 		 "(chmod 0700 %s%s)", used ? "; " : "", what, why, root,
-		 geteuid() == 0 ? "; chown root:root if another user owns it" : "");
+		 foreign ? "; and chown it to the user glassbox runs as" : "");
 }
 
 void gb_roots_host_feature(const struct gb_runtime *rt, struct gb_host_feature *f)
