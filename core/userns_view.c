@@ -185,6 +185,10 @@ static int check_parent(const char *root, uid_t uid, gid_t gid, struct gb_err *e
 
 int gb_userns_view_check(const struct gb_runtime *rt, uid_t uid, gid_t gid, struct gb_err *err)
 {
-	int r = check_parent(rt->data_root, uid, gid, err);
-	return r < 0 ? r : check_parent(rt->state_root, uid, gid, err);
+	/* Where the tmpfs goes: the outer root when one holds the other (as in cover()). */
+	const char *d = rt->data_root, *s = rt->state_root;
+	int r = under(d, s) ? 0 : check_parent(d, uid, gid, err);
+	if (r == 0 && strcmp(s, d) && !under(s, d))
+		r = check_parent(s, uid, gid, err);
+	return r;
 }
