@@ -19,9 +19,10 @@
 int gb_roots_mkdir(const char *root, struct gb_err *err);
 
 /* An older glassbox made the roots 0711 and their content dirs 0755: take group and other
- * bits off both roots and the directories directly inside them (cheap: a handful of
- * stat(2) calls; the roots alone already stop every path into content). Only what the
- * caller owns, and never a sticky directory such as /tmp. Returns how many it changed. */
+ * bits off both roots and the directories glassbox makes directly inside them (cheap: a
+ * handful of stat(2) calls; the roots alone already stop every path into content). Only
+ * a root that has a containers/ directory, only what the caller owns, never a sticky
+ * directory such as /tmp. Returns how many it changed. */
 int gb_roots_repair(const struct gb_runtime *rt);
 
 /* Can anyone but the owner search root? True for a group or other x bit (a group other

@@ -61,12 +61,14 @@ static void repair_tightens_roots_and_their_dirs(void **s)
 	tmp_roots(base, &rt);
 	struct gb_err err = {0};
 	assert_int_equal(gb_runtime_prepare(&rt, &err), 0);
-	char layers[700], deep[800], sticky[700];
+	char layers[700], deep[800], sticky[700], other[700];
 	snprintf(layers, sizeof layers, "%s/layers", rt.data_root);
 	snprintf(deep, sizeof deep, "%s/abc", layers);
-	snprintf(sticky, sizeof sticky, "%s/shared", rt.data_root);
+	snprintf(sticky, sizeof sticky, "%s/volumes", rt.data_root);
+	snprintf(other, sizeof other, "%s/not-ours", rt.data_root);
 	assert_int_equal(gb_mkdir_p(deep, 0755), 0);
 	assert_int_equal(mkdir(sticky, 0700), 0);
+	assert_int_equal(mkdir(other, 0755), 0);
 	/* As an older glassbox left them. */
 	chmod(rt.data_root, 0711);
 	chmod(rt.state_root, 0711);
@@ -82,8 +84,18 @@ static void repair_tightens_roots_and_their_dirs(void **s)
 	assert_int_equal(mode_of(layers), 0700);
 	assert_int_equal(mode_of(deep), 0755);      /* not walked: the root stops everyone */
 	assert_int_equal(mode_of(sticky), 01777);   /* a sticky dir is shared on purpose */
+	assert_int_equal(mode_of(other), 0755);     /* not a directory glassbox makes */
 	assert_false(gb_roots_wide(rt.data_root, why, sizeof why));
 	assert_int_equal(gb_roots_repair(&rt), 0);  /* nothing left to do */
+	/* A directory that is no glassbox root (no containers/) is left alone. */
+	char home[700];
+	snprintf(home, sizeof home, "%s/home", base);
+	assert_int_equal(mkdir(home, 0755), 0);
+	struct gb_runtime other_rt = rt;
+	snprintf(other_rt.data_root, sizeof other_rt.data_root, "%s", home);
+	snprintf(other_rt.state_root, sizeof other_rt.state_root, "%s", home);
+	assert_int_equal(gb_roots_repair(&other_rt), 0);
+	assert_int_equal(mode_of(home), 0755);
 	gb_rm_rf(base);
 }
 
