@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "host/hostcheck.h"
+#include "state/roots.h"
 #include "lab.h"
 
 /* ------------------------------------------------------------ check */
@@ -244,6 +245,18 @@ static void print_summary(const struct check_opts *o, const struct result *res, 
 		printf("A check that passes under its negative control cannot detect the leak it is for.\n");
 }
 
+/* Before any container starts (a start closes a root it owns, core/state/roots.c): a data or
+ * state root that other users may search fails the run, whatever the labs say. */
+static bool report_roots(const struct gb_runtime *rt, const struct check_opts *o)
+{
+	struct gb_host_feature f;
+	gb_roots_host_feature(rt->data_root, rt->state_root, &f);
+	if (f.available)
+		return true;
+	printf("%sroots: %s\n%s  to fix: %s\n", o->tap ? "# " : "", f.reason, o->tap ? "# " : "", f.fix);
+	return false;
+}
+
 int cmd_check(struct gb_runtime *rt, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++)
@@ -259,7 +272,7 @@ int cmd_check(struct gb_runtime *rt, int argc, char **argv)
 		printf("TAP version 13\n1..%d\n", o.nlabs);
 	else
 		printf("%-30s %-9s %s\n", "LAB", "VERDICT", o.control ? "EVIDENCE (a leak is expected)" : "EVIDENCE");
-	bool all_ok = true;
+	bool all_ok = report_roots(rt, &o);
 	for (int i = 0; i < o.nlabs; i++) {
 		res[i].lab = o.labs[i];
 		run_one(rt, &o, &res[i]);
@@ -339,7 +352,7 @@ int cmd_host_check(struct gb_runtime *rt, int argc, char **argv)
 		}
 	}
 	size_t n = gb_hostcheck_count();
-	struct gb_host_feature *f = calloc(n, sizeof *f);
+	struct gb_host_feature *f = calloc(n + 1, sizeof *f);
 	if (!f)
 		return 1;
 	bool all = true;
@@ -347,6 +360,8 @@ int cmd_host_check(struct gb_runtime *rt, int argc, char **argv)
 		gb_hostcheck_run(i, &f[i]);
 		all &= f[i].available;
 	}
+	gb_roots_host_feature(rt->data_root, rt->state_root, &f[n]);  /* not the kernel's: who may reach our files */
+	all &= f[n++].available;
 	if (json)
 		host_json(f, n);
 	else

@@ -52,6 +52,8 @@ def symbols(objdir, deps, where):
             if not name.endswith(".o"):
                 continue
             mod = f"{folder}/{name[:-2]}"
+            if mod not in deps:  # an object left from a source that is gone
+                continue
             out = subprocess.run(["nm", os.path.join(path, name)], capture_output=True,
                                  text=True, check=True).stdout
             for line in out.splitlines():

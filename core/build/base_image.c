@@ -197,7 +197,7 @@ int gb_base_make(struct gb_runtime *rt, const char *name, struct gb_err *err)
 			continue;
 		char dir[700], lock[700], img[700];
 		gb_path(dir, sizeof dir, "%s/images", rt->data_root);
-		gb_mkdir_p(dir, 0755);
+		gb_mkdir_p(dir, 0700);
 		/* One bootstrap at a time per data root; a second build waits, then reuses it. */
 		gb_path(lock, sizeof lock, "%s/images/.lock", rt->data_root);
 		gb_autoclose int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

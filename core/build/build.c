@@ -199,7 +199,7 @@ static void cache_record(struct build *b, const struct gb_layer *meta)
 {
 	char path[700], dir[700], line[GB_ID_LEN + 2];
 	gb_path(dir, sizeof dir, "%s/build-cache", b->rt->data_root);
-	gb_mkdir_p(dir, 0755);
+	gb_mkdir_p(dir, 0700);
 	cache_path(b, meta->cache_key, path, sizeof path);
 	snprintf(line, sizeof line, "%s\n", meta->id);
 	gb_write_atomic(path, line, strlen(line), 0644);

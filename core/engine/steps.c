@@ -35,6 +35,7 @@
 #include "engine/user.h"
 #include "storage/volume.h"
 #include "ns/userns.h"
+#include "storage/userns_view.h"
 
 /* ------------------------------------------------------------ create phase (host) */
 
@@ -130,14 +131,14 @@ static void observe_rootfs(struct gb_launch *l, struct gb_json *j)
 
 static void call_state(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mkdir(\"%s/containers/%s\", 0711)", l->rt->state_root, l->st->cfg.id);
+	snprintf(buf, len, "mkdir(\"%s/containers/%s\", 0700)", l->rt->state_root, l->st->cfg.id);
 }
 
 static int run_state(struct gb_launch *l, struct gb_err *err)
 {
 	char dir[600];
 	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
-	if (mkdir(dir, 0711) < 0)
+	if (mkdir(dir, 0700) < 0)
 		return gb_err_set(err, errno, "mkdir", "cannot create container state %s", dir);
 	l->state_created = true;
 	l->st->status = GB_STATUS_CREATED;
@@ -955,6 +956,20 @@ static gid_t mapped_root_gid(const struct gb_launch *l)
 	return (gid_t)gb_userns_to_outside(&l->st->cfg.gid_map, 0);
 }
 
+/* containers/ID in both roots: 0710 root:GID, so the mapped root may search them (and
+ * no one else but root). Made 0700 root:root, so never wider than this. */
+static int userns_dirs(struct gb_launch *l, gid_t gid, struct gb_err *err)
+{
+	char dirs[2][700];
+	gb_path(dirs[0], sizeof dirs[0], "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
+	gb_state_dir(l->rt, l->st->cfg.id, dirs[1], sizeof dirs[1]);
+	for (size_t i = 0; i < 2; i++)
+		if (chown(dirs[i], 0, gid) < 0 || chmod(dirs[i], 0710) < 0)
+			return gb_err_set(err, errno, "chown", "cannot let gid %u search %s",
+					  (unsigned)gid, dirs[i]);
+	return 0;
+}
+
 static void call_userns_files(const struct gb_launch *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
@@ -968,8 +983,12 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	struct gb_state *st = l->st;
 	uid_t uid = mapped_root_uid(l);
 	gid_t gid = mapped_root_gid(l);
-	/* The overlay is mounted inside the user namespace, with the mapped root's rights. */
-	int r = gb_userns_check_reachable(st->merged, uid, gid, err);
+	/* The overlay is mounted inside the user namespace, with the mapped root's rights:
+	 * the roots stay 0700 (the userns-paths row mounts what it needs on a tmpfs), their
+	 * parents must let it pass, and its own two directories let it search them. */
+	int r = gb_userns_view_check(l->rt, uid, gid, err);
+	if (r == 0)
+		r = userns_dirs(l, gid, err);
 	if (r < 0)
 		return r;
 	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
@@ -980,8 +999,7 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	if (r < 0)
 		return r;
 	snprintf(st->lower, sizeof st->lower, "%s", lower);
-	r = gb_userns_check_reachable(strtok(lower, ":"), uid, gid, err);
-	return r < 0 ? r : gb_state_save(l->rt, st, err);
+	return gb_state_save(l->rt, st, err);
 }
 
 /* A map as the kernel's file holds it, one line per range, written "0 1000 1\\n1 ...". */
@@ -1043,15 +1061,32 @@ static void observe_userns(struct gb_launch *l, struct gb_json *j)
 
 static void call_userns_root(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "setresgid(0, 0, 0); setgroups(0, NULL); setresuid(0, 0, 0)");
+	snprintf(buf, len, "%ssetresgid(0, 0, 0); setgroups(0, NULL); setresuid(0, 0, 0)",
+		 l->rootless ? "" : "open(DIR, O_PATH) for each layer, state and volume dir; ");
 }
 
 static int run_userns_root(struct gb_launch *l, struct gb_err *err)
 {
+	/* Last chance to open what sits under the 0700 roots: see the userns-paths row. */
+	if (!l->rootless) {
+		int r = gb_userns_view_open(&l->view, l->rt, l->st, err);
+		if (r < 0)
+			return r;
+	}
 	int r = gb_userns_become_root(err);
 	/* A change of credentials clears the parent-death signal: set it again. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	return r;
+}
+
+static void call_userns_paths(const struct gb_launch *l, char *buf, size_t len)
+{
+	gb_userns_view_call(l->rt, l->st, buf, len);
+}
+
+static int run_userns_paths(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_userns_view_mount(&l->view, l->rt, err);
 }
 
 /* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
@@ -1126,6 +1161,11 @@ static const struct gb_step steps[] = {
 	{"mount-private", START, CONT, 4,
 	 "Stop mount events from propagating, so what the container mounts never appears on the host.",
 	 call_private, NULL, run_private, NULL, observe_mounts, NULL},
+	/* After mount-private (the tmpfs must not reach the host), before every row that
+	 * reaches into the roots. Its fds were opened by userns-root, before the uid changed. */
+	{"userns-paths", START, CONT, 6,
+	 "Root inside may not search the private data and state roots: cover each with an empty tmpfs here and bind back only this container's layers, state and volumes.",
+	 call_userns_paths, want_userns_files, run_userns_paths, NULL, observe_mounts, "with --userns, as root"},
 	{"overlay", START, CONT, 11,
 	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
 	 call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL},

@@ -12,6 +12,7 @@
 #include "cgroup/cgroup.h"
 #include "storage/image.h"
 #include "state/state.h"
+#include "storage/userns_view.h"
 
 enum gb_side { GB_SIDE_HOST, GB_SIDE_CONTAINER };
 enum gb_phase { GB_PHASE_CREATE, GB_PHASE_START };
@@ -55,6 +56,7 @@ struct gb_launch {
 	const struct gb_step *steps;
 	size_t nsteps;
 	void (*child_main)(struct gb_launch *l) __attribute__((noreturn));
+	struct gb_userns_view view; /* child: dirs under the roots, opened before userns-root */
 };
 
 /* One row of the table. */

@@ -293,7 +293,7 @@ int gb_net_network_from_json(const struct gb_jval *v, struct gb_net_network *net
 int gb_net_store_lock(const char *root, int *fd, struct gb_err *err)
 {
 	char path[4096];
-	if (gb_path(path, sizeof path, "%s/networks", root) < 0 || gb_mkdir_p(path, 0755) < 0)
+	if (gb_path(path, sizeof path, "%s/networks", root) < 0 || gb_mkdir_p(path, 0700) < 0)
 		return gb_err_set(err, errno ? errno : ENAMETOOLONG, "mkdir",
 				  "cannot create %s", path);
 	gb_path(path, sizeof path, "%s/networks/.lock", root);
@@ -328,7 +328,7 @@ int gb_net_network_save(const char *root, const struct gb_net_network *net, stru
 	if (r < 0)
 		return r;
 	gb_path(dir, sizeof dir, "%s/networks", root);
-	if (gb_mkdir_p(dir, 0755) < 0)
+	if (gb_mkdir_p(dir, 0700) < 0)
 		return gb_err_set(err, errno, "mkdir", "cannot create %s", dir);
 	struct gb_json j;
 	gb_json_init(&j);

@@ -808,7 +808,7 @@ int gb_seccomp_compile(const struct gb_seccomp_profile *p, const char *cache_dir
 	if (!data || pread(fd, data, n, 0) != n || bpf_from_bytes(data, n, out) < 0)
 		return gb_err_set(err, EIO, "seccomp_export_bpf", "the compiled filter %s is unusable",
 				  p->source);
-	if (cache_dir && gb_mkdir_p(cache_dir, 0755) == 0)
+	if (cache_dir && gb_mkdir_p(cache_dir, 0700) == 0)
 		gb_write_atomic(path, data, n, 0644);  /* a cache: failing to keep it is fine */
 	return 0;
 }

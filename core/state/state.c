@@ -14,6 +14,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "state/roots.h"
+
 static void find_share_dir(char *buf, size_t len)
 {
 	const char *env = getenv("GLASSBOX_SHARE");
@@ -81,9 +83,17 @@ int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *d
 	return 0;
 }
 
-static int prepare_dir(const char *path, const char *what, struct gb_err *err)
+/* The root 0700 (core/state/roots.c: it stops every other user on the way to a container's
+ * files), its containers/ directory 0700 too, each made so by its mkdir. */
+static int prepare_dir(const char *root, const char *what, struct gb_err *err)
 {
-	int r = gb_mkdir_p(path, 0711);
+	char path[600];
+	int r = gb_path(path, sizeof path, "%s/containers", root);
+	struct gb_err ignored;
+	if (r == 0)
+		r = gb_roots_mkdir(root, &ignored);
+	if (r == 0 && mkdir(path, 0700) < 0 && errno != EEXIST)
+		r = -errno;
 	if (r == 0 && access(path, W_OK) < 0)
 		r = -errno;
 	if (r == 0)
@@ -100,13 +110,18 @@ static int prepare_dir(const char *path, const char *what, struct gb_err *err)
 
 int gb_runtime_prepare(struct gb_runtime *rt, struct gb_err *err)
 {
-	char p[600];
-	gb_path(p, sizeof p, "%s/containers", rt->state_root);
-	int r = prepare_dir(p, "state root", err);
-	if (r < 0)
-		return r;
-	gb_path(p, sizeof p, "%s/containers", rt->data_root);
-	return prepare_dir(p, "data root", err);
+	/* The outer root first when one holds the other (rootless without a runtime dir:
+	 * DATA/run), so that it is made 0700 and not as the other's 0755 parent. */
+	size_t n = strlen(rt->data_root);
+	bool data_first = !strncmp(rt->state_root, rt->data_root, n) && rt->state_root[n] == '/';
+	int r = data_first ? prepare_dir(rt->data_root, "data root", err) : 0;
+	if (r == 0)
+		r = prepare_dir(rt->state_root, "state root", err);
+	if (r == 0 && !data_first)
+		r = prepare_dir(rt->data_root, "data root", err);
+	if (r == 0)
+		gb_roots_repair(rt->data_root, rt->state_root);  /* what an older glassbox made wider */
+	return r;
 }
 
 int gb_state_dir(const struct gb_runtime *rt, const char *id, char *buf, size_t len)
@@ -306,7 +321,7 @@ int gb_state_name_link(const struct gb_runtime *rt, const char *name, const char
 {
 	char path[700], tmp[760];
 	gb_path(path, sizeof path, "%s/names", rt->state_root);
-	mkdir(path, 0711);
+	mkdir(path, 0700);
 	name_link_path(rt, name, path, sizeof path);
 	/* symlink beside it, then rename over: a reader sees the old link or the new one,
 	 * never none. */

@@ -56,7 +56,7 @@ int gb_layer_new(struct gb_runtime *rt, struct gb_layer *meta, char *diff, size_
 	char dir[700];
 	gb_random_id(meta->id);
 	gb_path(dir, sizeof dir, "%s/layers/%s", rt->data_root, meta->id);
-	int r = gb_mkdir_p(dir, 0755);
+	int r = gb_mkdir_p(dir, 0700);
 	if (r == 0 && gb_layer_diff_path(rt, meta->id, diff, len) < 0)
 		r = -ENAMETOOLONG;
 	if (r == 0 && !meta->empty && mkdir(diff, 0755) < 0)
@@ -161,7 +161,7 @@ int gb_image_save(struct gb_runtime *rt, const struct gb_image *img, struct gb_e
 	gb_json_obj_end(&j);
 	gb_json_obj_end(&j);
 	gb_path(dir, sizeof dir, "%s/images", rt->data_root);
-	gb_mkdir_p(dir, 0755);
+	gb_mkdir_p(dir, 0700);
 	image_path(rt, img->name, path, sizeof path);
 	int r = j.failed ? -ENOMEM : gb_write_atomic(path, j.buf, j.len, 0644);
 	gb_json_free(&j);
@@ -296,7 +296,7 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 		return r;
 	}
 	gb_path(dir, sizeof dir, "%s/images", rt->data_root);
-	gb_mkdir_p(dir, 0755);
+	gb_mkdir_p(dir, 0700);
 	gb_path(lock, sizeof lock, "%s/images/.lock", rt->data_root);
 	gb_autoclose int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lfd < 0 || flock(lfd, LOCK_EX) < 0)

@@ -18,6 +18,14 @@
 
 int gb_rootfs_make_dirs(const struct gb_rootfs *fs, struct gb_err *err)
 {
+	/* Their parent (containers/ID) 0700 first: gb_mkdir_p would make it 0755. */
+	char parent[600];
+	if (gb_path(parent, sizeof parent, "%s", fs->upper) == 0 && strrchr(parent, '/')) {
+		*strrchr(parent, '/') = '\0';
+		int r = gb_mkdir_p(parent, 0700);
+		if (r < 0)
+			return gb_err_set(err, -r, "mkdir", "cannot create %s", parent);
+	}
 	const char *dirs[] = {fs->upper, fs->work, fs->merged};
 	for (size_t i = 0; i < GB_ARRAY_LEN(dirs); i++) {
 		int r = gb_mkdir_p(dirs[i], 0755);

@@ -40,7 +40,14 @@ int gb_volume_create(struct gb_runtime *rt, const char *name, struct gb_err *err
 	gb_volume_data_path(rt, name, data, sizeof data);
 	if (access(data, F_OK) == 0)
 		return 1;
-	int r = gb_mkdir_p(data, 0755);
+	/* volumes/ and volumes/NAME 0700 (only root reaches the content); _data itself 0755:
+	 * its mode is what the container sees at the mount point. */
+	char *slash = strrchr(data, '/');
+	*slash = '\0';
+	int r = gb_mkdir_p(data, 0700);
+	*slash = '/';
+	if (r == 0 && mkdir(data, 0755) < 0 && errno != EEXIST)
+		r = -errno;
 	if (r < 0)
 		return gb_err_set(err, -r, "mkdir", "cannot create volume %s", data);
 	char t[64], text[256];

@@ -14,6 +14,7 @@
 #include "lab.h"
 #include "engine/observe.h"
 #include "ns/userns.h"
+#include "storage/userns_view.h"
 
 static void setup(struct gb_config *cfg)
 {
@@ -100,20 +101,18 @@ static void check_write(struct gb_check *c, const struct gb_state *st)
 			      "(it still reads \"%s\")", name, text);
 }
 
-/* The container's root must be able to search down to the data root (the overlay is
- * mounted inside its user namespace): a host whose data root sits in a private
- * directory cannot run this lab, and the check says so instead of failing. */
+/* The container's root must be able to search the parents of the data and state roots
+ * (it mounts its view of them there, core/storage/userns_view.c): a host whose roots sit in a
+ * private directory cannot run this lab, and the check says so instead of failing. */
 static bool reachable(struct gb_check *c)
 {
 	struct gb_config cfg;
 	gb_config_init(&cfg);
 	setup(&cfg);
 	struct gb_err err = {0};
-	char dir[700];
-	snprintf(dir, sizeof dir, "%s/containers", c->rt->data_root);
 	if (gb_userns_resolve(&cfg, &err) == 0 && cfg.uid_map.n && !gb_userns_rootless() &&
-	    gb_userns_check_reachable(dir, (uid_t)gb_userns_to_outside(&cfg.uid_map, 0),
-				      (gid_t)gb_userns_to_outside(&cfg.gid_map, 0), &err) < 0) {
+	    gb_userns_view_check(c->rt, (uid_t)gb_userns_to_outside(&cfg.uid_map, 0),
+				 (gid_t)gb_userns_to_outside(&cfg.gid_map, 0), &err) < 0) {
 		gb_check_skip(c, "%s (%s)", err.msg, err.hint);
 		return false;
 	}

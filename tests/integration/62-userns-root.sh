@@ -50,7 +50,7 @@ for bad in "--uidmap 0:100000" "--uidmap 5:100000:10" "--userns=bogus" "--userns
     out=$(gb run --rm $bad busybox true 2>&1); rc=$?
     check "bad input '$bad' is refused (exit $rc): ${out%%$'\n'*}" test "$rc" -ne 0
 done
-for step in userns-files userns-maps userns-root; do
+for step in userns-files userns-maps userns-root userns-paths; do
     out=$(GLASSBOX_FAIL_STEP=$step gb run --rm --userns=auto busybox sleep 3$$ 2>&1)
     assert_contains "failure at $step names it" "injected failure at step $step" "$out"
     check "failure at $step: no process left" bash -c "! pgrep -f '[s]leep 3$$' >/dev/null"
