@@ -3,7 +3,7 @@
 # As root: installs what is missing (non-interactive). Otherwise: prints the command.
 set -eu
 PKGS="build-essential pkg-config libseccomp-dev libmnl-dev libcmocka-dev busybox-static
-      libsdl2-dev libsdl2-ttf-dev zlib1g-dev fonts-dejavu-core xvfb xauth imagemagick
+      libsdl2-dev libsdl2-ttf-dev zlib1g-dev libpng-dev libcmark-dev libxtst6 fonts-dejavu-core xvfb xauth imagemagick
       iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun time
       mmdebstrap python3 perl passwd"
 missing=""

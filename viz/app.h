@@ -24,6 +24,7 @@ struct vz_opts {
 	bool tour;                /* after the last beat, Space walks through every scene */
 	int bench;                /* headless: time this many frames per scene, save none */
 	char share[512];          /* share dir: fonts/ lives here */
+	const char *pdf;          /* slides: write a handout PDF here */
 };
 
 /* The child `glassbox run` of live mode. */

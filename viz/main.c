@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "slides.h"
 
 static void usage(FILE *f)
 {
@@ -20,6 +21,7 @@ static void usage(FILE *f)
 		"       glassbox-viz [options] run [glassbox run arguments...]\n"
 		"       glassbox-viz [options] dashboard\n"
 		"       glassbox-viz [options] tour\n"
+		"       glassbox-viz [options] slides DECK.md   (slides/README.md)\n"
 		"options:\n"
 		"  --dark              dark theme (default: light, best on projectors)\n"
 		"  --reduced-motion    fades instead of moves\n"
@@ -38,6 +40,7 @@ static void usage(FILE *f)
 		"  --autoplay SECONDS  seconds per beat when playing (P); default 3\n"
 		"  --play              start playing; live: take each step by itself\n"
 		"  --exit-at-end       quit when the stream has ended (scripts, tests)\n"
+		"  --pdf FILE          slides: a handout, one page per slide with its notes\n"
 		"tour: the engine's guided tour of a real container (needs root), shown live;\n"
 		"      with --headless, recorded to DIR/tour.jsonl and rendered to DIR.\n"
 		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-7 scene,\n"
@@ -98,6 +101,8 @@ static int value_opt(struct vz_opts *o, const char *a, const char *val)
 		return bad("--size wants WxH, e.g. 1920x1080"), -1;
 	if (strcmp(a, "--frames") == 0)
 		o->frames = val;
+	if (strcmp(a, "--pdf") == 0)
+		o->pdf = val;
 	if (strcmp(a, "--beat") == 0 && (o->beat = atoi(val)) < 1)
 		return bad("--beat wants a number from 1"), -1;
 	if (strcmp(a, "--at") == 0 && (o->at = atof(val)) < 0)
@@ -120,7 +125,7 @@ static int parse_opts(int argc, char **argv, struct vz_opts *o)
 		{"--all-scenes", &o->all_scenes}, {"--play", &o->play},
 		{"--exit-at-end", &o->exit_at_end}, {"--latency", &o->latency}};
 	static const char *const valued[] = {"--size", "--frames", "--beat", "--at", "--scene",
-					     "--autoplay", "--bench"};
+					     "--autoplay", "--bench", "--pdf"};
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -191,6 +196,25 @@ static int live(const struct vz_opts *o, char **args, bool tour)
 	return rc;
 }
 
+/* Options may also follow the word: `slides --headless --frames DIR DECK.md`. */
+static int slides(struct vz_opts *o, int argc, char **argv)
+{
+	int j = parse_opts(argc, argv, o);
+	if (j < 0)
+		return 2;
+	if (j + 1 != argc)
+		return bad("slides wants one DECK.md");
+	if (o->pdf)  /* a handout is drawn offscreen */
+		o->headless = true;
+	if (o->headless && !o->frames && !o->pdf)
+		return bad("--headless needs --frames DIR (or --pdf FILE)");
+	if (o->frames && mkdir(o->frames, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "glassbox-viz: cannot create %s: %s\n", o->frames, strerror(errno));
+		return 2;
+	}
+	return vz_slides_main(o, argv[j]);
+}
+
 int main(int argc, char **argv)
 {
 	struct vz_opts o = {.scene = -1, .at = 0.8, .autoplay = 3.0};
@@ -200,13 +224,15 @@ int main(int argc, char **argv)
 	find_share(o.share, sizeof o.share);
 	if (i >= argc)
 		return bad("which mode? replay, run, dashboard or tour");
-	if (o.headless && !o.frames && !o.bench)
+	if (o.headless && !o.frames && !o.bench && !o.pdf)
 		return bad("--headless needs --frames DIR");
 	if (o.headless && o.frames && mkdir(o.frames, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "glassbox-viz: cannot create %s: %s\n", o.frames, strerror(errno));
 		return 2;
 	}
 	const char *mode = argv[i];
+	if (strcmp(mode, "slides") == 0)
+		return slides(&o, argc - i, argv + i);
 	if (strcmp(mode, "replay") == 0)
 		return replay(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)

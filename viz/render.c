@@ -55,6 +55,9 @@ static const struct { const char *file; int px; } font_spec[VZ_F_COUNT] = {
 	[VZ_F_FACT_B] = {"DejaVuSans-Bold.ttf", 26},  [VZ_F_MONO] = {"DejaVuSansMono.ttf", 26},
 	[VZ_F_CALL] = {"DejaVuSansMono.ttf", 34},     [VZ_F_SENT] = {"DejaVuSans.ttf", 30},
 	[VZ_F_BIG] = {"DejaVuSans-Bold.ttf", 64},
+	[VZ_F_SL_TITLE] = {"DejaVuSans-Bold.ttf", 60}, [VZ_F_SL_BODY] = {"DejaVuSans.ttf", 40},
+	[VZ_F_SL_BOLD] = {"DejaVuSans-Bold.ttf", 40},  [VZ_F_SL_CODE] = {"DejaVuSansMono.ttf", 32},
+	[VZ_F_SL_SMALL] = {"DejaVuSans.ttf", 32},      [VZ_F_SL_SMALL_B] = {"DejaVuSans-Bold.ttf", 32},
 };
 
 static void cache_flush(struct vz_render *rd)
@@ -426,4 +429,54 @@ int vz_rd_save_png(struct vz_render *rd, const char *path, char *err, size_t err
 	if (rc < 0)
 		snprintf(err, errlen, "%s: cannot write the PNG", path);
 	return rc;
+}
+
+/* ------------------------------------------------------------ pictures */
+
+struct vz_image {
+	SDL_Texture *tex;
+};
+
+struct vz_image *vz_rd_image_new(struct vz_render *rd, const uint32_t *argb, int w, int h)
+{
+	SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormatFrom((void *)argb, w, h, 32, w * 4,
+							       SDL_PIXELFORMAT_ARGB8888);
+	struct vz_image *img = surf ? SDL_calloc(1, sizeof *img) : NULL;
+	if (img)
+		img->tex = SDL_CreateTextureFromSurface(rd->r, surf);
+	if (surf)
+		SDL_FreeSurface(surf);
+	if (img && !img->tex) {
+		SDL_free(img);
+		img = NULL;
+	}
+	if (img)  /* scaled pictures are filtered, not blocky */
+		SDL_SetTextureScaleMode(img->tex, SDL_ScaleModeLinear);
+	return img;
+}
+
+void vz_rd_image_draw(struct vz_render *rd, struct vz_image *img, float x, float y, float w,
+		      float h)
+{
+	SDL_FRect dst = {X(rd, x), Y(rd, y), w * rd->scale, h * rd->scale};
+	SDL_RenderCopyF(rd->r, img->tex, NULL, &dst);
+}
+
+void vz_rd_image_free(struct vz_image *img)
+{
+	if (!img)
+		return;
+	SDL_DestroyTexture(img->tex);
+	SDL_free(img);
+}
+
+const uint32_t *vz_rd_pixels(struct vz_render *rd, int *w, int *h, int *pitch)
+{
+	if (!rd->surface)
+		return NULL;
+	SDL_RenderFlush(rd->r);
+	*w = rd->surface->w;
+	*h = rd->surface->h;
+	*pitch = rd->surface->pitch;
+	return rd->surface->pixels;  /* a software surface: no lock needed to read */
 }

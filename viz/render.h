@@ -12,7 +12,10 @@
 #define VZ_H 1080
 
 enum vz_font { VZ_F_TITLE, VZ_F_LABEL, VZ_F_LABEL_B, VZ_F_FACT, VZ_F_FACT_B, VZ_F_MONO,
-	       VZ_F_CALL, VZ_F_SENT, VZ_F_BIG, VZ_F_COUNT };
+	       VZ_F_CALL, VZ_F_SENT, VZ_F_BIG,
+	       /* slides (viz/slides.c): read from the back of a room, nothing under 28 px */
+	       VZ_F_SL_TITLE, VZ_F_SL_BODY, VZ_F_SL_BOLD, VZ_F_SL_CODE, VZ_F_SL_SMALL,
+	       VZ_F_SL_SMALL_B, VZ_F_COUNT };
 
 enum vz_align { VZ_LEFT, VZ_CENTER, VZ_RIGHT };
 
@@ -45,6 +48,16 @@ float vz_rd_text_width(struct vz_render *rd, enum vz_font f, const char *s);
 void vz_rd_present(struct vz_render *rd);
 /* Write the offscreen frame as a PNG. */
 int vz_rd_save_png(struct vz_render *rd, const char *path, char *err, size_t errlen);
+
+/* Pictures (slides): ARGB8888 pixels become a texture of this renderer. */
+struct vz_image;
+struct vz_image *vz_rd_image_new(struct vz_render *rd, const uint32_t *argb, int w, int h);
+void vz_rd_image_draw(struct vz_render *rd, struct vz_image *img, float x, float y, float w,
+		      float h);
+void vz_rd_image_free(struct vz_image *img);
+
+/* Headless: the frame's XRGB8888 pixels (valid until the next draw). */
+const uint32_t *vz_rd_pixels(struct vz_render *rd, int *w, int *h, int *pitch);
 
 /* For the window loop. */
 struct SDL_Window *vz_rd_window(struct vz_render *rd);

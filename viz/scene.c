@@ -156,7 +156,10 @@ static void title_bar(struct vz_render *rd, const struct vz_model *m, const stru
 	vz_rd_rect(rd, 0, 0, VZ_W, 104, th->panel);
 	vz_rd_rect(rd, 0, 102, VZ_W, 3, th->border);
 	char title[96];
-	snprintf(title, sizeof title, "%d  %s", scene + 1, scene_titles[scene]);
+	if (v->title)
+		snprintf(title, sizeof title, "%s", v->title);
+	else
+		snprintf(title, sizeof title, "%d  %s", scene + 1, scene_titles[scene]);
 	vz_rd_text(rd, VZ_F_TITLE, VZ_M, 28, VZ_LEFT, 0, th->text, title);
 	float x = VZ_M + vz_rd_text_width(rd, VZ_F_TITLE, title) + 32;
 	if (m->name[0] || m->id[0]) {

@@ -22,6 +22,7 @@ struct vz_view {
 	bool help;             /* the keyboard overlay */
 	bool paused, live, follow;
 	const char *status;    /* one line for the title bar's right end (speed, live...) */
+	const char *title;     /* slides: the slide's title instead of the scene's name */
 };
 
 /* Draw the whole frame of one scene. */
