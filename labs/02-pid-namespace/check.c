@@ -2,6 +2,7 @@
  * ordinary PID on the host (NSpid), its pid namespace inode differs from the host's, and
  * its /proc lists only its own processes. Negative control: --pid host. */
 #include <stdio.h>
+#include <string.h>
 
 #include "lab.h"
 #include "ns.h"
@@ -12,6 +13,37 @@ static void control(struct gb_config *cfg)
 	cfg->host_pid = true;
 }
 
+/* Its /proc, from the host through /proc/PID/root and from inside with an exec: a fresh
+ * /proc of its own pid namespace lists its own processes, at least its PID 1. */
+static void check_proc(struct gb_check *c, const struct gb_state *st, unsigned long long pidns)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/%d/root/proc", (int)st->pid);
+	int inside = gb_check_count_proc_entries(proc);
+	int own = gb_check_count_pids_in_ns(pidns);
+	int all = gb_check_count_proc_entries("/proc");
+	if (own < 0 || all < 0) {
+		gb_check_error(c, "cannot list the host's /proc: %s", strerror(-(own < 0 ? own : all)));
+		return;
+	}
+	if (inside < 0)
+		gb_check_is(c, "proc-own", false, "its /proc (%s) cannot be read: %s", proc, strerror(-inside));
+	else
+		gb_check_is(c, "proc-own", inside >= 1 && inside <= own && inside < all,
+			    "its /proc (%s) lists %d process%s; %d live in its pid namespace, the host has %d%s", proc,
+			    inside, inside == 1 ? "" : "es", own, all,
+			    inside == 0 ? ": no /proc mounted" : inside > own ? ": the host's are visible" : "");
+	char *const comm[] = {"cat", "/proc/1/comm", NULL};
+	char out[64];
+	int code = gb_check_exec_output(c, st->cfg.id, comm, out, sizeof out);
+	if (code < 0)
+		return;
+	out[strcspn(out, "\n")] = '\0';
+	gb_check_is(c, "pid1-inside", code == 0 && !strcmp(out, "sleep"),
+		    "inside, `cat /proc/1/comm` exits %d and says \"%s\"%s", code, out,
+		    code == 0 && !strcmp(out, "sleep") ? ": PID 1 is its own `sleep`" : ", not its own `sleep`");
+}
+
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
@@ -20,36 +52,28 @@ static int check(struct gb_check *c)
 	if (r < 0)
 		return r;
 	int ids[8], n = gb_observe_nspid(st.pid, ids, 8);
+	if (n <= 0) {
+		gb_check_error(c, "cannot read NSpid from /proc/%d/status", (int)st.pid);
+		gb_state_free(&st);
+		return 0;
+	}
 	if (n >= 2 && ids[n - 1] == 1)
-		gb_check_pass(c, "its first process has two PIDs: %d on the host, 1 inside (NSpid in /proc/%d/status)",
-			      ids[0], ids[0]);
+		gb_check_is(c, "two-pids", true, "its first process has two PIDs: %d on the host, 1 inside (NSpid in /proc/%d/status)",
+			    ids[0], ids[0]);
 	else
-		gb_check_fail(c, "its first process has one PID only (%d): it shares the host's PID numbers",
-			      n > 0 ? ids[0] : st.pid);
+		gb_check_is(c, "two-pids", false, "its first process has one PID only (NSpid %d in /proc/%d/status): it shares the host's PID numbers",
+			    ids[0], ids[0]);
 
 	struct gb_ns_ids ns, host;
 	gb_ns_read(st.pid, &ns);
 	gb_ns_read(0, &host);
-	if (ns.ino[GB_NS_PID] && ns.ino[GB_NS_PID] != host.ino[GB_NS_PID])
-		gb_check_pass(c, "pid namespace pid:[%llu] differs from the host's pid:[%llu]",
-			      ns.ino[GB_NS_PID], host.ino[GB_NS_PID]);
+	if (!ns.ino[GB_NS_PID] || !host.ino[GB_NS_PID])
+		gb_check_error(c, "cannot read /proc/%d/ns/pid or /proc/self/ns/pid", (int)st.pid);
 	else
-		gb_check_fail(c, "pid namespace pid:[%llu] is the host's own", ns.ino[GB_NS_PID]);
-
-	/* Its /proc, reached through /proc/PID/root, lists what the container can see. */
-	char proc[64];
-	snprintf(proc, sizeof proc, "/proc/%d/root/proc", (int)st.pid);
-	int inside = gb_check_count_proc_entries(proc);
-	int own = gb_check_count_pids_in_ns(ns.ino[GB_NS_PID]);
-	int all = gb_check_count_proc_entries("/proc");
-	if (inside < 0)
-		gb_check_fail(c, "cannot read the container's /proc (%s)", proc);
-	else if (inside <= own && inside < all)
-		gb_check_pass(c, "its /proc lists %d process%s; the host has %d: the host's are invisible",
-			      inside, inside == 1 ? "" : "es", all);
-	else
-		gb_check_fail(c, "its /proc lists %d processes, the host's included (the host has %d)",
-			      inside, all);
+		gb_check_is(c, "pid-ns", ns.ino[GB_NS_PID] != host.ino[GB_NS_PID],
+			    "pid namespace pid:[%llu] (/proc/%d/ns/pid) %s the host's pid:[%llu]", ns.ino[GB_NS_PID],
+			    (int)st.pid, ns.ino[GB_NS_PID] != host.ino[GB_NS_PID] ? "differs from" : "is", host.ino[GB_NS_PID]);
+	check_proc(c, &st, ns.ino[GB_NS_PID]);
 	gb_state_free(&st);
 	return 0;
 }
@@ -61,4 +85,5 @@ const struct gb_lab gb_lab_02 = {
 	.feature = "PID 1 inside vs its host PID (NSpid); host processes invisible; ns inode differs",
 	.control = "--pid host",
 	.check = check,
+	.trips = "pid-ns",
 };
