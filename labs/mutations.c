@@ -1,0 +1,53 @@
+/* The mutation matrix (mutations.h). Append rows; a row of the step table that is in
+ * neither list shows as UNCOVERED and fails the test. */
+#include "mutations.h"
+
+#include <stddef.h>
+
+const struct gb_mutation_row gb_mutation_rows[] = {
+	{"ns-pid", "clone", "clone3 without CLONE_NEWPID", 2, "pid-ns"},
+	{"ns-uts", "clone", "clone3 without CLONE_NEWUTS", 3, "uts-ns"},
+	{"ns-ipc", "clone", "clone3 without CLONE_NEWIPC", 3, "ipc-ns"},
+	{"ns-net", "clone", "clone3 without CLONE_NEWNET", 5, "net-ns"},
+	{"ns-user", "userns-maps", "clone3 without CLONE_NEWUSER (and no maps, no setuid(0) inside)", 6, "uid-map"},
+	{"cgroup-attach", "cgroup-attach", "PID 1 not moved into its cgroup", 7, "oom-kill"},
+	{"cgroup-namespace", "cgroup-namespace", "no unshare(CLONE_NEWCGROUP)", 7, "cgroup-ns"},
+	{"limit-memory", "cgroup", "no memory.max", 7, "memory-limit"},
+	{"limit-cpu", "cgroup", "no cpu.max quota", 8, "cpu-quota"},
+	{"limit-pids", "cgroup", "no pids.max", 9, "pids-limit"},
+	{"loopback", "loopback", "lo left down", 5, "lo-up"},
+	/* On a host whose mounts are shared (systemd's default), pivot_root then refuses
+	 * the shared root: the kernel catches it before any lab can (lab 0: the start). */
+	{"mount-private", "mount-private", "no MS_REC|MS_PRIVATE on /", 0, "pivot_root"},
+	{"proc", "proc", "no fresh /proc", 2, "proc-own"},
+	{"sys-ro", "sys", "sysfs mounted without MS_RDONLY", 4, "sys-ro"},
+	{"old-root-detach", "pivot_root", "pivot_root without umount2(\".\", MNT_DETACH)", 4, "old-root-detached"},
+	{"hostname", "hostname", "no sethostname", 3, "hostname-set"},
+	{"masked-paths", "masked-paths", "no masks over /proc/kcore and friends, /proc/sys writable", 16, "masked-paths"},
+	{"capabilities", "capabilities", "no capability drop", 16, "caps-dropped"},
+	{"no-new-privs", "no-new-privs", "no PR_SET_NO_NEW_PRIVS (the filter loaded with CAP_SYS_ADMIN held)", 15, "no-new-privs"},
+	{"seccomp", "seccomp", "no seccomp filter", 15, "seccomp-mode"},
+	{NULL, NULL, NULL, 0, NULL},
+};
+
+const struct gb_mutation_exempt gb_mutation_exempt[] = {
+	{"image", "not an isolation step: without it there is no root filesystem"},
+	{"state", "not an isolation step: the engine's own record"},
+	{"writable-layer", "not an isolation step: without it the overlay cannot mount"},
+	{"volumes", "storage the user asked for (lab 12 checks it), not isolation"},
+	{"userns-files", "part of ns-user (the user namespace's files)"},
+	{"veth", "connects the container (lab 17), gives it more, isolates nothing"},
+	{"net-config", "connects the container (lab 17), gives it more, isolates nothing"},
+	{"publish", "opens a port the user asked for (lab 17), isolates nothing"},
+	{"etc-files", "names for the network (lab 17), isolates nothing"},
+	{"userns-root", "part of ns-user (setuid(0) in the new user namespace)"},
+	{"overlay", "not an isolation step: without it there is no root to pivot into"},
+	{"mounts", "storage the user asked for (lab 12), isolates nothing"},
+	{"dev", "left out, the container has fewer devices, not more"},
+	{"etc-hosts", "names for the network (lab 17), isolates nothing"},
+	{"init", "--init only (lab 13), isolates nothing"},
+	{"read-only-root", "--read-only only, a choice of the user"},
+	{"exec", "not an isolation step: without it no command runs"},
+	{"ns-mnt", "not run: without CLONE_NEWNS the engine's pivot_root would act on the host's own mount table"},
+	{NULL, NULL},
+};
