@@ -89,6 +89,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
+# test_lab judges fake checks with the lab mechanism itself.
+$(BUILD)/tests/test_lab: tests/unit/test_lab.c $(BUILD)/obj/labs/lab.o $(UNIT_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/labs/lab.o $(UNIT_LINK) $(LDLIBS) -lcmocka
+
 # tests/net/nettool: drives core/net.c from the network integration tests (tests/integration/20-net-*).
 NETTOOL  := $(BUILD)/tests/nettool
 all: $(NETTOOL)

@@ -60,6 +60,12 @@ static void pick_evidence(struct result *r)
 			return;
 		}
 	}
+	/* Under the control, the finding it named (when it tripped). */
+	for (int i = 0; c->control && r->judged == GB_CONTROL_DETECTED && i < c->n; i++)
+		if (c->f[i].key && !strcmp(c->f[i].key, r->lab->trips) && !c->f[i].ok) {
+			snprintf(r->evidence, sizeof r->evidence, "[%s] %s", c->f[i].key, c->f[i].text);
+			return;
+		}
 	for (int i = 0; i < c->n; i++)
 		if (!c->f[i].ok || r->verdict == GB_VERDICT_PASS) {
 			snprintf(r->evidence, sizeof r->evidence, "%s", c->f[i].text);

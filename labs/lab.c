@@ -62,8 +62,11 @@ void gb_check_error(struct gb_check *c, const char *fmt, ...)
 
 bool gb_check_host_has(struct gb_check *c, const char *key)
 {
-	struct gb_host_feature f;
-	gb_hostcheck_probe(key, &f);
+	struct gb_host_feature f = {0};
+	if (gb_hostcheck_probe(key, &f) < 0) {
+		gb_check_error(c, "host-check has no feature \"%s\" (a bug in this check)", key);
+		return false;
+	}
 	if (f.available)
 		return true;
 	if (c->n > 0) {
