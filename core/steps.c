@@ -386,7 +386,10 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	 * child close its end, which is how we learn that the exec worked. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
-	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	/* On cgroup2 CLONE_INTO_CGROUP is the cgroup-attach (the test build's
+	 * GLASSBOX_SKIP_STEP=cgroup-attach leaves it out here too). */
+	bool attach = l->cg.unified_dir[0] && !gb_mutation("cgroup-attach");
+	int cgfd = attach ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
 	if (cgfd >= 0 && pid != 0)
 		close(cgfd);
