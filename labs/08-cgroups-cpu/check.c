@@ -45,6 +45,8 @@ static void check_usage(struct gb_check *c, struct gb_cgroup *cg)
 
 static int check(struct gb_check *c)
 {
+	if (!gb_check_host_has(c, "cgroup.cpu"))
+		return 0;  /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
 	char *const cmd[] = {"sleep", "300", NULL};
 	int r = gb_check_container_cfg(c, setup, control, cmd, true, &st);

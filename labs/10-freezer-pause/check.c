@@ -35,6 +35,8 @@ static void check_paused(struct gb_check *c, struct gb_cgroup *cg)
 
 static int check(struct gb_check *c)
 {
+	if (!gb_check_host_has(c, "freezer"))
+		return 0;  /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
 	char *const cmd[] = {"sleep", "300", NULL};
 	int r = gb_check_container(c, NULL, cmd, true, &st);

@@ -76,6 +76,8 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *befo
 
 static int check(struct gb_check *c)
 {
+	if (!gb_check_host_has(c, "overlay"))
+		return 0;  /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
 	char *const cmd[] = {"sleep", "300", NULL};
 	int r = gb_check_container(c, control, cmd, true, &st);
