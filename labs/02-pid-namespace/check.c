@@ -7,6 +7,7 @@
 #include "lab.h"
 #include "ns.h"
 #include "observe.h"
+#include "steps.h"
 
 static void control(struct gb_config *cfg)
 {
@@ -44,6 +45,30 @@ static void check_proc(struct gb_check *c, const struct gb_state *st, unsigned l
 		    code == 0 && !strcmp(out, "sleep") ? ": PID 1 is its own `sleep`" : ", not its own `sleep`");
 }
 
+/* When the engine's table has a `setsid` row, PID 1 leads a session of its own: field 6
+ * of /proc/PID/stat (the session id, in the host's numbers) is its own PID, not the
+ * engine's session, whose terminal it could otherwise reach. */
+static void check_session(struct gb_check *c, pid_t pid)
+{
+	size_t n;
+	const struct gb_step *t = gb_steps_table(&n);
+	bool row = false;
+	for (size_t i = 0; i < n; i++)
+		row |= !strcmp(t[i].name, "setsid");
+	if (!row)
+		return;
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int sid = 0;
+	const char *rp = gb_read_line(path, line, sizeof line) == 0 ? strrchr(line, ')') : NULL;
+	if (!rp || sscanf(rp + 1, " %*c %*d %*d %d", &sid) != 1) {
+		gb_check_error(c, "cannot read the session id from %s", path);
+		return;
+	}
+	gb_check_is(c, "session-leader", sid == pid, "PID 1 (host PID %d) is in session %d (%s)%s", (int)pid, sid,
+		    path, sid == pid ? ": a session of its own" : ": the engine's session");
+}
+
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "ns.pid"))
@@ -76,6 +101,7 @@ static int check(struct gb_check *c)
 			    "pid namespace pid:[%llu] (/proc/%d/ns/pid) %s the host's pid:[%llu]", ns.ino[GB_NS_PID],
 			    (int)st.pid, ns.ino[GB_NS_PID] != host.ino[GB_NS_PID] ? "differs from" : "is", host.ino[GB_NS_PID]);
 	check_proc(c, &st, ns.ino[GB_NS_PID]);
+	check_session(c, st.pid);
 	gb_state_free(&st);
 	return 0;
 }
