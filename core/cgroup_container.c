@@ -37,6 +37,8 @@ int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err
 		lim.cpu_quota_us = 0;
 	if (gb_mutation("limit-pids"))
 		lim.pids_max = 0;
+	if (gb_mutation("limit-cpu-shares"))
+		lim.cpu_shares = 0;
 	r = gb_cgroup_create(cg, &lim, err);
 	if (r < 0)
 		return r;

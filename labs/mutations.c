@@ -15,6 +15,7 @@ const struct gb_mutation_row gb_mutation_rows[] = {
 	{"limit-memory", "cgroup", "no memory.max", 7, "memory-limit", false},
 	{"limit-cpu", "cgroup", "no cpu.max quota", 8, "cpu-quota", false},
 	{"limit-pids", "cgroup", "no pids.max", 9, "pids-limit", false},
+	{"limit-cpu-shares", "cgroup", "no cpu.shares / cpu.weight", 8, "cpu-weight", false},
 	{"loopback", "loopback", "lo left down", 5, "lo-up", false},
 	/* On a host whose mounts are shared (systemd's default), pivot_root then refuses
 	 * the shared root: the kernel catches it before any lab can (lab 0: the start). */
