@@ -232,7 +232,8 @@ int gb_check_count_pids_in_ns(unsigned long long pidns)
 	return n;
 }
 
-/* Run cmd inside with fd 2 (and fd 1 when out_fd >= 0) redirected for the exec. */
+/* Run cmd inside with fd 2 to /dev/null and fd 1 to out_fd (-1: /dev/null too): nothing
+ * it prints may mix with the check's own output (a table, TAP). */
 static int exec_redirected(struct gb_check *c, const char *id, char *const *cmd, int out_fd)
 {
 	fflush(stdout);
@@ -243,8 +244,7 @@ static int exec_redirected(struct gb_check *c, const char *id, char *const *cmd,
 		return -1;
 	}
 	dup2(null, 2);
-	if (out_fd >= 0)
-		dup2(out_fd, 1);
+	dup2(out_fd >= 0 ? out_fd : null, 1);
 	char *env[] = {NULL};
 	int code = -1;
 	struct gb_err err = {0};

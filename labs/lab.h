@@ -85,7 +85,7 @@ extern const struct gb_lab *const gb_labs[];
 const struct gb_lab *gb_lab_find(const char *ref);
 
 /* Helpers for checks. */
-/* Exit code of cmd run inside container id with `glassbox exec`, its stderr silenced: for
+/* Exit code of cmd run inside container id with `glassbox exec`, its output silenced: for
  * probes whose failure is the expected answer. When the exec itself could not run, an
  * ERROR finding says so and the result is -1. */
 int gb_check_exec_quiet(struct gb_check *c, const char *id, char *const *cmd);
