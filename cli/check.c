@@ -269,20 +269,23 @@ static int parse_check(int argc, char **argv, struct check_opts *o)
 
 static void print_summary(const struct check_opts *o, const struct result *res, int n)
 {
-	int ok = 0, bad = 0, skip = 0;
+	int ok = 0, bad = 0, skip = 0, errors = 0;
 	for (int i = 0; i < n; i++) {
 		skip += res[i].verdict == GB_VERDICT_SKIP;
+		errors += res[i].verdict == GB_VERDICT_ERROR;
 		ok += res[i].ok && res[i].verdict != GB_VERDICT_SKIP;
-		bad += !res[i].ok;
+		bad += !res[i].ok && res[i].verdict != GB_VERDICT_ERROR;
 	}
 	if (o->tap) {
-		printf("# %d ok, %d not ok, %d skipped\n", ok, bad, skip);
+		printf("# %d ok, %d not ok, %d skipped\n", ok, bad + errors, skip);
 		return;
 	}
-	printf("\n%d %s, %d %s, %d skipped\n", ok, o->control ? "leaks seen" : "passed", bad,
-	       o->control ? "missed (or errors)" : "failed (or errors)", skip);
+	printf("\n%d %s, %d %s, %d errors, %d skipped\n", ok, o->control ? "leaks seen" : "passed", bad,
+	       o->control ? "missed" : "failed", errors, skip);
 	if (bad && o->control)
 		printf("A check that passes under its negative control cannot detect the leak it is for.\n");
+	if (errors)
+		printf("ERROR: a check could not do what it needed to look (an exec, a read): nothing was judged.\n");
 }
 
 int cmd_check(struct gb_runtime *rt, int argc, char **argv)
