@@ -52,7 +52,8 @@ while IFS=$'\t' read -r kind name row lab finding what; do
     fi
     GLASSBOX_SKIP_STEP=$name mut lab check "$lab" >"$out/$name.txt" 2>&1
     status=$?
-    if grep -q "✗ \[$finding\]" "$out/$name.txt" && [ $status -ne 0 ]; then
+    # FAIL (exit 1), not ERROR: every action of the check ran, and the finding tripped.
+    if grep -q "✗ \[$finding\]" "$out/$name.txt" && [ $status -eq 1 ]; then
         ok "without $name ($what): lab $lab fails through [$finding] (exit $status)"
     else
         not_ok "without $name ($what): lab $lab did not trip [$finding] (exit $status)"
