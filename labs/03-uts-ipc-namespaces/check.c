@@ -158,7 +158,11 @@ static void check_uts(struct gb_check *c, const struct gb_state *st, const struc
 		gb_check_error(c, "sethostname(\"%s\") in the UTS namespace of PID %d failed", name, (int)st->pid);
 		return;
 	}
-	gb_observe_hostname(st->pid, after, sizeof after);
+	if (gb_observe_hostname(st->pid, after, sizeof after) < 0) {
+		set_hostname_in(st->pid, before);
+		gb_check_error(c, "cannot read the host name back in the UTS namespace of PID %d", (int)st->pid);
+		return;
+	}
 	char now_host[256] = "";
 	gethostname(now_host, sizeof now_host - 1);
 	if (before[0])

@@ -19,8 +19,8 @@ static void control(struct gb_config *cfg)
 	cfg->nmounts = 0;
 }
 
-/* fstype of the mount at target in /proc/PID/mountinfo, "" if none. */
-static void fstype_at(pid_t pid, const char *target, char *out, size_t len)
+/* fstype of the mount at target in /proc/PID/mountinfo, "" if none; -1 if unreadable. */
+static int fstype_at(pid_t pid, const char *target, char *out, size_t len)
 {
 	char path[64], line[4096];
 	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
@@ -31,8 +31,10 @@ static void fstype_at(pid_t pid, const char *target, char *out, size_t len)
 		if (dash && sscanf(line, "%*d %*d %*s %*s %1023s", mnt) == 1 && strcmp(mnt, target) == 0)
 			sscanf(dash + 3, "%63s", out);
 	}
-	if (f)
-		fclose(f);
+	if (!f)
+		return -1;
+	fclose(f);
+	return 0;
 }
 
 static int start(struct gb_check *c, const char *vol, const char *bind, struct gb_state *st)
@@ -93,8 +95,9 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *vol,
 	char type[64], target[1100], path[1100];
 	/* After pivot_root, mountinfo paths are the container's own. */
 	snprintf(target, sizeof target, "/scratch");
-	fstype_at(st->pid, target, type, sizeof type);
-	if (strcmp(type, "tmpfs") == 0)
+	if (fstype_at(st->pid, target, type, sizeof type) < 0)
+		gb_check_error(c, "cannot read /proc/%d/mountinfo", (int)st->pid);
+	else if (strcmp(type, "tmpfs") == 0)
 		gb_check_is(c, "tmpfs", true, "/scratch is a tmpfs in /proc/%d/mountinfo: its files live in RAM",
 			    (int)st->pid);
 	else

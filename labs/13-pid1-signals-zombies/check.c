@@ -22,17 +22,21 @@ static void control(struct gb_config *cfg)
 }
 
 /* Give zombie-maker time to make its orphans and let them exit (or be reaped): up to
- * 1 s when they do not show up, as with --init, where they are reaped at once. */
-static size_t settle_zombies(pid_t pid1, bool started_here)
+ * 1 s when they do not show up, as with --init, where they are reaped at once. -1 when
+ * the container's processes could never be read. */
+static long settle_zombies(pid_t pid1, bool started_here)
 {
 	struct gb_pid1_zombies z = {0};
 	struct gb_err ignored;
+	bool read = false;
 	for (int i = 0; i < (started_here ? 40 : 1); i++) {
-		if (gb_pid1_zombies(pid1, &z, &ignored) == 0 && z.count >= ORPHANS)
+		int r = gb_pid1_zombies(pid1, &z, &ignored);
+		read |= r == 0;
+		if (r == 0 && z.count >= ORPHANS)
 			break;
 		usleep(25000);
 	}
-	return z.count;
+	return read ? (long)z.count : -1;
 }
 
 static void observe_sigterm(struct gb_check *c, pid_t pid1)
@@ -65,7 +69,11 @@ static int next_pid_inside(struct gb_check *c, const struct gb_state *st)
 
 static void observe_zombies(struct gb_check *c, const struct gb_state *st)
 {
-	size_t n = settle_zombies(st->pid, c->container == NULL);
+	long n = settle_zombies(st->pid, c->container == NULL);
+	if (n < 0) {
+		gb_check_error(c, "cannot list the processes of PID %d's namespace (/proc)", (int)st->pid);
+		return;
+	}
 	int next = c->container ? 0 : next_pid_inside(c, st);
 	if (next < 0)
 		return;  /* the exec could not run: its ERROR says why */
@@ -79,7 +87,7 @@ static void observe_zombies(struct gb_check *c, const struct gb_state *st)
 		gb_check_is(c, "zombies-reaped", true, "no process in state Z in the container's pid namespace: "
 			      "orphans are reaped by PID 1");
 	else
-		gb_check_is(c, "zombies-reaped", false, "%zu zombie%s in the container's pid namespace (state Z): PID 1 "
+		gb_check_is(c, "zombies-reaped", false, "%ld zombie%s in the container's pid namespace (state Z): PID 1 "
 			      "never calls wait() for the orphans it inherits", n, n == 1 ? "" : "s");
 }
 
