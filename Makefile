@@ -22,7 +22,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
 CORE_SRC := $(wildcard core/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
-LAB_SRC  := labs/lab.c $(wildcard labs/*/check.c)
+LAB_SRC  := labs/lab.c labs/mutations.c $(wildcard labs/*/check.c)
 LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
 LAB_DOCS := $(patsubst labs/%,$(BUILD)/share/glassbox/labs/%,$(wildcard labs/[0-9][0-9]-*/README.md))
 LAB_REG  := $(BUILD)/gen/labs_registry.c
@@ -90,12 +90,29 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LINK)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(UNIT_LINK) $(LDLIBS) -lcmocka
 
+# test_lab judges fake checks with the lab mechanism itself.
+$(BUILD)/tests/test_lab: tests/unit/test_lab.c $(BUILD)/obj/labs/lab.o $(UNIT_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icli $(ALL_CFLAGS) -o $@ $< $(BUILD)/obj/labs/lab.o $(UNIT_LINK) $(LDLIBS) -lcmocka
+
 # tests/net/nettool: drives core/net/net.c from the network integration tests (tests/integration/20-net-*).
 NETTOOL  := $(BUILD)/tests/nettool
 all: $(NETTOOL)
 $(NETTOOL): tests/net/nettool.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# The test build of the engine: the same objects, with core/base/mutate.c compiled with
+# -DGB_TEST_MUTATIONS (GLASSBOX_SKIP_STEP, GLASSBOX_FAIL_EXEC). Linked before the library,
+# its definitions win; the shipped $(GLASSBOX) never reads those variables (docs/engine.md).
+GLASSBOX_MUT := $(BUILD)/tests/glassbox-mut
+all: $(GLASSBOX_MUT)
+$(BUILD)/obj/tests/mutate-test.o: core/base/mutate.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DGB_TEST_MUTATIONS $(ALL_CFLAGS) -c $< -o $@
+$(GLASSBOX_MUT): $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB) $(LDLIBS)
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk

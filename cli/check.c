@@ -19,6 +19,7 @@ struct result {
 	const struct gb_lab *lab;
 	enum gb_verdict verdict;
 	bool ok;           /* what the harness counts: pass, or under --control the leak seen */
+	enum gb_control_result judged;  /* under --control */
 	double seconds;
 	struct gb_check c;
 	char evidence[600];
@@ -46,12 +47,26 @@ static void pick_evidence(struct result *r)
 		return;
 	}
 	if (r->verdict == GB_VERDICT_ERROR) {
-		if (c->err.code)
+		if (c->err.code) {
 			gb_err_format(&c->err, r->evidence, sizeof r->evidence);
-		else
+			return;
+		}
+		for (int i = 0; i < c->n; i++)
+			if (c->f[i].error) {
+				snprintf(r->evidence, sizeof r->evidence, "%s", c->f[i].text);
+				return;
+			}
+		if (!c->n) {
 			snprintf(r->evidence, sizeof r->evidence, "the check observed nothing");
-		return;
+			return;
+		}
 	}
+	/* Under the control, the finding it named (when it tripped). */
+	for (int i = 0; c->control && r->judged == GB_CONTROL_DETECTED && i < c->n; i++)
+		if (c->f[i].key && !strcmp(c->f[i].key, r->lab->trips) && !c->f[i].ok) {
+			snprintf(r->evidence, sizeof r->evidence, "[%s] %s", c->f[i].key, c->f[i].text);
+			return;
+		}
 	for (int i = 0; i < c->n; i++)
 		if (!c->f[i].ok || r->verdict == GB_VERDICT_PASS) {
 			snprintf(r->evidence, sizeof r->evidence, "%s", c->f[i].text);
@@ -59,12 +74,20 @@ static void pick_evidence(struct result *r)
 		}
 }
 
-/* Under --control a check must report the leak (FAIL); passing means it cannot tell. */
-static bool counts_ok(enum gb_verdict v, bool control)
+/* Under --control a check must report the leak through the finding the control names
+ * (lab->trips); passing means it cannot tell, another failure is an ERROR. */
+static bool counts_ok(const struct result *r, bool control)
 {
-	if (v == GB_VERDICT_SKIP)
+	if (r->verdict == GB_VERDICT_SKIP)
 		return true;
-	return control ? v == GB_VERDICT_FAIL : v == GB_VERDICT_PASS;
+	return control ? r->judged == GB_CONTROL_DETECTED : r->verdict == GB_VERDICT_PASS;
+}
+
+/* A finding as printed: "ok  [key] text", "BAD [key] text", "ERR text". */
+static void finding_line(const struct gb_finding *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s%s%s%s", f->error ? "ERR" : f->ok ? "ok " : "BAD", f->key ? "[" : "",
+		 f->key ? f->key : "", f->key ? "] " : "", f->text);
 }
 
 static void run_one(struct gb_runtime *rt, const struct check_opts *o, struct result *r)
@@ -72,8 +95,15 @@ static void run_one(struct gb_runtime *rt, const struct check_opts *o, struct re
 	double t0 = gb_monotonic();
 	r->verdict = gb_lab_run(r->lab, rt, o->container, o->control, &r->c);
 	r->seconds = gb_monotonic() - t0;
-	r->ok = counts_ok(r->verdict, o->control);
+	if (o->control)
+		r->judged = gb_control_judge(r->lab, &r->c, r->verdict);
+	if (o->control && r->judged == GB_CONTROL_ERROR && r->verdict == GB_VERDICT_FAIL)
+		r->verdict = GB_VERDICT_ERROR;  /* failed, but not through the named finding */
+	r->ok = counts_ok(r, o->control);
 	pick_evidence(r);
+	if (o->control && r->verdict == GB_VERDICT_ERROR && !r->c.err.code)
+		snprintf(r->evidence + strlen(r->evidence), sizeof r->evidence - strlen(r->evidence),
+			 " (the control must trip [%s])", r->lab->trips);
 }
 
 static void print_table_row(const struct check_opts *o, const struct result *r)
@@ -81,15 +111,18 @@ static void print_table_row(const struct check_opts *o, const struct result *r)
 	char name[64];
 	snprintf(name, sizeof name, "%02d %s", r->lab->num, r->lab->slug);
 	const char *v = verdict_word(r->verdict);
-	if (o->control && r->verdict == GB_VERDICT_FAIL)
+	if (o->control && r->judged == GB_CONTROL_DETECTED)
 		v = "LEAK SEEN";
 	else if (o->control && r->verdict == GB_VERDICT_PASS)
 		v = "MISSED";
 	printf("%-30s %-9s %s\n", name, v, r->evidence);
 	if (o->control)
 		printf("%-30s %-9s   under the control: %s\n", "", "", r->lab->control);
-	for (int i = 0; o->verbose && i < r->c.n; i++)
-		printf("%-30s %-9s   %s %s\n", "", "", r->c.f[i].ok ? "ok " : "BAD", r->c.f[i].text);
+	for (int i = 0; o->verbose && i < r->c.n; i++) {
+		char line[600];
+		finding_line(&r->c.f[i], line, sizeof line);
+		printf("%-30s %-9s   %s\n", "", "", line);
+	}
 }
 
 /* TAP (testanything.org): "ok N - text", "# SKIP reason"; findings as comment lines. */
@@ -98,12 +131,15 @@ static void print_tap_row(const struct check_opts *o, const struct result *r, in
 	printf("%s %d - lab %02d %s", r->ok ? "ok" : "not ok", n, r->lab->num, r->lab->slug);
 	if (o->control)
 		printf(" under %s: %s", r->lab->control,
-		       r->verdict == GB_VERDICT_FAIL ? "the leak was reported" : "the leak was NOT reported");
+		       r->judged == GB_CONTROL_DETECTED ? "the leak was reported" : "the leak was NOT reported");
 	if (r->verdict == GB_VERDICT_SKIP)
 		printf(" # SKIP %s", r->evidence);
 	printf("\n");
-	for (int i = 0; i < r->c.n; i++)
-		printf("# %s %s\n", r->c.f[i].ok ? "ok " : "BAD", r->c.f[i].text);
+	for (int i = 0; i < r->c.n; i++) {
+		char line[600];
+		finding_line(&r->c.f[i], line, sizeof line);
+		printf("# %s\n", line);
+	}
 	if (r->verdict == GB_VERDICT_ERROR)
 		printf("# error: %s\n", r->evidence);
 }
@@ -139,8 +175,9 @@ static void junit_case(FILE *f, const struct check_opts *o, const struct result 
 	}
 	fprintf(f, "      <system-out>");
 	for (int i = 0; i < r->c.n; i++) {
-		xml_text(f, r->c.f[i].ok ? "ok  " : "BAD ");
-		xml_text(f, r->c.f[i].text);
+		char line[600];
+		finding_line(&r->c.f[i], line, sizeof line);
+		xml_text(f, line);
 		xml_text(f, "\n");
 	}
 	fprintf(f, "</system-out>\n    </testcase>\n");
@@ -190,8 +227,12 @@ static void check_usage(void)
 	       "  --tap             TAP output (for prove and CI)\n"
 	       "  --junit FILE      also write JUnit XML to FILE\n"
 	       "  -v, --verbose     print every finding\n\n"
-	       "Exit status: 0 when every check passed (under --control: every leak was seen),\n"
-	       "1 otherwise, 2 for a usage error.\n");
+	       "A check ERRORs when one of its own actions failed (an exec, a read of /proc or\n"
+	       "cgroupfs, a probe): nothing was judged. Under --control a leak counts as seen only\n"
+	       "through the finding the control names (shown as [name]); any other failure is ERROR.\n\n"
+	       "Exit status: 0 when every check passed (under --control: every leak was seen\n"
+	       "through its named finding), 1 when one failed or missed its leak, 4 when one\n"
+	       "ERRORed (before 1), 2 for a usage error.\n");
 }
 
 static int parse_check(int argc, char **argv, struct check_opts *o)
@@ -229,20 +270,23 @@ static int parse_check(int argc, char **argv, struct check_opts *o)
 
 static void print_summary(const struct check_opts *o, const struct result *res, int n)
 {
-	int ok = 0, bad = 0, skip = 0;
+	int ok = 0, bad = 0, skip = 0, errors = 0;
 	for (int i = 0; i < n; i++) {
 		skip += res[i].verdict == GB_VERDICT_SKIP;
+		errors += res[i].verdict == GB_VERDICT_ERROR;
 		ok += res[i].ok && res[i].verdict != GB_VERDICT_SKIP;
-		bad += !res[i].ok;
+		bad += !res[i].ok && res[i].verdict != GB_VERDICT_ERROR;
 	}
 	if (o->tap) {
-		printf("# %d ok, %d not ok, %d skipped\n", ok, bad, skip);
+		printf("# %d ok, %d not ok, %d skipped\n", ok, bad + errors, skip);
 		return;
 	}
-	printf("\n%d %s, %d %s, %d skipped\n", ok, o->control ? "leaks seen" : "passed", bad,
-	       o->control ? "missed (or errors)" : "failed (or errors)", skip);
+	printf("\n%d %s, %d %s, %d errors, %d skipped\n", ok, o->control ? "leaks seen" : "passed", bad,
+	       o->control ? "missed" : "failed", errors, skip);
 	if (bad && o->control)
 		printf("A check that passes under its negative control cannot detect the leak it is for.\n");
+	if (errors)
+		printf("ERROR: a check could not do what it needed to look (an exec, a read): nothing was judged.\n");
 }
 
 /* Before any container starts (a start closes a root it owns, core/state/roots.c): a data or
@@ -272,11 +316,12 @@ int cmd_check(struct gb_runtime *rt, int argc, char **argv)
 		printf("TAP version 13\n1..%d\n", o.nlabs);
 	else
 		printf("%-30s %-9s %s\n", "LAB", "VERDICT", o.control ? "EVIDENCE (a leak is expected)" : "EVIDENCE");
-	bool all_ok = report_roots(rt, &o);
+	bool all_ok = report_roots(rt, &o), errors = false;
 	for (int i = 0; i < o.nlabs; i++) {
 		res[i].lab = o.labs[i];
 		run_one(rt, &o, &res[i]);
 		all_ok &= res[i].ok;
+		errors |= res[i].verdict == GB_VERDICT_ERROR;
 		if (o.tap)
 			print_tap_row(&o, &res[i], i + 1);
 		else
@@ -286,7 +331,7 @@ int cmd_check(struct gb_runtime *rt, int argc, char **argv)
 	if (o.junit && write_junit(&o, res, o.nlabs) < 0)
 		all_ok = false;
 	free(res);
-	return all_ok ? 0 : 1;
+	return errors ? 4 : all_ok ? 0 : 1;
 }
 
 /* ------------------------------------------------------------ host-check */

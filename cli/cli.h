@@ -37,4 +37,7 @@ int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
 /* cli/net_cmds.c */
 int cmd_network(struct gb_runtime *rt, int argc, char **argv);
 
+/* `glassbox steps --caught-by [--tsv|--markdown]` (cli/caught_by.c). */
+int cmd_steps_caught_by(int argc, char **argv);
+
 #endif

@@ -43,8 +43,9 @@ static const char *verdict_word(enum gb_verdict v)
 	}
 }
 
-/* Exit codes: 0 pass, 1 a problem found, 3 skipped (feature missing), 4 the check could
- * not run. Under --control a problem is expected: the output says so. */
+/* Exit codes: 0 pass, 1 a problem found, 3 skipped (feature missing), 4 ERROR: the check
+ * could not run one of its actions. Under --control a problem is expected (1), but only
+ * through the finding the control names; any other failure is 4. */
 static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char *container,
 		     bool control)
 {
@@ -53,22 +54,31 @@ static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char
 	       control ? lab->control : "");
 	enum gb_verdict v = gb_lab_run(lab, rt, container, control, &c);
 	for (int i = 0; i < c.n; i++)
-		printf("  %s %s\n", c.f[i].ok ? "✓" : "✗", c.f[i].text);
+		printf("  %s %s%s%s%s\n", c.f[i].error ? "! error:" : c.f[i].ok ? "✓" : "✗",
+		       c.f[i].key ? "[" : "", c.f[i].key ? c.f[i].key : "", c.f[i].key ? "] " : "", c.f[i].text);
 	if (v == GB_VERDICT_SKIP)
 		printf("  - skipped: %s\n", c.skip);
-	if (v == GB_VERDICT_ERROR) {
-		if (c.err.code)
-			cli_error(&c.err);
-		else
-			fprintf(stderr, "glassbox: lab %02d: the check observed nothing\n", lab->num);
+	if (v == GB_VERDICT_ERROR && c.err.code)
+		cli_error(&c.err);
+	else if (v == GB_VERDICT_ERROR && c.skip[0])
+		fprintf(stderr, "glassbox: lab %02d: it looked, then wanted to skip (%s)\n", lab->num, c.skip);
+	else if (v == GB_VERDICT_ERROR && !c.n)
+		fprintf(stderr, "glassbox: lab %02d: the check observed nothing\n", lab->num);
+	if (!control) {
+		printf("%s\n", verdict_word(v));
+		return v == GB_VERDICT_PASS ? 0 : v == GB_VERDICT_FAIL ? 1 : v == GB_VERDICT_SKIP ? 3 : 4;
 	}
-	printf("%s", verdict_word(v));
-	if (control)
-		printf(v == GB_VERDICT_FAIL ? " (expected: the control turned the feature off, and the check saw it)\n"
-					    : " (UNEXPECTED under the control: this check cannot tell)\n");
+	/* Under the control: detected only through the finding the control must trip. */
+	enum gb_control_result j = gb_control_judge(lab, &c, v);
+	if (j == GB_CONTROL_DETECTED)
+		printf("%s (expected: the control turned the feature off, and [%s] saw it)\n", verdict_word(v), lab->trips);
+	else if (j == GB_CONTROL_MISSED)
+		printf("%s (UNEXPECTED under the control: this check cannot tell)\n", verdict_word(v));
+	else if (j == GB_CONTROL_ERROR)
+		printf("ERROR (under the control [%s] must trip, and nothing may fail to run)\n", lab->trips);
 	else
-		printf("\n");
-	return v == GB_VERDICT_PASS ? 0 : v == GB_VERDICT_FAIL ? 1 : v == GB_VERDICT_SKIP ? 3 : 4;
+		printf("SKIP\n");
+	return j == GB_CONTROL_DETECTED ? 1 : j == GB_CONTROL_MISSED ? 0 : j == GB_CONTROL_SKIPPED ? 3 : 4;
 }
 
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv)

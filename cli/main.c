@@ -733,7 +733,7 @@ static void usage(void)
 	       "  resume    thaw a paused container\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
-	       "  steps     the table of steps that makes a container\n"
+	       "  steps     the table of steps that makes a container (--caught-by: which lab sees each one left out)\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
 	       "harness:\n"
 	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
@@ -758,7 +758,12 @@ struct command {
 
 static int cmd_run_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, false); }
 static int cmd_create_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, true); }
-static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv) { return cmd_steps(); }
+static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv)
+{
+	if (argc > 0 && !strcmp(argv[0], "--caught-by"))
+		return cmd_steps_caught_by(argc - 1, argv + 1);
+	return cmd_steps();
+}
 
 static const struct command commands[] = {
 	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},

@@ -1,5 +1,6 @@
 /* The lab mechanism (lab.h): findings, the check's own container, verdicts. */
 #include "lab.h"
+#include "host/hostcheck.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -10,13 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
-static void add(struct gb_check *c, bool ok, const char *fmt, va_list ap)
+static void add(struct gb_check *c, const char *key, bool ok, bool error, const char *fmt,
+		va_list ap)
 {
-	if (c->n >= (int)GB_ARRAY_LEN(c->f))
+	if (c->n >= (int)GB_ARRAY_LEN(c->f)) {
+		c->f[c->n - 1].error = true;  /* never drop a finding silently */
 		return;
-	c->f[c->n].ok = ok;
+	}
+	c->f[c->n].ok = ok && !error;
+	c->f[c->n].error = error;
+	c->f[c->n].key = key;
 	vsnprintf(c->f[c->n].text, sizeof c->f[c->n].text, fmt, ap);
 	c->n++;
 }
@@ -25,7 +32,7 @@ void gb_check_pass(struct gb_check *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(c, true, fmt, ap);
+	add(c, NULL, true, false, fmt, ap);
 	va_end(ap);
 }
 
@@ -33,16 +40,63 @@ void gb_check_fail(struct gb_check *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add(c, false, fmt, ap);
+	add(c, NULL, false, false, fmt, ap);
 	va_end(ap);
 }
 
-void gb_check_skip(struct gb_check *c, const char *fmt, ...)
+void gb_check_is(struct gb_check *c, const char *key, bool ok, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->skip, sizeof c->skip, fmt, ap);
+	add(c, key, ok, false, fmt, ap);
 	va_end(ap);
+}
+
+void gb_check_error(struct gb_check *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(c, NULL, false, true, fmt, ap);
+	va_end(ap);
+}
+
+bool gb_check_host_has(struct gb_check *c, const char *key)
+{
+	struct gb_host_feature f = {0};
+	if (gb_hostcheck_probe(key, &f) < 0) {
+		gb_check_error(c, "host-check has no feature \"%s\" (a bug in this check)", key);
+		return false;
+	}
+	if (f.available)
+		return true;
+	if (c->n > 0) {
+		gb_check_error(c, "the check asked host-check about %s after it had looked: a SKIP now would hide what it saw",
+			       key);
+		return false;
+	}
+	snprintf(c->skip, sizeof c->skip, "this host has no %s: %s (glassbox host-check)", f.name,
+		 f.reason);
+	return false;
+}
+
+bool gb_check_tripped(const struct gb_check *c, const char *key)
+{
+	for (int i = 0; key && i < c->n; i++)
+		if (c->f[i].key && !strcmp(c->f[i].key, key) && !c->f[i].ok && !c->f[i].error)
+			return true;
+	return false;
+}
+
+enum gb_control_result gb_control_judge(const struct gb_lab *lab, const struct gb_check *c,
+					enum gb_verdict v)
+{
+	if (v == GB_VERDICT_SKIP)
+		return GB_CONTROL_SKIPPED;
+	if (v == GB_VERDICT_ERROR)
+		return GB_CONTROL_ERROR;
+	if (v == GB_VERDICT_PASS)
+		return GB_CONTROL_MISSED;
+	return gb_check_tripped(c, lab->trips) ? GB_CONTROL_DETECTED : GB_CONTROL_ERROR;
 }
 
 int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg),
@@ -101,13 +155,17 @@ enum gb_verdict gb_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, cons
 		struct gb_err ignored;
 		gb_container_rm(rt, c->started, true, &ignored);
 	}
-	if (c->skip[0])
-		return GB_VERDICT_SKIP;
 	if (r < 0) {
 		if (!c->err.code)
 			gb_err_set(&c->err, -r, "check", "lab %02d: the check could not run", lab->num);
 		return GB_VERDICT_ERROR;
 	}
+	/* SKIP only from gb_check_host_has, before any finding. */
+	if (c->skip[0])
+		return c->n ? GB_VERDICT_ERROR : GB_VERDICT_SKIP;
+	for (int i = 0; i < c->n; i++)
+		if (c->f[i].error)
+			return GB_VERDICT_ERROR;
 	for (int i = 0; i < c->n; i++)
 		if (!c->f[i].ok)
 			return GB_VERDICT_FAIL;
@@ -174,17 +232,54 @@ int gb_check_count_pids_in_ns(unsigned long long pidns)
 	return n;
 }
 
-int gb_check_exec_quiet(struct gb_check *c, const char *id, char *const *cmd)
+/* Run cmd inside with fd 2 to /dev/null and fd 1 to out_fd (-1: /dev/null too): nothing
+ * it prints may mix with the check's own output (a table, TAP). */
+static int exec_redirected(struct gb_check *c, const char *id, char *const *cmd, int out_fd)
 {
-	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	fflush(stdout);
+	fflush(stderr);
+	int saved1 = dup(1), saved2 = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved1 < 0 || saved2 < 0 || null < 0) {
+		gb_check_error(c, "cannot redirect the output of `%s`: %s", cmd[0], strerror(errno));
+		return -1;
+	}
 	dup2(null, 2);
+	dup2(out_fd >= 0 ? out_fd : null, 1);
 	char *env[] = {NULL};
 	int code = -1;
 	struct gb_err err = {0};
-	if (gb_container_exec(c->rt, id, cmd, env, "/", &code, &err) < 0)
-		code = -1;
-	dup2(saved, 2);
-	close(saved);
+	int r = gb_container_exec(c->rt, id, cmd, env, "/", &code, &err);
+	dup2(saved1, 1);
+	dup2(saved2, 2);
+	close(saved1);
+	close(saved2);
 	close(null);
+	if (r < 0) {
+		char why[400];
+		gb_err_format(&err, why, sizeof why);
+		gb_check_error(c, "could not run `%s` inside with glassbox exec: %s", cmd[0], why);
+		return -1;
+	}
+	return code;
+}
+
+int gb_check_exec_quiet(struct gb_check *c, const char *id, char *const *cmd)
+{
+	return exec_redirected(c, id, cmd, -1);
+}
+
+int gb_check_exec_output(struct gb_check *c, const char *id, char *const *cmd, char *out,
+			 size_t len)
+{
+	out[0] = '\0';
+	int fd = memfd_create("gb-check-output", MFD_CLOEXEC);
+	if (fd < 0) {
+		gb_check_error(c, "memfd_create for the output of `%s`: %s", cmd[0], strerror(errno));
+		return -1;
+	}
+	int code = exec_redirected(c, id, cmd, fd);
+	ssize_t n = pread(fd, out, len - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
 	return code;
 }

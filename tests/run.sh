@@ -40,7 +40,14 @@ record() { # name status seconds logfile
         passed=$((passed + 1)); printf 'PASS  %-44s %4ss\n' "$name" "$secs"
     elif [ "$status" -eq 77 ]; then
         skipped=$((skipped + 1))
-        printf 'SKIP  %-44s %4ss  %s\n' "$name" "$secs" "$(grep -m1 -i 'skip' "$log" | cut -c1-100)"
+        # Each skip says why: a test that exits 77 without a reason is a failure.
+        reason=$(grep -m1 -i 'skip' "$log" | cut -c1-100)
+        if [ -z "$reason" ]; then
+            skipped=$((skipped - 1)); failed=$((failed + 1)); failures+=("$name")
+            printf 'FAIL  %-44s %4ss  (exit 77 without a SKIP reason)\n' "$name" "$secs"
+            return
+        fi
+        printf 'SKIP  %-44s %4ss  %s\n' "$name" "$secs" "$reason"
     else
         failed=$((failed + 1)); failures+=("$name")
         printf 'FAIL  %-44s %4ss  (exit %s)\n' "$name" "$secs" "$status"
@@ -48,11 +55,27 @@ record() { # name status seconds logfile
     fi
 }
 
+# A test program the sources promise and the build lacks is a failure, never a skip:
+# one for each tests/unit/test_*.c and each tests/*/TOOL.c (nettool, sectool, cgtool),
+# and the engine itself.
+missing() { # name what
+    failed=$((failed + 1)); failures+=("$1")
+    printf 'FAIL  %-44s %4ss  (missing: %s; build it with make)\n' "$1" 0 "$2"
+}
+for src in tests/*/*.c; do
+    case "$src" in tests/unit/*) continue ;; esac
+    tool=$BUILD/tests/$(basename "$src" .c)
+    matches "tool/$(basename "$tool")" || [ ${#patterns[@]} -eq 0 ] || continue
+    [ -x "$tool" ] || missing "tool/$(basename "$tool")" "$tool"
+done
+[ -x "$GLASSBOX" ] || missing "tool/glassbox" "$GLASSBOX"
+
 if [ $unit -eq 1 ]; then
-    for t in "$BUILD"/tests/test_*; do
-        [ -x "$t" ] || continue
+    for src in tests/unit/test_*.c; do
+        t=$BUILD/tests/$(basename "$src" .c)
         name=unit/$(basename "$t")
         matches "$name" || continue
+        if [ ! -x "$t" ]; then missing "$name" "$t"; continue; fi
         log="$OUT/$(basename "$t").log"
         s=$(date +%s)
         timeout "$TEST_TIMEOUT" "$t" >"$log" 2>&1
@@ -62,11 +85,18 @@ fi
 
 if [ $integration -eq 1 ]; then
     for t in tests/integration/*.sh; do
-        [ -x "$t" ] || continue
+        if [ ! -x "$t" ]; then
+            matches "integration/$(basename "$t" .sh)" && missing "integration/$(basename "$t" .sh)" "the execute bit of $t"
+            continue
+        fi
         name=integration/$(basename "$t" .sh)
         matches "$name" || continue
         log="$OUT/$(basename "$t" .sh).log"
         tmp=$(mktemp -d /var/tmp/gbtest.XXXXXX)
+        # mktemp makes it 0700; the uid that root of a user namespace becomes must be
+        # able to search down to the data root below it (lab 06, --userns): 0711 lets
+        # it pass through without listing anything.
+        chmod 0711 "$tmp"
         s=$(date +%s)
         GB_TEST_ROOT="$tmp" GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" \
             timeout -k 10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null
@@ -89,5 +119,6 @@ fi
 echo
 echo "total time: $(( $(date +%s) - start_all ))s"
 [ $failed -gt 0 ] && echo "failed: ${failures[*]}"
+[ $((passed + failed + skipped)) -eq 0 ] && { echo "no test ran"; failed=1; }
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

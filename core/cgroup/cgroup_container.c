@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup_monitor.h"
+#include "base/mutate.h"
 
 int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
@@ -28,10 +29,19 @@ int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err
 		return r;
 	if (gb_cgroup_exists(cg) && (r = gb_cgroup_destroy(cg, err)) < 0)
 		return r;  /* left by an engine that crashed while this container ran */
-	r = gb_cgroup_create(cg, &st->cfg.limits, err);
+	struct gb_cg_limits lim = st->cfg.limits;
+	if (gb_mutation("limit-memory"))  /* test builds only (core/base/mutate.h) */
+		lim.memory = 0;
+	if (gb_mutation("limit-cpu"))
+		lim.cpu_quota_us = 0;
+	if (gb_mutation("limit-pids"))
+		lim.pids_max = 0;
+	if (gb_mutation("limit-cpu-shares"))
+		lim.cpu_shares = 0;
+	r = gb_cgroup_create(cg, &lim, err);
 	if (r < 0)
 		return r;
-	r = gb_cgroup_apply(cg, &st->cfg.limits, err);
+	r = gb_cgroup_apply(cg, &lim, err);
 	if (r < 0)
 		gb_cgroup_destroy(cg, NULL);
 	return r;

@@ -27,6 +27,7 @@
 #include "engine/steps.h"
 #include "engine/user.h"
 #include "storage/volume.h"
+#include "base/mutate.h"
 
 int gb_exit_code(int status)
 {
@@ -333,7 +334,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 static int start_steps(struct gb_launch *l, struct gb_err *err)
 {
 	struct gb_state *st = l->st;
-	l->clone_flags = namespace_flags(&st->cfg);
+	l->clone_flags = namespace_flags(&st->cfg) & ~gb_mutation_clone_flags();
 	l->argv = gb_config_argv(&st->cfg);
 	if (l->argv && st->cfg.init) {
 		/* --init: glassbox-init is PID 1, the command its child (core/engine/init.c). */
@@ -877,6 +878,8 @@ int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *ar
 			 char *const *env_extra, const char *workdir, const char *user,
 			 int *exit_code, struct gb_err *err)
 {
+	if (gb_mutation_fail_exec())  /* test builds only (core/mutate.h) */
+		return gb_err_set(err, EIO, "exec", "injected failure of exec (GLASSBOX_FAIL_EXEC)");
 	struct gb_state st;
 	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
 	if (r != 0) {

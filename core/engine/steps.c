@@ -3,6 +3,7 @@
  * kernel feature), its undo and what to observe after it. The table at the end is the
  * order; core/engine/engine.c walks it. Each row names the lab that teaches it. */
 #include "engine/steps.h"
+#include "base/mutate.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -388,7 +389,10 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	 * child close its end, which is how we learn that the exec worked. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
-	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	/* On cgroup2 CLONE_INTO_CGROUP is the cgroup-attach (the test build's
+	 * GLASSBOX_SKIP_STEP=cgroup-attach leaves it out here too). */
+	bool attach = l->cg.unified_dir[0] && !gb_mutation("cgroup-attach");
+	int cgfd = attach ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
 	if (cgfd >= 0 && pid != 0)
 		close(cgfd);
@@ -714,7 +718,9 @@ static bool want_seccomp(const struct gb_launch *l)
  * then the capabilities step keeps it in the effective set (only there) for us. */
 static gb_capset hold_for_seccomp(const struct gb_launch *l)
 {
-	return l->sec.filter && !l->sec.nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+	/* (The test build's GLASSBOX_SKIP_STEP=no-new-privs loads it the same way.) */
+	bool nnp = l->sec.nnp && !gb_mutation("no-new-privs");
+	return l->sec.filter && !nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
 }
 
 static void call_caps(const struct gb_launch *l, char *buf, size_t len)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "base/mutate.h"
 
 int gb_rootfs_make_dirs(const struct gb_rootfs *fs, struct gb_err *err)
 {
@@ -113,6 +114,7 @@ int gb_rootfs_mount_sys(const char *root, bool readonly, struct gb_err *err)
 	/* sysfs read-only: the container may look at devices and its network interfaces
 	 * (sysfs shows those of the mounting network namespace) but change nothing.
 	 * --privileged mounts it writable, as Docker does: one more door open (lab 16). */
+	readonly = readonly && !gb_mutation("sys-ro");
 	int r = mount_at(root, "/sys", "sysfs", "sysfs",
 			 (readonly ? MS_RDONLY : 0) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, err);
 	return r == -EPERM ? bind_host(root, "/sys", err) : r;
@@ -207,7 +209,7 @@ int gb_rootfs_pivot(const char *root, struct gb_err *err)
 			gb_err_hint(err, "the new root must be a mount point and no mount may be shared");
 		return r;
 	}
-	if (umount2(".", MNT_DETACH) < 0)
+	if (!gb_mutation("old-root-detach") && umount2(".", MNT_DETACH) < 0)
 		return gb_err_set(err, errno, "umount2", "umount2(\".\", MNT_DETACH) of the old root failed");
 	if (chdir("/") < 0)
 		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");

@@ -77,29 +77,38 @@ static int check(struct gb_check *c)
 	snprintf(upper, sizeof upper, "%s", st.upper);
 	int ids[8], n = gb_observe_nspid(st.pid, ids, 8);
 	if (st.status == GB_STATUS_RUNNING && n >= 2 && ids[n - 1] == 1)
-		gb_check_pass(c, "running: `sleep` is PID 1 inside and host PID %d outside", ids[0]);
+		gb_check_is(c, "running", true, "running: `sleep` is PID 1 inside and host PID %d outside "
+			    "(NSpid %d 1 in /proc/%d/status)", ids[0], ids[0], ids[0]);
 	else
-		gb_check_fail(c, "state %s, but the kernel shows no PID 1 for it", gb_status_name(st.status));
+		gb_check_is(c, "running", false, "state %s, but the kernel shows no PID 1 for it "
+			    "(NSpid of host PID %d has %d entr%s)", gb_status_name(st.status), (int)st.pid,
+			    n, n == 1 ? "y" : "ies");
 
 	/* A write inside lands in the writable layer, on the host's disk. */
 	char *const write[] = {"sh", "-c", "echo hello > /greeting", NULL};
-	int code = -1;
-	gb_container_exec(c->rt, id, write, NULL, NULL, &code, &c->err);
+	int code = gb_check_exec_quiet(c, id, write);
 	char file[700];
 	snprintf(file, sizeof file, "%s/greeting", upper);
-	if (code == 0 && exists(file))
-		gb_check_pass(c, "a file written inside appears in the writable layer: %s", file);
-	else
-		gb_check_fail(c, "a file written inside did not appear in %s", file);
+	if (code < 0) {
+		gb_state_free(&st);
+		return 0;
+	}
+	gb_check_is(c, "write-lands-upper", code == 0 && exists(file),
+		    "`echo hello > /greeting` inside exited %d; on the host %s %s", code, file,
+		    exists(file) ? "exists: the write landed in the writable layer" : "does not exist");
 
 	/* Stop: `sleep` as PID 1 has no SIGTERM handler, so the kernel ignores SIGTERM and the
 	 * stop ends with SIGKILL after the grace period: exit code 128 + 9. */
-	gb_container_stop(c->rt, id, 1, NULL, &c->err);
+	if (gb_container_stop(c->rt, id, 1, NULL, &c->err) < 0)
+		return -1;
 	if (!reload(c, id, &st)) {
-		gb_check_fail(c, "after stop the container is gone: its writable layer did not survive (--rm?)");
+		gb_check_is(c, "survived-stop", false, "the container survived its stop: no, its state %s is gone "
+			    "and with it the writable layer %s (--rm?)", id, upper);
 		c->started[0] = '\0';
 		return 0;
 	}
+	gb_check_is(c, "survived-stop", true, "the container survived its stop: its state is still recorded "
+		    "(status %s)", gb_status_name(st.status));
 	bool gone = !gb_proc_alive(st.pid, st.pid_start);
 	if (st.status == GB_STATUS_STOPPED && gone)
 		gb_check_pass(c, "stopped: no process left, exit code %d (%s)", st.exit_code,
@@ -112,7 +121,10 @@ static int check(struct gb_check *c)
 		gb_check_fail(c, "the writable layer did not survive stop");
 
 	/* Remove: nothing of the container may remain. */
-	gb_container_rm(c->rt, id, false, &c->err);
+	if (gb_container_rm(c->rt, id, false, &c->err) < 0) {
+		gb_state_free(&st);
+		return -1;
+	}
 	char statedir[700];
 	gb_state_dir(c->rt, id, statedir, sizeof statedir);
 	if (!exists(statedir) && !exists(upper))
@@ -131,4 +143,5 @@ const struct gb_lab gb_lab_01 = {
 	.feature = "lifecycle created -> running -> stopped -> removed, as the kernel confirms it",
 	.control = "--rm (the container is deleted as it stops)",
 	.check = check,
+	.trips = "survived-stop",
 };

@@ -90,23 +90,28 @@ static void check_ipc(struct gb_check *c, pid_t a, pid_t b)
 	snprintf(o.mq_name, sizeof o.mq_name, "/glassbox-lab03-%d", (int)getpid());
 	int made = in_ipc_ns(a, &o, IPC_MAKE);
 	if (made != 7) {
-		gb_check_fail(c, "could not make IPC objects in container A's IPC namespace (made: %d of 3)",
-			      made < 0 ? 0 : __builtin_popcount(made));
+		gb_check_error(c, "could not make IPC objects in container A's IPC namespace (made: %d of 3)",
+			       made < 0 ? 0 : __builtin_popcount(made));
 		in_ipc_ns(a, &o, IPC_REMOVE);
 		return;
 	}
 	int in_a = in_ipc_ns(a, &o, IPC_LOOK), on_host = in_ipc_ns(0, &o, IPC_LOOK);
 	int in_b = in_ipc_ns(b, &o, IPC_LOOK);
 	in_ipc_ns(a, &o, IPC_REMOVE);  /* made in A's namespace: removed there */
+	if (in_a < 0 || on_host < 0 || in_b < 0) {
+		gb_check_error(c, "could not look for the IPC objects (setns into an IPC namespace failed)");
+		return;
+	}
 	char seen[300] = "";
 	where(on_host > 0 ? on_host : 0, "on the host", seen, sizeof seen);
 	where(in_b > 0 ? in_b : 0, "in container B", seen, sizeof seen);
 	if (in_a == 7 && !seen[0])
-		gb_check_pass(c, "a SysV queue and segment (key 0x%08x) and a POSIX queue %s made in container A "
+		gb_check_is(c, "ipc-private", true, "a SysV queue and segment (key 0x%08x) and a POSIX queue %s made in container A "
 			      "exist there only: msgget/shmget/mq_open find none on the host or in container B",
 			      (unsigned)o.key, o.mq_name);
 	else
-		gb_check_fail(c, "IPC objects made in container A are shared: %s", seen[0] ? seen : "not even in A");
+		gb_check_is(c, "ipc-private", false, "IPC objects made in container A are shared: %s",
+			    seen[0] ? seen : "not even in A");
 }
 
 /* sethostname() from a child that joined pid's UTS namespace (never ours: the caller
@@ -137,27 +142,37 @@ static void check_uts(struct gb_check *c, const struct gb_state *st, const struc
 	gethostname(host_name, sizeof host_name - 1);
 	if (ns->ino[GB_NS_UTS] == host->ino[GB_NS_UTS]) {
 		/* We never rename the host: sharing the namespace is the whole finding. */
-		gb_check_fail(c, "its UTS namespace uts:[%llu] is the host's: a host name set inside would rename the host \"%s\"",
-			      ns->ino[GB_NS_UTS], host_name);
+		gb_check_is(c, "uts-ns", false, "its UTS namespace uts:[%llu] is the host's: a host name set inside would rename the host \"%s\"",
+			    ns->ino[GB_NS_UTS], host_name);
 		return;
 	}
-	gb_observe_hostname(st->pid, before, sizeof before);
+	if (gb_observe_hostname(st->pid, before, sizeof before) < 0) {
+		gb_check_error(c, "cannot read the host name in the UTS namespace of PID %d", (int)st->pid);
+		return;
+	}
 	char name[64];
 	snprintf(name, sizeof name, "lab03-check-%d", (int)getpid());
 	/* The container's own root usually may not: sethostname needs CAP_SYS_ADMIN, which
 	 * the default capabilities drop. A helper that joins its UTS namespace may. */
-	set_hostname_in(st->pid, name);
-	gb_observe_hostname(st->pid, after, sizeof after);
+	if (set_hostname_in(st->pid, name) < 0) {
+		gb_check_error(c, "sethostname(\"%s\") in the UTS namespace of PID %d failed", name, (int)st->pid);
+		return;
+	}
+	if (gb_observe_hostname(st->pid, after, sizeof after) < 0) {
+		set_hostname_in(st->pid, before);
+		gb_check_error(c, "cannot read the host name back in the UTS namespace of PID %d", (int)st->pid);
+		return;
+	}
 	char now_host[256] = "";
 	gethostname(now_host, sizeof now_host - 1);
 	if (before[0])
 		set_hostname_in(st->pid, before);
 	if (!strcmp(after, name) && !strcmp(now_host, host_name))
-		gb_check_pass(c, "host name \"%s\" set in its UTS namespace uts:[%llu] shows inside only; the host is still \"%s\"",
+		gb_check_is(c, "uts-ns", true, "host name \"%s\" set in its UTS namespace uts:[%llu] shows inside only; the host is still \"%s\"",
 			      name, ns->ino[GB_NS_UTS], now_host);
 	else
-		gb_check_fail(c, "after setting host name \"%s\" in its UTS namespace, the container says \"%s\" and the host \"%s\"",
-			      name, after, now_host);
+		gb_check_is(c, "uts-ns", false, "after setting host name \"%s\" in its UTS namespace, the container says \"%s\" and the host \"%s\"",
+			    name, after, now_host);
 }
 
 /* Container B: a second container, with the same control applied, started here. */
@@ -179,18 +194,41 @@ static int start_b(struct gb_check *c, char id[GB_ID_LEN + 1], struct gb_state *
 	return gb_state_find(c->rt, id, st, &c->err);
 }
 
-static bool host_has(struct gb_check *c, const char *key)
+/* The engine's `hostname` step: `hostname` run inside says the name the container was
+ * given, not the host's. */
+static void check_hostname(struct gb_check *c, const struct gb_state *st)
 {
-	struct gb_host_feature f;
-	gb_hostcheck_probe(key, &f);
-	if (!f.available)
-		gb_check_skip(c, "this host has no %s: %s (glassbox host-check)", f.name, f.reason);
-	return f.available;
+	char *const cmd[] = {"hostname", NULL};
+	char out[256], host[256] = "";
+	gethostname(host, sizeof host - 1);
+	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
+	if (code < 0)
+		return;
+	out[strcspn(out, "\n")] = '\0';
+	/* A container the check started says the name it was given; a student's may have
+	 * been renamed since (lab 03's guide does): a name of its own is enough there. */
+	bool own = code == 0 && strcmp(out, host) && (c->container || !strcmp(out, st->cfg.hostname));
+	gb_check_is(c, "hostname-set", own || (c->control && code == 0 && !strcmp(out, host)),
+		    "inside, `hostname` exits %d and says \"%s\"; it was given \"%s\", the host is \"%s\"",
+		    code, out, st->cfg.hostname, host);
+}
+
+static void check_namespaces(struct gb_check *c, const struct gb_state *a, const struct gb_state *b,
+			     const struct gb_ns_ids *ns, const struct gb_ns_ids *host)
+{
+	check_uts(c, a, ns, host);
+	if (!c->container || a->status == GB_STATUS_RUNNING)
+		check_hostname(c, a);
+	gb_check_is(c, "ipc-ns", ns->ino[GB_NS_IPC] != host->ino[GB_NS_IPC],
+		    "IPC namespace ipc:[%llu] (/proc/%d/ns/ipc) %s the host's ipc:[%llu]", ns->ino[GB_NS_IPC],
+		    (int)a->pid, ns->ino[GB_NS_IPC] != host->ino[GB_NS_IPC] ? "differs from" : "is",
+		    host->ino[GB_NS_IPC]);
+	check_ipc(c, a->pid, b->pid);
 }
 
 static int check(struct gb_check *c)
 {
-	if (!host_has(c, "ns.uts") || !host_has(c, "ns.ipc"))
+	if (!gb_check_host_has(c, "ns.uts") || !gb_check_host_has(c, "ns.ipc"))
 		return 0;
 	struct gb_state a, b;
 	char *const cmd[] = {"sleep", "300", NULL};
@@ -203,13 +241,10 @@ static int check(struct gb_check *c)
 		struct gb_ns_ids ns, host;
 		gb_ns_read(a.pid, &ns);
 		gb_ns_read(0, &host);
-		check_uts(c, &a, &ns, &host);
-		if (ns.ino[GB_NS_IPC] != host.ino[GB_NS_IPC])
-			gb_check_pass(c, "IPC namespace ipc:[%llu] differs from the host's ipc:[%llu]",
-				      ns.ino[GB_NS_IPC], host.ino[GB_NS_IPC]);
+		if (!ns.ino[GB_NS_UTS] || !ns.ino[GB_NS_IPC] || !host.ino[GB_NS_IPC])
+			gb_check_error(c, "cannot read /proc/%d/ns/uts and ns/ipc", (int)a.pid);
 		else
-			gb_check_fail(c, "IPC namespace ipc:[%llu] is the host's own", ns.ino[GB_NS_IPC]);
-		check_ipc(c, a.pid, b.pid);
+			check_namespaces(c, &a, &b, &ns, &host);
 		gb_state_free(&b);
 	}
 	if (b_id[0]) {
@@ -227,4 +262,5 @@ const struct gb_lab gb_lab_03 = {
 	.feature = "host name set inside, unchanged outside; SysV/POSIX IPC objects not shared",
 	.control = "--uts host --ipc host",
 	.check = check,
+	.trips = "uts-ns",
 };

@@ -138,27 +138,29 @@ static void check_root(struct gb_check *c, pid_t pid, const struct seen *s, cons
 {
 	bool own = s->ns_root.st_dev == cont->st_dev && s->ns_root.st_ino == cont->st_ino;
 	if (own)
-		gb_check_pass(c, "the root of its mount namespace is its own / (dev %u:%u): the old root was detached after pivot_root; %d mounts there, the host has %d",
+		gb_check_is(c, "old-root-detached", true, "the root of its mount namespace is its own / (dev %u:%u): the old root was detached after pivot_root; %d mounts there, the host has %d",
 			      major(cont->st_dev), minor(cont->st_dev), s->ns_mounts, host_mounts);
 	else
-		gb_check_fail(c, "the root of its mount namespace is not its / but %s (dev %u:%u): the old root is still mounted, with %d mounts",
-			      s->ns_root.st_dev == host->st_dev ? "the host's root" : "another tree",
-			      major(s->ns_root.st_dev), minor(s->ns_root.st_dev), s->ns_mounts);
+		gb_check_is(c, "old-root-detached", false, "the root of its mount namespace is not its / but %s (dev %u:%u): the old root is still mounted, with %d mounts",
+			    s->ns_root.st_dev == host->st_dev ? "the host's root" : "another tree",
+			    major(s->ns_root.st_dev), minor(s->ns_root.st_dev), s->ns_mounts);
 	bool out = s->escaped.st_dev == host->st_dev && s->escaped.st_ino == host->st_ino;
 	if (!s->escaped.st_ino)
-		gb_check_fail(c, "the chroot escape attempt could not run");
+		gb_check_error(c, "the chroot escape attempt could not run (chroot(\"dev\") failed inside)");
 	else if (out)
-		gb_check_fail(c, "the chroot escape works: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") reached the host's / (dev %u:%u ino %llu)",
+		gb_check_is(c, "chroot-escape", false, "the chroot escape works: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") reached the host's / (dev %u:%u ino %llu)",
 			      major(host->st_dev), minor(host->st_dev), (unsigned long long)host->st_ino);
 	else
-		gb_check_pass(c, "the chroot escape fails: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") stays in the container's / (dev %u:%u)",
+		gb_check_is(c, "chroot-escape", true, "the chroot escape fails: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") stays in the container's / (dev %u:%u)",
 			      major(s->escaped.st_dev), minor(s->escaped.st_dev));
 	char tags[256];
 	root_tags(pid, tags, sizeof tags);
-	if (strstr(tags, "shared:"))
-		gb_check_fail(c, "its / is shared (\"%s\" in /proc/%d/mountinfo): mounts propagate to and from its peers", tags, (int)pid);
+	if (!strcmp(tags, "?"))
+		gb_check_error(c, "no line for / in /proc/%d/mountinfo", (int)pid);
+	else if (strstr(tags, "shared:"))
+		gb_check_is(c, "root-private", false, "its / is shared (\"%s\" in /proc/%d/mountinfo): mounts propagate to and from its peers", tags, (int)pid);
 	else
-		gb_check_pass(c, "its / is private: no shared: peer group in /proc/%d/mountinfo (optional fields: \"%s\")",
+		gb_check_is(c, "root-private", true, "its / is private: no shared: peer group in /proc/%d/mountinfo (optional fields: \"%s\")",
 			      (int)pid, tags[0] ? tags : "none");
 }
 
@@ -168,27 +170,45 @@ static void check_mount_leak(struct gb_check *c, pid_t pid)
 	snprintf(mark, sizeof mark, "glassbox-lab04-%d", (int)getpid());
 	struct seen s;
 	if (in_container(pid, mark, MOUNT_TMP, &s) < 0 || !s.mounted) {
-		gb_check_fail(c, "could not mount a tmpfs at /tmp inside the container");
+		gb_check_error(c, "could not mount a tmpfs at /tmp inside the container");
 		return;
 	}
 	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
 	bool inside = file_has(path, mark), host = file_has("/proc/self/mountinfo", mark);
 	in_container(pid, mark, UNMOUNT_TMP, &s);
+	if (!inside) {
+		gb_check_error(c, "the tmpfs \"%s\" mounted inside is not in %s: the mount or the read failed", mark, path);
+		return;
+	}
 	if (inside && !host)
-		gb_check_pass(c, "a tmpfs \"%s\" mounted at /tmp inside is in the container's mountinfo and not in the host's", mark);
+		gb_check_is(c, "mount-leak", true, "a tmpfs \"%s\" mounted at /tmp inside is in the container's mountinfo and not in the host's", mark);
 	else
-		gb_check_fail(c, "a tmpfs \"%s\" mounted inside is %s", mark,
-			      host ? "visible on the host: mount events propagate" : "not even in the container's mountinfo");
+		gb_check_is(c, "mount-leak", false, "a tmpfs \"%s\" mounted inside is visible on the host "
+			    "(/proc/self/mountinfo): mount events propagate", mark);
+}
+
+/* /sys as the container's own mountinfo lists it, read from inside: sysfs mounted "ro"
+ * (the engine's `sys` step), or the container could write kernel settings. */
+static void check_sys(struct gb_check *c, const struct gb_state *st)
+{
+	/* The line whose mount point (field 5) is /sys: /proc/sys's line names /sys too. */
+	char *const cmd[] = {"awk", "$5 == \"/sys\"", "/proc/self/mountinfo", NULL};
+	char out[1024];
+	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
+	if (code < 0)
+		return;
+	out[strcspn(out, "\n")] = '\0';
+	char opts[256] = "";
+	sscanf(out, "%*s %*s %*s %*s %*s %255s", opts);
+	bool ro = !strncmp(opts, "ro,", 3) || !strcmp(opts, "ro");
+	gb_check_is(c, "sys-ro", code == 0 && ro,
+		    "inside, /sys in /proc/self/mountinfo: %s", code == 0 && out[0] ? out : "no /sys mount at all");
 }
 
 static int check(struct gb_check *c)
 {
-	struct gb_host_feature f;
-	gb_hostcheck_probe("pivot_root", &f);
-	if (!f.available) {
-		gb_check_skip(c, "this host cannot pivot_root: %s (glassbox host-check)", f.reason);
+	if (!gb_check_host_has(c, "pivot_root"))
 		return 0;
-	}
 	struct gb_state st;
 	char *const cmd[] = {"sleep", "300", NULL};
 	int r = gb_check_container(c, control, cmd, true, &st);
@@ -197,11 +217,13 @@ static int check(struct gb_check *c)
 	struct gb_ns_ids ns, hostns;
 	gb_ns_read(st.pid, &ns);
 	gb_ns_read(0, &hostns);
-	if (ns.ino[GB_NS_MNT] != hostns.ino[GB_NS_MNT])
-		gb_check_pass(c, "mount namespace mnt:[%llu] differs from the host's mnt:[%llu]", ns.ino[GB_NS_MNT],
+	if (!ns.ino[GB_NS_MNT] || !hostns.ino[GB_NS_MNT])
+		gb_check_error(c, "cannot read /proc/%d/ns/mnt", (int)st.pid);
+	else if (ns.ino[GB_NS_MNT] != hostns.ino[GB_NS_MNT])
+		gb_check_is(c, "mnt-ns", true, "mount namespace mnt:[%llu] differs from the host's mnt:[%llu]", ns.ino[GB_NS_MNT],
 			      hostns.ino[GB_NS_MNT]);
 	else
-		gb_check_fail(c, "mount namespace mnt:[%llu] is the host's own", ns.ino[GB_NS_MNT]);
+		gb_check_is(c, "mnt-ns", false, "mount namespace mnt:[%llu] is the host's own", ns.ino[GB_NS_MNT]);
 
 	/* The container's "/" as the kernel resolves /proc/PID/root, and the host's "/". */
 	char root[64];
@@ -209,10 +231,11 @@ static int check(struct gb_check *c)
 	struct stat cont, host;
 	struct seen s;
 	if (stat(root, &cont) < 0 || stat("/", &host) < 0 || in_container(st.pid, NULL, LOOK_AND_ESCAPE, &s) < 0)
-		gb_check_fail(c, "could not enter the container's mount namespace (PID %d)", (int)st.pid);
+		gb_check_error(c, "could not enter the container's mount namespace (PID %d)", (int)st.pid);
 	else
 		check_root(c, st.pid, &s, &cont, &host, count_lines(AT_FDCWD, "/proc/self/mountinfo"));
 	check_mount_leak(c, st.pid);
+	check_sys(c, &st);
 	gb_state_free(&st);
 	return 0;
 }
@@ -224,4 +247,5 @@ const struct gb_lab gb_lab_04 = {
 	.feature = "container mount table vs host's; old root gone after pivot_root; propagation private",
 	.control = "--rootfs-mode chroot (chroot instead of pivot_root)",
 	.check = check,
+	.trips = "chroot-escape",
 };

@@ -44,27 +44,53 @@ static void check_links(struct gb_check *c, const struct gb_net_view *in, const 
 	names(in, seen, sizeof seen);
 	names(host, hosts, sizeof hosts);
 	if (in->n_links == 1 && strcmp(in->links[0].name, "lo") == 0)
-		gb_check_pass(c, "inside there is only lo; the host has %d interface%s (%s)",
+		gb_check_is(c, "only-lo", true, "inside there is only lo; the host has %d interface%s (%s)",
 			      host->n_links, host->n_links == 1 ? "" : "s", hosts);
 	else
-		gb_check_fail(c, "inside it sees %d interfaces: %s", in->n_links, seen);
+		gb_check_is(c, "only-lo", false, "inside it sees %d interfaces: %s", in->n_links, seen);
 	const struct gb_net_link_view *lo = gb_net_view_link(in, "lo");
 	if (lo && lo->up && lo->n_addrs > 0)
-		gb_check_pass(c, "lo is up with %s: a new namespace's lo starts down; the engine's "
+		gb_check_is(c, "lo-up", true, "lo is up with %s: a new namespace's lo starts down; the engine's "
 			      "`loopback` step brought it up", lo->addrs[0]);
 	else
-		gb_check_fail(c, "lo is %s: 127.0.0.1 does not work inside", lo ? "down" : "missing");
+		gb_check_is(c, "lo-up", false, "lo is %s: 127.0.0.1 does not work inside", lo ? "down" : "missing");
 	if (in->n_routes == 0)
-		gb_check_pass(c, "no route in its main table: no packet can leave");
+		gb_check_is(c, "no-route", true, "no route in its main table: no packet can leave");
 	else
-		gb_check_fail(c, "it has %d route%s (first: %s%s%s dev %s): packets can leave", in->n_routes,
+		gb_check_is(c, "no-route", false, "it has %d route%s (first: %s%s%s dev %s): packets can leave", in->n_routes,
 			      in->n_routes == 1 ? "" : "s", in->routes[0].dst,
 			      in->routes[0].gateway[0] ? " via " : "", in->routes[0].gateway,
 			      in->routes[0].ifname);
 }
 
+/* The same from inside: the interfaces /proc/net/dev lists to the container's own
+ * processes (the file shows the reader's network namespace). */
+static void check_inside(struct gb_check *c, const struct gb_state *st, const struct gb_net_view *host)
+{
+	char *const cmd[] = {"cat", "/proc/net/dev", NULL};
+	char out[4096], seen[512] = "";
+	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
+	if (code < 0)
+		return;
+	int n = 0;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char *colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		line += strspn(line, " ");
+		size_t used = strlen(seen);
+		snprintf(seen + used, sizeof seen - used, "%s%s", n++ ? ", " : "", line);
+	}
+	gb_check_is(c, "net-inside", code == 0 && n == 1 && !strcmp(seen, "lo"),
+		    "inside, `cat /proc/net/dev` exits %d and lists %d interface%s: %s (the host has %d)",
+		    code, n, n == 1 ? "" : "s", seen[0] ? seen : "none", host->n_links);
+}
+
 static int check(struct gb_check *c)
 {
+	if (!gb_check_host_has(c, "ns.net"))
+		return 0;  /* SKIP: host-check says the kernel lacks it */
 	static struct gb_net_view in, host;  /* ~100 KB each: not on the stack */
 	struct gb_state st;
 	char *const cmd[] = {"sleep", "300", NULL};
@@ -74,17 +100,21 @@ static int check(struct gb_check *c)
 	struct gb_ns_ids ns, own;
 	gb_ns_read(st.pid, &ns);
 	gb_ns_read(0, &own);
-	if (ns.ino[GB_NS_NET] && ns.ino[GB_NS_NET] != own.ino[GB_NS_NET])
-		gb_check_pass(c, "network namespace net:[%llu] differs from the host's net:[%llu]",
+	if (!ns.ino[GB_NS_NET] || !own.ino[GB_NS_NET])
+		gb_check_error(c, "cannot read /proc/%d/ns/net", (int)st.pid);
+	else if (ns.ino[GB_NS_NET] != own.ino[GB_NS_NET])
+		gb_check_is(c, "net-ns", true, "network namespace net:[%llu] differs from the host's net:[%llu]",
 			      ns.ino[GB_NS_NET], own.ino[GB_NS_NET]);
 	else
-		gb_check_fail(c, "network namespace net:[%llu] is the host's own (/proc/%d/ns/net)",
+		gb_check_is(c, "net-ns", false, "network namespace net:[%llu] is the host's own (/proc/%d/ns/net)",
 			      ns.ino[GB_NS_NET], (int)st.pid);
 	r = view_of(st.pid, &in, &c->err);
 	if (r == 0)
 		r = view_of(0, &host, &c->err);
 	if (r == 0)
 		check_links(c, &in, &host);
+	if (r == 0)
+		check_inside(c, &st, &host);
 	gb_state_free(&st);
 	return r;
 }
@@ -96,4 +126,5 @@ const struct gb_lab gb_lab_05 = {
 	.feature = "net ns inode differs; only lo inside, up; no route; host interfaces invisible",
 	.control = "--network host",
 	.check = check,
+	.trips = "net-ns",
 };

@@ -19,8 +19,8 @@ static void control(struct gb_config *cfg)
 	cfg->nmounts = 0;
 }
 
-/* fstype of the mount at target in /proc/PID/mountinfo, "" if none. */
-static void fstype_at(pid_t pid, const char *target, char *out, size_t len)
+/* fstype of the mount at target in /proc/PID/mountinfo, "" if none; -1 if unreadable. */
+static int fstype_at(pid_t pid, const char *target, char *out, size_t len)
 {
 	char path[64], line[4096];
 	snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
@@ -31,8 +31,10 @@ static void fstype_at(pid_t pid, const char *target, char *out, size_t len)
 		if (dash && sscanf(line, "%*d %*d %*s %*s %1023s", mnt) == 1 && strcmp(mnt, target) == 0)
 			sscanf(dash + 3, "%63s", out);
 	}
-	if (f)
-		fclose(f);
+	if (!f)
+		return -1;
+	fclose(f);
+	return 0;
 }
 
 static int start(struct gb_check *c, const char *vol, const char *bind, struct gb_state *st)
@@ -63,10 +65,7 @@ static int start(struct gb_check *c, const char *vol, const char *bind, struct g
 static int sh(struct gb_check *c, const char *id, const char *script)
 {
 	char *const argv[] = {"sh", "-c", (char *)script, NULL};
-	int code = -1;
-	struct gb_err ignored = {0};
-	gb_container_exec(c->rt, id, argv, NULL, NULL, &code, &ignored);
-	return code;
+	return gb_check_exec_quiet(c, id, argv);  /* -1: could not run, an ERROR finding says so */
 }
 
 static void second_container(struct gb_check *c, const char *vol)
@@ -77,12 +76,15 @@ static void second_container(struct gb_check *c, const char *vol)
 	struct gb_err ignored = {0};
 	gb_container_rm(c->rt, first, true, &ignored);
 	c->started[0] = '\0';
-	if (start(c, vol, "/", &st2) < 0)
+	if (start(c, vol, "/", &st2) < 0) {
+		gb_check_error(c, "could not start the second container on volume %s", vol);
 		return;
-	if (sh(c, st2.cfg.id, "grep -q lab12 /data/kept 2>/dev/null") == 0)
-		gb_check_pass(c, "a new container sees /data/kept after the first was removed: the volume outlived it");
-	else
-		gb_check_fail(c, "a new container does not see /data/kept: the data died with the first container");
+	}
+	int code = sh(c, st2.cfg.id, "grep -q lab12 /data/kept 2>/dev/null");
+	if (code >= 0)
+		gb_check_is(c, "volume-kept", code == 0, "in a new container `grep lab12 /data/kept` exits %d: %s", code,
+			    code == 0 ? "the volume outlived the first container"
+				      : "the data died with the first container");
 	gb_state_free(&st2);
 	gb_container_rm(c->rt, c->started, true, &ignored);
 	c->started[0] = '\0';
@@ -93,16 +95,18 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *vol,
 	char type[64], target[1100], path[1100];
 	/* After pivot_root, mountinfo paths are the container's own. */
 	snprintf(target, sizeof target, "/scratch");
-	fstype_at(st->pid, target, type, sizeof type);
-	if (strcmp(type, "tmpfs") == 0)
-		gb_check_pass(c, "/scratch is a tmpfs in the container's mountinfo: its files live in RAM");
+	if (fstype_at(st->pid, target, type, sizeof type) < 0)
+		gb_check_error(c, "cannot read /proc/%d/mountinfo", (int)st->pid);
+	else if (strcmp(type, "tmpfs") == 0)
+		gb_check_is(c, "tmpfs", true, "/scratch is a tmpfs in /proc/%d/mountinfo: its files live in RAM",
+			    (int)st->pid);
 	else
-		gb_check_fail(c, "/scratch is no mount of its own (%s): its files go to the writable layer on disk",
+		gb_check_is(c, "tmpfs", false, "/scratch is no mount of its own (%s): its files go to the writable layer on disk",
 			      type[0] ? type : "not in mountinfo");
-	if (sh(c, st->cfg.id, "mkdir -p /ro 2>/dev/null; { echo x > /ro/lab12; } 2>/dev/null") != 0)
-		gb_check_pass(c, "writing into the read-only bind mount /ro failed (EROFS)");
-	else
-		gb_check_fail(c, "the write into /ro succeeded: it is not a read-only mount");
+	int code = sh(c, st->cfg.id, "mkdir -p /ro 2>/dev/null; { echo x > /ro/lab12; } 2>/dev/null");
+	if (code >= 0)
+		gb_check_is(c, "ro-bind", code != 0, "`echo x > /ro/lab12` inside exits %d: %s", code,
+			    code ? "the read-only bind mount refuses the write (EROFS)" : "it is not a read-only mount");
 	snprintf(path, sizeof path, "%s/lab12", bind);
 	unlink(path);
 	int pipe_ok = sh(c, st->cfg.id, "mkdir -p /data; rm -f /data/pipe; mkfifo /data/pipe && (echo through > /data/pipe &) && "
@@ -110,17 +114,20 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *vol,
 	gb_volume_data_path(c->rt, vol, path, sizeof path);
 	strncat(path, "/pipe", sizeof path - strlen(path) - 1);
 	struct stat pst;
+	if (pipe_ok < 0)
+		return;
 	if (pipe_ok == 0 && lstat(path, &pst) == 0 && S_ISFIFO(pst.st_mode) && pst.st_size == 0)
-		gb_check_pass(c, "the named pipe carried a message and stores nothing: %s is a FIFO of 0 bytes", path);
+		gb_check_is(c, "fifo", true, "the named pipe carried a message and stores nothing: %s is a FIFO of 0 bytes", path);
 	else
-		gb_check_fail(c, "no FIFO of 0 bytes at %s after passing a message through /data/pipe", path);
+		gb_check_is(c, "fifo", false, "no FIFO of 0 bytes at %s after passing a message through /data/pipe", path);
 }
 
 static int check(struct gb_check *c)
 {
 	if (c->container) {
-		gb_check_skip(c, "this check starts its own containers (a volume, a tmpfs, a read-only bind)");
-		return 0;
+		gb_err_set(&c->err, EINVAL, "", "lab 12's check starts its own containers (a volume, a tmpfs, a read-only bind)");
+		gb_err_hint(&c->err, "run it without --container: `glassbox lab check 12`");
+		return -EINVAL;
 	}
 	char vol[64], bind[128];
 	snprintf(vol, sizeof vol, "lab12-%d", (int)getpid());
@@ -129,8 +136,10 @@ static int check(struct gb_check *c)
 	struct gb_state st;
 	int r = start(c, vol, bind, &st);
 	if (r == 0) {
-		sh(c, st.cfg.id, "mkdir -p /data; echo lab12 > /data/kept");
-		look(c, &st, vol, bind);
+		if (sh(c, st.cfg.id, "mkdir -p /data; echo lab12 > /data/kept") == 0)
+			look(c, &st, vol, bind);
+		else if (!c->f[c->n - 1].error)
+			gb_check_error(c, "`echo lab12 > /data/kept` failed inside");
 		gb_state_free(&st);
 		second_container(c, vol);
 	}
@@ -147,4 +156,5 @@ const struct gb_lab gb_lab_12 = {
 	.feature = "named volume survives the container; ro bind refuses writes; tmpfs lives in RAM; a pipe stores nothing",
 	.control = "the same container without its -v, --tmpfs and bind mount",
 	.check = check,
+	.trips = "volume-kept",
 };

@@ -22,17 +22,21 @@ static void control(struct gb_config *cfg)
 }
 
 /* Give zombie-maker time to make its orphans and let them exit (or be reaped): up to
- * 1 s when they do not show up, as with --init, where they are reaped at once. */
-static size_t settle_zombies(pid_t pid1, bool started_here)
+ * 1 s when they do not show up, as with --init, where they are reaped at once. -1 when
+ * the container's processes could never be read. */
+static long settle_zombies(pid_t pid1, bool started_here)
 {
 	struct gb_pid1_zombies z = {0};
 	struct gb_err ignored;
+	bool read = false;
 	for (int i = 0; i < (started_here ? 40 : 1); i++) {
-		if (gb_pid1_zombies(pid1, &z, &ignored) == 0 && z.count >= ORPHANS)
+		int r = gb_pid1_zombies(pid1, &z, &ignored);
+		read |= r == 0;
+		if (r == 0 && z.count >= ORPHANS)
 			break;
 		usleep(25000);
 	}
-	return z.count;
+	return read ? (long)z.count : -1;
 }
 
 static void observe_sigterm(struct gb_check *c, pid_t pid1)
@@ -40,16 +44,16 @@ static void observe_sigterm(struct gb_check *c, pid_t pid1)
 	struct gb_pid1_status s;
 	struct gb_err err;
 	if (gb_pid1_read_status(pid1, &s, &err) < 0) {
-		gb_check_fail(c, "cannot read /proc/%d/status: %s", (int)pid1, err.msg);
+		gb_check_error(c, "cannot read /proc/%d/status: %s", (int)pid1, err.msg);
 		return;
 	}
 	enum gb_pid1_fate f = gb_pid1_fate(&s.sig, SIGTERM);
 	if (f == GB_PID1_DROPPED || f == GB_PID1_IGNORED)
-		gb_check_fail(c, "PID 1 is %s and has no SIGTERM handler (SigCgt has no bit 15): the "
+		gb_check_is(c, "sigterm-handled", false, "PID 1 is %s and has no SIGTERM handler (SigCgt has no bit 15): the "
 			      "kernel %s SIGTERM sent to it", s.name,
 			      f == GB_PID1_DROPPED ? "drops" : "ignores");
 	else
-		gb_check_pass(c, "PID 1 is %s and SIGTERM is %s there (SigCgt/SigBlk bit 15 in "
+		gb_check_is(c, "sigterm-handled", true, "PID 1 is %s and SIGTERM is %s there (SigCgt/SigBlk bit 15 in "
 			      "/proc/%d/status): it will reach the command", s.name,
 			      gb_pid1_fate_name(f), (int)pid1);
 }
@@ -65,19 +69,25 @@ static int next_pid_inside(struct gb_check *c, const struct gb_state *st)
 
 static void observe_zombies(struct gb_check *c, const struct gb_state *st)
 {
-	size_t n = settle_zombies(st->pid, c->container == NULL);
+	long n = settle_zombies(st->pid, c->container == NULL);
+	if (n < 0) {
+		gb_check_error(c, "cannot list the processes of PID %d's namespace (/proc)", (int)st->pid);
+		return;
+	}
 	int next = c->container ? 0 : next_pid_inside(c, st);
+	if (next < 0)
+		return;  /* the exec could not run: its ERROR says why */
 	if (n == 0 && !c->container && next <= ORPHANS + 1)
-		gb_check_fail(c, "no zombies, but no orphans were made either (a new process inside "
+		gb_check_error(c, "no zombies, but no orphans were made either (a new process inside "
 			      "gets PID %d): this proves nothing about reaping", next);
 	else if (n == 0 && !c->container)
-		gb_check_pass(c, "no process in state Z, though %d orphans came and went (a new "
+		gb_check_is(c, "zombies-reaped", true, "no process in state Z, though %d orphans came and went (a new "
 			      "process inside gets PID %d): PID 1 reaped them", ORPHANS, next);
 	else if (n == 0)
-		gb_check_pass(c, "no process in state Z in the container's pid namespace: "
+		gb_check_is(c, "zombies-reaped", true, "no process in state Z in the container's pid namespace: "
 			      "orphans are reaped by PID 1");
 	else
-		gb_check_fail(c, "%zu zombie%s in the container's pid namespace (state Z): PID 1 "
+		gb_check_is(c, "zombies-reaped", false, "%ld zombie%s in the container's pid namespace (state Z): PID 1 "
 			      "never calls wait() for the orphans it inherits", n, n == 1 ? "" : "s");
 }
 
@@ -86,18 +96,18 @@ static void try_sigterm(struct gb_check *c, const struct gb_state *st)
 {
 	struct gb_err err;
 	if (gb_container_kill(c->rt, st->cfg.id, SIGTERM, &err) < 0) {
-		gb_check_fail(c, "could not send SIGTERM: %s", err.msg);
+		gb_check_error(c, "could not send SIGTERM: %s", err.msg);
 		return;
 	}
 	double t0 = gb_monotonic();
 	while (gb_monotonic() - t0 < 1.0 && gb_proc_alive(st->pid, st->pid_start))
 		usleep(10000);
 	if (gb_proc_alive(st->pid, st->pid_start))
-		gb_check_fail(c, "1 s after SIGTERM PID 1 (host pid %d) is still running: the "
+		gb_check_is(c, "sigterm-ends", false, "1 s after SIGTERM PID 1 (host pid %d) is still running: the "
 			      "signal was dropped, a `glassbox stop` would wait for SIGKILL", (int)st->pid);
 	else
-		gb_check_pass(c, "SIGTERM ended the container in %.0f ms",
-			      (gb_monotonic() - t0) * 1000);
+		gb_check_is(c, "sigterm-ends", true, "SIGTERM ended the container in %.0f ms (host PID %d gone)",
+			    (gb_monotonic() - t0) * 1000, (int)st->pid);
 }
 
 static int check(struct gb_check *c)
@@ -126,4 +136,5 @@ const struct gb_lab gb_lab_13 = {
 	.feature = "with --init SIGTERM reaches PID 1 and orphans are reaped; without, zombies pile up and SIGTERM is dropped",
 	.control = "no --init",
 	.check = check,
+	.trips = "zombies-reaped",
 };

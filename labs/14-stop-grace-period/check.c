@@ -42,10 +42,10 @@ static void report_fate(struct gb_check *c, const struct gb_state *st, bool wait
 	char name[64] = "?";
 	enum gb_pid1_fate f = sigterm_fate(st->pid, wait, name, sizeof name);
 	if (f == GB_PID1_CAUGHT || f == GB_PID1_BLOCKED)
-		gb_check_pass(c, "PID 1 (%s) has SIGTERM %s: a stop can end it at once", name,
+		gb_check_is(c, "sigterm-handled", true, "PID 1 (%s) has SIGTERM %s: a stop can end it at once", name,
 			      gb_pid1_fate_name(f));
 	else
-		gb_check_fail(c, "PID 1 (%s) has no SIGTERM handler: the kernel drops the stop "
+		gb_check_is(c, "sigterm-handled", false, "PID 1 (%s) has no SIGTERM handler: the kernel drops the stop "
 			      "signal, so a stop waits the whole grace period (%d s) and SIGKILLs",
 			      name, st->cfg.stop_timeout);
 }
@@ -67,23 +67,39 @@ static void timed_stop(struct gb_check *c, const struct gb_state *st)
 	struct gb_err err;
 	double t0 = gb_monotonic();
 	if (gb_container_stop(c->rt, st->cfg.id, GRACE, NULL, &err) < 0) {
-		gb_check_fail(c, "glassbox stop failed: %s", err.msg);
+		gb_check_error(c, "glassbox stop failed: %s", err.msg);
 		return;
 	}
 	double ms = (gb_monotonic() - t0) * 1000;
 	struct gb_state now;
 	if (gb_state_find(c->rt, st->cfg.id, &now, &err) < 0) {
-		gb_check_fail(c, "cannot read the state after the stop: %s", err.msg);
+		gb_check_error(c, "cannot read the state after the stop: %s", err.msg);
 		return;
 	}
 	if (now.exit_code == 143 && ms < GRACE * 1000)
-		gb_check_pass(c, "`glassbox stop -t %d` took %.0f ms: SIGTERM ended it, exit code 143",
+		gb_check_is(c, "stop-fast", true, "`glassbox stop -t %d` took %.0f ms: SIGTERM ended it, exit code 143",
 			      GRACE, ms);
 	else
-		gb_check_fail(c, "`glassbox stop -t %d` took %.0f ms, the whole grace period, and "
+		gb_check_is(c, "stop-fast", false, "`glassbox stop -t %d` took %.0f ms, the whole grace period, and "
 			      "ended in exit code %d: SIGTERM was ignored, SIGKILL did it", GRACE, ms,
 			      now.exit_code);
 	gb_state_free(&now);
+}
+
+/* From inside: PID 1 is the container's command (the stop signal goes to it). */
+static int check_pid1(struct gb_check *c, const struct gb_state *st)
+{
+	char *const cmd[] = {"cat", "/proc/1/comm", NULL};
+	char out[64];
+	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
+	if (code < 0)
+		return -1;
+	out[strcspn(out, "\n")] = '\0';
+	const char *want = st->cfg.cmd && st->cfg.cmd[0] ? st->cfg.cmd[0] : "?";
+	gb_check_is(c, "pid1-is-command", code == 0 && !strncmp(out, want, 15),
+		    "inside, `cat /proc/1/comm` exits %d and says \"%s\": the stop signal goes to %s", code, out,
+		    code == 0 && !strncmp(out, want, 15) ? "the command itself" : "something else");
+	return 0;
 }
 
 static int check(struct gb_check *c)
@@ -97,7 +113,7 @@ static int check(struct gb_check *c)
 		report_fate(c, &st, c->container == NULL);
 	else
 		report_exit(c, &st);
-	if (!c->container)
+	if (!c->container && check_pid1(c, &st) == 0)
 		timed_stop(c, &st);
 	gb_state_free(&st);
 	return 0;
@@ -110,4 +126,5 @@ const struct gb_lab gb_lab_14 = {
 	.feature = "a PID 1 with a SIGTERM handler stops at once (143); without one the grace period expires (137)",
 	.control = "PID 1 without a SIGTERM handler (ignore-term)",
 	.check = check,
+	.trips = "stop-fast",
 };

@@ -25,29 +25,34 @@ static void check_caps(struct gb_check *c, pid_t pid)
 {
 	struct gb_caps_status cs;
 	char names[1024];
-	if (gb_caps_read_status(pid, &cs, &c->err) < 0)
+	if (gb_caps_read_status(pid, &cs, &c->err) < 0) {
+		gb_check_error(c, "cannot read CapEff/CapBnd from /proc/%d/status", (int)pid);
 		return;
+	}
 	int n = __builtin_popcountll(cs.effective);
 	gb_caps_format(cs.effective & ~gb_caps_docker_default(), names, sizeof names);
 	if (!(cs.effective & GB_CAP_BIT(CAP_SYS_ADMIN)) && !(cs.bounding & GB_CAP_BIT(CAP_SYS_ADMIN)) &&
 	    n <= 14)
-		gb_check_pass(c, "PID 1 keeps %d capabilities (CapEff in /proc/%d/status), none of them CAP_SYS_ADMIN, "
+		gb_check_is(c, "caps-dropped", true, "PID 1 keeps %d capabilities (CapEff in /proc/%d/status), none of them CAP_SYS_ADMIN, "
 			      "and cannot regain any (CapBnd)", n, (int)pid);
 	else
-		gb_check_fail(c, "PID 1 has %d capabilities, beyond Docker's 14: %s", n, names);
+		gb_check_is(c, "caps-dropped", false, "PID 1 has %d capabilities (CapEff in /proc/%d/status), beyond "
+			    "Docker's 14: %s", n, (int)pid, names);
 }
 
 static void check_masks(struct gb_check *c, pid_t pid)
 {
 	struct gb_masks_state ms;
-	if (gb_masks_observe(pid, &ms, &c->err) < 0)
+	if (gb_masks_observe(pid, &ms, &c->err) < 0) {
+		gb_check_error(c, "cannot read the masked paths from /proc/%d/mountinfo", (int)pid);
 		return;
+	}
 	int masked = __builtin_popcountl(ms.masked), ro = __builtin_popcountl(ms.readonly);
 	if (masked > 0 && (ms.readonly & (1UL << 3)))  /* gb_masks_readonly[3] is /proc/sys */
-		gb_check_pass(c, "%d host-wide /proc and /sys files are masked and %d paths read-only, /proc/sys "
+		gb_check_is(c, "masked-paths", true, "%d host-wide /proc and /sys files are masked and %d paths read-only, /proc/sys "
 			      "among them (mountinfo)", masked, ro);
 	else
-		gb_check_fail(c, "masked paths: %d, read-only paths: %d: /proc/sys and friends are writable "
+		gb_check_is(c, "masked-paths", false, "masked paths: %d, read-only paths: %d: /proc/sys and friends are writable "
 			      "or visible", masked, ro);
 }
 
@@ -71,11 +76,18 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json)
 	int saved = dup(1), code = -1;
 	dup2(out, 1);
 	struct gb_err err = {0};
-	gb_container_exec(c->rt, st->cfg.id, argv, env, "/", &code, &err);
+	int r = gb_container_exec(c->rt, st->cfg.id, argv, env, "/", &code, &err);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
 	close(fd);
+	if (r < 0) {
+		char why[400];
+		gb_err_format(&err, why, sizeof why);
+		gb_check_error(c, "could not run glassbox-probe inside: %s", why);
+		close(out);
+		return -1;
+	}
 	off_t len = lseek(out, 0, SEEK_END);
 	*json = calloc(1, (size_t)len + 1);
 	if (*json)
@@ -90,7 +102,8 @@ static void check_probe(struct gb_check *c, const struct gb_state *st)
 	struct gb_jval *v = run_probe(c, st, &text) == 0 ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
 	free(text);
 	if (!v) {
-		gb_check_skip(c, "glassbox-probe did not run (build it with make)");
+		if (!c->n || !c->f[c->n - 1].error)
+			gb_check_error(c, "glassbox-probe gave no JSON report (build it with make)");
 		return;
 	}
 	char possible[256] = "";
@@ -105,10 +118,10 @@ static void check_probe(struct gb_check *c, const struct gb_state *st)
 		blocked += strcmp(status, "blocked") == 0;
 	}
 	if (!possible[0])
-		gb_check_pass(c, "glassbox-probe: %d escape attempts blocked, none possible (mount, reboot, "
+		gb_check_is(c, "escapes-blocked", true, "glassbox-probe: %d escape attempts blocked, none possible (mount, reboot, "
 			      "setns, keyctl, bpf, ...)", blocked);
 	else
-		gb_check_fail(c, "glassbox-probe found escapes possible: %s", possible);
+		gb_check_is(c, "escapes-blocked", false, "glassbox-probe found escapes possible: %s", possible);
 	gb_jval_free(v);
 }
 
@@ -133,4 +146,5 @@ const struct gb_lab gb_lab_16 = {
 	.feature = "effective/bounding sets; masked paths; escape attempts that must all fail",
 	.control = "--privileged",
 	.check = check,
+	.trips = "caps-dropped",
 };

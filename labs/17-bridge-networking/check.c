@@ -137,8 +137,12 @@ static int view_of(pid_t pid, struct gb_net_view *v)
 static void check_veth(struct gb_check *c, const struct gb_state *st)
 {
 	static struct gb_net_view host, in;
-	if (st->n_nets == 0 || view_of(0, &host) < 0 || view_of(st->pid, &in) < 0) {
-		gb_check_fail(c, "container %s is on no bridge network: it has only lo", st->cfg.name);
+	if (st->n_nets == 0) {
+		gb_check_is(c, "veth", false, "container %s is on no bridge network: it has only lo", st->cfg.name);
+		return;
+	}
+	if (view_of(0, &host) < 0 || view_of(st->pid, &in) < 0) {
+		gb_check_error(c, "cannot list the links of the host or of %s (netlink)", st->cfg.name);
 		return;
 	}
 	const struct gb_state_net *sn = &st->nets[0];
@@ -148,11 +152,11 @@ static void check_veth(struct gb_check *c, const struct gb_state *st)
 	const struct gb_net_link_view *br = gb_net_view_link(&host, bridge);
 	const struct gb_net_link_view *e = gb_net_view_link(&in, sn->ifname);
 	if (h && br && e && h->master == br->index && !strcmp(h->kind, "veth") && e->n_addrs > 0)
-		gb_check_pass(c, "a veth pair joins %s to network %s: %s on the host is a port of "
+		gb_check_is(c, "veth", true, "a veth pair joins %s to network %s: %s on the host is a port of "
 			      "bridge %s, its peer is %s inside with %s", st->cfg.name, sn->network,
 			      sn->host_if, bridge, sn->ifname, e->addrs[0]);
 	else
-		gb_check_fail(c, "no veth pair from bridge %s into %s (host end %s %s, %s inside %s)",
+		gb_check_is(c, "veth", false, "no veth pair from bridge %s into %s (host end %s %s, %s inside %s)",
 			      bridge, st->cfg.name, sn->host_if, h ? "found" : "missing", sn->ifname,
 			      e ? "found" : "missing");
 }
@@ -165,17 +169,23 @@ static void check_by_name(struct lab17 *l, const char *web, const char *network)
 	char *const cmd[] = {"sh", "-c", script, NULL};
 	char name[GB_NAME_MAX + 1];
 	snprintf(name, sizeof name, "l17client-%d", (int)getpid());
-	if (run(l, name, network, NULL, cmd, &st) < 0)
+	if (run(l, name, network, NULL, cmd, &st) < 0) {
+		gb_check_error(l->c, "could not start the client container %s", name);
 		return;
+	}
 	gb_autofree char *log = NULL;
 	size_t len = 0;
 	bool stopped = gb_lab_wait_stopped(l->c, &st, 8000);
-	if (stopped && gb_read_file(st.log, &log, &len) == 0 && strstr(log, REPLY))
-		gb_check_pass(l->c, "a client on network %s called `nc %s 8080` by name and got \"%s\" "
+	if (!stopped)
+		gb_check_error(l->c, "the client container %s did not finish within 8 s", name);
+	else if (gb_read_file(st.log, &log, &len) < 0)
+		gb_check_error(l->c, "cannot read the client's log %s", st.log);
+	else if (strstr(log, REPLY))
+		gb_check_is(l->c, "by-name", true, "a client on network %s called `nc %s 8080` by name and got \"%s\" "
 			      "(/etc/hosts, no DNS server)", network, web, REPLY);
 	else
-		gb_check_fail(l->c, "a client on network %s could not reach %s by name: containers "
-			      "find each other only on a network they share", network, web);
+		gb_check_is(l->c, "by-name", false, "a client on network %s could not reach %s by name (its log: "
+			    "\"%.60s\"): containers find each other only on a network they share", network, web, log);
 	gb_state_free(&st);
 }
 
@@ -185,17 +195,24 @@ static void check_internal(struct lab17 *l, const char *network)
 	char name[GB_NAME_MAX + 1], reply[64], ip[16];
 	char *const server[] = {"nc", "-ll", "-p", "8080", "-e", "echo", REPLY, NULL};
 	snprintf(name, sizeof name, "l17secret-%d", (int)getpid());
-	if (run(l, name, network, NULL, server, &st) < 0)
+	if (run(l, name, network, NULL, server, &st) < 0) {
+		gb_check_error(l->c, "could not start %s on internal network %s", name, network);
 		return;
+	}
 	gb_cg_sleep_ms(300);
 	gb_net_ip_format(addr_of(&st), ip);
 	int r = tcp_ask(addr_of(&st), 8080, reply, sizeof reply, 1500);
-	if (r < 0)
-		gb_check_pass(l->c, "the host cannot reach %s at %s:8080 on internal network %s "
+	/* Only "no way there" counts: ECONNREFUSED means a packet got there and back. */
+	bool sealed = r == -ENETUNREACH || r == -EHOSTUNREACH || r == -ETIMEDOUT;
+	if (r < 0 && !sealed)
+		gb_check_error(l->c, "connecting to %s:8080 failed with %s, which proves no isolation", ip,
+			       strerror(-r));
+	else if (r < 0)
+		gb_check_is(l->c, "internal-sealed", true, "the host cannot reach %s at %s:8080 on internal network %s "
 			      "(connect: %s): its bridge has no address, the host no route", name, ip,
 			      network, strerror(-r));
 	else
-		gb_check_fail(l->c, "the host reached %s at %s:8080 on internal network %s", name,
+		gb_check_is(l->c, "internal-sealed", false, "the host reached %s at %s:8080 on internal network %s", name,
 			      ip, network);
 	gb_state_free(&st);
 }
@@ -205,11 +222,24 @@ static void check_published(struct gb_check *c, int port)
 	char reply[64];
 	int r = tcp_ask(INADDR_LOOPBACK, port, reply, sizeof reply, 2000);
 	if (r == 0 && strstr(reply, REPLY))
-		gb_check_pass(c, "the published port 127.0.0.1:%d answered \"%s\": the monitor's proxy "
+		gb_check_is(c, "published", true, "the published port 127.0.0.1:%d answered \"%s\": the monitor's proxy "
 			      "forwarded it to web's port 8080", port, REPLY);
 	else
-		gb_check_fail(c, "the published port 127.0.0.1:%d did not answer (%s)", port,
+		gb_check_is(c, "published", false, "the published port 127.0.0.1:%d did not answer (%s)", port,
 			      r < 0 ? strerror(-r) : reply);
+}
+
+/* From inside: the container's /etc/hosts (the `etc-hosts` step) names it. */
+static void check_hosts(struct gb_check *c, const struct gb_state *st)
+{
+	char *const cmd[] = {"grep", "-w", (char *)st->cfg.name, "/etc/hosts", NULL};
+	char out[256];
+	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
+	if (code < 0)
+		return;
+	out[strcspn(out, "\n")] = '\0';
+	gb_check_is(c, "etc-hosts", code == 0, "inside, `grep -w %s /etc/hosts` exits %d: \"%s\"", st->cfg.name,
+		    code, out);
 }
 
 static int auto_check(struct lab17 *l)
@@ -232,6 +262,7 @@ static int auto_check(struct lab17 *l)
 	struct gb_state st;
 	if (r == 0 && (r = run(l, web, shared, publish, server, &st)) == 0) {
 		check_veth(c, &st);
+		check_hosts(c, &st);
 		gb_state_free(&st);
 		check_by_name(l, web, c->control ? other : shared);
 		check_internal(l, sealed);
@@ -266,6 +297,8 @@ static int student_check(struct gb_check *c)
 
 static int check(struct gb_check *c)
 {
+	if (!gb_check_host_has(c, "veth") || !gb_check_host_has(c, "bridge"))
+		return 0;  /* SKIP: host-check says the kernel lacks it */
 	if (c->container)
 		return student_check(c);
 	struct lab17 l = {.c = c};
@@ -281,4 +314,5 @@ const struct gb_lab gb_lab_17 = {
 	.feature = "veth pair on a bridge; names on a shared network; internal unreachable; -p answers",
 	.control = "the client on another network",
 	.check = check,
+	.trips = "by-name",
 };

@@ -5,6 +5,7 @@
  * Negative control: the second build with --no-cache. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,10 +37,37 @@ static int write_ctx(const char *ctx, const char *content)
 {
 	char path[300];
 	snprintf(path, sizeof path, "%s/Dockerfile", ctx);
-	const char *df = "FROM busybox\nCOPY app.txt /app.txt\nRUN wc -c /app.txt > /size\nCMD [\"cat\", \"/size\"]\n";
+	const char *df = "FROM busybox\nRUN echo lab18 > /before\nCOPY app.txt /app.txt\n"
+			 "RUN wc -c /app.txt > /size\nCMD [\"cat\", \"/size\"]\n";
 	int r = gb_write_atomic(path, df, strlen(df), 0644);
 	snprintf(path, sizeof path, "%s/app.txt", ctx);
 	return r < 0 ? r : gb_write_atomic(path, content, strlen(content), 0644);
+}
+
+/* A container of the rebuilt image: its /app.txt is the edited file. */
+static int check_image(struct gb_check *c, const char *tag)
+{
+	struct gb_config cfg;
+	gb_config_init(&cfg);
+	snprintf(cfg.image, sizeof cfg.image, "%s", tag);
+	char *const cmd[] = {"sleep", "300", NULL};
+	cfg.cmd = gb_strv_dup(cmd);
+	cfg.env = calloc(1, sizeof *cfg.env);
+	int code = 0;
+	int r = gb_container_run(c->rt, &cfg, false, &code, c->started, &c->err);
+	gb_config_free(&cfg);
+	if (r < 0) {
+		c->started[0] = '\0';
+		return r;
+	}
+	char *const cat[] = {"cat", "/app.txt", "/size", NULL};
+	char out[256];
+	code = gb_check_exec_output(c, c->started, cat, out, sizeof out);
+	if (code >= 0)
+		gb_check_is(c, "image-content", code == 0 && !strncmp(out, "edited\n7 /app.txt", 17),
+			    "inside a container of the rebuilt image, `cat /app.txt /size` exits %d and prints \"%.40s\"",
+			    code, out);
+	return 0;
 }
 
 static int run(struct gb_check *c, const char *ctx, const char *tag)
@@ -50,26 +78,30 @@ static int run(struct gb_check *c, const char *ctx, const char *tag)
 		r = build(c, ctx, tag, c->control, &n);
 	if (r < 0)
 		return r;
-	if (n.hits == n.steps - 1)
-		gb_check_pass(c, "an unchanged rebuild took all %d layers from the cache (FROM needs none)", n.hits);
-	else
-		gb_check_fail(c, "an unchanged rebuild took %d of %d layers from the cache: the rest were rebuilt",
-			      n.hits, n.steps - 1);
-	write_ctx(ctx, "edited\n");
-	if ((r = build(c, ctx, tag, false, &n)) < 0)
+	if (n.steps != 5) {
+		gb_check_error(c, "the build reported %d steps, not the Dockerfile's 5", n.steps);
+		return 0;
+	}
+	gb_check_is(c, "cache-hits", n.hits == n.steps - 1,
+		    "an unchanged rebuild took %d of %d layers from the cache (FROM needs none)%s", n.hits,
+		    n.steps - 1, n.hits == n.steps - 1 ? "" : ": the rest were rebuilt");
+	if ((r = write_ctx(ctx, "edited\n")) < 0 || (r = build(c, ctx, tag, false, &n)) < 0)
 		return r;
-	if (n.hits == 0)
-		gb_check_pass(c, "after editing app.txt, COPY and every later layer were rebuilt (0 cache hits)");
-	else
-		gb_check_fail(c, "after editing app.txt, %d later layers still came from the cache", n.hits);
-	return 0;
+	/* Steps: FROM, RUN (before the COPY), COPY, RUN, CMD. */
+	gb_check_is(c, "kept-before", n.hits >= 1, "after editing app.txt, the RUN before COPY %s",
+		    n.hits >= 1 ? "came from the cache: layers before the change are kept" : "was rebuilt too");
+	gb_check_is(c, "rebuilt-after", n.hits <= 1,
+		    "after editing app.txt, %d of the 3 layers from COPY on came from the cache%s", n.hits > 1 ? n.hits - 1 : 0,
+		    n.hits <= 1 ? ": COPY and every later layer were rebuilt" : "");
+	return check_image(c, tag);
 }
 
 static int check(struct gb_check *c)
 {
 	if (c->container) {
-		gb_check_skip(c, "this check builds its own image; it looks at no container");
-		return 0;
+		gb_err_set(&c->err, EINVAL, "", "lab 18's check builds its own image; it looks at no container");
+		gb_err_hint(&c->err, "run it without --container: `glassbox lab check 18`");
+		return -EINVAL;
 	}
 	char ctx[128], tag[64];
 	snprintf(ctx, sizeof ctx, "/tmp/glassbox-lab18-%d", (int)getpid());
@@ -92,4 +124,5 @@ const struct gb_lab gb_lab_18 = {
 	.feature = "each instruction is a layer; an unchanged rebuild is all cache hits; a changed line rebuilds only what follows",
 	.control = "the rebuild with --no-cache",
 	.check = check,
+	.trips = "cache-hits",
 };

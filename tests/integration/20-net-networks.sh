@@ -51,9 +51,12 @@ by_name() {  # by_name PID HOSTSFILE NAME
 		"mount --bind $2 /etc/hosts && busybox nc -w 2 $3 7000 </dev/null" 2>/dev/null
 }
 check "app reaches db by name over TCP" test "$(by_name "$APP" "$ROOT/hosts.app" db)" = db-pong
-check_not "web cannot resolve db" test "$(by_name "$WEB" "$ROOT/hosts.web" db)" = db-pong
-check_not "x cannot reach db by address" in_ns "$X" busybox ping -c1 -W1 "$DBIP"
-check_not "the host side cannot reach db on the internal network" busybox ping -c1 -W1 "$DBIP"
+# "rc=1" proves nc ran and failed: nsenter or the mount failing must not pass.
+out=$(nsenter --net=/proc/$WEB/ns/net unshare --mount sh -c \
+	"mount --bind $ROOT/hosts.web /etc/hosts && { busybox nc -w 2 db 7000 </dev/null; echo rc=\$?; }" 2>/dev/null)
+check "web cannot resolve db" test "$out" = rc=1
+unreachable "x cannot reach db by address" "$X" "$DBIP"
+unreachable "the host side cannot reach db on the internal network" - "$DBIP"
 check "the host side reaches web on front" busybox ping -c1 -W2 "$(jq -r '.leases[0].addr' "$ROOT/networks/front.json")"
 
 err=$("$NETTOOL" net-rm "$ROOT" back 2>&1)

@@ -30,10 +30,11 @@ check "db has eth0 on a and eth1 on sealed, one default route" sh -c \
 	"gb() { \"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data \"\$@\"; }; gb inspect --json db | jq -e '[.observed.net.links[].name]==[\"lo\",\"eth0\",\"eth1\"] and ([.observed.net.routes[]|select(.dst==\"default\")]|length)==1'"
 check "the host end of web's veth is on bridge gb-a" sh -c "ip -o link show master gb-a | grep -q \"$(gb inspect --json web | jq -r '.state.networks[0].host_if')\""
 
-out=$(gb run --rm --network b busybox nc -w 2 web 8080 </dev/null 2>&1)
-check "a container on b cannot resolve web" test "$out" != hello-web
-out=$(gb run --rm --network b busybox nc -w 2 "$WEBIP" 8080 </dev/null 2>&1)
-check "... nor reach it by address" test "$out" != hello-web
+# "rc=" proves the container ran: a failed start must not pass for "unreachable".
+out=$(gb run --rm --network b busybox sh -c 'nc -w 2 web 8080 </dev/null 2>&1; echo "rc=$?"' 2>&1)
+check "a container on b cannot resolve web" bash -c "grep -q 'rc=1' <<<'$out' && ! grep -q hello-web <<<'$out'"
+out=$(gb run --rm --network b busybox sh -c "nc -w 2 $WEBIP 8080 </dev/null 2>&1; echo \"rc=\$?\"" 2>&1)
+check "... nor reach it by address" bash -c "grep -q 'rc=1' <<<'$out' && ! grep -q hello-web <<<'$out'"
 
 check "secret starts on the internal network" server secret hello-secret --network sealed
 sleep 0.3

@@ -23,8 +23,9 @@ assert_eq "with --init: PID 1 is glassbox-init, SIGTERM blocked (read by signalf
     "glassbox-init blocked" "$(state_of "zi$N" '.observed.pid1 | "\(.name) \(.sigterm)"')"
 ro=$(gb exec "zi$N" sh -c 'grep " /sbin/glassbox-init " /proc/self/mountinfo')
 assert_contains "glassbox-init is bind-mounted read-only" " ro," "$ro"
-gb exec "zi$N" sh -c 'echo x > /sbin/glassbox-init' 2>/dev/null
-check "and the container cannot overwrite it" [ $? -ne 0 ]
+out=$(gb exec "zi$N" sh -c '{ echo x > /sbin/glassbox-init; } 2>&1; echo "rc=$?"')
+assert_contains "and the container cannot overwrite it (EROFS)" "Read-only file system" "$out"
+assert_contains "the write failed inside, not the exec" "rc=1" "$out"
 gb rm -f "z$N" "zi$N" >/dev/null
 
 # --- SIGTERM to a PID 1 without a handler: ignored, SIGKILL after the grace period

@@ -18,6 +18,7 @@ assert_eq "default: NoNewPrivs" 1 "$(field NoNewPrivs "$st")"
 out=$(gb run --rm busybox sh -c 'unshare -U true 2>&1; wc -c < /proc/timer_list; echo x > /proc/sys/kernel/hostname 2>&1' 2>&1)
 assert_contains "default: unshare -U is refused (EPERM)" "Operation not permitted" "$out"
 assert_contains "default: /proc/sys is read-only" "Read-only file system" "$out"
+check "default: /proc/timer_list is masked (0 bytes)" grep -qx 0 <<<"$out"
 
 st=$(gb run --rm --cap-drop ALL busybox cat /proc/self/status)
 assert_eq "--cap-drop ALL: CapEff 0" 0000000000000000 "$(field CapEff "$st")"

@@ -21,6 +21,16 @@ cat "$out/check.txt"
 assert_eq "glassbox check exits 0 on this host" 0 "$status"
 rows=$(grep -cE '^[0-9]{2} [a-z0-9-]+ +(PASS|SKIP)' "$out/check.txt")
 assert_eq "every lab ($nlabs) passed or was skipped with a reason" "$nlabs" "$rows"
+# A SKIP is a failure where the feature exists: each must name a feature host-check
+# reports missing on this host.
+gb host-check >"$out/host.txt" 2>&1
+skips_ok() { # file
+    grep -E '^[0-9]{2} [a-z0-9-]+ +SKIP' "$1" | while read -r _ _ _ rest; do
+        feature=$(sed -n 's/^this host has no \([^:]*\):.*/\1/p' <<<"$rest")
+        [ -n "$feature" ] && grep -F "$feature" "$out/host.txt" | grep -q ' NO ' || { echo "unjustified SKIP: $rest"; exit 1; }
+    done
+}
+check "every SKIP names a feature host-check reports missing" skips_ok "$out/check.txt"
 check "no check failed or errored" bash -c "! grep -qE '^[0-9]{2} [a-z0-9-]+ +(FAIL|ERROR)' '$out/check.txt'"
 check "each verdict carries the kernel's evidence" bash -c \
     "grep -E '^[0-9]{2} [a-z0-9-]+ +PASS' '$out/check.txt' | awk '{ if (NF < 6) exit 1 }'"
@@ -33,6 +43,13 @@ cat "$out/control.txt"
 assert_eq "glassbox check --control exits 0 when every control was detected" 0 "$status"
 seen=$(grep -cE '^[0-9]{2} [a-z0-9-]+ +(LEAK SEEN|SKIP)' "$out/control.txt")
 assert_eq "every lab ($nlabs) reported its leak under its control" "$nlabs" "$seen"
+check "every SKIP under --control names a feature host-check reports missing" skips_ok "$out/control.txt"
+# Each control is detected only through the finding it names: lab 01's through --rm.
+gb lab check 1 --control >"$out/control01.txt" 2>&1
+assert_eq "lab 01's control is detected (exit 1)" 1 "$?"
+check "lab 01's control trips [survived-stop], the finding --rm makes fail" \
+    grep -q '✗ \[survived-stop\] the container survived its stop: no' "$out/control01.txt"
+check "and says it was detected through it" grep -q 'and \[survived-stop\] saw it' "$out/control01.txt"
 check "no check missed its control" bash -c "! grep -qE ' MISSED | ERROR ' '$out/control.txt'"
 assert_nothing_left "after glassbox check --control"
 
@@ -53,7 +70,7 @@ check "TAP starts with its version and plan" bash -c "head -2 '$out/two.tap' | t
 
 # --- a check that cannot run is "not ok" and the harness exits non-zero
 GLASSBOX_FAIL_STEP=hostname gb check --tap 3 >"$out/broken.tap" 2>&1
-assert_eq "a check whose container cannot start makes glassbox check exit 1" 1 "$?"
+assert_eq "a check whose container cannot start is an ERROR: glassbox check exits 4" 4 "$?"
 check "its TAP line is 'not ok'" grep -q '^not ok 1 - lab 03' "$out/broken.tap"
 if command -v prove >/dev/null; then
     check "prove reports the failure" bash -c "! prove -e cat '$out/broken.tap' >/dev/null 2>&1"

@@ -53,6 +53,14 @@ serve() {                     # serve PID PORT REPLY: a TCP server inside PID's 
 	SLEEPERS+=($!)
 }
 in_ns() { local pid=$1; shift; nsenter --net=/proc/$pid/ns/net "$@"; }
+# unreachable WHAT PID|- IP: ping from PID's network namespace (- for this one) gets no
+# reply. Only ping's own "no reply" counts: nsenter failing, or no ping, is a failure.
+unreachable() {
+	local what=$1 pid=$2 ip=$3 out
+	local run=(sh -c 'busybox ping -c1 -W1 "$0" >/dev/null 2>&1; echo "rc=$?"' "$ip")
+	if [ "$pid" = - ]; then out=$("${run[@]}" 2>&1); else out=$(in_ns "$pid" "${run[@]}" 2>&1); fi
+	if [ "$out" = rc=1 ]; then ok "$what"; else bad "$what (ping said: $out)"; fi
+}
 kill_containers() { for p in "${SLEEPERS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 
 # Only loopback left, no address but 127.0.0.1 and ::1, no route at all.
