@@ -25,6 +25,7 @@ enum opt_id {
 	O_NETWORK_ALIAS, O_PUBLISH,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
 	O_INIT,
+	O_UNSAFE_PASS_TERMINAL,  /* issue 18: lab 16's negative control, not in --help */
 };
 
 struct opt {
@@ -57,8 +58,8 @@ static const struct opt opts[] = {
 	{"entrypoint", 0, true, O_ENTRYPOINT, "CMD  override the image's entrypoint"},
 	{"stop-signal", 0, true, O_STOP_SIGNAL, "SIG signal that `stop` sends first (default SIGTERM)"},
 	{"stop-timeout", 0, true, O_STOP_TIMEOUT, "S  grace period of `stop` in seconds (default 10)"},
-	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
-	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
+	{"interactive", 'i', false, O_INTERACTIVE, "   keep stdin open: relay ours to the container (else it reads /dev/null)"},
+	{"tty", 't', false, O_TTY, "           give the container a terminal of its own (a pty in its devpts; ours in raw mode)"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
 	/* storage (issue 5) */
 	{"volume", 'v', true, O_VOLUME, "SRC:DST[:ro]  a named volume (NAME:/path) or a bind mount (/host:/path)"},
@@ -81,6 +82,8 @@ static const struct opt opts[] = {
 	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
+	/* No help line: hands the container our terminal, so it can type into our shell. */
+	{"unsafe-pass-terminal", 0, false, O_UNSAFE_PASS_TERMINAL, NULL},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -307,7 +310,13 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		c->stop_timeout = n;
 		return 0;
 	case O_INTERACTIVE:
+		c->interactive = true;
+		return 0;
 	case O_TTY:
+		c->tty = true;
+		return 0;
+	case O_UNSAFE_PASS_TERMINAL:
+		c->unsafe_pass_terminal = true;
 		return 0;
 	case O_QUIET:
 		a->quiet = true;

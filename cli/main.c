@@ -660,6 +660,7 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 {
 	const char *workdir = NULL, *user = NULL;
+	struct gb_exec_io io = {0};
 	gb_autostrv char **env = calloc(1, sizeof(char *));
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -679,17 +680,21 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 			env = bigger;
 			env[n] = strdup(argv[i]);
 			env[n + 1] = NULL;
-		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "-t") || !strcmp(argv[i], "-it")) {
-			/* stdio is passed through already */
+		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--interactive")) {
+			io.interactive = true;
+		} else if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "--tty")) {
+			io.tty = true;
+		} else if (!strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
+			io.interactive = io.tty = true;
 		} else {
-			return usage_error("exec: unknown option %s (try -e, -w, -u)", argv[i]);
+			return usage_error("exec: unknown option %s (try -e, -w, -u, -i, -t)", argv[i]);
 		}
 	}
 	if (argc - i < 2)
 		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME COMMAND [ARG...]");
 	struct gb_err err = {0};
 	int code = 0;
-	if (gb_container_exec_as(rt, argv[i], argv + i + 1, env, workdir, user, &code, &err) < 0)
+	if (gb_container_exec_io(rt, argv[i], argv + i + 1, env, workdir, user, &io, &code, &err) < 0)
 		return fail(&err);
 	return code;
 }
@@ -723,7 +728,7 @@ static void usage(void)
 	       "  rm        remove a container (-f: also a running one)\n"
 	       "  ps        list running containers (-a: all, --json)\n"
 	       "  logs      output of a detached container (-f: follow it until it exits)\n"
-	       "  exec      run a command inside a running container\n"
+	       "  exec      run a command inside a running container (-i: stdin, -t: a pty)\n"
 	       "  top       its processes: host PID beside the PID inside (NSpid)\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
 	       "  probe     try known container escapes inside a running one (--json)\n"

@@ -62,6 +62,11 @@ struct gb_config {
 	/* PID 1 (core/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
 	 * its child. */
 	bool init;
+	/* Terminal (core/tty.h, issue 18): the container's stdio are pipes the CLI relays
+	 * (-i: stdin too, else /dev/null); -t: a pty of the container's own devpts instead.
+	 * unsafe_pass_terminal (hidden, lab 16's negative control only): the old way, the
+	 * caller's own fds 0-2 and session, so TIOCSTI reaches the caller's shell. */
+	bool interactive, tty, unsafe_pass_terminal;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -32,6 +32,7 @@
 #include "ns.h"
 #include "observe.h"
 #include "rootfs.h"
+#include "tty.h"
 #include "user.h"
 #include "volume.h"
 #include "userns.h"
@@ -1059,6 +1060,46 @@ static bool want_cgroup(const struct gb_launch *l)
 	return !l->rootless;
 }
 
+/* ------------------------------------------------------------ terminal (issue 18, tty.c) */
+
+/* Lab 16's negative control (--unsafe-pass-terminal) keeps the caller's session. */
+static bool want_setsid(const struct gb_launch *l)
+{
+	return !l->st->cfg.unsafe_pass_terminal;
+}
+
+static void call_setsid(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "setsid()");
+}
+
+static int run_setsid(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_tty_setsid(err);
+}
+
+static void observe_tty(struct gb_launch *l, struct gb_json *j)
+{
+	gb_tty_observe_json(l->pid, j);
+}
+
+static bool want_tty(const struct gb_launch *l)
+{
+	return l->st->cfg.tty && !l->st->cfg.unsafe_pass_terminal;
+}
+
+static void call_tty(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "m = open(\"/dev/pts/ptmx\", O_RDWR|O_NOCTTY); unlockpt(m); "
+		 "s = ioctl(m, TIOCGPTPEER, O_RDWR); ioctl(s, TIOCSCTTY, 0); dup2(s, 0..2); "
+		 "sendmsg(sock, SCM_RIGHTS m)");
+}
+
+static int run_tty(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_tty_open_pty(&l->tty_master, err);
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define HOST GB_SIDE_HOST
@@ -1157,6 +1198,13 @@ static const struct gb_step steps[] = {
 	{"pivot_root", START, CONT, 4,
 	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
 	 call_pivot, NULL, run_pivot, NULL, observe_mounts, NULL},
+	/* terminal (issue 18): no host terminal reaches the container; -t gets its own */
+	{"setsid", START, CONT, 16,
+	 "Start a new session: no controlling terminal, so nothing inside can type into the caller's shell (TIOCSTI).",
+	 call_setsid, want_setsid, run_setsid, NULL, observe_tty, "unless --unsafe-pass-terminal"},
+	{"tty", START, CONT, 16,
+	 "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the controlling terminal and stdio, the master goes to the host to relay.",
+	 call_tty, want_tty, run_tty, NULL, observe_tty, "with -t"},
 	{"masked-paths", START, CONT, 16,
 	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
 	 call_masks, want_masks, run_masks, NULL, observe_masks, "unless --privileged"},

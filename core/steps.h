@@ -47,6 +47,9 @@ struct gb_launch {
 	size_t n_pub;
 	bool rootless;              /* the engine runs as an ordinary user (set before clone:
 				     * in the child, geteuid() says 65534 until the maps exist) */
+	/* -t (core/tty.h): the master of the pty the child opened in its own devpts; the
+	 * child hands it over with SCM_RIGHTS on the step channel. -1: none. */
+	int tty_master;
 };
 
 /* One row of the table. */
