@@ -498,8 +498,10 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 		gb_write_full(report, &err, sizeof err);
 		_exit(1);
 	}
-	l.stdio[0] = null;
-	l.stdio[1] = l.stdio[2] = log;
+	if (!st->cfg.tty) {  /* -t: the tty row makes the pty's slave its stdio */
+		l.stdio[0] = null;
+		l.stdio[1] = l.stdio[2] = log;
+	}
 	int r = start_steps(&l, &err);
 	/* -t: what the container's pty prints goes to its log (`glassbox logs`). */
 	struct attach_io io;
