@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -216,33 +218,47 @@ static void block_all_signals(void)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 }
 
-static void *pump_main(void *arg)
+/* stdin: our input may be a terminal that never ends; wait for it or for the stop. */
+static bool input_ready(const struct pump *p)
 {
-	struct pump p = *(struct pump *)arg;
-	free(arg);
-	block_all_signals();
-	bool stopping = false;
 	for (;;) {
-		struct pollfd fds[2] = {{p.src, POLLIN, 0}, {p.stop, POLLIN, 0}};
-		int n = poll(fds, stopping ? 1 : 2, stopping ? 0 : -1);
+		struct pollfd f[2] = {{p->src, POLLIN, 0}, {p->stop, POLLIN, 0}};
+		int n = poll(f, 2, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;  /* stopping and nothing left */
-		if (fds[0].revents) {
-			ssize_t k = move_some(p.src, p.dst);
-			if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN))
-				break;
-			continue;
-		}
-		if (!p.drain)
-			break;  /* stdin: the container is gone, stop reading ours */
-		stopping = true;
+		return n > 0 && !f[1].revents;
 	}
-	/* Our end of the container's pipe: closing the write end of stdin is its EOF;
-	 * closing the read end of an output makes its next write fail (EPIPE), as a
-	 * direct pipe to a reader that left would. */
-	close(p.drain ? p.src : p.dst);
+}
+
+static void pump_loop(const struct pump *p)
+{
+	for (;;) {
+		if (!p->drain && !input_ready(p))
+			return;  /* the container is gone: stop reading ours */
+		/* Outputs block in splice: one call per chunk, and the end of file comes
+		 * when the container's last process is gone. */
+		ssize_t k = move_some(p->src, p->dst);
+		if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN))
+			return;
+	}
+}
+
+/* Our end of the container's pipe, closed however the thread ends (also cancelled):
+ * closing the write end of stdin is its EOF; closing the read end of an output makes
+ * its next write fail (EPIPE), as a direct pipe to a reader that left would. */
+static void pump_cleanup(void *arg)
+{
+	struct pump *p = arg;
+	close(p->drain ? p->src : p->dst);
+	free(p);
+}
+
+static void *pump_main(void *arg)
+{
+	block_all_signals();
+	pthread_cleanup_push(pump_cleanup, arg);
+	pump_loop(arg);
+	pthread_cleanup_pop(1);
 	return NULL;
 }
 
@@ -309,9 +325,35 @@ int gb_relay_start(struct gb_relay *r, int in, int out, int errfd, struct gb_err
 			return gb_err_set(err, e, "pthread_create", "cannot start the stdio relay");
 		}
 		r->running[i] = true;
+		r->fd[i] = r->ours[i];
 		r->ours[i] = -1;  /* the thread closes it */
 	}
 	return 0;
+}
+
+/* An output's end of file never comes while a process outside PID 1's namespace (e.g.
+ * --pid host, a daemon it started) still holds the pipe: once the pipe has stayed empty
+ * for half a second, stop waiting for it. */
+static void join_output(struct gb_relay *r, int i)
+{
+	int idle = 0;
+	for (;;) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 100 * 1000 * 1000;
+		if (t.tv_nsec >= 1000000000L)
+			t.tv_sec++, t.tv_nsec -= 1000000000L;
+		if (pthread_timedjoin_np(r->thread[i], NULL, &t) == 0)
+			return;
+		int bytes = 0;
+		ioctl(r->fd[i], FIONREAD, &bytes);
+		idle = bytes > 0 ? 0 : idle + 1;
+		if (idle >= 5) {
+			pthread_cancel(r->thread[i]);  /* splice is a cancellation point */
+			pthread_join(r->thread[i], NULL);
+			return;
+		}
+	}
 }
 
 void gb_relay_finish(struct gb_relay *r)
@@ -320,8 +362,10 @@ void gb_relay_finish(struct gb_relay *r)
 	if (r->stop[1] >= 0)
 		gb_write_full(r->stop[1], "x", 1);
 	for (int i = 0; i < 3; i++) {
-		if (r->running[i])
+		if (r->running[i] && i == 0)
 			pthread_join(r->thread[i], NULL);
+		else if (r->running[i])
+			join_output(r, i);
 		r->running[i] = false;
 		if (r->ours[i] >= 0)
 			close(r->ours[i]);

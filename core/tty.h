@@ -44,6 +44,7 @@ ssize_t gb_fd_recv(int sock, void *buf, size_t len, int *fd);
 struct gb_relay {
 	int child[3];      /* the container's ends, for l->stdio */
 	int ours[3];       /* our ends: write into [0], read from [1] and [2] */
+	int fd[3];         /* the same, once a thread owns (and closes) them */
 	int outer[3];      /* the caller's fds the data comes from / goes to */
 	int stop[2];       /* a pipe: written when PID 1 has exited */
 	pthread_t thread[3];
