@@ -12,6 +12,7 @@
 #include "confine.h"
 #include <unistd.h>
 
+#include "attach.h"
 #include "net_container.h"
 
 enum opt_id {
@@ -25,7 +26,7 @@ enum opt_id {
 	O_NETWORK_ALIAS, O_PUBLISH,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
 	O_INIT,
-	O_UNSAFE_PASS_TERMINAL,  /* issue 18: lab 16's negative control, not in --help */
+	O_DETACH_KEYS, O_UNSAFE_PASS_TERMINAL,  /* issue 18: lab 16's negative control, not in --help */
 };
 
 struct opt {
@@ -82,6 +83,7 @@ static const struct opt opts[] = {
 	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
+	{"detach-keys", 0, true, O_DETACH_KEYS, "KEYS keys that detach from a -t container (default ctrl-p,ctrl-q)"},
 	/* No help line: hands the container our terminal, so it can type into our shell. */
 	{"unsafe-pass-terminal", 0, false, O_UNSAFE_PASS_TERMINAL, NULL},
 };
@@ -315,6 +317,14 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_TTY:
 		c->tty = true;
 		return 0;
+	case O_DETACH_KEYS: {
+		unsigned char keys[16];
+		size_t nk;
+		if (gb_detach_keys_parse(val, keys, &nk, sizeof keys, err) < 0)
+			return -EINVAL;
+		a->detach_keys = val;
+		return 0;
+	}
 	case O_UNSAFE_PASS_TERMINAL:
 		c->unsafe_pass_terminal = true;
 		return 0;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "cgroup_container.h"
 #include "net_container.h"
 #include "init.h"
@@ -498,18 +499,17 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 		gb_write_full(report, &err, sizeof err);
 		_exit(1);
 	}
-	if (!st->cfg.tty) {  /* -t: the tty row makes the pty's slave its stdio */
+	if (!st->cfg.tty || st->cfg.unsafe_pass_terminal) {  /* -t: the tty row makes them */
 		l.stdio[0] = null;
 		l.stdio[1] = l.stdio[2] = log;
 	}
 	int r = start_steps(&l, &err);
-	/* -t: what the container's pty prints goes to its log (`glassbox logs`). */
-	struct attach_io io;
-	memset(&io, 0, sizeof io);
-	io.pty.stop[0] = io.pty.stop[1] = -1;
-	io.term.fd = -1;
-	if (r == 0)
-		r = attach_begin(&l, &io, -1, log, &err);
+	/* -t: the monitor keeps the pty's master: what it prints goes to the log
+	 * (`glassbox logs`) and to whoever attaches (`glassbox attach`, `run -it`). */
+	struct gb_attach_server srv = {0};
+	if (r == 0 && l.tty_master >= 0 &&
+	    (r = gb_attach_server_start(&srv, rt, st, l.tty_master, log, &err)) < 0)
+		gb_pidfd_send_signal(l.pidfd, SIGKILL);  /* unreachable: do not leave it running */
 	/* Let go of the terminal and of whatever pipe the CLI's caller reads. */
 	dup2(null, 0);
 	dup2(null, 1);
@@ -521,7 +521,7 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	int status = wait_container(&l, false);
-	attach_end(&io);
+	gb_attach_server_finish(&srv, gb_exit_code(status));
 	record_exit(rt, st, status);
 	_exit(0);
 }

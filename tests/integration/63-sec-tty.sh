@@ -85,6 +85,34 @@ out=$($PTY sleep=1.5 signal=TERM -- "$GLASSBOX" run --rm -it busybox sh -c 'trap
 assert_eq "SIGTERM of the CLI: forwarded to PID 1 (its trap exits 7)" 7 "$(j .exit "$out")"
 assert_eq "... our terminal's modes restored" true "$(j .termios_restored "$out")"
 
+# --- run -dit, attach, the detach keys ---
+out=$($PTY wait='# ' send='echo before\r' sleep=0.3 send='\x10\x11' sleep=0.3 -- "$GLASSBOX" run -it --name at busybox sh)
+assert_eq "run -it + Ctrl-P Ctrl-Q: run returns 0 at once" 0 "$(j .exit "$out")"
+assert_eq "... our terminal's modes restored" true "$(j .termios_restored "$out")"
+assert_eq "... and the container still runs" running "$(gb inspect --json at | jq -r .state.status)"
+out=$($PTY sleep=0.5 send='echo again\r' wait=again sleep=0.2 send='\x10\x11' -- "$GLASSBOX" attach at)
+check "attach: the same shell answers" grep -q '^again' <(j .output "$out" | tr -d '\r')
+assert_eq "attach + Ctrl-P Ctrl-Q: detached, the container runs on" "0 running" \
+    "$(j .exit "$out") $(gb inspect --json at | jq -r .state.status)"
+out=$($PTY sleep=0.5 send='exit 3\r' -- "$GLASSBOX" attach --detach-keys ctrl-x at)
+assert_eq "attach again (--detach-keys ctrl-x): exit 3 ends it, attach returns 3" "3 stopped" \
+    "$(j .exit "$out") $(gb inspect --json at | jq -r .state.status)"
+check "logs: what the pty printed, the session included" bash -c "'$GLASSBOX' logs at | grep -q '^before'"
+gb rm at >/dev/null
+gb run -dit --name dit busybox sh >/dev/null
+sock=$GLASSBOX_ROOT/containers/$(gb inspect --json dit | jq -r .id)/attach.sock
+assert_eq "run -dit: the attach socket is root's alone (mode 600)" "600 socket" "$(stat -c '%a %F' "$sock")"
+out=$($PTY sleep=0.5 send='tty; exit 4\r' -- "$GLASSBOX" attach dit)
+assert_eq "attach to run -dit: its pty is /dev/pts/0, exit 4 comes back" "4" "$(j .exit "$out")"
+check "... and tty printed /dev/pts/0" grep -q '^/dev/pts/0' <(j .output "$out" | tr -d '\r')
+out=$(gb attach dit 2>&1)
+assert_contains "attach to a stopped container: a clear error" "nothing to attach to" "$out"
+gb rm dit >/dev/null
+gb run -d --name notty busybox sleep 60 >/dev/null
+assert_contains "attach to a container without -t: says why and what to use" "logs -f" "$(gb attach notty 2>&1)"
+gb rm -f notty >/dev/null
+assert_contains "--detach-keys is checked" "invalid detach keys" "$(gb run --rm -it --detach-keys ctrl-1 busybox true 2>&1)"
+
 # --- without -t: pipes, byte-exact, EOF, exit codes ---
 assert_eq "-i: stdin is relayed and its EOF ends cat" "abc done" \
     "$(echo abc | gb run --rm -i busybox sh -c 'cat; echo done' | xargs)"
