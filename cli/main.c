@@ -111,6 +111,7 @@ static int run_terminal(struct gb_runtime *rt, struct gb_run_args *a, int *code,
 			struct gb_err *err)
 {
 	char id[GB_ID_LEN + 1];
+	a->cfg.attach_pending = true;
 	int r = gb_container_run(rt, &a->cfg, false, code, id, err);
 	if (r < 0)
 		return r;

@@ -171,6 +171,7 @@ int gb_attach_server_start(struct gb_attach_server *s, const struct gb_runtime *
 			   const struct gb_state *st, int master, int log, struct gb_err *err)
 {
 	memset(s, 0, sizeof *s);
+	s->wait_first = st->cfg.attach_pending;
 	s->master = master;
 	s->log = log;
 	for (int i = 0; i < GB_ATTACH_MAX_CLIENTS; i++)
@@ -206,6 +207,13 @@ void gb_attach_server_finish(struct gb_attach_server *s, int exit_code)
 	gb_write_full(s->stop[1], "x", 1);
 	pthread_join(s->thread, NULL);
 	s->running = false;
+	/* `run -t` attaches right after the start: a short command may be over before it
+	 * connects. Wait for it (a while), and take whoever is still in the backlog. */
+	struct pollfd p = {s->listen, POLLIN, 0};
+	if (s->wait_first && !s->had_client && poll(&p, 1, 10000) == 1)
+		server_accept(s);
+	while (poll(&p, 1, 0) == 1)
+		server_accept(s);
 	broadcast(s, 'x', &exit_code, sizeof exit_code);
 	for (int i = 0; i < GB_ATTACH_MAX_CLIENTS; i++)
 		if (s->clients[i] >= 0)
@@ -247,9 +255,7 @@ int gb_detach_keys_parse(const char *spec, unsigned char *keys, size_t *n, size_
 	return 0;
 }
 
-/* Copy in to out, holding back a partial detach sequence (sent on once it turns out
- * not to be one). true: the whole sequence was typed. out needs n + nk bytes. */
-static bool scan_keys(const unsigned char *keys, size_t nk, size_t *matched, const char *in,
+bool gb_detach_keys_scan(const unsigned char *keys, size_t nk, size_t *matched, const char *in,
 		      size_t n, char *out, size_t *nout)
 {
 	*nout = 0;
@@ -327,7 +333,7 @@ static void from_user(struct client *c)
 		return;
 	}
 	size_t nout;
-	c->detached = scan_keys(c->keys, c->nk, &c->matched, buf, (size_t)n, out, &nout);
+	c->detached = gb_detach_keys_scan(c->keys, c->nk, &c->matched, buf, (size_t)n, out, &nout);
 	for (size_t k = 0; k < nout; k += 4096)
 		send_msg(c, 'd', out + k, nout - k < 4096 ? nout - k : 4096);
 }

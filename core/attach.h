@@ -26,6 +26,7 @@ struct gb_attach_server {
 	char early[65536];
 	size_t n_early;
 	bool had_client;
+	bool wait_first;  /* `run -t`: a client is on its way; the exit code is for it */
 	pthread_t thread;
 	bool running;
 };
@@ -39,6 +40,12 @@ void gb_attach_server_finish(struct gb_attach_server *s, int exit_code);
 /* Docker's --detach-keys: "ctrl-p,ctrl-q" -> {0x10, 0x11}. -EINVAL when malformed. */
 int gb_detach_keys_parse(const char *spec, unsigned char *keys, size_t *n, size_t max,
 			 struct gb_err *err);
+
+/* Copy in to out, holding back a partial detach sequence (*matched keys so far; sent on
+ * once it turns out not to be one). true: the whole sequence was typed. out needs
+ * n + nk bytes. */
+bool gb_detach_keys_scan(const unsigned char *keys, size_t nk, size_t *matched, const char *in,
+			 size_t n, char *out, size_t *nout);
 
 struct gb_attach_opts {
 	const char *detach_keys;  /* NULL: ctrl-p,ctrl-q */

@@ -67,6 +67,7 @@ struct gb_config {
 	 * unsafe_pass_terminal (hidden, lab 16's negative control only): the old way, the
 	 * caller's own fds 0-2 and session, so TIOCSTI reaches the caller's shell. */
 	bool interactive, tty, unsafe_pass_terminal;
+	bool attach_pending;  /* run -t: the CLI attaches right after the start (not stored) */
 };
 
 void gb_config_init(struct gb_config *c);

@@ -355,6 +355,8 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 		r = gb_confine_compile(&l->sec, bpf_cache, err);
 	if (r == 0)
 		r = gb_state_save(l->rt, st, err);
+	if (r == 0 && st->cfg.tty)  /* -t: the pty starts with the size of our terminal */
+		gb_tty_get_size(&l->tty_rows, &l->tty_cols);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
 	if (r < 0) {
@@ -403,6 +405,7 @@ static void launch_free(struct gb_launch *l)
 struct attach_io {
 	struct gb_relay relay;
 	bool relay_open;
+	int null;  /* -t: stdio until the tty row puts the pty's slave there */
 	struct gb_pty_relay pty;
 	struct gb_term term;
 };
@@ -413,9 +416,17 @@ static int attach_prepare(struct gb_launch *l, struct attach_io *io, struct gb_e
 	memset(io, 0, sizeof *io);
 	io->pty.stop[0] = io->pty.stop[1] = -1;
 	io->term.fd = -1;
-	/* --unsafe-pass-terminal: our fds 0-2 as they are; -t: the tty row makes them. */
-	if (c->unsafe_pass_terminal || c->tty)
+	io->null = -1;
+	/* --unsafe-pass-terminal: our fds 0-2 as they are. */
+	if (c->unsafe_pass_terminal)
 		return 0;
+	if (c->tty) {
+		io->null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (io->null < 0)
+			return gb_err_set(err, errno, "open", "cannot open /dev/null");
+		l->stdio[0] = l->stdio[1] = l->stdio[2] = io->null;
+		return 0;
+	}
 	int r = gb_relay_open(&io->relay, c->interactive, err);
 	if (r < 0)
 		return r;
@@ -456,6 +467,9 @@ static void attach_end(struct attach_io *io)
 	io->relay_open = false;
 	gb_pty_relay_finish(&io->pty);
 	gb_term_restore(&io->term);
+	if (io->null >= 0)
+		close(io->null);
+	io->null = -1;
 }
 
 static int start_attached(struct gb_runtime *rt, struct gb_state *st, int *exit_code,
@@ -499,10 +513,10 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 		gb_write_full(report, &err, sizeof err);
 		_exit(1);
 	}
-	if (!st->cfg.tty || st->cfg.unsafe_pass_terminal) {  /* -t: the tty row makes them */
-		l.stdio[0] = null;
-		l.stdio[1] = l.stdio[2] = log;
-	}
+	l.stdio[0] = null;
+	l.stdio[1] = l.stdio[2] = log;
+	if (st->cfg.tty && !st->cfg.unsafe_pass_terminal)  /* the tty row puts the pty there */
+		l.stdio[1] = l.stdio[2] = null;
 	int r = start_steps(&l, &err);
 	/* -t: the monitor keeps the pty's master: what it prints goes to the log
 	 * (`glassbox logs`) and to whoever attaches (`glassbox attach`, `run -it`). */
@@ -846,6 +860,7 @@ static int exec_io_prepare(const struct gb_state *st, struct exec_io *x, struct 
 	memset(&x->aio, 0, sizeof x->aio);
 	x->aio.pty.stop[0] = x->aio.pty.stop[1] = -1;
 	x->aio.term.fd = -1;
+	x->aio.null = -1;
 	x->master = x->slave = -1;
 	if (st->cfg.unsafe_pass_terminal)
 		return 0;

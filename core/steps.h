@@ -50,6 +50,7 @@ struct gb_launch {
 	/* -t (core/tty.h): the master of the pty the child opened in its own devpts; the
 	 * child hands it over with SCM_RIGHTS on the step channel. -1: none. */
 	int tty_master;
+	unsigned short tty_rows, tty_cols;  /* its first window size (ours), 0: 24x80 later */
 };
 
 /* One row of the table. */

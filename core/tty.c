@@ -403,6 +403,21 @@ void gb_term_restore(struct gb_term *t)
 	t->raw = false;
 }
 
+void gb_tty_get_size(unsigned short *rows, unsigned short *cols)
+{
+	struct winsize ws = {0};
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0)
+		ws.ws_row = ws.ws_col = 0;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+}
+
+void gb_tty_set_size(int fd, unsigned short rows, unsigned short cols)
+{
+	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	ioctl(fd, TIOCSWINSZ, &ws);
+}
+
 void gb_term_copy_winsize(int from, int to)
 {
 	struct winsize ws;

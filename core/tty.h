@@ -67,6 +67,9 @@ struct gb_term {
 
 int gb_term_raw(struct gb_term *t, int fd);
 void gb_term_restore(struct gb_term *t);
+/* The window size of fd 0 or 1 if one is a terminal (else 0, 0) / set one on a pty. */
+void gb_tty_get_size(unsigned short *rows, unsigned short *cols);
+void gb_tty_set_size(int fd, unsigned short rows, unsigned short cols);
 /* Copy the window size of from (a terminal) to to (a pty master); ignored if none. */
 void gb_term_copy_winsize(int from, int to);
 
