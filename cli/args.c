@@ -505,6 +505,9 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 	gb_confine_free(&sec);
 	if (r < 0)
 		return r;
+	if (out->cfg.unsafe_pass_terminal && !out->quiet)
+		fprintf(stderr, "glassbox: warning: --unsafe-pass-terminal hands the container your terminal and "
+			"session: it can type commands into your shell (TIOCSTI). Lab 16's negative control only\n");
 	if (out->cfg.privileged && !out->quiet)
 		fprintf(stderr, "glassbox: warning: --privileged gives the container every capability, "
 			"no seccomp filter and no masked paths: root inside can take over the host\n");

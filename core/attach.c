@@ -200,6 +200,19 @@ int gb_attach_server_start(struct gb_attach_server *s, const struct gb_runtime *
 	return 0;
 }
 
+/* A unix socket closed with unread messages in its queue resets the peer (ECONNRESET),
+ * and the client's last messages ('x' among them) would be lost: say we are done
+ * (SHUT_WR), read what it still sends until it hangs up (it does at 'x'), then close. */
+static void say_goodbye(struct gb_attach_server *s, int i)
+{
+	shutdown(s->clients[i], SHUT_WR);
+	struct pollfd p = {s->clients[i], POLLIN, 0};
+	char msg[4096 + 1];
+	while (poll(&p, 1, 2000) == 1 && recv(s->clients[i], msg, sizeof msg, 0) > 0)
+		;
+	drop_client(s, i);
+}
+
 void gb_attach_server_finish(struct gb_attach_server *s, int exit_code)
 {
 	if (!s->running)
@@ -217,7 +230,7 @@ void gb_attach_server_finish(struct gb_attach_server *s, int exit_code)
 	broadcast(s, 'x', &exit_code, sizeof exit_code);
 	for (int i = 0; i < GB_ATTACH_MAX_CLIENTS; i++)
 		if (s->clients[i] >= 0)
-			drop_client(s, i);
+			say_goodbye(s, i);
 	close(s->listen);
 	close(s->stop[0]);
 	close(s->stop[1]);
