@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "net/net_container.h"
+#include "tty/attach.h"
 
 enum opt_id {
 	O_NAME, O_HOSTNAME, O_ENV, O_WORKDIR, O_USER, O_RM, O_DETACH, O_STEP, O_STEP_FD, O_EVENTS,
@@ -26,6 +27,7 @@ enum opt_id {
 	O_NETWORK_ALIAS, O_PUBLISH,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
 	O_INIT,
+	O_DETACH_KEYS, O_UNSAFE_PASS_TERMINAL,  /* issue 18: lab 16's negative control, not in --help */
 };
 
 struct opt {
@@ -58,8 +60,8 @@ static const struct opt opts[] = {
 	{"entrypoint", 0, true, O_ENTRYPOINT, "CMD  override the image's entrypoint"},
 	{"stop-signal", 0, true, O_STOP_SIGNAL, "SIG signal that `stop` sends first (default SIGTERM)"},
 	{"stop-timeout", 0, true, O_STOP_TIMEOUT, "S  grace period of `stop` in seconds (default 10)"},
-	{"interactive", 'i', false, O_INTERACTIVE, "   accepted for Docker habits: stdin is always passed through"},
-	{"tty", 't', false, O_TTY, "           accepted for Docker habits: the terminal is passed through"},
+	{"interactive", 'i', false, O_INTERACTIVE, "   keep stdin open: relay ours to the container (else it reads /dev/null)"},
+	{"tty", 't', false, O_TTY, "           give the container a terminal of its own (a pty in its devpts; ours in raw mode)"},
 	{"quiet", 'q', false, O_QUIET, "         print nothing but errors"},
 	/* storage (issue 5) */
 	{"volume", 'v', true, O_VOLUME, "SRC:DST[:ro]  a named volume (NAME:/path) or a bind mount (/host:/path)"},
@@ -82,6 +84,9 @@ static const struct opt opts[] = {
 	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
+	{"detach-keys", 0, true, O_DETACH_KEYS, "KEYS keys that detach from a -t container (default ctrl-p,ctrl-q)"},
+	/* No help line: hands the container our terminal, so it can type into our shell. */
+	{"unsafe-pass-terminal", 0, false, O_UNSAFE_PASS_TERMINAL, NULL},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -308,7 +313,21 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		c->stop_timeout = n;
 		return 0;
 	case O_INTERACTIVE:
+		c->interactive = true;
+		return 0;
 	case O_TTY:
+		c->tty = true;
+		return 0;
+	case O_DETACH_KEYS: {
+		unsigned char keys[16];
+		size_t nk;
+		if (gb_detach_keys_parse(val, keys, &nk, sizeof keys, err) < 0)
+			return -EINVAL;
+		a->detach_keys = val;
+		return 0;
+	}
+	case O_UNSAFE_PASS_TERMINAL:
+		c->unsafe_pass_terminal = true;
 		return 0;
 	case O_QUIET:
 		a->quiet = true;
@@ -487,6 +506,9 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 	gb_confine_free(&sec);
 	if (r < 0)
 		return r;
+	if (out->cfg.unsafe_pass_terminal && !out->quiet)
+		fprintf(stderr, "glassbox: warning: --unsafe-pass-terminal hands the container your terminal and "
+			"session: it can type commands into your shell (TIOCSTI). Lab 16's negative control only\n");
 	if (out->cfg.privileged && !out->quiet)
 		fprintf(stderr, "glassbox: warning: --privileged gives the container every capability, "
 			"no seccomp filter and no masked paths: root inside can take over the host\n");

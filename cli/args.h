@@ -14,6 +14,7 @@ struct gb_run_args {
 	const char *events;   /* --events FILE|fd:N */
 	bool quiet;           /* -q: print nothing but errors */
 	bool net_none;        /* --network none was given (it excludes --network NAME) */
+	const char *detach_keys;  /* --detach-keys (-t): NULL = ctrl-p,ctrl-q */
 };
 
 /* Parse argv[0..argc) of `run`/`create` (argv[0] is the first option, not the verb).

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "tty/attach.h"
 #include "cli.h"
 #include "storage/image.h"
 #include "ns/ns.h"
@@ -105,6 +106,24 @@ static void warn_host_network(const struct gb_config *c)
 		"addresses, routes and firewall.\n");
 }
 
+/* run -t (issue 18): as Docker does, the container runs under its monitor, which keeps
+ * the pty, and we attach to it: the detach keys leave it running. */
+static int run_terminal(struct gb_runtime *rt, struct gb_run_args *a, int *code,
+			struct gb_err *err)
+{
+	char id[GB_ID_LEN + 1];
+	a->cfg.attach_pending = true;
+	int r = gb_container_run(rt, &a->cfg, false, code, id, err);
+	if (r < 0)
+		return r;
+	struct gb_attach_opts o = {a->detach_keys, a->cfg.interactive ? 0 : -1, 1, true};
+	bool detached = false;
+	r = gb_attach(rt, id, &o, code, &detached, err);
+	if (r == 0 && detached)
+		*code = 0;
+	return r;
+}
+
 static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_only)
 {
 	if (is_help(argc, argv) && (argc < 1 || argv[0][0] == '-')) {
@@ -130,6 +149,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 			printf("%s\n", st.cfg.id);
 			gb_state_free(&st);
 		}
+	} else if (a.cfg.tty && !a.detach && !a.cfg.unsafe_pass_terminal) {
+		r = run_terminal(rt, &a, &code, &err);
 	} else {
 		char id[GB_ID_LEN + 1];
 		r = gb_container_run(rt, &a.cfg, !a.detach, &code, id, &err);
@@ -661,6 +682,7 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 {
 	const char *workdir = NULL, *user = NULL;
+	struct gb_exec_io io = {0};
 	gb_autostrv char **env = calloc(1, sizeof(char *));
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -680,19 +702,51 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 			env = bigger;
 			env[n] = strdup(argv[i]);
 			env[n + 1] = NULL;
-		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "-t") || !strcmp(argv[i], "-it")) {
-			/* stdio is passed through already */
+		} else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--interactive")) {
+			io.interactive = true;
+		} else if (!strcmp(argv[i], "-t") || !strcmp(argv[i], "--tty")) {
+			io.tty = true;
+		} else if (!strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
+			io.interactive = io.tty = true;
 		} else {
-			return usage_error("exec: unknown option %s (try -e, -w, -u)", argv[i]);
+			return usage_error("exec: unknown option %s (try -e, -w, -u, -i, -t)", argv[i]);
 		}
 	}
 	if (argc - i < 2)
 		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME COMMAND [ARG...]");
 	struct gb_err err = {0};
 	int code = 0;
-	if (gb_container_exec_as(rt, argv[i], argv + i + 1, env, workdir, user, &code, &err) < 0)
+	if (gb_container_exec_io(rt, argv[i], argv + i + 1, env, workdir, user, &io, &code, &err) < 0)
 		return fail(&err);
 	return code;
+}
+
+static int cmd_attach(struct gb_runtime *rt, int argc, char **argv)
+{
+	struct gb_attach_opts o = {NULL, 0, 1, true};
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--detach-keys") && i + 1 < argc)
+			o.detach_keys = argv[++i];
+		else if (!strncmp(argv[i], "--detach-keys=", 14))
+			o.detach_keys = argv[i] + 14;
+		else if (!strcmp(argv[i], "--no-stdin"))
+			o.in = -1;
+		else if (!strcmp(argv[i], "--help")) {
+			printf("usage: glassbox attach [--detach-keys KEYS] [--no-stdin] NAME\n\n"
+			       "Attach our terminal to a running -t container; Ctrl-P Ctrl-Q (or KEYS) detaches.\n");
+			return 0;
+		} else
+			return usage_error("attach: unknown option %s (try --detach-keys, --no-stdin)", argv[i]);
+	}
+	if (argc - i != 1)
+		return usage_error("%s", "attach: name one container: glassbox attach NAME");
+	struct gb_err err = {0};
+	int code = 0;
+	bool detached = false;
+	if (gb_attach(rt, argv[i], &o, &code, &detached, &err) < 0)
+		return fail(&err);
+	return detached ? 0 : code;
 }
 
 static int cmd_steps(void)
@@ -724,7 +778,8 @@ static void usage(void)
 	       "  rm        remove a container (-f: also a running one)\n"
 	       "  ps        list running containers (-a: all, --json)\n"
 	       "  logs      output of a detached container (-f: follow it until it exits)\n"
-	       "  exec      run a command inside a running container\n"
+	       "  exec      run a command inside a running container (-i: stdin, -t: a pty)\n"
+	       "  attach    our terminal to a running -t container (Ctrl-P Ctrl-Q detaches)\n"
 	       "  top       its processes: host PID beside the PID inside (NSpid)\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
 	       "  probe     try known container escapes inside a running one (--json)\n"
@@ -769,7 +824,7 @@ static const struct command commands[] = {
 	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},
 	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
 	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
-	{"exec", cmd_exec},    {"top", cmd_top},    {"tour", cmd_tour},      {"steps", cmd_steps_},
+	{"exec", cmd_exec},    {"attach", cmd_attach},    {"top", cmd_top},    {"tour", cmd_tour},      {"steps", cmd_steps_},
 	{"lab", cmd_lab},
 	/* images and storage (issue 5): cli/images.c */
 	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},

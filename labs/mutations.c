@@ -46,6 +46,7 @@ const struct gb_mutation_exempt gb_mutation_exempt[] = {
 	{"etc-files", "names for the network (lab 17), isolates nothing"},
 	{"userns-root", "part of ns-user (setuid(0) in the new user namespace)"},
 	{"userns-paths", "--userns only: without it the mapped root cannot reach its layers behind the 0700 roots (the start fails)"},
+	{"tty", "-t only: left out, the container gets the relay's pipes instead of a pty of its own; it holds no host terminal either way (setsid)"},
 	{"overlay", "not an isolation step: without it there is no root to pivot into"},
 	{"mounts", "storage the user asked for (lab 12), isolates nothing"},
 	{"dev", "left out, the container has fewer devices, not more"},

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -40,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 enum status { BLOCKED, POSSIBLE, ABSENT };
@@ -498,6 +500,133 @@ static void check_host_net(const struct options *o, struct result *r)
 	set_detail(r, "host net:[%llu]", o->outside_netns);
 }
 
+/* ---- terminals (issue 18) ----
+ * A terminal of the host reaching the container lets it type into the host's shell
+ * (TIOCSTI) or change how that terminal behaves. The container's own pty (-t) is not
+ * the host's: it lives in the devpts instance mounted on its /dev/pts. */
+
+static bool own_pty(int fd)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat("/dev/pts", &b) == 0 && a.st_dev == b.st_dev;
+}
+
+/* The first of fds 0-2 that is a terminal but not our own pty, or -1. */
+static int host_tty_fd(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd) && !own_pty(fd))
+			return fd;
+	return -1;
+}
+
+static void no_host_tty(struct result *r)
+{
+	r->status = BLOCKED, r->err = ENOTTY;
+	set_detail(r, "fds 0-2 are pipes, /dev/null or this container's own pty: no terminal of the host");
+}
+
+/* TIOCSTI pushes one byte into the terminal's input queue, as if typed. '#' starts a
+ * comment in a shell: what arrives stays harmless. */
+static void check_tiocsti_stdin(const struct options *o, struct result *r)
+{
+	int fd = host_tty_fd();
+	set_call(r, "ioctl(%d, TIOCSTI, \"#\")", fd < 0 ? 0 : fd);
+	if (fd < 0 && isatty(0))
+		return no_host_tty(r);  /* our own pty: typing into it is no escape */
+	if (fd < 0) {
+		long ret = ioctl(0, TIOCSTI, "#");  /* a pipe or /dev/null: ENOTTY */
+		verdict(r, ret, errno, -1, -1);
+		set_detail(r, "fd 0 is no terminal (a pipe or /dev/null): nothing to type into");
+		return;
+	}
+	long ret = ioctl(fd, TIOCSTI, "#");
+	verdict(r, ret, errno, -1, -1);
+	set_detail(r, "fd %d is a terminal of the host", fd);
+	(void)o;
+}
+
+/* Our controlling terminal, if it is not our own pty: is there one pointing outside? */
+static bool ctty_is_hosts(void)
+{
+	FILE *f = fopen("/proc/self/stat", "r");
+	char buf[1024] = "";
+	if (f) {
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	char *p = strrchr(buf, ')');
+	int tty_nr = 0;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %d", &tty_nr) != 1 || tty_nr == 0)
+		return false;
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+		if (own_pty(fd) && fstat(fd, &st) == 0 && st.st_rdev == (dev_t)tty_nr)
+			return false;  /* -t: the controlling terminal is our own pty */
+	}
+	return true;
+}
+
+static void check_tiocsti_tty(const struct options *o, struct result *r)
+{
+	set_call(r, "open(\"/dev/tty\", O_RDWR); ioctl(tty, TIOCSTI, \"#\")");
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		verdict(r, -1, errno, -1, -1);  /* ENXIO: no controlling terminal at all */
+		set_detail(r, "no controlling terminal: a session of its own (setsid)");
+		return;
+	}
+	if (!ctty_is_hosts()) {
+		close(fd);
+		r->status = BLOCKED, r->err = 0;
+		set_detail(r, "the controlling terminal is this container's own pty (-t)");
+		return;
+	}
+	long ret = ioctl(fd, TIOCSTI, "#");
+	verdict(r, ret, errno, -1, -1);
+	set_detail(r, "the controlling terminal is the host's");
+	close(fd);
+	(void)o;
+}
+
+/* Make a host terminal our controlling terminal (a new session first, as TIOCSCTTY
+ * requires). Without force: it takes only a terminal no session holds. */
+static int do_tiocsctty(void *p)
+{
+	int fd = *(int *)p;
+	if (setsid() < 0)
+		return errno;
+	return ioctl(fd, TIOCSCTTY, 0) < 0 ? errno : 0;
+}
+
+static void check_tiocsctty(const struct options *o, struct result *r)
+{
+	int fd = host_tty_fd();
+	set_call(r, "setsid(); ioctl(%d, TIOCSCTTY, 0)", fd < 0 ? 0 : fd);
+	if (fd < 0)
+		return no_host_tty(r);
+	int e = in_child(do_tiocsctty, &fd);
+	verdict(r, e ? -1 : 0, e, -1, -1);
+	(void)o;
+}
+
+/* tcsetattr needs no session: any holder of the fd may change the terminal's modes
+ * (echo off, raw...). Harmless here: the same attributes are written back. */
+static void check_termios(const struct options *o, struct result *r)
+{
+	int fd = host_tty_fd();
+	set_call(r, "tcgetattr(%d, &t); tcsetattr(%d, TCSANOW, &t)", fd < 0 ? 0 : fd, fd < 0 ? 0 : fd);
+	if (fd < 0)
+		return no_host_tty(r);
+	struct termios t;
+	long ret = tcgetattr(fd, &t);
+	if (ret == 0)
+		ret = tcsetattr(fd, TCSANOW, &t);
+	verdict(r, ret, errno, -1, -1);
+	(void)o;
+}
+
 static const struct check {
 	const char *name;
 	void (*fn)(const struct options *, struct result *);
@@ -522,6 +651,11 @@ static const struct check {
 	{ "swapon", check_swapon, "enable swap on a file" },
 	{ "host-proc", check_host_proc, "read host processes in /proc" },
 	{ "host-net", check_host_net, "reach the host's network interfaces" },
+	/* terminals (issue 18) */
+	{ "tiocsti-stdin", check_tiocsti_stdin, "type into the host's terminal through fds 0-2" },
+	{ "tiocsti-tty", check_tiocsti_tty, "type into the host's terminal through /dev/tty" },
+	{ "tiocsctty", check_tiocsctty, "make a host terminal its controlling terminal" },
+	{ "termios", check_termios, "change the modes of a host terminal" },
 };
 #define N_CHECKS (sizeof checks / sizeof checks[0])
 

@@ -140,6 +140,22 @@ static void join_argv(char *buf, size_t len, const struct gb_jval *arr)
 			off += snprintf(buf + off, len - off, "%s%s", off ? " " : "", c->str);
 }
 
+/* Who holds which terminal (rows setsid, tty): the container's session and controlling
+ * terminal from /proc/PID/stat, and what its fds 0-2 are. */
+static void obs_tty(struct vz_model *m, const struct gb_jval *o)
+{
+	if (!gb_jget(o, "tty_nr"))
+		return;
+	m->tty_known = true;
+	m->session = (int)gb_jint(o, "session", 0);
+	m->tty_nr = (int)gb_jint(o, "tty_nr", 0);
+	const struct gb_jval *fds = gb_jget(o, "fds");
+	static const char *const names[] = {"0", "1", "2"};
+	for (int i = 0; i < 3; i++)
+		COPY(m->fds[i], gb_jstr(fds, names[i], "?"));
+	m->tty_tag = m->tag;
+}
+
 static void apply_observed(struct vz_model *m, const struct gb_jval *o)
 {
 	if (!o || o->type != GB_JOBJ)
@@ -161,6 +177,7 @@ static void apply_observed(struct vz_model *m, const struct gb_jval *o)
 		COPY(m->host_hostname, gb_jstr(o, "host_hostname", m->host_hostname));
 		m->hostname_tag = m->tag;
 	}
+	obs_tty(m, o);
 	obs_mounts(m, gb_jget(o, "mounts"));
 	obs_rootfs(m, gb_jget(o, "rootfs"));
 	obs_links(m, gb_jget(o, "net"));

@@ -72,6 +72,11 @@ struct vz_model {
 	int pid, nspid[4], n_nspid, pid_tag;
 	char hostname[64], host_hostname[64];
 	int hostname_tag;
+	/* terminals (issue 18): rows setsid and tty. tty_nr 0: no controlling terminal;
+	 * fds: where the container's fds 0-2 point ("pipe:[..]", "/dev/null", "/dev/pts/0") */
+	bool tty_known;
+	int session, tty_nr, tty_tag;
+	char fds[3][40];
 	struct vz_mount mounts[VZ_MAX_MOUNTS];
 	int n_mounts, mounts_tag;
 	char lower[4][VZ_STR], upper[VZ_STR], work[VZ_STR];

@@ -265,6 +265,32 @@ static void ns_mounts(struct vz_render *rd, const struct vz_model *m, const stru
 			  vz_alpha(th->glow, vz_glow(v, m->mounts_tag)));
 }
 
+/* Who holds which terminal: yours stays with glassbox (it relays), the container has a
+ * session of its own and at most a pty of its own devpts (tty_nr major 136). */
+static void ns_terminal(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v,
+			float y)
+{
+	if (!m->tty_known)
+		return;
+	char buf[64];
+	y = vz_fact_head(rd, v, y + 16, "terminals (/proc/PID/stat)");
+	y = vz_fact(rd, v, y, "yours", "relayed", m->tty_tag);
+	if (m->tty_nr)
+		snprintf(buf, sizeof buf, "pts/%d, own",
+			 (m->tty_nr & 0xff) | ((m->tty_nr >> 12) & 0xfff00));
+	y = vz_fact(rd, v, y, "its tty", m->tty_nr ? buf : "none", m->tty_tag);
+	snprintf(buf, sizeof buf, "%d, own", m->session);
+	y = vz_fact(rd, v, y, "session", buf, m->tty_tag);
+	int n = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *f = m->fds[i];
+		const char *word = !strncmp(f, "pipe:", 5) ? "pipe" : !strcmp(f, "/dev/null") ? "null"
+				 : !strncmp(f, "/dev/pts/", 9) ? f + 5 : "file";
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", i ? " " : "", word);
+	}
+	vz_fact(rd, v, y, "fds 0-2", buf, m->tty_tag);
+}
+
 static void ns_facts(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	char buf[64];
@@ -293,6 +319,7 @@ static void ns_facts(struct vz_render *rd, const struct vz_model *m, const struc
 			 !m->links[i].up_known ? "" : m->links[i].up ? "UP" : "DOWN");
 		y = vz_fact(rd, v, y, i ? "" : "interfaces", buf, m->links_tag);
 	}
+	ns_terminal(rd, m, v, y);
 }
 
 void vz_stage_namespaces(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)

@@ -28,6 +28,8 @@
 #include "engine/user.h"
 #include "storage/volume.h"
 #include "base/mutate.h"
+#include "tty/attach.h"
+#include "tty/tty.h"
 
 int gb_exit_code(int status)
 {
@@ -45,6 +47,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->st = st;
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->tty_master = -1;
 	l->rootless = gb_userns_rootless();
 	l->steps = gb_steps_table(&l->nsteps);
 }
@@ -355,6 +358,8 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 		r = gb_confine_compile(&l->sec, bpf_cache, err);
 	if (r == 0)
 		r = gb_state_save(l->rt, st, err);
+	if (r == 0 && st->cfg.tty)  /* -t: the pty starts with the size of our terminal */
+		gb_tty_get_size(&l->tty_rows, &l->tty_cols);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
 	if (r < 0) {
@@ -391,7 +396,83 @@ static void launch_free(struct gb_launch *l)
 		close(l->pidfd);
 	if (l->sock >= 0)
 		close(l->sock);
-	l->pidfd = l->sock = -1;
+	if (l->tty_master >= 0)
+		close(l->tty_master);
+	l->pidfd = l->sock = l->tty_master = -1;
+}
+
+/* ------------------------------------------------------------ stdio (issue 18, tty.h) */
+
+/* How an attached container's stdio reach ours: pipes relayed by threads of this
+ * process, or with -t the master of its pty relayed to our terminal (in raw mode). */
+struct attach_io {
+	struct gb_relay relay;
+	bool relay_open;
+	int null;  /* -t: stdio until the tty row puts the pty's slave there */
+	struct gb_pty_relay pty;
+	struct gb_term term;
+};
+
+static int attach_prepare(struct gb_launch *l, struct attach_io *io, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
+	memset(io, 0, sizeof *io);
+	io->pty.stop[0] = io->pty.stop[1] = -1;
+	io->term.fd = -1;
+	io->null = -1;
+	/* --unsafe-pass-terminal: our fds 0-2 as they are. */
+	if (c->unsafe_pass_terminal)
+		return 0;
+	if (c->tty) {
+		io->null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (io->null < 0)
+			return gb_err_set(err, errno, "open", "cannot open /dev/null");
+		l->stdio[0] = l->stdio[1] = l->stdio[2] = io->null;
+		return 0;
+	}
+	int r = gb_relay_open(&io->relay, c->interactive, err);
+	if (r < 0)
+		return r;
+	io->relay_open = true;
+	for (int i = 0; i < 3; i++)
+		l->stdio[i] = io->relay.child[i];
+	return 0;
+}
+
+/* The container's command runs: start relaying. in/out: where our side is. */
+static int relay_begin(struct attach_io *io, bool interactive, int master, int in, int out,
+		       struct gb_err *err)
+{
+	if (io->relay_open)
+		return gb_relay_start(&io->relay, in, out, 2, err);
+	if (master < 0)
+		return 0;
+	io->pty.master = master;
+	io->pty.in = interactive ? in : -1;
+	io->pty.out = out;
+	io->pty.winsize_from = isatty(in) ? in : isatty(out) ? out : -1;
+	if (interactive && gb_term_raw(&io->term, in) < 0)
+		return gb_err_set(err, errno, "tcsetattr", "cannot put the terminal in raw mode");
+	return gb_pty_relay_start(&io->pty, err);
+}
+
+static int attach_begin(struct gb_launch *l, struct attach_io *io, int in, int out,
+			struct gb_err *err)
+{
+	return relay_begin(io, l->st->cfg.interactive, l->tty_master, in, out, err);
+}
+
+/* PID 1 exited: the last output, then our terminal as it was. */
+static void attach_end(struct attach_io *io)
+{
+	if (io->relay_open)
+		gb_relay_finish(&io->relay);
+	io->relay_open = false;
+	gb_pty_relay_finish(&io->pty);
+	gb_term_restore(&io->term);
+	if (io->null >= 0)
+		close(io->null);
+	io->null = -1;
 }
 
 static int start_attached(struct gb_runtime *rt, struct gb_state *st, int *exit_code,
@@ -399,12 +480,19 @@ static int start_attached(struct gb_runtime *rt, struct gb_state *st, int *exit_
 {
 	struct gb_launch l;
 	launch_init(&l, rt, st);
-	int r = start_steps(&l, err);
-	if (r == 0) {
+	struct attach_io io;
+	int r = attach_prepare(&l, &io, err);
+	if (r == 0)
+		r = start_steps(&l, err);
+	if (r == 0 && (r = attach_begin(&l, &io, 0, 1, err)) < 0)
+		gb_pidfd_send_signal(l.pidfd, SIGKILL);  /* no way to reach it: do not leave it */
+	if (l.pid > 0) {
 		int status = wait_container(&l, true);
+		attach_end(&io);
 		record_exit(rt, st, status);
 		*exit_code = gb_exit_code(status);
 	}
+	attach_end(&io);
 	launch_free(&l);
 	return r;
 }
@@ -430,7 +518,15 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	}
 	l.stdio[0] = null;
 	l.stdio[1] = l.stdio[2] = log;
+	if (st->cfg.tty && !st->cfg.unsafe_pass_terminal)  /* the tty row puts the pty there */
+		l.stdio[1] = l.stdio[2] = null;
 	int r = start_steps(&l, &err);
+	/* -t: the monitor keeps the pty's master: what it prints goes to the log
+	 * (`glassbox logs`) and to whoever attaches (`glassbox attach`, `run -it`). */
+	struct gb_attach_server srv = {0};
+	if (r == 0 && l.tty_master >= 0 &&
+	    (r = gb_attach_server_start(&srv, rt, st, l.tty_master, log, &err)) < 0)
+		gb_pidfd_send_signal(l.pidfd, SIGKILL);  /* unreachable: do not leave it running */
 	/* Let go of the terminal and of whatever pipe the CLI's caller reads. */
 	dup2(null, 0);
 	dup2(null, 1);
@@ -442,6 +538,7 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	int status = wait_container(&l, false);
+	gb_attach_server_finish(&srv, gb_exit_code(status));
 	record_exit(rt, st, status);
 	_exit(0);
 }
@@ -800,6 +897,50 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 
 /* ------------------------------------------------------------ exec */
 
+/* exec's stdio (issue 18): the relay's pipe ends or the pty's slave become fds 0-2 of
+ * the forked child before it joins anything, so they survive whatever it closes. */
+struct exec_io {
+	struct attach_io aio;
+	bool interactive, tty;
+	int master, slave;
+};
+
+static int exec_io_prepare(const struct gb_state *st, struct exec_io *x, struct gb_err *err)
+{
+	memset(&x->aio, 0, sizeof x->aio);
+	x->aio.pty.stop[0] = x->aio.pty.stop[1] = -1;
+	x->aio.term.fd = -1;
+	x->aio.null = -1;
+	x->master = x->slave = -1;
+	if (st->cfg.unsafe_pass_terminal)
+		return 0;
+	if (x->tty)
+		return gb_tty_open_pty_of(st->pid, &x->master, &x->slave, err);
+	int r = gb_relay_open(&x->aio.relay, x->interactive, err);
+	x->aio.relay_open = r == 0;
+	return r;
+}
+
+static void exec_io_child(struct exec_io *x)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (x->slave >= 0)
+			dup2(x->slave, fd);
+		else if (x->aio.relay_open)
+			dup2(x->aio.relay.child[fd], fd);
+	}
+}
+
+/* In the command's process, inside: a session of its own (with -t, the slave on fd 0
+ * as its controlling terminal). Not with --unsafe-pass-terminal (lab 16). */
+static int exec_session(const struct gb_state *st, struct gb_err *err)
+{
+	if (st->cfg.unsafe_pass_terminal)
+		return 0;
+	/* Otherwise fd 0 is a pipe or /dev/null: a terminal there is the -t slave. */
+	return gb_tty_exec_session(isatty(0), err);
+}
+
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
 		       int report)
@@ -844,6 +985,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		_exit(gb_exit_code(status));
 	}
 	gb_signals_default();  /* nothing of the CLI's signal state reaches the command */
+	if (exec_session(st, &err) < 0)
+		goto fail;
 	const char *wd = workdir && *workdir ? workdir : st->cfg.workdir;
 	if (chdir(wd) < 0) {
 		gb_err_set(&err, errno, "chdir", "chdir(\"%s\") inside the container failed", wd);
@@ -878,7 +1021,35 @@ int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *ar
 			 char *const *env_extra, const char *workdir, const char *user,
 			 int *exit_code, struct gb_err *err)
 {
-	if (gb_mutation_fail_exec())  /* test builds only (core/mutate.h) */
+	struct gb_exec_io io = {0};
+	return gb_container_exec_io(rt, ref, argv, env_extra, workdir, user, &io, exit_code, err);
+}
+
+/* After the fork: relay, wait for the command, relay what is left. */
+static int exec_wait(struct exec_io *x, pid_t child, int report, int *exit_code,
+		     struct gb_err *err)
+{
+	int r = relay_begin(&x->aio, x->interactive, x->master, 0, 1, err);
+	if (r < 0)
+		kill(child, SIGKILL);
+	struct gb_err got = {0};
+	ssize_t n = gb_read_full(report, &got, sizeof got);
+	int status = 0;
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	attach_end(&x->aio);
+	if (r == 0 && n == (ssize_t)sizeof got && got.code)
+		r = (*err = got, -got.code);
+	else if (r == 0)
+		*exit_code = gb_exit_code(status);
+	return r;
+}
+
+int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *argv,
+			 char *const *env_extra, const char *workdir, const char *user,
+			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err)
+{
+	if (gb_mutation_fail_exec())  /* test builds only (core/base/mutate.h) */
 		return gb_err_set(err, EIO, "exec", "injected failure of exec (GLASSBOX_FAIL_EXEC)");
 	struct gb_state st;
 	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
@@ -915,33 +1086,40 @@ int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *ar
 		gb_state_free(&st);
 		return r;
 	}
+	struct exec_io x = {.interactive = io->interactive, .tty = io->tty};
 	int pipefd[2];
-	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (!env || exec_io_prepare(&st, &x, err) < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
+		r = env && err->code ? -err->code : gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
+		attach_end(&x.aio);
+		if (x.master >= 0)
+			close(x.master);
+		if (x.slave >= 0)
+			close(x.slave);
 		close(fd);
 		gb_confine_free(&sec);
 		gb_state_free(&st);
-		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
+		return r;
 	}
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
+		exec_io_child(&x);
 		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1]);
 	}
 	gb_confine_free(&sec);
 	close(pipefd[1]);
 	close(fd);
-	struct gb_err report = {0};
-	ssize_t n = child > 0 ? gb_read_full(pipefd[0], &report, sizeof report) : -1;
-	close(pipefd[0]);
-	int status = 0;
-	while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (child < 0)
+	if (x.slave >= 0)
+		close(x.slave);
+	if (child < 0) {
 		r = gb_err_set(err, errno, "fork", "cannot fork");
-	else if (n == (ssize_t)sizeof report && report.code)
-		r = (*err = report, -report.code);
-	else
-		*exit_code = gb_exit_code(status);
+		attach_end(&x.aio);
+	} else {
+		r = exec_wait(&x, child, pipefd[0], exit_code, err);
+	}
+	if (x.master >= 0)
+		close(x.master);
+	close(pipefd[0]);
 	gb_state_free(&st);
 	return r;
 }

@@ -42,6 +42,14 @@ int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
 int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *argv,
 			 char *const *env, const char *workdir, const char *user, int *exit_code,
 			 struct gb_err *err);
+/* exec's stdio (issue 18): without tty, pipes relayed to this process's fds 0-2 (stdin
+ * only if interactive, else /dev/null); with tty, a pty of the container's devpts. */
+struct gb_exec_io {
+	bool interactive, tty;
+};
+int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *argv,
+			 char *const *env, const char *workdir, const char *user,
+			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err);
 /* Config, state and, while it runs, what the kernel reports (observe.c). */
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/steps.h"
 #include "base/mutate.h"
+#include "tty/tty.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -30,7 +31,9 @@ struct gb_msg {
 	char info[256];  /* what the child saw (e.g. its host name) */
 };
 
-static int send_msg(int sock, int type, int index, const struct gb_err *err, const char *info)
+/* fd >= 0 travels with the message (SCM_RIGHTS): the -t row's pty master. */
+static int send_msg(int sock, int type, int index, const struct gb_err *err, const char *info,
+		    int fd)
 {
 	struct gb_msg m = {.type = type, .index = index};
 	if (err && err->code) {
@@ -41,20 +44,19 @@ static int send_msg(int sock, int type, int index, const struct gb_err *err, con
 	}
 	if (info)
 		snprintf(m.info, sizeof m.info, "%s", info);
-	ssize_t n;
-	do
-		n = send(sock, &m, sizeof m, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	ssize_t n = gb_fd_send(sock, &m, sizeof m, fd);
 	return n == (ssize_t)sizeof m ? 0 : -EPIPE;
 }
 
 /* 1 = a message, 0 = the other side closed (for the child: exec happened or it died). */
-static int recv_msg(int sock, struct gb_msg *m)
+static int recv_msg(int sock, struct gb_msg *m, int *fd)
 {
-	ssize_t n;
-	do
-		n = recv(sock, m, sizeof *m, 0);
-	while (n < 0 && errno == EINTR);
+	int got = -1;
+	ssize_t n = gb_fd_recv(sock, m, sizeof *m, &got);
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
 	if (n == 0)
 		return 0;
 	return n == (ssize_t)sizeof *m ? 1 : -EPROTO;
@@ -97,15 +99,18 @@ void gb_engine_child(struct gb_launch *l)
 		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)
 			continue;
 		struct gb_msg m;
-		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL) < 0 ||
-		    recv_msg(l->sock, &m) != 1 || m.type != MSG_GO)
+		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0 ||
+		    recv_msg(l->sock, &m, NULL) != 1 || m.type != MSG_GO)
 			_exit(125);  /* the engine went away or aborted */
 		struct gb_err err = {0};
 		l->child_info[0] = '\0';
 		int r = injected_failure(s, &err);
 		if (r == 0)
 			r = s->run(l, &err);
-		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info);
+		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info, l->tty_master);
+		if (l->tty_master >= 0)
+			close(l->tty_master);  /* the engine holds it now; the container, the slave */
+		l->tty_master = -1;
 		if (r < 0)
 			_exit(r == -ENOENT ? 127 : 126);  /* as a shell reports "not found" */
 	}
@@ -195,7 +200,7 @@ static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, in
 static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s, struct gb_err *err)
 {
 	struct gb_msg m;
-	int r = recv_msg(l->sock, &m);
+	int r = recv_msg(l->sock, &m, NULL);
 	if (r == 1 && m.type == MSG_READY && m.index == (int)row)
 		return 0;
 	return gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name);
@@ -204,7 +209,13 @@ static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s
 static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, struct gb_err *err)
 {
 	struct gb_msg m;
-	int r = recv_msg(l->sock, &m);
+	int fd = -1;
+	int r = recv_msg(l->sock, &m, &fd);
+	if (fd >= 0) {
+		if (l->tty_master >= 0)
+			close(l->tty_master);
+		l->tty_master = fd;
+	}
 	if (r == 0 && last)
 		return 0;  /* the last row execs the command: the exec closed the channel, it worked */
 	if (r != 1 || m.type != MSG_DONE)
@@ -268,7 +279,7 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 			if (r == 0)
 				r = s->run(l, err);
 		} else {
-			r = send_msg(l->sock, MSG_GO, (int)i, NULL, NULL);
+			r = send_msg(l->sock, MSG_GO, (int)i, NULL, NULL, -1);
 			r = r < 0 ? gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name)
 				  : await_done(l, s, i == n - 1, err);
 		}

@@ -37,6 +37,7 @@
 #include "storage/volume.h"
 #include "ns/userns.h"
 #include "storage/userns_view.h"
+#include "tty/tty.h"
 
 /* ------------------------------------------------------------ create phase (host) */
 
@@ -1102,6 +1103,62 @@ static bool want_cgroup(const struct gb_launch *l)
 	return !l->rootless;
 }
 
+/* ------------------------------------------------------------ terminal (issue 18, tty.c) */
+
+/* Lab 16's negative control (--unsafe-pass-terminal) keeps the caller's session. */
+static bool want_setsid(const struct gb_launch *l)
+{
+	return !l->st->cfg.unsafe_pass_terminal;
+}
+
+static void call_setsid(const struct gb_launch *l, char *buf, size_t len)
+{
+	if (l->stdio[0] >= 0)
+		snprintf(buf, len, "setsid(); dup2(%d, 0); dup2(%d, 1); dup2(%d, 2)", l->stdio[0],
+			 l->stdio[1], l->stdio[2]);
+	else
+		snprintf(buf, len, "setsid()");
+}
+
+static int run_setsid(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_tty_setsid(err);
+	/* Our fds 0-2 may be the caller's terminal: the relay's pipes (or /dev/null and the
+	 * log) replace them now. With -t the tty row puts the pty's slave there. */
+	for (int fd = 0; r == 0 && fd < 3; fd++) {
+		if (l->stdio[fd] >= 0 && dup2(l->stdio[fd], fd) < 0)
+			r = gb_err_set(err, errno, "dup2", "cannot set up the container's stdio");
+		l->stdio[fd] = -1;  /* in place: the exec row has nothing left to do */
+	}
+	return r;
+}
+
+static void observe_tty(struct gb_launch *l, struct gb_json *j)
+{
+	gb_tty_observe_json(l->pid, j);
+}
+
+static bool want_tty(const struct gb_launch *l)
+{
+	return l->st->cfg.tty && !l->st->cfg.unsafe_pass_terminal;
+}
+
+static void call_tty(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "m = open(\"/dev/pts/ptmx\", O_RDWR|O_NOCTTY); unlockpt(m); "
+		 "s = ioctl(m, TIOCGPTPEER, O_RDWR); ioctl(s, TIOCSCTTY, 0); dup2(s, 0..2); "
+		 "sendmsg(sock, SCM_RIGHTS m)");
+}
+
+static int run_tty(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_tty_open_pty(&l->tty_master, err);
+	/* The size before the command runs: its first `stty size` must not see 0 0. */
+	if (r == 0 && l->tty_rows)
+		gb_tty_set_size(l->tty_master, l->tty_rows, l->tty_cols);
+	return r;
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define HOST GB_SIDE_HOST
@@ -1161,6 +1218,11 @@ static const struct gb_step steps[] = {
 	{"cgroup-namespace", START, CONT, 7,
 	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
 	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns, NULL},
+	/* terminal (issue 18): as early as the container's side can, so the caller's
+	 * terminal and fds are gone before anything else of the container is made */
+	{"setsid", START, CONT, 16,
+	 "Start a new session without a controlling terminal and take the relay's pipes as stdin/stdout/stderr: nothing inside can type into the caller's shell (TIOCSTI).",
+	 call_setsid, want_setsid, run_setsid, NULL, observe_tty, "unless --unsafe-pass-terminal"},
 	{"loopback", START, CONT, 5,
 	 "A new network namespace has only \"lo\", and it is down: bring it up so 127.0.0.1 works inside.",
 	 call_loopback, want_loopback, run_loopback, NULL, observe_links, "unless --network host"},
@@ -1205,6 +1267,10 @@ static const struct gb_step steps[] = {
 	{"pivot_root", START, CONT, 4,
 	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
 	 call_pivot, NULL, run_pivot, NULL, observe_mounts, NULL},
+	/* terminal (issue 18): after pivot_root, /dev/pts/ptmx is the container's own */
+	{"tty", START, CONT, 16,
+	 "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the controlling terminal and stdio, the master goes to the host to relay.",
+	 call_tty, want_tty, run_tty, NULL, observe_tty, "with -t"},
 	{"masked-paths", START, CONT, 16,
 	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
 	 call_masks, want_masks, run_masks, NULL, observe_masks, "unless --privileged"},

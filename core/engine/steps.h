@@ -57,6 +57,10 @@ struct gb_launch {
 	size_t nsteps;
 	void (*child_main)(struct gb_launch *l) __attribute__((noreturn));
 	struct gb_userns_view view; /* child: dirs under the roots, opened before userns-root */
+	/* -t (core/tty.h): the master of the pty the child opened in its own devpts; the
+	 * child hands it over with SCM_RIGHTS on the step channel. -1: none. */
+	int tty_master;
+	unsigned short tty_rows, tty_cols;  /* its first window size (ours), 0: 24x80 later */
 };
 
 /* One row of the table. */

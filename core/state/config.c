@@ -86,6 +86,10 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "stop_timeout", c->stop_timeout);
 	gb_json_bool(j, "rm", c->rm);
 	gb_json_bool(j, "init", c->init);
+	gb_json_bool(j, "interactive", c->interactive);  /* terminal (issue 18) */
+	gb_json_bool(j, "tty", c->tty);
+	if (c->unsafe_pass_terminal)
+		gb_json_bool(j, "unsafe_pass_terminal", true);
 	gb_json_obj_begin(j, "host_namespaces");
 	gb_json_bool(j, "pid", c->host_pid);
 	gb_json_bool(j, "uts", c->host_uts);
@@ -161,6 +165,9 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->stop_timeout = (int)gb_jint(o, "stop_timeout", 10);
 	c->rm = gb_jbool(o, "rm", false);
 	c->init = gb_jbool(o, "init", false);
+	c->interactive = gb_jbool(o, "interactive", false);  /* terminal (issue 18) */
+	c->tty = gb_jbool(o, "tty", false);
+	c->unsafe_pass_terminal = gb_jbool(o, "unsafe_pass_terminal", false);
 	if (gb_jget(o, "entrypoint"))
 		c->entrypoint = gb_jstrv(gb_jget(o, "entrypoint"));
 	c->cmd = gb_jstrv(gb_jget(o, "cmd"));

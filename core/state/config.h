@@ -62,6 +62,12 @@ struct gb_config {
 	/* PID 1 (core/engine/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
 	 * its child. */
 	bool init;
+	/* Terminal (core/tty/tty.h, issue 18): the container's stdio are pipes the CLI relays
+	 * (-i: stdin too, else /dev/null); -t: a pty of the container's own devpts instead.
+	 * unsafe_pass_terminal (hidden, lab 16's negative control only): the old way, the
+	 * caller's own fds 0-2 and session, so TIOCSTI reaches the caller's shell. */
+	bool interactive, tty, unsafe_pass_terminal;
+	bool attach_pending;  /* run -t: the CLI attaches right after the start (not stored) */
 };
 
 void gb_config_init(struct gb_config *c);

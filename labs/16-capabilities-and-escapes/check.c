@@ -1,15 +1,23 @@
 /* Lab 16 check: capabilities and escapes. PID 1's effective and bounding sets hold no
  * CAP_SYS_ADMIN and no more than Docker's 14; /proc/kcore-style files are masked and
  * /proc/sys is read-only; glassbox-probe, run inside, finds every escape blocked.
- * Negative control: --privileged. */
+ * The probe runs as if from a terminal: under a pty this check owns (its controlling
+ * terminal and stdin/stderr), so TIOCSTI and friends have a real terminal to aim at,
+ * with or without one of our own (CI). Negative control: --privileged and
+ * --unsafe-pass-terminal (the caller's terminal handed to the container, as before
+ * issue 18): the escapes become possible and the pty receives the keystrokes. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "security/caps.h"
@@ -19,6 +27,7 @@
 static void control(struct gb_config *cfg)
 {
 	cfg->privileged = true;
+	cfg->unsafe_pass_terminal = true;
 }
 
 static void check_caps(struct gb_check *c, pid_t pid)
@@ -56,8 +65,53 @@ static void check_masks(struct gb_check *c, pid_t pid)
 			      "or visible", masked, ro);
 }
 
+/* A pty pair on the host's devpts: the terminal a user would run glassbox from. */
+static int open_pty(int *master, int *slave)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0)
+		return -1;
+	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return *slave < 0 ? -1 : 0;
+}
+
+/* In a child: a session whose controlling terminal is our pty, the pty as fds 0 and 2,
+ * stdout the memfd for the JSON; then `glassbox exec` the probe. */
+static void probe_child(struct gb_check *c, const struct gb_state *st, char **argv, int slave,
+			int out, int report)
+{
+	int code = -1;
+	setsid();
+	ioctl(slave, TIOCSCTTY, 0);
+	dup2(slave, 0);
+	dup2(out, 1);
+	dup2(slave, 2);
+	char *env[] = {NULL};
+	struct gb_err err = {0};
+	gb_container_exec(c->rt, st->cfg.id, argv, env, "/", &code, &err);
+	fflush(stdout);
+	gb_write_full(report, &err, sizeof err);  /* err.code 0: the probe ran */
+	_exit(code < 0 ? 125 : code);
+}
+
+/* What reached the pty's input queue, as a shell on it would read it next. */
+static void read_injected(int slave, char *buf, size_t len)
+{
+	struct termios t;
+	buf[0] = '\0';
+	if (tcgetattr(slave, &t) < 0)
+		return;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);  /* no line to wait for */
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	tcsetattr(slave, TCSANOW, &t);
+	ssize_t n = read(slave, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
 /* Run the probe inside (as `glassbox probe` does) with its --json output in a memfd. */
-static int run_probe(struct gb_check *c, const struct gb_state *st, char **json)
+static int run_probe(struct gb_check *c, const struct gb_state *st, char **json, char *injected,
+		     size_t ilen)
 {
 	char exe[PATH_MAX], path[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -68,18 +122,36 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json)
 	snprintf(path, sizeof path, "%s/../libexec/glassbox/glassbox-probe", exe);
 	int fd = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY);
 	int out = memfd_create("probe-json", MFD_CLOEXEC);
-	if (fd < 0 || out < 0)
+	int master = -1, slave = -1;
+	if (fd < 0 || out < 0 || open_pty(&master, &slave) < 0)
 		return -1;
 	char self[32];
 	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-	char *argv[] = { self, "--json", NULL }, *env[] = { NULL };
-	int saved = dup(1), code = -1;
-	dup2(out, 1);
-	struct gb_err err = {0};
-	int r = gb_container_exec(c->rt, st->cfg.id, argv, env, "/", &code, &err);
+	char *argv[] = { self, "--json", NULL };
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return -1;
 	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
+	pid_t pid = fork();
+	if (pid == 0)
+		probe_child(c, st, argv, slave, out, report[1]);
+	close(report[1]);
+	/* The exec's own error, from the child that ran it under the pty. */
+	struct gb_err err = {0};
+	ssize_t got = pid > 0 ? gb_read_full(report[0], &err, sizeof err) : -1;
+	close(report[0]);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0)
+		;
+	int r = 0;
+	if (pid < 0)
+		r = gb_err_set(&err, errno, "fork", "cannot fork the probe's runner");
+	else if (got != (ssize_t)sizeof err)
+		r = gb_err_set(&err, ECHILD, "", "the probe's runner died before it reported");
+	else if (err.code)
+		r = -err.code;
+	read_injected(slave, injected, ilen);
+	close(master);
+	close(slave);
 	close(fd);
 	if (r < 0) {
 		char why[400];
@@ -98,8 +170,9 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json)
 
 static void check_probe(struct gb_check *c, const struct gb_state *st)
 {
-	char *text = NULL, perr[128];
-	struct gb_jval *v = run_probe(c, st, &text) == 0 ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
+	char *text = NULL, perr[128], injected[64];
+	struct gb_jval *v = run_probe(c, st, &text, injected, sizeof injected) == 0
+				    ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
 	free(text);
 	if (!v) {
 		if (!c->n || !c->f[c->n - 1].error)
@@ -123,6 +196,13 @@ static void check_probe(struct gb_check *c, const struct gb_state *st)
 	else
 		gb_check_is(c, "escapes-blocked", false, "glassbox-probe found escapes possible: %s", possible);
 	gb_jval_free(v);
+	/* The probe typed '#' where it could (TIOCSTI): a shell on our pty would read it. */
+	if (!injected[0])
+		gb_check_pass(c, "nothing arrived in the input queue of the terminal the container was started "
+			      "from: no TIOCSTI reached it (a session of its own, stdio relayed as pipes)");
+	else
+		gb_check_fail(c, "the container typed \"%s\" into the terminal it was started from (TIOCSTI): "
+			      "a shell there would run it as a command", injected);
 }
 
 static int check(struct gb_check *c)
@@ -144,7 +224,7 @@ const struct gb_lab gb_lab_16 = {
 	.slug = "capabilities-and-escapes",
 	.title = "Capabilities and escape attempts",
 	.feature = "effective/bounding sets; masked paths; escape attempts that must all fail",
-	.control = "--privileged",
+	.control = "--privileged --unsafe-pass-terminal",
 	.check = check,
 	.trips = "caps-dropped",
 };

@@ -12,6 +12,7 @@ steps=$(gb steps | awk 'NR > 1 {print $2}' | grep -vxE 'veth|net-config|publish'
 for step in $steps; do
     want=()
     [ "$step" = init ] && want=(--init)   # a step that runs only with its option
+    [ "$step" = tty ] && want=(-t)
     # A row this default run does not use never fails: the timeout ends the run then.
     # --read-only and --tmpfs make the optional storage rows run (and so fail) too.
     # The userns rows run only with a user namespace (its root must reach the data root).
