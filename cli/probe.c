@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "enter.h"
 
 /* <prefix>/bin/glassbox -> <prefix>/libexec/glassbox/glassbox-probe */
 static int probe_path(char *buf, size_t len)
@@ -39,7 +40,18 @@ int cmd_probe(struct gb_runtime *rt, int argc, char **argv)
 	}
 	char path[PATH_MAX];
 	struct gb_err err = {0};
-	int fd = probe_path(path, sizeof path) == 0 ? open(path, O_RDONLY) : -1;
+	int file = probe_path(path, sizeof path) == 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* The container runs a sealed copy, never the host's file: what it may open through
+	 * the probe's /proc/PID/exe or fd is that copy (core/enter.h). Inherited on purpose. */
+	int fd = file >= 0 ? gb_sealed_copy(file, "glassbox-probe", &err) : -1;
+	if (file >= 0)
+		close(file);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, 0);
+	if (fd < 0 && err.code) {
+		cli_error(&err);
+		return 1;
+	}
 	if (fd < 0) {
 		gb_err_set(&err, errno ? errno : ENAMETOOLONG, "open", "cannot open the probe %s", path);
 		gb_err_hint(&err, "build it with make (build/libexec/glassbox/glassbox-probe)");

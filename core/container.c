@@ -20,6 +20,7 @@
 #include "net_container.h"
 #include "init.h"
 #include "diff.h"
+#include "enter.h"
 #include "ns.h"
 #include "observe.h"
 #include "pid1.h"
@@ -750,6 +751,31 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 
 /* ------------------------------------------------------------ exec */
 
+/* Before joining (core/enter.h, docs/security.md): not dumpable, so the container's
+ * processes cannot open our /proc/PID/{exe,fd,...}; and only the descriptors this child
+ * needs (pidfd, report pipe, the container's root) or that are meant for the command
+ * (those without close-on-exec) stay open, none of them a directory of the host. */
+static int exec_prepare_enter(int pidfd, int report, int root, struct gb_err *err)
+{
+	int keep[] = {pidfd, report, root};
+	int r = gb_enter_nondumpable(err);
+	if (r == 0)
+		r = gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), true, err);
+	if (r == 0)
+		r = gb_enter_check_no_dirs(&root, 1, err);
+	return r;
+}
+
+/* Inside the root: the pidfd and the root's directory fd have done their work. */
+static void exec_drop_handles(int pidfd, int *root)
+{
+	if (gb_enter_unsafe())
+		return;  /* the lab's negative control leaves them for the watcher to find */
+	close(pidfd);
+	close(*root);
+	*root = -1;
+}
+
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
 		       int report)
@@ -764,6 +790,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
 		goto fail;
 	}
+	if (exec_prepare_enter(pidfd, report, root, &err) < 0)
+		goto fail;
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -779,6 +807,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
 		goto fail;
 	}
+	exec_drop_handles(pidfd, &root);
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();
@@ -799,6 +828,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "chdir", "chdir(\"%s\") inside the container failed", wd);
 		goto fail;
 	}
+	if (gb_enter_check_cwd(&err) < 0)
+		goto fail;
 	char exe[4096];
 	if (gb_find_exec("", env, argv[0], exe, sizeof exe) < 0) {
 		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);

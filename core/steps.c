@@ -27,6 +27,7 @@
 
 #include "masks.h"
 #include "cgroup_container.h"
+#include "enter.h"
 #include "net_container.h"
 #include "init.h"
 #include "ns.h"
@@ -378,6 +379,17 @@ static void call_clone(const struct gb_launch *l, char *buf, size_t len)
 	snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})", flags[0] ? flags : "0");
 }
 
+/* The child is born non-dumpable (core/enter.h): it inherits the flag with its copy of
+ * our memory, so no process of a shared PID namespace (--pid host) ever sees it open.
+ * Rootless, the engine must write the child's maps first: the child does it itself. */
+static int clone_nondumpable(const struct gb_launch *l)
+{
+	int was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (l->rootless || was <= 0 || gb_enter_unsafe() || gb_enter_nondumpable(NULL) < 0)
+		return 0;
+	return was;
+}
+
 static int run_clone(struct gb_launch *l, struct gb_err *err)
 {
 	int sv[2];
@@ -386,7 +398,10 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
 	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	int dumpable = clone_nondumpable(l);
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	if (pid != 0 && dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);  /* we, the engine, are as before */
 	if (cgfd >= 0 && pid != 0)
 		close(cgfd);
 	if (pid < 0) {
@@ -849,6 +864,10 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
 	 * closed by the exec (the step socket among them, which tells the host it worked). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* What the command keeps is its stdio: none of it a directory of the host, and its
+	 * cwd inside its root (core/enter.h). */
+	if (gb_enter_check_no_dirs(NULL, 0, err) < 0 || gb_enter_check_cwd(err) < 0)
+		return -err->code;
 	/* The parent-death signal guarded the setup; the running container outlives us. */
 	prctl(PR_SET_PDEATHSIG, 0);
 	execve(exe, l->argv, c->env);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "enter.h"
 #include "lab.h"
 #include "masks.h"
 
@@ -61,7 +62,13 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json)
 	exe[n] = '\0';
 	*strrchr(exe, '/') = '\0';
 	snprintf(path, sizeof path, "%s/../libexec/glassbox/glassbox-probe", exe);
-	int fd = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY);
+	int file = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY | O_CLOEXEC);
+	/* A sealed copy runs inside, not the host's file (core/enter.h); inherited on purpose. */
+	int fd = file >= 0 ? gb_sealed_copy(file, "glassbox-probe", NULL) : -1;
+	if (file >= 0)
+		close(file);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, 0);
 	int out = memfd_create("probe-json", MFD_CLOEXEC);
 	if (fd < 0 || out < 0)
 		return -1;
