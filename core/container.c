@@ -755,9 +755,9 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
  * processes cannot open our /proc/PID/{exe,fd,...}; and only the descriptors this child
  * needs (pidfd, report pipe, the container's root) or that are meant for the command
  * (those without close-on-exec) stay open, none of them a directory of the host. */
-static int exec_prepare_enter(int pidfd, int report, int root, struct gb_err *err)
+static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, struct gb_err *err)
 {
-	int keep[] = {pidfd, report, root};
+	int keep[] = {pidfd, report, root, trampoline};
 	int r = gb_enter_nondumpable(err);
 	if (r == 0)
 		r = gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), true, err);
@@ -778,7 +778,7 @@ static void exec_drop_handles(int pidfd, int *root)
 
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
-		       int report)
+		       int report, int trampoline)
 {
 	struct gb_err err = {0};
 	/* Joining a mount namespace puts us at its root. That is the container's "/" after
@@ -790,7 +790,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
 		goto fail;
 	}
-	if (exec_prepare_enter(pidfd, report, root, &err) < 0)
+	if (exec_prepare_enter(pidfd, report, root, trampoline, &err) < 0)
 		goto fail;
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
@@ -841,7 +841,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		goto fail;
 	if (user && *user && gb_user_switch(user, &err) < 0)
 		goto fail;
-	execve(exe, argv, env);
+	gb_enter_execve(trampoline, exe, argv, env);  /* by the sealed trampoline (enter.h) */
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
 	gb_write_full(report, &err, sizeof err);
@@ -894,17 +894,21 @@ int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *ar
 		gb_state_free(&st);
 		return r;
 	}
+	int trampoline = gb_trampoline_fd(rt, err);  /* sealed, once per runtime (enter.h) */
 	int pipefd[2];
-	if (!env || pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (!env || (trampoline < 0 && !gb_enter_unsafe()) || pipe2(pipefd, O_CLOEXEC) < 0) {
 		close(fd);
 		gb_confine_free(&sec);
 		gb_state_free(&st);
+		if (trampoline < 0 && !gb_enter_unsafe())
+			return trampoline;
 		return gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
 	}
 	pid_t child = fork();
 	if (child == 0) {
 		close(pipefd[0]);
-		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1],
+			   trampoline);
 	}
 	gb_confine_free(&sec);
 	close(pipefd[1]);

@@ -78,11 +78,12 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
 /* ------------------------------------------------------------ the child */
 
 /* The child becomes the container: nothing of the host may stay with it (core/enter.h).
- * Only the step channel and the container's stdio remain open; every other descriptor
- * of the engine (event file, step gate, state lock) is closed before the first row. */
+ * Only the step channel, the container's stdio and the sealed trampoline (which will run
+ * the command) remain open; every other descriptor of the engine (event file, step
+ * gate, state lock) is closed before the first row. */
 static void child_close_host_fds(struct gb_launch *l)
 {
-	int keep[] = {l->sock, l->stdio[0], l->stdio[1], l->stdio[2]};
+	int keep[] = {l->sock, l->stdio[0], l->stdio[1], l->stdio[2], l->rt->trampoline};
 	struct gb_err err = {0};
 	l->rt->events.fd = -1;  /* the engine alone writes events; ours is closed now */
 	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &err) < 0)

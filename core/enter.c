@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "state.h"
 #include "util.h"
 
 #ifndef MFD_EXEC
@@ -224,4 +225,58 @@ bool gb_is_sealed(int fd)
 {
 	int seals = fcntl(fd, F_GET_SEALS);
 	return seals >= 0 && (seals & F_SEAL_WRITE) && (seals & F_SEAL_SEAL);
+}
+
+/* ------------------------------------------------------------ the trampoline */
+
+int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err)
+{
+	if (gb_enter_unsafe())
+		return -1;
+	if (rt->trampoline > 2 && gb_is_sealed(rt->trampoline))
+		return rt->trampoline;
+	char path[1100];
+	const char *env = getenv("GLASSBOX_TRAMPOLINE");
+	int r = env && *env ? gb_path(path, sizeof path, "%s", env)
+			    : gb_path(path, sizeof path, "%s/../../libexec/glassbox/glassbox-trampoline",
+				      rt->share_dir);
+	if (r < 0)
+		return gb_err_set(err, -r, "", "the path of glassbox-trampoline is too long");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = gb_err_set(err, errno, "open", "cannot open %s", path);
+		gb_err_hint(err, "build it with `make` (init/init.mk), or point GLASSBOX_TRAMPOLINE at it");
+		return r;
+	}
+	int mfd = gb_sealed_copy(fd, "glassbox-trampoline", err);
+	close(fd);
+	if (mfd >= 0)
+		rt->trampoline = mfd;
+	return mfd;
+}
+
+#ifndef AT_EXECVE_CHECK
+#define AT_EXECVE_CHECK 0x10000
+#endif
+
+void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *const *envp)
+{
+	if (trampoline < 0) {
+		execve(exe, argv, envp);
+		return;
+	}
+	/* Ask the kernel first whether exe can be executed at all (Linux 6.14; EINVAL before):
+	 * its answer still reaches our caller, who can explain it. Nothing is run. */
+	if (syscall(SYS_execveat, AT_FDCWD, exe, argv, envp, AT_EXECVE_CHECK) < 0 && errno != EINVAL)
+		return;
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char *targv[n + 3];
+	targv[0] = "glassbox-trampoline";
+	targv[1] = (char *)exe;
+	for (size_t i = 0; i <= n; i++)
+		targv[i + 2] = argv[i];
+	/* The copy is close-on-exec: a static ELF binary needs no path once it is loaded. */
+	syscall(SYS_execveat, trampoline, "", targv, envp, AT_EMPTY_PATH);
 }

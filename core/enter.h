@@ -44,4 +44,19 @@ int gb_sealed_copy(int fd, const char *name, struct gb_err *err);
 /* True when fd is a memfd sealed against writes (a gb_sealed_copy). */
 bool gb_is_sealed(int fd);
 
+struct gb_runtime;
+
+/* The sealed copy of glassbox-trampoline (init/glassbox-trampoline.c), made once per
+ * runtime (one CLI invocation, however many containers it starts) and kept close-on-exec.
+ * Found as $GLASSBOX_TRAMPOLINE, else <share>/../../libexec/glassbox/. -1 under
+ * gb_enter_unsafe(). */
+int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err);
+
+/* The last call of a glassbox process in a container: execve(exe, argv, envp) done by
+ * the sealed trampoline, so the path is resolved by a process whose /proc/self/exe is
+ * that copy, not the host's glassbox. With trampoline < 0, a plain execve. Returns only
+ * on failure, with errno set (a failure the kernel reports before the trampoline runs:
+ * with AT_EXECVE_CHECK, Linux 6.14, also a missing or non-executable file). */
+void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *const *envp);
+
 #endif

@@ -397,6 +397,12 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	 * child close its end, which is how we learn that the exec worked. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
+	/* The child's last act will be to run the sealed trampoline (core/enter.h). */
+	if (gb_trampoline_fd(l->rt, err) < 0 && !gb_enter_unsafe()) {
+		close(sv[0]);
+		close(sv[1]);
+		return -err->code;
+	}
 	int cgfd = l->cg.unified_dir[0] ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
 	int dumpable = clone_nondumpable(l);
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
@@ -870,7 +876,8 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 		return -err->code;
 	/* The parent-death signal guarded the setup; the running container outlives us. */
 	prctl(PR_SET_PDEATHSIG, 0);
-	execve(exe, l->argv, c->env);
+	/* By the sealed trampoline: /proc/self/exe is never the host's glassbox (enter.h). */
+	gb_enter_execve(l->rt->trampoline > 2 ? l->rt->trampoline : -1, exe, l->argv, c->env);
 	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);
 	if (errno == ENOENT)
 		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing in the image");
