@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "enter.h"
+#include "lab.h"
 
 /* <prefix>/bin/glassbox -> <prefix>/libexec/glassbox/glassbox-probe */
 static int probe_path(char *buf, size_t len)
@@ -31,11 +32,38 @@ static int probe_path(char *buf, size_t len)
 			       (int)len ? 0 : -ENAMETOOLONG;
 }
 
+/* `glassbox probe --race N NAME` (issue 19): glassbox-probe --watch inside while N
+ * `exec true` run from here; prints the watcher's report, exits 1 when it won. */
+static int probe_race(struct gb_runtime *rt, const char *n, const char *ref)
+{
+	char *json = NULL, *end = NULL;
+	long execs = strtol(n, &end, 10);
+	if (*end || execs < 1 || execs > 100000) {
+		fprintf(stderr, "glassbox: probe --race wants a number of execs (1-100000), got '%s'\n", n);
+		return 2;
+	}
+	int done = 0;
+	int r = gb_lab16_exec_race(rt, ref, (int)execs, &done, &json);
+	if (r < 0) {
+		fprintf(stderr, "glassbox: the exec race could not run in %s: %s\n  hint: is it running? "
+			"`glassbox ps`; is glassbox-probe built? (make)\n", ref, strerror(-r));
+		free(json);
+		return 1;
+	}
+	printf("%s", json);
+	fprintf(stderr, "glassbox: %d execs ran while the watcher watched\n", done);
+	int won = strstr(json, "\"status\":\"possible\"") != NULL;
+	free(json);
+	return won;
+}
+
 int cmd_probe(struct gb_runtime *rt, int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[0], "--race") == 0)
+		return probe_race(rt, argv[1], argv[2]);
 	bool json = argc > 0 && strcmp(argv[0], "--json") == 0;
 	if (argc - json != 1) {
-		fprintf(stderr, "usage: glassbox probe [--json] NAME\n");
+		fprintf(stderr, "usage: glassbox probe [--json] NAME\n       glassbox probe --race N NAME\n");
 		return 2;
 	}
 	char path[PATH_MAX];
