@@ -20,6 +20,8 @@
  *   --watch MS: instead of the checklist, the two races (exe-race, fd-race): watch /proc
  *     for at most MS milliseconds, or until --stop-file PATH exists, or until both are
  *     won, while the host runs `glassbox exec` (it says "watching" on stderr first).
+ *     --match TEXT: only processes whose command line contains TEXT (a watcher that
+ *     shares the host's PID namespace sees every process of the host).
  * Exit status: 0 all blocked (or absent), 1 some escape possible, 2 usage error. */
 #include <dirent.h>
 #include <errno.h>
@@ -64,6 +66,7 @@ struct options {
 	const char *only;
 	long watch_ms;         /* > 0: the race checks watch /proc this long at most */
 	const char *stop_file; /* ... or until this file exists */
+	const char *match;     /* race only processes whose command line contains this */
 };
 
 static void set_call(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -619,6 +622,21 @@ static void race_fds(pid_t pid, int self, struct race *w)
 		closedir(d);
 }
 
+/* /proc/PID/cmdline is readable even for a process that is not dumpable. */
+static bool cmdline_has(pid_t pid, const char *needle)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : ' ';
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
 static void race_exe(pid_t pid, int self, struct race *w)
 {
 	char path[64];
@@ -678,7 +696,7 @@ static void race_watch(const struct options *o, struct race *w)
 		DIR *d = opendir("/proc");
 		for (struct dirent *e; d && (e = readdir(d));) {
 			pid_t pid = (pid_t)atoi(e->d_name);
-			if (pid > 0 && pid != getpid())
+			if (pid > 0 && pid != getpid() && (!o->match || cmdline_has(pid, o->match)))
 				race_exe(pid, self, w);
 		}
 		if (d)
@@ -834,7 +852,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: glassbox-probe [--json] [--outside-comm NAME] "
 		"[--outside-netns INODE] [--tmp DIR] [--only NAME,...] [--list]\n"
-		"       glassbox-probe --watch MS [--stop-file PATH] [--json]\n");
+		"       glassbox-probe --watch MS [--stop-file PATH] [--match TEXT] [--json]\n");
 	return 2;
 }
 
@@ -860,6 +878,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->watch_ms = strtol(argv[++i], NULL, 10);
 		else if (v && strcmp(a, "--stop-file") == 0)
 			o->stop_file = argv[++i];
+		else if (v && strcmp(a, "--match") == 0)
+			o->match = argv[++i];
 		else
 			return -1;
 	}
