@@ -7,7 +7,7 @@
 # (A B C D A B C D ...) so that a busy machine slows each of them alike; medians of wall
 # time and of CPU time (user + system of the command and its children) are printed with
 # their ratio to the unprotected exec. Also the cost per start (`run --rm busybox true`).
-# Usage: bench/exec.sh [RUNS]   (as root)
+# Usage: [BEFORE=OLD_GLASSBOX] bench/exec.sh [RUNS]   (as root)
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${1:-200}
@@ -30,6 +30,8 @@ PID=$("$G" inspect --json gbbench-exec | python3 -c 'import json,sys; print(json
 cmds=("glassbox|$G exec gbbench-exec true"
       "glassbox-unprotected|GLASSBOX_UNSAFE_DUMPABLE=1 $G exec gbbench-exec true"
       "nsenter|nsenter -t $PID -a true")
+# BEFORE=/path/to/an/older/glassbox: that binary too (e.g. one built before issue 19).
+[ -n "${BEFORE:-}" ] && cmds+=("before|$BEFORE exec gbbench-exec true")
 # runc exec into a runc container made from the same busybox root filesystem.
 if command -v runc >/dev/null; then
     mkdir -p "$W/bundle"
@@ -50,6 +52,7 @@ PY
 fi
 starts=("glassbox run|$G run --rm busybox true"
         "glassbox run unprotected|GLASSBOX_UNSAFE_DUMPABLE=1 $G run --rm busybox true")
+[ -n "${BEFORE:-}" ] && starts+=("before run|$BEFORE run --rm busybox true")
 
 python3 - "$RUNS" "${cmds[@]}" -- "${starts[@]}" <<'PY'
 import os, shlex, statistics, subprocess, sys, time

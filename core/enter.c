@@ -50,14 +50,6 @@ int gb_enter_nondumpable(struct gb_err *err)
 
 /* ------------------------------------------------------------ descriptors */
 
-static bool in_list(int fd, const int *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (list[i] == fd)
-			return true;
-	return false;
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
@@ -84,6 +76,34 @@ static int open_fds(int from, int *out, size_t max, size_t *n)
 	return 0;
 }
 
+/* Refuse a directory among what the command will get: a directory fd of the host in
+ * the container's hands is a way out (openat(fd, "../../..")). */
+static int refuse_dir(int fd, struct gb_err *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	char link[64], target[512] = "?";
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t len = readlink(link, target, sizeof target - 1);
+	target[len > 0 ? len : 1] = '\0';
+	int r = gb_err_set(err, EISDIR, "fstat", "descriptor %d is a directory of the host (%s): "
+			   "through it the container could reach the host's files", fd, target);
+	gb_err_hint(err, "give the container files or pipes, not directories (e.g. not `< /`), "
+		    "or open the directory with O_CLOEXEC");
+	return r;
+}
+
+int gb_enter_check_stdio(struct gb_err *err)
+{
+	if (gb_enter_unsafe())
+		return 0;
+	for (int fd = 0; fd < 3; fd++)
+		if (refuse_dir(fd, err) < 0)
+			return -err->code;
+	return 0;
+}
+
 int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct gb_err *err)
 {
 	if (gb_enter_unsafe())
@@ -94,8 +114,11 @@ int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct 
 		return gb_err_set(err, EMFILE, "opendir", "cannot list /proc/self/fd");
 	for (size_t i = 0; i < nfds; i++) {
 		int flags = fcntl(fds[i], F_GETFD);
-		if (flags >= 0 && !(flags & FD_CLOEXEC))
-			kept[nkept++] = fds[i];  /* meant for the program: execve passes it on */
+		if (flags < 0 || (flags & FD_CLOEXEC))
+			continue;
+		if (refuse_dir(fds[i], err) < 0)
+			return -err->code;
+		kept[nkept++] = fds[i];  /* meant for the program: execve passes it on */
 	}
 	for (size_t i = 0; i < n && nkept < GB_ARRAY_LEN(kept); i++)
 		if (keep[i] >= 3)
@@ -109,35 +132,7 @@ int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct 
 		if (i < nkept)
 			from = to + 1;
 	}
-	return 0;
-}
-
-int gb_enter_check_no_dirs(const int *allow, size_t n, struct gb_err *err)
-{
-	if (gb_enter_unsafe())
-		return 0;
-	int fds[1024];
-	size_t nfds = 0;
-	if (open_fds(0, fds, 1024, &nfds) < 0)
-		return gb_err_set(err, EMFILE, "opendir", "cannot list /proc/self/fd");
-	for (size_t i = 0; i < nfds; i++) {
-		struct stat st;
-		int flags = fcntl(fds[i], F_GETFD);
-		/* close-on-exec: execve closes it, the container's program never has it */
-		if (in_list(fds[i], allow, n) || flags < 0 || (fds[i] > 2 && (flags & FD_CLOEXEC)) ||
-		    fstat(fds[i], &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		char link[64], target[512] = "?";
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fds[i]);
-		ssize_t len = readlink(link, target, sizeof target - 1);
-		target[len > 0 ? len : 1] = '\0';
-		int r = gb_err_set(err, EISDIR, "fstat", "descriptor %d is a directory of the host (%s): "
-				   "through it the container could reach the host's files", fds[i], target);
-		gb_err_hint(err, "give the container files or pipes, not directories (e.g. not `< /`), "
-			    "or open the directory with O_CLOEXEC");
-		return r;
-	}
-	return 0;
+	return keep_inheritable ? gb_enter_check_stdio(err) : 0;
 }
 
 int gb_enter_check_cwd(struct gb_err *err)
@@ -255,19 +250,15 @@ int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err)
 	return mfd;
 }
 
-#ifndef AT_EXECVE_CHECK
-#define AT_EXECVE_CHECK 0x10000
-#endif
-
 void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *const *envp)
 {
 	if (trampoline < 0) {
 		execve(exe, argv, envp);
 		return;
 	}
-	/* Ask the kernel first whether exe can be executed at all (Linux 6.14; EINVAL before):
-	 * its answer still reaches our caller, who can explain it. Nothing is run. */
-	if (syscall(SYS_execveat, AT_FDCWD, exe, argv, envp, AT_EXECVE_CHECK) < 0 && errno != EINVAL)
+	/* The common failures (no such file, not executable, a noexec mount) while our
+	 * caller can still explain them; the rest the trampoline reports on stderr. */
+	if (faccessat(AT_FDCWD, exe, X_OK, AT_EACCESS) < 0)
 		return;
 	size_t n = 0;
 	while (argv[n])

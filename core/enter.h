@@ -24,13 +24,13 @@ int gb_enter_nondumpable(struct gb_err *err);
 /* Close every descriptor from 3 up except those in keep (any order, -1 entries ignored)
  * and, with keep_inheritable, those without FD_CLOEXEC: they are the ones the caller
  * means the container's program to have, as execve would pass them on. One close_range
- * per gap between kept descriptors. */
+ * per gap between kept descriptors. With keep_inheritable, a directory among those
+ * inheritable ones or stdio is refused (gb_enter_check_stdio). */
 int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct gb_err *err);
 
-/* No descriptor that execve will pass on (stdio, and any without close-on-exec) refers
- * to a directory, except those in allow: a directory fd of the host in the container's
- * hands is a way out (openat(fd, "../../..")). */
-int gb_enter_check_no_dirs(const int *allow, size_t n, struct gb_err *err);
+/* None of stdin, stdout, stderr is a directory: a directory fd of the host in the
+ * container's hands is a way out (openat(fd, "../../..")), e.g. `glassbox run ... < /`. */
+int gb_enter_check_stdio(struct gb_err *err);
 
 /* The working directory is below the process's root (the kernel's getcwd() says so:
  * a cwd outside the root has no path from it). */
@@ -55,8 +55,8 @@ int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err);
 /* The last call of a glassbox process in a container: execve(exe, argv, envp) done by
  * the sealed trampoline, so the path is resolved by a process whose /proc/self/exe is
  * that copy, not the host's glassbox. With trampoline < 0, a plain execve. Returns only
- * on failure, with errno set (a failure the kernel reports before the trampoline runs:
- * with AT_EXECVE_CHECK, Linux 6.14, also a missing or non-executable file). */
+ * on failure, with errno set: a missing or non-executable file is found before the
+ * trampoline runs (faccessat X_OK); later failures the trampoline says on stderr. */
 void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *const *envp);
 
 #endif

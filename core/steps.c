@@ -872,7 +872,7 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	/* What the command keeps is its stdio: none of it a directory of the host, and its
 	 * cwd inside its root (core/enter.h). */
-	if (gb_enter_check_no_dirs(NULL, 0, err) < 0 || gb_enter_check_cwd(err) < 0)
+	if (gb_enter_check_stdio(err) < 0 || gb_enter_check_cwd(err) < 0)
 		return -err->code;
 	/* The parent-death signal guarded the setup; the running container outlives us. */
 	prctl(PR_SET_PDEATHSIG, 0);
