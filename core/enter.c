@@ -191,8 +191,13 @@ int gb_sealed_copy(int fd, const char *name, struct gb_err *err)
 	int mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (mfd < 0 && errno == EINVAL)
 		mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		return gb_err_set(err, errno, "memfd_create", "memfd_create(\"%s\") failed", name);
+	if (mfd < 0) {
+		int r = gb_err_set(err, errno, "memfd_create", "memfd_create(\"%s\") failed", name);
+		if (errno == EACCES)
+			gb_err_hint(err, "vm.memfd_noexec=2 forbids executable memfds: glassbox runs the "
+				    "command through a sealed one (docs/security.md); set it to 0 or 1");
+		return r;
+	}
 	off_t off = 0;
 	while (off < size) {
 		ssize_t n = sendfile(mfd, fd, &off, (size_t)(size - off));

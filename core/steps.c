@@ -841,7 +841,9 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
-	snprintf(buf, len, "%s%s%schdir(\"%s\"); execve(\"%s\", [%s], envp)",
+	/* The execve is the sealed trampoline's (core/enter.h): say so, it is what runs. */
+	snprintf(buf, len, "%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
+		 "which calls execve(\"%s\", [%s], envp)",
 		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
 		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
 }
