@@ -42,6 +42,13 @@ static int probe_race(struct gb_runtime *rt, const char *n, const char *ref)
 		fprintf(stderr, "glassbox: probe --race wants a number of execs (1-100000), got '%s'\n", n);
 		return 2;
 	}
+	struct gb_state st;
+	struct gb_err err = {0};
+	if (gb_container_load(rt, ref, GB_OP_EXEC, false, &st, &err) != 0) {
+		cli_error(&err);  /* no such container, or not running: say so before racing */
+		return 1;
+	}
+	gb_state_free(&st);
 	int done = 0;
 	int r = gb_lab16_exec_race(rt, ref, (int)execs, &done, &json);
 	if (r < 0) {

@@ -143,19 +143,20 @@ int gb_lab16_exec_race(struct gb_runtime *rt, const char *ref, int n, int *done,
 		close(probe), close(out);
 		return -ENOENT;
 	}
-	char stop[64];
+	char stop[64], self[32];
 	snprintf(stop, sizeof stop, "/tmp/.gbprobe-stop-%d", (int)getpid());
+	snprintf(self, sizeof self, "/proc/self/fd/%d", probe);
 	pid_t watcher = start_watcher(rt, ref, probe, stop, out, ready[1]);
 	close(ready[1]);
-	close(probe);
 	bool ok = watcher > 0 && watcher_ready(ready[0]);
 	char *const run_true[] = {"true", NULL};
 	/* The watcher leaves as soon as it has won both races: no point going on. */
 	for (; ok && *done < n && waitpid(watcher, NULL, WNOHANG) == 0; (*done)++)
 		exec_quiet(rt, ref, run_true);
-	char *const touch[] = {"touch", stop, NULL};
+	char *const touch[] = {self, "--touch", stop, NULL};  /* the image may have no touch */
 	if (watcher > 0 && waitpid(watcher, NULL, WNOHANG) == 0)
 		exec_quiet(rt, ref, touch);
+	close(probe);
 	if (watcher > 0)
 		while (waitpid(watcher, NULL, 0) < 0 && errno == EINTR)
 			;
