@@ -145,6 +145,7 @@ asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/start.sh
+	@bench/exec.sh
 	@bench/stop.sh
 	@bench/viz.sh
 

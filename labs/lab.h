@@ -95,4 +95,9 @@ int gb_check_exec_output(struct gb_check *c, const char *id, char *const *cmd, c
 int gb_check_count_pids_in_ns(unsigned long long pidns);  /* host processes in that pid ns */
 int gb_check_count_proc_entries(const char *procdir);     /* numeric entries of a /proc */
 
+/* Lab 16's exec race (issue 19): glassbox-probe --watch inside container ref while n
+ * `exec true` run from here (fewer when the watcher won and left early: *done says how
+ * many). *json gets the watcher's report (free it). 0, or -errno if it could not run. */
+int gb_lab16_exec_race(struct gb_runtime *rt, const char *ref, int n, int *done, char **json);
+
 #endif

@@ -17,6 +17,13 @@
  *     launcher sets its own), so "ptrace"/"host-proc"/"setns" have a real target.
  *   --outside-netns: the inode of the host's network namespace (stat -L
  *     /proc/self/ns/net on the host), for "host-net".
+ *   --watch MS: instead of the checklist, the two races (exe-race, fd-race): watch /proc
+ *     for at most MS milliseconds, or until --stop-file PATH exists, or until both are
+ *     won, while the host runs `glassbox exec` (it says "watching" on stderr first).
+ *     --match TEXT: only processes whose command line contains TEXT (a watcher that
+ *     shares the host's PID namespace sees every process of the host).
+ *     glassbox-probe --touch PATH creates PATH: the host's way to end a watch in an image
+ *     that has no touch.
  * Exit status: 0 all blocked (or absent), 1 some escape possible, 2 usage error. */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +49,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 enum status { BLOCKED, POSSIBLE, ABSENT };
@@ -60,6 +68,9 @@ struct options {
 	unsigned long long outside_netns;
 	const char *tmp;
 	const char *only;
+	long watch_ms;         /* > 0: the race checks watch /proc this long at most */
+	const char *stop_file; /* ... or until this file exists */
+	const char *match;     /* race only processes whose command line contains this */
 };
 
 static void set_call(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -627,6 +638,250 @@ static void check_termios(const struct options *o, struct result *r)
 	(void)o;
 }
 
+/* ---- the races (issue 19): a glassbox process inside the container ----
+ * While the host runs `glassbox exec` again and again, a watcher scans /proc for
+ * processes whose binary lies outside the container (its mount is none of ours): the
+ * process glassbox forks into the container before its execve. If the kernel lets us
+ * open its /proc/PID/exe we hold the host's binary (CVE-2019-5736: once nothing runs
+ * it, it opens for writing); if /proc/PID/fd/N opens we hold its pipes, pidfds and
+ * directories, and ".." from a host directory is the host (CVE-2024-21626). Harmless:
+ * the binary is opened for writing and closed, never written. */
+
+struct race {
+	bool ran;
+	long passes, seen, denied, sealed;
+	int exe_pid, fd_pid, fd_num, exe_err, wr_err;
+	char exe[200], fd_target[200], dir_reached[200];
+};
+
+static unsigned long long mount_ids[512];
+static size_t n_mount_ids;
+
+static void read_mount_ids(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	unsigned long long id;
+	char line[4096];
+	n_mount_ids = 0;
+	while (f && fgets(line, sizeof line, f) && n_mount_ids < 512)
+		if (sscanf(line, "%llu", &id) == 1)
+			mount_ids[n_mount_ids++] = id;
+	if (f)
+		fclose(f);
+}
+
+/* Inside: on one of the mounts our mount namespace has. */
+static bool inside(int fd)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
+		return true;  /* cannot tell: do not claim an escape */
+	for (size_t i = 0; i < n_mount_ids; i++)
+		if (mount_ids[i] == sx.stx_mnt_id)
+			return true;
+	return false;
+}
+
+/* A sealed memfd (glassbox's trampoline, our own copy) cannot be written by anyone. */
+static bool sealed(int pathfd)
+{
+	char self[64];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", pathfd);
+	int fd = open(self, O_RDONLY | O_CLOEXEC);
+	bool yes = fd >= 0 && fcntl(fd, F_GET_SEALS) > 0 && (fcntl(fd, F_GET_SEALS) & F_SEAL_WRITE);
+	if (fd >= 0)
+		close(fd);
+	return yes;
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat x, y;
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* After an fd of pid opened: was it still a glassbox process? A process that refused
+ * us its exe may have called execve since (glassbox's trampoline, then the command,
+ * both dumpable again): their descriptors are the command's own, not a win. */
+static bool still_foreign(pid_t pid, int self)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)  /* refused: still not dumpable; ENOENT: exiting, its memory is gone */
+		return errno == EACCES || errno == EPERM;
+	bool foreign = !inside(fd) && !same_file(fd, self) && !sealed(fd);
+	close(fd);
+	return foreign;
+}
+
+/* Every descriptor of pid that opens; a directory among them is followed "../../..". */
+static void race_fds(pid_t pid, int self, struct race *w)
+{
+	char dir[64];
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && !w->dir_reached[0] && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[96], target[200];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 && errno == ENXIO)  /* a socket: not openable by path, but held */
+			fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!still_foreign(pid, self)) {
+			close(fd);
+			break;
+		}
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = '\0';
+		if (!w->fd_pid) {
+			w->fd_pid = pid, w->fd_num = atoi(e->d_name);
+			snprintf(w->fd_target, sizeof w->fd_target, "%s", target);
+		}
+		int up = openat(fd, "../../..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (up >= 0 && !inside(up))
+			snprintf(w->dir_reached, sizeof w->dir_reached, "openat(fd %s of PID %d = %.80s, "
+				 "\"../../..\") is outside this container", e->d_name, (int)pid, target);
+		if (up >= 0)
+			close(up);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* /proc/PID/cmdline is readable even for a process that is not dumpable. */
+static bool cmdline_has(pid_t pid, const char *needle)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : ' ';
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+static void race_exe(pid_t pid, int self, struct race *w)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			race_fds(pid, self, w);  /* not dumpable: these must be refused too */
+		w->denied += errno == EACCES || errno == EPERM;
+		return;
+	}
+	if (inside(fd) || same_file(fd, self)) {
+		close(fd);
+		return;  /* the container's own program, or another copy of this probe */
+	}
+	w->seen++;
+	if (sealed(fd)) {
+		w->sealed++;
+		close(fd);
+		return;  /* holds only what the command itself will hold */
+	}
+	if (!w->exe_pid) {
+		w->exe_pid = pid;
+		ssize_t n = readlink(path, w->exe, sizeof w->exe - 1);
+		w->exe[n > 0 ? n : 0] = '\0';
+		char self_fd[64];
+		snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
+		int wr = open(self_fd, O_WRONLY | O_CLOEXEC);  /* opened and closed, never written */
+		w->wr_err = wr < 0 ? errno : 0;
+		if (wr >= 0)
+			close(wr);
+	}
+	race_fds(pid, self, w);
+	close(fd);
+}
+
+static bool stop_now(const struct options *o, const struct race *w, struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	long ms = (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+	return (w->exe_pid && w->fd_pid && w->dir_reached[0]) || ms >= o->watch_ms ||
+	       (o->stop_file && access(o->stop_file, F_OK) == 0);
+}
+
+static void race_watch(const struct options *o, struct race *w)
+{
+	if (w->ran)
+		return;
+	w->ran = true;
+	read_mount_ids();
+	int self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fprintf(stderr, "glassbox-probe: watching\n");  /* the host may start now */
+	for (; !stop_now(o, w, &t0); w->passes++) {
+		DIR *d = opendir("/proc");
+		for (struct dirent *e; d && (e = readdir(d));) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+			if (pid > 0 && pid != getpid() && (!o->match || cmdline_has(pid, o->match)))
+				race_exe(pid, self, w);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (self >= 0)
+		close(self);
+	if (o->stop_file)
+		unlink(o->stop_file);  /* leave the container as we found it */
+}
+
+static struct race the_race;
+
+static void race_summary(const struct race *w, struct result *r, const char *extra)
+{
+	set_detail(r, "%ld passes over /proc; %ld processes running a binary from outside "
+		   "(%ld of them a sealed copy); %ld refused us their /proc files%s", w->passes,
+		   w->seen, w->sealed, w->denied, extra);
+}
+
+static void check_exe_race(const struct options *o, struct result *r)
+{
+	race_watch(o, &the_race);
+	const struct race *w = &the_race;
+	if (!w->exe_pid) {
+		set_call(r, "open(\"/proc/PID/exe\", O_PATH) for every process from outside");
+		r->status = BLOCKED, r->err = EACCES;
+		race_summary(w, r, "");
+		return;
+	}
+	set_call(r, "open(\"/proc/%d/exe\", O_PATH) = %s; reopen O_WRONLY: %s", w->exe_pid,
+		 w->exe, w->wr_err ? strerror(w->wr_err) : "opened");
+	r->status = POSSIBLE, r->err = 0;
+	race_summary(w, r, w->wr_err == ETXTBSY ? "; the host's binary is ours to write once "
+		     "nothing runs it" : "");
+}
+
+static void check_fd_race(const struct options *o, struct result *r)
+{
+	race_watch(o, &the_race);
+	const struct race *w = &the_race;
+	if (!w->fd_pid) {
+		set_call(r, "open(\"/proc/PID/fd/N\") for every process from outside");
+		r->status = BLOCKED, r->err = EACCES;
+		race_summary(w, r, "");
+		return;
+	}
+	set_call(r, "open(\"/proc/%d/fd/%d\") = %s", w->fd_pid, w->fd_num, w->fd_target);
+	r->status = POSSIBLE, r->err = 0;
+	char extra[220];
+	snprintf(extra, sizeof extra, "%s%s", w->dir_reached[0] ? "; " : "", w->dir_reached);
+	race_summary(w, r, extra);
+}
+
 static const struct check {
 	const char *name;
 	void (*fn)(const struct options *, struct result *);
@@ -656,11 +911,17 @@ static const struct check {
 	{ "tiocsti-tty", check_tiocsti_tty, "type into the host's terminal through /dev/tty" },
 	{ "tiocsctty", check_tiocsctty, "make a host terminal its controlling terminal" },
 	{ "termios", check_termios, "change the modes of a host terminal" },
+	/* issue 19: only with --watch, while the host runs `glassbox exec` */
+	{ "exe-race", check_exe_race, "open the host's binary through a glassbox process (CVE-2019-5736)" },
+	{ "fd-race", check_fd_race, "open a glassbox process's descriptors, reach the host through them (CVE-2024-21626)" },
 };
 #define N_CHECKS (sizeof checks / sizeof checks[0])
 
 static bool selected(const struct options *o, const char *name)
 {
+	bool race = strcmp(name, "exe-race") == 0 || strcmp(name, "fd-race") == 0;
+	if (race != (o->watch_ms > 0))
+		return false;  /* the races need --watch (and a host that runs exec meanwhile) */
 	if (!o->only)
 		return true;
 	size_t n = strlen(name);
@@ -728,7 +989,8 @@ static void print_text(const struct result *res, const bool *ran, const int *cou
 static int usage(void)
 {
 	fprintf(stderr, "usage: glassbox-probe [--json] [--outside-comm NAME] "
-		"[--outside-netns INODE] [--tmp DIR] [--only NAME,...] [--list]\n");
+		"[--outside-netns INODE] [--tmp DIR] [--only NAME,...] [--list]\n"
+		"       glassbox-probe --watch MS [--stop-file PATH] [--match TEXT] [--json]\n");
 	return 2;
 }
 
@@ -750,6 +1012,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->tmp = argv[++i];
 		else if (v && strcmp(a, "--only") == 0)
 			o->only = argv[++i];
+		else if (v && strcmp(a, "--watch") == 0)
+			o->watch_ms = strtol(argv[++i], NULL, 10);
+		else if (v && strcmp(a, "--stop-file") == 0)
+			o->stop_file = argv[++i];
+		else if (v && strcmp(a, "--match") == 0)
+			o->match = argv[++i];
+		else if (v && strcmp(a, "--touch") == 0)  /* ends a --watch from outside */
+			exit(close(open(argv[++i], O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0 ? 1 : 0);
 		else
 			return -1;
 	}

@@ -30,6 +30,7 @@
 #include "base/mutate.h"
 #include "tty/attach.h"
 #include "tty/tty.h"
+#include "security/enter.h"
 
 int gb_exit_code(int status)
 {
@@ -941,9 +942,32 @@ static int exec_session(const struct gb_state *st, struct gb_err *err)
 	return gb_tty_exec_session(isatty(0), err);
 }
 
+/* Before joining (core/security/enter.h, docs/security.md): not dumpable, so the container's
+ * processes cannot open our /proc/PID/{exe,fd,...}; and only the descriptors this child
+ * needs (pidfd, report pipe, the container's root) or that are meant for the command
+ * (those without close-on-exec) stay open, none of them a directory of the host. */
+static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, struct gb_err *err)
+{
+	int keep[] = {pidfd, report, root, trampoline};
+	int r = gb_enter_nondumpable(err);
+	if (r == 0)
+		r = gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), true, err);
+	return r;
+}
+
+/* Inside the root: the pidfd and the root's directory fd have done their work. */
+static void exec_drop_handles(int pidfd, int *root)
+{
+	if (gb_enter_unsafe())
+		return;  /* the lab's negative control leaves them for the watcher to find */
+	close(pidfd);
+	close(*root);
+	*root = -1;
+}
+
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
-		       int report)
+		       int report, int trampoline)
 {
 	struct gb_err err = {0};
 	/* Joining a mount namespace puts us at its root. That is the container's "/" after
@@ -955,6 +979,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
 		goto fail;
 	}
+	if (exec_prepare_enter(pidfd, report, root, trampoline, &err) < 0)
+		goto fail;
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
@@ -970,6 +996,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
 		goto fail;
 	}
+	exec_drop_handles(pidfd, &root);
 	/* setns(CLONE_NEWPID) changes the namespace of our children, not ours: fork once
 	 * more so the command is a process of the container. */
 	pid_t pid = fork();
@@ -992,6 +1019,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "chdir", "chdir(\"%s\") inside the container failed", wd);
 		goto fail;
 	}
+	if (gb_enter_check_cwd(&err) < 0)
+		goto fail;
 	char exe[4096];
 	if (gb_find_exec("", env, argv[0], exe, sizeof exe) < 0) {
 		gb_err_set(&err, ENOENT, "", "executable file not found in $PATH: %s", argv[0]);
@@ -1003,7 +1032,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		goto fail;
 	if (user && *user && gb_user_switch(user, &err) < 0)
 		goto fail;
-	execve(exe, argv, env);
+	gb_enter_execve(trampoline, exe, argv, env);  /* by the sealed trampoline (enter.h) */
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
 	gb_write_full(report, &err, sizeof err);
@@ -1087,14 +1116,21 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 		return r;
 	}
 	struct exec_io x = {.interactive = io->interactive, .tty = io->tty};
-	int pipefd[2];
-	if (!env || exec_io_prepare(&st, &x, err) < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
-		r = env && err->code ? -err->code : gb_err_set(err, errno ? errno : ENOMEM, "pipe2", "cannot prepare exec");
-		attach_end(&x.aio);
-		if (x.master >= 0)
-			close(x.master);
-		if (x.slave >= 0)
-			close(x.slave);
+	int trampoline = -1, pipefd[2];
+	r = env ? exec_io_prepare(&st, &x, err) : gb_err_set(err, ENOMEM, "", "out of memory");
+	/* The command will be run by the sealed trampoline, made once per runtime (enter.h). */
+	if (r == 0 && (trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
+		r = trampoline;
+	if (r == 0 && pipe2(pipefd, O_CLOEXEC) < 0)
+		r = gb_err_set(err, errno, "pipe2", "cannot prepare exec");
+	if (r < 0) {
+		if (env) {
+			attach_end(&x.aio);
+			if (x.master >= 0)
+				close(x.master);
+			if (x.slave >= 0)
+				close(x.slave);
+		}
 		close(fd);
 		gb_confine_free(&sec);
 		gb_state_free(&st);
@@ -1104,7 +1140,8 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 	if (child == 0) {
 		close(pipefd[0]);
 		exec_io_child(&x);
-		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1]);
+		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1],
+			   trampoline);
 	}
 	gb_confine_free(&sec);
 	close(pipefd[1]);

@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "security/enter.h"
+
 /* ------------------------------------------------------------ the parent/child channel */
 
 enum { MSG_READY = 1, MSG_GO, MSG_DONE };
@@ -62,7 +64,7 @@ static int recv_msg(int sock, struct gb_msg *m, int *fd)
 	return n == (ssize_t)sizeof *m ? 1 : -EPROTO;
 }
 
-/* Test builds only: GLASSBOX_SKIP_STEP leaves a row out (core/mutate.h); "ns-user"
+/* Test builds only: GLASSBOX_SKIP_STEP leaves a row out (core/base/mutate.h); "ns-user"
  * takes the user namespace's rows with its clone flag. */
 static bool mutated_out(const struct gb_step *s)
 {
@@ -86,6 +88,29 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
 
 /* ------------------------------------------------------------ the child */
 
+/* The child becomes the container: nothing of the host may stay with it (core/security/enter.h).
+ * Only the step channel, the container's stdio and the sealed trampoline (which will run
+ * the command) remain open; every other descriptor of the engine (event file, step
+ * gate, state lock) is closed before the first row. */
+static void child_close_host_fds(struct gb_launch *l)
+{
+	int keep[] = {l->sock, l->stdio[0], l->stdio[1], l->stdio[2], l->rt->trampoline};
+	struct gb_err err = {0};
+	l->rt->events.fd = -1;  /* the engine alone writes events; ours is closed now */
+	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &err) < 0)
+		_exit(125);
+}
+
+/* Non-dumpable from the first row on: as root the engine cloned us so already; rootless,
+ * the engine had to write our uid_map first, which the kernel allows only to the owner
+ * of a dumpable process. Until then we are alone in our new PID namespace. */
+static void child_nondumpable(void)
+{
+	struct gb_err err = {0};
+	if (gb_enter_nondumpable(&err) < 0)
+		_exit(125);
+}
+
 void gb_engine_child(struct gb_launch *l)
 {
 	size_t n = l->nsteps;
@@ -94,6 +119,8 @@ void gb_engine_child(struct gb_launch *l)
 	 * a half-made container waiting forever. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	gb_signals_default();
+	child_close_host_fds(l);
+	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct gb_step *s = &steps[i];
 		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)
@@ -102,6 +129,9 @@ void gb_engine_child(struct gb_launch *l)
 		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0 ||
 		    recv_msg(l->sock, &m, NULL) != 1 || m.type != MSG_GO)
 			_exit(125);  /* the engine went away or aborted */
+		if (first)
+			child_nondumpable();
+		first = false;
 		struct gb_err err = {0};
 		l->child_info[0] = '\0';
 		int r = injected_failure(s, &err);

@@ -38,6 +38,7 @@
 #include "ns/userns.h"
 #include "storage/userns_view.h"
 #include "tty/tty.h"
+#include "security/enter.h"
 
 /* ------------------------------------------------------------ create phase (host) */
 
@@ -383,6 +384,17 @@ static void call_clone(const struct gb_launch *l, char *buf, size_t len)
 	snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})", flags[0] ? flags : "0");
 }
 
+/* The child is born non-dumpable (core/security/enter.h): it inherits the flag with its copy of
+ * our memory, so no process of a shared PID namespace (--pid host) ever sees it open.
+ * Rootless, the engine must write the child's maps first: the child does it itself. */
+static int clone_nondumpable(const struct gb_launch *l)
+{
+	int was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (l->rootless || was <= 0 || gb_enter_unsafe() || gb_enter_nondumpable(NULL) < 0)
+		return 0;
+	return was;
+}
+
 static int run_clone(struct gb_launch *l, struct gb_err *err)
 {
 	int sv[2];
@@ -390,11 +402,20 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	 * child close its end, which is how we learn that the exec worked. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return gb_err_set(err, errno, "socketpair", "cannot create the step channel");
+	/* The child's last act will be to run the sealed trampoline (core/security/enter.h). */
+	if (gb_trampoline_fd(l->rt, err) < 0 && !gb_enter_unsafe()) {
+		close(sv[0]);
+		close(sv[1]);
+		return -err->code;
+	}
 	/* On cgroup2 CLONE_INTO_CGROUP is the cgroup-attach (the test build's
 	 * GLASSBOX_SKIP_STEP=cgroup-attach leaves it out here too). */
 	bool attach = l->cg.unified_dir[0] && !gb_mutation("cgroup-attach");
 	int cgfd = attach ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
+	int dumpable = clone_nondumpable(l);
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	if (pid != 0 && dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);  /* we, the engine, are as before */
 	if (cgfd >= 0 && pid != 0)
 		close(cgfd);
 	if (pid < 0) {
@@ -830,7 +851,9 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
-	snprintf(buf, len, "%s%s%schdir(\"%s\"); execve(\"%s\", [%s], envp)",
+	/* The execve is the sealed trampoline's (core/security/enter.h): say so, it is what runs. */
+	snprintf(buf, len, "%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
+		 "which calls execve(\"%s\", [%s], envp)",
 		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
 		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
 }
@@ -859,9 +882,14 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
 	 * closed by the exec (the step socket among them, which tells the host it worked). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* What the command keeps is its stdio: none of it a directory of the host, and its
+	 * cwd inside its root (core/security/enter.h). */
+	if (gb_enter_check_stdio(err) < 0 || gb_enter_check_cwd(err) < 0)
+		return -err->code;
 	/* The parent-death signal guarded the setup; the running container outlives us. */
 	prctl(PR_SET_PDEATHSIG, 0);
-	execve(exe, l->argv, c->env);
+	/* By the sealed trampoline: /proc/self/exe is never the host's glassbox (enter.h). */
+	gb_enter_execve(l->rt->trampoline > 2 ? l->rt->trampoline : -1, exe, l->argv, c->env);
 	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);
 	if (errno == ENOENT)
 		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing in the image");

@@ -25,6 +25,7 @@ struct gb_runtime {
 	struct gb_events events;
 	gb_gate_fn gate;        /* NULL: never stop between steps */
 	void *gate_data;
+	int trampoline;         /* sealed copy of glassbox-trampoline (core/security/enter.h); 0: none yet */
 };
 
 /* One network a running container is on (core/net/net_container.c): what inspect shows and

@@ -5,11 +5,14 @@
  * terminal and stdin/stderr), so TIOCSTI and friends have a real terminal to aim at,
  * with or without one of our own (CI). Negative control: --privileged and
  * --unsafe-pass-terminal (the caller's terminal handed to the container, as before
- * issue 18): the escapes become possible and the pty receives the keystrokes. */
+ * issue 18): the escapes become possible and the pty receives the keystrokes.
+ * And a watcher inside, while the check runs `exec` 100 times, never opens a glassbox
+ * process's exe or fds (issue 19; the control's CAP_SYS_PTRACE lets it win). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "security/caps.h"
+#include "security/enter.h"
 #include "lab.h"
 #include "security/masks.h"
 
@@ -109,9 +113,9 @@ static void read_injected(int slave, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
-/* Run the probe inside (as `glassbox probe` does) with its --json output in a memfd. */
-static int run_probe(struct gb_check *c, const struct gb_state *st, char **json, char *injected,
-		     size_t ilen)
+/* The probe as a sealed copy that the container runs (core/security/enter.h), not the host's
+ * file; inherited on purpose: it is executed as /proc/self/fd/N. */
+static int open_probe(void)
 {
 	char exe[PATH_MAX], path[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -120,11 +124,117 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json,
 	exe[n] = '\0';
 	*strrchr(exe, '/') = '\0';
 	snprintf(path, sizeof path, "%s/../libexec/glassbox/glassbox-probe", exe);
-	int fd = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY);
+	int file = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY | O_CLOEXEC);
+	int fd = file >= 0 ? gb_sealed_copy(file, "glassbox-probe", NULL) : -1;
+	if (file >= 0)
+		close(file);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, 0);
+	return fd;
+}
+
+static char *read_memfd(int fd)
+{
+	off_t len = lseek(fd, 0, SEEK_END);
+	char *text = len >= 0 ? calloc(1, (size_t)len + 1) : NULL;
+	if (text && pread(fd, text, (size_t)len, 0) < 0)
+		text[0] = '\0';
+	return text;
+}
+
+/* ------------------------------------------------------------ the exec race (issue 19) */
+
+/* The watcher: `glassbox-probe --watch` inside, its JSON into out, "watching" on ready. */
+static pid_t start_watcher(struct gb_runtime *rt, const char *ref, int probe, const char *stop,
+			   int out, int ready)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	char self[32];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", probe);
+	char *argv[] = {self, "--watch", "120000", "--stop-file", (char *)stop, "--json", NULL};
+	char *env[] = {NULL};
+	int code = 0;
+	struct gb_err err = {0};
+	dup2(out, 1);
+	dup2(ready, 2);
+	gb_container_exec(rt, ref, argv, env, "/", &code, &err);
+	_exit(code);
+}
+
+/* Block until the watcher says "watching" (or goes away): the execs must not start early. */
+static bool watcher_ready(int fd)
+{
+	char buf[256];
+	size_t got = 0;
+	while (got < sizeof buf - 1) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, 20000) <= 0)
+			return false;
+		ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (strstr(buf, "watching"))
+			return true;
+	}
+	return false;
+}
+
+static int exec_quiet(struct gb_runtime *rt, const char *ref, char *const *argv)
+{
+	char *env[] = {NULL};
+	int code = -1;
+	struct gb_err err = {0};
+	return gb_container_exec(rt, ref, argv, env, "/", &code, &err) < 0 ? -1 : code;
+}
+
+int gb_lab16_exec_race(struct gb_runtime *rt, const char *ref, int n, int *done, char **json)
+{
+	*json = NULL;
+	*done = 0;
+	int probe = open_probe(), out = memfd_create("race-json", MFD_CLOEXEC), ready[2] = {-1, -1};
+	if (probe < 0 || out < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		close(probe), close(out);
+		return -ENOENT;
+	}
+	char stop[64], self[32];
+	snprintf(stop, sizeof stop, "/tmp/.gbprobe-stop-%d", (int)getpid());
+	snprintf(self, sizeof self, "/proc/self/fd/%d", probe);
+	pid_t watcher = start_watcher(rt, ref, probe, stop, out, ready[1]);
+	close(ready[1]);
+	bool ok = watcher > 0 && watcher_ready(ready[0]);
+	char *const run_true[] = {"true", NULL};
+	/* The watcher leaves as soon as it has won both races: no point going on. */
+	for (; ok && *done < n && waitpid(watcher, NULL, WNOHANG) == 0; (*done)++)
+		exec_quiet(rt, ref, run_true);
+	char *const touch[] = {self, "--touch", stop, NULL};  /* the image may have no touch */
+	if (watcher > 0 && waitpid(watcher, NULL, WNOHANG) == 0)
+		exec_quiet(rt, ref, touch);
+	close(probe);
+	if (watcher > 0)
+		while (waitpid(watcher, NULL, 0) < 0 && errno == EINTR)
+			;
+	close(ready[0]);
+	*json = read_memfd(out);
+	close(out);
+	return *json && **json ? 0 : -EIO;
+}
+
+/* Run the probe inside (as `glassbox probe` does) with its --json output in a memfd. */
+static int run_probe(struct gb_check *c, const struct gb_state *st, char **json, char *injected,
+		     size_t ilen)
+{
+	int fd = open_probe();
 	int out = memfd_create("probe-json", MFD_CLOEXEC);
 	int master = -1, slave = -1;
-	if (fd < 0 || out < 0 || open_pty(&master, &slave) < 0)
+	if (fd < 0 || out < 0 || open_pty(&master, &slave) < 0) {
+		gb_check_error(c, "could not prepare glassbox-probe (a sealed copy, a memfd, a pty): %s "
+			       "(build it with make)", strerror(errno));
 		return -1;
+	}
 	char self[32];
 	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
 	char *argv[] = { self, "--json", NULL };
@@ -160,10 +270,7 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json,
 		close(out);
 		return -1;
 	}
-	off_t len = lseek(out, 0, SEEK_END);
-	*json = calloc(1, (size_t)len + 1);
-	if (*json)
-		pread(out, *json, (size_t)len, 0);
+	*json = read_memfd(out);
 	close(out);
 	return *json ? 0 : -1;
 }
@@ -205,6 +312,37 @@ static void check_probe(struct gb_check *c, const struct gb_state *st)
 			      "a shell there would run it as a command", injected);
 }
 
+/* The race of issue 19: a watcher inside while the check runs `exec` 100 times. Under
+ * --privileged the watcher holds CAP_SYS_PTRACE and wins; GLASSBOX_UNSAFE_DUMPABLE=1
+ * (docs/security.md, for this control only) makes it win against a default container. */
+static void check_race(struct gb_check *c, const struct gb_state *st)
+{
+	char *text = NULL, perr[128];
+	int done = 0;
+	int r = gb_lab16_exec_race(c->rt, st->cfg.id, 100, &done, &text);
+	struct gb_jval *v = r == 0 ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
+	free(text);
+	if (!v) {
+		gb_check_error(c, "the exec race did not run (glassbox-probe --watch after %d execs: %s; "
+			       "build it with make)", done, r < 0 ? strerror(-r) : perr);
+		return;
+	}
+	char won[600] = "";
+	const char *detail = "";
+	for (const struct gb_jval *k = gb_jget(v, "checks") ? gb_jget(v, "checks")->child : NULL; k; k = k->next) {
+		if (strcmp(gb_jstr(k, "status", "?"), "possible") == 0)
+			snprintf(won + strlen(won), sizeof won - strlen(won), "%s%s: %s", won[0] ? "; " : "",
+				 gb_jstr(k, "name", "?"), gb_jstr(k, "call", "?"));
+		detail = gb_jstr(k, "detail", "");
+	}
+	if (!won[0])
+		gb_check_is(c, "exec-race", true, "a watcher inside saw %d `glassbox exec`s and never opened a glassbox process's "
+			      "exe or fds (non-dumpable, sealed trampoline): %.200s", done, detail);
+	else
+		gb_check_is(c, "exec-race", false, "a watcher inside won the exec race after %d execs: %.400s", done, won);
+	gb_jval_free(v);
+}
+
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
@@ -215,6 +353,7 @@ static int check(struct gb_check *c)
 	check_caps(c, st.pid);
 	check_masks(c, st.pid);
 	check_probe(c, &st);
+	check_race(c, &st);
 	gb_state_free(&st);
 	return 0;
 }

@@ -33,8 +33,9 @@ BIN=$GLASSBOX
 if ! runuser -u "$U" -- test -x "$GLASSBOX" ||
    ! runuser -u "$U" -- test -r "$(dirname "$GLASSBOX")/../share/glassbox/images/busybox/image.json"; then
     chmod 755 "$T"
-    mkdir -p "$T/bin" "$T/share"
+    mkdir -p "$T/bin" "$T/share" "$T/libexec"
     cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$T/share/"
+    cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$T/libexec/"  # the trampoline
     chmod -R o+rX "$T"
     BIN=$T/bin/glassbox
 fi

@@ -159,9 +159,10 @@ gb rm -f drc$$ dri$$ drv$$ dru$$ >/dev/null
 
 # Rootless: the user's own roots, 0700 as well; root's stay shut to it.
 BIN=$GB_TEST_ROOT/bin/glassbox
-mkdir -p "$GB_TEST_ROOT/bin" "$GB_TEST_ROOT/share"
+mkdir -p "$GB_TEST_ROOT/bin" "$GB_TEST_ROOT/share" "$GB_TEST_ROOT/libexec"
 cp "$GLASSBOX" "$GB_TEST_ROOT/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$GB_TEST_ROOT/share/"
-chmod -R o+rX "$GB_TEST_ROOT/bin" "$GB_TEST_ROOT/share"
+cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$GB_TEST_ROOT/libexec/"  # the trampoline
+chmod -R o+rX "$GB_TEST_ROOT/bin" "$GB_TEST_ROOT/share" "$GB_TEST_ROOT/libexec"
 as_user() {
     (cd / && runuser -u "$U" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
         -u XDG_DATA_HOME HOME="$home" "$BIN" "$@")
