@@ -15,6 +15,8 @@ WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno
 # -iquote, not -I: core/security/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
+# core/base/json.c reads JSON with jansson (docs/json.md says why).
+LDLIBS   += -ljansson
 # host-check (core/host/hostcheck.c) reads /proc/config.gz with zlib.
 LDLIBS   += -lz
 SANITIZE ?=

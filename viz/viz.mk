@@ -6,7 +6,7 @@ VIZ_SRC    := $(wildcard viz/*.c)
 # The JSON reader objects are the library's own (same flags), linked in directly.
 VIZ_OBJ    := $(VIZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core/base/json.o $(BUILD)/obj/core/base/error.o
 VIZ_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf 2>/dev/null)
-VIZ_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null) -lz -lm
+VIZ_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf 2>/dev/null) -ljansson -lz -lm
 VIZ_FONTS  := $(patsubst viz/fonts/%,$(BUILD)/share/glassbox/fonts/%,$(wildcard viz/fonts/*))
 
 PROGRAMS += $(VIZ) $(VIZ_FONTS)
