@@ -50,6 +50,7 @@ help:
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make format     clang-format the C sources"
 	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
+	@echo "make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each (needs clang)"
 
 deps:
 	@scripts/deps.sh
@@ -104,6 +105,7 @@ $(NETTOOL): tests/net/nettool.c $(LIB)
 -include viz/viz.mk
 -include probe/probe.mk
 -include tests/cgroup/cgroup.mk
+-include tests/fuzz/fuzz.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.
 all: $(PROGRAMS) $(UNIT_BIN)
