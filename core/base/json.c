@@ -196,27 +196,26 @@ static int add_child(struct gb_jval *v, struct gb_jval ***tail, const char *key,
 static int copy_children(struct gb_jval *v, const json_t *j)
 {
 	struct gb_jval **tail = &v->child;
-	const char *key;
-	json_t *m;
-	size_t i;
+	json_t *o = (json_t *)j;
 	if (json_is_object(j)) {
-		json_object_foreach((json_t *)j, key, m)
-			if (add_child(v, &tail, key, m) < 0)
+		for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it))
+			if (add_child(v, &tail, json_object_iter_key(it),
+				      json_object_iter_value(it)) < 0)
 				return -ENOMEM;
-	} else {
-		json_array_foreach(j, i, m)
-			if (add_child(v, &tail, NULL, m) < 0)
-				return -ENOMEM;
+		return 0;
 	}
+	for (size_t i = 0; i < json_array_size(j); i++)
+		if (add_child(v, &tail, NULL, json_array_get(j, i)) < 0)
+			return -ENOMEM;
 	return 0;
 }
 
 static struct gb_jval *from_jansson(const json_t *j)
 {
 	static const enum gb_jtype types[] = {
-		[JSON_OBJECT] = GB_JOBJ, [JSON_ARRAY] = GB_JARR,  [JSON_STRING] = GB_JSTR,
-		[JSON_INTEGER] = GB_JNUM, [JSON_REAL] = GB_JNUM, [JSON_TRUE] = GB_JBOOL,
-		[JSON_FALSE] = GB_JBOOL, [JSON_NULL] = GB_JNULL,
+	    [JSON_OBJECT] = GB_JOBJ,  [JSON_ARRAY] = GB_JARR, [JSON_STRING] = GB_JSTR,
+	    [JSON_INTEGER] = GB_JNUM, [JSON_REAL] = GB_JNUM,  [JSON_TRUE] = GB_JBOOL,
+	    [JSON_FALSE] = GB_JBOOL,  [JSON_NULL] = GB_JNULL,
 	};
 	struct gb_jval *v = new_val(types[json_typeof(j)]);
 	if (!v)
@@ -245,9 +244,10 @@ static void parse_error(const json_error_t *e, char *err, size_t errlen)
 	const char *near = strstr(e->text, " near '");
 	if (json_error_code(e) == json_error_duplicate_key && near) {
 		int n = (int)strlen(near + 7);
-		snprintf(err, errlen, "line %d column %d: duplicate key %.*s (readers disagree on "
-			 "which one counts: write each key once)", e->line, e->column,
-			 n > 0 ? n - 1 : 0, near + 7);
+		snprintf(err, errlen,
+			 "line %d column %d: duplicate key %.*s (readers disagree on "
+			 "which one counts: write each key once)",
+			 e->line, e->column, n > 0 ? n - 1 : 0, near + 7);
 		return;
 	}
 	snprintf(err, errlen, "line %d column %d: %s", e->line, e->column, e->text);

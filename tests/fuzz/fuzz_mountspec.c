@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int (*const parse[])(const char *, struct gb_mount *, struct gb_err *) = {
-		gb_mount_parse_volume, gb_mount_parse_mount, gb_mount_parse_tmpfs};
+	    gb_mount_parse_volume, gb_mount_parse_mount, gb_mount_parse_tmpfs};
 	if (size < 1)
 		return 0;
 	char *spec = fuzz_cstr(data + 1, size - 1);

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gb_net_publish_parse(s, &p, &err) == 0 &&
 	    (p.host_port < 1 || p.host_port > 65535 || p.container_port < 1 ||
 	     p.container_port > 65535))
-		abort();  /* accepted a port the kernel would refuse */
+		abort(); /* accepted a port the kernel would refuse */
 	free(s);
 	return 0;
 }

@@ -63,25 +63,26 @@ static void json_keeps_members_in_written_order(void **s)
 static void json_integers_are_exact_to_64_bits(void **s)
 {
 	struct gb_jval *v = parse("[9007199254740993, 9223372036854775807, -9223372036854775808, "
-				  "18014398509481985, 2.5, 3e2]", NULL, 0);
+				  "18014398509481985, 2.5, 3e2]",
+				  NULL, 0);
 	assert_non_null(v);
 	long long want[] = {9007199254740993LL, LLONG_MAX, LLONG_MIN, 18014398509481985LL};
 	const struct gb_jval *c = v->child;
 	for (size_t i = 0; i < 4; i++, c = c->next) {
 		long long got = 0;
 		assert_int_equal(gb_jval_int64(c, &got), 0);
-		assert_true(got == want[i]);  /* through a double, 2^53 + 1 would be 2^53 */
+		assert_true(got == want[i]); /* through a double, 2^53 + 1 would be 2^53 */
 		assert_true(gb_jval_int(c, 0) == want[i]);
 	}
 	long long x;
-	assert_int_equal(gb_jval_int64(c, &x), -EINVAL);  /* 2.5 is a real: not exact */
-	assert_int_equal(gb_jval_int(c, 0), 2);            /* truncated toward zero */
+	assert_int_equal(gb_jval_int64(c, &x), -EINVAL); /* 2.5 is a real: not exact */
+	assert_int_equal(gb_jval_int(c, 0), 2);		 /* truncated toward zero */
 	assert_int_equal(gb_jval_int(c->next, 0), 300);
 	unsigned long long u;
 	assert_int_equal(gb_jval_uint64(v->child, ~0ULL, &u), 0);
 	assert_true(u == 9007199254740993ULL);
-	assert_int_equal(gb_jval_uint64(v->child->next->next, ~0ULL, &u), -ERANGE);  /* negative */
-	assert_int_equal(gb_jval_uint64(v->child, 5, &u), -ERANGE);                 /* above max */
+	assert_int_equal(gb_jval_uint64(v->child->next->next, ~0ULL, &u), -ERANGE); /* negative */
+	assert_int_equal(gb_jval_uint64(v->child, 5, &u), -ERANGE);		    /* above max */
 	gb_jval_free(v);
 	/* Beyond 64 bits jansson refuses, and says where, instead of rounding. */
 	expect_refused("{\"value\": 9223372036854775808}", "too big integer", "line 1 column");
@@ -90,8 +91,8 @@ static void json_integers_are_exact_to_64_bits(void **s)
 
 static void json_huge_reals_clamp_not_undefined(void **s)
 {
-	struct gb_jval *v = parse("{\"big\": 1e300, \"small\": -1e300, \"edge\": 9223372036854775808.0}",
-				  NULL, 0);
+	struct gb_jval *v =
+	    parse("{\"big\": 1e300, \"small\": -1e300, \"edge\": 9223372036854775808.0}", NULL, 0);
 	assert_non_null(v);
 	/* (long long)1e300 is undefined behaviour in C: gb_jint clamps instead. */
 	assert_true(gb_jint(v, "big", 0) == LLONG_MAX);
@@ -117,13 +118,14 @@ static void json_refuses_leading_zeros(void **s)
 
 static void json_refuses_lone_surrogates(void **s)
 {
-	expect_refused("\"\\ud800\"", "invalid Unicode", "line 1 column");       /* high alone */
-	expect_refused("\"\\udc00\"", "invalid Unicode", NULL);                   /* low alone */
-	expect_refused("\"\\ud83dx\"", "invalid Unicode", NULL);                  /* high, no low */
-	expect_refused("\"\\ud83d\\u0041\"", "invalid Unicode", NULL);            /* high, not low */
-	expect_refused("{\"k\\udfff\": 1}", "invalid Unicode", NULL);             /* in a key */
-	expect_refused("\"a\\u0000b\"", "\\u0000 is not allowed", NULL); /* would cut the C string */
-	struct gb_jval *v = parse("\"\\ud83d\\ude00\"", NULL, 0);  /* a real pair: U+1F600 */
+	expect_refused("\"\\ud800\"", "invalid Unicode", "line 1 column"); /* high alone */
+	expect_refused("\"\\udc00\"", "invalid Unicode", NULL);		   /* low alone */
+	expect_refused("\"\\ud83dx\"", "invalid Unicode", NULL);	   /* high, no low */
+	expect_refused("\"\\ud83d\\u0041\"", "invalid Unicode", NULL);	   /* high, not low */
+	expect_refused("{\"k\\udfff\": 1}", "invalid Unicode", NULL);	   /* in a key */
+	expect_refused("\"a\\u0000b\"", "\\u0000 is not allowed",
+		       NULL);					  /* would cut the C string */
+	struct gb_jval *v = parse("\"\\ud83d\\ude00\"", NULL, 0); /* a real pair: U+1F600 */
 	assert_non_null(v);
 	assert_string_equal(v->str, "\xf0\x9f\x98\x80");
 	gb_jval_free(v);
@@ -132,12 +134,12 @@ static void json_refuses_lone_surrogates(void **s)
 static void json_refuses_invalid_utf8(void **s)
 {
 	const char *bad[] = {
-		"\"\xff\"",             /* never valid in UTF-8 */
-		"\"\xc0\xaf\"",         /* overlong '/' */
-		"\"\xe2\x82\"",         /* truncated sequence */
-		"\"\xed\xa0\x80\"",     /* a surrogate encoded directly */
-		"\"\xf4\x90\x80\x80\"", /* above U+10FFFF */
-		"{\"\x80\": 1}",        /* a continuation byte alone, in a key */
+	    "\"\xff\"",		    /* never valid in UTF-8 */
+	    "\"\xc0\xaf\"",	    /* overlong '/' */
+	    "\"\xe2\x82\"",	    /* truncated sequence */
+	    "\"\xed\xa0\x80\"",	    /* a surrogate encoded directly */
+	    "\"\xf4\x90\x80\x80\"", /* above U+10FFFF */
+	    "{\"\x80\": 1}",	    /* a continuation byte alone, in a key */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		expect_refused(bad[i], "line 1 column", NULL);
@@ -151,10 +153,10 @@ static void json_refuses_invalid_utf8(void **s)
 static void seccomp_arguments_load_all_64_bits(void **s)
 {
 	const char *profile =
-		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"personality\"],"
-		" \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
-		"{\"index\": 0, \"value\": 9223372036854775807, \"valueTwo\": 9007199254740993,"
-		" \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}";
+	    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"personality\"],"
+	    " \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
+	    "{\"index\": 0, \"value\": 9223372036854775807, \"valueTwo\": 9007199254740993,"
+	    " \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}";
 	struct gb_seccomp_profile p;
 	struct gb_err err = {0};
 	assert_int_equal(gb_seccomp_parse(profile, strlen(profile), "t.json", 0, &p, &err), 0);
@@ -163,13 +165,15 @@ static void seccomp_arguments_load_all_64_bits(void **s)
 	assert_true(p.rules[0].args[0].datum_b == 9007199254740993ULL);
 	gb_seccomp_free(&p);
 
-	const char *dup = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+	const char *dup =
+	    "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAction\": \"SCMP_ACT_ALLOW\"}";
 	assert_int_equal(gb_seccomp_parse(dup, strlen(dup), "dup.json", 0, &p, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "duplicate key \"defaultAction\""));
 
-	const char *neg = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
-			  "[\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0,"
-			  " \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+	const char *neg =
+	    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+	    "[\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0,"
+	    " \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
 	assert_int_equal(gb_seccomp_parse(neg, strlen(neg), "neg.json", 0, &p, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, ".value"));
 }
@@ -177,14 +181,14 @@ static void seccomp_arguments_load_all_64_bits(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(json_refuses_duplicate_keys_naming_them),
-		cmocka_unit_test(json_keeps_members_in_written_order),
-		cmocka_unit_test(json_integers_are_exact_to_64_bits),
-		cmocka_unit_test(json_huge_reals_clamp_not_undefined),
-		cmocka_unit_test(json_refuses_leading_zeros),
-		cmocka_unit_test(json_refuses_lone_surrogates),
-		cmocka_unit_test(json_refuses_invalid_utf8),
-		cmocka_unit_test(seccomp_arguments_load_all_64_bits),
+	    cmocka_unit_test(json_refuses_duplicate_keys_naming_them),
+	    cmocka_unit_test(json_keeps_members_in_written_order),
+	    cmocka_unit_test(json_integers_are_exact_to_64_bits),
+	    cmocka_unit_test(json_huge_reals_clamp_not_undefined),
+	    cmocka_unit_test(json_refuses_leading_zeros),
+	    cmocka_unit_test(json_refuses_lone_surrogates),
+	    cmocka_unit_test(json_refuses_invalid_utf8),
+	    cmocka_unit_test(seccomp_arguments_load_all_64_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
