@@ -49,11 +49,51 @@ static void puts_(struct gb_json *j, const char *s)
 	put(j, s, strlen(s));
 }
 
+/* The length of the UTF-8 sequence at p (1 to 4), or 0 if it is not valid UTF-8: overlong,
+ * a surrogate, above U+10FFFF or cut short (RFC 3629, section 4). */
+static int utf8_len(const unsigned char *p)
+{
+	static const struct {
+		unsigned char lead_lo, lead_hi, next_lo, next_hi;
+		int len;
+	} seq[] = {
+	    {0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3}, {0xe1, 0xec, 0x80, 0xbf, 3},
+	    {0xed, 0xed, 0x80, 0x9f, 3}, {0xee, 0xef, 0x80, 0xbf, 3}, {0xf0, 0xf0, 0x90, 0xbf, 4},
+	    {0xf1, 0xf3, 0x80, 0xbf, 4}, {0xf4, 0xf4, 0x80, 0x8f, 4},
+	};
+	if (*p < 0x80)
+		return 1;
+	for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+		if (*p < seq[i].lead_lo || *p > seq[i].lead_hi)
+			continue;
+		if (p[1] < seq[i].next_lo || p[1] > seq[i].next_hi)
+			return 0;
+		for (int k = 2; k < seq[i].len; k++)
+			if (p[k] < 0x80 || p[k] > 0xbf)
+				return 0;
+		return seq[i].len;
+	}
+	return 0;
+}
+
+/* JSON text is UTF-8 (RFC 8259), and the reader refuses anything else. A byte that is not
+ * (an argument, a path, a hostname can hold any byte) is written as U+FFFD, as Go's
+ * encoding/json, and so Docker, does: lossy, but the file stays readable. */
 static void put_escaped(struct gb_json *j, const char *s)
 {
 	put(j, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char esc[8];
+		int n = utf8_len(p);
+		if (n == 0) {
+			puts_(j, "\\ufffd");
+			continue;
+		}
+		if (n > 1) {
+			put(j, (const char *)p, n);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"': puts_(j, "\\\""); break;
 		case '\\': puts_(j, "\\\\"); break;

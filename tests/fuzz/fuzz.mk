@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_NAMES   := dockerfile seccomp events mountspec publish
+FUZZ_NAMES   := json dockerfile seccomp events mountspec publish
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 # The modules the targets reach (an archive: each target takes only what it needs).
 FUZZ_SRC     := $(wildcard core/base/*.c) core/build/dockerfile.c core/security/seccomp.c \

@@ -20,7 +20,7 @@ cd "$GB_SRC" || exit 1
 out=$(make --no-print-directory -s BUILD="$BUILD" fuzz-build 2>&1)
 check "the fuzz targets build: $(tail -n 5 <<<"$out")" test $? -eq 0
 dir=$GB_SRC/$BUILD/fuzz
-names="dockerfile seccomp events mountspec publish"
+names="json dockerfile seccomp events mountspec publish"
 
 # A target that crashes must fail the run: one built to abort on its seed proves the runner
 # and the sanitizers are awake (otherwise "no crash" could mean "nothing ran").

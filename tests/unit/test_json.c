@@ -149,6 +149,32 @@ static void json_refuses_invalid_utf8(void **s)
 	gb_jval_free(v);
 }
 
+/* Whatever bytes the writer is given (an argument, a path), the reader reads its output back:
+ * bytes that are not UTF-8 become U+FFFD, valid UTF-8 passes untouched. */
+static void json_writer_output_always_reads_back(void **s)
+{
+	const char *in[] = {"\xff", "a\xc3", "\xed\xa0\x80", "\xc0\xaf",
+			    "caf\xc3\xa9 \xf0\x9f\x98\x80"};
+	const char *want[] = {"\xef\xbf\xbd", "a\xef\xbf\xbd",
+			      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd",
+			      "caf\xc3\xa9 \xf0\x9f\x98\x80"};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		struct gb_json j;
+		gb_json_init(&j);
+		gb_json_obj_begin(&j, NULL);
+		gb_json_str(&j, in[i], in[i]); /* keys too */
+		gb_json_obj_end(&j);
+		char err[256];
+		struct gb_jval *v = gb_json_parse(j.buf, j.len, err, sizeof err);
+		if (!v)
+			fail_msg("writer output for case %zu unreadable: %s", i, err);
+		assert_string_equal(v->child->str, want[i]);
+		assert_string_equal(v->child->key, want[i]);
+		gb_jval_free(v);
+		gb_json_free(&j);
+	}
+}
+
 /* Docker's format: values are uint64. Above 2^53 they must not pass through a double. */
 static void seccomp_arguments_load_all_64_bits(void **s)
 {
@@ -188,6 +214,7 @@ int main(void)
 	    cmocka_unit_test(json_refuses_leading_zeros),
 	    cmocka_unit_test(json_refuses_lone_surrogates),
 	    cmocka_unit_test(json_refuses_invalid_utf8),
+	    cmocka_unit_test(json_writer_output_always_reads_back),
 	    cmocka_unit_test(seccomp_arguments_load_all_64_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
