@@ -15,6 +15,8 @@ WARN     := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno
 # -iquote, not -I: core/security/seccomp.h must not hide libseccomp's <seccomp.h>.
 CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
+# core/base/json.c reads JSON with jansson (docs/json.md says why).
+LDLIBS   += -ljansson
 # host-check (core/host/hostcheck.c) reads /proc/config.gz with zlib.
 LDLIBS   += -lz
 SANITIZE ?=
@@ -48,6 +50,7 @@ help:
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make format     clang-format the C sources"
 	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
+	@echo "make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each (needs clang)"
 
 deps:
 	@scripts/deps.sh
@@ -119,6 +122,7 @@ $(GLASSBOX_MUT): $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB)
 -include viz/viz.mk
 -include probe/probe.mk
 -include tests/cgroup/cgroup.mk
+-include tests/fuzz/fuzz.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.
 all: $(PROGRAMS) $(UNIT_BIN)

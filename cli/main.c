@@ -568,7 +568,7 @@ static void print_pid1(const struct gb_jval *p)
 	printf("  zombies      %lld", gb_jint(z, "count", 0));
 	const struct gb_jval *pids = gb_jget(z, "pids");
 	for (const struct gb_jval *e = pids ? pids->child : NULL; e; e = e->next)
-		printf("%s%lld", e == pids->child ? " (pids" : " ", (long long)e->num);
+		printf("%s%lld", e == pids->child ? " (pids" : " ", gb_jval_int(e, 0));
 	printf("%s\n", pids && pids->child ? ")" : "");
 }
 
@@ -601,14 +601,14 @@ static void print_inspect(const struct gb_jval *v)
 	}
 	printf("  host PID     %lld   NSpid:", gb_jint(o, "pid", 0));
 	for (const struct gb_jval *p = gb_jget(o, "nspid") ? gb_jget(o, "nspid")->child : NULL; p; p = p->next)
-		printf(" %lld", (long long)p->num);
+		printf(" %lld", gb_jval_int(p, 0));
 	printf("\n  hostname     %s\n", gb_jstr(o, "hostname", "?"));
 	printf("  namespaces   %-8s %-12s %-12s\n", "", "container", "host");
 	const struct gb_jval *ns = gb_jget(o, "ns"), *nh = gb_jget(o, "ns_host");
 	for (const struct gb_jval *k = ns ? ns->child : NULL; k; k = k->next) {
 		long long hv = gb_jint(nh, k->key, 0);
-		printf("               %-8s %-12lld %-12lld %s\n", k->key, (long long)k->num, hv,
-		       (long long)k->num == hv ? "shared with the host" : "isolated");
+		printf("               %-8s %-12lld %-12lld %s\n", k->key, gb_jval_int(k, 0), hv,
+		       gb_jval_int(k, 0) == hv ? "shared with the host" : "isolated");
 	}
 	print_pid1(gb_jget(o, "pid1"));
 	const struct gb_jval *caps = gb_jget(o, "caps");

@@ -67,7 +67,7 @@ static void print_result(void *data, const char *type, const char *line)
 		if (nspid && nspid->n > 1) {
 			printf("  NSpid");
 			for (const struct gb_jval *p = nspid->child; p; p = p->next)
-				printf(" %lld", (long long)p->num);
+				printf(" %lld", gb_jval_int(p, 0));
 		}
 		if (gb_jstr(o, "hostname", NULL))
 			printf("  hostname inside: %s, outside: %s", gb_jstr(o, "hostname", ""),

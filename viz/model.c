@@ -126,7 +126,7 @@ static int int_array(const struct gb_jval *arr, int *out, int max)
 	for (const struct gb_jval *c = arr && arr->type == GB_JARR ? arr->child : NULL;
 	     c && n < max; c = c->next)
 		if (c->type == GB_JNUM)
-			out[n++] = (int)c->num;
+			out[n++] = (int)gb_jval_int(c, 0);
 	return n;
 }
 

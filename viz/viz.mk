@@ -6,7 +6,7 @@ VIZ_SRC    := $(wildcard viz/*.c)
 # The JSON reader objects are the library's own (same flags), linked in directly.
 VIZ_OBJ    := $(VIZ_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/core/base/json.o $(BUILD)/obj/core/base/error.o
 VIZ_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf libpng 2>/dev/null)
-VIZ_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf libpng 2>/dev/null) -lz -lm
+VIZ_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf libpng 2>/dev/null) -ljansson -lz -lm
 VIZ_FONTS  := $(patsubst viz/fonts/%,$(BUILD)/share/glassbox/fonts/%,$(wildcard viz/fonts/*))
 
 # Slides read Markdown with cmark, the CommonMark reference parser (Debian's libcmark-dev,
@@ -38,7 +38,7 @@ DECK_TEST_OBJ := $(BUILD)/obj/viz/deck.o $(BUILD)/obj/viz/pres.o $(BUILD)/obj/vi
 $(BUILD)/tests/test_deck: tests/unit/test_deck.c $(DECK_TEST_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -iquote viz $(CMARK_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(DECK_TEST_OBJ) \
-		$(CMARK_LIBS) -lm -lcmocka
+		$(CMARK_LIBS) -ljansson -lm -lcmocka
 
 .PHONY: viz
 viz: $(VIZ) $(VIZ_FONTS)

@@ -1,7 +1,9 @@
-/* JSON writer and reader (RFC 8259), small enough to read in one sitting. */
+/* JSON writer (RFC 8259), small enough to read in one sitting, and a reader on jansson. */
 #include "base/json.h"
 
-#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,11 +49,51 @@ static void puts_(struct gb_json *j, const char *s)
 	put(j, s, strlen(s));
 }
 
+/* The length of the UTF-8 sequence at p (1 to 4), or 0 if it is not valid UTF-8: overlong,
+ * a surrogate, above U+10FFFF or cut short (RFC 3629, section 4). */
+static int utf8_len(const unsigned char *p)
+{
+	static const struct {
+		unsigned char lead_lo, lead_hi, next_lo, next_hi;
+		int len;
+	} seq[] = {
+	    {0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3}, {0xe1, 0xec, 0x80, 0xbf, 3},
+	    {0xed, 0xed, 0x80, 0x9f, 3}, {0xee, 0xef, 0x80, 0xbf, 3}, {0xf0, 0xf0, 0x90, 0xbf, 4},
+	    {0xf1, 0xf3, 0x80, 0xbf, 4}, {0xf4, 0xf4, 0x80, 0x8f, 4},
+	};
+	if (*p < 0x80)
+		return 1;
+	for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+		if (*p < seq[i].lead_lo || *p > seq[i].lead_hi)
+			continue;
+		if (p[1] < seq[i].next_lo || p[1] > seq[i].next_hi)
+			return 0;
+		for (int k = 2; k < seq[i].len; k++)
+			if (p[k] < 0x80 || p[k] > 0xbf)
+				return 0;
+		return seq[i].len;
+	}
+	return 0;
+}
+
+/* JSON text is UTF-8 (RFC 8259), and the reader refuses anything else. A byte that is not
+ * (an argument, a path, a hostname can hold any byte) is written as U+FFFD, as Go's
+ * encoding/json, and so Docker, does: lossy, but the file stays readable. */
 static void put_escaped(struct gb_json *j, const char *s)
 {
 	put(j, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char esc[8];
+		int n = utf8_len(p);
+		if (n == 0) {
+			puts_(j, "\\ufffd");
+			continue;
+		}
+		if (n > 1) {
+			put(j, (const char *)p, n);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"': puts_(j, "\\\""); break;
 		case '\\': puts_(j, "\\\\"); break;
@@ -153,152 +195,20 @@ void gb_json_strv(struct gb_json *j, const char *key, char *const *v)
 	gb_json_arr_end(j);
 }
 
-/* ---------------------------------------------------------------- reader */
+/* ---------------------------------------------------------------- reader
+ *
+ * Reading is where JSON is untrusted (seccomp profiles, Dockerfile exec forms, event streams
+ * from anywhere), so it is done by jansson rather than by hand. Why jansson over json-c:
+ * - JSON_REJECT_DUPLICATES: {"defaultAction": "SCMP_ACT_ALLOW", "defaultAction": ...} means
+ *   the last one to Go (Docker) and the first one to a naive reader; we refuse it, and
+ *   jansson tells which key, on which line and column. json-c silently keeps the last.
+ * - json_int_t is 64-bit (long long): seccomp argument values above 2^53 load exactly.
+ * - every error carries line, column and byte position; json-c gives neither line nor column.
+ * - it refuses 01, lone surrogates, invalid UTF-8 and \u0000 by itself, and is packaged
+ *   everywhere (Debian libjansson-dev, used by systemd's tooling, nftables, ...).
+ * We copy its tree into struct gb_jval, which the callers walk directly (child, next). */
 
-struct parser {
-	const char *s, *end, *start;
-	char *err;
-	size_t errlen;
-	int depth;
-};
-
-static void perr(struct parser *p, const char *what)
-{
-	if (p->err[0])
-		return;
-	int line = 1, col = 1;
-	for (const char *c = p->start; c < p->s && c < p->end; c++) {
-		if (*c == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	snprintf(p->err, p->errlen, "line %d column %d: %s", line, col, what);
-}
-
-static void skip_ws(struct parser *p)
-{
-	while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r'))
-		p->s++;
-}
-
-static struct gb_jval *parse_value(struct parser *p);
-
-static void put_utf8(char **o, uint32_t cp)
-{
-	unsigned char *u = (unsigned char *)*o;
-	if (cp < 0x80) {
-		*u++ = cp;
-	} else if (cp < 0x800) {
-		*u++ = 0xc0 | (cp >> 6);
-		*u++ = 0x80 | (cp & 0x3f);
-	} else if (cp < 0x10000) {
-		*u++ = 0xe0 | (cp >> 12);
-		*u++ = 0x80 | ((cp >> 6) & 0x3f);
-		*u++ = 0x80 | (cp & 0x3f);
-	} else {
-		*u++ = 0xf0 | (cp >> 18);
-		*u++ = 0x80 | ((cp >> 12) & 0x3f);
-		*u++ = 0x80 | ((cp >> 6) & 0x3f);
-		*u++ = 0x80 | (cp & 0x3f);
-	}
-	*o = (char *)u;
-}
-
-static int hex4(const char *s, uint32_t *out)
-{
-	*out = 0;
-	for (int i = 0; i < 4; i++) {
-		int c = s[i], d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		*out = *out * 16 + d;
-	}
-	return 0;
-}
-
-static char *parse_string(struct parser *p)
-{
-	if (p->s >= p->end || *p->s != '"') {
-		perr(p, "expected a string");
-		return NULL;
-	}
-	p->s++;
-	/* The decoded string is never longer than the encoded one. */
-	const char *q = p->s;
-	while (q < p->end && *q != '"') {
-		if (*q == '\\')
-			q++;
-		q++;
-	}
-	if (q >= p->end) {
-		perr(p, "unterminated string");
-		return NULL;
-	}
-	char *out = malloc(q - p->s + 1), *o = out;
-	if (!out) {
-		perr(p, "out of memory");
-		return NULL;
-	}
-	while (*p->s != '"') {
-		unsigned char c = *p->s++;
-		if (c < 0x20) {
-			perr(p, "control character in string");
-			free(out);
-			return NULL;
-		}
-		if (c != '\\') {
-			*o++ = c;
-			continue;
-		}
-		c = *p->s++;
-		uint32_t cp;
-		switch (c) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '/': *o++ = '/'; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			if (p->end - p->s < 4 || hex4(p->s, &cp) < 0) {
-				perr(p, "bad \\u escape");
-				free(out);
-				return NULL;
-			}
-			p->s += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && p->end - p->s >= 6 && p->s[0] == '\\' &&
-			    p->s[1] == 'u') {
-				uint32_t lo;
-				if (hex4(p->s + 2, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
-					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-					p->s += 6;
-				}
-			}
-			if (cp == 0)
-				cp = '?';  /* NUL would cut the C string */
-			put_utf8(&o, cp);
-			break;
-		default:
-			perr(p, "bad escape in string");
-			free(out);
-			return NULL;
-		}
-	}
-	p->s++;
-	*o = '\0';
-	return out;
-}
+static struct gb_jval *from_jansson(const json_t *j);
 
 static struct gb_jval *new_val(enum gb_jtype t)
 {
@@ -308,119 +218,79 @@ static struct gb_jval *new_val(enum gb_jtype t)
 	return v;
 }
 
-static struct gb_jval *parse_container(struct parser *p, bool object)
+/* Append a copy of one element (key is NULL inside arrays). */
+static int add_child(struct gb_jval *v, struct gb_jval ***tail, const char *key, const json_t *j)
 {
-	struct gb_jval *v = new_val(object ? GB_JOBJ : GB_JARR), **tail;
-	if (!v)
-		return NULL;
-	tail = &v->child;
-	if (++p->depth > 200) {
-		perr(p, "nesting too deep");
-		return v;  /* caller sees err */
-	}
-	p->s++;
-	skip_ws(p);
-	if (p->s < p->end && *p->s == (object ? '}' : ']')) {
-		p->s++;
-		p->depth--;
-		return v;
-	}
-	for (;;) {
-		char *key = NULL;
-		skip_ws(p);
-		if (object) {
-			key = parse_string(p);
-			if (!key)
-				return v;
-			skip_ws(p);
-			if (p->s >= p->end || *p->s != ':') {
-				free(key);
-				perr(p, "expected ':' after a member name");
-				return v;
-			}
-			p->s++;
-		}
-		struct gb_jval *c = parse_value(p);
-		if (!c) {
-			free(key);
-			return v;
-		}
-		c->key = key;
-		*tail = c;
-		tail = &c->next;
-		v->n++;
-		if (p->err[0])
-			return v;
-		skip_ws(p);
-		if (p->s < p->end && *p->s == ',') {
-			p->s++;
-			continue;
-		}
-		if (p->s < p->end && *p->s == (object ? '}' : ']')) {
-			p->s++;
-			p->depth--;
-			return v;
-		}
-		perr(p, object ? "expected ',' or '}'" : "expected ',' or ']'");
-		return v;
-	}
+	struct gb_jval *c = from_jansson(j);
+	if (!c)
+		return -ENOMEM;
+	**tail = c;
+	*tail = &c->next;
+	v->n++;
+	if (key && !(c->key = strdup(key)))
+		return -ENOMEM;
+	return 0;
 }
 
-static struct gb_jval *parse_value(struct parser *p)
+/* Objects keep their members in the order written (jansson iterates in insertion order). */
+static int copy_children(struct gb_jval *v, const json_t *j)
 {
-	skip_ws(p);
-	if (p->s >= p->end) {
-		perr(p, "unexpected end of input");
+	struct gb_jval **tail = &v->child;
+	json_t *o = (json_t *)j;
+	if (json_is_object(j)) {
+		for (void *it = json_object_iter(o); it; it = json_object_iter_next(o, it))
+			if (add_child(v, &tail, json_object_iter_key(it),
+				      json_object_iter_value(it)) < 0)
+				return -ENOMEM;
+		return 0;
+	}
+	for (size_t i = 0; i < json_array_size(j); i++)
+		if (add_child(v, &tail, NULL, json_array_get(j, i)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static struct gb_jval *from_jansson(const json_t *j)
+{
+	static const enum gb_jtype types[] = {
+	    [JSON_OBJECT] = GB_JOBJ,  [JSON_ARRAY] = GB_JARR, [JSON_STRING] = GB_JSTR,
+	    [JSON_INTEGER] = GB_JNUM, [JSON_REAL] = GB_JNUM,  [JSON_TRUE] = GB_JBOOL,
+	    [JSON_FALSE] = GB_JBOOL,  [JSON_NULL] = GB_JNULL,
+	};
+	struct gb_jval *v = new_val(types[json_typeof(j)]);
+	if (!v)
+		return NULL;
+	int r = 0;
+	if (json_is_string(j))
+		r = (v->str = strdup(json_string_value(j))) ? 0 : -ENOMEM;
+	else if (json_is_integer(j))
+		v->is_int = true, v->i = json_integer_value(j), v->num = (double)v->i;
+	else if (json_is_real(j))
+		v->num = json_real_value(j);
+	else if (json_is_boolean(j))
+		v->b = json_is_true(j);
+	else if (json_is_object(j) || json_is_array(j))
+		r = copy_children(v, j);
+	if (r < 0) {
+		gb_jval_free(v);
 		return NULL;
 	}
-	char c = *p->s;
-	if (c == '{' || c == '[')
-		return parse_container(p, c == '{');
-	if (c == '"') {
-		char *s = parse_string(p);
-		if (!s)
-			return NULL;
-		struct gb_jval *v = new_val(GB_JSTR);
-		if (!v) {
-			free(s);
-			return NULL;
-		}
-		v->str = s;
-		return v;
+	return v;
+}
+
+/* jansson says 'duplicate object key near '"name"''; we say which, and why it matters. */
+static void parse_error(const json_error_t *e, char *err, size_t errlen)
+{
+	const char *near = strstr(e->text, " near '");
+	if (json_error_code(e) == json_error_duplicate_key && near) {
+		int n = (int)strlen(near + 7);
+		snprintf(err, errlen,
+			 "line %d column %d: duplicate key %.*s (readers disagree on "
+			 "which one counts: write each key once)",
+			 e->line, e->column, n > 0 ? n - 1 : 0, near + 7);
+		return;
 	}
-	static const struct { const char *word; enum gb_jtype t; bool b; } words[] = {
-		{"true", GB_JBOOL, true}, {"false", GB_JBOOL, false}, {"null", GB_JNULL, false}};
-	for (size_t i = 0; i < 3; i++) {
-		size_t n = strlen(words[i].word);
-		if ((size_t)(p->end - p->s) >= n && memcmp(p->s, words[i].word, n) == 0) {
-			p->s += n;
-			struct gb_jval *v = new_val(words[i].t);
-			if (v)
-				v->b = words[i].b;
-			return v;
-		}
-	}
-	if (c == '-' || isdigit((unsigned char)c)) {
-		char tmp[64];
-		size_t n = 0;
-		while (p->s + n < p->end && n < sizeof tmp - 1 && strchr("+-0123456789.eE", p->s[n]))
-			n++;
-		memcpy(tmp, p->s, n);
-		tmp[n] = '\0';
-		char *endp;
-		double d = strtod(tmp, &endp);
-		if (endp == tmp) {
-			perr(p, "bad number");
-			return NULL;
-		}
-		p->s += endp - tmp;
-		struct gb_jval *v = new_val(GB_JNUM);
-		if (v)
-			v->num = d;
-		return v;
-	}
-	perr(p, "unexpected character");
-	return NULL;
+	snprintf(err, errlen, "line %d column %d: %s", e->line, e->column, e->text);
 }
 
 struct gb_jval *gb_json_parse(const char *text, size_t len, char *err, size_t errlen)
@@ -431,19 +301,17 @@ struct gb_jval *gb_json_parse(const char *text, size_t len, char *err, size_t er
 		errlen = sizeof dummy;
 	}
 	err[0] = '\0';
-	struct parser p = {text, text + len, text, err, errlen, 0};
-	struct gb_jval *v = parse_value(&p);
-	if (!p.err[0]) {
-		skip_ws(&p);
-		if (p.s != p.end)
-			perr(&p, "text after the JSON value");
-	}
-	if (p.err[0] || !v) {
-		if (!p.err[0])
-			perr(&p, "out of memory");
-		gb_jval_free(v);
+	json_error_t e;
+	/* DECODE_ANY: a bare scalar is a JSON text too (RFC 8259), as before. */
+	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
+	if (!j) {
+		parse_error(&e, err, errlen);
 		return NULL;
 	}
+	struct gb_jval *v = from_jansson(j);
+	json_decref(j);
+	if (!v)
+		snprintf(err, errlen, "out of memory");
 	return v;
 }
 
@@ -477,8 +345,42 @@ const char *gb_jstr(const struct gb_jval *obj, const char *key, const char *def)
 
 long long gb_jint(const struct gb_jval *obj, const char *key, long long def)
 {
-	const struct gb_jval *v = gb_jget(obj, key);
-	return v && v->type == GB_JNUM ? (long long)v->num : def;
+	return gb_jval_int(gb_jget(obj, key), def);
+}
+
+/* Converting a double outside long long's range to it is undefined behaviour in C: clamp.
+ * 2^63 is exact in a double; LLONG_MAX is not, hence < and not <=. */
+long long gb_jval_int(const struct gb_jval *v, long long def)
+{
+	if (!v || v->type != GB_JNUM)
+		return def;
+	if (v->is_int)
+		return v->i;
+	if (v->num >= 9223372036854775808.0)
+		return LLONG_MAX;
+	if (v->num < -9223372036854775808.0)
+		return LLONG_MIN;
+	return (long long)v->num;
+}
+
+int gb_jval_int64(const struct gb_jval *v, long long *out)
+{
+	if (!v || v->type != GB_JNUM || !v->is_int)
+		return -EINVAL;
+	*out = v->i;
+	return 0;
+}
+
+int gb_jval_uint64(const struct gb_jval *v, unsigned long long max, unsigned long long *out)
+{
+	long long i;
+	int r = gb_jval_int64(v, &i);
+	if (r < 0)
+		return r;
+	if (i < 0 || (unsigned long long)i > max)
+		return -ERANGE;
+	*out = (unsigned long long)i;
+	return 0;
 }
 
 double gb_jnum(const struct gb_jval *obj, const char *key, double def)

@@ -1,5 +1,6 @@
-/* A small JSON writer and reader: state files, image configs, inspect --json and the
- * event stream (docs/events.md) are all JSON. Standalone: the viz links it too. */
+/* A small JSON writer and a reader on jansson: state files, image configs, inspect --json,
+ * seccomp profiles and the event stream (docs/events.md) are all JSON. Standalone: the viz
+ * links it too (with -ljansson). docs/json.md says why jansson and what it refuses. */
 #ifndef GB_JSON_H
 #define GB_JSON_H
 
@@ -32,7 +33,7 @@ void gb_json_raw(struct gb_json *j, const char *key, const char *json);
 /* Array of strings from a NULL-terminated vector. */
 void gb_json_strv(struct gb_json *j, const char *key, char *const *v);
 
-/* ---- reader: a tree of values ---- */
+/* ---- reader: jansson parses, strictly; we copy its tree into this plain one ---- */
 enum gb_jtype { GB_JNULL, GB_JBOOL, GB_JNUM, GB_JSTR, GB_JARR, GB_JOBJ };
 
 struct gb_jval {
@@ -44,15 +45,25 @@ struct gb_jval {
 	struct gb_jval *child;   /* first element or member */
 	struct gb_jval *next;    /* next sibling */
 	size_t n;                /* number of children */
+	bool is_int;             /* GB_JNUM written without fraction or exponent: i is exact */
+	long long i;             /* GB_JNUM with is_int: the 64-bit value (num may round it) */
 };
 
-/* Parse one JSON value; trailing white space allowed. On error returns NULL and writes
- * "line L column C: what" into err. */
+/* Parse one JSON value; trailing white space allowed. Refused: duplicate keys (named),
+ * leading zeros, lone surrogates, invalid UTF-8, \u0000, integers outside 64 bits, reals
+ * that overflow a double. On error returns NULL and writes "line L column C: what" into err. */
 struct gb_jval *gb_json_parse(const char *text, size_t len, char *err, size_t errlen);
 void gb_jval_free(struct gb_jval *v);
 const struct gb_jval *gb_jget(const struct gb_jval *obj, const char *key);
 const char *gb_jstr(const struct gb_jval *obj, const char *key, const char *def);
+/* A number as long long: integers exactly, reals truncated toward zero and clamped to
+ * [LLONG_MIN, LLONG_MAX] (1e300 gives LLONG_MAX, never undefined behaviour); else def. */
 long long gb_jint(const struct gb_jval *obj, const char *key, long long def);
+long long gb_jval_int(const struct gb_jval *v, long long def);
+/* Exact: 0, or -EINVAL (not a number, or written as a real) or -ERANGE (outside the range;
+ * for the unsigned one, negative or above max). Integers are exact up to 2^63 - 1. */
+int gb_jval_int64(const struct gb_jval *v, long long *out);
+int gb_jval_uint64(const struct gb_jval *v, unsigned long long max, unsigned long long *out);
 double gb_jnum(const struct gb_jval *obj, const char *key, double def);
 bool gb_jbool(const struct gb_jval *obj, const char *key, bool def);
 /* A NULL-terminated copy of an array of strings (free with gb_strv_free). */

@@ -279,14 +279,11 @@ static int profile_error(struct gb_err *err, const char *source, const char *whe
 	return r;
 }
 
-/* A JSON number that must be a non-negative integer, exact in a double. */
+/* A JSON number that must be a non-negative integer, read exactly as 64 bits (not through a
+ * double: a mask like 0x7fffffffffffffff would round to 2^63). */
 static int json_uint(const struct gb_jval *v, unsigned long long max, unsigned long long *out)
 {
-	if (!v || v->type != GB_JNUM || v->num < 0 || v->num > 9007199254740992.0 ||
-	    v->num != (double)(unsigned long long)v->num || (unsigned long long)v->num > max)
-		return -EINVAL;
-	*out = (unsigned long long)v->num;
-	return 0;
+	return gb_jval_uint64(v, max, out) < 0 ? -EINVAL : 0;
 }
 
 static int parse_action(const struct gb_jval *obj, const char *key, const char *errno_key,

@@ -51,6 +51,37 @@ static int bad(struct gb_err *err, const char *opt, const char *spec, const char
 	return r;
 }
 
+/* Every field is copied whole or refused: a path or a tmpfs option cut short would mount
+ * somewhere else, or with other options, than the user wrote (found by tests/fuzz). */
+static int too_long(struct gb_err *err, const char *opt, const char *spec)
+{
+	int r = gb_err_set(err, EINVAL, "", "invalid %s '%.40s...': too long (%zu bytes)", opt,
+			   spec, strlen(spec));
+	gb_err_hint(err, "paths up to 511 bytes, tmpfs options up to 127, the whole spec up to 1199");
+	return r;
+}
+
+static int set_field(char *dst, size_t size, const char *val, const char *opt, const char *spec,
+		     struct gb_err *err)
+{
+	if ((size_t)snprintf(dst, size, "%s", val) >= size)
+		return too_long(err, opt, spec);
+	return 0;
+}
+
+/* Append "key" or "key=val" to the tmpfs options, comma separated. */
+static int add_option(struct gb_mount *m, const char *key, const char *val, const char *opt,
+		      const char *spec, struct gb_err *err)
+{
+	size_t used = strlen(m->options), room = sizeof m->options - used;
+	if ((size_t)snprintf(m->options + used, room, "%s%s%s%s", used ? "," : "", key,
+			     val ? "=" : "", val ? val : "") >= room) {
+		m->options[used] = '\0';
+		return too_long(err, opt, spec);
+	}
+	return 0;
+}
+
 static bool target_ok(const char *t)
 {
 	if (t[0] != '/' || strcmp(t, "/") == 0)
@@ -80,7 +111,8 @@ int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *e
 {
 	memset(m, 0, sizeof *m);
 	char copy[1200];
-	snprintf(copy, sizeof copy, "%s", spec);
+	if (set_field(copy, sizeof copy, spec, "-v", spec, err) < 0)
+		return -EINVAL;
 	char *dst = strchr(copy, ':');
 	if (!dst)
 		return bad(err, "-v", spec, "it needs a source and a target",
@@ -90,8 +122,9 @@ int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *e
 	if (opts)
 		*opts++ = '\0';
 	m->type = copy[0] == '/' || copy[0] == '.' ? GB_MOUNT_BIND : GB_MOUNT_VOLUME;
-	snprintf(m->source, sizeof m->source, "%s", copy);
-	snprintf(m->target, sizeof m->target, "%s", dst);
+	if (set_field(m->source, sizeof m->source, copy, "-v", spec, err) < 0 ||
+	    set_field(m->target, sizeof m->target, dst, "-v", spec, err) < 0)
+		return -EINVAL;
 	for (char *o = opts ? strtok(opts, ",") : NULL; o; o = strtok(NULL, ",")) {
 		if (strcmp(o, "ro") == 0 || strcmp(o, "rw") == 0)
 			m->readonly = o[1] == 'o';
@@ -118,17 +151,13 @@ static int mount_key(struct gb_mount *m, char *key, const char *spec, struct gb_
 		return bad(err, "--mount", spec, "unknown type", "type is bind, volume or tmpfs");
 	}
 	if (!strcmp(key, "source") || !strcmp(key, "src"))
-		return val ? (snprintf(m->source, sizeof m->source, "%s", val), 0) : -EINVAL;
+		return val ? set_field(m->source, sizeof m->source, val, "--mount", spec, err) : -EINVAL;
 	if (!strcmp(key, "target") || !strcmp(key, "destination") || !strcmp(key, "dst"))
-		return val ? (snprintf(m->target, sizeof m->target, "%s", val), 0) : -EINVAL;
+		return val ? set_field(m->target, sizeof m->target, val, "--mount", spec, err) : -EINVAL;
 	if (!strcmp(key, "readonly") || !strcmp(key, "ro"))
 		return (m->readonly = flag_value(val)), 0;
-	if (!strcmp(key, "tmpfs-size") || !strcmp(key, "tmpfs-mode")) {
-		size_t used = strlen(m->options);
-		snprintf(m->options + used, sizeof m->options - used, "%s%s=%s", used ? "," : "",
-			 key + 6, val ? val : "");
-		return 0;
-	}
+	if (!strcmp(key, "tmpfs-size") || !strcmp(key, "tmpfs-mode"))
+		return val ? add_option(m, key + 6, val, "--mount", spec, err) : -EINVAL;
 	return bad(err, "--mount", spec, "unknown key",
 		   "keys: type, source, target, readonly, tmpfs-size, tmpfs-mode");
 }
@@ -138,7 +167,8 @@ int gb_mount_parse_mount(const char *spec, struct gb_mount *m, struct gb_err *er
 	memset(m, 0, sizeof *m);
 	m->type = GB_MOUNT_VOLUME;  /* Docker's default type */
 	char copy[1200];
-	snprintf(copy, sizeof copy, "%s", spec);
+	if (set_field(copy, sizeof copy, spec, "--mount", spec, err) < 0)
+		return -EINVAL;
 	char *save = NULL;
 	for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		int r = mount_key(m, kv, spec, err);
@@ -157,18 +187,20 @@ int gb_mount_parse_tmpfs(const char *spec, struct gb_mount *m, struct gb_err *er
 	memset(m, 0, sizeof *m);
 	m->type = GB_MOUNT_TMPFS;
 	char copy[1200];
-	snprintf(copy, sizeof copy, "%s", spec);
+	if (set_field(copy, sizeof copy, spec, "--tmpfs", spec, err) < 0)
+		return -EINVAL;
 	char *opts = strchr(copy, ':');
 	if (opts)
 		*opts++ = '\0';
-	snprintf(m->target, sizeof m->target, "%s", copy);
+	if (set_field(m->target, sizeof m->target, copy, "--tmpfs", spec, err) < 0)
+		return -EINVAL;
 	for (char *o = opts ? strtok(opts, ",") : NULL; o; o = strtok(NULL, ",")) {
-		size_t used = strlen(m->options);
 		if (!strcmp(o, "ro") || !strcmp(o, "rw"))
 			m->readonly = o[1] == 'o';
-		else if (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) || !strncmp(o, "nr_inodes=", 10))
-			snprintf(m->options + used, sizeof m->options - used, "%s%s", used ? "," : "", o);
-		else
+		else if (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) || !strncmp(o, "nr_inodes=", 10)) {
+			if (add_option(m, o, NULL, "--tmpfs", spec, err) < 0)
+				return -EINVAL;
+		} else
 			return bad(err, "--tmpfs", spec, "unknown option", "the options are size=64m, mode=1777, nr_inodes=N, ro");
 	}
 	return finish_spec("--tmpfs", spec, m, err);
