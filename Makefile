@@ -20,7 +20,7 @@ LDLIBS   += -lz
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
-CORE_SRC := $(wildcard core/*.c)
+CORE_SRC := $(wildcard core/*.c core/vm/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 LAB_SRC  := labs/lab.c $(wildcard labs/*/check.c)
 LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
@@ -131,7 +131,7 @@ bench: deps
 	@bench/viz.sh
 
 format:
-	clang-format -i core/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
+	clang-format -i core/*.[ch] core/vm/*.[ch] cli/*.[ch] labs/*/*.c tests/unit/*.c
 
 clean:
 	rm -rf build build-asan

@@ -35,5 +35,8 @@ int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
 int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
 /* cli/net_cmds.c */
 int cmd_network(struct gb_runtime *rt, int argc, char **argv);
+/* cli/vm_cmds.c, cli/compare.c: a VM beside the container (lab 19) */
+int cmd_vm(struct gb_runtime *rt, int argc, char **argv);
+int cmd_compare(struct gb_runtime *rt, int argc, char **argv);
 
 #endif
