@@ -12,6 +12,8 @@ BUILD=${BUILD:-build}
 export BUILD
 export GLASSBOX="$PWD/$BUILD/bin/glassbox"
 export GB_SRC="$PWD"
+# The guest kernel of the VM tests and lab 19, fetched once per build tree (core/vm).
+export GLASSBOX_VM_CACHE=${GLASSBOX_VM_CACHE:-$PWD/$BUILD/vm/kernel}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 
 unit=1 integration=1 patterns=()
