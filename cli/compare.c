@@ -62,6 +62,10 @@ static void mark(struct compare *cp, const char *side, const char *what, double 
 	gb_json_str(&j, "side", side);
 	gb_json_str(&j, "what", what);
 	gb_json_double(&j, "at", at, 6);
+	if (!strcmp(what, "process.start")) {  /* the container's PID 1, as the host sees it */
+		gb_json_int(&j, "pid", cp->host_pid);
+		gb_json_str(&j, "nspid", cp->nspid);
+	}
 	gb_event_emit(&cp->rt->events, &j);
 }
 
