@@ -12,11 +12,7 @@
 
 void vm_cli_cache_dir(const struct gb_runtime *rt, char *buf, size_t len)
 {
-	const char *env = getenv("GLASSBOX_VM_CACHE");
-	if (env && env[0])
-		snprintf(buf, len, "%s", env);
-	else
-		snprintf(buf, len, "%s/vm/kernel", rt->data_root);
+	gb_vm_cache_dir(rt->data_root, buf, len);
 }
 
 void vm_cli_rootfs(const struct gb_runtime *rt, char *buf, size_t len)
@@ -81,7 +77,7 @@ static int add_modules(struct vm_run *v, const struct gb_vm_kernel *k, const cha
 		strcat(order, "\n");
 	}
 	gb_path(v->order_path, sizeof v->order_path, "%s/order", work);
-	if (gb_write_str(v->order_path, order) < 0)
+	if (gb_write_replace(v->order_path, order, strlen(order), 0644) < 0)
 		return gb_err_set(err, errno, "write", "cannot write %s", v->order_path);
 	v->adds[v->n++] = (struct gb_vm_add){v->order_path, "/gb/modules/order"};
 	return 0;

@@ -27,6 +27,9 @@ struct gb_vm_kernel {
 	char release[128];         /* what the guest's `uname -r` will say */
 };
 
+/* Where the extracted kernel is kept: $GLASSBOX_VM_CACHE, else DATA_ROOT/vm/kernel. */
+void gb_vm_cache_dir(const char *data_root, char *buf, size_t len);
+
 /* Find the kernel: $GLASSBOX_VM_KERNEL (a vmlinuz file), else the cache (DIR/boot/vmlinuz-*);
  * with fetch, an empty cache is filled with `apt-get download` + `dpkg-deb -x` of
  * linux-image-cloud-amd64's current kernel. -ENOENT when there is none and none can be had. */

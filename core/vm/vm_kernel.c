@@ -131,6 +131,15 @@ static int fetch(const char *cache, struct gb_err *err)
 	return 0;
 }
 
+void gb_vm_cache_dir(const char *data_root, char *buf, size_t len)
+{
+	const char *env = getenv("GLASSBOX_VM_CACHE");
+	if (env && env[0])
+		snprintf(buf, len, "%s", env);
+	else
+		snprintf(buf, len, "%s/vm/kernel", data_root);
+}
+
 int gb_vm_kernel_find(struct gb_vm_kernel *k, const char *cache_dir, bool fetch_it,
 		      struct gb_err *err)
 {
