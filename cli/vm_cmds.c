@@ -157,7 +157,8 @@ static int boot_and_run(struct gb_runtime *rt, struct vm_run *v, const char *com
 		return r;
 	r = gb_vm_wait(&vm, v->timeout, err);
 	gb_vm_stop(&vm);
-	fprintf(stderr, "vm: %s: exit %d after %.2f s (kernel %.2f s, init %.2f s); qemu peak RSS "
+	if (r == 0)
+		fprintf(stderr, "vm: %s: exit %d after %.2f s (kernel %.2f s, init %.2f s); qemu peak RSS "
 			"%lld MB\n",
 		gb_vm_accel_name(accel), vm.guest_status, vm.t_exit, vm.t_stage[GB_VM_KERNEL],
 		vm.t_stage[GB_VM_INIT], vm.rss_peak >> 20);

@@ -328,9 +328,13 @@ int gb_vm_wait(struct gb_vm *vm, int timeout_s, struct gb_err *err)
 							      "reached the %s stage)",
 					  timeout_s, gb_vm_stage_name(vm->stage));
 		}
-	if (vm->guest_status < 0)
-		return gb_err_set(err, EIO, "", "the VM stopped before its command finished%s%s",
-				  vm->qemu_error[0] ? ": " : "", vm->qemu_error);
+	if (vm->guest_status < 0) {
+		gb_err_set(err, EIO, "", "the VM stopped before its command finished%s%s",
+			   vm->qemu_error[0] ? ": " : "", vm->qemu_error);
+		if (strstr(vm->qemu_error, "cannot run it"))
+			gb_err_hint(err, "install QEMU: apt-get install qemu-system-x86");
+		return -EIO;
+	}
 	return 0;
 }
 

@@ -59,7 +59,7 @@ for lay in $LAYOUTS; do
     echo "=== guest: cgroup $lay only ==="
     out="$WORK/guest-$lay.log"
     "$GLASSBOX" --data-root "$WORK/data" vm run --cgroup "$lay" --tmpfs-root --modules \
-        --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-420}" "${ADDS[@]}" \
+        --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-540}" "${ADDS[@]}" \
         "PATH=/gb/hostbin:\$PATH /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay" \
         2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
