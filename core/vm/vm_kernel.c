@@ -96,11 +96,11 @@ static int current_package(char *pkg, size_t len, struct gb_err *err)
 
 static int fetch(const char *cache, struct gb_err *err)
 {
-	char pkg[128], tmp[GB_VM_PATH + 8], out[4096];
+	char pkg[128], tmp[GB_VM_PATH + 16], out[4096];
 	int r = current_package(pkg, sizeof pkg, err);
 	if (r < 0)
 		return r;
-	gb_path(tmp, sizeof tmp, "%s.tmp", cache);
+	gb_path(tmp, sizeof tmp, "%s.tmp-%d", cache, (int)getpid());
 	gb_rm_rf(tmp);
 	if (gb_mkdir_p(tmp, 0755) < 0)
 		return gb_err_set(err, errno, "mkdir", "cannot make %s", tmp);
@@ -125,9 +125,15 @@ static int fetch(const char *cache, struct gb_err *err)
 		return gb_err_set(err, EIO, "", "dpkg-deb -x %s failed: %.200s", pkg, out);
 	}
 	unlink(deb);
-	gb_rm_rf(cache);
-	if (rename(tmp, cache) < 0)
-		return gb_err_set(err, errno, "rename", "cannot move the kernel to %s", cache);
+	gb_mkdir_p(cache, 0755);
+	rmdir(cache);  /* only if empty: rename() then puts the whole tree in place at once */
+	if (rename(tmp, cache) < 0) {
+		int why = errno;
+		gb_rm_rf(tmp);
+		/* another glassbox fetched it meanwhile: use theirs */
+		if (why != ENOTEMPTY && why != EEXIST)
+			return gb_err_set(err, why, "rename", "cannot move the kernel to %s", cache);
+	}
 	return 0;
 }
 
