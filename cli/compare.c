@@ -17,6 +17,7 @@
 #include "json.h"
 #include "util.h"
 #include "vm/vm.h"
+#include "vm/vm_initramfs.h"
 #include "vm_cli.h"
 
 /* What both sides print: the kernel they run on, what they see of the machine. */

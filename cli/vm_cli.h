@@ -4,6 +4,7 @@
 
 #include "state.h"
 #include "vm/vm.h"
+#include "vm/vm_kernel.h"
 
 /* Where the extracted guest kernel is kept: $GLASSBOX_VM_CACHE, else DATA_ROOT/vm/kernel. */
 void vm_cli_cache_dir(const struct gb_runtime *rt, char *buf, size_t len);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "util.h"
 #include "vm/vm.h"
+#include "vm/vm_initramfs.h"
 #include "vm_cli.h"
 
 void vm_cli_cache_dir(const struct gb_runtime *rt, char *buf, size_t len)

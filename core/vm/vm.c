@@ -31,6 +31,11 @@ static const struct {
 			 "emulated serial port."},
 };
 
+const char *gb_vm_accel_name(enum gb_vm_accel a)
+{
+	return a == GB_VM_KVM ? "kvm" : "tcg";
+}
+
 const char *gb_vm_stage_name(enum gb_vm_stage s)
 {
 	return s < GB_VM_NSTAGES ? stages[s].name : "exit";

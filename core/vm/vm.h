@@ -18,41 +18,10 @@
 
 #define GB_VM_PATH 512
 
+/* KVM: the guest runs on the CPU itself (VT-x/AMD-V); TCG: QEMU translates every guest
+ * instruction in software. Said on every screen: the numbers differ a lot. */
 enum gb_vm_accel { GB_VM_TCG = 0, GB_VM_KVM };
-
-/* The guest kernel, extracted from the Debian package (never installed on the host). */
-struct gb_vm_kernel {
-	char vmlinuz[GB_VM_PATH];
-	char modules[GB_VM_PATH];  /* lib/modules/RELEASE of the same package; "" if absent */
-	char release[128];         /* what the guest's `uname -r` will say */
-};
-
-/* Where the extracted kernel is kept: $GLASSBOX_VM_CACHE, else DATA_ROOT/vm/kernel. */
-void gb_vm_cache_dir(const char *data_root, char *buf, size_t len);
-
-/* Find the kernel: $GLASSBOX_VM_KERNEL (a vmlinuz file), else the cache (DIR/boot/vmlinuz-*);
- * with fetch, an empty cache is filled with `apt-get download` + `dpkg-deb -x` of
- * linux-image-cloud-amd64's current kernel. -ENOENT when there is none and none can be had. */
-int gb_vm_kernel_find(struct gb_vm_kernel *k, const char *cache_dir, bool fetch,
-		      struct gb_err *err);
-
-/* KVM only when it really works: the CPU flag (vmx/svm), the kvm_intel/kvm_amd module,
- * /dev/kvm, and a probe boot that reaches /init within timeout_s. Else TCG (QEMU emulates
- * every instruction). why says which test decided. */
-enum gb_vm_accel gb_vm_accel_choose(const struct gb_vm_kernel *k, const char *rootfs,
-				    const char *work_dir, int timeout_s, char *why, size_t len);
 const char *gb_vm_accel_name(enum gb_vm_accel a);
-
-/* A host tree (or file) copied into the guest at guest (absolute path). */
-struct gb_vm_add {
-	const char *host;
-	const char *guest;
-};
-
-/* Write an initramfs (cpio "newc", uncompressed) at out: rootfs, then every add, then the
- * guest's /init (gb_vm_init_script) and /gb/cmd holding command (run by sh). */
-int gb_vm_initramfs(const char *out, const char *rootfs, const struct gb_vm_add *adds,
-		    size_t n_adds, const char *command, struct gb_err *err);
 
 /* How the guest sets up before the command: kernel command line switches that /init reads. */
 struct gb_vm_opts {

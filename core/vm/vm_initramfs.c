@@ -2,11 +2,12 @@
  * kernel unpacks into its first filesystem (rootfs) before it runs /init as PID 1. Made here
  * from glassbox's busybox image, so the VM runs the very same userland as the container.
  * The kernel's Documentation/driver-api/early-userspace/buffer-format.rst. Lab 19. */
-#include "vm/vm.h"
+#include "vm/vm_initramfs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,7 @@ static int cpio_dir(struct cpio *c, const char *name, const char *host)
 	while (r == 0 && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		char h[GB_VM_PATH * 2], g[GB_VM_PATH * 2];
+		char h[PATH_MAX * 2], g[PATH_MAX * 2];
 		if (gb_path(h, sizeof h, "%s/%s", host, e->d_name) < 0 ||
 		    gb_path(g, sizeof g, "%s%s%s", name, name[0] ? "/" : "", e->d_name) < 0)
 			r = -ENAMETOOLONG;
@@ -141,7 +142,7 @@ static int cpio_tree(struct cpio *c, const char *name, const char *host)
 	if (S_ISREG(st.st_mode))
 		return cpio_file(c, n, host, &st);
 	if (S_ISLNK(st.st_mode)) {
-		char target[GB_VM_PATH];
+		char target[PATH_MAX];
 		ssize_t len = readlink(host, target, sizeof target);
 		if (len < 0 || (size_t)len >= sizeof target)
 			return len < 0 ? -errno : -ENAMETOOLONG;
@@ -158,7 +159,7 @@ static int cpio_tree(struct cpio *c, const char *name, const char *host)
  * ignores a directory that already exists). */
 static void cpio_parents(struct cpio *c, const char *guest)
 {
-	char p[GB_VM_PATH];
+	char p[PATH_MAX];
 	snprintf(p, sizeof p, "%s", guest);
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
@@ -193,7 +194,7 @@ static int add_all(struct cpio *c, const char *rootfs, const struct gb_vm_add *a
 int gb_vm_initramfs(const char *out, const char *rootfs, const struct gb_vm_add *adds,
 		    size_t n_adds, const char *command, struct gb_err *err)
 {
-	char tmp[GB_VM_PATH + 8];
+	char tmp[PATH_MAX + 8];
 	if (gb_path(tmp, sizeof tmp, "%s.tmp", out) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "", "path too long: %s", out);
 	struct cpio c = {fopen(tmp, "we"), 0};

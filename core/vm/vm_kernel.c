@@ -3,7 +3,7 @@
  * `dpkg-deb -x` into a cache: extracted, never installed, so the host's /boot is untouched.
  * KVM lets the guest run on the CPU itself (VT-x/AMD-V); without it QEMU's TCG translates
  * every guest instruction, which is correct but many times slower. Lab 19. */
-#include "vm/vm.h"
+#include "vm/vm_kernel.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "vm/vm_initramfs.h"
 
 /* Run argv in cwd with stdin /dev/null; its stdout+stderr (first bytes) land in out. */
 static int run_tool(char *const argv[], const char *cwd, char *out, size_t len)
@@ -172,11 +173,6 @@ int gb_vm_kernel_find(struct gb_vm_kernel *k, const char *cache_dir, bool fetch_
 		return gb_err_set(err, ENOENT, "", "the package held no boot/vmlinuz-* (%s)",
 				  cache_dir);
 	return 0;
-}
-
-const char *gb_vm_accel_name(enum gb_vm_accel a)
-{
-	return a == GB_VM_KVM ? "kvm" : "tcg";
 }
 
 static bool cpu_has_virt(void)

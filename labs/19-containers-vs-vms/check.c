@@ -14,6 +14,8 @@
 #include "cgroup_lab.h"
 #include "util.h"
 #include "vm/vm.h"
+#include "vm/vm_initramfs.h"
+#include "vm/vm_kernel.h"
 
 /* What one side is, as observed. */
 struct side {

@@ -14,7 +14,8 @@
 #include <cmocka.h>
 
 #include "util.h"
-#include "vm/vm.h"
+#include "vm/vm_initramfs.h"
+#include "vm/vm_kernel.h"
 
 struct entry {
 	char name[128];
