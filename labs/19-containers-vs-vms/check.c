@@ -117,15 +117,29 @@ static bool have_qemu(void)
 	return false;
 }
 
-static int boot_vm(struct gb_check *c, struct side *s)
+/* SKIP, before any finding, when this host cannot boot the VM: no QEMU, or no kernel
+ * (none cached and apt cannot fetch one). */
+static bool vm_available(struct gb_check *c, struct gb_vm_kernel *k)
 {
-	if (!have_qemu())
-		return gb_check_skip(c, "QEMU is not installed (apt-get install qemu-system-x86)"), 0;
-	char cache[GB_VM_PATH], rootfs[GB_VM_PATH], initrd[GB_VM_PATH + 32];
-	struct gb_vm_kernel k;
+	char cache[GB_VM_PATH];
+	if (!have_qemu()) {
+		snprintf(c->skip, sizeof c->skip,
+			 "QEMU is not installed (apt-get install qemu-system-x86)");
+		return false;
+	}
 	gb_vm_cache_dir(c->rt->data_root, cache, sizeof cache);
-	if (gb_vm_kernel_find(&k, cache, true, &c->err) < 0)
-		return gb_check_skip(c, "no guest kernel: %s", c->err.msg), gb_err_clear(&c->err), 0;
+	struct gb_err err = {0};
+	if (gb_vm_kernel_find(k, cache, true, &err) < 0) {
+		snprintf(c->skip, sizeof c->skip, "no guest kernel: %s", err.msg);
+		return false;
+	}
+	return true;
+}
+
+static int boot_vm(struct gb_check *c, const struct gb_vm_kernel *kp, struct side *s)
+{
+	char cache[GB_VM_PATH], rootfs[GB_VM_PATH], initrd[GB_VM_PATH + 32];
+	const struct gb_vm_kernel k = *kp;
 	gb_path(rootfs, sizeof rootfs, "%s/images/busybox/rootfs", c->rt->share_dir);
 	gb_path(initrd, sizeof initrd, "%s/vm/lab19-%d.cpio", c->rt->data_root, (int)getpid());
 	gb_path(cache, sizeof cache, "%s/vm", c->rt->data_root);  /* now: the work dir */
@@ -231,6 +245,9 @@ static int check(struct gb_check *c)
 	gb_read_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
 	struct gb_state st, st2;
 	struct side ct = {0}, vm = {0};
+	struct gb_vm_kernel k;
+	if (!c->control && !vm_available(c, &k))
+		return 0;
 	int r = start_container(c, &st, &ct, true);
 	if (r < 0)
 		return r;
@@ -244,7 +261,7 @@ static int check(struct gb_check *c)
 		struct gb_err ignored;
 		gb_container_rm(c->rt, st2.cfg.id, true, &ignored);
 		gb_state_free(&st2);
-	} else if ((r = boot_vm(c, &vm)) < 0 || c->skip[0])
+	} else if ((r = boot_vm(c, &k, &vm)) < 0)
 		return r;
 	judge_vm(c, &ct, &vm, u.release, boot);
 	return 0;
