@@ -38,7 +38,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(GLASSBOX) $(IMAGE) $(LAB_DOCS)
 
-.PHONY: all deps test unit integration demo asan bench clean help format check-deps
+.PHONY: all deps test unit integration demo asan bench clean help format check-deps test-guest
 .DEFAULT_GOAL := all
 
 help:
@@ -47,6 +47,7 @@ help:
 	@echo "make demo       the main job: a guided tour of a real container's life"
 	@echo "make test       install what is missing, build, run unit + integration tests"
 	@echo "make asan       the same tests with AddressSanitizer + UBSan"
+	@echo "make test-guest the cgroup and engine tests inside a QEMU guest: cgroup v2 only, then v1 only"
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make format     clang-format the C sources"
 	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
@@ -136,6 +137,10 @@ unit: all
 
 integration: all
 	@BUILD=$(BUILD) tests/run.sh --integration
+
+# Boots Debian's cloud kernel under QEMU (fetched into $(BUILD)/vm/kernel) twice.
+test-guest: all
+	@BUILD=$(BUILD) tests/guest/test-guest.sh v2 v1
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -36,6 +36,9 @@ int cmd_pause(struct gb_runtime *rt, int argc, char **argv);
 int cmd_resume(struct gb_runtime *rt, int argc, char **argv);
 /* cli/net_cmds.c */
 int cmd_network(struct gb_runtime *rt, int argc, char **argv);
+/* cli/vm_cmds.c, cli/compare.c: a VM beside the container (lab 19) */
+int cmd_vm(struct gb_runtime *rt, int argc, char **argv);
+int cmd_compare(struct gb_runtime *rt, int argc, char **argv);
 
 /* `glassbox steps --caught-by [--tsv|--markdown]` (cli/caught_by.c). */
 int cmd_steps_caught_by(int argc, char **argv);

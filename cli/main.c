@@ -802,7 +802,10 @@ static void usage(void)
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
 	       "  diff      what a container changed in its writable layer (A/C/D)\n"
-	       "  volume    named volumes: create | ls | inspect | rm\n\n"
+	       "  volume    named volumes: create | ls | inspect | rm\n"
+	       "virtual machines:\n"
+	       "  compare   a container and a QEMU guest run one command side by side (--json)\n"
+	       "  vm        the guest itself: vm kernel | vm accel | vm run COMMAND\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
 	       "writable layers in --data-root (default /var/lib/glassbox, env GLASSBOX_DATA_ROOT).\n");
 }
@@ -835,6 +838,8 @@ static const struct command commands[] = {
 	{"check", cmd_check},  {"host-check", cmd_host_check},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
+	/* a VM beside the container (cli/vm_cmds.c, cli/compare.c) */
+	{"vm", cmd_vm},        {"compare", cmd_compare},
 };
 
 int main(int argc, char **argv)

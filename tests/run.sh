@@ -12,6 +12,8 @@ BUILD=${BUILD:-build}
 export BUILD
 export GLASSBOX="$PWD/$BUILD/bin/glassbox"
 export GB_SRC="$PWD"
+# The guest kernel of the VM tests and lab 19, fetched once per build tree (core/vm).
+export GLASSBOX_VM_CACHE=${GLASSBOX_VM_CACHE:-$PWD/$BUILD/vm/kernel}
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 
 unit=1 integration=1 patterns=()
@@ -63,7 +65,7 @@ missing() { # name what
     printf 'FAIL  %-44s %4ss  (missing: %s; build it with make)\n' "$1" 0 "$2"
 }
 for src in tests/*/*.c; do
-    case "$src" in tests/unit/*) continue ;; esac
+    case "$src" in tests/unit/*|tests/fuzz/*) continue ;; esac  # fuzz targets: built by 95-fuzz with clang
     tool=$BUILD/tests/$(basename "$src" .c)
     matches "tool/$(basename "$tool")" || [ ${#patterns[@]} -eq 0 ] || continue
     [ -x "$tool" ] || missing "tool/$(basename "$tool")" "$tool"

@@ -16,8 +16,11 @@
 static void child(const char *glassbox, char **run_args, bool tour, const char *delay,
 		  int ctl_rd, int ev_wr)
 {
+	/* `glassbox compare` (the vms scene live) takes no steps: only the events cross. */
+	bool compare = !tour && run_args[0] && strcmp(run_args[0], "compare") == 0;
 	/* Only these two ends cross exec: clear their close-on-exec flags. */
-	fcntl(ctl_rd, F_SETFD, 0);
+	if (!compare)
+		fcntl(ctl_rd, F_SETFD, 0);
 	fcntl(ev_wr, F_SETFD, 0);
 	char step_fd[16], events[24];
 	snprintf(step_fd, sizeof step_fd, "%d", ctl_rd);
@@ -30,8 +33,10 @@ static void child(const char *glassbox, char **run_args, bool tour, const char *
 		_exit(127);
 	size_t k = 0;
 	argv[k++] = (char *)glassbox;
-	argv[k++] = tour ? "tour" : "run";
-	if (tour) {  /* the engine's own narrated tour paces itself */
+	argv[k++] = compare ? "compare" : tour ? "tour" : "run";
+	if (compare)
+		run_args++;
+	else if (tour) {  /* the engine's own narrated tour paces itself */
 		argv[k++] = "--delay";
 		argv[k++] = (char *)delay;
 	} else {

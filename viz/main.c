@@ -22,6 +22,7 @@ static void usage(FILE *f)
 		"       glassbox-viz [options] dashboard\n"
 		"       glassbox-viz [options] tour\n"
 		"       glassbox-viz [options] slides DECK.md   (slides/README.md)\n"
+		"       glassbox-viz [options] compare [glassbox compare arguments...]\n"
 		"options:\n"
 		"  --dark              dark theme (default: light, best on projectors)\n"
 		"  --reduced-motion    fades instead of moves\n"
@@ -237,6 +238,12 @@ int main(int argc, char **argv)
 		return replay(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)
 		return live(&o, argv + i + 1, false);
+	if (strcmp(mode, "compare") == 0) {  /* a container and a VM, live (the vms scene) */
+		if (o.headless)
+			return bad("compare is live only: record with glassbox compare --events FILE, "
+				   "then replay FILE");
+		return live(&o, argv + i, false);
+	}
 	if (strcmp(mode, "tour") == 0) {
 		o.tour = true;
 		return o.headless ? vz_tour_headless(&o) : live(&o, argv + i + 1, true);

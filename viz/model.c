@@ -498,6 +498,8 @@ static bool apply_other(struct vz_model *m, const char *type, const struct gb_jv
 		ev_volume(m, e);
 	else if (is(type, "measure"))
 		ev_measure(m, e);
+	else if (vz_model_vm(m, type, e))
+		;
 	else if (is(type, "log")) {
 		COPY(m->log, gb_jstr(e, "message", ""));
 		m->log_tag = m->tag;
@@ -537,7 +539,8 @@ void vz_model_apply(struct vz_model *m, const struct gb_jval *e)
  * instead of each needing a key press. step.begin waits for its step.end in replay. */
 bool vz_event_ends_beat(const struct gb_jval *e)
 {
-	static const char *const quiet[] = {"resource.sample", "step.begin", "build.step"};
+	static const char *const quiet[] = {"resource.sample", "step.begin", "build.step",
+					    "vm.sample", "vm.step.begin", "vm.start"};
 	const char *type = gb_jstr(e, "type", "");
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		if (strcmp(type, quiet[i]) == 0)
@@ -562,7 +565,8 @@ int vz_event_scene(const struct vz_model *m, const struct gb_jval *e)
 		{"zombie", VZ_SC_PID1}, {"process.", VZ_SC_PID1}, {"oom.", VZ_SC_CGROUPS},
 		{"freezer", VZ_SC_CGROUPS}, {"resource.", VZ_SC_CGROUPS}, {"layer.", VZ_SC_OVERLAY},
 		{"build.", VZ_SC_OVERLAY}, {"rootfs.", VZ_SC_OVERLAY}, {"volume.", VZ_SC_OVERLAY},
-		{"net.", VZ_SC_NETWORK}, {"measure", VZ_SC_VMS}};
+		{"net.", VZ_SC_NETWORK}, {"measure", VZ_SC_VMS}, {"vm.", VZ_SC_VMS},
+		{"compare.", VZ_SC_VMS}};
 	const char *type = gb_jstr(e, "type", "");
 	if (strncmp(type, "step.", 5) == 0) {
 		int idx = (int)gb_jint(e, "index", 0);

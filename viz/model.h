@@ -43,6 +43,24 @@ struct vz_layer { char id[24], instruction[VZ_STR]; long long size; bool cached;
 struct vz_change { char path[VZ_STR], kind[16]; long long size; int tag; };
 struct vz_volume { char kind[12], source[VZ_STR], target[VZ_STR]; bool ro; int tag; };
 
+/* A recorded race of a container and a VM (glassbox compare). Times are seconds after
+ * the common start (the `t` of vm.start); 0 = not yet. */
+#define VZ_VM_STAGES 4
+struct vz_race {
+	bool seen;                      /* any vm.* or compare.* event */
+	double t0;
+	char accel[8];                  /* "tcg" or "kvm" */
+	char stage_names[VZ_VM_STAGES][24];
+	double stage_end[VZ_VM_STAGES];
+	int stage;                      /* the VM stage running now (VZ_VM_STAGES: done) */
+	double vm_exit, ct_start, ct_first, ct_exit;
+	double vm_rss, vm_pss, ct_mem, guest_memtotal;   /* bytes */
+	char ct_kernel[64], vm_kernel[64], host_kernel[64], mem_source[32], ct_nspid[32];
+	int qemu_pid, threads, ct_pid, ct_procs, vm_procs;
+	bool result;                    /* compare.result seen: the numbers are final */
+	int tag, mem_tag;
+};
+
 /* A number with the value before its last change, for eased gauges. */
 struct vz_num { double now, before; int tag; bool known; };
 
@@ -127,6 +145,7 @@ struct vz_model {
 	double ct_start_ms, vm_start_ms, ct_rss_mb, vm_rss_mb;
 	char host_kernel[48], guest_kernel[48];
 	int measure_tag;
+	struct vz_race race;    /* glassbox compare: vm.* and compare.* events (model_vm.c) */
 
 	int n_unknown;                 /* events of types this viz does not know */
 };
@@ -143,6 +162,8 @@ bool vz_event_ends_beat(const struct gb_jval *ev);
 /* The scene that best shows this event (applied to m already), or -1 to keep the current. */
 int vz_event_scene(const struct vz_model *m, const struct gb_jval *ev);
 int vz_scene_by_name(const char *name);
+/* vm.* and compare.* events (model_vm.c): true when the event was one of them. */
+bool vz_model_vm(struct vz_model *m, const char *type, const struct gb_jval *e);
 /* Set the caption for this event (caption.c). */
 void vz_caption_apply(struct vz_model *m, const char *type, const struct gb_jval *ev);
 

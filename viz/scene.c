@@ -166,7 +166,8 @@ static void title_bar(struct vz_render *rd, const struct vz_model *m, const stru
 		vz_rd_text(rd, VZ_F_LABEL, x, 36, VZ_LEFT, 0, th->text2, m->name[0] ? m->name : m->id);
 		x += vz_rd_text_width(rd, VZ_F_LABEL, m->name[0] ? m->name : m->id) + 24;
 	}
-	state_badge(rd, m, v, x);
+	if (!(m->race.seen && m->state == VZ_ST_NONE))  /* a compare alone has no lifecycle */
+		state_badge(rd, m, v, x);
 	char right[96];
 	int n = snprintf(right, sizeof right, "%s", v->status ? v->status : "");
 	if (m->total_steps && m->cur_step)

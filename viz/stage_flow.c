@@ -336,6 +336,10 @@ void vz_stage_vms(struct vz_render *rd, const struct vz_model *m, const struct v
 					 "guest kernel", "your process"};
 	struct vz_color cc[] = {th->border, th->host, th->ok, th->cont};
 	struct vz_color vc[] = {th->border, th->host, th->text2, th->fail, th->cont};
+	if (m->race.seen) {  /* a recorded glassbox compare: the measured race */
+		vz_stage_race(rd, m, v);
+		return;
+	}
 	stack(rd, v, 96, "Container", ct, cc, 4);
 	stack(rd, v, 740, "Virtual machine", vm, vc, 5);
 	vz_rd_text(rd, VZ_F_LABEL, 96, VZ_STAGE_Y + 620, VZ_LEFT, 1180, th->text,

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# glassbox compare: a container and a QEMU guest run one command from the same moment.
+# The container must report the host's kernel and boot id and a host PID with NSpid; the
+# VM its own kernel and boot id; both sides measured (time, memory) and the VM's boot in
+# order in the event stream. Nothing may remain: no qemu, no container, no work dir.
+. "$(dirname "$0")/../lib/common.sh"
+need_root
+need_cmd jq
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+k=$(gb vm kernel 2>&1) || skip "no guest kernel: $k"
+
+ev=$GB_TEST_ROOT/race.jsonl
+out=$(gb compare --json --events "$ev")
+check "compare --json exits 0" test $? -eq 0
+j() { jq -r "$1" <<<"$out"; }
+assert_eq "the container sees the host's kernel" "$(uname -r)" "$(j .container.kernel)"
+assert_eq "the container sees the host's boot id" "$(cat /proc/sys/kernel/random/boot_id)" "$(j .container.boot_id)"
+check "the VM runs another kernel ($(j .vm.kernel))" test "$(j .vm.kernel)" != "$(uname -r)"
+check "the VM has its own boot id" test "$(j .vm.boot_id)" != "$(cat /proc/sys/kernel/random/boot_id)"
+check "the container's PID 1 has a host PID and PID 1 inside ($(j .container.nspid))" \
+    grep -qE '^[0-9]+ 1$' <<<"$(j .container.nspid)"
+check "container memory peak measured ($(j .container.mem_peak) bytes)" test "$(j .container.mem_peak)" -gt 0
+check "qemu RSS peak measured ($(j .vm.mem_peak) bytes)" test "$(j .vm.mem_peak)" -gt 50000000
+check "qemu PSS measured" test "$(j .vm.pss_peak)" -gt 0
+check "guest MemTotal reported" test "$(j .vm.memtotal)" -gt 0
+check "the VM's first output comes after the container's" \
+    awk -v c="$(j .container.first_output_ms)" -v v="$(j .vm.first_output_ms)" 'BEGIN{exit !(c > 0 && v > c)}'
+check "the guest counts more processes than the container" test "$(j .vm.procs)" -gt "$(j .container.procs)"
+check "accel named ($(j .accel): $(j .accel_why))" grep -qE '^(tcg|kvm)$' <<<"$(j .accel)"
+
+steps=$(jq -r 'select(.type=="vm.step.end") | .step' "$ev" | tr '\n' ',')
+assert_eq "the VM's stages end in order" "firmware,kernel,init,first output," "$steps"
+n=$(jq -s '[.[] | select(.type == "vm.sample" and .rss > 0)] | length' "$ev")
+check "vm.sample events carry qemu's RSS ($n samples)" test "$n" -gt 0
+check "compare.result closes the stream" test "$(tail -1 "$ev" | jq -r .type)" = compare.result
+qpid=$(j .vm.qemu_pid)
+check "qemu ($qpid) is gone" test ! -e "/proc/$qpid"
+check "no container left" test -z "$(gb ps -aq)"
+check "no work dir left" test -z "$(ls "$GLASSBOX_DATA_ROOT/vm" 2>/dev/null | grep -v kernel)"
+
+err=$(gb compare --bogus 2>&1); rc=$?
+check "an unknown option is refused (exit $rc: $err)" test $rc -eq 2
+err=$(gb vm run --cgroup v3 true 2>&1); rc=$?
+check "vm run --cgroup v3 is refused ($err)" test $rc -eq 2
+err=$(GLASSBOX_VM_KERNEL=/nonexistent/vmlinuz gb vm run true 2>&1); rc=$?
+check "a missing kernel is named ($err)" grep -q "/nonexistent/vmlinuz" <<<"$err"
+finish
