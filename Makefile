@@ -17,6 +17,8 @@ CPPFLAGS += -D_GNU_SOURCE -iquote core -iquote labs
 LDLIBS   += -lseccomp -lmnl -lpthread
 # host-check (core/host/hostcheck.c) reads /proc/config.gz with zlib.
 LDLIBS   += -lz
+# glassbox compose (core/compose/) reads Compose files with libyaml.
+LDLIBS   += -lyaml
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 

@@ -739,6 +739,8 @@ static void usage(void)
 	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
+	       "stacks:\n"
+	       "  compose   a Compose file's services: up | down | build | ps | logs | exec | config\n"
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] CONTEXT)\n"
 	       "  images    list images\n"
@@ -773,6 +775,7 @@ static const struct command commands[] = {
 	{"check", cmd_check},  {"host-check", cmd_host_check},
 	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
 	{"network", cmd_network},
+	{"compose", cmd_compose},  /* cli/compose.c, lab 20 */
 };
 
 int main(int argc, char **argv)
