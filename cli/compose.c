@@ -229,7 +229,8 @@ static char **run_argv(struct project *p, const struct gb_compose_service *s)
 	char **v = calloc(1, sizeof *v), name[256], num[16];
 	gb_compose_container_name(&p->c, s, name, sizeof name);
 	arg(&v, "--name", name);
-	arg(&v, "--hostname", s->hostname ? s->hostname : s->container_name ? s->container_name : s->name);
+	if (s->hostname)  /* else the id, as Docker does */
+		arg(&v, "--hostname", s->hostname);
 	arg(&v, "--network-alias", s->name);
 	for (size_t k = 0; k < s->n_nets; k++) {
 		arg(&v, "--network", gb_compose_network(&p->c, s->nets[k].key)->name);
