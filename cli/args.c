@@ -1,6 +1,7 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
 #include "cgroup/cgroup.h"
+#include "engine/restart.h"
 #include "engine/user.h"
 
 #include <errno.h>
@@ -26,6 +27,7 @@ enum opt_id {
 	O_NETWORK_ALIAS, O_PUBLISH,
 	O_USERNS, O_UIDMAP, O_GIDMAP,
 	O_INIT,
+	O_RESTART,
 };
 
 struct opt {
@@ -82,6 +84,7 @@ static const struct opt opts[] = {
 	{"uidmap", 0, true, O_UIDMAP, "IN:OUT:N   map uids IN.. inside to OUT.. outside (implies a user namespace)"},
 	{"gidmap", 0, true, O_GIDMAP, "IN:OUT:N   the same for gids (default: as --uidmap)"},
 	{"init", 0, false, O_INIT, "           run glassbox-init as PID 1: it reaps zombies and forwards signals"},
+	{"restart", 0, true, O_RESTART, "POLICY  no, always, on-failure[:N], unless-stopped: the monitor starts it again"},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -359,6 +362,15 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_INIT:
 		c->init = true;
 		return 0;
+	case O_RESTART: {
+		struct gb_restart policy;
+		if (gb_restart_parse(val, &policy) < 0 || strlen(val) >= sizeof c->restart)
+			return bad(err, "--restart", val, "no, always, on-failure, on-failure:N or unless-stopped");
+		if (a->cfg.rm && policy.kind != GB_RESTART_NO)
+			return gb_err_set(err, EINVAL, "", "--restart and --rm exclude each other: choose one");
+		snprintf(c->restart, sizeof c->restart, "%s", val);
+		return 0;
+	}
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

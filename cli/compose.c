@@ -244,6 +244,7 @@ static char **run_argv(struct project *p, const struct gb_compose_service *s)
 	mount_args(p, s, &v);
 	if (s->init)
 		arg(&v, "--init", NULL);
+	arg(&v, "--restart", s->restart);
 	if (s->stop_signal[0])
 		arg(&v, "--stop-signal", s->stop_signal);
 	snprintf(num, sizeof num, "%d", s->stop_grace);

@@ -86,6 +86,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "stop_timeout", c->stop_timeout);
 	gb_json_bool(j, "rm", c->rm);
 	gb_json_bool(j, "init", c->init);
+	if (c->restart[0])
+		gb_json_str(j, "restart", c->restart);
 	gb_json_obj_begin(j, "host_namespaces");
 	gb_json_bool(j, "pid", c->host_pid);
 	gb_json_bool(j, "uts", c->host_uts);
@@ -161,6 +163,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->stop_timeout = (int)gb_jint(o, "stop_timeout", 10);
 	c->rm = gb_jbool(o, "rm", false);
 	c->init = gb_jbool(o, "init", false);
+	snprintf(c->restart, sizeof c->restart, "%s", gb_jstr(o, "restart", ""));
 	if (gb_jget(o, "entrypoint"))
 		c->entrypoint = gb_jstrv(gb_jget(o, "entrypoint"));
 	c->cmd = gb_jstrv(gb_jget(o, "cmd"));

@@ -62,6 +62,8 @@ struct gb_config {
 	/* PID 1 (core/engine/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
 	 * its child. */
 	bool init;
+	/* Restart policy (core/engine/restart.h, lab 20): --restart, Compose's restart:. "" = no. */
+	char restart[32];
 };
 
 void gb_config_init(struct gb_config *c);

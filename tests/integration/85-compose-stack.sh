@@ -46,6 +46,11 @@ services:
       - ${WEB_PORT:-18080}:8080
     networks: [front]
     stop_grace_period: 1s
+  flaky:
+    image: busybox
+    command: sh -c 'echo try; exit 1'
+    restart: on-failure:2
+    network_mode_is_unknown: here
 volumes:
   etc:
   dbdata:
@@ -86,6 +91,12 @@ check_not "web (front only) cannot resolve db (back only)" \
 	sh -c "gb() { \"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data \"\$@\"; }; gb exec proj-web-1 nc -w 1 db 3306 </dev/null | grep -q db-reply"
 out=$(compose ps)
 check "compose ps lists the three services running" test "$(grep -c running <<<"$out")" = 3
+sleep 1.2  # flaky: 0.1 s, then 0.2 s of back-off between its runs
+assert "restart: on-failure:2 ran flaky three times (two restarts by its monitor)" 3 \
+	"$(compose logs flaky | grep -c 'flaky *| try')"
+assert "... and then left it exited with status 1" stopped "$(gb inspect --json proj-flaky-1 | jq -r .state.status)"
+check "an unknown key is a warning with file and line" \
+	bash -c 'grep -q "docker-compose.yml:[0-9]*: unknown key .services.flaky.network_mode_is_unknown." <<<"$1"' _ "$(compose config 2>&1 >/dev/null)"
 assert "compose exec runs in the service's container" hello-from-dotenv "$(compose exec db cat /data/greet 2>/dev/null || true)"
 
 nothing_left() {

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "base/util.h"
 #include "compose/compose.h"
+#include "engine/restart.h"
 
 static char warned[2048];
 static void warn(void *data, const char *msg)
@@ -300,6 +301,29 @@ static void text_helpers(void **state)
 	assert_int_equal(gb_compose_split("a 'b", &argv, &err), -EINVAL);
 }
 
+/* Docker's rules: on-failure only after a failure and at most N times, never after a stop;
+ * the back-off doubles from 100 ms to a minute and starts over after a 10 s run. */
+static void restart_policies(void **state)
+{
+	struct gb_restart p;
+	assert_int_equal(gb_restart_parse("on-failure:2", &p), 0);
+	assert_true(gb_restart_wanted(&p, 1, 0, false));
+	assert_true(gb_restart_wanted(&p, 1, 1, false));
+	assert_false(gb_restart_wanted(&p, 1, 2, false));
+	assert_false(gb_restart_wanted(&p, 0, 0, false));
+	assert_int_equal(gb_restart_parse("always", &p), 0);
+	assert_true(gb_restart_wanted(&p, 0, 50, false));
+	assert_false(gb_restart_wanted(&p, 0, 0, true));
+	assert_int_equal(gb_restart_parse("", &p), 0);
+	assert_false(gb_restart_wanted(&p, 1, 0, false));
+	assert_int_equal(gb_restart_parse("on-failure:", &p), -EINVAL);
+	assert_int_equal(gb_restart_parse("sometimes", &p), -EINVAL);
+	assert_true(gb_restart_delay(0, 1) == 0.1);
+	assert_true(gb_restart_delay(3, 1) > 0.79 && gb_restart_delay(3, 1) < 0.81);
+	assert_true(gb_restart_delay(20, 1) == 60);
+	assert_true(gb_restart_delay(20, 12) == 0.1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +336,7 @@ int main(void)
 		cmocka_unit_test(wrong_types_and_references_fail),
 		cmocka_unit_test(circles_are_refused),
 		cmocka_unit_test(text_helpers),
+		cmocka_unit_test(restart_policies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
