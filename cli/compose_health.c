@@ -104,7 +104,6 @@ static void checker(struct gb_runtime *rt, const char *name, const char *id,
 	double start = gb_monotonic();
 	int streak = 0;
 	const char *word = "starting";
-	health_write(rt, id, word, 0);
 	for (;;) {
 		nanosleep(&(struct timespec){(time_t)h->interval,
 					     (long)((h->interval - (time_t)h->interval) * 1e9)}, NULL);
@@ -140,6 +139,7 @@ int cli_compose_health_start(struct gb_runtime *rt, const char *name,
 	char id[GB_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", st.cfg.id);
 	gb_state_free(&st);
+	health_write(rt, id, "starting", 0);  /* before we return: service_healthy reads it */
 	pid_t pid = fork();
 	if (pid < 0)
 		return gb_err_set(err, errno, "fork", "cannot start the healthcheck of %s", name);

@@ -41,10 +41,19 @@ services:
     image: busybox
     depends_on:
       app: {condition: service_started}
+      ready: {condition: service_healthy}
     command: ["nc", "-ll", "-p", "8080", "-e", "nc", "-w", "2", "app", "9000"]
     ports:
       - ${WEB_PORT:-18080}:8080
     networks: [front]
+    stop_grace_period: 1s
+  ready:
+    image: busybox
+    command: sh -c 'sleep 0.5; touch /tmp/ready; exec nc -ll -p 1 -e true'
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ready"]
+      interval: 200ms
+      timeout: 2s
     stop_grace_period: 1s
   flaky:
     image: busybox
@@ -66,7 +75,8 @@ compose() { (cd "$P" && gb compose "$@"); }
 out=$(compose config 2>&1)
 check "config resolves the file (variables from .env)" grep -q '"18085:8080"' <<<"$out"
 
-check "up -d brings the stack up" compose up -d
+out=$(compose up -d 2>&1); rc=$?
+check "up -d brings the stack up" test $rc = 0
 pid() { gb inspect --json "$1" | jq -r '.state.pid'; }
 for s in db app web; do
 	p=$(pid "proj-$s-1")
@@ -77,6 +87,10 @@ sapp=$(gb inspect --json proj-app-1 | jq -r '.state.started')
 sweb=$(gb inspect --json proj-web-1 | jq -r '.state.started')
 check "depends_on order: db started before app, app before web" \
 	awk -v a="$sdb" -v b="$sapp" -v c="$sweb" 'BEGIN { exit !(a < b && b < c) }'
+sready=$(gb inspect --json proj-ready-1 | jq -r '.state.started')
+check "service_healthy: web started at least 0.5 s after ready (its healthcheck passed)" \
+	awk -v a="$sready" -v c="$sweb" 'BEGIN { exit !(c - a >= 0.5) }'
+check "compose ps shows ready as healthy" bash -c 'grep -q "proj-ready-1.*running (healthy)" <<<"$1"' _ "$(compose ps)"
 check "networks proj_front and proj_back have bridges" sh -c 'ip -o link show gb-proj_front && ip -o link show gb-proj_back'
 sleep 0.3
 assert "web -> app -> db through the published port, by service names" db-reply \
@@ -90,7 +104,7 @@ check_not "db on the internal network is unreachable from the host side" \
 check_not "web (front only) cannot resolve db (back only)" \
 	sh -c "gb() { \"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data \"\$@\"; }; gb exec proj-web-1 nc -w 1 db 3306 </dev/null | grep -q db-reply"
 out=$(compose ps)
-check "compose ps lists the three services running" test "$(grep -c running <<<"$out")" = 3
+check "compose ps lists the four services running" test "$(grep -c running <<<"$out")" = 4
 sleep 1.2  # flaky: 0.1 s, then 0.2 s of back-off between its runs
 assert "restart: on-failure:2 ran flaky three times (two restarts by its monitor)" 3 \
 	"$(compose logs flaky | grep -c 'flaky *| try')"
@@ -104,6 +118,8 @@ nothing_left() {
 	! ip -o link show | grep -q 'gb-proj\|veth' || { echo "links left"; return 1; }
 	[ -z "$(ls "$ROOT/run/networks" 2>/dev/null)" ] || { echo "networks left"; return 1; }
 	! grep -q "$ROOT" /proc/self/mountinfo || { echo "mounts left"; return 1; }
+	sleep 0.5  # a healthcheck's checker ends at its next interval (200 ms here)
+	! pgrep -f -- "--root $ROOT/run" >/dev/null || { echo "processes left"; return 1; }
 }
 out=$(compose down -v 2>&1)
 check "down -v stops in reverse order: web before app before db" \
