@@ -55,6 +55,10 @@ services:
       interval: 200ms
       timeout: 2s
     stop_grace_period: 1s
+  built:
+    build: ./built
+    networks: [back]
+    stop_grace_period: 1s
   flaky:
     image: busybox
     command: sh -c 'echo try; exit 1'
@@ -71,7 +75,13 @@ networks:
     internal: true
 EOF
 compose() { (cd "$P" && gb compose "$@"); }
+mkdir -p "$P/built"
+# A RUN that leaves a daemon holding its stdout ends when its shell does: PID 1 of the RUN
+# container exits, and the kernel kills the rest of its PID namespace.
+printf 'FROM busybox\nRUN (sleep 300 &) ; echo built-by-compose > /built\nCMD ["nc", "-ll", "-p", "7", "-e", "cat", "/built"]\n' >"$P/built/Dockerfile"
 
+check "compose build ends though a RUN left a daemon on its stdout" timeout 60 sh -c "cd '$P' && '$GLASSBOX' --root '$ROOT/run' --data-root '$ROOT/data' compose build | cat"
+check "... and tagged the image PROJECT-SERVICE" sh -c "'$GLASSBOX' --root '$ROOT/run' --data-root '$ROOT/data' images | grep -q '^proj-built '"
 out=$(compose config 2>&1)
 check "config resolves the file (variables from .env)" grep -q '"18085:8080"' <<<"$out"
 
@@ -104,7 +114,9 @@ check_not "db on the internal network is unreachable from the host side" \
 check_not "web (front only) cannot resolve db (back only)" \
 	sh -c "gb() { \"$GLASSBOX\" --root $ROOT/run --data-root $ROOT/data \"\$@\"; }; gb exec proj-web-1 nc -w 1 db 3306 </dev/null | grep -q db-reply"
 out=$(compose ps)
-check "compose ps lists the four services running" test "$(grep -c running <<<"$out")" = 4
+check "compose ps lists the five services running" test "$(grep -c running <<<"$out")" = 5
+assert "the built service serves what its RUN wrote" built-by-compose \
+	"$(gb exec proj-app-1 nc -w 2 built 7 </dev/null 2>&1)"
 sleep 1.2  # flaky: 0.1 s, then 0.2 s of back-off between its runs
 assert "restart: on-failure:2 ran flaky three times (two restarts by its monitor)" 3 \
 	"$(compose logs flaky | grep -c 'flaky *| try')"
@@ -121,11 +133,12 @@ nothing_left() {
 	sleep 0.5  # a healthcheck's checker ends at its next interval (200 ms here)
 	! pgrep -f -- "--root $ROOT/run" >/dev/null || { echo "processes left"; return 1; }
 }
-out=$(compose down -v 2>&1)
+out=$(compose down -v --rmi all 2>&1)
 check "down -v stops in reverse order: web before app before db" \
 	awk '/proj-web-1  Stopped/{w=NR} /proj-app-1  Stopped/{a=NR} /proj-db-1  Stopped/{d=NR} END { exit !(w && w < a && a < d) }' <<<"$out"
 check "down -v leaves no container, link, network or mount" nothing_left
 check "down -v removed the volumes" test -z "$(ls "$ROOT/data/volumes" 2>/dev/null)"
+check "--rmi all removed the built image" sh -c "! '$GLASSBOX' --root '$ROOT/run' --data-root '$ROOT/data' images | grep -q '^proj-built '"
 check "... but the bound folder's files stay (docker's local driver keeps them too)" test -s "$P/data/greet"
 
 # A failure half-way: app's image does not exist; db is up, web never started.
