@@ -104,9 +104,9 @@ static void checker(struct gb_runtime *rt, const char *name, const char *id,
 	double start = gb_monotonic();
 	int streak = 0;
 	const char *word = "starting";
+	double every = h->interval < 0.1 ? 0.1 : h->interval;
 	for (;;) {
-		nanosleep(&(struct timespec){(time_t)h->interval,
-					     (long)((h->interval - (time_t)h->interval) * 1e9)}, NULL);
+		nanosleep(&(struct timespec){(time_t)every, (long)((every - (time_t)every) * 1e9)}, NULL);
 		struct gb_state st;
 		struct gb_err err = {0};
 		if (gb_state_find(rt, id, &st, &err) < 0)
