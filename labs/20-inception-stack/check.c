@@ -99,10 +99,12 @@ static void tls(struct gb_check *c, int port, const char *version, bool want)
 										: "the handshake succeeds: an old protocol is on");
 }
 
-static void page(struct gb_check *c, int port, const char *path, const char *needle)
+/* GET path with the site's own name (WordPress redirects any other), resolved to the
+ * published port on 127.0.0.1. */
+static void page(struct gb_check *c, const char *domain, int port, const char *path,
+		 const char *needle)
 {
-	char url[128], resolve[128], out[65536];
-	const char *domain = "localhost";
+	char url[384], resolve[320], out[65536];
 	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
 	snprintf(url, sizeof url, "https://%s:%d%s", domain, port, path);
 	char *argv[] = {"curl", "-sk", "--max-time", "20", "--resolve", resolve, url, NULL};
@@ -144,7 +146,7 @@ static void database_hidden(struct gb_check *c)
 	if (gb_state_find(c->rt, "mariadb", &st, &ignored) < 0)
 		return gb_check_fail(c, "no container mariadb in the stack");
 	gb_state_refresh(c->rt, &st);
-	bool internal = st.cfg.networks && !st.cfg.publish;
+	bool internal = st.cfg.networks && !(st.cfg.publish && st.cfg.publish[0]);
 	for (char **n = st.cfg.networks; n && *n; n++) {
 		struct gb_net_network net;
 		if (gb_net_network_load(c->rt->state_root, *n, &net, &ignored) < 0)
@@ -213,6 +215,12 @@ static int check(struct gb_check *c)
 	}
 	bool only_443;
 	int port = https_port(&st, &only_443);
+	char domain[256];
+	const char *d = NULL;
+	for (char **e = st.cfg.env; e && *e && !d; e++)
+		if (!strncmp(*e, "DOMAIN_NAME=", 12))
+			d = *e + 12;
+	snprintf(domain, sizeof domain, "%s", d && *d ? d : "localhost");
 	gb_state_free(&st);
 	if (port && only_443)
 		gb_check_pass(c, "%s publishes port 443 only (on host port %d)", front, port);
@@ -225,8 +233,8 @@ static int check(struct gb_check *c)
 		gb_check_pass(c, "port 80 on 127.0.0.1 is closed: no plain HTTP");
 	else
 		gb_check_fail(c, "port 80 on 127.0.0.1 answers: plain HTTP is open");
-	page(c, port, "/", "wp-content");
-	page(c, port, "/wp-login.php", "user_login");
+	page(c, domain, port, "/", "wp-content");
+	page(c, domain, port, "/wp-login.php", "user_login");
 	if (c->control) {  /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';
