@@ -132,6 +132,7 @@ bench: deps
 	@bench/start.sh
 	@bench/stop.sh
 	@bench/viz.sh
+	@bench/stack.sh
 
 # core/README.md: modules in no circle, folders in layers. Reads the includes and, with
 # nm, the symbols each object file takes from another (make test runs it too).
