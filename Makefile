@@ -19,6 +19,8 @@ LDLIBS   += -lseccomp -lmnl -lpthread
 LDLIBS   += -ljansson
 # host-check (core/host/hostcheck.c) reads /proc/config.gz with zlib.
 LDLIBS   += -lz
+# glassbox compose (core/compose/) reads Compose files with libyaml.
+LDLIBS   += -lyaml
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
@@ -157,6 +159,7 @@ bench: deps
 	@bench/exec.sh
 	@bench/stop.sh
 	@bench/viz.sh
+	@bench/stack.sh
 
 # core/README.md: modules in no circle, folders in layers. Reads the includes and, with
 # nm, the symbols each object file takes from another (make test runs it too).

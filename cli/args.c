@@ -1,6 +1,7 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
 #include "cgroup/cgroup.h"
+#include "engine/restart.h"
 #include "engine/user.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ enum opt_id {
 	O_USERNS, O_UIDMAP, O_GIDMAP,
 	O_INIT,
 	O_DETACH_KEYS, O_UNSAFE_PASS_TERMINAL,  /* issue 18: lab 16's negative control, not in --help */
+	O_RESTART,
 };
 
 struct opt {
@@ -87,6 +89,7 @@ static const struct opt opts[] = {
 	{"detach-keys", 0, true, O_DETACH_KEYS, "KEYS keys that detach from a -t container (default ctrl-p,ctrl-q)"},
 	/* No help line: hands the container our terminal, so it can type into our shell. */
 	{"unsafe-pass-terminal", 0, false, O_UNSAFE_PASS_TERMINAL, NULL},
+	{"restart", 0, true, O_RESTART, "POLICY  no, always, on-failure[:N], unless-stopped: the monitor starts it again"},
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -378,6 +381,15 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_INIT:
 		c->init = true;
 		return 0;
+	case O_RESTART: {
+		struct gb_restart policy;
+		if (gb_restart_parse(val, &policy) < 0 || strlen(val) >= sizeof c->restart)
+			return bad(err, "--restart", val, "no, always, on-failure, on-failure:N or unless-stopped");
+		if (a->cfg.rm && policy.kind != GB_RESTART_NO)
+			return gb_err_set(err, EINVAL, "", "--restart and --rm exclude each other: choose one");
+		snprintf(c->restart, sizeof c->restart, "%s", val);
+		return 0;
+	}
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

@@ -264,7 +264,8 @@ static int parse_check(int argc, char **argv, struct check_opts *o)
 		return fprintf(stderr, "glassbox: check: --control starts its own containers; drop --container\n"), -1;
 	if (!o->nlabs)
 		for (const struct gb_lab *const *l = gb_labs; *l && o->nlabs < (int)GB_ARRAY_LEN(o->labs); l++)
-			o->labs[o->nlabs++] = *l;
+			if (!(*l)->manual)  /* a lab on the student's own stack: only by name */
+				o->labs[o->nlabs++] = *l;
 	return 0;
 }
 

@@ -12,8 +12,10 @@ static int lab_list(void)
 {
 	printf("%-4s %-28s %s\n", "LAB", "NAME", "WHAT THE CHECK OBSERVES");
 	for (const struct gb_lab *const *l = gb_labs; *l; l++)
-		printf("%02d   %-28s %s\n", (*l)->num, (*l)->slug, (*l)->feature);
-	printf("\n`glassbox lab show N` prints the guide, `glassbox lab check N` runs the check.\n");
+		printf("%02d   %-28s %s%s\n", (*l)->num, (*l)->slug, (*l)->feature,
+		       (*l)->manual ? " (by name only)" : "");
+	printf("\n`glassbox lab show N` prints the guide, `glassbox lab check N` runs the check;\n"
+	       "`glassbox check` runs every check but those marked \"by name only\".\n");
 	return 0;
 }
 

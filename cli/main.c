@@ -796,6 +796,8 @@ static void usage(void)
 	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
+	       "stacks:\n"
+	       "  compose   a Compose file's services: up | down | build | ps | logs | exec | config\n"
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] CONTEXT)\n"
 	       "  images    list images\n"
@@ -840,6 +842,7 @@ static const struct command commands[] = {
 	{"network", cmd_network},
 	/* a VM beside the container (cli/vm_cmds.c, cli/compare.c) */
 	{"vm", cmd_vm},        {"compare", cmd_compare},
+	{"compose", cmd_compose},  /* cli/compose.c, lab 20 */
 };
 
 int main(int argc, char **argv)

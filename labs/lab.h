@@ -37,6 +37,7 @@ struct gb_lab {
 	const char *control;    /* the negative control, e.g. "--pid host" */
 	int (*check)(struct gb_check *c);
 	const char *trips;      /* the finding (key) the control must trip, and only that one */
+	bool manual;            /* runs only when named (lab 20: the student's own stack) */
 };
 
 void gb_check_pass(struct gb_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -26,11 +26,18 @@ static const struct {
 	{"debian:bookworm", "bookworm"},
 	{"debian:12", "bookworm"},
 	{"debian:stable", "stable"},
+	/* The suites Inception projects name (lab 20): most hard-code bullseye's php7.4. The
+	 * aliases oldstable and stable mean what the mirror says they mean today. */
+	{"debian:bullseye", "bullseye"},
+	{"debian:11", "bullseye"},
+	{"debian:trixie", "trixie"},
+	{"debian:13", "trixie"},
+	{"debian:oldstable", "oldstable"},
 };
 
 const char *gb_base_names(void)
 {
-	return "debian:bookworm, debian:stable";
+	return "debian:bullseye, debian:bookworm, debian:trixie, debian:oldstable, debian:stable";
 }
 
 /* The Debian mirror from apt's own configuration: deb822 .sources files first, then the

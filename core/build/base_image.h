@@ -6,11 +6,11 @@
 #include "base/error.h"
 #include "state/state.h"
 
-/* debian:bookworm, debian:stable (mmdebstrap or debootstrap from the mirror apt uses).
+/* debian:bullseye|bookworm|trixie|oldstable|stable (and 11, 12, 13) (mmdebstrap or debootstrap from the mirror apt uses).
  * 1 when name is one of them and it was made (or already existed), 0 when name is not a
  * base glassbox can make. */
 int gb_base_make(struct gb_runtime *rt, const char *name, struct gb_err *err);
-/* "debian:bookworm, debian:stable" */
+/* "debian:bullseye, debian:bookworm, ..." for messages */
 const char *gb_base_names(void);
 
 #endif

@@ -2,6 +2,7 @@
  * legal, the step table does the kernel work, the monitor waits for PID 1 and records
  * how it ended. Lab 01. */
 #include "engine/container.h"
+#include "engine/restart.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -503,6 +504,64 @@ static int open_log(const struct gb_state *st)
 	return open(st->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 }
 
+/* One more life of a container whose PID 1 exited, as its restart policy asks: the same
+ * monitor runs the start steps again (new namespaces and cgroup, the same writable
+ * layer), after Docker's back-off. Ends when the policy says no, or a stop, kill or rm
+ * marked the container (engine/restart.c). */
+static int restart_once(struct gb_runtime *rt, struct gb_state *st, int restarts)
+{
+	struct gb_err err = {0};
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	l.stdio[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	l.stdio[1] = l.stdio[2] = open_log(st);
+	int r = l.stdio[0] < 0 || l.stdio[1] < 0 ? -EIO : start_steps(&l, &err);
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, r == 0 ? "restart.started" : "restart.failed");
+	gb_json_int(&j, "restarts", restarts);
+	if (r < 0)
+		gb_json_str(&j, "error", err.msg);
+	gb_event_emit(&rt->events, &j);
+	int status = r == 0 ? wait_container(&l, false) : 0;
+	if (r == 0)
+		record_exit(rt, st, status);
+	close(l.stdio[0]);
+	close(l.stdio[1]);
+	launch_free(&l);
+	return r;
+}
+
+static void monitor_restarts(struct gb_runtime *rt, struct gb_state *st)
+{
+	struct gb_restart policy;
+	if (st->cfg.rm || gb_restart_parse(st->cfg.restart, &policy) < 0)
+		return;
+	for (int n = 0;; n++) {
+		bool stopped = gb_restart_was_stopped(rt, st->cfg.id);
+		if (!gb_restart_wanted(&policy, st->exit_code, n, stopped))
+			return;
+		double delay = gb_restart_delay(n, st->finished - st->started);
+		struct gb_json j;
+		gb_event_begin(&rt->events, &j, "restart.scheduled");
+		gb_json_int(&j, "exit_code", st->exit_code);
+		gb_json_int(&j, "restarts", n);
+		gb_json_double(&j, "delay", delay, 3);
+		gb_json_str(&j, "policy", st->cfg.restart);
+		gb_event_emit(&rt->events, &j);
+		nanosleep(&(struct timespec){(time_t)delay, (long)((delay - (time_t)delay) * 1e9)}, NULL);
+		struct gb_state now;
+		struct gb_err ignored;
+		if (gb_state_load(rt, st->cfg.id, &now, &ignored) < 0)
+			return;  /* removed meanwhile */
+		enum gb_status status = now.status;
+		gb_state_free(&now);
+		if (status != GB_STATUS_STOPPED || gb_restart_was_stopped(rt, st->cfg.id))
+			return;  /* started by someone else, or a stop came during the back-off */
+		if (restart_once(rt, st, n + 1) < 0)
+			return;
+	}
+}
+
 /* The monitor of a detached container (the seed's "shim"): the parent of PID 1, so it
  * alone can learn its exit status. Reports the start's outcome on `report`. */
 static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
@@ -541,6 +600,7 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	int status = wait_container(&l, false);
 	gb_attach_server_finish(&srv, gb_exit_code(status));
 	record_exit(rt, st, status);
+	monitor_restarts(rt, st);  /* restart policies (lab 20) */
 	_exit(0);
 }
 
@@ -616,6 +676,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
+	gb_restart_clear_stopped(rt, st.cfg.id);  /* a new start: the policy applies again */
 	r = attach ? start_attached(rt, &st, exit_code, err) : start_detached(rt, &st, err);
 	gb_state_free(&st);
 	return r;
@@ -818,6 +879,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 	if (timeout < 0)
 		timeout = st.cfg.stop_timeout;
 	thaw_if_paused(rt, &st);
+	gb_restart_mark_stopped(rt, st.cfg.id);  /* no restart policy undoes a stop */
 	int fd = open_pid1(&st);
 	pid_t pid = st.pid;
 	if (fd >= 0) {
@@ -855,6 +917,8 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 		return r < 0 ? r : -EINVAL;
 	}
 	thaw_if_paused(rt, &st);
+	if (sig == SIGKILL || sig == gb_signal_parse(st.cfg.stop_signal))
+		gb_restart_mark_stopped(rt, st.cfg.id);  /* as docker kill: no restart after it */
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -882,6 +946,7 @@ int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct g
 	}
 	enum gb_status from = st.status;
 	thaw_if_paused(rt, &st);
+	gb_restart_mark_stopped(rt, st.cfg.id);
 	int fd = open_pid1(&st);
 	if (fd >= 0) {
 		gb_pidfd_send_signal(fd, SIGKILL);

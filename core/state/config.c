@@ -90,6 +90,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_bool(j, "tty", c->tty);
 	if (c->unsafe_pass_terminal)
 		gb_json_bool(j, "unsafe_pass_terminal", true);
+	if (c->restart[0])
+		gb_json_str(j, "restart", c->restart);
 	gb_json_obj_begin(j, "host_namespaces");
 	gb_json_bool(j, "pid", c->host_pid);
 	gb_json_bool(j, "uts", c->host_uts);
@@ -168,6 +170,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->interactive = gb_jbool(o, "interactive", false);  /* terminal (issue 18) */
 	c->tty = gb_jbool(o, "tty", false);
 	c->unsafe_pass_terminal = gb_jbool(o, "unsafe_pass_terminal", false);
+	snprintf(c->restart, sizeof c->restart, "%s", gb_jstr(o, "restart", ""));
 	if (gb_jget(o, "entrypoint"))
 		c->entrypoint = gb_jstrv(gb_jget(o, "entrypoint"));
 	c->cmd = gb_jstrv(gb_jget(o, "cmd"));

@@ -68,6 +68,8 @@ struct gb_config {
 	 * caller's own fds 0-2 and session, so TIOCSTI reaches the caller's shell. */
 	bool interactive, tty, unsafe_pass_terminal;
 	bool attach_pending;  /* run -t: the CLI attaches right after the start (not stored) */
+	/* Restart policy (core/engine/restart.h, lab 20): --restart, Compose's restart:. "" = no. */
+	char restart[32];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -58,6 +58,38 @@ int gb_volume_create(struct gb_runtime *rt, const char *name, struct gb_err *err
 	return 0;
 }
 
+int gb_volume_create_bound(struct gb_runtime *rt, const char *name, const char *device,
+			   struct gb_err *err)
+{
+	struct stat st;
+	if (stat(device, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		int r = gb_err_set(err, ENOENT, "stat", "volume %s: its device %s is not a directory",
+				   name, device);
+		gb_err_hint(err, "create it first (mkdir -p %s), as docker's local driver wants too", device);
+		return r;
+	}
+	char data[700], dir[700];
+	gb_volume_data_path(rt, name, data, sizeof data);
+	if (lstat(data, &st) == 0)
+		return 1;
+	gb_path(dir, sizeof dir, "%s/volumes/%s", rt->data_root, name);
+	int r = gb_mkdir_p(dir, 0755);
+	if (r < 0)
+		return gb_err_set(err, -r, "mkdir", "cannot create volume %s", dir);
+	/* open_tree(2) and opendir(3) follow the link; rm's nftw(FTW_PHYS) removes only it */
+	if (symlink(device, data) < 0)
+		return gb_err_set(err, errno, "symlink", "cannot link %s to %s", data, device);
+	char t[64], meta[700];
+	gb_autofree char *text = NULL;
+	gb_rfc3339(t, sizeof t, gb_wallclock());
+	if (asprintf(&text, "{\"name\":\"%s\",\"created\":\"%s\",\"device\":\"%s\"}\n", name, t,
+		     device) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	gb_path(meta, sizeof meta, "%s/volumes/%s/volume.json", rt->data_root, name);
+	gb_write_atomic(meta, text, strlen(text), 0644);
+	return 0;
+}
+
 /* Containers (any state) whose config mounts the volume, as "name" strings. */
 static char **volume_users(struct gb_runtime *rt, const char *name)
 {

@@ -19,6 +19,11 @@ struct gb_runtime;
 int gb_volume_data_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len);
 /* Create (0) or find existing (1). */
 int gb_volume_create(struct gb_runtime *rt, const char *name, struct gb_err *err);
+/* A named volume whose data is a host directory (Compose's driver_opts o: bind, device:
+ * DIR): its _data is a symlink to DIR, so mounting it binds DIR, it is filled from the
+ * image when DIR is empty, and removing the volume leaves DIR and its files. 1: it existed. */
+int gb_volume_create_bound(struct gb_runtime *rt, const char *name, const char *device,
+			   struct gb_err *err);
 /* Refused (EBUSY) while any container, running or not, mounts it. */
 int gb_volume_remove(struct gb_runtime *rt, const char *name, bool force, struct gb_err *err);
 char **gb_volume_list(struct gb_runtime *rt);

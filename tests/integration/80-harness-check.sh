@@ -12,7 +12,7 @@ fi
 need_root
 out=$GB_TEST_ROOT/out
 mkdir -p "$out"
-nlabs=$(gb lab list | grep -c '^[0-9][0-9] ')
+nlabs=$(gb lab list | grep '^[0-9][0-9] ' | grep -vc 'by name only')
 
 # --- every check, automatic mode
 gb check -v >"$out/check.txt" 2>&1

@@ -1,0 +1,681 @@
+/* glassbox compose: a Compose file's services as glassbox containers. The file is read by
+ * core/compose/ (pure parsing); here each service becomes the argument vector of
+ * `glassbox run`, parsed by the same code (args.c), so a compose container is exactly the
+ * container `glassbox run` would make. Networks come from core/net/, named volumes from
+ * core/storage/volume.c, images from core/build/. Lab 20. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "build/build.h"
+#include "cli.h"
+#include "compose/compose.h"
+#include "net/net_container.h"
+#include "storage/image.h"
+#include "storage/volume.h"
+
+extern char **environ;
+
+struct project {
+	struct gb_runtime *rt;
+	struct gb_compose c;
+	size_t *order;  /* services, each after what it depends on */
+};
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "glassbox compose: %s\n", msg);
+	fprintf(msg ? stderr : stdout,
+		"usage: glassbox compose [-f FILE] [-p NAME] COMMAND\n\n"
+		"  up [-d] [--build] [SERVICE...]  build what is missing, create networks and volumes,\n"
+		"                                  start services in depends_on order (-d: and return)\n"
+		"  down [-v] [--rmi all]           stop (reverse order, each its grace period) and remove\n"
+		"                                  containers and networks (-v: volumes, --rmi: images)\n"
+		"  build [SERVICE...]              build the services that have build:\n"
+		"  ps                              the project's containers\n"
+		"  logs [-f] [SERVICE...]          their output, each line after its service's name\n"
+		"  exec SERVICE CMD [ARG...]       run a command in a service's container\n"
+		"  start|stop|restart [SERVICE...] as glassbox start/stop, in dependency order\n"
+		"  config                          the file with variables resolved, as glassbox reads it\n\n"
+		"FILE: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here or in\n"
+		"a parent folder; variables come from the environment and the file's .env.\n");
+	return msg ? 2 : 0;
+}
+
+static void warn(void *data, const char *msg)
+{
+	fprintf(stderr, "glassbox compose: warning: %s\n", msg);
+}
+
+static int load(struct project *p, const char *file, const char *name, struct gb_err *err)
+{
+	char found[4096];
+	if (!file) {
+		int r = gb_compose_find(".", found, sizeof found);
+		if (r < 0) {
+			r = gb_err_set(err, ENOENT, "", "no compose.yaml, compose.yml, docker-compose.yaml "
+				       "or docker-compose.yml here or in a parent folder");
+			gb_err_hint(err, "cd into the project, or give the file: glassbox compose -f FILE up");
+			return r;
+		}
+		file = found;
+	}
+	struct gb_compose_opts o = {.project = name, .environ = environ, .warn = warn};
+	int r = gb_compose_load(&p->c, file, &o, err);
+	if (r < 0)
+		return r;
+	p->order = calloc(p->c.n_services + 1, sizeof *p->order);
+	if (!p->order)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	return gb_compose_order(&p->c, p->order, err);
+}
+
+/* Does the command line name this service (no names: all of them)? */
+static bool selected(const struct gb_compose_service *s, char **names)
+{
+	if (!names || !names[0])
+		return true;
+	for (char **n = names; *n; n++)
+		if (!strcmp(*n, s->name))
+			return true;
+	return false;
+}
+
+static int check_names(struct project *p, char **names)
+{
+	for (char **n = names; n && *n; n++)
+		if (!gb_compose_service(&p->c, *n)) {
+			fprintf(stderr, "glassbox compose: no such service: %s\n", *n);
+			return -1;
+		}
+	return 0;
+}
+
+/* ------------------------------------------------------------ networks, volumes, images */
+
+static int networks_up(struct project *p, struct gb_err *err)
+{
+	for (size_t i = 0; i < p->c.n_networks; i++) {
+		const struct gb_compose_network *n = &p->c.networks[i];
+		struct gb_net_network net;
+		struct gb_err ignored = {0};
+		if (gb_net_network_load(p->rt->state_root, n->name, &net, &ignored) == 0) {
+			gb_net_network_free(&net);
+			continue;
+		}
+		if (n->external) {
+			int r = gb_err_set(err, ENOENT, "", "external network %s does not exist", n->name);
+			gb_err_hint(err, "create it first: glassbox network create %s", n->name);
+			return r;
+		}
+		int r = gb_cnet_network_create(p->rt, n->name, NULL, n->internal, &net, err);
+		if (r < 0)
+			return r;
+		printf(" Network %s  Created%s\n", n->name, n->internal ? " (internal)" : "");
+		gb_net_network_free(&net);
+	}
+	return 0;
+}
+
+static int volumes_up(struct project *p, struct gb_err *err)
+{
+	for (size_t i = 0; i < p->c.n_volumes; i++) {
+		const struct gb_compose_volume *v = &p->c.volumes[i];
+		int r = v->external ? 1
+			: v->device ? gb_volume_create_bound(p->rt, v->name, v->device, err)
+				    : gb_volume_create(p->rt, v->name, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			printf(" Volume %s  Created%s%s\n", v->name, v->device ? " on " : "",
+			       v->device ? v->device : "");
+	}
+	return 0;
+}
+
+static void progress(void *data, const char *line)
+{
+	printf("%s  %s\n", (const char *)data, line);
+	fflush(stdout);
+}
+
+static int build_one(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
+{
+	char tag[512], dockerfile[4096];
+	gb_compose_image_name(&p->c, s, tag, sizeof tag);
+	snprintf(dockerfile, sizeof dockerfile, "%s/%s", s->build_context,
+		 s->dockerfile ? s->dockerfile : "Dockerfile");
+	struct gb_build_opts o = {
+		.tag = tag, .dockerfile = s->dockerfile && s->dockerfile[0] == '/' ? s->dockerfile : dockerfile,
+		.context = s->build_context, .build_args = s->build_args, .progress = progress,
+		.progress_data = s->name,
+	};
+	char id[GB_ID_LEN + 1];
+	printf(" Service %s  Building %s\n", s->name, tag);
+	return gb_build(p->rt, &o, id, err);
+}
+
+static bool image_exists(struct project *p, const char *ref)
+{
+	struct gb_image img;
+	struct gb_err ignored = {0};
+	if (gb_image_resolve(p->rt, ref, &img, &ignored) < 0)
+		return false;
+	gb_image_free(&img);
+	return true;
+}
+
+/* Build each selected service with build: (always, or only when its image is missing). */
+static int build_all(struct project *p, char **names, bool always, struct gb_err *err)
+{
+	for (size_t k = 0; k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		char tag[512];
+		gb_compose_image_name(&p->c, s, tag, sizeof tag);
+		if (!s->build_context || !selected(s, names) || (!always && image_exists(p, tag)))
+			continue;
+		int r = build_one(p, s, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ a service as `glassbox run` */
+
+static int arg(char ***v, const char *a, const char *b)
+{
+	size_t n = gb_strv_len(*v);
+	char **bigger = realloc(*v, (n + 3) * sizeof **v);
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	(*v)[n] = strdup(a);
+	(*v)[n + 1] = b ? strdup(b) : NULL;
+	(*v)[n + 2] = NULL;
+	return 0;
+}
+
+static void mount_args(struct project *p, const struct gb_compose_service *s, char ***v)
+{
+	char spec[1200];
+	for (size_t k = 0; k < s->n_mounts; k++) {
+		const struct gb_compose_mount *m = &s->mounts[k];
+		const char *ro = m->readonly ? ":ro" : "";
+		if (m->type == GB_COMPOSE_TMPFS) {
+			arg(v, "--tmpfs", m->target);
+			continue;
+		}
+		const struct gb_compose_volume *vol = m->type == GB_COMPOSE_VOLUME ? gb_compose_volume(&p->c, m->source) : NULL;
+		snprintf(spec, sizeof spec, "%s:%s%s", vol ? vol->name : m->source, m->target, ro);
+		arg(v, "-v", spec);
+	}
+	/* secrets: read-only files under /run/secrets, as Docker mounts them */
+	for (char **k = s->secrets; k && *k; k++) {
+		snprintf(spec, sizeof spec, "%s:/run/secrets/%s:ro", gb_compose_secret(&p->c, *k)->file, *k);
+		arg(v, "-v", spec);
+	}
+}
+
+static char **run_argv(struct project *p, const struct gb_compose_service *s)
+{
+	char **v = calloc(1, sizeof *v), name[256], num[16];
+	gb_compose_container_name(&p->c, s, name, sizeof name);
+	arg(&v, "--name", name);
+	if (s->hostname)  /* else the id, as Docker does */
+		arg(&v, "--hostname", s->hostname);
+	arg(&v, "--network-alias", s->name);
+	for (size_t k = 0; k < s->n_nets; k++) {
+		arg(&v, "--network", gb_compose_network(&p->c, s->nets[k].key)->name);
+		for (char **a = s->nets[k].aliases; a && *a; a++)
+			arg(&v, "--network-alias", *a);
+	}
+	for (char **e = s->env; e && *e; e++)
+		arg(&v, "-e", *e);
+	for (char **port = s->ports; port && *port; port++)
+		arg(&v, "-p", *port);
+	mount_args(p, s, &v);
+	if (s->init)
+		arg(&v, "--init", NULL);
+	arg(&v, "--restart", s->restart);
+	if (s->stop_signal[0])
+		arg(&v, "--stop-signal", s->stop_signal);
+	snprintf(num, sizeof num, "%d", s->stop_grace);
+	if (s->stop_grace >= 0)
+		arg(&v, "--stop-timeout", num);
+	if (s->entrypoint && s->entrypoint[0] && !s->entrypoint[1])
+		arg(&v, "--entrypoint", s->entrypoint[0]);
+	arg(&v, "-q", NULL);
+	gb_compose_image_name(&p->c, s, name, sizeof name);
+	arg(&v, name, NULL);
+	for (char **c = s->command; c && *c; c++)
+		arg(&v, *c, NULL);
+	return v;
+}
+
+static int create_and_start(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
+{
+	gb_autostrv char **v = run_argv(p, s);
+	struct gb_run_args a;
+	int r = v ? gb_args_parse_run((int)gb_strv_len(v), v, false, &a, err) : -ENOMEM;
+	if (r == 0 && s->entrypoint && s->entrypoint[0] && s->entrypoint[1]) {
+		gb_strv_free(a.cfg.entrypoint);  /* a list of several words: the argv as given */
+		a.cfg.entrypoint = gb_strv_dup(s->entrypoint);
+	}
+	if (r == 0) {
+		char id[GB_ID_LEN + 1];
+		int code;
+		r = gb_container_run(p->rt, &a.cfg, false, &code, id, err);
+	}
+	if (r != -ENOMEM || v)
+		gb_args_free(&a);
+	return r;
+}
+
+/* A container that exists is started again if it stopped; else it is made. */
+static int service_up(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
+{
+	char name[256];
+	struct gb_state st;
+	gb_compose_container_name(&p->c, s, name, sizeof name);
+	if (gb_state_find_name(p->rt, name, &st) == 0) {
+		gb_state_refresh(p->rt, &st);
+		bool live = st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED;
+		gb_state_free(&st);
+		if (live) {
+			printf(" Container %s  Running\n", name);
+			return 0;
+		}
+		int code, r = gb_container_start(p->rt, name, false, &code, err);
+		if (r == 0)
+			printf(" Container %s  Started\n", name);
+		return r == 0 ? cli_compose_health_start(p->rt, name, &s->health, err) : r;
+	}
+	int r = create_and_start(p, s, err);
+	if (r == 0)
+		printf(" Container %s  Started\n", name);
+	return r == 0 ? cli_compose_health_start(p->rt, name, &s->health, err) : r;
+}
+
+/* depends_on conditions: started is met by service_up's return; completed waits for an
+ * exit with status 0; healthy for the healthcheck (cli/compose_health.c). */
+static int wait_completed(struct project *p, const char *name, struct gb_err *err)
+{
+	for (;;) {
+		struct gb_state st;
+		if (gb_state_find(p->rt, name, &st, err) < 0)
+			return -err->code;
+		gb_state_refresh(p->rt, &st);
+		enum gb_status s = st.status;
+		int code = st.exit_code;
+		gb_state_free(&st);
+		if (s == GB_STATUS_STOPPED && code == 0)
+			return 0;
+		if (s == GB_STATUS_STOPPED)
+			return gb_err_set(err, ECHILD, "", "%s exited with %d, and a service waits for it "
+					  "to complete successfully", name, code);
+		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	}
+}
+
+static int wait_deps(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
+{
+	for (size_t k = 0; k < s->n_deps; k++) {
+		const struct gb_compose_service *d = gb_compose_service(&p->c, s->deps[k].service);
+		char name[256];
+		gb_compose_container_name(&p->c, d, name, sizeof name);
+		int r = 0;
+		if (s->deps[k].cond == GB_COMPOSE_COMPLETED)
+			r = wait_completed(p, name, err);
+		else if (s->deps[k].cond == GB_COMPOSE_HEALTHY)
+			r = cli_compose_wait_healthy(p->rt, name, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ logs */
+
+struct tail {
+	int fd;
+	char name[64];
+	char part[4096];  /* a line not yet ended */
+	size_t plen;
+};
+
+static void tail_print(struct tail *t, int width)
+{
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(t->fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (t->plen < sizeof t->part - 1)
+				t->part[t->plen++] = buf[i];
+			if (buf[i] != '\n' && t->plen < sizeof t->part - 1)
+				continue;
+			printf("%-*s | %.*s%s", width, t->name, (int)t->plen, t->part,
+			       t->part[t->plen - 1] == '\n' ? "" : "\n");
+			t->plen = 0;
+		}
+	fflush(stdout);
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static bool any_running(struct project *p, char **names)
+{
+	bool live = false;
+	for (size_t i = 0; i < p->c.n_services && !live; i++) {
+		char name[256];
+		struct gb_state st;
+		if (!selected(&p->c.services[i], names))
+			continue;
+		gb_compose_container_name(&p->c, &p->c.services[i], name, sizeof name);
+		if (gb_state_find_name(p->rt, name, &st) < 0)
+			continue;
+		gb_state_refresh(p->rt, &st);
+		live = st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED;
+		gb_state_free(&st);
+	}
+	return live;
+}
+
+/* Every selected service's log, each line after its name; follow: until they all stop
+ * or Ctrl-C. The monitor appends to the files; we read what is new every 100 ms. */
+static int logs(struct project *p, char **names, bool follow)
+{
+	struct tail *t = calloc(p->c.n_services + 1, sizeof *t);
+	size_t n = 0;
+	int width = 1;
+	for (size_t i = 0; t && i < p->c.n_services; i++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[i]];
+		char name[256];
+		struct gb_state st;
+		gb_compose_container_name(&p->c, s, name, sizeof name);
+		if (!selected(s, names) || gb_state_find_name(p->rt, name, &st) < 0)
+			continue;
+		t[n].fd = open(st.log, O_RDONLY | O_CLOEXEC);
+		gb_state_free(&st);
+		if (t[n].fd < 0)
+			continue;
+		snprintf(t[n].name, sizeof t[n].name, "%s", s->name);
+		width = (int)strlen(s->name) > width ? (int)strlen(s->name) : width;
+		n++;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	do {
+		for (size_t k = 0; k < n; k++)
+			tail_print(&t[k], width);
+		if (follow && !interrupted)
+			nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+	} while (follow && !interrupted && any_running(p, names));
+	for (size_t k = 0; k < n; k++)
+		tail_print(&t[k], width), close(t[k].fd);
+	free(t);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the commands */
+
+static int stop_one(struct project *p, const struct gb_compose_service *s, bool rm)
+{
+	char name[256];
+	struct gb_state st;
+	struct gb_err err = {0};
+	gb_compose_container_name(&p->c, s, name, sizeof name);
+	if (gb_state_find_name(p->rt, name, &st) < 0)
+		return 0;
+	gb_state_free(&st);
+	double t0 = gb_monotonic();
+	int r = gb_container_stop(p->rt, name, s->stop_grace, NULL, &err);
+	if (r == 0)
+		printf(" Container %s  Stopped in %.2f s\n", name, gb_monotonic() - t0);
+	if (r >= 0 && rm && (r = gb_container_rm(p->rt, name, true, &err)) == 0)
+		printf(" Container %s  Removed\n", name);
+	if (r < 0)
+		cli_error(&err);
+	return r < 0 ? -1 : 0;
+}
+
+/* Stop in the reverse of the start order: a service goes before those it depends on. */
+static int stop_all(struct project *p, char **names, bool rm)
+{
+	int status = 0;
+	for (size_t k = p->c.n_services; k-- > 0;) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		if (selected(s, names) && stop_one(p, s, rm) < 0)
+			status = 1;
+	}
+	return status;
+}
+
+static int up(struct project *p, char **names, bool detach, bool build)
+{
+	struct gb_err err = {0};
+	int r = gb_runtime_prepare(p->rt, &err);
+	if (r == 0)
+		r = networks_up(p, &err);
+	if (r == 0)
+		r = volumes_up(p, &err);
+	if (r == 0)
+		r = build_all(p, names, build, &err);
+	for (size_t k = 0; r == 0 && k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		if (!selected(s, names))
+			continue;
+		r = wait_deps(p, s, &err);
+		if (r == 0)
+			r = service_up(p, s, &err);
+		if (r < 0)
+			fprintf(stderr, "glassbox compose: service %s:\n", s->name);
+	}
+	if (r < 0) {
+		cli_error(&err);
+		fprintf(stderr, "glassbox compose: what started is still running: "
+			"`glassbox compose down` removes it\n");
+		return 1;
+	}
+	if (detach)
+		return 0;
+	printf("Attached to the logs; Ctrl-C stops the services\n");
+	logs(p, names, true);
+	interrupted = 0;
+	return stop_all(p, names, false);
+}
+
+static int down(struct project *p, bool volumes, bool rmi)
+{
+	int status = stop_all(p, NULL, true);
+	for (size_t i = 0; i < p->c.n_networks; i++) {
+		const struct gb_compose_network *n = &p->c.networks[i];
+		struct gb_err err = {0};
+		struct gb_net_network net;
+		if (n->external || gb_net_network_load(p->rt->state_root, n->name, &net, &err) < 0)
+			continue;
+		gb_net_network_free(&net);
+		if (gb_cnet_network_remove(p->rt, n->name, &err) < 0)
+			status = 1, cli_error(&err);
+		else
+			printf(" Network %s  Removed\n", n->name);
+	}
+	for (size_t i = 0; volumes && i < p->c.n_volumes; i++) {
+		const struct gb_compose_volume *v = &p->c.volumes[i];
+		struct gb_err err = {0};
+		char data[700];
+		gb_volume_data_path(p->rt, v->name, data, sizeof data);
+		if (v->external || access(data, F_OK) < 0)
+			continue;
+		if (gb_volume_remove(p->rt, v->name, false, &err) < 0)
+			status = 1, cli_error(&err);
+		else
+			printf(" Volume %s  Removed%s\n", v->name, v->device ? " (its device's files stay)" : "");
+	}
+	for (size_t i = 0; rmi && i < p->c.n_services; i++) {
+		char tag[512];
+		struct gb_err err = {0};
+		gb_compose_image_name(&p->c, &p->c.services[i], tag, sizeof tag);
+		if (image_exists(p, tag) && gb_image_remove(p->rt, tag, false, &err) == 0)
+			printf(" Image %s  Removed\n", tag);
+	}
+	return status;
+}
+
+static int ps(struct project *p)
+{
+	printf("%-24s %-12s %-10s %-8s %s\n", "NAME", "SERVICE", "STATE", "PID", "PORTS");
+	for (size_t k = 0; k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		char name[256], ports[256] = "";
+		struct gb_state st;
+		gb_compose_container_name(&p->c, s, name, sizeof name);
+		if (gb_state_find_name(p->rt, name, &st) < 0)
+			continue;
+		gb_state_refresh(p->rt, &st);
+		gb_strv_join(s->ports, ports, sizeof ports);
+		char state[64];
+		snprintf(state, sizeof state, "%s", gb_status_name(st.status));
+		if (st.status == GB_STATUS_STOPPED)
+			snprintf(state, sizeof state, "exited(%d)", st.exit_code);
+		cli_compose_health_label(p->rt, &st, state, sizeof state);
+		printf("%-24s %-12s %-10s %-8d %s\n", name, s->name, state,
+		       st.status == GB_STATUS_RUNNING ? (int)st.pid : 0, ports);
+		gb_state_free(&st);
+	}
+	return 0;
+}
+
+static int exec_in(struct project *p, int argc, char **argv)
+{
+	int i = 0;
+	const char *user = NULL, *workdir = NULL;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-u") || !strcmp(argv[i], "--user")) && i + 1 < argc)
+			user = argv[++i];
+		else if ((!strcmp(argv[i], "-w") || !strcmp(argv[i], "--workdir")) && i + 1 < argc)
+			workdir = argv[++i];
+		else if (strcmp(argv[i], "-T") && strcmp(argv[i], "-i") && strcmp(argv[i], "-t") &&
+			 strcmp(argv[i], "-it"))
+			return usage("exec: unknown option (try -u USER, -w DIR)");
+	}
+	if (argc - i < 2)
+		return usage("exec: give a service and a command: glassbox compose exec SERVICE CMD");
+	const struct gb_compose_service *s = gb_compose_service(&p->c, argv[i]);
+	if (!s)
+		return fprintf(stderr, "glassbox compose: no such service: %s\n", argv[i]), 1;
+	char name[256];
+	gb_compose_container_name(&p->c, s, name, sizeof name);
+	struct gb_err err = {0};
+	int code = 0;
+	if (gb_container_exec_as(p->rt, name, argv + i + 1, NULL, workdir, user, &code, &err) < 0)
+		return cli_error(&err), 1;
+	return code;
+}
+
+static int start_all(struct project *p, char **names)
+{
+	struct gb_err err = {0};
+	for (size_t k = 0; k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		char name[256];
+		int code;
+		gb_compose_container_name(&p->c, s, name, sizeof name);
+		if (!selected(s, names))
+			continue;
+		if (wait_deps(p, s, &err) < 0 || gb_container_start(p->rt, name, false, &code, &err) < 0 ||
+		    cli_compose_health_start(p->rt, name, &s->health, &err) < 0)
+			return cli_error(&err), 1;
+		printf(" Container %s  Started\n", name);
+	}
+	return 0;
+}
+
+static int verb(struct project *p, const char *v, int argc, char **argv)
+{
+	bool detach = false, build = false, vols = false, rmi = false, follow = false;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-' && strcmp(v, "exec"); i++) {
+		if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--detach"))
+			detach = true;
+		else if (!strcmp(argv[i], "--build"))
+			build = true;
+		else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--volumes"))
+			vols = true;
+		else if (!strcmp(argv[i], "--rmi") && i + 1 < argc && !strcmp(argv[i + 1], "all"))
+			rmi = true, i++;
+		else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
+			follow = true;
+		else
+			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v, argv[i]), 2;
+	}
+	char **names = argv + i;
+	if (strcmp(v, "exec") && check_names(p, names) < 0)
+		return 1;
+	struct gb_err err = {0};
+	if (!strcmp(v, "up"))
+		return up(p, names, detach, build);
+	if (!strcmp(v, "down"))
+		return down(p, vols, rmi);
+	if (!strcmp(v, "build"))
+		return gb_runtime_prepare(p->rt, &err) < 0 || build_all(p, names, true, &err) < 0
+			       ? (cli_error(&err), 1) : 0;
+	if (!strcmp(v, "ps"))
+		return ps(p);
+	if (!strcmp(v, "logs"))
+		return logs(p, names, follow);
+	if (!strcmp(v, "exec"))
+		return exec_in(p, argc, argv);
+	if (!strcmp(v, "stop"))
+		return stop_all(p, names, false);
+	if (!strcmp(v, "start"))
+		return start_all(p, names);
+	if (!strcmp(v, "restart"))
+		return stop_all(p, names, false) ? 1 : start_all(p, names);
+	return usage("unknown command (up, down, build, ps, logs, exec, start, stop, restart, config)");
+}
+
+int cmd_compose(struct gb_runtime *rt, int argc, char **argv)
+{
+	const char *file = NULL, *name = NULL;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--file")) && i + 1 < argc)
+			file = argv[++i];
+		else if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--project-name")) && i + 1 < argc)
+			name = argv[++i];
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(NULL);
+		else
+			return usage("unknown option (try -f FILE, -p NAME)");
+	}
+	if (i >= argc)
+		return usage("give a command");
+	struct project p = {.rt = rt};
+	struct gb_err err = {0};
+	int r;
+	if (load(&p, file, name, &err) < 0) {
+		cli_error(&err);
+		r = 1;
+	} else if (!strcmp(argv[i], "config")) {
+		char *text = gb_compose_render(&p.c);
+		r = text ? (fputs(text, stdout), 0) : 1;
+		free(text);
+	} else {
+		r = verb(&p, argv[i], argc - i - 1, argv + i + 1);
+	}
+	free(p.order);
+	gb_compose_free(&p.c);
+	return r;
+}

@@ -1,0 +1,260 @@
+/* Lab 20 check: the Inception stack as the kernel and the network see it. It looks at the
+ * running stack (`make` in labs/20-inception-stack; --container names its NGINX, default
+ * "nginx"): each service's PID 1 is its daemon (/proc/PID/comm), NGINX publishes 443 only,
+ * TLS 1.2 and 1.3 connect and 1.1 is refused, port 80 is closed, the WordPress front page
+ * and login page answer, MariaDB is on internal networks only and its port is out of the
+ * host's reach. Negative control: a stand-in that serves plain text on the published
+ * port, as a stack without TLS would: the TLS and WordPress findings must fail. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lab.h"
+#include "net/net_container.h"
+
+#define CTL_NET "lab20-control"
+#define CTL_PORT "18443"
+
+/* Run a host tool (openssl, curl) with a deadline; its stdout into out. Exit status. */
+static int tool(char *const *argv, char *out, size_t len)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(p[1], 1);
+		dup2(null, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	size_t n = 0;
+	ssize_t k;
+	while (pid > 0 && (k = read(p[0], out + n, len - 1 - n)) > 0 && n + (size_t)k < len - 1)
+		n += (size_t)k;
+	out[n] = '\0';
+	close(p[0]);
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static bool tcp_open(uint32_t ip, int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	sa.sin_addr.s_addr = htonl(ip);
+	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS))
+		return false;
+	struct pollfd pf = {fd, POLLOUT, 0};
+	int err = 0;
+	socklen_t l = sizeof err;
+	return poll(&pf, 1, 2000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) == 0 && err == 0;
+}
+
+/* The host port NGINX's 443 is published on ("[IP:]HOST:443"), or 0. */
+static int https_port(const struct gb_state *st, bool *only_443)
+{
+	int port = 0;
+	*only_443 = true;
+	for (char **p = st->cfg.publish; p && *p; p++) {
+		const char *last = strrchr(*p, ':');
+		if (!last || atoi(last + 1) != 443) {
+			*only_443 = false;
+			continue;
+		}
+		const char *host = last - 1;
+		while (host > *p && host[-1] != ':')
+			host--;
+		port = atoi(host);
+	}
+	return port;
+}
+
+static void tls(struct gb_check *c, int port, const char *version, bool want)
+{
+	char target[64], out[4096];
+	snprintf(target, sizeof target, "127.0.0.1:%d", port);
+	/* SECLEVEL=0: let this client offer TLS 1.1, so only the server can refuse it */
+	char *argv[] = {"timeout", "10", "openssl", "s_client", "-connect", target, (char *)version,
+			"-cipher", "DEFAULT:@SECLEVEL=0", NULL};
+	bool connected = tool(argv, out, sizeof out) == 0 && strstr(out, "BEGIN CERTIFICATE");
+	/* Named: "tls1_2" etc. (the control, plain text on the port, trips tls1_2). */
+	gb_check_is(c, version + 1, connected == want, "%s on port %d: %s", version + 1, port,
+		    connected == want ? (want ? "the handshake succeeds" : "the server refuses the handshake")
+				      : (want ? "no TLS handshake" : "the handshake succeeds: an old protocol is on"));
+}
+
+/* GET path with the site's own name (WordPress redirects any other), resolved to the
+ * published port on 127.0.0.1. */
+static void page(struct gb_check *c, const char *domain, int port, const char *path,
+		 const char *needle)
+{
+	char url[384], resolve[320], out[65536];
+	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
+	snprintf(url, sizeof url, "https://%s:%d%s", domain, port, path);
+	char *argv[] = {"curl", "-sk", "--max-time", "20", "--resolve", resolve, url, NULL};
+	int r = tool(argv, out, sizeof out);
+	if (r == 0 && strstr(out, needle))
+		gb_check_pass(c, "GET %s over HTTPS answers with WordPress's page (it contains \"%s\")", path, needle);
+	else
+		gb_check_fail(c, "GET %s over HTTPS: no WordPress page (curl status %d)", path, r);
+}
+
+/* Each service's PID 1 is its daemon, not a shell or `tail -f` keeping it alive. */
+static void pid1_is(struct gb_check *c, const char *name, const char *comm)
+{
+	struct gb_state st;
+	struct gb_err ignored;
+	char path[64], got[64] = "";
+	if (gb_state_find(c->rt, name, &st, &ignored) < 0) {
+		gb_check_fail(c, "no container %s in the stack", name);
+		return;
+	}
+	gb_state_refresh(c->rt, &st);
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)st.pid);
+	gb_autofree char *text = NULL;
+	if (st.status == GB_STATUS_RUNNING && gb_read_file(path, &text, NULL) == 0)
+		snprintf(got, sizeof got, "%.*s", (int)strcspn(text, "\n"), text);
+	if (!strcmp(got, comm))
+		gb_check_pass(c, "%s: PID 1 (host PID %d) is %s itself, in the foreground", name, (int)st.pid, comm);
+	else
+		gb_check_fail(c, "%s: PID 1 is '%s', not %s: a wrapper keeps the daemon alive", name,
+			      got[0] ? got : "(not running)", comm);
+	gb_state_free(&st);
+}
+
+/* MariaDB: every network it is on is internal, and its port is closed to the host. */
+static void database_hidden(struct gb_check *c)
+{
+	struct gb_state st;
+	struct gb_err ignored;
+	if (gb_state_find(c->rt, "mariadb", &st, &ignored) < 0)
+		return gb_check_fail(c, "no container mariadb in the stack");
+	gb_state_refresh(c->rt, &st);
+	bool internal = st.cfg.networks && !(st.cfg.publish && st.cfg.publish[0]);
+	for (char **n = st.cfg.networks; n && *n; n++) {
+		struct gb_net_network net;
+		if (gb_net_network_load(c->rt->state_root, *n, &net, &ignored) < 0)
+			continue;
+		internal &= net.internal;
+		gb_net_network_free(&net);
+	}
+	bool reached = false;
+	for (int k = 0; k < st.n_nets; k++) {
+		uint32_t ip;
+		char addr[32];
+		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(st.nets[k].addr, "/"), st.nets[k].addr);
+		if (gb_net_ip_parse(addr, &ip, &ignored) == 0)
+			reached |= tcp_open(ip, 3306);
+	}
+	if (internal && !reached)
+		gb_check_pass(c, "mariadb is only on internal networks, publishes nothing, and its port 3306 "
+			      "does not answer the host");
+	else
+		gb_check_fail(c, "mariadb is reachable: %s", reached ? "port 3306 answers the host"
+								 : "it is on a network that is not internal, or publishes a port");
+	gb_state_free(&st);
+}
+
+static int control_stand_in(struct gb_check *c, struct gb_state *st)
+{
+	struct gb_net_network net;
+	struct gb_err ignored;
+	gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
+	int r = gb_cnet_network_create(c->rt, CTL_NET, NULL, false, &net, &c->err);
+	if (r < 0)
+		return r;
+	gb_net_network_free(&net);
+	struct gb_config cfg;
+	gb_config_init(&cfg);
+	snprintf(cfg.image, sizeof cfg.image, "busybox");
+	char *cmd[] = {"nc", "-ll", "-p", "443", "-e", "echo", "plain text, no TLS", NULL};
+	char *nets[] = {CTL_NET, NULL}, *pubs[] = {CTL_PORT ":443", NULL};
+	cfg.cmd = gb_strv_dup(cmd);
+	cfg.env = calloc(1, sizeof *cfg.env);
+	cfg.networks = gb_strv_dup(nets);
+	cfg.publish = gb_strv_dup(pubs);
+	int code = 0;
+	r = gb_container_run(c->rt, &cfg, false, &code, c->started, &c->err);
+	gb_config_free(&cfg);
+	if (r < 0) {
+		c->started[0] = '\0';
+		gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
+		return r;
+	}
+	usleep(200 * 1000);
+	return gb_state_find(c->rt, c->started, st, &c->err);
+}
+
+static int check(struct gb_check *c)
+{
+	struct gb_state st;
+	struct gb_err ignored;
+	const char *front = c->container ? c->container : "nginx";
+	if (c->control) {
+		if (control_stand_in(c, &st) < 0)
+			return -1;
+	} else if (gb_state_find(c->rt, front, &st, &ignored) < 0) {
+		/* Asked for by name (glassbox check leaves this lab out): the stack is the
+		 * student's to start, so its absence is an error with the way to fix it. */
+		gb_check_error(c, "the stack is not up (no container %s): cd labs/20-inception-stack && make", front);
+		return 0;
+	}
+	bool only_443;
+	int port = https_port(&st, &only_443);
+	char domain[256];
+	const char *d = NULL;
+	for (char **e = st.cfg.env; e && *e && !d; e++)
+		if (!strncmp(*e, "DOMAIN_NAME=", 12))
+			d = *e + 12;
+	snprintf(domain, sizeof domain, "%s", d && *d ? d : "localhost");
+	gb_state_free(&st);
+	if (port && only_443)
+		gb_check_pass(c, "%s publishes port 443 only (on host port %d)", front, port);
+	else
+		gb_check_fail(c, "%s publishes %s", front, port ? "more than 443" : "no port 443");
+	tls(c, port, "-tls1_2", true);
+	tls(c, port, "-tls1_3", true);
+	tls(c, port, "-tls1_1", false);
+	if (!tcp_open(0x7f000001, 80))
+		gb_check_pass(c, "port 80 on 127.0.0.1 is closed: no plain HTTP");
+	else
+		gb_check_fail(c, "port 80 on 127.0.0.1 answers: plain HTTP is open");
+	page(c, domain, port, "/", "wp-content");
+	page(c, domain, port, "/wp-login.php", "user_login");
+	if (c->control) {  /* the stand-in first: a network is not removed while in use */
+		gb_container_rm(c->rt, c->started, true, &ignored);
+		c->started[0] = '\0';
+		gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
+		return 0;
+	}
+	pid1_is(c, "nginx", "nginx");
+	pid1_is(c, "wordpress", "php-fpm8.2");
+	pid1_is(c, "mariadb", "mariadbd");
+	database_hidden(c);
+	return 0;
+}
+
+const struct gb_lab gb_lab_20 = {
+	.num = 20,
+	.slug = "inception-stack",
+	.title = "The Inception stack: compose, TLS only, a hidden database",
+	.feature = "PID 1 of each service is its daemon; 443 only, TLS 1.2/1.3, not 1.1; WordPress answers; MariaDB unreachable",
+	.control = "a stand-in serving plain text on the published port",
+	.check = check,
+	.trips = "tls1_2",
+	.manual = true,  /* needs the stack the student builds: run by name, not by glassbox check */
+};

@@ -1,0 +1,71 @@
+#!/bin/bash
+# Lab 20, the whole Inception stack: built from the Debian mirror (minutes: opt-in with
+# GB_SLOW_TESTS=1), then brought up inside a network namespace this test makes, checked
+# with `glassbox lab check 20`, taken down and up again (the data stays), and removed with
+# `make fclean` (nothing stays). The build's RUN steps use the host's network, as docker
+# build does: apt needs the mirror.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+if [ "${GB_SLOW_TESTS:-}" != 1 ]; then
+	echo "SKIP: builds a Debian base and seven images from the mirror (minutes): set GB_SLOW_TESTS=1" >&2
+	exit 77
+fi
+if [ -z "${GB_NET_PRIVATE:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root" >&2; exit 77; }
+	for t in openssl curl mmdebstrap unshare; do
+		command -v $t >/dev/null || { echo "SKIP: $t missing" >&2; exit 77; }
+	done
+	GLASSBOX=${GLASSBOX:-$PWD/${BUILD:-build}/bin/glassbox}
+	ROOT=$(mktemp -d "${GB_TEST_ROOT:-/var/tmp}/gblab20.XXXXXX")
+	export GLASSBOX ROOT
+	LAB=$ROOT/lab
+	cp -r labs/20-inception-stack "$LAB"
+	cp "$LAB/srcs/.env.example" "$LAB/srcs/.env"
+	sed -i 's/^HTTPS_PORT=.*/HTTPS_PORT=18443/' "$LAB/srcs/.env"
+	printf '#!/bin/sh\nexec %s --root %s/run --data-root %s/data "$@"\n' "$GLASSBOX" "$ROOT" "$ROOT" >"$ROOT/gb"
+	chmod +x "$ROOT/gb"
+	t0=$(date +%s)
+	if ! (cd "$LAB" && DATA_DIR=$ROOT/stack "$ROOT/gb" compose -f srcs/docker-compose.yml -p inception build) \
+		>"$ROOT/build.log" 2>&1; then
+		echo "FAIL - the stack's images did not build; last lines:"; tail -20 "$ROOT/build.log"
+		rm -rf "$ROOT"
+		exit 1
+	fi
+	echo "ok   - the base and the seven images built in $(($(date +%s) - t0)) s"
+	GB_NET_PRIVATE=1 unshare --net -- "$0" "$@"
+	rc=$?
+	"$ROOT/gb" rmi -f mariadb wordpress nginx redis ftp adminer static >/dev/null 2>&1
+	rm -rf "$ROOT"
+	exit $rc
+fi
+
+ip link set lo up
+FAILED=0
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; FAILED=1; }
+check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
+gb() { "$ROOT/gb" "$@"; }
+mk() { make -C "$ROOT/lab" GLASSBOX="$ROOT/gb" DATA_DIR="$ROOT/stack" "$@"; }
+
+t0=$(date +%s.%N)
+check "make brings the stack up" mk
+echo "     (up took $(echo "$(date +%s.%N) - $t0" | bc) s)"
+for i in $(seq 60); do curl -skf --resolve localhost:18443:127.0.0.1 https://localhost:18443/ >/dev/null && break; sleep 1; done
+out=$(gb lab check 20 2>&1); rc=$?
+echo "$out" | sed 's/^/    /'
+check "glassbox lab check 20 passes" test $rc = 0
+check "its control fails" sh -c "! '$ROOT/gb' lab check 20 --control"
+# A post written with WordPress's own functions, then counted again after down and up.
+php_wp() { gb exec wordpress php -r "\$_SERVER['HTTP_HOST'] = 'localhost'; require '/var/www/html/wp-load.php'; $1"; }
+check "a post is written" php_wp "exit(wp_insert_post(['post_title' => 'glassbox-survives', 'post_status' => 'publish']) > 0 ? 0 : 1);"
+check "make down && make" sh -c "make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' down && make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack'"
+check "... the post is still there (the data lived in the bound volumes)" \
+	bash -c "[ \"\$1\" = 1 ]" _ "$(php_wp "echo count(get_posts(['s' => 'glassbox-survives']));" 2>/dev/null)"
+check "make fclean" mk fclean
+check "... leaves no container" test -z "$(gb ps -a -q)"
+check "... no network" test -z "$(ls "$ROOT/run/networks" 2>/dev/null)"
+check "... no volume" test -z "$(ls "$ROOT/data/volumes" 2>/dev/null)"
+check "... no image of the project" sh -c "! '$ROOT/gb' images | grep -qE '^(nginx|wordpress|mariadb) '"
+check "... no mount" sh -c "! grep -q '$ROOT' /proc/self/mountinfo"
+check "... no data folder" test ! -e "$ROOT/stack/wordpress"
+exit $FAILED

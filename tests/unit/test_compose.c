@@ -1,0 +1,342 @@
+/* Unit tests: Compose files (core/compose/): YAML 1.2 scalars (`- 21:21` stays a string),
+ * variables and .env, every key the Inception projects use, unknown keys warned with their
+ * line, wrong types refused with line and column, references checked, the start order. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/json.h"
+#include "base/util.h"
+#include "compose/compose.h"
+#include "engine/restart.h"
+
+static char warned[2048];
+static void warn(void *data, const char *msg)
+{
+	snprintf(warned + strlen(warned), sizeof warned - strlen(warned), "%s\n", msg);
+}
+
+static int parse(struct gb_compose *c, const char *text, char **env, struct gb_err *err)
+{
+	struct gb_compose_opts o = {.environ = env, .warn = warn};
+	warned[0] = '\0';
+	memset(err, 0, sizeof *err);
+	return gb_compose_parse(c, text, strlen(text), "t.yml", "/srv/proj", &o, err);
+}
+
+static void ports_are_yaml_1_2_strings(void **state)
+{
+	/* YAML 1.1 reads 21:21 as 21*60+21 = 1281; a Compose file means the port pair. */
+	const char *text = "services:\n"
+			   "  ftp:\n"
+			   "    image: busybox\n"
+			   "    ports:\n"
+			   "      - 21:21\n"
+			   "      - \"127.0.0.1:8443:443\"\n"
+			   "      - 21100-21101:21100-21101\n"
+			   "      - target: 80\n"
+			   "        published: 8080\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	char **p = c.services[0].ports;
+	assert_int_equal(gb_strv_len(p), 5);
+	assert_string_equal(p[0], "21:21");
+	assert_string_equal(p[1], "127.0.0.1:8443:443");
+	assert_string_equal(p[2], "21100:21100");
+	assert_string_equal(p[3], "21101:21101");
+	assert_string_equal(p[4], "8080:80");
+	gb_compose_free(&c);
+}
+
+static void variables_and_dotenv(void **state)
+{
+	char **vars = calloc(1, sizeof *vars);
+	struct gb_err err = {0};
+	assert_int_equal(gb_compose_dotenv("# c\nA=1\nexport B=\"two words\" \nC='x $y'\nD=v # note\n",
+					   &vars, &err), 0);
+	assert_string_equal(gb_compose_var(vars, "A"), "1");
+	assert_string_equal(gb_compose_var(vars, "B"), "two words");
+	assert_string_equal(gb_compose_var(vars, "C"), "x $y");
+	assert_string_equal(gb_compose_var(vars, "D"), "v");
+	assert_int_equal(gb_compose_dotenv("no equals sign\n", &vars, &err), -EINVAL);
+	char *out;
+	assert_int_equal(gb_compose_interpolate("$A-${B}-${Z:-def}-${Z-d2}-$$A-${A:+set}", vars, &out, &err), 0);
+	assert_string_equal(out, "1-two words-def-d2-$A-set");
+	free(out);
+	assert_int_equal(gb_compose_interpolate("${Z:-${A}x}", vars, &out, &err), 0);
+	assert_string_equal(out, "1x");
+	free(out);
+	assert_int_equal(gb_compose_interpolate("${Z:?set Z please}", vars, &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "set Z please"));
+	assert_int_equal(gb_compose_interpolate("${A", vars, &out, &err), -EINVAL);
+	gb_strv_free(vars);
+}
+
+static void environment_wins_over_dotenv_and_bare_names(void **state)
+{
+	const char *text = "services:\n"
+			   "  db:\n"
+			   "    image: ${IMG:-busybox}\n"
+			   "    environment:\n"
+			   "      - PASS\n"
+			   "      - USER=${USER_NAME}\n"
+			   "      - MISSING\n"
+			   "  web:\n"
+			   "    image: busybox\n"
+			   "    environment: {A: \"1\", B: }\n";
+	char *env[] = {"PASS=secret", "USER_NAME=wp", "B=fromenv", NULL};
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	const struct gb_compose_service *db = gb_compose_service(&c, "db");
+	assert_string_equal(db->image, "busybox");
+	assert_int_equal(gb_strv_len(db->env), 2);  /* MISSING is unset: not passed at all */
+	assert_string_equal(db->env[0], "PASS=secret");
+	assert_string_equal(db->env[1], "USER=wp");
+	const struct gb_compose_service *web = gb_compose_service(&c, "web");
+	assert_string_equal(web->env[0], "A=1");
+	assert_string_equal(web->env[1], "B=fromenv");
+	gb_compose_free(&c);
+}
+
+static void inception_keys(void **state)
+{
+	const char *text = "version: '3.8'\n"
+			   "name: Incep-Tion\n"
+			   "services:\n"
+			   "  nginx:\n"
+			   "    build: requirements/nginx\n"
+			   "    container_name: nginx\n"
+			   "    depends_on: [wordpress]\n"
+			   "    restart: always\n"
+			   "    volumes: ['wp:/var/www/html:ro', './conf:/etc/nginx/conf.d']\n"
+			   "    networks: [inception]\n"
+			   "  wordpress:\n"
+			   "    build: {context: requirements/wordpress, dockerfile: Dockerfile.wp, args: {PHP: '8.2'}}\n"
+			   "    depends_on:\n"
+			   "      mariadb: {condition: service_healthy}\n"
+			   "    restart: on-failure:3\n"
+			   "    volumes: [{type: volume, source: wp, target: /var/www/html}]\n"
+			   "    networks: {inception: {aliases: [wp]}, back: }\n"
+			   "    stop_grace_period: 1m30s\n"
+			   "    entrypoint: /bin/sh -c 'exec php-fpm -F'\n"
+			   "  mariadb:\n"
+			   "    image: mariadb-local\n"
+			   "    healthcheck:\n"
+			   "      test: [\"CMD\", \"mysqladmin\", \"ping\"]\n"
+			   "      interval: 2s\n"
+			   "      retries: 5\n"
+			   "      start_period: 500ms\n"
+			   "    networks: [back]\n"
+			   "    secrets: [dbpass]\n"
+			   "    init: true\n"
+			   "volumes:\n"
+			   "  wp:\n"
+			   "    driver: local\n"
+			   "    driver_opts: {type: none, o: bind, device: /home/u/data/wp}\n"
+			   "networks:\n"
+			   "  inception: {driver: bridge}\n"
+			   "  back: {internal: true, name: backnet}\n"
+			   "secrets:\n"
+			   "  dbpass: {file: ./secrets/db.txt}\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	assert_string_equal(c.project, "incep-tion");
+	const struct gb_compose_service *n = gb_compose_service(&c, "nginx");
+	assert_string_equal(n->build_context, "/srv/proj/requirements/nginx");
+	assert_string_equal(n->mounts[0].source, "wp");
+	assert_true(n->mounts[0].readonly);
+	assert_int_equal(n->mounts[1].type, GB_COMPOSE_BIND);
+	assert_string_equal(n->mounts[1].source, "/srv/proj/conf");
+	char name[128];
+	gb_compose_container_name(&c, n, name, sizeof name);
+	assert_string_equal(name, "nginx");
+	const struct gb_compose_service *wp = gb_compose_service(&c, "wordpress");
+	gb_compose_container_name(&c, wp, name, sizeof name);
+	assert_string_equal(name, "incep-tion-wordpress-1");
+	gb_compose_image_name(&c, wp, name, sizeof name);
+	assert_string_equal(name, "incep-tion-wordpress");
+	assert_string_equal(wp->dockerfile, "Dockerfile.wp");
+	assert_string_equal(wp->build_args[0], "PHP=8.2");
+	assert_int_equal(wp->deps[0].cond, GB_COMPOSE_HEALTHY);
+	assert_string_equal(wp->restart, "on-failure:3");
+	assert_int_equal(wp->stop_grace, 90);
+	assert_string_equal(wp->nets[0].aliases[0], "wp");
+	assert_int_equal(gb_strv_len(wp->entrypoint), 3);
+	assert_string_equal(wp->entrypoint[2], "exec php-fpm -F");
+	const struct gb_compose_service *db = gb_compose_service(&c, "mariadb");
+	assert_string_equal(db->health.test[0], "mysqladmin");
+	assert_true(db->health.interval == 2 && db->health.retries == 5 && db->health.start_period == 0.5);
+	assert_true(db->init);
+	assert_string_equal(gb_compose_volume(&c, "wp")->name, "incep-tion_wp");
+	assert_string_equal(gb_compose_volume(&c, "wp")->device, "/home/u/data/wp");
+	assert_string_equal(gb_compose_network(&c, "back")->name, "backnet");
+	assert_true(gb_compose_network(&c, "back")->internal);
+	assert_null(gb_compose_network(&c, "default"));  /* every service named its networks */
+	assert_string_equal(gb_compose_secret(&c, "dbpass")->file, "/srv/proj/secrets/db.txt");
+	size_t order[3];
+	assert_int_equal(gb_compose_order(&c, order, &err), 0);
+	assert_string_equal(c.services[order[0]].name, "mariadb");
+	assert_string_equal(c.services[order[1]].name, "wordpress");
+	assert_string_equal(c.services[order[2]].name, "nginx");
+	gb_compose_free(&c);
+}
+
+static void default_network_and_shell_forms(void **state)
+{
+	const char *text = "services:\n"
+			   "  a:\n"
+			   "    image: busybox\n"
+			   "    command: echo \"hello world\" 'x y'\n"
+			   "    healthcheck: {test: \"wget -q localhost\"}\n"
+			   "x-common: &c {image: busybox}\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	assert_string_equal(c.project, "proj");  /* the folder's name */
+	const struct gb_compose_service *a = &c.services[0];
+	assert_int_equal(gb_strv_len(a->command), 3);
+	assert_string_equal(a->command[1], "hello world");
+	assert_string_equal(a->health.test[0], "/bin/sh");
+	assert_string_equal(a->health.test[2], "wget -q localhost");
+	assert_string_equal(a->nets[0].key, "default");
+	assert_string_equal(gb_compose_network(&c, "default")->name, "proj_default");
+	assert_string_equal(warned, "");  /* x-*: extension fields are not unknown keys */
+	gb_compose_free(&c);
+}
+
+static void unknown_keys_warn_with_line(void **state)
+{
+	const char *text = "services:\n"
+			   "  a:\n"
+			   "    image: busybox\n"
+			   "    privileged_mode: true\n"
+			   "colour: blue\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	assert_non_null(strstr(warned, "t.yml:4: unknown key 'services.a.privileged_mode'"));
+	assert_non_null(strstr(warned, "t.yml:5: unknown key 'colour'"));
+	gb_compose_free(&c);
+}
+
+/* Each bad file fails with its message, and gb_compose_free cleans up what was read. */
+static void expect_error(const char *text, const char *msg)
+{
+	struct gb_compose c;
+	struct gb_err err;
+	int r = parse(&c, text, NULL, &err);
+	assert_true(r < 0 && r == -err.code);
+	if (!strstr(err.msg, msg))
+		fail_msg("expected '%s' in '%s'", msg, err.msg);
+	gb_compose_free(&c);
+}
+
+static void wrong_types_and_references_fail(void **state)
+{
+	expect_error("services:\n  a:\n    image: busybox\n    ports: 8080:80\n",
+		     "t.yml:4:12: services.a.ports must be a list (got a scalar)");
+	expect_error("services:\n  a:\n    image: [busybox]\n", "t.yml:3:12: services.a.image must be a string");
+	expect_error("services:\n  a:\n    image: x\n    init: yes\n", "init must be true or false");
+	expect_error("services:\n  a:\n    image: x\n    restart: sometimes\n", "is not a restart policy");
+	expect_error("services:\n  a:\n    image: x\n    depends_on: [b]\n", "depends on the undefined service b");
+	expect_error("services:\n  a:\n    image: x\n    networks: [n]\n", "uses the undefined network n");
+	expect_error("services:\n  a:\n    image: x\n    volumes: ['v:/d']\n", "mounts the undefined volume v");
+	expect_error("services:\n  a:\n    image: x\n    volumes: ['/d']\n", "anonymous volumes are not supported");
+	expect_error("services:\n  a:\n    build: {dockerfile: D}\n    stop_grace_period: soon\n",
+		     "is not a duration");
+	expect_error("services:\n  a: {}\n", "has neither image nor build");
+	expect_error("services:\n  a:\n    image: ${NOPE:?give NOPE}\n", "t.yml:3:12: services.a.image: required variable NOPE");
+	expect_error("services:\n  a:\n    image: x\n  b: [\n", "not valid YAML");
+	expect_error("- a\n", "the file must be a mapping");
+	expect_error("version: '3'\n", "no services: key");
+	expect_error("services:\n  a:\n    image: x\n    ports: ['80']\n", "has no host port");
+	expect_error("services:\n  a:\n    image: x\n    ports: ['1-3:1-2']\n", "invalid port");
+	expect_error("services:\n  a: {image: x}\nvolumes:\n  v: {driver: nfs}\n", "only the local driver");
+	expect_error("services:\n  a: {image: x}\nnetworks:\n  n: {driver: overlay}\n", "only bridge networks");
+}
+
+static void circles_are_refused(void **state)
+{
+	const char *text = "services:\n"
+			   "  a: {image: x, depends_on: [b]}\n"
+			   "  b: {image: x, depends_on: [c]}\n"
+			   "  c: {image: x, depends_on: [a]}\n";
+	struct gb_compose c;
+	struct gb_err err;
+	size_t order[3];
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	assert_int_equal(gb_compose_order(&c, order, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "circle"));
+	gb_compose_free(&c);
+}
+
+static void text_helpers(void **state)
+{
+	double d;
+	assert_int_equal(gb_compose_duration("1m30s", &d), 0);
+	assert_true(d == 90);
+	assert_int_equal(gb_compose_duration("250ms", &d), 0);
+	assert_true(d > 0.2499 && d < 0.2501);
+	assert_int_equal(gb_compose_duration("10", &d), 0);
+	assert_true(d == 10);
+	assert_int_equal(gb_compose_duration("5 minutes", &d), -EINVAL);
+	char **argv;
+	struct gb_err err = {0};
+	assert_int_equal(gb_compose_split("a 'b c' \"d\\\"e\" f\\ g", &argv, &err), 0);
+	assert_int_equal(gb_strv_len(argv), 4);
+	assert_string_equal(argv[1], "b c");
+	assert_string_equal(argv[2], "d\"e");
+	assert_string_equal(argv[3], "f g");
+	gb_strv_free(argv);
+	assert_int_equal(gb_compose_split("a 'b", &argv, &err), -EINVAL);
+}
+
+/* Docker's rules: on-failure only after a failure and at most N times, never after a stop;
+ * the back-off doubles from 100 ms to a minute and starts over after a 10 s run. */
+static void restart_policies(void **state)
+{
+	struct gb_restart p;
+	assert_int_equal(gb_restart_parse("on-failure:2", &p), 0);
+	assert_true(gb_restart_wanted(&p, 1, 0, false));
+	assert_true(gb_restart_wanted(&p, 1, 1, false));
+	assert_false(gb_restart_wanted(&p, 1, 2, false));
+	assert_false(gb_restart_wanted(&p, 0, 0, false));
+	assert_int_equal(gb_restart_parse("always", &p), 0);
+	assert_true(gb_restart_wanted(&p, 0, 50, false));
+	assert_false(gb_restart_wanted(&p, 0, 0, true));
+	assert_int_equal(gb_restart_parse("", &p), 0);
+	assert_false(gb_restart_wanted(&p, 1, 0, false));
+	assert_int_equal(gb_restart_parse("on-failure:", &p), -EINVAL);
+	assert_int_equal(gb_restart_parse("sometimes", &p), -EINVAL);
+	assert_true(gb_restart_delay(0, 1) == 0.1);
+	assert_true(gb_restart_delay(3, 1) > 0.79 && gb_restart_delay(3, 1) < 0.81);
+	assert_true(gb_restart_delay(20, 1) == 60);
+	assert_true(gb_restart_delay(20, 12) == 0.1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ports_are_yaml_1_2_strings),
+		cmocka_unit_test(variables_and_dotenv),
+		cmocka_unit_test(environment_wins_over_dotenv_and_bare_names),
+		cmocka_unit_test(inception_keys),
+		cmocka_unit_test(default_network_and_shell_forms),
+		cmocka_unit_test(unknown_keys_warn_with_line),
+		cmocka_unit_test(wrong_types_and_references_fail),
+		cmocka_unit_test(circles_are_refused),
+		cmocka_unit_test(text_helpers),
+		cmocka_unit_test(restart_policies),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
