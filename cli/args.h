@@ -8,13 +8,13 @@
 
 struct gb_run_args {
 	struct gb_config cfg;
-	bool detach;          /* -d */
-	bool step;            /* --step: stop before each step (terminal) */
-	int step_fd;          /* --step-fd N, -1 if not given */
-	const char *events;   /* --events FILE|fd:N */
-	bool quiet;           /* -q: print nothing but errors */
-	bool net_none;        /* --network none was given (it excludes --network NAME) */
-	const char *detach_keys;  /* --detach-keys (-t): NULL = ctrl-p,ctrl-q */
+	bool detach;		 /* -d */
+	bool step;		 /* --step: stop before each step (terminal) */
+	int step_fd;		 /* --step-fd N, -1 if not given */
+	const char *events;	 /* --events FILE|fd:N */
+	bool quiet;		 /* -q: print nothing but errors */
+	bool net_none;		 /* --network none was given (it excludes --network NAME) */
+	const char *detach_keys; /* --detach-keys (-t): NULL = ctrl-p,ctrl-q */
 };
 
 /* Parse argv[0..argc) of `run`/`create` (argv[0] is the first option, not the verb).

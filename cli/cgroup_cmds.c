@@ -27,7 +27,7 @@ static int pick(struct gb_runtime *rt, char **names, int n, struct stats_row **r
 {
 	struct gb_state *list;
 	size_t all;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_state_list(rt, &list, &all, &err) < 0) {
 		cli_error(&err);
 		return -1;
@@ -36,7 +36,8 @@ static int pick(struct gb_runtime *rt, char **names, int n, struct stats_row **r
 	*count = 0;
 	for (size_t i = 0; *rows && i < all; i++) {
 		gb_state_refresh(rt, &list[i]);
-		bool live = list[i].status == GB_STATUS_RUNNING || list[i].status == GB_STATUS_PAUSED;
+		bool live =
+			list[i].status == GB_STATUS_RUNNING || list[i].status == GB_STATUS_PAUSED;
 		bool named = n == 0 && live;
 		for (int k = 0; k < n; k++)
 			named |= !strcmp(names[k], list[i].cfg.name) ||
@@ -48,7 +49,10 @@ static int pick(struct gb_runtime *rt, char **names, int n, struct stats_row **r
 	}
 	free(list);
 	if (n > 0 && *count == 0) {
-		fprintf(stderr, "glassbox: no such container: %s\n  hint: `glassbox ps -a` lists the containers\n", names[0]);
+		fprintf(stderr,
+			"glassbox: no such container: %s\n  hint: `glassbox ps -a` lists the "
+			"containers\n",
+			names[0]);
 		return -1;
 	}
 	return 0;
@@ -65,7 +69,8 @@ static void print_json(struct stats_row *rows, size_t n, double dt)
 		gb_json_str(&j, "name", rows[i].st.cfg.name);
 		gb_json_str(&j, "status", gb_status_name(rows[i].st.status));
 		if (rows[i].ok) {
-			gb_json_double(&j, "cpu_percent", gb_cgroup_cpu_percent(&rows[i].prev, &rows[i].now, dt), 2);
+			gb_json_double(&j, "cpu_percent",
+				       gb_cgroup_cpu_percent(&rows[i].prev, &rows[i].now, dt), 2);
 			gb_cgroup_stats_json(&rows[i].now, &j, "stats");
 		}
 		gb_json_obj_end(&j);
@@ -86,7 +91,8 @@ static void print_table(struct stats_row *rows, size_t n, double dt)
 			continue;
 		}
 		gb_cgroup_stats_row(rows[i].st.cfg.name, &rows[i].now,
-				    gb_cgroup_cpu_percent(&rows[i].prev, &rows[i].now, dt), line, sizeof line);
+				    gb_cgroup_cpu_percent(&rows[i].prev, &rows[i].now, dt), line,
+				    sizeof line);
 		printf("%s\n", line);
 	}
 }
@@ -110,7 +116,8 @@ int cmd_stats(struct gb_runtime *rt, int argc, char **argv)
 		else if (!strcmp(argv[i], "--json"))
 			json = true;
 		else if (argv[i][0] == '-')
-			return free(names), usage("stats: unknown option (try --no-stream, --json)");
+			return free(names),
+			       usage("stats: unknown option (try --no-stream, --json)");
 		else
 			names[nn++] = argv[i];
 	}
@@ -146,8 +153,9 @@ static int freeze_cmd(struct gb_runtime *rt, int argc, char **argv, bool freeze)
 				    : "resume: name the container: glassbox resume NAME");
 	int status = 0;
 	for (int i = 0; i < argc; i++) {
-		struct gb_err err = {0};
-		int r = freeze ? gb_container_pause(rt, argv[i], &err) : gb_container_resume(rt, argv[i], &err);
+		struct gb_err err = { 0 };
+		int r = freeze ? gb_container_pause(rt, argv[i], &err)
+			       : gb_container_resume(rt, argv[i], &err);
 		if (r < 0) {
 			cli_error(&err);
 			status = 1;

@@ -18,8 +18,8 @@
 struct result {
 	const struct gb_lab *lab;
 	enum gb_verdict verdict;
-	bool ok;           /* what the harness counts: pass, or under --control the leak seen */
-	enum gb_control_result judged;  /* under --control */
+	bool ok; /* what the harness counts: pass, or under --control the leak seen */
+	enum gb_control_result judged; /* under --control */
 	double seconds;
 	struct gb_check c;
 	char evidence[600];
@@ -34,7 +34,7 @@ struct check_opts {
 
 static const char *verdict_word(enum gb_verdict v)
 {
-	static const char *const words[] = {"PASS", "FAIL", "SKIP", "ERROR"};
+	static const char *const words[] = { "PASS", "FAIL", "SKIP", "ERROR" };
 	return words[v];
 }
 
@@ -64,7 +64,8 @@ static void pick_evidence(struct result *r)
 	/* Under the control, the finding it named (when it tripped). */
 	for (int i = 0; c->control && r->judged == GB_CONTROL_DETECTED && i < c->n; i++)
 		if (c->f[i].key && !strcmp(c->f[i].key, r->lab->trips) && !c->f[i].ok) {
-			snprintf(r->evidence, sizeof r->evidence, "[%s] %s", c->f[i].key, c->f[i].text);
+			snprintf(r->evidence, sizeof r->evidence, "[%s] %s", c->f[i].key,
+				 c->f[i].text);
 			return;
 		}
 	for (int i = 0; i < c->n; i++)
@@ -86,8 +87,11 @@ static bool counts_ok(const struct result *r, bool control)
 /* A finding as printed: "ok  [key] text", "BAD [key] text", "ERR text". */
 static void finding_line(const struct gb_finding *f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s%s%s%s", f->error ? "ERR" : f->ok ? "ok " : "BAD", f->key ? "[" : "",
-		 f->key ? f->key : "", f->key ? "] " : "", f->text);
+	snprintf(buf, len, "%s %s%s%s%s",
+		 f->error ? "ERR"
+		 : f->ok  ? "ok "
+			  : "BAD",
+		 f->key ? "[" : "", f->key ? f->key : "", f->key ? "] " : "", f->text);
 }
 
 static void run_one(struct gb_runtime *rt, const struct check_opts *o, struct result *r)
@@ -98,12 +102,13 @@ static void run_one(struct gb_runtime *rt, const struct check_opts *o, struct re
 	if (o->control)
 		r->judged = gb_control_judge(r->lab, &r->c, r->verdict);
 	if (o->control && r->judged == GB_CONTROL_ERROR && r->verdict == GB_VERDICT_FAIL)
-		r->verdict = GB_VERDICT_ERROR;  /* failed, but not through the named finding */
+		r->verdict = GB_VERDICT_ERROR; /* failed, but not through the named finding */
 	r->ok = counts_ok(r, o->control);
 	pick_evidence(r);
 	if (o->control && r->verdict == GB_VERDICT_ERROR && !r->c.err.code)
-		snprintf(r->evidence + strlen(r->evidence), sizeof r->evidence - strlen(r->evidence),
-			 " (the control must trip [%s])", r->lab->trips);
+		snprintf(r->evidence + strlen(r->evidence),
+			 sizeof r->evidence - strlen(r->evidence), " (the control must trip [%s])",
+			 r->lab->trips);
 }
 
 static void print_table_row(const struct check_opts *o, const struct result *r)
@@ -131,7 +136,8 @@ static void print_tap_row(const struct check_opts *o, const struct result *r, in
 	printf("%s %d - lab %02d %s", r->ok ? "ok" : "not ok", n, r->lab->num, r->lab->slug);
 	if (o->control)
 		printf(" under %s: %s", r->lab->control,
-		       r->judged == GB_CONTROL_DETECTED ? "the leak was reported" : "the leak was NOT reported");
+		       r->judged == GB_CONTROL_DETECTED ? "the leak was reported"
+							: "the leak was NOT reported");
 	if (r->verdict == GB_VERDICT_SKIP)
 		printf(" # SKIP %s", r->evidence);
 	printf("\n");
@@ -165,12 +171,16 @@ static void junit_case(FILE *f, const struct check_opts *o, const struct result 
 {
 	fprintf(f, "    <testcase classname=\"glassbox.%s\" name=\"%02d-%s\" time=\"%.3f\">\n",
 		o->control ? "control" : "check", r->lab->num, r->lab->slug, r->seconds);
-	const char *tag = r->verdict == GB_VERDICT_SKIP ? "skipped" : r->verdict == GB_VERDICT_ERROR ? "error"
-							  : !r->ok ? "failure" : NULL;
+	const char *tag = r->verdict == GB_VERDICT_SKIP	   ? "skipped"
+			  : r->verdict == GB_VERDICT_ERROR ? "error"
+			  : !r->ok			   ? "failure"
+							   : NULL;
 	if (tag) {
 		fprintf(f, "      <%s message=\"", tag);
-		xml_text(f, o->control && r->verdict == GB_VERDICT_PASS ? "the check passed under its negative control: it cannot detect the leak"
-								      : r->evidence);
+		xml_text(f, o->control && r->verdict == GB_VERDICT_PASS
+				    ? "the check passed under its negative control: it cannot "
+				      "detect the leak"
+				    : r->evidence);
 		fprintf(f, "\"/>\n");
 	}
 	fprintf(f, "      <system-out>");
@@ -187,7 +197,8 @@ static int write_junit(const struct check_opts *o, const struct result *res, int
 {
 	FILE *f = fopen(o->junit, "we");
 	if (!f) {
-		fprintf(stderr, "glassbox: check: cannot write %s: %s\n", o->junit, strerror(errno));
+		fprintf(stderr, "glassbox: check: cannot write %s: %s\n", o->junit,
+			strerror(errno));
 		return -1;
 	}
 	int fails = 0, errors = 0, skips = 0;
@@ -202,9 +213,13 @@ static int write_junit(const struct check_opts *o, const struct result *res, int
 	gethostname(host, sizeof host - 1);
 	gb_rfc3339(when, sizeof when, gb_wallclock());
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"glassbox check\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\">\n",
+	fprintf(f,
+		"<testsuites name=\"glassbox check\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+		"skipped=\"%d\" time=\"%.3f\">\n",
 		n, fails, errors, skips, total);
-	fprintf(f, "  <testsuite name=\"glassbox.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+	fprintf(f,
+		"  <testsuite name=\"glassbox.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+		"skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
 		o->control ? "control" : "check", n, fails, errors, skips, total, when);
 	xml_text(f, host);
 	fprintf(f, "\">\n");
@@ -219,8 +234,10 @@ static void check_usage(void)
 	printf("usage: glassbox check [--control] [--tap] [--junit FILE] [-v] [LAB...]\n"
 	       "       glassbox check --container NAME LAB\n\n"
 	       "Run the lab checks (all, or the labs named by number or name) and print a verdict\n"
-	       "for each: the host's isolation test harness. Each check starts and removes its own\n"
-	       "containers. A check whose kernel feature this host lacks is SKIPPED, never passed.\n\n"
+	       "for each: the host's isolation test harness. Each check starts and removes its "
+	       "own\n"
+	       "containers. A check whose kernel feature this host lacks is SKIPPED, never "
+	       "passed.\n\n"
 	       "  --control         run each check under its negative control (the feature turned\n"
 	       "                    off): each must report the leak; one that passes is a failure\n"
 	       "  --container NAME  check your own container instead (one lab)\n"
@@ -228,8 +245,10 @@ static void check_usage(void)
 	       "  --junit FILE      also write JUnit XML to FILE\n"
 	       "  -v, --verbose     print every finding\n\n"
 	       "A check ERRORs when one of its own actions failed (an exec, a read of /proc or\n"
-	       "cgroupfs, a probe): nothing was judged. Under --control a leak counts as seen only\n"
-	       "through the finding the control names (shown as [name]); any other failure is ERROR.\n\n"
+	       "cgroupfs, a probe): nothing was judged. Under --control a leak counts as seen "
+	       "only\n"
+	       "through the finding the control names (shown as [name]); any other failure is "
+	       "ERROR.\n\n"
 	       "Exit status: 0 when every check passed (under --control: every leak was seen\n"
 	       "through its named finding), 1 when one failed or missed its leak, 4 when one\n"
 	       "ERRORed (before 1), 2 for a usage error.\n");
@@ -251,20 +270,34 @@ static int parse_check(int argc, char **argv, struct check_opts *o)
 		else if (!strcmp(a, "--container") && i + 1 < argc)
 			o->container = argv[++i];
 		else if (a[0] == '-')
-			return fprintf(stderr, "glassbox: check: unknown option %s (glassbox check --help)\n", a), -1;
+			return fprintf(stderr,
+				       "glassbox: check: unknown option %s (glassbox check "
+				       "--help)\n",
+				       a),
+			       -1;
 		else if (!(o->labs[o->nlabs] = gb_lab_find(a)))
-			return fprintf(stderr, "glassbox: check: no lab '%s'\n  hint: `glassbox lab list` lists them\n", a), -1;
+			return fprintf(stderr,
+				       "glassbox: check: no lab '%s'\n  hint: `glassbox lab list` "
+				       "lists them\n",
+				       a),
+			       -1;
 		else if (++o->nlabs >= (int)GB_ARRAY_LEN(o->labs))
 			return fprintf(stderr, "glassbox: check: too many labs named\n"), -1;
 	}
 	if (o->container && o->nlabs != 1)
-		return fprintf(stderr, "glassbox: check: --container checks one lab: glassbox check --container %s LAB\n",
-			       o->container), -1;
+		return fprintf(stderr,
+			       "glassbox: check: --container checks one lab: glassbox check "
+			       "--container %s LAB\n",
+			       o->container),
+		       -1;
 	if (o->container && o->control)
-		return fprintf(stderr, "glassbox: check: --control starts its own containers; drop --container\n"), -1;
+		return fprintf(stderr, "glassbox: check: --control starts its own containers; drop "
+				       "--container\n"),
+		       -1;
 	if (!o->nlabs)
-		for (const struct gb_lab *const *l = gb_labs; *l && o->nlabs < (int)GB_ARRAY_LEN(o->labs); l++)
-			if (!(*l)->manual)  /* a lab on the student's own stack: only by name */
+		for (const struct gb_lab *const *l = gb_labs;
+		     *l && o->nlabs < (int)GB_ARRAY_LEN(o->labs); l++)
+			if (!(*l)->manual) /* a lab on the student's own stack: only by name */
 				o->labs[o->nlabs++] = *l;
 	return 0;
 }
@@ -282,12 +315,14 @@ static void print_summary(const struct check_opts *o, const struct result *res, 
 		printf("# %d ok, %d not ok, %d skipped\n", ok, bad + errors, skip);
 		return;
 	}
-	printf("\n%d %s, %d %s, %d errors, %d skipped\n", ok, o->control ? "leaks seen" : "passed", bad,
-	       o->control ? "missed" : "failed", errors, skip);
+	printf("\n%d %s, %d %s, %d errors, %d skipped\n", ok, o->control ? "leaks seen" : "passed",
+	       bad, o->control ? "missed" : "failed", errors, skip);
 	if (bad && o->control)
-		printf("A check that passes under its negative control cannot detect the leak it is for.\n");
+		printf("A check that passes under its negative control cannot detect the leak it "
+		       "is for.\n");
 	if (errors)
-		printf("ERROR: a check could not do what it needed to look (an exec, a read): nothing was judged.\n");
+		printf("ERROR: a check could not do what it needed to look (an exec, a read): "
+		       "nothing was judged.\n");
 }
 
 /* Before any container starts (a start closes a root it owns, core/state/roots.c): a data or
@@ -298,7 +333,8 @@ static bool report_roots(const struct gb_runtime *rt, const struct check_opts *o
 	gb_roots_host_feature(rt->data_root, rt->state_root, &f);
 	if (f.available)
 		return true;
-	printf("%sroots: %s\n%s  to fix: %s\n", o->tap ? "# " : "", f.reason, o->tap ? "# " : "", f.fix);
+	printf("%sroots: %s\n%s  to fix: %s\n", o->tap ? "# " : "", f.reason, o->tap ? "# " : "",
+	       f.fix);
 	return false;
 }
 
@@ -316,7 +352,8 @@ int cmd_check(struct gb_runtime *rt, int argc, char **argv)
 	if (o.tap)
 		printf("TAP version 13\n1..%d\n", o.nlabs);
 	else
-		printf("%-30s %-9s %s\n", "LAB", "VERDICT", o.control ? "EVIDENCE (a leak is expected)" : "EVIDENCE");
+		printf("%-30s %-9s %s\n", "LAB", "VERDICT",
+		       o.control ? "EVIDENCE (a leak is expected)" : "EVIDENCE");
 	bool all_ok = report_roots(rt, &o), errors = false;
 	for (int i = 0; i < o.nlabs; i++) {
 		res[i].lab = o.labs[i];
@@ -367,7 +404,9 @@ static void host_text(struct gb_host_feature *f, size_t n)
 	char src[300];
 	uname(&u);
 	printf("kernel %s (%s); kernel config: %s\n\n", u.release, u.machine,
-	       gb_hostcheck_config_source(src, sizeof src) == 0 ? src : "unreadable (no /proc/config.gz, no /boot/config-*)");
+	       gb_hostcheck_config_source(src, sizeof src) == 0
+		       ? src
+		       : "unreadable (no /proc/config.gz, no /boot/config-*)");
 	printf("%-40s %-4s %s\n", "FEATURE", "HAVE", "HOW IT WAS TESTED");
 	for (size_t i = 0; i < n; i++) {
 		printf("%-40s %-4s %s\n", f[i].name, f[i].available ? "yes" : "NO", f[i].tested);
@@ -387,13 +426,17 @@ int cmd_host_check(struct gb_runtime *rt, int argc, char **argv)
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: glassbox host-check [--json]\n\nTry each kernel feature containers need, "
-			       "in throwaway child processes, and say\nwhich this host has, how it was tested "
-			       "and what to do when one is missing.\nExit status 0 when every feature is "
+			printf("usage: glassbox host-check [--json]\n\nTry each kernel feature "
+			       "containers need, "
+			       "in throwaway child processes, and say\nwhich this host has, how it "
+			       "was tested "
+			       "and what to do when one is missing.\nExit status 0 when every "
+			       "feature is "
 			       "available, 1 otherwise.\n");
 			return 0;
 		} else {
-			fprintf(stderr, "glassbox: host-check: unknown option %s (try --json)\n", argv[i]);
+			fprintf(stderr, "glassbox: host-check: unknown option %s (try --json)\n",
+				argv[i]);
 			return 2;
 		}
 	}
@@ -406,7 +449,8 @@ int cmd_host_check(struct gb_runtime *rt, int argc, char **argv)
 		gb_hostcheck_run(i, &f[i]);
 		all &= f[i].available;
 	}
-	gb_roots_host_feature(rt->data_root, rt->state_root, &f[n]);  /* not the kernel's: who may reach our files */
+	gb_roots_host_feature(rt->data_root, rt->state_root,
+			      &f[n]); /* not the kernel's: who may reach our files */
 	all &= f[n++].available;
 	if (json)
 		host_json(f, n);

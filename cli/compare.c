@@ -30,8 +30,8 @@ static const char default_cmd[] =
 #define MAX_OUT 32
 
 struct side {
-	double t_first, t_exit;      /* seconds after the common start; 0: not yet */
-	long long mem_peak, pss;     /* bytes on the host */
+	double t_first, t_exit;	 /* seconds after the common start; 0: not yet */
+	long long mem_peak, pss; /* bytes on the host */
 	char kernel[128], boot_id[64];
 	long long procs, memtotal;
 	double uptime;
@@ -44,7 +44,7 @@ struct compare {
 	struct gb_runtime *rt;
 	double t0;
 	struct side c, v;
-	pid_t run_pid, host_pid;     /* glassbox run; the container's PID 1 on the host */
+	pid_t run_pid, host_pid; /* glassbox run; the container's PID 1 on the host */
 	pid_t qemu_pid;
 	char nspid[64];
 	int out_fd, ev_fd;
@@ -63,7 +63,7 @@ static void mark(struct compare *cp, const char *side, const char *what, double 
 	gb_json_str(&j, "side", side);
 	gb_json_str(&j, "what", what);
 	gb_json_double(&j, "at", at, 6);
-	if (!strcmp(what, "process.start")) {  /* the container's PID 1, as the host sees it */
+	if (!strcmp(what, "process.start")) { /* the container's PID 1, as the host sees it */
 		gb_json_int(&j, "pid", cp->host_pid);
 		gb_json_str(&j, "nspid", cp->nspid);
 	}
@@ -114,7 +114,8 @@ static void container_event(struct compare *cp, const char *line)
 		const struct gb_jval *m = gb_jget(v, "memory");
 		long long peak = m ? gb_jint(m, "max_usage", -1) : -1;
 		const char *layout = gb_jstr(v, "layout", "");
-		cp->mem_source = !strcmp(layout, "v2") ? "memory.peak" : "memory.max_usage_in_bytes";
+		cp->mem_source =
+			!strcmp(layout, "v2") ? "memory.peak" : "memory.max_usage_in_bytes";
 		if (peak > cp->c.mem_peak)
 			cp->c.mem_peak = peak;
 	}
@@ -144,7 +145,7 @@ static void drain(struct compare *cp, int *fd, char *buf, size_t cap, size_t *le
 	*len -= (size_t)(start - buf);
 	memmove(buf, start, *len);
 	if (*len == cap - 1)
-		*len = 0;  /* a line longer than the buffer: drop it rather than stall */
+		*len = 0; /* a line longer than the buffer: drop it rather than stall */
 }
 
 static int start_container(struct compare *cp, const char *command, struct gb_err *err)
@@ -158,10 +159,23 @@ static int start_container(struct compare *cp, const char *command, struct gb_er
 	cp->run_pid = fork();
 	if (cp->run_pid == 0) {
 		dup2(out[1], 1);
-		fcntl(ev[1], F_SETFD, 0);  /* the event pipe survives exec */
-		char *argv[] = {"glassbox", "--root", cp->rt->state_root, "--data-root",
-				cp->rt->data_root, "run", "--rm", "--name", name, "--events", evspec,
-				"busybox", "sh", "-c", (char *)command, NULL};
+		fcntl(ev[1], F_SETFD, 0); /* the event pipe survives exec */
+		char *argv[] = { "glassbox",
+				 "--root",
+				 cp->rt->state_root,
+				 "--data-root",
+				 cp->rt->data_root,
+				 "run",
+				 "--rm",
+				 "--name",
+				 name,
+				 "--events",
+				 evspec,
+				 "busybox",
+				 "sh",
+				 "-c",
+				 (char *)command,
+				 NULL };
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
@@ -174,8 +188,7 @@ static int start_container(struct compare *cp, const char *command, struct gb_er
 	return 0;
 }
 
-static int start_vm(struct compare *cp, const char *command, const char *work,
-		    struct gb_err *err)
+static int start_vm(struct compare *cp, const char *command, const char *work, struct gb_err *err)
 {
 	struct gb_vm_kernel k;
 	int r = vm_cli_kernel(cp->rt, &k, err);
@@ -193,8 +206,13 @@ static int start_vm(struct compare *cp, const char *command, const char *work,
 	cp->t0 = gb_monotonic();
 	if ((r = start_container(cp, command, err)) < 0)
 		return r;
-	struct gb_vm_opts o = {.kernel = k.vmlinuz, .initrd = initrd, .accel = cp->accel,
-			       .mem_mb = 128, .cpus = 1, .line_fn = vm_line, .line_data = cp};
+	struct gb_vm_opts o = { .kernel = k.vmlinuz,
+				.initrd = initrd,
+				.accel = cp->accel,
+				.mem_mb = 128,
+				.cpus = 1,
+				.line_fn = vm_line,
+				.line_data = cp };
 	r = gb_vm_start(&cp->vm, &o, &cp->rt->events, err);
 	cp->qemu_pid = cp->vm.pid;
 	return r;
@@ -216,9 +234,11 @@ static int race(struct compare *cp, int timeout_s, struct gb_err *err)
 	double deadline = cp->t0 + timeout_s;
 	while (cp->run_pid > 0 || cp->out_fd >= 0 || cp->vm.pid > 0) {
 		if (gb_monotonic() > deadline)
-			return gb_err_set(err, ETIMEDOUT, "", "compare: no result in %d s", timeout_s);
-		struct pollfd p[3] = {{cp->out_fd, POLLIN, 0}, {cp->ev_fd, POLLIN, 0},
-				      {cp->vm.serial_fd, POLLIN, 0}};
+			return gb_err_set(err, ETIMEDOUT, "", "compare: no result in %d s",
+					  timeout_s);
+		struct pollfd p[3] = { { cp->out_fd, POLLIN, 0 },
+				       { cp->ev_fd, POLLIN, 0 },
+				       { cp->vm.serial_fd, POLLIN, 0 } };
 		poll(p, 3, 20);
 		if (p[0].revents)
 			drain(cp, &cp->out_fd, cp->obuf, sizeof cp->obuf, &cp->olen, false);
@@ -310,9 +330,10 @@ static void print_table(const struct compare *cp, const char *host_kernel, const
 	mb(cm, sizeof cm, cp->c.mem_peak);
 	mb(vm_, sizeof vm_, cp->v.mem_peak);
 	mb(vp, sizeof vp, cp->v.pss);
-	printf("%-20s %-34s %s\n", "", "container", cp->accel == GB_VM_KVM ? "VM (QEMU, KVM)"
-						    : "VM (QEMU, TCG: CPU emulated)");
-	printf("%-20s %-34.1f %.1f\n", "first output (ms)", cp->c.t_first * 1000, cp->v.t_first * 1000);
+	printf("%-20s %-34s %s\n", "", "container",
+	       cp->accel == GB_VM_KVM ? "VM (QEMU, KVM)" : "VM (QEMU, TCG: CPU emulated)");
+	printf("%-20s %-34.1f %.1f\n", "first output (ms)", cp->c.t_first * 1000,
+	       cp->v.t_first * 1000);
 	printf("%-20s %-34.1f %.1f\n", "exit (ms)", cp->c.t_exit * 1000, cp->v.t_exit * 1000);
 	snprintf(row, sizeof row, "%s (%s)", cm, cp->mem_source ? cp->mem_source : "cgroup");
 	printf("%-20s %-34s %s RSS, %s PSS (qemu)\n", "peak host memory", row, vm_, vp);
@@ -320,7 +341,8 @@ static void print_table(const struct compare *cp, const char *host_kernel, const
 		 strcmp(cp->c.kernel, host_kernel) ? "not the host's" : "the host's");
 	printf("%-20s %-34s %s (%s)\n", "kernel", row, cp->v.kernel,
 	       strcmp(cp->v.kernel, host_kernel) ? "its own" : "the host's");
-	printf("%-20s %-34s %s\n", "boot id", strcmp(cp->c.boot_id, boot) ? "differs" : "the host's",
+	printf("%-20s %-34s %s\n", "boot id",
+	       strcmp(cp->c.boot_id, boot) ? "differs" : "the host's",
 	       strcmp(cp->v.boot_id, boot) ? "its own" : "the host's");
 	printf("%-20s %-34lld %lld\n", "processes it sees", cp->c.procs, cp->v.procs);
 	snprintf(row, sizeof row, "PID %d (NSpid %s)", (int)cp->host_pid, cp->nspid);
@@ -356,7 +378,8 @@ static void cleanup(struct compare *cp)
 {
 	gb_vm_stop(&cp->vm);
 	if (cp->run_pid > 0) {
-		kill(cp->run_pid, SIGTERM);  /* glassbox run forwards it; --rm removes the container */
+		kill(cp->run_pid,
+		     SIGTERM); /* glassbox run forwards it; --rm removes the container */
 		waitpid(cp->run_pid, NULL, 0);
 	}
 	if (cp->out_fd >= 0)
@@ -376,23 +399,25 @@ int cmd_compare(struct gb_runtime *rt, int argc, char **argv)
 		else if (!strcmp(argv[i], "--events") && i + 1 < argc)
 			events = argv[++i];
 		else {
-			fprintf(stderr, "glassbox: compare: unknown option %s (try --json, --events "
-					"FILE)\nusage: glassbox compare [--json] [--events FILE] [COMMAND]\n",
+			fprintf(stderr,
+				"glassbox: compare: unknown option %s (try --json, --events "
+				"FILE)\nusage: glassbox compare [--json] [--events FILE] "
+				"[COMMAND]\n",
 				argv[i]);
 			return 2;
 		}
 	}
 	char command[4096];
-	if (argc - i == 1)  /* one argument is a script for sh, several are one command line */
+	if (argc - i == 1) /* one argument is a script for sh, several are one command line */
 		snprintf(command, sizeof command, "%s", argv[i]);
 	else if (i < argc)
 		gb_strv_join(argv + i, command, sizeof command);
 	else
 		snprintf(command, sizeof command, "%s", default_cmd);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (events && gb_events_open(&rt->events, events, &err) < 0)
 		return cli_error(&err), 1;
-	struct compare cp = {.rt = rt, .run_pid = -1, .out_fd = -1, .ev_fd = -1};
+	struct compare cp = { .rt = rt, .run_pid = -1, .out_fd = -1, .ev_fd = -1 };
 	cp.vm.pid = -1;
 	cp.vm.serial_fd = -1;
 	cp.c.mem_peak = -1;

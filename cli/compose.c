@@ -25,7 +25,7 @@ extern char **environ;
 struct project {
 	struct gb_runtime *rt;
 	struct gb_compose c;
-	size_t *order;  /* services, each after what it depends on */
+	size_t *order; /* services, each after what it depends on */
 };
 
 static int usage(const char *msg)
@@ -34,17 +34,24 @@ static int usage(const char *msg)
 		fprintf(stderr, "glassbox compose: %s\n", msg);
 	fprintf(msg ? stderr : stdout,
 		"usage: glassbox compose [-f FILE] [-p NAME] COMMAND\n\n"
-		"  up [-d] [--build] [SERVICE...]  build what is missing, create networks and volumes,\n"
-		"                                  start services in depends_on order (-d: and return)\n"
-		"  down [-v] [--rmi all]           stop (reverse order, each its grace period) and remove\n"
-		"                                  containers and networks (-v: volumes, --rmi: images)\n"
+		"  up [-d] [--build] [SERVICE...]  build what is missing, create networks and "
+		"volumes,\n"
+		"                                  start services in depends_on order (-d: and "
+		"return)\n"
+		"  down [-v] [--rmi all]           stop (reverse order, each its grace period) and "
+		"remove\n"
+		"                                  containers and networks (-v: volumes, --rmi: "
+		"images)\n"
 		"  build [SERVICE...]              build the services that have build:\n"
 		"  ps                              the project's containers\n"
-		"  logs [-f] [SERVICE...]          their output, each line after its service's name\n"
+		"  logs [-f] [SERVICE...]          their output, each line after its service's "
+		"name\n"
 		"  exec SERVICE CMD [ARG...]       run a command in a service's container\n"
 		"  start|stop|restart [SERVICE...] as glassbox start/stop, in dependency order\n"
-		"  config                          the file with variables resolved, as glassbox reads it\n\n"
-		"FILE: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here or in\n"
+		"  config                          the file with variables resolved, as glassbox "
+		"reads it\n\n"
+		"FILE: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here "
+		"or in\n"
 		"a parent folder; variables come from the environment and the file's .env.\n");
 	return msg ? 2 : 0;
 }
@@ -60,14 +67,16 @@ static int load(struct project *p, const char *file, const char *name, struct gb
 	if (!file) {
 		int r = gb_compose_find(".", found, sizeof found);
 		if (r < 0) {
-			r = gb_err_set(err, ENOENT, "", "no compose.yaml, compose.yml, docker-compose.yaml "
+			r = gb_err_set(err, ENOENT, "",
+				       "no compose.yaml, compose.yml, docker-compose.yaml "
 				       "or docker-compose.yml here or in a parent folder");
-			gb_err_hint(err, "cd into the project, or give the file: glassbox compose -f FILE up");
+			gb_err_hint(err, "cd into the project, or give the file: glassbox compose "
+					 "-f FILE up");
 			return r;
 		}
 		file = found;
 	}
-	struct gb_compose_opts o = {.project = name, .environ = environ, .warn = warn};
+	struct gb_compose_opts o = { .project = name, .environ = environ, .warn = warn };
 	int r = gb_compose_load(&p->c, file, &o, err);
 	if (r < 0)
 		return r;
@@ -105,13 +114,14 @@ static int networks_up(struct project *p, struct gb_err *err)
 	for (size_t i = 0; i < p->c.n_networks; i++) {
 		const struct gb_compose_network *n = &p->c.networks[i];
 		struct gb_net_network net;
-		struct gb_err ignored = {0};
+		struct gb_err ignored = { 0 };
 		if (gb_net_network_load(p->rt->state_root, n->name, &net, &ignored) == 0) {
 			gb_net_network_free(&net);
 			continue;
 		}
 		if (n->external) {
-			int r = gb_err_set(err, ENOENT, "", "external network %s does not exist", n->name);
+			int r = gb_err_set(err, ENOENT, "", "external network %s does not exist",
+					   n->name);
 			gb_err_hint(err, "create it first: glassbox network create %s", n->name);
 			return r;
 		}
@@ -153,8 +163,11 @@ static int build_one(struct project *p, const struct gb_compose_service *s, stru
 	snprintf(dockerfile, sizeof dockerfile, "%s/%s", s->build_context,
 		 s->dockerfile ? s->dockerfile : "Dockerfile");
 	struct gb_build_opts o = {
-		.tag = tag, .dockerfile = s->dockerfile && s->dockerfile[0] == '/' ? s->dockerfile : dockerfile,
-		.context = s->build_context, .build_args = s->build_args, .progress = progress,
+		.tag = tag,
+		.dockerfile = s->dockerfile && s->dockerfile[0] == '/' ? s->dockerfile : dockerfile,
+		.context = s->build_context,
+		.build_args = s->build_args,
+		.progress = progress,
 		.progress_data = s->name,
 	};
 	char id[GB_ID_LEN + 1];
@@ -165,7 +178,7 @@ static int build_one(struct project *p, const struct gb_compose_service *s, stru
 static bool image_exists(struct project *p, const char *ref)
 {
 	struct gb_image img;
-	struct gb_err ignored = {0};
+	struct gb_err ignored = { 0 };
 	if (gb_image_resolve(p->rt, ref, &img, &ignored) < 0)
 		return false;
 	gb_image_free(&img);
@@ -213,13 +226,15 @@ static void mount_args(struct project *p, const struct gb_compose_service *s, ch
 			arg(v, "--tmpfs", m->target);
 			continue;
 		}
-		const struct gb_compose_volume *vol = m->type == GB_COMPOSE_VOLUME ? gb_compose_volume(&p->c, m->source) : NULL;
+		const struct gb_compose_volume *vol =
+			m->type == GB_COMPOSE_VOLUME ? gb_compose_volume(&p->c, m->source) : NULL;
 		snprintf(spec, sizeof spec, "%s:%s%s", vol ? vol->name : m->source, m->target, ro);
 		arg(v, "-v", spec);
 	}
 	/* secrets: read-only files under /run/secrets, as Docker mounts them */
 	for (char **k = s->secrets; k && *k; k++) {
-		snprintf(spec, sizeof spec, "%s:/run/secrets/%s:ro", gb_compose_secret(&p->c, *k)->file, *k);
+		snprintf(spec, sizeof spec, "%s:/run/secrets/%s:ro",
+			 gb_compose_secret(&p->c, *k)->file, *k);
 		arg(v, "-v", spec);
 	}
 }
@@ -229,7 +244,7 @@ static char **run_argv(struct project *p, const struct gb_compose_service *s)
 	char **v = calloc(1, sizeof *v), name[256], num[16];
 	gb_compose_container_name(&p->c, s, name, sizeof name);
 	arg(&v, "--name", name);
-	if (s->hostname)  /* else the id, as Docker does */
+	if (s->hostname) /* else the id, as Docker does */
 		arg(&v, "--hostname", s->hostname);
 	arg(&v, "--network-alias", s->name);
 	for (size_t k = 0; k < s->n_nets; k++) {
@@ -260,13 +275,14 @@ static char **run_argv(struct project *p, const struct gb_compose_service *s)
 	return v;
 }
 
-static int create_and_start(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
+static int create_and_start(struct project *p, const struct gb_compose_service *s,
+			    struct gb_err *err)
 {
 	gb_autostrv char **v = run_argv(p, s);
 	struct gb_run_args a;
 	int r = v ? gb_args_parse_run((int)gb_strv_len(v), v, false, &a, err) : -ENOMEM;
 	if (r == 0 && s->entrypoint && s->entrypoint[0] && s->entrypoint[1]) {
-		gb_strv_free(a.cfg.entrypoint);  /* a list of several words: the argv as given */
+		gb_strv_free(a.cfg.entrypoint); /* a list of several words: the argv as given */
 		a.cfg.entrypoint = gb_strv_dup(s->entrypoint);
 	}
 	if (r == 0) {
@@ -319,9 +335,11 @@ static int wait_completed(struct project *p, const char *name, struct gb_err *er
 		if (s == GB_STATUS_STOPPED && code == 0)
 			return 0;
 		if (s == GB_STATUS_STOPPED)
-			return gb_err_set(err, ECHILD, "", "%s exited with %d, and a service waits for it "
-					  "to complete successfully", name, code);
-		nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+			return gb_err_set(err, ECHILD, "",
+					  "%s exited with %d, and a service waits for it "
+					  "to complete successfully",
+					  name, code);
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
 }
 
@@ -347,7 +365,7 @@ static int wait_deps(struct project *p, const struct gb_compose_service *s, stru
 struct tail {
 	int fd;
 	char name[64];
-	char part[4096];  /* a line not yet ended */
+	char part[4096]; /* a line not yet ended */
 	size_t plen;
 };
 
@@ -420,7 +438,7 @@ static int logs(struct project *p, char **names, bool follow)
 		for (size_t k = 0; k < n; k++)
 			tail_print(&t[k], width);
 		if (follow && !interrupted)
-			nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+			nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	} while (follow && !interrupted && any_running(p, names));
 	for (size_t k = 0; k < n; k++)
 		tail_print(&t[k], width), close(t[k].fd);
@@ -434,7 +452,7 @@ static int stop_one(struct project *p, const struct gb_compose_service *s, bool 
 {
 	char name[256];
 	struct gb_state st;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	gb_compose_container_name(&p->c, s, name, sizeof name);
 	if (gb_state_find_name(p->rt, name, &st) < 0)
 		return 0;
@@ -464,7 +482,7 @@ static int stop_all(struct project *p, char **names, bool rm)
 
 static int up(struct project *p, char **names, bool detach, bool build)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int r = gb_runtime_prepare(p->rt, &err);
 	if (r == 0)
 		r = networks_up(p, &err);
@@ -485,7 +503,7 @@ static int up(struct project *p, char **names, bool detach, bool build)
 	if (r < 0) {
 		cli_error(&err);
 		fprintf(stderr, "glassbox compose: what started is still running: "
-			"`glassbox compose down` removes it\n");
+				"`glassbox compose down` removes it\n");
 		return 1;
 	}
 	if (detach)
@@ -501,7 +519,7 @@ static int down(struct project *p, bool volumes, bool rmi)
 	int status = stop_all(p, NULL, true);
 	for (size_t i = 0; i < p->c.n_networks; i++) {
 		const struct gb_compose_network *n = &p->c.networks[i];
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		struct gb_net_network net;
 		if (n->external || gb_net_network_load(p->rt->state_root, n->name, &net, &err) < 0)
 			continue;
@@ -513,7 +531,7 @@ static int down(struct project *p, bool volumes, bool rmi)
 	}
 	for (size_t i = 0; volumes && i < p->c.n_volumes; i++) {
 		const struct gb_compose_volume *v = &p->c.volumes[i];
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		char data[700];
 		gb_volume_data_path(p->rt, v->name, data, sizeof data);
 		if (v->external || access(data, F_OK) < 0)
@@ -521,11 +539,12 @@ static int down(struct project *p, bool volumes, bool rmi)
 		if (gb_volume_remove(p->rt, v->name, false, &err) < 0)
 			status = 1, cli_error(&err);
 		else
-			printf(" Volume %s  Removed%s\n", v->name, v->device ? " (its device's files stay)" : "");
+			printf(" Volume %s  Removed%s\n", v->name,
+			       v->device ? " (its device's files stay)" : "");
 	}
 	for (size_t i = 0; rmi && i < p->c.n_services; i++) {
 		char tag[512];
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		gb_compose_image_name(&p->c, &p->c.services[i], tag, sizeof tag);
 		if (image_exists(p, tag) && gb_image_remove(p->rt, tag, false, &err) == 0)
 			printf(" Image %s  Removed\n", tag);
@@ -571,13 +590,14 @@ static int exec_in(struct project *p, int argc, char **argv)
 			return usage("exec: unknown option (try -u USER, -w DIR)");
 	}
 	if (argc - i < 2)
-		return usage("exec: give a service and a command: glassbox compose exec SERVICE CMD");
+		return usage(
+			"exec: give a service and a command: glassbox compose exec SERVICE CMD");
 	const struct gb_compose_service *s = gb_compose_service(&p->c, argv[i]);
 	if (!s)
 		return fprintf(stderr, "glassbox compose: no such service: %s\n", argv[i]), 1;
 	char name[256];
 	gb_compose_container_name(&p->c, s, name, sizeof name);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int code = 0;
 	if (gb_container_exec_as(p->rt, name, argv + i + 1, NULL, workdir, user, &code, &err) < 0)
 		return cli_error(&err), 1;
@@ -586,7 +606,7 @@ static int exec_in(struct project *p, int argc, char **argv)
 
 static int start_all(struct project *p, char **names)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	for (size_t k = 0; k < p->c.n_services; k++) {
 		const struct gb_compose_service *s = &p->c.services[p->order[k]];
 		char name[256];
@@ -594,7 +614,8 @@ static int start_all(struct project *p, char **names)
 		gb_compose_container_name(&p->c, s, name, sizeof name);
 		if (!selected(s, names))
 			continue;
-		if (wait_deps(p, s, &err) < 0 || gb_container_start(p->rt, name, false, &code, &err) < 0 ||
+		if (wait_deps(p, s, &err) < 0 ||
+		    gb_container_start(p->rt, name, false, &code, &err) < 0 ||
 		    cli_compose_health_start(p->rt, name, &s->health, &err) < 0)
 			return cli_error(&err), 1;
 		printf(" Container %s  Started\n", name);
@@ -618,19 +639,22 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 		else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
 			follow = true;
 		else
-			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v, argv[i]), 2;
+			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v,
+				       argv[i]),
+			       2;
 	}
 	char **names = argv + i;
 	if (strcmp(v, "exec") && check_names(p, names) < 0)
 		return 1;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (!strcmp(v, "up"))
 		return up(p, names, detach, build);
 	if (!strcmp(v, "down"))
 		return down(p, vols, rmi);
 	if (!strcmp(v, "build"))
 		return gb_runtime_prepare(p->rt, &err) < 0 || build_all(p, names, true, &err) < 0
-			       ? (cli_error(&err), 1) : 0;
+			       ? (cli_error(&err), 1)
+			       : 0;
 	if (!strcmp(v, "ps"))
 		return ps(p);
 	if (!strcmp(v, "logs"))
@@ -643,7 +667,8 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 		return start_all(p, names);
 	if (!strcmp(v, "restart"))
 		return stop_all(p, names, false) ? 1 : start_all(p, names);
-	return usage("unknown command (up, down, build, ps, logs, exec, start, stop, restart, config)");
+	return usage(
+		"unknown command (up, down, build, ps, logs, exec, start, stop, restart, config)");
 }
 
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv)
@@ -653,7 +678,8 @@ int cmd_compose(struct gb_runtime *rt, int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--file")) && i + 1 < argc)
 			file = argv[++i];
-		else if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--project-name")) && i + 1 < argc)
+		else if ((!strcmp(argv[i], "-p") || !strcmp(argv[i], "--project-name")) &&
+			 i + 1 < argc)
 			name = argv[++i];
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return usage(NULL);
@@ -662,8 +688,8 @@ int cmd_compose(struct gb_runtime *rt, int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage("give a command");
-	struct project p = {.rt = rt};
-	struct gb_err err = {0};
+	struct project p = { .rt = rt };
+	struct gb_err err = { 0 };
 	int r;
 	if (load(&p, file, name, &err) < 0) {
 		cli_error(&err);

@@ -34,7 +34,8 @@ static void health_read(struct gb_runtime *rt, const char *id, char *word, size_
 		snprintf(word, len, "%.*s", (int)strcspn(text, " \n"), text);
 }
 
-void cli_compose_health_label(struct gb_runtime *rt, const struct gb_state *st, char *label, size_t len)
+void cli_compose_health_label(struct gb_runtime *rt, const struct gb_state *st, char *label,
+			      size_t len)
 {
 	char word[32];
 	health_read(rt, st->cfg.id, word, sizeof word);
@@ -54,18 +55,23 @@ int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_
 		bool running = st.status == GB_STATUS_RUNNING;
 		gb_state_free(&st);
 		if (!word[0]) {
-			int r = gb_err_set(err, EINVAL, "", "%s has no healthcheck, and a service waits "
-					   "for it to be healthy", name);
-			gb_err_hint(err, "give it a healthcheck: test:, or use condition: service_started");
+			int r = gb_err_set(err, EINVAL, "",
+					   "%s has no healthcheck, and a service waits "
+					   "for it to be healthy",
+					   name);
+			gb_err_hint(
+				err,
+				"give it a healthcheck: test:, or use condition: service_started");
 			return r;
 		}
 		if (!strcmp(word, "healthy"))
 			return 0;
 		if (!strcmp(word, "unhealthy") || !running)
-			return gb_err_set(err, EHOSTDOWN, "", "%s is %s: the services that depend on it "
-					  "with condition: service_healthy do not start", name,
-					  running ? "unhealthy" : "not running");
-		nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+			return gb_err_set(err, EHOSTDOWN, "",
+					  "%s is %s: the services that depend on it "
+					  "with condition: service_healthy do not start",
+					  name, running ? "unhealthy" : "not running");
+		nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
 	}
 }
 
@@ -83,7 +89,7 @@ static bool probe(struct gb_runtime *rt, const char *name, char *const *test, do
 	pid_t pid = fork();
 	if (pid == 0) {
 		int code = 1;
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		int fd = open("/dev/null", 1);
 		if (fd >= 0)
 			dup2(fd, 1), dup2(fd, 2);
@@ -106,11 +112,13 @@ static void checker(struct gb_runtime *rt, const char *name, const char *id,
 	const char *word = "starting";
 	double every = h->interval < 0.1 ? 0.1 : h->interval;
 	for (;;) {
-		nanosleep(&(struct timespec){(time_t)every, (long)((every - (time_t)every) * 1e9)}, NULL);
+		nanosleep(
+			&(struct timespec){ (time_t)every, (long)((every - (time_t)every) * 1e9) },
+			NULL);
 		struct gb_state st;
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		if (gb_state_find(rt, id, &st, &err) < 0)
-			return;  /* removed */
+			return; /* removed */
 		gb_state_refresh(rt, &st);
 		bool running = st.status == GB_STATUS_RUNNING;
 		gb_state_free(&st);
@@ -120,7 +128,7 @@ static void checker(struct gb_runtime *rt, const char *name, const char *id,
 			streak = 0;
 			word = "healthy";
 		} else if (gb_monotonic() - start >= h->start_period && ++streak >= h->retries) {
-			word = "unhealthy";  /* failures in the start period do not count (Docker) */
+			word = "unhealthy"; /* failures in the start period do not count (Docker) */
 		}
 		health_write(rt, id, word, streak);
 	}
@@ -139,7 +147,7 @@ int cli_compose_health_start(struct gb_runtime *rt, const char *name,
 	char id[GB_ID_LEN + 1];
 	snprintf(id, sizeof id, "%s", st.cfg.id);
 	gb_state_free(&st);
-	health_write(rt, id, "starting", 0);  /* before we return: service_healthy reads it */
+	health_write(rt, id, "starting", 0); /* before we return: service_healthy reads it */
 	pid_t pid = fork();
 	if (pid < 0)
 		return gb_err_set(err, errno, "fork", "cannot start the healthcheck of %s", name);

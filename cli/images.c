@@ -40,7 +40,7 @@ static void human(long long bytes, char *buf, size_t len)
 static void print_progress(void *data, const char *line)
 {
 	printf("%s\n", line);
-	fflush(stdout);  /* RUN output goes straight to the terminal: keep the order */
+	fflush(stdout); /* RUN output goes straight to the terminal: keep the order */
 }
 
 static int push_arg(char ***v, const char *s)
@@ -57,7 +57,7 @@ static int push_arg(char ***v, const char *s)
 
 int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 {
-	struct gb_build_opts o = {.progress = print_progress};
+	struct gb_build_opts o = { .progress = print_progress };
 	gb_autostrv char **args = calloc(1, sizeof *args);
 	bool quiet = false;
 	const char *events = NULL;
@@ -78,10 +78,13 @@ int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			quiet = true;
 		else if (!strcmp(a, "--help"))
-			return printf("usage: glassbox build -t NAME [-f Dockerfile] [--no-cache] [--build-arg K=V] "
-				      "[--events FILE] CONTEXT\n"), 0;
+			return printf("usage: glassbox build -t NAME [-f Dockerfile] [--no-cache] "
+				      "[--build-arg K=V] "
+				      "[--events FILE] CONTEXT\n"),
+			       0;
 		else
-			return usage("build: unknown option (try -t NAME, -f FILE, --no-cache, --build-arg K=V)");
+			return usage("build: unknown option (try -t NAME, -f FILE, --no-cache, "
+				     "--build-arg K=V)");
 	}
 	if (i != argc - 1 || !o.tag)
 		return usage("build: write glassbox build -t NAME [-f Dockerfile] CONTEXT");
@@ -89,7 +92,7 @@ int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 	o.build_args = args;
 	if (quiet)
 		o.progress = NULL;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (events && gb_events_open(&rt->events, events, &err) < 0)
 		return fail(&err);
 	if (gb_runtime_prepare(rt, &err) < 0)
@@ -112,11 +115,12 @@ int cmd_images(struct gb_runtime *rt, int argc, char **argv)
 		return usage("images: no arguments (or -q)");
 	gb_autostrv char **names = gb_image_list(rt);
 	if (!quiet)
-		printf("%-24s %-14s %-7s %-10s %s\n", "IMAGE", "IMAGE ID", "LAYERS", "SIZE", "CREATED");
+		printf("%-24s %-14s %-7s %-10s %s\n", "IMAGE", "IMAGE ID", "LAYERS", "SIZE",
+		       "CREATED");
 	bool builtin = false;
 	for (char **n = names; n && *n; n++) {
 		struct gb_image img;
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		builtin |= !strcmp(*n, "busybox");
 		if (gb_image_resolve(rt, *n, &img, &err) < 0) {
 			printf("%-24s (unreadable: %s)\n", *n, err.msg);
@@ -128,11 +132,13 @@ int cmd_images(struct gb_runtime *rt, int argc, char **argv)
 		if (quiet)
 			printf("%s\n", *n);
 		else
-			printf("%-24s %-14s %-7zu %-10s %s\n", *n, nl ? img.layers[nl - 1] : "-", nl, size, img.created);
+			printf("%-24s %-14s %-7zu %-10s %s\n", *n, nl ? img.layers[nl - 1] : "-",
+			       nl, size, img.created);
 		gb_image_free(&img);
 	}
 	if (!builtin && !quiet)
-		printf("%-24s %-14s %-7s %-10s %s\n", "busybox", "(built in)", "1", "-", "imported on first use");
+		printf("%-24s %-14s %-7s %-10s %s\n", "busybox", "(built in)", "1", "-",
+		       "imported on first use");
 	return 0;
 }
 
@@ -149,7 +155,7 @@ int cmd_rmi(struct gb_runtime *rt, int argc, char **argv)
 	if (i >= argc)
 		return usage("rmi: name the image: glassbox rmi [-f] IMAGE");
 	for (; i < argc; i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		if (gb_image_remove(rt, argv[i], force, &err) < 0)
 			status = fail(&err);
 		else
@@ -163,7 +169,7 @@ int cmd_history(struct gb_runtime *rt, int argc, char **argv)
 	if (argc != 1)
 		return usage("history: name one image: glassbox history IMAGE");
 	struct gb_image img;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_image_resolve(rt, argv[0], &img, &err) < 0)
 		return fail(&err);
 	printf("%-14s %-22s %-10s %s\n", "LAYER", "CREATED", "SIZE", "CREATED BY");
@@ -197,7 +203,7 @@ int cmd_diff(struct gb_runtime *rt, int argc, char **argv)
 	if (argc != 1)
 		return usage("diff: name one container: glassbox diff NAME");
 	struct gb_state st;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_state_find(rt, argv[0], &st, &err) < 0)
 		return fail(&err);
 	int r = gb_diff(st.upper, st.lower, print_change, NULL, &err);
@@ -225,7 +231,7 @@ int cmd_volume(struct gb_runtime *rt, int argc, char **argv)
 		return volume_ls(rt);
 	int status = 0;
 	for (int i = 1; i < argc; i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		int r = 0;
 		if (!strcmp(sub, "create")) {
 			r = gb_volume_create(rt, argv[i], &err);

@@ -27,7 +27,9 @@ static int lab_show(struct gb_runtime *rt, const struct gb_lab *lab)
 	size_t len;
 	int r = gb_read_file(path, &text, &len);
 	if (r < 0) {
-		fprintf(stderr, "glassbox: cannot read the guide %s: %s\n  hint: run `make` to install the guides\n",
+		fprintf(stderr,
+			"glassbox: cannot read the guide %s: %s\n  hint: run `make` to install the "
+			"guides\n",
 			path, strerror(-r));
 		return 1;
 	}
@@ -56,31 +58,45 @@ static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char
 	       control ? lab->control : "");
 	enum gb_verdict v = gb_lab_run(lab, rt, container, control, &c);
 	for (int i = 0; i < c.n; i++)
-		printf("  %s %s%s%s%s\n", c.f[i].error ? "! error:" : c.f[i].ok ? "✓" : "✗",
-		       c.f[i].key ? "[" : "", c.f[i].key ? c.f[i].key : "", c.f[i].key ? "] " : "", c.f[i].text);
+		printf("  %s %s%s%s%s\n",
+		       c.f[i].error ? "! error:"
+		       : c.f[i].ok  ? "✓"
+				    : "✗",
+		       c.f[i].key ? "[" : "", c.f[i].key ? c.f[i].key : "", c.f[i].key ? "] " : "",
+		       c.f[i].text);
 	if (v == GB_VERDICT_SKIP)
 		printf("  - skipped: %s\n", c.skip);
 	if (v == GB_VERDICT_ERROR && c.err.code)
 		cli_error(&c.err);
 	else if (v == GB_VERDICT_ERROR && c.skip[0])
-		fprintf(stderr, "glassbox: lab %02d: it looked, then wanted to skip (%s)\n", lab->num, c.skip);
+		fprintf(stderr, "glassbox: lab %02d: it looked, then wanted to skip (%s)\n",
+			lab->num, c.skip);
 	else if (v == GB_VERDICT_ERROR && !c.n)
 		fprintf(stderr, "glassbox: lab %02d: the check observed nothing\n", lab->num);
 	if (!control) {
 		printf("%s\n", verdict_word(v));
-		return v == GB_VERDICT_PASS ? 0 : v == GB_VERDICT_FAIL ? 1 : v == GB_VERDICT_SKIP ? 3 : 4;
+		return v == GB_VERDICT_PASS   ? 0
+		       : v == GB_VERDICT_FAIL ? 1
+		       : v == GB_VERDICT_SKIP ? 3
+					      : 4;
 	}
 	/* Under the control: detected only through the finding the control must trip. */
 	enum gb_control_result j = gb_control_judge(lab, &c, v);
 	if (j == GB_CONTROL_DETECTED)
-		printf("%s (expected: the control turned the feature off, and [%s] saw it)\n", verdict_word(v), lab->trips);
+		printf("%s (expected: the control turned the feature off, and [%s] saw it)\n",
+		       verdict_word(v), lab->trips);
 	else if (j == GB_CONTROL_MISSED)
-		printf("%s (UNEXPECTED under the control: this check cannot tell)\n", verdict_word(v));
+		printf("%s (UNEXPECTED under the control: this check cannot tell)\n",
+		       verdict_word(v));
 	else if (j == GB_CONTROL_ERROR)
-		printf("ERROR (under the control [%s] must trip, and nothing may fail to run)\n", lab->trips);
+		printf("ERROR (under the control [%s] must trip, and nothing may fail to run)\n",
+		       lab->trips);
 	else
 		printf("SKIP\n");
-	return j == GB_CONTROL_DETECTED ? 1 : j == GB_CONTROL_MISSED ? 0 : j == GB_CONTROL_SKIPPED ? 3 : 4;
+	return j == GB_CONTROL_DETECTED	 ? 1
+	       : j == GB_CONTROL_MISSED	 ? 0
+	       : j == GB_CONTROL_SKIPPED ? 3
+					 : 4;
 }
 
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
@@ -89,7 +105,8 @@ int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
 		return lab_list();
 	const char *sub = argv[0];
 	if (strcmp(sub, "show") && strcmp(sub, "check")) {
-		fprintf(stderr, "glassbox: lab: unknown subcommand '%s' (list, show N, check N)\n", sub);
+		fprintf(stderr, "glassbox: lab: unknown subcommand '%s' (list, show N, check N)\n",
+			sub);
 		return 2;
 	}
 	const char *container = NULL, *ref = NULL;
@@ -102,7 +119,8 @@ int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
 		else if (argv[i][0] != '-' && !ref)
 			ref = argv[i];
 		else {
-			fprintf(stderr, "glassbox: lab %s: unexpected argument '%s'\n", sub, argv[i]);
+			fprintf(stderr, "glassbox: lab %s: unexpected argument '%s'\n", sub,
+				argv[i]);
 			return 2;
 		}
 	}
@@ -112,7 +130,8 @@ int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
 	}
 	const struct gb_lab *lab = gb_lab_find(ref);
 	if (!lab) {
-		fprintf(stderr, "glassbox: no lab '%s'\n  hint: `glassbox lab list` lists them\n", ref);
+		fprintf(stderr, "glassbox: no lab '%s'\n  hint: `glassbox lab list` lists them\n",
+			ref);
 		return 2;
 	}
 	if (!strcmp(sub, "show"))

@@ -74,7 +74,8 @@ static int setup_run(struct gb_runtime *rt, struct gb_run_args *a, struct gb_err
 		return -1;
 	if (a->step_fd >= 0) {
 		if (fcntl(a->step_fd, F_GETFD) < 0)
-			return gb_err_set(err, EBADF, "", "--step-fd %d is not an open file descriptor",
+			return gb_err_set(err, EBADF, "",
+					  "--step-fd %d is not an open file descriptor",
 					  a->step_fd);
 		static int fd;
 		fd = a->step_fd;
@@ -100,23 +101,25 @@ static void warn_host_network(const struct gb_config *c)
 {
 	if (!c->host_net)
 		return;
-	fprintf(stderr, "glassbox: warning: --network host: the container shares the host's network "
-		"namespace. It sees every host interface, can bind any host port, can reach services "
-		"listening on the host's 127.0.0.1, and as root (CAP_NET_ADMIN) can change the host's "
+	fprintf(stderr,
+		"glassbox: warning: --network host: the container shares the host's network "
+		"namespace. It sees every host interface, can bind any host port, can reach "
+		"services "
+		"listening on the host's 127.0.0.1, and as root (CAP_NET_ADMIN) can change the "
+		"host's "
 		"addresses, routes and firewall.\n");
 }
 
 /* run -t (issue 18): as Docker does, the container runs under its monitor, which keeps
  * the pty, and we attach to it: the detach keys leave it running. */
-static int run_terminal(struct gb_runtime *rt, struct gb_run_args *a, int *code,
-			struct gb_err *err)
+static int run_terminal(struct gb_runtime *rt, struct gb_run_args *a, int *code, struct gb_err *err)
 {
 	char id[GB_ID_LEN + 1];
 	a->cfg.attach_pending = true;
 	int r = gb_container_run(rt, &a->cfg, false, code, id, err);
 	if (r < 0)
 		return r;
-	struct gb_attach_opts o = {a->detach_keys, a->cfg.interactive ? 0 : -1, 1, true};
+	struct gb_attach_opts o = { a->detach_keys, a->cfg.interactive ? 0 : -1, 1, true };
 	bool detached = false;
 	r = gb_attach(rt, id, &o, code, &detached, err);
 	if (r == 0 && detached)
@@ -131,7 +134,7 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		return 0;
 	}
 	struct gb_run_args a;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int r = gb_args_parse_run(argc, argv, create_only, &a, &err);
 	if (r == 0 && !a.quiet)
 		warn_host_network(&a.cfg);
@@ -166,7 +169,7 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 {
 	bool attach = false;
-	struct gb_run_args a = {.step_fd = -1};
+	struct gb_run_args a = { .step_fd = -1 };
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--attach"))
@@ -178,11 +181,12 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 		else if (!strcmp(argv[i], "--events") && i + 1 < argc)
 			a.events = argv[++i];
 		else
-			return usage_error("start: unknown option %s (try -a, --step, --events)", argv[i]);
+			return usage_error("start: unknown option %s (try -a, --step, --events)",
+					   argv[i]);
 	}
 	if (i >= argc)
 		return usage_error("%s", "start: name the container: glassbox start NAME");
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (setup_run(rt, &a, &err) < 0)
 		return fail(&err);
 	int status = 0;
@@ -205,7 +209,7 @@ static int cmd_start(struct gb_runtime *rt, int argc, char **argv)
 /* `--events FILE|fd:N` for stop and kill: signal.sent, grace.*, process.exit. */
 static int open_events(struct gb_runtime *rt, const char *spec)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_events_open(&rt->events, spec, &err) < 0)
 		return fail(&err);
 	return 0;
@@ -218,23 +222,29 @@ static int cmd_stop(struct gb_runtime *rt, int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if ((!strcmp(argv[i], "-t") || !strcmp(argv[i], "--time")) && i + 1 < argc) {
 			if (gb_args_parse_seconds(argv[++i], &timeout) < 0)
-				return usage_error("stop: -t takes whole seconds, got '%s'", argv[i]);
-		} else if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
+				return usage_error("stop: -t takes whole seconds, got '%s'",
+						   argv[i]);
+		} else if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) &&
+			   i + 1 < argc) {
 			sig = argv[++i];
 			if (gb_signal_parse(sig) < 0)
-				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)", sig);
+				return usage_error("stop: unknown signal '%s' (e.g. SIGTERM, 15)",
+						   sig);
 		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
 			if (open_events(rt, argv[++i]) != 0)
 				return 1;
 		} else {
-			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL, --events FILE)", argv[i]);
+			return usage_error("stop: unknown option %s (try -t SECONDS, -s SIGNAL, "
+					   "--events FILE)",
+					   argv[i]);
 		}
 	}
 	if (i >= argc)
-		return usage_error("%s", "stop: name the container: glassbox stop [-t SECONDS] NAME");
+		return usage_error("%s",
+				   "stop: name the container: glassbox stop [-t SECONDS] NAME");
 	int status = 0;
 	for (; i < argc; i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		int r = gb_container_stop(rt, argv[i], timeout, sig, &err);
 		if (r < 0)
 			status = fail(&err);
@@ -253,7 +263,8 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 		if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--signal")) && i + 1 < argc) {
 			sig = gb_signal_parse(argv[++i]);
 			if (sig < 0)
-				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)", argv[i]);
+				return usage_error("kill: unknown signal '%s' (e.g. SIGTERM, 15)",
+						   argv[i]);
 		} else if (!strcmp(argv[i], "--events") && i + 1 < argc) {
 			if (open_events(rt, argv[++i]) != 0)
 				return 1;
@@ -262,7 +273,8 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 		}
 	}
 	if (i >= argc)
-		return usage_error("%s", "kill: name the container: glassbox kill [-s SIGNAL] NAME [SIGNAL]");
+		return usage_error(
+			"%s", "kill: name the container: glassbox kill [-s SIGNAL] NAME [SIGNAL]");
 	/* `glassbox kill NAME SIGNAL` as the issue's users write it. */
 	if (argc - i == 2 && gb_signal_parse(argv[i + 1]) > 0) {
 		sig = gb_signal_parse(argv[i + 1]);
@@ -270,7 +282,7 @@ static int cmd_kill(struct gb_runtime *rt, int argc, char **argv)
 	}
 	int status = 0;
 	for (; i < argc; i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		if (gb_container_kill(rt, argv[i], sig, &err) < 0)
 			status = fail(&err);
 		else
@@ -293,7 +305,7 @@ static int cmd_rm(struct gb_runtime *rt, int argc, char **argv)
 		return usage_error("%s", "rm: name the container: glassbox rm [-f] NAME");
 	int status = 0;
 	for (; i < argc; i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		if (gb_container_rm(rt, argv[i], force, &err) < 0)
 			status = fail(&err);
 		else
@@ -352,15 +364,16 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 			json = true;
 		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else if (argv[i][0] == '-' && argv[i][1] && strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
-			all |= strchr(argv[i], 'a') != NULL;  /* -a, -q, -aq, -qa */
+		else if (argv[i][0] == '-' && argv[i][1] &&
+			 strspn(argv[i] + 1, "aq") == strlen(argv[i] + 1)) {
+			all |= strchr(argv[i], 'a') != NULL; /* -a, -q, -aq, -qa */
 			quiet |= strchr(argv[i], 'q') != NULL;
 		} else
 			return usage_error("ps: unknown option %s (try -a, -q, --json)", argv[i]);
 	}
 	struct gb_state *list;
 	size_t n;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_state_list(rt, &list, &n, &err) < 0)
 		return fail(&err);
 	for (size_t i = 0; i < n; i++)
@@ -369,11 +382,12 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 		ps_json(list, n, all);
 	} else {
 		if (!quiet)
-			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", "CONTAINER ID", "NAME",
-			       "IMAGE", "COMMAND", "STATE", "PID", "STATUS");
+			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", "CONTAINER ID",
+			       "NAME", "IMAGE", "COMMAND", "STATE", "PID", "STATUS");
 		for (size_t i = 0; i < n; i++) {
 			struct gb_state *st = &list[i];
-			bool live = st->status == GB_STATUS_RUNNING || st->status == GB_STATUS_PAUSED;
+			bool live =
+				st->status == GB_STATUS_RUNNING || st->status == GB_STATUS_PAUSED;
 			if (!all && !live)
 				continue;
 			if (quiet) {
@@ -387,7 +401,8 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 				strcpy(cmd + 21, "...");
 			if (st->status == GB_STATUS_STOPPED) {
 				ago(st->finished, when, sizeof when);
-				snprintf(status, sizeof status, "Exited (%d) %s", st->exit_code, when);
+				snprintf(status, sizeof status, "Exited (%d) %s", st->exit_code,
+					 when);
 			} else if (live) {
 				ago(st->started, when, sizeof when);
 				snprintf(status, sizeof status, "Up %s", when);
@@ -398,8 +413,9 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 				snprintf(status, sizeof status, "Created %s", when);
 			}
 			snprintf(pid, sizeof pid, "%d", (int)st->pid);
-			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", st->cfg.id, st->cfg.name,
-			       st->cfg.image, cmd, gb_status_name(st->status), live ? pid : "-", status);
+			printf("%-12s  %-20s  %-10s  %-24s  %-8s  %-8s  %s\n", st->cfg.id,
+			       st->cfg.name, st->cfg.image, cmd, gb_status_name(st->status),
+			       live ? pid : "-", status);
 		}
 	}
 	gb_state_list_free(list, n);
@@ -426,7 +442,7 @@ static int follow_log(const struct gb_state *st, int fd)
 		return -errno;
 	drain(fd);
 	while (pfd >= 0) {
-		struct pollfd p[2] = {{in, POLLIN, 0}, {pfd, POLLIN, 0}};
+		struct pollfd p[2] = { { in, POLLIN, 0 }, { pfd, POLLIN, 0 } };
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return -errno;
 		if (p[0].revents & POLLIN) {
@@ -436,7 +452,7 @@ static int follow_log(const struct gb_state *st, int fd)
 		}
 		drain(fd);
 		if (p[1].revents & POLLIN)
-			break;  /* PID 1 exited: what it wrote is in the file now */
+			break; /* PID 1 exited: what it wrote is in the file now */
 	}
 	drain(fd);
 	return 0;
@@ -455,14 +471,16 @@ static int cmd_logs(struct gb_runtime *rt, int argc, char **argv)
 	if (argc - i != 1)
 		return usage_error("%s", "logs: name one container: glassbox logs [-f] NAME");
 	struct gb_state st;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_state_find(rt, argv[i], &st, &err) < 0)
 		return fail(&err);
 	gb_state_refresh(rt, &st);
 	gb_autoclose int fd = open(st.log, O_RDONLY | O_CLOEXEC);
 	int r = fd < 0 ? -errno : 0;
 	if (r == -ENOENT)
-		fprintf(stderr, "glassbox: %s has no log: it ran attached, so its output went to the terminal\n",
+		fprintf(stderr,
+			"glassbox: %s has no log: it ran attached, so its output went to the "
+			"terminal\n",
 			st.cfg.name);
 	else if (r < 0)
 		fprintf(stderr, "glassbox: cannot read %s: %s\n", st.log, strerror(-r));
@@ -492,9 +510,9 @@ static void top_row(pid_t pid)
 	if (gb_read_file(path, &cmd, &len) == 0)
 		for (size_t k = 0; k + 1 < len; k++)
 			if (cmd[k] == '\0')
-				cmd[k] = ' ';  /* arguments are NUL-separated */
-	printf("%-9d %-9s %-6.*s %-6.*s %s\n", (int)pid, inside, 1, state,
-	       (int)strcspn(uid, "\t"), uid, cmd && *cmd ? cmd : "[zombie]");
+				cmd[k] = ' '; /* arguments are NUL-separated */
+	printf("%-9d %-9s %-6.*s %-6.*s %s\n", (int)pid, inside, 1, state, (int)strcspn(uid, "\t"),
+	       uid, cmd && *cmd ? cmd : "[zombie]");
 }
 
 static int cmd_top(struct gb_runtime *rt, int argc, char **argv)
@@ -502,7 +520,7 @@ static int cmd_top(struct gb_runtime *rt, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("%s", "top: name one container: glassbox top NAME");
 	struct gb_state st;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int r = gb_container_load(rt, argv[0], GB_OP_EXEC, false, &st, &err);
 	if (r < 0)
 		return fail(&err);
@@ -510,7 +528,8 @@ static int cmd_top(struct gb_runtime *rt, int argc, char **argv)
 	gb_ns_read(st.pid, &ns);
 	gb_ns_read(0, &self);
 	if (ns.ino[GB_NS_PID] == self.ino[GB_NS_PID])
-		printf("(it shares the host's PID namespace: every host process is in it; showing its PID 1 only)\n");
+		printf("(it shares the host's PID namespace: every host process is in it; showing "
+		       "its PID 1 only)\n");
 	printf("%-9s %-9s %-6s %-6s %s\n", "HOST PID", "PID", "STATE", "UID", "COMMAND");
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -550,10 +569,12 @@ static void print_pid1(const struct gb_jval *p)
 	static const struct {
 		const char *fate, *why;
 	} whys[] = {
-		{"dropped", " (no handler: the kernel drops it for PID 1; a stop waits the grace period, then SIGKILL)"},
-		{"blocked", " (queued for signalfd/sigwait, as glassbox-init reads and forwards it)"},
-		{"caught", " (a handler runs: a stop can be quick)"},
-		{"ignored", " (SIG_IGN: a stop waits the grace period, then SIGKILL)"},
+		{ "dropped", " (no handler: the kernel drops it for PID 1; a stop waits the grace "
+			     "period, then SIGKILL)" },
+		{ "blocked",
+		  " (queued for signalfd/sigwait, as glassbox-init reads and forwards it)" },
+		{ "caught", " (a handler runs: a stop can be quick)" },
+		{ "ignored", " (SIG_IGN: a stop waits the grace period, then SIGKILL)" },
 	};
 	const char *fate = gb_jstr(p, "sigterm", "?"), *why = "";
 	for (size_t i = 0; i < GB_ARRAY_LEN(whys); i++)
@@ -593,14 +614,16 @@ static void print_inspect(const struct gb_jval *v)
 		printf("  %-12s %s\n", l == lower ? "layers" : "", l);
 	const struct gb_jval *mt = gb_jget(gb_jget(v, "config"), "mounts");
 	for (const struct gb_jval *m = mt ? mt->child : NULL; m; m = m->next)
-		printf("  %-12s %s %s -> %s%s\n", m == mt->child ? "volumes" : "", gb_jstr(m, "type", ""),
-		       gb_jstr(m, "source", ""), gb_jstr(m, "target", ""), gb_jbool(m, "readonly", false) ? " (ro)" : "");
+		printf("  %-12s %s %s -> %s%s\n", m == mt->child ? "volumes" : "",
+		       gb_jstr(m, "type", ""), gb_jstr(m, "source", ""), gb_jstr(m, "target", ""),
+		       gb_jbool(m, "readonly", false) ? " (ro)" : "");
 	if (!o || !o->child) {
 		printf("  (not running: nothing to observe in the kernel)\n");
 		return;
 	}
 	printf("  host PID     %lld   NSpid:", gb_jint(o, "pid", 0));
-	for (const struct gb_jval *p = gb_jget(o, "nspid") ? gb_jget(o, "nspid")->child : NULL; p; p = p->next)
+	for (const struct gb_jval *p = gb_jget(o, "nspid") ? gb_jget(o, "nspid")->child : NULL; p;
+	     p = p->next)
 		printf(" %lld", gb_jval_int(p, 0));
 	printf("\n  hostname     %s\n", gb_jstr(o, "hostname", "?"));
 	printf("  namespaces   %-8s %-12s %-12s\n", "", "container", "host");
@@ -617,17 +640,19 @@ static void print_inspect(const struct gb_jval *v)
 	printf("  CapBnd       %s  %s\n", gb_jstr(caps, "bnd", "?"), gb_jstr(cn, "bnd", ""));
 	static const char *const modes[] = { "disabled", "strict", "filter" };
 	long long sm = gb_jint(o, "seccomp", -1);
-	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm, sm >= 0 && sm <= 2 ? modes[sm] : "?",
-	       gb_jint(o, "no_new_privs", -1));
+	printf("  Seccomp      %lld (%s)   NoNewPrivs %lld\n", sm,
+	       sm >= 0 && sm <= 2 ? modes[sm] : "?", gb_jint(o, "no_new_privs", -1));
 	for (const char *const *k = (const char *const[]){ "uid_map", "gid_map", NULL }; *k; k++) {
 		/* Every line of the map: a rootless one has the user's id and a subuid range. */
 		const char *map = gb_jstr(o, *k, "");
 		do {
-			printf("  %-12s %.*s\n", map == gb_jstr(o, *k, "") ? *k : "", (int)strcspn(map, "\n"), map);
+			printf("  %-12s %.*s\n", map == gb_jstr(o, *k, "") ? *k : "",
+			       (int)strcspn(map, "\n"), map);
 			map += strcspn(map, "\n");
 		} while (*map && *++map);
 	}
-	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL }; *k; k++) {
+	for (const char *const *k = (const char *const[]){ "masked_paths", "readonly_paths", NULL };
+	     *k; k++) {
 		printf("  %-12s", !strcmp(*k, "masked_paths") ? "masked" : "read-only");
 		const struct gb_jval *a = gb_jget(o, *k);
 		for (const struct gb_jval *e = a ? a->child : NULL; e; e = e->next)
@@ -659,10 +684,11 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 			return usage_error("inspect: unknown option %s (try --json)", argv[i]);
 	}
 	if (i != argc - 1)
-		return usage_error("%s", "inspect: name one container: glassbox inspect [--json] NAME");
+		return usage_error("%s",
+				   "inspect: name one container: glassbox inspect [--json] NAME");
 	struct gb_json j;
 	gb_json_init(&j);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_container_inspect(rt, argv[i], &j, &err) < 0) {
 		gb_json_free(&j);
 		return fail(&err);
@@ -682,7 +708,7 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 {
 	const char *workdir = NULL, *user = NULL;
-	struct gb_exec_io io = {0};
+	struct gb_exec_io io = { 0 };
 	gb_autostrv char **env = calloc(1, sizeof(char *));
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -691,7 +717,9 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 		} else if ((!strcmp(argv[i], "-u") || !strcmp(argv[i], "--user")) && i + 1 < argc) {
 			user = argv[++i];
 			if (!gb_user_spec_valid(user))
-				return usage_error("exec: --user wants USER, UID, USER:GROUP or UID:GID, got '%s'", user);
+				return usage_error("exec: --user wants USER, UID, USER:GROUP or "
+						   "UID:GID, got '%s'",
+						   user);
 		} else if ((!strcmp(argv[i], "-e") || !strcmp(argv[i], "--env")) && i + 1 < argc) {
 			if (!gb_env_valid(argv[++i]))
 				return usage_error("exec: -e wants KEY=VALUE, got '%s'", argv[i]);
@@ -709,21 +737,24 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 		} else if (!strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
 			io.interactive = io.tty = true;
 		} else {
-			return usage_error("exec: unknown option %s (try -e, -w, -u, -i, -t)", argv[i]);
+			return usage_error("exec: unknown option %s (try -e, -w, -u, -i, -t)",
+					   argv[i]);
 		}
 	}
 	if (argc - i < 2)
-		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME COMMAND [ARG...]");
-	struct gb_err err = {0};
+		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME "
+					 "COMMAND [ARG...]");
+	struct gb_err err = { 0 };
 	int code = 0;
-	if (gb_container_exec_io(rt, argv[i], argv + i + 1, env, workdir, user, &io, &code, &err) < 0)
+	if (gb_container_exec_io(rt, argv[i], argv + i + 1, env, workdir, user, &io, &code, &err) <
+	    0)
 		return fail(&err);
 	return code;
 }
 
 static int cmd_attach(struct gb_runtime *rt, int argc, char **argv)
 {
-	struct gb_attach_opts o = {NULL, 0, 1, true};
+	struct gb_attach_opts o = { NULL, 0, 1, true };
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--detach-keys") && i + 1 < argc)
@@ -734,14 +765,17 @@ static int cmd_attach(struct gb_runtime *rt, int argc, char **argv)
 			o.in = -1;
 		else if (!strcmp(argv[i], "--help")) {
 			printf("usage: glassbox attach [--detach-keys KEYS] [--no-stdin] NAME\n\n"
-			       "Attach our terminal to a running -t container; Ctrl-P Ctrl-Q (or KEYS) detaches.\n");
+			       "Attach our terminal to a running -t container; Ctrl-P Ctrl-Q (or "
+			       "KEYS) detaches.\n");
 			return 0;
 		} else
-			return usage_error("attach: unknown option %s (try --detach-keys, --no-stdin)", argv[i]);
+			return usage_error(
+				"attach: unknown option %s (try --detach-keys, --no-stdin)",
+				argv[i]);
 	}
 	if (argc - i != 1)
 		return usage_error("%s", "attach: name one container: glassbox attach NAME");
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int code = 0;
 	bool detached = false;
 	if (gb_attach(rt, argv[i], &o, &code, &detached, &err) < 0)
@@ -782,24 +816,31 @@ static void usage(void)
 	       "  attach    our terminal to a running -t container (Ctrl-P Ctrl-Q detaches)\n"
 	       "  top       its processes: host PID beside the PID inside (NSpid)\n"
 	       "  inspect   what the kernel reports about a container (--json)\n"
-	       "  probe     try known container escapes inside a running one (--json; --race N: exec N\n"
+	       "  probe     try known container escapes inside a running one (--json; --race N: "
+	       "exec N\n"
 	       "            times while a watcher inside tries to open the entering process)\n"
-	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, --json)\n"
+	       "  stats     memory, CPU, pids of containers from their cgroups (--no-stream, "
+	       "--json)\n"
 	       "  pause     freeze every process of a container (cgroup freezer)\n"
 	       "  resume    thaw a paused container\n"
 	       "learning:\n"
 	       "  tour      a guided tour of a real container's life (--auto)\n"
-	       "  steps     the table of steps that makes a container (--caught-by: which lab sees each one left out)\n"
+	       "  steps     the table of steps that makes a container (--caught-by: which lab sees "
+	       "each one left out)\n"
 	       "  lab       guided labs: lab list | lab show N | lab check N [--container NAME]\n"
 	       "harness:\n"
-	       "  check       run every lab check: this host's isolation verdict (--control, --tap, --junit F)\n"
+	       "  check       run every lab check: this host's isolation verdict (--control, "
+	       "--tap, --junit F)\n"
 	       "  host-check  which kernel features this host has, tried for real (--json)\n"
 	       "networks:\n"
-	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME | prune\n"
+	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME "
+	       "| prune\n"
 	       "stacks:\n"
-	       "  compose   a Compose file's services: up | down | build | ps | logs | exec | config\n"
+	       "  compose   a Compose file's services: up | down | build | ps | logs | exec | "
+	       "config\n"
 	       "images and storage:\n"
-	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] CONTEXT)\n"
+	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] "
+	       "CONTEXT)\n"
 	       "  images    list images\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
@@ -809,7 +850,8 @@ static void usage(void)
 	       "  compare   a container and a QEMU guest run one command side by side (--json)\n"
 	       "  vm        the guest itself: vm kernel | vm accel | vm run COMMAND\n\n"
 	       "State lives in --root (default /run/glassbox, env GLASSBOX_ROOT); images and\n"
-	       "writable layers in --data-root (default /var/lib/glassbox, env GLASSBOX_DATA_ROOT).\n");
+	       "writable layers in --data-root (default /var/lib/glassbox, env "
+	       "GLASSBOX_DATA_ROOT).\n");
 }
 
 struct command {
@@ -817,8 +859,14 @@ struct command {
 	int (*fn)(struct gb_runtime *rt, int argc, char **argv);
 };
 
-static int cmd_run_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, false); }
-static int cmd_create_(struct gb_runtime *rt, int argc, char **argv) { return cmd_run(rt, argc, argv, true); }
+static int cmd_run_(struct gb_runtime *rt, int argc, char **argv)
+{
+	return cmd_run(rt, argc, argv, false);
+}
+static int cmd_create_(struct gb_runtime *rt, int argc, char **argv)
+{
+	return cmd_run(rt, argc, argv, true);
+}
 static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv)
 {
 	if (argc > 0 && !strcmp(argv[0], "--caught-by"))
@@ -827,22 +875,40 @@ static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"run", cmd_run_},     {"create", cmd_create_}, {"start", cmd_start},
-	{"stop", cmd_stop},    {"kill", cmd_kill},      {"rm", cmd_rm},
-	{"ps", cmd_ps},        {"logs", cmd_logs},      {"inspect", cmd_inspect},
-	{"exec", cmd_exec},    {"attach", cmd_attach},    {"top", cmd_top},    {"tour", cmd_tour},      {"steps", cmd_steps_},
-	{"lab", cmd_lab},
+	{ "run", cmd_run_ },
+	{ "create", cmd_create_ },
+	{ "start", cmd_start },
+	{ "stop", cmd_stop },
+	{ "kill", cmd_kill },
+	{ "rm", cmd_rm },
+	{ "ps", cmd_ps },
+	{ "logs", cmd_logs },
+	{ "inspect", cmd_inspect },
+	{ "exec", cmd_exec },
+	{ "attach", cmd_attach },
+	{ "top", cmd_top },
+	{ "tour", cmd_tour },
+	{ "steps", cmd_steps_ },
+	{ "lab", cmd_lab },
 	/* images and storage (issue 5): cli/images.c */
-	{"images", cmd_images}, {"build", cmd_build},   {"rmi", cmd_rmi},
-	{"history", cmd_history}, {"diff", cmd_diff},   {"volume", cmd_volume},
-	{"probe", cmd_probe},
+	{ "images", cmd_images },
+	{ "build", cmd_build },
+	{ "rmi", cmd_rmi },
+	{ "history", cmd_history },
+	{ "diff", cmd_diff },
+	{ "volume", cmd_volume },
+	{ "probe", cmd_probe },
 	/* the isolation test harness (cli/check.c) */
-	{"check", cmd_check},  {"host-check", cmd_host_check},
-	{"stats", cmd_stats},  {"pause", cmd_pause},    {"resume", cmd_resume},
-	{"network", cmd_network},
+	{ "check", cmd_check },
+	{ "host-check", cmd_host_check },
+	{ "stats", cmd_stats },
+	{ "pause", cmd_pause },
+	{ "resume", cmd_resume },
+	{ "network", cmd_network },
 	/* a VM beside the container (cli/vm_cmds.c, cli/compare.c) */
-	{"vm", cmd_vm},        {"compare", cmd_compare},
-	{"compose", cmd_compose},  /* cli/compose.c, lab 20 */
+	{ "vm", cmd_vm },
+	{ "compare", cmd_compare },
+	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
 };
 
 int main(int argc, char **argv)
@@ -865,7 +931,8 @@ int main(int argc, char **argv)
 			printf("glassbox " VERSION "\n");
 			return 0;
 		} else
-			return usage_error("unknown option %s (glassbox --help lists them)", argv[i]);
+			return usage_error("unknown option %s (glassbox --help lists them)",
+					   argv[i]);
 	}
 	if (i >= argc) {
 		usage();
@@ -880,7 +947,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	struct gb_runtime rt;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_runtime_init(&rt, root, data_root, &err) < 0)
 		return fail(&err);
 	setvbuf(stdout, NULL, _IOLBF, 0);

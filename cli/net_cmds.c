@@ -12,14 +12,16 @@
 
 static int net_usage(const char *msg)
 {
-	fprintf(stderr, "glassbox network: %s\nusage: glassbox network create [--subnet CIDR] "
-		"[--internal] NAME | ls | inspect NAME | rm NAME... | prune\n", msg);
+	fprintf(stderr,
+		"glassbox network: %s\nusage: glassbox network create [--subnet CIDR] "
+		"[--internal] NAME | ls | inspect NAME | rm NAME... | prune\n",
+		msg);
 	return 2;
 }
 
 static int net_create(struct gb_runtime *rt, const char *name, const char *subnet, bool internal)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_net_network net;
 	if (gb_cnet_network_create(rt, name, subnet, internal, &net, &err) < 0)
 		return cli_error(&err), 1;
@@ -30,7 +32,7 @@ static int net_create(struct gb_runtime *rt, const char *name, const char *subne
 
 static int net_ls(struct gb_runtime *rt)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	gb_autostrv char **names = NULL;
 	if (gb_net_network_list(rt->state_root, &names, &err) < 0)
 		return cli_error(&err), 1;
@@ -53,7 +55,7 @@ static int net_ls(struct gb_runtime *rt)
 /* The stored network plus what the kernel says about its bridge right now. */
 static int net_inspect(struct gb_runtime *rt, const char *name)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_net_network net;
 	struct gb_net_nl nl;
 	static struct gb_net_view v;
@@ -91,7 +93,7 @@ static int net_inspect(struct gb_runtime *rt, const char *name)
 
 static int net_rm(struct gb_runtime *rt, const char *name)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_cnet_network_remove(rt, name, &err) < 0)
 		return cli_error(&err), 1;
 	printf("%s\n", name);
@@ -102,7 +104,7 @@ static int net_rm(struct gb_runtime *rt, const char *name)
  * then every network no container uses. */
 static int net_prune(struct gb_runtime *rt)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	gb_autostrv char **names = NULL;
 	int leases = 0, links = 0, status = 0;
 	if (gb_cnet_prune(rt, &leases, &links, &err) < 0) {
@@ -110,7 +112,8 @@ static int net_prune(struct gb_runtime *rt)
 		status = 1;
 	}
 	if (leases || links)
-		fprintf(stderr, "freed %d address%s and %d veth%s of containers that no longer exist\n",
+		fprintf(stderr,
+			"freed %d address%s and %d veth%s of containers that no longer exist\n",
 			leases, leases == 1 ? "" : "es", links, links == 1 ? "" : "s");
 	if (gb_net_network_list(rt->state_root, &names, &err) < 0)
 		return cli_error(&err), 1;

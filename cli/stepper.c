@@ -31,8 +31,8 @@ static int terminal_gate(void *data, const struct gb_step_info *s)
 	printf("   %s\n", s->explain);
 	if (st->auto_delay > 0) {
 		fflush(stdout);
-		struct timespec ts = {(time_t)st->auto_delay,
-				      (long)((st->auto_delay - (time_t)st->auto_delay) * 1e9)};
+		struct timespec ts = { (time_t)st->auto_delay,
+				       (long)((st->auto_delay - (time_t)st->auto_delay) * 1e9) };
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			return -ECANCELED;
 		return 0;
@@ -42,7 +42,7 @@ static int terminal_gate(void *data, const struct gb_step_info *s)
 	fflush(stdout);
 	char line[32];
 	if (!fgets(line, sizeof line, stdin))
-		return -ECANCELED;  /* end of input or Ctrl-C */
+		return -ECANCELED; /* end of input or Ctrl-C */
 	if (line[0] == 'q')
 		return -ECANCELED;
 	if (line[0] == 'r')
@@ -77,7 +77,8 @@ static void print_result(void *data, const char *type, const char *line)
 			printf("  %zu mounts in its namespace", mounts->n);
 		printf("\n");
 	} else {
-		printf("   %s✗ %s%s\n", c("\033[31m"), gb_jstr(ev, "error", "failed"), c("\033[0m"));
+		printf("   %s✗ %s%s\n", c("\033[31m"), gb_jstr(ev, "error", "failed"),
+		       c("\033[0m"));
 	}
 	fflush(stdout);
 	gb_jval_free(ev);
@@ -102,7 +103,7 @@ static void on_interrupt(int sig)
 void cli_interrupt_install(void)
 {
 	/* No SA_RESTART: a read() waiting for Enter returns EINTR, and the gate aborts. */
-	struct sigaction sa = {0};
+	struct sigaction sa = { 0 };
 	sa.sa_handler = on_interrupt;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

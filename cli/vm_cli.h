@@ -11,7 +11,7 @@ void vm_cli_cache_dir(const struct gb_runtime *rt, char *buf, size_t len);
 /* The busybox image that becomes the guest's initramfs. */
 void vm_cli_rootfs(const struct gb_runtime *rt, char *buf, size_t len);
 int vm_cli_kernel(const struct gb_runtime *rt, struct gb_vm_kernel *k, struct gb_err *err);
-enum gb_vm_accel vm_cli_accel(const struct gb_runtime *rt, const struct gb_vm_kernel *k,
-			      char *why, size_t len);
+enum gb_vm_accel vm_cli_accel(const struct gb_runtime *rt, const struct gb_vm_kernel *k, char *why,
+			      size_t len);
 
 #endif

@@ -28,8 +28,8 @@ int vm_cli_kernel(const struct gb_runtime *rt, struct gb_vm_kernel *k, struct gb
 	return gb_vm_kernel_find(k, cache, true, err);
 }
 
-enum gb_vm_accel vm_cli_accel(const struct gb_runtime *rt, const struct gb_vm_kernel *k,
-			      char *why, size_t len)
+enum gb_vm_accel vm_cli_accel(const struct gb_runtime *rt, const struct gb_vm_kernel *k, char *why,
+			      size_t len)
 {
 	char rootfs[GB_VM_PATH], work[GB_VM_PATH];
 	vm_cli_rootfs(rt, rootfs, sizeof rootfs);
@@ -47,8 +47,8 @@ static void print_line(void *data, double t, const char *line)
 /* The guest modules glassbox needs (overlay for the writable layer, veth and bridge for
  * networks): the cloud kernel builds them as modules, loaded in dependency order. */
 static const char *const guest_modules[] = {
-	"kernel/fs/overlayfs/overlay.ko", "kernel/drivers/net/veth.ko", "kernel/net/llc/llc.ko",
-	"kernel/net/802/stp.ko", "kernel/net/bridge/bridge.ko",
+	"kernel/fs/overlayfs/overlay.ko", "kernel/drivers/net/veth.ko",	 "kernel/net/llc/llc.ko",
+	"kernel/net/802/stp.ko",	  "kernel/net/bridge/bridge.ko",
 };
 
 struct vm_run {
@@ -71,16 +71,17 @@ static int add_modules(struct vm_run *v, const struct gb_vm_kernel *k, const cha
 	char order[1024] = "";
 	for (size_t i = 0; i < GB_ARRAY_LEN(guest_modules); i++) {
 		const char *base = strrchr(guest_modules[i], '/') + 1;
-		gb_path(v->mod_host[i], sizeof v->mod_host[i], "%s/%s", k->modules, guest_modules[i]);
+		gb_path(v->mod_host[i], sizeof v->mod_host[i], "%s/%s", k->modules,
+			guest_modules[i]);
 		gb_path(v->mod_guest[i], sizeof v->mod_guest[i], "/gb/modules/%s", base);
-		v->adds[v->n++] = (struct gb_vm_add){v->mod_host[i], v->mod_guest[i]};
+		v->adds[v->n++] = (struct gb_vm_add){ v->mod_host[i], v->mod_guest[i] };
 		strncat(order, base, sizeof order - strlen(order) - 2);
 		strcat(order, "\n");
 	}
 	gb_path(v->order_path, sizeof v->order_path, "%s/order", work);
 	if (gb_write_replace(v->order_path, order, strlen(order), 0644) < 0)
 		return gb_err_set(err, errno, "write", "cannot write %s", v->order_path);
-	v->adds[v->n++] = (struct gb_vm_add){v->order_path, "/gb/modules/order"};
+	v->adds[v->n++] = (struct gb_vm_add){ v->order_path, "/gb/modules/order" };
 	return 0;
 }
 
@@ -107,7 +108,8 @@ static int parse_run(struct vm_run *v, int argc, char **argv, int *cmd_at)
 			v->modules = true;
 		else if (!strcmp(a, "--echo"))
 			v->echo = true;
-		else if (!strcmp(a, "--cgroup") && val && (!strcmp(val, "v1") || !strcmp(val, "v2")))
+		else if (!strcmp(a, "--cgroup") && val &&
+			 (!strcmp(val, "v1") || !strcmp(val, "v2")))
 			v->cgroup = argv[++i];
 		else if (!strcmp(a, "--mem") && val && atoi(val) >= 128)
 			v->mem_mb = atoi(argv[++i]);
@@ -120,10 +122,11 @@ static int parse_run(struct vm_run *v, int argc, char **argv, int *cmd_at)
 		else if (!strcmp(a, "--add") && val && strchr(val, ':') && v->n < 64) {
 			char *c = strchr(argv[++i], ':');
 			*c = '\0';
-			v->adds[v->n++] = (struct gb_vm_add){argv[i], c + 1};
+			v->adds[v->n++] = (struct gb_vm_add){ argv[i], c + 1 };
 		} else {
-			fprintf(stderr, "glassbox: vm run: bad option %s%s%s (--cgroup v1|v2, --mem MB "
-					">= 128, --add HOST:GUEST)\n",
+			fprintf(stderr,
+				"glassbox: vm run: bad option %s%s%s (--cgroup v1|v2, --mem MB "
+				">= 128, --add HOST:GUEST)\n",
 				a, val ? " " : "", val ? val : "");
 			return -1;
 		}
@@ -149,30 +152,36 @@ static int boot_and_run(struct gb_runtime *rt, struct vm_run *v, const char *com
 	if ((r = gb_vm_initramfs(initrd, rootfs, v->adds, v->n, command, err)) < 0)
 		return r;
 	struct gb_vm vm;
-	struct gb_vm_opts o = {.kernel = k.vmlinuz, .initrd = initrd, .accel = accel,
-			       .mem_mb = v->mem_mb, .cpus = v->cpus, .cgroup = v->cgroup,
-			       .tmpfs_root = v->tmpfs_root,
-			       .modules = v->modules ? "/gb/modules" : NULL, .echo = v->echo,
-			       .line_fn = print_line};
+	struct gb_vm_opts o = { .kernel = k.vmlinuz,
+				.initrd = initrd,
+				.accel = accel,
+				.mem_mb = v->mem_mb,
+				.cpus = v->cpus,
+				.cgroup = v->cgroup,
+				.tmpfs_root = v->tmpfs_root,
+				.modules = v->modules ? "/gb/modules" : NULL,
+				.echo = v->echo,
+				.line_fn = print_line };
 	if ((r = gb_vm_start(&vm, &o, &rt->events, err)) < 0)
 		return r;
 	r = gb_vm_wait(&vm, v->timeout, err);
 	gb_vm_stop(&vm);
 	if (r == 0)
-		fprintf(stderr, "vm: %s: exit %d after %.2f s (kernel %.2f s, init %.2f s); qemu peak RSS "
+		fprintf(stderr,
+			"vm: %s: exit %d after %.2f s (kernel %.2f s, init %.2f s); qemu peak RSS "
 			"%lld MB\n",
-		gb_vm_accel_name(accel), vm.guest_status, vm.t_exit, vm.t_stage[GB_VM_KERNEL],
-		vm.t_stage[GB_VM_INIT], vm.rss_peak >> 20);
+			gb_vm_accel_name(accel), vm.guest_status, vm.t_exit,
+			vm.t_stage[GB_VM_KERNEL], vm.t_stage[GB_VM_INIT], vm.rss_peak >> 20);
 	return r < 0 ? r : vm.guest_status;
 }
 
 static int cmd_vm_run(struct gb_runtime *rt, int argc, char **argv)
 {
-	struct vm_run v = {.mem_mb = 256, .cpus = 1, .timeout = 300};
+	struct vm_run v = { .mem_mb = 256, .cpus = 1, .timeout = 300 };
 	int at;
 	if (parse_run(&v, argc, argv, &at) < 0)
 		return vm_usage();
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (v.events && gb_events_open(&rt->events, v.events, &err) < 0)
 		return cli_error(&err), 1;
 	char command[8192];
@@ -199,7 +208,7 @@ int cmd_vm(struct gb_runtime *rt, int argc, char **argv)
 {
 	if (argc < 1)
 		return vm_usage();
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_vm_kernel k;
 	if (!strcmp(argv[0], "run"))
 		return cmd_vm_run(rt, argc - 1, argv + 1);

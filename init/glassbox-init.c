@@ -43,10 +43,10 @@
 #define KERNEL_SIGSET_SIZE 8
 
 struct init_opts {
-	bool group;       /* -g: signal the child's process group */
-	int verbose;      /* -v: narrate on stderr */
-	bool reap;        /* false only with GLASSBOX_INIT_NO_REAP=1 (tests) */
-	char **argv;      /* the command to run */
+	bool group;  /* -g: signal the child's process group */
+	int verbose; /* -v: narrate on stderr */
+	bool reap;   /* false only with GLASSBOX_INIT_NO_REAP=1 (tests) */
+	char **argv; /* the command to run */
 };
 
 static void usage(FILE *out)
@@ -104,7 +104,7 @@ static void parse_args(int argc, char **argv, struct init_opts *o)
  * program has no threads, so we ask the kernel directly and take all 64. */
 static int block_every_signal(sigset_t *all)
 {
-	memset(all, 0xff, sizeof *all);  /* SIGKILL and SIGSTOP bits are ignored by the kernel */
+	memset(all, 0xff, sizeof *all); /* SIGKILL and SIGSTOP bits are ignored by the kernel */
 	return (int)syscall(SYS_rt_sigprocmask, SIG_SETMASK, all, NULL, KERNEL_SIGSET_SIZE);
 }
 
@@ -115,8 +115,10 @@ static void become_subreaper_unless_pid1(const struct init_opts *o)
 	if (getpid() == 1)
 		return;
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		fprintf(stderr, "glassbox-init: prctl(PR_SET_CHILD_SUBREAPER): %s: "
-			"orphans will not be reaped here\n", strerror(errno));
+		fprintf(stderr,
+			"glassbox-init: prctl(PR_SET_CHILD_SUBREAPER): %s: "
+			"orphans will not be reaped here\n",
+			strerror(errno));
 	else
 		say(o, "not PID 1 (PID %d): registered as child subreaper", (int)getpid());
 }
@@ -136,7 +138,12 @@ static void child_setup(void)
 	 * cannot even trap a signal that was ignored when it started, if it is a shell. */
 	/* The raw system call: glibc's signal() refuses 32 and 33 (it keeps them for its
 	 * threads), yet they too may arrive ignored (GNU make ignores them). */
-	struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } dfl = {0};
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} dfl = { 0 };
 	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, KERNEL_SIGSET_SIZE);
@@ -160,7 +167,7 @@ static pid_t spawn(const struct init_opts *o)
 		fprintf(stderr, "glassbox-init: cannot run %s: %s\n", o->argv[0], strerror(e));
 		_exit(e == ENOENT ? 127 : 126);
 	}
-	setpgid(pid, pid);  /* also from this side: whichever runs first, it is done */
+	setpgid(pid, pid); /* also from this side: whichever runs first, it is done */
 	say(o, "PID %d started %s as PID %d", (int)getpid(), o->argv[0], (int)pid);
 	return pid;
 }
@@ -197,7 +204,7 @@ static bool reap_zombies(const struct init_opts *o, pid_t child, int *child_stat
 		int status;
 		pid_t pid = waitpid(o->reap ? -1 : child, &status, WNOHANG);
 		if (pid <= 0)
-			break;  /* 0: the rest are still running; -1/ECHILD: no children left */
+			break; /* 0: the rest are still running; -1/ECHILD: no children left */
 		if (pid == child) {
 			*child_status = status;
 			child_exited = true;

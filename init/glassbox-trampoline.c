@@ -26,7 +26,10 @@ static long sys3(long n, long a, long b, long c)
 {
 #if defined(__x86_64__)
 	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c)
+			 : "rcx", "r11", "memory");
 	return r;
 #elif defined(__aarch64__)
 	register long x8 __asm__("x8") = n;

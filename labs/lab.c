@@ -18,7 +18,7 @@ static void add(struct gb_check *c, const char *key, bool ok, bool error, const 
 		va_list ap)
 {
 	if (c->n >= (int)GB_ARRAY_LEN(c->f)) {
-		c->f[c->n - 1].error = true;  /* never drop a finding silently */
+		c->f[c->n - 1].error = true; /* never drop a finding silently */
 		return;
 	}
 	c->f[c->n].ok = ok && !error;
@@ -62,7 +62,7 @@ void gb_check_error(struct gb_check *c, const char *fmt, ...)
 
 bool gb_check_host_has(struct gb_check *c, const char *key)
 {
-	struct gb_host_feature f = {0};
+	struct gb_host_feature f = { 0 };
 	if (gb_hostcheck_probe(key, &f) < 0) {
 		gb_check_error(c, "host-check has no feature \"%s\" (a bug in this check)", key);
 		return false;
@@ -70,7 +70,9 @@ bool gb_check_host_has(struct gb_check *c, const char *key)
 	if (f.available)
 		return true;
 	if (c->n > 0) {
-		gb_check_error(c, "the check asked host-check about %s after it had looked: a SKIP now would hide what it saw",
+		gb_check_error(c,
+			       "the check asked host-check about %s after it had looked: a SKIP "
+			       "now would hide what it saw",
 			       key);
 		return false;
 	}
@@ -99,8 +101,8 @@ enum gb_control_result gb_control_judge(const struct gb_lab *lab, const struct g
 	return gb_check_tripped(c, lab->trips) ? GB_CONTROL_DETECTED : GB_CONTROL_ERROR;
 }
 
-int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg),
-		       char *const *cmd, bool running, struct gb_state *st)
+int gb_check_container(struct gb_check *c, void (*control)(struct gb_config *cfg), char *const *cmd,
+		       bool running, struct gb_state *st)
 {
 	return gb_check_container_cfg(c, NULL, control, cmd, running, st);
 }
@@ -117,7 +119,8 @@ int gb_check_container_cfg(struct gb_check *c, void (*setup)(struct gb_config *c
 		if (running && st->status != GB_STATUS_RUNNING) {
 			r = gb_err_set(&c->err, EINVAL, "", "container %s is %s", st->cfg.name,
 				       gb_status_name(st->status));
-			gb_err_hint(&c->err, "this check looks at a running container: `glassbox start %s`",
+			gb_err_hint(&c->err,
+				    "this check looks at a running container: `glassbox start %s`",
 				    st->cfg.name);
 			gb_state_free(st);
 			return r;
@@ -157,7 +160,8 @@ enum gb_verdict gb_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, cons
 	}
 	if (r < 0) {
 		if (!c->err.code)
-			gb_err_set(&c->err, -r, "check", "lab %02d: the check could not run", lab->num);
+			gb_err_set(&c->err, -r, "check", "lab %02d: the check could not run",
+				   lab->num);
 		return GB_VERDICT_ERROR;
 	}
 	/* SKIP only from gb_check_host_has, before any finding. */
@@ -240,14 +244,15 @@ static int exec_redirected(struct gb_check *c, const char *id, char *const *cmd,
 	fflush(stderr);
 	int saved1 = dup(1), saved2 = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved1 < 0 || saved2 < 0 || null < 0) {
-		gb_check_error(c, "cannot redirect the output of `%s`: %s", cmd[0], strerror(errno));
+		gb_check_error(c, "cannot redirect the output of `%s`: %s", cmd[0],
+			       strerror(errno));
 		return -1;
 	}
 	dup2(null, 2);
 	dup2(out_fd >= 0 ? out_fd : null, 1);
-	char *env[] = {NULL};
+	char *env[] = { NULL };
 	int code = -1;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int r = gb_container_exec(c->rt, id, cmd, env, "/", &code, &err);
 	dup2(saved1, 1);
 	dup2(saved2, 2);
@@ -274,7 +279,8 @@ int gb_check_exec_output(struct gb_check *c, const char *id, char *const *cmd, c
 	out[0] = '\0';
 	int fd = memfd_create("gb-check-output", MFD_CLOEXEC);
 	if (fd < 0) {
-		gb_check_error(c, "memfd_create for the output of `%s`: %s", cmd[0], strerror(errno));
+		gb_check_error(c, "memfd_create for the output of `%s`: %s", cmd[0],
+			       strerror(errno));
 		return -1;
 	}
 	int code = exec_redirected(c, id, cmd, fd);

@@ -9,12 +9,12 @@
 #include <stdbool.h>
 
 struct gb_mutation_row {
-	const char *name;     /* GLASSBOX_SKIP_STEP=name */
-	const char *row;      /* the row of the step table it belongs to */
-	const char *what;     /* what is left out, in the kernel's words */
-	int lab;              /* the lab whose check catches it; 0: the start itself fails */
-	const char *finding;  /* the finding that must trip; lab 0: the call that refuses */
-	bool pending;         /* a row other work adds: listed apart until the table has it */
+	const char *name;    /* GLASSBOX_SKIP_STEP=name */
+	const char *row;     /* the row of the step table it belongs to */
+	const char *what;    /* what is left out, in the kernel's words */
+	int lab;	     /* the lab whose check catches it; 0: the start itself fails */
+	const char *finding; /* the finding that must trip; lab 0: the call that refuses */
+	bool pending;	     /* a row other work adds: listed apart until the table has it */
 };
 
 /* Rows of the table that are not mutated, and why. */

@@ -57,8 +57,8 @@ static const char *const status_names[] = { "blocked", "possible", "absent" };
 
 struct result {
 	enum status status;
-	int err;               /* errno of the deciding call, 0 if it succeeded */
-	char call[160];        /* the deciding call as a student would write it */
+	int err;	/* errno of the deciding call, 0 if it succeeded */
+	char call[160]; /* the deciding call as a student would write it */
 	char detail[256];
 };
 
@@ -68,7 +68,7 @@ struct options {
 	unsigned long long outside_netns;
 	const char *tmp;
 	const char *only;
-	long watch_ms;         /* > 0: the race checks watch /proc this long at most */
+	long watch_ms;	       /* > 0: the race checks watch /proc this long at most */
 	const char *stop_file; /* ... or until this file exists */
 	const char *match;     /* race only processes whose command line contains this */
 };
@@ -82,7 +82,8 @@ static void set_call(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void set_detail(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_detail(struct result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void set_detail(struct result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -272,8 +273,7 @@ static void check_mknod_disk(const struct options *o, struct result *r)
 	/* The node alone is harmless; opening it is what reads the host's disk. The
 	 * devices cgroup, if any, refuses here with EPERM. */
 	int fd = open(node, O_RDONLY | O_CLOEXEC);
-	set_call(r, "mknod(\"%s\", S_IFBLK, %u:%u) + open(O_RDONLY)", node, major(dev),
-		 minor(dev));
+	set_call(r, "mknod(\"%s\", S_IFBLK, %u:%u) + open(O_RDONLY)", node, major(dev), minor(dev));
 	verdict(r, fd, errno, ENXIO, ENODEV);
 	set_detail(r, fd >= 0 ? "the host disk %s is readable" : "node for %s created, open: %s",
 		   disk, strerror(errno));
@@ -331,7 +331,11 @@ static void check_ptrace(const struct options *o, struct result *r)
 		ptrace(PTRACE_DETACH, pid, NULL, NULL);
 }
 
-struct chroot_arg { const char *tmp; dev_t dev; ino_t ino; };
+struct chroot_arg {
+	const char *tmp;
+	dev_t dev;
+	ino_t ino;
+};
 
 /* The classic chroot escape: keep a directory fd, chroot into a subdirectory, fchdir
  * back out and walk ".." up to the top. Under pivot_root the top is the container's
@@ -502,8 +506,10 @@ static void check_host_net(const struct options *o, struct result *r)
 	set_call(r, "stat(\"/proc/self/ns/net\") = net:[%llu]; interfaces: %s", mine, names);
 	if (!o->outside_netns) {
 		r->status = strcmp(names, "lo") == 0 ? BLOCKED : ABSENT;
-		set_detail(r, "%s", r->status == BLOCKED ? "only lo: no way out"
-			   : "no --outside-netns given: cannot tell whose interfaces these are");
+		set_detail(r, "%s",
+			   r->status == BLOCKED ? "only lo: no way out"
+						: "no --outside-netns given: cannot tell whose "
+						  "interfaces these are");
 		return;
 	}
 	r->status = mine == o->outside_netns ? POSSIBLE : BLOCKED;
@@ -534,7 +540,8 @@ static int host_tty_fd(void)
 static void no_host_tty(struct result *r)
 {
 	r->status = BLOCKED, r->err = ENOTTY;
-	set_detail(r, "fds 0-2 are pipes, /dev/null or this container's own pty: no terminal of the host");
+	set_detail(r, "fds 0-2 are pipes, /dev/null or this container's own pty: no terminal of "
+		      "the host");
 }
 
 /* TIOCSTI pushes one byte into the terminal's input queue, as if typed. '#' starts a
@@ -544,9 +551,9 @@ static void check_tiocsti_stdin(const struct options *o, struct result *r)
 	int fd = host_tty_fd();
 	set_call(r, "ioctl(%d, TIOCSTI, \"#\")", fd < 0 ? 0 : fd);
 	if (fd < 0 && isatty(0))
-		return no_host_tty(r);  /* our own pty: typing into it is no escape */
+		return no_host_tty(r); /* our own pty: typing into it is no escape */
 	if (fd < 0) {
-		long ret = ioctl(0, TIOCSTI, "#");  /* a pipe or /dev/null: ENOTTY */
+		long ret = ioctl(0, TIOCSTI, "#"); /* a pipe or /dev/null: ENOTTY */
 		verdict(r, ret, errno, -1, -1);
 		set_detail(r, "fd 0 is no terminal (a pipe or /dev/null): nothing to type into");
 		return;
@@ -574,7 +581,7 @@ static bool ctty_is_hosts(void)
 	for (int fd = 0; fd < 3; fd++) {
 		struct stat st;
 		if (own_pty(fd) && fstat(fd, &st) == 0 && st.st_rdev == (dev_t)tty_nr)
-			return false;  /* -t: the controlling terminal is our own pty */
+			return false; /* -t: the controlling terminal is our own pty */
 	}
 	return true;
 }
@@ -584,7 +591,7 @@ static void check_tiocsti_tty(const struct options *o, struct result *r)
 	set_call(r, "open(\"/dev/tty\", O_RDWR); ioctl(tty, TIOCSTI, \"#\")");
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		verdict(r, -1, errno, -1, -1);  /* ENXIO: no controlling terminal at all */
+		verdict(r, -1, errno, -1, -1); /* ENXIO: no controlling terminal at all */
 		set_detail(r, "no controlling terminal: a session of its own (setsid)");
 		return;
 	}
@@ -627,7 +634,8 @@ static void check_tiocsctty(const struct options *o, struct result *r)
 static void check_termios(const struct options *o, struct result *r)
 {
 	int fd = host_tty_fd();
-	set_call(r, "tcgetattr(%d, &t); tcsetattr(%d, TCSANOW, &t)", fd < 0 ? 0 : fd, fd < 0 ? 0 : fd);
+	set_call(r, "tcgetattr(%d, &t); tcsetattr(%d, TCSANOW, &t)", fd < 0 ? 0 : fd,
+		 fd < 0 ? 0 : fd);
 	if (fd < 0)
 		return no_host_tty(r);
 	struct termios t;
@@ -675,7 +683,7 @@ static bool inside(int fd)
 {
 	struct statx sx;
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID))
-		return true;  /* cannot tell: do not claim an escape */
+		return true; /* cannot tell: do not claim an escape */
 	for (size_t i = 0; i < n_mount_ids; i++)
 		if (mount_ids[i] == sx.stx_mnt_id)
 			return true;
@@ -697,7 +705,8 @@ static bool sealed(int pathfd)
 static bool same_file(int a, int b)
 {
 	struct stat x, y;
-	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino;
 }
 
 /* After an fd of pid opened: was it still a glassbox process? A process that refused
@@ -708,7 +717,7 @@ static bool still_foreign(pid_t pid, int self)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	int fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)  /* refused: still not dumpable; ENOENT: exiting, its memory is gone */
+	if (fd < 0) /* refused: still not dumpable; ENOENT: exiting, its memory is gone */
 		return errno == EACCES || errno == EPERM;
 	bool foreign = !inside(fd) && !same_file(fd, self) && !sealed(fd);
 	close(fd);
@@ -727,7 +736,7 @@ static void race_fds(pid_t pid, int self, struct race *w)
 		char path[96], target[200];
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-		if (fd < 0 && errno == ENXIO)  /* a socket: not openable by path, but held */
+		if (fd < 0 && errno == ENXIO) /* a socket: not openable by path, but held */
 			fd = open(path, O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -743,8 +752,10 @@ static void race_fds(pid_t pid, int self, struct race *w)
 		}
 		int up = openat(fd, "../../..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (up >= 0 && !inside(up))
-			snprintf(w->dir_reached, sizeof w->dir_reached, "openat(fd %s of PID %d = %.80s, "
-				 "\"../../..\") is outside this container", e->d_name, (int)pid, target);
+			snprintf(w->dir_reached, sizeof w->dir_reached,
+				 "openat(fd %s of PID %d = %.80s, "
+				 "\"../../..\") is outside this container",
+				 e->d_name, (int)pid, target);
 		if (up >= 0)
 			close(up);
 		close(fd);
@@ -775,19 +786,19 @@ static void race_exe(pid_t pid, int self, struct race *w)
 	int fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == EACCES || errno == EPERM)
-			race_fds(pid, self, w);  /* not dumpable: these must be refused too */
+			race_fds(pid, self, w); /* not dumpable: these must be refused too */
 		w->denied += errno == EACCES || errno == EPERM;
 		return;
 	}
 	if (inside(fd) || same_file(fd, self)) {
 		close(fd);
-		return;  /* the container's own program, or another copy of this probe */
+		return; /* the container's own program, or another copy of this probe */
 	}
 	w->seen++;
 	if (sealed(fd)) {
 		w->sealed++;
 		close(fd);
-		return;  /* holds only what the command itself will hold */
+		return; /* holds only what the command itself will hold */
 	}
 	if (!w->exe_pid) {
 		w->exe_pid = pid;
@@ -795,7 +806,7 @@ static void race_exe(pid_t pid, int self, struct race *w)
 		w->exe[n > 0 ? n : 0] = '\0';
 		char self_fd[64];
 		snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
-		int wr = open(self_fd, O_WRONLY | O_CLOEXEC);  /* opened and closed, never written */
+		int wr = open(self_fd, O_WRONLY | O_CLOEXEC); /* opened and closed, never written */
 		w->wr_err = wr < 0 ? errno : 0;
 		if (wr >= 0)
 			close(wr);
@@ -822,7 +833,7 @@ static void race_watch(const struct options *o, struct race *w)
 	int self = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fprintf(stderr, "glassbox-probe: watching\n");  /* the host may start now */
+	fprintf(stderr, "glassbox-probe: watching\n"); /* the host may start now */
 	for (; !stop_now(o, w, &t0); w->passes++) {
 		DIR *d = opendir("/proc");
 		for (struct dirent *e; d && (e = readdir(d));) {
@@ -836,16 +847,17 @@ static void race_watch(const struct options *o, struct race *w)
 	if (self >= 0)
 		close(self);
 	if (o->stop_file)
-		unlink(o->stop_file);  /* leave the container as we found it */
+		unlink(o->stop_file); /* leave the container as we found it */
 }
 
 static struct race the_race;
 
 static void race_summary(const struct race *w, struct result *r, const char *extra)
 {
-	set_detail(r, "%ld passes over /proc; %ld processes running a binary from outside "
-		   "(%ld of them a sealed copy); %ld refused us their /proc files%s", w->passes,
-		   w->seen, w->sealed, w->denied, extra);
+	set_detail(r,
+		   "%ld passes over /proc; %ld processes running a binary from outside "
+		   "(%ld of them a sealed copy); %ld refused us their /proc files%s",
+		   w->passes, w->seen, w->sealed, w->denied, extra);
 }
 
 static void check_exe_race(const struct options *o, struct result *r)
@@ -858,11 +870,13 @@ static void check_exe_race(const struct options *o, struct result *r)
 		race_summary(w, r, "");
 		return;
 	}
-	set_call(r, "open(\"/proc/%d/exe\", O_PATH) = %s; reopen O_WRONLY: %s", w->exe_pid,
-		 w->exe, w->wr_err ? strerror(w->wr_err) : "opened");
+	set_call(r, "open(\"/proc/%d/exe\", O_PATH) = %s; reopen O_WRONLY: %s", w->exe_pid, w->exe,
+		 w->wr_err ? strerror(w->wr_err) : "opened");
 	r->status = POSSIBLE, r->err = 0;
-	race_summary(w, r, w->wr_err == ETXTBSY ? "; the host's binary is ours to write once "
-		     "nothing runs it" : "");
+	race_summary(w, r,
+		     w->wr_err == ETXTBSY ? "; the host's binary is ours to write once "
+					    "nothing runs it"
+					  : "");
 }
 
 static void check_fd_race(const struct options *o, struct result *r)
@@ -912,8 +926,10 @@ static const struct check {
 	{ "tiocsctty", check_tiocsctty, "make a host terminal its controlling terminal" },
 	{ "termios", check_termios, "change the modes of a host terminal" },
 	/* issue 19: only with --watch, while the host runs `glassbox exec` */
-	{ "exe-race", check_exe_race, "open the host's binary through a glassbox process (CVE-2019-5736)" },
-	{ "fd-race", check_fd_race, "open a glassbox process's descriptors, reach the host through them (CVE-2024-21626)" },
+	{ "exe-race", check_exe_race,
+	  "open the host's binary through a glassbox process (CVE-2019-5736)" },
+	{ "fd-race", check_fd_race,
+	  "open a glassbox process's descriptors, reach the host through them (CVE-2024-21626)" },
 };
 #define N_CHECKS (sizeof checks / sizeof checks[0])
 
@@ -921,7 +937,7 @@ static bool selected(const struct options *o, const char *name)
 {
 	bool race = strcmp(name, "exe-race") == 0 || strcmp(name, "fd-race") == 0;
 	if (race != (o->watch_ms > 0))
-		return false;  /* the races need --watch (and a host that runs exec meanwhile) */
+		return false; /* the races need --watch (and a host that runs exec meanwhile) */
 	if (!o->only)
 		return true;
 	size_t n = strlen(name);
@@ -948,7 +964,8 @@ static void json_string(const char *s)
 static void print_json(const struct result *res, const bool *ran, const int *count)
 {
 	printf("{\"probe\":\"glassbox-probe\",\"version\":1,\"blocked\":%d,\"possible\":%d,"
-	       "\"absent\":%d,\"checks\":[", count[BLOCKED], count[POSSIBLE], count[ABSENT]);
+	       "\"absent\":%d,\"checks\":[",
+	       count[BLOCKED], count[POSSIBLE], count[ABSENT]);
 	bool first = true;
 	for (size_t i = 0; i < N_CHECKS; i++) {
 		if (!ran[i])
@@ -977,10 +994,13 @@ static void print_text(const struct result *res, const bool *ran, const int *cou
 		if (!ran[i])
 			continue;
 		const struct result *r = &res[i];
-		printf("  [%-8s] %-10s %s\n", r->status == POSSIBLE ? "POSSIBLE"
-			: status_names[r->status], checks[i].name, checks[i].what);
-		printf("             %s -> %s\n", r->call, r->err ? strerror(r->err)
-			: r->status == BLOCKED ? "contained" : "ok");
+		printf("  [%-8s] %-10s %s\n",
+		       r->status == POSSIBLE ? "POSSIBLE" : status_names[r->status], checks[i].name,
+		       checks[i].what);
+		printf("             %s -> %s\n", r->call,
+		       r->err		      ? strerror(r->err)
+		       : r->status == BLOCKED ? "contained"
+					      : "ok");
 		if (r->detail[0])
 			printf("             %s\n", r->detail);
 	}
@@ -988,7 +1008,8 @@ static void print_text(const struct result *res, const bool *ran, const int *cou
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: glassbox-probe [--json] [--outside-comm NAME] "
+	fprintf(stderr,
+		"usage: glassbox-probe [--json] [--outside-comm NAME] "
 		"[--outside-netns INODE] [--tmp DIR] [--only NAME,...] [--list]\n"
 		"       glassbox-probe --watch MS [--stop-file PATH] [--match TEXT] [--json]\n");
 	return 2;
@@ -1018,8 +1039,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->stop_file = argv[++i];
 		else if (v && strcmp(a, "--match") == 0)
 			o->match = argv[++i];
-		else if (v && strcmp(a, "--touch") == 0)  /* ends a --watch from outside */
-			exit(close(open(argv[++i], O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0 ? 1 : 0);
+		else if (v && strcmp(a, "--touch") == 0) /* ends a --watch from outside */
+			exit(close(open(argv[++i], O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0 ? 1
+											      : 0);
 		else
 			return -1;
 	}

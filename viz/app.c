@@ -20,8 +20,9 @@ static void fontdir(const struct vz_opts *o, char *buf, size_t len)
 
 static struct vz_view base_view(const struct vz_opts *o)
 {
-	return (struct vz_view){.th = o->dark ? &vz_theme_dark : &vz_theme_light,
-				.reduced_motion = o->reduced_motion, .follow = true};
+	return (struct vz_view){ .th = o->dark ? &vz_theme_dark : &vz_theme_light,
+				 .reduced_motion = o->reduced_motion,
+				 .follow = true };
 }
 
 /* ------------------------------------------------------------ headless */
@@ -51,7 +52,7 @@ static void bench(struct vz_render *rd, const struct vz_opts *o, struct vz_strea
 	       "fps", o->w ? o->w : 1920, o->h ? o->h : 1080, o->bench);
 	for (int sc = 0; sc < VZ_SC_COUNT; sc++) {
 		v.tb = 0;
-		vz_scene_draw(rd, &m, &v, sc);  /* warm the text cache */
+		vz_scene_draw(rd, &m, &v, sc); /* warm the text cache */
 		Uint64 t0 = SDL_GetPerformanceCounter();
 		for (int i = 0; i < o->bench; i++) {
 			v.tb = i / 60.0;
@@ -70,8 +71,8 @@ int vz_headless(const struct vz_opts *o, struct vz_stream *st)
 {
 	char fd[600], err[512];
 	fontdir(o, fd, sizeof fd);
-	struct vz_render *rd = vz_rd_open(false, o->w ? o->w : 1920, o->h ? o->h : 1080, false,
-					  fd, err, sizeof err);
+	struct vz_render *rd = vz_rd_open(false, o->w ? o->w : 1920, o->h ? o->h : 1080, false, fd,
+					  err, sizeof err);
 	if (!rd) {
 		fprintf(stderr, "glassbox-viz: %s\n", err);
 		return 1;
@@ -126,7 +127,8 @@ int vz_tour_headless(const struct vz_opts *o)
 	}
 	int status = 0;
 	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "glassbox-viz: glassbox tour failed (it needs root); its events: %s\n",
+		fprintf(stderr,
+			"glassbox-viz: glassbox tour failed (it needs root); its events: %s\n",
 			path);
 		return 1;
 	}
@@ -140,7 +142,7 @@ int vz_tour_headless(const struct vz_opts *o)
 	int rc = vz_headless(o, &st);
 	all.beat = (int)st.n_beats;
 	all.all_scenes = true;
-	all.at = 2.0;  /* the finale: settled, nothing glowing */
+	all.at = 2.0; /* the finale: settled, nothing glowing */
 	if (rc == 0)
 		rc = vz_headless(&all, &st);
 	vz_stream_free(&st);
@@ -149,23 +151,67 @@ int vz_tour_headless(const struct vz_opts *o)
 
 /* ------------------------------------------------------------ input map */
 
-enum action { A_NONE, A_NEXT, A_BACK, A_FIRST, A_LAST, A_SLOWER, A_FASTER, A_PLAY,
-	      A_SCENE_NEXT, A_SCENE, A_FOLLOW, A_FULLSCREEN, A_ZOOM_IN, A_ZOOM_OUT, A_HELP,
-	      A_THEME, A_RUN_ALL, A_QUIT };
+enum action {
+	A_NONE,
+	A_NEXT,
+	A_BACK,
+	A_FIRST,
+	A_LAST,
+	A_SLOWER,
+	A_FASTER,
+	A_PLAY,
+	A_SCENE_NEXT,
+	A_SCENE,
+	A_FOLLOW,
+	A_FULLSCREEN,
+	A_ZOOM_IN,
+	A_ZOOM_OUT,
+	A_HELP,
+	A_THEME,
+	A_RUN_ALL,
+	A_QUIT
+};
 
-static const struct { SDL_Keycode key; enum action act; int arg; } keymap[] = {
-	{SDLK_SPACE, A_NEXT, 0}, {SDLK_RIGHT, A_NEXT, 0}, {SDLK_PAGEDOWN, A_NEXT, 0},
-	{SDLK_RETURN, A_NEXT, 0}, {SDLK_LEFT, A_BACK, 0}, {SDLK_PAGEUP, A_BACK, 0},
-	{SDLK_BACKSPACE, A_BACK, 0}, {SDLK_HOME, A_FIRST, 0}, {SDLK_END, A_LAST, 0},
-	{SDLK_LEFTBRACKET, A_SLOWER, 0}, {SDLK_RIGHTBRACKET, A_FASTER, 0}, {SDLK_p, A_PLAY, 0},
-	{SDLK_TAB, A_SCENE_NEXT, 0}, {SDLK_1, A_SCENE, 0}, {SDLK_2, A_SCENE, 1},
-	{SDLK_3, A_SCENE, 2}, {SDLK_4, A_SCENE, 3}, {SDLK_5, A_SCENE, 4}, {SDLK_6, A_SCENE, 5},
-	{SDLK_7, A_SCENE, 6}, {SDLK_0, A_FOLLOW, 0}, {SDLK_f, A_FULLSCREEN, 0},
-	{SDLK_PLUS, A_ZOOM_IN, 0}, {SDLK_EQUALS, A_ZOOM_IN, 0}, {SDLK_KP_PLUS, A_ZOOM_IN, 0},
-	{SDLK_MINUS, A_ZOOM_OUT, 0}, {SDLK_KP_MINUS, A_ZOOM_OUT, 0}, {SDLK_SLASH, A_HELP, 0},
-	{SDLK_QUESTION, A_HELP, 0}, {SDLK_h, A_HELP, 0}, {SDLK_F1, A_HELP, 0},
-	{SDLK_d, A_THEME, 0}, {SDLK_r, A_RUN_ALL, 0}, {SDLK_q, A_QUIT, 0},
-	{SDLK_ESCAPE, A_QUIT, 0},
+static const struct {
+	SDL_Keycode key;
+	enum action act;
+	int arg;
+} keymap[] = {
+	{ SDLK_SPACE, A_NEXT, 0 },
+	{ SDLK_RIGHT, A_NEXT, 0 },
+	{ SDLK_PAGEDOWN, A_NEXT, 0 },
+	{ SDLK_RETURN, A_NEXT, 0 },
+	{ SDLK_LEFT, A_BACK, 0 },
+	{ SDLK_PAGEUP, A_BACK, 0 },
+	{ SDLK_BACKSPACE, A_BACK, 0 },
+	{ SDLK_HOME, A_FIRST, 0 },
+	{ SDLK_END, A_LAST, 0 },
+	{ SDLK_LEFTBRACKET, A_SLOWER, 0 },
+	{ SDLK_RIGHTBRACKET, A_FASTER, 0 },
+	{ SDLK_p, A_PLAY, 0 },
+	{ SDLK_TAB, A_SCENE_NEXT, 0 },
+	{ SDLK_1, A_SCENE, 0 },
+	{ SDLK_2, A_SCENE, 1 },
+	{ SDLK_3, A_SCENE, 2 },
+	{ SDLK_4, A_SCENE, 3 },
+	{ SDLK_5, A_SCENE, 4 },
+	{ SDLK_6, A_SCENE, 5 },
+	{ SDLK_7, A_SCENE, 6 },
+	{ SDLK_0, A_FOLLOW, 0 },
+	{ SDLK_f, A_FULLSCREEN, 0 },
+	{ SDLK_PLUS, A_ZOOM_IN, 0 },
+	{ SDLK_EQUALS, A_ZOOM_IN, 0 },
+	{ SDLK_KP_PLUS, A_ZOOM_IN, 0 },
+	{ SDLK_MINUS, A_ZOOM_OUT, 0 },
+	{ SDLK_KP_MINUS, A_ZOOM_OUT, 0 },
+	{ SDLK_SLASH, A_HELP, 0 },
+	{ SDLK_QUESTION, A_HELP, 0 },
+	{ SDLK_h, A_HELP, 0 },
+	{ SDLK_F1, A_HELP, 0 },
+	{ SDLK_d, A_THEME, 0 },
+	{ SDLK_r, A_RUN_ALL, 0 },
+	{ SDLK_q, A_QUIT, 0 },
+	{ SDLK_ESCAPE, A_QUIT, 0 },
 };
 
 struct viewer {
@@ -177,13 +223,16 @@ struct viewer {
 	struct vz_view view;
 	size_t beat;
 	bool model_dirty, quit, playing, dark;
-	int pinned;               /* a scene chosen by key, -1: follow the beats */
+	int pinned; /* a scene chosen by key, -1: follow the beats */
 	double beat_start, zoom, speed;
-	size_t sent_for;          /* live + playing: the beat we already sent "next" for, +1 */
+	size_t sent_for; /* live + playing: the beat we already sent "next" for, +1 */
 	char status[96];
 };
 
-static double now_s(void) { return SDL_GetTicks64() / 1000.0; }
+static double now_s(void)
+{
+	return SDL_GetTicks64() / 1000.0;
+}
 
 static void go_to(struct viewer *w, size_t beat)
 {
@@ -209,7 +258,7 @@ static void next(struct viewer *w)
 		return;
 	}
 	bool ended = !w->live || w->live->exited;
-	if (w->o->tour && ended)  /* the finale: every scene in turn, then follow again */
+	if (w->o->tour && ended) /* the finale: every scene in turn, then follow again */
 		w->pinned = w->pinned + 1 >= VZ_SC_COUNT ? -1 : w->pinned + 1;
 }
 
@@ -242,15 +291,25 @@ static void act(struct viewer *w, enum action a, int arg)
 	case A_LAST: go_to(w, w->st->n_beats ? w->st->n_beats - 1 : 0); break;
 	case A_SLOWER: w->speed = fmax(0.25, w->speed / 1.5); break;
 	case A_FASTER: w->speed = fmin(8, w->speed * 1.5); break;
-	case A_PLAY: w->playing = !w->playing; w->beat_start = now_s(); break;
+	case A_PLAY:
+		w->playing = !w->playing;
+		w->beat_start = now_s();
+		break;
 	case A_SCENE_NEXT:
-		w->pinned = ((w->pinned < 0 ? w->st->beats[w->beat].scene : w->pinned) + 1) % VZ_SC_COUNT;
+		w->pinned = ((w->pinned < 0 ? w->st->beats[w->beat].scene : w->pinned) + 1) %
+			    VZ_SC_COUNT;
 		break;
 	case A_SCENE: w->pinned = arg; break;
 	case A_FOLLOW: w->pinned = -1; break;
 	case A_FULLSCREEN: vz_rd_toggle_fullscreen(w->rd); break;
-	case A_ZOOM_IN: w->zoom = fmin(3, w->zoom * 1.25); vz_rd_layout(w->rd, w->zoom); break;
-	case A_ZOOM_OUT: w->zoom = fmax(0.5, w->zoom / 1.25); vz_rd_layout(w->rd, w->zoom); break;
+	case A_ZOOM_IN:
+		w->zoom = fmin(3, w->zoom * 1.25);
+		vz_rd_layout(w->rd, w->zoom);
+		break;
+	case A_ZOOM_OUT:
+		w->zoom = fmax(0.5, w->zoom / 1.25);
+		vz_rd_layout(w->rd, w->zoom);
+		break;
 	case A_HELP: w->view.help = !w->view.help; break;
 	case A_THEME: w->dark = !w->dark; break;
 	case A_RUN_ALL:
@@ -308,13 +367,13 @@ static void pump_live(struct viewer *w)
 
 static void status_line(struct viewer *w)
 {
-	const char *mode = w->live ? (w->live->exited ? "live: ended" : "live") :
-		(w->playing ? "playing" : "replay");
+	const char *mode = w->live ? (w->live->exited ? "live: ended" : "live")
+				   : (w->playing ? "playing" : "replay");
 	int n = snprintf(w->status, sizeof w->status, "%s", mode);
 	if (w->playing && w->speed != 1)
 		n += snprintf(w->status + n, sizeof w->status - n, " %.2gx", w->speed);
-	snprintf(w->status + n, sizeof w->status - n, "   %zu/%zu", w->st->n_beats ? w->beat + 1 : 0,
-		 w->st->n_beats);
+	snprintf(w->status + n, sizeof w->status - n, "   %zu/%zu",
+		 w->st->n_beats ? w->beat + 1 : 0, w->st->n_beats);
 }
 
 static void draw(struct viewer *w)
@@ -337,8 +396,9 @@ static void draw(struct viewer *w)
 		vz_scene_message(w->rd, &w->view, "glassbox run", w->live->error,
 				 "The engine stopped before it sent any event.");
 	else {
-		int scene = w->pinned >= 0 ? w->pinned
-			  : w->st->n_beats ? w->st->beats[w->beat].scene : VZ_SC_LIFECYCLE;
+		int scene = w->pinned >= 0   ? w->pinned
+			    : w->st->n_beats ? w->st->beats[w->beat].scene
+					     : VZ_SC_LIFECYCLE;
 		vz_scene_draw(w->rd, &w->model, &w->view, scene);
 	}
 	vz_rd_present(w->rd);
@@ -385,7 +445,7 @@ int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *liv
 		fprintf(stderr, "glassbox-viz: %s\n", err);
 		return 1;
 	}
-	static struct viewer w;  /* large (the model): not on the stack */
+	static struct viewer w; /* large (the model): not on the stack */
 	memset(&w, 0, sizeof w);
 	w.o = o;
 	w.rd = rd;
@@ -406,7 +466,7 @@ int vz_window(const struct vz_opts *o, struct vz_stream *st, struct vz_live *liv
 		if (live && live->ev_fd >= 0) {
 			/* Sleep until the engine writes, not a fixed time: a new event is drawn
 			 * in the very next frame (vsync may be absent with software rendering). */
-			struct pollfd p = {live->ev_fd, POLLIN, 0};
+			struct pollfd p = { live->ev_fd, POLLIN, 0 };
 			poll(&p, 1, 8);
 		} else {
 			SDL_Delay(live ? 16 : 8);

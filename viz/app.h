@@ -11,26 +11,26 @@
 
 struct vz_opts {
 	bool dark, reduced_motion, fullscreen, headless;
-	int w, h;                 /* output size; 0: desktop (window) or 1920x1080 (headless) */
-	const char *frames;       /* headless: the directory for PNG frames */
-	int beat;                 /* headless: only this beat (1-based); 0 all */
-	double at;                /* headless: seconds after the beat starts */
-	int scene;                /* -1: each beat's own scene */
-	bool all_scenes;          /* headless: every scene at each chosen beat */
-	double autoplay;          /* seconds per beat when playing */
-	bool play;                /* start playing (live: send "next" by itself) */
-	bool exit_at_end;         /* quit once the stream has ended and its last beat shown */
-	bool latency;             /* live: print event-to-first-frame times at exit */
-	bool tour;                /* after the last beat, Space walks through every scene */
-	int bench;                /* headless: time this many frames per scene, save none */
-	char share[512];          /* share dir: fonts/ lives here */
-	const char *pdf;          /* slides: write a handout PDF here */
+	int w, h;	    /* output size; 0: desktop (window) or 1920x1080 (headless) */
+	const char *frames; /* headless: the directory for PNG frames */
+	int beat;	    /* headless: only this beat (1-based); 0 all */
+	double at;	    /* headless: seconds after the beat starts */
+	int scene;	    /* -1: each beat's own scene */
+	bool all_scenes;    /* headless: every scene at each chosen beat */
+	double autoplay;    /* seconds per beat when playing */
+	bool play;	    /* start playing (live: send "next" by itself) */
+	bool exit_at_end;   /* quit once the stream has ended and its last beat shown */
+	bool latency;	    /* live: print event-to-first-frame times at exit */
+	bool tour;	    /* after the last beat, Space walks through every scene */
+	int bench;	    /* headless: time this many frames per scene, save none */
+	char share[512];    /* share dir: fonts/ lives here */
+	const char *pdf;    /* slides: write a handout PDF here */
 };
 
 /* The child `glassbox run` of live mode. */
 struct vz_live {
 	pid_t pid;
-	int ctl_fd, ev_fd;        /* we write "next"; we read events */
+	int ctl_fd, ev_fd; /* we write "next"; we read events */
 	char buf[70000];
 	size_t len;
 	bool exited;

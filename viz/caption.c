@@ -15,16 +15,18 @@ static void set(struct vz_model *m, const char *call, const char *text)
 
 static const char *state_sentence(const char *to)
 {
-	static const struct { const char *state, *text; } s[] = {
-		{"created", "The container exists: namespaces, cgroup and root filesystem are "
-			    "ready, but its command has not started yet."},
-		{"running", "Its command runs as PID 1 of the container's own PID namespace."},
-		{"paused", "The cgroup freezer stopped every process inside; they cannot even "
-			   "notice it."},
-		{"stopped", "Its processes have exited. The root filesystem stays on disk until "
-			    "the container is removed."},
-		{"removed", "State, cgroup and the writable upper layer are deleted: nothing is "
-			    "left behind."},
+	static const struct {
+		const char *state, *text;
+	} s[] = {
+		{ "created", "The container exists: namespaces, cgroup and root filesystem are "
+			     "ready, but its command has not started yet." },
+		{ "running", "Its command runs as PID 1 of the container's own PID namespace." },
+		{ "paused", "The cgroup freezer stopped every process inside; they cannot even "
+			    "notice it." },
+		{ "stopped", "Its processes have exited. The root filesystem stays on disk until "
+			     "the container is removed." },
+		{ "removed", "State, cgroup and the writable upper layer are deleted: nothing is "
+			     "left behind." },
 	};
 	for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
 		if (strcmp(to, s[i].state) == 0)
@@ -50,11 +52,15 @@ static void exit_caption(struct vz_model *m, const struct gb_jval *e)
 	long long code = gb_jint(e, "exit_code", 0);
 	snprintf(call, sizeof call, "waitpid(%lld) -> exit code %lld", gb_jint(e, "pid", 0), code);
 	if (gb_jbool(e, "oom_killed", false))
-		snprintf(text, sizeof text, "The kernel's OOM killer ended it (%s): the cgroup "
-			 "reached its memory limit. A shell reports 128 + 9 = 137.", sig ? sig : "SIGKILL");
+		snprintf(text, sizeof text,
+			 "The kernel's OOM killer ended it (%s): the cgroup "
+			 "reached its memory limit. A shell reports 128 + 9 = 137.",
+			 sig ? sig : "SIGKILL");
 	else if (sig)
-		snprintf(text, sizeof text, "Killed by %s (signal %lld): a shell reports 128 + %lld "
-			 "= %lld.", sig, gb_jint(e, "signo", 0), gb_jint(e, "signo", 0), code);
+		snprintf(text, sizeof text,
+			 "Killed by %s (signal %lld): a shell reports 128 + %lld "
+			 "= %lld.",
+			 sig, gb_jint(e, "signo", 0), gb_jint(e, "signo", 0), code);
 	else
 		snprintf(text, sizeof text, "The process exited normally with status %lld.",
 			 gb_jint(e, "status", code));
@@ -67,8 +73,9 @@ static void net_caption(struct vz_model *m, const char *type, const struct gb_jv
 	if (strcmp(type, "net.veth") == 0) {
 		snprintf(call, sizeof call, "ip link add %s type veth peer name %s",
 			 gb_jstr(e, "host_if", "?"), gb_jstr(e, "container_if", "?"));
-		set(m, call, "A veth pair is a virtual cable: one end joins the host's bridge, "
-			     "the other moves into the container's network namespace.");
+		set(m, call,
+		    "A veth pair is a virtual cable: one end joins the host's bridge, "
+		    "the other moves into the container's network namespace.");
 	} else if (strcmp(type, "net.addr") == 0) {
 		snprintf(call, sizeof call, "ip addr add %s dev %s", gb_jstr(e, "addr", "?"),
 			 gb_jstr(e, "ifname", "?"));
@@ -90,22 +97,25 @@ static void storage_caption(struct vz_model *m, const char *type, const struct g
 	char call[160];
 	if (strcmp(type, "layer.create") == 0 || strcmp(type, "layer.cached") == 0) {
 		snprintf(call, sizeof call, "%s", gb_jstr(e, "instruction", "layer"));
-		set(m, call, strcmp(type, "layer.cached") == 0
-				     ? "Same parent, same instruction: the layer is reused from the cache."
-				     : "The instruction's changes become a new read-only layer.");
+		set(m, call,
+		    strcmp(type, "layer.cached") == 0
+			    ? "Same parent, same instruction: the layer is reused from the cache."
+			    : "The instruction's changes become a new read-only layer.");
 	} else if (strcmp(type, "rootfs.changes") == 0) {
 		set(m, "write into the container's root filesystem",
 		    "Writes land in the upper layer: a changed file is first copied up whole; a "
 		    "deleted one becomes a whiteout. The image layers never change.");
 	} else if (strcmp(type, "measure") == 0) {
 		snprintf(call, sizeof call, "measured: %s starts in %.1f ms, %.1f MB",
-			 gb_jstr(e, "what", "?"), gb_jnum(e, "start_ms", 0), gb_jnum(e, "rss_mb", 0));
+			 gb_jstr(e, "what", "?"), gb_jnum(e, "start_ms", 0),
+			 gb_jnum(e, "rss_mb", 0));
 		set(m, call, "Same machine, same moment: numbers, not claims.");
 	} else if (strcmp(type, "volume.mount") == 0) {
 		snprintf(call, sizeof call, "mount(\"%s\", \"%s\", ...)", gb_jstr(e, "source", "?"),
 			 gb_jstr(e, "target", "?"));
-		set(m, call, "A volume is a directory from outside the overlay: it outlives the "
-			     "container.");
+		set(m, call,
+		    "A volume is a directory from outside the overlay: it outlives the "
+		    "container.");
 	}
 }
 
@@ -115,29 +125,37 @@ static void runtime_caption(struct vz_model *m, const char *type, const struct g
 	const char *sig = gb_jstr(e, "signal", "?");
 	if (strcmp(type, "signal.sent") == 0 || strcmp(type, "signal.forwarded") == 0) {
 		snprintf(call, sizeof call, "kill(%lld, %s)", gb_jint(e, "pid", 0), sig);
-		set(m, call, signal_sentence(strcmp(type, "signal.forwarded") == 0
-						     ? "forward" : gb_jstr(e, "by", ""), sig));
+		set(m, call,
+		    signal_sentence(strcmp(type, "signal.forwarded") == 0 ? "forward"
+									  : gb_jstr(e, "by", ""),
+				    sig));
 	} else if (strcmp(type, "grace.started") == 0) {
 		snprintf(call, sizeof call, "grace period: %.0f s", gb_jnum(e, "seconds", 0));
-		set(m, call, "PID 1 has this long to exit after SIGTERM; then the engine sends SIGKILL.");
+		set(m, call,
+		    "PID 1 has this long to exit after SIGTERM; then the engine sends SIGKILL.");
 	} else if (strcmp(type, "grace.expired") == 0) {
-		snprintf(call, sizeof call, "grace period over after %.0f s", gb_jnum(e, "seconds", 0));
-		set(m, call, "PID 1 did not exit in time (a PID 1 without a SIGTERM handler ignores "
-			     "it): SIGKILL follows, exit code 137.");
+		snprintf(call, sizeof call, "grace period over after %.0f s",
+			 gb_jnum(e, "seconds", 0));
+		set(m, call,
+		    "PID 1 did not exit in time (a PID 1 without a SIGTERM handler ignores "
+		    "it): SIGKILL follows, exit code 137.");
 	} else if (strcmp(type, "process.exit") == 0) {
 		exit_caption(m, e);
 	} else if (strcmp(type, "oom.kill") == 0) {
 		snprintf(call, sizeof call, "memory.events: oom_kill %lld", gb_jint(e, "count", 1));
-		set(m, call, "The cgroup reached its memory limit: the kernel killed a process "
-			     "inside it, and only inside it.");
+		set(m, call,
+		    "The cgroup reached its memory limit: the kernel killed a process "
+		    "inside it, and only inside it.");
 	} else if (strcmp(type, "zombies") == 0) {
 		snprintf(call, sizeof call, "%lld processes in state Z", gb_jint(e, "count", 0));
-		set(m, call, "Zombies: children that exited but that nobody waited for. In a "
-			     "container, PID 1 must reap them with wait().");
+		set(m, call,
+		    "Zombies: children that exited but that nobody waited for. In a "
+		    "container, PID 1 must reap them with wait().");
 	} else if (strcmp(type, "zombie.reaped") == 0) {
 		snprintf(call, sizeof call, "waitpid(%lld) by PID 1", gb_jint(e, "pid", 0));
-		set(m, call, "PID 1 collected the zombie's exit status: its entry leaves the "
-			     "process table.");
+		set(m, call,
+		    "PID 1 collected the zombie's exit status: its entry leaves the "
+		    "process table.");
 	} else if (strcmp(type, "freezer") == 0) {
 		snprintf(call, sizeof call, "cgroup freezer: %s", gb_jstr(e, "state", "?"));
 		set(m, call, "The freezer stops or resumes every process of the cgroup at once.");
@@ -157,12 +175,13 @@ void vz_caption_apply(struct vz_model *m, const char *type, const struct gb_jval
 		const struct vz_step *s = &m->steps[idx - 1];
 		set(m, s->call[0] ? s->call : s->name, s->explain);
 		if (s->state == VZ_STEP_FAILED) {
-			snprintf(m->cap_text, sizeof m->cap_text, "FAILED %s: %s%s%s", s->errno_name,
-				 s->err, s->hint[0] ? " Hint: " : "", s->hint);
+			snprintf(m->cap_text, sizeof m->cap_text, "FAILED %s: %s%s%s",
+				 s->errno_name, s->err, s->hint[0] ? " Hint: " : "", s->hint);
 			m->cap_failed = true;
 		} else if (s->state == VZ_STEP_UNDONE) {
 			snprintf(m->cap_call, sizeof m->cap_call, "undo: %s", s->name);
-			snprintf(m->cap_text, sizeof m->cap_text, "A later step failed: what was done "
+			snprintf(m->cap_text, sizeof m->cap_text,
+				 "A later step failed: what was done "
 				 "is undone in reverse order, so nothing is left behind.");
 		}
 	} else if (strcmp(type, "lifecycle") == 0) {

@@ -43,7 +43,7 @@ static int capture(const char *gb, const char *const *args, char *out, size_t ca
 	if (pid == 0) {
 		dup2(fds[1], 1);
 		dup2(fds[1], 2);
-		char *argv[8] = {(char *)gb};
+		char *argv[8] = { (char *)gb };
 		for (int i = 0; args[i] && i < 6; i++)
 			argv[i + 1] = (char *)args[i];
 		execv(gb, argv);
@@ -52,7 +52,7 @@ static int capture(const char *gb, const char *const *args, char *out, size_t ca
 	}
 	close(fds[1]);
 	size_t len = 0;
-	struct pollfd p = {fds[0], POLLIN, 0};
+	struct pollfd p = { fds[0], POLLIN, 0 };
 	while (len + 1 < cap && poll(&p, 1, 3000) > 0) {
 		ssize_t n = read(fds[0], out + len, cap - 1 - len);
 		if (n <= 0)
@@ -67,8 +67,8 @@ static int capture(const char *gb, const char *const *args, char *out, size_t ca
 		waitpid(pid, &status, 0);
 	}
 	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(err, errlen, "glassbox %s %s failed: %.400s", args[0], args[1] ? args[1] : "",
-			 len ? out : "no output");
+		snprintf(err, errlen, "glassbox %s %s failed: %.400s", args[0],
+			 args[1] ? args[1] : "", len ? out : "no output");
 		return -1;
 	}
 	return 0;
@@ -93,7 +93,8 @@ static void stats_into(struct dash *d, const struct gb_jval *list)
 	for (const struct gb_jval *c = list ? list->child : NULL; c; c = c->next)
 		for (int i = 0; i < d->n; i++) {
 			struct dash_row *r = &d->rows[i];
-			if (strcmp(gb_jstr(c, "id", ""), r->id) && strcmp(gb_jstr(c, "name", ""), r->name))
+			if (strcmp(gb_jstr(c, "id", ""), r->id) &&
+			    strcmp(gb_jstr(c, "name", ""), r->name))
 				continue;
 			r->have_stats = true;
 			/* `glassbox stats --json` nests the cgroup numbers under "stats" and puts
@@ -101,8 +102,9 @@ static void stats_into(struct dash *d, const struct gb_jval *list)
 			const struct gb_jval *s = gb_jget(c, "stats") ? gb_jget(c, "stats") : c;
 			r->mem = num2(s, "memory", "usage", "mem_usage");
 			r->mem_limit = num2(s, "memory", "limit", "mem_limit");
-			r->cpu = gb_jget(c, "cpu_percent") ? gb_jnum(c, "cpu_percent", 0)
-							   : num2(s, "cpu", "percent", "cpu_percent");
+			r->cpu = gb_jget(c, "cpu_percent")
+					 ? gb_jnum(c, "cpu_percent", 0)
+					 : num2(s, "cpu", "percent", "cpu_percent");
 			r->pids = num2(s, "pids", "current", "pids");
 			r->pids_max = num2(s, "pids", "max", "pids_max");
 		}
@@ -113,9 +115,11 @@ static int parse_list(struct dash *d, const char *what, struct gb_jval **out)
 	char jerr[160];
 	*out = gb_json_parse(d->out, strlen(d->out), jerr, sizeof jerr);
 	if (!*out || !list_of(*out)) {
-		snprintf(d->error, sizeof d->error, "glassbox %s --json: not a list of containers (%s)",
-			 what, *out ? "no array" : jerr);
-		snprintf(d->hint, sizeof d->hint, "The dashboard expects a JSON array of objects, or "
+		snprintf(d->error, sizeof d->error,
+			 "glassbox %s --json: not a list of containers (%s)", what,
+			 *out ? "no array" : jerr);
+		snprintf(d->hint, sizeof d->hint,
+			 "The dashboard expects a JSON array of objects, or "
 			 "{\"containers\": [...]}.");
 		return -1;
 	}
@@ -124,14 +128,15 @@ static int parse_list(struct dash *d, const char *what, struct gb_jval **out)
 
 static void poll_engine(struct dash *d, const char *gb)
 {
-	static const char *const ps[] = {"ps", "--all", "--json", NULL};
-	static const char *const stats[] = {"stats", "--no-stream", "--json", NULL};
+	static const char *const ps[] = { "ps", "--all", "--json", NULL };
+	static const char *const stats[] = { "stats", "--no-stream", "--json", NULL };
 	struct gb_jval *v = NULL;
 	d->error[0] = d->hint[0] = '\0';
 	if (capture(gb, ps, d->out, sizeof d->out, d->error, sizeof d->error) < 0 ||
 	    parse_list(d, "ps", &v) < 0) {
 		if (!d->hint[0])
-			snprintf(d->hint, sizeof d->hint, "Is %s built and runnable (set GLASSBOX)?", gb);
+			snprintf(d->hint, sizeof d->hint,
+				 "Is %s built and runnable (set GLASSBOX)?", gb);
 		gb_jval_free(v);
 		return;
 	}
@@ -143,7 +148,8 @@ static void poll_engine(struct dash *d, const char *gb)
 		memset(r, 0, sizeof *r);
 		snprintf(r->id, sizeof r->id, "%.12s", gb_jstr(c, "id", "?"));
 		snprintf(r->name, sizeof r->name, "%s", gb_jstr(c, "name", ""));
-		snprintf(r->state, sizeof r->state, "%s", gb_jstr(c, "state", gb_jstr(c, "status", "?")));
+		snprintf(r->state, sizeof r->state, "%s",
+			 gb_jstr(c, "state", gb_jstr(c, "status", "?")));
 		r->pid = (int)gb_jint(c, "pid", 0);
 	}
 	gb_jval_free(v);
@@ -151,7 +157,7 @@ static void poll_engine(struct dash *d, const char *gb)
 	if (capture(gb, stats, d->out, sizeof d->out, d->error, sizeof d->error) == 0 &&
 	    parse_list(d, "stats", &v) == 0)
 		stats_into(d, list_of(v));
-	else  /* ps worked: show the table, and why the numbers are missing */
+	else /* ps worked: show the table, and why the numbers are missing */
 		snprintf(d->hint, sizeof d->hint, "resource numbers unavailable: %.200s", d->error);
 	d->error[0] = '\0';
 	gb_jval_free(v);
@@ -165,8 +171,11 @@ static void bar(struct vz_render *rd, const struct vz_view *v, float x, float y,
 	double f = limit > 0 ? val / limit : 0;
 	f = f > 1 ? 1 : f;
 	if (f > 0)
-		vz_rd_box(rd, x + 3, y + 3, (w - 6) * f, 34, 6, f >= 0.999 ? th->fail : f >= 0.8 ? th->warn
-							   : th->ok, 0, th->ok);
+		vz_rd_box(rd, x + 3, y + 3, (w - 6) * f, 34, 6,
+			  f >= 0.999 ? th->fail
+			  : f >= 0.8 ? th->warn
+				     : th->ok,
+			  0, th->ok);
 	vz_rd_text(rd, VZ_F_MONO, x + w - 10, y + 4, VZ_RIGHT, 0, th->text, text);
 }
 
@@ -176,12 +185,15 @@ static void draw_row(struct vz_render *rd, const struct vz_view *v, const struct
 	const struct vz_theme *th = v->th;
 	char a[32], b[32], text[96];
 	bool running = strcmp(r->state, "running") == 0;
-	vz_rd_box(rd, VZ_M, y, VZ_W - 2 * VZ_M, 64, 12, th->panel, 3, running ? th->ok : th->border);
-	vz_rd_text(rd, VZ_F_LABEL_B, 72, y + 14, VZ_LEFT, 0, th->text, r->name[0] ? r->name : r->id);
+	vz_rd_box(rd, VZ_M, y, VZ_W - 2 * VZ_M, 64, 12, th->panel, 3,
+		  running ? th->ok : th->border);
+	vz_rd_text(rd, VZ_F_LABEL_B, 72, y + 14, VZ_LEFT, 0, th->text,
+		   r->name[0] ? r->name : r->id);
 	vz_rd_text(rd, VZ_F_MONO, 430, y + 18, VZ_LEFT, 0, th->text2, r->id);
 	vz_rd_text(rd, VZ_F_FACT_B, 700, y + 18, VZ_LEFT, 0, th->text, r->state);
 	if (!r->have_stats) {
-		vz_rd_text(rd, VZ_F_FACT, 880, y + 18, VZ_LEFT, 0, th->text2, "no numbers (see below)");
+		vz_rd_text(rd, VZ_F_FACT, 880, y + 18, VZ_LEFT, 0, th->text2,
+			   "no numbers (see below)");
 		return;
 	}
 	vz_human_bytes(a, sizeof a, r->mem);
@@ -204,11 +216,12 @@ static void draw_dash(struct vz_render *rd, const struct vz_view *v, const struc
 	vz_rd_clear(rd, th->bg);
 	vz_rd_rect(rd, 0, 0, VZ_W, 104, th->panel);
 	char title[64];
-	snprintf(title, sizeof title, "Dashboard: %d container%s", d->total, d->total == 1 ? "" : "s");
+	snprintf(title, sizeof title, "Dashboard: %d container%s", d->total,
+		 d->total == 1 ? "" : "s");
 	vz_rd_text(rd, VZ_F_TITLE, VZ_M, 28, VZ_LEFT, 0, th->text, title);
 	vz_rd_text(rd, VZ_F_LABEL, VZ_W - VZ_M, 36, VZ_RIGHT, 0, th->text2, "every 2 s   Q quit");
-	static const char *const heads[] = {"name", "id", "state", "memory", "CPU", "processes"};
-	static const float hx[] = {72, 430, 700, 880, 1380, 1630};
+	static const char *const heads[] = { "name", "id", "state", "memory", "CPU", "processes" };
+	static const float hx[] = { 72, 430, 700, 880, 1380, 1630 };
 	for (int i = 0; i < 6; i++)
 		vz_rd_text(rd, VZ_F_FACT_B, hx[i], 128, VZ_LEFT, 0, th->text2, heads[i]);
 	for (int i = 0; i < d->n; i++)
@@ -225,7 +238,7 @@ int vz_dashboard(const struct vz_opts *o, const char *glassbox)
 	static struct dash d;
 	char fd[600], err[512];
 	snprintf(fd, sizeof fd, "%s/fonts", o->share);
-	struct vz_view v = {.th = o->dark ? &vz_theme_dark : &vz_theme_light, .beat = -1};
+	struct vz_view v = { .th = o->dark ? &vz_theme_dark : &vz_theme_light, .beat = -1 };
 	struct vz_render *rd = vz_rd_open(!o->headless, o->w ? o->w : (o->headless ? 1920 : 0),
 					  o->h ? o->h : (o->headless ? 1080 : 0), o->fullscreen, fd,
 					  err, sizeof err);
@@ -234,7 +247,7 @@ int vz_dashboard(const struct vz_opts *o, const char *glassbox)
 		return 1;
 	}
 	int rc = 0;
-	if (o->headless) {  /* one frame: dashboard.png */
+	if (o->headless) { /* one frame: dashboard.png */
 		poll_engine(&d, glassbox);
 		draw_dash(rd, &v, &d);
 		snprintf(fd, sizeof fd, "%s/dashboard.png", o->frames);
@@ -246,8 +259,9 @@ int vz_dashboard(const struct vz_opts *o, const char *glassbox)
 	for (bool quit = false; !quit;) {
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
-			if (e.type == SDL_QUIT || (e.type == SDL_KEYDOWN && (e.key.keysym.sym == SDLK_q ||
-						   e.key.keysym.sym == SDLK_ESCAPE)))
+			if (e.type == SDL_QUIT ||
+			    (e.type == SDL_KEYDOWN &&
+			     (e.key.keysym.sym == SDLK_q || e.key.keysym.sym == SDLK_ESCAPE)))
 				quit = true;
 			else if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_f)
 				vz_rd_toggle_fullscreen(rd);

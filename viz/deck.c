@@ -185,18 +185,10 @@ static void inline_text(cmark_node *n, char **buf, size_t *len)
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
-		case CMARK_NODE_HTML_INLINE:
-			append(buf, len, cmark_node_get_literal(c));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-			append(buf, len, " ");
-			break;
-		case CMARK_NODE_LINEBREAK:
-			append(buf, len, "\n");
-			break;
-		default:
-			inline_text(c, buf, len);
-			break;
+		case CMARK_NODE_HTML_INLINE: append(buf, len, cmark_node_get_literal(c)); break;
+		case CMARK_NODE_SOFTBREAK: append(buf, len, " "); break;
+		case CMARK_NODE_LINEBREAK: append(buf, len, "\n"); break;
+		default: inline_text(c, buf, len); break;
 		}
 	}
 }
@@ -583,14 +575,10 @@ static int code(struct ctx *c, cmark_node *n)
 static int block(struct ctx *c, cmark_node *n, int depth)
 {
 	switch (cmark_node_get_type(n)) {
-	case CMARK_NODE_HEADING:
-		return heading(c, n);
-	case CMARK_NODE_PARAGRAPH:
-		return paragraph(c, n, depth, false, 0);
-	case CMARK_NODE_LIST:
-		return list(c, n, depth);
-	case CMARK_NODE_CODE_BLOCK:
-		return code(c, n);
+	case CMARK_NODE_HEADING: return heading(c, n);
+	case CMARK_NODE_PARAGRAPH: return paragraph(c, n, depth, false, 0);
+	case CMARK_NODE_LIST: return list(c, n, depth);
+	case CMARK_NODE_CODE_BLOCK: return code(c, n);
 	case CMARK_NODE_BLOCK_QUOTE:
 		add_block(c, VZ_B_QUOTE,
 			  text_of(cmark_node_first_child(n) ? cmark_node_first_child(n) : n),
@@ -606,8 +594,7 @@ static int block(struct ctx *c, cmark_node *n, int depth)
 		return fail(c->err, c->errlen, c->sc->file, node_line(c, n),
 			    "a rule that is not "
 			    "exactly --- on its own line: use --- to start a new slide");
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -683,7 +670,7 @@ static int section(struct vz_deck *d, const struct src *sc, int from, int to, ch
 				strncmp(sc->lines[i], "Notes:", 6) == 0))
 			note = i;
 	}
-	struct ctx c = {d, sc, from + 1, new_slide(d, sc->file, from + 1), err, errlen};
+	struct ctx c = { d, sc, from + 1, new_slide(d, sc->file, from + 1), err, errlen };
 	while (c.first <= to && !sc->lines[c.first - 1][strspn(sc->lines[c.first - 1], " \t")])
 		c.first++;
 	c.sl->line = c.first;
@@ -718,11 +705,11 @@ static int include(struct vz_deck *d, const struct src *sc, int i, int depth, ch
 	}
 	char *p = resolve(sc, a[0]);
 	int rc = depth >= MAX_INCLUDE_DEPTH
-		     ? fail(err, errlen, sc->file, i + 1,
-			    "!include nested more than %d deep (a "
-			    "file that includes itself?)",
-			    MAX_INCLUDE_DEPTH)
-		     : load_file(d, p, depth + 1, sc->file, i + 1, err, errlen);
+			 ? fail(err, errlen, sc->file, i + 1,
+				"!include nested more than %d deep (a "
+				"file that includes itself?)",
+				MAX_INCLUDE_DEPTH)
+			 : load_file(d, p, depth + 1, sc->file, i + 1, err, errlen);
 	free(p);
 	vz_deck_free_args(a);
 	return rc;
@@ -756,7 +743,7 @@ static int load_file(struct vz_deck *d, const char *path, int depth, const char 
 {
 	d->files = xrealloc(d->files, (d->n_files + 1) * sizeof *d->files);
 	d->files[d->n_files++] = xstrdup(path);
-	struct src sc = {.file = d->files[d->n_files - 1]};
+	struct src sc = { .file = d->files[d->n_files - 1] };
 	int rc = read_lines(&sc, path, err, errlen, from_line, from);
 	if (rc == 0)
 		rc = split(d, &sc, depth, err, errlen);

@@ -13,8 +13,8 @@
 
 #include "app.h"
 
-static void child(const char *glassbox, char **run_args, bool tour, const char *delay,
-		  int ctl_rd, int ev_wr)
+static void child(const char *glassbox, char **run_args, bool tour, const char *delay, int ctl_rd,
+		  int ev_wr)
 {
 	/* `glassbox compare` (the vms scene live) takes no steps: only the events cross. */
 	bool compare = !tour && run_args[0] && strcmp(run_args[0], "compare") == 0;
@@ -36,7 +36,7 @@ static void child(const char *glassbox, char **run_args, bool tour, const char *
 	argv[k++] = compare ? "compare" : tour ? "tour" : "run";
 	if (compare)
 		run_args++;
-	else if (tour) {  /* the engine's own narrated tour paces itself */
+	else if (tour) { /* the engine's own narrated tour paces itself */
 		argv[k++] = "--delay";
 		argv[k++] = (char *)delay;
 	} else {
@@ -106,12 +106,12 @@ static int take_lines(struct vz_live *lv, struct vz_stream *st)
 	char *start = lv->buf, *nl;
 	while ((nl = memchr(start, '\n', lv->len - (start - lv->buf)))) {
 		char err[256];
-		if (nl > start && vz_stream_push_line(st, start, nl - start, err, sizeof err) == 0) {
+		if (nl > start &&
+		    vz_stream_push_line(st, start, nl - start, err, sizeof err) == 0) {
 			added++;
 			if (lv->pending_t == 0)
 				lv->pending_t = gb_jnum(st->ev[st->n - 1], "t", 0);
-		}
-		else if (nl > start)
+		} else if (nl > start)
 			snprintf(lv->error, sizeof lv->error, "event stream: %.200s", err);
 		start = nl + 1;
 	}
@@ -132,7 +132,7 @@ int vz_live_poll(struct vz_live *lv, struct vz_stream *st)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			if (n == 0) {  /* the engine closed the stream */
+			if (n == 0) { /* the engine closed the stream */
 				close(lv->ev_fd);
 				lv->ev_fd = -1;
 			}
@@ -168,7 +168,7 @@ void vz_live_stop(struct vz_live *lv)
 			kill(lv->pid, SIGKILL);
 		reap(lv);
 		if (!lv->exited)
-			nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+			nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
 	}
 	if (lv->ev_fd >= 0)
 		close(lv->ev_fd);

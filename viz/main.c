@@ -120,13 +120,19 @@ static int value_opt(struct vz_opts *o, const char *a, const char *val)
 /* Options before the mode word. Returns the index of the mode, or -1 on a bad option. */
 static int parse_opts(int argc, char **argv, struct vz_opts *o)
 {
-	const struct { const char *name; bool *flag; } flags[] = {
-		{"--dark", &o->dark}, {"--reduced-motion", &o->reduced_motion},
-		{"--fullscreen", &o->fullscreen}, {"--headless", &o->headless},
-		{"--all-scenes", &o->all_scenes}, {"--play", &o->play},
-		{"--exit-at-end", &o->exit_at_end}, {"--latency", &o->latency}};
-	static const char *const valued[] = {"--size", "--frames", "--beat", "--at", "--scene",
-					     "--autoplay", "--bench", "--pdf"};
+	const struct {
+		const char *name;
+		bool *flag;
+	} flags[] = { { "--dark", &o->dark },
+		      { "--reduced-motion", &o->reduced_motion },
+		      { "--fullscreen", &o->fullscreen },
+		      { "--headless", &o->headless },
+		      { "--all-scenes", &o->all_scenes },
+		      { "--play", &o->play },
+		      { "--exit-at-end", &o->exit_at_end },
+		      { "--latency", &o->latency } };
+	static const char *const valued[] = { "--size",	 "--frames",   "--beat",  "--at",
+					      "--scene", "--autoplay", "--bench", "--pdf" };
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -205,7 +211,7 @@ static int slides(struct vz_opts *o, int argc, char **argv)
 		return 2;
 	if (j + 1 != argc)
 		return bad("slides wants one DECK.md");
-	if (o->pdf)  /* a handout is drawn offscreen */
+	if (o->pdf) /* a handout is drawn offscreen */
 		o->headless = true;
 	if (o->headless && !o->frames && !o->pdf)
 		return bad("--headless needs --frames DIR (or --pdf FILE)");
@@ -218,7 +224,7 @@ static int slides(struct vz_opts *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct vz_opts o = {.scene = -1, .at = 0.8, .autoplay = 3.0};
+	struct vz_opts o = { .scene = -1, .at = 0.8, .autoplay = 3.0 };
 	int i = parse_opts(argc, argv, &o);
 	if (i < 0)
 		return 2;
@@ -238,10 +244,11 @@ int main(int argc, char **argv)
 		return replay(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)
 		return live(&o, argv + i + 1, false);
-	if (strcmp(mode, "compare") == 0) {  /* a container and a VM, live (the vms scene) */
+	if (strcmp(mode, "compare") == 0) { /* a container and a VM, live (the vms scene) */
 		if (o.headless)
-			return bad("compare is live only: record with glassbox compare --events FILE, "
-				   "then replay FILE");
+			return bad(
+				"compare is live only: record with glassbox compare --events FILE, "
+				"then replay FILE");
 		return live(&o, argv + i, false);
 	}
 	if (strcmp(mode, "tour") == 0) {

@@ -6,12 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const vz_state_names[VZ_ST_COUNT] = {"none", "created", "running", "paused",
-						  "stopped", "removed"};
-const char *const vz_ns_kinds[VZ_NS_KINDS] = {"pid", "mnt", "uts", "ipc", "net", "cgroup",
-					      "user"};
-const char *const vz_scene_names[VZ_SC_COUNT] = {"lifecycle", "namespaces", "cgroups",
-						 "overlay", "pid1", "network", "vms"};
+const char *const vz_state_names[VZ_ST_COUNT] = { "none",   "created", "running",
+						  "paused", "stopped", "removed" };
+const char *const vz_ns_kinds[VZ_NS_KINDS] = {
+	"pid", "mnt", "uts", "ipc", "net", "cgroup", "user"
+};
+const char *const vz_scene_names[VZ_SC_COUNT] = { "lifecycle", "namespaces", "cgroups", "overlay",
+						  "pid1",      "network",    "vms" };
 
 void vz_model_init(struct vz_model *m)
 {
@@ -87,7 +88,8 @@ static void obs_rootfs(struct vz_model *m, const struct gb_jval *r)
 		return;
 	const struct gb_jval *lower = gb_jget(r, "lower");
 	m->n_lower = 0;
-	for (const struct gb_jval *c = lower ? lower->child : NULL; c && m->n_lower < 4; c = c->next)
+	for (const struct gb_jval *c = lower ? lower->child : NULL; c && m->n_lower < 4;
+	     c = c->next)
 		if (c->type == GB_JSTR)
 			COPY(m->lower[m->n_lower++], c->str);
 	COPY(m->upper, gb_jstr(r, "upper", ""));
@@ -104,7 +106,7 @@ static void obs_links(struct vz_model *m, const struct gb_jval *net)
 	for (const struct gb_jval *c = links->child; c && m->n_links < 6; c = c->next) {
 		struct vz_link *l = &m->links[m->n_links++];
 		memset(l, 0, sizeof *l);
-		if (c->type == GB_JSTR) {  /* just a name: state unknown */
+		if (c->type == GB_JSTR) { /* just a name: state unknown */
 			COPY(l->name, c->str);
 			continue;
 		}
@@ -113,7 +115,8 @@ static void obs_links(struct vz_model *m, const struct gb_jval *net)
 		l->up_known = gb_jget(c, "up") != NULL;
 		l->n_addrs = 0;
 		const struct gb_jval *a = gb_jget(c, "addrs");
-		for (const struct gb_jval *x = a ? a->child : NULL; x && l->n_addrs < 2; x = x->next)
+		for (const struct gb_jval *x = a ? a->child : NULL; x && l->n_addrs < 2;
+		     x = x->next)
 			if (x->type == GB_JSTR)
 				COPY(l->addrs[l->n_addrs++], x->str);
 	}
@@ -150,7 +153,7 @@ static void obs_tty(struct vz_model *m, const struct gb_jval *o)
 	m->session = (int)gb_jint(o, "session", 0);
 	m->tty_nr = (int)gb_jint(o, "tty_nr", 0);
 	const struct gb_jval *fds = gb_jget(o, "fds");
-	static const char *const names[] = {"0", "1", "2"};
+	static const char *const names[] = { "0", "1", "2" };
 	for (int i = 0; i < 3; i++)
 		COPY(m->fds[i], gb_jstr(fds, names[i], "?"));
 	m->tty_tag = m->tag;
@@ -201,7 +204,7 @@ static void ev_step_begin(struct vz_model *m, const struct gb_jval *e)
 	if (idx < 1 || idx > VZ_MAX_STEPS)
 		return;
 	const char *phase = gb_jstr(e, "phase", "");
-	if (strcmp(phase, m->phase) != 0) {  /* a new table of steps: create, then start */
+	if (strcmp(phase, m->phase) != 0) { /* a new table of steps: create, then start */
 		memset(m->steps, 0, sizeof m->steps);
 		m->n_steps = m->total_steps = m->cur_step = 0;
 		COPY(m->phase, phase);
@@ -457,7 +460,10 @@ static void ev_measure(struct vz_model *m, const struct gb_jval *e)
 	m->measure_tag = m->tag;
 }
 
-static bool is(const char *type, const char *name) { return strcmp(type, name) == 0; }
+static bool is(const char *type, const char *name)
+{
+	return strcmp(type, name) == 0;
+}
 
 static bool apply_runtime(struct vz_model *m, const char *type, const struct gb_jval *e)
 {
@@ -539,8 +545,8 @@ void vz_model_apply(struct vz_model *m, const struct gb_jval *e)
  * instead of each needing a key press. step.begin waits for its step.end in replay. */
 bool vz_event_ends_beat(const struct gb_jval *e)
 {
-	static const char *const quiet[] = {"resource.sample", "step.begin", "build.step",
-					    "vm.sample", "vm.step.begin", "vm.start"};
+	static const char *const quiet[] = { "resource.sample", "step.begin",	 "build.step",
+					     "vm.sample",	"vm.step.begin", "vm.start" };
 	const char *type = gb_jstr(e, "type", "");
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		if (strcmp(type, quiet[i]) == 0)
@@ -550,23 +556,51 @@ bool vz_event_ends_beat(const struct gb_jval *e)
 
 static int scene_of_lab(int lab)
 {
-	static const signed char map[21] = {
-		-1, VZ_SC_LIFECYCLE, VZ_SC_NAMESPACES, VZ_SC_NAMESPACES, VZ_SC_NAMESPACES,
-		VZ_SC_NETWORK, VZ_SC_NAMESPACES, VZ_SC_CGROUPS, VZ_SC_CGROUPS, VZ_SC_CGROUPS,
-		VZ_SC_CGROUPS, VZ_SC_OVERLAY, VZ_SC_OVERLAY, VZ_SC_PID1, VZ_SC_PID1,
-		VZ_SC_NAMESPACES, VZ_SC_NAMESPACES, VZ_SC_NETWORK, VZ_SC_OVERLAY, VZ_SC_VMS, -1};
+	static const signed char map[21] = { -1,
+					     VZ_SC_LIFECYCLE,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_NETWORK,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_CGROUPS,
+					     VZ_SC_CGROUPS,
+					     VZ_SC_CGROUPS,
+					     VZ_SC_CGROUPS,
+					     VZ_SC_OVERLAY,
+					     VZ_SC_OVERLAY,
+					     VZ_SC_PID1,
+					     VZ_SC_PID1,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_NAMESPACES,
+					     VZ_SC_NETWORK,
+					     VZ_SC_OVERLAY,
+					     VZ_SC_VMS,
+					     -1 };
 	return lab >= 0 && lab <= 20 ? map[lab] : -1;
 }
 
 int vz_event_scene(const struct vz_model *m, const struct gb_jval *e)
 {
-	static const struct { const char *prefix; int scene; } by_type[] = {
-		{"lifecycle", VZ_SC_LIFECYCLE}, {"signal.", VZ_SC_PID1}, {"grace.", VZ_SC_PID1},
-		{"zombie", VZ_SC_PID1}, {"process.", VZ_SC_PID1}, {"oom.", VZ_SC_CGROUPS},
-		{"freezer", VZ_SC_CGROUPS}, {"resource.", VZ_SC_CGROUPS}, {"layer.", VZ_SC_OVERLAY},
-		{"build.", VZ_SC_OVERLAY}, {"rootfs.", VZ_SC_OVERLAY}, {"volume.", VZ_SC_OVERLAY},
-		{"net.", VZ_SC_NETWORK}, {"measure", VZ_SC_VMS}, {"vm.", VZ_SC_VMS},
-		{"compare.", VZ_SC_VMS}};
+	static const struct {
+		const char *prefix;
+		int scene;
+	} by_type[] = { { "lifecycle", VZ_SC_LIFECYCLE },
+			{ "signal.", VZ_SC_PID1 },
+			{ "grace.", VZ_SC_PID1 },
+			{ "zombie", VZ_SC_PID1 },
+			{ "process.", VZ_SC_PID1 },
+			{ "oom.", VZ_SC_CGROUPS },
+			{ "freezer", VZ_SC_CGROUPS },
+			{ "resource.", VZ_SC_CGROUPS },
+			{ "layer.", VZ_SC_OVERLAY },
+			{ "build.", VZ_SC_OVERLAY },
+			{ "rootfs.", VZ_SC_OVERLAY },
+			{ "volume.", VZ_SC_OVERLAY },
+			{ "net.", VZ_SC_NETWORK },
+			{ "measure", VZ_SC_VMS },
+			{ "vm.", VZ_SC_VMS },
+			{ "compare.", VZ_SC_VMS } };
 	const char *type = gb_jstr(e, "type", "");
 	if (strncmp(type, "step.", 5) == 0) {
 		int idx = (int)gb_jint(e, "index", 0);

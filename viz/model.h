@@ -15,14 +15,29 @@
 #define VZ_NS_KINDS 7
 #define VZ_STR 96
 
-enum vz_state { VZ_ST_NONE, VZ_ST_CREATED, VZ_ST_RUNNING, VZ_ST_PAUSED, VZ_ST_STOPPED,
-		VZ_ST_REMOVED, VZ_ST_COUNT };
+enum vz_state {
+	VZ_ST_NONE,
+	VZ_ST_CREATED,
+	VZ_ST_RUNNING,
+	VZ_ST_PAUSED,
+	VZ_ST_STOPPED,
+	VZ_ST_REMOVED,
+	VZ_ST_COUNT
+};
 
 enum vz_step_state { VZ_STEP_PENDING, VZ_STEP_BEGUN, VZ_STEP_OK, VZ_STEP_FAILED, VZ_STEP_UNDONE };
 
 /* Scenes, in keyboard order (1-7). */
-enum vz_scene { VZ_SC_LIFECYCLE, VZ_SC_NAMESPACES, VZ_SC_CGROUPS, VZ_SC_OVERLAY, VZ_SC_PID1,
-		VZ_SC_NETWORK, VZ_SC_VMS, VZ_SC_COUNT };
+enum vz_scene {
+	VZ_SC_LIFECYCLE,
+	VZ_SC_NAMESPACES,
+	VZ_SC_CGROUPS,
+	VZ_SC_OVERLAY,
+	VZ_SC_PID1,
+	VZ_SC_NETWORK,
+	VZ_SC_VMS,
+	VZ_SC_COUNT
+};
 
 struct vz_step {
 	char name[48], side[12];
@@ -33,44 +48,81 @@ struct vz_step {
 	int tag;
 };
 
-struct vz_mount { char target[VZ_STR], fstype[24], source[48]; };
-struct vz_signal { char signal[16], by[16]; int pid, tag; bool forwarded; };
-struct vz_proc { int pid, nspid[4], n_nspid, tag; char argv[VZ_STR]; };
-struct vz_exit { int pid, exit_code, status, tag; char signal[16]; bool oom_killed, valid; };
-struct vz_addr { char ifname[24], addr[48], netns[12]; int tag; };
-struct vz_link { char name[24], addrs[2][48]; int n_addrs; bool up, up_known; };
-struct vz_layer { char id[24], instruction[VZ_STR]; long long size; bool cached; int tag; };
-struct vz_change { char path[VZ_STR], kind[16]; long long size; int tag; };
-struct vz_volume { char kind[12], source[VZ_STR], target[VZ_STR]; bool ro; int tag; };
+struct vz_mount {
+	char target[VZ_STR], fstype[24], source[48];
+};
+struct vz_signal {
+	char signal[16], by[16];
+	int pid, tag;
+	bool forwarded;
+};
+struct vz_proc {
+	int pid, nspid[4], n_nspid, tag;
+	char argv[VZ_STR];
+};
+struct vz_exit {
+	int pid, exit_code, status, tag;
+	char signal[16];
+	bool oom_killed, valid;
+};
+struct vz_addr {
+	char ifname[24], addr[48], netns[12];
+	int tag;
+};
+struct vz_link {
+	char name[24], addrs[2][48];
+	int n_addrs;
+	bool up, up_known;
+};
+struct vz_layer {
+	char id[24], instruction[VZ_STR];
+	long long size;
+	bool cached;
+	int tag;
+};
+struct vz_change {
+	char path[VZ_STR], kind[16];
+	long long size;
+	int tag;
+};
+struct vz_volume {
+	char kind[12], source[VZ_STR], target[VZ_STR];
+	bool ro;
+	int tag;
+};
 
 /* A recorded race of a container and a VM (glassbox compare). Times are seconds after
  * the common start (the `t` of vm.start); 0 = not yet. */
 #define VZ_VM_STAGES 4
 struct vz_race {
-	bool seen;                      /* any vm.* or compare.* event */
+	bool seen; /* any vm.* or compare.* event */
 	double t0;
-	char accel[8];                  /* "tcg" or "kvm" */
+	char accel[8]; /* "tcg" or "kvm" */
 	char stage_names[VZ_VM_STAGES][24];
 	double stage_end[VZ_VM_STAGES];
-	int stage;                      /* the VM stage running now (VZ_VM_STAGES: done) */
+	int stage; /* the VM stage running now (VZ_VM_STAGES: done) */
 	double vm_exit, ct_start, ct_first, ct_exit;
-	double vm_rss, vm_pss, ct_mem, guest_memtotal;   /* bytes */
+	double vm_rss, vm_pss, ct_mem, guest_memtotal; /* bytes */
 	char ct_kernel[64], vm_kernel[64], host_kernel[64], mem_source[32], ct_nspid[32];
 	int qemu_pid, threads, ct_pid, ct_procs, vm_procs;
-	bool result;                    /* compare.result seen: the numbers are final */
+	bool result; /* compare.result seen: the numbers are final */
 	int tag, mem_tag;
 };
 
 /* A number with the value before its last change, for eased gauges. */
-struct vz_num { double now, before; int tag; bool known; };
+struct vz_num {
+	double now, before;
+	int tag;
+	bool known;
+};
 
 struct vz_model {
-	int tag;                       /* beat being built: events applied now carry this tag */
-	double t;                      /* `t` of the last event applied (CLOCK_MONOTONIC s) */
+	int tag;  /* beat being built: events applied now carry this tag */
+	double t; /* `t` of the last event applied (CLOCK_MONOTONIC s) */
 	char id[16], name[64];
 	char log[256], error[256], error_hint[256];
 	/* The caption of the last beat: a step's call and sentence, or what an event means. */
-	char cap_call[512], cap_text[320];  /* the scene shortens a long call */
+	char cap_call[512], cap_text[320]; /* the scene shortens a long call */
 	bool cap_failed;
 	int cap_tag;
 	int log_tag, error_tag;
@@ -78,11 +130,11 @@ struct vz_model {
 	enum vz_state state, state_from;
 	int state_tag;
 	bool visited[VZ_ST_COUNT];
-	bool edge[VZ_ST_COUNT][VZ_ST_COUNT];   /* transitions that have happened */
+	bool edge[VZ_ST_COUNT][VZ_ST_COUNT]; /* transitions that have happened */
 
 	struct vz_step steps[VZ_MAX_STEPS];
-	int n_steps, total_steps, cur_step;    /* cur_step: 1-based index, 0 none */
-	char phase[16];                        /* "create" or "start": each has its own table */
+	int n_steps, total_steps, cur_step; /* cur_step: 1-based index, 0 none */
+	char phase[16];			    /* "create" or "start": each has its own table */
 
 	/* observed namespaces: container vs host (inode numbers, 0 unknown) */
 	unsigned long long ns[VZ_NS_KINDS], ns_host[VZ_NS_KINDS];
@@ -107,7 +159,7 @@ struct vz_model {
 	struct vz_num mem_usage, mem_limit, mem_max, cpu_percent, cpu_quota, cpu_period,
 		throttled_ns, nr_throttled, pids_cur, pids_max;
 	int oom_count, oom_tag, n_samples;
-	bool cg_v1;             /* the samples came from cgroup v1 files (v1 or hybrid host) */
+	bool cg_v1; /* the samples came from cgroup v1 files (v1 or hybrid host) */
 	char freezer[16];
 	int freezer_tag;
 
@@ -145,9 +197,9 @@ struct vz_model {
 	double ct_start_ms, vm_start_ms, ct_rss_mb, vm_rss_mb;
 	char host_kernel[48], guest_kernel[48];
 	int measure_tag;
-	struct vz_race race;    /* glassbox compare: vm.* and compare.* events (model_vm.c) */
+	struct vz_race race; /* glassbox compare: vm.* and compare.* events (model_vm.c) */
 
-	int n_unknown;                 /* events of types this viz does not know */
+	int n_unknown; /* events of types this viz does not know */
 };
 
 extern const char *const vz_state_names[VZ_ST_COUNT];

@@ -39,12 +39,12 @@ static void vm_step(struct vz_model *m, struct vz_race *r, const struct gb_jval 
 	r->stage_end[i] = since(r, e, "at");
 	r->stage = i + 1;
 	char call[96];
-	snprintf(call, sizeof call, "VM: %s done after %.2f s", r->stage_names[i],
-		 r->stage_end[i]);
-	caption(m, call, i == VZ_VM_STAGES - 1
-				 ? "The guest's first line reached the host through the emulated "
-				   "serial port."
-				 : "The VM is still booting; the container needed no boot at all.");
+	snprintf(call, sizeof call, "VM: %s done after %.2f s", r->stage_names[i], r->stage_end[i]);
+	caption(m, call,
+		i == VZ_VM_STAGES - 1
+			? "The guest's first line reached the host through the emulated "
+			  "serial port."
+			: "The VM is still booting; the container needed no boot at all.");
 }
 
 static void vm_sample(struct vz_race *r, const struct gb_jval *e, int tag)
@@ -72,19 +72,19 @@ static void compare_mark(struct vz_model *m, struct vz_race *r, const struct gb_
 		r->ct_start = at;
 		r->ct_pid = (int)gb_jint(e, "pid", 0);
 		COPY(r->ct_nspid, gb_jstr(e, "nspid", ""));
-	}
-	else if (ct && strcmp(what, "first_output") == 0)
+	} else if (ct && strcmp(what, "first_output") == 0)
 		r->ct_first = at;
 	else if (strcmp(what, "exit") == 0)
 		*(ct ? &r->ct_exit : &r->vm_exit) = at;
 	snprintf(call, sizeof call, "%s: %s after %.0f ms", side, what, at * 1000);
-	caption(m, call, ct ? "The container is host processes: a clone() and an exec(), "
-			      "no kernel to boot."
-			    : "The VM's command finished; QEMU powers the guest off.");
+	caption(m, call,
+		ct ? "The container is host processes: a clone() and an exec(), "
+		     "no kernel to boot."
+		   : "The VM's command finished; QEMU powers the guest off.");
 }
 
-static void side(const struct gb_jval *s, double *first, double *exit, double *mem,
-		 char *kernel, size_t klen, int *procs)
+static void side(const struct gb_jval *s, double *first, double *exit, double *mem, char *kernel,
+		 size_t klen, int *procs)
 {
 	if (!s)
 		return;
@@ -126,8 +126,9 @@ static void compare_result(struct vz_model *m, struct vz_race *r, const struct g
 	char call[128];
 	snprintf(call, sizeof call, "container %.0f ms, VM %.1f s (%s)", r->ct_exit * 1000,
 		 r->vm_exit, strcmp(r->accel, "kvm") ? "TCG: CPU emulated" : "KVM");
-	caption(m, call, "Same command, same moment, same machine: the container shares the "
-			 "host's kernel, the VM boots one of its own.");
+	caption(m, call,
+		"Same command, same moment, same machine: the container shares the "
+		"host's kernel, the VM boots one of its own.");
 }
 
 bool vz_model_vm(struct vz_model *m, const char *type, const struct gb_jval *e)

@@ -127,9 +127,9 @@ int vz_pdf_image(struct vz_pdf *p, const uint32_t *px, int pw, int ph, int pitch
 	free(raw);
 	free(z);
 	/* PDF's origin is the bottom left: flip y. */
-	int k =
-	    snprintf(p->content + p->clen, sizeof p->content - p->clen,
-		     "q %.2f 0 0 %.2f %.2f %.2f cm /Im%d Do Q\n", w, h, x, p->h - y - h, p->n_xobj);
+	int k = snprintf(p->content + p->clen, sizeof p->content - p->clen,
+			 "q %.2f 0 0 %.2f %.2f %.2f cm /Im%d Do Q\n", w, h, x, p->h - y - h,
+			 p->n_xobj);
 	if (k > 0 && (size_t)k < sizeof p->content - p->clen)
 		p->clen += k;
 	p->xobj[p->n_xobj++] = n;

@@ -21,7 +21,7 @@ static int chunk(FILE *f, const char *type, const unsigned char *data, uint32_t 
 	be32(hdr, len);
 	memcpy(hdr + 4, type, 4);
 	uLong c = crc32(0, hdr + 4, 4);
-	if (len)  /* crc32() restarts at 0 when given no buffer */
+	if (len) /* crc32() restarts at 0 when given no buffer */
 		c = crc32(c, data, len);
 	be32(crc, (uint32_t)c);
 	return fwrite(hdr, 1, 8, f) == 8 && (len == 0 || fwrite(data, 1, len, f) == len) &&
@@ -61,12 +61,12 @@ int vz_png_write(const char *path, const uint32_t *px, int w, int h, int pitch)
 	FILE *f = fopen(path, "wb");
 	if (!f)
 		goto out;
-	unsigned char ihdr[13] = {0};
+	unsigned char ihdr[13] = { 0 };
 	be32(ihdr, w);
 	be32(ihdr + 4, h);
-	ihdr[8] = 8;  /* bits per channel */
-	ihdr[9] = 2;  /* colour type: truecolour RGB */
-	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	ihdr[8] = 8; /* bits per channel */
+	ihdr[9] = 2; /* colour type: truecolour RGB */
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	rc = fwrite(sig, 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13) == 0 &&
 			     chunk(f, "IDAT", z, zlen) == 0 && chunk(f, "IEND", NULL, 0) == 0
 		     ? 0

@@ -55,19 +55,12 @@ enum vz_pact vz_pres_key(struct vz_pres *p, enum vz_pkey k, int digit)
 	if (k != VZ_K_DIGIT && k != VZ_K_ENTER && k != VZ_K_ESCAPE)
 		p->num[0] = '\0';
 	switch (k) {
-	case VZ_K_NEXT:
-		return next(p);
-	case VZ_K_BACK:
-		return back(p);
-	case VZ_K_ENTER:
-		return enter(p);
-	case VZ_K_FIRST:
-		return to_slide(p, 0);
-	case VZ_K_LAST:
-		return to_slide(p, p->n_slides - 1);
-	case VZ_K_BLANK:
-		p->blank = true;
-		return VZ_P_BLANK;
+	case VZ_K_NEXT: return next(p);
+	case VZ_K_BACK: return back(p);
+	case VZ_K_ENTER: return enter(p);
+	case VZ_K_FIRST: return to_slide(p, 0);
+	case VZ_K_LAST: return to_slide(p, p->n_slides - 1);
+	case VZ_K_BLANK: p->blank = true; return VZ_P_BLANK;
 	case VZ_K_DIGIT: {
 		size_t n = strlen(p->num);
 		if (n + 1 < sizeof p->num && digit >= 0 && digit <= 9) {

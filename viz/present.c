@@ -124,22 +124,15 @@ static void enter_slide(struct presenter *w)
 static void on_action(struct presenter *w, enum vz_pact a)
 {
 	switch (a) {
-	case VZ_P_SLIDE:
-		enter_slide(w);
-		break;
-	case VZ_P_STEP:
-		w->step_t0 = now_s();
-		break;
+	case VZ_P_SLIDE: enter_slide(w); break;
+	case VZ_P_STEP: w->step_t0 = now_s(); break;
 	case VZ_P_LIVE_NEXT: /* a press while the engine works (or starts) waits for it */
 		if (w->engine_waits)
 			vz_live_send(&w->lv, "next\n");
 		w->following = true;
 		break;
-	case VZ_P_QUIT:
-		w->quit = true;
-		break;
-	default:
-		break;
+	case VZ_P_QUIT: w->quit = true; break;
+	default: break;
 	}
 }
 
@@ -156,26 +149,19 @@ static int digit_of(SDL_Keycode k)
 static bool own_key(struct presenter *w, SDL_Keycode k)
 {
 	switch (k) {
-	case SDLK_f:
-		vz_rd_toggle_fullscreen(w->rd);
-		return true;
+	case SDLK_f: vz_rd_toggle_fullscreen(w->rd); return true;
 	case SDLK_s:
 		w->speaker = !w->speaker;
 		speaker_view(w);
 		return true;
-	case SDLK_d:
-		w->dark = !w->dark;
-		return true;
-	case SDLK_q:
-		w->quit = true;
-		return true;
+	case SDLK_d: w->dark = !w->dark; return true;
+	case SDLK_q: w->quit = true; return true;
 	case SDLK_r:
 		if (w->live_on)
 			vz_live_send(&w->lv, "run\n");
 		w->following = true;
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -184,12 +170,14 @@ static void on_key(struct presenter *w, SDL_Keycode k)
 	static const struct {
 		SDL_Keycode key;
 		enum vz_pkey pk;
-	} map[] = {
-	    {SDLK_SPACE, VZ_K_NEXT},	 {SDLK_RIGHT, VZ_K_NEXT},     {SDLK_PAGEDOWN, VZ_K_NEXT},
-	    {SDLK_DOWN, VZ_K_NEXT},	 {SDLK_LEFT, VZ_K_BACK},      {SDLK_PAGEUP, VZ_K_BACK},
-	    {SDLK_UP, VZ_K_BACK},	 {SDLK_BACKSPACE, VZ_K_BACK}, {SDLK_RETURN, VZ_K_ENTER},
-	    {SDLK_KP_ENTER, VZ_K_ENTER}, {SDLK_b, VZ_K_BLANK},	      {SDLK_PERIOD, VZ_K_BLANK},
-	    {SDLK_HOME, VZ_K_FIRST},	 {SDLK_END, VZ_K_LAST},	      {SDLK_ESCAPE, VZ_K_ESCAPE}};
+	} map[] = { { SDLK_SPACE, VZ_K_NEXT },	  { SDLK_RIGHT, VZ_K_NEXT },
+		    { SDLK_PAGEDOWN, VZ_K_NEXT }, { SDLK_DOWN, VZ_K_NEXT },
+		    { SDLK_LEFT, VZ_K_BACK },	  { SDLK_PAGEUP, VZ_K_BACK },
+		    { SDLK_UP, VZ_K_BACK },	  { SDLK_BACKSPACE, VZ_K_BACK },
+		    { SDLK_RETURN, VZ_K_ENTER },  { SDLK_KP_ENTER, VZ_K_ENTER },
+		    { SDLK_b, VZ_K_BLANK },	  { SDLK_PERIOD, VZ_K_BLANK },
+		    { SDLK_HOME, VZ_K_FIRST },	  { SDLK_END, VZ_K_LAST },
+		    { SDLK_ESCAPE, VZ_K_ESCAPE } };
 	if (own_key(w, k))
 		return;
 	int dg = digit_of(k);
@@ -250,12 +238,12 @@ static void number_box(struct presenter *w, const struct vz_theme *th)
 static void draw(struct presenter *w)
 {
 	const struct vz_theme *th = w->dark ? &vz_theme_dark : &vz_theme_light;
-	struct vz_view v = {.th = th, .reduced_motion = w->o->reduced_motion, .follow = true};
+	struct vz_view v = { .th = th, .reduced_motion = w->o->reduced_motion, .follow = true };
 	int i = w->p.slide;
 	bool text = vz_show_has_text(w->sh, i, w->st);
 	status(w);
 	if (w->p.blank) {
-		vz_rd_clear(w->rd, (struct vz_color){0, 0, 0, 255});
+		vz_rd_clear(w->rd, (struct vz_color){ 0, 0, 0, 255 });
 	} else if (text && w->p.step == 0) {
 		char hint[200];
 		vz_show_hint(w->sh, i, w->live_on, w->no_root, hint, sizeof hint);
@@ -294,7 +282,7 @@ int vz_slides_window(const struct vz_opts *o, struct vz_show *sh, struct vz_rend
 		if (w.speaker && isatty(STDOUT_FILENO) && now_s() - w.spoke >= 5)
 			speaker_view(&w);
 		if (w.live_on && w.lv.ev_fd >= 0) {
-			struct pollfd p = {w.lv.ev_fd, POLLIN, 0};
+			struct pollfd p = { w.lv.ev_fd, POLLIN, 0 };
 			poll(&p, 1, 8);
 		} else {
 			SDL_Delay(16);

@@ -28,13 +28,13 @@ struct text_slot {
 /* Widths measured once per (font, text): TTF_SizeUTF8 shapes text with allocations. */
 #define WIDTH_SLOTS 2048
 struct width_slot {
-	uint64_t hash;   /* 64-bit FNV of font and text: collisions are negligible here */
+	uint64_t hash; /* 64-bit FNV of font and text: collisions are negligible here */
 	int w;
 };
 
 struct vz_render {
 	SDL_Window *win;
-	SDL_Surface *surface;      /* offscreen target (headless) */
+	SDL_Surface *surface; /* offscreen target (headless) */
 	SDL_Renderer *r;
 	int out_w, out_h;
 	float scale, ox, oy;
@@ -49,15 +49,25 @@ struct vz_render {
 };
 
 /* Font files and sizes at 1080p (VIZ.md: titles 44, stage 30, facts 26, call 34). */
-static const struct { const char *file; int px; } font_spec[VZ_F_COUNT] = {
-	[VZ_F_TITLE] = {"DejaVuSans-Bold.ttf", 44},   [VZ_F_LABEL] = {"DejaVuSans.ttf", 30},
-	[VZ_F_LABEL_B] = {"DejaVuSans-Bold.ttf", 30}, [VZ_F_FACT] = {"DejaVuSans.ttf", 26},
-	[VZ_F_FACT_B] = {"DejaVuSans-Bold.ttf", 26},  [VZ_F_MONO] = {"DejaVuSansMono.ttf", 26},
-	[VZ_F_CALL] = {"DejaVuSansMono.ttf", 34},     [VZ_F_SENT] = {"DejaVuSans.ttf", 30},
-	[VZ_F_BIG] = {"DejaVuSans-Bold.ttf", 64},
-	[VZ_F_SL_TITLE] = {"DejaVuSans-Bold.ttf", 60}, [VZ_F_SL_BODY] = {"DejaVuSans.ttf", 40},
-	[VZ_F_SL_BOLD] = {"DejaVuSans-Bold.ttf", 40},  [VZ_F_SL_CODE] = {"DejaVuSansMono.ttf", 32},
-	[VZ_F_SL_SMALL] = {"DejaVuSans.ttf", 32},      [VZ_F_SL_SMALL_B] = {"DejaVuSans-Bold.ttf", 32},
+static const struct {
+	const char *file;
+	int px;
+} font_spec[VZ_F_COUNT] = {
+	[VZ_F_TITLE] = { "DejaVuSans-Bold.ttf", 44 },
+	[VZ_F_LABEL] = { "DejaVuSans.ttf", 30 },
+	[VZ_F_LABEL_B] = { "DejaVuSans-Bold.ttf", 30 },
+	[VZ_F_FACT] = { "DejaVuSans.ttf", 26 },
+	[VZ_F_FACT_B] = { "DejaVuSans-Bold.ttf", 26 },
+	[VZ_F_MONO] = { "DejaVuSansMono.ttf", 26 },
+	[VZ_F_CALL] = { "DejaVuSansMono.ttf", 34 },
+	[VZ_F_SENT] = { "DejaVuSans.ttf", 30 },
+	[VZ_F_BIG] = { "DejaVuSans-Bold.ttf", 64 },
+	[VZ_F_SL_TITLE] = { "DejaVuSans-Bold.ttf", 60 },
+	[VZ_F_SL_BODY] = { "DejaVuSans.ttf", 40 },
+	[VZ_F_SL_BOLD] = { "DejaVuSans-Bold.ttf", 40 },
+	[VZ_F_SL_CODE] = { "DejaVuSansMono.ttf", 32 },
+	[VZ_F_SL_SMALL] = { "DejaVuSans.ttf", 32 },
+	[VZ_F_SL_SMALL_B] = { "DejaVuSans-Bold.ttf", 32 },
 };
 
 static void cache_flush(struct vz_render *rd)
@@ -80,8 +90,10 @@ static int fonts_open(struct vz_render *rd, char *err, size_t errlen)
 		int px = (int)lroundf(font_spec[i].px * rd->scale);
 		rd->font[i] = TTF_OpenFont(path, px < 6 ? 6 : px);
 		if (!rd->font[i]) {
-			snprintf(err, errlen, "cannot open font %s: %.200s (set GLASSBOX_SHARE to the "
-				 "directory holding fonts/)", path, TTF_GetError());
+			snprintf(err, errlen,
+				 "cannot open font %s: %.200s (set GLASSBOX_SHARE to the "
+				 "directory holding fonts/)",
+				 path, TTF_GetError());
 			return -1;
 		}
 	}
@@ -105,8 +117,8 @@ void vz_rd_layout(struct vz_render *rd, double zoom)
 	fonts_open(rd, rd->font_err, sizeof rd->font_err);
 }
 
-static int open_target(struct vz_render *rd, bool window, int w, int h, bool fullscreen,
-		       char *err, size_t errlen)
+static int open_target(struct vz_render *rd, bool window, int w, int h, bool fullscreen, char *err,
+		       size_t errlen)
 {
 	if (!window) {
 		rd->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGB888);
@@ -122,9 +134,9 @@ static int open_target(struct vz_render *rd, bool window, int w, int h, bool ful
 		/* Without a window manager fullscreen-desktop is ignored: size to the desktop. */
 		Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI |
 			       (fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-		rd->win = SDL_CreateWindow("glassbox", SDL_WINDOWPOS_CENTERED,
-					   SDL_WINDOWPOS_CENTERED, w > 0 ? w : 1280, h > 0 ? h : 720,
-					   flags);
+		rd->win =
+			SDL_CreateWindow("glassbox", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+					 w > 0 ? w : 1280, h > 0 ? h : 720, flags);
 		rd->r = rd->win ? SDL_CreateRenderer(rd->win, -1, SDL_RENDERER_PRESENTVSYNC) : NULL;
 	}
 	if (!rd->r) {
@@ -186,7 +198,10 @@ void vz_rd_close(struct vz_render *rd)
 	SDL_Quit();
 }
 
-SDL_Window *vz_rd_window(struct vz_render *rd) { return rd->win; }
+SDL_Window *vz_rd_window(struct vz_render *rd)
+{
+	return rd->win;
+}
 
 void vz_rd_toggle_fullscreen(struct vz_render *rd)
 {
@@ -203,10 +218,19 @@ void vz_rd_toggle_fullscreen(struct vz_render *rd)
 
 /* ------------------------------------------------------------ shapes */
 
-static float X(struct vz_render *rd, float x) { return rd->ox + x * rd->scale; }
-static float Y(struct vz_render *rd, float y) { return rd->oy + y * rd->scale; }
+static float X(struct vz_render *rd, float x)
+{
+	return rd->ox + x * rd->scale;
+}
+static float Y(struct vz_render *rd, float y)
+{
+	return rd->oy + y * rd->scale;
+}
 
-static SDL_Color sdlc(struct vz_color c) { return (SDL_Color){c.r, c.g, c.b, c.a}; }
+static SDL_Color sdlc(struct vz_color c)
+{
+	return (SDL_Color){ c.r, c.g, c.b, c.a };
+}
 
 void vz_rd_clear(struct vz_render *rd, struct vz_color c)
 {
@@ -219,7 +243,7 @@ void vz_rd_rect(struct vz_render *rd, float x, float y, float w, float h, struct
 {
 	if (c.a == 0)
 		return;
-	SDL_FRect fr = {X(rd, x), Y(rd, y), w * rd->scale, h * rd->scale};
+	SDL_FRect fr = { X(rd, x), Y(rd, y), w * rd->scale, h * rd->scale };
 	SDL_SetRenderDrawColor(rd->r, c.r, c.g, c.b, c.a);
 	SDL_RenderFillRectF(rd->r, &fr);
 }
@@ -227,7 +251,7 @@ void vz_rd_rect(struct vz_render *rd, float x, float y, float w, float h, struct
 static void vert(struct vz_render *rd, int *n, float x, float y, SDL_Color c)
 {
 	if (*n < MAX_VERTS)
-		rd->verts[(*n)++] = (SDL_Vertex){{x, y}, c, {0, 0}};
+		rd->verts[(*n)++] = (SDL_Vertex){ { x, y }, c, { 0, 0 } };
 }
 
 void vz_rd_line(struct vz_render *rd, float x0, float y0, float x1, float y1, float thick,
@@ -251,14 +275,15 @@ static int rounded_path(struct vz_render *rd, float x, float y, float w, float h
 {
 	const int seg = 6;
 	float r = fminf(rad, fminf(w, h) / 2);
-	float cx[4] = {x + w - r, x + w - r, x + r, x + r};
-	float cy[4] = {y + r, y + h - r, y + h - r, y + r};
-	float start[4] = {-M_PI / 2, 0, M_PI / 2, M_PI};
+	float cx[4] = { x + w - r, x + w - r, x + r, x + r };
+	float cy[4] = { y + r, y + h - r, y + h - r, y + r };
+	float start[4] = { -M_PI / 2, 0, M_PI / 2, M_PI };
 	int n = 0;
 	for (int c = 0; c < 4; c++)
 		for (int i = 0; i <= seg; i++) {
 			float a = start[c] + (float)(M_PI / 2) * i / seg;
-			rd->path[n++] = (SDL_FPoint){X(rd, cx[c] + r * cosf(a)), Y(rd, cy[c] + r * sinf(a))};
+			rd->path[n++] = (SDL_FPoint){ X(rd, cx[c] + r * cosf(a)),
+						      Y(rd, cy[c] + r * sinf(a)) };
 		}
 	return n;
 }
@@ -316,7 +341,7 @@ void vz_rd_disc(struct vz_render *rd, float cx, float cy, float r, struct vz_col
 	const int seg = 40;
 	for (int i = 0; i < seg; i++) {
 		float a = (float)(2 * M_PI) * i / seg;
-		rd->path[i] = (SDL_FPoint){X(rd, cx + r * cosf(a)), Y(rd, cy + r * sinf(a))};
+		rd->path[i] = (SDL_FPoint){ X(rd, cx + r * cosf(a)), Y(rd, cy + r * sinf(a)) };
 	}
 	fill_path(rd, seg, X(rd, cx), Y(rd, cy), c);
 }
@@ -352,7 +377,7 @@ static struct text_slot *text_get(struct vz_render *rd, enum vz_font f, int wrap
 		if (!victim || !t->tex || (victim->tex && t->last_used < victim->last_used))
 			victim = t;
 	}
-	SDL_Color white = {255, 255, 255, 255};
+	SDL_Color white = { 255, 255, 255, 255 };
 	SDL_Surface *surf = wrap > 0 ? TTF_RenderUTF8_Blended_Wrapped(rd->font[f], s, white, wrap)
 				     : TTF_RenderUTF8_Blended(rd->font[f], s, white);
 	if (!surf)
@@ -384,7 +409,7 @@ float vz_rd_text(struct vz_render *rd, enum vz_font f, float x, float y, enum vz
 		px -= t->w / 2.0f;
 	else if (al == VZ_RIGHT)
 		px -= t->w;
-	SDL_Rect dst = {(int)lroundf(px), (int)lroundf(py), t->w, t->h};
+	SDL_Rect dst = { (int)lroundf(px), (int)lroundf(py), t->w, t->h };
 	SDL_SetTextureColorMod(t->tex, c.r, c.g, c.b);
 	SDL_SetTextureAlphaMod(t->tex, c.a);
 	SDL_RenderCopy(rd->r, t->tex, NULL, &dst);
@@ -395,7 +420,7 @@ float vz_rd_text_width(struct vz_render *rd, enum vz_font f, const char *s)
 {
 	if (!s || !*s)
 		return 0;
-	uint64_t h = fnv(s, f, -1) | 1;  /* never 0: 0 marks an empty slot */
+	uint64_t h = fnv(s, f, -1) | 1; /* never 0: 0 marks an empty slot */
 	struct width_slot *slot = &rd->widths[h % WIDTH_SLOTS];
 	if (slot->hash != h) {
 		int w = 0, ht = 0;
@@ -450,7 +475,7 @@ struct vz_image *vz_rd_image_new(struct vz_render *rd, const uint32_t *argb, int
 		SDL_free(img);
 		img = NULL;
 	}
-	if (img)  /* scaled pictures are filtered, not blocky */
+	if (img) /* scaled pictures are filtered, not blocky */
 		SDL_SetTextureScaleMode(img->tex, SDL_ScaleModeLinear);
 	return img;
 }
@@ -458,7 +483,7 @@ struct vz_image *vz_rd_image_new(struct vz_render *rd, const uint32_t *argb, int
 void vz_rd_image_draw(struct vz_render *rd, struct vz_image *img, float x, float y, float w,
 		      float h)
 {
-	SDL_FRect dst = {X(rd, x), Y(rd, y), w * rd->scale, h * rd->scale};
+	SDL_FRect dst = { X(rd, x), Y(rd, y), w * rd->scale, h * rd->scale };
 	SDL_RenderCopyF(rd->r, img->tex, NULL, &dst);
 }
 
@@ -478,5 +503,5 @@ const uint32_t *vz_rd_pixels(struct vz_render *rd, int *w, int *h, int *pitch)
 	*w = rd->surface->w;
 	*h = rd->surface->h;
 	*pitch = rd->surface->pitch;
-	return rd->surface->pixels;  /* a software surface: no lock needed to read */
+	return rd->surface->pixels; /* a software surface: no lock needed to read */
 }

@@ -11,15 +11,31 @@
 #define VZ_W 1920
 #define VZ_H 1080
 
-enum vz_font { VZ_F_TITLE, VZ_F_LABEL, VZ_F_LABEL_B, VZ_F_FACT, VZ_F_FACT_B, VZ_F_MONO,
-	       VZ_F_CALL, VZ_F_SENT, VZ_F_BIG,
-	       /* slides (viz/slides.c): read from the back of a room, nothing under 28 px */
-	       VZ_F_SL_TITLE, VZ_F_SL_BODY, VZ_F_SL_BOLD, VZ_F_SL_CODE, VZ_F_SL_SMALL,
-	       VZ_F_SL_SMALL_B, VZ_F_COUNT };
+enum vz_font {
+	VZ_F_TITLE,
+	VZ_F_LABEL,
+	VZ_F_LABEL_B,
+	VZ_F_FACT,
+	VZ_F_FACT_B,
+	VZ_F_MONO,
+	VZ_F_CALL,
+	VZ_F_SENT,
+	VZ_F_BIG,
+	/* slides (viz/slides.c): read from the back of a room, nothing under 28 px */
+	VZ_F_SL_TITLE,
+	VZ_F_SL_BODY,
+	VZ_F_SL_BOLD,
+	VZ_F_SL_CODE,
+	VZ_F_SL_SMALL,
+	VZ_F_SL_SMALL_B,
+	VZ_F_COUNT
+};
 
 enum vz_align { VZ_LEFT, VZ_CENTER, VZ_RIGHT };
 
-struct vz_color { uint8_t r, g, b, a; };
+struct vz_color {
+	uint8_t r, g, b, a;
+};
 
 struct vz_render;
 

@@ -6,25 +6,45 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RGB(h) {((h) >> 16) & 0xff, ((h) >> 8) & 0xff, (h) & 0xff, 255}
+#define RGB(h)                                                                                     \
+	{                                                                                          \
+		((h) >> 16) & 0xff, ((h) >> 8) & 0xff, (h)&0xff, 255                               \
+	}
 
 /* Okabe-Ito colours on the two themes of VIZ.md. */
 const struct vz_theme vz_theme_light = {
-	.bg = RGB(0xfafafa), .panel = RGB(0xffffff), .border = RGB(0xc9ced8),
-	.text = RGB(0x111111), .text2 = RGB(0x4a5163), .host = RGB(0x0072b2),
-	.cont = RGB(0xe69f00), .ok = RGB(0x009e73), .warn = RGB(0xf0e442),
-	.fail = RGB(0xd55e00), .glow = RGB(0xcc79a7), .dim = RGB(0xeef0f4),
+	.bg = RGB(0xfafafa),
+	.panel = RGB(0xffffff),
+	.border = RGB(0xc9ced8),
+	.text = RGB(0x111111),
+	.text2 = RGB(0x4a5163),
+	.host = RGB(0x0072b2),
+	.cont = RGB(0xe69f00),
+	.ok = RGB(0x009e73),
+	.warn = RGB(0xf0e442),
+	.fail = RGB(0xd55e00),
+	.glow = RGB(0xcc79a7),
+	.dim = RGB(0xeef0f4),
 };
 const struct vz_theme vz_theme_dark = {
-	.bg = RGB(0x10141c), .panel = RGB(0x1b2130), .border = RGB(0x2c3447),
-	.text = RGB(0xf2f2f2), .text2 = RGB(0xa9b1c3), .host = RGB(0x56b4e9),
-	.cont = RGB(0xe69f00), .ok = RGB(0x009e73), .warn = RGB(0xf0e442),
-	.fail = RGB(0xd55e00), .glow = RGB(0xcc79a7), .dim = RGB(0x232a3b),
+	.bg = RGB(0x10141c),
+	.panel = RGB(0x1b2130),
+	.border = RGB(0x2c3447),
+	.text = RGB(0xf2f2f2),
+	.text2 = RGB(0xa9b1c3),
+	.host = RGB(0x56b4e9),
+	.cont = RGB(0xe69f00),
+	.ok = RGB(0x009e73),
+	.warn = RGB(0xf0e442),
+	.fail = RGB(0xd55e00),
+	.glow = RGB(0xcc79a7),
+	.dim = RGB(0x232a3b),
 };
 
-static const char *const scene_titles[VZ_SC_COUNT] = {
-	"Lifecycle", "Namespaces", "Cgroups", "Overlay filesystem", "PID 1 and signals",
-	"Network", "Containers vs VMs"};
+static const char *const scene_titles[VZ_SC_COUNT] = { "Lifecycle",	    "Namespaces",
+						       "Cgroups",	    "Overlay filesystem",
+						       "PID 1 and signals", "Network",
+						       "Containers vs VMs" };
 
 /* ------------------------------------------------------------ motion */
 
@@ -52,9 +72,9 @@ double vz_glow(const struct vz_view *v, int tag)
 struct vz_color vz_mix(struct vz_color a, struct vz_color b, double k)
 {
 	k = k < 0 ? 0 : k > 1 ? 1 : k;
-	return (struct vz_color){(uint8_t)lround(a.r + (b.r - a.r) * k),
-				 (uint8_t)lround(a.g + (b.g - a.g) * k),
-				 (uint8_t)lround(a.b + (b.b - a.b) * k), a.a};
+	return (struct vz_color){ (uint8_t)lround(a.r + (b.r - a.r) * k),
+				  (uint8_t)lround(a.g + (b.g - a.g) * k),
+				  (uint8_t)lround(a.b + (b.b - a.b) * k), a.a };
 }
 
 struct vz_color vz_alpha(struct vz_color c, double a)
@@ -63,8 +83,8 @@ struct vz_color vz_alpha(struct vz_color c, double a)
 	return c;
 }
 
-void vz_panel(struct vz_render *rd, const struct vz_view *v, float x, float y, float w,
-	      float h, struct vz_color border, int tag)
+void vz_panel(struct vz_render *rd, const struct vz_view *v, float x, float y, float w, float h,
+	      struct vz_color border, int tag)
 {
 	double g = vz_glow(v, tag);
 	if (g > 0)
@@ -75,7 +95,7 @@ void vz_panel(struct vz_render *rd, const struct vz_view *v, float x, float y, f
 
 void vz_human_bytes(char *buf, size_t len, double b)
 {
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	int u = 0;
 	while (b >= 1024 && u < 4) {
 		b /= 1024;
@@ -92,7 +112,7 @@ const char *vz_fit(struct vz_render *rd, enum vz_font f, const char *s, float ma
 	size_t n = strlen(s);
 	for (size_t skip = 1; skip < n; skip++) {
 		if (((unsigned char)s[skip] & 0xc0) == 0x80)
-			continue;  /* never cut a UTF-8 character in half */
+			continue; /* never cut a UTF-8 character in half */
 		snprintf(buf, len, "\xe2\x80\xa6%s", s + skip);
 		if (vz_rd_text_width(rd, f, buf) <= maxw)
 			return buf;
@@ -110,7 +130,8 @@ void vz_arrow(struct vz_render *rd, float x0, float y0, float x1, float y1, floa
 	/* The shaft stops inside the head, so the tip stays sharp. */
 	vz_rd_line(rd, x0, y0, x1 - ux * head * 0.8f, y1 - uy * head * 0.8f, thick, c);
 	float bx = x1 - ux * head, by = y1 - uy * head;
-	vz_rd_triangle(rd, x1, y1, bx - uy * half, by + ux * half, bx + uy * half, by - ux * half, c);
+	vz_rd_triangle(rd, x1, y1, bx - uy * half, by + ux * half, bx + uy * half, by - ux * half,
+		       c);
 }
 
 /* ------------------------------------------------------------ facts panel */
@@ -135,14 +156,14 @@ float vz_fact(struct vz_render *rd, const struct vz_view *v, float y, const char
 
 /* ------------------------------------------------------------ title, caption */
 
-static void state_badge(struct vz_render *rd, const struct vz_model *m,
-			const struct vz_view *v, float x)
+static void state_badge(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v,
+			float x)
 {
-	static const char *const words[VZ_ST_COUNT] = {"NOT CREATED", "CREATED", "RUNNING",
-						       "PAUSED", "STOPPED", "REMOVED"};
+	static const char *const words[VZ_ST_COUNT] = { "NOT CREATED", "CREATED", "RUNNING",
+							"PAUSED",      "STOPPED", "REMOVED" };
 	const struct vz_theme *th = v->th;
-	struct vz_color c[VZ_ST_COUNT] = {th->border, th->host, th->ok, th->warn, th->fail,
-					  th->border};
+	struct vz_color c[VZ_ST_COUNT] = { th->border, th->host, th->ok,
+					   th->warn,   th->fail, th->border };
 	float w = vz_rd_text_width(rd, VZ_F_FACT_B, words[m->state]) + 40;
 	struct vz_color fill = vz_mix(th->panel, c[m->state], 0.25);
 	vz_rd_box(rd, x, 32, w, 48, 24, fill, 4, c[m->state]);
@@ -163,10 +184,11 @@ static void title_bar(struct vz_render *rd, const struct vz_model *m, const stru
 	vz_rd_text(rd, VZ_F_TITLE, VZ_M, 28, VZ_LEFT, 0, th->text, title);
 	float x = VZ_M + vz_rd_text_width(rd, VZ_F_TITLE, title) + 32;
 	if (m->name[0] || m->id[0]) {
-		vz_rd_text(rd, VZ_F_LABEL, x, 36, VZ_LEFT, 0, th->text2, m->name[0] ? m->name : m->id);
+		vz_rd_text(rd, VZ_F_LABEL, x, 36, VZ_LEFT, 0, th->text2,
+			   m->name[0] ? m->name : m->id);
 		x += vz_rd_text_width(rd, VZ_F_LABEL, m->name[0] ? m->name : m->id) + 24;
 	}
-	if (!(m->race.seen && m->state == VZ_ST_NONE))  /* a compare alone has no lifecycle */
+	if (!(m->race.seen && m->state == VZ_ST_NONE)) /* a compare alone has no lifecycle */
 		state_badge(rd, m, v, x);
 	char right[96];
 	int n = snprintf(right, sizeof right, "%s", v->status ? v->status : "");
@@ -185,10 +207,11 @@ static void step_strip(struct vz_render *rd, const struct vz_model *m, const str
 	float w = (VZ_W - 2 * VZ_M - (n - 1) * 6.0f) / n;
 	for (int i = 0; i < n; i++) {
 		const struct vz_step *s = &m->steps[i];
-		struct vz_color c = s->state == VZ_STEP_OK ? v->th->ok
+		struct vz_color c = s->state == VZ_STEP_OK	 ? v->th->ok
 				    : s->state == VZ_STEP_FAILED ? v->th->fail
-				    : s->state == VZ_STEP_BEGUN ? v->th->glow
-				    : s->state == VZ_STEP_UNDONE ? v->th->text2 : v->th->border;
+				    : s->state == VZ_STEP_BEGUN	 ? v->th->glow
+				    : s->state == VZ_STEP_UNDONE ? v->th->text2
+								 : v->th->border;
 		float x = VZ_M + i * (w + 6);
 		vz_rd_rect(rd, x, 846, w, i + 1 == m->cur_step ? 14 : 8, c);
 	}
@@ -203,8 +226,11 @@ static void caption(struct vz_render *rd, const struct vz_model *m, const struct
 		vz_rd_rect(rd, VZ_M + 4, VZ_CAPTION_Y + 4, 16, 152, th->fail);
 	double k = v->reduced_motion ? 1 : vz_anim(v, m->cap_tag, 0.15);
 	const char *call = m->cap_call[0] ? m->cap_call : "";
-	const char *text = m->cap_text[0] ? m->cap_text
-			 : (!m->cap_call[0] ? "Press Space or the right arrow for the next step." : "");
+	const char *text =
+		m->cap_text[0]
+			? m->cap_text
+			: (!m->cap_call[0] ? "Press Space or the right arrow for the next step."
+					   : "");
 	float y = VZ_CAPTION_Y + 16;
 	/* Two lines of code type fit the caption (about 85 mono characters each at 1080p):
 	 * a longer call (an overlay's lowerdir list) ends in an ellipsis, not mid-word. */
@@ -213,12 +239,12 @@ static void caption(struct vz_render *rd, const struct vz_model *m, const struct
 	if (n >= sizeof shown - 4) {
 		n = sizeof shown - 4;
 		while (n > 0 && ((unsigned char)call[n] & 0xc0) == 0x80)
-			n--;  /* never cut a UTF-8 sequence */
+			n--; /* never cut a UTF-8 sequence */
 		memcpy(shown, call, n);
 		memcpy(shown + n, "\xe2\x80\xa6", 4);
 		call = shown;
 	}
-	if (*call)  /* a long call wraps; the sentence follows it */
+	if (*call) /* a long call wraps; the sentence follows it */
 		y += 8 + vz_rd_text(rd, VZ_F_CALL, VZ_M + 36, y, VZ_LEFT, VZ_W - 2 * VZ_M - 72,
 				    vz_alpha(th->text, k), call);
 	vz_rd_text(rd, VZ_F_SENT, VZ_M + 36, y, VZ_LEFT, VZ_W - 2 * VZ_M - 72,
@@ -228,11 +254,18 @@ static void caption(struct vz_render *rd, const struct vz_model *m, const struct
 static void help_overlay(struct vz_render *rd, const struct vz_view *v)
 {
 	static const char *const keys[][2] = {
-		{"Space  \xe2\x86\x92", "next step"}, {"\xe2\x86\x90", "back one step"},
-		{"Home  End", "first / last step"}, {"[  ]", "slower / faster autoplay"},
-		{"P", "pause / play"}, {"Tab  1-7", "next scene / scene N"},
-		{"0", "scenes follow the steps"}, {"F", "fullscreen"}, {"+  -", "zoom"},
-		{"D", "light / dark"}, {"?", "this help"}, {"Q  Esc", "quit"},
+		{ "Space  \xe2\x86\x92", "next step" },
+		{ "\xe2\x86\x90", "back one step" },
+		{ "Home  End", "first / last step" },
+		{ "[  ]", "slower / faster autoplay" },
+		{ "P", "pause / play" },
+		{ "Tab  1-7", "next scene / scene N" },
+		{ "0", "scenes follow the steps" },
+		{ "F", "fullscreen" },
+		{ "+  -", "zoom" },
+		{ "D", "light / dark" },
+		{ "?", "this help" },
+		{ "Q  Esc", "quit" },
 	};
 	const struct vz_theme *th = v->th;
 	vz_rd_rect(rd, 0, 0, VZ_W, VZ_H, vz_alpha(th->bg, 0.85));
@@ -246,16 +279,15 @@ static void help_overlay(struct vz_render *rd, const struct vz_view *v)
 }
 
 /* A failed step is the news of its beat: say so on the stage too, with the hint. */
-static void failure_banner(struct vz_render *rd, const struct vz_model *m,
-			   const struct vz_view *v)
+static void failure_banner(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	if (!m->cur_step || m->steps[m->cur_step - 1].state != VZ_STEP_FAILED)
 		return;
 	const struct vz_step *s = &m->steps[m->cur_step - 1];
 	const struct vz_theme *th = v->th;
 	char buf[160];
-	vz_rd_box(rd, VZ_STAGE_X + 16, 690, VZ_STAGE_W - 16, 140, 16, vz_mix(th->panel, th->fail, 0.15),
-		  6, th->fail);
+	vz_rd_box(rd, VZ_STAGE_X + 16, 690, VZ_STAGE_W - 16, 140, 16,
+		  vz_mix(th->panel, th->fail, 0.15), 6, th->fail);
 	snprintf(buf, sizeof buf, "\xe2\x9c\x97 step %d, %s, failed: %s", s->index, s->name,
 		 s->errno_name[0] ? s->errno_name : "error");
 	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 40, 702, VZ_LEFT, 0, th->text, buf);
@@ -268,9 +300,10 @@ typedef void (*stage_fn)(struct vz_render *, const struct vz_model *, const stru
 void vz_scene_draw(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v,
 		   int scene)
 {
-	static const stage_fn stages[VZ_SC_COUNT] = {
-		vz_stage_lifecycle, vz_stage_namespaces, vz_stage_cgroups, vz_stage_overlay,
-		vz_stage_pid1, vz_stage_network, vz_stage_vms};
+	static const stage_fn stages[VZ_SC_COUNT] = { vz_stage_lifecycle, vz_stage_namespaces,
+						      vz_stage_cgroups,	  vz_stage_overlay,
+						      vz_stage_pid1,	  vz_stage_network,
+						      vz_stage_vms };
 	if (scene < 0 || scene >= VZ_SC_COUNT)
 		scene = 0;
 	vz_rd_clear(rd, v->th->bg);

@@ -15,14 +15,14 @@ extern const struct vz_theme vz_theme_light, vz_theme_dark;
 
 struct vz_view {
 	const struct vz_theme *th;
-	int beat;              /* the beat on screen: facts tagged with it are new */
+	int beat; /* the beat on screen: facts tagged with it are new */
 	int n_beats;
-	double tb;             /* seconds since that beat began */
+	double tb; /* seconds since that beat began */
 	bool reduced_motion;
-	bool help;             /* the keyboard overlay */
+	bool help; /* the keyboard overlay */
 	bool paused, live, follow;
-	const char *status;    /* one line for the title bar's right end (speed, live...) */
-	const char *title;     /* slides: the slide's title instead of the scene's name */
+	const char *status; /* one line for the title bar's right end (speed, live...) */
+	const char *title;  /* slides: the slide's title instead of the scene's name */
 };
 
 /* Draw the whole frame of one scene. */
@@ -40,8 +40,8 @@ double vz_glow(const struct vz_view *v, int tag);
 struct vz_color vz_mix(struct vz_color a, struct vz_color b, double k);
 struct vz_color vz_alpha(struct vz_color c, double a);
 /* A panel box with the pink glow ring when the fact is new. */
-void vz_panel(struct vz_render *rd, const struct vz_view *v, float x, float y, float w,
-	      float h, struct vz_color border, int tag);
+void vz_panel(struct vz_render *rd, const struct vz_view *v, float x, float y, float w, float h,
+	      struct vz_color border, int tag);
 /* Facts panel rows: a label on the left and a value right-aligned in mono. */
 float vz_fact(struct vz_render *rd, const struct vz_view *v, float y, const char *label,
 	      const char *value, int tag);

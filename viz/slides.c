@@ -35,15 +35,11 @@ struct vz_op {
 static float line_h(int f)
 {
 	switch (f) {
-	case VZ_F_SL_TITLE:
-		return 74;
+	case VZ_F_SL_TITLE: return 74;
 	case VZ_F_SL_BODY:
-	case VZ_F_SL_BOLD:
-		return 54;
-	case VZ_F_SL_CODE:
-		return 42;
-	default:
-		return 44;
+	case VZ_F_SL_BOLD: return 54;
+	case VZ_F_SL_CODE: return 42;
+	default: return 44;
 	}
 }
 
@@ -198,7 +194,7 @@ static void lay_code(struct lay *l, const struct vz_block *b)
 /* Cells at their widest, one column after the other; the header row is bold. */
 static void lay_table(struct lay *l, const struct vz_block *b)
 {
-	float colw[16] = {0};
+	float colw[16] = { 0 };
 	int rows = 0;
 	for (int pass = 0; pass < 2; pass++) {
 		const char *p = b->text;
@@ -314,18 +310,10 @@ static void lay_block(struct lay *l, const struct vz_block *b)
 		box_op(l, OP_RECT, VZ_SL_LEFT, y0, 10, l->y - y0, RL_CONT, RL_CONT);
 		break;
 	}
-	case VZ_B_CODE:
-		lay_code(l, b);
-		break;
-	case VZ_B_TABLE:
-		lay_table(l, b);
-		break;
-	case VZ_B_IMAGE:
-		lay_image(l, b);
-		break;
-	case VZ_B_LAB:
-		lay_lab(l, b);
-		break;
+	case VZ_B_CODE: lay_code(l, b); break;
+	case VZ_B_TABLE: lay_table(l, b); break;
+	case VZ_B_IMAGE: lay_image(l, b); break;
+	case VZ_B_LAB: lay_lab(l, b); break;
 	}
 }
 
@@ -342,7 +330,7 @@ static void layout(struct vz_show *sh, struct vz_render *rd, int i)
 {
 	const struct vz_slide *s = &sh->deck->s[i];
 	struct vz_laid *L = &sh->laid[i];
-	struct lay l = {rd, sh, L, s, 56, 0, 0};
+	struct lay l = { rd, sh, L, s, 56, 0, 0 };
 	l.y += wrap(&l, VZ_F_SL_TITLE, VZ_SL_LEFT, l.y, WIDTH, RL_TEXT, s->title, s->line);
 	box_op(&l, OP_RECT, VZ_SL_LEFT, l.y + 8, 160, 8, RL_HOST, RL_HOST);
 	l.y += 48;
@@ -438,8 +426,8 @@ int vz_show_steps(const struct vz_show *sh, int i, const struct vz_stream *st)
 
 static struct vz_color role(const struct vz_theme *th, enum role r)
 {
-	const struct vz_color c[] = {th->text, th->text2, th->panel, th->border, th->host,
-				     th->cont, th->ok,	  th->dim,   th->fail};
+	const struct vz_color c[] = { th->text, th->text2, th->panel, th->border, th->host,
+				      th->cont, th->ok,	   th->dim,   th->fail };
 	return c[r];
 }
 
@@ -454,15 +442,9 @@ static void draw_op(struct vz_render *rd, const struct vz_show *sh, const struct
 		vz_rd_box(rd, o->x, o->y, o->w, o->h, 14, role(th, o->fill), 4,
 			  role(th, o->stroke));
 		break;
-	case OP_RECT:
-		vz_rd_rect(rd, o->x, o->y, o->w, o->h, role(th, o->fill));
-		break;
-	case OP_DISC:
-		vz_rd_disc(rd, o->x, o->y, o->w, role(th, o->fill));
-		break;
-	case OP_IMAGE:
-		vz_rd_image_draw(rd, sh->images[o->image], o->x, o->y, o->w, o->h);
-		break;
+	case OP_RECT: vz_rd_rect(rd, o->x, o->y, o->w, o->h, role(th, o->fill)); break;
+	case OP_DISC: vz_rd_disc(rd, o->x, o->y, o->w, role(th, o->fill)); break;
+	case OP_IMAGE: vz_rd_image_draw(rd, sh->images[o->image], o->x, o->y, o->w, o->h); break;
 	}
 }
 
@@ -540,8 +522,8 @@ static char *reflow(const char *s)
 static bool draw_notes(struct vz_render *rd, struct vz_show *sh, int i, const struct vz_view *v)
 {
 	const struct vz_slide *s = &sh->deck->s[i];
-	struct vz_laid L = {0};
-	struct lay l = {rd, sh, &L, s, 56, 0, 0};
+	struct vz_laid L = { 0 };
+	struct lay l = { rd, sh, &L, s, 56, 0, 0 };
 	char head[300];
 	snprintf(head, sizeof head, "Notes: slide %d of %d%s", i + 1, sh->deck->n,
 		 s->minutes ? "" : " (no time planned)");
@@ -620,10 +602,10 @@ void vz_show_draw_beat(struct vz_render *rd, const struct vz_show *sh, int i,
 static int headless_slide(struct vz_render *rd, struct vz_show *sh, const struct vz_opts *o, int i,
 			  int *frames, struct vz_pdf *pdf)
 {
-	struct vz_view v = {.th = o->dark ? &vz_theme_dark : &vz_theme_light,
-			    .reduced_motion = o->reduced_motion,
-			    .follow = true,
-			    .tb = o->at};
+	struct vz_view v = { .th = o->dark ? &vz_theme_dark : &vz_theme_light,
+			     .reduced_motion = o->reduced_motion,
+			     .follow = true,
+			     .tb = o->at };
 	struct vz_stream *st = &sh->rec[i];
 	const struct vz_slide *s = &sh->deck->s[i];
 	if (vz_show_has_text(sh, i, st)) {
@@ -661,8 +643,8 @@ static int headless(const struct vz_opts *o, struct vz_deck *d)
 {
 	char fd[600], err[512];
 	snprintf(fd, sizeof fd, "%s/fonts", o->share);
-	struct vz_render *rd =
-	    vz_rd_open(false, o->w ? o->w : 1920, o->h ? o->h : 1080, false, fd, err, sizeof err);
+	struct vz_render *rd = vz_rd_open(false, o->w ? o->w : 1920, o->h ? o->h : 1080, false, fd,
+					  err, sizeof err);
 	if (!rd) {
 		fprintf(stderr, "glassbox-viz: %s\n", err);
 		return 1;
@@ -729,7 +711,7 @@ int vz_slides_main(const struct vz_opts *o, const char *path)
 		char fd[600];
 		snprintf(fd, sizeof fd, "%s/fonts", o->share);
 		struct vz_render *rd =
-		    vz_rd_open(true, o->w, o->h, o->fullscreen, fd, err, sizeof err);
+			vz_rd_open(true, o->w, o->h, o->fullscreen, fd, err, sizeof err);
 		struct vz_show sh;
 		if (!rd) {
 			fprintf(stderr, "glassbox-viz: %s\n", err);

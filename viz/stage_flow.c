@@ -9,8 +9,8 @@
 
 /* ------------------------------------------------------------ overlay */
 
-static void slab(struct vz_render *rd, const struct vz_view *v, float y, float h,
-		 struct vz_color c, const char *title, const char *sub, int tag)
+static void slab(struct vz_render *rd, const struct vz_view *v, float y, float h, struct vz_color c,
+		 const char *title, const char *sub, int tag)
 {
 	const struct vz_theme *th = v->th;
 	char fit[160];
@@ -24,8 +24,8 @@ static void slab(struct vz_render *rd, const struct vz_view *v, float y, float h
 }
 
 /* The upper layer's entries: copy-ups come with an arrow up from the image. */
-static void overlay_changes(struct vz_render *rd, const struct vz_model *m,
-			    const struct vz_view *v, float y)
+static void overlay_changes(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v,
+			    float y)
 {
 	const struct vz_theme *th = v->th;
 	int shown = m->n_changes > 6 ? 6 : m->n_changes;
@@ -37,10 +37,11 @@ static void overlay_changes(struct vz_render *rd, const struct vz_model *m,
 		double k = v->reduced_motion ? 1 : vz_anim(v, c->tag, 0.3);
 		char fit[160];
 		const char *mark = wh ? "\xe2\x9c\x97" : up ? "\xe2\x86\x91" : "+";
-		float dy = up ? (float)((1 - k) * 120) : 0;  /* copy-ups rise from the image below */
+		float dy = up ? (float)((1 - k) * 120) : 0; /* copy-ups rise from the image below */
 		vz_rd_box(rd, x, cy + dy, 368, 42, 10, vz_alpha(vz_mix(th->panel, col, 0.25), k), 3,
 			  vz_alpha(col, k));
-		vz_rd_text(rd, VZ_F_FACT_B, x + 12, cy + 6 + dy, VZ_LEFT, 0, vz_alpha(th->text, k), mark);
+		vz_rd_text(rd, VZ_F_FACT_B, x + 12, cy + 6 + dy, VZ_LEFT, 0, vz_alpha(th->text, k),
+			   mark);
 		vz_rd_text(rd, VZ_F_MONO, x + 40, cy + 6 + dy, VZ_LEFT, 0, vz_alpha(th->text, k),
 			   vz_fit(rd, VZ_F_MONO, c->path, 316, fit, sizeof fit));
 	}
@@ -96,7 +97,8 @@ void vz_stage_overlay(struct vz_render *rd, const struct vz_model *m, const stru
 	snprintf(buf, sizeof buf, "%d", news);
 	fy = vz_fact(rd, v, fy, "new files", buf, -1);
 	for (int i = 0; i < m->n_volumes && i < 4; i++) {
-		snprintf(buf, sizeof buf, "%s%s", m->volumes[i].target, m->volumes[i].ro ? " ro" : "");
+		snprintf(buf, sizeof buf, "%s%s", m->volumes[i].target,
+			 m->volumes[i].ro ? " ro" : "");
 		fy = vz_fact(rd, v, fy, m->volumes[i].kind, buf, m->volumes[i].tag);
 	}
 }
@@ -198,7 +200,8 @@ static void pid1_grace(struct vz_render *rd, const struct vz_model *m, const str
 		return;
 	vz_rd_box(rd, 620, 712, 656, 48, 12, th->panel, 4, th->text2);
 	if (frac > 0)
-		vz_rd_box(rd, 624, 716, 648 * frac, 40, 10, frac < 0.3 ? th->fail : th->warn, 0, th->warn);
+		vz_rd_box(rd, 624, 716, 648 * frac, 40, 10, frac < 0.3 ? th->fail : th->warn, 0,
+			  th->warn);
 }
 
 static void pid1_facts(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
@@ -236,7 +239,8 @@ void vz_stage_pid1(struct vz_render *rd, const struct vz_model *m, const struct 
 static const char *addr_of(const struct vz_model *m, const char *ifname, const char *netns)
 {
 	for (int i = m->n_addrs - 1; i >= 0; i--)
-		if (strcmp(m->addrs[i].ifname, ifname) == 0 && strcmp(m->addrs[i].netns, netns) == 0)
+		if (strcmp(m->addrs[i].ifname, ifname) == 0 &&
+		    strcmp(m->addrs[i].netns, netns) == 0)
 			return m->addrs[i].addr;
 	return "";
 }
@@ -248,16 +252,19 @@ static void if_box(struct vz_render *rd, const struct vz_view *v, float x, float
 	vz_panel(rd, v, x, y, 300, 100, c, tag);
 	vz_rd_box(rd, x, y, 300, 100, 14, vz_mix(th->panel, c, 0.2), 4, c);
 	vz_rd_text(rd, VZ_F_LABEL_B, x + 150, y + 10, VZ_CENTER, 0, th->text, name);
-	vz_rd_text(rd, VZ_F_MONO, x + 150, y + 56, VZ_CENTER, 0, th->text, *addr ? addr : "no address");
+	vz_rd_text(rd, VZ_F_MONO, x + 150, y + 56, VZ_CENTER, 0, th->text,
+		   *addr ? addr : "no address");
 }
 
 static void net_sides(struct vz_render *rd, const struct vz_view *v)
 {
 	const struct vz_theme *th = v->th;
-	vz_rd_box(rd, 64, VZ_STAGE_Y + 8, 620, 690, 18, vz_mix(th->bg, th->host, 0.06), 4, th->host);
+	vz_rd_box(rd, 64, VZ_STAGE_Y + 8, 620, 690, 18, vz_mix(th->bg, th->host, 0.06), 4,
+		  th->host);
 	vz_rd_text(rd, VZ_F_LABEL_B, 88, VZ_STAGE_Y + 20, VZ_LEFT, 0, th->text,
 		   "host network namespace");
-	vz_rd_box(rd, 736, VZ_STAGE_Y + 8, 620, 690, 18, vz_mix(th->bg, th->cont, 0.08), 4, th->cont);
+	vz_rd_box(rd, 736, VZ_STAGE_Y + 8, 620, 690, 18, vz_mix(th->bg, th->cont, 0.08), 4,
+		  th->cont);
 	vz_rd_text(rd, VZ_F_LABEL_B, 760, VZ_STAGE_Y + 20, VZ_LEFT, 0, th->text,
 		   "container network namespace");
 }
@@ -268,7 +275,8 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 	char buf[160];
 	net_sides(rd, v);
 	if (m->bridge[0]) {
-		if_box(rd, v, 120, 220, th->host, m->bridge, addr_of(m, m->bridge, "host"), m->veth_tag);
+		if_box(rd, v, 120, 220, th->host, m->bridge, addr_of(m, m->bridge, "host"),
+		       m->veth_tag);
 		if_box(rd, v, 340, 440, th->host, m->host_if, "veth, host end", m->veth_tag);
 		vz_rd_line(rd, 270, 320, 420, 440, 6, th->host);
 		if_box(rd, v, 900, 440, th->cont, m->container_if[0] ? m->container_if : "eth0",
@@ -279,8 +287,9 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 		vz_rd_line(rd, 640, 490, 640 + 260 * k, 490, 12, th->text);
 		vz_rd_text(rd, VZ_F_FACT_B, 770, 516, VZ_CENTER, 0, th->text, "veth pair");
 	} else {
-		vz_rd_text(rd, VZ_F_LABEL, 88, 300, VZ_LEFT, 560, th->text2,
-			   "No veth pair: nothing connects the two namespaces (network mode none).");
+		vz_rd_text(
+			rd, VZ_F_LABEL, 88, 300, VZ_LEFT, 560, th->text2,
+			"No veth pair: nothing connects the two namespaces (network mode none).");
 	}
 	float y = 240;
 	for (int i = 0; i < m->n_links && i < 3; i++, y += 60) {
@@ -288,7 +297,10 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 		if (strcmp(l->name, m->container_if) == 0 && m->bridge[0])
 			continue;
 		snprintf(buf, sizeof buf, "%s  %s  %s", l->name,
-			 !l->up_known ? "" : l->up ? "UP" : "DOWN", l->n_addrs ? l->addrs[0] : "");
+			 !l->up_known ? ""
+			 : l->up      ? "UP"
+				      : "DOWN",
+			 l->n_addrs ? l->addrs[0] : "");
 		vz_rd_text(rd, VZ_F_MONO, 780, y, VZ_LEFT, 0, th->text, buf);
 	}
 	if (m->route_gw[0]) {
@@ -302,7 +314,9 @@ void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const stru
 	float fy = vz_fact_head(rd, v, VZ_STAGE_Y + 20, "interfaces inside");
 	for (int i = 0; i < m->n_links && i < 5; i++) {
 		snprintf(buf, sizeof buf, "%s %s",
-			 !m->links[i].up_known ? "" : m->links[i].up ? "UP" : "DOWN",
+			 !m->links[i].up_known ? ""
+			 : m->links[i].up      ? "UP"
+					       : "DOWN",
 			 m->links[i].n_addrs ? m->links[i].addrs[0] : "");
 		fy = vz_fact(rd, v, fy, m->links[i].name, buf, m->links_tag);
 	}
@@ -330,13 +344,13 @@ static float stack(struct vz_render *rd, const struct vz_view *v, float x, const
 void vz_stage_vms(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	const struct vz_theme *th = v->th;
-	static const char *const ct[] = {"hardware", "host Linux kernel",
-					 "namespaces + cgroups", "your process"};
-	static const char *const vm[] = {"hardware", "host Linux kernel", "hypervisor (QEMU/KVM)",
-					 "guest kernel", "your process"};
-	struct vz_color cc[] = {th->border, th->host, th->ok, th->cont};
-	struct vz_color vc[] = {th->border, th->host, th->text2, th->fail, th->cont};
-	if (m->race.seen) {  /* a recorded glassbox compare: the measured race */
+	static const char *const ct[] = { "hardware", "host Linux kernel", "namespaces + cgroups",
+					  "your process" };
+	static const char *const vm[] = { "hardware", "host Linux kernel", "hypervisor (QEMU/KVM)",
+					  "guest kernel", "your process" };
+	struct vz_color cc[] = { th->border, th->host, th->ok, th->cont };
+	struct vz_color vc[] = { th->border, th->host, th->text2, th->fail, th->cont };
+	if (m->race.seen) { /* a recorded glassbox compare: the measured race */
 		vz_stage_race(rd, m, v);
 		return;
 	}

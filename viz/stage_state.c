@@ -8,23 +8,29 @@
 
 /* ------------------------------------------------------------ lifecycle */
 
-static const struct { float x, y; } node_pos[VZ_ST_COUNT] = {
-	[VZ_ST_NONE] = {96, 300},     [VZ_ST_CREATED] = {380, 300},
-	[VZ_ST_RUNNING] = {770, 300}, [VZ_ST_PAUSED] = {770, 600},
-	[VZ_ST_STOPPED] = {1180, 300}, [VZ_ST_REMOVED] = {1180, 600},
+static const struct {
+	float x, y;
+} node_pos[VZ_ST_COUNT] = {
+	[VZ_ST_NONE] = { 96, 300 },	 [VZ_ST_CREATED] = { 380, 300 },
+	[VZ_ST_RUNNING] = { 770, 300 },	 [VZ_ST_PAUSED] = { 770, 600 },
+	[VZ_ST_STOPPED] = { 1180, 300 }, [VZ_ST_REMOVED] = { 1180, 600 },
 };
 
 /* Transitions; a pair of opposite ones is drawn `off` px apart; `via` > 0 routes an edge
  * below the diagram (down, across at y = via, up) so that it crosses nothing. */
-static const struct { enum vz_state from, to; const char *verb; float off, via; } edges[] = {
-	{VZ_ST_NONE, VZ_ST_CREATED, "create", 0, 0},
-	{VZ_ST_CREATED, VZ_ST_RUNNING, "start", 0, 0},
-	{VZ_ST_RUNNING, VZ_ST_PAUSED, "pause", -24, 0},
-	{VZ_ST_PAUSED, VZ_ST_RUNNING, "resume", -24, 0},
-	{VZ_ST_RUNNING, VZ_ST_STOPPED, "exit / stop", -24, 0},
-	{VZ_ST_STOPPED, VZ_ST_RUNNING, "start", -24, 0},
-	{VZ_ST_STOPPED, VZ_ST_REMOVED, "rm", 0, 0},
-	{VZ_ST_CREATED, VZ_ST_REMOVED, "rm", 0, 760},
+static const struct {
+	enum vz_state from, to;
+	const char *verb;
+	float off, via;
+} edges[] = {
+	{ VZ_ST_NONE, VZ_ST_CREATED, "create", 0, 0 },
+	{ VZ_ST_CREATED, VZ_ST_RUNNING, "start", 0, 0 },
+	{ VZ_ST_RUNNING, VZ_ST_PAUSED, "pause", -24, 0 },
+	{ VZ_ST_PAUSED, VZ_ST_RUNNING, "resume", -24, 0 },
+	{ VZ_ST_RUNNING, VZ_ST_STOPPED, "exit / stop", -24, 0 },
+	{ VZ_ST_STOPPED, VZ_ST_RUNNING, "start", -24, 0 },
+	{ VZ_ST_STOPPED, VZ_ST_REMOVED, "rm", 0, 0 },
+	{ VZ_ST_CREATED, VZ_ST_REMOVED, "rm", 0, 760 },
 };
 
 #define NODE_W 250
@@ -49,8 +55,8 @@ static void edge_ends(int i, float *x0, float *y0, float *x1, float *y1)
 }
 
 /* The label sits outside its arrow, on the side the offset pushed the arrow to. */
-static void edge_label(struct vz_render *rd, const struct vz_view *v, int i, float x0,
-		       float y0, float x1, float y1, bool bold, struct vz_color c)
+static void edge_label(struct vz_render *rd, const struct vz_view *v, int i, float x0, float y0,
+		       float x1, float y1, bool bold, struct vz_color c)
 {
 	float mx = (x0 + x1) / 2, my = (y0 + y1) / 2;
 	float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
@@ -62,11 +68,11 @@ static void edge_label(struct vz_render *rd, const struct vz_view *v, int i, flo
 		ny = -ny;
 	}
 	enum vz_font f = bold ? VZ_F_FACT_B : VZ_F_FACT;
-	if (horizontal)  /* a horizontal arrow: the label above or below */
+	if (horizontal) /* a horizontal arrow: the label above or below */
 		vz_rd_text(rd, f, mx, ny < 0 ? my - 44 : my + 10, VZ_CENTER, 0, c, edges[i].verb);
 	else
-		vz_rd_text(rd, f, nx < 0 ? mx - 16 : mx + 16, my - 16, nx < 0 ? VZ_RIGHT : VZ_LEFT, 0,
-			   c, edges[i].verb);
+		vz_rd_text(rd, f, nx < 0 ? mx - 16 : mx + 16, my - 16, nx < 0 ? VZ_RIGHT : VZ_LEFT,
+			   0, c, edges[i].verb);
 }
 
 /* An edge routed below the diagram; returns the dot's position at progress k. */
@@ -88,8 +94,7 @@ static void edge_via(struct vz_render *rd, int i, float thick, struct vz_color c
 		*dx = bx, *dy = y - (d - (y - ay) - (bx - ax));
 }
 
-static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m,
-			    const struct vz_view *v)
+static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	const struct vz_theme *th = v->th;
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
@@ -100,9 +105,10 @@ static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m,
 		double k = vz_anim(v, m->state_tag, 0.6);
 		if (edges[i].via > 0) {
 			edge_via(rd, i, now ? 8 : 5, c, k, &px, &py);
-			vz_rd_text(rd, now ? VZ_F_FACT_B : VZ_F_FACT, (node_pos[edges[i].from].x +
-				   node_pos[edges[i].to].x) / 2, edges[i].via + 10, VZ_CENTER, 0,
-				   taken ? th->text : th->text2, edges[i].verb);
+			vz_rd_text(rd, now ? VZ_F_FACT_B : VZ_F_FACT,
+				   (node_pos[edges[i].from].x + node_pos[edges[i].to].x) / 2,
+				   edges[i].via + 10, VZ_CENTER, 0, taken ? th->text : th->text2,
+				   edges[i].verb);
 		} else {
 			edge_ends(i, &x0, &y0, &x1, &y1);
 			vz_arrow(rd, x0, y0, x1, y1, now ? 8 : 5, c);
@@ -116,12 +122,11 @@ static void lifecycle_edges(struct vz_render *rd, const struct vz_model *m,
 	}
 }
 
-static void lifecycle_nodes(struct vz_render *rd, const struct vz_model *m,
-			    const struct vz_view *v)
+static void lifecycle_nodes(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	const struct vz_theme *th = v->th;
-	struct vz_color col[VZ_ST_COUNT] = {th->border, th->host, th->ok, th->warn, th->fail,
-					    th->text2};
+	struct vz_color col[VZ_ST_COUNT] = { th->border, th->host, th->ok,
+					     th->warn,	 th->fail, th->text2 };
 	vz_rd_disc(rd, node_pos[0].x, node_pos[0].y, 26, th->text2);
 	for (int s = VZ_ST_CREATED; s < VZ_ST_COUNT; s++) {
 		float x = node_pos[s].x - NODE_W / 2.0f, y = node_pos[s].y - NODE_H / 2.0f;
@@ -139,8 +144,7 @@ static void lifecycle_nodes(struct vz_render *rd, const struct vz_model *m,
 	}
 }
 
-static void lifecycle_facts(struct vz_render *rd, const struct vz_model *m,
-			    const struct vz_view *v)
+static void lifecycle_facts(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)
 {
 	char buf[64];
 	float y = vz_fact_head(rd, v, VZ_STAGE_Y + 20, "What the engine reports");
@@ -159,7 +163,8 @@ static void lifecycle_facts(struct vz_render *rd, const struct vz_model *m,
 	if (m->exit.valid) {
 		snprintf(buf, sizeof buf, "%d", m->exit.exit_code);
 		y = vz_fact(rd, v, y, "exit code", buf, m->exit.tag);
-		y = vz_fact(rd, v, y, "killed by", m->exit.signal[0] ? m->exit.signal : "-", m->exit.tag);
+		y = vz_fact(rd, v, y, "killed by", m->exit.signal[0] ? m->exit.signal : "-",
+			    m->exit.tag);
 		y = vz_fact(rd, v, y, "OOM killed", m->exit.oom_killed ? "yes" : "no", m->exit.tag);
 	}
 	if (m->argv[0]) {
@@ -176,7 +181,8 @@ void vz_stage_lifecycle(struct vz_render *rd, const struct vz_model *m, const st
 	if (m->exit.valid) {
 		char buf[96];
 		snprintf(buf, sizeof buf, "last exit: code %d%s%s%s", m->exit.exit_code,
-			 m->exit.signal[0] ? " (" : "", m->exit.signal, m->exit.signal[0] ? ")" : "");
+			 m->exit.signal[0] ? " (" : "", m->exit.signal,
+			 m->exit.signal[0] ? ")" : "");
 		vz_rd_text(rd, VZ_F_LABEL, VZ_STAGE_X + 24, 790, VZ_LEFT, 0, v->th->text, buf);
 	}
 	lifecycle_facts(rd, m, v);
@@ -190,10 +196,13 @@ void vz_stage_lifecycle(struct vz_render *rd, const struct vz_model *m, const st
 static void ns_header(struct vz_render *rd, const struct vz_view *v)
 {
 	const struct vz_theme *th = v->th;
-	vz_rd_box(rd, 270, VZ_STAGE_Y + 8, 340, 56, 14, vz_mix(th->panel, th->host, 0.2), 4, th->host);
+	vz_rd_box(rd, 270, VZ_STAGE_Y + 8, 340, 56, 14, vz_mix(th->panel, th->host, 0.2), 4,
+		  th->host);
 	vz_rd_text(rd, VZ_F_LABEL_B, 440, VZ_STAGE_Y + 18, VZ_CENTER, 0, th->text, "Host view");
-	vz_rd_box(rd, 640, VZ_STAGE_Y + 8, 340, 56, 14, vz_mix(th->panel, th->cont, 0.2), 4, th->cont);
-	vz_rd_text(rd, VZ_F_LABEL_B, 810, VZ_STAGE_Y + 18, VZ_CENTER, 0, th->text, "Container view");
+	vz_rd_box(rd, 640, VZ_STAGE_Y + 8, 340, 56, 14, vz_mix(th->panel, th->cont, 0.2), 4,
+		  th->cont);
+	vz_rd_text(rd, VZ_F_LABEL_B, 810, VZ_STAGE_Y + 18, VZ_CENTER, 0, th->text,
+		   "Container view");
 }
 
 /* One row: kind, host value, container value, and the verdict in a word and a shape. */
@@ -236,10 +245,12 @@ static void ns_table(struct vz_render *rd, const struct vz_model *m, const struc
 	}
 	if (m->hostname[0] || m->host_hostname[0]) {
 		char hb[40], cb[40];
-		ns_row(rd, v, y, "hostname", vz_fit(rd, VZ_F_MONO, m->host_hostname, 300, hb, sizeof hb),
+		ns_row(rd, v, y, "hostname",
+		       vz_fit(rd, VZ_F_MONO, m->host_hostname, 300, hb, sizeof hb),
 		       vz_fit(rd, VZ_F_MONO, m->hostname, 300, cb, sizeof cb),
 		       m->hostname[0] && m->host_hostname[0]
-			       ? (strcmp(m->hostname, m->host_hostname) ? 1 : -1) : 0,
+			       ? (strcmp(m->hostname, m->host_hostname) ? 1 : -1)
+			       : 0,
 		       m->hostname_tag);
 	}
 }
@@ -251,7 +262,8 @@ static void ns_mounts(struct vz_render *rd, const struct vz_model *m, const stru
 		return;
 	const struct vz_theme *th = v->th;
 	float y0 = 652;
-	vz_rd_text(rd, VZ_F_FACT_B, 72, y0, VZ_LEFT, 0, th->text2, "Mount table inside the container");
+	vz_rd_text(rd, VZ_F_FACT_B, 72, y0, VZ_LEFT, 0, th->text2,
+		   "Mount table inside the container");
 	int shown = m->n_mounts > 8 ? 8 : m->n_mounts;
 	for (int i = 0; i < shown; i++) {
 		char line[160], fit[160];
@@ -284,8 +296,10 @@ static void ns_terminal(struct vz_render *rd, const struct vz_model *m, const st
 	int n = 0;
 	for (int i = 0; i < 3; i++) {
 		const char *f = m->fds[i];
-		const char *word = !strncmp(f, "pipe:", 5) ? "pipe" : !strcmp(f, "/dev/null") ? "null"
-				 : !strncmp(f, "/dev/pts/", 9) ? f + 5 : "file";
+		const char *word = !strncmp(f, "pipe:", 5)	 ? "pipe"
+				   : !strcmp(f, "/dev/null")	 ? "null"
+				   : !strncmp(f, "/dev/pts/", 9) ? f + 5
+								 : "file";
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "%s%s", i ? " " : "", word);
 	}
 	vz_fact(rd, v, y, "fds 0-2", buf, m->tty_tag);
@@ -316,7 +330,9 @@ static void ns_facts(struct vz_render *rd, const struct vz_model *m, const struc
 	y = vz_fact(rd, v, y, "mounts", buf, m->mounts_tag);
 	for (int i = 0; i < m->n_links && i < 4; i++) {
 		snprintf(buf, sizeof buf, "%s %s", m->links[i].name,
-			 !m->links[i].up_known ? "" : m->links[i].up ? "UP" : "DOWN");
+			 !m->links[i].up_known ? ""
+			 : m->links[i].up      ? "UP"
+					       : "DOWN");
 		y = vz_fact(rd, v, y, i ? "" : "interfaces", buf, m->links_tag);
 	}
 	ns_terminal(rd, m, v, y);
@@ -350,7 +366,8 @@ static void gauge(struct vz_render *rd, const struct vz_view *v, float y, const 
 	if (frac > 0)
 		vz_rd_box(rd, x + 4, y + 4, (w - 8) * frac, h - 8, 10, c, 0, c);
 	if (limit <= 0) {
-		vz_rd_text(rd, VZ_F_LABEL, x + w / 2, y + 24, VZ_CENTER, 0, th->text2, "no limit set");
+		vz_rd_text(rd, VZ_F_LABEL, x + w / 2, y + 24, VZ_CENTER, 0, th->text2,
+			   "no limit set");
 		return;
 	}
 	/* The limit is a wall: a thick stroke at the right end. */
@@ -370,16 +387,17 @@ static void cg_gauges(struct vz_render *rd, const struct vz_model *m, const stru
 	gauge(rd, v, VZ_STAGE_Y + 16, "Memory", &m->mem_usage, m->mem_limit.now, true, text,
 	      m->oom_count > 0);
 	double quota = m->cpu_period.now > 0 && m->cpu_quota.now > 0
-			       ? 100.0 * m->cpu_quota.now / m->cpu_period.now : 0;
+			       ? 100.0 * m->cpu_quota.now / m->cpu_period.now
+			       : 0;
 	if (quota > 0)
 		snprintf(text, sizeof text, "%.0f%% of %.0f%% (%s)", m->cpu_percent.now, quota,
 			 m->cg_v1 ? "cfs_quota_us" : "cpu.max");
-	else  /* no quota: measure against one CPU */
+	else /* no quota: measure against one CPU */
 		snprintf(text, sizeof text, "%.0f%% of one CPU, no quota", m->cpu_percent.now);
 	gauge(rd, v, VZ_STAGE_Y + 216, "CPU", &m->cpu_percent, quota > 0 ? quota : 100, quota > 0,
 	      text, false);
-	snprintf(text, sizeof text, m->pids_max.now > 0 ? "%.0f of %.0f" : "%.0f",
-		 m->pids_cur.now, m->pids_max.now);
+	snprintf(text, sizeof text, m->pids_max.now > 0 ? "%.0f of %.0f" : "%.0f", m->pids_cur.now,
+		 m->pids_max.now);
 	gauge(rd, v, VZ_STAGE_Y + 416, "Processes", &m->pids_cur, m->pids_max.now, true, text,
 	      false);
 }
@@ -413,10 +431,11 @@ static void cg_facts(struct vz_render *rd, const struct vz_model *m, const struc
 {
 	char buf[48];
 	/* The files the numbers come from, by their names in this host's layout. */
-	static const char *const v2[] = {"memory.current", "memory.max", "memory.peak",
-					 "oom_kill", "cpu.max", "nr_throttled"};
-	static const char *const v1[] = {"usage_in_bytes", "limit_in_bytes", "max_usage_in_bytes",
-					 "oom_kill", "cfs_quota/period", "nr_throttled"};
+	static const char *const v2[] = { "memory.current", "memory.max", "memory.peak",
+					  "oom_kill",	    "cpu.max",	  "nr_throttled" };
+	static const char *const v1[] = { "usage_in_bytes",	"limit_in_bytes",
+					  "max_usage_in_bytes", "oom_kill",
+					  "cfs_quota/period",	"nr_throttled" };
 	const char *const *f = m->cg_v1 ? v1 : v2;
 	float y = vz_fact_head(rd, v, VZ_STAGE_Y + 20,
 			       m->cg_v1 ? "cgroupfs (v1) says" : "cgroupfs says");

@@ -41,7 +41,7 @@ static void accel_banner(struct vz_render *rd, const struct vz_theme *th, const 
 	vz_rd_box(rd, VZ_STAGE_X + 16, VZ_STAGE_Y + 8, VZ_STAGE_W - 32, 48, 10,
 		  kvm ? vz_mix(th->panel, th->ok, 0.25) : th->warn, 0, th->border);
 	vz_rd_text(rd, VZ_F_FACT_B, VZ_STAGE_X + 32, VZ_STAGE_Y + 18, VZ_LEFT, 0,
-		   kvm ? th->text : (struct vz_color){17, 17, 17, 255}, s);
+		   kvm ? th->text : (struct vz_color){ 17, 17, 17, 255 }, s);
 }
 
 static float tx(double t, double end)
@@ -50,33 +50,34 @@ static float tx(double t, double end)
 	return AXIS_X + (float)(AXIS_W * (k > 1 ? 1 : k));
 }
 
-static void container_lane(struct vz_render *rd, const struct vz_view *v,
-			   const struct vz_race *r, double end, float y, double now)
+static void container_lane(struct vz_render *rd, const struct vz_view *v, const struct vz_race *r,
+			   double end, float y, double now)
 {
 	const struct vz_theme *th = v->th;
 	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 16, y + 14, VZ_LEFT, 0, th->text, "container");
 	double done = r->ct_exit > 0 ? r->ct_exit : now;
 	float x1 = tx(done, end);
 	if (x1 < AXIS_X + 6)
-		x1 = AXIS_X + 6;  /* milliseconds on a seconds axis: still a visible mark */
+		x1 = AXIS_X + 6; /* milliseconds on a seconds axis: still a visible mark */
 	vz_rd_box(rd, AXIS_X, y + 6, x1 - AXIS_X, 56, 6, th->cont, 0, th->cont);
 	char buf[96], t[32];
 	fmt_time(t, sizeof t, done);
-	snprintf(buf, sizeof buf, r->ct_exit > 0 ? "✓ done in %s (first output %.0f ms)" : "running %s",
-		 t, r->ct_first * 1000);
+	snprintf(buf, sizeof buf,
+		 r->ct_exit > 0 ? "✓ done in %s (first output %.0f ms)" : "running %s", t,
+		 r->ct_first * 1000);
 	float w = vz_rd_text_width(rd, VZ_F_FACT_B, buf);
 	if (x1 + 16 + w <= AXIS_X + AXIS_W)
 		vz_rd_text(rd, VZ_F_FACT_B, x1 + 16, y + 18, VZ_LEFT, 0, th->text, buf);
-	else  /* a long bar: the words go inside it, dark on orange */
+	else /* a long bar: the words go inside it, dark on orange */
 		vz_rd_text(rd, VZ_F_FACT_B, x1 - 16, y + 18, VZ_RIGHT, 0,
-			   (struct vz_color){17, 17, 17, 255}, buf);
+			   (struct vz_color){ 17, 17, 17, 255 }, buf);
 }
 
 static void vm_lane(struct vz_render *rd, const struct vz_view *v, const struct vz_race *r,
 		    double end, float y, double now)
 {
 	const struct vz_theme *th = v->th;
-	struct vz_color col[VZ_VM_STAGES] = {th->dim, th->fail, th->host, th->ok};
+	struct vz_color col[VZ_VM_STAGES] = { th->dim, th->fail, th->host, th->ok };
 	vz_rd_text(rd, VZ_F_LABEL_B, VZ_STAGE_X + 16, y + 14, VZ_LEFT, 0, th->text, "VM");
 	double from = 0;
 	for (int i = 0; i < VZ_VM_STAGES; i++) {
@@ -92,7 +93,8 @@ static void vm_lane(struct vz_render *rd, const struct vz_view *v, const struct 
 		/* the name inside its segment when it fits, else under the lane */
 		if (w + 16 < x1 - x0)
 			vz_rd_text(rd, VZ_F_FACT, (x0 + x1) / 2, y + 20, VZ_CENTER, 0,
-				   i == 0 ? th->text : (struct vz_color){255, 255, 255, 255}, name);
+				   i == 0 ? th->text : (struct vz_color){ 255, 255, 255, 255 },
+				   name);
 		else
 			vz_rd_text(rd, VZ_F_FACT, x1, y + 70 + (i % 2) * 30, VZ_RIGHT, 0, th->text2,
 				   name);
@@ -116,7 +118,7 @@ static void axis(struct vz_render *rd, const struct vz_theme *th, double end, fl
 		float x = AXIS_X + AXIS_W * k / 4;
 		vz_rd_line(rd, x, y - 8, x, y + 8, 2, th->text2);
 		double at = end * k / 4;
-		if (end >= 2)  /* whole or half seconds: "5 s", "2.5 s" */
+		if (end >= 2) /* whole or half seconds: "5 s", "2.5 s" */
 			snprintf(t, sizeof t, "%g s", at);
 		else
 			fmt_time(t, sizeof t, at);
@@ -134,16 +136,23 @@ static void memory_bars(struct vz_render *rd, const struct vz_view *v, const str
 	double top = r->vm_rss > r->ct_mem ? r->vm_rss : r->ct_mem;
 	if (top <= 0)
 		return;
-	struct { const char *who; double bytes; struct vz_color c; const char *src; } b[2] = {
-		{"container", r->ct_mem, th->cont, r->mem_source[0] ? r->mem_source : "cgroup"},
-		{"VM (qemu)", r->vm_rss, th->host, "RSS of the qemu process"},
+	struct {
+		const char *who;
+		double bytes;
+		struct vz_color c;
+		const char *src;
+	} b[2] = {
+		{ "container", r->ct_mem, th->cont, r->mem_source[0] ? r->mem_source : "cgroup" },
+		{ "VM (qemu)", r->vm_rss, th->host, "RSS of the qemu process" },
 	};
 	double grow = vz_anim(v, r->mem_tag, 0.3);
 	for (int i = 0; i < 2; i++) {
 		float by = y + 44 + i * 60;
-		vz_rd_text(rd, VZ_F_FACT_B, VZ_STAGE_X + 16, by + 10, VZ_LEFT, 0, th->text, b[i].who);
+		vz_rd_text(rd, VZ_F_FACT_B, VZ_STAGE_X + 16, by + 10, VZ_LEFT, 0, th->text,
+			   b[i].who);
 		float w = b[i].bytes > 0 ? (float)(AXIS_W * b[i].bytes / top * grow) : 0;
-		vz_rd_box(rd, AXIS_X, by, w < 4 && b[i].bytes > 0 ? 4 : w, 48, 6, b[i].c, 0, b[i].c);
+		vz_rd_box(rd, AXIS_X, by, w < 4 && b[i].bytes > 0 ? 4 : w, 48, 6, b[i].c, 0,
+			  b[i].c);
 		char size[32], buf[128];
 		vz_human_bytes(size, sizeof size, b[i].bytes);
 		if (b[i].bytes > 0)
@@ -154,12 +163,12 @@ static void memory_bars(struct vz_render *rd, const struct vz_view *v, const str
 		if (lx > AXIS_X + AXIS_W - 480)
 			lx = AXIS_X + 16;
 		vz_rd_text(rd, VZ_F_FACT, lx, by + 10, VZ_LEFT, 0,
-			   lx == AXIS_X + 16 ? (struct vz_color){255, 255, 255, 255} : th->text, buf);
+			   lx == AXIS_X + 16 ? (struct vz_color){ 255, 255, 255, 255 } : th->text,
+			   buf);
 	}
 }
 
-static void views(struct vz_render *rd, const struct vz_view *v, const struct vz_race *r,
-		  float y)
+static void views(struct vz_render *rd, const struct vz_view *v, const struct vz_race *r, float y)
 {
 	const struct vz_theme *th = v->th;
 	char l[3][160];

@@ -61,8 +61,7 @@ static int push(struct vz_stream *s, struct gb_jval *ev)
 	return 0;
 }
 
-int vz_stream_push_line(struct vz_stream *s, const char *line, size_t len, char *err,
-			size_t errlen)
+int vz_stream_push_line(struct vz_stream *s, const char *line, size_t len, char *err, size_t errlen)
 {
 	char jerr[160];
 	struct gb_jval *ev = gb_json_parse(line, len, jerr, sizeof jerr);
@@ -76,8 +75,10 @@ int vz_stream_push_line(struct vz_stream *s, const char *line, size_t len, char 
 		return -1;
 	}
 	if (gb_jint(ev, "v", 1) > 1 && s->n == 0)
-		fprintf(stderr, "glassbox-viz: warning: stream format v%lld is newer than v1; "
-			"showing what this version knows\n", gb_jint(ev, "v", 1));
+		fprintf(stderr,
+			"glassbox-viz: warning: stream format v%lld is newer than v1; "
+			"showing what this version knows\n",
+			gb_jint(ev, "v", 1));
 	if (push(s, ev) < 0) {
 		gb_jval_free(ev);
 		snprintf(err, errlen, "out of memory");

@@ -12,13 +12,13 @@ struct vz_stream {
 	struct gb_jval **ev;
 	size_t n, cap;
 	struct vz_beat {
-		size_t end;     /* index of the last event of the beat */
-		int scene;      /* the scene that shows it best */
-	} *beats;
+		size_t end; /* index of the last event of the beat */
+		int scene;  /* the scene that shows it best */
+	} * beats;
 	size_t n_beats, beat_cap;
-	struct vz_model scan;   /* the model after every event: finds beat scenes */
+	struct vz_model scan; /* the model after every event: finds beat scenes */
 	int last_scene;
-	bool open_beat;         /* events after the last beat end form a beat of their own */
+	bool open_beat; /* events after the last beat end form a beat of their own */
 };
 
 void vz_stream_init(struct vz_stream *s);

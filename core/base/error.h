@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 struct gb_err {
-	int code;            /* positive errno, 0 when no error */
-	char call[96];       /* the failing call as a student would write it */
-	char msg[512];       /* what failed, with the path */
-	char hint[384];      /* what to do about it; may be empty */
+	int code;	/* positive errno, 0 when no error */
+	char call[96];	/* the failing call as a student would write it */
+	char msg[512];	/* what failed, with the path */
+	char hint[384]; /* what to do about it; may be empty */
 };
 
 /* Record an error; returns -errnum so callers can `return gb_err_set(...)`.

@@ -11,9 +11,9 @@
 #define GB_EVENTS_VERSION 1
 
 struct gb_events {
-	int fd;                 /* -1: events are not written anywhere */
+	int fd; /* -1: events are not written anywhere */
 	unsigned long long seq;
-	char id[16];            /* container the following events are about */
+	char id[16]; /* container the following events are about */
 	char name[128];
 	/* Optional in-process listener (the terminal step printer, tests). */
 	void (*listener)(void *data, const char *type, const char *line);

@@ -57,9 +57,10 @@ static int utf8_len(const unsigned char *p)
 		unsigned char lead_lo, lead_hi, next_lo, next_hi;
 		int len;
 	} seq[] = {
-	    {0xc2, 0xdf, 0x80, 0xbf, 2}, {0xe0, 0xe0, 0xa0, 0xbf, 3}, {0xe1, 0xec, 0x80, 0xbf, 3},
-	    {0xed, 0xed, 0x80, 0x9f, 3}, {0xee, 0xef, 0x80, 0xbf, 3}, {0xf0, 0xf0, 0x90, 0xbf, 4},
-	    {0xf1, 0xf3, 0x80, 0xbf, 4}, {0xf4, 0xf4, 0x80, 0x8f, 4},
+		{ 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+		{ 0xe1, 0xec, 0x80, 0xbf, 3 }, { 0xed, 0xed, 0x80, 0x9f, 3 },
+		{ 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
+		{ 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
 	};
 	if (*p < 0x80)
 		return 1;
@@ -135,8 +136,14 @@ static void open_(struct gb_json *j, const char *key, const char *bracket)
 	j->comma[++j->depth] = false;
 }
 
-void gb_json_obj_begin(struct gb_json *j, const char *key) { open_(j, key, "{"); }
-void gb_json_arr_begin(struct gb_json *j, const char *key) { open_(j, key, "["); }
+void gb_json_obj_begin(struct gb_json *j, const char *key)
+{
+	open_(j, key, "{");
+}
+void gb_json_arr_begin(struct gb_json *j, const char *key)
+{
+	open_(j, key, "[");
+}
 
 void gb_json_obj_end(struct gb_json *j)
 {
@@ -172,14 +179,26 @@ static void putf(struct gb_json *j, const char *key, const char *fmt, ...)
 	puts_(j, num);
 }
 
-void gb_json_int(struct gb_json *j, const char *key, long long v) { putf(j, key, "%lld", v); }
-void gb_json_uint(struct gb_json *j, const char *key, unsigned long long v) { putf(j, key, "%llu", v); }
+void gb_json_int(struct gb_json *j, const char *key, long long v)
+{
+	putf(j, key, "%lld", v);
+}
+void gb_json_uint(struct gb_json *j, const char *key, unsigned long long v)
+{
+	putf(j, key, "%llu", v);
+}
 void gb_json_double(struct gb_json *j, const char *key, double v, int decimals)
 {
 	putf(j, key, "%.*f", decimals, v);
 }
-void gb_json_bool(struct gb_json *j, const char *key, bool v) { putf(j, key, "%s", v ? "true" : "false"); }
-void gb_json_null(struct gb_json *j, const char *key) { putf(j, key, "null"); }
+void gb_json_bool(struct gb_json *j, const char *key, bool v)
+{
+	putf(j, key, "%s", v ? "true" : "false");
+}
+void gb_json_null(struct gb_json *j, const char *key)
+{
+	putf(j, key, "null");
+}
 
 void gb_json_raw(struct gb_json *j, const char *key, const char *json)
 {
@@ -253,9 +272,9 @@ static int copy_children(struct gb_jval *v, const json_t *j)
 static struct gb_jval *from_jansson(const json_t *j)
 {
 	static const enum gb_jtype types[] = {
-	    [JSON_OBJECT] = GB_JOBJ,  [JSON_ARRAY] = GB_JARR, [JSON_STRING] = GB_JSTR,
-	    [JSON_INTEGER] = GB_JNUM, [JSON_REAL] = GB_JNUM,  [JSON_TRUE] = GB_JBOOL,
-	    [JSON_FALSE] = GB_JBOOL,  [JSON_NULL] = GB_JNULL,
+		[JSON_OBJECT] = GB_JOBJ,  [JSON_ARRAY] = GB_JARR, [JSON_STRING] = GB_JSTR,
+		[JSON_INTEGER] = GB_JNUM, [JSON_REAL] = GB_JNUM,  [JSON_TRUE] = GB_JBOOL,
+		[JSON_FALSE] = GB_JBOOL,  [JSON_NULL] = GB_JNULL,
 	};
 	struct gb_jval *v = new_val(types[json_typeof(j)]);
 	if (!v)

@@ -12,8 +12,8 @@ struct gb_json {
 	char *buf;
 	size_t len, cap;
 	int depth;
-	bool comma[32];  /* whether the container at each depth needs a comma */
-	bool failed;     /* out of memory or nesting too deep: the text is unusable */
+	bool comma[32]; /* whether the container at each depth needs a comma */
+	bool failed;	/* out of memory or nesting too deep: the text is unusable */
 };
 
 void gb_json_init(struct gb_json *j);
@@ -38,15 +38,15 @@ enum gb_jtype { GB_JNULL, GB_JBOOL, GB_JNUM, GB_JSTR, GB_JARR, GB_JOBJ };
 
 struct gb_jval {
 	enum gb_jtype type;
-	char *key;               /* member name when inside an object */
-	char *str;               /* GB_JSTR */
-	double num;              /* GB_JNUM */
-	bool b;                  /* GB_JBOOL */
-	struct gb_jval *child;   /* first element or member */
-	struct gb_jval *next;    /* next sibling */
-	size_t n;                /* number of children */
-	bool is_int;             /* GB_JNUM written without fraction or exponent: i is exact */
-	long long i;             /* GB_JNUM with is_int: the 64-bit value (num may round it) */
+	char *key;	       /* member name when inside an object */
+	char *str;	       /* GB_JSTR */
+	double num;	       /* GB_JNUM */
+	bool b;		       /* GB_JBOOL */
+	struct gb_jval *child; /* first element or member */
+	struct gb_jval *next;  /* next sibling */
+	size_t n;	       /* number of children */
+	bool is_int;	       /* GB_JNUM written without fraction or exponent: i is exact */
+	long long i;	       /* GB_JNUM with is_int: the 64-bit value (num may round it) */
 };
 
 /* Parse one JSON value; trailing white space allowed. Refused: duplicate keys (named),

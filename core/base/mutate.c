@@ -19,8 +19,9 @@ int gb_mutation_clone_flags(void)
 		const char *name;
 		int flag;
 	} ns[] = {
-		{"ns-pid", CLONE_NEWPID}, {"ns-uts", CLONE_NEWUTS}, {"ns-ipc", CLONE_NEWIPC},
-		{"ns-net", CLONE_NEWNET}, {"ns-user", CLONE_NEWUSER},
+		{ "ns-pid", CLONE_NEWPID },   { "ns-uts", CLONE_NEWUTS },
+		{ "ns-ipc", CLONE_NEWIPC },   { "ns-net", CLONE_NEWNET },
+		{ "ns-user", CLONE_NEWUSER },
 	};
 	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
 		if (gb_mutation(ns[i].name))

@@ -132,8 +132,7 @@ int gb_write_str(const char *path, const char *s)
 	return gb_write_file(path, s, strlen(s));
 }
 
-static int write_replace(const char *path, const char *data, size_t len, mode_t mode,
-			 bool durable)
+static int write_replace(const char *path, const char *data, size_t len, mode_t mode, bool durable)
 {
 	char tmp[4096];
 	int r = gb_path(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
@@ -221,7 +220,7 @@ int gb_rm_rf(const char *path)
 	if (r < 0)
 		return r;
 	if (lstat(path, &st) == 0)
-		return -EBUSY;  /* something was on another mount */
+		return -EBUSY; /* something was on another mount */
 	return 0;
 }
 
@@ -305,7 +304,8 @@ static int copy_entry(const char *src, const char *dst, struct gb_err *err)
 			char s2[4096], d2[4096];
 			if (gb_path(s2, sizeof s2, "%s/%s", src, de->d_name) < 0 ||
 			    gb_path(d2, sizeof d2, "%s/%s", dst, de->d_name) < 0) {
-				r = gb_err_set(err, ENAMETOOLONG, "", "path too long under %s", src);
+				r = gb_err_set(err, ENAMETOOLONG, "", "path too long under %s",
+					       src);
 				break;
 			}
 			r = copy_entry(s2, d2, err);
@@ -313,7 +313,7 @@ static int copy_entry(const char *src, const char *dst, struct gb_err *err)
 		closedir(d);
 		if (r < 0)
 			return r;
-		chmod(dst, st.st_mode & 07777);  /* mkdir applied the umask */
+		chmod(dst, st.st_mode & 07777); /* mkdir applied the umask */
 	} else if (S_ISREG(st.st_mode)) {
 		r = copy_file(src, dst, &st);
 		if (r < 0)
@@ -338,7 +338,7 @@ static int copy_entry(const char *src, const char *dst, struct gb_err *err)
 	r = copy_xattrs(src, dst);
 	if (r < 0)
 		return gb_err_set(err, -r, "lsetxattr", "cannot copy attributes to %s", dst);
-	struct timespec ts[2] = {st.st_atim, st.st_mtim};
+	struct timespec ts[2] = { st.st_atim, st.st_mtim };
 	utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
 	return 0;
 }
@@ -355,7 +355,8 @@ void gb_random_id(char out[GB_ID_LEN + 1])
 	if (fd < 0 || gb_read_full(fd, b, sizeof b) != (ssize_t)sizeof b) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec;
+		uint64_t x =
+			(uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec;
 		memcpy(b, &x, sizeof b);
 	}
 	if (fd >= 0)
@@ -417,8 +418,8 @@ void gb_strv_join(char *const *v, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; v && v[i] && used + 1 < len; i++) {
 		bool quote = v[i][0] == '\0' || strpbrk(v[i], " \t\n'\"$;&|<>*?`\\()") != NULL;
-		int n = snprintf(buf + used, len - used, "%s%s%s%s", i ? " " : "",
-				 quote ? "'" : "", v[i], quote ? "'" : "");
+		int n = snprintf(buf + used, len - used, "%s%s%s%s", i ? " " : "", quote ? "'" : "",
+				 v[i], quote ? "'" : "");
 		if (n < 0)
 			break;
 		used += n;
@@ -439,7 +440,7 @@ unsigned long long gb_proc_starttime(pid_t pid)
 	char *p = strrchr(data, ')');
 	unsigned long long start = 0;
 	if (p) {
-		p += 2;  /* field 3: state */
+		p += 2; /* field 3: state */
 		for (int field = 3; field < 22 && p; field++) {
 			p = strchr(p, ' ');
 			if (p)
@@ -468,7 +469,7 @@ void gb_signals_default(void)
 		unsigned long flags;
 		void *restorer;
 		unsigned long mask;
-	} dfl = {0};  /* handler 0 = SIG_DFL */
+	} dfl = { 0 }; /* handler 0 = SIG_DFL */
 	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);

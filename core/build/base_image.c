@@ -23,16 +23,16 @@ static const struct {
 	const char *name;
 	const char *suite;
 } bases[] = {
-	{"debian:bookworm", "bookworm"},
-	{"debian:12", "bookworm"},
-	{"debian:stable", "stable"},
+	{ "debian:bookworm", "bookworm" },
+	{ "debian:12", "bookworm" },
+	{ "debian:stable", "stable" },
 	/* The suites Inception projects name (lab 20): most hard-code bullseye's php7.4. The
 	 * aliases oldstable and stable mean what the mirror says they mean today. */
-	{"debian:bullseye", "bullseye"},
-	{"debian:11", "bullseye"},
-	{"debian:trixie", "trixie"},
-	{"debian:13", "trixie"},
-	{"debian:oldstable", "oldstable"},
+	{ "debian:bullseye", "bullseye" },
+	{ "debian:11", "bullseye" },
+	{ "debian:trixie", "trixie" },
+	{ "debian:13", "trixie" },
+	{ "debian:oldstable", "oldstable" },
 };
 
 const char *gb_base_names(void)
@@ -68,7 +68,8 @@ static void find_mirror(char *out, size_t len)
 		char *save = NULL;
 		for (char *l = strtok_r(list, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 			char uri[512];
-			if (sscanf(l, "deb %511s", uri) == 1 && uri[0] != '[' && !strstr(uri, "security")) {
+			if (sscanf(l, "deb %511s", uri) == 1 && uri[0] != '[' &&
+			    !strstr(uri, "security")) {
 				snprintf(out, len, "%s", uri);
 				return;
 			}
@@ -81,10 +82,10 @@ static void find_mirror(char *out, size_t len)
 static int bootstrap(const char *suite, const char *dir, const char *mirror, char *tool,
 		     size_t toollen, struct gb_err *err)
 {
-	const char *tools[] = {"mmdebstrap", "debootstrap"};
+	const char *tools[] = { "mmdebstrap", "debootstrap" };
 	for (size_t t = 0; t < 2; t++) {
-		char *const argv[] = {(char *)tools[t], "--variant=minbase", (char *)suite, (char *)dir,
-				      (char *)mirror, NULL};
+		char *const argv[] = { (char *)tools[t], "--variant=minbase", (char *)suite,
+				       (char *)dir,	 (char *)mirror,      NULL };
 		pid_t pid = fork();
 		if (pid < 0)
 			return gb_err_set(err, errno, "fork", "cannot start %s", tools[t]);
@@ -98,11 +99,15 @@ static int bootstrap(const char *suite, const char *dir, const char *mirror, cha
 			;
 		snprintf(tool, toollen, "%s --variant=minbase %s %s", tools[t], suite, mirror);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-			continue;  /* not installed: try the next one */
+			continue; /* not installed: try the next one */
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			return 0;
-		int r = gb_err_set(err, EIO, "", "%s failed (status %d)", tool, gb_exit_code(status));
-		gb_err_hint(err, "is the Debian mirror %s reachable? the output above says what went wrong", mirror);
+		int r = gb_err_set(err, EIO, "", "%s failed (status %d)", tool,
+				   gb_exit_code(status));
+		gb_err_hint(
+			err,
+			"is the Debian mirror %s reachable? the output above says what went wrong",
+			mirror);
 		return r;
 	}
 	int r = gb_err_set(err, ENOENT, "", "neither mmdebstrap nor debootstrap is installed");
@@ -117,8 +122,9 @@ static void empty_dir(const char *root, const char *rel)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, "lock") ||
-		    !strcmp(de->d_name, "partial") || !strcmp(de->d_name, "auxfiles"))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "lock") || !strcmp(de->d_name, "partial") ||
+		    !strcmp(de->d_name, "auxfiles"))
 			continue;
 		char path[1400];
 		gb_path(path, sizeof path, "%s/%s", dir, de->d_name);
@@ -163,9 +169,11 @@ static int clean_rootfs(const char *root)
 	if (r == 0)
 		r = put(root, "etc/resolv.conf", "", 0644);
 	if (r == 0)
-		r = put(root, "etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644);
+		r = put(root, "etc/hosts",
+			"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644);
 	if (r == 0)
-		r = put(root, "usr/sbin/policy-rc.d", "#!/bin/sh\n# glassbox: no daemons start during a build\nexit 101\n", 0755);
+		r = put(root, "usr/sbin/policy-rc.d",
+			"#!/bin/sh\n# glassbox: no daemons start during a build\nexit 101\n", 0755);
 	return r;
 }
 
@@ -173,7 +181,7 @@ static int make_base(struct gb_runtime *rt, const char *name, const char *suite,
 {
 	char mirror[512], diff[700], tool[1024];
 	find_mirror(mirror, sizeof mirror);
-	struct gb_layer meta = {0};
+	struct gb_layer meta = { 0 };
 	int r = gb_layer_new(rt, &meta, diff, sizeof diff, err);
 	if (r < 0)
 		return r;
@@ -183,11 +191,17 @@ static int make_base(struct gb_runtime *rt, const char *name, const char *suite,
 	snprintf(meta.instruction, sizeof meta.instruction, "%s", tool);
 	if (r == 0)
 		r = gb_layer_commit(rt, &meta, err);
-	char *layers[] = {meta.id, NULL};
-	char *env[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL};
-	char *cmd[] = {"bash", NULL}, *none[] = {NULL};
-	struct gb_image img = {.layers = layers, .env = env, .cmd = cmd, .entrypoint = none,
-			       .exposed = none, .labels = none, .workdir = "/", .stop_signal = "SIGTERM"};
+	char *layers[] = { meta.id, NULL };
+	char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	char *cmd[] = { "bash", NULL }, *none[] = { NULL };
+	struct gb_image img = { .layers = layers,
+				.env = env,
+				.cmd = cmd,
+				.entrypoint = none,
+				.exposed = none,
+				.labels = none,
+				.workdir = "/",
+				.stop_signal = "SIGTERM" };
 	snprintf(img.name, sizeof img.name, "%s", name);
 	gb_rfc3339(img.created, sizeof img.created, gb_wallclock());
 	if (r == 0)

@@ -33,11 +33,11 @@
 struct build {
 	struct gb_runtime *rt;
 	const struct gb_build_opts *o;
-	struct gb_image img;             /* the image so far: layers + config */
-	char parent[GB_ID_LEN + 1];      /* top layer so far, "" for scratch */
-	char **args;                     /* ARG values, KEY=VALUE */
-	char **ignore;                   /* .dockerignore patterns */
-	char context[4096];              /* realpath of the context */
+	struct gb_image img;	    /* the image so far: layers + config */
+	char parent[GB_ID_LEN + 1]; /* top layer so far, "" for scratch */
+	char **args;		    /* ARG values, KEY=VALUE */
+	char **ignore;		    /* .dockerignore patterns */
+	char context[4096];	    /* realpath of the context */
 	int step, total;
 };
 
@@ -289,7 +289,7 @@ static bool image_has(const struct build *b, const char *path, bool *is_dir)
 		if (gb_path(full, sizeof full, "%s%s", diff, path) < 0 || lstat(full, &st) < 0)
 			continue;
 		if (S_ISCHR(st.st_mode) && st.st_rdev == 0)
-			return false;  /* a whiteout: deleted in this layer */
+			return false; /* a whiteout: deleted in this layer */
 		if (is_dir)
 			*is_dir = S_ISDIR(st.st_mode);
 		return true;
@@ -312,7 +312,7 @@ static char **run_argv(const struct gb_df_instr *in)
 {
 	if (in->argv)
 		return gb_strv_dup(in->argv);
-	char *const sh[] = {"/bin/sh", "-c", in->args, NULL};
+	char *const sh[] = { "/bin/sh", "-c", in->args, NULL };
 	return gb_strv_dup(sh);
 }
 
@@ -326,7 +326,7 @@ static int run_config(struct build *b, const struct gb_df_instr *in, const char 
 	snprintf(cfg->image, sizeof cfg->image, "%s", tmpname);
 	snprintf(cfg->workdir, sizeof cfg->workdir, "%s", b->img.workdir);
 	cfg->cmd = run_argv(in);
-	cfg->entrypoint = calloc(1, sizeof *cfg->entrypoint);  /* no image entrypoint */
+	cfg->entrypoint = calloc(1, sizeof *cfg->entrypoint); /* no image entrypoint */
 	cfg->env = gb_strv_dup(b->args);
 	for (char *const *e = b->img.env; cfg->env && e && *e; e++)
 		if (strv_set(&cfg->env, *e) < 0)
@@ -335,9 +335,10 @@ static int run_config(struct build *b, const struct gb_df_instr *in, const char 
 		return -ENOMEM;
 	cfg->host_net = true;
 	bool dir = false;
-	if (image_has(b, "/etc/resolv.conf", &dir) && !dir && access("/etc/resolv.conf", R_OK) == 0) {
+	if (image_has(b, "/etc/resolv.conf", &dir) && !dir &&
+	    access("/etc/resolv.conf", R_OK) == 0) {
 		struct gb_mount *m = &cfg->mounts[cfg->nmounts++];
-		*m = (struct gb_mount){.type = GB_MOUNT_BIND, .readonly = true};
+		*m = (struct gb_mount){ .type = GB_MOUNT_BIND, .readonly = true };
 		snprintf(m->source, sizeof m->source, "/etc/resolv.conf");
 		snprintf(m->target, sizeof m->target, "/etc/resolv.conf");
 	}
@@ -374,10 +375,12 @@ static int run_container(struct build *b, const struct gb_df_instr *in, struct g
 	r = gb_container_start(b->rt, st.cfg.id, true, &code, err);
 	if (r == 0 && code != 0) {
 		gb_autofree char *text = malloc(4096);
-		gb_strv_join(cfg->cmd, text ? text : (char[1]){0}, text ? 4096 : 1);
+		gb_strv_join(cfg->cmd, text ? text : (char[1]){ 0 }, text ? 4096 : 1);
 		r = gb_err_set(err, EINVAL, "", "The command '%s' returned a non-zero code: %d",
 			       text ? text : in->args, code);
-		gb_err_hint(err, "the output above is the command's own; fix the RUN line at Dockerfile line %d",
+		gb_err_hint(err,
+			    "the output above is the command's own; fix the RUN line at Dockerfile "
+			    "line %d",
 			    in->line);
 	}
 	char diff[700];
@@ -386,10 +389,11 @@ static int run_container(struct build *b, const struct gb_df_instr *in, struct g
 	/* Same filesystem: the writable layer becomes an image layer by a rename, whiteouts
 	 * and opaque-dir xattrs included, exactly as overlayfs wrote them. */
 	if (r == 0 && (rmdir(diff) < 0 || rename(st.upper, diff) < 0)) {
-		r = gb_err_set(err, errno, "rename", "cannot turn %s into layer %s", st.upper, meta->id);
+		r = gb_err_set(err, errno, "rename", "cannot turn %s into layer %s", st.upper,
+			       meta->id);
 		gb_layer_remove(b->rt, meta->id);
 	}
-	struct gb_err ignored = {0};
+	struct gb_err ignored = { 0 };
 	gb_container_rm(b->rt, st.cfg.id, true, &ignored);
 	gb_events_set_container(&b->rt->events, "", "");
 	gb_state_free(&st);
@@ -482,7 +486,8 @@ static int hash_entry(struct build *b, const char *abs, const char *rel, struct 
 static int copy_file(const char *src, const char *dst, const struct stat *st)
 {
 	gb_autoclose int in = open(src, O_RDONLY | O_CLOEXEC);
-	gb_autoclose int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777);
+	gb_autoclose int out =
+		open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st->st_mode & 07777);
 	if (in < 0 || out < 0)
 		return -errno;
 	char buf[65536];
@@ -538,8 +543,8 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 }
 
 struct copy_job {
-	char **srcs;      /* absolute paths inside the context */
-	char dest[4096];  /* absolute path inside the image */
+	char **srcs;	 /* absolute paths inside the context */
+	char dest[4096]; /* absolute path inside the image */
 	bool dest_dir;
 };
 
@@ -550,12 +555,14 @@ static int context_path(struct build *b, const char *src, char *out, size_t len,
 	gb_path(joined, sizeof joined, "%s/%s", b->context, src);
 	size_t cl = strlen(b->context);
 	if (!realpath(joined, real)) {
-		int r = gb_err_set(err, ENOENT, "", "COPY failed: file not found in build context: %s", src);
+		int r = gb_err_set(err, ENOENT, "",
+				   "COPY failed: file not found in build context: %s", src);
 		gb_err_hint(err, "paths are relative to the context directory %s", b->context);
 		return r;
 	}
 	if (strncmp(real, b->context, cl) != 0 || (real[cl] != '/' && real[cl] != '\0')) {
-		int r = gb_err_set(err, EXDEV, "", "COPY failed: %s is outside the build context", src);
+		int r = gb_err_set(err, EXDEV, "", "COPY failed: %s is outside the build context",
+				   src);
 		gb_err_hint(err, "only files below %s can be copied into an image", b->context);
 		return r;
 	}
@@ -573,7 +580,8 @@ static int expand_sources(struct build *b, char **words, size_t n, struct copy_j
 		bool matched = glob(pattern, 0, NULL, &g) == 0;
 		for (size_t k = 0; matched && k < g.gl_pathc; k++) {
 			char real[4096];
-			int r = context_path(b, g.gl_pathv[k] + strlen(b->context) + 1, real, sizeof real, err);
+			int r = context_path(b, g.gl_pathv[k] + strlen(b->context) + 1, real,
+					     sizeof real, err);
 			if (r < 0 || strv_set(&job->srcs, real) < 0) {
 				globfree(&g);
 				return r < 0 ? r : -ENOMEM;
@@ -582,7 +590,9 @@ static int expand_sources(struct build *b, char **words, size_t n, struct copy_j
 		if (matched)
 			globfree(&g);
 		else
-			return context_path(b, words[i], pattern, sizeof pattern, err) < 0 ? -ENOENT : -ENOENT;
+			return context_path(b, words[i], pattern, sizeof pattern, err) < 0
+				       ? -ENOENT
+				       : -ENOENT;
 	}
 	return job->srcs ? 0 : -ENOMEM;
 }
@@ -596,22 +606,27 @@ static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy
 		return r;
 	gb_autostrv char **words = in->argv ? gb_strv_dup(in->argv) : gb_df_words(expanded);
 	if (!words)
-		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes", in->line);
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes",
+				  in->line);
 	size_t n = gb_strv_len(words);
 	if (n > 0 && strncmp(words[0], "--", 2) == 0) {
-		r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s %s is not supported", in->line,
-			       in->keyword, words[0]);
-		gb_err_hint(err, "glassbox copies files as root; change owners with a RUN chown after the COPY");
+		r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s %s is not supported",
+			       in->line, in->keyword, words[0]);
+		gb_err_hint(err, "glassbox copies files as root; change owners with a RUN chown "
+				 "after the COPY");
 		return r;
 	}
 	if (n < 2)
-		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s needs a source and a destination",
+		return gb_err_set(err, EINVAL, "",
+				  "Dockerfile line %d: %s needs a source and a destination",
 				  in->line, in->keyword);
 	for (size_t i = 0; i + 1 < n; i++)
 		if (strstr(words[i], "://")) {
-			r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s from a URL is not supported",
+			r = gb_err_set(err, EINVAL, "",
+				       "Dockerfile line %d: %s from a URL is not supported",
 				       in->line, in->keyword);
-			gb_err_hint(err, "download the file into the build context first, then COPY it");
+			gb_err_hint(err,
+				    "download the file into the build context first, then COPY it");
 			return r;
 		}
 	join_workdir(b, words[n - 1], job->dest, sizeof job->dest);
@@ -625,7 +640,8 @@ static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy
 	return 0;
 }
 
-static int copy_into(struct build *b, const struct copy_job *job, const char *diff, struct gb_err *err)
+static int copy_into(struct build *b, const struct copy_job *job, const char *diff,
+		     struct gb_err *err)
 {
 	size_t cl = strlen(b->context);
 	for (char **s = job->srcs; *s; s++) {
@@ -652,7 +668,7 @@ static int copy_into(struct build *b, const struct copy_job *job, const char *di
 
 static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
 {
-	struct copy_job job = {0};
+	struct copy_job job = { 0 };
 	int r = parse_copy(b, in, &job, err);
 	struct gb_sha256 s;
 	gb_sha256_init(&s);
@@ -687,7 +703,7 @@ static int set_argv(char ***field, const struct gb_df_instr *in)
 	char **v = in->argv ? gb_strv_dup(in->argv) : NULL;
 	if (!in->argv) {
 		/* Shell form: run by /bin/sh -c, as Docker does. */
-		char *const sh[] = {"/bin/sh", "-c", in->args, NULL};
+		char *const sh[] = { "/bin/sh", "-c", in->args, NULL };
 		v = gb_strv_dup(sh);
 	}
 	if (!v)
@@ -696,18 +712,22 @@ static int set_argv(char ***field, const struct gb_df_instr *in)
 	return 0;
 }
 
-static int apply_pairs(struct build *b, const struct gb_df_instr *in, char ***field, struct gb_err *err)
+static int apply_pairs(struct build *b, const struct gb_df_instr *in, char ***field,
+		       struct gb_err *err)
 {
 	gb_autostrv char **pairs = gb_df_pairs(in->args);
 	if (!pairs || !pairs[0])
-		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s wants KEY=VALUE", in->line, in->keyword);
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s wants KEY=VALUE",
+				  in->line, in->keyword);
 	for (char **p = pairs; *p; p++) {
 		char kv[8192];
 		int r = expand(b, *p, kv, sizeof kv, err);
 		if (r < 0)
 			return r;
 		if (in->kind == GB_DF_ENV && !gb_env_valid(kv))
-			return gb_err_set(err, EINVAL, "", "Dockerfile line %d: ENV %s is not KEY=VALUE", in->line, kv);
+			return gb_err_set(err, EINVAL, "",
+					  "Dockerfile line %d: ENV %s is not KEY=VALUE", in->line,
+					  kv);
 		if (strv_set(field, kv) < 0)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 	}
@@ -723,9 +743,9 @@ static int apply_arg(struct build *b, const struct gb_df_instr *in, struct gb_er
 	size_t kl = strcspn(kv, "=");
 	for (char **a = b->o->build_args; a && *a; a++)
 		if (strncmp(*a, kv, kl) == 0 && (*a)[kl] == '=')
-			return strv_set(&b->args, *a) < 0 ? -ENOMEM : 0;  /* --build-arg wins */
+			return strv_set(&b->args, *a) < 0 ? -ENOMEM : 0; /* --build-arg wins */
 	if (!strchr(kv, '='))
-		return 0;  /* declared without a default: unset */
+		return 0; /* declared without a default: unset */
 	return strv_set(&b->args, kv) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
 }
 
@@ -737,7 +757,8 @@ static int apply_expose(struct build *b, const char *args, struct gb_err *err)
 		char *end;
 		long num = strtol(*p, &end, 10);
 		if (num < 1 || num > 65535 || (*end && strcmp(end, "/tcp") && strcmp(end, "/udp")))
-			return gb_err_set(err, EINVAL, "", "EXPOSE %s: not a port (write 80 or 53/udp)", *p);
+			return gb_err_set(err, EINVAL, "",
+					  "EXPOSE %s: not a port (write 80 or 53/udp)", *p);
 		snprintf(port, sizeof port, "%ld/%s", num, *end ? end + 1 : "tcp");
 		if (strv_set(&b->img.exposed, port) < 0)
 			return -ENOMEM;
@@ -751,33 +772,28 @@ static int apply_config(struct build *b, const struct gb_df_instr *in, const cha
 {
 	struct gb_image *img = &b->img;
 	switch (in->kind) {
-	case GB_DF_ENV:
-		return apply_pairs(b, in, &img->env, err);
-	case GB_DF_LABEL:
-		return apply_pairs(b, in, &img->labels, err);
-	case GB_DF_ARG:
-		return apply_arg(b, in, err);
-	case GB_DF_USER:
-		snprintf(img->user, sizeof img->user, "%s", x);
-		return 0;
-	case GB_DF_EXPOSE:
-		return apply_expose(b, x, err);
-	case GB_DF_CMD:
-		return set_argv(&img->cmd, in);
-	case GB_DF_ENTRYPOINT:
-		return set_argv(&img->entrypoint, in);
+	case GB_DF_ENV: return apply_pairs(b, in, &img->env, err);
+	case GB_DF_LABEL: return apply_pairs(b, in, &img->labels, err);
+	case GB_DF_ARG: return apply_arg(b, in, err);
+	case GB_DF_USER: snprintf(img->user, sizeof img->user, "%s", x); return 0;
+	case GB_DF_EXPOSE: return apply_expose(b, x, err);
+	case GB_DF_CMD: return set_argv(&img->cmd, in);
+	case GB_DF_ENTRYPOINT: return set_argv(&img->entrypoint, in);
 	case GB_DF_STOPSIGNAL:
 		if (gb_signal_parse(x) < 0)
-			return gb_err_set(err, EINVAL, "", "Dockerfile line %d: STOPSIGNAL %s is not a signal", in->line, x);
-		snprintf(img->stop_signal, sizeof img->stop_signal, "%s", gb_signal_name(gb_signal_parse(x)));
+			return gb_err_set(err, EINVAL, "",
+					  "Dockerfile line %d: STOPSIGNAL %s is not a signal",
+					  in->line, x);
+		snprintf(img->stop_signal, sizeof img->stop_signal, "%s",
+			 gb_signal_name(gb_signal_parse(x)));
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
 /* WORKDIR also creates the directory (in a layer) when the image lacks it. */
-static int do_workdir(struct build *b, const struct gb_df_instr *in, const char *x, struct gb_err *err)
+static int do_workdir(struct build *b, const struct gb_df_instr *in, const char *x,
+		      struct gb_err *err)
 {
 	char dir[1024], instruction[1100];
 	join_workdir(b, x, dir, sizeof dir);
@@ -808,7 +824,7 @@ static int do_workdir(struct build *b, const struct gb_df_instr *in, const char 
 
 static int from_scratch(struct build *b)
 {
-	char *const env[] = {DEFAULT_PATH, NULL};
+	char *const env[] = { DEFAULT_PATH, NULL };
 	b->img.layers = calloc(1, sizeof *b->img.layers);
 	b->img.env = gb_strv_dup(env);
 	b->img.cmd = calloc(1, sizeof *b->img.cmd);
@@ -816,8 +832,8 @@ static int from_scratch(struct build *b)
 	b->img.exposed = calloc(1, sizeof *b->img.exposed);
 	b->img.labels = calloc(1, sizeof *b->img.labels);
 	snprintf(b->img.workdir, sizeof b->img.workdir, "/");
-	bool ok = b->img.layers && b->img.env && b->img.cmd && b->img.entrypoint && b->img.exposed &&
-		  b->img.labels;
+	bool ok = b->img.layers && b->img.env && b->img.cmd && b->img.entrypoint &&
+		  b->img.exposed && b->img.labels;
 	return ok ? 0 : -ENOMEM;
 }
 
@@ -830,7 +846,7 @@ static int do_from(struct build *b, const char *ref, struct gb_err *err)
 	char name[256];
 	if (gb_image_normalize(ref, name, sizeof name) < 0)
 		return gb_err_set(err, EINVAL, "", "FROM %s: not an image name", ref);
-	struct gb_err quiet = {0};
+	struct gb_err quiet = { 0 };
 	int r = gb_image_resolve(b->rt, name, &b->img, &quiet);
 	if (r == -ENOENT) {
 		r = gb_base_make(b->rt, name, err);
@@ -842,7 +858,8 @@ static int do_from(struct build *b, const char *ref, struct gb_err *err)
 			char names[1024];
 			gb_image_list_names(b->rt, names, sizeof names);
 			r = gb_err_set(err, ENOENT, "", "FROM %s: unknown base image", ref);
-			gb_err_hint(err, "available: scratch, %s, and (made on first use) %s", names, gb_base_names());
+			gb_err_hint(err, "available: scratch, %s, and (made on first use) %s",
+				    names, gb_base_names());
 			return r;
 		}
 	} else if (r < 0) {
@@ -880,29 +897,29 @@ static int do_instruction(struct build *b, const struct gb_df_instr *in, struct 
 	case GB_DF_FROM:
 		r = expand(b, in->args, x, sizeof x, err);
 		return r < 0 ? r : do_from(b, x, err);
-	case GB_DF_RUN:
-		return do_run(b, in, err);
+	case GB_DF_RUN: return do_run(b, in, err);
 	case GB_DF_COPY:
-	case GB_DF_ADD:
-		return do_copy(b, in, err);
+	case GB_DF_ADD: return do_copy(b, in, err);
 	case GB_DF_WORKDIR:
 		r = expand(b, in->args, x, sizeof x, err);
 		return r < 0 ? r : do_workdir(b, in, x, err);
-	default:
-		break;
+	default: break;
 	}
-	if (in->kind != GB_DF_CMD && in->kind != GB_DF_ENTRYPOINT && (r = expand(b, in->args, x, sizeof x, err)) < 0)
+	if (in->kind != GB_DF_CMD && in->kind != GB_DF_ENTRYPOINT &&
+	    (r = expand(b, in->args, x, sizeof x, err)) < 0)
 		return r;
-	r = apply_config(b, in, in->kind == GB_DF_CMD || in->kind == GB_DF_ENTRYPOINT ? in->args : x, err);
+	r = apply_config(b, in,
+			 in->kind == GB_DF_CMD || in->kind == GB_DF_ENTRYPOINT ? in->args : x, err);
 	if (r < 0)
 		return err->code ? r : gb_err_set(err, -r, "", "out of memory");
 	if (in->kind == GB_DF_ARG && !b->parent[0] && !b->img.layers)
-		return 0;  /* an ARG before FROM only feeds FROM */
+		return 0; /* an ARG before FROM only feeds FROM */
 	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
 	return config_layer(b, instruction, err);
 }
 
-static int read_dockerfile(const struct gb_build_opts *o, struct gb_dockerfile *df, struct gb_err *err)
+static int read_dockerfile(const struct gb_build_opts *o, struct gb_dockerfile *df,
+			   struct gb_err *err)
 {
 	char path[4200];
 	if (o->dockerfile)
@@ -913,7 +930,8 @@ static int read_dockerfile(const struct gb_build_opts *o, struct gb_dockerfile *
 	int r = gb_read_file(path, &text, NULL);
 	if (r < 0) {
 		gb_err_set(err, -r, "open", "cannot read the Dockerfile %s", path);
-		gb_err_hint(err, "give it with -f FILE, or put a Dockerfile in the context directory");
+		gb_err_hint(err,
+			    "give it with -f FILE, or put a Dockerfile in the context directory");
 		return r;
 	}
 	return gb_df_parse(text, df, err);
@@ -939,13 +957,17 @@ static int check_opts(const struct gb_build_opts *o, struct build *b, struct gb_
 {
 	char name[256];
 	if (!o->tag || gb_image_normalize(o->tag, name, sizeof name) < 0 || name[0] == '_') {
-		int r = gb_err_set(err, EINVAL, "", "invalid image name '%s'", o->tag ? o->tag : "");
-		gb_err_hint(err, "name it with -t NAME: letters, digits and . _ - :, not starting with . - _");
+		int r = gb_err_set(err, EINVAL, "", "invalid image name '%s'",
+				   o->tag ? o->tag : "");
+		gb_err_hint(err, "name it with -t NAME: letters, digits and . _ - :, not starting "
+				 "with . - _");
 		return r;
 	}
 	if (!o->context || !realpath(o->context, b->context)) {
-		int r = gb_err_set(err, ENOENT, "", "build context %s: no such directory", o->context ? o->context : "");
-		gb_err_hint(err, "give the directory that holds the files to COPY, e.g. `glassbox build -t app .`");
+		int r = gb_err_set(err, ENOENT, "", "build context %s: no such directory",
+				   o->context ? o->context : "");
+		gb_err_hint(err, "give the directory that holds the files to COPY, e.g. `glassbox "
+				 "build -t app .`");
 		return r;
 	}
 	return 0;
@@ -954,7 +976,7 @@ static int check_opts(const struct gb_build_opts *o, struct build *b, struct gb_
 int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id[GB_ID_LEN + 1],
 	     struct gb_err *err)
 {
-	struct build b = {.rt = rt, .o = o};
+	struct build b = { .rt = rt, .o = o };
 	struct gb_dockerfile df;
 	int r = check_opts(o, &b, err);
 	if (r < 0)

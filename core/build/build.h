@@ -11,11 +11,11 @@
 #include "storage/image.h"
 
 struct gb_build_opts {
-	const char *tag;          /* image name to write */
-	const char *dockerfile;   /* NULL: CONTEXT/Dockerfile */
-	const char *context;      /* directory whose files COPY and ADD may read */
-	bool no_cache;            /* rebuild every layer (and record the new ones) */
-	char **build_args;        /* --build-arg KEY=VALUE */
+	const char *tag;	/* image name to write */
+	const char *dockerfile; /* NULL: CONTEXT/Dockerfile */
+	const char *context;	/* directory whose files COPY and ADD may read */
+	bool no_cache;		/* rebuild every layer (and record the new ones) */
+	char **build_args;	/* --build-arg KEY=VALUE */
 	/* One line of progress as `docker build` prints it ("Step 2/5 : RUN ..."). */
 	void (*progress)(void *data, const char *line);
 	void *progress_data;

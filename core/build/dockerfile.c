@@ -15,15 +15,21 @@
 static const struct {
 	const char *name;
 	enum gb_df_kind kind;
-	bool exec_form;   /* accepts ["a", "b"] */
+	bool exec_form; /* accepts ["a", "b"] */
 } keywords[] = {
-	{"FROM", GB_DF_FROM, false},       {"RUN", GB_DF_RUN, true},
-	{"COPY", GB_DF_COPY, true},        {"ADD", GB_DF_ADD, true},
-	{"ENV", GB_DF_ENV, false},         {"ARG", GB_DF_ARG, false},
-	{"WORKDIR", GB_DF_WORKDIR, false}, {"USER", GB_DF_USER, false},
-	{"EXPOSE", GB_DF_EXPOSE, false},   {"CMD", GB_DF_CMD, true},
-	{"ENTRYPOINT", GB_DF_ENTRYPOINT, true}, {"STOPSIGNAL", GB_DF_STOPSIGNAL, false},
-	{"LABEL", GB_DF_LABEL, false},
+	{ "FROM", GB_DF_FROM, false },
+	{ "RUN", GB_DF_RUN, true },
+	{ "COPY", GB_DF_COPY, true },
+	{ "ADD", GB_DF_ADD, true },
+	{ "ENV", GB_DF_ENV, false },
+	{ "ARG", GB_DF_ARG, false },
+	{ "WORKDIR", GB_DF_WORKDIR, false },
+	{ "USER", GB_DF_USER, false },
+	{ "EXPOSE", GB_DF_EXPOSE, false },
+	{ "CMD", GB_DF_CMD, true },
+	{ "ENTRYPOINT", GB_DF_ENTRYPOINT, true },
+	{ "STOPSIGNAL", GB_DF_STOPSIGNAL, false },
+	{ "LABEL", GB_DF_LABEL, false },
 };
 
 void gb_df_free(struct gb_dockerfile *df)
@@ -88,14 +94,16 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 		if (!*args && keywords[k].kind != GB_DF_RUN) {
 			char what[64];
 			snprintf(what, sizeof what, "%s needs arguments", kw);
-			return bad_line(err, line, what, "see the Dockerfile reference for its syntax");
+			return bad_line(err, line, what,
+					"see the Dockerfile reference for its syntax");
 		}
 		struct gb_df_instr *v = realloc(df->v, (df->n + 1) * sizeof *v);
 		if (!v)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 		df->v = v;
 		struct gb_df_instr *in = &df->v[df->n++];
-		*in = (struct gb_df_instr){keywords[k].kind, line, strdup(kw), strdup(args), NULL};
+		*in = (struct gb_df_instr){ keywords[k].kind, line, strdup(kw), strdup(args),
+					    NULL };
 		if (keywords[k].exec_form)
 			in->argv = exec_form(args);
 		if (!in->keyword || !in->args)
@@ -104,9 +112,10 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 	}
 	char what[128];
 	snprintf(what, sizeof what, "unknown instruction %.*s", (int)(kl > 40 ? 40 : kl), s);
-	return bad_line(err, line, what,
-			"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
-			"ENTRYPOINT, STOPSIGNAL and LABEL");
+	return bad_line(
+		err, line, what,
+		"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
+		"ENTRYPOINT, STOPSIGNAL and LABEL");
 }
 
 /* One instruction may span lines ending in a backslash; comment lines inside it are
@@ -120,7 +129,7 @@ static int parse_lines(char *text, struct gb_dockerfile *df, struct gb_err *err)
 	int lineno = 0, start = 0;
 	char *save = NULL;
 	for (char *raw = strtok_r(text, "\n", &save); raw; raw = strtok_r(NULL, "\n", &save)) {
-		lineno++;  /* gb_df_parse gave empty lines a blank, so none is skipped */
+		lineno++; /* gb_df_parse gave empty lines a blank, so none is skipped */
 		char *l = trim(raw);
 		if (l[0] == '#' || (!*l && used == 0))
 			continue;
@@ -155,12 +164,16 @@ static int check_order(const struct gb_dockerfile *df, struct gb_err *err)
 	while (i < df->n && df->v[i].kind == GB_DF_ARG)
 		i++;
 	if (i == df->n || df->v[i].kind != GB_DF_FROM)
-		return bad_line(err, i < df->n ? df->v[i].line : 1, "the first instruction must be FROM",
-				"start with a base image: FROM busybox, FROM debian:bookworm or FROM scratch");
+		return bad_line(err, i < df->n ? df->v[i].line : 1,
+				"the first instruction must be FROM",
+				"start with a base image: FROM busybox, FROM debian:bookworm or "
+				"FROM scratch");
 	for (size_t k = i + 1; k < df->n; k++)
 		if (df->v[k].kind == GB_DF_FROM)
-			return bad_line(err, df->v[k].line, "a second FROM: multi-stage builds are not supported",
-					"build each stage as its own image, then COPY from a build context");
+			return bad_line(err, df->v[k].line,
+					"a second FROM: multi-stage builds are not supported",
+					"build each stage as its own image, then COPY from a build "
+					"context");
 	return 0;
 }
 
@@ -244,7 +257,7 @@ fail:
 
 static const char *lookup(char *const *vars, const char *name, size_t len)
 {
-	const char *found = NULL;  /* the last definition wins */
+	const char *found = NULL; /* the last definition wins */
 	for (char *const *e = vars; e && *e; e++)
 		if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
 			found = *e + len + 1;
@@ -324,7 +337,7 @@ char **gb_df_pairs(const char *args)
 	if (!words || !words[0])
 		return words;
 	if (strchr(words[0], '='))
-		return words;  /* KEY=VALUE [KEY=VALUE...] */
+		return words; /* KEY=VALUE [KEY=VALUE...] */
 	/* The old form: ENV KEY the rest of the line, one value. */
 	const char *rest = args + strcspn(args, " \t");
 	while (isspace((unsigned char)*rest))

@@ -10,16 +10,27 @@
 #include "base/error.h"
 
 enum gb_df_kind {
-	GB_DF_FROM, GB_DF_RUN, GB_DF_COPY, GB_DF_ADD, GB_DF_ENV, GB_DF_ARG, GB_DF_WORKDIR,
-	GB_DF_USER, GB_DF_EXPOSE, GB_DF_CMD, GB_DF_ENTRYPOINT, GB_DF_STOPSIGNAL, GB_DF_LABEL,
+	GB_DF_FROM,
+	GB_DF_RUN,
+	GB_DF_COPY,
+	GB_DF_ADD,
+	GB_DF_ENV,
+	GB_DF_ARG,
+	GB_DF_WORKDIR,
+	GB_DF_USER,
+	GB_DF_EXPOSE,
+	GB_DF_CMD,
+	GB_DF_ENTRYPOINT,
+	GB_DF_STOPSIGNAL,
+	GB_DF_LABEL,
 };
 
 struct gb_df_instr {
 	enum gb_df_kind kind;
-	int line;          /* where it starts in the file, 1-based */
-	char *keyword;     /* as the reference spells it: "RUN" */
-	char *args;        /* the rest, continuation lines joined, trimmed */
-	char **argv;       /* exec form ["a","b"] for RUN/CMD/ENTRYPOINT/COPY/ADD; else NULL */
+	int line;      /* where it starts in the file, 1-based */
+	char *keyword; /* as the reference spells it: "RUN" */
+	char *args;    /* the rest, continuation lines joined, trimmed */
+	char **argv;   /* exec form ["a","b"] for RUN/CMD/ENTRYPOINT/COPY/ADD; else NULL */
 };
 
 struct gb_dockerfile {

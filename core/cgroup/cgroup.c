@@ -67,7 +67,8 @@ static void v1_controllers(struct gb_cg_host *h, bool real)
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
 		if (access(procs, F_OK) < 0 || (real && !is_fs(dir, CGROUP_SUPER_MAGIC)))
 			continue;
-		if (!realpath(dir, resolved) || gb_path(h->hier[c], sizeof h->hier[c], "%s", resolved) < 0)
+		if (!realpath(dir, resolved) ||
+		    gb_path(h->hier[c], sizeof h->hier[c], "%s", resolved) < 0)
 			continue;
 		h->avail |= 1u << c;
 	}
@@ -78,21 +79,26 @@ static int host_fill(struct gb_cg_host *h, const char *root, enum gb_cg_layout l
 {
 	memset(h, 0, sizeof *h);
 	if (gb_path(h->root, sizeof h->root, "%s", root ? root : GB_CGROUP_ROOT) < 0)
-		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s", root);
+		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s",
+				  root);
 	h->layout = layout;
-	h->ops = layout == GB_CG_V2 ? &gb_cg2_ops : layout == GB_CG_HYBRID ? &gb_cghy_ops
-	       : layout == GB_CG_V1 ? &gb_cg1_ops : NULL;
+	h->ops = layout == GB_CG_V2	  ? &gb_cg2_ops
+		 : layout == GB_CG_HYBRID ? &gb_cghy_ops
+		 : layout == GB_CG_V1	  ? &gb_cg1_ops
+					  : NULL;
 	if (layout == GB_CG_V2) {
 		snprintf(h->unified, sizeof h->unified, "%s", h->root);
 		v2_controllers(h);
 		return 0;
 	}
-	if (layout == GB_CG_HYBRID && gb_path(h->unified, sizeof h->unified, "%s/unified", h->root) < 0)
-		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s", root);
+	if (layout == GB_CG_HYBRID &&
+	    gb_path(h->unified, sizeof h->unified, "%s/unified", h->root) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "statfs", "cgroup root path too long: %s",
+				  root);
 	v1_controllers(h, real);
 	if (h->avail == 0)
-		return gb_err_set(err, ENOENT, "statfs", "no cgroup v1 controller is mounted below %s",
-				  h->root);
+		return gb_err_set(err, ENOENT, "statfs",
+				  "no cgroup v1 controller is mounted below %s", h->root);
 	return 0;
 }
 
@@ -118,8 +124,10 @@ int gb_cgroup_detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
 	enum gb_cg_layout l = is_fs(path, CGROUP2_SUPER_MAGIC) ? GB_CG_HYBRID : GB_CG_V1;
 	int r = host_fill(h, root, l, true, err);
 	if (r < 0)
-		gb_err_hint(err, "mount cgroup2 at %s (mount -t cgroup2 none %s) or the v1 "
-			    "controllers below it", root, root);
+		gb_err_hint(err,
+			    "mount cgroup2 at %s (mount -t cgroup2 none %s) or the v1 "
+			    "controllers below it",
+			    root, root);
 	return r;
 }
 
@@ -138,18 +146,20 @@ int gb_cgroup_open(struct gb_cgroup *cg, const struct gb_cg_host *h, const char 
 	if (!parent)
 		parent = GB_CGROUP_PARENT;
 	if (bad_component(parent) || bad_component(name) || strchr(name, '/'))
-		return gb_err_set(err, EINVAL, "mkdir", "invalid cgroup name \"%s/%s\"", parent, name);
+		return gb_err_set(err, EINVAL, "mkdir", "invalid cgroup name \"%s/%s\"", parent,
+				  name);
 	if (gb_path(cg->rel, sizeof cg->rel, "%s/%s", parent, name) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup name too long: %s", name);
-	if (h->unified[0] && gb_path(cg->unified_dir, sizeof cg->unified_dir, "%s/%s",
-				     h->unified, cg->rel) < 0)
+	if (h->unified[0] &&
+	    gb_path(cg->unified_dir, sizeof cg->unified_dir, "%s/%s", h->unified, cg->rel) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", name);
 	if (h->layout == GB_CG_V2)
 		return 0;
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		if ((h->avail & 1u << c) &&
 		    gb_path(cg->dir[c], sizeof cg->dir[c], "%s/%s", h->hier[c], cg->rel) < 0)
-			return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", name);
+			return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s",
+					  name);
 	return 0;
 }
 
@@ -159,14 +169,20 @@ static int need(const struct gb_cgroup *cg, enum gb_cg_ctrl c, bool wanted, cons
 {
 	if (!wanted || (cg->host.avail & 1u << c))
 		return 0;
-	gb_err_set(err, ENODEV, "mkdir", "%s needs the %s controller, which this %s host does "
-		   "not offer", flag, gb_cgroup_ctrl_name(c), gb_cgroup_layout_name(cg->host.layout));
+	gb_err_set(err, ENODEV, "mkdir",
+		   "%s needs the %s controller, which this %s host does "
+		   "not offer",
+		   flag, gb_cgroup_ctrl_name(c), gb_cgroup_layout_name(cg->host.layout));
 	if (cg->host.layout == GB_CG_V2)
-		gb_err_hint(err, "it is missing from %s/cgroup.controllers: enable it in the parent's "
-			    "cgroup.subtree_control, or run without %s", cg->host.unified, flag);
+		gb_err_hint(err,
+			    "it is missing from %s/cgroup.controllers: enable it in the parent's "
+			    "cgroup.subtree_control, or run without %s",
+			    cg->host.unified, flag);
 	else
-		gb_err_hint(err, "mount it: mkdir %s/%s && mount -t cgroup -o %s none %s/%s; or run "
-			    "without %s", cg->host.root, gb_cgroup_ctrl_name(c), gb_cgroup_ctrl_name(c),
+		gb_err_hint(err,
+			    "mount it: mkdir %s/%s && mount -t cgroup -o %s none %s/%s; or run "
+			    "without %s",
+			    cg->host.root, gb_cgroup_ctrl_name(c), gb_cgroup_ctrl_name(c),
 			    cg->host.root, gb_cgroup_ctrl_name(c), flag);
 	return -ENODEV;
 }
@@ -236,8 +252,10 @@ int gb_cgroup_attach_self(struct gb_cgroup *cg, struct gb_err *err)
 int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err)
 {
 	if (!cg->unified_dir[0])
-		return gb_err_set(err, EOPNOTSUPP, "open", "this %s host has no cgroup2 hierarchy "
-				  "for CLONE_INTO_CGROUP", gb_cgroup_layout_name(cg->host.layout));
+		return gb_err_set(err, EOPNOTSUPP, "open",
+				  "this %s host has no cgroup2 hierarchy "
+				  "for CLONE_INTO_CGROUP",
+				  gb_cgroup_layout_name(cg->host.layout));
 	int fd = open(cg->unified_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return gb_err_set(err, errno, "open", "open(\"%s\")", cg->unified_dir);
@@ -408,8 +426,10 @@ static int parse_size(const char *s, const char *flag, long long *bytes, struct 
 		mult = unit_multiplier(end);
 	if (mult < 0) {
 		gb_err_set(err, EINVAL, "", "invalid %s value \"%s\"", flag, s ? s : "");
-		gb_err_hint(err, "give a number with an optional unit b, k, m, g (binary "
-			    "multiples), e.g. %s 512m or %s 1g", flag, flag);
+		gb_err_hint(err,
+			    "give a number with an optional unit b, k, m, g (binary "
+			    "multiples), e.g. %s 512m or %s 1g",
+			    flag, flag);
 		return -EINVAL;
 	}
 	if (num * (double)mult >= 9.2e18)
@@ -429,8 +449,10 @@ int gb_cgroup_parse_memory(const char *s, long long *bytes, struct gb_err *err)
 	/* Below a few MiB the container's first process is OOM-killed at once (its
 	 * page tables and the shell's pages alone exceed it); Docker sets the same floor. */
 	if (b < GB_CG_MIN_MEMORY) {
-		gb_err_set(err, EINVAL, "", "memory limit \"%s\" (%lld bytes) is below the "
-			   "minimum of 6m", s, b);
+		gb_err_set(err, EINVAL, "",
+			   "memory limit \"%s\" (%lld bytes) is below the "
+			   "minimum of 6m",
+			   s, b);
 		gb_err_hint(err, "a container needs a few MiB just to start: use -m 6m or more");
 		return -EINVAL;
 	}
@@ -446,7 +468,8 @@ int gb_cgroup_parse_memory_swap(const char *s, long long *bytes, struct gb_err *
 	}
 	int r = parse_size(s, "--memory-swap", bytes, err);
 	if (r < 0)
-		gb_err_hint(err, "--memory-swap is memory plus swap, e.g. -m 256m --memory-swap 512m "
+		gb_err_hint(err,
+			    "--memory-swap is memory plus swap, e.g. -m 256m --memory-swap 512m "
 			    "(256m of swap), or -1 for unlimited swap");
 	return r;
 }
@@ -466,9 +489,10 @@ int gb_cgroup_parse_cpus(const char *s, int ncpu, long long *quota_us, long long
 	/* The quota is CPU time per period of 100 ms; the kernel takes no quota below 1 ms. */
 	long long quota = (long long)(cpus * GB_CG_PERIOD_US + 0.5);
 	if (quota < 1000 || cpus > ncpu) {
-		gb_err_set(err, EINVAL, "", "--cpus %s is out of range: the range is from "
-			   "0.01 to %d.00, as there %s %d CPU%s available", s, ncpu,
-			   ncpu == 1 ? "is only" : "are only", ncpu, ncpu == 1 ? "" : "s");
+		gb_err_set(err, EINVAL, "",
+			   "--cpus %s is out of range: the range is from "
+			   "0.01 to %d.00, as there %s %d CPU%s available",
+			   s, ncpu, ncpu == 1 ? "is only" : "are only", ncpu, ncpu == 1 ? "" : "s");
 		gb_err_hint(err, "omit --cpus for no CPU limit; --cpus 0.5 is half of one CPU");
 		return -EINVAL;
 	}
@@ -494,9 +518,9 @@ int gb_cgroup_parse_cpu_shares(const char *s, long long *shares, struct gb_err *
 {
 	long long v;
 	if (parse_int(s, &v) < 0 || v < 2 || v > 262144) {
-		gb_err_set(err, EINVAL, "", "invalid --cpu-shares value \"%s\"",
-			   s ? s : "");
-		gb_err_hint(err, "give a relative weight from 2 to 262144; the default is 1024 "
+		gb_err_set(err, EINVAL, "", "invalid --cpu-shares value \"%s\"", s ? s : "");
+		gb_err_hint(err,
+			    "give a relative weight from 2 to 262144; the default is 1024 "
 			    "(--cpu-shares 512 gets half as much CPU as a default container when "
 			    "both are busy)");
 		return -EINVAL;
@@ -509,10 +533,9 @@ int gb_cgroup_parse_pids(const char *s, long long *pids, struct gb_err *err)
 {
 	long long v;
 	if (parse_int(s, &v) < 0 || v == 0 || v < -1) {
-		gb_err_set(err, EINVAL, "", "invalid --pids-limit value \"%s\"",
-			   s ? s : "");
+		gb_err_set(err, EINVAL, "", "invalid --pids-limit value \"%s\"", s ? s : "");
 		gb_err_hint(err, "give the most processes and threads the container may have at "
-			    "once (at least 1), or -1 for unlimited");
+				 "once (at least 1), or -1 for unlimited");
 		return -EINVAL;
 	}
 	*pids = v;
@@ -524,14 +547,16 @@ int gb_cgroup_limits_check(const struct gb_cg_limits *l, struct gb_err *err)
 	if (l->memory_swap && !l->memory) {
 		gb_err_set(err, EINVAL, "", "--memory-swap needs -m/--memory");
 		gb_err_hint(err, "--memory-swap is memory plus swap: give -m too, e.g. "
-			    "-m 256m --memory-swap 512m");
+				 "-m 256m --memory-swap 512m");
 		return -EINVAL;
 	}
 	if (l->memory_swap > 0 && l->memory_swap < l->memory) {
-		gb_err_set(err, EINVAL, "", "--memory-swap (%lld bytes) is smaller than "
-			   "--memory (%lld bytes)", l->memory_swap, l->memory);
+		gb_err_set(err, EINVAL, "",
+			   "--memory-swap (%lld bytes) is smaller than "
+			   "--memory (%lld bytes)",
+			   l->memory_swap, l->memory);
 		gb_err_hint(err, "--memory-swap is memory plus swap, so it must be at least -m; "
-			    "equal to -m means no swap");
+				 "equal to -m means no swap");
 		return -EINVAL;
 	}
 	return 0;
@@ -539,6 +564,5 @@ int gb_cgroup_limits_check(const struct gb_cg_limits *l, struct gb_err *err)
 
 bool gb_cgroup_limits_any(const struct gb_cg_limits *l)
 {
-	return l->memory || l->memory_swap || l->cpu_quota_us > 0 || l->cpu_shares ||
-	       l->pids_max;
+	return l->memory || l->memory_swap || l->cpu_quota_us > 0 || l->cpu_shares || l->pids_max;
 }

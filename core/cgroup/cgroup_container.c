@@ -28,9 +28,9 @@ int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err
 	if (r < 0)
 		return r;
 	if (gb_cgroup_exists(cg) && (r = gb_cgroup_destroy(cg, err)) < 0)
-		return r;  /* left by an engine that crashed while this container ran */
+		return r; /* left by an engine that crashed while this container ran */
 	struct gb_cg_limits lim = st->cfg.limits;
-	if (gb_mutation("limit-memory"))  /* test builds only (core/base/mutate.h) */
+	if (gb_mutation("limit-memory")) /* test builds only (core/base/mutate.h) */
 		lim.memory = 0;
 	if (gb_mutation("limit-cpu"))
 		lim.cpu_quota_us = 0;

@@ -25,7 +25,8 @@ struct gb_ccg_sampler {
 	bool ready, have_prev;
 	int interval_ms;
 };
-void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st, const struct gb_runtime *rt);
+void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st,
+			 const struct gb_runtime *rt);
 void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct gb_state *st);
 
 #endif

@@ -17,9 +17,8 @@ double gb_cgroup_cpu_percent(const struct gb_cg_stats *prev, const struct gb_cg_
 }
 
 void gb_cgroup_event_sample(struct gb_events *ev, enum gb_cg_layout layout,
-			    const struct gb_cg_stats *now,
-			    const struct gb_cg_stats *prev, double dt,
-			    const struct gb_cg_limits *l)
+			    const struct gb_cg_stats *now, const struct gb_cg_stats *prev,
+			    double dt, const struct gb_cg_limits *l)
 {
 	struct gb_json j;
 	gb_event_begin(ev, &j, "resource.sample");
@@ -85,8 +84,8 @@ const char *gb_cgroup_stats_header(void)
 	       "THROTTLED   OOM";
 }
 
-void gb_cgroup_stats_row(const char *name, const struct gb_cg_stats *st, double cpu_pct,
-			 char *buf, size_t len)
+void gb_cgroup_stats_row(const char *name, const struct gb_cg_stats *st, double cpu_pct, char *buf,
+			 size_t len)
 {
 	char use[24], lim[24], mem[56], pct[16], pids[48], thr[24], cpu[24];
 	gb_cgroup_human_bytes(st->mem_usage, use, sizeof use);
@@ -103,6 +102,6 @@ void gb_cgroup_stats_row(const char *name, const struct gb_cg_stats *st, double 
 	snprintf(thr, sizeof thr, "%.2fs", st->throttled_ns / 1e9);
 	snprintf(cpu, sizeof cpu, "%.2f%%", cpu_pct);
 	bool paused = st->freezer[0] && strcmp(st->freezer, "thawed") != 0;
-	snprintf(buf, len, "%-20.20s %-9s %-25s %-9s %-11s %-11s %lld%s", name, cpu, mem, pct,
-		 pids, thr, st->oom_kills, paused ? "  (paused)" : "");
+	snprintf(buf, len, "%-20.20s %-9s %-25s %-9s %-11s %-11s %lld%s", name, cpu, mem, pct, pids,
+		 thr, st->oom_kills, paused ? "  (paused)" : "");
 }

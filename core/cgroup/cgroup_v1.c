@@ -27,8 +27,8 @@ static bool dup_dir(const struct gb_cgroup *cg, int c)
 /* Processes live in every hierarchy; any one cgroup.procs lists them all. */
 const char *gb_cg1_procs_dir(const struct gb_cgroup *cg)
 {
-	static const enum gb_cg_ctrl order[] = { GB_CG_PIDS, GB_CG_MEMORY, GB_CG_FREEZER,
-						 GB_CG_CPU, GB_CG_CPUACCT };
+	static const enum gb_cg_ctrl order[] = { GB_CG_PIDS, GB_CG_MEMORY, GB_CG_FREEZER, GB_CG_CPU,
+						 GB_CG_CPUACCT };
 	for (size_t i = 0; i < GB_ARRAY_LEN(order); i++)
 		if (cg->dir[order[i]][0])
 			return cg->dir[order[i]];
@@ -48,7 +48,7 @@ static int mkdir_one(const struct gb_cgroup *cg, int c, struct gb_err *err)
 	r = gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", cg->dir[c]);
 	if (r == -EEXIST)
 		gb_err_hint(err, "a cgroup with this name exists: another container has it, or a "
-			    "crashed engine left it (glassbox rm -f NAME removes it)");
+				 "crashed engine left it (glassbox rm -f NAME removes it)");
 	return r;
 }
 
@@ -84,8 +84,10 @@ static int apply_memory(struct gb_cgroup *cg, const struct gb_cg_limits *l, stru
 	fmt_ll(val, sizeof val, l->memory);
 	int r = gb_cg_write(dir, "memory.limit_in_bytes", val, err);
 	if (r == -EBUSY)
-		gb_err_hint(err, "the cgroup already uses more than %s bytes and the kernel could "
-			    "not reclaim enough: give a larger -m", val);
+		gb_err_hint(err,
+			    "the cgroup already uses more than %s bytes and the kernel could "
+			    "not reclaim enough: give a larger -m",
+			    val);
 	if (r < 0)
 		return r;
 	/* memsw is memory+swap: equal to the memory limit means no swap at all. It must
@@ -94,11 +96,11 @@ static int apply_memory(struct gb_cgroup *cg, const struct gb_cg_limits *l, stru
 	char path[GB_CG_PATH + 64];
 	snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", dir);
 	if (!l->memory_swap && access(path, F_OK) < 0)
-		return 0;  /* no swap accounting (swapaccount=0): nothing to turn off */
+		return 0; /* no swap accounting (swapaccount=0): nothing to turn off */
 	r = gb_cg_write(dir, "memory.memsw.limit_in_bytes", val, err);
 	if (r == -ENOENT)
 		gb_err_hint(err, "this kernel does not account swap (boot with swapaccount=1), so "
-			    "--memory-swap cannot be enforced: omit it");
+				 "--memory-swap cannot be enforced: omit it");
 	return r;
 }
 
@@ -186,8 +188,10 @@ int gb_cg1_freeze(struct gb_cgroup *cg, bool freeze, int timeout_ms, struct gb_e
 {
 	const char *want = freeze ? "FROZEN" : "THAWED";
 	if (!cg->dir[GB_CG_FREEZER][0])
-		return gb_err_set(err, ENODEV, "write", "this host has no v1 freezer hierarchy (%s/"
-				  "freezer)", cg->host.root);
+		return gb_err_set(err, ENODEV, "write",
+				  "this host has no v1 freezer hierarchy (%s/"
+				  "freezer)",
+				  cg->host.root);
 	int r = gb_cg_write(cg->dir[GB_CG_FREEZER], "freezer.state", want, err);
 	if (r < 0)
 		return r;
@@ -200,12 +204,12 @@ int gb_cg1_freeze(struct gb_cgroup *cg, bool freeze, int timeout_ms, struct gb_e
 			break;
 		gb_cg_sleep_ms(delay < 16 ? delay : 16);
 	}
-	if (freeze)  /* never leave the container half-frozen */
+	if (freeze) /* never leave the container half-frozen */
 		gb_cg_write(cg->dir[GB_CG_FREEZER], "freezer.state", "THAWED", NULL);
 	gb_err_set(err, ETIMEDOUT, "write", "%s/freezer.state stayed %s instead of %s for %d ms",
 		   cg->dir[GB_CG_FREEZER], state, want, timeout_ms);
 	gb_err_hint(err, "a task in uninterruptible sleep (state D, e.g. stuck on a hung NFS or "
-		    "FUSE mount) cannot be frozen; the container was thawed again, try later");
+			 "FUSE mount) cannot be frozen; the container was thawed again, try later");
 	return -ETIMEDOUT;
 }
 
@@ -262,7 +266,8 @@ int gb_cg1_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, struct gb_e
 		/* memory.oom_control counts the kernel's OOM kills in this cgroup. */
 		gb_cg_read_key(mem, "memory.oom_control", "oom_kill", &st->oom_kills);
 	}
-	if (cg->dir[GB_CG_CPUACCT][0] && gb_cg_read_ll(cg->dir[GB_CG_CPUACCT], "cpuacct.usage", &v) == 0)
+	if (cg->dir[GB_CG_CPUACCT][0] &&
+	    gb_cg_read_ll(cg->dir[GB_CG_CPUACCT], "cpuacct.usage", &v) == 0)
 		st->cpu_usage_ns = v;
 	if (cpu[0] && gb_cg_read_key(cpu, "cpu.stat", "throttled_time", &v) == 0)
 		st->throttled_ns = v;

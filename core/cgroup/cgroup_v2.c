@@ -29,11 +29,15 @@ static bool listed(const char *list, const char *name)
 static void enable_hint(struct gb_err *err, const char *dir, int r)
 {
 	if (r == -EBUSY)
-		gb_err_hint(err, "the no-internal-processes rule: %s holds processes itself, so it "
-			    "cannot hand controllers to children; move them into a leaf cgroup", dir);
+		gb_err_hint(err,
+			    "the no-internal-processes rule: %s holds processes itself, so it "
+			    "cannot hand controllers to children; move them into a leaf cgroup",
+			    dir);
 	else if (r == -ENOENT || r == -EINVAL)
-		gb_err_hint(err, "the controller is not in %s/cgroup.controllers: its parent must "
-			    "enable it first", dir);
+		gb_err_hint(err,
+			    "the controller is not in %s/cgroup.controllers: its parent must "
+			    "enable it first",
+			    dir);
 }
 
 /* Give dir's children the controllers in `want` that it does not give them yet. One
@@ -48,7 +52,8 @@ static int enable_controllers(const char *dir, unsigned want, unsigned required,
 	for (size_t i = 0; i < GB_ARRAY_LEN(v2_ctrls); i++) {
 		const char *name = gb_cgroup_ctrl_name(v2_ctrls[i]);
 		if ((want & 1u << v2_ctrls[i]) && !(cur && listed(cur, name)))
-			snprintf(add + strlen(add), sizeof add - strlen(add), "%s+%s", add[0] ? " " : "", name);
+			snprintf(add + strlen(add), sizeof add - strlen(add), "%s+%s",
+				 add[0] ? " " : "", name);
 	}
 	if (!add[0] || gb_cg_write(dir, "cgroup.subtree_control", add, NULL) == 0)
 		return 0;
@@ -110,7 +115,7 @@ int gb_cg2_create(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_
 	r = gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", cg->unified_dir);
 	if (r == -EEXIST)
 		gb_err_hint(err, "a cgroup with this name exists: another container has it, or a "
-			    "crashed engine left it (glassbox rm -f NAME removes it)");
+				 "crashed engine left it (glassbox rm -f NAME removes it)");
 	return r;
 }
 
@@ -130,17 +135,17 @@ static int apply_memory(const char *dir, const struct gb_cg_limits *l, struct gb
 	if (r < 0)
 		return r;
 	/* v2 limits swap on its own (memory.swap.max), not memory+swap as v1 does. */
-	long long swap = l->memory_swap == 0 ? 0
-		       : l->memory_swap == GB_CG_UNLIMITED ? GB_CG_UNLIMITED
-		       : l->memory_swap - l->memory;
+	long long swap = l->memory_swap == 0		     ? 0
+			 : l->memory_swap == GB_CG_UNLIMITED ? GB_CG_UNLIMITED
+							     : l->memory_swap - l->memory;
 	char path[GB_CG_PATH + 32];
 	snprintf(path, sizeof path, "%s/memory.swap.max", dir);
 	if (swap == 0 && access(path, F_OK) < 0)
-		return 0;  /* no swap accounting in this kernel: nothing to turn off */
+		return 0; /* no swap accounting in this kernel: nothing to turn off */
 	r = write_ll(dir, "memory.swap.max", swap, err);
 	if (r == -ENOENT)
 		gb_err_hint(err, "this kernel does not account swap, so --memory-swap cannot be "
-			    "enforced: omit it");
+				 "enforced: omit it");
 	return r;
 }
 
@@ -182,8 +187,10 @@ int gb_cg2_write_procs(const char *dir, pid_t pid, struct gb_err *err)
 	if (r == -ESRCH)
 		gb_err_hint(err, "process %d has already exited", (int)pid);
 	else if (r == -EBUSY)
-		gb_err_hint(err, "the no-internal-processes rule: %s gives controllers to child "
-			    "cgroups, so it cannot hold processes itself", dir);
+		gb_err_hint(err,
+			    "the no-internal-processes rule: %s gives controllers to child "
+			    "cgroups, so it cannot hold processes itself",
+			    dir);
 	return r;
 }
 
@@ -209,7 +216,7 @@ int gb_cg2_wait_event(const char *dir, const char *key, long long want, int time
 		long long v = -1;
 		int r = gb_cg_read_key(dir, "cgroup.events", key, &v);
 		if (r < 0 && (r != -ENOENT || access(path, F_OK) < 0))
-			return r;  /* the file is gone; a missing key may just not be written yet */
+			return r; /* the file is gone; a missing key may just not be written yet */
 		if (v == want)
 			return 0;
 		int left = (int)((deadline - gb_monotonic()) * 1000);
@@ -235,12 +242,13 @@ int gb_cg2_freeze(struct gb_cgroup *cg, bool freeze, int timeout_ms, struct gb_e
 	r = gb_cg2_wait_event(dir, "frozen", freeze, timeout_ms);
 	if (r == 0)
 		return 0;
-	if (freeze)  /* never leave the container half-frozen */
+	if (freeze) /* never leave the container half-frozen */
 		gb_cg_write(dir, "cgroup.freeze", "0", NULL);
 	gb_err_set(err, r, "poll", "%s/cgroup.events did not report \"frozen %d\" within %d ms",
 		   dir, freeze, timeout_ms);
 	if (r == -ETIMEDOUT && freeze)
-		gb_err_hint(err, "a task in uninterruptible sleep (state D, e.g. stuck on a hung NFS "
+		gb_err_hint(err,
+			    "a task in uninterruptible sleep (state D, e.g. stuck on a hung NFS "
 			    "or FUSE mount) cannot be frozen; the container was thawed again");
 	return r;
 }
@@ -249,7 +257,7 @@ int gb_cg2_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 {
 	const char *dir = cg->unified_dir;
 	if (access(dir, F_OK) < 0 || gb_cg_empty(dir))
-		return 0;  /* already gone or empty: a cgroup.kill write would still take the
+		return 0; /* already gone or empty: a cgroup.kill write would still take the
 			    * kernel's global threadgroup lock and wait for an RCU grace period */
 	/* cgroup.kill (Linux 5.14) SIGKILLs every process inside at once, forks included. */
 	int r = gb_cg_write(dir, "cgroup.kill", "1", NULL);
@@ -260,10 +268,14 @@ int gb_cg2_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err)
 	r = gb_cg2_wait_event(dir, "populated", 0, timeout_ms);
 	if (r == 0)
 		return 0;
-	gb_err_set(err, r, "poll", "%s/cgroup.events still says \"populated 1\" %d ms after "
-		   "cgroup.kill", dir, timeout_ms);
-	gb_err_hint(err, "a process in uninterruptible sleep (state D) dies only when its I/O "
-		    "returns; see %s/cgroup.procs", dir);
+	gb_err_set(err, r, "poll",
+		   "%s/cgroup.events still says \"populated 1\" %d ms after "
+		   "cgroup.kill",
+		   dir, timeout_ms);
+	gb_err_hint(err,
+		    "a process in uninterruptible sleep (state D) dies only when its I/O "
+		    "returns; see %s/cgroup.procs",
+		    dir);
 	return r;
 }
 
@@ -295,7 +307,7 @@ static int gb_cg2_stats(const struct gb_cgroup *cg, struct gb_cg_stats *st, stru
 		return gb_err_set(err, errno, "open", "no cgroup %s", d);
 	gb_cg_read_ll(d, "memory.current", &st->mem_usage);
 	gb_cg_read_ll(d, "memory.max", &st->mem_limit);
-	gb_cg_read_ll(d, "memory.peak", &st->mem_max_usage);  /* Linux 5.19 */
+	gb_cg_read_ll(d, "memory.peak", &st->mem_max_usage); /* Linux 5.19 */
 	gb_cg_read_ll(d, "memory.swap.max", &st->swap_limit);
 	gb_cg_read_key(d, "memory.events", "oom_kill", &st->oom_kills);
 	/* cpu.stat is a core file: usage is there even without the cpu controller. */
@@ -324,7 +336,8 @@ static void read_cpu_max(const char *dir, struct gb_cg_limits *l)
 	l->cpu_quota_us = strcmp(quota, "max") == 0 ? GB_CG_UNLIMITED : atoll(quota);
 }
 
-static int gb_cg2_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err)
+static int gb_cg2_read_limits(const struct gb_cgroup *cg, struct gb_cg_limits *l,
+			      struct gb_err *err)
 {
 	const char *d = cg->unified_dir;
 	long long swap = GB_CG_UNLIMITED;
@@ -353,7 +366,7 @@ const struct gb_cg_ops gb_cg2_ops = {
 	.create = gb_cg2_create,
 	.apply = gb_cg2_apply,
 	.attach = gb_cg2_attach,
-	.attach_self = NULL,  /* CLONE_INTO_CGROUP put the child there */
+	.attach_self = NULL, /* CLONE_INTO_CGROUP put the child there */
 	.freeze = gb_cg2_freeze,
 	.kill = gb_cg2_kill,
 	.remove = gb_cg2_remove,

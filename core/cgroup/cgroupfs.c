@@ -14,8 +14,8 @@
 #include "base/util.h"
 
 static const char *const ctrl_names[GB_CG_NCTRL] = {
-	[GB_CG_MEMORY] = "memory", [GB_CG_CPU] = "cpu", [GB_CG_CPUACCT] = "cpuacct",
-	[GB_CG_PIDS] = "pids", [GB_CG_FREEZER] = "freezer",
+	[GB_CG_MEMORY] = "memory", [GB_CG_CPU] = "cpu",		[GB_CG_CPUACCT] = "cpuacct",
+	[GB_CG_PIDS] = "pids",	   [GB_CG_FREEZER] = "freezer",
 };
 
 const char *gb_cgroup_ctrl_name(enum gb_cg_ctrl c)
@@ -53,8 +53,10 @@ int gb_cg_write(const char *dir, const char *file, const char *val, struct gb_er
 		return 0;
 	gb_err_set(err, r, "write", "write \"%s\" to %s", val, path);
 	if (r == -ENOENT && access(dir, F_OK) == 0)
-		gb_err_hint(err, "the kernel offers no %s here: its controller is not enabled in "
-			    "this hierarchy", file);
+		gb_err_hint(err,
+			    "the kernel offers no %s here: its controller is not enabled in "
+			    "this hierarchy",
+			    file);
 	else if (r == -ENOENT)
 		gb_err_hint(err, "the cgroup %s is gone", dir);
 	else if (r == -EACCES || r == -EPERM)
@@ -96,7 +98,8 @@ int gb_cg_read_key(const char *dir, const char *file, const char *key, long long
 	if (r < 0)
 		return r;
 	size_t klen = strlen(key);
-	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = text; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
 			*out = strtoll(line + klen + 1, NULL, 10);
 			return 0;
@@ -172,7 +175,7 @@ int gb_cg_kill_procs(const char *dir, int timeout_ms, struct gb_err *err)
 	gb_err_set(err, ETIMEDOUT, "kill", "processes are still in %s after SIGKILL for %d ms", dir,
 		   timeout_ms);
 	gb_err_hint(err, "a process in uninterruptible sleep (state D in /proc/PID/stat, e.g. "
-		    "waiting for a hung NFS or FUSE mount) dies only when its I/O returns");
+			 "waiting for a hung NFS or FUSE mount) dies only when its I/O returns");
 	return -ETIMEDOUT;
 }
 
@@ -190,8 +193,10 @@ int gb_cg_rmdir(const char *dir, struct gb_err *err)
 	int e = errno;
 	gb_err_set(err, e, "rmdir", "rmdir(\"%s\")", dir);
 	if (e == EBUSY)
-		gb_err_hint(err, "processes are still inside (see %s/cgroup.procs) or it has child "
-			    "cgroups: kill them first", dir);
+		gb_err_hint(err,
+			    "processes are still inside (see %s/cgroup.procs) or it has child "
+			    "cgroups: kill them first",
+			    dir);
 	else if (e == ENOTEMPTY)
 		gb_err_hint(err, "it has child cgroups: remove those first");
 	return -e;

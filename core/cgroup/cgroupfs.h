@@ -26,39 +26,40 @@ enum gb_cg_ctrl { GB_CG_MEMORY, GB_CG_CPU, GB_CG_CPUACCT, GB_CG_PIDS, GB_CG_FREE
 struct gb_cg_ops;
 
 struct gb_cg_host {
-	char root[GB_CG_PATH];             /* /sys/fs/cgroup, or a fake tree in tests */
+	char root[GB_CG_PATH]; /* /sys/fs/cgroup, or a fake tree in tests */
 	enum gb_cg_layout layout;
-	const struct gb_cg_ops *ops;       /* the backend for this layout, chosen at detection */
-	char unified[GB_CG_PATH];          /* the cgroup2 mount; "" on pure v1 */
+	const struct gb_cg_ops *ops;	    /* the backend for this layout, chosen at detection */
+	char unified[GB_CG_PATH];	    /* the cgroup2 mount; "" on pure v1 */
 	char hier[GB_CG_NCTRL][GB_CG_PATH]; /* v1: the hierarchy holding each controller */
-	unsigned avail;                    /* bit (1u << ctrl) per usable controller */
+	unsigned avail;			    /* bit (1u << ctrl) per usable controller */
 };
 
 /* Limits as flags give them and as the kernel reads them back. 0 = not set. */
 struct gb_cg_limits {
-	long long memory;        /* bytes */
-	long long memory_swap;   /* memory + swap, bytes; 0: equal to memory (no swap); -1: unlimited */
-	long long cpu_quota_us;  /* CPU time allowed per period; -1 read back: no quota */
+	long long memory; /* bytes */
+	long long
+		memory_swap; /* memory + swap, bytes; 0: equal to memory (no swap); -1: unlimited */
+	long long cpu_quota_us; /* CPU time allowed per period; -1 read back: no quota */
 	long long cpu_period_us;
-	long long cpu_shares;    /* v1 cpu.shares, 2..262144 */
-	long long cpu_weight;    /* v2 cpu.weight, 1..10000 (converted from shares) */
-	long long pids_max;      /* -1: unlimited */
+	long long cpu_shares; /* v1 cpu.shares, 2..262144 */
+	long long cpu_weight; /* v2 cpu.weight, 1..10000 (converted from shares) */
+	long long pids_max;   /* -1: unlimited */
 };
 
 struct gb_cg_stats {
-	long long mem_usage, mem_limit, mem_max_usage;     /* bytes; -1 limit: none */
-	long long swap_limit;                              /* memory+swap (v1) / swap (v2) */
+	long long mem_usage, mem_limit, mem_max_usage; /* bytes; -1 limit: none */
+	long long swap_limit;			       /* memory+swap (v1) / swap (v2) */
 	unsigned long long cpu_usage_ns, throttled_ns, nr_periods, nr_throttled;
 	long long pids_current, pids_max;
 	long long oom_kills;
-	char freezer[16];                                  /* "thawed", "freezing", "frozen" */
+	char freezer[16]; /* "thawed", "freezing", "frozen" */
 };
 
 struct gb_cgroup {
 	struct gb_cg_host host;
-	char rel[256];                          /* "glassbox/NAME", the same in every hierarchy */
-	char dir[GB_CG_NCTRL][GB_CG_PATH];      /* v1/hybrid: this container's dir per controller */
-	char unified_dir[GB_CG_PATH];           /* v2/hybrid: its dir in the cgroup2 hierarchy */
+	char rel[256];			   /* "glassbox/NAME", the same in every hierarchy */
+	char dir[GB_CG_NCTRL][GB_CG_PATH]; /* v1/hybrid: this container's dir per controller */
+	char unified_dir[GB_CG_PATH];	   /* v2/hybrid: its dir in the cgroup2 hierarchy */
 };
 
 /* What one layout does for each operation of cgroup.h (which checks the arguments,

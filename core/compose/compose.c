@@ -77,7 +77,8 @@ static bool is_null(const node_t *n)
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	const char *s = (const char *)n->data.scalar.value;
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
 }
 
 /* A scalar with its variables replaced: a new string in *out. */
@@ -85,7 +86,8 @@ static int scalar(struct walk *w, const node_t *n, const char *path, char **out)
 {
 	if (n->type != YAML_SCALAR_NODE)
 		return type_error(w, n, path, "a string");
-	if (gb_compose_interpolate((const char *)n->data.scalar.value, w->c->vars, out, w->err) < 0) {
+	if (gb_compose_interpolate((const char *)n->data.scalar.value, w->c->vars, out, w->err) <
+	    0) {
 		char msg[sizeof w->err->msg];
 		snprintf(msg, sizeof msg, "%s", w->err->msg);
 		return at_error(w, n, "%s: %s", path, msg);
@@ -125,7 +127,8 @@ static int duration(struct walk *w, const node_t *n, const char *path, double *o
 	gb_autofree char *s = NULL;
 	int r = scalar(w, n, path, &s);
 	if (r == 0 && gb_compose_duration(s, out) < 0)
-		return at_error(w, n, "%s: '%s' is not a duration (e.g. 10s, 1m30s, 500ms)", path, s);
+		return at_error(w, n, "%s: '%s' is not a duration (e.g. 10s, 1m30s, 500ms)", path,
+				s);
 	return r;
 }
 
@@ -172,7 +175,8 @@ static int strlist(struct walk *w, const node_t *n, const char *path, bool one_o
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return type_error(w, n, path, one_ok ? "a string or a list" : "a list");
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
 		char *s;
 		int r = scalar(w, node(w, *it), path, &s);
 		if (r < 0)
@@ -218,7 +222,8 @@ static int kvmap(struct walk *w, const node_t *n, const char *path, bool from_en
 	if (!*out && !(*out = calloc(1, sizeof **out)))
 		return oom(w);
 	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top; it++) {
 			gb_autofree char *s = NULL;
 			int r = scalar(w, node(w, *it), path, &s);
 			if (r < 0)
@@ -233,13 +238,15 @@ static int kvmap(struct walk *w, const node_t *n, const char *path, bool from_en
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return type_error(w, n, path, "a mapping or a list of KEY=VALUE");
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		gb_autofree char *val = NULL;
 		if (k->type != YAML_SCALAR_NODE)
 			return type_error(w, k, path, "a mapping with string keys");
 		int r = is_null(v) ? 0 : scalar(w, v, path, &val);
-		if (r < 0 || (r = kv_one(w, (const char *)k->data.scalar.value, val, from_env, out)) < 0)
+		if (r < 0 ||
+		    (r = kv_one(w, (const char *)k->data.scalar.value, val, from_env, out)) < 0)
 			return r;
 	}
 	return 0;
@@ -256,7 +263,8 @@ static int walk_map(struct walk *w, const node_t *n, const char *path, const str
 {
 	if (n->type != YAML_MAPPING_NODE)
 		return type_error(w, n, path, "a mapping");
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		if (k->type != YAML_SCALAR_NODE)
 			return type_error(w, k, path, "a mapping with string keys");
@@ -267,7 +275,7 @@ static int walk_map(struct walk *w, const node_t *n, const char *path, const str
 		while (i < nkeys && strcmp(keys[i].name, name))
 			i++;
 		if (i == nkeys) {
-			if (strncmp(name, "x-", 2))  /* x-*: extension fields, for anchors */
+			if (strncmp(name, "x-", 2)) /* x-*: extension fields, for anchors */
 				warn_key(w, k, path);
 			continue;
 		}
@@ -363,10 +371,13 @@ static int s_restart(struct walk *w, void *obj, const node_t *v, const char *pat
 	char *end = NULL;
 	bool ok = !strcmp(s, "no") || !strcmp(s, "always") || !strcmp(s, "unless-stopped") ||
 		  !strcmp(s, "on-failure") ||
-		  (!strncmp(s, "on-failure:", 11) && strtol(s + 11, &end, 10) >= 0 && end && !*end && s[11]);
+		  (!strncmp(s, "on-failure:", 11) && strtol(s + 11, &end, 10) >= 0 && end &&
+		   !*end && s[11]);
 	if (!ok)
-		return at_error(w, v, "%s: '%s' is not a restart policy (no, always, on-failure[:N], "
-			       "unless-stopped)", path, s);
+		return at_error(w, v,
+				"%s: '%s' is not a restart policy (no, always, on-failure[:N], "
+				"unless-stopped)",
+				path, s);
 	snprintf(SVC(obj)->restart, sizeof SVC(obj)->restart, "%s", s);
 	return 0;
 }
@@ -405,7 +416,9 @@ static int s_env_file(struct walk *w, void *obj, const node_t *v, const char *pa
 			return oom(w);
 		if ((r = gb_read_file(abs, &text, &len)) < 0) {
 			r = at_error(w, v, "%s: cannot read %s: %s", path, abs, strerror(-r));
-			gb_err_hint(w->err, "create it (e.g. from .env.example), or remove it from env_file");
+			gb_err_hint(
+				w->err,
+				"create it (e.g. from .env.example), or remove it from env_file");
 			break;
 		}
 		if (!SVC(obj)->env && !(SVC(obj)->env = calloc(1, sizeof(char *))))
@@ -440,7 +453,10 @@ static int b_args(struct walk *w, void *obj, const node_t *v, const char *path)
 static int s_build(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	static const struct key keys[] = {
-		{"context", b_context}, {"dockerfile", b_dockerfile}, {"args", b_args}, {"labels", NULL},
+		{ "context", b_context },
+		{ "dockerfile", b_dockerfile },
+		{ "args", b_args },
+		{ "labels", NULL },
 	};
 	if (v->type == YAML_SCALAR_NODE)
 		return b_context(w, obj, v, path);
@@ -478,17 +494,23 @@ static int pl_protocol(struct walk *w, void *obj, const node_t *v, const char *p
 static int port_long(struct walk *w, const node_t *v, const char *path, char **out)
 {
 	static const struct key keys[] = {
-		{"target", pl_target}, {"published", pl_published}, {"host_ip", pl_host_ip},
-		{"protocol", pl_protocol}, {"mode", NULL}, {"name", NULL}, {"app_protocol", NULL},
+		{ "target", pl_target },   { "published", pl_published },
+		{ "host_ip", pl_host_ip }, { "protocol", pl_protocol },
+		{ "mode", NULL },	   { "name", NULL },
+		{ "app_protocol", NULL },
 	};
-	struct port_long p = {0};
+	struct port_long p = { 0 };
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);
 	int r = walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), &p);
 	if (r == 0 && (!p.target || !p.published))
-		r = at_error(w, v, "%s: give target: and published: (glassbox publishes on a port you choose)", path);
-	if (r == 0 && asprintf(out, "%s%s%s:%s%s%s", p.host_ip ? p.host_ip : "", p.host_ip ? ":" : "",
-			       p.published, p.target, p.protocol ? "/" : "", p.protocol ? p.protocol : "") < 0)
+		r = at_error(
+			w, v,
+			"%s: give target: and published: (glassbox publishes on a port you choose)",
+			path);
+	if (r == 0 && asprintf(out, "%s%s%s:%s%s%s", p.host_ip ? p.host_ip : "",
+			       p.host_ip ? ":" : "", p.published, p.target, p.protocol ? "/" : "",
+			       p.protocol ? p.protocol : "") < 0)
 		r = oom(w);
 	free(p.target);
 	free(p.published);
@@ -504,11 +526,13 @@ static int s_ports(struct walk *w, void *obj, const node_t *v, const char *path)
 	struct gb_compose_service *s = SVC(obj);
 	if (!s->ports && !(s->ports = calloc(1, sizeof *s->ports)))
 		return oom(w);
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
 		const node_t *n = node(w, *it);
 		gb_autofree char *spec = NULL;
 		gb_autostrv char **each = NULL;
-		int r = n->type == YAML_MAPPING_NODE ? port_long(w, n, path, &spec) : scalar(w, n, path, &spec);
+		int r = n->type == YAML_MAPPING_NODE ? port_long(w, n, path, &spec)
+						     : scalar(w, n, path, &spec);
 		if (r < 0)
 			return r;
 		if (gb_compose_ports(spec, &each, w->err) < 0)
@@ -544,7 +568,8 @@ static bool is_host_path(const char *s)
 }
 
 /* "SRC:DST[:ro|rw]" (Windows drive letters are not a thing here). */
-static int volume_short(struct walk *w, struct gb_compose_service *s, const node_t *n, const char *path)
+static int volume_short(struct walk *w, struct gb_compose_service *s, const node_t *n,
+			const char *path)
 {
 	gb_autofree char *spec = NULL;
 	int r = scalar(w, n, path, &spec);
@@ -552,17 +577,21 @@ static int volume_short(struct walk *w, struct gb_compose_service *s, const node
 		return r;
 	char *dst = strchr(spec, ':'), *mode = NULL;
 	if (!dst)
-		return at_error(w, n, "%s: '%s' has no source: anonymous volumes are not supported, "
-			       "write NAME:%s with NAME under the top-level volumes:", path, spec, spec);
+		return at_error(w, n,
+				"%s: '%s' has no source: anonymous volumes are not supported, "
+				"write NAME:%s with NAME under the top-level volumes:",
+				path, spec, spec);
 	*dst++ = '\0';
 	if ((mode = strchr(dst, ':')))
 		*mode++ = '\0';
-	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw") && strcmp(mode, "z") && strcmp(mode, "Z"))
+	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw") && strcmp(mode, "z") &&
+	    strcmp(mode, "Z"))
 		return at_error(w, n, "%s: mode '%s' is not ro or rw", path, mode);
 	if (dst[0] != '/')
 		return at_error(w, n, "%s: the target '%s' must be an absolute path", path, dst);
 	bool ro = mode && !strcmp(mode, "ro");
-	return add_mount(w, s, is_host_path(spec) ? GB_COMPOSE_BIND : GB_COMPOSE_VOLUME, spec, dst, ro);
+	return add_mount(w, s, is_host_path(spec) ? GB_COMPOSE_BIND : GB_COMPOSE_VOLUME, spec, dst,
+			 ro);
 }
 
 struct vol_long {
@@ -586,13 +615,15 @@ static int vl_ro(struct walk *w, void *obj, const node_t *v, const char *path)
 	return boolean(w, v, path, &((struct vol_long *)obj)->read_only);
 }
 
-static int volume_long(struct walk *w, struct gb_compose_service *s, const node_t *n, const char *path)
+static int volume_long(struct walk *w, struct gb_compose_service *s, const node_t *n,
+		       const char *path)
 {
 	static const struct key keys[] = {
-		{"type", vl_type}, {"source", vl_source}, {"target", vl_target}, {"read_only", vl_ro},
-		{"bind", NULL}, {"volume", NULL}, {"tmpfs", NULL}, {"consistency", NULL},
+		{ "type", vl_type },	{ "source", vl_source }, { "target", vl_target },
+		{ "read_only", vl_ro }, { "bind", NULL },	 { "volume", NULL },
+		{ "tmpfs", NULL },	{ "consistency", NULL },
 	};
-	struct vol_long v = {0};
+	struct vol_long v = { 0 };
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);
 	int r = walk_map(w, n, sub, keys, GB_ARRAY_LEN(keys), &v);
@@ -606,9 +637,11 @@ static int volume_long(struct walk *w, struct gb_compose_service *s, const node_
 	if (r == 0 && (!v.target || v.target[0] != '/'))
 		r = at_error(w, n, "%s: give an absolute target:", path);
 	if (r == 0 && t != GB_COMPOSE_TMPFS && !v.source)
-		r = at_error(w, n, "%s: give a source: (anonymous volumes are not supported)", path);
+		r = at_error(w, n, "%s: give a source: (anonymous volumes are not supported)",
+			     path);
 	if (r == 0)
-		r = add_mount(w, s, t, t == GB_COMPOSE_TMPFS ? NULL : v.source, v.target, v.read_only);
+		r = add_mount(w, s, t, t == GB_COMPOSE_TMPFS ? NULL : v.source, v.target,
+			      v.read_only);
 	free(v.type);
 	free(v.source);
 	free(v.target);
@@ -619,7 +652,8 @@ static int s_volumes(struct walk *w, void *obj, const node_t *v, const char *pat
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return type_error(w, v, path, "a list");
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
 		const node_t *n = node(w, *it);
 		int r = n->type == YAML_MAPPING_NODE ? volume_long(w, SVC(obj), n, path)
 						     : volume_short(w, SVC(obj), n, path);
@@ -639,7 +673,9 @@ static int sn_aliases(struct walk *w, void *obj, const node_t *v, const char *pa
 static int s_networks(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	static const struct key keys[] = {
-		{"aliases", sn_aliases}, {"ipv4_address", NULL}, {"priority", NULL},
+		{ "aliases", sn_aliases },
+		{ "ipv4_address", NULL },
+		{ "priority", NULL },
 	};
 	struct gb_compose_service *s = SVC(obj);
 	bool list = v->type == YAML_SEQUENCE_NODE;
@@ -651,14 +687,16 @@ static int s_networks(struct walk *w, void *obj, const node_t *v, const char *pa
 		return oom(w);
 	for (size_t i = 0; i < cnt; i++) {
 		struct gb_compose_svc_net *sn = &s->nets[s->n_nets++];
-		const node_t *k = node(w, list ? v->data.sequence.items.start[i] : v->data.mapping.pairs.start[i].key);
+		const node_t *k = node(w, list ? v->data.sequence.items.start[i]
+					       : v->data.mapping.pairs.start[i].key);
 		int r = scalar(w, k, path, &sn->key);
 		if (r < 0)
 			return r;
 		const node_t *val = list ? NULL : node(w, v->data.mapping.pairs.start[i].value);
 		char sub[256];
 		snprintf(sub, sizeof sub, "%s.%s.", path, sn->key);
-		if (val && !is_null(val) && (r = walk_map(w, val, sub, keys, GB_ARRAY_LEN(keys), sn)) < 0)
+		if (val && !is_null(val) &&
+		    (r = walk_map(w, val, sub, keys, GB_ARRAY_LEN(keys), sn)) < 0)
 			return r;
 	}
 	return 0;
@@ -680,14 +718,18 @@ static int dep_condition(struct walk *w, void *obj, const node_t *v, const char 
 	else if (!strcmp(s, "service_completed_successfully"))
 		d->cond = GB_COMPOSE_COMPLETED;
 	else
-		return at_error(w, v, "%s: '%s' is not service_started, service_healthy or "
-			       "service_completed_successfully", path, s);
+		return at_error(w, v,
+				"%s: '%s' is not service_started, service_healthy or "
+				"service_completed_successfully",
+				path, s);
 	return 0;
 }
 
 static int s_depends_on(struct walk *w, void *obj, const node_t *v, const char *path)
 {
-	static const struct key keys[] = {{"condition", dep_condition}, {"restart", NULL}, {"required", NULL}};
+	static const struct key keys[] = { { "condition", dep_condition },
+					   { "restart", NULL },
+					   { "required", NULL } };
 	struct gb_compose_service *s = SVC(obj);
 	bool list = v->type == YAML_SEQUENCE_NODE;
 	if (!list && v->type != YAML_MAPPING_NODE)
@@ -698,7 +740,8 @@ static int s_depends_on(struct walk *w, void *obj, const node_t *v, const char *
 		return oom(w);
 	for (size_t i = 0; i < cnt; i++) {
 		struct gb_compose_dep *d = &s->deps[s->n_deps++];
-		const node_t *k = node(w, list ? v->data.sequence.items.start[i] : v->data.mapping.pairs.start[i].key);
+		const node_t *k = node(w, list ? v->data.sequence.items.start[i]
+					       : v->data.mapping.pairs.start[i].key);
 		int r = scalar(w, k, path, &d->service);
 		if (r < 0)
 			return r;
@@ -727,12 +770,13 @@ static int h_test(struct walk *w, void *obj, const node_t *v, const char *path)
 	if (!t[0] || !strcmp(t[0], "NONE"))
 		return 0;
 	if (str || (!strcmp(t[0], "CMD-SHELL") && t[1])) {
-		char *argv[] = {"/bin/sh", "-c", str ? t[0] : t[1], NULL};
+		char *argv[] = { "/bin/sh", "-c", str ? t[0] : t[1], NULL };
 		h->test = gb_strv_dup(argv);
 	} else if (!strcmp(t[0], "CMD") && t[1]) {
 		h->test = gb_strv_dup(t + 1);
 	} else {
-		return at_error(w, v, "%s: start the list with \"CMD\", \"CMD-SHELL\" or \"NONE\"", path);
+		return at_error(w, v, "%s: start the list with \"CMD\", \"CMD-SHELL\" or \"NONE\"",
+				path);
 	}
 	return h->test ? 0 : oom(w);
 }
@@ -766,9 +810,10 @@ static int h_disable(struct walk *w, void *obj, const node_t *v, const char *pat
 static int s_healthcheck(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	static const struct key keys[] = {
-		{"test", h_test}, {"interval", h_interval}, {"timeout", h_timeout},
-		{"start_period", h_start_period}, {"retries", h_retries}, {"disable", h_disable},
-		{"start_interval", NULL},
+		{ "test", h_test },	    { "interval", h_interval },
+		{ "timeout", h_timeout },   { "start_period", h_start_period },
+		{ "retries", h_retries },   { "disable", h_disable },
+		{ "start_interval", NULL },
 	};
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);
@@ -779,13 +824,17 @@ static int s_secrets(struct walk *w, void *obj, const node_t *v, const char *pat
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return type_error(w, v, path, "a list");
-	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
 		const node_t *n = node(w, *it);
 		char *s = NULL;
 		int r = 0;
-		if (n->type == YAML_MAPPING_NODE) {  /* {source: NAME}: the other keys are not kept */
-			for (yaml_node_pair_t *p = n->data.mapping.pairs.start; r == 0 && p < n->data.mapping.pairs.top; p++)
-				if (!strcmp((const char *)node(w, p->key)->data.scalar.value, "source"))
+		if (n->type ==
+		    YAML_MAPPING_NODE) { /* {source: NAME}: the other keys are not kept */
+			for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+			     r == 0 && p < n->data.mapping.pairs.top; p++)
+				if (!strcmp((const char *)node(w, p->key)->data.scalar.value,
+					    "source"))
 					r = replace(w, node(w, p->value), path, &s);
 			if (r == 0 && !s)
 				r = at_error(w, n, "%s: give the secret's source:", path);
@@ -803,14 +852,29 @@ static int s_secrets(struct walk *w, void *obj, const node_t *v, const char *pat
 /* ------------------------------------------------------------ services */
 
 static const struct key service_keys[] = {
-	{"image", s_image}, {"build", s_build}, {"container_name", s_container_name},
-	{"hostname", s_hostname}, {"env_file", NULL}, {"environment", s_environment},
-	{"ports", s_ports}, {"expose", s_expose}, {"volumes", s_volumes},
-	{"networks", s_networks}, {"depends_on", s_depends_on}, {"restart", s_restart},
-	{"healthcheck", s_healthcheck}, {"secrets", s_secrets}, {"command", s_command},
-	{"entrypoint", s_entrypoint}, {"init", s_init}, {"stop_grace_period", s_stop_grace},
-	{"stop_signal", s_stop_signal}, {"tty", s_tty}, {"stdin_open", s_stdin_open},
-	{"labels", s_labels}, {"pull_policy", NULL},
+	{ "image", s_image },
+	{ "build", s_build },
+	{ "container_name", s_container_name },
+	{ "hostname", s_hostname },
+	{ "env_file", NULL },
+	{ "environment", s_environment },
+	{ "ports", s_ports },
+	{ "expose", s_expose },
+	{ "volumes", s_volumes },
+	{ "networks", s_networks },
+	{ "depends_on", s_depends_on },
+	{ "restart", s_restart },
+	{ "healthcheck", s_healthcheck },
+	{ "secrets", s_secrets },
+	{ "command", s_command },
+	{ "entrypoint", s_entrypoint },
+	{ "init", s_init },
+	{ "stop_grace_period", s_stop_grace },
+	{ "stop_signal", s_stop_signal },
+	{ "tty", s_tty },
+	{ "stdin_open", s_stdin_open },
+	{ "labels", s_labels },
+	{ "pull_policy", NULL },
 };
 
 static int walk_services(struct walk *w, const node_t *n)
@@ -821,7 +885,8 @@ static int walk_services(struct walk *w, const node_t *n)
 	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (!(c->services = calloc(cnt + 1, sizeof *c->services)))
 		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		struct gb_compose_service *s = &c->services[c->n_services++];
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		if (k->type != YAML_SCALAR_NODE)
@@ -829,14 +894,15 @@ static int walk_services(struct walk *w, const node_t *n)
 		s->name = strdup((const char *)k->data.scalar.value);
 		s->line = (int)k->start_mark.line + 1;
 		s->stop_grace = -1;
-		s->health = (struct gb_compose_health){.interval = 30, .timeout = 30, .retries = 3};
+		s->health =
+			(struct gb_compose_health){ .interval = 30, .timeout = 30, .retries = 3 };
 		snprintf(s->restart, sizeof s->restart, "no");
 		char sub[256];
 		snprintf(sub, sizeof sub, "services.%s.", s->name ? s->name : "");
 		if (!s->name || !(s->env = calloc(1, sizeof *s->env)))
 			return oom(w);
 		/* env_file before environment whatever their order: environment wins (Docker). */
-		static const struct key env_file[] = {{"env_file", s_env_file}};
+		static const struct key env_file[] = { { "env_file", s_env_file } };
 		struct walk quiet = *w;
 		quiet.o = NULL;
 		int r = is_null(v) ? 0 : walk_map(&quiet, v, sub, env_file, 1, s);
@@ -866,7 +932,9 @@ static int vol_name(struct walk *w, void *obj, const node_t *v, const char *path
 
 static int vol_external(struct walk *w, void *obj, const node_t *v, const char *path)
 {
-	return v->type == YAML_MAPPING_NODE ? 0 : boolean(w, v, path, &((struct gb_compose_volume *)obj)->external);
+	return v->type == YAML_MAPPING_NODE
+		       ? 0
+		       : boolean(w, v, path, &((struct gb_compose_volume *)obj)->external);
 }
 
 struct vol_opts {
@@ -890,17 +958,22 @@ static int vopt_device(struct walk *w, void *obj, const node_t *v, const char *p
  * the way the local driver mounts it (`mount -o bind PATH`). */
 static int vol_opts(struct walk *w, void *obj, const node_t *v, const char *path)
 {
-	static const struct key keys[] = {{"type", vopt_type}, {"o", vopt_o}, {"device", vopt_device}};
+	static const struct key keys[] = { { "type", vopt_type },
+					   { "o", vopt_o },
+					   { "device", vopt_device } };
 	struct gb_compose_volume *vol = obj;
-	struct vol_opts o = {0};
+	struct vol_opts o = { 0 };
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);
 	int r = walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), &o);
 	bool bind = o.o && strstr(o.o, "bind");
 	if (r == 0 && o.device && !bind)
-		r = at_error(w, v, "%s: a device needs o: bind (only bind-backed volumes exist here)", path);
+		r = at_error(w, v,
+			     "%s: a device needs o: bind (only bind-backed volumes exist here)",
+			     path);
 	else if (r == 0 && o.type && strcmp(o.type, "none") && strcmp(o.type, "bind"))
-		r = at_error(w, v, "%s: type '%s' is not supported (use type: none, o: bind)", path, o.type);
+		r = at_error(w, v, "%s: type '%s' is not supported (use type: none, o: bind)", path,
+			     o.type);
 	if (r == 0 && o.device && !(vol->device = host_path(w, o.device)))
 		r = oom(w);
 	free(o.type);
@@ -912,8 +985,8 @@ static int vol_opts(struct walk *w, void *obj, const node_t *v, const char *path
 static int top_volumes(struct walk *w, void *obj, const node_t *n, const char *path)
 {
 	static const struct key keys[] = {
-		{"driver", vol_driver}, {"name", vol_name}, {"driver_opts", vol_opts},
-		{"external", vol_external}, {"labels", NULL},
+		{ "driver", vol_driver },     { "name", vol_name }, { "driver_opts", vol_opts },
+		{ "external", vol_external }, { "labels", NULL },
 	};
 	struct gb_compose *c = w->c;
 	if (is_null(n))
@@ -923,7 +996,8 @@ static int top_volumes(struct walk *w, void *obj, const node_t *n, const char *p
 	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (!(c->volumes = calloc(cnt + 1, sizeof *c->volumes)))
 		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		struct gb_compose_volume *vol = &c->volumes[c->n_volumes++];
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		char sub[256];
@@ -966,21 +1040,24 @@ static int net_internal(struct walk *w, void *obj, const node_t *v, const char *
 
 static int net_external(struct walk *w, void *obj, const node_t *v, const char *path)
 {
-	return v->type == YAML_MAPPING_NODE ? 0 : boolean(w, v, path, &((struct gb_compose_network *)obj)->external);
+	return v->type == YAML_MAPPING_NODE
+		       ? 0
+		       : boolean(w, v, path, &((struct gb_compose_network *)obj)->external);
 }
 
 static int net_attachable(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	bool b;
-	return boolean(w, v, path, &b);  /* every glassbox network can be joined */
+	return boolean(w, v, path, &b); /* every glassbox network can be joined */
 }
 
 static int top_networks(struct walk *w, void *obj, const node_t *n, const char *path)
 {
 	static const struct key keys[] = {
-		{"driver", net_driver}, {"name", net_name}, {"internal", net_internal},
-		{"attachable", net_attachable}, {"external", net_external}, {"labels", NULL},
-		{"driver_opts", NULL},
+		{ "driver", net_driver },     { "name", net_name },
+		{ "internal", net_internal }, { "attachable", net_attachable },
+		{ "external", net_external }, { "labels", NULL },
+		{ "driver_opts", NULL },
 	};
 	struct gb_compose *c = w->c;
 	if (is_null(n))
@@ -990,7 +1067,8 @@ static int top_networks(struct walk *w, void *obj, const node_t *n, const char *
 	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (!(c->networks = calloc(cnt + 2, sizeof *c->networks)))
 		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		struct gb_compose_network *net = &c->networks[c->n_networks++];
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		char sub[256];
@@ -1025,14 +1103,15 @@ static int secret_file(struct walk *w, void *obj, const node_t *v, const char *p
 
 static int top_secrets(struct walk *w, void *obj, const node_t *n, const char *path)
 {
-	static const struct key keys[] = {{"file", secret_file}, {"name", NULL}};
+	static const struct key keys[] = { { "file", secret_file }, { "name", NULL } };
 	struct gb_compose *c = w->c;
 	if (n->type != YAML_MAPPING_NODE)
 		return type_error(w, n, path, "a mapping");
 	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	if (!(c->secrets = calloc(cnt + 1, sizeof *c->secrets)))
 		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
 		struct gb_compose_secret *sec = &c->secrets[c->n_secrets++];
 		node_t *k = node(w, p->key), *v = node(w, p->value);
 		char sub[256];
@@ -1044,7 +1123,8 @@ static int top_secrets(struct walk *w, void *obj, const node_t *n, const char *p
 		if (r < 0)
 			return r;
 		if (!sec->file)
-			return at_error(w, v, "secrets.%s: give it a file: (a path on the host)", sec->key);
+			return at_error(w, v, "secrets.%s: give it a file: (a path on the host)",
+					sec->key);
 	}
 	return 0;
 }
@@ -1053,7 +1133,7 @@ static int top_name(struct walk *w, void *obj, const node_t *n, const char *path
 {
 	bool *named = obj;
 	if (*named)
-		return 0;  /* -p or COMPOSE_PROJECT_NAME win over the file's name: */
+		return 0; /* -p or COMPOSE_PROJECT_NAME win over the file's name: */
 	return replace(w, n, path, &w->c->project);
 }
 
@@ -1082,10 +1162,12 @@ static int check_refs(struct walk *w)
 			if (!gb_compose_service(c, s->deps[k].service))
 				bad = s->deps[k].service, what = "depends on the undefined service";
 		for (size_t k = 0; !bad && k < s->n_nets; k++)
-			if (strcmp(s->nets[k].key, "default") && !gb_compose_network(c, s->nets[k].key))
+			if (strcmp(s->nets[k].key, "default") &&
+			    !gb_compose_network(c, s->nets[k].key))
 				bad = s->nets[k].key, what = "uses the undefined network";
 		for (size_t k = 0; !bad && k < s->n_mounts; k++)
-			if (s->mounts[k].type == GB_COMPOSE_VOLUME && !gb_compose_volume(c, s->mounts[k].source))
+			if (s->mounts[k].type == GB_COMPOSE_VOLUME &&
+			    !gb_compose_volume(c, s->mounts[k].source))
 				bad = s->mounts[k].source, what = "mounts the undefined volume";
 		for (char **k = s->secrets; !bad && k && *k; k++)
 			if (!gb_compose_secret(c, *k))
@@ -1093,9 +1175,10 @@ static int check_refs(struct walk *w)
 		if (!s->image && !s->build_context && !bad)
 			bad = "", what = "has neither image nor build";
 		if (bad) {
-			int r = gb_err_set(w->err, EINVAL, "", "%s:%d: service %s %s %s", c->file, s->line,
-					   s->name, what, bad);
-			gb_err_hint(w->err, "declare it under the top-level key, or fix the spelling");
+			int r = gb_err_set(w->err, EINVAL, "", "%s:%d: service %s %s %s", c->file,
+					   s->line, s->name, what, bad);
+			gb_err_hint(w->err,
+				    "declare it under the top-level key, or fix the spelling");
 			return r;
 		}
 	}
@@ -1110,7 +1193,8 @@ static int default_network(struct walk *w)
 	for (size_t i = 0; i < c->n_services; i++) {
 		struct gb_compose_service *s = &c->services[i];
 		if (s->n_nets == 0) {
-			if (!(s->nets = calloc(1, sizeof *s->nets)) || !(s->nets[0].key = strdup("default")))
+			if (!(s->nets = calloc(1, sizeof *s->nets)) ||
+			    !(s->nets[0].key = strdup("default")))
 				return oom(w);
 			s->n_nets = 1;
 		}
@@ -1119,7 +1203,8 @@ static int default_network(struct walk *w)
 	}
 	if (!wanted || gb_compose_network(c, "default"))
 		return 0;
-	struct gb_compose_network *bigger = realloc(c->networks, (c->n_networks + 1) * sizeof *bigger);
+	struct gb_compose_network *bigger =
+		realloc(c->networks, (c->n_networks + 1) * sizeof *bigger);
 	if (!bigger)
 		return oom(w);
 	c->networks = bigger;
@@ -1133,10 +1218,12 @@ static int default_network(struct walk *w)
 
 static int walk_root(struct walk *w, const node_t *root, bool named)
 {
-	static const struct key first[] = {{"name", top_name}};
+	static const struct key first[] = { { "name", top_name } };
 	static const struct key keys[] = {
-		{"version", NULL}, {"name", NULL}, {"services", NULL}, {"volumes", top_volumes},
-		{"networks", top_networks}, {"secrets", top_secrets}, {"configs", NULL},
+		{ "version", NULL },	      { "name", NULL },
+		{ "services", NULL },	      { "volumes", top_volumes },
+		{ "networks", top_networks }, { "secrets", top_secrets },
+		{ "configs", NULL },
 	};
 	if (root->type != YAML_MAPPING_NODE)
 		return type_error(w, root, "the file", "a mapping with a services: key");
@@ -1151,7 +1238,8 @@ static int walk_root(struct walk *w, const node_t *root, bool named)
 	if (r == 0)
 		r = walk_map(w, root, "", keys, GB_ARRAY_LEN(keys), NULL);
 	const node_t *services = NULL;
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++)
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+	     p++)
 		if (!strcmp((const char *)node(w, p->key)->data.scalar.value, "services"))
 			services = node(w, p->value);
 	if (r == 0 && !services)
@@ -1190,7 +1278,9 @@ static int load_vars(struct gb_compose *c, const struct gb_compose_opts *o, stru
 
 static int project_name(struct gb_compose *c, const struct gb_compose_opts *o, bool *named)
 {
-	const char *p = o && o->project ? o->project : gb_compose_var(o ? o->environ : NULL, "COMPOSE_PROJECT_NAME");
+	const char *p = o && o->project
+				? o->project
+				: gb_compose_var(o ? o->environ : NULL, "COMPOSE_PROJECT_NAME");
 	*named = p != NULL;
 	if (!p)
 		p = strrchr(c->dir, '/') ? strrchr(c->dir, '/') + 1 : c->dir;
@@ -1219,13 +1309,15 @@ int gb_compose_parse(struct gb_compose *c, const char *text, size_t len, const c
 			       parser.problem_mark.line + 1, parser.problem_mark.column + 1,
 			       parser.problem ? parser.problem : "?", parser.context ? " " : "",
 			       parser.context ? parser.context : "");
-		gb_err_hint(err, "check the indentation (spaces, not tabs) and the quotes near there");
+		gb_err_hint(err,
+			    "check the indentation (spaces, not tabs) and the quotes near there");
 		yaml_parser_delete(&parser);
 		return r;
 	}
 	node_t *root = yaml_document_get_root_node(&doc);
-	struct walk w = {.doc = &doc, .c = c, .o = o, .err = err};
-	r = root ? walk_root(&w, root, named) : gb_err_set(err, EINVAL, "", "%s: the file is empty", file);
+	struct walk w = { .doc = &doc, .c = c, .o = o, .err = err };
+	r = root ? walk_root(&w, root, named)
+		 : gb_err_set(err, EINVAL, "", "%s: the file is empty", file);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return r;

@@ -11,8 +11,8 @@
 #include "compose/compose_text.h"
 
 struct gb_compose_opts {
-	const char *project;   /* -p; NULL: COMPOSE_PROJECT_NAME, `name:`, or the folder's name */
-	char *const *environ;  /* the environment that wins over .env (NULL: none) */
+	const char *project;  /* -p; NULL: COMPOSE_PROJECT_NAME, `name:`, or the folder's name */
+	char *const *environ; /* the environment that wins over .env (NULL: none) */
 	/* Unknown keys are warnings, not errors: "FILE:LINE: unknown key ..." */
 	void (*warn)(void *data, const char *msg);
 	void *warn_data;

@@ -15,7 +15,10 @@
 int gb_compose_find(const char *dir, char *out, size_t len)
 {
 	static const char *const names[] = {
-		"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml",
+		"compose.yaml",
+		"compose.yml",
+		"docker-compose.yaml",
+		"docker-compose.yml",
 	};
 	char d[4096];
 	if (!realpath(dir, d))
@@ -29,11 +32,13 @@ int gb_compose_find(const char *dir, char *out, size_t len)
 		}
 		char *slash = strrchr(d, '/');
 		if (!slash || slash == d)
-			break;  /* docker compose looks in the parents too, up to the root */
+			break; /* docker compose looks in the parents too, up to the root */
 		*slash = '\0';
 	}
 	if (access("/compose.yaml", F_OK) == 0 || access("/docker-compose.yml", F_OK) == 0)
-		return gb_path(out, len, "/%s", access("/compose.yaml", F_OK) == 0 ? "compose.yaml" : "docker-compose.yml");
+		return gb_path(out, len, "/%s",
+			       access("/compose.yaml", F_OK) == 0 ? "compose.yaml"
+								  : "docker-compose.yml");
 	return -ENOENT;
 }
 
@@ -94,9 +99,11 @@ static int visit(const struct gb_compose *c, size_t i, char *mark, size_t *order
 	if (mark[i] == 2)
 		return 0;
 	if (mark[i] == 1) {
-		int r = gb_err_set(err, ELOOP, "", "%s: depends_on makes a circle through service %s",
-				   c->file, c->services[i].name);
-		gb_err_hint(err, "each service can start only after those it depends on: remove one "
+		int r = gb_err_set(err, ELOOP, "",
+				   "%s: depends_on makes a circle through service %s", c->file,
+				   c->services[i].name);
+		gb_err_hint(err,
+			    "each service can start only after those it depends on: remove one "
 			    "depends_on of the circle");
 		return r;
 	}
@@ -187,7 +194,7 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 	if (s->n_mounts)
 		fprintf(f, "    volumes:\n");
 	for (size_t k = 0; k < s->n_mounts; k++) {
-		static const char *const types[] = {"volume", "bind", "tmpfs"};
+		static const char *const types[] = { "volume", "bind", "tmpfs" };
 		const struct gb_compose_mount *m = &s->mounts[k];
 		fprintf(f, "      - type: %s\n", types[m->type]);
 		if (m->source)
@@ -203,16 +210,20 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 	if (s->n_deps)
 		fprintf(f, "    depends_on:\n");
 	for (size_t k = 0; k < s->n_deps; k++) {
-		static const char *const conds[] = {"service_started", "service_healthy",
-						    "service_completed_successfully"};
-		fprintf(f, "      %s:\n        condition: %s\n", s->deps[k].service, conds[s->deps[k].cond]);
+		static const char *const conds[] = { "service_started", "service_healthy",
+						     "service_completed_successfully" };
+		fprintf(f, "      %s:\n        condition: %s\n", s->deps[k].service,
+			conds[s->deps[k].cond]);
 	}
 	fprintf(f, "    restart: \"%s\"\n", s->restart);
 	if (s->health.test) {
 		fprintf(f, "    healthcheck:\n");
 		list(f, "      ", "test", s->health.test);
-		fprintf(f, "      interval: %gs\n      timeout: %gs\n      retries: %d\n      start_period: %gs\n",
-			s->health.interval, s->health.timeout, s->health.retries, s->health.start_period);
+		fprintf(f,
+			"      interval: %gs\n      timeout: %gs\n      retries: %d\n      "
+			"start_period: %gs\n",
+			s->health.interval, s->health.timeout, s->health.retries,
+			s->health.start_period);
 	}
 	list(f, "    ", "secrets", s->secrets);
 	list(f, "    ", "labels", s->labels);
@@ -237,8 +248,9 @@ char *gb_compose_render(const struct gb_compose *c)
 	if (c->n_networks)
 		fprintf(f, "networks:\n");
 	for (size_t i = 0; i < c->n_networks; i++)
-		fprintf(f, "  %s:\n    name: %s\n    internal: %s\n    external: %s\n", c->networks[i].key,
-			c->networks[i].name, c->networks[i].internal ? "true" : "false",
+		fprintf(f, "  %s:\n    name: %s\n    internal: %s\n    external: %s\n",
+			c->networks[i].key, c->networks[i].name,
+			c->networks[i].internal ? "true" : "false",
 			c->networks[i].external ? "true" : "false");
 	if (c->n_volumes)
 		fprintf(f, "volumes:\n");
@@ -246,7 +258,8 @@ char *gb_compose_render(const struct gb_compose *c)
 		const struct gb_compose_volume *v = &c->volumes[i];
 		fprintf(f, "  %s:\n    name: %s\n", v->key, v->name);
 		if (v->device)
-			fprintf(f, "    driver_opts:\n      type: none\n      o: bind\n      device: "),
+			fprintf(f, "    driver_opts:\n      type: none\n      o: bind\n      "
+				   "device: "),
 				q(f, v->device), fputc('\n', f);
 		if (v->external)
 			fprintf(f, "    external: true\n");
@@ -254,7 +267,8 @@ char *gb_compose_render(const struct gb_compose *c)
 	if (c->n_secrets)
 		fprintf(f, "secrets:\n");
 	for (size_t i = 0; i < c->n_secrets; i++)
-		fprintf(f, "  %s:\n    file: ", c->secrets[i].key), q(f, c->secrets[i].file), fputc('\n', f);
+		fprintf(f, "  %s:\n    file: ", c->secrets[i].key), q(f, c->secrets[i].file),
+			fputc('\n', f);
 	fclose(f);
 	return buf;
 }
@@ -269,8 +283,8 @@ static void service_free(struct gb_compose_service *s)
 	free(s->dockerfile);
 	free(s->container_name);
 	free(s->hostname);
-	char **const vs[] = {s->build_args, s->env, s->ports, s->expose, s->health.test, s->command,
-			     s->entrypoint, s->labels, s->secrets};
+	char **const vs[] = { s->build_args, s->env,	    s->ports,  s->expose, s->health.test,
+			      s->command,    s->entrypoint, s->labels, s->secrets };
 	for (size_t i = 0; i < GB_ARRAY_LEN(vs); i++)
 		gb_strv_free(vs[i]);
 	for (size_t k = 0; k < s->n_mounts; k++)

@@ -19,7 +19,7 @@ enum gb_compose_mount_type { GB_COMPOSE_VOLUME, GB_COMPOSE_BIND, GB_COMPOSE_TMPF
 
 struct gb_compose_mount {
 	enum gb_compose_mount_type type;
-	char *source;  /* volume key of the file, or an absolute host path; NULL for tmpfs */
+	char *source; /* volume key of the file, or an absolute host path; NULL for tmpfs */
 	char *target;
 	bool readonly;
 };
@@ -30,48 +30,48 @@ struct gb_compose_dep {
 };
 
 struct gb_compose_svc_net {
-	char *key;      /* a key of the top-level networks ("default" for the project's own) */
+	char *key;	/* a key of the top-level networks ("default" for the project's own) */
 	char **aliases; /* more names on that network; NULL-terminated, may be NULL */
 };
 
 /* A service's healthcheck (Docker's defaults: 30 s, 30 s, 3 retries, no start period). */
 struct gb_compose_health {
-	char **test;        /* argv to exec (CMD) or {"/bin/sh","-c",S} (CMD-SHELL); NULL: none */
+	char **test; /* argv to exec (CMD) or {"/bin/sh","-c",S} (CMD-SHELL); NULL: none */
 	double interval, timeout, start_period;
 	int retries;
 };
 
 struct gb_compose_service {
 	char *name;
-	int line;              /* where it starts in the file, for messages */
-	char *image;           /* NULL: built and named PROJECT-SERVICE */
-	char *build_context;   /* absolute; NULL: nothing to build */
-	char *dockerfile;      /* relative to the context; NULL: Dockerfile */
-	char **build_args;     /* KEY=VALUE */
+	int line;	     /* where it starts in the file, for messages */
+	char *image;	     /* NULL: built and named PROJECT-SERVICE */
+	char *build_context; /* absolute; NULL: nothing to build */
+	char *dockerfile;    /* relative to the context; NULL: Dockerfile */
+	char **build_args;   /* KEY=VALUE */
 	char *container_name, *hostname;
-	char **env;            /* KEY=VALUE: env_file first, environment over it */
-	char **ports;          /* [IP:]HOST:CONTAINER[/tcp], ranges expanded */
-	char **expose;         /* documentation only, as in Docker */
+	char **env;    /* KEY=VALUE: env_file first, environment over it */
+	char **ports;  /* [IP:]HOST:CONTAINER[/tcp], ranges expanded */
+	char **expose; /* documentation only, as in Docker */
 	struct gb_compose_mount *mounts;
 	size_t n_mounts;
 	struct gb_compose_svc_net *nets;
 	size_t n_nets;
 	struct gb_compose_dep *deps;
 	size_t n_deps;
-	char restart[32];      /* "no", "always", "on-failure[:N]", "unless-stopped" */
+	char restart[32]; /* "no", "always", "on-failure[:N]", "unless-stopped" */
 	struct gb_compose_health health;
-	char **command, **entrypoint;  /* NULL: the image's */
-	char **labels;                 /* KEY=VALUE */
-	char **secrets;                /* keys of the top-level secrets */
+	char **command, **entrypoint; /* NULL: the image's */
+	char **labels;		      /* KEY=VALUE */
+	char **secrets;		      /* keys of the top-level secrets */
 	bool init, tty, stdin_open;
-	int stop_grace;                /* seconds; -1: the default (10) */
+	int stop_grace; /* seconds; -1: the default (10) */
 	char stop_signal[16];
 };
 
 struct gb_compose_volume {
-	char *key, *name;   /* name: the volume's real name (PROJECT_KEY unless `name:`) */
-	char *device;       /* driver_opts bind: the host directory behind it; NULL: none */
-	bool external;      /* made outside the project: never created or removed by it */
+	char *key, *name; /* name: the volume's real name (PROJECT_KEY unless `name:`) */
+	char *device;	  /* driver_opts bind: the host directory behind it; NULL: none */
+	bool external;	  /* made outside the project: never created or removed by it */
 };
 
 struct gb_compose_network {
@@ -80,7 +80,7 @@ struct gb_compose_network {
 };
 
 struct gb_compose_secret {
-	char *key, *file;   /* file: absolute */
+	char *key, *file; /* file: absolute */
 };
 
 struct gb_compose {
@@ -93,7 +93,7 @@ struct gb_compose {
 	size_t n_networks;
 	struct gb_compose_secret *secrets;
 	size_t n_secrets;
-	char **vars;        /* the variables used: environment over .env, KEY=VALUE */
+	char **vars; /* the variables used: environment over .env, KEY=VALUE */
 };
 
 void gb_compose_free(struct gb_compose *c);

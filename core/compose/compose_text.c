@@ -86,8 +86,8 @@ static int expand_braced(const char *body, size_t len, char *const *vars, struct
 	if (gb_compose_interpolate(raw, vars, &word, err) < 0)
 		return -EINVAL;
 	if (op == '?' && !set) {
-		int r = gb_err_set(err, EINVAL, "", "required variable %s is missing a value: %s", name,
-				   *word ? word : "(no message)");
+		int r = gb_err_set(err, EINVAL, "", "required variable %s is missing a value: %s",
+				   name, *word ? word : "(no message)");
 		gb_err_hint(err, "set %s in the environment or in the project's .env file", name);
 		return r;
 	}
@@ -100,7 +100,7 @@ static int expand_braced(const char *body, size_t len, char *const *vars, struct
 
 int gb_compose_interpolate(const char *in, char *const *vars, char **out, struct gb_err *err)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	int r = put(&b, "", 0);
 	for (const char *p = in; r == 0 && *p;) {
 		if (p[0] != '$') {
@@ -108,13 +108,15 @@ int gb_compose_interpolate(const char *in, char *const *vars, char **out, struct
 			r = put(&b, p, n);
 			p += n;
 		} else if (p[1] == '$') {
-			r = put(&b, "$", 1);  /* $$: a literal dollar */
+			r = put(&b, "$", 1); /* $$: a literal dollar */
 			p += 2;
 		} else if (p[1] == '{') {
 			const char *end = closing(p + 2);
 			if (!end) {
-				r = gb_err_set(err, EINVAL, "", "unterminated variable in '%s'", in);
-				gb_err_hint(err, "close it with '}', or write $$ for a literal dollar");
+				r = gb_err_set(err, EINVAL, "", "unterminated variable in '%s'",
+					       in);
+				gb_err_hint(err,
+					    "close it with '}', or write $$ for a literal dollar");
 				break;
 			}
 			r = expand_braced(p + 2, (size_t)(end - p - 2), vars, &b, err);
@@ -208,8 +210,11 @@ int gb_compose_dotenv(const char *text, char ***vars, struct gb_err *err)
 			s += 7;
 		char *eq = strchr(s, '=');
 		if (!eq || eq == s) {
-			int r = gb_err_set(err, EINVAL, "", ".env line %d is not KEY=VALUE: '%s'", lineno, s);
-			gb_err_hint(err, "write one KEY=VALUE per line; lines starting with # are comments");
+			int r = gb_err_set(err, EINVAL, "", ".env line %d is not KEY=VALUE: '%s'",
+					   lineno, s);
+			gb_err_hint(
+				err,
+				"write one KEY=VALUE per line; lines starting with # are comments");
 			return r;
 		}
 		*eq = '\0';
@@ -238,7 +243,7 @@ static int push(char ***v, const char *s)
 int gb_compose_split(const char *s, char ***argv, struct gb_err *err)
 {
 	*argv = calloc(1, sizeof **argv);
-	struct buf w = {0};
+	struct buf w = { 0 };
 	bool in_word = false;
 	char quote = 0;
 	int r = *argv ? put(&w, "", 0) : -ENOMEM;
@@ -289,7 +294,7 @@ int gb_compose_duration(const char *s, double *out)
 		if (end == p || v < 0)
 			return -EINVAL;
 		p = end;
-		double unit = 1;  /* a bare number: seconds */
+		double unit = 1; /* a bare number: seconds */
 		if (!strncmp(p, "ms", 2))
 			unit = 0.001, p += 2;
 		else if (!strncmp(p, "us", 2))
@@ -346,7 +351,9 @@ int gb_compose_ports(const char *spec, char ***out, struct gb_err *err)
 	if (port_range(host, &h0, &h1) < 0 || port_range(last + 1, &c0, &c1) < 0 ||
 	    h1 - h0 != c1 - c0) {
 		int r = gb_err_set(err, EINVAL, "", "invalid port '%s'", spec);
-		gb_err_hint(err, "write [IP:]HOST:CONTAINER, ranges of equal length like 8000-8001:80-81");
+		gb_err_hint(
+			err,
+			"write [IP:]HOST:CONTAINER, ranges of equal length like 8000-8001:80-81");
 		return r;
 	}
 	*out = calloc(1, sizeof **out);

@@ -38,7 +38,7 @@ int gb_exit_code(int status)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);  /* as sh reports it */
+		return 128 + WTERMSIG(status); /* as sh reports it */
 	return 255;
 }
 
@@ -76,11 +76,11 @@ static int namespace_flags(const struct gb_config *c)
 
 static void generate_name(const struct gb_runtime *rt, char *out, size_t len)
 {
-	static const char *const adj[] = {"brave", "calm", "clever", "eager", "gentle", "happy",
-					   "jolly", "keen", "lucid", "nimble", "quiet", "swift"};
-	static const char *const noun[] = {"clone", "cgroup", "inode", "socket", "overlay",
-					    "pivot", "reaper", "signal", "veth", "namespace",
-					    "seccomp", "syscall"};
+	static const char *const adj[] = { "brave", "calm", "clever", "eager",	"gentle", "happy",
+					   "jolly", "keen", "lucid",  "nimble", "quiet",  "swift" };
+	static const char *const noun[] = { "clone",   "cgroup",    "inode",   "socket",
+					    "overlay", "pivot",	    "reaper",  "signal",
+					    "veth",    "namespace", "seccomp", "syscall" };
 	for (int attempt = 0; attempt < 64; attempt++) {
 		char id[GB_ID_LEN + 1];
 		gb_random_id(id);
@@ -105,7 +105,7 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 {
 	memset(st, 0, sizeof *st);
 	struct gb_config resolved = *cfg;
-	int r = gb_userns_resolve(&resolved, err);  /* rootless: a user namespace, always */
+	int r = gb_userns_resolve(&resolved, err); /* rootless: a user namespace, always */
 	if (r < 0)
 		return r;
 	cfg = &resolved;
@@ -113,8 +113,9 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	if (r < 0)
 		return r;
 	char init_path[1024];
-	if (cfg->init && (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
-		return r;  /* --init without a glassbox-init: say so before anything exists */
+	if (cfg->init &&
+	    (r = gb_init_host_path(rt->share_dir, init_path, sizeof init_path, err)) < 0)
+		return r; /* --init without a glassbox-init: say so before anything exists */
 	/* The lock makes "is this name free?" and "take it" one step for concurrent CLIs. */
 	gb_autoclose int lock = gb_state_lock(rt, err);
 	if (lock < 0)
@@ -138,9 +139,11 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	} else {
 		struct gb_state other;
 		if (gb_state_find_name(rt, st->cfg.name, &other) == 0) {
-			r = gb_err_set(err, EEXIST, "", "the name %s is already in use by container %s",
+			r = gb_err_set(err, EEXIST, "",
+				       "the name %s is already in use by container %s",
 				       st->cfg.name, other.cfg.id);
-			gb_err_hint(err, "remove it (`glassbox rm -f %s`) or choose another --name", st->cfg.name);
+			gb_err_hint(err, "remove it (`glassbox rm -f %s`) or choose another --name",
+				    st->cfg.name);
 			gb_state_free(&other);
 			gb_state_free(st);
 			return r;
@@ -183,8 +186,8 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	/* Mounts need no undo: they lived in the container's mount namespace, which the
 	 * kernel destroyed with its last process. What remains on the host is on disk. */
 	char dir[700];
-	gb_ccg_remove(st);  /* kills whatever is still inside (rm -f after a crash) */
-	gb_cnet_leave(rt, st);  /* leases, veths: gone already is fine */
+	gb_ccg_remove(st);     /* kills whatever is still inside (rm -f after a crash) */
+	gb_cnet_leave(rt, st); /* leases, veths: gone already is fine */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
 	/* Rootless: what the container made belongs to its ids; remove it as its root. */
 	if (gb_userns_rootless() && st->cfg.uid_map.n)
@@ -216,7 +219,7 @@ static void add_change(void *data, char kind, const char *path)
 {
 	struct changes *c = data;
 	if (c->n++ >= 200)
-		return;  /* enough for a picture; `glassbox diff` lists them all */
+		return; /* enough for a picture; `glassbox diff` lists them all */
 	char full[1200];
 	struct stat st;
 	snprintf(full, sizeof full, "%s%s", c->upper, path);
@@ -236,7 +239,7 @@ static void emit_rootfs_changes(struct gb_runtime *rt, const struct gb_state *st
 	gb_event_begin(&rt->events, &j, "rootfs.changes");
 	gb_json_str(&j, "upper", st->upper);
 	gb_json_arr_begin(&j, "changes");
-	struct changes c = {&j, st->upper, 0};
+	struct changes c = { &j, st->upper, 0 };
 	struct gb_err ignored;
 	gb_diff(st->upper, st->lower, add_change, &c, &ignored);
 	gb_json_arr_end(&j);
@@ -255,8 +258,9 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 		gb_state_free(&now);
 	}
 	record_oom(st, status);
-	gb_ccg_remove(st);  /* the cgroup lives as long as the container's processes */
-	gb_cnet_leave(rt, st);  /* its address goes back to the network, its name out of /etc/hosts */
+	gb_ccg_remove(st); /* the cgroup lives as long as the container's processes */
+	gb_cnet_leave(rt,
+		      st); /* its address goes back to the network, its name out of /etc/hosts */
 	st->n_nets = 0;
 	enum gb_status from = st->status;
 	st->status = GB_STATUS_STOPPED;
@@ -269,7 +273,7 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	st->pid_start = 0;
 	gb_state_save(rt, st, &ignored);
 	gb_event_lifecycle(&rt->events, gb_status_name(from), "stopped");
-	emit_rootfs_changes(rt, st);  /* stopped: the writable layer is still on disk */
+	emit_rootfs_changes(rt, st); /* stopped: the writable layer is still on disk */
 	if (st->cfg.rm) {
 		teardown(rt, st);
 		gb_event_lifecycle(&rt->events, "stopped", "removed");
@@ -282,7 +286,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 {
 	sigset_t set, old;
 	sigemptyset(&set);
-	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	for (size_t i = 0; i < GB_ARRAY_LEN(fwd); i++)
 		sigaddset(&set, fwd[i]);
 	int sfd = -1;
@@ -291,16 +295,16 @@ static int wait_container(struct gb_launch *l, bool forward)
 		sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	int status = 0;
-	struct gb_cnet_proxy proxy;  /* published ports: a thread of this monitor */
+	struct gb_cnet_proxy proxy; /* published ports: a thread of this monitor */
 	gb_cnet_proxy_start(&proxy, l->rt, l->st, l->pid, l->pub_fds, l->n_pub);
 	l->n_pub = 0;
 	struct gb_ccg_sampler sampler;
 	gb_ccg_sampler_init(&sampler, l->st, l->rt);
 	gb_ccg_sample(&sampler, l->rt, l->st);
-	struct gb_pid1_watch watch;  /* zombies and PID 1's signal handling (lab 13) */
+	struct gb_pid1_watch watch; /* zombies and PID 1's signal handling (lab 13) */
 	gb_pid1_watch_init(&watch);
 	for (;;) {
-		struct pollfd p[2] = {{l->pidfd, POLLIN, 0}, {sfd, POLLIN, 0}};
+		struct pollfd p[2] = { { l->pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -327,7 +331,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (w < 0 && errno != EINTR)
 			break;
 	}
-	gb_ccg_sample(&sampler, l->rt, l->st);  /* last look: an OOM kill that ended it */
+	gb_ccg_sample(&sampler, l->rt, l->st); /* last look: an OOM kill that ended it */
 	gb_cnet_proxy_stop(&proxy);
 	if (forward) {
 		close(sfd);
@@ -360,7 +364,7 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 		r = gb_confine_compile(&l->sec, bpf_cache, err);
 	if (r == 0)
 		r = gb_state_save(l->rt, st, err);
-	if (r == 0 && st->cfg.tty)  /* -t: the pty starts with the size of our terminal */
+	if (r == 0 && st->cfg.tty) /* -t: the pty starts with the size of our terminal */
 		gb_tty_get_size(&l->tty_rows, &l->tty_cols);
 	if (r == 0)
 		r = gb_steps_run(l, GB_PHASE_START, err);
@@ -410,7 +414,7 @@ static void launch_free(struct gb_launch *l)
 struct attach_io {
 	struct gb_relay relay;
 	bool relay_open;
-	int null;  /* -t: stdio until the tty row puts the pty's slave there */
+	int null; /* -t: stdio until the tty row puts the pty's slave there */
 	struct gb_pty_relay pty;
 	struct gb_term term;
 };
@@ -487,7 +491,7 @@ static int start_attached(struct gb_runtime *rt, struct gb_state *st, int *exit_
 	if (r == 0)
 		r = start_steps(&l, err);
 	if (r == 0 && (r = attach_begin(&l, &io, 0, 1, err)) < 0)
-		gb_pidfd_send_signal(l.pidfd, SIGKILL);  /* no way to reach it: do not leave it */
+		gb_pidfd_send_signal(l.pidfd, SIGKILL); /* no way to reach it: do not leave it */
 	if (l.pid > 0) {
 		int status = wait_container(&l, true);
 		attach_end(&io);
@@ -510,7 +514,7 @@ static int open_log(const struct gb_state *st)
  * marked the container (engine/restart.c). */
 static int restart_once(struct gb_runtime *rt, struct gb_state *st, int restarts)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_launch l;
 	launch_init(&l, rt, st);
 	l.stdio[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -548,15 +552,17 @@ static void monitor_restarts(struct gb_runtime *rt, struct gb_state *st)
 		gb_json_double(&j, "delay", delay, 3);
 		gb_json_str(&j, "policy", st->cfg.restart);
 		gb_event_emit(&rt->events, &j);
-		nanosleep(&(struct timespec){(time_t)delay, (long)((delay - (time_t)delay) * 1e9)}, NULL);
+		nanosleep(
+			&(struct timespec){ (time_t)delay, (long)((delay - (time_t)delay) * 1e9) },
+			NULL);
 		struct gb_state now;
 		struct gb_err ignored;
 		if (gb_state_load(rt, st->cfg.id, &now, &ignored) < 0)
-			return;  /* removed meanwhile */
+			return; /* removed meanwhile */
 		enum gb_status status = now.status;
 		gb_state_free(&now);
 		if (status != GB_STATUS_STOPPED || gb_restart_was_stopped(rt, st->cfg.id))
-			return;  /* started by someone else, or a stop came during the back-off */
+			return; /* started by someone else, or a stop came during the back-off */
 		if (restart_once(rt, st, n + 1) < 0)
 			return;
 	}
@@ -566,7 +572,7 @@ static void monitor_restarts(struct gb_runtime *rt, struct gb_state *st)
  * alone can learn its exit status. Reports the start's outcome on `report`. */
 static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_launch l;
 	launch_init(&l, rt, st);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -578,15 +584,15 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	}
 	l.stdio[0] = null;
 	l.stdio[1] = l.stdio[2] = log;
-	if (st->cfg.tty && !st->cfg.unsafe_pass_terminal)  /* the tty row puts the pty there */
+	if (st->cfg.tty && !st->cfg.unsafe_pass_terminal) /* the tty row puts the pty there */
 		l.stdio[1] = l.stdio[2] = null;
 	int r = start_steps(&l, &err);
 	/* -t: the monitor keeps the pty's master: what it prints goes to the log
 	 * (`glassbox logs`) and to whoever attaches (`glassbox attach`, `run -it`). */
-	struct gb_attach_server srv = {0};
+	struct gb_attach_server srv = { 0 };
 	if (r == 0 && l.tty_master >= 0 &&
 	    (r = gb_attach_server_start(&srv, rt, st, l.tty_master, log, &err)) < 0)
-		gb_pidfd_send_signal(l.pidfd, SIGKILL);  /* unreachable: do not leave it running */
+		gb_pidfd_send_signal(l.pidfd, SIGKILL); /* unreachable: do not leave it running */
 	/* Let go of the terminal and of whatever pipe the CLI's caller reads. */
 	dup2(null, 0);
 	dup2(null, 1);
@@ -600,7 +606,7 @@ static void monitor_main(struct gb_runtime *rt, struct gb_state *st, int report)
 	int status = wait_container(&l, false);
 	gb_attach_server_finish(&srv, gb_exit_code(status));
 	record_exit(rt, st, status);
-	monitor_restarts(rt, st);  /* restart policies (lab 20) */
+	monitor_restarts(rt, st); /* restart policies (lab 20) */
 	_exit(0);
 }
 
@@ -632,7 +638,8 @@ static int start_detached(struct gb_runtime *rt, struct gb_state *st, struct gb_
 	ssize_t n = gb_read_full(pipefd[0], &report, sizeof report);
 	close(pipefd[0]);
 	if (n != (ssize_t)sizeof report)
-		return gb_err_set(err, ECHILD, "fork", "the container's monitor process died while starting it");
+		return gb_err_set(err, ECHILD, "fork",
+				  "the container's monitor process died while starting it");
 	if (report.code) {
 		*err = report;
 		return -report.code;
@@ -676,7 +683,7 @@ int gb_container_start(struct gb_runtime *rt, const char *ref, bool attach, int 
 	if (r != 0)
 		return r < 0 ? r : gb_err_set(err, EALREADY, "", "%s", err->msg);
 	*exit_code = 0;
-	gb_restart_clear_stopped(rt, st.cfg.id);  /* a new start: the policy applies again */
+	gb_restart_clear_stopped(rt, st.cfg.id); /* a new start: the policy applies again */
 	r = attach ? start_attached(rt, &st, exit_code, err) : start_detached(rt, &st, err);
 	gb_state_free(&st);
 	return r;
@@ -762,8 +769,7 @@ static const char *pid1_fate(const struct gb_state *st, int sig)
 	return gb_pid1_fate_name(gb_pid1_fate(&s.sig, sig));
 }
 
-static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by,
-			const char *fate)
+static void emit_signal(struct gb_runtime *rt, pid_t pid, int sig, const char *by, const char *fate)
 {
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "signal.sent");
@@ -825,7 +831,7 @@ static int open_pid1(const struct gb_state *st)
 
 static bool wait_pidfd(int fd, int timeout_ms)
 {
-	struct pollfd p = {fd, POLLIN, 0};
+	struct pollfd p = { fd, POLLIN, 0 };
 	double end = gb_monotonic() + timeout_ms / 1000.0;
 	for (;;) {
 		int left = timeout_ms < 0 ? -1 : (int)((end - gb_monotonic()) * 1000);
@@ -871,7 +877,8 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 	}
 	int sig = gb_signal_parse(signame && *signame ? signame : st.cfg.stop_signal);
 	if (sig < 0) {
-		r = gb_err_set(err, EINVAL, "", "unknown signal %s", signame ? signame : st.cfg.stop_signal);
+		r = gb_err_set(err, EINVAL, "", "unknown signal %s",
+			       signame ? signame : st.cfg.stop_signal);
 		gb_err_hint(err, "use a name like SIGTERM or a number like 15");
 		gb_state_free(&st);
 		return r;
@@ -879,7 +886,7 @@ int gb_container_stop(struct gb_runtime *rt, const char *ref, int timeout, const
 	if (timeout < 0)
 		timeout = st.cfg.stop_timeout;
 	thaw_if_paused(rt, &st);
-	gb_restart_mark_stopped(rt, st.cfg.id);  /* no restart policy undoes a stop */
+	gb_restart_mark_stopped(rt, st.cfg.id); /* no restart policy undoes a stop */
 	int fd = open_pid1(&st);
 	pid_t pid = st.pid;
 	if (fd >= 0) {
@@ -918,7 +925,7 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 	}
 	thaw_if_paused(rt, &st);
 	if (sig == SIGKILL || sig == gb_signal_parse(st.cfg.stop_signal))
-		gb_restart_mark_stopped(rt, st.cfg.id);  /* as docker kill: no restart after it */
+		gb_restart_mark_stopped(rt, st.cfg.id); /* as docker kill: no restart after it */
 	int fd = open_pid1(&st);
 	if (fd < 0) {
 		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
@@ -1013,7 +1020,7 @@ static int exec_session(const struct gb_state *st, struct gb_err *err)
  * (those without close-on-exec) stay open, none of them a directory of the host. */
 static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, struct gb_err *err)
 {
-	int keep[] = {pidfd, report, root, trampoline};
+	int keep[] = { pidfd, report, root, trampoline };
 	int r = gb_enter_nondumpable(err);
 	if (r == 0)
 		r = gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), true, err);
@@ -1024,7 +1031,7 @@ static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, s
 static void exec_drop_handles(int pidfd, int *root)
 {
 	if (gb_enter_unsafe())
-		return;  /* the lab's negative control leaves them for the watcher to find */
+		return; /* the lab's negative control leaves them for the watcher to find */
 	close(pidfd);
 	close(*root);
 	*root = -1;
@@ -1034,7 +1041,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
 		       int report, int trampoline)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	/* Joining a mount namespace puts us at its root. That is the container's "/" after
 	 * pivot_root, but not under --rootfs-mode chroot (lab 04): take PID 1's own root. */
 	char proc_root[64];
@@ -1076,7 +1083,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 			;
 		_exit(gb_exit_code(status));
 	}
-	gb_signals_default();  /* nothing of the CLI's signal state reaches the command */
+	gb_signals_default(); /* nothing of the CLI's signal state reaches the command */
 	if (exec_session(st, &err) < 0)
 		goto fail;
 	const char *wd = workdir && *workdir ? workdir : st->cfg.workdir;
@@ -1097,7 +1104,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		goto fail;
 	if (user && *user && gb_user_switch(user, &err) < 0)
 		goto fail;
-	gb_enter_execve(trampoline, exe, argv, env);  /* by the sealed trampoline (enter.h) */
+	gb_enter_execve(trampoline, exe, argv, env); /* by the sealed trampoline (enter.h) */
 	gb_err_set(&err, errno, "execve", "execve(\"%s\") failed", exe);
 fail:
 	gb_write_full(report, &err, sizeof err);
@@ -1115,18 +1122,17 @@ int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *ar
 			 char *const *env_extra, const char *workdir, const char *user,
 			 int *exit_code, struct gb_err *err)
 {
-	struct gb_exec_io io = {0};
+	struct gb_exec_io io = { 0 };
 	return gb_container_exec_io(rt, ref, argv, env_extra, workdir, user, &io, exit_code, err);
 }
 
 /* After the fork: relay, wait for the command, relay what is left. */
-static int exec_wait(struct exec_io *x, pid_t child, int report, int *exit_code,
-		     struct gb_err *err)
+static int exec_wait(struct exec_io *x, pid_t child, int report, int *exit_code, struct gb_err *err)
 {
 	int r = relay_begin(&x->aio, x->interactive, x->master, 0, 1, err);
 	if (r < 0)
 		kill(child, SIGKILL);
-	struct gb_err got = {0};
+	struct gb_err got = { 0 };
 	ssize_t n = gb_read_full(report, &got, sizeof got);
 	int status = 0;
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
@@ -1143,8 +1149,9 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 			 char *const *env_extra, const char *workdir, const char *user,
 			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err)
 {
-	if (gb_mutation_fail_exec())  /* test builds only (core/base/mutate.h) */
-		return gb_err_set(err, EIO, "exec", "injected failure of exec (GLASSBOX_FAIL_EXEC)");
+	if (gb_mutation_fail_exec()) /* test builds only (core/base/mutate.h) */
+		return gb_err_set(err, EIO, "exec",
+				  "injected failure of exec (GLASSBOX_FAIL_EXEC)");
 	struct gb_state st;
 	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
 	if (r != 0) {
@@ -1180,7 +1187,7 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 		gb_state_free(&st);
 		return r;
 	}
-	struct exec_io x = {.interactive = io->interactive, .tty = io->tty};
+	struct exec_io x = { .interactive = io->interactive, .tty = io->tty };
 	int trampoline = -1, pipefd[2];
 	r = env ? exec_io_prepare(&st, &x, err) : gb_err_set(err, ENOMEM, "", "out of memory");
 	/* The command will be run by the sealed trampoline, made once per runtime (enter.h). */
@@ -1250,7 +1257,7 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	if ((st.status == GB_STATUS_RUNNING || st.status == GB_STATUS_PAUSED) &&
 	    gb_proc_alive(st.pid, st.pid_start)) {
 		gb_observe_process_json(st.pid, j);
-		if (!st.cfg.host_net)  /* interfaces, addresses, routes as seen inside */
+		if (!st.cfg.host_net) /* interfaces, addresses, routes as seen inside */
 			gb_cnet_observe_json(st.pid, j, "net");
 		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
 		struct gb_err ignored;
@@ -1259,7 +1266,7 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;
 	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
-		gb_cgroup_json(&cg, j, "cgroup");  /* paths, and limits as the kernel reads them */
+		gb_cgroup_json(&cg, j, "cgroup"); /* paths, and limits as the kernel reads them */
 		if (gb_cgroup_stats(&cg, &cs, NULL) == 0)
 			gb_cgroup_stats_json(&cs, j, "resources");
 	}

@@ -36,8 +36,8 @@ int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *e
 /* Remove a created or stopped container; force kills a running one first. */
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err);
 /* Run argv inside a running container's namespaces; waits and sets *exit_code. */
-int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv,
-		      char *const *env, const char *workdir, int *exit_code, struct gb_err *err);
+int gb_container_exec(struct gb_runtime *rt, const char *ref, char *const *argv, char *const *env,
+		      const char *workdir, int *exit_code, struct gb_err *err);
 /* The same as a given user (NULL: the container's own --user / USER). */
 int gb_container_exec_as(struct gb_runtime *rt, const char *ref, char *const *argv,
 			 char *const *env, const char *workdir, const char *user, int *exit_code,

@@ -25,19 +25,19 @@ enum { MSG_READY = 1, MSG_GO, MSG_DONE };
 
 struct gb_msg {
 	int type;
-	int index;      /* row in the table */
-	int code;       /* 0 or the errno of a failed step */
+	int index; /* row in the table */
+	int code;  /* 0 or the errno of a failed step */
 	char call[96];
 	char msg[512];
 	char hint[384];
-	char info[256];  /* what the child saw (e.g. its host name) */
+	char info[256]; /* what the child saw (e.g. its host name) */
 };
 
 /* fd >= 0 travels with the message (SCM_RIGHTS): the -t row's pty master. */
 static int send_msg(int sock, int type, int index, const struct gb_err *err, const char *info,
 		    int fd)
 {
-	struct gb_msg m = {.type = type, .index = index};
+	struct gb_msg m = { .type = type, .index = index };
 	if (err && err->code) {
 		m.code = err->code;
 		snprintf(m.call, sizeof m.call, "%s", err->call);
@@ -83,7 +83,8 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
 	const char *name = getenv("GLASSBOX_FAIL_STEP");
 	if (!name || strcmp(name, s->name) != 0)
 		return 0;
-	return gb_err_set(err, EIO, s->name, "injected failure at step %s (GLASSBOX_FAIL_STEP)", s->name);
+	return gb_err_set(err, EIO, s->name, "injected failure at step %s (GLASSBOX_FAIL_STEP)",
+			  s->name);
 }
 
 /* ------------------------------------------------------------ the child */
@@ -94,9 +95,9 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
  * gate, state lock) is closed before the first row. */
 static void child_close_host_fds(struct gb_launch *l)
 {
-	int keep[] = {l->sock, l->stdio[0], l->stdio[1], l->stdio[2], l->rt->trampoline};
-	struct gb_err err = {0};
-	l->rt->events.fd = -1;  /* the engine alone writes events; ours is closed now */
+	int keep[] = { l->sock, l->stdio[0], l->stdio[1], l->stdio[2], l->rt->trampoline };
+	struct gb_err err = { 0 };
+	l->rt->events.fd = -1; /* the engine alone writes events; ours is closed now */
 	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &err) < 0)
 		_exit(125);
 }
@@ -106,7 +107,7 @@ static void child_close_host_fds(struct gb_launch *l)
  * of a dumpable process. Until then we are alone in our new PID namespace. */
 static void child_nondumpable(void)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_enter_nondumpable(&err) < 0)
 		_exit(125);
 }
@@ -128,21 +129,22 @@ void gb_engine_child(struct gb_launch *l)
 		struct gb_msg m;
 		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0 ||
 		    recv_msg(l->sock, &m, NULL) != 1 || m.type != MSG_GO)
-			_exit(125);  /* the engine went away or aborted */
+			_exit(125); /* the engine went away or aborted */
 		if (first)
 			child_nondumpable();
 		first = false;
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		l->child_info[0] = '\0';
 		int r = injected_failure(s, &err);
 		if (r == 0)
 			r = s->run(l, &err);
-		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info, l->tty_master);
+		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info,
+			 l->tty_master);
 		if (l->tty_master >= 0)
-			close(l->tty_master);  /* the engine holds it now; the container, the slave */
+			close(l->tty_master); /* the engine holds it now; the container, the slave */
 		l->tty_master = -1;
 		if (r < 0)
-			_exit(r == -ENOENT ? 127 : 126);  /* as a shell reports "not found" */
+			_exit(r == -ENOENT ? 127 : 126); /* as a shell reports "not found" */
 	}
 	_exit(0);
 }
@@ -170,10 +172,10 @@ int gb_gate_fd(void *data, const struct gb_step_info *step)
 			if (n < sizeof line - 1)
 				line[n++] = ch;
 		if (got < 0 && errno == EINTR)
-			return -ECANCELED;  /* a signal (Ctrl-C) while waiting: abort */
+			return -ECANCELED; /* a signal (Ctrl-C) while waiting: abort */
 		line[n] = '\0';
 		if (got <= 0 && n == 0)
-			return -ECANCELED;  /* end of file counts as abort */
+			return -ECANCELED; /* end of file counts as abort */
 		if (strcmp(line, "next") == 0)
 			return 0;
 		if (strcmp(line, "run") == 0)
@@ -206,7 +208,7 @@ static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, in
 {
 	struct gb_events *ev = &l->rt->events;
 	if (ev->fd < 0 && !ev->listener)
-		return;  /* nobody listens: do not spend the observation's /proc reads */
+		return; /* nobody listens: do not spend the observation's /proc reads */
 	struct gb_json j;
 	gb_event_begin(&l->rt->events, &j, "step.end");
 	gb_json_str(&j, "step", s->name);
@@ -227,7 +229,8 @@ static void emit_end(struct gb_launch *l, const struct gb_step *s, int index, in
 	gb_event_emit(&l->rt->events, &j);
 }
 
-static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s, struct gb_err *err)
+static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s,
+			struct gb_err *err)
 {
 	struct gb_msg m;
 	int r = recv_msg(l->sock, &m, NULL);
@@ -247,9 +250,10 @@ static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, s
 		l->tty_master = fd;
 	}
 	if (r == 0 && last)
-		return 0;  /* the last row execs the command: the exec closed the channel, it worked */
+		return 0; /* the last row execs the command: the exec closed the channel, it worked */
 	if (r != 1 || m.type != MSG_DONE)
-		return gb_err_set(err, ECHILD, "", "the container process died during step %s", s->name);
+		return gb_err_set(err, ECHILD, "", "the container process died during step %s",
+				  s->name);
 	snprintf(l->child_info, sizeof l->child_info, "%s", m.info);
 	if (m.code == 0)
 		return 0;
@@ -279,7 +283,7 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 	size_t n = l->nsteps;
 	const struct gb_step *steps = l->steps;
 	int total = 0, index = 0, r = 0;
-	l->child_main = gb_engine_child;  /* what the clone row runs in the child */
+	l->child_main = gb_engine_child; /* what the clone row runs in the child */
 	size_t done[n], ndone = 0;
 	int done_index[n];
 	for (size_t i = 0; i < n; i++)
@@ -293,14 +297,16 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 			break;
 		char call[2048];
 		s->call(l, call, sizeof call);
-		struct gb_step_info info = {s->name, index, total, phase, s->side, s->lab, call, s->explain};
+		struct gb_step_info info = { s->name, index,  total, phase,
+					     s->side, s->lab, call,  s->explain };
 		emit_begin(l, &info);
 		if (l->rt->gate && !interrupted) {
 			int g = l->rt->gate(l->rt->gate_data, &info);
 			if (g == 1)
-				l->rt->gate = NULL;  /* "run": no more stops */
+				l->rt->gate = NULL; /* "run": no more stops */
 			if (g < 0 || interrupted) {
-				r = gb_err_set(err, ECANCELED, "", "aborted before step %s", s->name);
+				r = gb_err_set(err, ECANCELED, "", "aborted before step %s",
+					       s->name);
 				break;
 			}
 		}
@@ -310,7 +316,8 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 				r = s->run(l, err);
 		} else {
 			r = send_msg(l->sock, MSG_GO, (int)i, NULL, NULL, -1);
-			r = r < 0 ? gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name)
+			r = r < 0 ? gb_err_set(err, ECHILD, "",
+					       "the container process died before step %s", s->name)
 				  : await_done(l, s, i == n - 1, err);
 		}
 		emit_end(l, s, index, r, err);

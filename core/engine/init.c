@@ -17,13 +17,15 @@
 int gb_init_host_path(const char *share_dir, char *buf, size_t len, struct gb_err *err)
 {
 	const char *env = getenv("GLASSBOX_INIT");
-	int r = env && *env ? gb_path(buf, len, "%s", env)
-			    : gb_path(buf, len, "%s/../../libexec/glassbox/glassbox-init", share_dir);
+	int r = env && *env
+			? gb_path(buf, len, "%s", env)
+			: gb_path(buf, len, "%s/../../libexec/glassbox/glassbox-init", share_dir);
 	if (r < 0)
 		return gb_err_set(err, -r, "", "the path of glassbox-init is too long");
 	if (access(buf, X_OK) < 0) {
 		r = gb_err_set(err, errno, "access", "--init needs %s", buf);
-		gb_err_hint(err, "build it with `make` (init/init.mk), or point GLASSBOX_INIT at it");
+		gb_err_hint(err,
+			    "build it with `make` (init/init.mk), or point GLASSBOX_INIT at it");
 		return r;
 	}
 	return 0;
@@ -69,7 +71,7 @@ char **gb_init_argv(char *const *argv)
 	if (!v)
 		return NULL;
 	v[0] = strdup(GB_INIT_PATH);
-	v[1] = strdup("--");  /* the command's own options stay its own */
+	v[1] = strdup("--"); /* the command's own options stay its own */
 	for (size_t i = 0; i < n; i++)
 		v[i + 2] = strdup(argv[i]);
 	for (size_t i = 0; i < n + 2; i++)

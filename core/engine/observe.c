@@ -34,7 +34,8 @@ int gb_observe_status_field(pid_t pid, const char *key, char *buf, size_t len)
 	if (r < 0)
 		return r;
 	size_t kl = strlen(key);
-	for (char *line = data; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = data; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
 			char *v = line + kl + 1;
 			v += strspn(v, " \t");
@@ -100,7 +101,7 @@ int gb_observe_hostname(pid_t pid, char *buf, size_t len)
 			if (ufd >= 0 && setns(ufd, CLONE_NEWUSER) == 0)
 				joined = setns(fd, CLONE_NEWUTS);
 		}
-		if (joined == 0)  /* never the host's own name by mistake */
+		if (joined == 0) /* never the host's own name by mistake */
 			gethostname(name, sizeof name - 1);
 		gb_write_full(fds[1], name, strlen(name));
 		_exit(0);
@@ -128,7 +129,8 @@ void gb_observe_mounts_json(pid_t pid, struct gb_json *j, const char *key, int m
 		     line = strtok_r(NULL, "\n", &save), count++) {
 			char target[1024], opts[512], fstype[64], source[512];
 			char *dash = strstr(line, " - ");
-			if (!dash || sscanf(line, "%*d %*d %*s %*s %1023s %511s", target, opts) != 2 ||
+			if (!dash ||
+			    sscanf(line, "%*d %*d %*s %*s %1023s %511s", target, opts) != 2 ||
 			    sscanf(dash + 3, "%63s %511s", fstype, source) != 2)
 				continue;
 			gb_json_obj_begin(j, NULL);
@@ -156,9 +158,10 @@ void gb_observe_links_json(pid_t pid, struct gb_json *j, const char *key)
 	if (gb_read_file(path, &data, NULL) == 0) {
 		char *save = NULL;
 		int lineno = 0;
-		for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		for (char *line = strtok_r(data, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
 			if (++lineno <= 2)
-				continue;  /* two header lines */
+				continue; /* two header lines */
 			char *colon = strchr(line, ':');
 			if (!colon)
 				continue;
@@ -178,7 +181,8 @@ void gb_observe_cgroup_json(pid_t pid, struct gb_json *j, const char *key)
 	gb_json_arr_begin(j, key);
 	if (gb_read_file(path, &data, NULL) == 0) {
 		char *save = NULL;
-		for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		for (char *line = strtok_r(data, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
 			gb_json_str(j, NULL, line);
 	}
 	gb_json_arr_end(j);
@@ -227,9 +231,12 @@ void gb_observe_confinement_json(pid_t pid, struct gb_json *j)
 	char names[1024];
 	if (gb_caps_read_status(pid, &cs, NULL) == 0) {
 		gb_json_obj_begin(j, "cap_names");
-		const struct { const char *key; gb_capset set; } sets[] = {
+		const struct {
+			const char *key;
+			gb_capset set;
+		} sets[] = {
 			{ "eff", cs.effective }, { "prm", cs.permitted }, { "inh", cs.inheritable },
-			{ "bnd", cs.bounding }, { "amb", cs.ambient },
+			{ "bnd", cs.bounding },	 { "amb", cs.ambient },
 		};
 		for (size_t i = 0; i < GB_ARRAY_LEN(sets); i++) {
 			gb_caps_format(sets[i].set, names, sizeof names);

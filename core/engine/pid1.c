@@ -21,19 +21,19 @@ static const struct {
 	int signo;
 	const char *name;
 } signal_names[] = {
-	{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"},
-	{SIGILL, "SIGILL"},   {SIGTRAP, "SIGTRAP"},     {SIGABRT, "SIGABRT"},
-	{SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},       {SIGKILL, "SIGKILL"},
-	{SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"},     {SIGUSR2, "SIGUSR2"},
-	{SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},     {SIGTERM, "SIGTERM"},
+	{ SIGHUP, "SIGHUP" },	    { SIGINT, "SIGINT" },   { SIGQUIT, "SIGQUIT" },
+	{ SIGILL, "SIGILL" },	    { SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+	{ SIGBUS, "SIGBUS" },	    { SIGFPE, "SIGFPE" },   { SIGKILL, "SIGKILL" },
+	{ SIGUSR1, "SIGUSR1" },	    { SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+	{ SIGPIPE, "SIGPIPE" },	    { SIGALRM, "SIGALRM" }, { SIGTERM, "SIGTERM" },
 #ifdef SIGSTKFLT
-	{SIGSTKFLT, "SIGSTKFLT"},
+	{ SIGSTKFLT, "SIGSTKFLT" },
 #endif
-	{SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"},     {SIGSTOP, "SIGSTOP"},
-	{SIGTSTP, "SIGTSTP"}, {SIGTTIN, "SIGTTIN"},     {SIGTTOU, "SIGTTOU"},
-	{SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"},     {SIGXFSZ, "SIGXFSZ"},
-	{SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"},
-	{SIGIO, "SIGIO"},     {SIGPWR, "SIGPWR"},       {SIGSYS, "SIGSYS"},
+	{ SIGCHLD, "SIGCHLD" },	    { SIGCONT, "SIGCONT" }, { SIGSTOP, "SIGSTOP" },
+	{ SIGTSTP, "SIGTSTP" },	    { SIGTTIN, "SIGTTIN" }, { SIGTTOU, "SIGTTOU" },
+	{ SIGURG, "SIGURG" },	    { SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+	{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" }, { SIGWINCH, "SIGWINCH" },
+	{ SIGIO, "SIGIO" },	    { SIGPWR, "SIGPWR" },   { SIGSYS, "SIGSYS" },
 };
 
 /* /proc masks are 64 bits: signals 1..64. */
@@ -117,7 +117,7 @@ int gb_pid1_signal_parse(const char *text)
 	for (size_t i = 0; i < GB_ARRAY_LEN(signal_names); i++)
 		if (strcasecmp(signal_names[i].name + 3, bare) == 0)
 			return signal_names[i].signo;
-	if (isdigit((unsigned char)bare[0]))  /* "SIG32" as gb_pid1_signal_name writes it */
+	if (isdigit((unsigned char)bare[0])) /* "SIG32" as gb_pid1_signal_name writes it */
 		return bare == text ? -EINVAL : gb_pid1_signal_parse(bare);
 	return parse_realtime(bare);
 }
@@ -133,12 +133,12 @@ int gb_pid1_mask_names(uint64_t mask, char *buf, size_t len)
 			continue;
 		char name[24];
 		gb_pid1_signal_name(sig, name, sizeof name);
-		int n = snprintf(buf + used, len > used ? len - used : 0, "%s%s",
-				 count ? " " : "", name);
+		int n = snprintf(buf + used, len > used ? len - used : 0, "%s%s", count ? " " : "",
+				 name);
 		if (n > 0 && used + (size_t)n < len)
 			used += (size_t)n;
 		else if (len)
-			buf[used] = '\0';  /* keep whole names only: cut what snprintf squeezed in */
+			buf[used] = '\0'; /* keep whole names only: cut what snprintf squeezed in */
 		count++;
 	}
 	return count;
@@ -206,7 +206,7 @@ static int parse_status_line(const char *key, size_t klen, const char *val,
 	else if (KEY("SigBlk"))
 		gb_pid1_parse_mask(val, &out->sig.blocked);
 	else if ((KEY("SigPnd") || KEY("ShdPnd")) && gb_pid1_parse_mask(val, &shd) == 0)
-		out->sig.pending |= shd;  /* thread's own + the whole process's pending set */
+		out->sig.pending |= shd; /* thread's own + the whole process's pending set */
 #undef KEY
 	return 0;
 }
@@ -274,7 +274,7 @@ static void check_process(pid_t pid, const struct stat *ns, struct gb_pid1_zombi
 	struct gb_pid1_status s;
 	struct gb_err ignored;
 	if (pidns_of(pid, &st) < 0 || st.st_ino != ns->st_ino || st.st_dev != ns->st_dev)
-		return;  /* gone meanwhile, or another namespace */
+		return; /* gone meanwhile, or another namespace */
 	if (gb_pid1_read_status(pid, &s, &ignored) < 0 || s.state != 'Z')
 		return;
 	add_zombie(out, pid, &s);
@@ -290,7 +290,8 @@ int gb_pid1_zombies(pid_t pid1, struct gb_pid1_zombies *out, struct gb_err *err)
 		gb_err_hint(err, "the container's PID 1 (host pid %d) has exited", (int)pid1);
 		return r;
 	}
-	if (pidns_of(getpid(), &self) == 0 && self.st_ino == ns.st_ino && self.st_dev == ns.st_dev) {
+	if (pidns_of(getpid(), &self) == 0 && self.st_ino == ns.st_ino &&
+	    self.st_dev == ns.st_dev) {
 		gb_err_set(err, EXDEV, "stat", "pid %d shares our pid namespace", (int)pid1);
 		gb_err_hint(err, "with --pid host every zombie on the host would count: "
 				 "list the container's processes through its cgroup instead");
@@ -392,9 +393,9 @@ void gb_pid1_watch_sample(struct gb_pid1_watch *w, struct gb_events *ev, pid_t p
 	struct gb_pid1_zombies z;
 	struct gb_err ignored;
 	if (gb_pid1_read_status(pid1, &s, &ignored) < 0 || s.state == 'Z')
-		return;  /* PID 1 is gone or going: the exit event tells the rest */
-	if (!w->seen || s.sig.caught != w->sig.caught ||
-	    s.sig.ignored != w->sig.ignored || s.sig.blocked != w->sig.blocked)
+		return; /* PID 1 is gone or going: the exit event tells the rest */
+	if (!w->seen || s.sig.caught != w->sig.caught || s.sig.ignored != w->sig.ignored ||
+	    s.sig.blocked != w->sig.blocked)
 		emit_signals(ev, pid1, &s);
 	w->sig = s.sig;
 	/* -EXDEV (the host's pid namespace): zombies are not the container's alone. */

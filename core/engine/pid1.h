@@ -15,28 +15,28 @@
 
 /* What /proc/PID/status says about signals: one bit per signal, bit N-1 for signal N. */
 struct gb_pid1_signals {
-	uint64_t caught;   /* SigCgt: a handler is installed */
-	uint64_t ignored;  /* SigIgn: SIG_IGN */
-	uint64_t blocked;  /* SigBlk: in the signal mask (queued, not delivered) */
-	uint64_t pending;  /* SigPnd | ShdPnd: sent, not yet delivered */
+	uint64_t caught;  /* SigCgt: a handler is installed */
+	uint64_t ignored; /* SigIgn: SIG_IGN */
+	uint64_t blocked; /* SigBlk: in the signal mask (queued, not delivered) */
+	uint64_t pending; /* SigPnd | ShdPnd: sent, not yet delivered */
 };
 
 /* The lines of /proc/PID/status this module needs. */
 struct gb_pid1_status {
-	char name[64];     /* Name: (comm) */
-	char state;        /* State: R S D T Z ... */
-	pid_t ppid;        /* PPid: in the reader's pid namespace */
-	pid_t nspid;       /* last NSpid: field, the PID in the innermost namespace */
-	int ns_depth;      /* number of NSpid: fields (1 = not in a child namespace) */
+	char name[64]; /* Name: (comm) */
+	char state;    /* State: R S D T Z ... */
+	pid_t ppid;    /* PPid: in the reader's pid namespace */
+	pid_t nspid;   /* last NSpid: field, the PID in the innermost namespace */
+	int ns_depth;  /* number of NSpid: fields (1 = not in a child namespace) */
 	struct gb_pid1_signals sig;
 };
 
 /* Zombies found in one pid namespace. count is the number found, even past max. */
 #define GB_PID1_MAX_ZOMBIES 64
 struct gb_pid1_zombie {
-	pid_t pid;         /* host pid (as this process sees it) */
-	pid_t nspid;       /* pid inside the container */
-	pid_t ppid;        /* host pid of the parent that has not called wait() */
+	pid_t pid;   /* host pid (as this process sees it) */
+	pid_t nspid; /* pid inside the container */
+	pid_t ppid;  /* host pid of the parent that has not called wait() */
 	char name[64];
 };
 struct gb_pid1_zombies {
@@ -47,11 +47,11 @@ struct gb_pid1_zombies {
 /* How a signal sent to a namespace's PID 1 fares. The kernel drops it when PID 1 left
  * it at its default action (unless it is SIGKILL/SIGSTOP from an ancestor namespace). */
 enum gb_pid1_fate {
-	GB_PID1_CAUGHT,    /* a handler runs */
-	GB_PID1_BLOCKED,   /* queued until unblocked (signalfd, sigwait: glassbox-init) */
-	GB_PID1_IGNORED,   /* SIG_IGN: discarded by choice */
-	GB_PID1_DROPPED,   /* default action: the kernel discards it for a namespace init */
-	GB_PID1_FORCED,    /* SIGKILL, SIGSTOP: no process can refuse them */
+	GB_PID1_CAUGHT,	 /* a handler runs */
+	GB_PID1_BLOCKED, /* queued until unblocked (signalfd, sigwait: glassbox-init) */
+	GB_PID1_IGNORED, /* SIG_IGN: discarded by choice */
+	GB_PID1_DROPPED, /* default action: the kernel discards it for a namespace init */
+	GB_PID1_FORCED,	 /* SIGKILL, SIGSTOP: no process can refuse them */
 };
 
 /* ---- pure parsing (no /proc access; unit-tested) ---- */
@@ -83,7 +83,7 @@ int gb_pid1_json(struct gb_json *j, const char *key, pid_t pid1, struct gb_err *
 /* The monitor's periodic look at PID 1 (docs/events.md): a `zombies` event when the
  * number of zombies changes, a `pid1.signals` event when SigCgt/SigIgn/SigBlk change. */
 struct gb_pid1_watch {
-	bool seen;                  /* a first look was taken */
+	bool seen; /* a first look was taken */
 	size_t zombies;
 	struct gb_pid1_signals sig;
 };

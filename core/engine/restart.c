@@ -24,7 +24,8 @@ int gb_restart_parse(const char *s, struct gb_restart *out)
 	else if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':')) {
 		out->kind = GB_RESTART_ON_FAILURE;
 		char *end = NULL;
-		if (s[10] == ':' && ((out->max = (int)strtol(s + 11, &end, 10)) < 0 || !s[11] || *end))
+		if (s[10] == ':' &&
+		    ((out->max = (int)strtol(s + 11, &end, 10)) < 0 || !s[11] || *end))
 			return -EINVAL;
 	} else {
 		return -EINVAL;
@@ -37,13 +38,11 @@ bool gb_restart_wanted(const struct gb_restart *p, int exit_code, int restarts, 
 	if (stopped)
 		return false;
 	switch (p->kind) {
-	case GB_RESTART_NO:
-		return false;
-	case GB_RESTART_ON_FAILURE:
-		return exit_code != 0 && (p->max == 0 || restarts < p->max);
+	case GB_RESTART_NO: return false;
+	case GB_RESTART_ON_FAILURE: return exit_code != 0 && (p->max == 0 || restarts < p->max);
 	case GB_RESTART_ALWAYS:
 	case GB_RESTART_UNLESS_STOPPED:
-		return true;  /* they differ only when a daemon restarts: there is none here */
+		return true; /* they differ only when a daemon restarts: there is none here */
 	}
 	return false;
 }
@@ -61,7 +60,8 @@ double gb_restart_delay(int n, double ran_seconds)
 static void mark_path(const struct gb_runtime *rt, const char *id, char *buf, size_t len)
 {
 	char dir[600];
-	if (gb_state_dir(rt, id, dir, sizeof dir) < 0 || gb_path(buf, len, "%s/stop-requested", dir) < 0)
+	if (gb_state_dir(rt, id, dir, sizeof dir) < 0 ||
+	    gb_path(buf, len, "%s/stop-requested", dir) < 0)
 		buf[0] = '\0';
 }
 

@@ -8,11 +8,16 @@
 
 struct gb_runtime;
 
-enum gb_restart_kind { GB_RESTART_NO, GB_RESTART_ALWAYS, GB_RESTART_ON_FAILURE, GB_RESTART_UNLESS_STOPPED };
+enum gb_restart_kind {
+	GB_RESTART_NO,
+	GB_RESTART_ALWAYS,
+	GB_RESTART_ON_FAILURE,
+	GB_RESTART_UNLESS_STOPPED
+};
 
 struct gb_restart {
 	enum gb_restart_kind kind;
-	int max;  /* on-failure:N: at most N restarts; 0 = no limit */
+	int max; /* on-failure:N: at most N restarts; 0 = no limit */
 };
 
 /* "no", "always", "on-failure", "on-failure:N", "unless-stopped" ("" = no). -EINVAL else. */

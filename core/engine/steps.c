@@ -177,7 +177,7 @@ static int run_layer(struct gb_launch *l, struct gb_err *err)
 	    gb_path(st->merged, sizeof st->merged, "%s/containers/%s/merged", d, id) < 0 ||
 	    gb_path(st->log, sizeof st->log, "%s/containers/%s/container.log", d, id) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "data root path too long: %s", d);
-	struct gb_rootfs fs = {st->lower, st->upper, st->work, st->merged};
+	struct gb_rootfs fs = { st->lower, st->upper, st->work, st->merged };
 	int r = gb_rootfs_make_dirs(&fs, err);
 	if (r < 0)
 		return r;
@@ -206,12 +206,15 @@ static void call_veth(const struct gb_launch *l, char *buf, size_t len)
 	char **nets = l->st->cfg.networks;
 	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
 	gb_net_bridge_name(nets[0], bridge);
-	int n = snprintf(buf, len, "RTM_NEWLINK {kind veth, name %s, peer %s}; RTM_NEWLINK {%s, "
-			 "master %s, IFF_UP}; RTM_NEWLINK {%s, IFLA_NET_NS_FD open(\"/proc/%d/ns/net\")}",
-			 host, peer, host, bridge, peer, (int)l->pid);
+	int n = snprintf(
+		buf, len,
+		"RTM_NEWLINK {kind veth, name %s, peer %s}; RTM_NEWLINK {%s, "
+		"master %s, IFF_UP}; RTM_NEWLINK {%s, IFLA_NET_NS_FD open(\"/proc/%d/ns/net\")}",
+		host, peer, host, bridge, peer, (int)l->pid);
 	size_t more = gb_strv_len(nets) - 1;
 	if (more && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, "; the same for %zu more network%s", more, more > 1 ? "s" : "");
+		snprintf(buf + n, len - n, "; the same for %zu more network%s", more,
+			 more > 1 ? "s" : "");
 }
 
 static int run_veth(struct gb_launch *l, struct gb_err *err)
@@ -235,13 +238,14 @@ static void call_netconf(const struct gb_launch *l, char *buf, size_t len)
 {
 	const struct gb_state_net *sn = &l->st->nets[0];
 	char peer[IF_NAMESIZE], host[IF_NAMESIZE], gw[16];
-	struct gb_net_cidr c = {0, 0};
+	struct gb_net_cidr c = { 0, 0 };
 	gb_net_veth_names(l->st->cfg.id, 0, host, peer);
 	gb_net_cidr_parse_masked(sn->addr, &c);
 	gb_net_ip_format(c.addr + 1, gw);
-	snprintf(buf, len, "in /proc/%d/ns/net: RTM_NEWLINK {%s, IFLA_IFNAME %s}; RTM_NEWADDR {%s, %s}; "
-		 "RTM_NEWLINK {%s, IFF_UP}; RTM_NEWROUTE {default via %s, %s}%s", (int)l->pid, peer,
-		 sn->ifname, sn->ifname, sn->addr, sn->ifname, gw, sn->ifname,
+	snprintf(buf, len,
+		 "in /proc/%d/ns/net: RTM_NEWLINK {%s, IFLA_IFNAME %s}; RTM_NEWADDR {%s, %s}; "
+		 "RTM_NEWLINK {%s, IFF_UP}; RTM_NEWROUTE {default via %s, %s}%s",
+		 (int)l->pid, peer, sn->ifname, sn->ifname, sn->addr, sn->ifname, gw, sn->ifname,
 		 l->st->n_nets > 1 ? "; the same for eth1..." : "");
 }
 
@@ -302,8 +306,10 @@ static void call_etc_files(const struct gb_launch *l, char *buf, size_t len)
 {
 	char dir[600];
 	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
-	snprintf(buf, len, "open(\"%s/hosts\", O_WRONLY|O_CREAT|O_TRUNC); write(...); the same for "
-		 "hostname and resolv.conf", dir);
+	snprintf(buf, len,
+		 "open(\"%s/hosts\", O_WRONLY|O_CREAT|O_TRUNC); write(...); the same for "
+		 "hostname and resolv.conf",
+		 dir);
 }
 
 static int run_etc_files(struct gb_launch *l, struct gb_err *err)
@@ -322,14 +328,17 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 		return;
 	}
 	bool v2 = cg.host.layout == GB_CG_V2;
-	const char *dir = v2 ? cg.unified_dir : cg.dir[GB_CG_MEMORY][0] ? cg.dir[GB_CG_MEMORY] : cg.dir[GB_CG_PIDS];
+	const char *dir = v2			    ? cg.unified_dir
+			  : cg.dir[GB_CG_MEMORY][0] ? cg.dir[GB_CG_MEMORY]
+						    : cg.dir[GB_CG_PIDS];
 	int n = snprintf(buf, len, "mkdir(\"%s\")%s", dir, v2 ? "" : " in every v1 hierarchy");
 	if (n > 0 && (size_t)n < len && lim->memory)
 		n += snprintf(buf + n, len - n, "; write(\"%s\", \"%lld\")",
 			      v2 ? "memory.max" : "memory.limit_in_bytes", lim->memory);
 	if (n > 0 && (size_t)n < len && lim->cpu_quota_us > 0)
-		n += snprintf(buf + n, len - n, v2 ? "; write(\"cpu.max\", \"%lld %lld\")"
-					      : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
+		n += snprintf(buf + n, len - n,
+			      v2 ? "; write(\"cpu.max\", \"%lld %lld\")"
+				 : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
 			      lim->cpu_quota_us, lim->cpu_period_us);
 	if (n > 0 && (size_t)n < len && lim->pids_max)
 		snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
@@ -352,10 +361,13 @@ static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
 
 static void call_attach(const struct gb_launch *l, char *buf, size_t len)
 {
-	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2 ? l->cg.unified_dir
-			: gb_cgroup_procs_dir(&l->cg);
+	const char *dir = l->cg.unified_dir[0] && l->cg.host.layout == GB_CG_V2
+				  ? l->cg.unified_dir
+				  : gb_cgroup_procs_dir(&l->cg);
 	if (l->cg.host.layout == GB_CG_V2)
-		snprintf(buf, len, "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it", dir);
+		snprintf(buf, len,
+			 "clone3({.flags = CLONE_INTO_CGROUP, .cgroup = open(\"%s\")}) did it",
+			 dir);
 	else
 		snprintf(buf, len, "write(\"%s/tasks\", \"0\") in every v1 hierarchy%s", dir,
 			 l->cg.unified_dir[0] ? "; the cgroup2 side by CLONE_INTO_CGROUP" : "");
@@ -415,7 +427,7 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	int dumpable = clone_nondumpable(l);
 	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
 	if (pid != 0 && dumpable > 0)
-		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);  /* we, the engine, are as before */
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); /* we, the engine, are as before */
 	if (cgfd >= 0 && pid != 0)
 		close(cgfd);
 	if (pid < 0) {
@@ -426,7 +438,7 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	if (pid == 0) {
 		close(sv[0]);
 		l->sock = sv[1];
-		l->child_main(l);  /* the engine's child side (engine.c): never returns */
+		l->child_main(l); /* the engine's child side (engine.c): never returns */
 	}
 	close(sv[1]);
 	l->sock = sv[0];
@@ -507,13 +519,14 @@ static int run_loopback(struct gb_launch *l, struct gb_err *err)
 	gb_autoclose int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return gb_err_set(err, errno, "socket", "socket(AF_INET, SOCK_DGRAM) failed");
-	struct ifreq ifr = {0};
+	struct ifreq ifr = { 0 };
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
 		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCGIFFLAGS, \"lo\") failed");
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		return gb_err_set(err, errno, "ioctl", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP) failed");
+		return gb_err_set(err, errno, "ioctl",
+				  "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP) failed");
 	return 0;
 }
 
@@ -541,7 +554,7 @@ static void observe_mounts(struct gb_launch *l, struct gb_json *j)
 
 static struct gb_rootfs rootfs_of(const struct gb_launch *l)
 {
-	struct gb_rootfs fs = {l->st->lower, l->st->upper, l->st->work, l->st->merged};
+	struct gb_rootfs fs = { l->st->lower, l->st->upper, l->st->work, l->st->merged };
 	return fs;
 }
 
@@ -567,7 +580,8 @@ static void observe_overlay(struct gb_launch *l, struct gb_json *j)
 
 static void call_proc(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(\"proc\", \"%s/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+	snprintf(buf, len,
+		 "mount(\"proc\", \"%s/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
 		 l->st->merged);
 }
 
@@ -578,7 +592,8 @@ static int run_proc(struct gb_launch *l, struct gb_err *err)
 
 static void call_sys(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(\"sysfs\", \"%s/sys\", \"sysfs\", %sMS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
+	snprintf(buf, len,
+		 "mount(\"sysfs\", \"%s/sys\", \"sysfs\", %sMS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)",
 		 l->st->merged, l->st->cfg.privileged ? "" : "MS_RDONLY|");
 }
 
@@ -589,8 +604,10 @@ static int run_sys(struct gb_launch *l, struct gb_err *err)
 
 static void call_dev(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(\"tmpfs\", \"%s/dev\", \"tmpfs\", MS_NOSUID, \"mode=755\"); "
-		 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...", l->st->merged);
+	snprintf(buf, len,
+		 "mount(\"tmpfs\", \"%s/dev\", \"tmpfs\", MS_NOSUID, \"mode=755\"); "
+		 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
+		 l->st->merged);
 }
 
 static int run_dev(struct gb_launch *l, struct gb_err *err)
@@ -602,8 +619,10 @@ static void call_etc(const struct gb_launch *l, char *buf, size_t len)
 {
 	char dir[600];
 	gb_state_dir(l->rt, l->st->cfg.id, dir, sizeof dir);
-	snprintf(buf, len, "mount(\"%s/hosts\", \"%s/etc/hosts\", NULL, MS_BIND, NULL); "
-		 "the same for /etc/hostname and /etc/resolv.conf", dir, l->st->merged);
+	snprintf(buf, len,
+		 "mount(\"%s/hosts\", \"%s/etc/hosts\", NULL, MS_BIND, NULL); "
+		 "the same for /etc/hostname and /etc/resolv.conf",
+		 dir, l->st->merged);
 }
 
 static int run_etc(struct gb_launch *l, struct gb_err *err)
@@ -623,7 +642,8 @@ static void call_init(const struct gb_launch *l, char *buf, size_t len)
 	struct gb_err ignored;
 	if (gb_init_host_path(l->rt->share_dir, host, sizeof host, &ignored) < 0)
 		snprintf(host, sizeof host, "glassbox-init");
-	snprintf(buf, len, "mount(\"%s\", \"%s" GB_INIT_PATH "\", NULL, MS_BIND, NULL); "
+	snprintf(buf, len,
+		 "mount(\"%s\", \"%s" GB_INIT_PATH "\", NULL, MS_BIND, NULL); "
 		 "mount(NULL, \"%s" GB_INIT_PATH "\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY, NULL)",
 		 host, l->st->merged, l->st->merged);
 }
@@ -668,8 +688,10 @@ static void observe_hostname(struct gb_launch *l, struct gb_json *j)
 
 static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 {
-	if (l->st->cfg.rootfs_chroot) {  /* lab 04's negative control, see run_pivot */
-		snprintf(buf, len, "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: UNSAFE]",
+	if (l->st->cfg.rootfs_chroot) { /* lab 04's negative control, see run_pivot */
+		snprintf(buf, len,
+			 "chdir(\"%s\"); chroot(\".\"); chdir(\"/\")  [--rootfs-mode chroot: "
+			 "UNSAFE]",
 			 l->st->merged);
 		return;
 	}
@@ -701,7 +723,8 @@ static bool want_masks(const struct gb_launch *l)
 
 static void call_masks(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(\"/dev/null\", \"/proc/kcore\", NULL, MS_BIND, NULL); ...; "
+	snprintf(buf, len,
+		 "mount(\"/dev/null\", \"/proc/kcore\", NULL, MS_BIND, NULL); ...; "
 		 "mount(\"/proc/sys\", \"/proc/sys\", NULL, MS_BIND|MS_REC, NULL); "
 		 "mount(NULL, \"/proc/sys\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL); ...");
 }
@@ -750,8 +773,10 @@ static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 	char names[1024];
 	if (gb_caps_format(l->sec.caps, names, sizeof names) < 0)
 		snprintf(names, sizeof names, "%016llx", (unsigned long long)l->sec.caps);
-	snprintf(buf, len, "prctl(PR_CAPBSET_DROP, ...) for the rest; capset(keep); "
-		 "prctl(PR_CAP_AMBIENT_RAISE, ...) with keep = %s", names[0] ? names : "(none)");
+	snprintf(buf, len,
+		 "prctl(PR_CAPBSET_DROP, ...) for the rest; capset(keep); "
+		 "prctl(PR_CAP_AMBIENT_RAISE, ...) with keep = %s",
+		 names[0] ? names : "(none)");
 }
 
 static int run_caps(struct gb_launch *l, struct gb_err *err)
@@ -789,9 +814,10 @@ static int run_nnp(struct gb_launch *l, struct gb_err *err)
 
 static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
-		 "%zu rules compiled to %u BPF instructions, default %s", l->sec.profile.source,
-		 l->sec.profile.n_rules, l->sec.bpf.len,
+	snprintf(buf, len,
+		 "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
+		 "%zu rules compiled to %u BPF instructions, default %s",
+		 l->sec.profile.source, l->sec.profile.n_rules, l->sec.bpf.len,
 		 gb_seccomp_action_name(l->sec.profile.default_action));
 }
 
@@ -846,13 +872,15 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 	args[0] = '\0';
 	size_t used = 0;
 	for (size_t i = 0; l->argv && l->argv[i] && used < sizeof args - 8; i++) {
-		int n = snprintf(args + used, sizeof args - used, "%s\"%s\"", i ? ", " : "", l->argv[i]);
+		int n = snprintf(args + used, sizeof args - used, "%s\"%s\"", i ? ", " : "",
+				 l->argv[i]);
 		if (n < 0)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
 	/* The execve is the sealed trampoline's (core/security/enter.h): say so, it is what runs. */
-	snprintf(buf, len, "%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
+	snprintf(buf, len,
+		 "%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
 		 "which calls execve(\"%s\", [%s], envp)",
 		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
 		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
@@ -865,20 +893,26 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 	if (c->user[0] && gb_user_switch(c->user, err) < 0)
 		return -err->code;
 	if (chdir(c->workdir) < 0) {
-		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed", c->workdir);
-		gb_err_hint(err, "the working directory (-w or the image's WORKDIR) must exist in the image");
+		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed",
+				   c->workdir);
+		gb_err_hint(err, "the working directory (-w or the image's WORKDIR) must exist in "
+				 "the image");
 		return r;
 	}
 	char exe[4096];
 	if (gb_find_exec("", c->env, l->argv[0], exe, sizeof exe) < 0) {
-		int r = gb_err_set(err, ENOENT, "", "executable file not found in $PATH: %s", l->argv[0]);
-		gb_err_hint(err, "check the command name; `glassbox run %s ls /bin` lists what the image has",
+		int r = gb_err_set(err, ENOENT, "", "executable file not found in $PATH: %s",
+				   l->argv[0]);
+		gb_err_hint(err,
+			    "check the command name; `glassbox run %s ls /bin` lists what the "
+			    "image has",
 			    c->image);
 		return r;
 	}
 	for (int fd = 0; fd < 3; fd++)
 		if (l->stdio[fd] >= 0 && dup2(l->stdio[fd], fd) < 0)
-			return gb_err_set(err, errno, "dup2", "cannot set up the container's stdio");
+			return gb_err_set(err, errno, "dup2",
+					  "cannot set up the container's stdio");
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
 	 * closed by the exec (the step socket among them, which tells the host it worked). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -892,7 +926,8 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 	gb_enter_execve(l->rt->trampoline > 2 ? l->rt->trampoline : -1, exe, l->argv, c->env);
 	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);
 	if (errno == ENOENT)
-		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing in the image");
+		gb_err_hint(err, "the file or its interpreter (#! line, dynamic loader) is missing "
+				 "in the image");
 	else if (errno == EACCES)
 		gb_err_hint(err, "the file is not executable, or its filesystem is mounted noexec");
 	return r;
@@ -918,10 +953,11 @@ static void call_volumes(const struct gb_launch *l, char *buf, size_t len)
 {
 	const struct gb_mount *m = l->st->cfg.mounts;
 	if (m[0].type == GB_MOUNT_VOLUME)
-		snprintf(buf, len, "mkdir(\"%s/volumes/%s/_data\", 0755)%s", l->rt->data_root, m[0].source,
-			 l->st->cfg.nmounts > 1 ? "; ..." : "");
+		snprintf(buf, len, "mkdir(\"%s/volumes/%s/_data\", 0755)%s", l->rt->data_root,
+			 m[0].source, l->st->cfg.nmounts > 1 ? "; ..." : "");
 	else
-		snprintf(buf, len, "stat(\"%s\")%s", m[0].type == GB_MOUNT_BIND ? m[0].source : "tmpfs",
+		snprintf(buf, len, "stat(\"%s\")%s",
+			 m[0].type == GB_MOUNT_BIND ? m[0].source : "tmpfs",
 			 l->st->cfg.nmounts > 1 ? "; ..." : "");
 }
 
@@ -935,13 +971,19 @@ static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
 	const struct gb_mount *m = l->st->cfg.mounts;
 	const char *more = l->st->cfg.nmounts > 1 ? "; ..." : "";
 	if (m[0].type == GB_MOUNT_TMPFS)
-		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); "
-			 "mount(\"tmpfs\", \"/proc/self/fd/<fd>\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")%s",
+		snprintf(buf, len,
+			 "fd = openat2(root, \"%s\", RESOLVE_BENEATH); "
+			 "mount(\"tmpfs\", \"/proc/self/fd/<fd>\", \"tmpfs\", MS_NOSUID|MS_NODEV, "
+			 "\"%s\")%s",
 			 m[0].target + 1, m[0].options, more);
 	else
-		snprintf(buf, len, "fd = openat2(root, \"%s\", RESOLVE_BENEATH); t = open_tree(\"%s\", OPEN_TREE_CLONE);%s "
-			 "move_mount(t, \"\", fd, \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
-			 m[0].target + 1, m[0].source, m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
+		snprintf(buf, len,
+			 "fd = openat2(root, \"%s\", RESOLVE_BENEATH); t = open_tree(\"%s\", "
+			 "OPEN_TREE_CLONE);%s "
+			 "move_mount(t, \"\", fd, \"\", "
+			 "MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
+			 m[0].target + 1, m[0].source,
+			 m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
 }
 
 static int run_mounts(struct gb_launch *l, struct gb_err *err)
@@ -956,7 +998,8 @@ static bool want_readonly(const struct gb_launch *l)
 
 static void call_readonly(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)", l->st->merged);
+	snprintf(buf, len, "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL)",
+		 l->st->merged);
 }
 
 static int run_readonly(struct gb_launch *l, struct gb_err *err)
@@ -1007,7 +1050,8 @@ static int userns_dirs(struct gb_launch *l, gid_t gid, struct gb_err *err)
 
 static void call_userns_files(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
+	snprintf(buf, len,
+		 "chown(\"%s\", %u, %u); chown(\".../work\", %u, %u); "
 		 "copy each layer to DIR.userns-MAP with every owner shifted through the map",
 		 l->st->upper, (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l),
 		 (unsigned)mapped_root_uid(l), (unsigned)mapped_root_gid(l));
@@ -1027,7 +1071,8 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	if (r < 0)
 		return r;
 	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
-		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper, (unsigned)uid);
+		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper,
+				  (unsigned)uid);
 	char lower[sizeof st->lower];
 	r = gb_userns_shift_lower(st->lower, &st->cfg.uid_map, &st->cfg.gid_map, lower,
 				  sizeof lower, err);
@@ -1059,11 +1104,14 @@ static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
 	map_line(&c->gid_map, gm, sizeof gm);
 	bool helper = l->rootless && (c->uid_map.n > 1 || c->uid_map.r[0].count > 1);
 	if (helper)
-		snprintf(buf, len, "newuidmap %d ...; newgidmap %d ... (setuid helpers that check "
-			 "/etc/subuid, /etc/subgid) for \"%s\" and \"%s\"", (int)l->pid,
-			 (int)l->pid, um, gm);
+		snprintf(buf, len,
+			 "newuidmap %d ...; newgidmap %d ... (setuid helpers that check "
+			 "/etc/subuid, /etc/subgid) for \"%s\" and \"%s\"",
+			 (int)l->pid, (int)l->pid, um, gm);
 	else
-		snprintf(buf, len, "%swrite(\"/proc/%d/uid_map\", \"%s\"); write(\"/proc/%d/gid_map\", \"%s\")",
+		snprintf(buf, len,
+			 "%swrite(\"/proc/%d/uid_map\", \"%s\"); write(\"/proc/%d/gid_map\", "
+			 "\"%s\")",
 			 l->rootless ? "write(\"/proc/PID/setgroups\", \"deny\"); " : "",
 			 (int)l->pid, um, (int)l->pid, gm);
 }
@@ -1156,7 +1204,7 @@ static int run_setsid(struct gb_launch *l, struct gb_err *err)
 	for (int fd = 0; r == 0 && fd < 3; fd++) {
 		if (l->stdio[fd] >= 0 && dup2(l->stdio[fd], fd) < 0)
 			r = gb_err_set(err, errno, "dup2", "cannot set up the container's stdio");
-		l->stdio[fd] = -1;  /* in place: the exec row has nothing left to do */
+		l->stdio[fd] = -1; /* in place: the exec row has nothing left to do */
 	}
 	return r;
 }
@@ -1173,7 +1221,8 @@ static bool want_tty(const struct gb_launch *l)
 
 static void call_tty(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "m = open(\"/dev/pts/ptmx\", O_RDWR|O_NOCTTY); unlockpt(m); "
+	snprintf(buf, len,
+		 "m = open(\"/dev/pts/ptmx\", O_RDWR|O_NOCTTY); unlockpt(m); "
 		 "s = ioctl(m, TIOCGPTPEER, O_RDWR); ioctl(s, TIOCSCTTY, 0); dup2(s, 0..2); "
 		 "sendmsg(sock, SCM_RIGHTS m)");
 }
@@ -1195,125 +1244,160 @@ static int run_tty(struct gb_launch *l, struct gb_err *err)
 #define START GB_PHASE_START
 
 static const struct gb_step steps[] = {
-	{"image", CREATE, HOST, 11,
-	 "Find the image: an ordered stack of read-only layers plus its default command and environment.",
-	 call_image, NULL, run_image, undo_image, observe_rootfs, NULL},
-	{"state", CREATE, HOST, 1,
-	 "Record the container: a directory of state that every later glassbox command reads.",
-	 call_state, NULL, run_state, undo_state, NULL, NULL},
-	{"writable-layer", CREATE, HOST, 11,
-	 "Make the thin writable layer: every write the container makes lands here; the image stays untouched.",
-	 call_layer, NULL, run_layer, undo_layer, observe_rootfs, NULL},
+	{ "image", CREATE, HOST, 11,
+	  "Find the image: an ordered stack of read-only layers plus its default command and "
+	  "environment.",
+	  call_image, NULL, run_image, undo_image, observe_rootfs, NULL },
+	{ "state", CREATE, HOST, 1,
+	  "Record the container: a directory of state that every later glassbox command reads.",
+	  call_state, NULL, run_state, undo_state, NULL, NULL },
+	{ "writable-layer", CREATE, HOST, 11,
+	  "Make the thin writable layer: every write the container makes lands here; the image "
+	  "stays untouched.",
+	  call_layer, NULL, run_layer, undo_layer, observe_rootfs, NULL },
 	/* storage (issue 5): named volumes exist before the container, and outlive it */
-	{"volumes", CREATE, HOST, 12,
-	 "Create the named volumes the container asks for and check its bind-mount sources exist.",
-	 call_volumes, want_volumes, run_volumes, NULL, NULL, "with -v, --mount or --tmpfs"},
-	{"userns-files", CREATE, HOST, 6,
-	 "Hand the writable layer to the uid that root inside will be, and give the image a copy owned through the map.",
-	 call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs, "with --userns, as root"},
-	{"cgroup", START, HOST, 7,
-	 "Make the container's control group and write its limits (memory, CPU quota, number of processes) before any process exists.",
-	 call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup, "unless rootless"},
-	{"clone", START, HOST, 2,
-	 "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC and network.",
-	 call_clone, NULL, run_clone, undo_clone, observe_clone, NULL},
+	{ "volumes", CREATE, HOST, 12,
+	  "Create the named volumes the container asks for and check its bind-mount sources exist.",
+	  call_volumes, want_volumes, run_volumes, NULL, NULL, "with -v, --mount or --tmpfs" },
+	{ "userns-files", CREATE, HOST, 6,
+	  "Hand the writable layer to the uid that root inside will be, and give the image a copy "
+	  "owned through the map.",
+	  call_userns_files, want_userns_files, run_userns_files, NULL, observe_rootfs,
+	  "with --userns, as root" },
+	{ "cgroup", START, HOST, 7,
+	  "Make the container's control group and write its limits (memory, CPU quota, number of "
+	  "processes) before any process exists.",
+	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup, "unless rootless" },
+	{ "clone", START, HOST, 2,
+	  "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC "
+	  "and network.",
+	  call_clone, NULL, run_clone, undo_clone, observe_clone, NULL },
 	/* Maps are written from outside, by a process that has the outside ids: right after
 	 * clone, while the child waits on the socket for its first row. */
-	{"userns-maps", START, HOST, 6,
-	 "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
-	 call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns, "with --userns, or rootless"},
-	{"veth", START, HOST, 17,
-	 "Plug the container into each network: a veth pair (a virtual cable), one end on the network's bridge, the other moved into the container's network namespace.",
-	 call_veth, want_networks, run_veth, undo_veth, observe_veth, "with --network NAME"},
-	{"net-config", START, HOST, 17,
-	 "Inside the container's network namespace: name the cable's end eth0, give it its address, bring it up, route everything else through the bridge.",
-	 call_netconf, want_networks, run_netconf, NULL, observe_netconf, "with --network NAME"},
-	{"publish", START, HOST, 17,
-	 "Bind each published port on the host now (-p): a port already in use stops the start here; the container's monitor forwards connections.",
-	 call_publish, want_publish, run_publish, undo_publish, observe_publish, "with -p"},
-	{"etc-files", START, HOST, 17,
-	 "Write the container's /etc/hosts (every container on its networks, by name), /etc/hostname and /etc/resolv.conf into its state directory.",
-	 call_etc_files, NULL, run_etc_files, NULL, NULL, NULL},
-	{"cgroup-attach", START, CONT, 7,
-	 "Move the new process into its cgroup before it runs anything: every process it starts inherits the cgroup and its limits.",
-	 call_attach, want_cgroup, run_attach, NULL, observe_attach, "unless rootless"},
+	{ "userns-maps", START, HOST, 6,
+	  "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
+	  call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns,
+	  "with --userns, or rootless" },
+	{ "veth", START, HOST, 17,
+	  "Plug the container into each network: a veth pair (a virtual cable), one end on the "
+	  "network's bridge, the other moved into the container's network namespace.",
+	  call_veth, want_networks, run_veth, undo_veth, observe_veth, "with --network NAME" },
+	{ "net-config", START, HOST, 17,
+	  "Inside the container's network namespace: name the cable's end eth0, give it its "
+	  "address, bring it up, route everything else through the bridge.",
+	  call_netconf, want_networks, run_netconf, NULL, observe_netconf, "with --network NAME" },
+	{ "publish", START, HOST, 17,
+	  "Bind each published port on the host now (-p): a port already in use stops the start "
+	  "here; the container's monitor forwards connections.",
+	  call_publish, want_publish, run_publish, undo_publish, observe_publish, "with -p" },
+	{ "etc-files", START, HOST, 17,
+	  "Write the container's /etc/hosts (every container on its networks, by name), "
+	  "/etc/hostname and /etc/resolv.conf into its state directory.",
+	  call_etc_files, NULL, run_etc_files, NULL, NULL, NULL },
+	{ "cgroup-attach", START, CONT, 7,
+	  "Move the new process into its cgroup before it runs anything: every process it starts "
+	  "inherits the cgroup and its limits.",
+	  call_attach, want_cgroup, run_attach, NULL, observe_attach, "unless rootless" },
 	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
 	 * the child still writes with the host root's file uid. Before every other row:
 	 * mounts, host name and capabilities belong to the new namespace's root. */
-	{"userns-root", START, CONT, 6,
-	 "Become root of the new user namespace: uid 0 inside, all capabilities, but only over what the namespace owns.",
-	 call_userns_root, want_userns, run_userns_root, NULL, observe_userns, "with --userns, or rootless"},
-	{"cgroup-namespace", START, CONT, 7,
-	 "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
-	 call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns, NULL},
+	{ "userns-root", START, CONT, 6,
+	  "Become root of the new user namespace: uid 0 inside, all capabilities, but only over "
+	  "what the namespace owns.",
+	  call_userns_root, want_userns, run_userns_root, NULL, observe_userns,
+	  "with --userns, or rootless" },
+	{ "cgroup-namespace", START, CONT, 7,
+	  "Give the container its own view of the cgroup tree: its cgroup becomes \"/\" inside.",
+	  call_cgroupns, NULL, run_cgroupns, NULL, observe_cgroupns, NULL },
 	/* terminal (issue 18): as early as the container's side can, so the caller's
 	 * terminal and fds are gone before anything else of the container is made */
-	{"setsid", START, CONT, 16,
-	 "Start a new session without a controlling terminal and take the relay's pipes as stdin/stdout/stderr: nothing inside can type into the caller's shell (TIOCSTI).",
-	 call_setsid, want_setsid, run_setsid, NULL, observe_tty, "unless --unsafe-pass-terminal"},
-	{"loopback", START, CONT, 5,
-	 "A new network namespace has only \"lo\", and it is down: bring it up so 127.0.0.1 works inside.",
-	 call_loopback, want_loopback, run_loopback, NULL, observe_links, "unless --network host"},
-	{"mount-private", START, CONT, 4,
-	 "Stop mount events from propagating, so what the container mounts never appears on the host.",
-	 call_private, NULL, run_private, NULL, observe_mounts, NULL},
+	{ "setsid", START, CONT, 16,
+	  "Start a new session without a controlling terminal and take the relay's pipes as "
+	  "stdin/stdout/stderr: nothing inside can type into the caller's shell (TIOCSTI).",
+	  call_setsid, want_setsid, run_setsid, NULL, observe_tty,
+	  "unless --unsafe-pass-terminal" },
+	{ "loopback", START, CONT, 5,
+	  "A new network namespace has only \"lo\", and it is down: bring it up so 127.0.0.1 works "
+	  "inside.",
+	  call_loopback, want_loopback, run_loopback, NULL, observe_links,
+	  "unless --network host" },
+	{ "mount-private", START, CONT, 4,
+	  "Stop mount events from propagating, so what the container mounts never appears on the "
+	  "host.",
+	  call_private, NULL, run_private, NULL, observe_mounts, NULL },
 	/* After mount-private (the tmpfs must not reach the host), before every row that
 	 * reaches into the roots. Its fds were opened by userns-root, before the uid changed. */
-	{"userns-paths", START, CONT, 6,
-	 "Root inside may not search the private data and state roots: cover each with an empty tmpfs here and bind back only this container's layers, state and volumes.",
-	 call_userns_paths, want_userns_files, run_userns_paths, NULL, observe_mounts, "with --userns, as root"},
-	{"overlay", START, CONT, 11,
-	 "Stack the image layers (read-only) under the writable layer: one merged tree, the future \"/\".",
-	 call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL},
+	{ "userns-paths", START, CONT, 6,
+	  "Root inside may not search the private data and state roots: cover each with an empty "
+	  "tmpfs here and bind back only this container's layers, state and volumes.",
+	  call_userns_paths, want_userns_files, run_userns_paths, NULL, observe_mounts,
+	  "with --userns, as root" },
+	{ "overlay", START, CONT, 11,
+	  "Stack the image layers (read-only) under the writable layer: one merged tree, the "
+	  "future \"/\".",
+	  call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL },
 	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
 	 * host paths (bind sources, volume data) are still reachable */
-	{"mounts", START, CONT, 12,
-	 "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no symlink out).",
-	 call_mounts, want_volumes, run_mounts, NULL, observe_mounts, "with -v, --mount or --tmpfs"},
-	{"proc", START, CONT, 2,
-	 "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
-	 call_proc, NULL, run_proc, NULL, observe_mounts, NULL},
-	{"sys", START, CONT, 4,
-	 "Mount /sys read-only: the container can look at the kernel's devices but not change them.",
-	 call_sys, NULL, run_sys, NULL, observe_mounts, NULL},
-	{"dev", START, CONT, 4,
-	 "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host devices.",
-	 call_dev, NULL, run_dev, NULL, observe_mounts, NULL},
-	{"etc-hosts", START, CONT, 17,
-	 "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state directory over the image's.",
-	 call_etc, NULL, run_etc, NULL, observe_mounts, NULL},
-	{"init", START, CONT, 13,
-	 "Bind-mount glassbox-init read-only at " GB_INIT_PATH ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
-	 call_init, want_init, run_init, NULL, observe_mounts, "with --init"},
+	{ "mounts", START, CONT, 12,
+	  "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no "
+	  "symlink out).",
+	  call_mounts, want_volumes, run_mounts, NULL, observe_mounts,
+	  "with -v, --mount or --tmpfs" },
+	{ "proc", START, CONT, 2,
+	  "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
+	  call_proc, NULL, run_proc, NULL, observe_mounts, NULL },
+	{ "sys", START, CONT, 4,
+	  "Mount /sys read-only: the container can look at the kernel's devices but not change "
+	  "them.",
+	  call_sys, NULL, run_sys, NULL, observe_mounts, NULL },
+	{ "dev", START, CONT, 4,
+	  "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host "
+	  "devices.",
+	  call_dev, NULL, run_dev, NULL, observe_mounts, NULL },
+	{ "etc-hosts", START, CONT, 17,
+	  "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state "
+	  "directory over the image's.",
+	  call_etc, NULL, run_etc, NULL, observe_mounts, NULL },
+	{ "init", START, CONT, 13,
+	  "Bind-mount glassbox-init read-only at " GB_INIT_PATH
+	  ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
+	  call_init, want_init, run_init, NULL, observe_mounts, "with --init" },
 	/* storage (issue 5): after everything that writes into the root's directories */
-	{"read-only-root", START, CONT, 12,
-	 "Remount the root read-only: writes fail except in volumes, tmpfs and /dev.",
-	 call_readonly, want_readonly, run_readonly, NULL, observe_mounts, "with --read-only"},
-	{"hostname", START, CONT, 3,
-	 "Set the host name inside the new UTS namespace; the host's own name does not change.",
-	 call_hostname, want_hostname, run_hostname, NULL, observe_hostname, "unless --uts host"},
-	{"pivot_root", START, CONT, 4,
-	 "Make the overlay the root and detach the old one: the host's files are now out of reach.",
-	 call_pivot, NULL, run_pivot, NULL, observe_mounts, NULL},
+	{ "read-only-root", START, CONT, 12,
+	  "Remount the root read-only: writes fail except in volumes, tmpfs and /dev.",
+	  call_readonly, want_readonly, run_readonly, NULL, observe_mounts, "with --read-only" },
+	{ "hostname", START, CONT, 3,
+	  "Set the host name inside the new UTS namespace; the host's own name does not change.",
+	  call_hostname, want_hostname, run_hostname, NULL, observe_hostname, "unless --uts host" },
+	{ "pivot_root", START, CONT, 4,
+	  "Make the overlay the root and detach the old one: the host's files are now out of "
+	  "reach.",
+	  call_pivot, NULL, run_pivot, NULL, observe_mounts, NULL },
 	/* terminal (issue 18): after pivot_root, /dev/pts/ptmx is the container's own */
-	{"tty", START, CONT, 16,
-	 "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the controlling terminal and stdio, the master goes to the host to relay.",
-	 call_tty, want_tty, run_tty, NULL, observe_tty, "with -t"},
-	{"masked-paths", START, CONT, 16,
-	 "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make /proc/sys read-only.",
-	 call_masks, want_masks, run_masks, NULL, observe_masks, "unless --privileged"},
-	{"capabilities", START, CONT, 16,
-	 "Drop root's powers to a short list: from the bounding, permitted, effective, inheritable and ambient sets.",
-	 call_caps, NULL, run_caps, NULL, observe_caps, NULL},
-	{"no-new-privs", START, CONT, 15,
-	 "Promise that no execve can ever grant privileges again (setuid bits and file capabilities are ignored).",
-	 call_nnp, want_nnp, run_nnp, NULL, observe_security, "unless no-new-privileges=false"},
-	{"seccomp", START, CONT, 15,
-	 "Install the system call filter, last: from now on forbidden calls fail with EPERM before the kernel runs them.",
-	 call_seccomp, want_seccomp, run_seccomp, NULL, observe_security, "unless seccomp=unconfined or --privileged"},
-	{"exec", START, CONT, 1,
-	 "Replace the setup code with the container's command: it becomes PID 1 of the container.",
-	 call_exec, NULL, run_exec, NULL, observe_exec, NULL},
+	{ "tty", START, CONT, 16,
+	  "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the "
+	  "controlling terminal and stdio, the master goes to the host to relay.",
+	  call_tty, want_tty, run_tty, NULL, observe_tty, "with -t" },
+	{ "masked-paths", START, CONT, 16,
+	  "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make "
+	  "/proc/sys read-only.",
+	  call_masks, want_masks, run_masks, NULL, observe_masks, "unless --privileged" },
+	{ "capabilities", START, CONT, 16,
+	  "Drop root's powers to a short list: from the bounding, permitted, effective, "
+	  "inheritable and ambient sets.",
+	  call_caps, NULL, run_caps, NULL, observe_caps, NULL },
+	{ "no-new-privs", START, CONT, 15,
+	  "Promise that no execve can ever grant privileges again (setuid bits and file "
+	  "capabilities are ignored).",
+	  call_nnp, want_nnp, run_nnp, NULL, observe_security, "unless no-new-privileges=false" },
+	{ "seccomp", START, CONT, 15,
+	  "Install the system call filter, last: from now on forbidden calls fail with EPERM "
+	  "before the kernel runs them.",
+	  call_seccomp, want_seccomp, run_seccomp, NULL, observe_security,
+	  "unless seccomp=unconfined or --privileged" },
+	{ "exec", START, CONT, 1,
+	  "Replace the setup code with the container's command: it becomes PID 1 of the container.",
+	  call_exec, NULL, run_exec, NULL, observe_exec, NULL },
 };
 
 const struct gb_step *gb_steps_table(size_t *n)

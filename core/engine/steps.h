@@ -24,7 +24,7 @@ struct gb_step_info {
 	enum gb_phase phase;
 	enum gb_side side;
 	int lab;
-	const char *call;     /* with the real values: pivot_root(".", ".") */
+	const char *call; /* with the real values: pivot_root(".", ".") */
 	const char *explain;
 };
 
@@ -34,22 +34,22 @@ struct gb_step;
 struct gb_launch {
 	struct gb_runtime *rt;
 	struct gb_state *st;
-	struct gb_image img;        /* create phase: the resolved image */
+	struct gb_image img; /* create phase: the resolved image */
 	int clone_flags;
-	pid_t pid;                  /* host PID of the container's PID 1 */
+	pid_t pid; /* host PID of the container's PID 1 */
 	int pidfd;
-	int sock;                   /* parent <-> child step channel */
-	int stdio[3];               /* the container's stdin/out/err; -1 = inherit */
-	char **argv;                /* the command to execute */
-	char child_info[256];       /* what the child reported of its last step */
-	bool state_created;         /* create phase made a state dir (undo removes it) */
-	struct gb_confine sec;      /* caps, no_new_privs, seccomp: prepared before clone */
-	struct gb_cgroup cg;        /* the container's cgroup (start phase) */
+	int sock;	       /* parent <-> child step channel */
+	int stdio[3];	       /* the container's stdin/out/err; -1 = inherit */
+	char **argv;	       /* the command to execute */
+	char child_info[256];  /* what the child reported of its last step */
+	bool state_created;    /* create phase made a state dir (undo removes it) */
+	struct gb_confine sec; /* caps, no_new_privs, seccomp: prepared before clone */
+	struct gb_cgroup cg;   /* the container's cgroup (start phase) */
 	/* Published ports (core/net/net_container.h): listening sockets bound before the
 	 * container runs; the monitor's port proxy takes them over. */
 	int pub_fds[16];
 	size_t n_pub;
-	bool rootless;              /* the engine runs as an ordinary user (set before clone:
+	bool rootless; /* the engine runs as an ordinary user (set before clone:
 				     * in the child, geteuid() says 65534 until the maps exist) */
 	/* The table the engine walks (gb_steps_table, or another in tests), and what the
 	 * clone row runs in the child: the engine's side of the channel (engine.h). */
@@ -60,7 +60,7 @@ struct gb_launch {
 	/* -t (core/tty.h): the master of the pty the child opened in its own devpts; the
 	 * child hands it over with SCM_RIGHTS on the step channel. -1: none. */
 	int tty_master;
-	unsigned short tty_rows, tty_cols;  /* its first window size (ours), 0: 24x80 later */
+	unsigned short tty_rows, tty_cols; /* its first window size (ours), 0: 24x80 later */
 };
 
 /* One row of the table. */

@@ -57,7 +57,8 @@ static const char *field(const char *line, int idx, char *buf, size_t len)
 /* The line of a passwd/group file whose name (field 0) or id (field 2) matches. */
 static const char *find_entry(const char *text, const char *name, bool by_id, unsigned long id)
 {
-	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (const char *line = text; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		char f[256];
 		if (line[0] == '#' || !field(line, 0, f, sizeof f))
 			continue;
@@ -98,13 +99,16 @@ static int lookup_user(const char *u, const char *passwd, struct gb_user *out, c
 			snprintf(out->home, sizeof out->home, "%s", f);
 		return 0;
 	}
-	if (num) {  /* a uid with no passwd entry is allowed, as Docker does: its gid is 0 */
+	if (num) { /* a uid with no passwd entry is allowed, as Docker does: its gid is 0 */
 		out->uid = (uid_t)id;
 		out->gid = 0;
 		return 0;
 	}
-	int r = gb_err_set(err, ENOENT, "", "unable to find user %s: no matching entries in the container's /etc/passwd", u);
-	gb_err_hint(err, "use a user of the image (`glassbox run IMAGE cat /etc/passwd`) or a number, e.g. --user 1000:1000");
+	int r = gb_err_set(
+		err, ENOENT, "",
+		"unable to find user %s: no matching entries in the container's /etc/passwd", u);
+	gb_err_hint(err, "use a user of the image (`glassbox run IMAGE cat /etc/passwd`) or a "
+			 "number, e.g. --user 1000:1000");
 	return r;
 }
 
@@ -133,14 +137,19 @@ int gb_user_lookup(const char *spec, const char *passwd, const char *group, stru
 		else if (num)
 			out->gid = (gid_t)id;
 		else {
-			r = gb_err_set(err, ENOENT, "", "unable to find group %s: no matching entries in the container's /etc/group", g);
-			gb_err_hint(err, "use a group of the image or a number, e.g. --user 1000:1000");
+			r = gb_err_set(err, ENOENT, "",
+				       "unable to find group %s: no matching entries in the "
+				       "container's /etc/group",
+				       g);
+			gb_err_hint(err,
+				    "use a group of the image or a number, e.g. --user 1000:1000");
 			return r;
 		}
-		return 0;  /* an explicit group replaces the supplementary ones, as in Docker */
+		return 0; /* an explicit group replaces the supplementary ones, as in Docker */
 	}
 	/* Supplementary groups: every group that lists the user by name. */
-	for (const char *line = group; name[0] && line && *line && out->n_groups < GB_USER_MAX_GROUPS;
+	for (const char *line = group;
+	     name[0] && line && *line && out->n_groups < GB_USER_MAX_GROUPS;
 	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		char f[64];
 		if (member_of(line, name) && field(line, 2, f, sizeof f))
@@ -152,7 +161,7 @@ int gb_user_lookup(const char *spec, const char *passwd, const char *group, stru
 int gb_user_switch(const char *spec, struct gb_err *err)
 {
 	gb_autofree char *passwd = NULL, *group = NULL;
-	gb_read_file("/etc/passwd", &passwd, NULL);  /* the container's: we are past pivot_root */
+	gb_read_file("/etc/passwd", &passwd, NULL); /* the container's: we are past pivot_root */
 	gb_read_file("/etc/group", &group, NULL);
 	struct gb_user u;
 	int r = gb_user_lookup(spec, passwd, group, &u, err);

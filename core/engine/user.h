@@ -15,9 +15,9 @@
 struct gb_user {
 	uid_t uid;
 	gid_t gid;
-	gid_t groups[GB_USER_MAX_GROUPS];  /* supplementary groups from /etc/group */
+	gid_t groups[GB_USER_MAX_GROUPS]; /* supplementary groups from /etc/group */
 	size_t n_groups;
-	char home[256];                    /* from passwd, "/" when unknown */
+	char home[256]; /* from passwd, "/" when unknown */
 };
 
 /* Whether spec looks like USER, UID, USER:GROUP or UID:GID (checked before create). */

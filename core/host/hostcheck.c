@@ -46,8 +46,8 @@
 
 /* What the child reports back, through a shared anonymous mapping. */
 struct outcome {
-	int code;           /* 0 or a positive errno */
-	char detail[300];   /* the call that failed, or what was seen */
+	int code;	  /* 0 or a positive errno */
+	char detail[300]; /* the call that failed, or what was seen */
 };
 
 struct probe;
@@ -69,7 +69,8 @@ static int fail_at(struct outcome *o, const char *fmt, ...)
  * made (namespaces, the mounts and links inside them) dies with it. */
 static int in_child(const struct probe *p, child_fn fn, const char *dir, struct outcome *out)
 {
-	struct outcome *o = mmap(NULL, sizeof *o, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct outcome *o =
+		mmap(NULL, sizeof *o, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (o == MAP_FAILED)
 		return -errno;
 	memset(o, 0, sizeof *o);
@@ -88,7 +89,8 @@ static int in_child(const struct probe *p, child_fn fn, const char *dir, struct 
 		snprintf(out->detail, sizeof out->detail, "fork failed"), out->code = errno;
 	else if (WIFSIGNALED(status))
 		snprintf(out->detail, sizeof out->detail, "the probe was killed by signal %d",
-			 WTERMSIG(status)), out->code = EINTR;
+			 WTERMSIG(status)),
+			out->code = EINTR;
 	munmap(o, sizeof *o);
 	return -out->code;
 }
@@ -100,7 +102,7 @@ static int scratch_dir(char *dir, size_t len)
 	snprintf(dir, len, "/tmp/glassbox-hostcheck.XXXXXX");
 	if (!mkdtemp(dir))
 		return -errno;
-	chmod(dir, 0755);  /* the unprivileged probes must reach it */
+	chmod(dir, 0755); /* the unprivileged probes must reach it */
 	return 0;
 }
 
@@ -109,16 +111,16 @@ static int scratch_dir(char *dir, size_t len)
 struct probe {
 	const char *key, *name, *config, *fix;
 	int (*run)(const struct probe *p, struct gb_host_feature *f);
-	int flag;           /* CLONE_NEW* for the namespace probes */
+	int flag; /* CLONE_NEW* for the namespace probes */
 	const char *flag_name;
-	const char *arg;    /* controller name, ... */
+	const char *arg; /* controller name, ... */
 };
 
 static void outcome_text(struct gb_host_feature *f, const struct outcome *o, const char *ok_text)
 {
 	if (o->code == 0) {
-		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested), ": %s",
-			 o->detail[0] ? o->detail : ok_text);
+		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
+			 ": %s", o->detail[0] ? o->detail : ok_text);
 		f->available = true;
 	} else {
 		snprintf(f->reason, sizeof f->reason, "%s: %s", o->detail, strerror(o->code));
@@ -137,7 +139,8 @@ static int ns_child(const struct probe *p, const char *dir, struct outcome *o)
 		int status = 0;
 		waitpid(pid, &status, 0);
 		if (p->flag == CLONE_NEWPID && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-			return errno = EPROTO, fail_at(o, "the first child of the new PID namespace is not PID 1");
+			return errno = EPROTO,
+			       fail_at(o, "the first child of the new PID namespace is not PID 1");
 		snprintf(o->detail, sizeof o->detail, "ok%s",
 			 p->flag == CLONE_NEWPID ? ", and its first child is PID 1" : "");
 	}
@@ -185,7 +188,8 @@ static int userns_child(const struct probe *p, const char *dir, struct outcome *
 		return fail_at(o, "as uid %d, unshare(CLONE_NEWUSER)", NOBODY);
 	if (map_self(o) < 0)
 		return -o->code;
-	snprintf(o->detail, sizeof o->detail, "ok, and uid %d became uid %d inside", NOBODY, (int)getuid());
+	snprintf(o->detail, sizeof o->detail, "ok, and uid %d became uid %d inside", NOBODY,
+		 (int)getuid());
 	return 0;
 }
 
@@ -193,8 +197,8 @@ static int userns_child(const struct probe *p, const char *dir, struct outcome *
 static void userns_sysctls(char *buf, size_t len)
 {
 	static const char *const knobs[] = {
-		"/proc/sys/kernel/unprivileged_userns_clone",         /* Debian */
-		"/proc/sys/user/max_user_namespaces",                 /* 0 = none at all */
+		"/proc/sys/kernel/unprivileged_userns_clone",		  /* Debian */
+		"/proc/sys/user/max_user_namespaces",			  /* 0 = none at all */
 		"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", /* Ubuntu 23.10+ */
 	};
 	buf[0] = '\0';
@@ -202,13 +206,15 @@ static void userns_sysctls(char *buf, size_t len)
 		char v[32];
 		size_t used = strlen(buf);
 		if (gb_read_line(knobs[i], v, sizeof v) == 0)
-			snprintf(buf + used, len - used, "%s%s = %s", used ? ", " : "", knobs[i] + 10, v);
+			snprintf(buf + used, len - used, "%s%s = %s", used ? ", " : "",
+				 knobs[i] + 10, v);
 	}
 }
 
 static int probe_userns(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(f->tested, sizeof f->tested, "as uid %d in a forked child: unshare(CLONE_NEWUSER), write uid_map", NOBODY);
+	snprintf(f->tested, sizeof f->tested,
+		 "as uid %d in a forked child: unshare(CLONE_NEWUSER), write uid_map", NOBODY);
 	struct outcome o;
 	in_child(p, userns_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -235,14 +241,15 @@ static int private_tmpfs(const char *dir, struct outcome *o)
 
 static int overlay_in(const char *dir, struct outcome *o)
 {
-	static const char *const sub[] = {"lower", "upper", "work", "merged"};
+	static const char *const sub[] = { "lower", "upper", "work", "merged" };
 	char path[512], opts[1024];
 	for (size_t i = 0; i < GB_ARRAY_LEN(sub); i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, sub[i]);
 		if (mkdir(path, 0755) < 0)
 			return fail_at(o, "mkdir(%s)", path);
 	}
-	snprintf(opts, sizeof opts, "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", dir, dir, dir);
+	snprintf(opts, sizeof opts, "lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", dir, dir,
+		 dir);
 	snprintf(path, sizeof path, "%s/merged", dir);
 	if (mount("overlay", path, "overlay", 0, opts) < 0)
 		return fail_at(o, "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\")", path, opts);
@@ -296,24 +303,35 @@ static int pivot_child(const struct probe *p, const char *dir, struct outcome *o
 	if (statfs("/", &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
 		return errno = EPROTO, fail_at(o, "after pivot_root, / is not the tmpfs");
 	if (access("/etc", F_OK) == 0)
-		return errno = EPROTO, fail_at(o, "after pivot_root, the old root's /etc is still reachable");
-	snprintf(o->detail, sizeof o->detail, "ok: / became the tmpfs and the old root's /etc is gone");
+		return errno = EPROTO,
+		       fail_at(o, "after pivot_root, the old root's /etc is still reachable");
+	snprintf(o->detail, sizeof o->detail,
+		 "ok: / became the tmpfs and the old root's /etc is gone");
 	return 0;
 }
 
 static int probe_mounting(const struct probe *p, struct gb_host_feature *f)
 {
-	child_fn fn = !strcmp(p->key, "overlay") ? overlay_child
-		    : !strcmp(p->key, "overlay.userns") ? overlay_userns_child : pivot_child;
+	child_fn fn = !strcmp(p->key, "overlay")	  ? overlay_child
+		      : !strcmp(p->key, "overlay.userns") ? overlay_userns_child
+							  : pivot_child;
 	if (fn == overlay_child)
-		snprintf(f->tested, sizeof f->tested, "in a forked child's private mount namespace on a tmpfs: mount(\"overlay\") and a write through it");
+		snprintf(f->tested, sizeof f->tested,
+			 "in a forked child's private mount namespace on a tmpfs: "
+			 "mount(\"overlay\") and a write through it");
 	else if (fn == overlay_userns_child)
-		snprintf(f->tested, sizeof f->tested, "as uid %d in a new user + mount namespace: mount tmpfs, mount(\"overlay\"), a write", NOBODY);
+		snprintf(f->tested, sizeof f->tested,
+			 "as uid %d in a new user + mount namespace: mount tmpfs, "
+			 "mount(\"overlay\"), a write",
+			 NOBODY);
 	else
-		snprintf(f->tested, sizeof f->tested, "in a forked child's private mount namespace: tmpfs, pivot_root(\".\", \".\"), umount2(MNT_DETACH)");
+		snprintf(f->tested, sizeof f->tested,
+			 "in a forked child's private mount namespace: tmpfs, pivot_root(\".\", "
+			 "\".\"), umount2(MNT_DETACH)");
 	char dir[64];
 	if (scratch_dir(dir, sizeof dir) < 0) {
-		snprintf(f->reason, sizeof f->reason, "mkdtemp(/tmp/glassbox-hostcheck.XXXXXX): %s", strerror(errno));
+		snprintf(f->reason, sizeof f->reason, "mkdtemp(/tmp/glassbox-hostcheck.XXXXXX): %s",
+			 strerror(errno));
 		return 0;
 	}
 	struct outcome o;
@@ -403,31 +421,41 @@ static int probe_controller(const struct probe *p, struct gb_host_feature *f)
 		gb_autofree char *avail = NULL, *sub = NULL;
 		gb_read_file("/sys/fs/cgroup/cgroup.controllers", &avail, NULL);
 		gb_read_file("/sys/fs/cgroup/cgroup.subtree_control", &sub, NULL);
-		snprintf(f->tested, sizeof f->tested, "cgroup v2: /sys/fs/cgroup/cgroup.controllers, then mkdir a cgroup and look for %s",
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup v2: /sys/fs/cgroup/cgroup.controllers, then mkdir a cgroup and "
+			 "look for %s",
 			 key_file(ctl, true));
 		if (!avail || !has_word(avail, ctl, " \n")) {
-			snprintf(f->reason, sizeof f->reason, "\"%s\" is not in /sys/fs/cgroup/cgroup.controllers", ctl);
+			snprintf(f->reason, sizeof f->reason,
+				 "\"%s\" is not in /sys/fs/cgroup/cgroup.controllers", ctl);
 			return 0;
 		}
 		if (!sub || !has_word(sub, ctl, " \n")) {
-			snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
-				 ": listed, but not yet enabled for children (cgroup.subtree_control)");
+			snprintf(f->tested + strlen(f->tested),
+				 sizeof f->tested - strlen(f->tested),
+				 ": listed, but not yet enabled for children "
+				 "(cgroup.subtree_control)");
 			f->available = true;
 			return 0;
 		}
 		snprintf(base, sizeof base, "/sys/fs/cgroup");
 	} else if (v1_mount(ctl, base, sizeof base) < 0) {
-		snprintf(f->tested, sizeof f->tested, "cgroup %s: a v1 hierarchy with \"%s\" in /proc/self/mountinfo", layout, ctl);
-		snprintf(f->reason, sizeof f->reason, "no cgroup hierarchy carries the %s controller", ctl);
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup %s: a v1 hierarchy with \"%s\" in /proc/self/mountinfo", layout,
+			 ctl);
+		snprintf(f->reason, sizeof f->reason,
+			 "no cgroup hierarchy carries the %s controller", ctl);
 		return 0;
 	} else {
-		snprintf(f->tested, sizeof f->tested, "cgroup v1 hierarchy at %s: mkdir a cgroup, look for %s, rmdir",
-			 base, key_file(ctl, false));
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup v1 hierarchy at %s: mkdir a cgroup, look for %s, rmdir", base,
+			 key_file(ctl, false));
 	}
 	bool v2 = !strcmp(layout, "v2");
 	if (try_cgroup(base, key_file(ctl, v2), f->reason, sizeof f->reason) == 0) {
 		f->available = true;
-		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested), ": ok");
+		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
+			 ": ok");
 	}
 	return 0;
 }
@@ -435,14 +463,17 @@ static int probe_controller(const struct probe *p, struct gb_host_feature *f)
 static int probe_layout(const struct probe *p, struct gb_host_feature *f)
 {
 	const char *layout = gb_hostcheck_cgroup_layout();
-	snprintf(f->tested, sizeof f->tested, "statfs(\"/sys/fs/cgroup\") and statfs(\"/sys/fs/cgroup/unified\"): %s", layout);
+	snprintf(f->tested, sizeof f->tested,
+		 "statfs(\"/sys/fs/cgroup\") and statfs(\"/sys/fs/cgroup/unified\"): %s", layout);
 	f->available = strcmp(layout, "none") != 0;
 	if (!f->available)
-		snprintf(f->reason, sizeof f->reason, "no cgroup filesystem is mounted at /sys/fs/cgroup");
+		snprintf(f->reason, sizeof f->reason,
+			 "no cgroup filesystem is mounted at /sys/fs/cgroup");
 	else if (strcmp(layout, "v2") != 0)
 		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
-			 strcmp(layout, "hybrid") ? " (one v1 hierarchy per controller)"
-						  : " (v1 controllers, plus an empty v2 tree at unified/)");
+			 strcmp(layout, "hybrid")
+				 ? " (one v1 hierarchy per controller)"
+				 : " (v1 controllers, plus an empty v2 tree at unified/)");
 	return 0;
 }
 
@@ -465,7 +496,8 @@ static int freeze_in(const char *base, bool v2, struct gb_host_feature *f)
 	char dir[600], path[700], pid_s[16];
 	snprintf(dir, sizeof dir, "%s/glassbox-hostcheck-%d", base, (int)getpid());
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return snprintf(f->reason, sizeof f->reason, "mkdir(%s): %s", dir, strerror(errno)), -1;
+		return snprintf(f->reason, sizeof f->reason, "mkdir(%s): %s", dir, strerror(errno)),
+		       -1;
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -485,9 +517,10 @@ static int freeze_in(const char *base, bool v2, struct gb_host_feature *f)
 		r = wait_for(path, v2 ? "frozen 1" : "FROZEN");
 	}
 	if (r < 0)
-		snprintf(f->reason, sizeof f->reason, "freezing %s via %s: %s", dir, ctl, strerror(-r));
+		snprintf(f->reason, sizeof f->reason, "freezing %s via %s: %s", dir, ctl,
+			 strerror(-r));
 	snprintf(path, sizeof path, "%s/%s", dir, ctl);
-	gb_write_str(path, v2 ? "0" : "THAWED");  /* a v1-frozen task cannot even die */
+	gb_write_str(path, v2 ? "0" : "THAWED"); /* a v1-frozen task cannot even die */
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -505,16 +538,21 @@ static int probe_freezer(const struct probe *p, struct gb_host_feature *f)
 	if (v2) {
 		snprintf(base, sizeof base, "/sys/fs/cgroup");
 	} else if (v1_mount("freezer", base, sizeof base) < 0) {
-		snprintf(f->tested, sizeof f->tested, "cgroup %s: a v1 hierarchy with \"freezer\" in /proc/self/mountinfo", layout);
-		snprintf(f->reason, sizeof f->reason, "no cgroup hierarchy carries the freezer controller");
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup %s: a v1 hierarchy with \"freezer\" in /proc/self/mountinfo",
+			 layout);
+		snprintf(f->reason, sizeof f->reason,
+			 "no cgroup hierarchy carries the freezer controller");
 		return 0;
 	}
-	snprintf(f->tested, sizeof f->tested, "a sleeping child in a new cgroup under %s: %s, until the kernel reports %s",
-		 base, v2 ? "write 1 to cgroup.freeze" : "write FROZEN to freezer.state",
+	snprintf(f->tested, sizeof f->tested,
+		 "a sleeping child in a new cgroup under %s: %s, until the kernel reports %s", base,
+		 v2 ? "write 1 to cgroup.freeze" : "write FROZEN to freezer.state",
 		 v2 ? "\"frozen 1\" in cgroup.events" : "FROZEN");
 	if (freeze_in(base, v2, f) == 0) {
 		f->available = true;
-		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested), ": ok");
+		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
+			 ": ok");
 	}
 	return 0;
 }
@@ -546,7 +584,9 @@ static int seccomp_child(const struct probe *p, const char *dir, struct outcome 
 
 static int probe_seccomp(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(f->tested, sizeof f->tested, "in a forked child: no_new_privs, load a filter (getppid -> EPERM), call getppid()");
+	snprintf(f->tested, sizeof f->tested,
+		 "in a forked child: no_new_privs, load a filter (getppid -> EPERM), call "
+		 "getppid()");
 	struct outcome o;
 	in_child(p, seccomp_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -555,7 +595,8 @@ static int probe_seccomp(const struct probe *p, struct gb_host_feature *f)
 
 static int probe_pidfd(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(f->tested, sizeof f->tested, "pidfd_open() on a forked child that exits, poll() the pidfd");
+	snprintf(f->tested, sizeof f->tested,
+		 "pidfd_open() on a forked child that exits, poll() the pidfd");
 	pid_t pid = fork();
 	if (pid == 0) {
 		usleep(20000);
@@ -565,14 +606,16 @@ static int probe_pidfd(const struct probe *p, struct gb_host_feature *f)
 	int e = errno;
 	if (fd >= 0) {
 		/* A pidfd becomes readable when the process exits: no SIGCHLD, no PID reuse race. */
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int n = poll(&pfd, 1, 2000);
 		if (n == 1) {
 			f->available = true;
-			snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
+			snprintf(f->tested + strlen(f->tested),
+				 sizeof f->tested - strlen(f->tested),
 				 ": ok, it became readable when the child exited");
 		} else {
-			snprintf(f->reason, sizeof f->reason, "poll() on the pidfd did not report the exit");
+			snprintf(f->reason, sizeof f->reason,
+				 "poll() on the pidfd did not report the exit");
 		}
 		close(fd);
 	} else {
@@ -659,17 +702,21 @@ static int link_child(const struct probe *p, const char *dir, struct outcome *o)
 	if (r < 0)
 		return errno = -r, fail_at(o, "RTM_NEWLINK {name \"%s\", kind \"%s\"}", name, kind);
 	if (if_nametoindex(name) == 0)
-		return errno = ENODEV, fail_at(o, "the kernel acknowledged %s but has no such link", name);
+		return errno = ENODEV,
+		       fail_at(o, "the kernel acknowledged %s but has no such link", name);
 	if (!strcmp(kind, "veth") && if_nametoindex("gbhc-peer") == 0)
 		return errno = ENODEV, fail_at(o, "the veth peer gbhc-peer is missing");
-	snprintf(o->detail, sizeof o->detail, "ok: %s%s exists", name, strcmp(kind, "veth") ? "" : " <-> gbhc-peer");
+	snprintf(o->detail, sizeof o->detail, "ok: %s%s exists", name,
+		 strcmp(kind, "veth") ? "" : " <-> gbhc-peer");
 	return 0;
 }
 
 static int probe_link(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(f->tested, sizeof f->tested, "in a forked child's new network namespace: RTM_NEWLINK kind \"%s\" over rtnetlink",
-		 p->arg);
+	snprintf(
+		f->tested, sizeof f->tested,
+		"in a forked child's new network namespace: RTM_NEWLINK kind \"%s\" over rtnetlink",
+		p->arg);
 	struct outcome o;
 	in_child(p, link_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -678,44 +725,69 @@ static int probe_link(const struct probe *p, struct gb_host_feature *f)
 
 /* ------------------------------------------------------------ the table */
 
-#define NS(k, n, flag, cfg, fix) {k, n, cfg, fix, probe_ns, flag, #flag, NULL}
-#define CG(k, n, ctl, cfg) {k, n, cfg, "enable the controller: cgroup_enable=" ctl " on the kernel command line, or in the parent's cgroup.subtree_control (v2)", probe_controller, 0, NULL, ctl}
+#define NS(k, n, flag, cfg, fix)                                                                   \
+	{                                                                                          \
+		k, n, cfg, fix, probe_ns, flag, #flag, NULL                                        \
+	}
+#define CG(k, n, ctl, cfg)                                                                         \
+	{                                                                                          \
+		k, n, cfg,                                                                         \
+			"enable the controller: cgroup_enable=" ctl                                \
+			" on the kernel command line, or in the parent's cgroup.subtree_control "  \
+			"(v2)",                                                                    \
+			probe_controller, 0, NULL, ctl                                             \
+	}
 
 static const struct probe probes[] = {
 	NS("ns.mnt", "mount namespace", CLONE_NEWNS, "CONFIG_NAMESPACES",
 	   "a kernel built with CONFIG_NAMESPACES; in a container, run with CAP_SYS_ADMIN"),
 	NS("ns.uts", "UTS namespace (host name)", CLONE_NEWUTS, "CONFIG_UTS_NS",
 	   "a kernel built with CONFIG_UTS_NS=y"),
-	NS("ns.ipc", "IPC namespace", CLONE_NEWIPC, "CONFIG_IPC_NS CONFIG_SYSVIPC CONFIG_POSIX_MQUEUE",
+	NS("ns.ipc", "IPC namespace", CLONE_NEWIPC,
+	   "CONFIG_IPC_NS CONFIG_SYSVIPC CONFIG_POSIX_MQUEUE",
 	   "a kernel built with CONFIG_IPC_NS=y"),
-	NS("ns.pid", "PID namespace", CLONE_NEWPID, "CONFIG_PID_NS", "a kernel built with CONFIG_PID_NS=y"),
-	NS("ns.net", "network namespace", CLONE_NEWNET, "CONFIG_NET_NS", "a kernel built with CONFIG_NET_NS=y"),
+	NS("ns.pid", "PID namespace", CLONE_NEWPID, "CONFIG_PID_NS",
+	   "a kernel built with CONFIG_PID_NS=y"),
+	NS("ns.net", "network namespace", CLONE_NEWNET, "CONFIG_NET_NS",
+	   "a kernel built with CONFIG_NET_NS=y"),
 	NS("ns.cgroup", "cgroup namespace", CLONE_NEWCGROUP, "CONFIG_CGROUPS",
 	   "Linux 4.6 or later, built with CONFIG_CGROUPS=y"),
-	NS("ns.user", "user namespace", CLONE_NEWUSER, "CONFIG_USER_NS", "a kernel built with CONFIG_USER_NS=y"),
-	NS("ns.time", "time namespace", CLONE_NEWTIME, "CONFIG_TIME_NS", "Linux 5.6 or later, built with CONFIG_TIME_NS=y"),
-	{"userns.unprivileged", "unprivileged user namespaces", "CONFIG_USER_NS",
-	 "allow them: sysctl kernel.unprivileged_userns_clone=1 (Debian), user.max_user_namespaces > 0, "
-	 "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu)", probe_userns, 0, NULL, NULL},
-	{"overlay", "overlay filesystem", "CONFIG_OVERLAY_FS", "modprobe overlay (or a kernel with CONFIG_OVERLAY_FS)",
-	 probe_mounting, 0, NULL, NULL},
-	{"overlay.userns", "overlay in a user namespace (rootless)", "CONFIG_OVERLAY_FS CONFIG_USER_NS",
-	 "Linux 5.11 or later and unprivileged user namespaces; else rootless needs fuse-overlayfs",
-	 probe_mounting, 0, NULL, NULL},
-	{"pivot_root", "pivot_root", "", "pivot_root fails on a ramfs root (an initramfs): run from a real root filesystem",
-	 probe_mounting, 0, NULL, NULL},
-	{"cgroup.layout", "cgroup hierarchy", "CONFIG_CGROUPS",
-	 "mount cgroup2 at /sys/fs/cgroup (systemd does this at boot)", probe_layout, 0, NULL, NULL},
+	NS("ns.user", "user namespace", CLONE_NEWUSER, "CONFIG_USER_NS",
+	   "a kernel built with CONFIG_USER_NS=y"),
+	NS("ns.time", "time namespace", CLONE_NEWTIME, "CONFIG_TIME_NS",
+	   "Linux 5.6 or later, built with CONFIG_TIME_NS=y"),
+	{ "userns.unprivileged", "unprivileged user namespaces", "CONFIG_USER_NS",
+	  "allow them: sysctl kernel.unprivileged_userns_clone=1 (Debian), "
+	  "user.max_user_namespaces > 0, "
+	  "kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu)",
+	  probe_userns, 0, NULL, NULL },
+	{ "overlay", "overlay filesystem", "CONFIG_OVERLAY_FS",
+	  "modprobe overlay (or a kernel with CONFIG_OVERLAY_FS)", probe_mounting, 0, NULL, NULL },
+	{ "overlay.userns", "overlay in a user namespace (rootless)",
+	  "CONFIG_OVERLAY_FS CONFIG_USER_NS",
+	  "Linux 5.11 or later and unprivileged user namespaces; else rootless needs "
+	  "fuse-overlayfs",
+	  probe_mounting, 0, NULL, NULL },
+	{ "pivot_root", "pivot_root", "",
+	  "pivot_root fails on a ramfs root (an initramfs): run from a real root filesystem",
+	  probe_mounting, 0, NULL, NULL },
+	{ "cgroup.layout", "cgroup hierarchy", "CONFIG_CGROUPS",
+	  "mount cgroup2 at /sys/fs/cgroup (systemd does this at boot)", probe_layout, 0, NULL,
+	  NULL },
 	CG("cgroup.memory", "memory controller", "memory", "CONFIG_MEMCG"),
-	CG("cgroup.cpu", "cpu controller", "cpu", "CONFIG_CGROUP_SCHED CONFIG_FAIR_GROUP_SCHED CONFIG_CFS_BANDWIDTH"),
+	CG("cgroup.cpu", "cpu controller", "cpu",
+	   "CONFIG_CGROUP_SCHED CONFIG_FAIR_GROUP_SCHED CONFIG_CFS_BANDWIDTH"),
 	CG("cgroup.pids", "pids controller", "pids", "CONFIG_CGROUP_PIDS"),
-	{"freezer", "cgroup freezer", "CONFIG_CGROUP_FREEZER",
-	 "cgroup v2 (Linux 5.2+) has it built in; on v1 mount the freezer hierarchy", probe_freezer, 0, NULL, NULL},
-	{"seccomp", "seccomp filters", "CONFIG_SECCOMP CONFIG_SECCOMP_FILTER", "a kernel built with CONFIG_SECCOMP_FILTER=y",
-	 probe_seccomp, 0, NULL, NULL},
-	{"pidfd", "pidfd_open", "", "Linux 5.3 or later", probe_pidfd, 0, NULL, NULL},
-	{"veth", "veth pairs", "CONFIG_VETH", "modprobe veth (or a kernel with CONFIG_VETH)", probe_link, 0, NULL, "veth"},
-	{"bridge", "bridges", "CONFIG_BRIDGE", "modprobe bridge (or a kernel with CONFIG_BRIDGE)", probe_link, 0, NULL, "bridge"},
+	{ "freezer", "cgroup freezer", "CONFIG_CGROUP_FREEZER",
+	  "cgroup v2 (Linux 5.2+) has it built in; on v1 mount the freezer hierarchy",
+	  probe_freezer, 0, NULL, NULL },
+	{ "seccomp", "seccomp filters", "CONFIG_SECCOMP CONFIG_SECCOMP_FILTER",
+	  "a kernel built with CONFIG_SECCOMP_FILTER=y", probe_seccomp, 0, NULL, NULL },
+	{ "pidfd", "pidfd_open", "", "Linux 5.3 or later", probe_pidfd, 0, NULL, NULL },
+	{ "veth", "veth pairs", "CONFIG_VETH", "modprobe veth (or a kernel with CONFIG_VETH)",
+	  probe_link, 0, NULL, "veth" },
+	{ "bridge", "bridges", "CONFIG_BRIDGE", "modprobe bridge (or a kernel with CONFIG_BRIDGE)",
+	  probe_link, 0, NULL, "bridge" },
 };
 
 size_t gb_hostcheck_count(void)
@@ -753,7 +825,8 @@ static void config_state(struct gb_host_feature *f)
 	int n = 0;
 	char copy[200];
 	snprintf(copy, sizeof copy, "%s", f->config);
-	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w && n < 8; w = strtok_r(NULL, " ", &save)) {
+	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w && n < 8;
+	     w = strtok_r(NULL, " ", &save)) {
 		snprintf(want[n], sizeof want[n], "%s", w);
 		snprintf(state[n++], sizeof state[0], "%s missing", w);
 	}
@@ -764,14 +837,16 @@ static void config_state(struct gb_host_feature *f)
 			size_t l = strlen(want[i]);
 			if (!strncmp(line, want[i], l) && line[l] == '=')
 				snprintf(state[i], sizeof state[i], "%s", line);
-			else if (!strncmp(line, "# ", 2) && !strncmp(line + 2, want[i], l) && !strcmp(line + 2 + l, " is not set"))
+			else if (!strncmp(line, "# ", 2) && !strncmp(line + 2, want[i], l) &&
+				 !strcmp(line + 2 + l, " is not set"))
 				snprintf(state[i], sizeof state[i], "%s=n", want[i]);
 		}
 	}
 	gzclose(gz);
 	for (int i = 0; i < n; i++) {
 		size_t used = strlen(f->config_state);
-		snprintf(f->config_state + used, sizeof f->config_state - used, "%s%s", i ? " " : "", state[i]);
+		snprintf(f->config_state + used, sizeof f->config_state - used, "%s%s",
+			 i ? " " : "", state[i]);
 	}
 }
 

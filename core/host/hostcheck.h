@@ -11,13 +11,13 @@
 #include "base/json.h"
 
 struct gb_host_feature {
-	const char *key;        /* stable id, e.g. "ns.pid", "overlay.userns", "veth" */
-	const char *name;       /* for people, e.g. "PID namespace" */
-	const char *config;     /* kernel config options that provide it, space separated */
-	const char *fix;        /* what to do when it is missing */
+	const char *key;    /* stable id, e.g. "ns.pid", "overlay.userns", "veth" */
+	const char *name;   /* for people, e.g. "PID namespace" */
+	const char *config; /* kernel config options that provide it, space separated */
+	const char *fix;    /* what to do when it is missing */
 	bool available;
-	char tested[320];       /* how it was tested, as the calls were made, and the result */
-	char reason[320];       /* why not (the kernel's answer); empty when available */
+	char tested[320];	/* how it was tested, as the calls were made, and the result */
+	char reason[320];	/* why not (the kernel's answer); empty when available */
 	char config_state[200]; /* "CONFIG_PID_NS=y ...", "" when the config is unreadable */
 };
 

@@ -61,8 +61,10 @@ int gb_net_netns_open(pid_t pid, int *fd, struct gb_err *err)
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0) {
 		int r = gb_err_set(err, errno, "open", "cannot open %s", path);
-		gb_err_hint(err, "is process %d still running? a network namespace is reached "
-			    "through a process inside it (or a bind mount of this file)", (int)pid);
+		gb_err_hint(err,
+			    "is process %d still running? a network namespace is reached "
+			    "through a process inside it (or a bind mount of this file)",
+			    (int)pid);
 		return r;
 	}
 	return 0;
@@ -87,7 +89,7 @@ static void *netns_thread(void *p)
 		job->ret = gb_err_set(job->err, errno, "setns(fd, CLONE_NEWNET)",
 				      "cannot join the container's network namespace");
 		gb_err_hint(job->err, "setns needs CAP_SYS_ADMIN; the fd must be a "
-			    "/proc/PID/ns/net handle");
+				      "/proc/PID/ns/net handle");
 		return NULL;
 	}
 	job->ret = job->fn(job->arg, job->err);
@@ -97,11 +99,12 @@ static void *netns_thread(void *p)
 int gb_net_in_netns(int netns_fd, int (*fn)(void *arg, struct gb_err *err), void *arg,
 		    struct gb_err *err)
 {
-	struct netns_job job = {netns_fd, fn, arg, err, 0};
+	struct netns_job job = { netns_fd, fn, arg, err, 0 };
 	pthread_t t;
 	int rc = pthread_create(&t, NULL, netns_thread, &job);
 	if (rc)
-		return gb_err_set(err, rc, "pthread_create", "cannot start a thread to enter "
+		return gb_err_set(err, rc, "pthread_create",
+				  "cannot start a thread to enter "
 				  "the network namespace");
 	pthread_join(t, NULL);
 	return job.ret;
@@ -178,21 +181,24 @@ static void link_hint(struct gb_err *err, const char *name)
 {
 	switch (err ? err->code : 0) {
 	case EEXIST:
-		gb_err_hint(err, "a link named %s already exists: `ip link show %s`; remove it "
+		gb_err_hint(err,
+			    "a link named %s already exists: `ip link show %s`; remove it "
 			    "(`glassbox network prune` for glassbox's own) or choose another name",
 			    name, name);
 		break;
 	case ENODEV:
-		gb_err_hint(err, "no link named %s in this network namespace: `ip link` lists "
-			    "them", name);
+		gb_err_hint(err,
+			    "no link named %s in this network namespace: `ip link` lists "
+			    "them",
+			    name);
 		break;
 	case EPERM:
 		gb_err_hint(err, "changing links needs CAP_NET_ADMIN in the namespace's owning "
-			    "user namespace: run as root");
+				 "user namespace: run as root");
 		break;
 	case EOPNOTSUPP:
 		gb_err_hint(err, "this kernel lacks the driver: `modprobe veth` / `modprobe "
-			    "bridge`, or check CONFIG_VETH and CONFIG_BRIDGE");
+				 "bridge`, or check CONFIG_VETH and CONFIG_BRIDGE");
 		break;
 	}
 }
@@ -221,7 +227,7 @@ int gb_net_link_index(struct gb_net_nl *nl, const char *name, int *index, struct
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return gb_err_set(err, errno, "RTM_GETLINK", "cannot ask for link %s", name);
 	ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof buf);
-	struct index_ctx ctx = {0};
+	struct index_ctx ctx = { 0 };
 	if (n < 0 || mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, index_cb, &ctx) < 0) {
 		int r = gb_err_set(err, errno, "RTM_GETLINK", "no link named %s", name);
 		link_hint(err, name);
@@ -253,8 +259,7 @@ int gb_net_bridge_create(struct gb_net_nl *nl, const char *name, struct gb_err *
 	return link_create(nl, nlh, name, call, err);
 }
 
-int gb_net_veth_create(struct gb_net_nl *nl, const char *name, const char *peer,
-		       struct gb_err *err)
+int gb_net_veth_create(struct gb_net_nl *nl, const char *name, const char *peer, struct gb_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
@@ -296,8 +301,7 @@ static int link_change(struct gb_net_nl *nl, const char *name, int attr_type, co
 	return r;
 }
 
-int gb_net_link_set_netns(struct gb_net_nl *nl, const char *name, int netns_fd,
-			  struct gb_err *err)
+int gb_net_link_set_netns(struct gb_net_nl *nl, const char *name, int netns_fd, struct gb_err *err)
 {
 	uint32_t fd = (uint32_t)netns_fd;
 	char call[96];
@@ -411,8 +415,10 @@ int gb_net_route_add_default(struct gb_net_nl *nl, uint32_t gateway, const char 
 	snprintf(call, sizeof call, "RTM_NEWROUTE default via %s dev %s", ip, ifname);
 	r = nl_request(nl, nlh, call, err);
 	if (r == -ENETUNREACH)
-		gb_err_hint(err, "the gateway %s is not on any subnet of %s: add the address "
-			    "first and bring the link up", ip, ifname);
+		gb_err_hint(err,
+			    "the gateway %s is not on any subnet of %s: add the address "
+			    "first and bring the link up",
+			    ip, ifname);
 	else if (r == -EEXIST)
 		gb_err_hint(err, "this namespace already has a default route");
 	return r;
@@ -432,7 +438,8 @@ static int nl_dump(struct gb_net_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void
 	do {
 		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof buf);
 		if (n < 0)
-			return gb_err_set(err, errno, call, "reading the answer to %s failed", call);
+			return gb_err_set(err, errno, call, "reading the answer to %s failed",
+					  call);
 		r = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, cb, data);
 	} while (r > 0);
 	if (r < 0)
@@ -443,27 +450,20 @@ static int nl_dump(struct gb_net_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void
 static void link_attrs(const struct nlattr *a, struct gb_net_link_view *l)
 {
 	switch (mnl_attr_get_type(a)) {
-	case IFLA_IFNAME:
-		snprintf(l->name, sizeof l->name, "%s", mnl_attr_get_str(a));
-		break;
-	case IFLA_MTU:
-		l->mtu = mnl_attr_get_u32(a);
-		break;
-	case IFLA_MASTER:
-		l->master = (int)mnl_attr_get_u32(a);
-		break;
+	case IFLA_IFNAME: snprintf(l->name, sizeof l->name, "%s", mnl_attr_get_str(a)); break;
+	case IFLA_MTU: l->mtu = mnl_attr_get_u32(a); break;
+	case IFLA_MASTER: l->master = (int)mnl_attr_get_u32(a); break;
 	case IFLA_ADDRESS: {
 		const unsigned char *m = mnl_attr_get_payload(a);
 		if (mnl_attr_get_payload_len(a) == 6)
-			snprintf(l->mac, sizeof l->mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
-				 m[1], m[2], m[3], m[4], m[5]);
+			snprintf(l->mac, sizeof l->mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+				 m[2], m[3], m[4], m[5]);
 		break;
 	}
 	case IFLA_LINKINFO: {
 		const struct nlattr *i;
-		mnl_attr_for_each_nested(i, a)
-			if (mnl_attr_get_type(i) == IFLA_INFO_KIND)
-				snprintf(l->kind, sizeof l->kind, "%s", mnl_attr_get_str(i));
+		mnl_attr_for_each_nested(i, a) if (mnl_attr_get_type(i) == IFLA_INFO_KIND)
+			snprintf(l->kind, sizeof l->kind, "%s", mnl_attr_get_str(i));
 		break;
 	}
 	}
@@ -481,8 +481,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	l->up = ifm->ifi_flags & IFF_UP;
 	l->carrier = ifm->ifi_flags & IFF_LOWER_UP;
 	const struct nlattr *a;
-	mnl_attr_for_each(a, nlh, sizeof *ifm)
-		link_attrs(a, l);
+	mnl_attr_for_each(a, nlh, sizeof *ifm) link_attrs(a, l);
 	return MNL_CB_OK;
 }
 
@@ -501,10 +500,11 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (!l || ifa->ifa_family != AF_INET || l->n_addrs >= (int)GB_ARRAY_LEN(l->addrs))
 		return MNL_CB_OK;
 	const struct nlattr *a;
-	mnl_attr_for_each(a, nlh, sizeof *ifa) {
+	mnl_attr_for_each(a, nlh, sizeof *ifa)
+	{
 		if (mnl_attr_get_type(a) != IFA_LOCAL)
 			continue;
-		struct gb_net_cidr c = {ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen};
+		struct gb_net_cidr c = { ntohl(mnl_attr_get_u32(a)), ifa->ifa_prefixlen };
 		gb_net_cidr_format(c, l->addrs[l->n_addrs++]);
 	}
 	return MNL_CB_OK;
@@ -520,9 +520,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	struct gb_net_route_view *r = &v->routes[v->n_routes++];
 	memset(r, 0, sizeof *r);
-	struct gb_net_cidr dst = {0, rtm->rtm_dst_len};
+	struct gb_net_cidr dst = { 0, rtm->rtm_dst_len };
 	const struct nlattr *a;
-	mnl_attr_for_each(a, nlh, sizeof *rtm) {
+	mnl_attr_for_each(a, nlh, sizeof *rtm)
+	{
 		if (mnl_attr_get_type(a) == RTA_DST)
 			dst.addr = ntohl(mnl_attr_get_u32(a));
 		else if (mnl_attr_get_type(a) == RTA_GATEWAY)

@@ -41,8 +41,7 @@ int gb_net_bridge_create(struct gb_net_nl *nl, const char *name, struct gb_err *
 int gb_net_veth_create(struct gb_net_nl *nl, const char *name, const char *peer,
 		       struct gb_err *err);
 /* Move a link into the network namespace netns_fd; it disappears from this one. */
-int gb_net_link_set_netns(struct gb_net_nl *nl, const char *name, int netns_fd,
-			  struct gb_err *err);
+int gb_net_link_set_netns(struct gb_net_nl *nl, const char *name, int netns_fd, struct gb_err *err);
 int gb_net_link_rename(struct gb_net_nl *nl, const char *name, const char *newname,
 		       struct gb_err *err);
 int gb_net_link_set_master(struct gb_net_nl *nl, const char *name, const char *bridge,
@@ -60,18 +59,18 @@ int gb_net_route_add_default(struct gb_net_nl *nl, uint32_t gateway, const char 
 struct gb_net_link_view {
 	int index;
 	char name[IF_NAMESIZE];
-	char kind[16];            /* "veth", "bridge", "" for plain devices like lo */
-	int master;               /* ifindex of the bridge it is attached to, 0 if none */
-	bool up;                  /* IFF_UP: administratively up */
-	bool carrier;             /* IFF_LOWER_UP: the cable is plugged in */
+	char kind[16]; /* "veth", "bridge", "" for plain devices like lo */
+	int master;    /* ifindex of the bridge it is attached to, 0 if none */
+	bool up;       /* IFF_UP: administratively up */
+	bool carrier;  /* IFF_LOWER_UP: the cable is plugged in */
 	unsigned int mtu;
 	char mac[18];
-	char addrs[8][19];        /* IPv4 "a.b.c.d/n" */
+	char addrs[8][19]; /* IPv4 "a.b.c.d/n" */
 	int n_addrs;
 };
 struct gb_net_route_view {
-	char dst[19];             /* "default" or "a.b.c.d/n" */
-	char gateway[16];         /* "" when directly connected */
+	char dst[19];	  /* "default" or "a.b.c.d/n" */
+	char gateway[16]; /* "" when directly connected */
 	int oif;
 	char ifname[IF_NAMESIZE];
 };
@@ -91,25 +90,25 @@ const struct gb_net_link_view *gb_net_view_link(const struct gb_net_view *v, con
 /* ======================= networks (core/net/net_ipam.c; addresses: net_addr.h) ======================= */
 
 #define GB_NET_NAME_MAX 64
-#define GB_NET_DEFAULT "bridge"            /* the network a container joins by default */
+#define GB_NET_DEFAULT "bridge" /* the network a container joins by default */
 #define GB_NET_DEFAULT_BRIDGE "glassbox0"
-#define GB_NET_POOL "172.29.0.0/16"       /* subnets are carved from here as /24s */
+#define GB_NET_POOL "172.29.0.0/16" /* subnets are carved from here as /24s */
 
 /* One address handed out to one container on one network. */
 struct gb_net_lease {
 	uint32_t addr;
-	char id[32];              /* container id */
-	char name[128];           /* container name: other containers find it by this */
-	char **aliases;           /* more names (NULL-terminated, may be NULL) */
+	char id[32];	/* container id */
+	char name[128]; /* container name: other containers find it by this */
+	char **aliases; /* more names (NULL-terminated, may be NULL) */
 };
 
 struct gb_net_network {
 	char name[GB_NET_NAME_MAX];
-	char driver[16];          /* "bridge" */
+	char driver[16]; /* "bridge" */
 	char bridge[IF_NAMESIZE];
 	struct gb_net_cidr subnet;
-	uint32_t gateway;         /* the bridge's address; the containers' default route */
-	bool internal;            /* no address on the bridge: the host cannot reach in */
+	uint32_t gateway; /* the bridge's address; the containers' default route */
+	bool internal;	  /* no address on the bridge: the host cannot reach in */
 	char created[32];
 	struct gb_net_lease *leases;
 	size_t n_leases;
@@ -160,11 +159,9 @@ struct gb_events;
 void gb_net_veth_names(const char *id, int k, char host[IF_NAMESIZE], char peer[IF_NAMESIZE]);
 /* The network's bridge exists, has the gateway address (none when internal) and is up.
  * An existing bridge is reused, so this also repairs a network after a reboot. */
-int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net,
-		      struct gb_err *err);
+int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net, struct gb_err *err);
 /* Delete the bridge; ENODEV (already gone) is not an error. */
-int gb_net_network_down(struct gb_net_nl *nl, const struct gb_net_network *net,
-			struct gb_err *err);
+int gb_net_network_down(struct gb_net_nl *nl, const struct gb_net_network *net, struct gb_err *err);
 /* Every subnet already in use: stored networks and the addresses and routes of the
  * namespace behind nl. *by names each one ("network app", "eth0 address"). */
 int gb_net_taken_subnets(const char *root, struct gb_net_nl *nl, struct gb_net_cidr **taken,
@@ -173,10 +170,10 @@ int gb_net_taken_subnets(const char *root, struct gb_net_nl *nl, struct gb_net_c
 /* One container on one network. */
 struct gb_net_join {
 	const struct gb_net_network *net;
-	const char *id;           /* container id */
-	int k;                    /* eth<k> */
+	const char *id; /* container id */
+	int k;		/* eth<k> */
 	uint32_t addr;
-	bool default_route;       /* only one network (the first that is not internal) */
+	bool default_route; /* only one network (the first that is not internal) */
 };
 /* Host side: the veth pair, its host end on the bridge and up, the peer moved into
  * netns_fd. Emits net.veth. Undoes itself on failure. */
@@ -198,10 +195,10 @@ int gb_net_prune_links(struct gb_net_nl *host, bool (*alive)(const char *id8, vo
 /* ======================= published ports (core/net/net_proxy.c) ======================= */
 
 struct gb_net_publish {
-	uint32_t host_ip;         /* default 127.0.0.1 */
+	uint32_t host_ip; /* default 127.0.0.1 */
 	int host_port;
 	int container_port;
-	char proto[4];            /* "tcp" */
+	char proto[4]; /* "tcp" */
 };
 
 /* "[IP:]HOST:CONTAINER[/tcp]" */

@@ -79,7 +79,7 @@ int gb_net_cidr_parse(const char *s, struct gb_net_cidr *out, struct gb_err *err
 	uint32_t net = out->addr & gb_net_cidr_mask(out->prefix);
 	if (net != out->addr) {
 		char want[19];
-		gb_net_cidr_format((struct gb_net_cidr){net, out->prefix}, want);
+		gb_net_cidr_format((struct gb_net_cidr){ net, out->prefix }, want);
 		gb_err_set(err, EINVAL, "", "'%s' has host bits set", s);
 		gb_err_hint(err, "a subnet names its first address: did you mean %s?", want);
 		return -EINVAL;
@@ -114,4 +114,3 @@ bool gb_net_cidr_overlap(struct gb_net_cidr a, struct gb_net_cidr b)
 	int p = a.prefix < b.prefix ? a.prefix : b.prefix;
 	return (a.addr & gb_net_cidr_mask(p)) == (b.addr & gb_net_cidr_mask(p));
 }
-

@@ -8,8 +8,8 @@
 #include "base/error.h"
 
 struct gb_net_cidr {
-	uint32_t addr;            /* host byte order */
-	int prefix;               /* 0..32 */
+	uint32_t addr; /* host byte order */
+	int prefix;    /* 0..32 */
 };
 
 /* "10.213.1.0/24"; refuses host bits and out-of-range parts with a hint. */

@@ -28,8 +28,7 @@ static bool has_addr(const struct gb_net_link_view *l, const char *cidr)
 	return false;
 }
 
-int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net,
-		      struct gb_err *err)
+int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net, struct gb_err *err)
 {
 	static __thread struct gb_net_view v; /* 20 KB: off the stack */
 	int r = gb_net_observe(nl, &v, err);
@@ -45,7 +44,7 @@ int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net,
 	if (!br && (r = gb_net_bridge_create(nl, net->bridge, err)) < 0)
 		return r;
 	char gw[19];
-	gb_net_cidr_format((struct gb_net_cidr){net->gateway, net->subnet.prefix}, gw);
+	gb_net_cidr_format((struct gb_net_cidr){ net->gateway, net->subnet.prefix }, gw);
 	/* The bridge's address makes the host a member of the subnet: its gateway. An
 	 * internal network has none, so the host has no route into it. */
 	if (!net->internal && !has_addr(br, gw) &&
@@ -54,8 +53,7 @@ int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net,
 	return gb_net_link_set_up(nl, net->bridge, err);
 }
 
-int gb_net_network_down(struct gb_net_nl *nl, const struct gb_net_network *net,
-			struct gb_err *err)
+int gb_net_network_down(struct gb_net_nl *nl, const struct gb_net_network *net, struct gb_err *err)
 {
 	int r = gb_net_link_delete(nl, net->bridge, err);
 	if (r == -ENODEV) {
@@ -169,7 +167,7 @@ static void event_addr(struct gb_events *ev, const char *ifname, uint32_t addr, 
 	char cidr[19];
 	if (!ev)
 		return;
-	gb_net_cidr_format((struct gb_net_cidr){addr, prefix}, cidr);
+	gb_net_cidr_format((struct gb_net_cidr){ addr, prefix }, cidr);
 	gb_event_begin(ev, &j, "net.addr");
 	gb_json_str(&j, "ifname", ifname);
 	gb_json_str(&j, "addr", cidr);

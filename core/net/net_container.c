@@ -28,8 +28,8 @@ static int create_locked(struct gb_runtime *rt, struct gb_net_nl *nl, const char
 	size_t n = 0;
 	int r = gb_net_taken_subnets(rt->state_root, nl, &taken, &by, &n, err);
 	if (r == 0)
-		r = gb_net_network_init(net, name, subnet, internal, taken,
-					(const char *const *)by, n, err);
+		r = gb_net_network_init(net, name, subnet, internal, taken, (const char *const *)by,
+					n, err);
 	if (r < 0)
 		return r;
 	r = gb_net_network_up(nl, net, err);
@@ -66,15 +66,17 @@ int gb_cnet_network_create(struct gb_runtime *rt, const char *name, const char *
 int gb_cnet_network_remove(struct gb_runtime *rt, const char *name, struct gb_err *err)
 {
 	gb_autoclose int lock = -1;
-	struct gb_net_network net = {0};
+	struct gb_net_network net = { 0 };
 	struct gb_net_nl nl;
 	int r = gb_net_store_lock(rt->state_root, &lock, err);
 	if (r == 0 && (r = gb_net_network_load(rt->state_root, name, &net, err)) == 0 &&
 	    net.n_leases > 0) {
 		r = gb_err_set(err, EBUSY, "", "network %s still has %zu container(s)", name,
 			       net.n_leases);
-		gb_err_hint(err, "remove them first: `glassbox rm -f %s`; `glassbox network prune` "
-			    "frees the addresses of containers that are gone", net.leases[0].name);
+		gb_err_hint(err,
+			    "remove them first: `glassbox rm -f %s`; `glassbox network prune` "
+			    "frees the addresses of containers that are gone",
+			    net.leases[0].name);
 	}
 	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
 		r = gb_net_network_down(&nl, &net, err);
@@ -121,7 +123,8 @@ static int etc_path(const struct gb_runtime *rt, const char *id, const char *fil
  * and a bind mount holds on to its inode. A renamed new file would never be seen. */
 static int write_in_place(const char *path, const char *text, bool create)
 {
-	gb_autoclose int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
+	gb_autoclose int fd =
+		open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
 	if (fd < 0)
 		return -errno;
 	size_t len = strlen(text);
@@ -143,7 +146,7 @@ static void hosts_refresh(const struct gb_runtime *rt)
 	struct gb_net_network *nets = load_all(rt, &n);
 	for (size_t i = 0; i < n; i++)
 		total += nets[i].n_leases;
-	char (*ids)[32] = calloc(total + 1, sizeof *ids);
+	char(*ids)[32] = calloc(total + 1, sizeof *ids);
 	for (size_t i = 0; ids && i < n; i++) {
 		for (size_t k = 0; k < nets[i].n_leases; k++) {
 			const char *id = nets[i].leases[k].id;
@@ -153,7 +156,7 @@ static void hosts_refresh(const struct gb_runtime *rt)
 			snprintf(ids[done++], sizeof ids[0], "%s", id);
 			gb_autofree char *text = gb_net_hosts_render(nets, n, id, NULL);
 			if (text)
-				write_in_place(path, text, false);  /* no file: not started yet */
+				write_in_place(path, text, false); /* no file: not started yet */
 		}
 	}
 	free(ids);
@@ -177,7 +180,7 @@ static bool id8_alive(const char *id8, void *data)
 	size_t n = 0;
 	bool alive = false;
 	if (gb_state_list(rt, &list, &n, NULL) < 0)
-		return true;  /* cannot tell: keep it */
+		return true; /* cannot tell: keep it */
 	for (size_t i = 0; i < n && !alive; i++)
 		alive = strncmp(list[i].cfg.id, id8, 8) == 0;
 	gb_state_list_free(list, n);
@@ -239,10 +242,11 @@ static int check_networks(const struct gb_config *c, bool none, struct gb_err *e
 {
 	size_t n = gb_strv_len(c->networks);
 	if (n && (c->host_net || none)) {
-		int r = gb_err_set(err, EINVAL, "", "--network %s and --network %s exclude each other",
+		int r = gb_err_set(err, EINVAL, "",
+				   "--network %s and --network %s exclude each other",
 				   c->host_net ? "host" : "none", c->networks[0]);
 		gb_err_hint(err, "a container either shares the host's network, has none, or joins "
-			    "bridge networks: choose one");
+				 "bridge networks: choose one");
 		return r;
 	}
 	if (n > GB_CNET_MAX)
@@ -253,7 +257,8 @@ static int check_networks(const struct gb_config *c, bool none, struct gb_err *e
 		if (r < 0)
 			return r;
 		if (strv_has(c->networks, i, c->networks[i]))
-			return gb_err_set(err, EINVAL, "", "--network %s is given twice", c->networks[i]);
+			return gb_err_set(err, EINVAL, "", "--network %s is given twice",
+					  c->networks[i]);
 	}
 	return 0;
 }
@@ -266,7 +271,8 @@ int gb_cnet_config_check(const struct gb_config *c, bool none, struct gb_err *er
 	bool bridged = gb_cnet_wanted(c);
 	for (char **a = c->net_aliases; a && *a; a++)
 		if (!gb_hostname_valid(*a))
-			return gb_err_set(err, EINVAL, "", "--network-alias '%s' is not a valid host name", *a);
+			return gb_err_set(err, EINVAL, "",
+					  "--network-alias '%s' is not a valid host name", *a);
 	if (c->net_aliases && c->net_aliases[0] && !bridged) {
 		r = gb_err_set(err, EINVAL, "", "--network-alias needs a bridge network");
 		gb_err_hint(err, "add --network NAME: aliases are names on a network");
@@ -275,9 +281,12 @@ int gb_cnet_config_check(const struct gb_config *c, bool none, struct gb_err *er
 	size_t np = gb_strv_len(c->publish);
 	if (np && !bridged) {
 		r = gb_err_set(err, EINVAL, "", "-p %s needs a bridge network", c->publish[0]);
-		gb_err_hint(err, "%s", c->host_net ? "with --network host the container's ports are "
-			    "the host's already: drop -p" : "add --network bridge (the default network) "
-			    "or --network NAME: without one the container has only lo, nothing to publish");
+		gb_err_hint(err, "%s",
+			    c->host_net ? "with --network host the container's ports are "
+					  "the host's already: drop -p"
+					: "add --network bridge (the default network) "
+					  "or --network NAME: without one the container has only "
+					  "lo, nothing to publish");
 		return r;
 	}
 	if (np > GB_CNET_PUB_MAX)
@@ -314,7 +323,7 @@ static int network_get(struct gb_runtime *rt, struct gb_net_nl *nl, const char *
 static char **lease_aliases(const struct gb_config *c)
 {
 	char **v = gb_strv_dup(c->net_aliases);
-	const char *more[] = {c->id, c->hostname};
+	const char *more[] = { c->id, c->hostname };
 	for (size_t i = 0; v && i < GB_ARRAY_LEN(more); i++) {
 		size_t n = gb_strv_len(v);
 		if (!more[i][0] || strcmp(more[i], c->name) == 0 || strv_has(v, n, more[i]))
@@ -329,13 +338,13 @@ static char **lease_aliases(const struct gb_config *c)
 	return v;
 }
 
-static void record_net(struct gb_state_net *sn, const struct gb_net_network *net,
-		       const char *id, int k, uint32_t addr)
+static void record_net(struct gb_state_net *sn, const struct gb_net_network *net, const char *id,
+		       int k, uint32_t addr)
 {
 	char peer[IF_NAMESIZE];
 	memset(sn, 0, sizeof *sn);
 	snprintf(sn->network, sizeof sn->network, "%s", net->name);
-	gb_net_cidr_format((struct gb_net_cidr){addr, net->subnet.prefix}, sn->addr);
+	gb_net_cidr_format((struct gb_net_cidr){ addr, net->subnet.prefix }, sn->addr);
 	snprintf(sn->ifname, sizeof sn->ifname, "eth%d", k);
 	gb_net_veth_names(id, k, sn->host_if, peer);
 }
@@ -350,11 +359,11 @@ static int join_one(struct gb_runtime *rt, struct gb_net_nl *nl, int netns, stru
 		return r;
 	gb_autostrv char **aliases = lease_aliases(c);
 	uint32_t addr = 0;
-	gb_net_lease_free(&net, c->id);  /* one left by a crash is replaced */
+	gb_net_lease_free(&net, c->id); /* one left by a crash is replaced */
 	r = gb_net_lease_alloc(&net, c->id, c->name, aliases, &addr, err);
 	if (r == 0)
 		r = gb_net_network_save(rt->state_root, &net, err);
-	struct gb_net_join j = {&net, c->id, k, addr, false};
+	struct gb_net_join j = { &net, c->id, k, addr, false };
 	if (r == 0)
 		r = gb_net_join_veth(nl, netns, &j, &rt->events, err);
 	if (r == 0)
@@ -393,7 +402,7 @@ int gb_cnet_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid, struct g
 	for (int k = 0; r == 0 && st->cfg.networks[k]; k++)
 		r = join_one(rt, &nl, netns, st, k, err);
 	if (r < 0) {
-		leave_locked(rt, &nl, &st->cfg);  /* a failed step undoes itself */
+		leave_locked(rt, &nl, &st->cfg); /* a failed step undoes itself */
 		st->n_nets = 0;
 	}
 	gb_net_nl_close(&nl);
@@ -433,7 +442,8 @@ int gb_cnet_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pi
 			break;
 		const struct gb_net_lease *l = gb_net_lease_find(&net, st->cfg.id);
 		/* One default route only: the first network that has a way out. */
-		struct gb_net_join j = {&net, st->cfg.id, k, l ? l->addr : 0, !routed && !net.internal};
+		struct gb_net_join j = { &net, st->cfg.id, k, l ? l->addr : 0,
+					 !routed && !net.internal };
 		routed |= j.default_route;
 		r = l ? gb_net_join_configure(&inside, &j, &rt->events, err)
 		      : gb_err_set(err, ENOENT, "", "container %s lost its address on network %s",
@@ -464,7 +474,8 @@ static char *resolv_conf(bool host_net)
 	} else {
 		fputs("# the host's /etc/resolv.conf, without name servers on its loopback\n", out);
 		for (char *line = strtok(host, "\n"); line; line = strtok(NULL, "\n"))
-			if (strncmp(line, "nameserver 127.", 15) != 0 && strncmp(line, "nameserver ::1", 14) != 0)
+			if (strncmp(line, "nameserver 127.", 15) != 0 &&
+			    strncmp(line, "nameserver ::1", 14) != 0)
 				fprintf(out, "%s\n", line);
 	}
 	fclose(out);
@@ -475,13 +486,15 @@ static char *hosts_text(struct gb_runtime *rt, const struct gb_state *st)
 {
 	char *text = NULL;
 	size_t len, n = 0;
-	if (st->cfg.host_net)  /* the host's network: the host's names */
-		return gb_read_file("/etc/hosts", &text, &len) == 0 ? text : strdup("127.0.0.1\tlocalhost\n");
+	if (st->cfg.host_net) /* the host's network: the host's names */
+		return gb_read_file("/etc/hosts", &text, &len) == 0
+			       ? text
+			       : strdup("127.0.0.1\tlocalhost\n");
 	gb_autoclose int lock = -1;
 	if (gb_cnet_wanted(&st->cfg))
 		gb_net_store_lock(rt->state_root, &lock, NULL);
 	struct gb_net_network *nets = gb_cnet_wanted(&st->cfg) ? load_all(rt, &n) : NULL;
-	text = gb_net_hosts_render(nets, n, st->cfg.id, NULL);  /* its host name is an alias */
+	text = gb_net_hosts_render(nets, n, st->cfg.id, NULL); /* its host name is an alias */
 	free_all(nets, n);
 	return text;
 }
@@ -499,20 +512,22 @@ static int bind_etc(const struct gb_state *st, const char *src, const char *name
 	if (statx(AT_FDCWD, target, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0) {
 		if (!S_ISREG(sx.stx_mode) || (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 			return 0;
-	} else {  /* missing in the image: an empty file to mount over */
+	} else { /* missing in the image: an empty file to mount over */
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 			return gb_err_set(err, errno, "mkdir", "cannot create %s", dir);
 		int fd = open(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
-			return gb_err_set(err, errno, "open", "cannot create %s to mount over", target);
+			return gb_err_set(err, errno, "open", "cannot create %s to mount over",
+					  target);
 		close(fd);
 	}
 	if (mount(src, target, NULL, MS_BIND, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", MS_BIND) failed", src, target);
+		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", MS_BIND) failed", src,
+				  target);
 	return 0;
 }
 
-static const char *const etc_files[] = {"hosts", "hostname", "resolv.conf"};
+static const char *const etc_files[] = { "hosts", "hostname", "resolv.conf" };
 
 int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
 {
@@ -524,7 +539,7 @@ int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct g
 	strcat(hostname, "\n");
 	gb_autofree char *hosts = hosts_text(rt, st);
 	gb_autofree char *resolv = resolv_conf(st->cfg.host_net);
-	const char *text[] = {hosts, hostname, resolv};
+	const char *text[] = { hosts, hostname, resolv };
 	for (size_t i = 0; i < GB_ARRAY_LEN(etc_files); i++) {
 		char path[700];
 		etc_path(rt, st->cfg.id, etc_files[i], path, sizeof path);
@@ -559,7 +574,7 @@ int gb_cnet_publish(struct gb_runtime *rt, const struct gb_state *st, int *fds, 
 		if (r == 0)
 			r = gb_net_publish_listen(&pub, &fds[*n], err);
 		if (r < 0) {
-			while (*n > 0)  /* nothing left behind: the earlier ports are let go */
+			while (*n > 0) /* nothing left behind: the earlier ports are let go */
 				close(fds[--*n]);
 			return r;
 		}
@@ -576,8 +591,8 @@ static void *proxy_main(void *arg)
 	return NULL;
 }
 
-static int proxy_target(struct gb_cnet_proxy *p, struct gb_runtime *rt,
-			const struct gb_state *st, pid_t pid)
+static int proxy_target(struct gb_cnet_proxy *p, struct gb_runtime *rt, const struct gb_state *st,
+			pid_t pid)
 {
 	char ip[19];
 	struct gb_net_network net;
@@ -595,8 +610,8 @@ static int proxy_target(struct gb_cnet_proxy *p, struct gb_runtime *rt,
 
 /* A thread, not more descriptors in the monitor's poll loop: the proxy's set of sockets
  * changes with every connection, and the monitor's loop stays about PID 1 alone. */
-int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt,
-			const struct gb_state *st, pid_t pid, const int *fds, size_t n)
+int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt, const struct gb_state *st,
+			pid_t pid, const int *fds, size_t n)
 {
 	memset(p, 0, sizeof *p);
 	p->netns = p->stop[0] = p->stop[1] = -1;
@@ -620,7 +635,7 @@ int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt,
 void gb_cnet_proxy_stop(struct gb_cnet_proxy *p)
 {
 	if (p->stop[1] >= 0)
-		close(p->stop[1]);  /* the proxy sees POLLHUP and returns */
+		close(p->stop[1]); /* the proxy sees POLLHUP and returns */
 	if (p->running)
 		pthread_join(p->thread, NULL);
 	if (p->stop[0] >= 0)
@@ -638,7 +653,7 @@ void gb_cnet_proxy_stop(struct gb_cnet_proxy *p)
 
 void gb_cnet_observe_json(pid_t pid, struct gb_json *j, const char *key)
 {
-	static __thread struct gb_net_view v;  /* ~80 KB: off the stack */
+	static __thread struct gb_net_view v; /* ~80 KB: off the stack */
 	gb_autoclose int netns = -1;
 	struct gb_net_nl nl;
 	if (gb_net_netns_open(pid, &netns, NULL) < 0 || gb_net_nl_open_in(&nl, netns, NULL) < 0)

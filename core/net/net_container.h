@@ -10,8 +10,8 @@
 #include "net/net.h"
 #include "state/state.h"
 
-#define GB_CNET_MAX 8        /* networks per container: eth0 .. eth7 (struct gb_state.nets) */
-#define GB_CNET_PUB_MAX 16   /* published ports per container */
+#define GB_CNET_MAX 8	   /* networks per container: eth0 .. eth7 (struct gb_state.nets) */
+#define GB_CNET_PUB_MAX 16 /* published ports per container */
 
 /* ---- networks as objects: glassbox network create|rm|prune, lab 17's check ---- */
 
@@ -64,17 +64,17 @@ void gb_cnet_observe_host_json(struct gb_json *j, const char *key);
 struct gb_cnet_proxy {
 	bool running;
 	pthread_t thread;
-	int stop[2];              /* closing stop[1] ends the proxy */
-	int netns;                /* -1, or the container's namespace to connect from */
-	uint32_t target;          /* the container's address on its first network */
+	int stop[2];	 /* closing stop[1] ends the proxy */
+	int netns;	 /* -1, or the container's namespace to connect from */
+	uint32_t target; /* the container's address on its first network */
 	struct gb_net_publish pubs[GB_CNET_PUB_MAX];
 	int fds[GB_CNET_PUB_MAX];
 	size_t n;
 };
 
 /* Takes over fds[0..n) (the publish step's listeners). No ports: nothing to do. */
-int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt,
-			const struct gb_state *st, pid_t pid, const int *fds, size_t n);
+int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt, const struct gb_state *st,
+			pid_t pid, const int *fds, size_t n);
 void gb_cnet_proxy_stop(struct gb_cnet_proxy *p);
 
 #endif

@@ -26,13 +26,17 @@ int gb_net_name_check(const char *name, struct gb_err *err)
 		     (name[i] >= '0' && name[i] <= '9') || strchr("_.-", name[i]);
 	if (!ok) {
 		gb_err_set(err, EINVAL, "network name", "'%s' is not a valid network name", name);
-		gb_err_hint(err, "use 1-%d letters, digits, '_', '.' or '-', not starting with "
-			    "'.' or '-'", GB_NET_NAME_MAX - 1);
+		gb_err_hint(err,
+			    "use 1-%d letters, digits, '_', '.' or '-', not starting with "
+			    "'.' or '-'",
+			    GB_NET_NAME_MAX - 1);
 		return -EINVAL;
 	}
 	if (strcmp(name, "none") == 0 || strcmp(name, "host") == 0) {
-		gb_err_set(err, EINVAL, "network name", "'%s' is a network mode, not a network "
-			   "name", name);
+		gb_err_set(err, EINVAL, "network name",
+			   "'%s' is a network mode, not a network "
+			   "name",
+			   name);
 		gb_err_hint(err, "use --network %s on run directly; choose another name", name);
 		return -EINVAL;
 	}
@@ -68,20 +72,20 @@ static int subnet_free(struct gb_net_cidr c, const struct gb_net_cidr *taken,
 		gb_err_set(err, EEXIST, "network create", "subnet %s overlaps %s (%s)", a, b,
 			   taken_by && taken_by[i] ? taken_by[i] : "in use");
 		gb_err_hint(err, "two networks with overlapping subnets would make routing "
-			    "ambiguous: choose another --subnet");
+				 "ambiguous: choose another --subnet");
 		return -EEXIST;
 	}
 	return 0;
 }
 
 /* The first /24 of the pool that overlaps nothing taken. */
-static int subnet_pick(struct gb_net_cidr *out, const struct gb_net_cidr *taken,
-		       size_t n_taken, struct gb_err *err)
+static int subnet_pick(struct gb_net_cidr *out, const struct gb_net_cidr *taken, size_t n_taken,
+		       struct gb_err *err)
 {
 	struct gb_net_cidr pool;
 	gb_net_cidr_parse(GB_NET_POOL, &pool, NULL);
 	for (uint32_t a = pool.addr; gb_net_cidr_contains(pool, a); a += 256) {
-		struct gb_net_cidr c = {a, 24};
+		struct gb_net_cidr c = { a, 24 };
 		if (subnet_free(c, taken, NULL, n_taken, NULL) == 0) {
 			*out = c;
 			return 0;
@@ -105,7 +109,7 @@ int gb_net_network_init(struct gb_net_network *net, const char *name, const char
 		if (r == 0 && net->subnet.prefix > 30) {
 			gb_err_set(err, EINVAL, "network create", "subnet %s is too small", subnet);
 			gb_err_hint(err, "a /30 is the smallest: a network address, a gateway, "
-				    "one container and a broadcast address");
+					 "one container and a broadcast address");
 			r = -EINVAL;
 		}
 		if (r == 0)
@@ -181,8 +185,10 @@ int gb_net_lease_alloc(struct gb_net_network *net, const char *id, const char *n
 	char sub[19];
 	gb_net_cidr_format(net->subnet, sub);
 	if (gb_net_lease_find(net, id))
-		return gb_err_set(err, EEXIST, "address allocation", "container %s already has "
-				  "an address on network %s", id, net->name);
+		return gb_err_set(err, EEXIST, "address allocation",
+				  "container %s already has "
+				  "an address on network %s",
+				  id, net->name);
 	uint32_t bcast = net->subnet.addr | ~gb_net_cidr_mask(net->subnet.prefix);
 	for (uint32_t a = net->subnet.addr + 1; a < bcast; a++) {
 		if (a == net->gateway || addr_leased(net, a))
@@ -192,10 +198,12 @@ int gb_net_lease_alloc(struct gb_net_network *net, const char *id, const char *n
 		*addr = a;
 		return 0;
 	}
-	gb_err_set(err, ENOSPC, "address allocation", "network %s (%s) has no free address "
-		   "left", net->name, sub);
+	gb_err_set(err, ENOSPC, "address allocation",
+		   "network %s (%s) has no free address "
+		   "left",
+		   net->name, sub);
 	gb_err_hint(err, "remove stopped containers on it, or create a network with a larger "
-		    "subnet (a smaller /prefix)");
+			 "subnet (a smaller /prefix)");
 	return -ENOSPC;
 }
 
@@ -236,7 +244,7 @@ void gb_net_network_json(const struct gb_net_network *net, struct gb_json *j, co
 		gb_json_str(j, "addr", s);
 		gb_json_str(j, "id", l->id);
 		gb_json_str(j, "name", l->name);
-		gb_json_strv(j, "aliases", l->aliases ? l->aliases : (char *[]){NULL});
+		gb_json_strv(j, "aliases", l->aliases ? l->aliases : (char *[]){ NULL });
 		gb_json_obj_end(j);
 	}
 	gb_json_arr_end(j);
@@ -246,8 +254,7 @@ void gb_net_network_json(const struct gb_net_network *net, struct gb_json *j, co
 static int bad_state(struct gb_err *err, const char *name, const char *what)
 {
 	gb_err_set(err, EINVAL, "read network state", "network %s: %s", name, what);
-	gb_err_hint(err, "the state file is damaged: `glassbox network rm -f %s` removes it",
-		    name);
+	gb_err_hint(err, "the state file is damaged: `glassbox network rm -f %s` removes it", name);
 	return -EINVAL;
 }
 
@@ -294,8 +301,8 @@ int gb_net_store_lock(const char *root, int *fd, struct gb_err *err)
 {
 	char path[4096];
 	if (gb_path(path, sizeof path, "%s/networks", root) < 0 || gb_mkdir_p(path, 0700) < 0)
-		return gb_err_set(err, errno ? errno : ENAMETOOLONG, "mkdir",
-				  "cannot create %s", path);
+		return gb_err_set(err, errno ? errno : ENAMETOOLONG, "mkdir", "cannot create %s",
+				  path);
 	gb_path(path, sizeof path, "%s/networks/.lock", root);
 	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (*fd < 0)
@@ -310,8 +317,7 @@ int gb_net_store_lock(const char *root, int *fd, struct gb_err *err)
 	return 0;
 }
 
-static int state_path(char *buf, size_t len, const char *root, const char *name,
-		      struct gb_err *err)
+static int state_path(char *buf, size_t len, const char *root, const char *name, struct gb_err *err)
 {
 	int r = gb_net_name_check(name, err);
 	if (r < 0)
@@ -352,8 +358,10 @@ int gb_net_network_load(const char *root, const char *name, struct gb_net_networ
 	r = gb_read_file(path, &text, &len);
 	if (r < 0) {
 		gb_err_set(err, -r, "open", "no network named %s (%s)", name, path);
-		gb_err_hint(err, "`glassbox network ls` lists the networks; `glassbox network "
-			    "create %s` makes it", name);
+		gb_err_hint(err,
+			    "`glassbox network ls` lists the networks; `glassbox network "
+			    "create %s` makes it",
+			    name);
 		return r;
 	}
 	char perr[128];
@@ -388,7 +396,8 @@ int gb_net_network_list(const char *root, char ***names, struct gb_err *err)
 	*names = calloc(1, sizeof **names);
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
+		return errno == ENOENT ? 0
+				       : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
 	size_t n = 0;
 	for (struct dirent *e; (e = readdir(d));) {
 		size_t l = strlen(e->d_name);

@@ -29,7 +29,8 @@ int gb_net_publish_parse(const char *s, struct gb_net_publish *p, struct gb_err 
 	if (slash) {
 		*slash = '\0';
 		if (strcmp(slash + 1, "tcp") != 0) {
-			gb_err_set(err, EPROTONOSUPPORT, "-p", "-p %s: only tcp can be published", s);
+			gb_err_set(err, EPROTONOSUPPORT, "-p", "-p %s: only tcp can be published",
+				   s);
 			gb_err_hint(err, "write -p HOST:CONTAINER or -p HOST:CONTAINER/tcp");
 			return -EPROTONOSUPPORT;
 		}
@@ -55,13 +56,13 @@ int gb_net_publish_parse(const char *s, struct gb_net_publish *p, struct gb_err 
 bad:
 	gb_err_set(err, EINVAL, "", "'%s' is not a port to publish", s);
 	gb_err_hint(err, "write [IP:]HOST_PORT:CONTAINER_PORT[/tcp], ports 1-65535, e.g. "
-		    "-p 8080:80 or -p 127.0.0.1:8443:443");
+			 "-p 8080:80 or -p 127.0.0.1:8443:443");
 	return -EINVAL;
 }
 
 static struct sockaddr_in sin_of(uint32_t ip, int port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(ip);
 	return sa;
 }
@@ -72,7 +73,8 @@ int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err
 	gb_net_ip_format(p->host_ip, ip);
 	*fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (*fd < 0)
-		return gb_err_set(err, errno, "socket(AF_INET, SOCK_STREAM)", "cannot make a socket");
+		return gb_err_set(err, errno, "socket(AF_INET, SOCK_STREAM)",
+				  "cannot make a socket");
 	int one = 1;
 	/* Lets a restarted container take its port back while old connections linger in
 	 * TIME_WAIT; it does not allow two listeners on one port. */
@@ -84,12 +86,15 @@ int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err
 		*fd = -1;
 		gb_err_set(err, e, "bind", "cannot publish %s:%d", ip, p->host_port);
 		if (e == EADDRINUSE)
-			gb_err_hint(err, "port %d on %s is already in use: `ss -ltnp 'sport = :%d'` "
-				    "shows who holds it; choose another host port", p->host_port,
-				    ip, p->host_port);
+			gb_err_hint(err,
+				    "port %d on %s is already in use: `ss -ltnp 'sport = :%d'` "
+				    "shows who holds it; choose another host port",
+				    p->host_port, ip, p->host_port);
 		else if (e == EADDRNOTAVAIL)
-			gb_err_hint(err, "%s is not an address of this machine: `ip -4 addr` lists "
-				    "them; 127.0.0.1 is the default", ip);
+			gb_err_hint(err,
+				    "%s is not an address of this machine: `ip -4 addr` lists "
+				    "them; 127.0.0.1 is the default",
+				    ip);
 		else if (e == EACCES)
 			gb_err_hint(err, "ports below 1024 need CAP_NET_BIND_SERVICE");
 		return -e;
@@ -111,8 +116,8 @@ struct half {
 
 struct conn {
 	bool used, connecting;
-	int fd[2];          /* 0: the client on the host side, 1: the container */
-	struct half h[2];   /* h[i] holds what fd[i] sent */
+	int fd[2];	  /* 0: the client on the host side, 1: the container */
+	struct half h[2]; /* h[i] holds what fd[i] sent */
 };
 
 struct proxy {
@@ -169,7 +174,7 @@ static void proxy_accept(struct proxy *px, size_t i)
 		return;
 	}
 	memset(c, 0, sizeof *c);
-	*c = (struct conn){.used = true, .connecting = true, .fd = {cfd, ufd}};
+	*c = (struct conn){ .used = true, .connecting = true, .fd = { cfd, ufd } };
 }
 
 /* Move bytes from fd[from] into h[from], then out to fd[!from]. false: the end. */
@@ -235,13 +240,13 @@ static void conn_step(struct conn *c, short rev0, short rev1)
 static size_t fill_pollfds(struct proxy *px, struct pollfd *p, int stop_fd)
 {
 	size_t k = 0;
-	p[k++] = (struct pollfd){.fd = stop_fd, .events = POLLIN};
+	p[k++] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
 	for (size_t i = 0; i < px->n; i++)
-		p[k++] = (struct pollfd){.fd = px->listen_fds[i], .events = POLLIN};
+		p[k++] = (struct pollfd){ .fd = px->listen_fds[i], .events = POLLIN };
 	for (int i = 0; i < PROXY_CONNS; i++) {
 		struct conn *c = &px->conns[i];
-		p[k++] = (struct pollfd){.fd = c->used ? c->fd[0] : -1, .events = want(c, 0)};
-		p[k++] = (struct pollfd){.fd = c->used ? c->fd[1] : -1, .events = want(c, 1)};
+		p[k++] = (struct pollfd){ .fd = c->used ? c->fd[0] : -1, .events = want(c, 0) };
+		p[k++] = (struct pollfd){ .fd = c->used ? c->fd[1] : -1, .events = want(c, 1) };
 	}
 	return k;
 }
@@ -249,7 +254,7 @@ static size_t fill_pollfds(struct proxy *px, struct pollfd *p, int stop_fd)
 int gb_net_proxy_run(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
 		     uint32_t target_ip, int target_netns, int stop_fd, struct gb_err *err)
 {
-	struct proxy px = {pubs, listen_fds, n, target_ip, target_netns, NULL};
+	struct proxy px = { pubs, listen_fds, n, target_ip, target_netns, NULL };
 	gb_autofree struct conn *conns = calloc(PROXY_CONNS, sizeof *conns);
 	gb_autofree struct pollfd *p = calloc(1 + n + 2 * PROXY_CONNS, sizeof *p);
 	if (!conns || !p)

@@ -22,13 +22,13 @@ static const struct {
 	int flag;
 	const char *flag_name;
 } kinds[GB_NS_COUNT] = {
-	[GB_NS_PID] = {"pid", CLONE_NEWPID, "CLONE_NEWPID"},
-	[GB_NS_MNT] = {"mnt", CLONE_NEWNS, "CLONE_NEWNS"},
-	[GB_NS_UTS] = {"uts", CLONE_NEWUTS, "CLONE_NEWUTS"},
-	[GB_NS_IPC] = {"ipc", CLONE_NEWIPC, "CLONE_NEWIPC"},
-	[GB_NS_NET] = {"net", CLONE_NEWNET, "CLONE_NEWNET"},
-	[GB_NS_CGROUP] = {"cgroup", CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
-	[GB_NS_USER] = {"user", CLONE_NEWUSER, "CLONE_NEWUSER"},
+	[GB_NS_PID] = { "pid", CLONE_NEWPID, "CLONE_NEWPID" },
+	[GB_NS_MNT] = { "mnt", CLONE_NEWNS, "CLONE_NEWNS" },
+	[GB_NS_UTS] = { "uts", CLONE_NEWUTS, "CLONE_NEWUTS" },
+	[GB_NS_IPC] = { "ipc", CLONE_NEWIPC, "CLONE_NEWIPC" },
+	[GB_NS_NET] = { "net", CLONE_NEWNET, "CLONE_NEWNET" },
+	[GB_NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+	[GB_NS_USER] = { "user", CLONE_NEWUSER, "CLONE_NEWUSER" },
 };
 
 const char *gb_ns_name(enum gb_ns_kind k)
@@ -46,8 +46,8 @@ void gb_ns_flags_str(int flags, char *buf, size_t len)
 	size_t used = 0;
 	buf[0] = '\0';
 	/* The order a student reads in the clone call: user first, as the kernel creates it. */
-	static const enum gb_ns_kind order[] = {GB_NS_USER, GB_NS_PID, GB_NS_MNT, GB_NS_UTS,
-						GB_NS_IPC, GB_NS_NET, GB_NS_CGROUP};
+	static const enum gb_ns_kind order[] = { GB_NS_USER, GB_NS_PID, GB_NS_MNT,   GB_NS_UTS,
+						 GB_NS_IPC,  GB_NS_NET, GB_NS_CGROUP };
 	for (size_t i = 0; i < GB_ARRAY_LEN(order); i++) {
 		if (!(flags & kinds[order[i]].flag))
 			continue;
@@ -92,7 +92,7 @@ pid_t gb_ns_clone(int flags, int *pidfd, struct gb_err *err)
 
 pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 {
-	struct clone_args args = {0};
+	struct clone_args args = { 0 };
 	*pidfd = -1;
 	args.flags = (unsigned long long)flags | CLONE_PIDFD;
 	args.pidfd = (unsigned long long)(uintptr_t)pidfd;
@@ -106,7 +106,7 @@ pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 	/* Like fork(): no new stack, the child continues here on a copy of ours. */
 	long pid = syscall(SYS_clone3, &args, sizeof args);
 	if (pid < 0 && cgroup_fd >= 0 && errno != ENOSYS) {
-		args.flags &= ~(unsigned long long)CLONE_INTO_CGROUP;  /* kernel < 5.7 */
+		args.flags &= ~(unsigned long long)CLONE_INTO_CGROUP; /* kernel < 5.7 */
 		args.cgroup = 0;
 		pid = syscall(SYS_clone3, &args, sizeof args);
 	}
@@ -120,10 +120,12 @@ pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 		gb_ns_flags_str(flags, names, sizeof names);
 		int r = gb_err_set(err, errno, "clone3", "clone3(%s) failed", names);
 		if (errno == EPERM)
-			gb_err_hint(err, "creating namespaces needs root (CAP_SYS_ADMIN), or a user "
-					 "namespace: see /proc/sys/user/max_*_namespaces");
+			gb_err_hint(err,
+				    "creating namespaces needs root (CAP_SYS_ADMIN), or a user "
+				    "namespace: see /proc/sys/user/max_*_namespaces");
 		else if (errno == ENOSPC || errno == EUSERS)
-			gb_err_hint(err, "a namespace limit is reached: see /proc/sys/user/max_*_namespaces");
+			gb_err_hint(err, "a namespace limit is reached: see "
+					 "/proc/sys/user/max_*_namespaces");
 		return r;
 	}
 	return (pid_t)pid;

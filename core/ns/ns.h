@@ -9,14 +9,23 @@
 #include "base/error.h"
 #include "base/json.h"
 
-enum gb_ns_kind { GB_NS_PID, GB_NS_MNT, GB_NS_UTS, GB_NS_IPC, GB_NS_NET, GB_NS_CGROUP, GB_NS_USER, GB_NS_COUNT };
-
-struct gb_ns_ids {
-	unsigned long long ino[GB_NS_COUNT];  /* 0 when unreadable */
+enum gb_ns_kind {
+	GB_NS_PID,
+	GB_NS_MNT,
+	GB_NS_UTS,
+	GB_NS_IPC,
+	GB_NS_NET,
+	GB_NS_CGROUP,
+	GB_NS_USER,
+	GB_NS_COUNT
 };
 
-const char *gb_ns_name(enum gb_ns_kind k);       /* "pid", "mnt", ... as in /proc/PID/ns */
-int gb_ns_clone_flag(enum gb_ns_kind k);         /* CLONE_NEWPID, ... */
+struct gb_ns_ids {
+	unsigned long long ino[GB_NS_COUNT]; /* 0 when unreadable */
+};
+
+const char *gb_ns_name(enum gb_ns_kind k); /* "pid", "mnt", ... as in /proc/PID/ns */
+int gb_ns_clone_flag(enum gb_ns_kind k);   /* CLONE_NEWPID, ... */
 /* "CLONE_NEWPID|CLONE_NEWNS|..." for a flags value. */
 void gb_ns_flags_str(int flags, char *buf, size_t len);
 

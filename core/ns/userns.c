@@ -16,9 +16,8 @@ static int parse_range(const char *s, struct gb_idrange *r)
 {
 	unsigned long a, b, c;
 	char tail;
-	if (sscanf(s, "%lu:%lu:%lu%c", &a, &b, &c, &tail) != 3 || c == 0 ||
-	    a > UINT32_MAX || b > UINT32_MAX || c > UINT32_MAX || a + c - 1 > UINT32_MAX ||
-	    b + c - 1 > UINT32_MAX)
+	if (sscanf(s, "%lu:%lu:%lu%c", &a, &b, &c, &tail) != 3 || c == 0 || a > UINT32_MAX ||
+	    b > UINT32_MAX || c > UINT32_MAX || a + c - 1 > UINT32_MAX || b + c - 1 > UINT32_MAX)
 		return -EINVAL;
 	*r = (struct gb_idrange){ (uint32_t)a, (uint32_t)b, (uint32_t)c };
 	return 0;
@@ -38,10 +37,12 @@ int gb_userns_parse_map(const char *spec, struct gb_idmap *out, struct gb_err *e
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct gb_idrange r;
 		if (out->n == GB_IDMAP_MAX || parse_range(tok, &r) < 0) {
-			int e = gb_err_set(err, EINVAL, "", "bad id map \"%s\" at \"%s\"",
-					   spec, tok);
-			gb_err_hint(err, "write INSIDE:OUTSIDE:COUNT, e.g. 0:100000:65536, up to "
-				    "%d ranges separated by commas", GB_IDMAP_MAX);
+			int e = gb_err_set(err, EINVAL, "", "bad id map \"%s\" at \"%s\"", spec,
+					   tok);
+			gb_err_hint(err,
+				    "write INSIDE:OUTSIDE:COUNT, e.g. 0:100000:65536, up to "
+				    "%d ranges separated by commas",
+				    GB_IDMAP_MAX);
 			return e;
 		}
 		/* The kernel refuses overlapping ranges on either side (EINVAL). */
@@ -81,8 +82,8 @@ long long gb_userns_to_outside(const struct gb_idmap *m, uint32_t inside)
 	return -1;
 }
 
-int gb_userns_subid(const char *file, const char *user, uid_t uid, uint32_t *start,
-		    uint32_t *count, struct gb_err *err)
+int gb_userns_subid(const char *file, const char *user, uid_t uid, uint32_t *start, uint32_t *count,
+		    struct gb_err *err)
 {
 	gb_autofree char *data = NULL;
 	int r = gb_read_file(file, &data, NULL);
@@ -102,10 +103,11 @@ int gb_userns_subid(const char *file, const char *user, uid_t uid, uint32_t *sta
 			return 0;
 		}
 	}
-	r = gb_err_set(err, ENOENT, "subuid", "%s has no range for %s", file,
-		       user ? user : uidstr);
-	gb_err_hint(err, "add one with: usermod --add-subuids 100000-165535 --add-subgids "
-		    "100000-165535 %s (or run with your own id mapped only)", user ? user : uidstr);
+	r = gb_err_set(err, ENOENT, "subuid", "%s has no range for %s", file, user ? user : uidstr);
+	gb_err_hint(err,
+		    "add one with: usermod --add-subuids 100000-165535 --add-subgids "
+		    "100000-165535 %s (or run with your own id mapped only)",
+		    user ? user : uidstr);
 	return r;
 }
 
@@ -119,8 +121,8 @@ void gb_userns_default_map(uint32_t id, uint32_t sub_start, uint32_t sub_count,
 }
 
 /* A sysctl that, when present and 0 (or 1 for the AppArmor one), forbids it. */
-static int sysctl_blocks(const char *path, const char *blocking, const char *name,
-			 const char *fix, struct gb_err *err)
+static int sysctl_blocks(const char *path, const char *blocking, const char *name, const char *fix,
+			 struct gb_err *err)
 {
 	char v[32];
 	if (gb_read_line(path, v, sizeof v) < 0 || strcmp(v, blocking) != 0)
@@ -133,24 +135,24 @@ static int sysctl_blocks(const char *path, const char *blocking, const char *nam
 
 int gb_userns_check_allowed(struct gb_err *err)
 {
-	int r = sysctl_blocks("/proc/sys/user/max_user_namespaces", "0",
-			      "user.max_user_namespaces",
+	int r = sysctl_blocks("/proc/sys/user/max_user_namespaces", "0", "user.max_user_namespaces",
 			      "as root: sysctl -w user.max_user_namespaces=15000", err);
 	if (r == 0 && geteuid() != 0)
 		r = sysctl_blocks("/proc/sys/kernel/unprivileged_userns_clone", "0",
 				  "kernel.unprivileged_userns_clone",
 				  "as root: sysctl -w kernel.unprivileged_userns_clone=1", err);
 	if (r == 0 && geteuid() != 0)
-		r = sysctl_blocks("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1",
-				  "kernel.apparmor_restrict_unprivileged_userns",
-				  "as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
-				  "or give glassbox an AppArmor profile allowing userns", err);
+		r = sysctl_blocks(
+			"/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1",
+			"kernel.apparmor_restrict_unprivileged_userns",
+			"as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, "
+			"or give glassbox an AppArmor profile allowing userns",
+			err);
 	return r;
 }
 
 /* newuidmap PID IN OUT COUNT ...: the setuid helper checks /etc/subuid for us. */
-static int run_helper(const char *helper, pid_t pid, const struct gb_idmap *m,
-		      struct gb_err *err)
+static int run_helper(const char *helper, pid_t pid, const struct gb_idmap *m, struct gb_err *err)
 {
 	char args[GB_IDMAP_MAX * 3 + 3][16];
 	char *argv[GB_IDMAP_MAX * 3 + 3];
@@ -182,8 +184,8 @@ static int run_helper(const char *helper, pid_t pid, const struct gb_idmap *m,
 	int r = gb_err_set(err, EPERM, helper, "%s %d ... failed (status %d)", helper, (int)pid,
 			   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	gb_err_hint(err, WIFEXITED(st) && WEXITSTATUS(st) == 127
-		    ? "install the uidmap package (newuidmap, newgidmap)"
-		    : "check your ranges in /etc/subuid and /etc/subgid");
+				 ? "install the uidmap package (newuidmap, newgidmap)"
+				 : "check your ranges in /etc/subuid and /etc/subgid");
 	return r;
 }
 
@@ -195,10 +197,10 @@ static int write_map(pid_t pid, const char *which, const struct gb_idmap *m, str
 		return gb_err_set(err, E2BIG, "write", "id map too long for %s", path);
 	int r = gb_write_str(path, text);
 	if (r < 0) {
-		r = gb_err_set(err, r, "write", "cannot write \"%.*s\" to %s", (int)strcspn(text, "\n"),
-			       text, path);
+		r = gb_err_set(err, r, "write", "cannot write \"%.*s\" to %s",
+			       (int)strcspn(text, "\n"), text, path);
 		gb_err_hint(err, "a map can be written once, by a process with the outside ids "
-			    "mapped (CAP_SETUID/CAP_SETGID over the parent namespace)");
+				 "mapped (CAP_SETUID/CAP_SETGID over the parent namespace)");
 	}
 	return r;
 }

@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 
-#define GB_IDMAP_MAX 5   /* the kernel allows 340 lines; we need at most a few */
+#define GB_IDMAP_MAX 5 /* the kernel allows 340 lines; we need at most a few */
 
 /* One line of /proc/PID/uid_map: ids inside..inside+count-1 are outside..outside+count-1. */
 struct gb_idrange {
@@ -32,8 +32,8 @@ long long gb_userns_to_outside(const struct gb_idmap *m, uint32_t inside);
 
 /* The first range of /etc/subuid (file) for a user, matched by name or by uid as
  * subuid(5) allows. -ENOENT when the user has none. */
-int gb_userns_subid(const char *file, const char *user, uid_t uid, uint32_t *start,
-		    uint32_t *count, struct gb_err *err);
+int gb_userns_subid(const char *file, const char *user, uid_t uid, uint32_t *start, uint32_t *count,
+		    struct gb_err *err);
 
 /* The map a user gets by default: root inside = `id` outside; when subordinate ids
  * exist, ids 1..count inside map to them (needs newuidmap). */

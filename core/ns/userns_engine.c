@@ -79,10 +79,13 @@ static int rootless_cgroup_check(const struct gb_config *c, struct gb_err *err)
 {
 	if (!any_limit(&c->limits))
 		return 0;
-	int r = gb_err_set(err, EPERM, "", "cgroup limits (--memory, --cpus, --cpu-shares, "
+	int r = gb_err_set(err, EPERM, "",
+			   "cgroup limits (--memory, --cpus, --cpu-shares, "
 			   "--pids-limit) need root: rootless glassbox makes no cgroup");
-	gb_err_hint(err, "run without limits, or as root; glassbox does not yet use a cgroup "
-		    "delegated to uid %u (see `cat /proc/self/cgroup`)", (unsigned)geteuid());
+	gb_err_hint(err,
+		    "run without limits, or as root; glassbox does not yet use a cgroup "
+		    "delegated to uid %u (see `cat /proc/self/cgroup`)",
+		    (unsigned)geteuid());
 	return r;
 }
 
@@ -91,14 +94,17 @@ int gb_userns_resolve(struct gb_config *c, struct gb_err *err)
 	bool rootless = gb_userns_rootless();
 	if (strcmp(c->userns, "host") == 0) {
 		if (rootless) {
-			int r = gb_err_set(err, EPERM, "", "--userns=host needs root: as uid %u, "
+			int r = gb_err_set(err, EPERM, "",
+					   "--userns=host needs root: as uid %u, "
 					   "namespaces can only be made inside a user namespace",
 					   (unsigned)geteuid());
-			gb_err_hint(err, "drop --userns=host (rootless always uses a user namespace)");
+			gb_err_hint(err,
+				    "drop --userns=host (rootless always uses a user namespace)");
 			return r;
 		}
 		if (c->uid_map.n || c->gid_map.n)
-			return gb_err_set(err, EINVAL, "", "--userns=host excludes --uidmap and --gidmap");
+			return gb_err_set(err, EINVAL, "",
+					  "--userns=host excludes --uidmap and --gidmap");
 		return 0;
 	}
 	if (c->uid_map.n && !c->gid_map.n)
@@ -110,9 +116,10 @@ int gb_userns_resolve(struct gb_config *c, struct gb_err *err)
 	else if (!c->uid_map.n && strcmp(c->userns, "auto") == 0)
 		root_auto_maps(c);
 	if (!c->uid_map.n)
-		return 0;  /* root, no user namespace asked: the default */
+		return 0; /* root, no user namespace asked: the default */
 	if (gb_userns_to_outside(&c->uid_map, 0) < 0 || gb_userns_to_outside(&c->gid_map, 0) < 0) {
-		int r = gb_err_set(err, EINVAL, "", "the id maps must map id 0 inside: the container's "
+		int r = gb_err_set(err, EINVAL, "",
+				   "the id maps must map id 0 inside: the container's "
 				   "setup runs as root of its user namespace");
 		gb_err_hint(err, "start the map with 0, e.g. --uidmap 0:100000:65536");
 		return r;
@@ -129,13 +136,15 @@ int gb_userns_become_root(struct gb_err *err)
 	/* Just after clone our ids are the host's, which the map may not contain (they
 	 * then read as 65534, "nobody"); CAP_SETUID in the new namespace lets us pick 0. */
 	if (setresgid(0, 0, 0) < 0)
-		return gb_err_set(err, errno, "setresgid", "setresgid(0, 0, 0) in the user namespace failed");
+		return gb_err_set(err, errno, "setresgid",
+				  "setresgid(0, 0, 0) in the user namespace failed");
 	/* Supplementary groups of the host would show as 65534 inside: drop them. With
 	 * setgroups "deny" (rootless) the kernel refuses, and we have none to drop. */
 	if (setgroups(0, NULL) < 0 && errno != EPERM)
 		return gb_err_set(err, errno, "setgroups", "setgroups(0, NULL) failed");
 	if (setresuid(0, 0, 0) < 0)
-		return gb_err_set(err, errno, "setresuid", "setresuid(0, 0, 0) in the user namespace failed");
+		return gb_err_set(err, errno, "setresuid",
+				  "setresuid(0, 0, 0) in the user namespace failed");
 	/* A uid change makes the process non-dumpable (its /proc files turn root's); we run
 	 * nothing secret yet and the host observes us through /proc. */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
@@ -166,12 +175,16 @@ int gb_userns_check_reachable(const char *path, uid_t uid, gid_t gid, struct gb_
 		*p = '\0';
 		struct stat st;
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && !can_search(&st, uid, gid)) {
-			int r = gb_err_set(err, EACCES, "", "the container's root (uid %u on the host) "
+			int r = gb_err_set(err, EACCES, "",
+					   "the container's root (uid %u on the host) "
 					   "cannot search %s (mode %04o, owner %u): the overlay "
-					   "mount inside its user namespace would fail", (unsigned)uid,
-					   dir, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid);
-			gb_err_hint(err, "chmod o+x %s, or choose a --data-root whose parents "
-				    "everyone may search", dir);
+					   "mount inside its user namespace would fail",
+					   (unsigned)uid, dir, (unsigned)(st.st_mode & 07777),
+					   (unsigned)st.st_uid);
+			gb_err_hint(err,
+				    "chmod o+x %s, or choose a --data-root whose parents "
+				    "everyone may search",
+				    dir);
 			return r;
 		}
 		if (end)
@@ -272,7 +285,7 @@ static void rm_child(const char *path, int ready, int go)
 	if (unshare(CLONE_NEWUSER) < 0)
 		_exit(2);
 	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
-		_exit(3);  /* the parent could not write our maps */
+		_exit(3); /* the parent could not write our maps */
 	if (gb_userns_become_root(NULL) < 0)
 		_exit(4);
 	_exit(gb_rm_rf(path) < 0 ? 1 : 0);
@@ -299,8 +312,9 @@ int gb_userns_rm_rf(const char *path, const struct gb_idmap *uids, const struct 
 	close(go[0]);
 	char c;
 	int r = pid < 0 ? gb_err_set(err, errno, "fork", "cannot fork")
-		: read(ready[0], &c, 1) != 1 ? gb_err_set(err, EPERM, "unshare", "unshare(CLONE_NEWUSER) failed")
-		: gb_userns_write_maps(pid, uids, gids, err);
+		: read(ready[0], &c, 1) != 1
+			? gb_err_set(err, EPERM, "unshare", "unshare(CLONE_NEWUSER) failed")
+			: gb_userns_write_maps(pid, uids, gids, err);
 	if (r == 0 && write(go[1], "g", 1) != 1)
 		r = gb_err_set(err, EPIPE, "write", "the removal helper died");
 	close(ready[0]);

@@ -20,16 +20,46 @@
 /* Indexed by capability number, as in <linux/capability.h>. A kernel newer than this
  * table may know more: those print as "CAP_42" and are still dropped. */
 static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
-	"CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHOWN",
+	"CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH",
+	"CAP_FOWNER",
+	"CAP_FSETID",
+	"CAP_KILL",
+	"CAP_SETGID",
+	"CAP_SETUID",
+	"CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE",
+	"CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",
+	"CAP_NET_RAW",
+	"CAP_IPC_LOCK",
+	"CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO",
+	"CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",
+	"CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT",
+	"CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",
+	"CAP_SYS_TIME",
+	"CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD",
+	"CAP_LEASE",
+	"CAP_AUDIT_WRITE",
+	"CAP_AUDIT_CONTROL",
+	"CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN",
+	"CAP_SYSLOG",
+	"CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ",
+	"CAP_PERFMON",
+	"CAP_BPF",
 	"CAP_CHECKPOINT_RESTORE",
 };
 
@@ -57,9 +87,10 @@ gb_capset gb_caps_docker_default(void)
 	 * change file owners, bind low ports and switch users; nothing that reaches the
 	 * kernel itself (SYS_ADMIN, SYS_MODULE, SYS_PTRACE, NET_ADMIN, ...). */
 	static const int keep[] = {
-		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD,
-		CAP_NET_RAW, CAP_SETGID, CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP,
-		CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+		CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,	     CAP_FOWNER,
+		CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,	     CAP_SETUID,
+		CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+		CAP_KILL,    CAP_AUDIT_WRITE,
 	};
 	gb_capset set = 0;
 	for (size_t i = 0; i < GB_ARRAY_LEN(keep); i++)
@@ -85,8 +116,10 @@ int gb_caps_from_name(const char *name, int *cap, struct gb_err *err)
 		}
 	}
 	int r = gb_err_set(err, EINVAL, "", "unknown capability \"%s\"", name);
-	gb_err_hint(err, "use a name from capabilities(7) such as NET_ADMIN or CAP_SYS_TIME, "
-		    "or ALL; this kernel knows capabilities 0..%d", last);
+	gb_err_hint(err,
+		    "use a name from capabilities(7) such as NET_ADMIN or CAP_SYS_TIME, "
+		    "or ALL; this kernel knows capabilities 0..%d",
+		    last);
 	return r;
 }
 
@@ -176,7 +209,10 @@ int gb_caps_read_status(pid_t pid, struct gb_caps_status *out, struct gb_err *er
 	int r = gb_read_file(path, &data, NULL);
 	if (r < 0)
 		return gb_err_set(err, r, "open", "cannot read %s", path);
-	static const struct { const char *key; size_t off; } fields[] = {
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
 		{ "CapInh:", offsetof(struct gb_caps_status, inheritable) },
 		{ "CapPrm:", offsetof(struct gb_caps_status, permitted) },
 		{ "CapEff:", offsetof(struct gb_caps_status, effective) },

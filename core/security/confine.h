@@ -11,12 +11,12 @@
 #include "security/seccomp.h"
 
 struct gb_confine {
-	gb_capset caps;                    /* what the container keeps */
-	bool masks;                        /* masked and read-only paths */
-	bool nnp;                          /* no_new_privs */
-	bool filter;                       /* a seccomp filter is loaded */
+	gb_capset caps;			   /* what the container keeps */
+	bool masks;			   /* masked and read-only paths */
+	bool nnp;			   /* no_new_privs */
+	bool filter;			   /* a seccomp filter is loaded */
 	struct gb_seccomp_profile profile; /* the filter's rules */
-	struct gb_seccomp_bpf bpf;         /* ... compiled to BPF on the host, before clone */
+	struct gb_seccomp_bpf bpf;	   /* ... compiled to BPF on the host, before clone */
 };
 
 /* Resolve --cap-add/--cap-drop/--privileged and read the seccomp profile, on the host

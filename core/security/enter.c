@@ -87,10 +87,12 @@ static int refuse_dir(int fd, struct gb_err *err)
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	ssize_t len = readlink(link, target, sizeof target - 1);
 	target[len > 0 ? len : 1] = '\0';
-	int r = gb_err_set(err, EISDIR, "fstat", "descriptor %d is a directory of the host (%s): "
-			   "through it the container could reach the host's files", fd, target);
+	int r = gb_err_set(err, EISDIR, "fstat",
+			   "descriptor %d is a directory of the host (%s): "
+			   "through it the container could reach the host's files",
+			   fd, target);
 	gb_err_hint(err, "give the container files or pipes, not directories (e.g. not `< /`), "
-		    "or open the directory with O_CLOEXEC");
+			 "or open the directory with O_CLOEXEC");
 	return r;
 }
 
@@ -118,7 +120,7 @@ int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct 
 			continue;
 		if (refuse_dir(fds[i], err) < 0)
 			return -err->code;
-		kept[nkept++] = fds[i];  /* meant for the program: execve passes it on */
+		kept[nkept++] = fds[i]; /* meant for the program: execve passes it on */
 	}
 	for (size_t i = 0; i < n && nkept < GB_ARRAY_LEN(kept); i++)
 		if (keep[i] >= 3)
@@ -128,7 +130,8 @@ int gb_enter_close_fds(const int *keep, size_t n, bool keep_inheritable, struct 
 	for (size_t i = 0; i <= nkept; i++) {
 		unsigned to = i < nkept ? (unsigned)kept[i] : ~0U;
 		if (to > from && syscall(SYS_close_range, from, i < nkept ? to - 1 : to, 0) < 0)
-			return gb_err_set(err, errno, "close_range", "close_range(%u, %u, 0) failed", from, to);
+			return gb_err_set(err, errno, "close_range",
+					  "close_range(%u, %u, 0) failed", from, to);
 		if (i < nkept)
 			from = to + 1;
 	}
@@ -155,8 +158,9 @@ int gb_enter_check_cwd(struct gb_err *err)
  * smaller. Anything that is not a 64-bit ELF file is copied whole. */
 static off_t loaded_size(int fd, off_t size, Elf64_Ehdr *eh)
 {
-	if (pread(fd, eh, sizeof *eh, 0) != (ssize_t)sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum > 64)
+	if (pread(fd, eh, sizeof *eh, 0) != (ssize_t)sizeof *eh ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum > 64)
 		return size;
 	Elf64_Phdr ph[64];
 	size_t len = eh->e_phnum * sizeof *ph;
@@ -194,27 +198,33 @@ int gb_sealed_copy(int fd, const char *name, struct gb_err *err)
 	if (mfd < 0) {
 		int r = gb_err_set(err, errno, "memfd_create", "memfd_create(\"%s\") failed", name);
 		if (errno == EACCES)
-			gb_err_hint(err, "vm.memfd_noexec=2 forbids executable memfds: glassbox runs the "
-				    "command through a sealed one (docs/security.md); set it to 0 or 1");
+			gb_err_hint(
+				err,
+				"vm.memfd_noexec=2 forbids executable memfds: glassbox runs the "
+				"command through a sealed one (docs/security.md); set it to 0 or "
+				"1");
 		return r;
 	}
 	off_t off = 0;
 	while (off < size) {
 		ssize_t n = sendfile(mfd, fd, &off, (size_t)(size - off));
 		if (n <= 0 && !(n < 0 && errno == EINTR)) {
-			int r = gb_err_set(err, n < 0 ? errno : EIO, "sendfile", "cannot copy %s into a memfd", name);
+			int r = gb_err_set(err, n < 0 ? errno : EIO, "sendfile",
+					   "cannot copy %s into a memfd", name);
 			close(mfd);
 			return r;
 		}
 	}
 	if (drop_section_headers(mfd, &eh, size, st.st_size) < 0) {
 		close(mfd);
-		return gb_err_set(err, EIO, "pwrite", "cannot write the ELF header of the copy of %s", name);
+		return gb_err_set(err, EIO, "pwrite",
+				  "cannot write the ELF header of the copy of %s", name);
 	}
 	/* From here on no one can change a byte of it, not even us: no write, no growing,
 	 * no shrinking, and no removing the seals. */
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
-		int r = gb_err_set(err, errno, "fcntl", "fcntl(F_ADD_SEALS) on the copy of %s failed", name);
+		int r = gb_err_set(err, errno, "fcntl",
+				   "fcntl(F_ADD_SEALS) on the copy of %s failed", name);
 		close(mfd);
 		return r;
 	}
@@ -237,15 +247,18 @@ int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err)
 		return rt->trampoline;
 	char path[1100];
 	const char *env = getenv("GLASSBOX_TRAMPOLINE");
-	int r = env && *env ? gb_path(path, sizeof path, "%s", env)
-			    : gb_path(path, sizeof path, "%s/../../libexec/glassbox/glassbox-trampoline",
-				      rt->share_dir);
+	int r = env && *env
+			? gb_path(path, sizeof path, "%s", env)
+			: gb_path(path, sizeof path,
+				  "%s/../../libexec/glassbox/glassbox-trampoline", rt->share_dir);
 	if (r < 0)
 		return gb_err_set(err, -r, "", "the path of glassbox-trampoline is too long");
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = gb_err_set(err, errno, "open", "cannot open %s", path);
-		gb_err_hint(err, "build it with `make` (init/init.mk), or point GLASSBOX_TRAMPOLINE at it");
+		gb_err_hint(
+			err,
+			"build it with `make` (init/init.mk), or point GLASSBOX_TRAMPOLINE at it");
 		return r;
 	}
 	int mfd = gb_sealed_copy(fd, "glassbox-trampoline", err);

@@ -14,26 +14,26 @@
 #include "base/util.h"
 
 const char *const gb_masks_masked[] = {
-	"/proc/acpi",              /* ACPI tables and events of the host's hardware */
-	"/proc/asound",            /* the host's sound cards */
-	"/proc/kcore",             /* the host's physical memory as an ELF core file */
-	"/proc/keys",              /* kernel keyrings: key ids and descriptions of all users */
+	"/proc/acpi",	/* ACPI tables and events of the host's hardware */
+	"/proc/asound", /* the host's sound cards */
+	"/proc/kcore",	/* the host's physical memory as an ELF core file */
+	"/proc/keys",	/* kernel keyrings: key ids and descriptions of all users */
 	"/proc/latency_stats",
-	"/proc/timer_list",        /* every timer: leaks host task names and pids */
+	"/proc/timer_list", /* every timer: leaks host task names and pids */
 	"/proc/timer_stats",
-	"/proc/sched_debug",       /* the scheduler's view of every task on the host */
-	"/proc/scsi",              /* writing here adds/removes host SCSI devices */
-	"/sys/firmware",           /* firmware tables, e.g. ACPI and EFI variables */
+	"/proc/sched_debug",		 /* the scheduler's view of every task on the host */
+	"/proc/scsi",			 /* writing here adds/removes host SCSI devices */
+	"/sys/firmware",		 /* firmware tables, e.g. ACPI and EFI variables */
 	"/sys/devices/virtual/powercap", /* energy counters: a known side channel */
 	NULL,
 };
 
 const char *const gb_masks_readonly[] = {
-	"/proc/bus",               /* PCI/USB config space of the host's devices */
+	"/proc/bus", /* PCI/USB config space of the host's devices */
 	"/proc/fs",
-	"/proc/irq",               /* interrupt affinity of the host's CPUs */
-	"/proc/sys",               /* sysctls: most are host-wide, not per namespace */
-	"/proc/sysrq-trigger",     /* one byte here can reboot or crash the host */
+	"/proc/irq",	       /* interrupt affinity of the host's CPUs */
+	"/proc/sys",	       /* sysctls: most are host-wide, not per namespace */
+	"/proc/sysrq-trigger", /* one byte here can reboot or crash the host */
 	NULL,
 };
 
@@ -42,7 +42,7 @@ int gb_masks_mask(const char *path, struct gb_err *err)
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
-			return 0;  /* not on this kernel: nothing to hide */
+			return 0; /* not on this kernel: nothing to hide */
 		return gb_err_set(err, errno, "stat", "cannot look at %s", path);
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -105,7 +105,7 @@ static int apply_list(const char *root, const char *const *list, bool mask, size
 			return gb_err_set(err, -r, "path", "path too long: %s%s", root, list[i]);
 		struct stat st;
 		if (lstat(path, &st) < 0)
-			continue;  /* not on this kernel */
+			continue; /* not on this kernel */
 		r = mask ? gb_masks_mask(path, err) : gb_masks_readonly_bind(path, err);
 		if (r < 0)
 			return r;

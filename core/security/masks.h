@@ -27,8 +27,8 @@ int gb_masks_readonly_bind(const char *path, struct gb_err *err);
  * mount in /proc/PID/mountinfo (masked) or mounted read-only. One bit per entry of
  * the lists above, in their order. */
 struct gb_masks_state {
-	unsigned long masked;    /* bit i: gb_masks_masked[i] is covered */
-	unsigned long readonly;  /* bit i: gb_masks_readonly[i] is a read-only mount */
+	unsigned long masked;	/* bit i: gb_masks_masked[i] is covered */
+	unsigned long readonly; /* bit i: gb_masks_readonly[i] is a read-only mount */
 };
 int gb_masks_observe(pid_t pid, struct gb_masks_state *out, struct gb_err *err);
 

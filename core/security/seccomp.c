@@ -3,7 +3,6 @@
  * prctl(2) PR_SET_NO_NEW_PRIVS. Lab 15. */
 #include "security/seccomp.h"
 
-
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
@@ -26,66 +25,360 @@
 /* Ordinary work: files, memory, signals, time, sockets, processes without new
  * namespaces. Names missing on this architecture are skipped (e.g. the *32 ones). */
 static const char *const default_allow[] = {
-	"accept", "accept4", "access", "adjtimex", "alarm", "arch_prctl", "bind", "brk",
-	"cachestat", "capget", "capset", "chdir", "chmod", "chown", "chown32",
-	"clock_adjtime", "clock_adjtime64", "clock_getres", "clock_getres_time64",
-	"clock_gettime", "clock_gettime64", "clock_nanosleep", "clock_nanosleep_time64",
-	"close", "close_range", "connect", "copy_file_range", "creat", "dup", "dup2", "dup3",
-	"epoll_create", "epoll_create1", "epoll_ctl", "epoll_ctl_old", "epoll_pwait",
-	"epoll_pwait2", "epoll_wait", "epoll_wait_old", "eventfd", "eventfd2", "execve",
-	"execveat", "exit", "exit_group", "faccessat", "faccessat2", "fadvise64",
-	"fadvise64_64", "fallocate", "fanotify_mark", "fchdir", "fchmod", "fchmodat",
-	"fchmodat2", "fchown", "fchown32", "fchownat", "fcntl", "fcntl64", "fdatasync",
-	"fgetxattr", "flistxattr", "flock", "fork", "fremovexattr", "fsetxattr", "fstat",
-	"fstat64", "fstatat64", "fstatfs", "fstatfs64", "fsync", "ftruncate", "ftruncate64",
-	"futex", "futex_requeue", "futex_time64", "futex_wait", "futex_waitv", "futex_wake",
-	"futimesat", "getcpu", "getcwd", "getdents", "getdents64", "getegid", "getegid32",
-	"geteuid", "geteuid32", "getgid", "getgid32", "getgroups", "getgroups32",
-	"getitimer", "getpeername", "getpgid", "getpgrp", "getpid", "getppid",
-	"getpriority", "getrandom", "getresgid", "getresgid32", "getresuid", "getresuid32",
-	"getrlimit", "get_robust_list", "getrusage", "getsid", "getsockname", "getsockopt",
-	"get_thread_area", "gettid", "gettimeofday", "getuid", "getuid32", "getxattr",
-	"inotify_add_watch", "inotify_init", "inotify_init1", "inotify_rm_watch",
-	"io_cancel", "ioctl", "io_destroy", "io_getevents", "io_pgetevents",
-	"io_pgetevents_time64", "ioprio_get", "ioprio_set", "io_setup", "io_submit",
-	"io_uring_enter", "io_uring_register", "io_uring_setup", "ipc", "kill",
-	"landlock_add_rule", "landlock_create_ruleset", "landlock_restrict_self", "lchown",
-	"lchown32", "lgetxattr", "link", "linkat", "listen", "listxattr", "llistxattr",
-	"_llseek", "lremovexattr", "lseek", "lsetxattr", "lstat", "lstat64", "madvise",
-	"map_shadow_stack", "membarrier", "memfd_create", "memfd_secret", "mincore", "mkdir",
-	"mkdirat", "mlock", "mlock2", "mlockall", "mmap", "mmap2", "modify_ldt", "mprotect",
-	"mq_getsetattr", "mq_notify", "mq_open", "mq_timedreceive", "mq_timedreceive_time64",
-	"mq_timedsend", "mq_timedsend_time64", "mq_unlink", "mremap", "msgctl", "msgget",
-	"msgrcv", "msgsnd", "msync", "munlock", "munlockall", "munmap", "nanosleep",
-	"newfstatat", "_newselect", "open", "openat", "openat2", "pause", "pidfd_open",
-	"pidfd_send_signal", "pipe", "pipe2", "pkey_alloc", "pkey_free", "pkey_mprotect",
-	"poll", "ppoll", "ppoll_time64", "prctl", "pread64", "preadv", "preadv2",
-	"prlimit64", "process_mrelease", "pselect6", "pselect6_time64", "pwrite64",
-	"pwritev", "pwritev2", "read", "readahead", "readlink", "readlinkat", "readv",
-	"recv", "recvfrom", "recvmmsg", "recvmmsg_time64", "recvmsg", "remap_file_pages",
-	"removexattr", "rename", "renameat", "renameat2", "restart_syscall", "rmdir", "rseq",
-	"rt_sigaction", "rt_sigpending", "rt_sigprocmask", "rt_sigqueueinfo",
-	"rt_sigreturn", "rt_sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
-	"rt_tgsigqueueinfo", "sched_getaffinity", "sched_getattr", "sched_getparam",
-	"sched_get_priority_max", "sched_get_priority_min", "sched_getscheduler",
-	"sched_rr_get_interval", "sched_rr_get_interval_time64", "sched_setaffinity",
-	"sched_setattr", "sched_setparam", "sched_setscheduler", "sched_yield", "seccomp",
-	"select", "semctl", "semget", "semop", "semtimedop", "semtimedop_time64", "send",
-	"sendfile", "sendfile64", "sendmmsg", "sendmsg", "sendto", "setfsgid", "setfsgid32",
-	"setfsuid", "setfsuid32", "setgid", "setgid32", "setgroups", "setgroups32",
-	"setitimer", "setpgid", "setpriority", "setregid", "setregid32", "setresgid",
-	"setresgid32", "setresuid", "setresuid32", "setreuid", "setreuid32", "setrlimit",
-	"set_robust_list", "setsid", "setsockopt", "set_thread_area", "set_tid_address",
-	"setuid", "setuid32", "setxattr", "shmat", "shmctl", "shmdt", "shmget", "shutdown",
-	"sigaltstack", "signalfd", "signalfd4", "sigprocmask", "sigreturn", "socketcall",
-	"socketpair", "splice", "stat", "stat64", "statfs", "statfs64", "statx", "symlink",
-	"symlinkat", "sync", "sync_file_range", "syncfs", "sysinfo", "tee", "tgkill", "time",
-	"timer_create", "timer_delete", "timer_getoverrun", "timer_gettime",
-	"timer_gettime64", "timer_settime", "timer_settime64", "timerfd_create",
-	"timerfd_gettime", "timerfd_gettime64", "timerfd_settime", "timerfd_settime64",
-	"times", "tkill", "truncate", "truncate64", "ugetrlimit", "umask", "uname", "unlink",
-	"unlinkat", "utime", "utimensat", "utimensat_time64", "utimes", "vfork", "vmsplice",
-	"wait4", "waitid", "waitpid", "write", "writev",
+	"accept",
+	"accept4",
+	"access",
+	"adjtimex",
+	"alarm",
+	"arch_prctl",
+	"bind",
+	"brk",
+	"cachestat",
+	"capget",
+	"capset",
+	"chdir",
+	"chmod",
+	"chown",
+	"chown32",
+	"clock_adjtime",
+	"clock_adjtime64",
+	"clock_getres",
+	"clock_getres_time64",
+	"clock_gettime",
+	"clock_gettime64",
+	"clock_nanosleep",
+	"clock_nanosleep_time64",
+	"close",
+	"close_range",
+	"connect",
+	"copy_file_range",
+	"creat",
+	"dup",
+	"dup2",
+	"dup3",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_ctl_old",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"epoll_wait",
+	"epoll_wait_old",
+	"eventfd",
+	"eventfd2",
+	"execve",
+	"execveat",
+	"exit",
+	"exit_group",
+	"faccessat",
+	"faccessat2",
+	"fadvise64",
+	"fadvise64_64",
+	"fallocate",
+	"fanotify_mark",
+	"fchdir",
+	"fchmod",
+	"fchmodat",
+	"fchmodat2",
+	"fchown",
+	"fchown32",
+	"fchownat",
+	"fcntl",
+	"fcntl64",
+	"fdatasync",
+	"fgetxattr",
+	"flistxattr",
+	"flock",
+	"fork",
+	"fremovexattr",
+	"fsetxattr",
+	"fstat",
+	"fstat64",
+	"fstatat64",
+	"fstatfs",
+	"fstatfs64",
+	"fsync",
+	"ftruncate",
+	"ftruncate64",
+	"futex",
+	"futex_requeue",
+	"futex_time64",
+	"futex_wait",
+	"futex_waitv",
+	"futex_wake",
+	"futimesat",
+	"getcpu",
+	"getcwd",
+	"getdents",
+	"getdents64",
+	"getegid",
+	"getegid32",
+	"geteuid",
+	"geteuid32",
+	"getgid",
+	"getgid32",
+	"getgroups",
+	"getgroups32",
+	"getitimer",
+	"getpeername",
+	"getpgid",
+	"getpgrp",
+	"getpid",
+	"getppid",
+	"getpriority",
+	"getrandom",
+	"getresgid",
+	"getresgid32",
+	"getresuid",
+	"getresuid32",
+	"getrlimit",
+	"get_robust_list",
+	"getrusage",
+	"getsid",
+	"getsockname",
+	"getsockopt",
+	"get_thread_area",
+	"gettid",
+	"gettimeofday",
+	"getuid",
+	"getuid32",
+	"getxattr",
+	"inotify_add_watch",
+	"inotify_init",
+	"inotify_init1",
+	"inotify_rm_watch",
+	"io_cancel",
+	"ioctl",
+	"io_destroy",
+	"io_getevents",
+	"io_pgetevents",
+	"io_pgetevents_time64",
+	"ioprio_get",
+	"ioprio_set",
+	"io_setup",
+	"io_submit",
+	"io_uring_enter",
+	"io_uring_register",
+	"io_uring_setup",
+	"ipc",
+	"kill",
+	"landlock_add_rule",
+	"landlock_create_ruleset",
+	"landlock_restrict_self",
+	"lchown",
+	"lchown32",
+	"lgetxattr",
+	"link",
+	"linkat",
+	"listen",
+	"listxattr",
+	"llistxattr",
+	"_llseek",
+	"lremovexattr",
+	"lseek",
+	"lsetxattr",
+	"lstat",
+	"lstat64",
+	"madvise",
+	"map_shadow_stack",
+	"membarrier",
+	"memfd_create",
+	"memfd_secret",
+	"mincore",
+	"mkdir",
+	"mkdirat",
+	"mlock",
+	"mlock2",
+	"mlockall",
+	"mmap",
+	"mmap2",
+	"modify_ldt",
+	"mprotect",
+	"mq_getsetattr",
+	"mq_notify",
+	"mq_open",
+	"mq_timedreceive",
+	"mq_timedreceive_time64",
+	"mq_timedsend",
+	"mq_timedsend_time64",
+	"mq_unlink",
+	"mremap",
+	"msgctl",
+	"msgget",
+	"msgrcv",
+	"msgsnd",
+	"msync",
+	"munlock",
+	"munlockall",
+	"munmap",
+	"nanosleep",
+	"newfstatat",
+	"_newselect",
+	"open",
+	"openat",
+	"openat2",
+	"pause",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pipe",
+	"pipe2",
+	"pkey_alloc",
+	"pkey_free",
+	"pkey_mprotect",
+	"poll",
+	"ppoll",
+	"ppoll_time64",
+	"prctl",
+	"pread64",
+	"preadv",
+	"preadv2",
+	"prlimit64",
+	"process_mrelease",
+	"pselect6",
+	"pselect6_time64",
+	"pwrite64",
+	"pwritev",
+	"pwritev2",
+	"read",
+	"readahead",
+	"readlink",
+	"readlinkat",
+	"readv",
+	"recv",
+	"recvfrom",
+	"recvmmsg",
+	"recvmmsg_time64",
+	"recvmsg",
+	"remap_file_pages",
+	"removexattr",
+	"rename",
+	"renameat",
+	"renameat2",
+	"restart_syscall",
+	"rmdir",
+	"rseq",
+	"rt_sigaction",
+	"rt_sigpending",
+	"rt_sigprocmask",
+	"rt_sigqueueinfo",
+	"rt_sigreturn",
+	"rt_sigsuspend",
+	"rt_sigtimedwait",
+	"rt_sigtimedwait_time64",
+	"rt_tgsigqueueinfo",
+	"sched_getaffinity",
+	"sched_getattr",
+	"sched_getparam",
+	"sched_get_priority_max",
+	"sched_get_priority_min",
+	"sched_getscheduler",
+	"sched_rr_get_interval",
+	"sched_rr_get_interval_time64",
+	"sched_setaffinity",
+	"sched_setattr",
+	"sched_setparam",
+	"sched_setscheduler",
+	"sched_yield",
+	"seccomp",
+	"select",
+	"semctl",
+	"semget",
+	"semop",
+	"semtimedop",
+	"semtimedop_time64",
+	"send",
+	"sendfile",
+	"sendfile64",
+	"sendmmsg",
+	"sendmsg",
+	"sendto",
+	"setfsgid",
+	"setfsgid32",
+	"setfsuid",
+	"setfsuid32",
+	"setgid",
+	"setgid32",
+	"setgroups",
+	"setgroups32",
+	"setitimer",
+	"setpgid",
+	"setpriority",
+	"setregid",
+	"setregid32",
+	"setresgid",
+	"setresgid32",
+	"setresuid",
+	"setresuid32",
+	"setreuid",
+	"setreuid32",
+	"setrlimit",
+	"set_robust_list",
+	"setsid",
+	"setsockopt",
+	"set_thread_area",
+	"set_tid_address",
+	"setuid",
+	"setuid32",
+	"setxattr",
+	"shmat",
+	"shmctl",
+	"shmdt",
+	"shmget",
+	"shutdown",
+	"sigaltstack",
+	"signalfd",
+	"signalfd4",
+	"sigprocmask",
+	"sigreturn",
+	"socketcall",
+	"socketpair",
+	"splice",
+	"stat",
+	"stat64",
+	"statfs",
+	"statfs64",
+	"statx",
+	"symlink",
+	"symlinkat",
+	"sync",
+	"sync_file_range",
+	"syncfs",
+	"sysinfo",
+	"tee",
+	"tgkill",
+	"time",
+	"timer_create",
+	"timer_delete",
+	"timer_getoverrun",
+	"timer_gettime",
+	"timer_gettime64",
+	"timer_settime",
+	"timer_settime64",
+	"timerfd_create",
+	"timerfd_gettime",
+	"timerfd_gettime64",
+	"timerfd_settime",
+	"timerfd_settime64",
+	"times",
+	"tkill",
+	"truncate",
+	"truncate64",
+	"ugetrlimit",
+	"umask",
+	"uname",
+	"unlink",
+	"unlinkat",
+	"utime",
+	"utimensat",
+	"utimensat_time64",
+	"utimes",
+	"vfork",
+	"vmsplice",
+	"wait4",
+	"waitid",
+	"waitpid",
+	"write",
+	"writev",
 };
 
 /* Calls that only make sense with a capability: allowed only when the container keeps
@@ -95,17 +388,19 @@ static const struct cap_gate {
 	int cap;
 	const char *names[24];
 } default_gated[] = {
-	{ CAP_SYS_ADMIN, { "bpf", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen",
-			   "fspick", "lookup_dcookie", "mount", "mount_setattr", "move_mount",
-			   "name_to_handle_at", "open_tree", "perf_event_open", "quotactl",
-			   "quotactl_fd", "setdomainname", "sethostname", "setns", "syslog",
-			   "umount", "umount2", "unshare", NULL } },
+	{ CAP_SYS_ADMIN, { "bpf",	    "clone3",	       "fanotify_init", "fsconfig",
+			   "fsmount",	    "fsopen",	       "fspick",	"lookup_dcookie",
+			   "mount",	    "mount_setattr",   "move_mount",	"name_to_handle_at",
+			   "open_tree",	    "perf_event_open", "quotactl",	"quotactl_fd",
+			   "setdomainname", "sethostname",     "setns",		"syslog",
+			   "umount",	    "umount2",	       "unshare",	NULL } },
 	{ CAP_SYS_BOOT, { "reboot", "kexec_load", "kexec_file_load", NULL } },
 	{ CAP_SYS_CHROOT, { "chroot", NULL } },
 	{ CAP_SYS_MODULE, { "delete_module", "init_module", "finit_module", NULL } },
 	{ CAP_SYS_PACCT, { "acct", NULL } },
-	{ CAP_SYS_PTRACE, { "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv",
-			    "process_vm_writev", "ptrace", NULL } },
+	{ CAP_SYS_PTRACE,
+	  { "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev",
+	    "ptrace", NULL } },
 	{ CAP_SYS_RAWIO, { "iopl", "ioperm", NULL } },
 	{ CAP_SYS_TIME, { "settimeofday", "stime", "clock_settime", "clock_settime64", NULL } },
 	{ CAP_SYS_TTY_CONFIG, { "vhangup", NULL } },
@@ -116,9 +411,9 @@ static const struct cap_gate {
 };
 
 /* Every CLONE_NEW* flag: clone() creating a namespace is namespace creation. */
-#define GB_CLONE_NS_FLAGS                                                                \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |       \
-	 CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define GB_CLONE_NS_FLAGS                                                                          \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+	 CLONE_NEWCGROUP | CLONE_NEWTIME)
 
 static struct gb_seccomp_rule *rule_new(struct gb_seccomp_profile *p, const char *name,
 					uint32_t action)
@@ -138,8 +433,8 @@ static struct gb_seccomp_rule *rule_new(struct gb_seccomp_profile *p, const char
 	return r;
 }
 
-static int add_rule(struct gb_seccomp_profile *p, const char *name, uint32_t action,
-		    unsigned nargs, const struct scmp_arg_cmp *args, struct gb_err *err)
+static int add_rule(struct gb_seccomp_profile *p, const char *name, uint32_t action, unsigned nargs,
+		    const struct scmp_arg_cmp *args, struct gb_err *err)
 {
 	struct gb_seccomp_rule *r = rule_new(p, name, action);
 	if (!r)
@@ -152,8 +447,7 @@ static int add_rule(struct gb_seccomp_profile *p, const char *name, uint32_t act
 
 /* Rules whose arguments matter: clone without namespace flags, socket without
  * AF_VSOCK, personality only to the harmless modes, mknod of anything but a disk. */
-static int add_default_arg_rules(struct gb_seccomp_profile *p, gb_capset caps,
-				 struct gb_err *err)
+static int add_default_arg_rules(struct gb_seccomp_profile *p, gb_capset caps, struct gb_err *err)
 {
 	int r = 0;
 	const uint32_t allow = SCMP_ACT_ALLOW;
@@ -218,8 +512,8 @@ int gb_seccomp_default(struct gb_seccomp_profile *p, gb_capset caps, struct gb_e
 			continue;
 		for (size_t i = 0; r == 0 && default_gated[g].names[i]; i++)
 			if (!has_rule(p, default_gated[g].names[i]))
-				r = add_rule(p, default_gated[g].names[i], SCMP_ACT_ALLOW, 0,
-					     NULL, err);
+				r = add_rule(p, default_gated[g].names[i], SCMP_ACT_ALLOW, 0, NULL,
+					     err);
 	}
 	if (r == 0)
 		r = add_default_arg_rules(p, caps, err);
@@ -237,7 +531,10 @@ void gb_seccomp_free(struct gb_seccomp_profile *p)
 
 /* ---- Docker's JSON profile format ---- */
 
-static const struct { const char *name; uint32_t action; } actions[] = {
+static const struct {
+	const char *name;
+	uint32_t action;
+} actions[] = {
 	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW },
 	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0) },
 	{ "SCMP_ACT_KILL", SCMP_ACT_KILL },
@@ -249,9 +546,12 @@ static const struct { const char *name; uint32_t action; } actions[] = {
 };
 
 static const char *const cmp_names[] = {
-	[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[SCMP_CMP_GT] = "SCMP_CMP_GT",
 	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
@@ -259,8 +559,9 @@ const char *gb_seccomp_action_name(uint32_t action)
 {
 	/* ERRNO and TRACE carry a 16-bit value in the low bits: compare without it. */
 	uint32_t base = (action & 0xffff0000U) == SCMP_ACT_ERRNO(0) ||
-				(action & 0xffff0000U) == SCMP_ACT_TRACE(0)
-			? action & 0xffff0000U : action;
+					(action & 0xffff0000U) == SCMP_ACT_TRACE(0)
+				? action & 0xffff0000U
+				: action;
 	for (size_t i = 0; i < GB_ARRAY_LEN(actions); i++)
 		if (actions[i].action == base && strcmp(actions[i].name, "SCMP_ACT_KILL") != 0)
 			return actions[i].name;
@@ -307,8 +608,8 @@ static int parse_action(const struct gb_jval *obj, const char *key, const char *
 			const struct gb_jval *ev = gb_jget(obj, errno_key);
 			snprintf(at, sizeof at, "%s%s", where, errno_key);
 			if (ev && json_uint(ev, 0xffff, &e) < 0)
-				return profile_error(err, source, at, "not an errno number%s",
-						     NULL, "write e.g. 1 for EPERM, 38 for ENOSYS");
+				return profile_error(err, source, at, "not an errno number%s", NULL,
+						     "write e.g. 1 for EPERM, 38 for ENOSYS");
 			*out |= (uint32_t)e;
 		}
 		return 0;
@@ -322,7 +623,8 @@ static int parse_action(const struct gb_jval *obj, const char *key, const char *
 /* "SCMP_ARCH_X86_64" -> libseccomp's token for x86_64; 0 when unknown. */
 static uint32_t arch_token(const char *docker_name)
 {
-	const char *s = strncmp(docker_name, "SCMP_ARCH_", 10) == 0 ? docker_name + 10 : docker_name;
+	const char *s =
+		strncmp(docker_name, "SCMP_ARCH_", 10) == 0 ? docker_name + 10 : docker_name;
 	char lower[32];
 	size_t i = 0;
 	for (; s[i] && i < sizeof lower - 1; i++)
@@ -336,8 +638,9 @@ static int add_arch(struct gb_seccomp_profile *p, const char *name, const char *
 {
 	uint32_t tok = arch_token(name);
 	if (!tok)
-		return profile_error(err, source, where, "unknown architecture \"%s\"", name,
-				     "write e.g. SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64");
+		return profile_error(
+			err, source, where, "unknown architecture \"%s\"", name,
+			"write e.g. SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_AARCH64");
 	for (size_t i = 0; i < p->n_arches; i++)
 		if (p->arches[i] == tok)
 			return 0;
@@ -352,11 +655,12 @@ static int parse_str_list(const struct gb_jval *arr, const char *source, const c
 			  struct gb_err *err)
 {
 	if (arr->type != GB_JARR)
-		return profile_error(err, source, where, "must be an array of strings%s", NULL, NULL);
+		return profile_error(err, source, where, "must be an array of strings%s", NULL,
+				     NULL);
 	for (const struct gb_jval *v = arr->child; v; v = v->next)
 		if (v->type != GB_JSTR)
-			return profile_error(err, source, where,
-					     "must be an array of strings%s", NULL, NULL);
+			return profile_error(err, source, where, "must be an array of strings%s",
+					     NULL, NULL);
 	return 0;
 }
 
@@ -404,22 +708,26 @@ static int parse_one_arg(const struct gb_jval *a, const char *source, const char
 	unsigned long long index, value = 0, two = 0;
 	snprintf(at, sizeof at, "%s.index", where);
 	if (json_uint(gb_jget(a, "index"), 5, &index) < 0)
-		return profile_error(err, source, at, "must be an argument number 0..5%s", NULL, NULL);
+		return profile_error(err, source, at, "must be an argument number 0..5%s", NULL,
+				     NULL);
 	snprintf(at, sizeof at, "%s.value", where);
 	if (json_uint(gb_jget(a, "value"), ~0ULL, &value) < 0)
-		return profile_error(err, source, at, "must be a non-negative integer%s", NULL, NULL);
+		return profile_error(err, source, at, "must be a non-negative integer%s", NULL,
+				     NULL);
 	const struct gb_jval *vt = gb_jget(a, "valueTwo");
 	snprintf(at, sizeof at, "%s.valueTwo", where);
 	if (vt && json_uint(vt, ~0ULL, &two) < 0)
-		return profile_error(err, source, at, "must be a non-negative integer%s", NULL, NULL);
+		return profile_error(err, source, at, "must be a non-negative integer%s", NULL,
+				     NULL);
 	const char *op = gb_jstr(a, "op", "");
 	snprintf(at, sizeof at, "%s.op", where);
 	for (int i = SCMP_CMP_NE; i <= SCMP_CMP_MASKED_EQ; i++) {
 		if (strcmp(op, cmp_names[i]) != 0)
 			continue;
 		/* For MASKED_EQ Docker's "value" is the mask and "valueTwo" the datum. */
-		*out = (struct scmp_arg_cmp){ .arg = (unsigned)index, .op = i,
-					      .datum_a = value, .datum_b = two };
+		*out = (struct scmp_arg_cmp){
+			.arg = (unsigned)index, .op = i, .datum_a = value, .datum_b = two
+		};
 		return 0;
 	}
 	return profile_error(err, source, at, "unknown operator \"%s\"", op,
@@ -453,8 +761,12 @@ static int parse_args(const struct gb_jval *args, const char *source, const char
 /* includes/excludes.arches use Go's names (amd64, arm64) as well as libseccomp's. */
 static bool arch_is_native(const char *name)
 {
-	static const struct { const char *go, *scmp; } go_names[] = {
-		{ "amd64", "x86_64" }, { "386", "x86" }, { "arm64", "aarch64" },
+	static const struct {
+		const char *go, *scmp;
+	} go_names[] = {
+		{ "amd64", "x86_64" },
+		{ "386", "x86" },
+		{ "arm64", "aarch64" },
 	};
 	for (size_t i = 0; i < GB_ARRAY_LEN(go_names); i++)
 		if (strcmp(name, go_names[i].go) == 0)
@@ -477,8 +789,8 @@ static bool kernel_at_least(const char *version)
 static bool filter_matches(const struct gb_jval *f, gb_capset caps, bool any_cap)
 {
 	bool matched = !any_cap;
-	for (const struct gb_jval *c = gb_jget(f, "caps") ? gb_jget(f, "caps")->child : NULL;
-	     c; c = c->next) {
+	for (const struct gb_jval *c = gb_jget(f, "caps") ? gb_jget(f, "caps")->child : NULL; c;
+	     c = c->next) {
 		int cap;
 		bool held = c->type == GB_JSTR && gb_caps_from_name(c->str, &cap, NULL) == 0 &&
 			    (caps & GB_CAP_BIT(cap));
@@ -588,8 +900,7 @@ int gb_seccomp_parse(const char *text, size_t len, const char *source, gb_capset
 	char perr[160];
 	struct gb_jval *root = gb_json_parse(text, len, perr, sizeof perr);
 	if (!root) {
-		int r = gb_err_set(err, EINVAL, "", "%s: not valid JSON: %s",
-				   source, perr);
+		int r = gb_err_set(err, EINVAL, "", "%s: not valid JSON: %s", source, perr);
 		gb_err_hint(err, "a seccomp profile is a JSON file in Docker's format");
 		return r;
 	}
@@ -627,8 +938,7 @@ static void arg_json(struct gb_json *j, const struct scmp_arg_cmp *a)
 	gb_json_obj_end(j);
 }
 
-static void action_json(struct gb_json *j, const char *key, const char *errno_key,
-			uint32_t action)
+static void action_json(struct gb_json *j, const char *key, const char *errno_key, uint32_t action)
 {
 	gb_json_str(j, key, gb_seccomp_action_name(action));
 	uint32_t base = action & 0xffff0000U;
@@ -721,8 +1031,7 @@ static int build_ctx(const struct gb_seccomp_profile *p, scmp_filter_ctx *out, s
 {
 	scmp_filter_ctx ctx = seccomp_init(p->default_action);
 	if (!ctx)
-		return gb_err_set(err, EINVAL, "seccomp_init", "%s: bad default action",
-				  p->source);
+		return gb_err_set(err, EINVAL, "seccomp_init", "%s: bad default action", p->source);
 	/* no_new_privs is its own step (gb_seccomp_set_no_new_privs): libseccomp must not
 	 * set it behind the engine's back when the user asked for no-new-privileges=false. */
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
@@ -763,7 +1072,8 @@ static void cache_key(const struct gb_seccomp_profile *p, char hex[65])
 static int bpf_from_bytes(const char *data, size_t n, struct gb_seccomp_bpf *out)
 {
 	/* A program is whole instructions, at most BPF_MAXINSNS of them. */
-	if (n == 0 || n % sizeof(struct sock_filter) || n / sizeof(struct sock_filter) > BPF_MAXINSNS)
+	if (n == 0 || n % sizeof(struct sock_filter) ||
+	    n / sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return -EINVAL;
 	out->insns = malloc(n);
 	if (!out->insns)
@@ -798,15 +1108,15 @@ int gb_seccomp_compile(const struct gb_seccomp_profile *p, const char *cache_dir
 		return gb_err_set(err, errno, "memfd_create", "cannot compile the seccomp filter");
 	r = seccomp_export_bpf(ctx, fd);
 	if (r < 0)
-		return gb_err_set(err, r, "seccomp_export_bpf", "cannot compile the seccomp filter %s",
-				  p->source);
+		return gb_err_set(err, r, "seccomp_export_bpf",
+				  "cannot compile the seccomp filter %s", p->source);
 	off_t n = lseek(fd, 0, SEEK_END);
 	gb_autofree char *data = n > 0 ? malloc(n) : NULL;
 	if (!data || pread(fd, data, n, 0) != n || bpf_from_bytes(data, n, out) < 0)
-		return gb_err_set(err, EIO, "seccomp_export_bpf", "the compiled filter %s is unusable",
-				  p->source);
+		return gb_err_set(err, EIO, "seccomp_export_bpf",
+				  "the compiled filter %s is unusable", p->source);
 	if (cache_dir && gb_mkdir_p(cache_dir, 0700) == 0)
-		gb_write_atomic(path, data, n, 0644);  /* a cache: failing to keep it is fine */
+		gb_write_atomic(path, data, n, 0644); /* a cache: failing to keep it is fine */
 	return 0;
 }
 
@@ -818,14 +1128,14 @@ void gb_seccomp_bpf_free(struct gb_seccomp_bpf *b)
 
 int gb_seccomp_install(const struct gb_seccomp_bpf *b, const char *source, struct gb_err *err)
 {
-	struct sock_fprog prog = {.len = b->len, .filter = b->insns};
+	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
 		return 0;
 	int r = gb_err_set(err, errno, "seccomp(SECCOMP_SET_MODE_FILTER)",
 			   "cannot load the seccomp filter %s", source);
 	if (r == -EACCES || r == -EPERM)
 		gb_err_hint(err, "the kernel accepts a filter only with no_new_privs set "
-			    "or CAP_SYS_ADMIN: keep no-new-privileges=true");
+				 "or CAP_SYS_ADMIN: keep no-new-privileges=true");
 	return r;
 }
 

@@ -20,21 +20,21 @@
 /* One rule: when syscall `name` is called and all `args` comparisons hold, do `action`. */
 struct gb_seccomp_rule {
 	char name[48];
-	uint32_t action;                 /* SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(EPERM), ... */
+	uint32_t action; /* SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(EPERM), ... */
 	unsigned nargs;
 	struct scmp_arg_cmp args[GB_SECCOMP_MAX_ARGS];
 };
 
 /* A whole filter: what happens to calls no rule matches, for which architectures. */
 struct gb_seccomp_profile {
-	char source[256];                /* "default" or the profile file's path */
+	char source[256]; /* "default" or the profile file's path */
 	uint32_t default_action;
-	uint32_t arches[GB_SECCOMP_MAX_ARCHES];  /* SCMP_ARCH_*; 0 entries: native only */
-	char arch_names[GB_SECCOMP_MAX_ARCHES][24];   /* as the profile spelled them */
+	uint32_t arches[GB_SECCOMP_MAX_ARCHES];	    /* SCMP_ARCH_*; 0 entries: native only */
+	char arch_names[GB_SECCOMP_MAX_ARCHES][24]; /* as the profile spelled them */
 	size_t n_arches;
 	struct gb_seccomp_rule *rules;
 	size_t n_rules, cap_rules;
-	size_t n_unknown;                /* names this libseccomp does not know (skipped) */
+	size_t n_unknown; /* names this libseccomp does not know (skipped) */
 };
 
 /* glassbox's default profile, in the spirit of Docker's: an allowlist of ~330 ordinary
@@ -66,7 +66,7 @@ int gb_seccomp_set_no_new_privs(struct gb_err *err);
 struct gb_seccomp_bpf {
 	struct sock_filter *insns;
 	unsigned short len;
-	bool cached;  /* read from the cache, not compiled now */
+	bool cached; /* read from the cache, not compiled now */
 };
 
 /* Compile with libseccomp (seccomp_export_bpf), on the host, before clone. With a

@@ -12,7 +12,7 @@ void gb_config_init(struct gb_config *c)
 {
 	/* Empty strings and NULL vectors mean "not given": the image fills them in. */
 	memset(c, 0, sizeof *c);
-	c->stop_timeout = 10;  /* Docker's default grace period */
+	c->stop_timeout = 10; /* Docker's default grace period */
 }
 
 void gb_config_free(struct gb_config *c)
@@ -86,7 +86,7 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "stop_timeout", c->stop_timeout);
 	gb_json_bool(j, "rm", c->rm);
 	gb_json_bool(j, "init", c->init);
-	gb_json_bool(j, "interactive", c->interactive);  /* terminal (issue 18) */
+	gb_json_bool(j, "interactive", c->interactive); /* terminal (issue 18) */
 	gb_json_bool(j, "tty", c->tty);
 	if (c->unsafe_pass_terminal)
 		gb_json_bool(j, "unsafe_pass_terminal", true);
@@ -133,8 +133,9 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 /* storage (issue 5): the mounts array written by gb_mount_to_json */
 static void mounts_from_json(struct gb_config *c, const struct gb_jval *arr)
 {
-	static const char *const types[] = {"bind", "volume", "tmpfs"};
-	for (const struct gb_jval *e = arr ? arr->child : NULL; e && c->nmounts < GB_MOUNTS_MAX; e = e->next) {
+	static const char *const types[] = { "bind", "volume", "tmpfs" };
+	for (const struct gb_jval *e = arr ? arr->child : NULL; e && c->nmounts < GB_MOUNTS_MAX;
+	     e = e->next) {
 		struct gb_mount *m = &c->mounts[c->nmounts++];
 		const char *t = gb_jstr(e, "type", "bind");
 		for (int k = 0; k < 3; k++)
@@ -167,7 +168,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->stop_timeout = (int)gb_jint(o, "stop_timeout", 10);
 	c->rm = gb_jbool(o, "rm", false);
 	c->init = gb_jbool(o, "init", false);
-	c->interactive = gb_jbool(o, "interactive", false);  /* terminal (issue 18) */
+	c->interactive = gb_jbool(o, "interactive", false); /* terminal (issue 18) */
 	c->tty = gb_jbool(o, "tty", false);
 	c->unsafe_pass_terminal = gb_jbool(o, "unsafe_pass_terminal", false);
 	snprintf(c->restart, sizeof c->restart, "%s", gb_jstr(o, "restart", ""));
@@ -180,7 +181,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->host_uts = gb_jbool(h, "uts", false);
 	c->host_ipc = gb_jbool(h, "ipc", false);
 	c->host_net = gb_jbool(h, "net", false);
-	mounts_from_json(c, gb_jget(o, "mounts"));  /* storage (issue 5) */
+	mounts_from_json(c, gb_jget(o, "mounts")); /* storage (issue 5) */
 	c->read_only = gb_jbool(o, "read_only", false);
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
@@ -261,17 +262,17 @@ static const struct {
 	int num;
 	const char *name;
 } signals[] = {
-	{SIGHUP, "SIGHUP"},     {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"},
-	{SIGILL, "SIGILL"},     {SIGTRAP, "SIGTRAP"},     {SIGABRT, "SIGABRT"},
-	{SIGBUS, "SIGBUS"},     {SIGFPE, "SIGFPE"},       {SIGKILL, "SIGKILL"},
-	{SIGUSR1, "SIGUSR1"},   {SIGSEGV, "SIGSEGV"},     {SIGUSR2, "SIGUSR2"},
-	{SIGPIPE, "SIGPIPE"},   {SIGALRM, "SIGALRM"},     {SIGTERM, "SIGTERM"},
-	{SIGSTKFLT, "SIGSTKFLT"}, {SIGCHLD, "SIGCHLD"},   {SIGCONT, "SIGCONT"},
-	{SIGSTOP, "SIGSTOP"},   {SIGTSTP, "SIGTSTP"},     {SIGTTIN, "SIGTTIN"},
-	{SIGTTOU, "SIGTTOU"},   {SIGURG, "SIGURG"},       {SIGXCPU, "SIGXCPU"},
-	{SIGXFSZ, "SIGXFSZ"},   {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"},
-	{SIGWINCH, "SIGWINCH"}, {SIGIO, "SIGIO"},         {SIGPWR, "SIGPWR"},
-	{SIGSYS, "SIGSYS"},
+	{ SIGHUP, "SIGHUP" },	    { SIGINT, "SIGINT" },	{ SIGQUIT, "SIGQUIT" },
+	{ SIGILL, "SIGILL" },	    { SIGTRAP, "SIGTRAP" },	{ SIGABRT, "SIGABRT" },
+	{ SIGBUS, "SIGBUS" },	    { SIGFPE, "SIGFPE" },	{ SIGKILL, "SIGKILL" },
+	{ SIGUSR1, "SIGUSR1" },	    { SIGSEGV, "SIGSEGV" },	{ SIGUSR2, "SIGUSR2" },
+	{ SIGPIPE, "SIGPIPE" },	    { SIGALRM, "SIGALRM" },	{ SIGTERM, "SIGTERM" },
+	{ SIGSTKFLT, "SIGSTKFLT" }, { SIGCHLD, "SIGCHLD" },	{ SIGCONT, "SIGCONT" },
+	{ SIGSTOP, "SIGSTOP" },	    { SIGTSTP, "SIGTSTP" },	{ SIGTTIN, "SIGTTIN" },
+	{ SIGTTOU, "SIGTTOU" },	    { SIGURG, "SIGURG" },	{ SIGXCPU, "SIGXCPU" },
+	{ SIGXFSZ, "SIGXFSZ" },	    { SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" },
+	{ SIGWINCH, "SIGWINCH" },   { SIGIO, "SIGIO" },		{ SIGPWR, "SIGPWR" },
+	{ SIGSYS, "SIGSYS" },
 };
 
 int gb_signal_parse(const char *s)

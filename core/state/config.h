@@ -19,15 +19,15 @@ struct gb_config {
 	char id[GB_ID_LEN + 1];
 	char name[GB_NAME_MAX + 1];
 	char image[256];
-	char **entrypoint;   /* from the image or --entrypoint; may be NULL */
-	char **cmd;          /* the command given, or the image's */
-	char **env;          /* KEY=value, image env first, then -e */
+	char **entrypoint; /* from the image or --entrypoint; may be NULL */
+	char **cmd;	   /* the command given, or the image's */
+	char **env;	   /* KEY=value, image env first, then -e */
 	char hostname[65];
 	char workdir[1024];
-	char user[64];         /* --user or the image's USER: USER[:GROUP] of the container; "" = root */
-	char stop_signal[16];  /* e.g. "SIGTERM" */
-	int stop_timeout;      /* grace period in seconds */
-	bool rm;               /* --rm: remove when it exits */
+	char user[64]; /* --user or the image's USER: USER[:GROUP] of the container; "" = root */
+	char stop_signal[16]; /* e.g. "SIGTERM" */
+	int stop_timeout;     /* grace period in seconds */
+	bool rm;	      /* --rm: remove when it exits */
 
 	/* Docker's switches to share a namespace with the host instead of a new one. */
 	bool host_pid, host_uts, host_ipc, host_net;
@@ -42,22 +42,22 @@ struct gb_config {
 	 * the container's mount namespace. The negative control of lab 04; never a default. */
 	bool rootfs_chroot;
 	/* Security (docs/security.md): capabilities, seccomp, no_new_privs, masks. */
-	char **cap_add, **cap_drop;  /* --cap-add / --cap-drop, names as given */
-	bool privileged;             /* all capabilities, no filter, no masked paths */
-	bool no_new_privs_off;       /* --security-opt no-new-privileges=false */
-	char seccomp[1024];          /* "" = default profile, "unconfined", or a file */
+	char **cap_add, **cap_drop; /* --cap-add / --cap-drop, names as given */
+	bool privileged;	    /* all capabilities, no filter, no masked paths */
+	bool no_new_privs_off;	    /* --security-opt no-new-privileges=false */
+	char seccomp[1024];	    /* "" = default profile, "unconfined", or a file */
 	/* Resource limits in the container's cgroup (core/cgroup/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
-	double sample_interval;  /* --sample-interval: seconds between resource.sample events */
+	double sample_interval; /* --sample-interval: seconds between resource.sample events */
 
 	/* Networking (core/net/net_container.h, labs 05 and 17). No networks: a network namespace
 	 * with only lo (`--network none`, the default). NULL-terminated, may be NULL. */
-	char **networks;      /* --network NAME (repeatable): bridge networks to join, eth0.. */
-	char **net_aliases;   /* --network-alias: more names on every network joined */
-	char **publish;       /* -p [IP:]HOST:CONTAINER[/tcp], as given (checked by the parser) */
+	char **networks;    /* --network NAME (repeatable): bridge networks to join, eth0.. */
+	char **net_aliases; /* --network-alias: more names on every network joined */
+	char **publish;	    /* -p [IP:]HOST:CONTAINER[/tcp], as given (checked by the parser) */
 	/* User namespace (core/ns/userns.h, docs/security.md, lab 06): --userns, --uidmap,
 	 * --gidmap. Maps with n == 0 mean no user namespace; gb_userns_resolve fills them. */
-	char userns[16];              /* "" default (none as root, auto rootless), "host", "auto" */
+	char userns[16]; /* "" default (none as root, auto rootless), "host", "auto" */
 	struct gb_idmap uid_map, gid_map;
 	/* PID 1 (core/engine/init.c, lab 13): --init runs glassbox-init as PID 1, the command as
 	 * its child. */
@@ -67,7 +67,7 @@ struct gb_config {
 	 * unsafe_pass_terminal (hidden, lab 16's negative control only): the old way, the
 	 * caller's own fds 0-2 and session, so TIOCSTI reaches the caller's shell. */
 	bool interactive, tty, unsafe_pass_terminal;
-	bool attach_pending;  /* run -t: the CLI attaches right after the start (not stored) */
+	bool attach_pending; /* run -t: the CLI attaches right after the start (not stored) */
 	/* Restart policy (core/engine/restart.h, lab 20): --restart, Compose's restart:. "" = no. */
 	char restart[32];
 };

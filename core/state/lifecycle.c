@@ -7,13 +7,13 @@
 #include "base/util.h"
 
 static const char *const status_names[] = {
-	[GB_STATUS_NONE] = "none",       [GB_STATUS_CREATED] = "created",
+	[GB_STATUS_NONE] = "none",	 [GB_STATUS_CREATED] = "created",
 	[GB_STATUS_RUNNING] = "running", [GB_STATUS_PAUSED] = "paused",
 	[GB_STATUS_STOPPED] = "stopped", [GB_STATUS_REMOVED] = "removed",
 };
 
 static const char *const op_names[] = {
-	[GB_OP_START] = "start", [GB_OP_STOP] = "stop",     [GB_OP_KILL] = "kill",
+	[GB_OP_START] = "start", [GB_OP_STOP] = "stop",	    [GB_OP_KILL] = "kill",
 	[GB_OP_PAUSE] = "pause", [GB_OP_RESUME] = "resume", [GB_OP_RM] = "rm",
 	[GB_OP_EXEC] = "exec",
 };
@@ -40,12 +40,12 @@ const char *gb_op_name(enum gb_op op)
 enum verdict { E = 0, A, N };
 static const char table[][7] = {
 	/*                   start stop kill pause resume rm exec */
-	[GB_STATUS_NONE] = {E, E, E, E, E, E, E},
-	[GB_STATUS_CREATED] = {A, N, E, E, E, A, E},
-	[GB_STATUS_RUNNING] = {E, A, A, A, E, E, A},
-	[GB_STATUS_PAUSED] = {E, A, A, N, A, E, E},
-	[GB_STATUS_STOPPED] = {A, N, E, E, E, A, E},
-	[GB_STATUS_REMOVED] = {E, E, E, E, E, E, E},
+	[GB_STATUS_NONE] = { E, E, E, E, E, E, E },
+	[GB_STATUS_CREATED] = { A, N, E, E, E, A, E },
+	[GB_STATUS_RUNNING] = { E, A, A, A, E, E, A },
+	[GB_STATUS_PAUSED] = { E, A, A, N, A, E, E },
+	[GB_STATUS_STOPPED] = { A, N, E, E, E, A, E },
+	[GB_STATUS_REMOVED] = { E, E, E, E, E, E, E },
 };
 
 int gb_lifecycle_check(const char *name, enum gb_status s, enum gb_op op, bool force,
@@ -56,22 +56,25 @@ int gb_lifecycle_check(const char *name, enum gb_status s, enum gb_op op, bool f
 	if (op == GB_OP_RM && force)
 		return 0;
 	switch (table[s][op]) {
-	case A:
-		return 0;
+	case A: return 0;
 	case N:
 		gb_err_set(err, EALREADY, "", "container %s is already %s", name,
-			   s == GB_STATUS_PAUSED ? "paused" : s == GB_STATUS_CREATED ? "not running (created)" : "stopped");
+			   s == GB_STATUS_PAUSED    ? "paused"
+			   : s == GB_STATUS_CREATED ? "not running (created)"
+						    : "stopped");
 		return 1;
-	default:
-		break;
+	default: break;
 	}
 	const char *st = gb_status_name(s);
 	int r = gb_err_set(err, EINVAL, "", "container %s is %s", name, st);
 	if (s == GB_STATUS_RUNNING && op == GB_OP_START)
-		gb_err_hint(err, "it is already running; `glassbox stop %s` first to restart it", name);
+		gb_err_hint(err, "it is already running; `glassbox stop %s` first to restart it",
+			    name);
 	else if (s == GB_STATUS_RUNNING && op == GB_OP_RM)
-		gb_err_hint(err, "stop it first (`glassbox stop %s`) or force it with `glassbox rm -f %s`",
-			    name, name);
+		gb_err_hint(
+			err,
+			"stop it first (`glassbox stop %s`) or force it with `glassbox rm -f %s`",
+			name, name);
 	else if (s == GB_STATUS_RUNNING && op == GB_OP_RESUME)
 		gb_err_hint(err, "only a paused container can be resumed");
 	else if (s == GB_STATUS_PAUSED)

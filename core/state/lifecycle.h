@@ -8,12 +8,12 @@
 #include "base/error.h"
 
 enum gb_status {
-	GB_STATUS_NONE,     /* not yet recorded */
-	GB_STATUS_CREATED,  /* root filesystem and state on disk, no process */
-	GB_STATUS_RUNNING,  /* PID 1 alive */
-	GB_STATUS_PAUSED,   /* every process frozen by the cgroup freezer */
-	GB_STATUS_STOPPED,  /* PID 1 exited; the writable layer is kept */
-	GB_STATUS_REMOVED,  /* nothing left */
+	GB_STATUS_NONE,	   /* not yet recorded */
+	GB_STATUS_CREATED, /* root filesystem and state on disk, no process */
+	GB_STATUS_RUNNING, /* PID 1 alive */
+	GB_STATUS_PAUSED,  /* every process frozen by the cgroup freezer */
+	GB_STATUS_STOPPED, /* PID 1 exited; the writable layer is kept */
+	GB_STATUS_REMOVED, /* nothing left */
 };
 
 enum gb_op { GB_OP_START, GB_OP_STOP, GB_OP_KILL, GB_OP_PAUSE, GB_OP_RESUME, GB_OP_RM, GB_OP_EXEC };

@@ -45,8 +45,8 @@ static int tighten(int dirfd, const char *name)
 /* What glassbox makes directly in its roots (docs/security.md has the table). Only these
  * are touched: a root pointed at a directory of other things (--data-root ~) keeps them. */
 static const char *const content_dirs[] = {
-	"containers", "layers", "images", "volumes", "build-cache", "seccomp",  /* data */
-	"names", "networks",                                                      /* state */
+	"containers", "layers",	  "images", "volumes", "build-cache", "seccomp", /* data */
+	"names",      "networks",						 /* state */
 };
 
 static int repair_root(const char *root)
@@ -84,10 +84,10 @@ bool gb_roots_wide(const char *root, char *why, size_t len)
 	snprintf(why, len, "%s is mode %04o, owner %u, group %u", root,
 		 (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)st.st_gid);
 	if (st.st_mode & S_IXOTH)
-		return true;  /* every user of the host may search it */
+		return true; /* every user of the host may search it */
 	if ((st.st_mode & S_IXGRP) && st.st_gid != 0)
-		return true;  /* every member of that group may */
-	return geteuid() == 0 && st.st_uid != 0;  /* its owner may, and is not root */
+		return true;			 /* every member of that group may */
+	return geteuid() == 0 && st.st_uid != 0; /* its owner may, and is not root */
 }
 
 static void add_root(struct gb_host_feature *f, const char *root, const char *what)
@@ -96,26 +96,28 @@ static void add_root(struct gb_host_feature *f, const char *root, const char *wh
 	struct stat st;
 	bool foreign = stat(root, &st) == 0 && st.st_uid != geteuid();
 	size_t used = strlen(f->tested);
-	snprintf(f->tested + used, sizeof f->tested - used, "%sstat(\"%s\")", used ? "; " : "", root);
+	snprintf(f->tested + used, sizeof f->tested - used, "%sstat(\"%s\")", used ? "; " : "",
+		 root);
 	if (!gb_roots_wide(root, why, sizeof why))
 		return;
 	f->available = false;
 	used = strlen(f->reason);
 	snprintf(f->reason + used, sizeof f->reason - used,
 		 "%sthe %s %s: any user may walk in and run a setuid file of a container's layers "
-		 "(chmod 0700 %s%s)", used ? "; " : "", what, why, root,
+		 "(chmod 0700 %s%s)",
+		 used ? "; " : "", what, why, root,
 		 foreign ? "; and chown it to the user glassbox runs as" : "");
 }
 
-void gb_roots_host_feature(const char *data_root, const char *state_root,
-			   struct gb_host_feature *f)
+void gb_roots_host_feature(const char *data_root, const char *state_root, struct gb_host_feature *f)
 {
 	memset(f, 0, sizeof *f);
 	f->key = "roots.private";
 	f->name = "data and state roots private";
 	f->config = "";
 	f->fix = "chmod 0700 the root named above (the next glassbox command other than "
-		 "host-check and check does it for a root it owns); Docker keeps /var/lib/docker 0710";
+		 "host-check and check does it for a root it owns); Docker keeps /var/lib/docker "
+		 "0710";
 	f->available = true;
 	add_root(f, data_root, "data root");
 	add_root(f, state_root, "state root");

@@ -55,7 +55,8 @@ static void rootless_roots(char *state, size_t slen, char *data, size_t dlen)
 	if (run)
 		snprintf(state, slen, "%s/glassbox", run);
 	else
-		snprintf(state, slen, "%s/run", data);  /* no runtime dir (su, runuser): keep it with the data */
+		snprintf(state, slen, "%s/run",
+			 data); /* no runtime dir (su, runuser): keep it with the data */
 }
 
 int gb_runtime_init(struct gb_runtime *rt, const char *state_root, const char *data_root,
@@ -120,7 +121,8 @@ int gb_runtime_prepare(struct gb_runtime *rt, struct gb_err *err)
 	if (r == 0 && !data_first)
 		r = prepare_dir(rt->data_root, "data root", err);
 	if (r == 0)
-		gb_roots_repair(rt->data_root, rt->state_root);  /* what an older glassbox made wider */
+		gb_roots_repair(rt->data_root,
+				rt->state_root); /* what an older glassbox made wider */
 	return r;
 }
 
@@ -237,7 +239,8 @@ int gb_state_load(const struct gb_runtime *rt, const char *id, struct gb_state *
 	copy_str(st->log, sizeof st->log, gb_jstr(s, "log", ""));
 	const struct gb_jval *nets = gb_jget(s, "networks");
 	st->n_nets = 0;
-	for (const struct gb_jval *e = nets ? nets->child : NULL; e && st->n_nets < 8; e = e->next) {
+	for (const struct gb_jval *e = nets ? nets->child : NULL; e && st->n_nets < 8;
+	     e = e->next) {
 		struct gb_state_net *n = &st->nets[st->n_nets++];
 		copy_str(n->network, sizeof n->network, gb_jstr(e, "network", ""));
 		copy_str(n->addr, sizeof n->addr, gb_jstr(e, "addr", ""));
@@ -261,8 +264,7 @@ static int by_created(const void *a, const void *b)
 	return (x->created > y->created) - (x->created < y->created);
 }
 
-int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
-		  struct gb_err *err)
+int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n, struct gb_err *err)
 {
 	char dir[600];
 	gb_path(dir, sizeof dir, "%s/containers", rt->state_root);
@@ -270,7 +272,8 @@ int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 	*n = 0;
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
+		return errno == ENOENT ? 0
+				       : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -290,7 +293,7 @@ int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 		if (gb_state_load(rt, de->d_name, &(*out)[*n], &ignored) < 0 &&
 		    !(*out)[*n].cfg.id[0]) {
 			gb_state_free(&(*out)[*n]);
-			copy_str((*out)[*n].cfg.id, sizeof (*out)[*n].cfg.id, de->d_name);
+			copy_str((*out)[*n].cfg.id, sizeof(*out)[*n].cfg.id, de->d_name);
 			(*out)[*n].status = GB_STATUS_NONE;
 		}
 		(*n)++;
@@ -412,7 +415,8 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 	if (hit < 0 || prefix_hits != 1) {
 		gb_state_list_free(list, n);
 		r = gb_err_set(err, hit < 0 ? ENOENT : EINVAL, "",
-			       hit < 0 ? "no such container: %s" : "%s names more than one container",
+			       hit < 0 ? "no such container: %s"
+				       : "%s names more than one container",
 			       ref);
 		gb_err_hint(err, hit < 0 ? "`glassbox ps -a` lists the containers"
 					 : "give more characters of the id, or the name");
@@ -445,7 +449,7 @@ int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *nam
 		name_link_path(rt, name, link, sizeof link);
 		ssize_t n = readlink(link, target, sizeof target - 1);
 		if (n == GB_ID_LEN && strncmp(target, id, GB_ID_LEN) == 0)
-			unlink(link);  /* only our own: the name may already be someone else's */
+			unlink(link); /* only our own: the name may already be someone else's */
 	}
 	gb_state_dir(rt, id, dir, sizeof dir);
 	int r = gb_rm_rf(dir);
@@ -463,7 +467,7 @@ bool gb_state_refresh(const struct gb_runtime *rt, struct gb_state *st)
 	/* PID 1 is gone but nobody recorded its exit: the monitor died with it (kill -9,
 	 * a reboot). The status is lost; say so rather than invent one. */
 	if (gb_proc_alive(st->monitor, st->monitor_start))
-		return false;  /* the monitor is about to record it */
+		return false; /* the monitor is about to record it */
 	st->status = GB_STATUS_STOPPED;
 	if (st->finished == 0)
 		st->finished = gb_wallclock();

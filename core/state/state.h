@@ -19,39 +19,39 @@ typedef int (*gb_gate_fn)(void *data, const struct gb_step_info *step);
 
 /* Where a glassbox runs: shared by every command of one CLI invocation. */
 struct gb_runtime {
-	char state_root[512];   /* /run/glassbox: container state, locks */
-	char data_root[512];    /* /var/lib/glassbox: images, layers, writable layers, logs */
-	char share_dir[512];    /* built-in image, init, fonts (next to the binary) */
+	char state_root[512]; /* /run/glassbox: container state, locks */
+	char data_root[512];  /* /var/lib/glassbox: images, layers, writable layers, logs */
+	char share_dir[512];  /* built-in image, init, fonts (next to the binary) */
 	struct gb_events events;
-	gb_gate_fn gate;        /* NULL: never stop between steps */
+	gb_gate_fn gate; /* NULL: never stop between steps */
 	void *gate_data;
-	int trampoline;         /* sealed copy of glassbox-trampoline (core/security/enter.h); 0: none yet */
+	int trampoline; /* sealed copy of glassbox-trampoline (core/security/enter.h); 0: none yet */
 };
 
 /* One network a running container is on (core/net/net_container.c): what inspect shows and
  * the port proxy connects to. Teardown needs none of it: it works from the config. */
 struct gb_state_net {
 	char network[64];
-	char addr[19];          /* "172.29.0.2/24" */
-	char ifname[16];        /* "eth0" inside */
-	char host_if[16];       /* the veth's host end, on the network's bridge */
+	char addr[19];	  /* "172.29.0.2/24" */
+	char ifname[16];  /* "eth0" inside */
+	char host_if[16]; /* the veth's host end, on the network's bridge */
 };
 
 struct gb_state {
 	struct gb_config cfg;
 	enum gb_status status;
-	pid_t pid;                        /* host PID of the container's PID 1, 0 if none */
-	unsigned long long pid_start;     /* its start time: detects PID reuse */
-	pid_t monitor;                    /* the process that waits for PID 1 (the "shim") */
+	pid_t pid;		      /* host PID of the container's PID 1, 0 if none */
+	unsigned long long pid_start; /* its start time: detects PID reuse */
+	pid_t monitor;		      /* the process that waits for PID 1 (the "shim") */
 	unsigned long long monitor_start;
-	int exit_code;                    /* as a shell reports it; -1 unknown */
-	int exit_signal;                  /* signal that killed PID 1, 0 if none */
-	bool exit_core;                   /* and it dumped core (WCOREDUMP) */
+	int exit_code;	 /* as a shell reports it; -1 unknown */
+	int exit_signal; /* signal that killed PID 1, 0 if none */
+	bool exit_core;	 /* and it dumped core (WCOREDUMP) */
 	bool oom_killed;
 	double created, started, finished; /* wall clock, 0 when not yet */
-	char lower[4096];                 /* overlay lowerdir: top layer first, ':' separated */
+	char lower[4096];		   /* overlay lowerdir: top layer first, ':' separated */
 	char upper[512], work[512], merged[512], log[512];
-	struct gb_state_net nets[8];      /* networks joined while running (--network) */
+	struct gb_state_net nets[8]; /* networks joined while running (--network) */
 	int n_nets;
 };
 

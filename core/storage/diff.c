@@ -63,8 +63,8 @@ static void walk_dir(const struct walk *w, const char *upper, const char *rel)
 		free(list);
 }
 
-int gb_diff(const char *upper, const char *lower, void (*fn)(void *data, char kind, const char *path),
-	    void *data, struct gb_err *err)
+int gb_diff(const char *upper, const char *lower,
+	    void (*fn)(void *data, char kind, const char *path), void *data, struct gb_err *err)
 {
 	struct stat st;
 	if (stat(upper, &st) < 0)
@@ -82,7 +82,7 @@ int gb_diff(const char *upper, const char *lower, void (*fn)(void *data, char ki
 	char *save = NULL;
 	for (char *l = strtok_r(copy, ":", &save); l && k < n; l = strtok_r(NULL, ":", &save))
 		lowers[k++] = l;
-	struct walk w = {lowers, fn, data};
+	struct walk w = { lowers, fn, data };
 	walk_dir(&w, upper, "");
 	free(lowers);
 	return 0;

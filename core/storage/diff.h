@@ -9,7 +9,7 @@
 
 /* lower: overlay lowerdir list (top first, ':' separated). Calls fn(kind, path) for each
  * change in path order; kind is 'A', 'C' or 'D'. */
-int gb_diff(const char *upper, const char *lower, void (*fn)(void *data, char kind, const char *path),
-	    void *data, struct gb_err *err);
+int gb_diff(const char *upper, const char *lower,
+	    void (*fn)(void *data, char kind, const char *path), void *data, struct gb_err *err);
 
 #endif

@@ -201,11 +201,13 @@ static int build_lower(struct gb_runtime *rt, struct gb_image *img, struct gb_er
 		int w = snprintf(img->lower + used, sizeof img->lower - used, "%s%s",
 				 used ? ":" : "", diff);
 		if (w < 0 || (size_t)w >= sizeof img->lower - used)
-			return gb_err_set(err, E2BIG, "mount", "image %s has too many layers", img->name);
+			return gb_err_set(err, E2BIG, "mount", "image %s has too many layers",
+					  img->name);
 		used += w;
 	}
 	if (used == 0) {
-		int r = gb_err_set(err, EINVAL, "", "image %s has no files (no layer with content)", img->name);
+		int r = gb_err_set(err, EINVAL, "", "image %s has no files (no layer with content)",
+				   img->name);
 		gb_err_hint(err, "an image FROM scratch needs a COPY or ADD before it can run");
 		return r;
 	}
@@ -227,7 +229,8 @@ static int parse_image(struct gb_runtime *rt, const char *name, const struct gb_
 	copy_str(img->workdir, sizeof img->workdir, gb_jstr(c, "workdir", "/"));
 	copy_str(img->user, sizeof img->user, gb_jstr(c, "user", ""));
 	copy_str(img->stop_signal, sizeof img->stop_signal, gb_jstr(c, "stop_signal", "SIGTERM"));
-	if (!img->layers || !img->env || !img->cmd || !img->entrypoint || !img->exposed || !img->labels)
+	if (!img->layers || !img->env || !img->cmd || !img->entrypoint || !img->exposed ||
+	    !img->labels)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading image %s", name);
 	return 0;
 }
@@ -272,7 +275,7 @@ static bool builtin_current(const struct gb_runtime *rt)
 	char want[64], path[700], have[64] = "";
 	builtin_stamp(rt, want, sizeof want);
 	if (!want[0])
-		return true;  /* nothing to import from: keep what the data root has */
+		return true; /* nothing to import from: keep what the data root has */
 	gb_path(path, sizeof path, "%s/images/" BUILTIN ".stamp", rt->data_root);
 	gb_autofree char *text = NULL;
 	if (gb_read_file(path, &text, NULL) == 0)
@@ -292,7 +295,8 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 	struct stat st;
 	if (stat(src, &st) < 0 || gb_read_file(cfg, &cfgtext, &cfglen) < 0) {
 		int r = gb_err_set(err, ENOENT, "open", "the built-in image is missing: %s", src);
-		gb_err_hint(err, "build it with `make` (it needs Debian's busybox-static), or set GLASSBOX_SHARE");
+		gb_err_hint(err, "build it with `make` (it needs Debian's busybox-static), or set "
+				 "GLASSBOX_SHARE");
 		return r;
 	}
 	gb_path(dir, sizeof dir, "%s/images", rt->data_root);
@@ -303,11 +307,12 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 		return gb_err_set(err, errno, "flock", "cannot lock %s", lock);
 	image_path(rt, BUILTIN, img_path, sizeof img_path);
 	if (access(img_path, F_OK) == 0 && builtin_current(rt))
-		return 0;  /* another CLI imported it while we waited */
+		return 0; /* another CLI imported it while we waited */
 	char stamp[64], stamp_path[700];
 	builtin_stamp(rt, stamp, sizeof stamp);
-	struct gb_layer meta = {0};
-	snprintf(meta.instruction, sizeof meta.instruction, "built-in busybox image (Debian busybox-static)");
+	struct gb_layer meta = { 0 };
+	snprintf(meta.instruction, sizeof meta.instruction,
+		 "built-in busybox image (Debian busybox-static)");
 	int r = gb_layer_new(rt, &meta, diff, sizeof diff, err);
 	if (r < 0)
 		return r;
@@ -317,12 +322,12 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 		r = gb_layer_commit(rt, &meta, err);
 	/* The image: one layer plus the config shipped with the rootfs. */
 	struct gb_jval *c = r == 0 ? gb_json_parse(cfgtext, cfglen, NULL, 0) : NULL;
-	struct gb_image img = {0};
-	char *layers[] = {meta.id, NULL};
+	struct gb_image img = { 0 };
+	char *layers[] = { meta.id, NULL };
 	if (r == 0 && !c)
 		r = gb_err_set(err, EINVAL, "", "corrupt %s", cfg);
 	if (r == 0) {
-		struct gb_jval wrap = {.type = GB_JOBJ, .child = c, .n = 1};
+		struct gb_jval wrap = { .type = GB_JOBJ, .child = c, .n = 1 };
 		c->key = c->key ? c->key : strdup("config");
 		r = parse_image(rt, BUILTIN, &wrap, &img, err);
 		gb_strv_free(img.layers);
@@ -331,7 +336,8 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 		if (r == 0)
 			r = gb_image_save(rt, &img, err);
 		/* The older import's layer stays: containers made from it still stack it. */
-		gb_path(stamp_path, sizeof stamp_path, "%s/images/" BUILTIN ".stamp", rt->data_root);
+		gb_path(stamp_path, sizeof stamp_path, "%s/images/" BUILTIN ".stamp",
+			rt->data_root);
 		if (r == 0)
 			gb_write_atomic(stamp_path, stamp, strlen(stamp), 0644);
 		img.layers = NULL;
@@ -353,7 +359,7 @@ int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *im
 	int r = load_image(rt, name, img, err);
 	if (r == 0 && strcmp(name, BUILTIN) == 0 && !builtin_current(rt)) {
 		gb_image_free(img);
-		r = -ENOENT;  /* rebuilt since it was imported: import it again */
+		r = -ENOENT; /* rebuilt since it was imported: import it again */
 	}
 	if (r == -ENOENT && strcmp(name, BUILTIN) == 0) {
 		r = import_builtin(rt, err);
@@ -457,7 +463,7 @@ static bool layer_in_use(struct gb_runtime *rt, const char *id, char *const *ima
 			return true;
 	for (char *const *im = images; im && *im; im++) {
 		struct gb_image other;
-		struct gb_err ignored = {0};
+		struct gb_err ignored = { 0 };
 		if (load_image(rt, *im, &other, &ignored) < 0) {
 			gb_image_free(&other);
 			continue;
@@ -472,16 +478,20 @@ static bool layer_in_use(struct gb_runtime *rt, const char *id, char *const *ima
 	return false;
 }
 
-static int refuse_in_use(const char *name, const struct gb_state *list, size_t n, struct gb_err *err)
+static int refuse_in_use(const char *name, const struct gb_state *list, size_t n,
+			 struct gb_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		char other[256];
-		if (gb_image_normalize(list[i].cfg.image, other, sizeof other) < 0 || strcmp(other, name))
+		if (gb_image_normalize(list[i].cfg.image, other, sizeof other) < 0 ||
+		    strcmp(other, name))
 			continue;
 		int r = gb_err_set(err, EBUSY, "", "image %s is in use by container %s (%s)", name,
 				   list[i].cfg.name, gb_status_name(list[i].status));
-		gb_err_hint(err, "remove the container first (`glassbox rm -f %s`), or use rmi -f: "
-				 "the layers it stacks are kept until it is removed", list[i].cfg.name);
+		gb_err_hint(err,
+			    "remove the container first (`glassbox rm -f %s`), or use rmi -f: "
+			    "the layers it stacks are kept until it is removed",
+			    list[i].cfg.name);
 		return r;
 	}
 	return 0;

@@ -11,25 +11,25 @@
 
 struct gb_image {
 	char name[256];
-	char **layers;       /* layer ids, bottom first (empty layers included) */
-	char lower[4096];    /* overlay lowerdir string, top layer first (empty ones skipped) */
+	char **layers;	  /* layer ids, bottom first (empty layers included) */
+	char lower[4096]; /* overlay lowerdir string, top layer first (empty ones skipped) */
 	char **env, **cmd, **entrypoint;
 	char workdir[1024];
 	char user[64];
 	char stop_signal[16];
-	char **exposed;      /* "80/tcp" */
-	char **labels;       /* "key=value" */
-	char created[64];    /* RFC 3339 */
+	char **exposed;	  /* "80/tcp" */
+	char **labels;	  /* "key=value" */
+	char created[64]; /* RFC 3339 */
 };
 
 struct gb_layer {
 	char id[GB_ID_LEN + 1];
 	char parent[GB_ID_LEN + 1];
 	char instruction[1024];
-	char cache_key[65];  /* sha256 of parent + instruction + copied content; "" if none */
-	long long size;      /* bytes of regular files in diff/ */
+	char cache_key[65]; /* sha256 of parent + instruction + copied content; "" if none */
+	long long size;	    /* bytes of regular files in diff/ */
 	char created[64];
-	bool empty;          /* config only: no diff/ */
+	bool empty; /* config only: no diff/ */
 };
 
 /* Normalize "busybox:latest" -> "busybox"; -EINVAL for names that are not image names. */

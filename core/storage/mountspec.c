@@ -12,7 +12,7 @@
 #include "base/json.h"
 #include "base/util.h"
 
-static const char *const type_names[] = {"bind", "volume", "tmpfs"};
+static const char *const type_names[] = { "bind", "volume", "tmpfs" };
 
 const char *gb_mount_type_name(enum gb_mount_type t)
 {
@@ -44,7 +44,8 @@ bool gb_volume_name_valid(const char *name)
 	return true;
 }
 
-static int bad(struct gb_err *err, const char *opt, const char *spec, const char *why, const char *fix)
+static int bad(struct gb_err *err, const char *opt, const char *spec, const char *why,
+	       const char *fix)
 {
 	int r = gb_err_set(err, EINVAL, "", "invalid %s '%s': %s", opt, spec, why);
 	gb_err_hint(err, "%s", fix);
@@ -57,7 +58,8 @@ static int too_long(struct gb_err *err, const char *opt, const char *spec)
 {
 	int r = gb_err_set(err, EINVAL, "", "invalid %s '%.40s...': too long (%zu bytes)", opt,
 			   spec, strlen(spec));
-	gb_err_hint(err, "paths up to 511 bytes, tmpfs options up to 127, the whole spec up to 1199");
+	gb_err_hint(err,
+		    "paths up to 511 bytes, tmpfs options up to 127, the whole spec up to 1199");
 	return r;
 }
 
@@ -95,14 +97,17 @@ static bool target_ok(const char *t)
 static int finish_spec(const char *opt, const char *spec, struct gb_mount *m, struct gb_err *err)
 {
 	if (!target_ok(m->target))
-		return bad(err, opt, spec, "the target must be an absolute path inside the container, not / and without ..",
+		return bad(err, opt, spec,
+			   "the target must be an absolute path inside the container, not / and "
+			   "without ..",
 			   "e.g. -v data:/var/lib/data");
 	if (m->type == GB_MOUNT_BIND && m->source[0] != '/')
 		return bad(err, opt, spec, "a bind mount needs an absolute host path",
 			   "write the full path: -v /home/me/site:/srv (or $PWD/site:/srv)");
 	if (m->type == GB_MOUNT_VOLUME && !gb_volume_name_valid(m->source))
 		return bad(err, opt, spec, "not a volume name",
-			   "a volume name is letters, digits, '_', '.', '-' (starting with a letter or digit); "
+			   "a volume name is letters, digits, '_', '.', '-' (starting with a "
+			   "letter or digit); "
 			   "a host path must start with /");
 	return 0;
 }
@@ -116,7 +121,8 @@ int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *e
 	char *dst = strchr(copy, ':');
 	if (!dst)
 		return bad(err, "-v", spec, "it needs a source and a target",
-			   "write -v NAME:/path (a named volume) or -v /host/path:/path (a bind mount)");
+			   "write -v NAME:/path (a named volume) or -v /host/path:/path (a bind "
+			   "mount)");
 	*dst++ = '\0';
 	char *opts = strchr(dst, ':');
 	if (opts)
@@ -129,7 +135,8 @@ int gb_mount_parse_volume(const char *spec, struct gb_mount *m, struct gb_err *e
 		if (strcmp(o, "ro") == 0 || strcmp(o, "rw") == 0)
 			m->readonly = o[1] == 'o';
 		else
-			return bad(err, "-v", spec, "unknown option", "the options are ro and rw: -v /src:/dst:ro");
+			return bad(err, "-v", spec, "unknown option",
+				   "the options are ro and rw: -v /src:/dst:ro");
 	}
 	return finish_spec("-v", spec, m, err);
 }
@@ -151,9 +158,11 @@ static int mount_key(struct gb_mount *m, char *key, const char *spec, struct gb_
 		return bad(err, "--mount", spec, "unknown type", "type is bind, volume or tmpfs");
 	}
 	if (!strcmp(key, "source") || !strcmp(key, "src"))
-		return val ? set_field(m->source, sizeof m->source, val, "--mount", spec, err) : -EINVAL;
+		return val ? set_field(m->source, sizeof m->source, val, "--mount", spec, err)
+			   : -EINVAL;
 	if (!strcmp(key, "target") || !strcmp(key, "destination") || !strcmp(key, "dst"))
-		return val ? set_field(m->target, sizeof m->target, val, "--mount", spec, err) : -EINVAL;
+		return val ? set_field(m->target, sizeof m->target, val, "--mount", spec, err)
+			   : -EINVAL;
 	if (!strcmp(key, "readonly") || !strcmp(key, "ro"))
 		return (m->readonly = flag_value(val)), 0;
 	if (!strcmp(key, "tmpfs-size") || !strcmp(key, "tmpfs-mode"))
@@ -165,7 +174,7 @@ static int mount_key(struct gb_mount *m, char *key, const char *spec, struct gb_
 int gb_mount_parse_mount(const char *spec, struct gb_mount *m, struct gb_err *err)
 {
 	memset(m, 0, sizeof *m);
-	m->type = GB_MOUNT_VOLUME;  /* Docker's default type */
+	m->type = GB_MOUNT_VOLUME; /* Docker's default type */
 	char copy[1200];
 	if (set_field(copy, sizeof copy, spec, "--mount", spec, err) < 0)
 		return -EINVAL;
@@ -173,10 +182,13 @@ int gb_mount_parse_mount(const char *spec, struct gb_mount *m, struct gb_err *er
 	for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		int r = mount_key(m, kv, spec, err);
 		if (r < 0)
-			return err->code ? r : bad(err, "--mount", spec, "a key needs a value", "e.g. source=/srv");
+			return err->code ? r
+					 : bad(err, "--mount", spec, "a key needs a value",
+					       "e.g. source=/srv");
 	}
 	if (m->type == GB_MOUNT_TMPFS && m->source[0])
-		return bad(err, "--mount", spec, "tmpfs has no source", "drop source=: --mount type=tmpfs,target=/tmp");
+		return bad(err, "--mount", spec, "tmpfs has no source",
+			   "drop source=: --mount type=tmpfs,target=/tmp");
 	if (m->type != GB_MOUNT_TMPFS && m->options[0])
 		return bad(err, "--mount", spec, "tmpfs-* keys need type=tmpfs", "add type=tmpfs");
 	return finish_spec("--mount", spec, m, err);
@@ -197,11 +209,13 @@ int gb_mount_parse_tmpfs(const char *spec, struct gb_mount *m, struct gb_err *er
 	for (char *o = opts ? strtok(opts, ",") : NULL; o; o = strtok(NULL, ",")) {
 		if (!strcmp(o, "ro") || !strcmp(o, "rw"))
 			m->readonly = o[1] == 'o';
-		else if (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) || !strncmp(o, "nr_inodes=", 10)) {
+		else if (!strncmp(o, "size=", 5) || !strncmp(o, "mode=", 5) ||
+			 !strncmp(o, "nr_inodes=", 10)) {
 			if (add_option(m, o, NULL, "--tmpfs", spec, err) < 0)
 				return -EINVAL;
 		} else
-			return bad(err, "--tmpfs", spec, "unknown option", "the options are size=64m, mode=1777, nr_inodes=N, ro");
+			return bad(err, "--tmpfs", spec, "unknown option",
+				   "the options are size=64m, mode=1777, nr_inodes=N, ro");
 	}
 	return finish_spec("--tmpfs", spec, m, err);
 }

@@ -13,10 +13,10 @@ enum gb_mount_type { GB_MOUNT_BIND, GB_MOUNT_VOLUME, GB_MOUNT_TMPFS };
 
 struct gb_mount {
 	enum gb_mount_type type;
-	char source[512];   /* host path (bind), volume name (volume), "" (tmpfs) */
-	char target[512];   /* absolute path inside the container */
+	char source[512]; /* host path (bind), volume name (volume), "" (tmpfs) */
+	char target[512]; /* absolute path inside the container */
 	bool readonly;
-	char options[128];  /* tmpfs: "size=64m,mode=1777" */
+	char options[128]; /* tmpfs: "size=64m,mode=1777" */
 };
 
 #define GB_MOUNTS_MAX 16

@@ -27,7 +27,7 @@ int gb_rootfs_make_dirs(const struct gb_rootfs *fs, struct gb_err *err)
 		if (r < 0)
 			return gb_err_set(err, -r, "mkdir", "cannot create %s", parent);
 	}
-	const char *dirs[] = {fs->upper, fs->work, fs->merged};
+	const char *dirs[] = { fs->upper, fs->work, fs->merged };
 	for (size_t i = 0; i < GB_ARRAY_LEN(dirs); i++) {
 		int r = gb_mkdir_p(dirs[i], 0755);
 		if (r < 0)
@@ -42,7 +42,8 @@ int gb_rootfs_make_private(struct gb_err *err)
 	 * still propagate events both ways: our overlay would appear on the host. Making
 	 * every mount private (recursively) cuts that link before we mount anything. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL) failed");
+		return gb_err_set(err, errno, "mount",
+				  "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL) failed");
 	return 0;
 }
 
@@ -56,17 +57,20 @@ int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err)
 {
 	char opts[4096];
 	if (gb_rootfs_overlay_opts(fs, opts, sizeof opts) < 0)
-		return gb_err_set(err, E2BIG, "mount", "overlay options longer than a page (%zu layers?)",
+		return gb_err_set(err, E2BIG, "mount",
+				  "overlay options longer than a page (%zu layers?)",
 				  strlen(fs->lower));
 	/* Reads fall through the upper dir to the layers below; the first write to a lower
 	 * file copies it up whole; a deletion leaves a whiteout (a 0/0 char device). */
 	if (mount("overlay", fs->merged, "overlay", 0, opts) == 0)
 		return 0;
-	int r = gb_err_set(err, errno, "mount", "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\") failed",
-			   fs->merged, opts);
+	int r = gb_err_set(err, errno, "mount",
+			   "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\") failed", fs->merged,
+			   opts);
 	if (errno == EINVAL)
-		gb_err_hint(err, "the upper dir cannot live on overlayfs and needs trusted.* xattrs "
-				 "(ext4, xfs, tmpfs): choose another --data-root");
+		gb_err_hint(err,
+			    "the upper dir cannot live on overlayfs and needs trusted.* xattrs "
+			    "(ext4, xfs, tmpfs): choose another --data-root");
 	else if (errno == ENODEV)
 		gb_err_hint(err, "this kernel has no overlay filesystem: modprobe overlay");
 	return r;
@@ -81,8 +85,9 @@ static int mount_at(const char *root, const char *dir, const char *src, const ch
 	if (mkdir(target, mode) < 0 && errno != EEXIST)
 		return gb_err_set(err, errno, "mkdir", "cannot create mount point %s", target);
 	if (mount(src, target, type, flags, data) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", \"%s\", 0x%lx, \"%s\") failed",
-				  src, dir, type, flags, data ? data : "");
+		return gb_err_set(err, errno, "mount",
+				  "mount(\"%s\", \"%s\", \"%s\", 0x%lx, \"%s\") failed", src, dir,
+				  type, flags, data ? data : "");
 	return 0;
 }
 
@@ -95,8 +100,8 @@ static int bind_host(const char *root, const char *dir, struct gb_err *err)
 	char target[4096];
 	gb_path(target, sizeof target, "%s%s", root, dir);
 	if (mount(dir, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC) failed",
-				  dir, dir);
+		return gb_err_set(err, errno, "mount",
+				  "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC) failed", dir, dir);
 	return 0;
 }
 
@@ -116,7 +121,8 @@ int gb_rootfs_mount_sys(const char *root, bool readonly, struct gb_err *err)
 	 * --privileged mounts it writable, as Docker does: one more door open (lab 16). */
 	readonly = readonly && !gb_mutation("sys-ro");
 	int r = mount_at(root, "/sys", "sysfs", "sysfs",
-			 (readonly ? MS_RDONLY : 0) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, err);
+			 (readonly ? MS_RDONLY : 0) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555,
+			 err);
 	return r == -EPERM ? bind_host(root, "/sys", err) : r;
 }
 
@@ -125,8 +131,8 @@ static const struct {
 	const char *name;
 	unsigned maj, min;
 } devices[] = {
-	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7},
-	{"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+	{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 static int make_device(const char *devdir, const char *name, unsigned maj, unsigned min,
@@ -135,12 +141,13 @@ static int make_device(const char *devdir, const char *name, unsigned maj, unsig
 	char path[4096], host[64];
 	gb_path(path, sizeof path, "%s/%s", devdir, name);
 	if (mknod(path, S_IFCHR | 0666, makedev(maj, min)) == 0) {
-		chmod(path, 0666);  /* mknod applied the umask */
+		chmod(path, 0666); /* mknod applied the umask */
 		return 0;
 	}
 	if (errno != EPERM)
-		return gb_err_set(err, errno, "mknod", "mknod(\"/dev/%s\", S_IFCHR|0666, makedev(%u, %u)) failed",
-				  name, maj, min);
+		return gb_err_set(err, errno, "mknod",
+				  "mknod(\"/dev/%s\", S_IFCHR|0666, makedev(%u, %u)) failed", name,
+				  maj, min);
 	/* In a user namespace mknod is refused: bind-mount the host's node instead. */
 	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
 	if (fd < 0)
@@ -148,7 +155,8 @@ static int make_device(const char *devdir, const char *name, unsigned maj, unsig
 	close(fd);
 	snprintf(host, sizeof host, "/dev/%s", name);
 	if (mount(host, path, NULL, MS_BIND, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"/dev/%s\", NULL, MS_BIND) failed", host, name);
+		return gb_err_set(err, errno, "mount",
+				  "mount(\"%s\", \"/dev/%s\", NULL, MS_BIND) failed", host, name);
 	return 0;
 }
 
@@ -177,21 +185,22 @@ int gb_rootfs_mount_dev(const char *root, struct gb_err *err)
 	/* POSIX message queues live in the IPC namespace; this mount shows ours (lab 03). */
 	r = mount_at(root, "/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     NULL, 0755, err);
-	if (r == -EPERM)  /* --ipc host in a user namespace: the host's queues, if mounted */
+	if (r == -EPERM) /* --ipc host in a user namespace: the host's queues, if mounted */
 		r = access("/dev/mqueue", F_OK) == 0 ? bind_host(root, "/dev/mqueue", err) : 0;
 	if (r < 0)
 		return r;
 	static const char *const links[][2] = {
-		{"pts/ptmx", "ptmx"},         {"/proc/self/fd", "fd"},
-		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
-		{"/proc/self/fd/2", "stderr"},
+		{ "pts/ptmx", "ptmx" },		 { "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },	 { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
 	};
 	for (size_t i = 0; i < GB_ARRAY_LEN(links); i++) {
 		char path[4096];
 		gb_path(path, sizeof path, "%s/%s", devdir, links[i][1]);
 		if (symlink(links[i][0], path) < 0 && errno != EEXIST)
-			return gb_err_set(err, errno, "symlink", "symlink(\"%s\", \"/dev/%s\") failed",
-					  links[i][0], links[i][1]);
+			return gb_err_set(err, errno, "symlink",
+					  "symlink(\"%s\", \"/dev/%s\") failed", links[i][0],
+					  links[i][1]);
 	}
 	return 0;
 }
@@ -204,13 +213,17 @@ int gb_rootfs_pivot(const char *root, struct gb_err *err)
 	 * it at the same place; umount2(".", MNT_DETACH) then removes that old root from
 	 * our namespace. Unlike chroot, no path and no ".." leads back to the host's files. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
-		int r = gb_err_set(err, errno, "pivot_root", "pivot_root(\".\", \".\") in %s failed", root);
+		int r = gb_err_set(err, errno, "pivot_root",
+				   "pivot_root(\".\", \".\") in %s failed", root);
 		if (errno == EINVAL)
-			gb_err_hint(err, "the new root must be a mount point and no mount may be shared");
+			gb_err_hint(
+				err,
+				"the new root must be a mount point and no mount may be shared");
 		return r;
 	}
 	if (!gb_mutation("old-root-detach") && umount2(".", MNT_DETACH) < 0)
-		return gb_err_set(err, errno, "umount2", "umount2(\".\", MNT_DETACH) of the old root failed");
+		return gb_err_set(err, errno, "umount2",
+				  "umount2(\".\", MNT_DETACH) of the old root failed");
 	if (chdir("/") < 0)
 		return gb_err_set(err, errno, "chdir", "chdir(\"/\") failed");
 	return 0;

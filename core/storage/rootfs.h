@@ -10,10 +10,10 @@
 #include "base/error.h"
 
 struct gb_rootfs {
-	const char *lower;   /* overlay lowerdir list, top layer first */
-	const char *upper;   /* the thin writable layer */
-	const char *work;    /* overlay's scratch dir, same filesystem as upper */
-	const char *merged;  /* where the overlay is mounted before pivot_root */
+	const char *lower;  /* overlay lowerdir list, top layer first */
+	const char *upper;  /* the thin writable layer */
+	const char *work;   /* overlay's scratch dir, same filesystem as upper */
+	const char *merged; /* where the overlay is mounted before pivot_root */
 };
 
 /* Host side: create upper/work/merged (0700 parent). */

@@ -92,13 +92,18 @@ int gb_userns_view_open(struct gb_userns_view *v, const struct gb_runtime *rt,
  * directory; we see a directory that we (the mapped root) own. */
 static int cover(const char *root, struct gb_err *err)
 {
-	if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=1m") == 0)
+	if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=1m") ==
+	    0)
 		return 0;
-	int r = gb_err_set(err, errno, "mount", "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|"
-			   "MS_NODEV|MS_NOEXEC, \"mode=0700\") failed", root);
+	int r = gb_err_set(err, errno, "mount",
+			   "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|"
+			   "MS_NODEV|MS_NOEXEC, \"mode=0700\") failed",
+			   root);
 	if (errno == EACCES)
-		gb_err_hint(err, "the container's root cannot search a parent of %s: chmod o+x it, "
-			    "or choose a --data-root/--root whose parents everyone may search", root);
+		gb_err_hint(err,
+			    "the container's root cannot search a parent of %s: chmod o+x it, "
+			    "or choose a --data-root/--root whose parents everyone may search",
+			    root);
 	return r;
 }
 
@@ -131,8 +136,10 @@ static int bind_one(int fd, const char *path, struct gb_err *err)
 	 * is mounted below it along (the kernel refuses to uncover it). */
 	snprintf(src, sizeof src, "/proc/self/fd/%d", fd);
 	if (mount(src, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, "
-				  "NULL) failed", src, path);
+		return gb_err_set(err, errno, "mount",
+				  "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, "
+				  "NULL) failed",
+				  src, path);
 	return 0;
 }
 
@@ -145,8 +152,7 @@ static void view_free(struct gb_userns_view *v)
 	v->n = 0;
 }
 
-int gb_userns_view_mount(struct gb_userns_view *v, const struct gb_runtime *rt,
-			 struct gb_err *err)
+int gb_userns_view_mount(struct gb_userns_view *v, const struct gb_runtime *rt, struct gb_err *err)
 {
 	const char *d = rt->data_root, *s = rt->state_root;
 	int r = 0;
@@ -166,8 +172,10 @@ void gb_userns_view_call(const struct gb_runtime *rt, const struct gb_state *st,
 {
 	char dir[700];
 	gb_state_dir(rt, st->cfg.id, dir, sizeof dir);
-	snprintf(buf, len, "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|MS_NODEV|MS_NOEXEC, "
-		 "\"mode=0700\"); the same on %s; mkdir(...); mount(\"/proc/self/fd/N\", \"%s/containers/%s\", "
+	snprintf(buf, len,
+		 "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|MS_NODEV|MS_NOEXEC, "
+		 "\"mode=0700\"); the same on %s; mkdir(...); mount(\"/proc/self/fd/N\", "
+		 "\"%s/containers/%s\", "
 		 "NULL, MS_BIND|MS_REC, NULL); the same for each layer, %s and each volume",
 		 rt->data_root, rt->state_root, rt->data_root, st->cfg.id, dir);
 }

@@ -21,8 +21,8 @@
 
 struct gb_userns_view {
 	size_t n;
-	int fd[GB_VIEW_MAX];          /* O_PATH, opened with the host root's uid */
-	char *path[GB_VIEW_MAX];      /* where each is bound again (its own host path) */
+	int fd[GB_VIEW_MAX];	 /* O_PATH, opened with the host root's uid */
+	char *path[GB_VIEW_MAX]; /* where each is bound again (its own host path) */
 };
 
 /* In the child, before it becomes root of its namespace: open every directory under the
@@ -33,8 +33,7 @@ int gb_userns_view_open(struct gb_userns_view *v, const struct gb_runtime *rt,
 
 /* In the child, as the mapped root, after mount-private: a tmpfs on each root, then one
  * bind mount per opened directory, from /proc/self/fd/N. Closes the fds. */
-int gb_userns_view_mount(struct gb_userns_view *v, const struct gb_runtime *rt,
-			 struct gb_err *err);
+int gb_userns_view_mount(struct gb_userns_view *v, const struct gb_runtime *rt, struct gb_err *err);
 
 /* The call as a student would write it, for the step's "call" member. */
 void gb_userns_view_call(const struct gb_runtime *rt, const struct gb_state *st, char *buf,

@@ -63,9 +63,11 @@ int gb_volume_create_bound(struct gb_runtime *rt, const char *name, const char *
 {
 	struct stat st;
 	if (stat(device, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int r = gb_err_set(err, ENOENT, "stat", "volume %s: its device %s is not a directory",
-				   name, device);
-		gb_err_hint(err, "create it first (mkdir -p %s), as docker's local driver wants too", device);
+		int r = gb_err_set(err, ENOENT, "stat",
+				   "volume %s: its device %s is not a directory", name, device);
+		gb_err_hint(err,
+			    "create it first (mkdir -p %s), as docker's local driver wants too",
+			    device);
 		return r;
 	}
 	char data[700], dir[700];
@@ -95,7 +97,7 @@ static char **volume_users(struct gb_runtime *rt, const char *name)
 {
 	struct gb_state *list = NULL;
 	size_t n = 0;
-	struct gb_err ignored = {0};
+	struct gb_err ignored = { 0 };
 	char **users = calloc(1, sizeof *users);
 	if (!users || gb_state_list(rt, &list, &n, &ignored) < 0)
 		return users;
@@ -130,7 +132,8 @@ int gb_volume_remove(struct gb_runtime *rt, const char *name, bool force, struct
 	}
 	gb_autostrv char **users = volume_users(rt, name);
 	if (users && users[0]) {
-		int r = gb_err_set(err, EBUSY, "", "volume %s is in use by container %s", name, users[0]);
+		int r = gb_err_set(err, EBUSY, "", "volume %s is in use by container %s", name,
+				   users[0]);
 		gb_err_hint(err, "remove the container first: glassbox rm -f %s", users[0]);
 		return r;
 	}
@@ -163,7 +166,8 @@ char **gb_volume_list(struct gb_runtime *rt)
 	return v;
 }
 
-int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j, struct gb_err *err)
+int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j,
+		      struct gb_err *err)
 {
 	char data[700], meta[700];
 	gb_volume_data_path(rt, name, data, sizeof data);
@@ -171,7 +175,9 @@ int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j
 		return gb_err_set(err, ENOENT, "", "no such volume: %s", name);
 	gb_path(meta, sizeof meta, "%s/volumes/%s/volume.json", rt->data_root, name);
 	gb_autofree char *text = NULL;
-	struct gb_jval *v = gb_read_file(meta, &text, NULL) == 0 ? gb_json_parse(text, strlen(text), NULL, 0) : NULL;
+	struct gb_jval *v = gb_read_file(meta, &text, NULL) == 0
+				    ? gb_json_parse(text, strlen(text), NULL, 0)
+				    : NULL;
 	gb_autostrv char **users = volume_users(rt, name);
 	gb_json_obj_begin(j, NULL);
 	gb_json_str(j, "name", name);
@@ -191,7 +197,8 @@ int gb_mounts_prepare(struct gb_runtime *rt, const struct gb_mount *m, int n, st
 		struct stat st;
 		if (m[i].type == GB_MOUNT_BIND && stat(m[i].source, &st) < 0) {
 			int r = gb_err_set(err, errno, "stat", "bind mount source %s", m[i].source);
-			gb_err_hint(err, "a bind mount shows an existing host path: create it first");
+			gb_err_hint(err,
+				    "a bind mount shows an existing host path: create it first");
 			return r;
 		}
 		if (m[i].type == GB_MOUNT_VOLUME) {
@@ -210,8 +217,8 @@ static int open_beneath(int root_fd, const char *rel, struct gb_err *err, const 
 	/* RESOLVE_BENEATH: every step of the lookup, symlinks included, must stay below
 	 * root_fd. An absolute symlink, or ".." climbing above it, fails with EXDEV instead
 	 * of quietly landing on the host's /etc. */
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	int fd = (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
 	if (fd >= 0)
 		return fd;
@@ -221,14 +228,18 @@ static int open_beneath(int root_fd, const char *rel, struct gb_err *err, const 
 		ssize_t n = readlinkat(root_fd, rel, link, sizeof link - 1);
 		if (n >= 0)
 			link[n] = '\0';
-		int r = gb_err_set(err, EXDEV, "openat2", "mount target %s: /%s is a symlink to %s, "
-				   "which leads out of the container's root filesystem", target, rel, link);
-		gb_err_hint(err, "glassbox refuses to follow it (it could mount over the host's files): "
-				 "choose a target that is a real directory in the image");
+		int r = gb_err_set(err, EXDEV, "openat2",
+				   "mount target %s: /%s is a symlink to %s, "
+				   "which leads out of the container's root filesystem",
+				   target, rel, link);
+		gb_err_hint(err,
+			    "glassbox refuses to follow it (it could mount over the host's files): "
+			    "choose a target that is a real directory in the image");
 		return r;
 	}
 	if (e == ENOSYS)
-		return gb_err_set(err, e, "openat2", "this kernel has no openat2 (Linux 5.6 or newer needed)");
+		return gb_err_set(err, e, "openat2",
+				  "this kernel has no openat2 (Linux 5.6 or newer needed)");
 	return -e;
 }
 
@@ -243,11 +254,13 @@ static int make_missing(int root_fd, const char *rel, bool as_file, struct gb_er
 		*slash = '\0';
 	int pfd = slash ? open_beneath(root_fd, parent, err, target) : dup(root_fd);
 	if (pfd < 0)
-		return err->code ? pfd : gb_err_set(err, -pfd, "openat2", "cannot open /%s", parent);
+		return err->code ? pfd
+				 : gb_err_set(err, -pfd, "openat2", "cannot open /%s", parent);
 	/* O_PATH fds cannot be written through, but mkdirat/openat accept them as dirfd. */
 	int r = 0;
 	if (as_file) {
-		int fd = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		int fd = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+				0644);
 		if (fd < 0 && errno != EEXIST)
 			r = -errno;
 		if (fd >= 0)
@@ -257,7 +270,8 @@ static int make_missing(int root_fd, const char *rel, bool as_file, struct gb_er
 	}
 	close(pfd);
 	if (r < 0)
-		return gb_err_set(err, -r, as_file ? "openat" : "mkdirat", "cannot create mount point %s", target);
+		return gb_err_set(err, -r, as_file ? "openat" : "mkdirat",
+				  "cannot create mount point %s", target);
 	return 0;
 }
 
@@ -284,7 +298,9 @@ int gb_mount_resolve(int root_fd, const char *path, bool create, bool as_file, s
 			fd = r < 0 ? r : open_beneath(root_fd, rel, err, path);
 		}
 		if (fd < 0)
-			return err->code ? fd : gb_err_set(err, -fd, "openat2", "cannot resolve mount target %s", path);
+			return err->code ? fd
+					 : gb_err_set(err, -fd, "openat2",
+						      "cannot resolve mount target %s", path);
 	}
 	return fd >= 0 ? fd : dup(root_fd);
 }
@@ -320,15 +336,19 @@ static int fill_volume(const char *data, int target_fd, struct gb_err *err)
 static int bind_tree(const char *src, int target_fd, bool readonly, const char *target,
 		     struct gb_err *err)
 {
-	gb_autoclose int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	gb_autoclose int tree =
+		open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
-		return gb_err_set(err, errno, "open_tree", "open_tree(\"%s\", OPEN_TREE_CLONE) failed", src);
+		return gb_err_set(err, errno, "open_tree",
+				  "open_tree(\"%s\", OPEN_TREE_CLONE) failed", src);
 	if (readonly) {
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 		if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-			return gb_err_set(err, errno, "mount_setattr", "cannot make %s read-only", target);
+			return gb_err_set(err, errno, "mount_setattr", "cannot make %s read-only",
+					  target);
 	}
-	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
+	    0)
 		return gb_err_set(err, errno, "move_mount", "cannot mount %s on %s", src, target);
 	return 0;
 }
@@ -339,34 +359,37 @@ static int mount_tmpfs(const struct gb_mount *m, int target_fd, struct gb_err *e
 	 * mounts on what the fd refers to, so no symlink can be swapped in meanwhile. */
 	char fdpath[64], opts[160];
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", target_fd);
-	snprintf(opts, sizeof opts, "%s%s", strstr(m->options, "mode=") ? "" : "mode=1777,", m->options);
+	snprintf(opts, sizeof opts, "%s%s", strstr(m->options, "mode=") ? "" : "mode=1777,",
+		 m->options);
 	size_t n = strlen(opts);
 	if (n && opts[n - 1] == ',')
 		opts[n - 1] = '\0';
 	unsigned long flags = MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
 	if (mount("tmpfs", fdpath, "tmpfs", flags, opts) < 0)
-		return gb_err_set(err, errno, "mount", "mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\") failed",
-				  m->target, opts);
+		return gb_err_set(
+			err, errno, "mount",
+			"mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\") failed",
+			m->target, opts);
 	return 0;
 }
 
-static int apply_one(struct gb_runtime *rt, int root_fd, const struct gb_mount *m, struct gb_err *err)
+static int apply_one(struct gb_runtime *rt, int root_fd, const struct gb_mount *m,
+		     struct gb_err *err)
 {
 	char src[700];
 	struct stat st;
-	bool as_file = m->type == GB_MOUNT_BIND && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
+	bool as_file =
+		m->type == GB_MOUNT_BIND && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
 	gb_autoclose int fd = gb_mount_resolve(root_fd, m->target, true, as_file, err);
 	if (fd < 0)
 		return fd;
 	switch (m->type) {
-	case GB_MOUNT_TMPFS:
-		return mount_tmpfs(m, fd, err);
+	case GB_MOUNT_TMPFS: return mount_tmpfs(m, fd, err);
 	case GB_MOUNT_VOLUME:
 		gb_volume_data_path(rt, m->source, src, sizeof src);
 		int r = fill_volume(src, fd, err);
 		return r < 0 ? r : bind_tree(src, fd, m->readonly, m->target, err);
-	case GB_MOUNT_BIND:
-		return bind_tree(m->source, fd, m->readonly, m->target, err);
+	case GB_MOUNT_BIND: return bind_tree(m->source, fd, m->readonly, m->target, err);
 	}
 	return -EINVAL;
 }
@@ -390,14 +413,17 @@ int gb_mounts_readonly_root(const char *root, struct gb_err *err)
 	/* A bind remount changes the flags of this one mount (the overlay), not of the
 	 * filesystem nor of the volumes and tmpfs mounted on it: they stay writable. */
 	if (mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
-		return gb_err_set(err, errno, "mount", "mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL) failed",
-				  root);
+		return gb_err_set(
+			err, errno, "mount",
+			"mount(NULL, \"%s\", NULL, MS_REMOUNT|MS_BIND|MS_RDONLY, NULL) failed",
+			root);
 	return 0;
 }
 
 /* ------------------------------------------------------------ observed */
 
-static void mountinfo_at(int pid, const char *target, char *fstype, size_t flen, char *opts, size_t olen)
+static void mountinfo_at(int pid, const char *target, char *fstype, size_t flen, char *opts,
+			 size_t olen)
 {
 	char path[64], line[4096];
 	snprintf(path, sizeof path, "/proc/%d/mountinfo", pid);
@@ -407,7 +433,8 @@ static void mountinfo_at(int pid, const char *target, char *fstype, size_t flen,
 		/* id parent major:minor root mount-point options ... - fstype source super-options;
 		 * after pivot_root the mount points are the container's own paths. */
 		char mnt[1100], o[256], *dash = strstr(line, " - ");
-		if (dash && sscanf(line, "%*d %*d %*s %*s %1099s %255s", mnt, o) == 2 && strcmp(mnt, target) == 0) {
+		if (dash && sscanf(line, "%*d %*d %*s %*s %1099s %255s", mnt, o) == 2 &&
+		    strcmp(mnt, target) == 0) {
 			snprintf(opts, olen, "%s", o);
 			sscanf(dash + 3, "%63s", fstype);
 			fstype[flen - 1] = '\0';
@@ -428,7 +455,7 @@ void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, in
 		gb_json_str(&e, "source", m[i].source);
 		gb_json_str(&e, "target", m[i].target);
 		gb_json_bool(&e, "ro", m[i].readonly);
-		if (fstype[0]) {  /* absent when the container already exited: nothing to read */
+		if (fstype[0]) { /* absent when the container already exited: nothing to read */
 			gb_json_str(&e, "fstype", fstype);
 			gb_json_str(&e, "options", opts);
 		}

@@ -28,7 +28,8 @@ int gb_volume_create_bound(struct gb_runtime *rt, const char *name, const char *
 int gb_volume_remove(struct gb_runtime *rt, const char *name, bool force, struct gb_err *err);
 char **gb_volume_list(struct gb_runtime *rt);
 /* name, mountpoint, created, size, and the containers that use it. */
-int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j, struct gb_err *err);
+int gb_volume_inspect(struct gb_runtime *rt, const char *name, struct gb_json *j,
+		      struct gb_err *err);
 
 /* Host side, create phase: check bind sources, create named volumes that are missing. */
 int gb_mounts_prepare(struct gb_runtime *rt, const struct gb_mount *m, int n, struct gb_err *err);

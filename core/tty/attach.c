@@ -30,8 +30,10 @@ static int socket_path(const struct gb_runtime *rt, const char *id, struct socka
 	memset(a, 0, sizeof *a);
 	a->sun_family = AF_UNIX;
 	gb_state_dir(rt, id, dir, sizeof dir);
-	if (snprintf(a->sun_path, sizeof a->sun_path, "%s/attach.sock", dir) >= (int)sizeof a->sun_path)
-		return gb_err_set(err, ENAMETOOLONG, "", "%s/attach.sock is too long for a unix socket", dir);
+	if (snprintf(a->sun_path, sizeof a->sun_path, "%s/attach.sock", dir) >=
+	    (int)sizeof a->sun_path)
+		return gb_err_set(err, ENAMETOOLONG, "",
+				  "%s/attach.sock is too long for a unix socket", dir);
 	return 0;
 }
 
@@ -92,7 +94,7 @@ static int server_output(struct gb_attach_server *s)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
 	if (n <= 0)
-		return -1;  /* EIO: the container's last process closed the slave */
+		return -1; /* EIO: the container's last process closed the slave */
 	gb_write_full(s->log, buf, (size_t)n);
 	if (!s->had_client) {
 		size_t room = sizeof s->early - s->n_early;
@@ -112,12 +114,12 @@ static void server_accept(struct gb_attach_server *s)
 	for (int i = 0; i < GB_ATTACH_MAX_CLIENTS; i++)
 		if (s->clients[i] < 0) {
 			s->clients[i] = c;
-			if (!s->had_client && s->n_early)  /* run -it: what it printed so far */
+			if (!s->had_client && s->n_early) /* run -it: what it printed so far */
 				send_to(s, i, 'o', s->early, s->n_early);
 			s->had_client = true;
 			return;
 		}
-	close(c);  /* full */
+	close(c); /* full */
 }
 
 static void server_client(struct gb_attach_server *s, int i)
@@ -131,7 +133,7 @@ static void server_client(struct gb_attach_server *s, int i)
 	if (msg[0] == 'd')
 		gb_write_full(s->master, msg + 1, (size_t)n - 1);
 	else if (msg[0] == 'w' && n == 1 + (ssize_t)sizeof(struct winsize))
-		ioctl(s->master, TIOCSWINSZ, msg + 1);  /* SIGWINCH for the program inside */
+		ioctl(s->master, TIOCSWINSZ, msg + 1); /* SIGWINCH for the program inside */
 }
 
 static void *server_main(void *arg)
@@ -143,11 +145,11 @@ static void *server_main(void *arg)
 	bool open_pty = true;
 	for (;;) {
 		struct pollfd f[3 + GB_ATTACH_MAX_CLIENTS];
-		f[0] = (struct pollfd){s->stop[0], POLLIN, 0};
-		f[1] = (struct pollfd){s->listen, POLLIN, 0};
-		f[2] = (struct pollfd){open_pty ? s->master : -1, POLLIN, 0};
+		f[0] = (struct pollfd){ s->stop[0], POLLIN, 0 };
+		f[1] = (struct pollfd){ s->listen, POLLIN, 0 };
+		f[2] = (struct pollfd){ open_pty ? s->master : -1, POLLIN, 0 };
 		for (int i = 0; i < GB_ATTACH_MAX_CLIENTS; i++)
-			f[3 + i] = (struct pollfd){s->clients[i], POLLIN, 0};
+			f[3 + i] = (struct pollfd){ s->clients[i], POLLIN, 0 };
 		int n = poll(f, 3 + GB_ATTACH_MAX_CLIENTS, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -161,7 +163,7 @@ static void *server_main(void *arg)
 			if (s->clients[i] >= 0 && f[3 + i].revents)
 				server_client(s, i);
 	}
-	struct pollfd last = {s->master, POLLIN, 0};
+	struct pollfd last = { s->master, POLLIN, 0 };
 	while (open_pty && poll(&last, 1, 0) == 1 && server_output(s) == 0)
 		;
 	return NULL;
@@ -186,7 +188,7 @@ int gb_attach_server_start(struct gb_attach_server *s, const struct gb_runtime *
 	/* Nobody attached yet: a terminal of 80x24 until a client says its size. */
 	struct winsize ws;
 	if (ioctl(master, TIOCGWINSZ, &ws) == 0 && ws.ws_row == 0) {
-		ws = (struct winsize){.ws_row = 24, .ws_col = 80};
+		ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
 		ioctl(master, TIOCSWINSZ, &ws);
 	}
 	int e = pthread_create(&s->thread, NULL, server_main, s);
@@ -206,7 +208,7 @@ int gb_attach_server_start(struct gb_attach_server *s, const struct gb_runtime *
 static void say_goodbye(struct gb_attach_server *s, int i)
 {
 	shutdown(s->clients[i], SHUT_WR);
-	struct pollfd p = {s->clients[i], POLLIN, 0};
+	struct pollfd p = { s->clients[i], POLLIN, 0 };
 	char msg[4096 + 1];
 	while (poll(&p, 1, 2000) == 1 && recv(s->clients[i], msg, sizeof msg, 0) > 0)
 		;
@@ -222,7 +224,7 @@ void gb_attach_server_finish(struct gb_attach_server *s, int exit_code)
 	s->running = false;
 	/* `run -t` attaches right after the start: a short command may be over before it
 	 * connects. Wait for it (a while), and take whoever is still in the backlog. */
-	struct pollfd p = {s->listen, POLLIN, 0};
+	struct pollfd p = { s->listen, POLLIN, 0 };
 	if (s->wait_first && !s->had_client && poll(&p, 1, 10000) == 1)
 		server_accept(s);
 	while (poll(&p, 1, 0) == 1)
@@ -252,13 +254,14 @@ int gb_detach_keys_parse(const char *spec, unsigned char *keys, size_t *n, size_
 		else if (strncmp(k, "ctrl-", 5) == 0 && strlen(k) == 6) {
 			char c = k[5];
 			if (c >= 'a' && c <= 'z')
-				key = c - 'a' + 1;  /* Ctrl-A is 1, as the terminal sends it */
+				key = c - 'a' + 1; /* Ctrl-A is 1, as the terminal sends it */
 			else if (c == '@' || (c >= '[' && c <= '_'))
 				key = c - '@';
 		}
 		if (key < 0 || *n >= max) {
 			int r = gb_err_set(err, EINVAL, "", "invalid detach keys '%s'", spec);
-			gb_err_hint(err, "write keys as Docker does: a letter or ctrl-<a-z, @, [, \\, ], ^, _>, comma-separated, e.g. ctrl-p,ctrl-q");
+			gb_err_hint(err, "write keys as Docker does: a letter or ctrl-<a-z, @, [, "
+					 "\\, ], ^, _>, comma-separated, e.g. ctrl-p,ctrl-q");
 			return r;
 		}
 		keys[(*n)++] = (unsigned char)key;
@@ -269,7 +272,7 @@ int gb_detach_keys_parse(const char *spec, unsigned char *keys, size_t *n, size_
 }
 
 bool gb_detach_keys_scan(const unsigned char *keys, size_t nk, size_t *matched, const char *in,
-		      size_t n, char *out, size_t *nout)
+			 size_t n, char *out, size_t *nout)
 {
 	*nout = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -324,7 +327,7 @@ static void from_monitor(struct client *c)
 	if (n < 0 && errno == EINTR)
 		return;
 	if (n <= 0) {
-		c->done = true;  /* the monitor went away without an exit code */
+		c->done = true; /* the monitor went away without an exit code */
 		return;
 	}
 	if (msg[0] == 'o')
@@ -342,7 +345,7 @@ static void from_user(struct client *c)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		c->in = -1;  /* our input ended: keep showing the output */
+		c->in = -1; /* our input ended: keep showing the output */
 		return;
 	}
 	size_t nout;
@@ -357,7 +360,7 @@ static void from_signal(struct client *c)
 	while (read(c->sfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGWINCH)
 			send_winsize(c);
-		else if (c->pidfd >= 0)  /* as `docker run` does: pass it on to PID 1 */
+		else if (c->pidfd >= 0) /* as `docker run` does: pass it on to PID 1 */
 			gb_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
 	}
 }
@@ -365,7 +368,9 @@ static void from_signal(struct client *c)
 static void client_loop(struct client *c)
 {
 	while (!c->done && !c->detached) {
-		struct pollfd f[3] = {{c->sock, POLLIN, 0}, {c->sfd, POLLIN, 0}, {c->in, POLLIN, 0}};
+		struct pollfd f[3] = { { c->sock, POLLIN, 0 },
+				       { c->sfd, POLLIN, 0 },
+				       { c->in, POLLIN, 0 } };
 		int n = poll(f, c->in >= 0 ? 3 : 2, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -407,7 +412,9 @@ static int attachable(const struct gb_state *st, struct gb_err *err)
 	}
 	if (!st->cfg.tty) {
 		int r = gb_err_set(err, EINVAL, "", "container %s has no terminal", st->cfg.name);
-		gb_err_hint(err, "only a container run with -t can be attached; `glassbox logs -f %s` shows its output",
+		gb_err_hint(err,
+			    "only a container run with -t can be attached; `glassbox logs -f %s` "
+			    "shows its output",
 			    st->cfg.name);
 		return r;
 	}
@@ -429,7 +436,7 @@ static int client_init(struct client *c, const struct gb_attach_opts *o, const s
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGWINCH);
-	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	for (size_t i = 0; o->forward_signals && i < GB_ARRAY_LEN(fwd); i++)
 		sigaddset(&set, fwd[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
@@ -445,7 +452,7 @@ int gb_attach(struct gb_runtime *rt, const char *ref, const struct gb_attach_opt
 	if (r < 0)
 		return r;
 	gb_state_refresh(rt, &st);
-	struct client c = {.sock = -1, .sfd = -1, .pidfd = -1};
+	struct client c = { .sock = -1, .sfd = -1, .pidfd = -1 };
 	sigset_t old;
 	r = attachable(&st, err);
 	if (r == 0)
@@ -459,7 +466,7 @@ int gb_attach(struct gb_runtime *rt, const char *ref, const struct gb_attach_opt
 		return r;
 	}
 	struct gb_term term;
-	gb_term_raw(&term, c.in);  /* no terminal (a pipe): nothing to change */
+	gb_term_raw(&term, c.in); /* no terminal (a pipe): nothing to change */
 	send_winsize(&c);
 	client_loop(&c);
 	gb_term_restore(&term);
@@ -472,8 +479,8 @@ int gb_attach(struct gb_runtime *rt, const char *ref, const struct gb_attach_opt
 	*detached = c.detached;
 	*exit_code = c.exit_code;
 	if (!c.detached && c.exit_code < 0)
-		r = gb_err_set(err, ECHILD, "", "the monitor of %s went away without an exit status",
-			       st.cfg.name);
+		r = gb_err_set(err, ECHILD, "",
+			       "the monitor of %s went away without an exit status", st.cfg.name);
 	gb_state_free(&st);
 	return r;
 }

@@ -26,7 +26,7 @@ struct gb_attach_server {
 	char early[65536];
 	size_t n_early;
 	bool had_client;
-	bool wait_first;  /* `run -t`: a client is on its way; the exit code is for it */
+	bool wait_first; /* `run -t`: a client is on its way; the exit code is for it */
 	pthread_t thread;
 	bool running;
 };
@@ -48,9 +48,9 @@ bool gb_detach_keys_scan(const unsigned char *keys, size_t nk, size_t *matched, 
 			 size_t n, char *out, size_t *nout);
 
 struct gb_attach_opts {
-	const char *detach_keys;  /* NULL: ctrl-p,ctrl-q */
-	int in, out;              /* our terminal (or whatever we were given) */
-	bool forward_signals;     /* SIGTERM etc. to PID 1, as `docker run` does */
+	const char *detach_keys; /* NULL: ctrl-p,ctrl-q */
+	int in, out;		 /* our terminal (or whatever we were given) */
+	bool forward_signals;	 /* SIGTERM etc. to PID 1, as `docker run` does */
 };
 
 /* Client side: attach to container ref until it exits (*exit_code set, *detached false)

@@ -66,7 +66,8 @@ int gb_tty_open_pty(int *master, struct gb_err *err)
 	}
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(s, fd) < 0) {
-			int r = gb_err_set(err, errno, "dup2", "cannot make the pty the container's stdio");
+			int r = gb_err_set(err, errno, "dup2",
+					   "cannot make the pty the container's stdio");
 			close(m);
 			return r;
 		}
@@ -85,8 +86,8 @@ int gb_tty_open_pty_of(pid_t pid, int *master, int *slave, struct gb_err *err)
 		return gb_err_set(err, errno, "open", "open(\"%s\") failed", path);
 	/* RESOLVE_IN_ROOT: every symlink on the way resolves inside the container's root,
 	 * so a link planted by the container cannot make us open a host file. */
-	struct open_how how = {.flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
-			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	struct open_how how = { .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int m = (int)syscall(SYS_openat2, root, "dev/pts/ptmx", &how, sizeof how);
 	int e = errno;
 	close(root);
@@ -121,7 +122,7 @@ void gb_tty_observe_json(pid_t pid, struct gb_json *j)
 		if (sscanf(strrchr(buf, ')') + 2, "%c %d %d %d %d", &state, &ppid, &pgrp, &session,
 			   &tty_nr) == 5) {
 			gb_json_int(j, "session", session);
-			gb_json_int(j, "tty_nr", tty_nr);  /* 0: no controlling terminal */
+			gb_json_int(j, "tty_nr", tty_nr); /* 0: no controlling terminal */
 		}
 	}
 	gb_json_obj_begin(j, "fds");
@@ -142,12 +143,12 @@ void gb_tty_observe_json(pid_t pid, struct gb_json *j)
 
 ssize_t gb_fd_send(int sock, const void *buf, size_t len, int fd)
 {
-	struct iovec iov = {(void *)buf, len};
+	struct iovec iov = { (void *)buf, len };
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	if (fd >= 0) {
 		/* The kernel installs a copy of the open file in the receiver's table. */
 		memset(&u, 0, sizeof u);
@@ -168,13 +169,15 @@ ssize_t gb_fd_send(int sock, const void *buf, size_t len, int fd)
 
 ssize_t gb_fd_recv(int sock, void *buf, size_t len, int *fd)
 {
-	struct iovec iov = {buf, len};
+	struct iovec iov = { buf, len };
 	union {
 		struct cmsghdr h;
 		char space[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.space,
-			    .msg_controllen = sizeof u.space};
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.space,
+			     .msg_controllen = sizeof u.space };
 	ssize_t n;
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
@@ -191,7 +194,7 @@ ssize_t gb_fd_recv(int sock, void *buf, size_t len, int *fd)
 
 struct pump {
 	int src, dst, stop;
-	bool drain;  /* output: after stop, copy what the pipe still holds */
+	bool drain; /* output: after stop, copy what the pipe still holds */
 };
 
 /* Copy what is there, with splice(2) when the kernel can (one side is always our pipe,
@@ -222,7 +225,7 @@ static void block_all_signals(void)
 static bool input_ready(const struct pump *p)
 {
 	for (;;) {
-		struct pollfd f[2] = {{p->src, POLLIN, 0}, {p->stop, POLLIN, 0}};
+		struct pollfd f[2] = { { p->src, POLLIN, 0 }, { p->stop, POLLIN, 0 } };
 		int n = poll(f, 2, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -234,7 +237,7 @@ static void pump_loop(const struct pump *p)
 {
 	for (;;) {
 		if (!p->drain && !input_ready(p))
-			return;  /* the container is gone: stop reading ours */
+			return; /* the container is gone: stop reading ours */
 		/* Outputs block in splice: one call per chunk, and the end of file comes
 		 * when the container's last process is gone. */
 		ssize_t k = move_some(p->src, p->dst);
@@ -310,15 +313,15 @@ int gb_relay_start(struct gb_relay *r, int in, int out, int errfd, struct gb_err
 	/* The container holds its ends now: ours must go, or its stdin never ends and
 	 * its outputs never reach end of file. */
 	close_child_ends(r);
-	int outer[3] = {in, out, errfd};
+	int outer[3] = { in, out, errfd };
 	for (int i = 0; i < 3; i++) {
 		if (r->ours[i] < 0)
 			continue;
 		struct pump *p = malloc(sizeof *p);
 		if (!p)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
-		*p = i == 0 ? (struct pump){outer[0], r->ours[0], r->stop[0], false}
-			    : (struct pump){r->ours[i], outer[i], r->stop[0], true};
+		*p = i == 0 ? (struct pump){ outer[0], r->ours[0], r->stop[0], false }
+			    : (struct pump){ r->ours[i], outer[i], r->stop[0], true };
 		int e = pthread_create(&r->thread[i], NULL, pump_main, p);
 		if (e) {
 			free(p);
@@ -326,7 +329,7 @@ int gb_relay_start(struct gb_relay *r, int in, int out, int errfd, struct gb_err
 		}
 		r->running[i] = true;
 		r->fd[i] = r->ours[i];
-		r->ours[i] = -1;  /* the thread closes it */
+		r->ours[i] = -1; /* the thread closes it */
 	}
 	return 0;
 }
@@ -349,7 +352,7 @@ static void join_output(struct gb_relay *r, int i)
 		ioctl(r->fd[i], FIONREAD, &bytes);
 		idle = bytes > 0 ? 0 : idle + 1;
 		if (idle >= 5) {
-			pthread_cancel(r->thread[i]);  /* splice is a cancellation point */
+			pthread_cancel(r->thread[i]); /* splice is a cancellation point */
 			pthread_join(r->thread[i], NULL);
 			return;
 		}
@@ -384,7 +387,7 @@ int gb_term_raw(struct gb_term *t, int fd)
 	t->fd = -1;
 	t->raw = false;
 	if (fd < 0 || !isatty(fd) || tcgetattr(fd, &t->saved) < 0)
-		return 0;  /* no terminal: nothing to change */
+		return 0; /* no terminal: nothing to change */
 	/* Raw: every byte (Ctrl-C is 0x03) goes to the container's pty, whose own line
 	 * discipline turns it into SIGINT for the program in its foreground. */
 	struct termios raw = t->saved;
@@ -405,7 +408,7 @@ void gb_term_restore(struct gb_term *t)
 
 void gb_tty_get_size(unsigned short *rows, unsigned short *cols)
 {
-	struct winsize ws = {0};
+	struct winsize ws = { 0 };
 	if (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0)
 		ws.ws_row = ws.ws_col = 0;
 	*rows = ws.ws_row;
@@ -414,7 +417,7 @@ void gb_tty_get_size(unsigned short *rows, unsigned short *cols)
 
 void gb_tty_set_size(int fd, unsigned short rows, unsigned short cols)
 {
-	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
 	ioctl(fd, TIOCSWINSZ, &ws);
 }
 
@@ -422,7 +425,7 @@ void gb_term_copy_winsize(int from, int to)
 {
 	struct winsize ws;
 	if (from >= 0 && ioctl(from, TIOCGWINSZ, &ws) == 0)
-		ioctl(to, TIOCSWINSZ, &ws);  /* the kernel sends SIGWINCH to the pty's foreground */
+		ioctl(to, TIOCSWINSZ, &ws); /* the kernel sends SIGWINCH to the pty's foreground */
 }
 
 /* master -> out. -1 when the pty is closed: every slave fd is gone (EIO). */
@@ -445,7 +448,7 @@ static void pty_in(struct gb_pty_relay *p)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		p->in = -1;  /* end of our input: stop reading it, the pty stays */
+		p->in = -1; /* end of our input: stop reading it, the pty stays */
 		return;
 	}
 	gb_write_full(p->master, buf, (size_t)n);
@@ -460,8 +463,10 @@ static void *pty_main(void *arg)
 	sigaddset(&winch, SIGWINCH);
 	int sfd = signalfd(-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK);
 	for (;;) {
-		struct pollfd f[4] = {{p->master, POLLIN, 0}, {p->stop[0], POLLIN, 0},
-				      {sfd, POLLIN, 0}, {p->in, POLLIN, 0}};
+		struct pollfd f[4] = { { p->master, POLLIN, 0 },
+				       { p->stop[0], POLLIN, 0 },
+				       { sfd, POLLIN, 0 },
+				       { p->in, POLLIN, 0 } };
 		int n = poll(f, p->in >= 0 ? 4 : 3, -1);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -481,7 +486,7 @@ static void *pty_main(void *arg)
 			break;
 	}
 	/* PID 1 is gone: what the pty still holds, without waiting for more. */
-	struct pollfd last = {p->master, POLLIN, 0};
+	struct pollfd last = { p->master, POLLIN, 0 };
 	while (poll(&last, 1, 0) == 1 && pty_out(p) == 0)
 		;
 	if (sfd >= 0)

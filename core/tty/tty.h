@@ -42,11 +42,11 @@ ssize_t gb_fd_recv(int sock, void *buf, size_t len, int *fd);
 /* Without -t: the container's stdin/stdout/stderr are pipes, and threads of this
  * process copy them to and from ours with splice(2). */
 struct gb_relay {
-	int child[3];      /* the container's ends, for l->stdio */
-	int ours[3];       /* our ends: write into [0], read from [1] and [2] */
-	int fd[3];         /* the same, once a thread owns (and closes) them */
-	int outer[3];      /* the caller's fds the data comes from / goes to */
-	int stop[2];       /* a pipe: written when PID 1 has exited */
+	int child[3]; /* the container's ends, for l->stdio */
+	int ours[3];  /* our ends: write into [0], read from [1] and [2] */
+	int fd[3];    /* the same, once a thread owns (and closes) them */
+	int outer[3]; /* the caller's fds the data comes from / goes to */
+	int stop[2];  /* a pipe: written when PID 1 has exited */
 	pthread_t thread[3];
 	bool running[3];
 };
@@ -60,7 +60,7 @@ void gb_relay_finish(struct gb_relay *r);
 
 /* With -t: the caller's terminal in raw mode, the pty's master relayed to it. */
 struct gb_term {
-	int fd;                  /* the caller's terminal (-1: none) */
+	int fd; /* the caller's terminal (-1: none) */
 	struct termios saved;
 	bool raw;
 };
@@ -75,8 +75,8 @@ void gb_term_copy_winsize(int from, int to);
 
 struct gb_pty_relay {
 	int master;
-	int in, out;             /* the caller's side; in = -1 without -i */
-	int winsize_from;        /* a terminal whose size is copied on SIGWINCH, or -1 */
+	int in, out;	  /* the caller's side; in = -1 without -i */
+	int winsize_from; /* a terminal whose size is copied on SIGWINCH, or -1 */
 	int stop[2];
 	pthread_t thread;
 	bool running;

@@ -22,13 +22,14 @@
 static const struct {
 	const char *name, *explain;
 } stages[GB_VM_NSTAGES] = {
-	{"firmware", "QEMU builds a machine (CPU, RAM, a serial port) and its firmware loads the "
-		     "guest's kernel: nothing of the guest runs yet."},
-	{"kernel", "A second kernel, the guest's own, boots: it probes the emulated hardware and "
-		   "sets up memory, scheduler and drivers, as on a real machine."},
-	{"init", "The guest's PID 1 (/init) mounts /proc, /sys and the cgroups of its own kernel."},
-	{"first output", "The command runs inside the guest and its first line comes out of the "
-			 "emulated serial port."},
+	{ "firmware", "QEMU builds a machine (CPU, RAM, a serial port) and its firmware loads the "
+		      "guest's kernel: nothing of the guest runs yet." },
+	{ "kernel", "A second kernel, the guest's own, boots: it probes the emulated hardware and "
+		    "sets up memory, scheduler and drivers, as on a real machine." },
+	{ "init",
+	  "The guest's PID 1 (/init) mounts /proc, /sys and the cgroups of its own kernel." },
+	{ "first output", "The command runs inside the guest and its first line comes out of the "
+			  "emulated serial port." },
 };
 
 const char *gb_vm_accel_name(enum gb_vm_accel a)
@@ -123,7 +124,7 @@ static void sample(struct gb_vm *vm, bool force)
 {
 	long long rss, hwm, pss;
 	if (vm->pid <= 0 || gb_vm_read_mem(vm->pid, &rss, &hwm, &pss) < 0 || rss < 0)
-		return;  /* gone, or a zombie: no memory left to measure */
+		return; /* gone, or a zombie: no memory left to measure */
 	vm->rss = rss;
 	vm->pss = pss;
 	if (hwm > vm->rss_peak)
@@ -171,7 +172,7 @@ static void on_line(struct gb_vm *vm, char *line)
 		end_stage(vm);
 	else if (m && sscanf(m, "@gb:exit %lld", &v) == 1) {
 		if (vm->stage == GB_VM_FIRST_OUTPUT)
-			end_stage(vm);  /* no output at all: the exit is the first sign */
+			end_stage(vm); /* no output at all: the exit is the first sign */
 		vm->guest_status = (int)v;
 		vm->t_exit = since(vm);
 	} else if (vm->stage >= GB_VM_FIRST_OUTPUT && vm->guest_status < 0) {
@@ -185,7 +186,7 @@ static void on_line(struct gb_vm *vm, char *line)
 static void on_bytes(struct gb_vm *vm, const char *buf, size_t n)
 {
 	if (vm->stage == GB_VM_FIRMWARE && n > 0)
-		end_stage(vm);  /* the guest's first byte: its kernel is running */
+		end_stage(vm); /* the guest's first byte: its kernel is running */
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];
 		if (c == '\r')
@@ -215,15 +216,17 @@ static void build_append(char *buf, size_t len, const struct gb_vm_opts *o)
 	}
 	if (f)
 		fclose(f);
-	int n = snprintf(buf, len, "console=ttyS0 earlyprintk=ttyS0 loglevel=5 edd=off panic=-1 "
-				   "reboot=t");
+	int n = snprintf(buf, len,
+			 "console=ttyS0 earlyprintk=ttyS0 loglevel=5 edd=off panic=-1 "
+			 "reboot=t");
 	if (khz > 0)
 		n += snprintf(buf + n, len - (size_t)n, " tsc_early_khz=%ld", khz);
 	if (o->cgroup && !strcmp(o->cgroup, "v2"))
 		n += snprintf(buf + n, len - (size_t)n,
 			      " gb.cg=v2 systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all");
 	else if (o->cgroup && !strcmp(o->cgroup, "v1"))
-		n += snprintf(buf + n, len - (size_t)n, " gb.cg=v1 systemd.unified_cgroup_hierarchy=0");
+		n += snprintf(buf + n, len - (size_t)n,
+			      " gb.cg=v1 systemd.unified_cgroup_hierarchy=0");
 	if (o->tmpfs_root)
 		n += snprintf(buf + n, len - (size_t)n, " gb.tmpfs=1");
 	if (o->modules)
@@ -239,15 +242,35 @@ static void exec_qemu(const struct gb_vm_opts *o, int out)
 	bool kvm = o->accel == GB_VM_KVM;
 	/* microvm: no PCI, no BIOS tables to walk, the kernel loaded directly. -nodefaults:
 	 * no network card, no disk, no monitor; the only device is the serial port. */
-	char *argv[] = {"qemu-system-x86_64", "-M", "microvm", "-accel", kvm ? "kvm" : "tcg",
-			"-cpu", kvm ? "host" : "max", "-m", mem, "-smp", cpus,
-			"-kernel", (char *)o->kernel, "-initrd", (char *)o->initrd,
-			"-append", append, "-nodefaults", "-no-user-config", "-display", "none",
-			"-serial", "stdio", "-no-reboot", NULL};
+	char *argv[] = { "qemu-system-x86_64",
+			 "-M",
+			 "microvm",
+			 "-accel",
+			 kvm ? "kvm" : "tcg",
+			 "-cpu",
+			 kvm ? "host" : "max",
+			 "-m",
+			 mem,
+			 "-smp",
+			 cpus,
+			 "-kernel",
+			 (char *)o->kernel,
+			 "-initrd",
+			 (char *)o->initrd,
+			 "-append",
+			 append,
+			 "-nodefaults",
+			 "-no-user-config",
+			 "-display",
+			 "none",
+			 "-serial",
+			 "stdio",
+			 "-no-reboot",
+			 NULL };
 	int null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);  /* no VM outlives the process that watches it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no VM outlives the process that watches it */
 	gb_signals_default();
 	execvp(argv[0], argv);
 	dprintf(2, "qemu-system-x86_64: cannot run it: %s\n", strerror(errno));
@@ -302,7 +325,7 @@ int gb_vm_poll(struct gb_vm *vm, int timeout_ms)
 {
 	if (vm->serial_fd < 0)
 		return 0;
-	struct pollfd p = {vm->serial_fd, POLLIN, 0};
+	struct pollfd p = { vm->serial_fd, POLLIN, 0 };
 	int n = poll(&p, 1, timeout_ms < 100 ? timeout_ms : 100);
 	sample(vm, false);
 	if (n <= 0)
@@ -329,8 +352,9 @@ int gb_vm_wait(struct gb_vm *vm, int timeout_s, struct gb_err *err)
 	while (gb_vm_poll(vm, 100) == 1)
 		if (gb_monotonic() > deadline) {
 			gb_vm_stop(vm);
-			return gb_err_set(err, ETIMEDOUT, "", "the VM did not finish in %d s (it "
-							      "reached the %s stage)",
+			return gb_err_set(err, ETIMEDOUT, "",
+					  "the VM did not finish in %d s (it "
+					  "reached the %s stage)",
 					  timeout_s, gb_vm_stage_name(vm->stage));
 		}
 	if (vm->guest_status < 0) {
@@ -346,7 +370,8 @@ int gb_vm_wait(struct gb_vm *vm, int timeout_s, struct gb_err *err)
 void gb_vm_stop(struct gb_vm *vm)
 {
 	if (vm->pid > 0) {
-		kill(vm->pid, SIGKILL);  /* harmless when it already exited: it is our unreaped child */
+		kill(vm->pid,
+		     SIGKILL); /* harmless when it already exited: it is our unreaped child */
 		int status;
 		while (waitpid(vm->pid, &status, 0) < 0 && errno == EINTR)
 			;

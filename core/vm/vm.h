@@ -25,16 +25,16 @@ const char *gb_vm_accel_name(enum gb_vm_accel a);
 
 /* How the guest sets up before the command: kernel command line switches that /init reads. */
 struct gb_vm_opts {
-	const char *kernel;      /* vmlinuz */
+	const char *kernel; /* vmlinuz */
 	const char *initrd;
 	enum gb_vm_accel accel;
-	int mem_mb;              /* 128 is the floor for Debian's cloud kernel */
+	int mem_mb; /* 128 is the floor for Debian's cloud kernel */
 	int cpus;
-	const char *cgroup;      /* NULL: none mounted; "v2": cgroup2 only; "v1": one per controller */
-	bool tmpfs_root;         /* copy / to a tmpfs and switch_root (pivot_root needs it) */
-	const char *modules;     /* guest dir of *.ko to insmod in order (overlay, veth...), or NULL */
-	bool echo;               /* also pass every serial line to line_fn (default: command output only) */
-	void (*line_fn)(void *data, double t, const char *line);  /* the command's output */
+	const char *cgroup;  /* NULL: none mounted; "v2": cgroup2 only; "v1": one per controller */
+	bool tmpfs_root;     /* copy / to a tmpfs and switch_root (pivot_root needs it) */
+	const char *modules; /* guest dir of *.ko to insmod in order (overlay, veth...), or NULL */
+	bool echo; /* also pass every serial line to line_fn (default: command output only) */
+	void (*line_fn)(void *data, double t, const char *line); /* the command's output */
 	void *line_data;
 };
 
@@ -42,17 +42,17 @@ struct gb_vm_opts {
 enum gb_vm_stage { GB_VM_FIRMWARE, GB_VM_KERNEL, GB_VM_INIT, GB_VM_FIRST_OUTPUT, GB_VM_NSTAGES };
 
 struct gb_vm {
-	pid_t pid;                 /* qemu */
-	int serial_fd;             /* the guest's ttyS0 (and qemu's stderr), read end */
+	pid_t pid;     /* qemu */
+	int serial_fd; /* the guest's ttyS0 (and qemu's stderr), read end */
 	enum gb_vm_accel accel;
-	double t0;                 /* CLOCK_MONOTONIC when qemu was started */
-	double t_stage[GB_VM_NSTAGES];  /* seconds since t0 when each stage ended; 0: not yet */
-	int stage;                 /* the stage now running */
-	double t_exit;             /* when the guest reported the command's exit */
-	int guest_status;          /* the command's exit status in the guest; -1: not seen */
-	long long rss_peak, pss_peak, rss, pss;  /* bytes, qemu as the host sees it */
-	long long guest_memtotal;  /* bytes, MemTotal inside the guest; -1 unknown */
-	int threads;               /* qemu's threads (/proc/PID/status) */
+	double t0;		       /* CLOCK_MONOTONIC when qemu was started */
+	double t_stage[GB_VM_NSTAGES]; /* seconds since t0 when each stage ended; 0: not yet */
+	int stage;		       /* the stage now running */
+	double t_exit;		       /* when the guest reported the command's exit */
+	int guest_status;	       /* the command's exit status in the guest; -1: not seen */
+	long long rss_peak, pss_peak, rss, pss; /* bytes, qemu as the host sees it */
+	long long guest_memtotal;		/* bytes, MemTotal inside the guest; -1 unknown */
+	int threads;				/* qemu's threads (/proc/PID/status) */
 	double t_sample;
 	char qemu_error[256];
 	char line[1024];

@@ -25,11 +25,13 @@ static const char init_script[] =
 	"# glassbox guest /init (core/vm/vm_initramfs.c): PID 1 of the VM\n"
 	"export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root\n"
 	"mount -t proc proc /proc\n"
-	"arg() { for a in $(cat /proc/cmdline); do case $a in \"$1\"=*) echo \"${a#*=}\";; esac; done; }\n"
+	"arg() { for a in $(cat /proc/cmdline); do case $a in \"$1\"=*) echo \"${a#*=}\";; esac; "
+	"done; }\n"
 	"if [ \"$(arg gb.tmpfs)\" = 1 ] && [ ! -e /.gb-tmpfs ]; then\n"
 	"  # the initramfs is rootfs, which pivot_root cannot leave: move to a tmpfs first\n"
 	"  mkdir -p /newroot && mount -t tmpfs -o mode=755 tmpfs /newroot\n"
-	"  for f in /*; do case $f in /proc|/sys|/dev|/newroot) ;; *) cp -a \"$f\" /newroot/ ;; esac; done\n"
+	"  for f in /*; do case $f in /proc|/sys|/dev|/newroot) ;; *) cp -a \"$f\" /newroot/ ;; "
+	"esac; done\n"
 	"  mkdir -p /newroot/proc /newroot/sys /newroot/dev && touch /newroot/.gb-tmpfs\n"
 	"  umount /proc\n"
 	"  exec switch_root /newroot /init\n"
@@ -38,12 +40,14 @@ static const char init_script[] =
 	"mount -t sysfs sysfs /sys\n"
 	"mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
 	"mkdir -p /dev/pts /dev/shm /tmp /run /var/tmp\n"
-	"mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t tmpfs tmpfs /run\n"
+	"mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t tmpfs tmpfs "
+	"/run\n"
 	"case \"$(arg gb.cg)\" in\n"
 	"v2) mount -t cgroup2 cgroup2 /sys/fs/cgroup ;;\n"
 	"v1) mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup\n"
 	"    for c in $(awk 'NR>1 && $4==1 {print $1}' /proc/cgroups); do\n"
-	"      mkdir -p /sys/fs/cgroup/$c && mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c; done ;;\n"
+	"      mkdir -p /sys/fs/cgroup/$c && mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c; done "
+	";;\n"
 	"esac\n"
 	"m=$(arg gb.mods)\n"
 	"if [ -n \"$m\" ]; then for k in $(cat $m/order); do insmod $m/$k; done; fi\n"
@@ -72,8 +76,8 @@ static void cpio_head(struct cpio *c, const char *name, mode_t mode, uid_t uid, 
 		      unsigned long long size, dev_t rdev)
 {
 	size_t nlen = strlen(name) + 1;
-	fprintf(c->f, "070701%08lX%08X%08X%08X%08X%08X%08llX%08X%08X%08X%08X%08zX%08X",
-		++c->ino, (unsigned)mode, (unsigned)uid, (unsigned)gid, 1u, 0u, size, 0u, 0u,
+	fprintf(c->f, "070701%08lX%08X%08X%08X%08X%08X%08llX%08X%08X%08X%08X%08zX%08X", ++c->ino,
+		(unsigned)mode, (unsigned)uid, (unsigned)gid, 1u, 0u, size, 0u, 0u,
 		(unsigned)major(rdev), (unsigned)minor(rdev), nlen, 0u);
 	fwrite(name, 1, nlen, c->f);
 	pad4(c->f, 110 + (long long)nlen);
@@ -97,7 +101,7 @@ static int cpio_file(struct cpio *c, const char *name, const char *host, const s
 	while (left > 0) {
 		ssize_t n = read(fd, buf, sizeof buf < (size_t)left ? sizeof buf : (size_t)left);
 		if (n <= 0)
-			return n < 0 ? -errno : -EIO;  /* the file shrank: the archive would lie */
+			return n < 0 ? -errno : -EIO; /* the file shrank: the archive would lie */
 		fwrite(buf, 1, (size_t)n, c->f);
 		left -= n;
 	}
@@ -151,7 +155,7 @@ static int cpio_tree(struct cpio *c, const char *name, const char *host)
 		pad4(c->f, len);
 		return 0;
 	}
-	cpio_head(c, n, st.st_mode, st.st_uid, st.st_gid, 0, st.st_rdev);  /* devices, fifos */
+	cpio_head(c, n, st.st_mode, st.st_uid, st.st_gid, 0, st.st_rdev); /* devices, fifos */
 	return 0;
 }
 
@@ -197,7 +201,7 @@ int gb_vm_initramfs(const char *out, const char *rootfs, const struct gb_vm_add 
 	char tmp[PATH_MAX + 8];
 	if (gb_path(tmp, sizeof tmp, "%s.tmp", out) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "", "path too long: %s", out);
-	struct cpio c = {fopen(tmp, "we"), 0};
+	struct cpio c = { fopen(tmp, "we"), 0 };
 	if (!c.f)
 		return gb_err_set(err, errno, "fopen", "cannot write the initramfs %s", tmp);
 	int r = add_all(&c, rootfs, adds, n_adds, command, err);

@@ -41,7 +41,8 @@ static int run_tool(char *const argv[], const char *cwd, char *out, size_t len)
 	ssize_t k;
 	char sink[4096];
 	while ((k = read(p[0], n + 1 < len ? out + n : sink,
-			 n + 1 < len ? len - n - 1 : sizeof sink)) > 0 || (k < 0 && errno == EINTR))
+			 n + 1 < len ? len - n - 1 : sizeof sink)) > 0 ||
+	       (k < 0 && errno == EINTR))
 		if (k > 0 && n + 1 < len)
 			n += (size_t)k;
 	out[n < len ? n : len - 1] = '\0';
@@ -80,11 +81,12 @@ static int find_in(struct gb_vm_kernel *k, const char *dir)
 static int current_package(char *pkg, size_t len, struct gb_err *err)
 {
 	char out[4096];
-	char *argv[] = {"apt-cache", "depends", "linux-image-cloud-amd64", NULL};
+	char *argv[] = { "apt-cache", "depends", "linux-image-cloud-amd64", NULL };
 	int r = run_tool(argv, NULL, out, sizeof out);
 	char *p = r == 0 ? strstr(out, "Depends: linux-image-") : NULL;
 	if (!p)
-		return gb_err_set(err, ENOENT, "", "apt-cache knows no linux-image-cloud-amd64 (%s)",
+		return gb_err_set(err, ENOENT, "",
+				  "apt-cache knows no linux-image-cloud-amd64 (%s)",
 				  r == 127 ? "apt-cache not found" : "not in the package lists"),
 		       gb_err_hint(err, "on Debian/Ubuntu run apt-get update, or point "
 					"GLASSBOX_VM_KERNEL at a vmlinuz file"),
@@ -105,7 +107,7 @@ static int fetch(const char *cache, struct gb_err *err)
 	gb_rm_rf(tmp);
 	if (gb_mkdir_p(tmp, 0755) < 0)
 		return gb_err_set(err, errno, "mkdir", "cannot make %s", tmp);
-	char *dl[] = {"apt-get", "download", "-q", pkg, NULL};
+	char *dl[] = { "apt-get", "download", "-q", pkg, NULL };
 	if ((r = run_tool(dl, tmp, out, sizeof out)) != 0) {
 		gb_rm_rf(tmp);
 		return gb_err_set(err, EIO, "", "apt-get download %s failed (exit %d): %.200s", pkg,
@@ -120,20 +122,21 @@ static int fetch(const char *cache, struct gb_err *err)
 			gb_path(deb, sizeof deb, "%s/%s", tmp, e->d_name);
 	if (d)
 		closedir(d);
-	char *x[] = {"dpkg-deb", "-x", deb, tmp, NULL};
+	char *x[] = { "dpkg-deb", "-x", deb, tmp, NULL };
 	if (!deb[0] || (r = run_tool(x, NULL, out, sizeof out)) != 0) {
 		gb_rm_rf(tmp);
 		return gb_err_set(err, EIO, "", "dpkg-deb -x %s failed: %.200s", pkg, out);
 	}
 	unlink(deb);
 	gb_mkdir_p(cache, 0755);
-	rmdir(cache);  /* only if empty: rename() then puts the whole tree in place at once */
+	rmdir(cache); /* only if empty: rename() then puts the whole tree in place at once */
 	if (rename(tmp, cache) < 0) {
 		int why = errno;
 		gb_rm_rf(tmp);
 		/* another glassbox fetched it meanwhile: use theirs */
 		if (why != ENOTEMPTY && why != EEXIST)
-			return gb_err_set(err, why, "rename", "cannot move the kernel to %s", cache);
+			return gb_err_set(err, why, "rename", "cannot move the kernel to %s",
+					  cache);
 	}
 	return 0;
 }
@@ -158,14 +161,16 @@ int gb_vm_kernel_find(struct gb_vm_kernel *k, const char *cache_dir, bool fetch_
 		snprintf(k->vmlinuz, sizeof k->vmlinuz, "%s", env);
 		const char *b = strrchr(env, '/');
 		b = b ? b + 1 : env;
-		snprintf(k->release, sizeof k->release, "%s", strncmp(b, "vmlinuz-", 8) ? b : b + 8);
+		snprintf(k->release, sizeof k->release, "%s",
+			 strncmp(b, "vmlinuz-", 8) ? b : b + 8);
 		return 0;
 	}
 	if (find_in(k, cache_dir) == 0)
 		return 0;
 	if (!fetch_it)
 		return gb_err_set(err, ENOENT, "", "no guest kernel in %s", cache_dir),
-		       gb_err_hint(err, "glassbox vm kernel fetches Debian's cloud kernel"), -ENOENT;
+		       gb_err_hint(err, "glassbox vm kernel fetches Debian's cloud kernel"),
+		       -ENOENT;
 	int r = fetch(cache_dir, err);
 	if (r < 0)
 		return r;
@@ -196,11 +201,13 @@ static bool kvm_boots(const struct gb_vm_kernel *k, const char *rootfs, const ch
 {
 	char initrd[GB_VM_PATH + 16];
 	gb_path(initrd, sizeof initrd, "%s/probe.cpio", work);
-	if (gb_mkdir_p(work, 0755) < 0 || gb_vm_initramfs(initrd, rootfs, NULL, 0, "true\n", NULL) < 0)
+	if (gb_mkdir_p(work, 0755) < 0 ||
+	    gb_vm_initramfs(initrd, rootfs, NULL, 0, "true\n", NULL) < 0)
 		return false;
 	struct gb_vm vm;
-	struct gb_vm_opts o = {.kernel = k->vmlinuz, .initrd = initrd, .accel = GB_VM_KVM,
-			       .mem_mb = 128, .cpus = 1};
+	struct gb_vm_opts o = {
+		.kernel = k->vmlinuz, .initrd = initrd, .accel = GB_VM_KVM, .mem_mb = 128, .cpus = 1
+	};
 	struct gb_events none;
 	gb_events_init(&none);
 	bool ok = gb_vm_start(&vm, &o, &none, NULL) == 0 && gb_vm_wait(&vm, timeout_s, NULL) == 0 &&
@@ -217,19 +224,24 @@ enum gb_vm_accel gb_vm_accel_choose(const struct gb_vm_kernel *k, const char *ro
 	if (env && !strcmp(env, "tcg"))
 		return snprintf(why, len, "GLASSBOX_VM_ACCEL=tcg"), GB_VM_TCG;
 	if (!cpu_has_virt())
-		return snprintf(why, len, "no vmx/svm flag in /proc/cpuinfo: QEMU emulates the CPU (TCG)"),
+		return snprintf(why, len,
+				"no vmx/svm flag in /proc/cpuinfo: QEMU emulates the CPU (TCG)"),
 		       GB_VM_TCG;
 	if (access("/sys/module/kvm_intel", F_OK) < 0 && access("/sys/module/kvm_amd", F_OK) < 0)
-		return snprintf(why, len, "kvm_intel/kvm_amd not loaded: QEMU emulates the CPU (TCG)"),
+		return snprintf(why, len,
+				"kvm_intel/kvm_amd not loaded: QEMU emulates the CPU (TCG)"),
 		       GB_VM_TCG;
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return snprintf(why, len, "/dev/kvm: %s: QEMU emulates the CPU (TCG)", strerror(errno)),
+		return snprintf(why, len, "/dev/kvm: %s: QEMU emulates the CPU (TCG)",
+				strerror(errno)),
 		       GB_VM_TCG;
 	close(fd);
 	if (!kvm_boots(k, rootfs, work_dir, timeout_s))
-		return snprintf(why, len, "a probe boot under KVM did not reach /init in %d s: QEMU "
-					  "emulates the CPU (TCG)", timeout_s),
+		return snprintf(why, len,
+				"a probe boot under KVM did not reach /init in %d s: QEMU "
+				"emulates the CPU (TCG)",
+				timeout_s),
 		       GB_VM_TCG;
 	return snprintf(why, len, "KVM: the guest runs on the CPU (probe boot passed)"), GB_VM_KVM;
 }

@@ -13,8 +13,8 @@
 /* The guest kernel, extracted from the Debian package (never installed on the host). */
 struct gb_vm_kernel {
 	char vmlinuz[GB_VM_PATH];
-	char modules[GB_VM_PATH];  /* lib/modules/RELEASE of the same package; "" if absent */
-	char release[128];         /* what the guest's `uname -r` will say */
+	char modules[GB_VM_PATH]; /* lib/modules/RELEASE of the same package; "" if absent */
+	char release[128];	  /* what the guest's `uname -r` will say */
 };
 
 /* Where the extracted kernel is kept: $GLASSBOX_VM_CACHE, else DATA_ROOT/vm/kernel. */

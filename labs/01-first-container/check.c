@@ -41,11 +41,12 @@ static int check_existing(struct gb_check *c, struct gb_state *st)
 		int ids[8];
 		int n = gb_observe_nspid(st->pid, ids, 8);
 		if (alive && n >= 2 && ids[n - 1] == 1)
-			gb_check_pass(c, "%s is %s: its PID 1 is host PID %d (NSpid %d %d)", st->cfg.name, s,
-				      st->pid, ids[0], ids[n - 1]);
+			gb_check_pass(c, "%s is %s: its PID 1 is host PID %d (NSpid %d %d)",
+				      st->cfg.name, s, st->pid, ids[0], ids[n - 1]);
 		else
-			gb_check_fail(c, "%s is recorded %s but its PID 1 (host PID %d) is %s", st->cfg.name,
-				      s, st->pid, alive ? "not PID 1 of a new namespace" : "gone");
+			gb_check_fail(c, "%s is recorded %s but its PID 1 (host PID %d) is %s",
+				      st->cfg.name, s, st->pid,
+				      alive ? "not PID 1 of a new namespace" : "gone");
 	} else {
 		gb_check_pass(c, "%s is %s: no process, as the kernel confirms (exit code %d)",
 			      st->cfg.name, s, st->exit_code);
@@ -60,7 +61,7 @@ static int check_existing(struct gb_check *c, struct gb_state *st)
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	if (c->container) {
 		int r = gb_check_container(c, NULL, cmd, false, &st);
 		if (r < 0)
@@ -77,15 +78,18 @@ static int check(struct gb_check *c)
 	snprintf(upper, sizeof upper, "%s", st.upper);
 	int ids[8], n = gb_observe_nspid(st.pid, ids, 8);
 	if (st.status == GB_STATUS_RUNNING && n >= 2 && ids[n - 1] == 1)
-		gb_check_is(c, "running", true, "running: `sleep` is PID 1 inside and host PID %d outside "
-			    "(NSpid %d 1 in /proc/%d/status)", ids[0], ids[0], ids[0]);
+		gb_check_is(c, "running", true,
+			    "running: `sleep` is PID 1 inside and host PID %d outside "
+			    "(NSpid %d 1 in /proc/%d/status)",
+			    ids[0], ids[0], ids[0]);
 	else
-		gb_check_is(c, "running", false, "state %s, but the kernel shows no PID 1 for it "
-			    "(NSpid of host PID %d has %d entr%s)", gb_status_name(st.status), (int)st.pid,
-			    n, n == 1 ? "y" : "ies");
+		gb_check_is(c, "running", false,
+			    "state %s, but the kernel shows no PID 1 for it "
+			    "(NSpid of host PID %d has %d entr%s)",
+			    gb_status_name(st.status), (int)st.pid, n, n == 1 ? "y" : "ies");
 
 	/* A write inside lands in the writable layer, on the host's disk. */
-	char *const write[] = {"sh", "-c", "echo hello > /greeting", NULL};
+	char *const write[] = { "sh", "-c", "echo hello > /greeting", NULL };
 	int code = gb_check_exec_quiet(c, id, write);
 	char file[700];
 	snprintf(file, sizeof file, "%s/greeting", upper);
@@ -95,24 +99,30 @@ static int check(struct gb_check *c)
 	}
 	gb_check_is(c, "write-lands-upper", code == 0 && exists(file),
 		    "`echo hello > /greeting` inside exited %d; on the host %s %s", code, file,
-		    exists(file) ? "exists: the write landed in the writable layer" : "does not exist");
+		    exists(file) ? "exists: the write landed in the writable layer"
+				 : "does not exist");
 
 	/* Stop: `sleep` as PID 1 has no SIGTERM handler, so the kernel ignores SIGTERM and the
 	 * stop ends with SIGKILL after the grace period: exit code 128 + 9. */
 	if (gb_container_stop(c->rt, id, 1, NULL, &c->err) < 0)
 		return -1;
 	if (!reload(c, id, &st)) {
-		gb_check_is(c, "survived-stop", false, "the container survived its stop: no, its state %s is gone "
-			    "and with it the writable layer %s (--rm?)", id, upper);
+		gb_check_is(c, "survived-stop", false,
+			    "the container survived its stop: no, its state %s is gone "
+			    "and with it the writable layer %s (--rm?)",
+			    id, upper);
 		c->started[0] = '\0';
 		return 0;
 	}
-	gb_check_is(c, "survived-stop", true, "the container survived its stop: its state is still recorded "
-		    "(status %s)", gb_status_name(st.status));
+	gb_check_is(c, "survived-stop", true,
+		    "the container survived its stop: its state is still recorded "
+		    "(status %s)",
+		    gb_status_name(st.status));
 	bool gone = !gb_proc_alive(st.pid, st.pid_start);
 	if (st.status == GB_STATUS_STOPPED && gone)
 		gb_check_pass(c, "stopped: no process left, exit code %d (%s)", st.exit_code,
-			      st.exit_code == 137 ? "killed after the grace period" : "as it exited");
+			      st.exit_code == 137 ? "killed after the grace period"
+						  : "as it exited");
 	else
 		gb_check_fail(c, "after stop the state is %s", gb_status_name(st.status));
 	if (exists(file))

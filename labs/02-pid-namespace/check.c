@@ -24,17 +24,22 @@ static void check_proc(struct gb_check *c, const struct gb_state *st, unsigned l
 	int own = gb_check_count_pids_in_ns(pidns);
 	int all = gb_check_count_proc_entries("/proc");
 	if (own < 0 || all < 0) {
-		gb_check_error(c, "cannot list the host's /proc: %s", strerror(-(own < 0 ? own : all)));
+		gb_check_error(c, "cannot list the host's /proc: %s",
+			       strerror(-(own < 0 ? own : all)));
 		return;
 	}
 	if (inside < 0)
-		gb_check_is(c, "proc-own", false, "its /proc (%s) cannot be read: %s", proc, strerror(-inside));
+		gb_check_is(c, "proc-own", false, "its /proc (%s) cannot be read: %s", proc,
+			    strerror(-inside));
 	else
 		gb_check_is(c, "proc-own", inside >= 1 && inside <= own && inside < all,
-			    "its /proc (%s) lists %d process%s; %d live in its pid namespace, the host has %d%s", proc,
-			    inside, inside == 1 ? "" : "es", own, all,
-			    inside == 0 ? ": no /proc mounted" : inside > own ? ": the host's are visible" : "");
-	char *const comm[] = {"cat", "/proc/1/comm", NULL};
+			    "its /proc (%s) lists %d process%s; %d live in its pid namespace, the "
+			    "host has %d%s",
+			    proc, inside, inside == 1 ? "" : "es", own, all,
+			    inside == 0	   ? ": no /proc mounted"
+			    : inside > own ? ": the host's are visible"
+					   : "");
+	char *const comm[] = { "cat", "/proc/1/comm", NULL };
 	char out[64];
 	int code = gb_check_exec_output(c, st->cfg.id, comm, out, sizeof out);
 	if (code < 0)
@@ -42,7 +47,8 @@ static void check_proc(struct gb_check *c, const struct gb_state *st, unsigned l
 	out[strcspn(out, "\n")] = '\0';
 	gb_check_is(c, "pid1-inside", code == 0 && !strcmp(out, "sleep"),
 		    "inside, `cat /proc/1/comm` exits %d and says \"%s\"%s", code, out,
-		    code == 0 && !strcmp(out, "sleep") ? ": PID 1 is its own `sleep`" : ", not its own `sleep`");
+		    code == 0 && !strcmp(out, "sleep") ? ": PID 1 is its own `sleep`"
+						       : ", not its own `sleep`");
 }
 
 /* When the engine's table has a `setsid` row, PID 1 leads a session of its own: field 6
@@ -65,16 +71,17 @@ static void check_session(struct gb_check *c, pid_t pid)
 		gb_check_error(c, "cannot read the session id from %s", path);
 		return;
 	}
-	gb_check_is(c, "session-leader", sid == pid, "PID 1 (host PID %d) is in session %d (%s)%s", (int)pid, sid,
-		    path, sid == pid ? ": a session of its own" : ": the engine's session");
+	gb_check_is(c, "session-leader", sid == pid, "PID 1 (host PID %d) is in session %d (%s)%s",
+		    (int)pid, sid, path,
+		    sid == pid ? ": a session of its own" : ": the engine's session");
 }
 
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "ns.pid"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
+		return 0; /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;
@@ -85,10 +92,14 @@ static int check(struct gb_check *c)
 		return 0;
 	}
 	if (n >= 2 && ids[n - 1] == 1)
-		gb_check_is(c, "two-pids", true, "its first process has two PIDs: %d on the host, 1 inside (NSpid in /proc/%d/status)",
+		gb_check_is(c, "two-pids", true,
+			    "its first process has two PIDs: %d on the host, 1 inside (NSpid in "
+			    "/proc/%d/status)",
 			    ids[0], ids[0]);
 	else
-		gb_check_is(c, "two-pids", false, "its first process has one PID only (NSpid %d in /proc/%d/status): it shares the host's PID numbers",
+		gb_check_is(c, "two-pids", false,
+			    "its first process has one PID only (NSpid %d in /proc/%d/status): it "
+			    "shares the host's PID numbers",
 			    ids[0], ids[0]);
 
 	struct gb_ns_ids ns, host;
@@ -98,8 +109,10 @@ static int check(struct gb_check *c)
 		gb_check_error(c, "cannot read /proc/%d/ns/pid or /proc/self/ns/pid", (int)st.pid);
 	else
 		gb_check_is(c, "pid-ns", ns.ino[GB_NS_PID] != host.ino[GB_NS_PID],
-			    "pid namespace pid:[%llu] (/proc/%d/ns/pid) %s the host's pid:[%llu]", ns.ino[GB_NS_PID],
-			    (int)st.pid, ns.ino[GB_NS_PID] != host.ino[GB_NS_PID] ? "differs from" : "is", host.ino[GB_NS_PID]);
+			    "pid namespace pid:[%llu] (/proc/%d/ns/pid) %s the host's pid:[%llu]",
+			    ns.ino[GB_NS_PID], (int)st.pid,
+			    ns.ino[GB_NS_PID] != host.ino[GB_NS_PID] ? "differs from" : "is",
+			    host.ino[GB_NS_PID]);
 	check_proc(c, &st, ns.ino[GB_NS_PID]);
 	check_session(c, st.pid);
 	gb_state_free(&st);
@@ -110,7 +123,8 @@ const struct gb_lab gb_lab_02 = {
 	.num = 2,
 	.slug = "pid-namespace",
 	.title = "The PID namespace",
-	.feature = "PID 1 inside vs its host PID (NSpid); host processes invisible; ns inode differs",
+	.feature =
+		"PID 1 inside vs its host PID (NSpid); host processes invisible; ns inode differs",
 	.control = "--pid host",
 	.check = check,
 	.trips = "pid-ns",

@@ -29,8 +29,8 @@ static void control(struct gb_config *cfg)
 enum ipc_op { IPC_MAKE, IPC_LOOK, IPC_REMOVE };
 
 struct objects {
-	key_t key;          /* one key for the SysV queue and the segment */
-	char mq_name[64];   /* the POSIX queue, "/glassbox-lab03-PID" */
+	key_t key;	  /* one key for the SysV queue and the segment */
+	char mq_name[64]; /* the POSIX queue, "/glassbox-lab03-PID" */
 };
 
 /* Run in a child that joined pid's IPC namespace (pid 0: stay in ours, the host's).
@@ -76,41 +76,50 @@ static int in_ipc_ns(pid_t pid, const struct objects *o, enum ipc_op op)
 
 static void where(int bits, const char *place, char *buf, size_t len)
 {
-	static const char *const names[] = {"SysV queue", "SysV segment", "POSIX queue"};
+	static const char *const names[] = { "SysV queue", "SysV segment", "POSIX queue" };
 	for (int i = 0; i < 3; i++)
 		if (bits & 1 << i) {
 			size_t used = strlen(buf);
-			snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names[i], place);
+			snprintf(buf + used, len - used, "%s%s %s", used ? "; " : "", names[i],
+				 place);
 		}
 }
 
 static void check_ipc(struct gb_check *c, pid_t a, pid_t b)
 {
-	struct objects o = {.key = 0x6c030000 | (getpid() & 0xffff)};
+	struct objects o = { .key = 0x6c030000 | (getpid() & 0xffff) };
 	snprintf(o.mq_name, sizeof o.mq_name, "/glassbox-lab03-%d", (int)getpid());
 	int made = in_ipc_ns(a, &o, IPC_MAKE);
 	if (made != 7) {
-		gb_check_error(c, "could not make IPC objects in container A's IPC namespace (made: %d of 3)",
-			       made < 0 ? 0 : __builtin_popcount(made));
+		gb_check_error(
+			c,
+			"could not make IPC objects in container A's IPC namespace (made: %d of 3)",
+			made < 0 ? 0 : __builtin_popcount(made));
 		in_ipc_ns(a, &o, IPC_REMOVE);
 		return;
 	}
 	int in_a = in_ipc_ns(a, &o, IPC_LOOK), on_host = in_ipc_ns(0, &o, IPC_LOOK);
 	int in_b = in_ipc_ns(b, &o, IPC_LOOK);
-	in_ipc_ns(a, &o, IPC_REMOVE);  /* made in A's namespace: removed there */
+	in_ipc_ns(a, &o, IPC_REMOVE); /* made in A's namespace: removed there */
 	if (in_a < 0 || on_host < 0 || in_b < 0) {
-		gb_check_error(c, "could not look for the IPC objects (setns into an IPC namespace failed)");
+		gb_check_error(
+			c,
+			"could not look for the IPC objects (setns into an IPC namespace failed)");
 		return;
 	}
 	char seen[300] = "";
 	where(on_host > 0 ? on_host : 0, "on the host", seen, sizeof seen);
 	where(in_b > 0 ? in_b : 0, "in container B", seen, sizeof seen);
 	if (in_a == 7 && !seen[0])
-		gb_check_is(c, "ipc-private", true, "a SysV queue and segment (key 0x%08x) and a POSIX queue %s made in container A "
-			      "exist there only: msgget/shmget/mq_open find none on the host or in container B",
-			      (unsigned)o.key, o.mq_name);
+		gb_check_is(c, "ipc-private", true,
+			    "a SysV queue and segment (key 0x%08x) and a POSIX queue %s made in "
+			    "container A "
+			    "exist there only: msgget/shmget/mq_open find none on the host or in "
+			    "container B",
+			    (unsigned)o.key, o.mq_name);
 	else
-		gb_check_is(c, "ipc-private", false, "IPC objects made in container A are shared: %s",
+		gb_check_is(c, "ipc-private", false,
+			    "IPC objects made in container A are shared: %s",
 			    seen[0] ? seen : "not even in A");
 }
 
@@ -142,12 +151,15 @@ static void check_uts(struct gb_check *c, const struct gb_state *st, const struc
 	gethostname(host_name, sizeof host_name - 1);
 	if (ns->ino[GB_NS_UTS] == host->ino[GB_NS_UTS]) {
 		/* We never rename the host: sharing the namespace is the whole finding. */
-		gb_check_is(c, "uts-ns", false, "its UTS namespace uts:[%llu] is the host's: a host name set inside would rename the host \"%s\"",
+		gb_check_is(c, "uts-ns", false,
+			    "its UTS namespace uts:[%llu] is the host's: a host name set inside "
+			    "would rename the host \"%s\"",
 			    ns->ino[GB_NS_UTS], host_name);
 		return;
 	}
 	if (gb_observe_hostname(st->pid, before, sizeof before) < 0) {
-		gb_check_error(c, "cannot read the host name in the UTS namespace of PID %d", (int)st->pid);
+		gb_check_error(c, "cannot read the host name in the UTS namespace of PID %d",
+			       (int)st->pid);
 		return;
 	}
 	char name[64];
@@ -155,12 +167,14 @@ static void check_uts(struct gb_check *c, const struct gb_state *st, const struc
 	/* The container's own root usually may not: sethostname needs CAP_SYS_ADMIN, which
 	 * the default capabilities drop. A helper that joins its UTS namespace may. */
 	if (set_hostname_in(st->pid, name) < 0) {
-		gb_check_error(c, "sethostname(\"%s\") in the UTS namespace of PID %d failed", name, (int)st->pid);
+		gb_check_error(c, "sethostname(\"%s\") in the UTS namespace of PID %d failed", name,
+			       (int)st->pid);
 		return;
 	}
 	if (gb_observe_hostname(st->pid, after, sizeof after) < 0) {
 		set_hostname_in(st->pid, before);
-		gb_check_error(c, "cannot read the host name back in the UTS namespace of PID %d", (int)st->pid);
+		gb_check_error(c, "cannot read the host name back in the UTS namespace of PID %d",
+			       (int)st->pid);
 		return;
 	}
 	char now_host[256] = "";
@@ -168,10 +182,14 @@ static void check_uts(struct gb_check *c, const struct gb_state *st, const struc
 	if (before[0])
 		set_hostname_in(st->pid, before);
 	if (!strcmp(after, name) && !strcmp(now_host, host_name))
-		gb_check_is(c, "uts-ns", true, "host name \"%s\" set in its UTS namespace uts:[%llu] shows inside only; the host is still \"%s\"",
-			      name, ns->ino[GB_NS_UTS], now_host);
+		gb_check_is(c, "uts-ns", true,
+			    "host name \"%s\" set in its UTS namespace uts:[%llu] shows inside "
+			    "only; the host is still \"%s\"",
+			    name, ns->ino[GB_NS_UTS], now_host);
 	else
-		gb_check_is(c, "uts-ns", false, "after setting host name \"%s\" in its UTS namespace, the container says \"%s\" and the host \"%s\"",
+		gb_check_is(c, "uts-ns", false,
+			    "after setting host name \"%s\" in its UTS namespace, the container "
+			    "says \"%s\" and the host \"%s\"",
 			    name, after, now_host);
 }
 
@@ -181,7 +199,7 @@ static int start_b(struct gb_check *c, char id[GB_ID_LEN + 1], struct gb_state *
 	struct gb_config cfg;
 	gb_config_init(&cfg);
 	snprintf(cfg.image, sizeof cfg.image, "busybox");
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof *cfg.env);
 	if (c->control)
@@ -198,7 +216,7 @@ static int start_b(struct gb_check *c, char id[GB_ID_LEN + 1], struct gb_state *
  * given, not the host's. */
 static void check_hostname(struct gb_check *c, const struct gb_state *st)
 {
-	char *const cmd[] = {"hostname", NULL};
+	char *const cmd[] = { "hostname", NULL };
 	char out[256], host[256] = "";
 	gethostname(host, sizeof host - 1);
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
@@ -207,9 +225,11 @@ static void check_hostname(struct gb_check *c, const struct gb_state *st)
 	out[strcspn(out, "\n")] = '\0';
 	/* A container the check started says the name it was given; a student's may have
 	 * been renamed since (lab 03's guide does): a name of its own is enough there. */
-	bool own = code == 0 && strcmp(out, host) && (c->container || !strcmp(out, st->cfg.hostname));
+	bool own =
+		code == 0 && strcmp(out, host) && (c->container || !strcmp(out, st->cfg.hostname));
 	gb_check_is(c, "hostname-set", own || (c->control && code == 0 && !strcmp(out, host)),
-		    "inside, `hostname` exits %d and says \"%s\"; it was given \"%s\", the host is \"%s\"",
+		    "inside, `hostname` exits %d and says \"%s\"; it was given \"%s\", the host is "
+		    "\"%s\"",
 		    code, out, st->cfg.hostname, host);
 }
 
@@ -220,8 +240,9 @@ static void check_namespaces(struct gb_check *c, const struct gb_state *a, const
 	if (!c->container || a->status == GB_STATUS_RUNNING)
 		check_hostname(c, a);
 	gb_check_is(c, "ipc-ns", ns->ino[GB_NS_IPC] != host->ino[GB_NS_IPC],
-		    "IPC namespace ipc:[%llu] (/proc/%d/ns/ipc) %s the host's ipc:[%llu]", ns->ino[GB_NS_IPC],
-		    (int)a->pid, ns->ino[GB_NS_IPC] != host->ino[GB_NS_IPC] ? "differs from" : "is",
+		    "IPC namespace ipc:[%llu] (/proc/%d/ns/ipc) %s the host's ipc:[%llu]",
+		    ns->ino[GB_NS_IPC], (int)a->pid,
+		    ns->ino[GB_NS_IPC] != host->ino[GB_NS_IPC] ? "differs from" : "is",
 		    host->ino[GB_NS_IPC]);
 	check_ipc(c, a->pid, b->pid);
 }
@@ -231,7 +252,7 @@ static int check(struct gb_check *c)
 	if (!gb_check_host_has(c, "ns.uts") || !gb_check_host_has(c, "ns.ipc"))
 		return 0;
 	struct gb_state a, b;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &a);
 	if (r < 0)
 		return r;

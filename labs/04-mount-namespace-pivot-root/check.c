@@ -28,10 +28,10 @@ static void control(struct gb_config *cfg)
 /* What a helper inside the container's mount namespace saw. */
 struct seen {
 	int ok;
-	struct stat ns_root;   /* "/" right after setns: the namespace's root mount */
-	int ns_mounts;         /* lines of /proc/self/mountinfo there */
-	struct stat escaped;   /* "/" after the chroot escape attempt */
-	bool mounted;          /* the test tmpfs was mounted inside */
+	struct stat ns_root; /* "/" right after setns: the namespace's root mount */
+	int ns_mounts;	     /* lines of /proc/self/mountinfo there */
+	struct stat escaped; /* "/" after the chroot escape attempt */
+	bool mounted;	     /* the test tmpfs was mounted inside */
 };
 
 static int count_lines(int dirfd, const char *path)
@@ -52,7 +52,7 @@ static int count_lines(int dirfd, const char *path)
  * path lookup only stops at the process root or at the namespace's root mount. */
 static void try_escape(struct seen *s)
 {
-	if (chroot("dev") < 0)  /* cwd stays at the container's "/": now outside our root */
+	if (chroot("dev") < 0) /* cwd stays at the container's "/": now outside our root */
 		return;
 	for (int i = 0; i < 64; i++)
 		if (chdir("..") < 0)
@@ -83,7 +83,7 @@ static void helper(pid_t pid, const char *mark, enum helper_job job, struct seen
 	if (job == MOUNT_TMP)
 		s->mounted = mount(mark, "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") == 0;
 	else if (job == UNMOUNT_TMP)
-		umount2("/tmp", MNT_DETACH);  /* only ever the tmpfs MOUNT_TMP made */
+		umount2("/tmp", MNT_DETACH); /* only ever the tmpfs MOUNT_TMP made */
 	else
 		try_escape(s);
 	s->ok = 1;
@@ -92,7 +92,8 @@ static void helper(pid_t pid, const char *mark, enum helper_job job, struct seen
 
 static int in_container(pid_t pid, const char *mark, enum helper_job job, struct seen *out)
 {
-	struct seen *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct seen *s =
+		mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)
 		return -errno;
 	memset(s, 0, sizeof *s);
@@ -122,7 +123,8 @@ static void root_tags(pid_t pid, char *tags, size_t len)
 	while (f && fgets(line, sizeof line, f)) {
 		char mnt[1024];
 		int off = 0;
-		if (sscanf(line, "%*s %*s %*s %*s %1023s %*s%n", mnt, &off) != 1 || strcmp(mnt, "/"))
+		if (sscanf(line, "%*s %*s %*s %*s %1023s %*s%n", mnt, &off) != 1 ||
+		    strcmp(mnt, "/"))
 			continue;
 		char *dash = strstr(line + off, " - ");
 		if (dash)
@@ -138,30 +140,46 @@ static void check_root(struct gb_check *c, pid_t pid, const struct seen *s, cons
 {
 	bool own = s->ns_root.st_dev == cont->st_dev && s->ns_root.st_ino == cont->st_ino;
 	if (own)
-		gb_check_is(c, "old-root-detached", true, "the root of its mount namespace is its own / (dev %u:%u): the old root was detached after pivot_root; %d mounts there, the host has %d",
-			      major(cont->st_dev), minor(cont->st_dev), s->ns_mounts, host_mounts);
+		gb_check_is(c, "old-root-detached", true,
+			    "the root of its mount namespace is its own / (dev %u:%u): the old "
+			    "root was detached after pivot_root; %d mounts there, the host has %d",
+			    major(cont->st_dev), minor(cont->st_dev), s->ns_mounts, host_mounts);
 	else
-		gb_check_is(c, "old-root-detached", false, "the root of its mount namespace is not its / but %s (dev %u:%u): the old root is still mounted, with %d mounts",
+		gb_check_is(c, "old-root-detached", false,
+			    "the root of its mount namespace is not its / but %s (dev %u:%u): the "
+			    "old root is still mounted, with %d mounts",
 			    s->ns_root.st_dev == host->st_dev ? "the host's root" : "another tree",
 			    major(s->ns_root.st_dev), minor(s->ns_root.st_dev), s->ns_mounts);
 	bool out = s->escaped.st_dev == host->st_dev && s->escaped.st_ino == host->st_ino;
 	if (!s->escaped.st_ino)
-		gb_check_error(c, "the chroot escape attempt could not run (chroot(\"dev\") failed inside)");
+		gb_check_error(
+			c,
+			"the chroot escape attempt could not run (chroot(\"dev\") failed inside)");
 	else if (out)
-		gb_check_is(c, "chroot-escape", false, "the chroot escape works: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") reached the host's / (dev %u:%u ino %llu)",
-			      major(host->st_dev), minor(host->st_dev), (unsigned long long)host->st_ino);
+		gb_check_is(c, "chroot-escape", false,
+			    "the chroot escape works: chroot(\"dev\"), chdir(\"..\") x64, "
+			    "chroot(\".\") reached the host's / (dev %u:%u ino %llu)",
+			    major(host->st_dev), minor(host->st_dev),
+			    (unsigned long long)host->st_ino);
 	else
-		gb_check_is(c, "chroot-escape", true, "the chroot escape fails: chroot(\"dev\"), chdir(\"..\") x64, chroot(\".\") stays in the container's / (dev %u:%u)",
-			      major(s->escaped.st_dev), minor(s->escaped.st_dev));
+		gb_check_is(c, "chroot-escape", true,
+			    "the chroot escape fails: chroot(\"dev\"), chdir(\"..\") x64, "
+			    "chroot(\".\") stays in the container's / (dev %u:%u)",
+			    major(s->escaped.st_dev), minor(s->escaped.st_dev));
 	char tags[256];
 	root_tags(pid, tags, sizeof tags);
 	if (!strcmp(tags, "?"))
 		gb_check_error(c, "no line for / in /proc/%d/mountinfo", (int)pid);
 	else if (strstr(tags, "shared:"))
-		gb_check_is(c, "root-private", false, "its / is shared (\"%s\" in /proc/%d/mountinfo): mounts propagate to and from its peers", tags, (int)pid);
+		gb_check_is(c, "root-private", false,
+			    "its / is shared (\"%s\" in /proc/%d/mountinfo): mounts propagate to "
+			    "and from its peers",
+			    tags, (int)pid);
 	else
-		gb_check_is(c, "root-private", true, "its / is private: no shared: peer group in /proc/%d/mountinfo (optional fields: \"%s\")",
-			      (int)pid, tags[0] ? tags : "none");
+		gb_check_is(c, "root-private", true,
+			    "its / is private: no shared: peer group in /proc/%d/mountinfo "
+			    "(optional fields: \"%s\")",
+			    (int)pid, tags[0] ? tags : "none");
 }
 
 static void check_mount_leak(struct gb_check *c, pid_t pid)
@@ -177,14 +195,22 @@ static void check_mount_leak(struct gb_check *c, pid_t pid)
 	bool inside = file_has(path, mark), host = file_has("/proc/self/mountinfo", mark);
 	in_container(pid, mark, UNMOUNT_TMP, &s);
 	if (!inside) {
-		gb_check_error(c, "the tmpfs \"%s\" mounted inside is not in %s: the mount or the read failed", mark, path);
+		gb_check_error(c,
+			       "the tmpfs \"%s\" mounted inside is not in %s: the mount or the "
+			       "read failed",
+			       mark, path);
 		return;
 	}
 	if (inside && !host)
-		gb_check_is(c, "mount-leak", true, "a tmpfs \"%s\" mounted at /tmp inside is in the container's mountinfo and not in the host's", mark);
+		gb_check_is(c, "mount-leak", true,
+			    "a tmpfs \"%s\" mounted at /tmp inside is in the container's mountinfo "
+			    "and not in the host's",
+			    mark);
 	else
-		gb_check_is(c, "mount-leak", false, "a tmpfs \"%s\" mounted inside is visible on the host "
-			    "(/proc/self/mountinfo): mount events propagate", mark);
+		gb_check_is(c, "mount-leak", false,
+			    "a tmpfs \"%s\" mounted inside is visible on the host "
+			    "(/proc/self/mountinfo): mount events propagate",
+			    mark);
 }
 
 /* /sys as the container's own mountinfo lists it, read from inside: sysfs mounted "ro"
@@ -192,7 +218,7 @@ static void check_mount_leak(struct gb_check *c, pid_t pid)
 static void check_sys(struct gb_check *c, const struct gb_state *st)
 {
 	/* The line whose mount point (field 5) is /sys: /proc/sys's line names /sys too. */
-	char *const cmd[] = {"awk", "$5 == \"/sys\"", "/proc/self/mountinfo", NULL};
+	char *const cmd[] = { "awk", "$5 == \"/sys\"", "/proc/self/mountinfo", NULL };
 	char out[1024];
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
 	if (code < 0)
@@ -201,8 +227,8 @@ static void check_sys(struct gb_check *c, const struct gb_state *st)
 	char opts[256] = "";
 	sscanf(out, "%*s %*s %*s %*s %*s %255s", opts);
 	bool ro = !strncmp(opts, "ro,", 3) || !strcmp(opts, "ro");
-	gb_check_is(c, "sys-ro", code == 0 && ro,
-		    "inside, /sys in /proc/self/mountinfo: %s", code == 0 && out[0] ? out : "no /sys mount at all");
+	gb_check_is(c, "sys-ro", code == 0 && ro, "inside, /sys in /proc/self/mountinfo: %s",
+		    code == 0 && out[0] ? out : "no /sys mount at all");
 }
 
 static int check(struct gb_check *c)
@@ -210,7 +236,7 @@ static int check(struct gb_check *c)
 	if (!gb_check_host_has(c, "pivot_root"))
 		return 0;
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;
@@ -220,20 +246,25 @@ static int check(struct gb_check *c)
 	if (!ns.ino[GB_NS_MNT] || !hostns.ino[GB_NS_MNT])
 		gb_check_error(c, "cannot read /proc/%d/ns/mnt", (int)st.pid);
 	else if (ns.ino[GB_NS_MNT] != hostns.ino[GB_NS_MNT])
-		gb_check_is(c, "mnt-ns", true, "mount namespace mnt:[%llu] differs from the host's mnt:[%llu]", ns.ino[GB_NS_MNT],
-			      hostns.ino[GB_NS_MNT]);
+		gb_check_is(c, "mnt-ns", true,
+			    "mount namespace mnt:[%llu] differs from the host's mnt:[%llu]",
+			    ns.ino[GB_NS_MNT], hostns.ino[GB_NS_MNT]);
 	else
-		gb_check_is(c, "mnt-ns", false, "mount namespace mnt:[%llu] is the host's own", ns.ino[GB_NS_MNT]);
+		gb_check_is(c, "mnt-ns", false, "mount namespace mnt:[%llu] is the host's own",
+			    ns.ino[GB_NS_MNT]);
 
 	/* The container's "/" as the kernel resolves /proc/PID/root, and the host's "/". */
 	char root[64];
 	snprintf(root, sizeof root, "/proc/%d/root", (int)st.pid);
 	struct stat cont, host;
 	struct seen s;
-	if (stat(root, &cont) < 0 || stat("/", &host) < 0 || in_container(st.pid, NULL, LOOK_AND_ESCAPE, &s) < 0)
-		gb_check_error(c, "could not enter the container's mount namespace (PID %d)", (int)st.pid);
+	if (stat(root, &cont) < 0 || stat("/", &host) < 0 ||
+	    in_container(st.pid, NULL, LOOK_AND_ESCAPE, &s) < 0)
+		gb_check_error(c, "could not enter the container's mount namespace (PID %d)",
+			       (int)st.pid);
 	else
-		check_root(c, st.pid, &s, &cont, &host, count_lines(AT_FDCWD, "/proc/self/mountinfo"));
+		check_root(c, st.pid, &s, &cont, &host,
+			   count_lines(AT_FDCWD, "/proc/self/mountinfo"));
 	check_mount_leak(c, st.pid);
 	check_sys(c, &st);
 	gb_state_free(&st);
@@ -244,7 +275,8 @@ const struct gb_lab gb_lab_04 = {
 	.num = 4,
 	.slug = "mount-namespace-pivot-root",
 	.title = "The mount namespace and pivot_root",
-	.feature = "container mount table vs host's; old root gone after pivot_root; propagation private",
+	.feature = "container mount table vs host's; old root gone after pivot_root; propagation "
+		   "private",
 	.control = "--rootfs-mode chroot (chroot instead of pivot_root)",
 	.check = check,
 	.trips = "chroot-escape",

@@ -35,39 +35,48 @@ static void names(const struct gb_net_view *v, char *buf, size_t len)
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < v->n_links && used + 20 < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", v->links[i].name);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 v->links[i].name);
 }
 
-static void check_links(struct gb_check *c, const struct gb_net_view *in, const struct gb_net_view *host)
+static void check_links(struct gb_check *c, const struct gb_net_view *in,
+			const struct gb_net_view *host)
 {
 	char seen[512], hosts[512];
 	names(in, seen, sizeof seen);
 	names(host, hosts, sizeof hosts);
 	if (in->n_links == 1 && strcmp(in->links[0].name, "lo") == 0)
-		gb_check_is(c, "only-lo", true, "inside there is only lo; the host has %d interface%s (%s)",
-			      host->n_links, host->n_links == 1 ? "" : "s", hosts);
+		gb_check_is(c, "only-lo", true,
+			    "inside there is only lo; the host has %d interface%s (%s)",
+			    host->n_links, host->n_links == 1 ? "" : "s", hosts);
 	else
-		gb_check_is(c, "only-lo", false, "inside it sees %d interfaces: %s", in->n_links, seen);
+		gb_check_is(c, "only-lo", false, "inside it sees %d interfaces: %s", in->n_links,
+			    seen);
 	const struct gb_net_link_view *lo = gb_net_view_link(in, "lo");
 	if (lo && lo->up && lo->n_addrs > 0)
-		gb_check_is(c, "lo-up", true, "lo is up with %s: a new namespace's lo starts down; the engine's "
-			      "`loopback` step brought it up", lo->addrs[0]);
+		gb_check_is(c, "lo-up", true,
+			    "lo is up with %s: a new namespace's lo starts down; the engine's "
+			    "`loopback` step brought it up",
+			    lo->addrs[0]);
 	else
-		gb_check_is(c, "lo-up", false, "lo is %s: 127.0.0.1 does not work inside", lo ? "down" : "missing");
+		gb_check_is(c, "lo-up", false, "lo is %s: 127.0.0.1 does not work inside",
+			    lo ? "down" : "missing");
 	if (in->n_routes == 0)
 		gb_check_is(c, "no-route", true, "no route in its main table: no packet can leave");
 	else
-		gb_check_is(c, "no-route", false, "it has %d route%s (first: %s%s%s dev %s): packets can leave", in->n_routes,
-			      in->n_routes == 1 ? "" : "s", in->routes[0].dst,
-			      in->routes[0].gateway[0] ? " via " : "", in->routes[0].gateway,
-			      in->routes[0].ifname);
+		gb_check_is(c, "no-route", false,
+			    "it has %d route%s (first: %s%s%s dev %s): packets can leave",
+			    in->n_routes, in->n_routes == 1 ? "" : "s", in->routes[0].dst,
+			    in->routes[0].gateway[0] ? " via " : "", in->routes[0].gateway,
+			    in->routes[0].ifname);
 }
 
 /* The same from inside: the interfaces /proc/net/dev lists to the container's own
  * processes (the file shows the reader's network namespace). */
-static void check_inside(struct gb_check *c, const struct gb_state *st, const struct gb_net_view *host)
+static void check_inside(struct gb_check *c, const struct gb_state *st,
+			 const struct gb_net_view *host)
 {
-	char *const cmd[] = {"cat", "/proc/net/dev", NULL};
+	char *const cmd[] = { "cat", "/proc/net/dev", NULL };
 	char out[4096], seen[512] = "";
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
 	if (code < 0)
@@ -83,17 +92,18 @@ static void check_inside(struct gb_check *c, const struct gb_state *st, const st
 		snprintf(seen + used, sizeof seen - used, "%s%s", n++ ? ", " : "", line);
 	}
 	gb_check_is(c, "net-inside", code == 0 && n == 1 && !strcmp(seen, "lo"),
-		    "inside, `cat /proc/net/dev` exits %d and lists %d interface%s: %s (the host has %d)",
+		    "inside, `cat /proc/net/dev` exits %d and lists %d interface%s: %s (the host "
+		    "has %d)",
 		    code, n, n == 1 ? "" : "s", seen[0] ? seen : "none", host->n_links);
 }
 
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "ns.net"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
-	static struct gb_net_view in, host;  /* ~100 KB each: not on the stack */
+		return 0;		    /* SKIP: host-check says the kernel lacks it */
+	static struct gb_net_view in, host; /* ~100 KB each: not on the stack */
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;
@@ -103,11 +113,13 @@ static int check(struct gb_check *c)
 	if (!ns.ino[GB_NS_NET] || !own.ino[GB_NS_NET])
 		gb_check_error(c, "cannot read /proc/%d/ns/net", (int)st.pid);
 	else if (ns.ino[GB_NS_NET] != own.ino[GB_NS_NET])
-		gb_check_is(c, "net-ns", true, "network namespace net:[%llu] differs from the host's net:[%llu]",
-			      ns.ino[GB_NS_NET], own.ino[GB_NS_NET]);
+		gb_check_is(c, "net-ns", true,
+			    "network namespace net:[%llu] differs from the host's net:[%llu]",
+			    ns.ino[GB_NS_NET], own.ino[GB_NS_NET]);
 	else
-		gb_check_is(c, "net-ns", false, "network namespace net:[%llu] is the host's own (/proc/%d/ns/net)",
-			      ns.ino[GB_NS_NET], (int)st.pid);
+		gb_check_is(c, "net-ns", false,
+			    "network namespace net:[%llu] is the host's own (/proc/%d/ns/net)",
+			    ns.ino[GB_NS_NET], (int)st.pid);
 	r = view_of(st.pid, &in, &c->err);
 	if (r == 0)
 		r = view_of(0, &host, &c->err);

@@ -28,7 +28,8 @@ static void control(struct gb_config *cfg)
 
 static bool identity(const struct gb_idmap *m)
 {
-	return m->n == 1 && m->r[0].inside == 0 && m->r[0].outside == 0 && m->r[0].count == 4294967295U;
+	return m->n == 1 && m->r[0].inside == 0 && m->r[0].outside == 0 &&
+	       m->r[0].count == 4294967295U;
 }
 
 static void check_map(struct gb_check *c, pid_t pid, const struct gb_idmap *m)
@@ -38,11 +39,16 @@ static void check_map(struct gb_check *c, pid_t pid, const struct gb_idmap *m)
 	if (m->n == 0)
 		gb_check_error(c, "cannot read /proc/%d/uid_map", (int)pid);
 	else if (identity(m))
-		gb_check_is(c, "uid-map", false, "/proc/%d/uid_map is \"0 0 4294967295\": every uid inside is the same uid "
-			      "outside (the host's own user namespace)", (int)pid);
+		gb_check_is(
+			c, "uid-map", false,
+			"/proc/%d/uid_map is \"0 0 4294967295\": every uid inside is the same uid "
+			"outside (the host's own user namespace)",
+			(int)pid);
 	else
-		gb_check_is(c, "uid-map", true, "/proc/%d/uid_map maps uids inside to others outside (%s, as "
-			      "INSIDE:OUTSIDE:COUNT)", (int)pid, text);
+		gb_check_is(c, "uid-map", true,
+			    "/proc/%d/uid_map maps uids inside to others outside (%s, as "
+			    "INSIDE:OUTSIDE:COUNT)",
+			    (int)pid, text);
 }
 
 /* The Uid: line from the host is the real uid as the host sees it. */
@@ -59,14 +65,21 @@ static void check_root(struct gb_check *c, pid_t pid, const struct gb_idmap *m)
 		*p = *p == '\t' ? ' ' : *p;
 	bool root_inside = gb_userns_to_outside(m, 0) == (long long)host;
 	if (host == 0)
-		gb_check_is(c, "root-unprivileged", false, "PID 1 is uid 0 on the host (Uid: %s in /proc/%d/status): root inside "
-			      "is root outside", line, (int)pid);
+		gb_check_is(c, "root-unprivileged", false,
+			    "PID 1 is uid 0 on the host (Uid: %s in /proc/%d/status): root inside "
+			    "is root outside",
+			    line, (int)pid);
 	else if (root_inside)
-		gb_check_is(c, "root-unprivileged", true, "PID 1 is uid 0 inside but uid %u on the host (Uid: %s): an ordinary "
-			      "user outside", host, line);
+		gb_check_is(c, "root-unprivileged", true,
+			    "PID 1 is uid 0 inside but uid %u on the host (Uid: %s): an ordinary "
+			    "user outside",
+			    host, line);
 	else
-		gb_check_error(c, "PID 1 is uid %u on the host, which is not root inside: run it as root "
-			      "inside to see the map at work", host);
+		gb_check_error(
+			c,
+			"PID 1 is uid %u on the host, which is not root inside: run it as root "
+			"inside to see the map at work",
+			host);
 }
 
 /* A file of the host's root, mode 0644, put into the container's writable layer from
@@ -92,13 +105,17 @@ static void check_write(struct gb_check *c, const struct gb_state *st)
 	gb_read_line(host, text, sizeof text);
 	unlink(host);
 	if (code < 0)
-		return;  /* the exec's own ERROR says why */
+		return; /* the exec's own ERROR says why */
 	else if (code == 0)
-		gb_check_is(c, "root-file-write", false, "root inside wrote /%s, a file of the host's root (mode 0644): it has "
-			      "root's power over the host's files", name);
+		gb_check_is(c, "root-file-write", false,
+			    "root inside wrote /%s, a file of the host's root (mode 0644): it has "
+			    "root's power over the host's files",
+			    name);
 	else
-		gb_check_is(c, "root-file-write", true, "root inside could not write /%s, a root-owned 0644 file from the host "
-			      "(it still reads \"%s\")", name, text);
+		gb_check_is(c, "root-file-write", true,
+			    "root inside could not write /%s, a root-owned 0644 file from the host "
+			    "(it still reads \"%s\")",
+			    name, text);
 }
 
 /* The container's root must be able to search the parents of the data and state roots
@@ -110,7 +127,7 @@ static bool reachable(struct gb_check *c)
 	struct gb_config cfg;
 	gb_config_init(&cfg);
 	setup(&cfg);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_userns_resolve(&cfg, &err) == 0 && cfg.uid_map.n && !gb_userns_rootless() &&
 	    gb_userns_view_check(c->rt, (uid_t)gb_userns_to_outside(&cfg.uid_map, 0),
 				 (gid_t)gb_userns_to_outside(&cfg.gid_map, 0), &err) < 0) {
@@ -146,7 +163,8 @@ const struct gb_lab gb_lab_06 = {
 	.num = 6,
 	.slug = "user-namespace-rootless",
 	.title = "User namespaces and rootless containers",
-	.feature = "uid_map; root inside is an ordinary uid outside; it cannot write a root-owned host file",
+	.feature = "uid_map; root inside is an ordinary uid outside; it cannot write a root-owned "
+		   "host file",
 	.control = "--userns=host",
 	.check = check,
 	.trips = "root-unprivileged",

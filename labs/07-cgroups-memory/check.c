@@ -20,7 +20,7 @@ static void control(struct gb_config *cfg)
  * makes the container's own cgroup its root, so every line ends in ":/". */
 static void check_cgroupns(struct gb_check *c, const struct gb_state *st)
 {
-	char *const cmd[] = {"cat", "/proc/self/cgroup", NULL};
+	char *const cmd[] = { "cat", "/proc/self/cgroup", NULL };
 	char out[2048];
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
 	if (code < 0)
@@ -36,8 +36,10 @@ static void check_cgroupns(struct gb_check *c, const struct gb_state *st)
 		}
 	}
 	gb_check_is(c, "cgroup-ns", rooted,
-		    rooted ? "inside, /proc/self/cgroup says \"/\" on every line: its cgroup is the root of its view"
-			   : "inside, /proc/self/cgroup shows a host path (%s): the host's cgroup tree is visible",
+		    rooted ? "inside, /proc/self/cgroup says \"/\" on every line: its cgroup is "
+			     "the root of its view"
+			   : "inside, /proc/self/cgroup shows a host path (%s): the host's cgroup "
+			     "tree is visible",
 		    first[0] ? first : "nothing read");
 }
 
@@ -45,44 +47,51 @@ static void check_limit(struct gb_check *c, const struct gb_state *st, struct gb
 {
 	struct gb_cg_limits l;
 	if (gb_ccg_open(st, cg, &c->err) < 0 || gb_cgroup_read_limits(cg, &l, &c->err) < 0) {
-		gb_check_error(c, "cannot read the limits of the container's cgroup %s", cg->unified_dir);
+		gb_check_error(c, "cannot read the limits of the container's cgroup %s",
+			       cg->unified_dir);
 		return;
 	}
 	const char *file = cg->host.layout == GB_CG_V2 ? "memory.max" : "memory.limit_in_bytes";
 	if (l.memory > 0)
-		gb_check_is(c, "memory-limit", true, "its cgroup has a memory limit of %lld MiB (%s)",
-			    l.memory >> 20, file);
+		gb_check_is(c, "memory-limit", true,
+			    "its cgroup has a memory limit of %lld MiB (%s)", l.memory >> 20, file);
 	else
-		gb_check_is(c, "memory-limit", false, "its cgroup has no memory limit (%s says max): it may "
-			    "use all of the host's memory", file);
+		gb_check_is(c, "memory-limit", false,
+			    "its cgroup has no memory limit (%s says max): it may "
+			    "use all of the host's memory",
+			    file);
 }
 
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "cgroup.memory") || !gb_check_host_has(c, "ns.cgroup"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
+		return 0; /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
 	/* It waits for /go (made by the check once it has looked), then makes a 64 MB string
 	 * in the shell: twice the limit. */
-	char *const cmd[] = {"sh", "-c", "while [ ! -e /go ]; do sleep 0.05; done; "
-			     "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo survived", NULL};
+	char *const cmd[] = { "sh", "-c",
+			      "while [ ! -e /go ]; do sleep 0.05; done; "
+			      "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo survived",
+			      NULL };
 	int r = gb_check_container_cfg(c, setup, control, cmd, c->container != NULL, &st);
 	if (r < 0)
 		return r;
-	struct gb_cgroup cg = {0};
+	struct gb_cgroup cg = { 0 };
 	check_limit(c, &st, &cg);
 	if (c->container) {
 		struct gb_cg_stats s;
 		if (gb_cgroup_stats(&cg, &s, &c->err) < 0)
 			gb_check_error(c, "cannot read the memory statistics of its cgroup");
 		else
-			gb_check_pass(c, "the kernel counted %lld OOM kill%s in it so far (memory.events)",
-				      s.oom_kills, s.oom_kills == 1 ? "" : "s");
+			gb_check_pass(
+				c,
+				"the kernel counted %lld OOM kill%s in it so far (memory.events)",
+				s.oom_kills, s.oom_kills == 1 ? "" : "s");
 		gb_state_free(&st);
 		return 0;
 	}
 	check_cgroupns(c, &st);
-	char *const go[] = {"touch", "/go", NULL};
+	char *const go[] = { "touch", "/go", NULL };
 	if (gb_check_exec_quiet(c, st.cfg.id, go) != 0) {
 		gb_check_error(c, "could not start the allocation (`touch /go` inside)");
 		gb_state_free(&st);
@@ -93,8 +102,10 @@ static int check(struct gb_check *c)
 	else
 		gb_check_is(c, "oom-kill", st.exit_code == 137 && st.oom_killed,
 			    st.exit_code == 137 && st.oom_killed
-				    ? "allocating 64 MiB under the limit ended in an OOM kill: exit %d, OOMKilled (oom_kill counted by the kernel)"
-				    : "allocating 64 MiB succeeded (exit %d): nothing limits its memory",
+				    ? "allocating 64 MiB under the limit ended in an OOM kill: "
+				      "exit %d, OOMKilled (oom_kill counted by the kernel)"
+				    : "allocating 64 MiB succeeded (exit %d): nothing limits its "
+				      "memory",
 			    st.exit_code);
 	gb_state_free(&st);
 	return 0;

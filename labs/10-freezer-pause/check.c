@@ -24,21 +24,22 @@ static void check_paused(struct gb_check *c, struct gb_cgroup *cg)
 	struct gb_cg_stats s;
 	double used;
 	if (cpu_over(c, cg, 500, &used, &s) < 0) {
-		gb_check_error(c, "cannot read the freezer state and cpu.stat of %s", cg->unified_dir);
+		gb_check_error(c, "cannot read the freezer state and cpu.stat of %s",
+			       cg->unified_dir);
 		return;
 	}
-	gb_check_is(c, "frozen", !strcmp(s.freezer, "frozen"), "the cgroup reports \"%s\" (%s)", s.freezer,
-		    cg->host.layout == GB_CG_V2 ? "cgroup.events" : "freezer.state");
-	gb_check_is(c, "no-cpu-paused", used < 5, "it used %.1f ms of CPU in 0.5 s (cpu.stat)%s", used,
-		    used < 5 ? ": it is not running" : ": it still runs");
+	gb_check_is(c, "frozen", !strcmp(s.freezer, "frozen"), "the cgroup reports \"%s\" (%s)",
+		    s.freezer, cg->host.layout == GB_CG_V2 ? "cgroup.events" : "freezer.state");
+	gb_check_is(c, "no-cpu-paused", used < 5, "it used %.1f ms of CPU in 0.5 s (cpu.stat)%s",
+		    used, used < 5 ? ": it is not running" : ": it still runs");
 }
 
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "freezer"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
+		return 0; /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, NULL, cmd, true, &st);
 	if (r < 0)
 		return r;
@@ -48,7 +49,8 @@ static int check(struct gb_check *c)
 		return -1;
 	}
 	/* The busy loop, started with exec: it joins the container's cgroup. */
-	char *const busy[] = {"sh", "-c", "sh -c 'while :; do :; done' >/dev/null 2>&1 </dev/null &", NULL};
+	char *const busy[] = { "sh", "-c",
+			       "sh -c 'while :; do :; done' >/dev/null 2>&1 </dev/null &", NULL };
 	if (!c->container && gb_check_exec_quiet(c, st.cfg.id, busy) != 0) {
 		gb_state_free(&st);
 		return 0;
@@ -67,9 +69,13 @@ static int check(struct gb_check *c)
 	if (cpu_over(c, &cg, 500, &used, &s) < 0)
 		gb_check_error(c, "cannot read cpu.stat of %s", cg.unified_dir);
 	else if (used > 20)
-		gb_check_is(c, "resumed", true, "resumed: it used %.0f ms of CPU in 0.5 s again (cpu.stat)", used);
+		gb_check_is(c, "resumed", true,
+			    "resumed: it used %.0f ms of CPU in 0.5 s again (cpu.stat)", used);
 	else
-		gb_check_error(c, "resumed: only %.1f ms of CPU in 0.5 s (cpu.stat): the busy loop does not run", used);
+		gb_check_error(c,
+			       "resumed: only %.1f ms of CPU in 0.5 s (cpu.stat): the busy loop "
+			       "does not run",
+			       used);
 	gb_state_free(&st);
 	return 0;
 }

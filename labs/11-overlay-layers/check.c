@@ -56,19 +56,27 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *befo
 		return;
 	}
 	if (stat(path, &up) == 0 && up.st_size > low.st_size)
-		gb_check_is(c, "copy-up", true, "the appended /etc/motd was copied up whole: %lld bytes in %s, "
-			    "%lld in the lower layer", (long long)up.st_size, path, (long long)low.st_size);
+		gb_check_is(c, "copy-up", true,
+			    "the appended /etc/motd was copied up whole: %lld bytes in %s, "
+			    "%lld in the lower layer",
+			    (long long)up.st_size, path, (long long)low.st_size);
 	else
-		gb_check_is(c, "copy-up", false, "no copy of /etc/motd in the upper dir %s: the write did not land "
-			    "in the writable layer", st->upper);
+		gb_check_is(c, "copy-up", false,
+			    "no copy of /etc/motd in the upper dir %s: the write did not land "
+			    "in the writable layer",
+			    st->upper);
 	gb_check_is(c, "lower-unchanged", !strcmp(before, after),
 		    "the lower layer's %s %s (%zu bytes before, %zu after)", lpath,
-		    !strcmp(before, after) ? "is byte for byte unchanged: layers are read-only" : "CHANGED",
+		    !strcmp(before, after) ? "is byte for byte unchanged: layers are read-only"
+					   : "CHANGED",
 		    strlen(before), strlen(after));
 	snprintf(path, sizeof path, "%s/etc/group", st->upper);
 	bool wh = lstat(path, &up) == 0 && S_ISCHR(up.st_mode) && up.st_rdev == makedev(0, 0);
-	gb_check_is(c, "whiteout", wh, wh ? "the deleted /etc/group is a whiteout in the upper dir: %s is a 0/0 character device"
-					  : "no whiteout for the deleted /etc/group at %s", path);
+	gb_check_is(c, "whiteout", wh,
+		    wh ? "the deleted /etc/group is a whiteout in the upper dir: %s is a 0/0 "
+			 "character device"
+		       : "no whiteout for the deleted /etc/group at %s",
+		    path);
 	gb_check_is(c, "lower-kept", lower_has(st->lower, "/etc/group", &low),
 		    "the lower layer %s /etc/group: the deletion only hides it",
 		    lower_has(st->lower, "/etc/group", &low) ? "still has" : "lost");
@@ -77,9 +85,9 @@ static void look(struct gb_check *c, const struct gb_state *st, const char *befo
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "overlay"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
+		return 0; /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;
@@ -90,7 +98,9 @@ static int check(struct gb_check *c)
 		gb_state_free(&st);
 		return 0;
 	}
-	char *const act[] = {"sh", "-c", "{ echo lab11 >> /etc/motd; rm -f /etc/group; } 2>/dev/null; true", NULL};
+	char *const act[] = { "sh", "-c",
+			      "{ echo lab11 >> /etc/motd; rm -f /etc/group; } 2>/dev/null; true",
+			      NULL };
 	if (gb_check_exec_quiet(c, st.cfg.id, act) == 0)
 		look(c, &st, before);
 	else if (!c->f[c->n - 1].error)
@@ -103,7 +113,8 @@ const struct gb_lab gb_lab_11 = {
 	.num = 11,
 	.slug = "overlay-layers",
 	.title = "Overlay layers: copy-up and whiteouts",
-	.feature = "lower layers read-only; writes land in the upper dir (copy-up); deletions become whiteouts",
+	.feature = "lower layers read-only; writes land in the upper dir (copy-up); deletions "
+		   "become whiteouts",
 	.control = "--read-only (no write reaches the upper dir)",
 	.check = check,
 	.trips = "copy-up",

@@ -10,12 +10,12 @@
 #include "engine/pid1.h"
 #include "base/util.h"
 
-#define GRACE 1  /* seconds: short, so the control's wait costs little */
+#define GRACE 1 /* seconds: short, so the control's wait costs little */
 
 static void control(struct gb_config *cfg)
 {
 	gb_strv_free(cfg->cmd);
-	char *const cmd[] = {"ignore-term", NULL};
+	char *const cmd[] = { "ignore-term", NULL };
 	cfg->cmd = gb_strv_dup(cmd);
 }
 
@@ -42,12 +42,14 @@ static void report_fate(struct gb_check *c, const struct gb_state *st, bool wait
 	char name[64] = "?";
 	enum gb_pid1_fate f = sigterm_fate(st->pid, wait, name, sizeof name);
 	if (f == GB_PID1_CAUGHT || f == GB_PID1_BLOCKED)
-		gb_check_is(c, "sigterm-handled", true, "PID 1 (%s) has SIGTERM %s: a stop can end it at once", name,
-			      gb_pid1_fate_name(f));
+		gb_check_is(c, "sigterm-handled", true,
+			    "PID 1 (%s) has SIGTERM %s: a stop can end it at once", name,
+			    gb_pid1_fate_name(f));
 	else
-		gb_check_is(c, "sigterm-handled", false, "PID 1 (%s) has no SIGTERM handler: the kernel drops the stop "
-			      "signal, so a stop waits the whole grace period (%d s) and SIGKILLs",
-			      name, st->cfg.stop_timeout);
+		gb_check_is(c, "sigterm-handled", false,
+			    "PID 1 (%s) has no SIGTERM handler: the kernel drops the stop "
+			    "signal, so a stop waits the whole grace period (%d s) and SIGKILLs",
+			    name, st->cfg.stop_timeout);
 }
 
 /* What an earlier stop left in the state (a student's stopped container). */
@@ -56,8 +58,10 @@ static void report_exit(struct gb_check *c, const struct gb_state *st)
 	if (st->exit_code == 143 || st->exit_code == 0)
 		gb_check_pass(c, "it exited with %d: it ended by itself on SIGTERM", st->exit_code);
 	else if (st->exit_code == 137)
-		gb_check_fail(c, "it exited with 137 (SIGKILL%s): the grace period expired, or it "
-			      "was killed", st->oom_killed ? ", OOMKilled" : "");
+		gb_check_fail(c,
+			      "it exited with 137 (SIGKILL%s): the grace period expired, or it "
+			      "was killed",
+			      st->oom_killed ? ", OOMKilled" : "");
 	else
 		gb_check_pass(c, "it exited with %d", st->exit_code);
 }
@@ -77,35 +81,39 @@ static void timed_stop(struct gb_check *c, const struct gb_state *st)
 		return;
 	}
 	if (now.exit_code == 143 && ms < GRACE * 1000)
-		gb_check_is(c, "stop-fast", true, "`glassbox stop -t %d` took %.0f ms: SIGTERM ended it, exit code 143",
-			      GRACE, ms);
+		gb_check_is(c, "stop-fast", true,
+			    "`glassbox stop -t %d` took %.0f ms: SIGTERM ended it, exit code 143",
+			    GRACE, ms);
 	else
-		gb_check_is(c, "stop-fast", false, "`glassbox stop -t %d` took %.0f ms, the whole grace period, and "
-			      "ended in exit code %d: SIGTERM was ignored, SIGKILL did it", GRACE, ms,
-			      now.exit_code);
+		gb_check_is(c, "stop-fast", false,
+			    "`glassbox stop -t %d` took %.0f ms, the whole grace period, and "
+			    "ended in exit code %d: SIGTERM was ignored, SIGKILL did it",
+			    GRACE, ms, now.exit_code);
 	gb_state_free(&now);
 }
 
 /* From inside: PID 1 is the container's command (the stop signal goes to it). */
 static int check_pid1(struct gb_check *c, const struct gb_state *st)
 {
-	char *const cmd[] = {"cat", "/proc/1/comm", NULL};
+	char *const cmd[] = { "cat", "/proc/1/comm", NULL };
 	char out[64];
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
 	if (code < 0)
 		return -1;
 	out[strcspn(out, "\n")] = '\0';
 	const char *want = st->cfg.cmd && st->cfg.cmd[0] ? st->cfg.cmd[0] : "?";
-	gb_check_is(c, "pid1-is-command", code == 0 && !strncmp(out, want, 15),
-		    "inside, `cat /proc/1/comm` exits %d and says \"%s\": the stop signal goes to %s", code, out,
-		    code == 0 && !strncmp(out, want, 15) ? "the command itself" : "something else");
+	gb_check_is(
+		c, "pid1-is-command", code == 0 && !strncmp(out, want, 15),
+		"inside, `cat /proc/1/comm` exits %d and says \"%s\": the stop signal goes to %s",
+		code, out,
+		code == 0 && !strncmp(out, want, 15) ? "the command itself" : "something else");
 	return 0;
 }
 
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
-	char *const cmd[] = {"trap-term", NULL};
+	char *const cmd[] = { "trap-term", NULL };
 	int r = gb_check_container(c, control, cmd, false, &st);
 	if (r < 0)
 		return r;
@@ -123,7 +131,8 @@ const struct gb_lab gb_lab_14 = {
 	.num = 14,
 	.slug = "stop-grace-period",
 	.title = "Stop: SIGTERM, the grace period, SIGKILL",
-	.feature = "a PID 1 with a SIGTERM handler stops at once (143); without one the grace period expires (137)",
+	.feature = "a PID 1 with a SIGTERM handler stops at once (143); without one the grace "
+		   "period expires (137)",
 	.control = "PID 1 without a SIGTERM handler (ignore-term)",
 	.check = check,
 	.trips = "stop-fast",

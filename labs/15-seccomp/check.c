@@ -33,7 +33,7 @@ static int unshare_user_on_host(void)
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	if (!gb_check_host_has(c, "seccomp"))
 		return 0;
 	int r = gb_check_container(c, control, cmd, true, &st);
@@ -43,28 +43,45 @@ static int check(struct gb_check *c)
 	if (mode < 0)
 		gb_check_error(c, "cannot read Seccomp: from /proc/%d/status", (int)st.pid);
 	else if (mode == 2)
-		gb_check_is(c, "seccomp-mode", true, "PID 1 runs under a seccomp filter: Seccomp: 2 in /proc/%d/status", (int)st.pid);
+		gb_check_is(c, "seccomp-mode", true,
+			    "PID 1 runs under a seccomp filter: Seccomp: 2 in /proc/%d/status",
+			    (int)st.pid);
 	else
-		gb_check_is(c, "seccomp-mode", false, "PID 1 has no seccomp filter: Seccomp: %d in /proc/%d/status", mode, (int)st.pid);
+		gb_check_is(c, "seccomp-mode", false,
+			    "PID 1 has no seccomp filter: Seccomp: %d in /proc/%d/status", mode,
+			    (int)st.pid);
 	char v[16] = "?";
 	if (gb_observe_status_field(st.pid, "NoNewPrivs", v, sizeof v) < 0)
 		gb_check_error(c, "cannot read NoNewPrivs: from /proc/%d/status", (int)st.pid);
 	else if (strcmp(v, "1") == 0)
-		gb_check_is(c, "no-new-privs", true, "NoNewPrivs: 1 in /proc/%d/status: no execve inside can gain privileges (setuid bits are ignored)", (int)st.pid);
+		gb_check_is(c, "no-new-privs", true,
+			    "NoNewPrivs: 1 in /proc/%d/status: no execve inside can gain "
+			    "privileges (setuid bits are ignored)",
+			    (int)st.pid);
 	else
-		gb_check_is(c, "no-new-privs", false, "NoNewPrivs: %s in /proc/%d/status: a setuid binary inside could gain privileges", v, (int)st.pid);
-	char *const unshare_u[] = {"unshare", "-U", "true", NULL};
+		gb_check_is(c, "no-new-privs", false,
+			    "NoNewPrivs: %s in /proc/%d/status: a setuid binary inside could gain "
+			    "privileges",
+			    v, (int)st.pid);
+	char *const unshare_u[] = { "unshare", "-U", "true", NULL };
 	int inside = gb_check_exec_quiet(c, st.cfg.id, unshare_u);
 	int outside = unshare_user_on_host();
 	if (inside < 0)
-		;  /* the exec could not run: its ERROR says why */
+		; /* the exec could not run: its ERROR says why */
 	else if (inside != 0 && outside == 0)
-		gb_check_is(c, "unshare-blocked", true, "`unshare -U true` exits %d inside: unshare(CLONE_NEWUSER) fails (EPERM from the filter) but works on the host", inside);
+		gb_check_is(c, "unshare-blocked", true,
+			    "`unshare -U true` exits %d inside: unshare(CLONE_NEWUSER) fails "
+			    "(EPERM from the filter) but works on the host",
+			    inside);
 	else if (inside == 0)
-		gb_check_is(c, "unshare-blocked", false, "`unshare -U true` exits 0 inside: unshare(CLONE_NEWUSER) works inside: new user namespaces open the kernel's "
-			      "namespace code to the container");
+		gb_check_is(c, "unshare-blocked", false,
+			    "`unshare -U true` exits 0 inside: unshare(CLONE_NEWUSER) works "
+			    "inside: new user namespaces open the kernel's "
+			    "namespace code to the container");
 	else
-		gb_check_error(c, "unshare(CLONE_NEWUSER) fails on the host too (exit %d): nothing to compare with",
+		gb_check_error(c,
+			       "unshare(CLONE_NEWUSER) fails on the host too (exit %d): nothing to "
+			       "compare with",
 			       outside);
 	gb_state_free(&st);
 	return 0;
@@ -74,7 +91,8 @@ const struct gb_lab gb_lab_15 = {
 	.num = 15,
 	.slug = "seccomp",
 	.title = "seccomp: a filter on every system call",
-	.feature = "filter mode in /proc status; a blocked syscall fails with EPERM inside, works outside",
+	.feature = "filter mode in /proc status; a blocked syscall fails with EPERM inside, works "
+		   "outside",
 	.control = "--security-opt seccomp=unconfined",
 	.check = check,
 	.trips = "seccomp-mode",

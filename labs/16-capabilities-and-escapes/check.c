@@ -44,13 +44,18 @@ static void check_caps(struct gb_check *c, pid_t pid)
 	}
 	int n = __builtin_popcountll(cs.effective);
 	gb_caps_format(cs.effective & ~gb_caps_docker_default(), names, sizeof names);
-	if (!(cs.effective & GB_CAP_BIT(CAP_SYS_ADMIN)) && !(cs.bounding & GB_CAP_BIT(CAP_SYS_ADMIN)) &&
-	    n <= 14)
-		gb_check_is(c, "caps-dropped", true, "PID 1 keeps %d capabilities (CapEff in /proc/%d/status), none of them CAP_SYS_ADMIN, "
-			      "and cannot regain any (CapBnd)", n, (int)pid);
+	if (!(cs.effective & GB_CAP_BIT(CAP_SYS_ADMIN)) &&
+	    !(cs.bounding & GB_CAP_BIT(CAP_SYS_ADMIN)) && n <= 14)
+		gb_check_is(c, "caps-dropped", true,
+			    "PID 1 keeps %d capabilities (CapEff in /proc/%d/status), none of them "
+			    "CAP_SYS_ADMIN, "
+			    "and cannot regain any (CapBnd)",
+			    n, (int)pid);
 	else
-		gb_check_is(c, "caps-dropped", false, "PID 1 has %d capabilities (CapEff in /proc/%d/status), beyond "
-			    "Docker's 14: %s", n, (int)pid, names);
+		gb_check_is(c, "caps-dropped", false,
+			    "PID 1 has %d capabilities (CapEff in /proc/%d/status), beyond "
+			    "Docker's 14: %s",
+			    n, (int)pid, names);
 }
 
 static void check_masks(struct gb_check *c, pid_t pid)
@@ -61,12 +66,18 @@ static void check_masks(struct gb_check *c, pid_t pid)
 		return;
 	}
 	int masked = __builtin_popcountl(ms.masked), ro = __builtin_popcountl(ms.readonly);
-	if (masked > 0 && (ms.readonly & (1UL << 3)))  /* gb_masks_readonly[3] is /proc/sys */
-		gb_check_is(c, "masked-paths", true, "%d host-wide /proc and /sys files are masked and %d paths read-only, /proc/sys "
-			      "among them (mountinfo)", masked, ro);
+	if (masked > 0 && (ms.readonly & (1UL << 3))) /* gb_masks_readonly[3] is /proc/sys */
+		gb_check_is(c, "masked-paths", true,
+			    "%d host-wide /proc and /sys files are masked and %d paths read-only, "
+			    "/proc/sys "
+			    "among them (mountinfo)",
+			    masked, ro);
 	else
-		gb_check_is(c, "masked-paths", false, "masked paths: %d, read-only paths: %d: /proc/sys and friends are writable "
-			      "or visible", masked, ro);
+		gb_check_is(
+			c, "masked-paths", false,
+			"masked paths: %d, read-only paths: %d: /proc/sys and friends are writable "
+			"or visible",
+			masked, ro);
 }
 
 /* A pty pair on the host's devpts: the terminal a user would run glassbox from. */
@@ -90,11 +101,11 @@ static void probe_child(struct gb_check *c, const struct gb_state *st, char **ar
 	dup2(slave, 0);
 	dup2(out, 1);
 	dup2(slave, 2);
-	char *env[] = {NULL};
-	struct gb_err err = {0};
+	char *env[] = { NULL };
+	struct gb_err err = { 0 };
 	gb_container_exec(c->rt, st->cfg.id, argv, env, "/", &code, &err);
 	fflush(stdout);
-	gb_write_full(report, &err, sizeof err);  /* err.code 0: the probe ran */
+	gb_write_full(report, &err, sizeof err); /* err.code 0: the probe ran */
 	_exit(code < 0 ? 125 : code);
 }
 
@@ -105,7 +116,7 @@ static void read_injected(int slave, char *buf, size_t len)
 	buf[0] = '\0';
 	if (tcgetattr(slave, &t) < 0)
 		return;
-	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);  /* no line to wait for */
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO); /* no line to wait for */
 	t.c_cc[VMIN] = 0;
 	t.c_cc[VTIME] = 0;
 	tcsetattr(slave, TCSANOW, &t);
@@ -124,7 +135,8 @@ static int open_probe(void)
 	exe[n] = '\0';
 	*strrchr(exe, '/') = '\0';
 	snprintf(path, sizeof path, "%s/../libexec/glassbox/glassbox-probe", exe);
-	int file = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path, O_RDONLY | O_CLOEXEC);
+	int file = open(getenv("GLASSBOX_PROBE") ? getenv("GLASSBOX_PROBE") : path,
+			O_RDONLY | O_CLOEXEC);
 	int fd = file >= 0 ? gb_sealed_copy(file, "glassbox-probe", NULL) : -1;
 	if (file >= 0)
 		close(file);
@@ -153,10 +165,10 @@ static pid_t start_watcher(struct gb_runtime *rt, const char *ref, int probe, co
 		return pid;
 	char self[32];
 	snprintf(self, sizeof self, "/proc/self/fd/%d", probe);
-	char *argv[] = {self, "--watch", "120000", "--stop-file", (char *)stop, "--json", NULL};
-	char *env[] = {NULL};
+	char *argv[] = { self, "--watch", "120000", "--stop-file", (char *)stop, "--json", NULL };
+	char *env[] = { NULL };
 	int code = 0;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	dup2(out, 1);
 	dup2(ready, 2);
 	gb_container_exec(rt, ref, argv, env, "/", &code, &err);
@@ -169,7 +181,7 @@ static bool watcher_ready(int fd)
 	char buf[256];
 	size_t got = 0;
 	while (got < sizeof buf - 1) {
-		struct pollfd p = {fd, POLLIN, 0};
+		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, 20000) <= 0)
 			return false;
 		ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
@@ -185,9 +197,9 @@ static bool watcher_ready(int fd)
 
 static int exec_quiet(struct gb_runtime *rt, const char *ref, char *const *argv)
 {
-	char *env[] = {NULL};
+	char *env[] = { NULL };
 	int code = -1;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	return gb_container_exec(rt, ref, argv, env, "/", &code, &err) < 0 ? -1 : code;
 }
 
@@ -195,7 +207,8 @@ int gb_lab16_exec_race(struct gb_runtime *rt, const char *ref, int n, int *done,
 {
 	*json = NULL;
 	*done = 0;
-	int probe = open_probe(), out = memfd_create("race-json", MFD_CLOEXEC), ready[2] = {-1, -1};
+	int probe = open_probe(), out = memfd_create("race-json", MFD_CLOEXEC),
+	    ready[2] = { -1, -1 };
 	if (probe < 0 || out < 0 || pipe2(ready, O_CLOEXEC) < 0) {
 		close(probe), close(out);
 		return -ENOENT;
@@ -206,11 +219,11 @@ int gb_lab16_exec_race(struct gb_runtime *rt, const char *ref, int n, int *done,
 	pid_t watcher = start_watcher(rt, ref, probe, stop, out, ready[1]);
 	close(ready[1]);
 	bool ok = watcher > 0 && watcher_ready(ready[0]);
-	char *const run_true[] = {"true", NULL};
+	char *const run_true[] = { "true", NULL };
 	/* The watcher leaves as soon as it has won both races: no point going on. */
 	for (; ok && *done < n && waitpid(watcher, NULL, WNOHANG) == 0; (*done)++)
 		exec_quiet(rt, ref, run_true);
-	char *const touch[] = {self, "--touch", stop, NULL};  /* the image may have no touch */
+	char *const touch[] = { self, "--touch", stop, NULL }; /* the image may have no touch */
 	if (watcher > 0 && waitpid(watcher, NULL, WNOHANG) == 0)
 		exec_quiet(rt, ref, touch);
 	close(probe);
@@ -231,8 +244,11 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json,
 	int out = memfd_create("probe-json", MFD_CLOEXEC);
 	int master = -1, slave = -1;
 	if (fd < 0 || out < 0 || open_pty(&master, &slave) < 0) {
-		gb_check_error(c, "could not prepare glassbox-probe (a sealed copy, a memfd, a pty): %s "
-			       "(build it with make)", strerror(errno));
+		gb_check_error(
+			c,
+			"could not prepare glassbox-probe (a sealed copy, a memfd, a pty): %s "
+			"(build it with make)",
+			strerror(errno));
 		return -1;
 	}
 	char self[32];
@@ -247,7 +263,7 @@ static int run_probe(struct gb_check *c, const struct gb_state *st, char **json,
 		probe_child(c, st, argv, slave, out, report[1]);
 	close(report[1]);
 	/* The exec's own error, from the child that ran it under the pty. */
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	ssize_t got = pid > 0 ? gb_read_full(report[0], &err, sizeof err) : -1;
 	close(report[0]);
 	while (pid > 0 && waitpid(pid, NULL, 0) < 0)
@@ -279,37 +295,49 @@ static void check_probe(struct gb_check *c, const struct gb_state *st)
 {
 	char *text = NULL, perr[128], injected[64];
 	struct gb_jval *v = run_probe(c, st, &text, injected, sizeof injected) == 0
-				    ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
+				    ? gb_json_parse(text, strlen(text), perr, sizeof perr)
+				    : NULL;
 	free(text);
 	if (!v) {
 		if (!c->n || !c->f[c->n - 1].error)
-			gb_check_error(c, "glassbox-probe gave no JSON report (build it with make)");
+			gb_check_error(c,
+				       "glassbox-probe gave no JSON report (build it with make)");
 		return;
 	}
 	char possible[256] = "";
 	int blocked = 0;
-	for (const struct gb_jval *k = gb_jget(v, "checks") ? gb_jget(v, "checks")->child : NULL; k; k = k->next) {
+	for (const struct gb_jval *k = gb_jget(v, "checks") ? gb_jget(v, "checks")->child : NULL; k;
+	     k = k->next) {
 		const char *name = gb_jstr(k, "name", "?"), *status = gb_jstr(k, "status", "?");
 		/* Docker's default set keeps CAP_NET_RAW: raw packets stay in the container's
 		 * own network namespace, so it is not counted as a way out. */
 		if (strcmp(status, "possible") == 0 && strcmp(name, "raw-socket") != 0)
-			snprintf(possible + strlen(possible), sizeof possible - strlen(possible), "%s%s",
-				 possible[0] ? ", " : "", name);
+			snprintf(possible + strlen(possible), sizeof possible - strlen(possible),
+				 "%s%s", possible[0] ? ", " : "", name);
 		blocked += strcmp(status, "blocked") == 0;
 	}
 	if (!possible[0])
-		gb_check_is(c, "escapes-blocked", true, "glassbox-probe: %d escape attempts blocked, none possible (mount, reboot, "
-			      "setns, keyctl, bpf, ...)", blocked);
+		gb_check_is(
+			c, "escapes-blocked", true,
+			"glassbox-probe: %d escape attempts blocked, none possible (mount, reboot, "
+			"setns, keyctl, bpf, ...)",
+			blocked);
 	else
-		gb_check_is(c, "escapes-blocked", false, "glassbox-probe found escapes possible: %s", possible);
+		gb_check_is(c, "escapes-blocked", false,
+			    "glassbox-probe found escapes possible: %s", possible);
 	gb_jval_free(v);
 	/* The probe typed '#' where it could (TIOCSTI): a shell on our pty would read it. */
 	if (!injected[0])
-		gb_check_pass(c, "nothing arrived in the input queue of the terminal the container was started "
-			      "from: no TIOCSTI reached it (a session of its own, stdio relayed as pipes)");
+		gb_check_pass(c, "nothing arrived in the input queue of the terminal the container "
+				 "was started "
+				 "from: no TIOCSTI reached it (a session of its own, stdio relayed "
+				 "as pipes)");
 	else
-		gb_check_fail(c, "the container typed \"%s\" into the terminal it was started from (TIOCSTI): "
-			      "a shell there would run it as a command", injected);
+		gb_check_fail(c,
+			      "the container typed \"%s\" into the terminal it was started from "
+			      "(TIOCSTI): "
+			      "a shell there would run it as a command",
+			      injected);
 }
 
 /* The race of issue 19: a watcher inside while the check runs `exec` 100 times. Under
@@ -323,30 +351,39 @@ static void check_race(struct gb_check *c, const struct gb_state *st)
 	struct gb_jval *v = r == 0 ? gb_json_parse(text, strlen(text), perr, sizeof perr) : NULL;
 	free(text);
 	if (!v) {
-		gb_check_error(c, "the exec race did not run (glassbox-probe --watch after %d execs: %s; "
-			       "build it with make)", done, r < 0 ? strerror(-r) : perr);
+		gb_check_error(
+			c,
+			"the exec race did not run (glassbox-probe --watch after %d execs: %s; "
+			"build it with make)",
+			done, r < 0 ? strerror(-r) : perr);
 		return;
 	}
 	char won[600] = "";
 	const char *detail = "";
-	for (const struct gb_jval *k = gb_jget(v, "checks") ? gb_jget(v, "checks")->child : NULL; k; k = k->next) {
+	for (const struct gb_jval *k = gb_jget(v, "checks") ? gb_jget(v, "checks")->child : NULL; k;
+	     k = k->next) {
 		if (strcmp(gb_jstr(k, "status", "?"), "possible") == 0)
-			snprintf(won + strlen(won), sizeof won - strlen(won), "%s%s: %s", won[0] ? "; " : "",
-				 gb_jstr(k, "name", "?"), gb_jstr(k, "call", "?"));
+			snprintf(won + strlen(won), sizeof won - strlen(won), "%s%s: %s",
+				 won[0] ? "; " : "", gb_jstr(k, "name", "?"),
+				 gb_jstr(k, "call", "?"));
 		detail = gb_jstr(k, "detail", "");
 	}
 	if (!won[0])
-		gb_check_is(c, "exec-race", true, "a watcher inside saw %d `glassbox exec`s and never opened a glassbox process's "
-			      "exe or fds (non-dumpable, sealed trampoline): %.200s", done, detail);
+		gb_check_is(c, "exec-race", true,
+			    "a watcher inside saw %d `glassbox exec`s and never opened a glassbox "
+			    "process's "
+			    "exe or fds (non-dumpable, sealed trampoline): %.200s",
+			    done, detail);
 	else
-		gb_check_is(c, "exec-race", false, "a watcher inside won the exec race after %d execs: %.400s", done, won);
+		gb_check_is(c, "exec-race", false,
+			    "a watcher inside won the exec race after %d execs: %.400s", done, won);
 	gb_jval_free(v);
 }
 
 static int check(struct gb_check *c)
 {
 	struct gb_state st;
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	int r = gb_check_container(c, control, cmd, true, &st);
 	if (r < 0)
 		return r;

@@ -22,7 +22,7 @@
 
 struct lab17 {
 	struct gb_check *c;
-	char net[3][GB_NET_NAME_MAX];   /* the shared one, another one, an internal one */
+	char net[3][GB_NET_NAME_MAX]; /* the shared one, another one, an internal one */
 	int n_nets;
 	char ids[4][GB_ID_LEN + 1];
 	int n_ids;
@@ -46,7 +46,7 @@ static int run(struct lab17 *l, const char *name, const char *network, const cha
 	gb_config_init(&cfg);
 	snprintf(cfg.image, sizeof cfg.image, "busybox");
 	snprintf(cfg.name, sizeof cfg.name, "%s", name);
-	char *nets[] = {(char *)network, NULL}, *pubs[] = {(char *)publish, NULL};
+	char *nets[] = { (char *)network, NULL }, *pubs[] = { (char *)publish, NULL };
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof *cfg.env);
 	cfg.networks = gb_strv_dup(nets);
@@ -71,7 +71,7 @@ static void cleanup(struct lab17 *l)
 /* Connect to ip:port with a deadline; fill reply with what comes back. */
 static int tcp_ask(uint32_t ip, int port, char *reply, size_t len, int timeout_ms)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(ip);
 	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	reply[0] = '\0';
@@ -79,7 +79,7 @@ static int tcp_ask(uint32_t ip, int port, char *reply, size_t len, int timeout_m
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS)
 		return -errno;
-	struct pollfd p = {fd, POLLIN, 0};
+	struct pollfd p = { fd, POLLIN, 0 };
 	size_t got = 0;
 	while (got + 1 < len && poll(&p, 1, timeout_ms) > 0) {
 		ssize_t n = read(fd, reply + got, len - got - 1);
@@ -99,7 +99,8 @@ static int tcp_ask(uint32_t ip, int port, char *reply, size_t len, int timeout_m
 /* A port nobody listens on right now (the kernel picks it for a bind to port 0). */
 static int free_port(void)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t sl = sizeof sa;
 	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
@@ -138,11 +139,13 @@ static void check_veth(struct gb_check *c, const struct gb_state *st)
 {
 	static struct gb_net_view host, in;
 	if (st->n_nets == 0) {
-		gb_check_is(c, "veth", false, "container %s is on no bridge network: it has only lo", st->cfg.name);
+		gb_check_is(c, "veth", false,
+			    "container %s is on no bridge network: it has only lo", st->cfg.name);
 		return;
 	}
 	if (view_of(0, &host) < 0 || view_of(st->pid, &in) < 0) {
-		gb_check_error(c, "cannot list the links of the host or of %s (netlink)", st->cfg.name);
+		gb_check_error(c, "cannot list the links of the host or of %s (netlink)",
+			       st->cfg.name);
 		return;
 	}
 	const struct gb_state_net *sn = &st->nets[0];
@@ -152,13 +155,16 @@ static void check_veth(struct gb_check *c, const struct gb_state *st)
 	const struct gb_net_link_view *br = gb_net_view_link(&host, bridge);
 	const struct gb_net_link_view *e = gb_net_view_link(&in, sn->ifname);
 	if (h && br && e && h->master == br->index && !strcmp(h->kind, "veth") && e->n_addrs > 0)
-		gb_check_is(c, "veth", true, "a veth pair joins %s to network %s: %s on the host is a port of "
-			      "bridge %s, its peer is %s inside with %s", st->cfg.name, sn->network,
-			      sn->host_if, bridge, sn->ifname, e->addrs[0]);
+		gb_check_is(c, "veth", true,
+			    "a veth pair joins %s to network %s: %s on the host is a port of "
+			    "bridge %s, its peer is %s inside with %s",
+			    st->cfg.name, sn->network, sn->host_if, bridge, sn->ifname,
+			    e->addrs[0]);
 	else
-		gb_check_is(c, "veth", false, "no veth pair from bridge %s into %s (host end %s %s, %s inside %s)",
-			      bridge, st->cfg.name, sn->host_if, h ? "found" : "missing", sn->ifname,
-			      e ? "found" : "missing");
+		gb_check_is(c, "veth", false,
+			    "no veth pair from bridge %s into %s (host end %s %s, %s inside %s)",
+			    bridge, st->cfg.name, sn->host_if, h ? "found" : "missing", sn->ifname,
+			    e ? "found" : "missing");
 }
 
 static void check_by_name(struct lab17 *l, const char *web, const char *network)
@@ -166,7 +172,7 @@ static void check_by_name(struct lab17 *l, const char *web, const char *network)
 	struct gb_state st;
 	char script[160];
 	snprintf(script, sizeof script, "sleep 0.3; nc -w 2 %s 8080 </dev/null", web);
-	char *const cmd[] = {"sh", "-c", script, NULL};
+	char *const cmd[] = { "sh", "-c", script, NULL };
 	char name[GB_NAME_MAX + 1];
 	snprintf(name, sizeof name, "l17client-%d", (int)getpid());
 	if (run(l, name, network, NULL, cmd, &st) < 0) {
@@ -181,11 +187,15 @@ static void check_by_name(struct lab17 *l, const char *web, const char *network)
 	else if (gb_read_file(st.log, &log, &len) < 0)
 		gb_check_error(l->c, "cannot read the client's log %s", st.log);
 	else if (strstr(log, REPLY))
-		gb_check_is(l->c, "by-name", true, "a client on network %s called `nc %s 8080` by name and got \"%s\" "
-			      "(/etc/hosts, no DNS server)", network, web, REPLY);
+		gb_check_is(l->c, "by-name", true,
+			    "a client on network %s called `nc %s 8080` by name and got \"%s\" "
+			    "(/etc/hosts, no DNS server)",
+			    network, web, REPLY);
 	else
-		gb_check_is(l->c, "by-name", false, "a client on network %s could not reach %s by name (its log: "
-			    "\"%.60s\"): containers find each other only on a network they share", network, web, log);
+		gb_check_is(l->c, "by-name", false,
+			    "a client on network %s could not reach %s by name (its log: "
+			    "\"%.60s\"): containers find each other only on a network they share",
+			    network, web, log);
 	gb_state_free(&st);
 }
 
@@ -193,7 +203,7 @@ static void check_internal(struct lab17 *l, const char *network)
 {
 	struct gb_state st;
 	char name[GB_NAME_MAX + 1], reply[64], ip[16];
-	char *const server[] = {"nc", "-ll", "-p", "8080", "-e", "echo", REPLY, NULL};
+	char *const server[] = { "nc", "-ll", "-p", "8080", "-e", "echo", REPLY, NULL };
 	snprintf(name, sizeof name, "l17secret-%d", (int)getpid());
 	if (run(l, name, network, NULL, server, &st) < 0) {
 		gb_check_error(l->c, "could not start %s on internal network %s", name, network);
@@ -205,15 +215,18 @@ static void check_internal(struct lab17 *l, const char *network)
 	/* Only "no way there" counts: ECONNREFUSED means a packet got there and back. */
 	bool sealed = r == -ENETUNREACH || r == -EHOSTUNREACH || r == -ETIMEDOUT;
 	if (r < 0 && !sealed)
-		gb_check_error(l->c, "connecting to %s:8080 failed with %s, which proves no isolation", ip,
-			       strerror(-r));
+		gb_check_error(l->c,
+			       "connecting to %s:8080 failed with %s, which proves no isolation",
+			       ip, strerror(-r));
 	else if (r < 0)
-		gb_check_is(l->c, "internal-sealed", true, "the host cannot reach %s at %s:8080 on internal network %s "
-			      "(connect: %s): its bridge has no address, the host no route", name, ip,
-			      network, strerror(-r));
+		gb_check_is(l->c, "internal-sealed", true,
+			    "the host cannot reach %s at %s:8080 on internal network %s "
+			    "(connect: %s): its bridge has no address, the host no route",
+			    name, ip, network, strerror(-r));
 	else
-		gb_check_is(l->c, "internal-sealed", false, "the host reached %s at %s:8080 on internal network %s", name,
-			      ip, network);
+		gb_check_is(l->c, "internal-sealed", false,
+			    "the host reached %s at %s:8080 on internal network %s", name, ip,
+			    network);
 	gb_state_free(&st);
 }
 
@@ -222,24 +235,27 @@ static void check_published(struct gb_check *c, int port)
 	char reply[64];
 	int r = tcp_ask(INADDR_LOOPBACK, port, reply, sizeof reply, 2000);
 	if (r == 0 && strstr(reply, REPLY))
-		gb_check_is(c, "published", true, "the published port 127.0.0.1:%d answered \"%s\": the monitor's proxy "
-			      "forwarded it to web's port 8080", port, REPLY);
+		gb_check_is(c, "published", true,
+			    "the published port 127.0.0.1:%d answered \"%s\": the monitor's proxy "
+			    "forwarded it to web's port 8080",
+			    port, REPLY);
 	else
-		gb_check_is(c, "published", false, "the published port 127.0.0.1:%d did not answer (%s)", port,
-			      r < 0 ? strerror(-r) : reply);
+		gb_check_is(c, "published", false,
+			    "the published port 127.0.0.1:%d did not answer (%s)", port,
+			    r < 0 ? strerror(-r) : reply);
 }
 
 /* From inside: the container's /etc/hosts (the `etc-hosts` step) names it. */
 static void check_hosts(struct gb_check *c, const struct gb_state *st)
 {
-	char *const cmd[] = {"grep", "-w", (char *)st->cfg.name, "/etc/hosts", NULL};
+	char *const cmd[] = { "grep", "-w", (char *)st->cfg.name, "/etc/hosts", NULL };
 	char out[256];
 	int code = gb_check_exec_output(c, st->cfg.id, cmd, out, sizeof out);
 	if (code < 0)
 		return;
 	out[strcspn(out, "\n")] = '\0';
-	gb_check_is(c, "etc-hosts", code == 0, "inside, `grep -w %s /etc/hosts` exits %d: \"%s\"", st->cfg.name,
-		    code, out);
+	gb_check_is(c, "etc-hosts", code == 0, "inside, `grep -w %s /etc/hosts` exits %d: \"%s\"",
+		    st->cfg.name, code, out);
 }
 
 static int auto_check(struct lab17 *l)
@@ -258,7 +274,7 @@ static int auto_check(struct lab17 *l)
 		r = make_network(l, other, false);
 	if (r == 0)
 		r = make_network(l, sealed, true);
-	char *const server[] = {"nc", "-ll", "-p", "8080", "-e", "echo", REPLY, NULL};
+	char *const server[] = { "nc", "-ll", "-p", "8080", "-e", "echo", REPLY, NULL };
 	struct gb_state st;
 	if (r == 0 && (r = run(l, web, shared, publish, server, &st)) == 0) {
 		check_veth(c, &st);
@@ -287,10 +303,12 @@ static int student_check(struct gb_check *c)
 		for (char *p = hosts; (p = strchr(p, '\n')); p++)
 			names += p[1] >= '1' && p[1] <= '9' && strncmp(p + 1, "127.", 4);
 	if (names > 0)
-		gb_check_pass(c, "its /etc/hosts names %zu container%s on its networks (itself included)",
-			      names, names == 1 ? "" : "s");
+		gb_check_pass(
+			c, "its /etc/hosts names %zu container%s on its networks (itself included)",
+			names, names == 1 ? "" : "s");
 	else
-		gb_check_fail(c, "its /etc/hosts names no container: it shares no network with any");
+		gb_check_fail(c,
+			      "its /etc/hosts names no container: it shares no network with any");
 	gb_state_free(&st);
 	return 0;
 }
@@ -298,10 +316,10 @@ static int student_check(struct gb_check *c)
 static int check(struct gb_check *c)
 {
 	if (!gb_check_host_has(c, "veth") || !gb_check_host_has(c, "bridge"))
-		return 0;  /* SKIP: host-check says the kernel lacks it */
+		return 0; /* SKIP: host-check says the kernel lacks it */
 	if (c->container)
 		return student_check(c);
-	struct lab17 l = {.c = c};
+	struct lab17 l = { .c = c };
 	int r = auto_check(&l);
 	cleanup(&l);
 	return r;
@@ -311,7 +329,8 @@ const struct gb_lab gb_lab_17 = {
 	.num = 17,
 	.slug = "bridge-networking",
 	.title = "Bridge networks",
-	.feature = "veth pair on a bridge; names on a shared network; internal unreachable; -p answers",
+	.feature = "veth pair on a bridge; names on a shared network; internal unreachable; -p "
+		   "answers",
 	.control = "the client on another network",
 	.check = check,
 	.trips = "by-name",

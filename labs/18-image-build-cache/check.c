@@ -24,11 +24,15 @@ static void count_line(void *data, const char *line)
 	n->steps += strncmp(line, "Step ", 5) == 0;
 }
 
-static int build(struct gb_check *c, const char *ctx, const char *tag, bool no_cache, struct count *n)
+static int build(struct gb_check *c, const char *ctx, const char *tag, bool no_cache,
+		 struct count *n)
 {
-	*n = (struct count){0, 0};
-	struct gb_build_opts o = {.tag = tag, .context = ctx, .no_cache = no_cache,
-				  .progress = count_line, .progress_data = n};
+	*n = (struct count){ 0, 0 };
+	struct gb_build_opts o = { .tag = tag,
+				   .context = ctx,
+				   .no_cache = no_cache,
+				   .progress = count_line,
+				   .progress_data = n };
 	char id[GB_ID_LEN + 1];
 	return gb_build(c->rt, &o, id, &c->err);
 }
@@ -50,7 +54,7 @@ static int check_image(struct gb_check *c, const char *tag)
 	struct gb_config cfg;
 	gb_config_init(&cfg);
 	snprintf(cfg.image, sizeof cfg.image, "%s", tag);
-	char *const cmd[] = {"sleep", "300", NULL};
+	char *const cmd[] = { "sleep", "300", NULL };
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof *cfg.env);
 	int code = 0;
@@ -60,12 +64,14 @@ static int check_image(struct gb_check *c, const char *tag)
 		c->started[0] = '\0';
 		return r;
 	}
-	char *const cat[] = {"cat", "/app.txt", "/size", NULL};
+	char *const cat[] = { "cat", "/app.txt", "/size", NULL };
 	char out[256];
 	code = gb_check_exec_output(c, c->started, cat, out, sizeof out);
 	if (code >= 0)
-		gb_check_is(c, "image-content", code == 0 && !strncmp(out, "edited\n7 /app.txt", 17),
-			    "inside a container of the rebuilt image, `cat /app.txt /size` exits %d and prints \"%.40s\"",
+		gb_check_is(c, "image-content",
+			    code == 0 && !strncmp(out, "edited\n7 /app.txt", 17),
+			    "inside a container of the rebuilt image, `cat /app.txt /size` exits "
+			    "%d and prints \"%.40s\"",
 			    code, out);
 	return 0;
 }
@@ -83,15 +89,17 @@ static int run(struct gb_check *c, const char *ctx, const char *tag)
 		return 0;
 	}
 	gb_check_is(c, "cache-hits", n.hits == n.steps - 1,
-		    "an unchanged rebuild took %d of %d layers from the cache (FROM needs none)%s", n.hits,
-		    n.steps - 1, n.hits == n.steps - 1 ? "" : ": the rest were rebuilt");
+		    "an unchanged rebuild took %d of %d layers from the cache (FROM needs none)%s",
+		    n.hits, n.steps - 1, n.hits == n.steps - 1 ? "" : ": the rest were rebuilt");
 	if ((r = write_ctx(ctx, "edited\n")) < 0 || (r = build(c, ctx, tag, false, &n)) < 0)
 		return r;
 	/* Steps: FROM, RUN (before the COPY), COPY, RUN, CMD. */
 	gb_check_is(c, "kept-before", n.hits >= 1, "after editing app.txt, the RUN before COPY %s",
-		    n.hits >= 1 ? "came from the cache: layers before the change are kept" : "was rebuilt too");
+		    n.hits >= 1 ? "came from the cache: layers before the change are kept"
+				: "was rebuilt too");
 	gb_check_is(c, "rebuilt-after", n.hits <= 1,
-		    "after editing app.txt, %d of the 3 layers from COPY on came from the cache%s", n.hits > 1 ? n.hits - 1 : 0,
+		    "after editing app.txt, %d of the 3 layers from COPY on came from the cache%s",
+		    n.hits > 1 ? n.hits - 1 : 0,
 		    n.hits <= 1 ? ": COPY and every later layer were rebuilt" : "");
 	return check_image(c, tag);
 }
@@ -99,7 +107,8 @@ static int run(struct gb_check *c, const char *ctx, const char *tag)
 static int check(struct gb_check *c)
 {
 	if (c->container) {
-		gb_err_set(&c->err, EINVAL, "", "lab 18's check builds its own image; it looks at no container");
+		gb_err_set(&c->err, EINVAL, "",
+			   "lab 18's check builds its own image; it looks at no container");
 		gb_err_hint(&c->err, "run it without --container: `glassbox lab check 18`");
 		return -EINVAL;
 	}
@@ -111,7 +120,7 @@ static int check(struct gb_check *c)
 	int r = write_ctx(ctx, "hello\n");
 	if (r == 0)
 		r = run(c, ctx, tag);
-	struct gb_err ignored = {0};
+	struct gb_err ignored = { 0 };
 	gb_image_remove(c->rt, tag, true, &ignored);
 	gb_rm_rf(ctx);
 	return r;
@@ -121,7 +130,8 @@ const struct gb_lab gb_lab_18 = {
 	.num = 18,
 	.slug = "image-build-cache",
 	.title = "The image build cache",
-	.feature = "each instruction is a layer; an unchanged rebuild is all cache hits; a changed line rebuilds only what follows",
+	.feature = "each instruction is a layer; an unchanged rebuild is all cache hits; a changed "
+		   "line rebuilds only what follows",
 	.control = "the rebuild with --no-cache",
 	.check = check,
 	.trips = "cache-hits",

@@ -20,11 +20,11 @@
 /* What one side is, as observed. */
 struct side {
 	char kernel[128], boot_id[64];
-	double start_s;          /* to its command's first output */
-	long long mem;           /* bytes on the host: cgroup usage peak, or qemu's peak RSS */
-	pid_t host_pid;          /* a PID of it the host can see: its PID 1, or qemu */
-	char nspid[64];          /* NSpid of that process ("" when it has none) */
-	int guest_procs;         /* VM: processes the guest counts */
+	double start_s;	 /* to its command's first output */
+	long long mem;	 /* bytes on the host: cgroup usage peak, or qemu's peak RSS */
+	pid_t host_pid;	 /* a PID of it the host can see: its PID 1, or qemu */
+	char nspid[64];	 /* NSpid of that process ("" when it has none) */
+	int guest_procs; /* VM: processes the guest counts */
 };
 
 static void read_status_nspid(pid_t pid, char *buf, size_t len)
@@ -64,12 +64,12 @@ static void observe_container(const struct gb_state *st, struct side *s)
 /* A container running `sleep`, timed from the call to its command running. */
 static int start_container(struct gb_check *c, struct gb_state *st, struct side *s, bool mine)
 {
-	char *const cmd[] = {"sleep", "60", NULL};
+	char *const cmd[] = { "sleep", "60", NULL };
 	double t0 = gb_monotonic();
 	int r;
 	if (mine)
 		r = gb_check_container(c, NULL, cmd, true, st);
-	else {  /* the control's second container: ours to remove */
+	else { /* the control's second container: ours to remove */
 		struct gb_config cfg;
 		gb_config_init(&cfg);
 		snprintf(cfg.image, sizeof cfg.image, "busybox");
@@ -128,7 +128,7 @@ static bool vm_available(struct gb_check *c, struct gb_vm_kernel *k)
 		return false;
 	}
 	gb_vm_cache_dir(c->rt->data_root, cache, sizeof cache);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_vm_kernel_find(k, cache, true, &err) < 0) {
 		snprintf(c->skip, sizeof c->skip, "no guest kernel: %s", err.msg);
 		return false;
@@ -142,19 +142,24 @@ static int boot_vm(struct gb_check *c, const struct gb_vm_kernel *kp, struct sid
 	const struct gb_vm_kernel k = *kp;
 	gb_path(rootfs, sizeof rootfs, "%s/images/busybox/rootfs", c->rt->share_dir);
 	gb_path(initrd, sizeof initrd, "%s/vm/lab19-%d.cpio", c->rt->data_root, (int)getpid());
-	gb_path(cache, sizeof cache, "%s/vm", c->rt->data_root);  /* now: the work dir */
+	gb_path(cache, sizeof cache, "%s/vm", c->rt->data_root); /* now: the work dir */
 	gb_mkdir_p(cache, 0755);
-	int r = gb_vm_initramfs(initrd, rootfs, NULL, 0,
-				"echo kernel=$(uname -r); echo boot_id=$(cat /proc/sys/kernel/random/"
-				"boot_id); echo procs=$(ls -d /proc/[0-9]* | wc -l)\n",
-				&c->err);
+	int r = gb_vm_initramfs(
+		initrd, rootfs, NULL, 0,
+		"echo kernel=$(uname -r); echo boot_id=$(cat /proc/sys/kernel/random/"
+		"boot_id); echo procs=$(ls -d /proc/[0-9]* | wc -l)\n",
+		&c->err);
 	if (r < 0)
 		return r;
 	char why[256];
-	struct vm_seen seen = {s, 0};
-	struct gb_vm_opts o = {.kernel = k.vmlinuz, .initrd = initrd, .mem_mb = 128, .cpus = 1,
-			       .accel = gb_vm_accel_choose(&k, rootfs, cache, 20, why, sizeof why),
-			       .line_fn = vm_line, .line_data = &seen};
+	struct vm_seen seen = { s, 0 };
+	struct gb_vm_opts o = { .kernel = k.vmlinuz,
+				.initrd = initrd,
+				.mem_mb = 128,
+				.cpus = 1,
+				.accel = gb_vm_accel_choose(&k, rootfs, cache, 20, why, sizeof why),
+				.line_fn = vm_line,
+				.line_data = &seen };
 	struct gb_vm vm;
 	if ((r = gb_vm_start(&vm, &o, &c->rt->events, &c->err)) < 0) {
 		unlink(initrd);
@@ -168,15 +173,16 @@ static int boot_vm(struct gb_check *c, const struct gb_vm_kernel *kp, struct sid
 	s->start_s = seen.t_first;
 	s->mem = vm.rss_peak;
 	if (r == 0)
-		gb_check_pass(c, "the VM (QEMU, %s) booted its own kernel and ran the command: first "
-				 "output after %.2f s",
+		gb_check_pass(c,
+			      "the VM (QEMU, %s) booted its own kernel and ran the command: first "
+			      "output after %.2f s",
 			      o.accel == GB_VM_KVM ? "KVM" : "TCG, the CPU emulated", s->start_s);
 	return r;
 }
 
 static bool nspid_nested(const char *nspid)
 {
-	return strchr(nspid, ' ') || strchr(nspid, '\t');  /* "HOSTPID 1": two namespaces */
+	return strchr(nspid, ' ') || strchr(nspid, '\t'); /* "HOSTPID 1": two namespaces */
 }
 
 static void judge_container(struct gb_check *c, const struct side *s, const char *host_kernel,
@@ -204,23 +210,25 @@ static void judge_vm(struct gb_check *c, const struct side *ct, const struct sid
 		     const char *host_kernel, const char *host_boot)
 {
 	bool own = strcmp(vm->kernel, host_kernel) != 0;
-	gb_check_is(c, "own-kernel", own, own ? "the VM runs its own kernel: uname -r %s (host: %s)"
-					      : "the \"VM\" runs the host's kernel %s: it is no VM%s",
+	gb_check_is(c, "own-kernel", own,
+		    own ? "the VM runs its own kernel: uname -r %s (host: %s)"
+			: "the \"VM\" runs the host's kernel %s: it is no VM%s",
 		    vm->kernel, own ? host_kernel : "");
 	if (vm->boot_id[0] && strcmp(vm->boot_id, host_boot))
 		gb_check_pass(c, "the VM's boot id %.8s... is its own", vm->boot_id);
 	else
 		gb_check_fail(c, "the \"VM\" has the host's boot id: the same kernel booted once");
 	if (!nspid_nested(vm->nspid))
-		gb_check_pass(c, "the host sees one qemu process (PID %d); none of the %d processes "
-				 "inside the guest has a host PID",
+		gb_check_pass(c,
+			      "the host sees one qemu process (PID %d); none of the %d processes "
+			      "inside the guest has a host PID",
 			      (int)vm->host_pid, vm->guest_procs);
 	else
 		gb_check_fail(c, "the host sees the \"VM\"'s PID 1 as PID %d (NSpid %s)",
 			      (int)vm->host_pid, vm->nspid);
 	double tr = ct->start_s > 0 ? vm->start_s / ct->start_s : 0;
 	if (ct->start_s < 0)
-		;  /* --container: it was started before the check, its start was not timed */
+		; /* --container: it was started before the check, its start was not timed */
 	else if (tr >= 10)
 		gb_check_pass(c, "start: container %.0f ms, VM %.0f ms (%.0fx)", ct->start_s * 1000,
 			      vm->start_s * 1000, tr);
@@ -243,7 +251,7 @@ static int check(struct gb_check *c)
 	uname(&u);
 	gb_read_line("/proc/sys/kernel/random/boot_id", boot, sizeof boot);
 	struct gb_state st, st2;
-	struct side ct = {0}, vm = {0};
+	struct side ct = { 0 }, vm = { 0 };
 	struct gb_vm_kernel k;
 	if (!c->control && !vm_available(c, &k))
 		return 0;
@@ -254,7 +262,7 @@ static int check(struct gb_check *c)
 		ct.start_s = -1;
 	judge_container(c, &ct, u.release, boot);
 	gb_state_free(&st);
-	if (c->control) {  /* the "VM" is a second container */
+	if (c->control) { /* the "VM" is a second container */
 		if ((r = start_container(c, &st2, &vm, false)) < 0)
 			return r;
 		struct gb_err ignored;

@@ -53,15 +53,16 @@ static int tool(char *const *argv, char *out, size_t len)
 
 static bool tcp_open(uint32_t ip, int port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(ip);
 	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS))
 		return false;
-	struct pollfd pf = {fd, POLLOUT, 0};
+	struct pollfd pf = { fd, POLLOUT, 0 };
 	int err = 0;
 	socklen_t l = sizeof err;
-	return poll(&pf, 1, 2000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) == 0 && err == 0;
+	return poll(&pf, 1, 2000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l) == 0 &&
+	       err == 0;
 }
 
 /* The host port NGINX's 443 is published on ("[IP:]HOST:443"), or 0. */
@@ -88,13 +89,23 @@ static void tls(struct gb_check *c, int port, const char *version, bool want)
 	char target[64], out[4096];
 	snprintf(target, sizeof target, "127.0.0.1:%d", port);
 	/* SECLEVEL=0: let this client offer TLS 1.1, so only the server can refuse it */
-	char *argv[] = {"timeout", "10", "openssl", "s_client", "-connect", target, (char *)version,
-			"-cipher", "DEFAULT:@SECLEVEL=0", NULL};
+	char *argv[] = { "timeout",
+			 "10",
+			 "openssl",
+			 "s_client",
+			 "-connect",
+			 target,
+			 (char *)version,
+			 "-cipher",
+			 "DEFAULT:@SECLEVEL=0",
+			 NULL };
 	bool connected = tool(argv, out, sizeof out) == 0 && strstr(out, "BEGIN CERTIFICATE");
 	/* Named: "tls1_2" etc. (the control, plain text on the port, trips tls1_2). */
 	gb_check_is(c, version + 1, connected == want, "%s on port %d: %s", version + 1, port,
-		    connected == want ? (want ? "the handshake succeeds" : "the server refuses the handshake")
-				      : (want ? "no TLS handshake" : "the handshake succeeds: an old protocol is on"));
+		    connected == want
+			    ? (want ? "the handshake succeeds" : "the server refuses the handshake")
+			    : (want ? "no TLS handshake"
+				    : "the handshake succeeds: an old protocol is on"));
 }
 
 /* GET path with the site's own name (WordPress redirects any other), resolved to the
@@ -105,10 +116,12 @@ static void page(struct gb_check *c, const char *domain, int port, const char *p
 	char url[384], resolve[320], out[65536];
 	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
 	snprintf(url, sizeof url, "https://%s:%d%s", domain, port, path);
-	char *argv[] = {"curl", "-sk", "--max-time", "20", "--resolve", resolve, url, NULL};
+	char *argv[] = { "curl", "-sk", "--max-time", "20", "--resolve", resolve, url, NULL };
 	int r = tool(argv, out, sizeof out);
 	if (r == 0 && strstr(out, needle))
-		gb_check_pass(c, "GET %s over HTTPS answers with WordPress's page (it contains \"%s\")", path, needle);
+		gb_check_pass(
+			c, "GET %s over HTTPS answers with WordPress's page (it contains \"%s\")",
+			path, needle);
 	else
 		gb_check_fail(c, "GET %s over HTTPS: no WordPress page (curl status %d)", path, r);
 }
@@ -129,10 +142,11 @@ static void pid1_is(struct gb_check *c, const char *name, const char *comm)
 	if (st.status == GB_STATUS_RUNNING && gb_read_file(path, &text, NULL) == 0)
 		snprintf(got, sizeof got, "%.*s", (int)strcspn(text, "\n"), text);
 	if (!strcmp(got, comm))
-		gb_check_pass(c, "%s: PID 1 (host PID %d) is %s itself, in the foreground", name, (int)st.pid, comm);
+		gb_check_pass(c, "%s: PID 1 (host PID %d) is %s itself, in the foreground", name,
+			      (int)st.pid, comm);
 	else
-		gb_check_fail(c, "%s: PID 1 is '%s', not %s: a wrapper keeps the daemon alive", name,
-			      got[0] ? got : "(not running)", comm);
+		gb_check_fail(c, "%s: PID 1 is '%s', not %s: a wrapper keeps the daemon alive",
+			      name, got[0] ? got : "(not running)", comm);
 	gb_state_free(&st);
 }
 
@@ -156,16 +170,20 @@ static void database_hidden(struct gb_check *c)
 	for (int k = 0; k < st.n_nets; k++) {
 		uint32_t ip;
 		char addr[32];
-		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(st.nets[k].addr, "/"), st.nets[k].addr);
+		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(st.nets[k].addr, "/"),
+			 st.nets[k].addr);
 		if (gb_net_ip_parse(addr, &ip, &ignored) == 0)
 			reached |= tcp_open(ip, 3306);
 	}
 	if (internal && !reached)
-		gb_check_pass(c, "mariadb is only on internal networks, publishes nothing, and its port 3306 "
-			      "does not answer the host");
+		gb_check_pass(c, "mariadb is only on internal networks, publishes nothing, and its "
+				 "port 3306 "
+				 "does not answer the host");
 	else
-		gb_check_fail(c, "mariadb is reachable: %s", reached ? "port 3306 answers the host"
-								 : "it is on a network that is not internal, or publishes a port");
+		gb_check_fail(
+			c, "mariadb is reachable: %s",
+			reached ? "port 3306 answers the host"
+				: "it is on a network that is not internal, or publishes a port");
 	gb_state_free(&st);
 }
 
@@ -181,8 +199,8 @@ static int control_stand_in(struct gb_check *c, struct gb_state *st)
 	struct gb_config cfg;
 	gb_config_init(&cfg);
 	snprintf(cfg.image, sizeof cfg.image, "busybox");
-	char *cmd[] = {"nc", "-ll", "-p", "443", "-e", "echo", "plain text, no TLS", NULL};
-	char *nets[] = {CTL_NET, NULL}, *pubs[] = {CTL_PORT ":443", NULL};
+	char *cmd[] = { "nc", "-ll", "-p", "443", "-e", "echo", "plain text, no TLS", NULL };
+	char *nets[] = { CTL_NET, NULL }, *pubs[] = { CTL_PORT ":443", NULL };
 	cfg.cmd = gb_strv_dup(cmd);
 	cfg.env = calloc(1, sizeof *cfg.env);
 	cfg.networks = gb_strv_dup(nets);
@@ -210,7 +228,10 @@ static int check(struct gb_check *c)
 	} else if (gb_state_find(c->rt, front, &st, &ignored) < 0) {
 		/* Asked for by name (glassbox check leaves this lab out): the stack is the
 		 * student's to start, so its absence is an error with the way to fix it. */
-		gb_check_error(c, "the stack is not up (no container %s): cd labs/20-inception-stack && make", front);
+		gb_check_error(
+			c,
+			"the stack is not up (no container %s): cd labs/20-inception-stack && make",
+			front);
 		return 0;
 	}
 	bool only_443;
@@ -235,7 +256,7 @@ static int check(struct gb_check *c)
 		gb_check_fail(c, "port 80 on 127.0.0.1 answers: plain HTTP is open");
 	page(c, domain, port, "/", "wp-content");
 	page(c, domain, port, "/wp-login.php", "user_login");
-	if (c->control) {  /* the stand-in first: a network is not removed while in use */
+	if (c->control) { /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';
 		gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
@@ -252,9 +273,10 @@ const struct gb_lab gb_lab_20 = {
 	.num = 20,
 	.slug = "inception-stack",
 	.title = "The Inception stack: compose, TLS only, a hidden database",
-	.feature = "PID 1 of each service is its daemon; 443 only, TLS 1.2/1.3, not 1.1; WordPress answers; MariaDB unreachable",
+	.feature = "PID 1 of each service is its daemon; 443 only, TLS 1.2/1.3, not 1.1; WordPress "
+		   "answers; MariaDB unreachable",
 	.control = "a stand-in serving plain text on the published port",
 	.check = check,
 	.trips = "tls1_2",
-	.manual = true,  /* needs the stack the student builds: run by name, not by glassbox check */
+	.manual = true, /* needs the stack the student builds: run by name, not by glassbox check */
 };

@@ -61,8 +61,9 @@ static int host_of(const struct opts *o, struct gb_cg_host *h, struct gb_err *er
 {
 	if (!o->layout || !strcmp(o->layout, "auto"))
 		return gb_cgroup_detect(h, o->root, err);
-	enum gb_cg_layout l = !strcmp(o->layout, "v1") ? GB_CG_V1
-			    : !strcmp(o->layout, "hybrid") ? GB_CG_HYBRID : GB_CG_V2;
+	enum gb_cg_layout l = !strcmp(o->layout, "v1")	     ? GB_CG_V1
+			      : !strcmp(o->layout, "hybrid") ? GB_CG_HYBRID
+							     : GB_CG_V2;
 	return gb_cgroup_host_init(h, o->root, l, err);
 }
 
@@ -78,18 +79,22 @@ static void print_detect(const struct gb_cg_host *h)
 
 static void print_stats(const struct gb_cg_stats *s)
 {
-	printf("memory.usage=%lld\nmemory.limit=%lld\nmemory.max_usage=%lld\nmemory.oom_kills=%lld\n"
-	       "cpu.usage_ns=%llu\ncpu.throttled_ns=%llu\ncpu.nr_periods=%llu\ncpu.nr_throttled=%llu\n"
-	       "pids.current=%lld\npids.max=%lld\nfreezer=%s\n", s->mem_usage, s->mem_limit,
-	       s->mem_max_usage, s->oom_kills, s->cpu_usage_ns, s->throttled_ns, s->nr_periods,
-	       s->nr_throttled, s->pids_current, s->pids_max, s->freezer);
+	printf("memory.usage=%lld\nmemory.limit=%lld\nmemory.max_usage=%lld\nmemory.oom_kills=%"
+	       "lld\n"
+	       "cpu.usage_ns=%llu\ncpu.throttled_ns=%llu\ncpu.nr_periods=%llu\ncpu.nr_throttled=%"
+	       "llu\n"
+	       "pids.current=%lld\npids.max=%lld\nfreezer=%s\n",
+	       s->mem_usage, s->mem_limit, s->mem_max_usage, s->oom_kills, s->cpu_usage_ns,
+	       s->throttled_ns, s->nr_periods, s->nr_throttled, s->pids_current, s->pids_max,
+	       s->freezer);
 }
 
 static void print_limits(const struct gb_cg_limits *l)
 {
 	printf("memory=%lld\nmemory_swap=%lld\ncpu_quota_us=%lld\ncpu_period_us=%lld\n"
-	       "cpu_shares=%lld\ncpu_weight=%lld\npids_max=%lld\n", l->memory, l->memory_swap,
-	       l->cpu_quota_us, l->cpu_period_us, l->cpu_shares, l->cpu_weight, l->pids_max);
+	       "cpu_shares=%lld\ncpu_weight=%lld\npids_max=%lld\n",
+	       l->memory, l->memory_swap, l->cpu_quota_us, l->cpu_period_us, l->cpu_shares,
+	       l->cpu_weight, l->pids_max);
 }
 
 /* The child waits on a pipe until the parent has moved it into the cgroup, so that
@@ -220,13 +225,15 @@ static int attach_bench(struct gb_cgroup *cg, int idle_ms, int rounds)
 		printf("round %d:", k);
 		for (int c = 0; c < GB_CG_NCTRL; c++)
 			if (cg->dir[c][0])
-				printf(" %s %.2f", gb_cgroup_ctrl_name(c), write_ms(cg->dir[c], pid));
+				printf(" %s %.2f", gb_cgroup_ctrl_name(c),
+				       write_ms(cg->dir[c], pid));
 		if (cg->unified_dir[0])
 			printf(" unified %.2f", write_ms(cg->unified_dir, pid));
 		printf(" | again:");
 		for (int c = 0; c < GB_CG_NCTRL; c++)
 			if (cg->dir[c][0])
-				printf(" %s %.2f", gb_cgroup_ctrl_name(c), write_ms(cg->dir[c], pid));
+				printf(" %s %.2f", gb_cgroup_ctrl_name(c),
+				       write_ms(cg->dir[c], pid));
 		printf(" ms\n");
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -238,7 +245,8 @@ static int attach_bench(struct gb_cgroup *cg, int idle_ms, int rounds)
  * write, so no wait for the writer side of the kernel's threadgroup lock. */
 static pid_t clone_into(int cgfd)
 {
-	struct clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+	struct clone_args args = { .flags = CLONE_INTO_CGROUP,
+				   .exit_signal = SIGCHLD,
 				   .cgroup = (unsigned long long)cgfd };
 	return (pid_t)syscall(SYS_clone3, &args, sizeof args);
 }
@@ -270,7 +278,8 @@ static int clone_bench(struct gb_cgroup *cg, int idle_ms, int rounds, struct gb_
 		double t4 = gb_monotonic();
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		printf("round %d: clone3 into cgroup %.2f ms | fork %.2f ms + cgroup.procs write %.2f ms\n",
+		printf("round %d: clone3 into cgroup %.2f ms | fork %.2f ms + cgroup.procs write "
+		       "%.2f ms\n",
 		       k, (t1 - t0) * 1000, (t3 - t2) * 1000, (t4 - t3) * 1000);
 	}
 	close(fd);
@@ -279,7 +288,8 @@ static int clone_bench(struct gb_cgroup *cg, int idle_ms, int rounds, struct gb_
 
 /* ---- commands on a named cgroup ---- */
 
-static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **argv, struct gb_err *err)
+static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **argv,
+		     struct gb_err *err)
 {
 	struct gb_cg_limits l = { 0 };
 	struct gb_cg_stats st;
@@ -303,9 +313,11 @@ static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **arg
 	if (!strcmp(cmd, "attach") && argc > 0)
 		return gb_cgroup_attach(cg, atoi(argv[0]), err);
 	if (!strcmp(cmd, "attach-bench"))
-		return attach_bench(cg, argc > 0 ? atoi(argv[0]) : 1000, argc > 1 ? atoi(argv[1]) : 3);
+		return attach_bench(cg, argc > 0 ? atoi(argv[0]) : 1000,
+				    argc > 1 ? atoi(argv[1]) : 3);
 	if (!strcmp(cmd, "clone-bench"))
-		return clone_bench(cg, argc > 0 ? atoi(argv[0]) : 1000, argc > 1 ? atoi(argv[1]) : 3, err);
+		return clone_bench(cg, argc > 0 ? atoi(argv[0]) : 1000,
+				   argc > 1 ? atoi(argv[1]) : 3, err);
 	if (!strcmp(cmd, "freeze"))
 		return gb_cgroup_freeze(cg, argc > 0 ? atoi(argv[0]) : 2000, err);
 	if (!strcmp(cmd, "thaw"))

@@ -9,8 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_cstr(data, size);
 	struct gb_dockerfile df;
-	struct gb_err err = {0};
-	char *vars[] = {"HOME=/root", "A=one", "EMPTY=", NULL};
+	struct gb_err err = { 0 };
+	char *vars[] = { "HOME=/root", "A=one", "EMPTY=", NULL };
 	char out[256];
 	if (gb_df_parse(text, &df, &err) == 0) {
 		for (size_t i = 0; i < df.n; i++) {

@@ -39,12 +39,13 @@ static void check_as_asked(int which, const char *spec, const struct gb_mount *m
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int (*const parse[])(const char *, struct gb_mount *, struct gb_err *) = {
-	    gb_mount_parse_volume, gb_mount_parse_mount, gb_mount_parse_tmpfs};
+		gb_mount_parse_volume, gb_mount_parse_mount, gb_mount_parse_tmpfs
+	};
 	if (size < 1)
 		return 0;
 	char *spec = fuzz_cstr(data + 1, size - 1);
 	struct gb_mount m;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (parse[data[0] % 3](spec, &m, &err) == 0) {
 		check_as_asked(data[0] % 3, spec, &m);
 		struct gb_json j;

@@ -25,7 +25,7 @@ static void round_trip(const struct gb_seccomp_profile *p, gb_capset caps)
 {
 	char *json = gb_seccomp_to_json(p);
 	struct gb_seccomp_profile q;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (!json || gb_seccomp_parse(json, strlen(json), "again.json", caps, &q, &err) < 0) {
 		fprintf(stderr, "glassbox cannot read its own profile back: %s\n%s\n", err.msg,
 			json ? json : "(null)");
@@ -44,9 +44,9 @@ static void round_trip(const struct gb_seccomp_profile *p, gb_capset caps)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gb_seccomp_profile p;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	/* Both capability sets: includes/excludes by capability take other paths. */
-	gb_capset sets[] = {gb_caps_docker_default(), ~(gb_capset)0};
+	gb_capset sets[] = { gb_caps_docker_default(), ~(gb_capset)0 };
 	for (size_t i = 0; i < 2; i++) {
 		if (gb_seccomp_parse((const char *)data, size, "fuzz.json", sets[i], &p, &err) < 0)
 			return 0;

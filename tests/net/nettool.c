@@ -92,10 +92,10 @@ static int attach_host(struct gb_net_nl *nl, const char *bridge, const char *hos
 }
 
 /* The container half: rename to eth0, address, lo and eth0 up, default route. */
-static int attach_inside(struct gb_net_nl *in, const char *peer, const char *cidr,
-			 const char *gw, struct gb_err *err)
+static int attach_inside(struct gb_net_nl *in, const char *peer, const char *cidr, const char *gw,
+			 struct gb_err *err)
 {
-	struct gb_net_cidr c = {0, 0};
+	struct gb_net_cidr c = { 0, 0 };
 	char ip[16];
 	const char *slash = strchr(cidr, '/');
 	if (!slash || slash - cidr >= 16)
@@ -200,7 +200,8 @@ static int cmd_proxy(char **argv, struct gb_err *err)
 	gb_autoclose int lfd = -1, nsfd = -1, sfd = -1;
 	if (!argv[0] || !argv[1])
 		return 2;
-	if (gb_net_publish_parse(argv[0], &p, err) < 0 || gb_net_ip_parse(argv[1], &target, err) < 0)
+	if (gb_net_publish_parse(argv[0], &p, err) < 0 ||
+	    gb_net_ip_parse(argv[1], &target, err) < 0)
 		return fail(err);
 	if (argv[2] && gb_net_netns_open(atoi(argv[2]), &nsfd, err) < 0)
 		return fail(err);
@@ -225,7 +226,7 @@ static int cmd_net_create(char **argv, struct gb_err *err)
 	if (!argv[0] || !argv[1] || !argv[2])
 		return 2;
 	struct gb_net_nl nl;
-	struct gb_net_network net = {0};
+	struct gb_net_network net = { 0 };
 	gb_autofree struct gb_net_cidr *taken = NULL;
 	gb_autostrv char **by = NULL;
 	size_t n;
@@ -234,7 +235,8 @@ static int cmd_net_create(char **argv, struct gb_err *err)
 	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
 		r = gb_net_taken_subnets(argv[0], &nl, &taken, &by, &n, err);
 		if (r == 0)
-			r = gb_net_network_init(&net, argv[1], strcmp(argv[2], "-") ? argv[2] : NULL,
+			r = gb_net_network_init(&net, argv[1],
+						strcmp(argv[2], "-") ? argv[2] : NULL,
 						argv[3] && !strcmp(argv[3], "internal"), taken,
 						(const char *const *)by, n, err);
 		if (r == 0 && (r = gb_net_network_up(&nl, &net, err)) == 0 &&
@@ -268,8 +270,8 @@ static int cmd_join(char **argv, struct gb_err *err)
 	for (int i = 0; i < 6; i++)
 		if (!argv[i])
 			return 2;
-	struct gb_net_network net = {0};
-	struct gb_net_join j = {&net, argv[3], atoi(argv[5]), 0, atoi(argv[5]) == 0};
+	struct gb_net_network net = { 0 };
+	struct gb_net_join j = { &net, argv[3], atoi(argv[5]), 0, atoi(argv[5]) == 0 };
 	struct gb_net_nl nl, in;
 	gb_autoclose int nsfd = -1;
 	struct gb_events ev;
@@ -304,7 +306,7 @@ static int cmd_leave(char **argv, struct gb_err *err)
 		if (!argv[i])
 			return 2;
 	struct gb_net_nl nl;
-	struct gb_net_network net = {0};
+	struct gb_net_network net = { 0 };
 	gb_autoclose int lock = -1;
 	int r = gb_net_nl_open(&nl, err);
 	if (r == 0) {
@@ -326,7 +328,7 @@ static int cmd_net_rm(char **argv, struct gb_err *err)
 	if (!argv[0] || !argv[1])
 		return 2;
 	struct gb_net_nl nl;
-	struct gb_net_network net = {0};
+	struct gb_net_network net = { 0 };
 	gb_autoclose int lock = -1;
 	int r = gb_net_store_lock(argv[0], &lock, err);
 	if (r == 0 && (r = gb_net_network_load(argv[0], argv[1], &net, err)) == 0 &&
@@ -372,15 +374,23 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(char **argv, struct gb_err *err);
-	} cmds[] = {{"show", cmd_show},   {"bridge", cmd_bridge}, {"attach", cmd_attach},
-		    {"del", cmd_del},     {"stress", cmd_stress}, {"proxy", cmd_proxy},
-		    {"net-create", cmd_net_create}, {"join", cmd_join}, {"leave", cmd_leave},
-		    {"net-rm", cmd_net_rm}, {"hosts", cmd_hosts}};
-	struct gb_err err = {0};
+	} cmds[] = { { "show", cmd_show },
+		     { "bridge", cmd_bridge },
+		     { "attach", cmd_attach },
+		     { "del", cmd_del },
+		     { "stress", cmd_stress },
+		     { "proxy", cmd_proxy },
+		     { "net-create", cmd_net_create },
+		     { "join", cmd_join },
+		     { "leave", cmd_leave },
+		     { "net-rm", cmd_net_rm },
+		     { "hosts", cmd_hosts } };
+	struct gb_err err = { 0 };
 	for (size_t i = 0; argc > 1 && i < GB_ARRAY_LEN(cmds); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argv + 2, &err);
-	fprintf(stderr, "usage: nettool show [PID] | bridge NAME ADDR/PREFIX|- | attach PID "
+	fprintf(stderr,
+		"usage: nettool show [PID] | bridge NAME ADDR/PREFIX|- | attach PID "
 		"BRIDGE HOSTIF ADDR/PREFIX GATEWAY|- | del IF [PID] | stress BRIDGE N PID | "
 		"proxy [IP:]HOST:CONTAINER TARGET_IP [PID] | net-create ROOT NAME SUBNET|- "
 		"[internal] | join ROOT NAME PID ID CNAME K | leave ROOT NAME ID K | "

@@ -61,18 +61,30 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->argv = argv + i + 1;
 			return 0;
 		}
-		if (strcmp(a, "--ns") == 0) o->ns = true;
-		else if (strcmp(a, "--no-masks") == 0) o->masks = false;
-		else if (strcmp(a, "--privileged") == 0) o->privileged = true;
-		else if (strcmp(a, "--no-new-privs=false") == 0) o->nnp = false;
-		else if (v && strcmp(a, "--rootfs") == 0) o->rootfs = argv[++i];
-		else if (v && strcmp(a, "--chroot") == 0) o->chroot_dir = argv[++i];
-		else if (v && strcmp(a, "--seccomp") == 0) o->seccomp = argv[++i];
-		else if (v && strcmp(a, "--mark") == 0) o->mark = argv[++i];
-		else if (v && strcmp(a, "--userns") == 0) o->userns = argv[++i];
-		else if (v && strcmp(a, "--bind") == 0) o->bind = argv[++i];
-		else if (v && strcmp(a, "--cap-add") == 0 && o->n_add < 63) o->add[o->n_add++] = argv[++i];
-		else if (v && strcmp(a, "--cap-drop") == 0 && o->n_drop < 63) o->drop[o->n_drop++] = argv[++i];
+		if (strcmp(a, "--ns") == 0)
+			o->ns = true;
+		else if (strcmp(a, "--no-masks") == 0)
+			o->masks = false;
+		else if (strcmp(a, "--privileged") == 0)
+			o->privileged = true;
+		else if (strcmp(a, "--no-new-privs=false") == 0)
+			o->nnp = false;
+		else if (v && strcmp(a, "--rootfs") == 0)
+			o->rootfs = argv[++i];
+		else if (v && strcmp(a, "--chroot") == 0)
+			o->chroot_dir = argv[++i];
+		else if (v && strcmp(a, "--seccomp") == 0)
+			o->seccomp = argv[++i];
+		else if (v && strcmp(a, "--mark") == 0)
+			o->mark = argv[++i];
+		else if (v && strcmp(a, "--userns") == 0)
+			o->userns = argv[++i];
+		else if (v && strcmp(a, "--bind") == 0)
+			o->bind = argv[++i];
+		else if (v && strcmp(a, "--cap-add") == 0 && o->n_add < 63)
+			o->add[o->n_add++] = argv[++i];
+		else if (v && strcmp(a, "--cap-drop") == 0 && o->n_drop < 63)
+			o->drop[o->n_drop++] = argv[++i];
 		else {
 			fprintf(stderr, "sectool: unknown option %s\n", a);
 			return -1;
@@ -90,12 +102,13 @@ static int enter_rootfs(const char *root, const char *bind, struct gb_err *err)
 		return gb_err_set(err, errno, "mount(MS_PRIVATE)", "cannot make / private");
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return gb_err_set(err, errno, "mount(MS_BIND)", "cannot bind %s", root);
-	if (bind) {  /* SRC:DST, DST inside the root; a volume, as -v would make it */
+	if (bind) { /* SRC:DST, DST inside the root; a volume, as -v would make it */
 		char src[2048];
 		snprintf(src, sizeof src, "%.*s", (int)strcspn(bind, ":"), bind);
 		snprintf(p, sizeof p, "%s/%s", root, bind + strcspn(bind, ":") + 1);
 		if (mount(src, p, NULL, MS_BIND, NULL) < 0)
-			return gb_err_set(err, errno, "mount(MS_BIND)", "cannot bind %s on %s", src, p);
+			return gb_err_set(err, errno, "mount(MS_BIND)", "cannot bind %s on %s", src,
+					  p);
 	}
 	snprintf(p, sizeof p, "%s/proc", root);
 	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -118,7 +131,8 @@ static int enter_rootfs(const char *root, const char *bind, struct gb_err *err)
 	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") < 0)
 		return gb_err_set(err, errno, "mount(\"tmpfs\")", "cannot mount %s", p);
 	if (chdir(root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
-		return gb_err_set(err, errno, "pivot_root(\".\", \".\")", "cannot pivot to %s", root);
+		return gb_err_set(err, errno, "pivot_root(\".\", \".\")", "cannot pivot to %s",
+				  root);
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		return gb_err_set(err, errno, "umount2(MNT_DETACH)", "cannot detach the old root");
 	return 0;
@@ -138,8 +152,9 @@ static int confine(const struct opts *o, struct gb_err *err)
 	struct gb_seccomp_profile prof = { 0 };
 	bool filter = strcmp(o->seccomp, "unconfined") != 0 && !o->privileged;
 	if (r == 0 && filter)
-		r = strcmp(o->seccomp, "default") == 0 ? gb_seccomp_default(&prof, caps, err)
-			: gb_seccomp_load_file(o->seccomp, caps, &prof, err);
+		r = strcmp(o->seccomp, "default") == 0
+			    ? gb_seccomp_default(&prof, caps, err)
+			    : gb_seccomp_load_file(o->seccomp, caps, &prof, err);
 	if (r == 0)
 		r = gb_caps_apply(caps, err);
 	if (r == 0 && o->nnp)
@@ -265,14 +280,14 @@ static int cmd_run(const struct opts *o)
 	if (precheck(o))
 		return 2;
 	if (o->mark)
-		prctl(PR_SET_NAME, o->mark, 0, 0, 0);  /* the probe's "outside" process */
+		prctl(PR_SET_NAME, o->mark, 0, 0, 0); /* the probe's "outside" process */
 	return o->userns ? run_in_userns(o) : ns_and_run(o);
 }
 
 static int ns_and_run(const struct opts *o)
 {
-	if (o->ns && unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
-			     CLONE_NEWIPC) < 0) {
+	if (o->ns &&
+	    unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
 		perror("sectool: unshare");
 		return 2;
 	}
@@ -280,7 +295,7 @@ static int ns_and_run(const struct opts *o)
 		perror("sectool: unshare(CLONE_NEWNS)");
 		return 2;
 	}
-	pid_t pid = fork();  /* the first child is PID 1 of the new PID namespace */
+	pid_t pid = fork(); /* the first child is PID 1 of the new PID namespace */
 	if (pid < 0)
 		return 2;
 	if (pid == 0)
@@ -326,7 +341,7 @@ static int cmd_profile(const char *which, const struct opts *o)
 		return fail(&err);
 	struct gb_seccomp_profile p;
 	int r = strcmp(which, "default") == 0 ? gb_seccomp_default(&p, caps, &err)
-		: gb_seccomp_load_file(which, caps, &p, &err);
+					      : gb_seccomp_load_file(which, caps, &p, &err);
 	if (r < 0)
 		return fail(&err);
 	char *json = gb_seccomp_to_json(&p);

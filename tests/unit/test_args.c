@@ -28,8 +28,10 @@ static void docker_style_options(void **s)
 {
 	struct gb_run_args a;
 	struct gb_err e;
-	assert_int_equal(parse(&a, &e, false, "-d", "--name", "web", "-e", "A=1", "--env=B=2",
-			       "-w", "/tmp", "--hostname=box", "--rm", "busybox", "sh", "-c", "echo -d", NULL), 0);
+	assert_int_equal(parse(&a, &e, false, "-d", "--name", "web", "-e", "A=1", "--env=B=2", "-w",
+			       "/tmp", "--hostname=box", "--rm", "busybox", "sh", "-c", "echo -d",
+			       NULL),
+			 0);
 	assert_true(a.detach);
 	assert_true(a.cfg.rm);
 	assert_string_equal(a.cfg.name, "web");
@@ -50,11 +52,12 @@ static void bundled_short_options_and_host_namespaces(void **s)
 	struct gb_run_args a;
 	struct gb_err e;
 	assert_int_equal(parse(&a, &e, false, "-dit", "-eX=1", "--pid", "host", "--uts=host",
-			       "--ipc", "host", "--network", "host", "busybox", NULL), 0);
+			       "--ipc", "host", "--network", "host", "busybox", NULL),
+			 0);
 	assert_true(a.detach);
 	assert_string_equal(a.cfg.env[0], "X=1");
 	assert_true(a.cfg.host_pid && a.cfg.host_uts && a.cfg.host_ipc && a.cfg.host_net);
-	assert_null(a.cfg.cmd[0]);  /* no command: the image's is used */
+	assert_null(a.cfg.cmd[0]); /* no command: the image's is used */
 	gb_args_free(&a);
 }
 
@@ -62,11 +65,14 @@ static void step_mode_and_events(void **s)
 {
 	struct gb_run_args a;
 	struct gb_err e;
-	assert_int_equal(parse(&a, &e, false, "--step-fd", "3", "--events", "fd:4", "busybox", "true", NULL), 0);
+	assert_int_equal(
+		parse(&a, &e, false, "--step-fd", "3", "--events", "fd:4", "busybox", "true", NULL),
+		0);
 	assert_int_equal(a.step_fd, 3);
 	assert_string_equal(a.events, "fd:4");
 	gb_args_free(&a);
-	assert_int_equal(parse(&a, &e, false, "--step", "--step-fd", "3", "busybox", NULL), -EINVAL);
+	assert_int_equal(parse(&a, &e, false, "--step", "--step-fd", "3", "busybox", NULL),
+			 -EINVAL);
 	assert_non_null(strstr(e.msg, "exclude"));
 	gb_args_free(&a);
 }
@@ -78,16 +84,17 @@ static void bad_input_names_the_option_and_the_fix(void **s)
 	struct {
 		const char *opt, *val, *msg;
 	} cases[] = {
-		{"--name", "bad name", "invalid value for --name: 'bad name'"},
-		{"--hostname", "bad_host", "invalid value for --hostname: 'bad_host'"},
-		{"-e", "NOEQUALS", "invalid value for --env: 'NOEQUALS'"},
-		{"-w", "relative", "invalid value for --workdir: 'relative'"},
-		{"--pid", "container:x", "invalid value for --pid: 'container:x'"},
-		{"--stop-signal", "SIGFOO", "invalid value for --stop-signal: 'SIGFOO'"},
-		{"--stop-timeout", "-1", "invalid value for --stop-timeout: '-1'"},
+		{ "--name", "bad name", "invalid value for --name: 'bad name'" },
+		{ "--hostname", "bad_host", "invalid value for --hostname: 'bad_host'" },
+		{ "-e", "NOEQUALS", "invalid value for --env: 'NOEQUALS'" },
+		{ "-w", "relative", "invalid value for --workdir: 'relative'" },
+		{ "--pid", "container:x", "invalid value for --pid: 'container:x'" },
+		{ "--stop-signal", "SIGFOO", "invalid value for --stop-signal: 'SIGFOO'" },
+		{ "--stop-timeout", "-1", "invalid value for --stop-timeout: '-1'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(parse(&a, &e, false, cases[i].opt, cases[i].val, "busybox", NULL), -EINVAL);
+		assert_int_equal(parse(&a, &e, false, cases[i].opt, cases[i].val, "busybox", NULL),
+				 -EINVAL);
 		assert_string_equal(e.msg, cases[i].msg);
 		assert_true(e.hint[0] != '\0');
 		gb_args_free(&a);

@@ -16,7 +16,7 @@ static void test_names_roundtrip(void **state)
 {
 	(void)state;
 	int last = gb_caps_last();
-	assert_true(last >= CAP_AUDIT_READ);  /* every kernel since 3.16 */
+	assert_true(last >= CAP_AUDIT_READ); /* every kernel since 3.16 */
 	for (int i = 0; i <= last && gb_caps_name(i); i++) {
 		int back = -1;
 		assert_int_equal(gb_caps_from_name(gb_caps_name(i), &back, NULL), 0);

@@ -67,8 +67,11 @@ static void drop_root(char *root)
 }
 
 static const struct gb_cg_limits typical = {
-	.memory = 512LL << 20, .cpu_quota_us = 50000, .cpu_period_us = 100000,
-	.cpu_shares = 512, .pids_max = 100,
+	.memory = 512LL << 20,
+	.cpu_quota_us = 50000,
+	.cpu_period_us = 100000,
+	.cpu_shares = 512,
+	.pids_max = 100,
 };
 
 /* ---------------------------------------------------------------- parsing */
@@ -89,8 +92,8 @@ static void test_parse_memory(void **state)
 	assert_int_equal(b, 8LL << 20);
 	assert_int_equal(gb_cgroup_parse_memory("10485760", &b, &err), 0);
 	assert_int_equal(b, 10485760);
-	const char *bad[] = { "12XB", "", "-1", "1e9", "0x100m", " 512m", "512 m", "m", "1.g",
-			      "512mm", "1bb" };
+	const char *bad[] = { "12XB",  "",  "-1",  "1e9",   "0x100m", " 512m",
+			      "512 m", "m", "1.g", "512mm", "1bb" };
 	for (size_t i = 0; i < GB_ARRAY_LEN(bad); i++) {
 		b = 42;
 		assert_int_equal(gb_cgroup_parse_memory(bad[i], &b, &err), -EINVAL);
@@ -250,7 +253,8 @@ static void test_v2_swap_and_unlimited(void **state)
 	/* Already enabled at both levels: glassbox writes nothing there. */
 	put(root, "cgroup.subtree_control", "memory pids\n");
 	put(root, "glassbox/cgroup.subtree_control", "pids memory\n");
-	struct gb_cg_limits l = { .memory = 256LL << 20, .memory_swap = 1LL << 30,
+	struct gb_cg_limits l = { .memory = 256LL << 20,
+				  .memory_swap = 1LL << 30,
 				  .pids_max = GB_CG_UNLIMITED };
 	assert_int_equal(gb_cgroup_open(&cg, &h, NULL, "db", &err), 0);
 	assert_int_equal(gb_cgroup_create(&cg, &l, &err), 0);
@@ -282,7 +286,7 @@ static void test_v2_missing_controller_is_clear(void **state)
 	assert_int_equal(gb_cgroup_create(&cg, &l, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "--pids-limit needs the pids controller"));
 	assert_non_null(strstr(err.hint, "cgroup.controllers"));
-	assert_false(isdir(cg.unified_dir));  /* nothing made */
+	assert_false(isdir(cg.unified_dir)); /* nothing made */
 	drop_root(root);
 }
 
@@ -388,8 +392,9 @@ static void test_v2_kill_stats_destroy(void **state)
 	assert_non_null(strstr(err.msg, "populated 1"));
 	put(cg.unified_dir, "memory.current", "1000\n");
 	put(cg.unified_dir, "memory.events", "low 0\nhigh 0\nmax 7\noom 2\noom_kill 2\n");
-	put(cg.unified_dir, "cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n"
-		"nr_periods 10\nnr_throttled 3\nthrottled_usec 20\n");
+	put(cg.unified_dir, "cpu.stat",
+	    "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n"
+	    "nr_periods 10\nnr_throttled 3\nthrottled_usec 20\n");
 	put(cg.unified_dir, "pids.current", "4\n");
 	struct gb_cg_stats st;
 	assert_int_equal(gb_cgroup_stats(&cg, &st, &err), 0);
@@ -456,7 +461,7 @@ static void test_v1_create_apply_attach(void **state)
 	for (size_t i = 0; i < GB_ARRAY_LEN(v1_ctrls); i++) {
 		char path[700];
 		snprintf(path, sizeof path, "%s/%s/glassbox/web", root, v1_ctrls[i]);
-		assert_true(isdir(path));  /* one dir in each hierarchy */
+		assert_true(isdir(path)); /* one dir in each hierarchy */
 	}
 	assert_string_equal(cg.unified_dir, "");
 	kernel_v1_dirs(&cg);
@@ -520,14 +525,15 @@ static void test_v1_freeze_stats(void **state)
 	assert_int_equal(gb_cgroup_thaw(&cg, 100, &err), 0);
 	assert_string_equal(get(cg.dir[GB_CG_FREEZER], "freezer.state"), "THAWED");
 	put(cg.dir[GB_CG_MEMORY], "memory.usage_in_bytes", "2048\n");
-	put(cg.dir[GB_CG_MEMORY], "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+	put(cg.dir[GB_CG_MEMORY], "memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
 	put(cg.dir[GB_CG_CPUACCT], "cpuacct.usage", "123456789\n");
 	put(cg.dir[GB_CG_CPU], "cpu.stat", "nr_periods 10\nnr_throttled 4\nthrottled_time 5000\n");
 	put(cg.dir[GB_CG_PIDS], "pids.current", "2\n");
 	struct gb_cg_stats st;
 	assert_int_equal(gb_cgroup_stats(&cg, &st, &err), 0);
 	assert_int_equal(st.mem_usage, 2048);
-	assert_int_equal(st.mem_limit, GB_CG_UNLIMITED);  /* v1's huge number means none */
+	assert_int_equal(st.mem_limit, GB_CG_UNLIMITED); /* v1's huge number means none */
 	assert_int_equal(st.oom_kills, 3);
 	assert_int_equal(st.cpu_usage_ns, 123456789);
 	assert_int_equal(st.nr_throttled, 4);
@@ -555,7 +561,7 @@ static void test_v1_comounted(void **state)
 	assert_string_equal(h.hier[GB_CG_CPU], h.hier[GB_CG_CPUACCT]);
 	struct gb_cg_limits l = { .memory = 64LL << 20 };
 	assert_int_equal(gb_cgroup_open(&cg, &h, NULL, "c", &err), 0);
-	assert_int_equal(gb_cgroup_create(&cg, &l, &err), -ENODEV);  /* no memory hierarchy */
+	assert_int_equal(gb_cgroup_create(&cg, &l, &err), -ENODEV); /* no memory hierarchy */
 	assert_non_null(strstr(err.msg, "memory controller"));
 	assert_non_null(strstr(err.hint, "mount -t cgroup -o memory"));
 	assert_int_equal(gb_cgroup_create(&cg, NULL, &err), 0);
@@ -581,7 +587,7 @@ static void test_hybrid_uses_both(void **state)
 	kernel_v2_dir(cg.unified_dir);
 	assert_int_equal(gb_cgroup_apply(&cg, &typical, &err), 0);
 	assert_string_equal(get(cg.dir[GB_CG_MEMORY], "memory.limit_in_bytes"), "536870912");
-	assert_string_equal(get(cg.unified_dir, "memory.max"), "max");  /* untouched */
+	assert_string_equal(get(cg.unified_dir, "memory.max"), "max"); /* untouched */
 	assert_int_equal(gb_cgroup_attach(&cg, 99, &err), 0);
 	assert_string_equal(get(cg.unified_dir, "cgroup.procs"), "99");
 	assert_string_equal(get(cg.dir[GB_CG_PIDS], "cgroup.procs"), "99");
@@ -635,9 +641,14 @@ static void test_monitor_events_and_row(void **state)
 	ev.listener = capture;
 	ev.listener_data = &cap;
 	struct gb_cg_stats prev = { .cpu_usage_ns = 1000000000ULL, .oom_kills = 0 };
-	struct gb_cg_stats now = { .cpu_usage_ns = 1500000000ULL, .mem_usage = 3 << 20,
-				   .mem_limit = 32 << 20, .oom_kills = 1, .pids_current = 3,
-				   .pids_max = 10, .nr_throttled = 4, .throttled_ns = 250000000 };
+	struct gb_cg_stats now = { .cpu_usage_ns = 1500000000ULL,
+				   .mem_usage = 3 << 20,
+				   .mem_limit = 32 << 20,
+				   .oom_kills = 1,
+				   .pids_current = 3,
+				   .pids_max = 10,
+				   .nr_throttled = 4,
+				   .throttled_ns = 250000000 };
 	snprintf(now.freezer, sizeof now.freezer, "thawed");
 	/* 0.5 s of CPU time in 1 s of wall time: 50% of one CPU. */
 	double pct = gb_cgroup_cpu_percent(&prev, &now, 1.0);
@@ -646,7 +657,7 @@ static void test_monitor_events_and_row(void **state)
 	struct gb_cg_limits l = { .cpu_quota_us = 50000, .cpu_period_us = 100000 };
 	gb_cgroup_event_sample(&ev, GB_CG_HYBRID, &now, &prev, 1.0, &l);
 	assert_true(gb_cgroup_event_oom(&ev, &now, &prev));
-	assert_false(gb_cgroup_event_oom(&ev, &now, &now));  /* no rise, no event */
+	assert_false(gb_cgroup_event_oom(&ev, &now, &now)); /* no rise, no event */
 	assert_int_equal(cap.n, 2);
 	assert_string_equal(cap.type[0], "resource.sample");
 	assert_non_null(strstr(cap.line[0], "\"percent\":50.0"));

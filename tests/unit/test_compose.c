@@ -25,7 +25,7 @@ static void warn(void *data, const char *msg)
 
 static int parse(struct gb_compose *c, const char *text, char **env, struct gb_err *err)
 {
-	struct gb_compose_opts o = {.environ = env, .warn = warn};
+	struct gb_compose_opts o = { .environ = env, .warn = warn };
 	warned[0] = '\0';
 	memset(err, 0, sizeof *err);
 	return gb_compose_parse(c, text, strlen(text), "t.yml", "/srv/proj", &o, err);
@@ -59,16 +59,20 @@ static void ports_are_yaml_1_2_strings(void **state)
 static void variables_and_dotenv(void **state)
 {
 	char **vars = calloc(1, sizeof *vars);
-	struct gb_err err = {0};
-	assert_int_equal(gb_compose_dotenv("# c\nA=1\nexport B=\"two words\" \nC='x $y'\nD=v # note\n",
-					   &vars, &err), 0);
+	struct gb_err err = { 0 };
+	assert_int_equal(
+		gb_compose_dotenv("# c\nA=1\nexport B=\"two words\" \nC='x $y'\nD=v # note\n",
+				  &vars, &err),
+		0);
 	assert_string_equal(gb_compose_var(vars, "A"), "1");
 	assert_string_equal(gb_compose_var(vars, "B"), "two words");
 	assert_string_equal(gb_compose_var(vars, "C"), "x $y");
 	assert_string_equal(gb_compose_var(vars, "D"), "v");
 	assert_int_equal(gb_compose_dotenv("no equals sign\n", &vars, &err), -EINVAL);
 	char *out;
-	assert_int_equal(gb_compose_interpolate("$A-${B}-${Z:-def}-${Z-d2}-$$A-${A:+set}", vars, &out, &err), 0);
+	assert_int_equal(
+		gb_compose_interpolate("$A-${B}-${Z:-def}-${Z-d2}-$$A-${A:+set}", vars, &out, &err),
+		0);
 	assert_string_equal(out, "1-two words-def-d2-$A-set");
 	free(out);
 	assert_int_equal(gb_compose_interpolate("${Z:-${A}x}", vars, &out, &err), 0);
@@ -92,13 +96,13 @@ static void environment_wins_over_dotenv_and_bare_names(void **state)
 			   "  web:\n"
 			   "    image: busybox\n"
 			   "    environment: {A: \"1\", B: }\n";
-	char *env[] = {"PASS=secret", "USER_NAME=wp", "B=fromenv", NULL};
+	char *env[] = { "PASS=secret", "USER_NAME=wp", "B=fromenv", NULL };
 	struct gb_compose c;
 	struct gb_err err;
 	assert_int_equal(parse(&c, text, env, &err), 0);
 	const struct gb_compose_service *db = gb_compose_service(&c, "db");
 	assert_string_equal(db->image, "busybox");
-	assert_int_equal(gb_strv_len(db->env), 2);  /* MISSING is unset: not passed at all */
+	assert_int_equal(gb_strv_len(db->env), 2); /* MISSING is unset: not passed at all */
 	assert_string_equal(db->env[0], "PASS=secret");
 	assert_string_equal(db->env[1], "USER=wp");
 	const struct gb_compose_service *web = gb_compose_service(&c, "web");
@@ -120,7 +124,8 @@ static void inception_keys(void **state)
 			   "    volumes: ['wp:/var/www/html:ro', './conf:/etc/nginx/conf.d']\n"
 			   "    networks: [inception]\n"
 			   "  wordpress:\n"
-			   "    build: {context: requirements/wordpress, dockerfile: Dockerfile.wp, args: {PHP: '8.2'}}\n"
+			   "    build: {context: requirements/wordpress, dockerfile: "
+			   "Dockerfile.wp, args: {PHP: '8.2'}}\n"
 			   "    depends_on:\n"
 			   "      mariadb: {condition: service_healthy}\n"
 			   "    restart: on-failure:3\n"
@@ -175,13 +180,14 @@ static void inception_keys(void **state)
 	assert_string_equal(wp->entrypoint[2], "exec php-fpm -F");
 	const struct gb_compose_service *db = gb_compose_service(&c, "mariadb");
 	assert_string_equal(db->health.test[0], "mysqladmin");
-	assert_true(db->health.interval == 2 && db->health.retries == 5 && db->health.start_period == 0.5);
+	assert_true(db->health.interval == 2 && db->health.retries == 5 &&
+		    db->health.start_period == 0.5);
 	assert_true(db->init);
 	assert_string_equal(gb_compose_volume(&c, "wp")->name, "incep-tion_wp");
 	assert_string_equal(gb_compose_volume(&c, "wp")->device, "/home/u/data/wp");
 	assert_string_equal(gb_compose_network(&c, "back")->name, "backnet");
 	assert_true(gb_compose_network(&c, "back")->internal);
-	assert_null(gb_compose_network(&c, "default"));  /* every service named its networks */
+	assert_null(gb_compose_network(&c, "default")); /* every service named its networks */
 	assert_string_equal(gb_compose_secret(&c, "dbpass")->file, "/srv/proj/secrets/db.txt");
 	size_t order[3];
 	assert_int_equal(gb_compose_order(&c, order, &err), 0);
@@ -202,7 +208,7 @@ static void default_network_and_shell_forms(void **state)
 	struct gb_compose c;
 	struct gb_err err;
 	assert_int_equal(parse(&c, text, NULL, &err), 0);
-	assert_string_equal(c.project, "proj");  /* the folder's name */
+	assert_string_equal(c.project, "proj"); /* the folder's name */
 	const struct gb_compose_service *a = &c.services[0];
 	assert_int_equal(gb_strv_len(a->command), 3);
 	assert_string_equal(a->command[1], "hello world");
@@ -210,7 +216,7 @@ static void default_network_and_shell_forms(void **state)
 	assert_string_equal(a->health.test[2], "wget -q localhost");
 	assert_string_equal(a->nets[0].key, "default");
 	assert_string_equal(gb_compose_network(&c, "default")->name, "proj_default");
-	assert_string_equal(warned, "");  /* x-*: extension fields are not unknown keys */
+	assert_string_equal(warned, ""); /* x-*: extension fields are not unknown keys */
 	gb_compose_free(&c);
 }
 
@@ -245,24 +251,34 @@ static void wrong_types_and_references_fail(void **state)
 {
 	expect_error("services:\n  a:\n    image: busybox\n    ports: 8080:80\n",
 		     "t.yml:4:12: services.a.ports must be a list (got a scalar)");
-	expect_error("services:\n  a:\n    image: [busybox]\n", "t.yml:3:12: services.a.image must be a string");
-	expect_error("services:\n  a:\n    image: x\n    init: yes\n", "init must be true or false");
-	expect_error("services:\n  a:\n    image: x\n    restart: sometimes\n", "is not a restart policy");
-	expect_error("services:\n  a:\n    image: x\n    depends_on: [b]\n", "depends on the undefined service b");
-	expect_error("services:\n  a:\n    image: x\n    networks: [n]\n", "uses the undefined network n");
-	expect_error("services:\n  a:\n    image: x\n    volumes: ['v:/d']\n", "mounts the undefined volume v");
-	expect_error("services:\n  a:\n    image: x\n    volumes: ['/d']\n", "anonymous volumes are not supported");
+	expect_error("services:\n  a:\n    image: [busybox]\n",
+		     "t.yml:3:12: services.a.image must be a string");
+	expect_error("services:\n  a:\n    image: x\n    init: yes\n",
+		     "init must be true or false");
+	expect_error("services:\n  a:\n    image: x\n    restart: sometimes\n",
+		     "is not a restart policy");
+	expect_error("services:\n  a:\n    image: x\n    depends_on: [b]\n",
+		     "depends on the undefined service b");
+	expect_error("services:\n  a:\n    image: x\n    networks: [n]\n",
+		     "uses the undefined network n");
+	expect_error("services:\n  a:\n    image: x\n    volumes: ['v:/d']\n",
+		     "mounts the undefined volume v");
+	expect_error("services:\n  a:\n    image: x\n    volumes: ['/d']\n",
+		     "anonymous volumes are not supported");
 	expect_error("services:\n  a:\n    build: {dockerfile: D}\n    stop_grace_period: soon\n",
 		     "is not a duration");
 	expect_error("services:\n  a: {}\n", "has neither image nor build");
-	expect_error("services:\n  a:\n    image: ${NOPE:?give NOPE}\n", "t.yml:3:12: services.a.image: required variable NOPE");
+	expect_error("services:\n  a:\n    image: ${NOPE:?give NOPE}\n",
+		     "t.yml:3:12: services.a.image: required variable NOPE");
 	expect_error("services:\n  a:\n    image: x\n  b: [\n", "not valid YAML");
 	expect_error("- a\n", "the file must be a mapping");
 	expect_error("version: '3'\n", "no services: key");
 	expect_error("services:\n  a:\n    image: x\n    ports: ['80']\n", "has no host port");
 	expect_error("services:\n  a:\n    image: x\n    ports: ['1-3:1-2']\n", "invalid port");
-	expect_error("services:\n  a: {image: x}\nvolumes:\n  v: {driver: nfs}\n", "only the local driver");
-	expect_error("services:\n  a: {image: x}\nnetworks:\n  n: {driver: overlay}\n", "only bridge networks");
+	expect_error("services:\n  a: {image: x}\nvolumes:\n  v: {driver: nfs}\n",
+		     "only the local driver");
+	expect_error("services:\n  a: {image: x}\nnetworks:\n  n: {driver: overlay}\n",
+		     "only bridge networks");
 }
 
 static void circles_are_refused(void **state)
@@ -291,7 +307,7 @@ static void text_helpers(void **state)
 	assert_true(d == 10);
 	assert_int_equal(gb_compose_duration("5 minutes", &d), -EINVAL);
 	char **argv;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_compose_split("a 'b c' \"d\\\"e\" f\\ g", &argv, &err), 0);
 	assert_int_equal(gb_strv_len(argv), 4);
 	assert_string_equal(argv[1], "b c");

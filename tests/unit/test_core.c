@@ -26,7 +26,7 @@
 
 static void lifecycle_allows_the_documented_transitions(void **s)
 {
-	struct gb_err e = {0};
+	struct gb_err e = { 0 };
 	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_CREATED, GB_OP_START, false, &e), 0);
 	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_STOPPED, GB_OP_START, false, &e), 0);
 	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_RUNNING, GB_OP_STOP, false, &e), 0);
@@ -39,19 +39,23 @@ static void lifecycle_allows_the_documented_transitions(void **s)
 
 static void lifecycle_refuses_with_a_clear_message(void **s)
 {
-	struct gb_err e = {0};
-	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_STOPPED, GB_OP_EXEC, false, &e), -EINVAL);
+	struct gb_err e = { 0 };
+	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_STOPPED, GB_OP_EXEC, false, &e),
+			 -EINVAL);
 	assert_string_equal(e.msg, "container web is stopped");
 	assert_non_null(strstr(e.hint, "glassbox start web"));
-	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_RUNNING, GB_OP_RM, false, &e), -EINVAL);
+	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_RUNNING, GB_OP_RM, false, &e),
+			 -EINVAL);
 	assert_non_null(strstr(e.hint, "rm -f web"));
-	assert_int_equal(gb_lifecycle_check("db", GB_STATUS_PAUSED, GB_OP_EXEC, false, &e), -EINVAL);
+	assert_int_equal(gb_lifecycle_check("db", GB_STATUS_PAUSED, GB_OP_EXEC, false, &e),
+			 -EINVAL);
 	assert_non_null(strstr(e.hint, "resume"));
-	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_RUNNING, GB_OP_START, false, &e), -EINVAL);
+	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_RUNNING, GB_OP_START, false, &e),
+			 -EINVAL);
 	/* stopping a stopped container is a no-op with a message, not an error */
 	assert_int_equal(gb_lifecycle_check("web", GB_STATUS_STOPPED, GB_OP_STOP, false, &e), 1);
 	assert_non_null(strstr(e.msg, "already stopped"));
-	assert_string_equal(e.call, "");  /* a refusal, not a failed system call */
+	assert_string_equal(e.call, ""); /* a refusal, not a failed system call */
 }
 
 static void status_names_round_trip(void **s)
@@ -68,7 +72,8 @@ static void names_hostnames_env(void **s)
 	assert_false(gb_name_valid(""));
 	assert_false(gb_name_valid("-web"));
 	assert_false(gb_name_valid("we/b"));
-	assert_false(gb_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
+	assert_false(
+		gb_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
 	assert_true(gb_hostname_valid("web.example"));
 	assert_false(gb_hostname_valid("bad_name"));
 	assert_false(gb_hostname_valid("-x"));
@@ -101,7 +106,7 @@ static void json_round_trip_with_escapes(void **s)
 	gb_json_str(&j, "call", "pivot_root(\".\", \".\")\n\ttab\x01");
 	gb_json_int(&j, "n", -42);
 	gb_json_bool(&j, "ok", true);
-	char *v[] = {"a", "b c", NULL};
+	char *v[] = { "a", "b c", NULL };
 	gb_json_strv(&j, "argv", v);
 	gb_json_obj_begin(&j, "nested");
 	gb_json_null(&j, "nothing");
@@ -126,7 +131,8 @@ static void json_round_trip_with_escapes(void **s)
 static void json_reports_where_it_is_broken(void **s)
 {
 	char err[128];
-	const char *bad[] = {"{\"a\":1,}", "{\"a\" 1}", "[1,2", "\"unterminated", "{\"a\":tru}", "{} x", ""};
+	const char *bad[] = { "{\"a\":1,}",  "{\"a\" 1}", "[1,2", "\"unterminated",
+			      "{\"a\":tru}", "{} x",	  "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_null(gb_json_parse(bad[i], strlen(bad[i]), err, sizeof err));
 		assert_non_null(strstr(err, "line 1 column"));
@@ -178,15 +184,15 @@ static void state_file_round_trip(void **s)
 	char dir[] = "/tmp/gbunit-state-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct gb_runtime rt;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_init(&rt, dir, dir, &err), 0);
 	assert_int_equal(gb_runtime_prepare(&rt, &err), 0);
-	struct gb_state st = {0};
+	struct gb_state st = { 0 };
 	gb_config_init(&st.cfg);
 	snprintf(st.cfg.id, sizeof st.cfg.id, "abcdef012345");
 	snprintf(st.cfg.name, sizeof st.cfg.name, "web");
 	snprintf(st.cfg.image, sizeof st.cfg.image, "busybox");
-	char *cmd[] = {"sh", "-c", "echo \"hi\"", NULL}, *env[] = {"A=1", NULL};
+	char *cmd[] = { "sh", "-c", "echo \"hi\"", NULL }, *env[] = { "A=1", NULL };
 	st.cfg.cmd = gb_strv_dup(cmd);
 	st.cfg.env = gb_strv_dup(env);
 	st.cfg.host_net = true;
@@ -228,12 +234,12 @@ static void name_index_is_a_shortcut_never_the_truth(void **s)
 	char dir[] = "/tmp/gbunit-names-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct gb_runtime rt;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	gb_runtime_init(&rt, dir, dir, &err);
 	gb_runtime_prepare(&rt, &err);
-	const char *ids[] = {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}, *names[] = {"web", "db"};
+	const char *ids[] = { "aaaaaaaaaaaa", "bbbbbbbbbbbb" }, *names[] = { "web", "db" };
 	for (int i = 0; i < 2; i++) {
-		struct gb_state st = {0};
+		struct gb_state st = { 0 };
 		gb_config_init(&st.cfg);
 		snprintf(st.cfg.id, sizeof st.cfg.id, "%s", ids[i]);
 		snprintf(st.cfg.name, sizeof st.cfg.name, "%s", names[i]);
@@ -260,7 +266,7 @@ static void name_index_is_a_shortcut_never_the_truth(void **s)
 	char link[700];
 	snprintf(link, sizeof link, "%s/names/db", dir);
 	char target[32];
-	assert_int_equal(readlink(link, target, sizeof target), 12);  /* not ours: kept */
+	assert_int_equal(readlink(link, target, sizeof target), 12); /* not ours: kept */
 	assert_int_equal(gb_state_remove(&rt, "aaaaaaaaaaaa", "web", &err), 0);
 	snprintf(link, sizeof link, "%s/names/web", dir);
 	assert_int_equal(access(link, F_OK), -1);
@@ -275,23 +281,23 @@ static void users_resolve_in_the_containers_files(void **s)
 			     "www:x:33:33:www:/var/www:/bin/false\n";
 	const char *group = "root:x:0:\nwww:x:33:\nweb:x:50:www,other\nlog:x:51:www\n";
 	struct gb_user u;
-	struct gb_err e = {0};
+	struct gb_err e = { 0 };
 	assert_int_equal(gb_user_lookup("www", passwd, group, &u, &e), 0);
 	assert_int_equal(u.uid, 33);
 	assert_int_equal(u.gid, 33);
 	assert_string_equal(u.home, "/var/www");
-	assert_int_equal(u.n_groups, 2);  /* web and log list it */
+	assert_int_equal(u.n_groups, 2); /* web and log list it */
 	assert_int_equal(u.groups[0], 50);
 	assert_int_equal(u.groups[1], 51);
 	assert_int_equal(gb_user_lookup("33", passwd, group, &u, &e), 0);
 	assert_int_equal(u.uid, 33);
 	assert_int_equal(gb_user_lookup("www:root", passwd, group, &u, &e), 0);
 	assert_int_equal(u.gid, 0);
-	assert_int_equal(u.n_groups, 0);  /* an explicit group replaces the others */
+	assert_int_equal(u.n_groups, 0); /* an explicit group replaces the others */
 	assert_int_equal(gb_user_lookup("1000:1000", passwd, group, &u, &e), 0);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1000);
-	assert_int_equal(gb_user_lookup("4242", NULL, NULL, &u, &e), 0);  /* no files: numbers */
+	assert_int_equal(gb_user_lookup("4242", NULL, NULL, &u, &e), 0); /* no files: numbers */
 	assert_int_equal(u.gid, 0);
 	assert_int_equal(gb_user_lookup("ghost", passwd, group, &u, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "unable to find user ghost"));
@@ -319,13 +325,13 @@ static void the_step_table_keeps_its_promises(void **s)
 		if (t[i].phase == GB_PHASE_START)
 			seen_start = true;
 		else
-			assert_false(seen_start);  /* no create row after a start row */
+			assert_false(seen_start); /* no create row after a start row */
 		assert_non_null(t[i].call);
 		assert_non_null(t[i].run);
 		assert_true(strlen(t[i].explain) > 20);
 		assert_true(t[i].wanted == NULL || t[i].when != NULL);
 		if (t[i].side == GB_SIDE_CONTAINER)
-			assert_null(t[i].undo);  /* container rows die with the mount namespace */
+			assert_null(t[i].undo); /* container rows die with the mount namespace */
 		for (size_t k = 0; k < i; k++)
 			assert_string_not_equal(t[i].name, t[k].name);
 	}
@@ -336,7 +342,7 @@ static void corrupt_state_is_a_clear_error(void **s)
 	char dir[] = "/tmp/gbunit-corrupt-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	struct gb_runtime rt;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	gb_runtime_init(&rt, dir, dir, &err);
 	gb_runtime_prepare(&rt, &err);
 	char p[700];
@@ -363,7 +369,7 @@ static void corrupt_state_is_a_clear_error(void **s)
 static void runtime_roots_must_be_absolute(void **s)
 {
 	struct gb_runtime rt;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_init(&rt, "relative", "/x", &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "absolute"));
 }

@@ -70,13 +70,13 @@ static void a_whole_deck(void **s)
 	struct vz_deck d;
 	char err[512];
 	assert_int_equal(
-	    load(&d,
-		 "# One\n\n- a *b*\n  - c `d`\n1. first\n\n```sh\nls /\n```\n\n"
-		 "Note: (3 min) say it\n---\n# Two\n\n!scene namespaces --replay rec.jsonl\n\n"
-		 "| a | b |\n|---|---|\n| 1 | 2 |\n\n!lab 2\n---\n# Three\n\n"
-		 "!run --replay rec.jsonl --rm busybox sh -c 'echo hi there'\n",
-		 err, sizeof err),
-	    0);
+		load(&d,
+		     "# One\n\n- a *b*\n  - c `d`\n1. first\n\n```sh\nls /\n```\n\n"
+		     "Note: (3 min) say it\n---\n# Two\n\n!scene namespaces --replay rec.jsonl\n\n"
+		     "| a | b |\n|---|---|\n| 1 | 2 |\n\n!lab 2\n---\n# Three\n\n"
+		     "!run --replay rec.jsonl --rm busybox sh -c 'echo hi there'\n",
+		     err, sizeof err),
+		0);
 	assert_int_equal(d.n, 3);
 	struct vz_slide *a = &d.s[0];
 	assert_string_equal(a->title, "One");
@@ -117,9 +117,10 @@ static void includes_and_fences(void **s)
 	char err[512];
 	/* a --- inside a code block is code, not a new slide */
 	assert_int_equal(
-	    load(&d, "<!-- a comment -->\n# A\n\n```\n---\n```\n\n!include part.md\n\n---\n# B\n",
-		 err, sizeof err),
-	    0);
+		load(&d,
+		     "<!-- a comment -->\n# A\n\n```\n---\n```\n\n!include part.md\n\n---\n# B\n",
+		     err, sizeof err),
+		0);
 	assert_int_equal(d.n, 3);
 	assert_string_equal(d.s[0].blocks[0].text, "---");
 	assert_string_equal(d.s[1].title, "Included");
@@ -172,7 +173,7 @@ static void args_split_like_a_shell(void **s)
 
 static void keys_steps_then_slides(void **s)
 {
-	struct vz_pres p = {.n_slides = 3, .steps = 3};
+	struct vz_pres p = { .n_slides = 3, .steps = 3 };
 	assert_int_equal(vz_pres_key(&p, VZ_K_NEXT, 0), VZ_P_STEP);
 	assert_int_equal(p.step, 1);
 	assert_int_equal(vz_pres_key(&p, VZ_K_NEXT, 0), VZ_P_STEP);
@@ -193,7 +194,7 @@ static void keys_steps_then_slides(void **s)
 
 static void keys_jump_blank_quit(void **s)
 {
-	struct vz_pres p = {.n_slides = 12, .steps = 1};
+	struct vz_pres p = { .n_slides = 12, .steps = 1 };
 	vz_pres_key(&p, VZ_K_DIGIT, 1);
 	vz_pres_key(&p, VZ_K_DIGIT, 1);
 	assert_string_equal(p.num, "11");
@@ -219,12 +220,12 @@ static void keys_jump_blank_quit(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(a_whole_deck),
-	    cmocka_unit_test(includes_and_fences),
-	    cmocka_unit_test(bad_decks),
-	    cmocka_unit_test(args_split_like_a_shell),
-	    cmocka_unit_test(keys_steps_then_slides),
-	    cmocka_unit_test(keys_jump_blank_quit),
+		cmocka_unit_test(a_whole_deck),
+		cmocka_unit_test(includes_and_fences),
+		cmocka_unit_test(bad_decks),
+		cmocka_unit_test(args_split_like_a_shell),
+		cmocka_unit_test(keys_steps_then_slides),
+		cmocka_unit_test(keys_jump_blank_quit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -25,7 +25,7 @@ static void parses_instructions_and_forms(void **state)
 			   "CMD [\"cat\", \"/x\"]\n"
 			   "entrypoint /bin/sh -c x\n";
 	struct gb_dockerfile df;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_df_parse(text, &df, &err), 0);
 	assert_int_equal(df.n, 4);
 	assert_int_equal(df.v[0].kind, GB_DF_FROM);
@@ -45,7 +45,7 @@ static void parses_instructions_and_forms(void **state)
 static void rejects_bad_files(void **state)
 {
 	struct gb_dockerfile df;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_df_parse("FROM a\nBOGUS x\n", &df, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "line 2: unknown instruction BOGUS"));
 	memset(&err, 0, sizeof err);
@@ -80,9 +80,10 @@ static void splits_words_and_pairs(void **state)
 
 static void expands_variables(void **state)
 {
-	char *vars[] = {"A=1", "B=two", "A=3", NULL};
+	char *vars[] = { "A=1", "B=two", "A=3", NULL };
 	char out[128];
-	assert_int_equal(gb_df_expand("$A-${B}-${C:-def}-${B:+alt}-\\$A", vars, out, sizeof out), 0);
+	assert_int_equal(gb_df_expand("$A-${B}-${C:-def}-${B:+alt}-\\$A", vars, out, sizeof out),
+			 0);
 	assert_string_equal(out, "3-two-def-alt-$A");
 	assert_int_equal(gb_df_expand("$NOPE.", vars, out, sizeof out), 0);
 	assert_string_equal(out, ".");
@@ -121,9 +122,9 @@ static void sha256_known_answers(void **state)
 
 static void dockerignore_matches(void **state)
 {
-	char *pats[] = {"*.key", "build", "docs/**/*.md", "!docs/keep.md", NULL};
+	char *pats[] = { "*.key", "build", "docs/**/*.md", "!docs/keep.md", NULL };
 	assert_true(gb_build_ignored(pats, "secret.key"));
-	assert_false(gb_build_ignored(pats, "dir/secret.key"));  /* * stops at / */
+	assert_false(gb_build_ignored(pats, "dir/secret.key")); /* * stops at / */
 	assert_true(gb_build_ignored(pats, "build/out/x.o"));
 	assert_true(gb_build_ignored(pats, "docs/a/b.md"));
 	assert_false(gb_build_ignored(pats, "docs/keep.md"));
@@ -133,7 +134,7 @@ static void dockerignore_matches(void **state)
 static void parses_mount_specs(void **state)
 {
 	struct gb_mount m;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_mount_parse_volume("data:/var/lib/x", &m, &err), 0);
 	assert_int_equal(m.type, GB_MOUNT_VOLUME);
 	assert_int_equal(gb_mount_parse_volume("/srv:/srv:ro", &m, &err), 0);

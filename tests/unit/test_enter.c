@@ -40,17 +40,17 @@ static void a_sealed_copy_cannot_be_changed(void **s)
 	unlink(path);
 	assert_int_equal(write(fd, "not an ELF file", 15), 15);
 	assert_false(gb_is_sealed(fd));
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int copy = gb_sealed_copy(fd, "test", &err);
 	assert_true(copy >= 0);
 	assert_true(gb_is_sealed(copy));
 	char buf[32] = "";
-	assert_int_equal(pread(copy, buf, sizeof buf, 0), 15);  /* not ELF: copied whole */
+	assert_int_equal(pread(copy, buf, sizeof buf, 0), 15); /* not ELF: copied whole */
 	assert_memory_equal(buf, "not an ELF file", 15);
 	assert_int_equal(pwrite(copy, "X", 1, 0), -1);
 	assert_int_equal(errno, EPERM);
 	assert_int_equal(ftruncate(copy, 0), -1);
-	assert_int_equal(fcntl(copy, F_ADD_SEALS, F_SEAL_FUTURE_WRITE), -1);  /* F_SEAL_SEAL */
+	assert_int_equal(fcntl(copy, F_ADD_SEALS, F_SEAL_FUTURE_WRITE), -1); /* F_SEAL_SEAL */
 	assert_int_equal(fcntl(copy, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	close(copy);
 	close(fd);
@@ -63,7 +63,7 @@ static void a_sealed_copy_of_an_elf_file_keeps_what_is_loaded(void **s)
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	assert_int_equal(fstat(fd, &st), 0);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int copy = gb_sealed_copy(fd, "self", &err);
 	assert_true(copy >= 0);
 	Elf64_Ehdr a, b;
@@ -89,8 +89,8 @@ static int keeps_what_is_meant(void)
 {
 	int gone = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int kept = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	int inherited = open("/dev/null", O_RDONLY);  /* no close-on-exec: meant for the command */
-	struct gb_err err = {0};
+	int inherited = open("/dev/null", O_RDONLY); /* no close-on-exec: meant for the command */
+	struct gb_err err = { 0 };
 	if (gb_enter_close_fds(&kept, 1, true, &err) < 0)
 		return 1;
 	if (fcntl(gone, F_GETFD) != -1 || errno != EBADF)
@@ -98,7 +98,7 @@ static int keeps_what_is_meant(void)
 	if (fcntl(kept, F_GETFD) < 0 || fcntl(inherited, F_GETFD) < 0)
 		return 3;
 	if (gb_enter_close_fds(&kept, 1, false, &err) < 0 || fcntl(inherited, F_GETFD) != -1)
-		return 4;  /* without keep_inheritable only keep[] stays */
+		return 4; /* without keep_inheritable only keep[] stays */
 	return fcntl(kept, F_GETFD) < 0 ? 5 : 0;
 }
 
@@ -109,8 +109,8 @@ static void close_fds_keeps_only_what_is_meant_for_the_container(void **s)
 
 static int refuses_a_directory(void)
 {
-	int dir = open("/", O_RDONLY | O_DIRECTORY);  /* inheritable: would enter the container */
-	struct gb_err err = {0};
+	int dir = open("/", O_RDONLY | O_DIRECTORY); /* inheritable: would enter the container */
+	struct gb_err err = { 0 };
 	if (dir < 0 || gb_enter_close_fds(NULL, 0, true, &err) != -EISDIR)
 		return 1;
 	if (!strstr(err.msg, "is a directory of the host (/)") || !err.hint[0])
@@ -118,7 +118,7 @@ static int refuses_a_directory(void)
 	close(dir);
 	int saved = dup(0);
 	int root = open("/", O_RDONLY | O_DIRECTORY);
-	dup2(root, 0);  /* `< /` */
+	dup2(root, 0); /* `< /` */
 	int r = gb_enter_check_stdio(&err) == -EISDIR ? 0 : 3;
 	dup2(saved, 0);
 	return r;
@@ -131,7 +131,7 @@ static void a_host_directory_never_enters(void **s)
 
 static int nondumpable(void)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (prctl(PR_GET_DUMPABLE) != 1 || gb_enter_nondumpable(&err) < 0)
 		return 1;
 	return prctl(PR_GET_DUMPABLE) == 0 ? 0 : 2;
@@ -140,7 +140,7 @@ static int nondumpable(void)
 static int unsafe_stays_dumpable(void)
 {
 	setenv("GLASSBOX_UNSAFE_DUMPABLE", "1", 1);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	int keep = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (gb_enter_nondumpable(&err) < 0 || gb_enter_close_fds(NULL, 0, true, &err) < 0)
 		return 1;
@@ -158,11 +158,11 @@ static char new_root[] = "/tmp/gb-enter-root.XXXXXX";
 
 static int cwd_outside_the_root(void)
 {
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	if (gb_enter_check_cwd(&err) < 0)
 		return 1;
 	if (chdir("/") < 0 || chroot(new_root) < 0)
-		return 77;  /* not root: nothing to test */
+		return 77; /* not root: nothing to test */
 	int r = gb_enter_check_cwd(&err) < 0 ? 0 : 2;
 	if (chdir("/") < 0 || gb_enter_check_cwd(&err) < 0)
 		r = 3;

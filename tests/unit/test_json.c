@@ -66,7 +66,7 @@ static void json_integers_are_exact_to_64_bits(void **s)
 				  "18014398509481985, 2.5, 3e2]",
 				  NULL, 0);
 	assert_non_null(v);
-	long long want[] = {9007199254740993LL, LLONG_MAX, LLONG_MIN, 18014398509481985LL};
+	long long want[] = { 9007199254740993LL, LLONG_MAX, LLONG_MIN, 18014398509481985LL };
 	const struct gb_jval *c = v->child;
 	for (size_t i = 0; i < 4; i++, c = c->next) {
 		long long got = 0;
@@ -91,8 +91,8 @@ static void json_integers_are_exact_to_64_bits(void **s)
 
 static void json_huge_reals_clamp_not_undefined(void **s)
 {
-	struct gb_jval *v =
-	    parse("{\"big\": 1e300, \"small\": -1e300, \"edge\": 9223372036854775808.0}", NULL, 0);
+	struct gb_jval *v = parse(
+		"{\"big\": 1e300, \"small\": -1e300, \"edge\": 9223372036854775808.0}", NULL, 0);
 	assert_non_null(v);
 	/* (long long)1e300 is undefined behaviour in C: gb_jint clamps instead. */
 	assert_true(gb_jint(v, "big", 0) == LLONG_MAX);
@@ -134,12 +134,12 @@ static void json_refuses_lone_surrogates(void **s)
 static void json_refuses_invalid_utf8(void **s)
 {
 	const char *bad[] = {
-	    "\"\xff\"",		    /* never valid in UTF-8 */
-	    "\"\xc0\xaf\"",	    /* overlong '/' */
-	    "\"\xe2\x82\"",	    /* truncated sequence */
-	    "\"\xed\xa0\x80\"",	    /* a surrogate encoded directly */
-	    "\"\xf4\x90\x80\x80\"", /* above U+10FFFF */
-	    "{\"\x80\": 1}",	    /* a continuation byte alone, in a key */
+		"\"\xff\"",		/* never valid in UTF-8 */
+		"\"\xc0\xaf\"",		/* overlong '/' */
+		"\"\xe2\x82\"",		/* truncated sequence */
+		"\"\xed\xa0\x80\"",	/* a surrogate encoded directly */
+		"\"\xf4\x90\x80\x80\"", /* above U+10FFFF */
+		"{\"\x80\": 1}",	/* a continuation byte alone, in a key */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		expect_refused(bad[i], "line 1 column", NULL);
@@ -153,11 +153,11 @@ static void json_refuses_invalid_utf8(void **s)
  * bytes that are not UTF-8 become U+FFFD, valid UTF-8 passes untouched. */
 static void json_writer_output_always_reads_back(void **s)
 {
-	const char *in[] = {"\xff", "a\xc3", "\xed\xa0\x80", "\xc0\xaf",
-			    "caf\xc3\xa9 \xf0\x9f\x98\x80"};
-	const char *want[] = {"\xef\xbf\xbd", "a\xef\xbf\xbd",
-			      "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd",
-			      "caf\xc3\xa9 \xf0\x9f\x98\x80"};
+	const char *in[] = { "\xff", "a\xc3", "\xed\xa0\x80", "\xc0\xaf",
+			     "caf\xc3\xa9 \xf0\x9f\x98\x80" };
+	const char *want[] = { "\xef\xbf\xbd", "a\xef\xbf\xbd",
+			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd",
+			       "caf\xc3\xa9 \xf0\x9f\x98\x80" };
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
 		struct gb_json j;
 		gb_json_init(&j);
@@ -179,12 +179,13 @@ static void json_writer_output_always_reads_back(void **s)
 static void seccomp_arguments_load_all_64_bits(void **s)
 {
 	const char *profile =
-	    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"personality\"],"
-	    " \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
-	    "{\"index\": 0, \"value\": 9223372036854775807, \"valueTwo\": 9007199254740993,"
-	    " \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}";
+		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+		"[\"personality\"],"
+		" \"action\": \"SCMP_ACT_ERRNO\", \"args\": ["
+		"{\"index\": 0, \"value\": 9223372036854775807, \"valueTwo\": 9007199254740993,"
+		" \"op\": \"SCMP_CMP_MASKED_EQ\"}]}]}";
 	struct gb_seccomp_profile p;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_seccomp_parse(profile, strlen(profile), "t.json", 0, &p, &err), 0);
 	assert_int_equal(p.n_rules, 1);
 	assert_true(p.rules[0].args[0].datum_a == 9223372036854775807ULL);
@@ -192,14 +193,14 @@ static void seccomp_arguments_load_all_64_bits(void **s)
 	gb_seccomp_free(&p);
 
 	const char *dup =
-	    "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultAction\": \"SCMP_ACT_ALLOW\"}";
 	assert_int_equal(gb_seccomp_parse(dup, strlen(dup), "dup.json", 0, &p, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "duplicate key \"defaultAction\""));
 
 	const char *neg =
-	    "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
-	    "[\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0,"
-	    " \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+		"[\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0,"
+		" \"value\": -1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
 	assert_int_equal(gb_seccomp_parse(neg, strlen(neg), "neg.json", 0, &p, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, ".value"));
 }
@@ -207,15 +208,15 @@ static void seccomp_arguments_load_all_64_bits(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(json_refuses_duplicate_keys_naming_them),
-	    cmocka_unit_test(json_keeps_members_in_written_order),
-	    cmocka_unit_test(json_integers_are_exact_to_64_bits),
-	    cmocka_unit_test(json_huge_reals_clamp_not_undefined),
-	    cmocka_unit_test(json_refuses_leading_zeros),
-	    cmocka_unit_test(json_refuses_lone_surrogates),
-	    cmocka_unit_test(json_refuses_invalid_utf8),
-	    cmocka_unit_test(json_writer_output_always_reads_back),
-	    cmocka_unit_test(seccomp_arguments_load_all_64_bits),
+		cmocka_unit_test(json_refuses_duplicate_keys_naming_them),
+		cmocka_unit_test(json_keeps_members_in_written_order),
+		cmocka_unit_test(json_integers_are_exact_to_64_bits),
+		cmocka_unit_test(json_huge_reals_clamp_not_undefined),
+		cmocka_unit_test(json_refuses_leading_zeros),
+		cmocka_unit_test(json_refuses_lone_surrogates),
+		cmocka_unit_test(json_refuses_invalid_utf8),
+		cmocka_unit_test(json_writer_output_always_reads_back),
+		cmocka_unit_test(seccomp_arguments_load_all_64_bits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

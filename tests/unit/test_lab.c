@@ -67,7 +67,7 @@ static int unknown_feature(struct gb_check *c)
 
 static enum gb_verdict run(int (*fn)(struct gb_check *), bool control, struct gb_check *c)
 {
-	struct gb_lab lab = {.num = 99, .slug = "fake", .check = fn, .trips = "b"};
+	struct gb_lab lab = { .num = 99, .slug = "fake", .check = fn, .trips = "b" };
 	return gb_lab_run(&lab, NULL, NULL, control, c);
 }
 
@@ -89,12 +89,12 @@ static void test_verdicts(void **state)
 static void test_control_only_through_its_finding(void **state)
 {
 	static struct gb_check c;
-	struct gb_lab lab = {.num = 99, .slug = "fake", .trips = "b"};
+	struct gb_lab lab = { .num = 99, .slug = "fake", .trips = "b" };
 	enum gb_verdict v = run(one_leak, true, &c);
 	assert_int_equal(gb_control_judge(&lab, &c, v), GB_CONTROL_DETECTED);
 	assert_true(gb_check_tripped(&c, "b"));
 	assert_false(gb_check_tripped(&c, "a"));
-	lab.trips = "a";  /* the leak seen is not the one the control names */
+	lab.trips = "a"; /* the leak seen is not the one the control names */
 	assert_int_equal(gb_control_judge(&lab, &c, v), GB_CONTROL_ERROR);
 	lab.trips = "b";
 	v = run(all_held, true, &c);
@@ -106,7 +106,7 @@ static void test_control_only_through_its_finding(void **state)
 }
 
 /* The registry the real binary generates; these tests have no labs of their own. */
-const struct gb_lab *const gb_labs[] = {NULL};
+const struct gb_lab *const gb_labs[] = { NULL };
 
 int main(void)
 {

@@ -17,7 +17,7 @@ static void refused_as_too_long(int (*parse)(const char *, struct gb_mount *, st
 				const char *spec)
 {
 	struct gb_mount m;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(parse(spec, &m, &err), -EINVAL);
 	if (!strstr(err.msg, "too long"))
 		fail_msg("error \"%s\" does not say too long", err.msg);
@@ -47,7 +47,7 @@ static void fields_that_fit_are_whole(void **s)
 {
 	char spec[700];
 	struct gb_mount m;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	snprintf(spec, sizeof spec, "/t:size=64m,mode=1777,nr_inodes=%060d", 1);
 	assert_int_equal(gb_mount_parse_tmpfs(spec, &m, &err), 0);
 	assert_string_equal(m.options, spec + 3);
@@ -61,8 +61,8 @@ static void fields_that_fit_are_whole(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(long_fields_are_refused_not_cut),
-	    cmocka_unit_test(fields_that_fit_are_whole),
+		cmocka_unit_test(long_fields_are_refused_not_cut),
+		cmocka_unit_test(fields_that_fit_are_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

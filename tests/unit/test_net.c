@@ -17,7 +17,7 @@
 
 static struct gb_net_cidr cidr(const char *s)
 {
-	struct gb_net_cidr c = {0, -1};
+	struct gb_net_cidr c = { 0, -1 };
 	assert_int_equal(gb_net_cidr_parse(s, &c, NULL), 0);
 	return c;
 }
@@ -38,17 +38,18 @@ static void test_cidr_parse(void **state)
 static void test_cidr_parse_refuses(void **state)
 {
 	(void)state;
-	const char *bad[] = {"10.213.1.0",  "10.213.1.0/33", "10.213.1/24", "10.213.1.256/24",
-			     "10.213.1.0/", "a.b.c.d/8",     "10.213.1.0/2x", "010.0.0.0.0/8",
-			     "",            "10.213.1.0/-1"};
+	const char *bad[] = { "10.213.1.0",	 "10.213.1.0/33", "10.213.1/24",
+			      "10.213.1.256/24", "10.213.1.0/",	  "a.b.c.d/8",
+			      "10.213.1.0/2x",	 "010.0.0.0.0/8", "",
+			      "10.213.1.0/-1" };
 	for (size_t i = 0; i < GB_ARRAY_LEN(bad); i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		struct gb_net_cidr c;
 		assert_int_equal(gb_net_cidr_parse(bad[i], &c, &err), -EINVAL);
 		assert_int_equal(err.code, EINVAL);
 		assert_true(err.hint[0] != '\0');
 	}
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	struct gb_net_cidr c;
 	assert_int_equal(gb_net_cidr_parse("10.213.1.7/24", &c, &err), -EINVAL);
 	assert_non_null(strstr(err.hint, "10.213.1.0/24")); /* the hint gives the fix */
@@ -71,36 +72,38 @@ static void test_network_init(void **state)
 {
 	(void)state;
 	struct gb_net_network n;
-	struct gb_err err = {0};
-	assert_int_equal(gb_net_network_init(&n, "app", "10.213.1.0/24", false, NULL, NULL, 0,
-					     &err), 0);
+	struct gb_err err = { 0 };
+	assert_int_equal(
+		gb_net_network_init(&n, "app", "10.213.1.0/24", false, NULL, NULL, 0, &err), 0);
 	assert_string_equal(n.bridge, "gb-app");
 	assert_int_equal(n.gateway, 0x0ad50101);
 	assert_false(n.internal);
 	/* The default network's bridge has a fixed, recognisable name. */
-	assert_int_equal(gb_net_network_init(&n, GB_NET_DEFAULT, NULL, false, NULL, NULL, 0,
-					     &err), 0);
+	assert_int_equal(gb_net_network_init(&n, GB_NET_DEFAULT, NULL, false, NULL, NULL, 0, &err),
+			 0);
 	assert_string_equal(n.bridge, GB_NET_DEFAULT_BRIDGE);
 	/* Long names still make a valid (<= 15 character) interface name. */
-	assert_int_equal(gb_net_network_init(&n, "a-very-long-network-name", NULL, true, NULL,
-					     NULL, 0, &err), 0);
+	assert_int_equal(gb_net_network_init(&n, "a-very-long-network-name", NULL, true, NULL, NULL,
+					     0, &err),
+			 0);
 	assert_true(strlen(n.bridge) <= 15);
 	assert_int_equal(strncmp(n.bridge, "gb-", 3), 0);
-	const char *bad[] = {"none", "host", "", "-x", "a/b", "a b"};
+	const char *bad[] = { "none", "host", "", "-x", "a/b", "a b" };
 	for (size_t i = 0; i < GB_ARRAY_LEN(bad); i++)
 		assert_int_equal(gb_net_network_init(&n, bad[i], NULL, false, NULL, NULL, 0, &err),
 				 -EINVAL);
-	assert_int_equal(gb_net_network_init(&n, "tiny", "10.213.1.0/31", false, NULL, NULL, 0,
-					     &err), -EINVAL);
+	assert_int_equal(
+		gb_net_network_init(&n, "tiny", "10.213.1.0/31", false, NULL, NULL, 0, &err),
+		-EINVAL);
 }
 
 static void test_overlapping_networks_refused(void **state)
 {
 	(void)state;
-	struct gb_net_cidr taken[] = {cidr("10.213.0.0/16"), cidr("192.0.2.0/24")};
-	const char *by[] = {"network app", "eth0 on the host"};
+	struct gb_net_cidr taken[] = { cidr("10.213.0.0/16"), cidr("192.0.2.0/24") };
+	const char *by[] = { "network app", "eth0 on the host" };
 	struct gb_net_network n;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_net_network_init(&n, "b", "10.213.5.0/24", false, taken, by, 2, &err),
 			 -EEXIST);
 	assert_non_null(strstr(err.msg, "network app"));
@@ -114,14 +117,14 @@ static void test_overlapping_networks_refused(void **state)
 static void test_subnet_pick(void **state)
 {
 	(void)state;
-	struct gb_net_cidr taken[] = {cidr("172.29.0.0/24"), cidr("172.29.1.0/25")};
+	struct gb_net_cidr taken[] = { cidr("172.29.0.0/24"), cidr("172.29.1.0/25") };
 	struct gb_net_network n;
 	assert_int_equal(gb_net_network_init(&n, "x", NULL, false, taken, NULL, 2, NULL), 0);
 	char buf[19];
 	gb_net_cidr_format(n.subnet, buf);
 	assert_string_equal(buf, "172.29.2.0/24");
 	struct gb_net_cidr all = cidr(GB_NET_POOL);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_net_network_init(&n, "y", NULL, false, &all, NULL, 1, &err), -ENOSPC);
 }
 
@@ -129,8 +132,8 @@ static void test_lease_alloc_free(void **state)
 {
 	(void)state;
 	struct gb_net_network n;
-	assert_int_equal(gb_net_network_init(&n, "small", "10.213.1.0/29", false, NULL, NULL, 0,
-					     NULL), 0);
+	assert_int_equal(
+		gb_net_network_init(&n, "small", "10.213.1.0/29", false, NULL, NULL, 0, NULL), 0);
 	/* /29: .0 network, .1 gateway, .7 broadcast: .2 to .6 for containers. */
 	uint32_t a[5];
 	char id[16];
@@ -139,7 +142,7 @@ static void test_lease_alloc_free(void **state)
 		assert_int_equal(gb_net_lease_alloc(&n, id, id, NULL, &a[i], NULL), 0);
 		assert_int_equal(a[i], 0x0ad50102 + (uint32_t)i);
 	}
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	uint32_t x;
 	assert_int_equal(gb_net_lease_alloc(&n, "c9", "c9", NULL, &x, &err), -ENOSPC);
 	assert_true(err.hint[0] != '\0');
@@ -160,9 +163,9 @@ static void test_state_round_trip(void **state)
 	char root[] = "/tmp/gb-test-net-XXXXXX";
 	assert_non_null(mkdtemp(root));
 	struct gb_net_network n, back;
-	assert_int_equal(gb_net_network_init(&n, "app", "10.213.3.0/24", true, NULL, NULL, 0,
-					     NULL), 0);
-	char *aliases[] = {"db", "database", NULL};
+	assert_int_equal(gb_net_network_init(&n, "app", "10.213.3.0/24", true, NULL, NULL, 0, NULL),
+			 0);
+	char *aliases[] = { "db", "database", NULL };
 	uint32_t a;
 	assert_int_equal(gb_net_lease_alloc(&n, "abc123", "mariadb", aliases, &a, NULL), 0);
 	assert_int_equal(gb_net_network_save(root, &n, NULL), 0);
@@ -178,7 +181,7 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(gb_net_network_list(root, &names, NULL), 0);
 	assert_string_equal(names[0], "app");
 	assert_null(names[1]);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_net_network_load(root, "nope", &back, &err), -ENOENT);
 	assert_non_null(strstr(err.hint, "network ls"));
 	assert_int_equal(gb_net_network_remove(root, "app", NULL), 0);
@@ -192,7 +195,7 @@ static void test_hosts(void **state)
 	(void)state;
 	struct gb_net_network nets[3];
 	uint32_t a;
-	char *al[] = {"www", NULL};
+	char *al[] = { "www", NULL };
 	gb_net_network_init(&nets[0], "front", "10.213.1.0/24", false, NULL, NULL, 0, NULL);
 	gb_net_network_init(&nets[1], "back", "10.213.2.0/24", true, NULL, NULL, 0, NULL);
 	gb_net_network_init(&nets[2], "other", "10.213.3.0/24", false, NULL, NULL, 0, NULL);
@@ -229,10 +232,10 @@ static void test_publish_parse(void **state)
 	assert_int_equal(p.host_ip, 0);
 	assert_int_equal(p.host_port, 443);
 	assert_int_equal(p.container_port, 8443);
-	const char *bad[] = {"80", "0:80", "80:70000", "x:80", "1.2.3:80:80", ":80", "80:",
-			     "1:2:3:4", "80:80/udp"};
+	const char *bad[] = { "80",  "0:80", "80:70000", "x:80",     "1.2.3:80:80",
+			      ":80", "80:",  "1:2:3:4",	 "80:80/udp" };
 	for (size_t i = 0; i < GB_ARRAY_LEN(bad); i++) {
-		struct gb_err err = {0};
+		struct gb_err err = { 0 };
 		assert_true(gb_net_publish_parse(bad[i], &p, &err) < 0);
 		assert_true(err.hint[0] != '\0');
 	}

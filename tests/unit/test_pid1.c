@@ -76,7 +76,7 @@ static void test_parse_status_sleep(void **state)
 	assert_int_equal(s.nspid, 1);
 	assert_int_equal(s.ns_depth, 2);
 	assert_true(s.sig.caught == 0 && s.sig.ignored == 0 && s.sig.blocked == 0);
-	assert_true(s.sig.pending == 0x4000);  /* a SIGTERM queued for the process */
+	assert_true(s.sig.pending == 0x4000); /* a SIGTERM queued for the process */
 	assert_int_equal(gb_pid1_fate(&s.sig, SIGTERM), GB_PID1_DROPPED);
 	assert_int_equal(gb_pid1_fate(&s.sig, SIGKILL), GB_PID1_FORCED);
 }
@@ -128,7 +128,7 @@ static void test_mask_names_truncates_safely(void **state)
 	char small[12];
 	memset(small, 'x', sizeof small);
 	assert_int_equal(gb_pid1_mask_names(0x4003, small, sizeof small), 3);
-	assert_string_equal(small, "SIGHUP");  /* what fits, whole names only */
+	assert_string_equal(small, "SIGHUP"); /* what fits, whole names only */
 	assert_int_equal(gb_pid1_mask_names(0, small, sizeof small), 0);
 	assert_string_equal(small, "");
 }
@@ -213,11 +213,11 @@ static void test_zombies_real_namespace(void **state)
 	close(p[1]);
 	if (pid1 < 0) {
 		waitpid(helper, NULL, 0);
-		skip();  /* not root: unshare(CLONE_NEWPID) needs CAP_SYS_ADMIN */
+		skip(); /* not root: unshare(CLONE_NEWPID) needs CAP_SYS_ADMIN */
 	}
 	struct gb_pid1_zombies z;
 	struct gb_err err;
-	for (int i = 0; i < 200; i++) {  /* the three children exit within milliseconds */
+	for (int i = 0; i < 200; i++) { /* the three children exit within milliseconds */
 		assert_int_equal(gb_pid1_zombies(pid1, &z, &err), 0);
 		if (z.count == 3)
 			break;
@@ -225,9 +225,9 @@ static void test_zombies_real_namespace(void **state)
 	}
 	assert_int_equal(z.count, 3);
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(z.z[i].ppid, pid1);       /* PID 1 is the parent that owes a wait */
-		assert_in_range(z.z[i].nspid, 2, 4);       /* PIDs inside the namespace */
-		assert_true(z.z[i].pid != z.z[i].nspid);   /* and other PIDs on the host */
+		assert_int_equal(z.z[i].ppid, pid1);	 /* PID 1 is the parent that owes a wait */
+		assert_in_range(z.z[i].nspid, 2, 4);	 /* PIDs inside the namespace */
+		assert_true(z.z[i].pid != z.z[i].nspid); /* and other PIDs on the host */
 	}
 	struct gb_json j;
 	gb_json_init(&j);

@@ -30,7 +30,7 @@ static void tmp_roots(char *base, struct gb_runtime *rt)
 	assert_non_null(mkdtemp(base));
 	snprintf(data, sizeof data, "%s/lib/glassbox", base);
 	snprintf(state, sizeof state, "%s/run/glassbox", base);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_init(rt, state, data, &err), 0);
 }
 
@@ -39,8 +39,8 @@ static void made_0700_under_any_umask(void **s)
 	char base[] = "/tmp/gbunit-roots-XXXXXX";
 	struct gb_runtime rt;
 	tmp_roots(base, &rt);
-	mode_t old = umask(0);  /* the worst case: mkdir's mode is taken as given */
-	struct gb_err err = {0};
+	mode_t old = umask(0); /* the worst case: mkdir's mode is taken as given */
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_prepare(&rt, &err), 0);
 	umask(old);
 	assert_int_equal(mode_of(rt.data_root), 0700);
@@ -49,7 +49,7 @@ static void made_0700_under_any_umask(void **s)
 	snprintf(p, sizeof p, "%s/containers", rt.data_root);
 	assert_int_equal(mode_of(p), 0700);
 	snprintf(p, sizeof p, "%s/lib", base);
-	assert_int_equal(mode_of(p), 0755);  /* a parent: as mkdir -p makes it */
+	assert_int_equal(mode_of(p), 0755); /* a parent: as mkdir -p makes it */
 	char why[700];
 	assert_false(gb_roots_wide(rt.data_root, why, sizeof why));
 	gb_rm_rf(base);
@@ -60,7 +60,7 @@ static void repair_tightens_roots_and_their_dirs(void **s)
 	char base[] = "/tmp/gbunit-roots-XXXXXX";
 	struct gb_runtime rt;
 	tmp_roots(base, &rt);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_prepare(&rt, &err), 0);
 	char layers[700], deep[800], sticky[700], other[700];
 	snprintf(layers, sizeof layers, "%s/layers", rt.data_root);
@@ -83,11 +83,11 @@ static void repair_tightens_roots_and_their_dirs(void **s)
 	assert_int_equal(mode_of(rt.data_root), 0700);
 	assert_int_equal(mode_of(rt.state_root), 0700);
 	assert_int_equal(mode_of(layers), 0700);
-	assert_int_equal(mode_of(deep), 0755);      /* not walked: the root stops everyone */
-	assert_int_equal(mode_of(sticky), 01777);   /* a sticky dir is shared on purpose */
-	assert_int_equal(mode_of(other), 0755);     /* not a directory glassbox makes */
+	assert_int_equal(mode_of(deep), 0755);	  /* not walked: the root stops everyone */
+	assert_int_equal(mode_of(sticky), 01777); /* a sticky dir is shared on purpose */
+	assert_int_equal(mode_of(other), 0755);	  /* not a directory glassbox makes */
 	assert_false(gb_roots_wide(rt.data_root, why, sizeof why));
-	assert_int_equal(gb_roots_repair(rt.data_root, rt.state_root), 0);  /* nothing left to do */
+	assert_int_equal(gb_roots_repair(rt.data_root, rt.state_root), 0); /* nothing left to do */
 	/* A directory that is no glassbox root (no containers/) is left alone. */
 	char home[700];
 	snprintf(home, sizeof home, "%s/home", base);
@@ -107,8 +107,8 @@ static void host_feature_names_the_fix(void **s)
 	tmp_roots(base, &rt);
 	struct gb_host_feature f;
 	gb_roots_host_feature(rt.data_root, rt.state_root, &f);
-	assert_true(f.available);  /* neither exists yet: nothing to reach */
-	struct gb_err err = {0};
+	assert_true(f.available); /* neither exists yet: nothing to reach */
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_runtime_prepare(&rt, &err), 0);
 	chmod(rt.state_root, 0755);
 	gb_roots_host_feature(rt.data_root, rt.state_root, &f);

@@ -32,10 +32,10 @@ static void test_default_gates_on_caps(void **state)
 	assert_int_equal(gb_seccomp_default(&p, gb_caps_docker_default(), NULL), 0);
 	assert_int_equal(p.default_action, SCMP_ACT_ERRNO(EPERM));
 	assert_non_null(find(&p, "read"));
-	assert_non_null(find(&p, "chroot"));  /* CAP_SYS_CHROOT is in Docker's set */
-	const char *denied[] = { "mount", "umount2", "unshare", "setns", "reboot", "kexec_load",
-				 "init_module", "keyctl", "bpf", "ptrace", "swapon",
-				 "clock_settime", "settimeofday" };
+	assert_non_null(find(&p, "chroot")); /* CAP_SYS_CHROOT is in Docker's set */
+	const char *denied[] = { "mount",      "umount2",	"unshare",     "setns", "reboot",
+				 "kexec_load", "init_module",	"keyctl",      "bpf",	"ptrace",
+				 "swapon",     "clock_settime", "settimeofday" };
 	for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
 		assert_null(find(&p, denied[i]));
 	/* clone is allowed only without namespace flags; clone3 says ENOSYS. */
@@ -47,8 +47,8 @@ static void test_default_gates_on_caps(void **state)
 	assert_int_equal(find(&p, "clone3")->action, SCMP_ACT_ERRNO(ENOSYS));
 	gb_seccomp_free(&p);
 
-	gb_capset more = gb_caps_docker_default() | GB_CAP_BIT(CAP_SYS_ADMIN) |
-			 GB_CAP_BIT(CAP_SYS_TIME);
+	gb_capset more =
+		gb_caps_docker_default() | GB_CAP_BIT(CAP_SYS_ADMIN) | GB_CAP_BIT(CAP_SYS_TIME);
 	assert_int_equal(gb_seccomp_default(&p, more, NULL), 0);
 	assert_non_null(find(&p, "mount"));
 	assert_non_null(find(&p, "unshare"));
@@ -92,21 +92,22 @@ static void test_parse_docker_profile(void **state)
 	assert_null(find(&p, "no_such_call_xyz"));
 	assert_int_equal(p.n_unknown, 1);
 	const struct gb_seccomp_rule *pers = find(&p, "personality");
-	assert_int_equal(pers->action, SCMP_ACT_ERRNO(EPERM));  /* errnoRet defaults to EPERM */
+	assert_int_equal(pers->action, SCMP_ACT_ERRNO(EPERM)); /* errnoRet defaults to EPERM */
 	assert_int_equal(pers->nargs, 1);
 	assert_int_equal(pers->args[0].datum_a, 255);
 	assert_int_equal(pers->args[0].datum_b, 8);
-	assert_non_null(find(&p, "mount"));  /* excluded only with CAP_SYS_ADMIN */
-	assert_null(find(&p, "acct"));       /* included only with CAP_SYS_PACCT */
+	assert_non_null(find(&p, "mount")); /* excluded only with CAP_SYS_ADMIN */
+	assert_null(find(&p, "acct"));	    /* included only with CAP_SYS_PACCT */
 #if defined(__x86_64__)
-	assert_int_equal(p.n_arches, 3);     /* only the native entry of archMap */
+	assert_int_equal(p.n_arches, 3); /* only the native entry of archMap */
 #endif
 	gb_seccomp_free(&p);
 
-	gb_capset admin = gb_caps_docker_default() | GB_CAP_BIT(CAP_SYS_ADMIN) |
-			  GB_CAP_BIT(CAP_SYS_PACCT);
-	assert_int_equal(gb_seccomp_parse(valid_profile, strlen(valid_profile), "t.json",
-					  admin, &p, NULL), 0);
+	gb_capset admin =
+		gb_caps_docker_default() | GB_CAP_BIT(CAP_SYS_ADMIN) | GB_CAP_BIT(CAP_SYS_PACCT);
+	assert_int_equal(
+		gb_seccomp_parse(valid_profile, strlen(valid_profile), "t.json", admin, &p, NULL),
+		0);
 	assert_null(find(&p, "mount"));
 	assert_int_equal(find(&p, "acct")->action, SCMP_ACT_KILL_PROCESS);
 	gb_seccomp_free(&p);
@@ -135,14 +136,17 @@ static void test_malformed_profiles(void **state)
 	expect_error("{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "not supported");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": -1}",
 		     "defaultErrnoRet");
-	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_Z80\"]}",
-		     "SCMP_ARCH_Z80");
+	expect_error(
+		"{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_Z80\"]}",
+		"SCMP_ARCH_Z80");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": {}}", "syscalls");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
 		     "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
-		     "{\"names\": [\"mkdir\"], \"action\": \"BLOCK\"}]}", "syscalls[1].action");
+		     "{\"names\": [\"mkdir\"], \"action\": \"BLOCK\"}]}",
+		     "syscalls[1].action");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
-		     "{\"action\": \"SCMP_ACT_ERRNO\"}]}", "syscalls[0].names");
+		     "{\"action\": \"SCMP_ACT_ERRNO\"}]}",
+		     "syscalls[0].names");
 	expect_error("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": ["
 		     "{\"names\": [\"mkdir\", 3], \"action\": \"SCMP_ACT_ERRNO\"}]}",
 		     "syscalls[0].names");
@@ -164,7 +168,8 @@ static void test_json_roundtrip(void **state)
 	char *json = gb_seccomp_to_json(&a);
 	assert_non_null(json);
 	assert_int_equal(gb_seccomp_parse(json, strlen(json), "roundtrip", gb_caps_docker_default(),
-					  &b, NULL), 0);
+					  &b, NULL),
+			 0);
 	assert_int_equal(a.default_action, b.default_action);
 	assert_int_equal(a.n_rules, b.n_rules);
 	for (size_t i = 0; i < a.n_rules; i++) {
@@ -205,7 +210,7 @@ static void test_apply_in_child(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), EACCES);
-	assert_int_equal(mkdir(sub, 0700), 0);  /* outside the filter it works */
+	assert_int_equal(mkdir(sub, 0700), 0); /* outside the filter it works */
 	assert_int_equal(gb_seccomp_mode(0), 0);
 	rmdir(sub);
 	rmdir(dir);

@@ -22,7 +22,7 @@ static void test_keys_parse(void **state)
 	(void)state;
 	unsigned char k[8];
 	size_t n;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_detach_keys_parse("ctrl-p,ctrl-q", k, &n, sizeof k, &err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(k[0], 0x10);
@@ -42,7 +42,7 @@ static void test_keys_parse(void **state)
 static void test_keys_scan(void **state)
 {
 	(void)state;
-	const unsigned char keys[] = {0x10, 0x11};
+	const unsigned char keys[] = { 0x10, 0x11 };
 	size_t m = 0, nout;
 	char out[64];
 	/* plain bytes pass */
@@ -84,9 +84,9 @@ static void test_fd_passing(void **state)
 	assert_int_equal(fstat(fd, &a), 0);
 	assert_int_equal(fstat(got, &b), 0);
 	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
-	assert_true(fcntl(got, F_GETFD) & FD_CLOEXEC);  /* MSG_CMSG_CLOEXEC */
+	assert_true(fcntl(got, F_GETFD) & FD_CLOEXEC); /* MSG_CMSG_CLOEXEC */
 	assert_int_equal(gb_fd_recv(sv[1], buf, sizeof buf, &got), 1);
-	assert_int_equal(got, -1);  /* a message without one */
+	assert_int_equal(got, -1); /* a message without one */
 	close(fd);
 	close(sv[0]);
 	close(sv[1]);

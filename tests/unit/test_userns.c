@@ -33,8 +33,14 @@ static void test_bad_maps(void **state)
 	(void)state;
 	struct gb_idmap m;
 	struct gb_err err = { 0 };
-	const char *bad[] = { "", "0:1000", "0:1000:0", "a:b:c", "0:1000:1:", "0:4294967295:2",
-			      "0:1:1,0:2:1" /* inside overlaps */, "0:5:10,20:9:1" /* outside */ };
+	const char *bad[] = { "",
+			      "0:1000",
+			      "0:1000:0",
+			      "a:b:c",
+			      "0:1000:1:",
+			      "0:4294967295:2",
+			      "0:1:1,0:2:1" /* inside overlaps */,
+			      "0:5:10,20:9:1" /* outside */ };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&err, 0, sizeof err);
 		if (gb_userns_parse_map(bad[i], &m, &err) != -EINVAL)

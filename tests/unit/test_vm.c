@@ -53,11 +53,12 @@ static int read_cpio(const char *path, struct entry *e, int max)
 		e[n].mode = (unsigned)mode;
 		e[n].size = size;
 		off = (off + 110 + nsize + 3) & ~3UL;
-		snprintf(e[n].data, sizeof e[n].data, "%.*s", (int)(size < 63 ? size : 63), buf + off);
+		snprintf(e[n].data, sizeof e[n].data, "%.*s", (int)(size < 63 ? size : 63),
+			 buf + off);
 		off = (off + size + 3) & ~3UL;
 		n++;
 	}
-	return -1;  /* no trailer */
+	return -1; /* no trailer */
 }
 
 static const struct entry *find(const struct entry *e, int n, const char *name)
@@ -83,8 +84,8 @@ static void test_initramfs_roundtrip(void **state)
 	snprintf(out, sizeof out, "%s/initrd.cpio", dir);
 	char root[256];
 	snprintf(root, sizeof root, "%s/root", dir);
-	struct gb_vm_add add = {p, "/opt/deep/extra"};
-	struct gb_err err = {0};
+	struct gb_vm_add add = { p, "/opt/deep/extra" };
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_vm_initramfs(out, root, &add, 1, "echo ok\n", &err), 0);
 
 	struct entry e[64];
@@ -97,13 +98,13 @@ static void test_initramfs_roundtrip(void **state)
 	assert_non_null(x = find(e, n, "bin/sh"));
 	assert_true(S_ISLNK(x->mode));
 	assert_string_equal(x->data, "hello");
-	assert_non_null(find(e, n, "opt/deep"));  /* parents of an added path */
+	assert_non_null(find(e, n, "opt/deep")); /* parents of an added path */
 	assert_non_null(x = find(e, n, "opt/deep/extra"));
 	assert_string_equal(x->data, "x");
 	assert_non_null(x = find(e, n, "gb/cmd"));
 	assert_string_equal(x->data, "echo ok\n");
 	assert_non_null(x = find(e, n, "init"));
-	assert_true(x->mode & 0100);                      /* /init must be executable */
+	assert_true(x->mode & 0100); /* /init must be executable */
 	assert_non_null(strstr(x->data, "#!/bin/sh"));
 	gb_rm_rf(dir);
 }
@@ -113,13 +114,13 @@ static void test_initramfs_bad_input(void **state)
 	char dir[] = "/tmp/gbvmtest.XXXXXX", out[256];
 	assert_non_null(mkdtemp(dir));
 	snprintf(out, sizeof out, "%s/initrd.cpio", dir);
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_vm_initramfs(out, "/nonexistent/rootfs", NULL, 0, "true\n", &err),
 			 -ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent/rootfs"));
-	struct gb_vm_add rel = {dir, "relative/path"};
+	struct gb_vm_add rel = { dir, "relative/path" };
 	assert_int_equal(gb_vm_initramfs(out, dir, &rel, 1, "true\n", &err), -EINVAL);
-	assert_int_equal(access(out, F_OK), -1);  /* nothing half-written left */
+	assert_int_equal(access(out, F_OK), -1); /* nothing half-written left */
 	char tmp[300];
 	snprintf(tmp, sizeof tmp, "%s.tmp", out);
 	assert_int_equal(access(tmp, F_OK), -1);
@@ -132,7 +133,7 @@ static void test_kernel_find(void **state)
 	assert_non_null(mkdtemp(dir));
 	unsetenv("GLASSBOX_VM_KERNEL");
 	struct gb_vm_kernel k;
-	struct gb_err err = {0};
+	struct gb_err err = { 0 };
 	assert_int_equal(gb_vm_kernel_find(&k, dir, false, &err), -ENOENT);
 	assert_non_null(strstr(err.hint, "glassbox vm kernel"));
 	snprintf(p, sizeof p, "%s/boot", dir);
