@@ -45,6 +45,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -724,8 +725,17 @@ static bool still_foreign(pid_t pid, int self)
 	return foreign;
 }
 
+/* Whether the process a pidfd was opened for has exited. A PID is not handed out again
+ * while its process exists, so a handle opened through /proc/PID/... while it still
+ * lives was its own, not a newcomer's that took its number (pid_namespaces(7), pidfd_open(2)). */
+static bool gone(int pidfd)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	return pidfd < 0 || poll(&p, 1, 0) != 0;
+}
+
 /* Every descriptor of pid that opens; a directory among them is followed "../../..". */
-static void race_fds(pid_t pid, int self, struct race *w)
+static void race_fds(pid_t pid, int pidfd, int self, struct race *w)
 {
 	char dir[64];
 	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)pid);
@@ -740,7 +750,7 @@ static void race_fds(pid_t pid, int self, struct race *w)
 			fd = open(path, O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (!still_foreign(pid, self)) {
+		if (!still_foreign(pid, self) || gone(pidfd)) {
 			close(fd);
 			break;
 		}
@@ -779,20 +789,22 @@ static bool cmdline_has(pid_t pid, const char *needle)
 	return strstr(buf, needle) != NULL;
 }
 
-static void race_exe(pid_t pid, int self, struct race *w)
+/* Pinned by a pidfd first: what is opened afterwards must still be this process's. */
+static void race_pid(pid_t pid, int pidfd, int self, struct race *w)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
 	int fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == EACCES || errno == EPERM)
-			race_fds(pid, self, w); /* not dumpable: these must be refused too */
-		w->denied += errno == EACCES || errno == EPERM;
+		int e = errno;
+		if (e == EACCES || e == EPERM)
+			race_fds(pid, pidfd, self, w); /* not dumpable: these must be refused too */
+		w->denied += e == EACCES || e == EPERM;
 		return;
 	}
-	if (inside(fd) || same_file(fd, self)) {
+	if (inside(fd) || same_file(fd, self) || gone(pidfd)) {
 		close(fd);
-		return; /* the container's own program, or another copy of this probe */
+		return; /* the container's own program, another copy of this probe, or gone */
 	}
 	w->seen++;
 	if (sealed(fd)) {
@@ -811,8 +823,17 @@ static void race_exe(pid_t pid, int self, struct race *w)
 		if (wr >= 0)
 			close(wr);
 	}
-	race_fds(pid, self, w);
+	race_fds(pid, pidfd, self, w);
 	close(fd);
+}
+
+static void race_exe(pid_t pid, int self, struct race *w)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return; /* already gone */
+	race_pid(pid, pidfd, self, w);
+	close(pidfd);
 }
 
 static bool stop_now(const struct options *o, const struct race *w, struct timespec *t0)
