@@ -573,7 +573,7 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 	/* Flags that only make sense together are checked before anything is created. */
 	if (gb_cgroup_limits_check(&out->cfg.limits, err) < 0)
 		return -EINVAL;
-	if (gb_cnet_config_check(&out->cfg, out->net_none, err) < 0)
+	if (gb_net_container_config_check(&out->cfg, out->net_none, err) < 0)
 		return -EINVAL;
 	if (out->step && out->step_fd >= 0)
 		return gb_err_set(err, EINVAL, "",

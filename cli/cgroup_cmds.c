@@ -101,7 +101,7 @@ static void read_all(struct stats_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		rows[i].prev = rows[i].now;
-		rows[i].ok = gb_ccg_stats(&rows[i].st, &rows[i].now, NULL) == 0;
+		rows[i].ok = gb_cgroup_container_stats(&rows[i].st, &rows[i].now, NULL) == 0;
 	}
 }
 

@@ -125,7 +125,8 @@ static int networks_up(struct project *p, struct gb_err *err)
 			gb_err_hint(err, "create it first: glassbox network create %s", n->name);
 			return r;
 		}
-		int r = gb_cnet_network_create(p->rt, n->name, NULL, n->internal, &net, err);
+		int r = gb_net_container_network_create(p->rt, n->name, NULL, n->internal, &net,
+							err);
 		if (r < 0)
 			return r;
 		printf(" Network %s  Created%s\n", n->name, n->internal ? " (internal)" : "");
@@ -524,7 +525,7 @@ static int down(struct project *p, bool volumes, bool rmi)
 		if (n->external || gb_net_network_load(p->rt->state_root, n->name, &net, &err) < 0)
 			continue;
 		gb_net_network_free(&net);
-		if (gb_cnet_network_remove(p->rt, n->name, &err) < 0)
+		if (gb_net_container_network_remove(p->rt, n->name, &err) < 0)
 			status = 1, cli_error(&err);
 		else
 			printf(" Network %s  Removed\n", n->name);

@@ -23,7 +23,7 @@ static int net_create(struct gb_runtime *rt, const char *name, const char *subne
 {
 	struct gb_err err = { 0 };
 	struct gb_net_network net;
-	if (gb_cnet_network_create(rt, name, subnet, internal, &net, &err) < 0)
+	if (gb_net_container_network_create(rt, name, subnet, internal, &net, &err) < 0)
 		return cli_error(&err), 1;
 	printf("%s\n", net.name);
 	gb_net_network_free(&net);
@@ -94,7 +94,7 @@ static int net_inspect(struct gb_runtime *rt, const char *name)
 static int net_rm(struct gb_runtime *rt, const char *name)
 {
 	struct gb_err err = { 0 };
-	if (gb_cnet_network_remove(rt, name, &err) < 0)
+	if (gb_net_container_network_remove(rt, name, &err) < 0)
 		return cli_error(&err), 1;
 	printf("%s\n", name);
 	return 0;
@@ -107,7 +107,7 @@ static int net_prune(struct gb_runtime *rt)
 	struct gb_err err = { 0 };
 	gb_autostrv char **names = NULL;
 	int leases = 0, links = 0, status = 0;
-	if (gb_cnet_prune(rt, &leases, &links, &err) < 0) {
+	if (gb_net_container_prune(rt, &leases, &links, &err) < 0) {
 		cli_error(&err);
 		status = 1;
 	}

@@ -13,7 +13,7 @@
 #include "cgroup/cgroup_monitor.h"
 #include "base/mutate.h"
 
-int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
+int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_cg_host host;
 	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
@@ -22,9 +22,9 @@ int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *
 	return gb_cgroup_open(cg, &host, GB_CGROUP_PARENT, st->cfg.id, err);
 }
 
-int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
+int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
-	int r = gb_ccg_open(st, cg, err);
+	int r = gb_cgroup_container_open(st, cg, err);
 	if (r < 0)
 		return r;
 	if (gb_cgroup_exists(cg) && (r = gb_cgroup_destroy(cg, err)) < 0)
@@ -60,12 +60,12 @@ static void remove_parent(const char *dir)
 	}
 }
 
-void gb_ccg_remove(const struct gb_state *st)
+void gb_cgroup_container_remove(const struct gb_state *st)
 {
 	struct gb_cgroup cg;
 	/* Called at PID 1's exit and again by rm: only the call that removes the cgroup
 	 * tries its parents. */
-	if (gb_ccg_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
+	if (gb_cgroup_container_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
 		return;
 	gb_cgroup_destroy(&cg, NULL);
 	for (int c = 0; c < GB_CG_NCTRL; c++)
@@ -73,29 +73,30 @@ void gb_ccg_remove(const struct gb_state *st)
 	remove_parent(cg.unified_dir);
 }
 
-int gb_ccg_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err)
+int gb_cgroup_container_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err)
 {
 	struct gb_cgroup cg;
-	int r = gb_ccg_open(st, &cg, err);
+	int r = gb_cgroup_container_open(st, &cg, err);
 	return r < 0 ? r : gb_cgroup_stats(&cg, s, err);
 }
 
-void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st,
-			 const struct gb_runtime *rt)
+void gb_cgroup_container_sampler_init(struct gb_cgroup_container_sampler *s,
+				      const struct gb_state *st, const struct gb_runtime *rt)
 {
 	memset(s, 0, sizeof *s);
 	s->interval_ms = -1;
 	/* Nobody reads the stream: no samples (an idle monitor costs no wake-ups). */
 	if (rt->events.fd < 0 && !rt->events.listener)
 		return;
-	if (gb_ccg_open(st, &s->cg, NULL) < 0 || !gb_cgroup_exists(&s->cg))
+	if (gb_cgroup_container_open(st, &s->cg, NULL) < 0 || !gb_cgroup_exists(&s->cg))
 		return;
 	double iv = st->cfg.sample_interval > 0 ? st->cfg.sample_interval : 1.0;
 	s->interval_ms = (int)(iv * 1000);
 	s->ready = true;
 }
 
-void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct gb_state *st)
+void gb_cgroup_container_sample(struct gb_cgroup_container_sampler *s, struct gb_runtime *rt,
+				const struct gb_state *st)
 {
 	struct gb_cg_stats now;
 	if (!s->ready || gb_cgroup_stats(&s->cg, &now, NULL) < 0)

@@ -9,24 +9,25 @@
 
 /* Paths of the container's cgroup (nothing is touched). GLASSBOX_CGROUP_ROOT overrides
  * /sys/fs/cgroup. */
-int gb_ccg_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
+int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
 /* Remove a stale cgroup of the same id (a crash), then create and apply the limits. */
-int gb_ccg_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
+int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
 /* Kill what is inside and remove every dir; silent, tolerates a missing cgroup. */
-void gb_ccg_remove(const struct gb_state *st);
-int gb_ccg_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err);
+void gb_cgroup_container_remove(const struct gb_state *st);
+int gb_cgroup_container_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err);
 
 /* The monitor's periodic look: resource.sample every interval, oom.kill when the
  * kernel's count rises (docs/events.md). */
-struct gb_ccg_sampler {
+struct gb_cgroup_container_sampler {
 	struct gb_cgroup cg;
 	struct gb_cg_stats prev;
 	double t_prev;
 	bool ready, have_prev;
 	int interval_ms;
 };
-void gb_ccg_sampler_init(struct gb_ccg_sampler *s, const struct gb_state *st,
-			 const struct gb_runtime *rt);
-void gb_ccg_sample(struct gb_ccg_sampler *s, struct gb_runtime *rt, const struct gb_state *st);
+void gb_cgroup_container_sampler_init(struct gb_cgroup_container_sampler *s,
+				      const struct gb_state *st, const struct gb_runtime *rt);
+void gb_cgroup_container_sample(struct gb_cgroup_container_sampler *s, struct gb_runtime *rt,
+				const struct gb_state *st);
 
 #endif

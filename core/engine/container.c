@@ -186,8 +186,8 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	/* Mounts need no undo: they lived in the container's mount namespace, which the
 	 * kernel destroyed with its last process. What remains on the host is on disk. */
 	char dir[700];
-	gb_ccg_remove(st);     /* kills whatever is still inside (rm -f after a crash) */
-	gb_cnet_leave(rt, st); /* leases, veths: gone already is fine */
+	gb_cgroup_container_remove(st); /* kills whatever is still inside (rm -f after a crash) */
+	gb_net_container_leave(rt, st); /* leases, veths: gone already is fine */
 	gb_path(dir, sizeof dir, "%s/containers/%s", rt->data_root, st->cfg.id);
 	/* Rootless: what the container made belongs to its ids; remove it as its root. */
 	if (gb_userns_rootless() && st->cfg.uid_map.n)
@@ -202,8 +202,8 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 static void record_oom(struct gb_state *st, int status)
 {
 	struct gb_cg_stats cs;
-	if (gb_ccg_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 && WIFSIGNALED(status) &&
-	    WTERMSIG(status) == SIGKILL)
+	if (gb_cgroup_container_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 &&
+	    WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		st->oom_killed = true;
 }
 
@@ -258,9 +258,9 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 		gb_state_free(&now);
 	}
 	record_oom(st, status);
-	gb_ccg_remove(st); /* the cgroup lives as long as the container's processes */
-	gb_cnet_leave(rt,
-		      st); /* its address goes back to the network, its name out of /etc/hosts */
+	gb_cgroup_container_remove(st); /* the cgroup lives as long as the container's processes */
+	gb_net_container_leave(
+		rt, st); /* its address goes back to the network, its name out of /etc/hosts */
 	st->n_nets = 0;
 	enum gb_status from = st->status;
 	st->status = GB_STATUS_STOPPED;
@@ -295,12 +295,12 @@ static int wait_container(struct gb_launch *l, bool forward)
 		sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	int status = 0;
-	struct gb_cnet_proxy proxy; /* published ports: a thread of this monitor */
-	gb_cnet_proxy_start(&proxy, l->rt, l->st, l->pid, l->pub_fds, l->n_pub);
+	struct gb_net_container_proxy proxy; /* published ports: a thread of this monitor */
+	gb_net_container_proxy_start(&proxy, l->rt, l->st, l->pid, l->pub_fds, l->n_pub);
 	l->n_pub = 0;
-	struct gb_ccg_sampler sampler;
-	gb_ccg_sampler_init(&sampler, l->st, l->rt);
-	gb_ccg_sample(&sampler, l->rt, l->st);
+	struct gb_cgroup_container_sampler sampler;
+	gb_cgroup_container_sampler_init(&sampler, l->st, l->rt);
+	gb_cgroup_container_sample(&sampler, l->rt, l->st);
 	struct gb_pid1_watch watch; /* zombies and PID 1's signal handling (lab 13) */
 	gb_pid1_watch_init(&watch);
 	for (;;) {
@@ -309,7 +309,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n == 0) {
-			gb_ccg_sample(&sampler, l->rt, l->st);
+			gb_cgroup_container_sample(&sampler, l->rt, l->st);
 			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
 			continue;
 		}
@@ -331,8 +331,9 @@ static int wait_container(struct gb_launch *l, bool forward)
 		if (w < 0 && errno != EINTR)
 			break;
 	}
-	gb_ccg_sample(&sampler, l->rt, l->st); /* last look: an OOM kill that ended it */
-	gb_cnet_proxy_stop(&proxy);
+	gb_cgroup_container_sample(&sampler, l->rt,
+				   l->st); /* last look: an OOM kill that ended it */
+	gb_net_container_proxy_stop(&proxy);
 	if (forward) {
 		close(sfd);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -652,7 +653,7 @@ static int start_detached(struct gb_runtime *rt, struct gb_state *st, struct gb_
 static void thaw_if_paused(struct gb_runtime *rt, struct gb_state *st)
 {
 	struct gb_cgroup cg;
-	if (st->status != GB_STATUS_PAUSED || gb_ccg_open(st, &cg, NULL) < 0)
+	if (st->status != GB_STATUS_PAUSED || gb_cgroup_container_open(st, &cg, NULL) < 0)
 		return;
 	gb_cgroup_thaw(&cg, 2000, NULL);
 	st->status = GB_STATUS_RUNNING;
@@ -726,7 +727,7 @@ static int set_frozen(struct gb_runtime *rt, const char *ref, bool freeze, struc
 		return r;
 	struct gb_cgroup cg;
 	if (r == 0)
-		r = gb_ccg_open(&st, &cg, err);
+		r = gb_cgroup_container_open(&st, &cg, err);
 	if (r == 0) {
 		if (freeze)
 			emit_freezer(rt, "freezing");
@@ -790,7 +791,8 @@ static void kill_everything(struct gb_runtime *rt, const struct gb_state *st, in
 	gb_pidfd_send_signal(pidfd, SIGKILL);
 	emit_signal(rt, st->pid, SIGKILL, "grace", "forced");
 	struct gb_cgroup cg;
-	if (st->cfg.host_pid && gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_exists(&cg))
+	if (st->cfg.host_pid && gb_cgroup_container_open(st, &cg, NULL) == 0 &&
+	    gb_cgroup_exists(&cg))
 		gb_cgroup_kill(&cg, 2000, NULL);
 }
 
@@ -1056,7 +1058,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
 	struct gb_cgroup cg;
-	if (gb_ccg_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
+	if (gb_cgroup_container_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
 	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
@@ -1258,14 +1260,14 @@ int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json 
 	    gb_proc_alive(st.pid, st.pid_start)) {
 		gb_observe_process_json(st.pid, j);
 		if (!st.cfg.host_net) /* interfaces, addresses, routes as seen inside */
-			gb_cnet_observe_json(st.pid, j, "net");
+			gb_net_container_observe_json(st.pid, j, "net");
 		/* Which signals PID 1 catches or ignores, and the zombies it owes a wait(). */
 		struct gb_err ignored;
 		gb_pid1_json(j, "pid1", st.pid, &ignored);
 	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats cs;
-	if (gb_ccg_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
+	if (gb_cgroup_container_open(&st, &cg, NULL) == 0 && gb_cgroup_exists(&cg)) {
 		gb_cgroup_json(&cg, j, "cgroup"); /* paths, and limits as the kernel reads them */
 		if (gb_cgroup_stats(&cg, &cs, NULL) == 0)
 			gb_cgroup_stats_json(&cs, j, "resources");

@@ -197,7 +197,7 @@ static void undo_layer(struct gb_launch *l)
  * (/proc/PID/ns/net) and the child waits, so the host can give it its interfaces. */
 static bool want_networks(const struct gb_launch *l)
 {
-	return gb_cnet_wanted(&l->st->cfg);
+	return gb_net_container_wanted(&l->st->cfg);
 }
 
 static void call_veth(const struct gb_launch *l, char *buf, size_t len)
@@ -219,19 +219,19 @@ static void call_veth(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_veth(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_join(l->rt, l->st, l->pid, err);
+	return gb_net_container_join(l->rt, l->st, l->pid, err);
 }
 
 static void undo_veth(struct gb_launch *l)
 {
-	gb_cnet_leave(l->rt, l->st);
+	gb_net_container_leave(l->rt, l->st);
 	l->st->n_nets = 0;
 }
 
 static void observe_veth(struct gb_launch *l, struct gb_json *j)
 {
-	gb_cnet_observe_host_json(j, "net_host");
-	gb_cnet_observe_json(l->pid, j, "net");
+	gb_net_container_observe_host_json(j, "net_host");
+	gb_net_container_observe_json(l->pid, j, "net");
 }
 
 static void call_netconf(const struct gb_launch *l, char *buf, size_t len)
@@ -251,12 +251,12 @@ static void call_netconf(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_netconf(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_configure(l->rt, l->st, l->pid, err);
+	return gb_net_container_configure(l->rt, l->st, l->pid, err);
 }
 
 static void observe_netconf(struct gb_launch *l, struct gb_json *j)
 {
-	gb_cnet_observe_json(l->pid, j, "net");
+	gb_net_container_observe_json(l->pid, j, "net");
 }
 
 static bool want_publish(const struct gb_launch *l)
@@ -277,7 +277,7 @@ static void call_publish(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_publish(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_publish(l->rt, l->st, l->pub_fds, &l->n_pub, err);
+	return gb_net_container_publish(l->rt, l->st, l->pub_fds, &l->n_pub, err);
 }
 
 static void undo_publish(struct gb_launch *l)
@@ -314,7 +314,7 @@ static void call_etc_files(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_etc_files(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_etc_write(l->rt, l->st, err);
+	return gb_net_container_etc_write(l->rt, l->st, err);
 }
 
 /* ------------------------------------------------------------ start phase: cgroup */
@@ -323,7 +323,7 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 {
 	struct gb_cgroup cg;
 	const struct gb_cg_limits *lim = &l->st->cfg.limits;
-	if (gb_ccg_open(l->st, &cg, NULL) < 0) {
+	if (gb_cgroup_container_open(l->st, &cg, NULL) < 0) {
 		snprintf(buf, len, "mkdir(\"/sys/fs/cgroup/.../glassbox/%s\")", l->st->cfg.id);
 		return;
 	}
@@ -346,7 +346,7 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_cgroup(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_ccg_create(l->st, &l->cg, err);
+	return gb_cgroup_container_create(l->st, &l->cg, err);
 }
 
 static void undo_cgroup(struct gb_launch *l)
@@ -627,7 +627,7 @@ static void call_etc(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_etc(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cnet_etc_mount(l->rt, l->st, err);
+	return gb_net_container_etc_mount(l->rt, l->st, err);
 }
 
 /* --init: glassbox-init from the host, read-only, before pivot_root hides the host. */

@@ -40,8 +40,8 @@ static int create_locked(struct gb_runtime *rt, struct gb_net_nl *nl, const char
 	return r;
 }
 
-int gb_cnet_network_create(struct gb_runtime *rt, const char *name, const char *subnet,
-			   bool internal, struct gb_net_network *out, struct gb_err *err)
+int gb_net_container_network_create(struct gb_runtime *rt, const char *name, const char *subnet,
+				    bool internal, struct gb_net_network *out, struct gb_err *err)
 {
 	gb_autoclose int lock = -1;
 	struct gb_net_network old;
@@ -63,7 +63,7 @@ int gb_cnet_network_create(struct gb_runtime *rt, const char *name, const char *
 	return r;
 }
 
-int gb_cnet_network_remove(struct gb_runtime *rt, const char *name, struct gb_err *err)
+int gb_net_container_network_remove(struct gb_runtime *rt, const char *name, struct gb_err *err)
 {
 	gb_autoclose int lock = -1;
 	struct gb_net_network net = { 0 };
@@ -211,7 +211,7 @@ static int prune_leases(struct gb_runtime *rt, int *freed, struct gb_err *err)
 	return r;
 }
 
-int gb_cnet_prune(struct gb_runtime *rt, int *leases, int *links, struct gb_err *err)
+int gb_net_container_prune(struct gb_runtime *rt, int *leases, int *links, struct gb_err *err)
 {
 	gb_autoclose int lock = -1;
 	struct gb_net_nl nl;
@@ -263,12 +263,12 @@ static int check_networks(const struct gb_config *c, bool none, struct gb_err *e
 	return 0;
 }
 
-int gb_cnet_config_check(const struct gb_config *c, bool none, struct gb_err *err)
+int gb_net_container_config_check(const struct gb_config *c, bool none, struct gb_err *err)
 {
 	int r = check_networks(c, none, err);
 	if (r < 0)
 		return r;
-	bool bridged = gb_cnet_wanted(c);
+	bool bridged = gb_net_container_wanted(c);
 	for (char **a = c->net_aliases; a && *a; a++)
 		if (!gb_hostname_valid(*a))
 			return gb_err_set(err, EINVAL, "",
@@ -389,7 +389,7 @@ static void leave_locked(struct gb_runtime *rt, struct gb_net_nl *nl, const stru
 	}
 }
 
-int gb_cnet_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid, struct gb_err *err)
+int gb_net_container_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid, struct gb_err *err)
 {
 	gb_autoclose int lock = -1, netns = -1;
 	struct gb_net_nl nl;
@@ -412,9 +412,9 @@ int gb_cnet_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid, struct g
 	return r;
 }
 
-void gb_cnet_leave(struct gb_runtime *rt, const struct gb_state *st)
+void gb_net_container_leave(struct gb_runtime *rt, const struct gb_state *st)
 {
-	if (!gb_cnet_wanted(&st->cfg))
+	if (!gb_net_container_wanted(&st->cfg))
 		return;
 	gb_autoclose int lock = -1;
 	struct gb_net_nl nl;
@@ -427,8 +427,8 @@ void gb_cnet_leave(struct gb_runtime *rt, const struct gb_state *st)
 	hosts_refresh(rt);
 }
 
-int gb_cnet_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pid,
-		      struct gb_err *err)
+int gb_net_container_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pid,
+			       struct gb_err *err)
 {
 	gb_autoclose int netns = -1;
 	struct gb_net_nl inside;
@@ -491,9 +491,9 @@ static char *hosts_text(struct gb_runtime *rt, const struct gb_state *st)
 			       ? text
 			       : strdup("127.0.0.1\tlocalhost\n");
 	gb_autoclose int lock = -1;
-	if (gb_cnet_wanted(&st->cfg))
+	if (gb_net_container_wanted(&st->cfg))
 		gb_net_store_lock(rt->state_root, &lock, NULL);
-	struct gb_net_network *nets = gb_cnet_wanted(&st->cfg) ? load_all(rt, &n) : NULL;
+	struct gb_net_network *nets = gb_net_container_wanted(&st->cfg) ? load_all(rt, &n) : NULL;
 	text = gb_net_hosts_render(nets, n, st->cfg.id, NULL); /* its host name is an alias */
 	free_all(nets, n);
 	return text;
@@ -529,7 +529,7 @@ static int bind_etc(const struct gb_state *st, const char *src, const char *name
 
 static const char *const etc_files[] = { "hosts", "hostname", "resolv.conf" };
 
-int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
+int gb_net_container_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
 {
 	char hostname[80];
 	if (st->cfg.host_uts)
@@ -550,7 +550,8 @@ int gb_cnet_etc_write(struct gb_runtime *rt, const struct gb_state *st, struct g
 	return 0;
 }
 
-int gb_cnet_etc_mount(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
+int gb_net_container_etc_mount(const struct gb_runtime *rt, const struct gb_state *st,
+			       struct gb_err *err)
 {
 	for (size_t i = 0; i < GB_ARRAY_LEN(etc_files); i++) {
 		char src[700];
@@ -564,8 +565,8 @@ int gb_cnet_etc_mount(const struct gb_runtime *rt, const struct gb_state *st, st
 
 /* ------------------------------------------------------------ published ports */
 
-int gb_cnet_publish(struct gb_runtime *rt, const struct gb_state *st, int *fds, size_t *n,
-		    struct gb_err *err)
+int gb_net_container_publish(struct gb_runtime *rt, const struct gb_state *st, int *fds, size_t *n,
+			     struct gb_err *err)
 {
 	*n = 0;
 	for (char **p = st->cfg.publish; p && *p && *n < GB_CNET_PUB_MAX; p++) {
@@ -586,13 +587,13 @@ int gb_cnet_publish(struct gb_runtime *rt, const struct gb_state *st, int *fds, 
 
 static void *proxy_main(void *arg)
 {
-	struct gb_cnet_proxy *p = arg;
+	struct gb_net_container_proxy *p = arg;
 	gb_net_proxy_run(p->pubs, p->fds, p->n, p->target, p->netns, p->stop[0], NULL);
 	return NULL;
 }
 
-static int proxy_target(struct gb_cnet_proxy *p, struct gb_runtime *rt, const struct gb_state *st,
-			pid_t pid)
+static int proxy_target(struct gb_net_container_proxy *p, struct gb_runtime *rt,
+			const struct gb_state *st, pid_t pid)
 {
 	char ip[19];
 	struct gb_net_network net;
@@ -610,8 +611,8 @@ static int proxy_target(struct gb_cnet_proxy *p, struct gb_runtime *rt, const st
 
 /* A thread, not more descriptors in the monitor's poll loop: the proxy's set of sockets
  * changes with every connection, and the monitor's loop stays about PID 1 alone. */
-int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt, const struct gb_state *st,
-			pid_t pid, const int *fds, size_t n)
+int gb_net_container_proxy_start(struct gb_net_container_proxy *p, struct gb_runtime *rt,
+				 const struct gb_state *st, pid_t pid, const int *fds, size_t n)
 {
 	memset(p, 0, sizeof *p);
 	p->netns = p->stop[0] = p->stop[1] = -1;
@@ -632,7 +633,7 @@ int gb_cnet_proxy_start(struct gb_cnet_proxy *p, struct gb_runtime *rt, const st
 	return p->running ? 0 : -EAGAIN;
 }
 
-void gb_cnet_proxy_stop(struct gb_cnet_proxy *p)
+void gb_net_container_proxy_stop(struct gb_net_container_proxy *p)
 {
 	if (p->stop[1] >= 0)
 		close(p->stop[1]); /* the proxy sees POLLHUP and returns */
@@ -651,7 +652,7 @@ void gb_cnet_proxy_stop(struct gb_cnet_proxy *p)
 
 /* ------------------------------------------------------------ observing */
 
-void gb_cnet_observe_json(pid_t pid, struct gb_json *j, const char *key)
+void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key)
 {
 	static __thread struct gb_net_view v; /* ~80 KB: off the stack */
 	gb_autoclose int netns = -1;
@@ -663,7 +664,7 @@ void gb_cnet_observe_json(pid_t pid, struct gb_json *j, const char *key)
 	gb_net_nl_close(&nl);
 }
 
-void gb_cnet_observe_host_json(struct gb_json *j, const char *key)
+void gb_net_container_observe_host_json(struct gb_json *j, const char *key)
 {
 	static __thread struct gb_net_view v;
 	struct gb_net_nl nl;

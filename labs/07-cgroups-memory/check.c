@@ -46,7 +46,8 @@ static void check_cgroupns(struct gb_check *c, const struct gb_state *st)
 static void check_limit(struct gb_check *c, const struct gb_state *st, struct gb_cgroup *cg)
 {
 	struct gb_cg_limits l;
-	if (gb_ccg_open(st, cg, &c->err) < 0 || gb_cgroup_read_limits(cg, &l, &c->err) < 0) {
+	if (gb_cgroup_container_open(st, cg, &c->err) < 0 ||
+	    gb_cgroup_read_limits(cg, &l, &c->err) < 0) {
 		gb_check_error(c, "cannot read the limits of the container's cgroup %s",
 			       cg->unified_dir);
 		return;

@@ -84,7 +84,8 @@ static int check(struct gb_check *c)
 		return r;
 	struct gb_cgroup cg;
 	struct gb_cg_limits l;
-	if (gb_ccg_open(&st, &cg, &c->err) < 0 || gb_cgroup_read_limits(&cg, &l, &c->err) < 0) {
+	if (gb_cgroup_container_open(&st, &cg, &c->err) < 0 ||
+	    gb_cgroup_read_limits(&cg, &l, &c->err) < 0) {
 		gb_state_free(&st);
 		return -1;
 	}

@@ -47,7 +47,8 @@ static int check(struct gb_check *c)
 	}
 	struct gb_cgroup cg;
 	struct gb_cg_stats s;
-	if (gb_ccg_open(&st, &cg, &c->err) < 0 || gb_cgroup_stats(&cg, &s, &c->err) < 0) {
+	if (gb_cgroup_container_open(&st, &cg, &c->err) < 0 ||
+	    gb_cgroup_stats(&cg, &s, &c->err) < 0) {
 		gb_state_free(&st);
 		return -1;
 	}

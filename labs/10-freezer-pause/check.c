@@ -44,7 +44,7 @@ static int check(struct gb_check *c)
 	if (r < 0)
 		return r;
 	struct gb_cgroup cg;
-	if (gb_ccg_open(&st, &cg, &c->err) < 0) {
+	if (gb_cgroup_container_open(&st, &cg, &c->err) < 0) {
 		gb_state_free(&st);
 		return -1;
 	}

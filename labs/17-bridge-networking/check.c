@@ -31,7 +31,7 @@ struct lab17 {
 static int make_network(struct lab17 *l, const char *name, bool internal)
 {
 	struct gb_net_network net;
-	int r = gb_cnet_network_create(l->c->rt, name, NULL, internal, &net, &l->c->err);
+	int r = gb_net_container_network_create(l->c->rt, name, NULL, internal, &net, &l->c->err);
 	if (r < 0)
 		return r;
 	gb_net_network_free(&net);
@@ -65,7 +65,7 @@ static void cleanup(struct lab17 *l)
 	for (int i = 0; i < l->n_ids; i++)
 		gb_container_rm(l->c->rt, l->ids[i], true, &ignored);
 	for (int i = 0; i < l->n_nets; i++)
-		gb_cnet_network_remove(l->c->rt, l->net[i], &ignored);
+		gb_net_container_network_remove(l->c->rt, l->net[i], &ignored);
 }
 
 /* Connect to ip:port with a deadline; fill reply with what comes back. */

@@ -57,7 +57,7 @@ static void observe_container(const struct gb_state *st, struct side *s)
 	read_status_nspid(st->pid, s->nspid, sizeof s->nspid);
 	struct gb_cg_stats cs;
 	struct gb_cgroup cg;
-	if (gb_ccg_open(st, &cg, NULL) == 0 && gb_cgroup_stats(&cg, &cs, NULL) == 0)
+	if (gb_cgroup_container_open(st, &cg, NULL) == 0 && gb_cgroup_stats(&cg, &cs, NULL) == 0)
 		s->mem = cs.mem_max_usage > 0 ? cs.mem_max_usage : cs.mem_usage;
 }
 

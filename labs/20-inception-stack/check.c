@@ -191,8 +191,8 @@ static int control_stand_in(struct gb_check *c, struct gb_state *st)
 {
 	struct gb_net_network net;
 	struct gb_err ignored;
-	gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
-	int r = gb_cnet_network_create(c->rt, CTL_NET, NULL, false, &net, &c->err);
+	gb_net_container_network_remove(c->rt, CTL_NET, &ignored);
+	int r = gb_net_container_network_create(c->rt, CTL_NET, NULL, false, &net, &c->err);
 	if (r < 0)
 		return r;
 	gb_net_network_free(&net);
@@ -210,7 +210,7 @@ static int control_stand_in(struct gb_check *c, struct gb_state *st)
 	gb_config_free(&cfg);
 	if (r < 0) {
 		c->started[0] = '\0';
-		gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
+		gb_net_container_network_remove(c->rt, CTL_NET, &ignored);
 		return r;
 	}
 	usleep(200 * 1000);
@@ -259,7 +259,7 @@ static int check(struct gb_check *c)
 	if (c->control) { /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';
-		gb_cnet_network_remove(c->rt, CTL_NET, &ignored);
+		gb_net_container_network_remove(c->rt, CTL_NET, &ignored);
 		return 0;
 	}
 	pid1_is(c, "nginx", "nginx");
