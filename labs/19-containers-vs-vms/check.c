@@ -261,6 +261,14 @@ static int check(struct gb_check *c)
 	if (c->container)
 		ct.start_s = -1;
 	judge_container(c, &ct, u.release, boot);
+	/* And from inside, as its processes see it (a broken exec is an ERROR, never a pass). */
+	char inside[128] = "";
+	char *const un[] = { "uname", "-r", NULL };
+	if (gb_check_exec_output(c, st.cfg.id, un, inside, sizeof inside) == 0) {
+		inside[strcspn(inside, "\n")] = '\0';
+		gb_check_is(c, "uname-inside", !strcmp(inside, u.release),
+			    "inside, `uname -r` says %s; the host runs %s", inside, u.release);
+	}
 	gb_state_free(&st);
 	if (c->control) { /* the "VM" is a second container */
 		if ((r = start_container(c, &st2, &vm, false)) < 0)
