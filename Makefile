@@ -137,10 +137,12 @@ test: deps
 
 # The guest kernel for lab 19, compare and the test guests, fetched with apt (like the
 # packages of `make deps`) into the cache the tests use, before they start: a fetch that
-# fails here is retried once and reported, and the tests that need it say so.
+# fails here (apt busy, a mirror hiccup) is tried three times and reported.
 vm-kernel: $(GLASSBOX)
-	@GLASSBOX_VM_CACHE=$(CURDIR)/$(BUILD)/vm/kernel $(GLASSBOX) vm kernel >/dev/null 2>&1 || \
-	 GLASSBOX_VM_CACHE=$(CURDIR)/$(BUILD)/vm/kernel $(GLASSBOX) vm kernel || true
+	@for try in 1 2 3; do \
+	  GLASSBOX_VM_CACHE=$(CURDIR)/$(BUILD)/vm/kernel $(GLASSBOX) vm kernel >/dev/null 2>&1 && break; \
+	  [ $$try = 3 ] && GLASSBOX_VM_CACHE=$(CURDIR)/$(BUILD)/vm/kernel $(GLASSBOX) vm kernel; sleep 5; \
+	done; true
 
 unit: all
 	@BUILD=$(BUILD) tests/run.sh --unit
