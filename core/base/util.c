@@ -179,23 +179,36 @@ int gb_read_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* mkdir -p from the bottom: the last component first, its parent only when the kernel
+ * says it is missing (ENOENT). Paths glassbox makes usually have every parent already,
+ * so this is one mkdir instead of one per component. */
+static int mkdir_up(char *buf, mode_t mode)
+{
+	if (mkdir(buf, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	char *slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return -ENOENT;
+	*slash = '\0';
+	int r = mkdir_up(buf, mode);
+	*slash = '/';
+	if (r < 0)
+		return r;
+	return mkdir(buf, mode) == 0 || errno == EEXIST ? 0 : -errno;
+}
+
 int gb_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[4096];
 	int r = gb_path(buf, sizeof buf, "%s", path);
 	if (r < 0)
 		return r;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0'; /* "a/b/" is "a/b" */
+	return mkdir_up(buf, mode);
 }
 
 static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)

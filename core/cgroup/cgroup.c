@@ -108,12 +108,19 @@ int gb_cgroup_host_init(struct gb_cg_host *h, const char *root, enum gb_cg_layou
 	return host_fill(h, root, layout, false, err);
 }
 
-int gb_cgroup_detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
+/* The layout of a host does not change while glassbox runs: one detection per process
+ * (a start asks five times: create, attach, the monitor, stats...), each of which costs
+ * a statfs and a realpath per hierarchy. Keyed by the root, so tests with a fake tree and
+ * the real /sys/fs/cgroup do not mix; a failed detection is not remembered. */
+static struct {
+	char root[GB_CG_PATH];
+	struct gb_cg_host host;
+} detected;
+
+static int detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
 {
 	char path[GB_CG_PATH + 16];
 	struct statfs sf;
-	if (!root)
-		root = GB_CGROUP_ROOT;
 	if (statfs(root, &sf) < 0)
 		return gb_err_set(err, errno, "statfs", "statfs(\"%s\")", root);
 	/* A cgroup2 filesystem at the root is a pure v2 host; otherwise (a tmpfs) look
@@ -128,6 +135,22 @@ int gb_cgroup_detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
 			    "mount cgroup2 at %s (mount -t cgroup2 none %s) or the v1 "
 			    "controllers below it",
 			    root, root);
+	return r;
+}
+
+int gb_cgroup_detect(struct gb_cg_host *h, const char *root, struct gb_err *err)
+{
+	if (!root)
+		root = GB_CGROUP_ROOT;
+	if (detected.root[0] && strcmp(detected.root, root) == 0) {
+		*h = detected.host;
+		return 0;
+	}
+	int r = detect(h, root, err);
+	if (r == 0 && strlen(root) < sizeof detected.root) {
+		detected.host = *h;
+		snprintf(detected.root, sizeof detected.root, "%s", root);
+	}
 	return r;
 }
 
