@@ -340,8 +340,10 @@ static int health_option(struct gb_config *c, const struct opt *o, const char *v
 		h->test = gb_strv_dup(argv);
 		return h->test ? 0 : gb_err_set(err, ENOMEM, "", "out of memory");
 	}
-	case O_HEALTH_INTERVAL: return health_duration("--health-interval", val, false, &h->interval, err);
-	case O_HEALTH_TIMEOUT: return health_duration("--health-timeout", val, false, &h->timeout, err);
+	case O_HEALTH_INTERVAL:
+		return health_duration("--health-interval", val, false, &h->interval, err);
+	case O_HEALTH_TIMEOUT:
+		return health_duration("--health-timeout", val, false, &h->timeout, err);
 	case O_HEALTH_START_PERIOD:
 		return health_duration("--health-start-period", val, true, &h->start_period, err);
 	case O_HEALTH_RETRIES: {
@@ -354,8 +356,9 @@ static int health_option(struct gb_config *c, const struct opt *o, const char *v
 	}
 	}
 	if (h->test)
-		return gb_err_set(err, EINVAL, "",
-				  "--no-healthcheck and --health-cmd exclude each other: choose one");
+		return gb_err_set(
+			err, EINVAL, "",
+			"--no-healthcheck and --health-cmd exclude each other: choose one");
 	h->disabled = true;
 	return 0;
 }

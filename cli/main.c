@@ -409,8 +409,10 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 				if (strstr(status, " ago"))
 					*strstr(status, " ago") = '\0';
 				if (st->health[0] && st->status == GB_STATUS_RUNNING)
-					snprintf(status + strlen(status), sizeof status - strlen(status),
-						 " (%s)", st->health); /* as Docker's ps: Up 3 seconds (healthy) */
+					snprintf(
+						status + strlen(status),
+						sizeof status - strlen(status), " (%s)",
+						st->health); /* as Docker's ps: Up 3 seconds (healthy) */
 			} else {
 				ago(st->created, when, sizeof when);
 				snprintf(status, sizeof status, "Created %s", when);

@@ -335,7 +335,8 @@ static int wait_container(struct gb_launch *l, bool forward)
 		struct pollfd p[3] = { { l->pidfd, POLLIN, 0 },
 				       { sfd, POLLIN, 0 },
 				       { gb_health_fd(&health), POLLIN, 0 } };
-		int n = poll(p, 3, gb_health_wait_ms(&health, sample_wait_ms(&sampler, next_sample)));
+		int n = poll(p, 3,
+			     gb_health_wait_ms(&health, sample_wait_ms(&sampler, next_sample)));
 		if (n < 0 && errno != EINTR)
 			break;
 		if (sampler.interval_ms >= 0 && gb_monotonic() >= next_sample) {

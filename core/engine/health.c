@@ -130,8 +130,7 @@ static void probe_child(struct gb_runtime *rt, const struct gb_state *st, int ou
 	_exit(code > 255 ? 255 : code);
 }
 
-static void probe_start(struct gb_health_probe *p, struct gb_runtime *rt,
-			const struct gb_state *st)
+static void probe_start(struct gb_health_probe *p, struct gb_runtime *rt, const struct gb_state *st)
 {
 	p->out = memfd_create("glassbox-health", MFD_CLOEXEC);
 	pid_t pid = p->out < 0 ? -1 : fork();
@@ -165,7 +164,8 @@ static int descendants(pid_t root, pid_t *out, int max)
 			char path[64], buf[512];
 			pid_t pid = (pid_t)atoi(de->d_name), ppid = 0;
 			snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-			if (pid <= 0 || gb_read_line(path, buf, sizeof buf) < 0 || !strrchr(buf, ')'))
+			if (pid <= 0 || gb_read_line(path, buf, sizeof buf) < 0 ||
+			    !strrchr(buf, ')'))
 				continue;
 			sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid);
 			bool known = false, parent = false;
