@@ -329,7 +329,7 @@ static int wait_container(struct gb_launch *l, bool forward)
 	struct gb_pid1_watch watch; /* zombies and PID 1's signal handling (lab 13) */
 	gb_pid1_watch_init(&watch);
 	struct gb_health_probe health; /* the healthcheck: one more fd in the poll (lab 20) */
-	gb_health_init(&health, l->st);
+	gb_health_init(&health, l->st, gb_container_exec);
 	double next_sample = gb_monotonic() + sampler.interval_ms / 1000.0;
 	for (;;) {
 		struct pollfd p[3] = { { l->pidfd, POLLIN, 0 },

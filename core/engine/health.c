@@ -15,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine/container.h"
 #include "ns/ns.h"
 
 /* ------------------------------------------------------------ the rules (pure) */
@@ -84,9 +83,10 @@ static double interval_of(const struct gb_healthcheck *h)
 	return h->interval > 0 ? h->interval : GB_HEALTH_INTERVAL;
 }
 
-void gb_health_init(struct gb_health_probe *p, const struct gb_state *st)
+void gb_health_init(struct gb_health_probe *p, const struct gb_state *st, gb_health_exec_fn exec)
 {
 	memset(p, 0, sizeof *p);
+	p->exec = exec;
 	p->pidfd = p->out = -1;
 	p->on = st->cfg.health.test != NULL;
 	p->began = gb_monotonic();
@@ -112,7 +112,8 @@ int gb_health_wait_ms(const struct gb_health_probe *p, int limit)
 }
 
 /* In the probe's process: the test inside the container, its output into the memfd. */
-static void probe_child(struct gb_runtime *rt, const struct gb_state *st, int out)
+static void probe_child(const struct gb_health_probe *p, struct gb_runtime *rt,
+			const struct gb_state *st, int out)
 {
 	gb_signals_default();
 	rt->events.fd = -1; /* the monitor reports the verdict, not us */
@@ -123,7 +124,7 @@ static void probe_child(struct gb_runtime *rt, const struct gb_state *st, int ou
 	dup2(out, 2);
 	int code = 1;
 	struct gb_err err = { 0 };
-	if (gb_container_exec(rt, st->cfg.id, st->cfg.health.test, NULL, NULL, &code, &err) < 0) {
+	if (p->exec(rt, st->cfg.id, st->cfg.health.test, NULL, NULL, &code, &err) < 0) {
 		dprintf(2, "%s\n", err.msg);
 		_exit(err.code == ENOENT ? 127 : 126);
 	}
@@ -135,7 +136,7 @@ static void probe_start(struct gb_health_probe *p, struct gb_runtime *rt, const 
 	p->out = memfd_create("glassbox-health", MFD_CLOEXEC);
 	pid_t pid = p->out < 0 ? -1 : fork();
 	if (pid == 0)
-		probe_child(rt, st, p->out);
+		probe_child(p, rt, st, p->out);
 	double t = st->cfg.health.timeout > 0 ? st->cfg.health.timeout : GB_HEALTH_TIMEOUT;
 	p->next = gb_monotonic() + interval_of(&st->cfg.health);
 	if (pid < 0) {
@@ -249,7 +250,8 @@ static void probe_done(struct gb_health_probe *p, struct gb_runtime *rt, struct 
 	probe_output(p, out, sizeof out);
 	close(p->out);
 	p->out = -1;
-	int code = p->timed_out ? -1 : gb_exit_code(status);
+	/* the probe exits with the test's status (0-255): any other end is a failure */
+	int code = p->timed_out ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 	if (p->timed_out)
 		snprintf(out, sizeof out, "Health check exceeded timeout (%gs)",
 			 st->cfg.health.timeout > 0 ? st->cfg.health.timeout : GB_HEALTH_TIMEOUT);

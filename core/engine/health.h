@@ -29,8 +29,15 @@ int gb_health_parse_duration(const char *s, double *out);
 void gb_health_judge(const struct gb_healthcheck *h, bool ok, double since_start, char *status,
 		     size_t len, int *streak);
 
+/* How the probe enters the container: gb_container_exec (engine/container.h), handed in by
+ * the monitor so that this module needs nothing of the container's. */
+typedef int (*gb_health_exec_fn)(struct gb_runtime *rt, const char *ref, char *const *argv,
+				 char *const *env, const char *workdir, int *exit_code,
+				 struct gb_err *err);
+
 /* The monitor's side: one probe at a time. */
 struct gb_health_probe {
+	gb_health_exec_fn exec;
 	bool on;	 /* the container has a healthcheck */
 	pid_t pid;	 /* the probe's process, 0 when none runs */
 	int pidfd;	 /* readable when it exits; -1 when none runs */
@@ -41,7 +48,7 @@ struct gb_health_probe {
 	bool timed_out;
 };
 
-void gb_health_init(struct gb_health_probe *p, const struct gb_state *st);
+void gb_health_init(struct gb_health_probe *p, const struct gb_state *st, gb_health_exec_fn exec);
 /* The fd to poll (the running probe's pidfd) or -1. */
 int gb_health_fd(const struct gb_health_probe *p);
 /* How long poll may sleep, at most `limit` ms (-1: no limit of its own). */

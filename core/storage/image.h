@@ -20,6 +20,7 @@ struct gb_image {
 	char **exposed;	  /* "80/tcp" */
 	char **labels;	  /* "key=value" */
 	char created[64]; /* RFC 3339 */
+	struct gb_healthcheck health; /* HEALTHCHECK (core/engine/health.h); test NULL: none */
 };
 
 struct gb_layer {

@@ -74,6 +74,27 @@ check "and the probe was killed with it" bash -c "! pgrep -f '^sleep 8$N\$' >/de
 assert_contains "ps -a shows no health for a stopped container" "Exited (3)" "$(gb ps -a | grep "e$N")"
 gb rm -f "e$N" >/dev/null
 
+# --- the Dockerfile's HEALTHCHECK, and --no-healthcheck
+ctx=$GB_TEST_ROOT/ctx
+mkdir -p "$ctx"
+printf 'FROM busybox\nHEALTHCHECK --interval=0.2s --retries=1 CMD ["test", "-f", "/ok"]\n' >"$ctx/Dockerfile"
+gb build -t "hc$N" "$ctx" >/dev/null 2>&1
+gb run -d --name "d$N" "hc$N" sleep 300 >/dev/null
+assert_eq "the image's HEALTHCHECK is the container's (exec form: its argv)" '["test","-f","/ok"]' \
+    "$(gb inspect --json "d$N" | jq -c .config.healthcheck.test)"
+check "and its monitor runs it: unhealthy" wait_for "d$N" .state.health.status unhealthy
+gb run -d --name "f$N" --health-interval 0.3s "hc$N" sleep 300 >/dev/null
+assert_eq "a --health-* flag overrides only its own field" "0.3 1" \
+    "$(state_of "f$N" '"\(.config.healthcheck.interval) \(.config.healthcheck.retries)"')"
+gb run -d --name "o$N" --no-healthcheck "hc$N" sleep 300 >/dev/null
+assert_eq "--no-healthcheck drops it" "null null" \
+    "$(state_of "o$N" '"\(.config.healthcheck) \(.state.health)"')"
+printf 'FROM busybox\nHEALTHCHECK --interval=5 CMD true\n' >"$ctx/Dockerfile"
+out=$(gb build -t "hcbad$N" "$ctx" 2>&1)
+assert_contains "a HEALTHCHECK with a bad option is a clear error" "line 2: HEALTHCHECK --interval=5" "$out"
+gb rm -f "d$N" "f$N" "o$N" >/dev/null
+gb rmi "hc$N" >/dev/null 2>&1
+
 # --- no healthcheck: nothing in the state
 gb run -d --name "n$N" busybox sleep 300 >/dev/null
 assert_eq "without a healthcheck there is no health member" null "$(state_of "n$N" .state.health)"
