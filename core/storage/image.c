@@ -256,6 +256,7 @@ static int load_image(struct gb_runtime *rt, const char *name, struct gb_image *
 		      struct gb_err *err)
 {
 	char path[700];
+	memset(img, 0, sizeof *img); /* gb_image_free may follow any failure */
 	image_path(rt, name, path, sizeof path);
 	gb_autofree char *text = NULL;
 	size_t len;
