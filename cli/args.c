@@ -1,6 +1,7 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
 #include "cgroup/cgroup.h"
+#include "engine/health.h"
 #include "engine/restart.h"
 #include "engine/user.h"
 
@@ -62,6 +63,12 @@ enum opt_id {
 	O_DETACH_KEYS,
 	O_UNSAFE_PASS_TERMINAL, /* issue 18: lab 16's negative control, not in --help */
 	O_RESTART,
+	O_HEALTH_CMD, /* healthchecks (core/engine/health.h, lab 20) */
+	O_HEALTH_INTERVAL,
+	O_HEALTH_TIMEOUT,
+	O_HEALTH_RETRIES,
+	O_HEALTH_START_PERIOD,
+	O_NO_HEALTHCHECK,
 };
 
 struct opt {
@@ -153,6 +160,17 @@ static const struct opt opts[] = {
 	{ "unsafe-pass-terminal", 0, false, O_UNSAFE_PASS_TERMINAL, NULL },
 	{ "restart", 0, true, O_RESTART,
 	  "POLICY  no, always, on-failure[:N], unless-stopped: the monitor starts it again" },
+	{ "health-cmd", 0, true, O_HEALTH_CMD,
+	  "CMD  the healthcheck: a shell command run inside (exit 0 = healthy)" },
+	{ "health-interval", 0, true, O_HEALTH_INTERVAL,
+	  "D time between two healthchecks, e.g. 30s, 500ms (default 30s)" },
+	{ "health-timeout", 0, true, O_HEALTH_TIMEOUT,
+	  "D  a healthcheck running longer is killed and failed (default 30s)" },
+	{ "health-retries", 0, true, O_HEALTH_RETRIES,
+	  "N  failures in a row that make it unhealthy (default 3)" },
+	{ "health-start-period", 0, true, O_HEALTH_START_PERIOD,
+	  "D  failures in this first time do not count (default 0s)" },
+	{ "no-healthcheck", 0, false, O_NO_HEALTHCHECK, "   no healthcheck (nor the image's)" },
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -294,6 +312,55 @@ static int userns_option(struct gb_config *c, const struct opt *o, const char *v
 	gb_userns_map_spec(m, spec, sizeof spec);
 	snprintf(spec + strlen(spec), sizeof spec - strlen(spec), "%s%s", spec[0] ? "," : "", val);
 	return gb_userns_parse_map(spec, m, err) < 0 ? -EINVAL : 0;
+}
+
+/* Docker's --health-* flags (core/engine/health.h). */
+static int health_duration(const char *opt, const char *val, bool zero_ok, double *out,
+			   struct gb_err *err)
+{
+	double v;
+	if (gb_health_parse_duration(val, &v) < 0 || (!zero_ok && v <= 0) || v > 86400 * 365)
+		return bad(err, opt, val, "give a duration with its unit, e.g. 30s, 1m30s, 500ms");
+	*out = v;
+	return 0;
+}
+
+static int health_option(struct gb_config *c, const struct opt *o, const char *val,
+			 struct gb_err *err)
+{
+	struct gb_healthcheck *h = &c->health;
+	if (o->id != O_NO_HEALTHCHECK && h->disabled)
+		return gb_err_set(err, EINVAL, "",
+				  "--no-healthcheck and --%s exclude each other: choose one",
+				  o->name);
+	switch ((int)o->id) {
+	case O_HEALTH_CMD: {
+		char *argv[] = { "/bin/sh", "-c", (char *)val, NULL };
+		gb_strv_free(h->test);
+		h->test = gb_strv_dup(argv);
+		return h->test ? 0 : gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	case O_HEALTH_INTERVAL:
+		return health_duration("--health-interval", val, false, &h->interval, err);
+	case O_HEALTH_TIMEOUT:
+		return health_duration("--health-timeout", val, false, &h->timeout, err);
+	case O_HEALTH_START_PERIOD:
+		return health_duration("--health-start-period", val, true, &h->start_period, err);
+	case O_HEALTH_RETRIES: {
+		char *end;
+		long v = strtol(val, &end, 10);
+		if (end == val || *end || v < 0 || v > 1000000)
+			return bad(err, "--health-retries", val, "give a whole number, e.g. 3");
+		h->retries = (int)v;
+		return 0;
+	}
+	}
+	if (h->test)
+		return gb_err_set(
+			err, EINVAL, "",
+			"--no-healthcheck and --health-cmd exclude each other: choose one");
+	h->disabled = true;
+	return 0;
 }
 
 static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bool create_only,
@@ -458,6 +525,12 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		snprintf(c->restart, sizeof c->restart, "%s", val);
 		return 0;
 	}
+	case O_HEALTH_CMD:
+	case O_HEALTH_INTERVAL:
+	case O_HEALTH_TIMEOUT:
+	case O_HEALTH_RETRIES:
+	case O_HEALTH_START_PERIOD:
+	case O_NO_HEALTHCHECK: return health_option(c, o, val, err);
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

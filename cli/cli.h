@@ -43,12 +43,7 @@ int cmd_compare(struct gb_runtime *rt, int argc, char **argv);
 /* `glassbox steps --caught-by [--tsv|--markdown]` (cli/caught_by.c). */
 int cmd_steps_caught_by(int argc, char **argv);
 /* cli/compose.c and cli/compose_health.c: glassbox compose (lab 20) */
-struct gb_compose_health;
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
-int cli_compose_health_start(struct gb_runtime *rt, const char *name,
-			     const struct gb_compose_health *h, struct gb_err *err);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
-void cli_compose_health_label(struct gb_runtime *rt, const struct gb_state *st, char *label,
-			      size_t len);
 
 #endif

@@ -240,6 +240,28 @@ static void mount_args(struct project *p, const struct gb_compose_service *s, ch
 	}
 }
 
+/* healthcheck: kept by the container's monitor (core/engine/health.h). A CMD list is set
+ * as its argv after the parse (create_and_start); CMD-SHELL is --health-cmd. */
+static void health_args(const struct gb_compose_health *h, char ***v)
+{
+	char num[32];
+	if (!h->test)
+		return;
+	if (gb_strv_len(h->test) == 3 && !strcmp(h->test[0], "/bin/sh") &&
+	    !strcmp(h->test[1], "-c"))
+		arg(v, "--health-cmd", h->test[2]);
+	snprintf(num, sizeof num, "%gs", h->interval);
+	if (h->interval > 0)
+		arg(v, "--health-interval", num);
+	snprintf(num, sizeof num, "%gs", h->timeout);
+	if (h->timeout > 0)
+		arg(v, "--health-timeout", num);
+	snprintf(num, sizeof num, "%gs", h->start_period);
+	arg(v, "--health-start-period", num);
+	snprintf(num, sizeof num, "%d", h->retries);
+	arg(v, "--health-retries", num);
+}
+
 static char **run_argv(struct project *p, const struct gb_compose_service *s)
 {
 	char **v = calloc(1, sizeof *v), name[256], num[16];
@@ -268,6 +290,7 @@ static char **run_argv(struct project *p, const struct gb_compose_service *s)
 		arg(&v, "--stop-timeout", num);
 	if (s->entrypoint && s->entrypoint[0] && !s->entrypoint[1])
 		arg(&v, "--entrypoint", s->entrypoint[0]);
+	health_args(&s->health, &v);
 	arg(&v, "-q", NULL);
 	gb_compose_image_name(&p->c, s, name, sizeof name);
 	arg(&v, name, NULL);
@@ -286,6 +309,8 @@ static int create_and_start(struct project *p, const struct gb_compose_service *
 		gb_strv_free(a.cfg.entrypoint); /* a list of several words: the argv as given */
 		a.cfg.entrypoint = gb_strv_dup(s->entrypoint);
 	}
+	if (r == 0 && s->health.test && !a.cfg.health.test) /* CMD: the list as given */
+		a.cfg.health.test = gb_strv_dup(s->health.test);
 	if (r == 0) {
 		char id[GB_ID_LEN + 1];
 		int code;
@@ -313,12 +338,12 @@ static int service_up(struct project *p, const struct gb_compose_service *s, str
 		int code, r = gb_container_start(p->rt, name, false, &code, err);
 		if (r == 0)
 			printf(" Container %s  Started\n", name);
-		return r == 0 ? cli_compose_health_start(p->rt, name, &s->health, err) : r;
+		return r;
 	}
 	int r = create_and_start(p, s, err);
 	if (r == 0)
 		printf(" Container %s  Started\n", name);
-	return r == 0 ? cli_compose_health_start(p->rt, name, &s->health, err) : r;
+	return r;
 }
 
 /* depends_on conditions: started is met by service_up's return; completed waits for an
@@ -569,7 +594,9 @@ static int ps(struct project *p)
 		snprintf(state, sizeof state, "%s", gb_status_name(st.status));
 		if (st.status == GB_STATUS_STOPPED)
 			snprintf(state, sizeof state, "exited(%d)", st.exit_code);
-		cli_compose_health_label(p->rt, &st, state, sizeof state);
+		if (st.health[0] && st.status == GB_STATUS_RUNNING) /* kept by its monitor */
+			snprintf(state + strlen(state), sizeof state - strlen(state), " (%s)",
+				 st.health);
 		printf("%-24s %-12s %-10s %-8d %s\n", name, s->name, state,
 		       st.status == GB_STATUS_RUNNING ? (int)st.pid : 0, ports);
 		gb_state_free(&st);
@@ -616,8 +643,7 @@ static int start_all(struct project *p, char **names)
 		if (!selected(s, names))
 			continue;
 		if (wait_deps(p, s, &err) < 0 ||
-		    gb_container_start(p->rt, name, false, &code, &err) < 0 ||
-		    cli_compose_health_start(p->rt, name, &s->health, &err) < 0)
+		    gb_container_start(p->rt, name, false, &code, &err) < 0)
 			return cli_error(&err), 1;
 		printf(" Container %s  Started\n", name);
 	}

@@ -408,6 +408,11 @@ static int cmd_ps(struct gb_runtime *rt, int argc, char **argv)
 				snprintf(status, sizeof status, "Up %s", when);
 				if (strstr(status, " ago"))
 					*strstr(status, " ago") = '\0';
+				if (st->health[0] && st->status == GB_STATUS_RUNNING)
+					snprintf(
+						status + strlen(status),
+						sizeof status - strlen(status), " (%s)",
+						st->health); /* as Docker's ps: Up 3 seconds (healthy) */
 			} else {
 				ago(st->created, when, sizeof when);
 				snprintf(status, sizeof status, "Created %s", when);
@@ -604,6 +609,13 @@ static void print_inspect(const struct gb_jval *v)
 	if (gb_jbool(s, "oom_killed", false))
 		printf(", OOMKilled");
 	printf("\n");
+	const struct gb_jval *hc = gb_jget(gb_jget(v, "config"), "healthcheck");
+	if (hc) /* core/engine/health.h: kept by the monitor */
+		printf("  health       %s, failing streak %lld   (test every %gs, timeout %gs)\n",
+		       gb_jstr(gb_jget(s, "health"), "status", "none"),
+		       gb_jint(gb_jget(s, "health"), "failing_streak", 0),
+		       gb_jnum(hc, "interval", 0) > 0 ? gb_jnum(hc, "interval", 0) : 30.0,
+		       gb_jnum(hc, "timeout", 0) > 0 ? gb_jnum(hc, "timeout", 0) : 30.0);
 	const struct gb_jval *fs = gb_jget(s, "rootfs");
 	printf("  upper dir    %s\n", gb_jstr(fs, "upper", ""));
 	/* images and storage (issue 5): the layers under it, and the mounts on it */

@@ -20,6 +20,7 @@
 
 struct dash_row {
 	char id[16], name[64], state[16];
+	char health[16]; /* the healthcheck's verdict (state.health.status); "" when none */
 	int pid;
 	double mem, mem_limit, cpu, pids, pids_max;
 	bool have_stats;
@@ -151,6 +152,8 @@ static void poll_engine(struct dash *d, const char *gb)
 		snprintf(r->state, sizeof r->state, "%s",
 			 gb_jstr(c, "state", gb_jstr(c, "status", "?")));
 		r->pid = (int)gb_jint(c, "pid", 0);
+		snprintf(r->health, sizeof r->health, "%s",
+			 gb_jstr(gb_jget(c, "health"), "status", ""));
 	}
 	gb_jval_free(v);
 	v = NULL;
@@ -190,7 +193,14 @@ static void draw_row(struct vz_render *rd, const struct vz_view *v, const struct
 	vz_rd_text(rd, VZ_F_LABEL_B, 72, y + 14, VZ_LEFT, 0, th->text,
 		   r->name[0] ? r->name : r->id);
 	vz_rd_text(rd, VZ_F_MONO, 430, y + 18, VZ_LEFT, 0, th->text2, r->id);
-	vz_rd_text(rd, VZ_F_FACT_B, 700, y + 18, VZ_LEFT, 0, th->text, r->state);
+	bool health = running && r->health[0]; /* kept by its monitor (core/engine/health.c) */
+	vz_rd_text(rd, VZ_F_FACT_B, 700, y + (health ? 6 : 18), VZ_LEFT, 0, th->text, r->state);
+	if (health)
+		vz_rd_text(rd, VZ_F_MONO, 700, y + 34, VZ_LEFT, 0,
+			   !strcmp(r->health, "healthy")     ? th->ok
+			   : !strcmp(r->health, "unhealthy") ? th->fail
+							     : th->warn,
+			   r->health);
 	if (!r->have_stats) {
 		vz_rd_text(rd, VZ_F_FACT, 880, y + 18, VZ_LEFT, 0, th->text2,
 			   "no numbers (see below)");

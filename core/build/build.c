@@ -26,6 +26,7 @@
 #include "build/base_image.h"
 #include "build/dockerfile.h"
 #include "engine/container.h"
+#include "engine/health.h"
 #include "base/sha256.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -766,6 +767,80 @@ static int apply_expose(struct build *b, const char *args, struct gb_err *err)
 	return 0;
 }
 
+/* HEALTHCHECK [--interval=D] [--timeout=D] [--start-period=D] [--retries=N] CMD ... | NONE
+ * (core/engine/health.h): the exec form ["a","b"] is the argv, the shell form runs under
+ * /bin/sh -c. NONE drops the base image's. */
+static int health_opt(struct gb_healthcheck *h, const char *opt, const char *val)
+{
+	double d;
+	char *end;
+	if (!strcmp(opt, "--retries")) {
+		long n = strtol(val, &end, 10);
+		return end == val || *end || n < 0 ? -EINVAL : (h->retries = (int)n, 0);
+	}
+	if (gb_health_parse_duration(val, &d) < 0)
+		return -EINVAL;
+	if (!strcmp(opt, "--interval") && d > 0)
+		return h->interval = d, 0;
+	if (!strcmp(opt, "--timeout") && d > 0)
+		return h->timeout = d, 0;
+	if (!strcmp(opt, "--start-period"))
+		return h->start_period = d, 0;
+	return strcmp(opt, "--start-interval") ? -EINVAL : 0; /* Docker's, not kept here */
+}
+
+static char **health_test(const char *s)
+{
+	if (*s != '[') {
+		char *const sh[] = { "/bin/sh", "-c", (char *)s, NULL };
+		return gb_strv_dup(sh);
+	}
+	struct gb_jval *v = gb_json_parse(s, strlen(s), NULL, 0);
+	char **argv = NULL;
+	bool strings = v && v->type == GB_JARR && v->child;
+	for (const struct gb_jval *e = v ? v->child : NULL; e; e = e->next)
+		strings &= e->type == GB_JSTR;
+	if (strings)
+		argv = gb_jstrv(v);
+	gb_jval_free(v);
+	return argv;
+}
+
+static int apply_healthcheck(struct gb_image *img, const struct gb_df_instr *in, struct gb_err *err)
+{
+	struct gb_healthcheck h = { 0 };
+	const char *s = in->args;
+	while (!strncmp(s, "--", 2)) {
+		char opt[128];
+		size_t n = strcspn(s, " \t");
+		snprintf(opt, sizeof opt, "%.*s", (int)n, s);
+		char *eq = strchr(opt, '=');
+		if (eq)
+			*eq = '\0';
+		if (!eq || health_opt(&h, opt, eq + 1) < 0)
+			return gb_err_set(err, EINVAL, "",
+					  "Dockerfile line %d: HEALTHCHECK %.*s: give --interval=, "
+					  "--timeout=, --start-period= a duration (30s) and "
+					  "--retries= a number",
+					  in->line, (int)n, s);
+		s += n + strspn(s + n, " \t");
+	}
+	if (!strcmp(s, "NONE")) {
+		strv_replace(&img->health.test, NULL);
+		return 0;
+	}
+	if (strncmp(s, "CMD", 3) || (s[3] != ' ' && s[3] != '\t') ||
+	    !(h.test = health_test(s + 4 + strspn(s + 4, " \t"))))
+		return gb_err_set(err, EINVAL, "",
+				  "Dockerfile line %d: write HEALTHCHECK [OPTIONS] CMD command, "
+				  "or HEALTHCHECK NONE",
+				  in->line);
+	strv_replace(&img->health.test, h.test);
+	h.test = img->health.test;
+	img->health = h;
+	return 0;
+}
+
 /* Change the config as the instruction says (also on a cache hit: config is cheap). */
 static int apply_config(struct build *b, const struct gb_df_instr *in, const char *x,
 			struct gb_err *err)
@@ -779,6 +854,7 @@ static int apply_config(struct build *b, const struct gb_df_instr *in, const cha
 	case GB_DF_EXPOSE: return apply_expose(b, x, err);
 	case GB_DF_CMD: return set_argv(&img->cmd, in);
 	case GB_DF_ENTRYPOINT: return set_argv(&img->entrypoint, in);
+	case GB_DF_HEALTHCHECK: return apply_healthcheck(img, in, err);
 	case GB_DF_STOPSIGNAL:
 		if (gb_signal_parse(x) < 0)
 			return gb_err_set(err, EINVAL, "",
@@ -905,11 +981,11 @@ static int do_instruction(struct build *b, const struct gb_df_instr *in, struct 
 		return r < 0 ? r : do_workdir(b, in, x, err);
 	default: break;
 	}
-	if (in->kind != GB_DF_CMD && in->kind != GB_DF_ENTRYPOINT &&
-	    (r = expand(b, in->args, x, sizeof x, err)) < 0)
+	bool literal = in->kind == GB_DF_CMD || in->kind == GB_DF_ENTRYPOINT ||
+		       in->kind == GB_DF_HEALTHCHECK; /* Docker expands no variables in these */
+	if (!literal && (r = expand(b, in->args, x, sizeof x, err)) < 0)
 		return r;
-	r = apply_config(b, in,
-			 in->kind == GB_DF_CMD || in->kind == GB_DF_ENTRYPOINT ? in->args : x, err);
+	r = apply_config(b, in, literal ? in->args : x, err);
 	if (r < 0)
 		return err->code ? r : gb_err_set(err, -r, "", "out of memory");
 	if (in->kind == GB_DF_ARG && !b->parent[0] && !b->img.layers)

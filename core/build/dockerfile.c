@@ -30,6 +30,7 @@ static const struct {
 	{ "ENTRYPOINT", GB_DF_ENTRYPOINT, true },
 	{ "STOPSIGNAL", GB_DF_STOPSIGNAL, false },
 	{ "LABEL", GB_DF_LABEL, false },
+	{ "HEALTHCHECK", GB_DF_HEALTHCHECK, false },
 };
 
 void gb_df_free(struct gb_dockerfile *df)
@@ -115,7 +116,7 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 	return bad_line(
 		err, line, what,
 		"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
-		"ENTRYPOINT, STOPSIGNAL and LABEL");
+		"ENTRYPOINT, STOPSIGNAL, LABEL and HEALTHCHECK");
 }
 
 /* One instruction may span lines ending in a backslash; comment lines inside it are

@@ -23,6 +23,7 @@ enum gb_df_kind {
 	GB_DF_ENTRYPOINT,
 	GB_DF_STOPSIGNAL,
 	GB_DF_LABEL,
+	GB_DF_HEALTHCHECK,
 };
 
 struct gb_df_instr {

@@ -2,6 +2,7 @@
  * legal, the step table does the kernel work, the monitor waits for PID 1 and records
  * how it ended. Lab 01. */
 #include "engine/container.h"
+#include "engine/health.h"
 #include "engine/restart.h"
 
 #include <errno.h>
@@ -130,6 +131,7 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	st->cfg.publish = cfg->publish ? gb_strv_dup(cfg->publish) : NULL;
 	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
 	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
+	st->cfg.health.test = cfg->health.test ? gb_strv_dup(cfg->health.test) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])
@@ -280,6 +282,29 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	}
 }
 
+static void forward_signal(struct gb_launch *l, int sfd)
+{
+	struct signalfd_siginfo si;
+	if (read(sfd, &si, sizeof si) != sizeof si)
+		return;
+	gb_pidfd_send_signal(l->pidfd, (int)si.ssi_signo);
+	struct gb_json j;
+	gb_event_begin(&l->rt->events, &j, "signal.forwarded");
+	gb_json_int(&j, "pid", l->pid);
+	gb_json_str(&j, "signal", gb_signal_name((int)si.ssi_signo));
+	gb_json_int(&j, "signo", (int)si.ssi_signo);
+	gb_event_emit(&l->rt->events, &j);
+}
+
+/* Milliseconds until the next resource sample; -1 when nobody samples. */
+static int sample_wait_ms(const struct gb_cgroup_container_sampler *s, double next)
+{
+	if (s->interval_ms < 0)
+		return -1;
+	double left = (next - gb_monotonic()) * 1000;
+	return left <= 0 ? 0 : (int)left + 1;
+}
+
 /* Wait for PID 1 to exit without polling: its pidfd becomes readable when it does.
  * With `forward`, signals sent to us are passed on to it, as `docker run` does. */
 static int wait_container(struct gb_launch *l, bool forward)
@@ -303,34 +328,33 @@ static int wait_container(struct gb_launch *l, bool forward)
 	gb_cgroup_container_sample(&sampler, l->rt, l->st);
 	struct gb_pid1_watch watch; /* zombies and PID 1's signal handling (lab 13) */
 	gb_pid1_watch_init(&watch);
+	struct gb_health_probe health; /* the healthcheck: one more fd in the poll (lab 20) */
+	gb_health_init(&health, l->st, gb_container_exec);
+	double next_sample = gb_monotonic() + sampler.interval_ms / 1000.0;
 	for (;;) {
-		struct pollfd p[2] = { { l->pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		int n = poll(p, sfd >= 0 ? 2 : 1, sampler.interval_ms);
+		struct pollfd p[3] = { { l->pidfd, POLLIN, 0 },
+				       { sfd, POLLIN, 0 },
+				       { gb_health_fd(&health), POLLIN, 0 } };
+		int n = poll(p, 3,
+			     gb_health_wait_ms(&health, sample_wait_ms(&sampler, next_sample)));
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n == 0) {
+		if (sampler.interval_ms >= 0 && gb_monotonic() >= next_sample) {
 			gb_cgroup_container_sample(&sampler, l->rt, l->st);
 			gb_pid1_watch_sample(&watch, &l->rt->events, l->pid);
-			continue;
+			next_sample = gb_monotonic() + sampler.interval_ms / 1000.0;
 		}
-		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) == sizeof si) {
-				gb_pidfd_send_signal(l->pidfd, (int)si.ssi_signo);
-				struct gb_json j;
-				gb_event_begin(&l->rt->events, &j, "signal.forwarded");
-				gb_json_int(&j, "pid", l->pid);
-				gb_json_str(&j, "signal", gb_signal_name((int)si.ssi_signo));
-				gb_json_int(&j, "signo", (int)si.ssi_signo);
-				gb_event_emit(&l->rt->events, &j);
-			}
-		}
+		if (n > 0 && sfd >= 0 && (p[1].revents & POLLIN))
+			forward_signal(l, sfd);
+		/* PID 1 first: a probe never delays noticing its exit */
 		pid_t w = waitpid(l->pid, &status, WNOHANG);
 		if (w == l->pid)
 			break;
 		if (w < 0 && errno != EINTR)
 			break;
+		gb_health_tick(&health, l->rt, l->st);
 	}
+	gb_health_stop(&health);
 	gb_cgroup_container_sample(&sampler, l->rt,
 				   l->st); /* last look: an OOM kill that ended it */
 	gb_net_container_proxy_stop(&proxy);
@@ -381,6 +405,7 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	st->started = gb_wallclock();
 	st->finished = 0;
 	st->exit_code = -1;
+	gb_health_reset(st); /* starting, or none (core/engine/health.c) */
 	r = gb_state_save(l->rt, st, err);
 	gb_event_lifecycle(&l->rt->events, gb_status_name(from), "running");
 	struct gb_json j;

@@ -82,6 +82,20 @@ static int merge_env(struct gb_config *c, char *const *image_env)
 	return 0;
 }
 
+/* The image's HEALTHCHECK, unless --no-healthcheck; --health-* flags win field by field,
+ * as in Docker. */
+static void image_health(struct gb_healthcheck *c, const struct gb_healthcheck *img)
+{
+	if (c->disabled || !img->test)
+		return;
+	if (!c->test)
+		c->test = gb_strv_dup(img->test);
+	c->interval = c->interval > 0 ? c->interval : img->interval;
+	c->timeout = c->timeout > 0 ? c->timeout : img->timeout;
+	c->retries = c->retries > 0 ? c->retries : img->retries;
+	c->start_period = c->start_period > 0 ? c->start_period : img->start_period;
+}
+
 static int run_image(struct gb_launch *l, struct gb_err *err)
 {
 	struct gb_config *c = &l->st->cfg;
@@ -99,6 +113,7 @@ static int run_image(struct gb_launch *l, struct gb_err *err)
 		    l->img.stop_signal[0] ? l->img.stop_signal : "SIGTERM");
 	set_default(c->hostname, sizeof c->hostname, c->id);
 	set_default(c->user, sizeof c->user, l->img.user);
+	image_health(&c->health, &l->img.health);
 	if (!c->cmd || merge_env(c, l->img.env) < 0)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!c->cmd[0] && !(c->entrypoint && c->entrypoint[0])) {

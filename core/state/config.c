@@ -27,6 +27,8 @@ void gb_config_free(struct gb_config *c)
 	gb_strv_free(c->net_aliases);
 	gb_strv_free(c->publish);
 	c->networks = c->net_aliases = c->publish = NULL;
+	gb_strv_free(c->health.test);
+	c->health.test = NULL;
 }
 
 char **gb_config_argv(const struct gb_config *c)
@@ -68,6 +70,31 @@ static int userns_from_json(struct gb_config *c, const struct gb_jval *o, struct
 	if (*gm && gb_userns_parse_map(gm, &c->gid_map, err) < 0)
 		return -EINVAL;
 	return 0;
+}
+
+/* The healthcheck (core/engine/health.h), only when there is one. */
+static void health_to_json(const struct gb_healthcheck *h, struct gb_json *j)
+{
+	if (!h->test)
+		return;
+	gb_json_obj_begin(j, "healthcheck");
+	gb_json_strv(j, "test", h->test);
+	gb_json_double(j, "interval", h->interval, 3);
+	gb_json_double(j, "timeout", h->timeout, 3);
+	gb_json_int(j, "retries", h->retries);
+	gb_json_double(j, "start_period", h->start_period, 3);
+	gb_json_obj_end(j);
+}
+
+static void health_from_json(struct gb_healthcheck *h, const struct gb_jval *o)
+{
+	if (!o || !gb_jget(o, "test"))
+		return;
+	h->test = gb_jstrv(gb_jget(o, "test"));
+	h->interval = gb_jnum(o, "interval", 0);
+	h->timeout = gb_jnum(o, "timeout", 0);
+	h->retries = (int)gb_jint(o, "retries", 0);
+	h->start_period = gb_jnum(o, "start_period", 0);
 }
 
 void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
@@ -128,6 +155,7 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_strv(j, "publish", c->publish);
 	gb_json_obj_end(j);
 	userns_to_json(c, j);
+	health_to_json(&c->health, j);
 }
 
 /* storage (issue 5): the mounts array written by gb_mount_to_json */
@@ -206,6 +234,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->networks = gb_jstrv(gb_jget(net, "networks"));
 	c->net_aliases = gb_jstrv(gb_jget(net, "aliases"));
 	c->publish = gb_jstrv(gb_jget(net, "publish"));
+	health_from_json(&c->health, gb_jget(o, "healthcheck"));
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return userns_from_json(c, o, err);

@@ -15,6 +15,14 @@
 
 #define GB_NAME_MAX 63
 
+/* Healthcheck (core/engine/health.h, lab 20): --health-*, Compose's healthcheck:. */
+struct gb_healthcheck {
+	char **test; /* argv run inside as exec runs it (CMD-SHELL: /bin/sh -c); NULL: none */
+	double interval, timeout, start_period; /* seconds; 0: Docker's default (30, 30, 0) */
+	int retries;				/* 0: Docker's default (3) */
+	bool disabled;				/* --no-healthcheck */
+};
+
 struct gb_config {
 	char id[GB_ID_LEN + 1];
 	char name[GB_NAME_MAX + 1];
@@ -70,6 +78,7 @@ struct gb_config {
 	bool attach_pending; /* run -t: the CLI attaches right after the start (not stored) */
 	/* Restart policy (core/engine/restart.h, lab 20): --restart, Compose's restart:. "" = no. */
 	char restart[32];
+	struct gb_healthcheck health;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -53,6 +53,10 @@ struct gb_state {
 	char upper[512], work[512], merged[512], log[512];
 	struct gb_state_net nets[8]; /* networks joined while running (--network) */
 	int n_nets;
+	/* Healthcheck (core/engine/health.h): "" none, "starting", "healthy", "unhealthy",
+	 * and the failures in a row; kept by the monitor. */
+	char health[12];
+	int health_streak;
 };
 
 /* Fill state_root/data_root/share_dir from options or the environment

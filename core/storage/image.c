@@ -151,6 +151,15 @@ int gb_image_save(struct gb_runtime *rt, const struct gb_image *img, struct gb_e
 	gb_json_str(&j, "user", img->user);
 	gb_json_str(&j, "stop_signal", img->stop_signal[0] ? img->stop_signal : "SIGTERM");
 	config_strv(&j, "exposed_ports", img->exposed);
+	if (img->health.test) { /* HEALTHCHECK */
+		gb_json_obj_begin(&j, "healthcheck");
+		gb_json_strv(&j, "test", img->health.test);
+		gb_json_double(&j, "interval", img->health.interval, 3);
+		gb_json_double(&j, "timeout", img->health.timeout, 3);
+		gb_json_int(&j, "retries", img->health.retries);
+		gb_json_double(&j, "start_period", img->health.start_period, 3);
+		gb_json_obj_end(&j);
+	}
 	gb_json_obj_begin(&j, "labels");
 	for (char *const *l = img->labels; l && *l; l++) {
 		char key[256];
@@ -229,6 +238,14 @@ static int parse_image(struct gb_runtime *rt, const char *name, const struct gb_
 	copy_str(img->workdir, sizeof img->workdir, gb_jstr(c, "workdir", "/"));
 	copy_str(img->user, sizeof img->user, gb_jstr(c, "user", ""));
 	copy_str(img->stop_signal, sizeof img->stop_signal, gb_jstr(c, "stop_signal", "SIGTERM"));
+	const struct gb_jval *h = gb_jget(c, "healthcheck");
+	if (h && gb_jget(h, "test")) { /* HEALTHCHECK */
+		img->health.test = gb_jstrv(gb_jget(h, "test"));
+		img->health.interval = gb_jnum(h, "interval", 0);
+		img->health.timeout = gb_jnum(h, "timeout", 0);
+		img->health.retries = (int)gb_jint(h, "retries", 0);
+		img->health.start_period = gb_jnum(h, "start_period", 0);
+	}
 	if (!img->layers || !img->env || !img->cmd || !img->entrypoint || !img->exposed ||
 	    !img->labels)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading image %s", name);
@@ -239,6 +256,7 @@ static int load_image(struct gb_runtime *rt, const char *name, struct gb_image *
 		      struct gb_err *err)
 {
 	char path[700];
+	memset(img, 0, sizeof *img); /* gb_image_free may follow any failure */
 	image_path(rt, name, path, sizeof path);
 	gb_autofree char *text = NULL;
 	size_t len;
@@ -388,6 +406,8 @@ void gb_image_free(struct gb_image *img)
 	gb_strv_free(img->exposed);
 	gb_strv_free(img->labels);
 	img->layers = img->env = img->cmd = img->entrypoint = img->exposed = img->labels = NULL;
+	gb_strv_free(img->health.test);
+	img->health.test = NULL;
 }
 
 long long gb_image_size(struct gb_runtime *rt, const struct gb_image *img)

@@ -17,9 +17,10 @@ struct gb_image {
 	char workdir[1024];
 	char user[64];
 	char stop_signal[16];
-	char **exposed;	  /* "80/tcp" */
-	char **labels;	  /* "key=value" */
-	char created[64]; /* RFC 3339 */
+	char **exposed;		      /* "80/tcp" */
+	char **labels;		      /* "key=value" */
+	char created[64];	      /* RFC 3339 */
+	struct gb_healthcheck health; /* HEALTHCHECK (core/engine/health.h); test NULL: none */
 };
 
 struct gb_layer {
