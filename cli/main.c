@@ -37,9 +37,10 @@ static int fail(const struct gb_err *err)
 	return err->code == ECANCELED || err->code == EINTR ? 130 : 1;
 }
 
-/* `run` exits as `docker run` does when the container never ran: 127 when the command
- * does not exist, 126 when it cannot be executed, 125 for any other failure, so that a
- * script can tell these from the container's own exit codes. 130 after an abort. */
+/* `run` and `create` exit as `docker run` does when the container never ran: 127 when the
+ * command does not exist, 126 when it cannot be executed, 125 for any other refusal (a bad
+ * flag, profile, image or mount), so that a script can tell these from the container's own
+ * exit codes. 130 after an abort. docs/cli.md lists them. */
 static int run_failed(const struct gb_err *err)
 {
 	int r = fail(err);
@@ -140,9 +141,9 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		warn_host_network(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
-	if (r < 0) {
+	if (r < 0) { /* a refusal before the container starts: 125, as docker run (docs/cli.md) */
 		gb_args_free(&a);
-		return fail(&err);
+		return run_failed(&err);
 	}
 	int code = 0;
 	if (create_only) {
