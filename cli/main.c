@@ -594,6 +594,46 @@ static void print_pid1(const struct gb_jval *p)
 	printf("%s\n", pids && pids->child ? ")" : "");
 }
 
+/* One limit as the kernel reads it back: -1 is "max" (none). */
+static void print_limit(const char *label, long long v, const char *unit)
+{
+	if (v < 0)
+		printf("               %-13s unlimited\n", label);
+	else if (!strcmp(unit, "bytes"))
+		printf("               %-13s %lld bytes (%.1f MiB)\n", label, v, v / 1048576.0);
+	else
+		printf("               %-13s %lld%s\n", label, v, unit);
+}
+
+/* The cgroup layout (a directory per controller, or one unified one) and the limits read
+ * back from its files: what the kernel enforces, not what was asked (lab 07). */
+static void print_cgroup(const struct gb_jval *cg)
+{
+	if (!cg)
+		return;
+	printf("  cgroupfs     %s layout\n", gb_jstr(cg, "layout", "?"));
+	const struct gb_jval *p = gb_jget(cg, "paths");
+	for (const struct gb_jval *e = p ? p->child : NULL; e; e = e->next)
+		printf("               %-13s %s\n", e->key, e->str ? e->str : "");
+	const struct gb_jval *l = gb_jget(cg, "limits");
+	if (!l)
+		return;
+	printf("  limits       (read back from the cgroup's files)\n");
+	print_limit("memory", gb_jint(l, "memory", -1), "bytes");
+	print_limit("memory+swap", gb_jint(l, "memory_swap", -1), "bytes");
+	long long q = gb_jint(l, "cpu_quota_us", -1), per = gb_jint(l, "cpu_period_us", 0);
+	if (q >= 0 && per > 0)
+		printf("               %-13s %lld us per %lld us = %.2f CPUs\n", "cpu quota", q,
+		       per, (double)q / per);
+	else
+		print_limit("cpu quota", -1, "");
+	if (gb_jget(l, "cpu_shares"))
+		print_limit("cpu shares", gb_jint(l, "cpu_shares", -1), "");
+	if (gb_jget(l, "cpu_weight"))
+		print_limit("cpu weight", gb_jint(l, "cpu_weight", -1), "");
+	print_limit("pids", gb_jint(l, "pids_max", -1), " processes");
+}
+
 static void print_inspect(const struct gb_jval *v)
 {
 	const struct gb_jval *s = gb_jget(v, "state"), *o = gb_jget(v, "observed");
@@ -663,6 +703,7 @@ static void print_inspect(const struct gb_jval *v)
 	const struct gb_jval *cg = gb_jget(o, "cgroups");
 	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
 		printf("  cgroup       %s\n", l->str);
+	print_cgroup(gb_jget(o, "cgroup"));
 	const struct gb_jval *links = gb_jget(o, "links");
 	printf("  interfaces  ");
 	for (const struct gb_jval *l = links ? links->child : NULL; l; l = l->next)
