@@ -913,6 +913,8 @@ static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv)
 {
 	if (argc > 0 && !strcmp(argv[0], "--caught-by"))
 		return cmd_steps_caught_by(argc - 1, argv + 1);
+	if (argc > 0 && !strcmp(argv[0], "--markdown"))
+		return cmd_steps_markdown();
 	return cmd_steps();
 }
 
