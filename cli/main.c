@@ -590,7 +590,7 @@ static void print_pid1(const struct gb_jval *p)
 	printf("  zombies      %lld", gb_jint(z, "count", 0));
 	const struct gb_jval *pids = gb_jget(z, "pids");
 	for (const struct gb_jval *e = pids ? pids->child : NULL; e; e = e->next)
-		printf("%s%lld", e == pids->child ? " (pids" : " ", gb_jval_int(e, 0));
+		printf("%s%lld", e == pids->child ? " (pids " : " ", gb_jval_int(e, 0));
 	printf("%s\n", pids && pids->child ? ")" : "");
 }
 
