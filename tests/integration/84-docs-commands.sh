@@ -41,6 +41,22 @@ for doc in "$GB_SRC"/README.md "$GB_SRC"/docs/*.md; do
     for id in $left; do gb rm -f "$id" >/dev/null 2>&1; done
 done
 check "README.md and docs/ have runnable blocks ($blocks)" test "$blocks" -ge 3
+
+# docs/events.md's example is a real recording: the same run gives the same events, with
+# the same members, index, total and explanation (times, ids and paths differ).
+need_cmd jq
+rec=$GB_TEST_ROOT/events.jsonl
+gb run --events "$rec" --rm --name web busybox true
+n=0
+while read -r doc_ev; do
+    n=$((n + 1))
+    type=$(jq -r .type <<<"$doc_ev")
+    real=$(jq -c --arg t "$type" 'select(.type == $t and .step == "pivot_root")' "$rec" | head -1)
+    shape='[keys, .index, .total, .explain, .step, .side, .lab]'
+    assert_eq "docs/events.md's $type example: as recorded (members, index, total, text)" \
+        "$(jq -c "$shape" <<<"$real")" "$(jq -c "$shape" <<<"$doc_ev")"
+done < <(awk '/^## Example/ {on=1} on && /^```json/ {in_=1; next} in_ && /^```/ {exit} in_' "$GB_SRC/docs/events.md")
+check "docs/events.md has its two example events ($n)" test "$n" -eq 2
 if [ -d "$prefix" ]; then
     make -C "$GB_SRC" --no-print-directory PREFIX="$prefix" uninstall >/dev/null 2>&1
     assert_eq "make uninstall removed what README's make install put there" "" "$(find "$prefix" ! -type d)"
