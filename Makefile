@@ -52,6 +52,7 @@ help:
 	@echo "make test-guest the cgroup and engine tests inside a QEMU guest: cgroup v2 only, then v1 only"
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
 	@echo "make install   install under PREFIX (/usr/local; DESTDIR for packages); make uninstall"
+	@echo "make man       man pages from the programs' --help, in $(BUILD)/share/man/man1"
 	@echo "make format     clang-format the C sources"
 	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
 	@echo "make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each (needs clang)"

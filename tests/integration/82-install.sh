@@ -18,7 +18,8 @@ fi
 ok "make install PREFIX=$prefix"
 for f in bin/glassbox libexec/glassbox/glassbox-init libexec/glassbox/glassbox-probe \
     libexec/glassbox/glassbox-trampoline share/glassbox/images/busybox/rootfs/bin/busybox \
-    share/glassbox/labs/01-first-container/README.md; do
+    share/glassbox/labs/01-first-container/README.md share/man/man1/glassbox.1 \
+    share/man/man1/glassbox-run.1 share/bash-completion/completions/glassbox; do
     check "installed: $f" test -e "$prefix/$f"
 done
 
@@ -39,6 +40,23 @@ else
     tail -10 "$GB_TEST_ROOT/lab.log" | sed 's/^/      | /'
 fi
 check "the lab check left no container" test -z "$("$installed" ps -aq)"
+
+# The man pages are the programs' --help, and say the exit codes of docs/cli.md.
+if command -v man >/dev/null; then
+    page=$(MANWIDTH=200 man -l "$prefix/share/man/man1/glassbox-run.1" 2>&1)
+    assert_contains "man glassbox-run shows run's --help" "--pids-limit" "$page"
+    assert_contains "man glassbox-run lists exit status 125" "refused before the container started" "$page"
+    warn=$(man --warnings -l "$prefix/share/man/man1/glassbox.1" 2>&1 >/dev/null)
+    assert_eq "man glassbox renders without a warning" "" "$warn"
+fi
+# Bash completion, with the installed glassbox: commands from its --help, run's flags,
+# container names from ps.
+"$installed" run -d --name comp-$$ busybox sleep 60 >/dev/null
+comp=$(bash -c '. "$1/share/bash-completion/completions/glassbox"
+    comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _glassbox; echo "${COMPREPLY[*]}"; }
+    comp "$1/bin/glassbox" insp; comp "$1/bin/glassbox" run --pids-l; comp "$1/bin/glassbox" stop comp-' _ "$prefix")
+assert_eq "completion: a command, a flag of run, a container name" "inspect --pids-limit comp-$$" "$(tr '\n' ' ' <<<"$comp" | sed 's/ $//')"
+"$installed" rm -f comp-$$ >/dev/null
 
 make -C "$GB_SRC" --no-print-directory BUILD="$build" PREFIX="$prefix" uninstall >/dev/null 2>&1
 left=$(find "$prefix" ! -type d 2>/dev/null)
