@@ -51,6 +51,8 @@ help:
 	@echo "make asan       the same tests with AddressSanitizer + UBSan"
 	@echo "make test-guest the cgroup and engine tests inside a QEMU guest: cgroup v2 only, then v1 only"
 	@echo "make bench      benchmarks: start and stop against runc, crun and the unshare floor; viz frame times"
+	@echo "make install   install under PREFIX (/usr/local; DESTDIR for packages); make uninstall"
+	@echo "make man       man pages from the programs' --help, in $(BUILD)/share/man/man1"
 	@echo "make format     clang-format the C sources"
 	@echo "make check-deps fail on a circle between core/ modules or an include up its layers"
 	@echo "make fuzz       libFuzzer on the parsers, FUZZ_SECONDS (60) each (needs clang)"
@@ -126,6 +128,7 @@ $(GLASSBOX_MUT): $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB)
 -include probe/probe.mk
 -include tests/cgroup/cgroup.mk
 -include tests/fuzz/fuzz.mk
+include install.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.
 all: $(PROGRAMS) $(UNIT_BIN)

@@ -42,6 +42,8 @@ int cmd_compare(struct gb_runtime *rt, int argc, char **argv);
 
 /* `glassbox steps --caught-by [--tsv|--markdown]` (cli/caught_by.c). */
 int cmd_steps_caught_by(int argc, char **argv);
+/* docs/engine.md's step table, from the table itself (cli/docs_gen.c). */
+int cmd_steps_markdown(void);
 /* cli/compose.c and cli/compose_health.c: glassbox compose (lab 20) */
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);

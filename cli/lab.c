@@ -1,4 +1,4 @@
-/* `glassbox lab list | show N | check N [--container NAME] [--control]` */
+/* `glassbox lab list [--markdown] | show N | check N [--container NAME] [--control]` */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,41 @@ static int lab_list(void)
 		       (*l)->manual ? " (by name only)" : "");
 	printf("\n`glassbox lab show N` prints the guide, `glassbox lab check N` runs the check;\n"
 	       "`glassbox check` runs every check but those marked \"by name only\".\n");
+	return 0;
+}
+
+/* A table cell: a '|' would end the cell, so it is escaped as Markdown wants it. */
+static void md_cell(const char *s)
+{
+	printf("| ");
+	for (; s && *s; s++)
+		printf(*s == '|' ? "\\|" : "%c", *s);
+	printf(" ");
+}
+
+/* labs/README.md's table, from the labs themselves (tests/integration/83-docs-generated.sh
+ * fails when the committed table differs): a guide is linked when the build has it. */
+static int lab_list_markdown(struct gb_runtime *rt)
+{
+	printf("| NN | lab | what the check observes | negative control | the control trips | "
+	       "in `glassbox check` |\n|---|---|---|---|---|---|\n");
+	for (const struct gb_lab *const *l = gb_labs; *l; l++) {
+		char guide[1024], link[256];
+		gb_path(guide, sizeof guide, "%s/labs/%02d-%s/README.md", rt->share_dir, (*l)->num,
+			(*l)->slug);
+		if (access(guide, R_OK) == 0)
+			snprintf(link, sizeof link, "[%s](%02d-%s/README.md)", (*l)->slug,
+				 (*l)->num, (*l)->slug);
+		else
+			snprintf(link, sizeof link, "%s (no guide)", (*l)->slug);
+		printf("| %02d ", (*l)->num);
+		md_cell(link);
+		md_cell((*l)->feature);
+		md_cell((*l)->control);
+		printf("| `[%s]` ", (*l)->trips ? (*l)->trips : "");
+		md_cell((*l)->manual ? "no: by name only (`glassbox lab check N`)" : "yes");
+		printf("|\n");
+	}
 	return 0;
 }
 
@@ -101,6 +136,8 @@ static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char
 
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv)
 {
+	if (argc >= 2 && !strcmp(argv[0], "list") && !strcmp(argv[1], "--markdown"))
+		return lab_list_markdown(rt);
 	if (argc < 1 || !strcmp(argv[0], "list"))
 		return lab_list();
 	const char *sub = argv[0];

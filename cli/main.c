@@ -37,9 +37,10 @@ static int fail(const struct gb_err *err)
 	return err->code == ECANCELED || err->code == EINTR ? 130 : 1;
 }
 
-/* `run` exits as `docker run` does when the container never ran: 127 when the command
- * does not exist, 126 when it cannot be executed, 125 for any other failure, so that a
- * script can tell these from the container's own exit codes. 130 after an abort. */
+/* `run` and `create` exit as `docker run` does when the container never ran: 127 when the
+ * command does not exist, 126 when it cannot be executed, 125 for any other refusal (a bad
+ * flag, profile, image or mount), so that a script can tell these from the container's own
+ * exit codes. 130 after an abort. docs/cli.md lists them. */
 static int run_failed(const struct gb_err *err)
 {
 	int r = fail(err);
@@ -140,9 +141,9 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		warn_host_network(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
-	if (r < 0) {
+	if (r < 0) { /* a refusal before the container starts: 125, as docker run (docs/cli.md) */
 		gb_args_free(&a);
-		return fail(&err);
+		return run_failed(&err);
 	}
 	int code = 0;
 	if (create_only) {
@@ -594,8 +595,48 @@ static void print_pid1(const struct gb_jval *p)
 	printf("  zombies      %lld", gb_jint(z, "count", 0));
 	const struct gb_jval *pids = gb_jget(z, "pids");
 	for (const struct gb_jval *e = pids ? pids->child : NULL; e; e = e->next)
-		printf("%s%lld", e == pids->child ? " (pids" : " ", gb_jval_int(e, 0));
+		printf("%s%lld", e == pids->child ? " (pids " : " ", gb_jval_int(e, 0));
 	printf("%s\n", pids && pids->child ? ")" : "");
+}
+
+/* One limit as the kernel reads it back: -1 is "max" (none). */
+static void print_limit(const char *label, long long v, const char *unit)
+{
+	if (v < 0)
+		printf("               %-13s unlimited\n", label);
+	else if (!strcmp(unit, "bytes"))
+		printf("               %-13s %lld bytes (%.1f MiB)\n", label, v, v / 1048576.0);
+	else
+		printf("               %-13s %lld%s\n", label, v, unit);
+}
+
+/* The cgroup layout (a directory per controller, or one unified one) and the limits read
+ * back from its files: what the kernel enforces, not what was asked (lab 07). */
+static void print_cgroup(const struct gb_jval *cg)
+{
+	if (!cg)
+		return;
+	printf("  cgroupfs     %s layout\n", gb_jstr(cg, "layout", "?"));
+	const struct gb_jval *p = gb_jget(cg, "paths");
+	for (const struct gb_jval *e = p ? p->child : NULL; e; e = e->next)
+		printf("               %-13s %s\n", e->key, e->str ? e->str : "");
+	const struct gb_jval *l = gb_jget(cg, "limits");
+	if (!l)
+		return;
+	printf("  limits       (read back from the cgroup's files)\n");
+	print_limit("memory", gb_jint(l, "memory", -1), "bytes");
+	print_limit("memory+swap", gb_jint(l, "memory_swap", -1), "bytes");
+	long long q = gb_jint(l, "cpu_quota_us", -1), per = gb_jint(l, "cpu_period_us", 0);
+	if (q >= 0 && per > 0)
+		printf("               %-13s %lld us per %lld us = %.2f CPUs\n", "cpu quota", q,
+		       per, (double)q / per);
+	else
+		print_limit("cpu quota", -1, "");
+	if (gb_jget(l, "cpu_shares"))
+		print_limit("cpu shares", gb_jint(l, "cpu_shares", -1), "");
+	if (gb_jget(l, "cpu_weight"))
+		print_limit("cpu weight", gb_jint(l, "cpu_weight", -1), "");
+	print_limit("pids", gb_jint(l, "pids_max", -1), " processes");
 }
 
 static void print_inspect(const struct gb_jval *v)
@@ -674,6 +715,7 @@ static void print_inspect(const struct gb_jval *v)
 	const struct gb_jval *cg = gb_jget(o, "cgroups");
 	for (const struct gb_jval *l = cg ? cg->child : NULL; l; l = l->next)
 		printf("  cgroup       %s\n", l->str);
+	print_cgroup(gb_jget(o, "cgroup"));
 	const struct gb_jval *links = gb_jget(o, "links");
 	printf("  interfaces  ");
 	for (const struct gb_jval *l = links ? links->child : NULL; l; l = l->next)
@@ -883,6 +925,8 @@ static int cmd_steps_(struct gb_runtime *rt, int argc, char **argv)
 {
 	if (argc > 0 && !strcmp(argv[0], "--caught-by"))
 		return cmd_steps_caught_by(argc - 1, argv + 1);
+	if (argc > 0 && !strcmp(argv[0], "--markdown"))
+		return cmd_steps_markdown();
 	return cmd_steps();
 }
 

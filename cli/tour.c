@@ -75,6 +75,12 @@ int cmd_tour(struct gb_runtime *rt, int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Piped or scripted (stdin not a terminal): nobody will press Enter, so run on. */
+	if (t.delay <= 0 && !isatty(0)) {
+		t.delay = 0.2;
+		fprintf(stderr, "glassbox: tour: stdin is not a terminal: going on by itself "
+				"(--delay 0.2; --delay S to change it)\n");
+	}
 	struct gb_err err = { 0 };
 	struct gb_state old;
 	if (gb_state_find(rt, "tour-demo", &old, &err) == 0) {

@@ -112,26 +112,10 @@ int vz_headless(const struct vz_opts *o, struct vz_stream *st)
 	return rc ? 1 : 0;
 }
 
-/* The engine's tour, recorded without a display: every beat, then every scene at the end. */
-int vz_tour_headless(const struct vz_opts *o)
+/* A recording, rendered: every beat, then every scene at the end. */
+static int render_recording(const struct vz_opts *o, const char *path)
 {
-	char gb[1024], path[1024], err[512];
-	vz_glassbox_path(gb, sizeof gb);
-	snprintf(path, sizeof path, "%s/tour.jsonl", o->frames);
-	unlink(path);
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl(gb, gb, "tour", "--delay", "0.01", "--events", path, (char *)NULL);
-		fprintf(stderr, "glassbox-viz: cannot run %s: %s\n", gb, strerror(errno));
-		_exit(127);
-	}
-	int status = 0;
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr,
-			"glassbox-viz: glassbox tour failed (it needs root); its events: %s\n",
-			path);
-		return 1;
-	}
+	char err[512];
 	struct vz_stream st;
 	vz_stream_init(&st);
 	if (vz_stream_load(&st, path, err, sizeof err) < 0) {
@@ -147,6 +131,70 @@ int vz_tour_headless(const struct vz_opts *o)
 		rc = vz_headless(&all, &st);
 	vz_stream_free(&st);
 	return rc;
+}
+
+/* Runs glassbox with argv (argv[0] is the engine's path) to its end; its exit status. */
+static int run_engine(char *const *argv)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		fprintf(stderr, "glassbox-viz: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The engine's tour, recorded without a display: every beat, then every scene at the end. */
+int vz_tour_headless(const struct vz_opts *o)
+{
+	char gb[1024], path[1024];
+	vz_glassbox_path(gb, sizeof gb);
+	snprintf(path, sizeof path, "%s/tour.jsonl", o->frames);
+	unlink(path);
+	char *const argv[] = { gb, "tour", "--delay", "0.01", "--events", path, NULL };
+	if (run_engine(argv) != 0) {
+		fprintf(stderr,
+			"glassbox-viz: glassbox tour failed (it needs root); its events: %s\n",
+			path);
+		return 1;
+	}
+	return render_recording(o, path);
+}
+
+/* `run` without a display: `glassbox run --events DIR/run.jsonl ARGS...` to its end (no
+ * steps held: nobody is there to press Space), then rendered as the tour is. The
+ * container's own exit code is not ours; a refusal before it started (125) is, but its
+ * recorded events are rendered all the same: the failed step is what there is to see. */
+int vz_run_headless(const struct vz_opts *o, char **args)
+{
+	char gb[1024], path[1024];
+	vz_glassbox_path(gb, sizeof gb);
+	snprintf(path, sizeof path, "%s/run.jsonl", o->frames);
+	unlink(path);
+	size_t n = 0;
+	while (args[n])
+		n++;
+	char **argv = calloc(n + 5, sizeof *argv);
+	if (!argv)
+		return 1;
+	argv[0] = gb, argv[1] = "run", argv[2] = "--events", argv[3] = path;
+	memcpy(argv + 4, args, n * sizeof *argv);
+	int code = run_engine(argv);
+	free(argv);
+	if (code < 0 || (code == 127 && access(path, R_OK) < 0)) {
+		fprintf(stderr, "glassbox-viz: cannot run %s (set GLASSBOX to the engine's path)\n",
+			gb);
+		return 1;
+	}
+	if (code)
+		fprintf(stderr, "glassbox-viz: glassbox run exited %d; rendering its events (%s)\n",
+			code, path);
+	int rc = render_recording(o, path);
+	return rc ? rc : code == 125 ? 1 : 0;
 }
 
 /* ------------------------------------------------------------ input map */

@@ -56,6 +56,8 @@ void vz_live_send(struct vz_live *lv, const char *line);
 void vz_live_stop(struct vz_live *lv);
 /* Record the engine's tour to DIR/tour.jsonl, then render its frames headless. */
 int vz_tour_headless(const struct vz_opts *o);
+/* `run ARGS...` recorded to DIR/run.jsonl without a display, then rendered like the tour. */
+int vz_run_headless(const struct vz_opts *o, char **args);
 int vz_dashboard(const struct vz_opts *o, const char *glassbox);
 /* The glassbox binary: $GLASSBOX, else next to this program. */
 void vz_glassbox_path(char *buf, size_t len);

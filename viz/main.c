@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		"  --pdf FILE          slides: a handout, one page per slide with its notes\n"
 		"tour: the engine's guided tour of a real container (needs root), shown live;\n"
 		"      with --headless, recorded to DIR/tour.jsonl and rendered to DIR.\n"
+		"run: with --headless, recorded to DIR/run.jsonl and rendered to DIR.\n"
 		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-7 scene,\n"
 		"      0 follow, F fullscreen, +/- zoom, D theme, ? help, Q quit.\n");
 }
@@ -243,7 +244,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "replay") == 0)
 		return replay(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)
-		return live(&o, argv + i + 1, false);
+		return o.headless && o.frames ? vz_run_headless(&o, argv + i + 1)
+					      : live(&o, argv + i + 1, false);
 	if (strcmp(mode, "compare") == 0) { /* a container and a VM, live (the vms scene) */
 		if (o.headless)
 			return bad(

@@ -63,7 +63,7 @@ gb run -d --name ev70 --events "$GB_TEST_ROOT/ev.jsonl" --tmpfs /t busybox sleep
 gb rm -f ev70 >/dev/null
 assert_eq "volume.mount event reports the kernel's fstype" tmpfs \
     "$(jq -r 'select(.type=="volume.mount") | .fstype' "$GB_TEST_ROOT/ev.jsonl")"
-assert_eq "bad -v is refused before anything is made" 1 "$(gb run --rm -v relative/path:/x busybox true >/dev/null 2>&1; echo $?)"
+assert_eq "bad -v is refused before anything is made (125, docs/cli.md)" 125 "$(gb run --rm -v relative/path:/x busybox true >/dev/null 2>&1; echo $?)"
 for step in volumes mounts read-only-root; do
     GLASSBOX_FAIL_STEP=$step gb run --rm --read-only -v "$src:/b" --tmpfs /t busybox true >/dev/null 2>&1
     assert_nothing_left "a failure at step $step"
