@@ -50,6 +50,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
 	l->tty_master = -1;
+	l->exec_gate = -1;
 	l->rootless = gb_userns_rootless();
 	l->steps = gb_steps_table(&l->nsteps);
 }
@@ -405,6 +406,24 @@ static void launch_free(struct gb_launch *l)
 	if (l->tty_master >= 0)
 		close(l->tty_master);
 	l->pidfd = l->sock = l->tty_master = -1;
+}
+
+int gb_container_start_gated(struct gb_runtime *rt, struct gb_state *st, int exec_gate,
+			     struct gb_err *err)
+{
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	l.exec_gate = exec_gate;
+	int r = start_steps(&l, err);
+	if (r == 0) { /* PID 1 waits at its exec: created, with no monitor of ours */
+		st->status = GB_STATUS_CREATED;
+		st->monitor = 0;
+		st->monitor_start = 0;
+		st->started = 0;
+		r = gb_state_save(rt, st, err);
+	}
+	launch_free(&l);
+	return r;
 }
 
 /* ------------------------------------------------------------ stdio (issue 18, tty.h) */
