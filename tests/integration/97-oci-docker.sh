@@ -75,6 +75,10 @@ check "and its glassbox state" bash -c "[ -z \"\$(ls -A '$R/containers')\" ]"
 stop_dockerd
 check "dockerd stopped" test ! -e "$D/dockerd.pid"
 check "no mount of dockerd's dirs left" bash -c "! grep -q '$D' /proc/self/mountinfo"
-check "no dockerd or containerd of ours left" bash -c "! grep -lsa '$D' /proc/[0-9]*/cmdline | grep -q ."
+left_procs() { # processes whose command line names our dirs (dockerd, containerd, shims)
+    local f
+    for f in /proc/[0-9]*/cmdline; do grep -qsa -- "$D" "$f" && echo "${f//[!0-9]/}"; done
+}
+assert_eq "no dockerd, containerd or shim of ours left" "" "$(left_procs)"
 check "no cgroup of Docker's containers left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '${cid:0:12}*' | grep -q ."
 finish
