@@ -409,12 +409,14 @@ static void launch_free(struct gb_launch *l)
 }
 
 int gb_container_start_gated(struct gb_runtime *rt, struct gb_state *st, int exec_gate,
-			     struct gb_err *err)
+			     int *tty_master, struct gb_err *err)
 {
 	struct gb_launch l;
 	launch_init(&l, rt, st);
 	l.exec_gate = exec_gate;
 	int r = start_steps(&l, err);
+	*tty_master = l.tty_master; /* -t: the pty's master, handed to the caller */
+	l.tty_master = -1;
 	if (r == 0) { /* PID 1 waits at its exec: created, with no monitor of ours */
 		st->status = GB_STATUS_CREATED;
 		st->monitor = 0;

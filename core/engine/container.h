@@ -35,9 +35,10 @@ int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *er
 int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err);
 /* OCI create (core/oci/): walk the start steps of a created container up to its exec,
  * where PID 1 waits on the fifo behind exec_gate (an O_PATH fd) until `start` opens it.
- * No monitor: we return and exit, and the client's shim (a subreaper) inherits PID 1. */
+ * No monitor: we return and exit, and the client's shim (a subreaper) inherits PID 1.
+ * With cfg.tty, *tty_master gets the master of PID 1's pty (to close), else -1. */
 int gb_container_start_gated(struct gb_runtime *rt, struct gb_state *st, int exec_gate,
-			     struct gb_err *err);
+			     int *tty_master, struct gb_err *err);
 /* Remove a created or stopped container; force kills a running one first. */
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err);
 /* Run argv inside a running container's namespaces; waits and sets *exit_code. */

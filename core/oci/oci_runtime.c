@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,15 +154,14 @@ static int read_config(const char *bundle, struct gb_config *c, struct gb_oci_ex
 
 /* config.json's seccomp becomes a profile file the seccomp module reads like Docker's. */
 static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb_config *c,
-			  const struct gb_oci_extra *x, struct gb_err *err)
+			  const struct gb_oci_extra *x, const char *console, struct gb_err *err)
 {
-	if (x->terminal) {
-		int r = gb_err_set(err, ENOTSUP, "",
-				   "process.terminal (a pty, docker run -t) is "
-				   "not supported yet by glassbox's OCI mode");
-		gb_err_hint(err, "run without -t");
+	if (x->terminal && !(console && console[0])) {
+		int r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
+		gb_err_hint(err, "the pty's master goes to the client through that socket");
 		return r;
 	}
+	c->tty = x->terminal; /* the engine's tty row: a pty of the container's own devpts */
 	snprintf(c->name, sizeof c->name, "%.63s", id);
 	if (!gb_name_valid(c->name))
 		c->name[0] = '\0'; /* glassbox makes one up */
@@ -180,12 +181,49 @@ static int write_pid_file(const char *path, pid_t pid, struct gb_err *err)
 	return r < 0 ? gb_err_set(err, -r, "write", "cannot write the pid file %s", path) : 0;
 }
 
+/* --console-socket: runc's contract, which the shim and conmon wait for before create
+ * returns: one message whose data is the pty's name and whose one SCM_RIGHTS fd is the
+ * master. The client relays it; we keep nothing. */
+static int send_console(const char *path, int master, struct gb_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		return gb_err_set(err, ENAMETOOLONG, "connect", "console socket path too long: %s",
+				  path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int r = gb_err_set(err, errno, "connect", "cannot connect to the console socket %s",
+				   path);
+		if (s >= 0)
+			close(s);
+		return r;
+	}
+	char name[] = "/dev/ptmx", ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { name, sizeof name - 1 };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	ssize_t n = sendmsg(s, &m, MSG_NOSIGNAL);
+	int e = errno;
+	close(s);
+	return n < 0 ? gb_err_set(err, e, "sendmsg", "cannot send the pty to %s", path) : 0;
+}
+
 static int create_engine(struct gb_runtime *rt, const char *id, struct gb_config *c,
-			 const struct gb_oci_extra *x, struct gb_state *st, struct gb_err *err)
+			 const struct gb_oci_extra *x, const char *console, struct gb_state *st,
+			 struct gb_err *err)
 {
 	char fifo[1200];
 	oci_dir(rt, id, "exec.fifo", fifo, sizeof fifo);
-	if (mkfifo(fifo, 0600) < 0)
+	/* 0622, as runc's: PID 1 may have become --user (and lost CAP_DAC_OVERRIDE) before it
+	 * opens the fifo; it reaches it through its fd, so the 0700 dir does not stop it. */
+	if (mkfifo(fifo, 0600) < 0 || chmod(fifo, 0622) < 0)
 		return gb_err_set(err, errno, "mkfifo", "cannot make %s", fifo);
 	int gate = open(fifo, O_PATH | O_CLOEXEC);
 	if (gate < 0)
@@ -193,8 +231,13 @@ static int create_engine(struct gb_runtime *rt, const char *id, struct gb_config
 	int r = join_namespaces(x, err);
 	if (r == 0)
 		r = gb_container_create(rt, c, st, err);
+	int master = -1;
 	if (r == 0) {
-		r = gb_container_start_gated(rt, st, gate, err);
+		r = gb_container_start_gated(rt, st, gate, &master, err);
+		if (r == 0 && master >= 0)
+			r = send_console(console, master, err);
+		if (master >= 0)
+			close(master);
 		if (r < 0) {
 			struct gb_err ignored = { 0 };
 			gb_container_rm(rt, st->cfg.id, true, &ignored);
@@ -213,7 +256,6 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 		return r;
 	if (!realpath(bundle && bundle[0] ? bundle : ".", abs_bundle))
 		return gb_err_set(err, errno, "realpath", "bundle %s does not exist", bundle);
-	(void)console_socket; /* only with process.terminal, refused in prepare_config */
 	struct gb_config c;
 	struct gb_oci_extra x;
 	r = read_config(abs_bundle, &c, &x, err);
@@ -230,9 +272,9 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	bool made = r == 0;
 	struct gb_state st = { 0 };
 	if (r == 0)
-		r = prepare_config(rt, id, &c, &x, err);
+		r = prepare_config(rt, id, &c, &x, console_socket, err);
 	if (r == 0)
-		r = create_engine(rt, id, &c, &x, &st, err);
+		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, st.pid, err);
 	if (r == 0)

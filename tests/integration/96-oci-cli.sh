@@ -18,7 +18,7 @@ B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 json_of() { runc_ state "$1" | jq -r ".$2"; }
-cleanup_oci() { runc_ delete --force c1 >/dev/null 2>&1; gb_cleanup; }
+cleanup_oci() { runc_ delete --force c1 >/dev/null 2>&1; runc_ delete --force t1 >/dev/null 2>&1; gb_cleanup; }
 trap cleanup_oci EXIT
 
 assert_contains "--version names the runtime and the spec" "spec: 1.0" "$("$RUNC" --version)"
@@ -83,6 +83,41 @@ check "no cgroup left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '$cgname
 runc_ state c1 2>/dev/null
 check "state of a deleted container fails" test $? -ne 0
 check "saying it does not exist" bash -c "tail -1 '$B/log.json' | jq -r .msg | grep -q 'does not exist'"
+
+# process.terminal with --console-socket: one message, the pty's name and its master as the
+# one SCM_RIGHTS fd, before create returns (the shim relays it). We read PID 1's output on it.
+jq '.process.terminal = true | .process.args = ["sh", "-c", "tty; stty size"]' "$B/config.json" > "$B/c2.json"
+mv "$B/c2.json" "$B/config.json"
+python3 - "$B/console.sock" > "$B/console.out" 2>&1 <<'PY' &
+import os, select, socket, sys
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1]); srv.listen(1); srv.settimeout(20)
+conn, _ = srv.accept()
+msg, fds, _, _ = socket.recv_fds(conn, 4096, 4)
+print("name=%s fds=%d" % (msg.decode(), len(fds)), flush=True)
+out = b""
+while select.select([fds[0]], [], [], 10)[0]:
+    try:
+        chunk = os.read(fds[0], 4096)
+    except OSError:  # EIO: the slave's last holder exited
+        break
+    if not chunk:
+        break
+    out += chunk
+print(out.decode().replace("\r", ""), flush=True)
+PY
+listener=$!
+for _ in $(seq 50); do [ -S "$B/console.sock" ] && break; sleep 0.1; done
+runc_ create --bundle "$B" --pid-file "$B/init.pid" --console-socket "$B/console.sock" t1
+assert_eq "create with a terminal succeeds" 0 "$?"
+runc_ start t1
+wait "$listener"
+assert_eq "the console socket got one message with one fd" "name=/dev/ptmx fds=1" "$(sed -n 1p "$B/console.out")"
+assert_eq "PID 1's stdio is a pty of its own devpts" /dev/pts/0 "$(sed -n 2p "$B/console.out")"
+for _ in $(seq 50); do [ "$(json_of t1 status)" = stopped ] && break; sleep 0.1; done
+runc_ delete t1
+assert_eq "delete of the exited terminal container" 0 "$?"
+jq '.process.terminal = false' "$B/config.json" > "$B/c2.json" && mv "$B/c2.json" "$B/config.json"
 
 # Bad input: an error naming the JSON path, in the log as the shim reads it; nothing left.
 jq '.process.args = "sleep"' "$B/config.json" > "$B/c2.json" && mv "$B/c2.json" "$B/config.json"

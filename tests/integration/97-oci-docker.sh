@@ -49,6 +49,10 @@ assert_eq "a missing command exits 127" 127 "$?"
 check "and Docker shows glassbox's error, not 'unable to retrieve OCI runtime error'" \
     grep -q "executable file not found" "$D/err"
 
+assert_eq "--user 1000:1000" 1000 "$(docker_ run --rm --runtime glassbox --network none --user 1000:1000 gbbusybox:oci id -u 2>&1)"
+out=$(docker_ run --rm -t --runtime glassbox --network none gbbusybox:oci tty 2>&1 </dev/null | tr -d '\r')
+assert_eq "-t: a pty of the container's own devpts, through --console-socket" /dev/pts/0 "$out"
+
 # A detached one: its PID 1 is the shim's child, in a cgroup of ours with Docker's limit.
 cid=$(docker_ run -d --runtime glassbox --network none --memory 64m gbbusybox:oci sleep 300)
 pid=$(docker_ inspect -f '{{.State.Pid}}' "$cid")
@@ -66,6 +70,9 @@ R=$D/exec/runtime-runc/gbtest$$
 check "glassbox-runc keeps its record under the shim's --root" test -d "$R/oci/$cid"
 check "glassbox ps lists Docker's container" \
     bash -c "$GLASSBOX --root '$R' --data-root '$R/data' ps -a | grep -q '${cid:0:63}'"
+docker_ stop -t 1 "$cid" >/dev/null
+assert_eq "docker stop: SIGTERM is ignored by sleep as PID 1, SIGKILL after the grace" 137 \
+    "$(docker_ inspect -f '{{.State.ExitCode}}' "$cid")"
 docker_ rm -f "$cid" >/dev/null
 for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 check "docker rm -f ends PID 1" test ! -d "/proc/$pid"
