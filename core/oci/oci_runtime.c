@@ -44,6 +44,8 @@ struct oci_record {
 	char bundle[1024];
 	char rootfs[1024];
 	char created[64];
+	char events
+		[1024]; /* the org.glassbox.events annotation: where this container's events go */
 	char **annotations;
 };
 
@@ -76,10 +78,49 @@ static int load_record(const struct gb_runtime *rt, const char *id, struct oci_r
 	snprintf(rec->bundle, sizeof rec->bundle, "%s", gb_jstr(v, "bundle", ""));
 	snprintf(rec->rootfs, sizeof rec->rootfs, "%s", gb_jstr(v, "rootfs", ""));
 	snprintf(rec->created, sizeof rec->created, "%s", gb_jstr(v, "created", ""));
+	snprintf(rec->events, sizeof rec->events, "%s", gb_jstr(v, "events", ""));
 	const struct gb_jval *a = gb_jget(v, "annotations");
 	rec->annotations = a && a->type == GB_JARR ? gb_jstrv(a) : NULL;
 	gb_jval_free(v);
 	return 0;
+}
+
+/* The annotation org.glassbox.events=FILE: the container's events (docs/events.md) go
+ * there from every verb, so the viz can follow what the client asked for. */
+static const char *events_path(char **annotations)
+{
+	static const char key[] = GB_OCI_EVENTS_ANNOTATION "=";
+	for (size_t i = 0; annotations && annotations[i]; i++)
+		if (!strncmp(annotations[i], key, sizeof key - 1) &&
+		    annotations[i][sizeof key - 1] == '/')
+			return annotations[i] + sizeof key - 1;
+	return "";
+}
+
+/* oci.request: which verb the client called, and who the client is (the shim, conmon). */
+static void emit_request(struct gb_runtime *rt, const char *events, const char *verb,
+			 const char *id, const struct gb_state *st)
+{
+	struct gb_err ignored = { 0 };
+	if (!events[0] || (rt->events.fd < 0 && gb_events_open(&rt->events, events, &ignored) < 0))
+		return;
+	if (st && st->cfg.id[0])
+		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
+	char path[64], comm[64] = "";
+	pid_t caller = getppid();
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)caller);
+	FILE *f = fopen(path, "re");
+	if (f && fgets(comm, sizeof comm, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "oci.request");
+	gb_json_str(&j, "verb", verb);
+	gb_json_str(&j, "oci_id", id);
+	gb_json_int(&j, "caller_pid", caller);
+	gb_json_str(&j, "caller", comm);
+	gb_event_emit(&rt->events, &j);
 }
 
 static void rfc3339_now(char *out, size_t len)
@@ -106,6 +147,7 @@ static int save_record(const struct gb_runtime *rt, const char *id, const struct
 	gb_json_str(&j, "bundle", bundle);
 	gb_json_str(&j, "rootfs", st->cfg.rootfs_dir);
 	gb_json_str(&j, "created", created);
+	gb_json_str(&j, "events", events_path(annotations));
 	gb_json_strv(&j, "annotations", annotations);
 	gb_json_obj_end(&j);
 	oci_dir(rt, id, "record.json", path, sizeof path);
@@ -274,6 +316,8 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	if (r == 0)
 		r = prepare_config(rt, id, &c, &x, console_socket, err);
 	if (r == 0)
+		emit_request(rt, events_path(x.annotations), "create", id, NULL);
+	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, st.pid, err);
@@ -320,14 +364,16 @@ static const char *status_of(const struct gb_runtime *rt, const char *id, const 
 	return st->status == GB_STATUS_PAUSED ? "paused" : "running";
 }
 
-static int load_both(struct gb_runtime *rt, const char *id, struct oci_record *rec,
-		     struct gb_state *st, struct gb_err *err)
+static int load_both(struct gb_runtime *rt, const char *verb, const char *id,
+		     struct oci_record *rec, struct gb_state *st, struct gb_err *err)
 {
 	int r = load_record(rt, id, rec, err);
 	if (r == 0 && gb_state_load(rt, rec->gbid, st, err) < 0) {
 		memset(st, 0, sizeof *st); /* removed behind our back: stopped, nothing to do */
 		memset(err, 0, sizeof *err);
 	}
+	if (r == 0)
+		emit_request(rt, rec->events, verb, id, st);
 	return r;
 }
 
@@ -357,7 +403,7 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err)
 {
 	struct oci_record rec;
 	struct gb_state st;
-	int r = load_both(rt, id, &rec, &st, err);
+	int r = load_both(rt, "start", id, &rec, &st, err);
 	if (r < 0)
 		return r;
 	const char *status = status_of(rt, id, &st);
@@ -395,7 +441,7 @@ int gb_oci_state(struct gb_runtime *rt, const char *id, struct gb_json *j, struc
 {
 	struct oci_record rec;
 	struct gb_state st;
-	int r = load_both(rt, id, &rec, &st, err);
+	int r = load_both(rt, "state", id, &rec, &st, err);
 	if (r < 0)
 		return r;
 	const char *status = status_of(rt, id, &st);
@@ -419,7 +465,7 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 {
 	struct oci_record rec;
 	struct gb_state st;
-	int r = load_both(rt, id, &rec, &st, err);
+	int r = load_both(rt, "kill", id, &rec, &st, err);
 	if (r < 0)
 		return r;
 	if (!pid_running(&st))
@@ -438,7 +484,7 @@ int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_e
 {
 	struct oci_record rec;
 	struct gb_state st;
-	int r = load_both(rt, id, &rec, &st, err);
+	int r = load_both(rt, "delete", id, &rec, &st, err);
 	if (r < 0)
 		return r;
 	const char *status = status_of(rt, id, &st);

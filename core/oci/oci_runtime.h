@@ -8,6 +8,9 @@
 #include "base/json.h"
 #include "state/state.h"
 
+/* The annotation naming a file for the container's events (docs/events.md, docs/oci.md). */
+#define GB_OCI_EVENTS_ANNOTATION "org.glassbox.events"
+
 int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, const char *pid_file,
 		  const char *console_socket, struct gb_err *err);
 int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err);

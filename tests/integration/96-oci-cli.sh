@@ -16,6 +16,8 @@ RUNC=$GB_SRC/build/bin/glassbox-runc
 R=$GB_TEST_ROOT/oci-root
 B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
+jq --arg ev "$B/events.jsonl" '.annotations["org.glassbox.events"] = $ev' "$B/config.json" > "$B/c2.json"
+mv "$B/c2.json" "$B/config.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 json_of() { runc_ state "$1" | jq -r ".$2"; }
 cleanup_oci() { runc_ delete --force c1 >/dev/null 2>&1; runc_ delete --force t1 >/dev/null 2>&1; gb_cleanup; }
@@ -80,6 +82,16 @@ check "no process left (reaped by us, its parent)" test ! -d "/proc/$pid"
 check "no record left" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1)\" ]"
 check "no mount left" bash -c "! grep -q '$B' /proc/self/mountinfo"
 check "no cgroup left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '$cgname' | grep -q ."
+# The events (docs/events.md) went to the file the annotation names, from every verb.
+ev=$B/events.jsonl
+assert_eq "oci.request events: the verbs in order (the first delete is refused)" "create start delete kill" \
+    "$(jq -r 'select(.type == "oci.request" and .verb != "state") | .verb' "$ev" | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "with the caller's pid (this test)" "$$" "$(jq -r 'select(.type == "oci.request" and .verb == "start") | .caller_pid' "$ev" | head -1)"
+check "the engine's steps are in the stream (pivot_root among them)" \
+    bash -c "jq -r 'select(.type == \"step.end\") | .step' '$ev' | grep -qx pivot_root"
+check "and the lifecycle to running and removed" \
+    bash -c "jq -r 'select(.type == \"lifecycle\") | .to' '$ev' | grep -qx running && jq -r 'select(.type == \"lifecycle\") | .to' '$ev' | grep -qx removed"
+
 runc_ state c1 2>/dev/null
 check "state of a deleted container fails" test $? -ne 0
 check "saying it does not exist" bash -c "tail -1 '$B/log.json' | jq -r .msg | grep -q 'does not exist'"
