@@ -206,15 +206,19 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 		return verb_list(rt, argc > 0 && strstr(argv[argc - 1], "json"));
 	if (!strcmp(v, "features"))
 		return verb_features();
-	if ((!strcmp(v, "start") || !strcmp(v, "state")) && !id)
+	if ((!strcmp(v, "start") || !strcmp(v, "state") || !strcmp(v, "pause") ||
+	     !strcmp(v, "resume")) &&
+	    !id)
 		return oci_usage(o, "%s: the container id is missing", v);
 	if (!strcmp(v, "state"))
 		return verb_state(rt, o, id);
 	if (!strcmp(v, "start"))
 		return gb_oci_start(rt, id, &err) < 0 ? oci_fail(o, &err) : 0;
+	if (!strcmp(v, "pause") || !strcmp(v, "resume"))
+		return gb_oci_pause(rt, id, v[0] == 'p', &err) < 0 ? oci_fail(o, &err) : 0;
 	return oci_usage(o,
 			 "unknown verb %s (glassbox-runc supports create, start, state, kill, "
-			 "delete, list, features)",
+			 "delete, pause, resume, list, features)",
 			 v);
 }
 
@@ -223,7 +227,9 @@ static void oci_help(void)
 	printf("usage: glassbox-runc [--root DIR] [--log FILE] [--log-format text|json] "
 	       "[--systemd-cgroup] [--debug] VERB ...\n"
 	       "  create --bundle DIR --pid-file FILE [--console-socket S] ID\n"
-	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | list | features\n"
+	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | pause ID | resume "
+	       "ID\n"
+	       "  list | features\n"
 	       "runc's command line on glassbox's engine: docs/oci.md\n");
 }
 

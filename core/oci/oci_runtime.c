@@ -480,6 +480,26 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 	return r;
 }
 
+/* pause/resume: the cgroup freezer, as `glassbox pause` (lab 10). */
+int gb_oci_pause(struct gb_runtime *rt, const char *id, bool pause, struct gb_err *err)
+{
+	struct oci_record rec;
+	struct gb_state st;
+	int r = load_both(rt, pause ? "pause" : "resume", id, &rec, &st, err);
+	if (r < 0)
+		return r;
+	const char *status = status_of(rt, id, &st);
+	if (strcmp(status, pause ? "running" : "paused"))
+		r = gb_err_set(err, EINVAL, "", "container %s is %s, not %s", id, status,
+			       pause ? "running" : "paused");
+	if (r == 0)
+		r = pause ? gb_container_pause(rt, st.cfg.id, err)
+			  : gb_container_resume(rt, st.cfg.id, err);
+	gb_state_free(&st);
+	gb_strv_free(rec.annotations);
+	return r;
+}
+
 int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_err *err)
 {
 	struct oci_record rec;

@@ -18,6 +18,8 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err);
  * annotations) into j. */
 int gb_oci_state(struct gb_runtime *rt, const char *id, struct gb_json *j, struct gb_err *err);
 int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *err);
+/* pause (true) or resume a running container: the cgroup freezer. */
+int gb_oci_pause(struct gb_runtime *rt, const char *id, bool pause, struct gb_err *err);
 int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_err *err);
 /* Every container's id, NULL-terminated (free with gb_strv_free). */
 char **gb_oci_list(struct gb_runtime *rt);

@@ -64,6 +64,11 @@ fi
 cgname=$(basename "$mem")
 check "glassbox ps shows the container" bash -c "$GLASSBOX --root '$R' --data-root '$R/data' ps | grep -q c1"
 
+runc_ pause c1
+assert_eq "pause: state says paused" paused "$(json_of c1 status)"
+assert_eq "and the kernel's freezer has frozen PID 1's cgroup" frozen "$(frozen "$pid")"
+runc_ resume c1
+assert_eq "resume: running again" running "$(json_of c1 status)"
 runc_ start c1 2>/dev/null
 check "a second start is refused" test $? -ne 0
 runc_ delete c1 2>/dev/null
@@ -84,7 +89,7 @@ check "no mount left" bash -c "! grep -q '$B' /proc/self/mountinfo"
 check "no cgroup left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '$cgname' | grep -q ."
 # The events (docs/events.md) went to the file the annotation names, from every verb.
 ev=$B/events.jsonl
-assert_eq "oci.request events: the verbs in order (the first delete is refused)" "create start delete kill" \
+assert_eq "oci.request events: the verbs in order (the first delete is refused)" "create start pause resume delete kill" \
     "$(jq -r 'select(.type == "oci.request" and .verb != "state") | .verb' "$ev" | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "with the caller's pid (this test)" "$$" "$(jq -r 'select(.type == "oci.request" and .verb == "start") | .caller_pid' "$ev" | head -1)"
 check "the engine's steps are in the stream (pivot_root among them)" \

@@ -3,6 +3,7 @@
 # own with private directories, given glassbox-runc with --add-runtime; `docker run
 # --runtime glassbox` must print, return the exit code, and leave nothing behind.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
 command -v dockerd >/dev/null || skip "needs dockerd (Debian's docker.io)"
 [ -x /usr/bin/docker ] || skip "needs Debian's docker client /usr/bin/docker"
@@ -70,6 +71,10 @@ R=$D/exec/runtime-runc/gbtest$$
 check "glassbox-runc keeps its record under the shim's --root" test -d "$R/oci/$cid"
 check "glassbox ps lists Docker's container" \
     bash -c "$GLASSBOX --root '$R' --data-root '$R/data' ps -a | grep -q '${cid:0:63}'"
+docker_ pause "$cid" >/dev/null
+assert_eq "docker pause: the kernel's freezer holds PID 1" frozen "$(frozen "$pid")"
+docker_ unpause "$cid" >/dev/null
+assert_eq "docker unpause: thawed" "" "$(frozen "$pid")"
 docker_ stop -t 1 "$cid" >/dev/null
 assert_eq "docker stop: SIGTERM is ignored by sleep as PID 1, SIGKILL after the grace" 137 \
     "$(docker_ inspect -f '{{.State.ExitCode}}' "$cid")"

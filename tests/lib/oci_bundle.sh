@@ -1,3 +1,5 @@
+# Helpers of the OCI tests (96, 97).
+
 # oci_bundle DIR ARGS_JSON: an OCI bundle as `runc spec` and Docker write one: DIR/rootfs is a
 # copy of the busybox image, DIR/config.json runs ARGS_JSON (e.g. '["sleep","300"]').
 oci_bundle() {
@@ -44,4 +46,16 @@ oci_bundle() {
 JSON
     mkdir -p "$dir/data"
     echo from-the-host > "$dir/data/file"
+}
+
+frozen() { # the kernel's word, from whichever freezer holds PID 1 (v1 freezer, or cgroup2's)
+    local path
+    while IFS=: read -r _ ctl path; do
+        case $ctl in
+        freezer) grep -qx FROZEN "/sys/fs/cgroup/freezer$path/freezer.state" && echo frozen ;;
+        "") for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+                grep -qx 'frozen 1' "$d$path/cgroup.events" 2>/dev/null && echo frozen && break
+            done ;;
+        esac
+    done < "/proc/$1/cgroup" | head -1
 }
