@@ -109,6 +109,30 @@ static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char 
 	return 0;
 }
 
+static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **argv)
+{
+	const char *process = NULL, *pid_file = NULL, *id = NULL, *ignored;
+	bool detach = false;
+	for (int i = 0; i < argc; i++) {
+		if (flag(argv, argc, &i, "--process", &process) ||
+		    flag(argv, argc, &i, "-p", &process) ||
+		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
+		    flag(argv, argc, &i, "--console-socket", &ignored) ||
+		    flag(argv, argc, &i, "--preserve-fds", &ignored))
+			continue;
+		if (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))
+			detach = true;
+		else if (argv[i][0] == '-')
+			return oci_usage(o, "exec: unknown flag %s", argv[i]);
+		else if (!id)
+			id = argv[i];
+	}
+	if (!id || !process || !detach)
+		return oci_usage(o, "exec: glassbox-runc needs --process FILE --detach ID%s", NULL);
+	struct gb_err err = { 0 };
+	return gb_oci_exec(rt, id, process, pid_file, &err) < 0 ? oci_fail(o, &err) : 0;
+}
+
 static int verb_state(struct gb_runtime *rt, struct oci_cli *o, const char *id)
 {
 	struct gb_err err = { 0 };
@@ -198,6 +222,8 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 	struct gb_err err = { 0 };
 	if (!strcmp(v, "create"))
 		return verb_create(rt, o, argc, argv);
+	if (!strcmp(v, "exec"))
+		return verb_exec(rt, o, argc, argv);
 	if (!strcmp(v, "kill"))
 		return verb_kill(rt, o, argc, argv);
 	if (!strcmp(v, "delete"))
@@ -218,7 +244,7 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 		return gb_oci_pause(rt, id, v[0] == 'p', &err) < 0 ? oci_fail(o, &err) : 0;
 	return oci_usage(o,
 			 "unknown verb %s (glassbox-runc supports create, start, state, kill, "
-			 "delete, pause, resume, list, features)",
+			 "delete, exec, pause, resume, list, features)",
 			 v);
 }
 
@@ -229,7 +255,7 @@ static void oci_help(void)
 	       "  create --bundle DIR --pid-file FILE [--console-socket S] ID\n"
 	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | pause ID | resume "
 	       "ID\n"
-	       "  list | features\n"
+	       "  exec --process FILE --detach [--pid-file FILE] ID | list | features\n"
 	       "runc's command line on glassbox's engine: docs/oci.md\n");
 }
 

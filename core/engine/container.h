@@ -56,6 +56,12 @@ struct gb_exec_io {
 int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *argv,
 			 char *const *env, const char *workdir, const char *user,
 			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err);
+/* OCI exec --detach (core/oci/): argv with exactly env, in the container's namespaces,
+ * cgroup and confinement, with our fds 0-2; we do not wait: *pid is its host PID, and its
+ * parent becomes our subreaper (the client's shim). */
+int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *const *argv,
+			       char *const *env, const char *workdir, const char *user, pid_t *pid,
+			       struct gb_err *err);
 /* Config, state and, while it runs, what the kernel reports (observe.c). */
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);

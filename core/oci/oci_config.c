@@ -85,15 +85,24 @@ static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_er
 	return 0;
 }
 
+static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+			     struct gb_err *err);
+
 static int parse_process(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 			 struct gb_err *err)
 {
-	const struct gb_jval *p, *args, *env;
+	const struct gb_jval *p;
 	int r = member(root, "process", GB_JOBJ, "process", &p, err);
 	if (r == 0 && !p)
 		return bad(err, "process", "is missing: the container needs a command");
-	if (r == 0)
-		r = member(p, "args", GB_JARR, "process.args", &args, err);
+	return r < 0 ? r : parse_process_obj(p, c, x, err);
+}
+
+static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+			     struct gb_err *err)
+{
+	const struct gb_jval *args, *env;
+	int r = member(p, "args", GB_JARR, "process.args", &args, err);
 	if (r == 0 && (!args || !args->n))
 		return bad(err, "process.args", "is missing or empty: name the command to run");
 	if (r == 0)
@@ -419,4 +428,23 @@ void gb_oci_extra_free(struct gb_oci_extra *x)
 	free(x->seccomp_json);
 	gb_strv_free(x->annotations);
 	memset(x, 0, sizeof *x);
+}
+
+int gb_oci_process_parse(const char *text, size_t len, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err)
+{
+	gb_config_init(c);
+	memset(x, 0, sizeof *x);
+	char why[256];
+	struct gb_jval *p = gb_json_parse(text, len, why, sizeof why);
+	if (!p) {
+		int r = gb_err_set(err, EINVAL, "", "process.json is not valid JSON: %s", why);
+		gb_err_hint(err,
+			    "exec --process names a file holding config.json's process object");
+		return r;
+	}
+	int r = p->type == GB_JOBJ ? parse_process_obj(p, c, x, err)
+				   : bad(err, "process", "must be an object");
+	gb_jval_free(p);
+	return r;
 }

@@ -27,6 +27,9 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 			struct gb_oci_extra *x, struct gb_err *err);
 /* Whether x joins a namespace of this CLONE_NEW* type by path. */
 bool gb_oci_joins(const struct gb_oci_extra *x, int nstype);
+/* exec --process FILE: the process object alone, as in config.json. */
+int gb_oci_process_parse(const char *text, size_t len, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err);
 void gb_oci_extra_free(struct gb_oci_extra *x);
 
 #endif

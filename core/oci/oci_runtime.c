@@ -480,6 +480,51 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 	return r;
 }
 
+/* exec --process F --detach --pid-file P: the process joins PID 1's namespaces and cgroup
+ * with the container's confinement; we exit at once and the shim reaps it. */
+static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const char *process,
+			const char *pid_file, struct gb_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (gb_read_file(process, &text, &len) < 0)
+		return gb_err_set(err, errno ? errno : ENOENT, "open", "cannot read %s", process);
+	struct gb_config c;
+	struct gb_oci_extra x;
+	int r = gb_oci_process_parse(text, len, &c, &x, err);
+	free(text);
+	if (r == 0 && x.terminal)
+		r = gb_err_set(err, ENOTSUP, "",
+			       "exec with a terminal (docker exec -t) is not "
+			       "supported yet by glassbox-runc");
+	pid_t pid = 0;
+	if (r == 0)
+		r = gb_container_exec_detached(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
+					       &pid, err);
+	if (r == 0 && pid_file && pid_file[0])
+		r = write_pid_file(pid_file, pid, err);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	return r;
+}
+
+int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, const char *pid_file,
+		struct gb_err *err)
+{
+	struct oci_record rec;
+	struct gb_state st;
+	int r = load_both(rt, "exec", id, &rec, &st, err);
+	if (r < 0)
+		return r;
+	if (strcmp(status_of(rt, id, &st), "running"))
+		r = gb_err_set(err, EINVAL, "", "cannot exec in a container that is not running");
+	if (r == 0)
+		r = exec_process(rt, &st, process, pid_file, err);
+	gb_state_free(&st);
+	gb_strv_free(rec.annotations);
+	return r;
+}
+
 /* pause/resume: the cgroup freezer, as `glassbox pause` (lab 10). */
 int gb_oci_pause(struct gb_runtime *rt, const char *id, bool pause, struct gb_err *err)
 {

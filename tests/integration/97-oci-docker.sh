@@ -71,6 +71,15 @@ R=$D/exec/runtime-runc/gbtest$$
 check "glassbox-runc keeps its record under the shim's --root" test -d "$R/oci/$cid"
 check "glassbox ps lists Docker's container" \
     bash -c "$GLASSBOX --root '$R' --data-root '$R/data' ps -a | grep -q '${cid:0:63}'"
+out=$(docker_ exec "$cid" sh -c 'tr "\0" " " < /proc/1/cmdline; grep NSpid /proc/self/status' 2>&1)
+assert_eq "docker exec: runs beside PID 1 in its PID namespace" "sleep 300" "$(head -1 <<<"$out" | sed 's/ *NSpid.*//; s/ $//')"
+nspid=$(grep -oE 'NSpid:\s+[0-9]+$' <<<"$out" | grep -oE '[0-9]+$')
+check "docker exec: a PID of the container's own namespace (NSpid inside: ${nspid:-none})" \
+    test -n "$nspid" -a "${nspid:-0}" -gt 1 -a "${nspid:-999}" -lt 50
+docker_ exec "$cid" sh -c 'exit 5'
+assert_eq "docker exec: the exit code" 5 "$?"
+docker_ exec "$cid" no-such-command >/dev/null 2>"$D/err"
+assert_eq "docker exec: a missing command exits 126 or 127" yes "$(case $? in 126|127) echo yes;; *) echo no;; esac)"
 docker_ pause "$cid" >/dev/null
 assert_eq "docker pause: the kernel's freezer holds PID 1" frozen "$(frozen "$pid")"
 docker_ unpause "$cid" >/dev/null
