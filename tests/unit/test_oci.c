@@ -197,6 +197,32 @@ static void bad_input_names_the_path(void **state)
 		       "annotations");
 }
 
+/* exec --process: config.json's process object alone, as containerd's shim writes it. */
+static void exec_process_json(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err = { 0 };
+	const char *ok = "{\"args\":[\"sh\",\"-c\",\"exit 5\"],\"env\":[\"A=1\"],\"cwd\":\"/tmp\","
+			 "\"user\":{\"uid\":7,\"gid\":8},\"terminal\":false}";
+	assert_int_equal(gb_oci_process_parse(ok, strlen(ok), &c, &x, &err), 0);
+	assert_string_equal(c.cmd[2], "exit 5");
+	assert_string_equal(c.env[0], "A=1");
+	assert_string_equal(c.workdir, "/tmp");
+	assert_string_equal(c.user, "7:8");
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	const char *bad[] = { "", "[]", "{}", "{\"args\":[\"sh\"],\"cwd\":\"x\"}" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		memset(&err, 0, sizeof err);
+		assert_int_equal(gb_oci_process_parse(bad[i], strlen(bad[i]), &c, &x, &err),
+				 -EINVAL);
+		assert_true(err.msg[0] != '\0');
+		gb_config_free(&c);
+		gb_oci_extra_free(&x);
+	}
+}
+
 static void ids(void **state)
 {
 	assert_true(gb_oci_id_valid(
@@ -215,6 +241,7 @@ int main(void)
 		cmocka_unit_test(docker_20_10_config),
 		cmocka_unit_test(minimal_config_defaults),
 		cmocka_unit_test(bad_input_names_the_path),
+		cmocka_unit_test(exec_process_json),
 		cmocka_unit_test(ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
