@@ -131,7 +131,11 @@ $(GLASSBOX_MUT): $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB)
 include install.mk
 
 # After the optional parts, so that what they add to PROGRAMS is built too.
-all: $(PROGRAMS) $(UNIT_BIN)
+all: $(PROGRAMS) $(UNIT_BIN) $(BUILD)/bin/glassbox-runc
+
+# glassbox-runc (docs/oci.md): the same binary; called by that name it speaks runc's CLI.
+$(BUILD)/bin/glassbox-runc: $(GLASSBOX)
+	@ln -sfn glassbox $@
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -17,6 +17,8 @@ void cli_stepper_install(struct gb_runtime *rt, double auto_delay);
 void cli_interrupt_install(void);
 
 int cmd_tour(struct gb_runtime *rt, int argc, char **argv);
+/* glassbox-runc, or `glassbox oci`: runc's command line (cli/oci.c, docs/oci.md) */
+int cmd_oci(int argc, char **argv);
 int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
 /* images and storage (issue 5): cli/images.c */
 int cmd_build(struct gb_runtime *rt, int argc, char **argv);

@@ -969,6 +969,12 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+	/* Called as glassbox-runc (a link), or `glassbox oci`: runc's command line. */
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (!strcmp(base, "glassbox-runc"))
+		return cmd_oci(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "oci"))
+		return cmd_oci(argc - 2, argv + 2);
 	const char *root = NULL, *data_root = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -51,6 +51,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
 	l->tty_master = -1;
+	l->exec_gate = -1;
 	l->rootless = gb_userns_rootless();
 	l->steps = gb_steps_table(&l->nsteps);
 }
@@ -431,6 +432,26 @@ static void launch_free(struct gb_launch *l)
 	if (l->tty_master >= 0)
 		close(l->tty_master);
 	l->pidfd = l->sock = l->tty_master = -1;
+}
+
+int gb_container_start_gated(struct gb_runtime *rt, struct gb_state *st, int exec_gate,
+			     int *tty_master, struct gb_err *err)
+{
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	l.exec_gate = exec_gate;
+	int r = start_steps(&l, err);
+	*tty_master = l.tty_master; /* -t: the pty's master, handed to the caller */
+	l.tty_master = -1;
+	if (r == 0) { /* PID 1 waits at its exec: created, with no monitor of ours */
+		st->status = GB_STATUS_CREATED;
+		st->monitor = 0;
+		st->monitor_start = 0;
+		st->started = 0;
+		r = gb_state_save(rt, st, err);
+	}
+	launch_free(&l);
+	return r;
 }
 
 /* ------------------------------------------------------------ stdio (issue 18, tty.h) */
@@ -1045,9 +1066,10 @@ static int exec_session(const struct gb_state *st, struct gb_err *err)
  * processes cannot open our /proc/PID/{exe,fd,...}; and only the descriptors this child
  * needs (pidfd, report pipe, the container's root) or that are meant for the command
  * (those without close-on-exec) stay open, none of them a directory of the host. */
-static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, struct gb_err *err)
+static int exec_prepare_enter(int pidfd, int report, int root, int trampoline, int pid_report,
+			      struct gb_err *err)
 {
-	int keep[] = { pidfd, report, root, trampoline };
+	int keep[] = { pidfd, report, root, trampoline, pid_report };
 	int r = gb_enter_nondumpable(err);
 	if (r == 0)
 		r = gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), true, err);
@@ -1066,7 +1088,7 @@ static void exec_drop_handles(int pidfd, int *root)
 
 static void exec_child(const struct gb_state *st, const struct gb_confine *sec, int pidfd,
 		       char *const *argv, char *const *env, const char *workdir, const char *user,
-		       int report, int trampoline)
+		       int report, int trampoline, int pid_report)
 {
 	struct gb_err err = { 0 };
 	/* Joining a mount namespace puts us at its root. That is the container's "/" after
@@ -1078,7 +1100,7 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 		gb_err_set(&err, errno, "open", "open(\"%s\") failed", proc_root);
 		goto fail;
 	}
-	if (exec_prepare_enter(pidfd, report, root, trampoline, &err) < 0)
+	if (exec_prepare_enter(pidfd, report, root, trampoline, pid_report, &err) < 0)
 		goto fail;
 	/* Join the container's cgroup first, while the host's cgroupfs is still in view:
 	 * the command then counts against the container's limits, as docker exec does. */
@@ -1102,6 +1124,10 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	if (pid < 0) {
 		gb_err_set(&err, errno, "fork", "fork after setns failed");
 		goto fail;
+	}
+	if (pid > 0 && pid_report >= 0) { /* detached (OCI exec): say who, and leave it */
+		gb_write_full(pid_report, &pid, sizeof pid);
+		_exit(0);
 	}
 	if (pid > 0) {
 		close(report);
@@ -1240,7 +1266,7 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 		close(pipefd[0]);
 		exec_io_child(&x);
 		exec_child(&st, &sec, fd, argv, env, workdir, user ? user : st.cfg.user, pipefd[1],
-			   trampoline);
+			   trampoline, -1);
 	}
 	gb_confine_free(&sec);
 	close(pipefd[1]);
@@ -1256,6 +1282,82 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 	if (x.master >= 0)
 		close(x.master);
 	close(pipefd[0]);
+	gb_state_free(&st);
+	return r;
+}
+
+/* OCI exec --detach (core/oci/): the command gets our fds 0-2 as they are and is left to
+ * whoever reaps our orphans (the client's shim); *pid is its host PID. */
+static int exec_detached_run(struct gb_state *st, const struct gb_confine *sec, int fd,
+			     char *const *argv, char *const *env, const char *workdir,
+			     const char *user, int trampoline, pid_t *pid, struct gb_err *err)
+{
+	int report[2], who[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return gb_err_set(err, errno, "pipe2", "cannot prepare exec");
+	if (pipe2(who, O_CLOEXEC) < 0) {
+		close(report[0]);
+		close(report[1]);
+		return gb_err_set(err, errno, "pipe2", "cannot prepare exec");
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		close(report[0]);
+		close(who[0]);
+		exec_child(st, sec, fd, argv, env, workdir, user, report[1], trampoline, who[1]);
+	}
+	close(report[1]);
+	close(who[1]);
+	int r = child < 0 ? gb_err_set(err, errno, "fork", "cannot fork") : 0;
+	*pid = 0;
+	if (r == 0 && read(who[0], pid, sizeof *pid) != sizeof *pid)
+		*pid = 0;
+	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	struct gb_err child_err;
+	/* EOF: the command's exec closed the pipe; a whole gb_err: it failed first. */
+	if (r == 0 && read(report[0], &child_err, sizeof child_err) == sizeof child_err) {
+		*err = child_err;
+		r = -child_err.code;
+	} else if (r == 0 && *pid <= 0) {
+		r = gb_err_set(err, EIO, "fork", "exec failed before its command started");
+	}
+	close(report[0]);
+	close(who[0]);
+	return r;
+}
+
+int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *const *argv,
+			       char *const *env, const char *workdir, const char *user, pid_t *pid,
+			       struct gb_err *err)
+{
+	struct gb_state st;
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(&st);
+		return r < 0 ? r : -EINVAL;
+	}
+	int fd = open_pid1(&st);
+	if (fd < 0) {
+		r = gb_err_set(err, ESRCH, "", "container not running");
+		gb_state_free(&st);
+		return r;
+	}
+	struct gb_confine sec;
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
+	int trampoline = -1;
+	r = gb_confine_prepare(&st.cfg, &sec, err);
+	if (r == 0)
+		r = gb_confine_compile(&sec, bpf_cache, err);
+	if (r == 0 && (trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
+		r = trampoline;
+	if (r == 0)
+		r = exec_detached_run(&st, &sec, fd, argv, env, workdir, user, trampoline, pid,
+				      err);
+	gb_confine_free(&sec);
+	close(fd);
 	gb_state_free(&st);
 	return r;
 }

@@ -33,6 +33,12 @@ int gb_container_kill(struct gb_runtime *rt, const char *ref, int sig, struct gb
 /* glassbox pause/resume: the cgroup freezer, with a bounded wait; state paused <-> running. */
 int gb_container_pause(struct gb_runtime *rt, const char *ref, struct gb_err *err);
 int gb_container_resume(struct gb_runtime *rt, const char *ref, struct gb_err *err);
+/* OCI create (core/oci/): walk the start steps of a created container up to its exec,
+ * where PID 1 waits on the fifo behind exec_gate (an O_PATH fd) until `start` opens it.
+ * No monitor: we return and exit, and the client's shim (a subreaper) inherits PID 1.
+ * With cfg.tty, *tty_master gets the master of PID 1's pty (to close), else -1. */
+int gb_container_start_gated(struct gb_runtime *rt, struct gb_state *st, int exec_gate,
+			     int *tty_master, struct gb_err *err);
 /* Remove a created or stopped container; force kills a running one first. */
 int gb_container_rm(struct gb_runtime *rt, const char *ref, bool force, struct gb_err *err);
 /* Run argv inside a running container's namespaces; waits and sets *exit_code. */
@@ -50,6 +56,12 @@ struct gb_exec_io {
 int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *argv,
 			 char *const *env, const char *workdir, const char *user,
 			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err);
+/* OCI exec --detach (core/oci/): argv with exactly env, in the container's namespaces,
+ * cgroup and confinement, with our fds 0-2; we do not wait: *pid is its host PID, and its
+ * parent becomes our subreaper (the client's shim). */
+int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *const *argv,
+			       char *const *env, const char *workdir, const char *user, pid_t *pid,
+			       struct gb_err *err);
 /* Config, state and, while it runs, what the kernel reports (observe.c). */
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);

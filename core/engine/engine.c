@@ -95,7 +95,8 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
  * gate, state lock) is closed before the first row. */
 static void child_close_host_fds(struct gb_launch *l)
 {
-	int keep[] = { l->sock, l->stdio[0], l->stdio[1], l->stdio[2], l->rt->trampoline };
+	int keep[] = { l->sock,	    l->stdio[0],       l->stdio[1],
+		       l->stdio[2], l->rt->trampoline, l->exec_gate };
 	struct gb_err err = { 0 };
 	l->rt->events.fd = -1; /* the engine alone writes events; ours is closed now */
 	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &err) < 0)

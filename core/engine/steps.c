@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -96,9 +97,24 @@ static void image_health(struct gb_healthcheck *c, const struct gb_healthcheck *
 	c->start_period = c->start_period > 0 ? c->start_period : img->start_period;
 }
 
+/* OCI (core/oci/): no image of ours; the client made the root and gave the command. */
+static int oci_image(struct gb_launch *l, struct gb_err *err)
+{
+	struct gb_config *c = &l->st->cfg;
+	set_default(c->workdir, sizeof c->workdir, "/");
+	set_default(c->stop_signal, sizeof c->stop_signal, "SIGTERM");
+	set_default(c->hostname, sizeof c->hostname, c->id);
+	if (!c->cmd || !c->cmd[0])
+		return gb_err_set(err, EINVAL, "", "the OCI config has no process.args");
+	snprintf(l->st->lower, sizeof l->st->lower, "%s", c->rootfs_dir);
+	return 0;
+}
+
 static int run_image(struct gb_launch *l, struct gb_err *err)
 {
 	struct gb_config *c = &l->st->cfg;
+	if (c->rootfs_dir[0])
+		return oci_image(l, err);
 	int r = gb_image_resolve(l->rt, c->image, &l->img, err);
 	if (r < 0)
 		return r;
@@ -179,6 +195,10 @@ static void undo_state(struct gb_launch *l)
 
 static void call_layer(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_dir[0]) {
+		snprintf(buf, len, "none: the OCI client made the root, %s", l->st->cfg.rootfs_dir);
+		return;
+	}
 	snprintf(buf, len, "mkdir(\"%s/containers/%s/upper\"); mkdir(\".../work\")",
 		 l->rt->data_root, l->st->cfg.id);
 }
@@ -187,6 +207,10 @@ static int run_layer(struct gb_launch *l, struct gb_err *err)
 {
 	struct gb_state *st = l->st;
 	const char *d = l->rt->data_root, *id = st->cfg.id;
+	if (st->cfg.rootfs_dir[0]) { /* OCI: the client's root is the container's, as is */
+		snprintf(st->merged, sizeof st->merged, "%s", st->cfg.rootfs_dir);
+		return gb_state_save(l->rt, st, err);
+	}
 	if (gb_path(st->upper, sizeof st->upper, "%s/containers/%s/upper", d, id) < 0 ||
 	    gb_path(st->work, sizeof st->work, "%s/containers/%s/work", d, id) < 0 ||
 	    gb_path(st->merged, sizeof st->merged, "%s/containers/%s/merged", d, id) < 0 ||
@@ -575,6 +599,11 @@ static struct gb_rootfs rootfs_of(const struct gb_launch *l)
 
 static void call_overlay(const struct gb_launch *l, char *buf, size_t len)
 {
+	if (l->st->cfg.rootfs_dir[0]) {
+		snprintf(buf, len, "mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)",
+			 l->st->merged, l->st->merged);
+		return;
+	}
 	struct gb_rootfs fs = rootfs_of(l);
 	char opts[4096];
 	gb_rootfs_overlay_opts(&fs, opts, sizeof opts);
@@ -583,6 +612,13 @@ static void call_overlay(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_overlay(struct gb_launch *l, struct gb_err *err)
 {
+	/* OCI: the root is already there; pivot_root needs it to be a mount point. */
+	if (l->st->cfg.rootfs_dir[0] &&
+	    mount(l->st->merged, l->st->merged, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return gb_err_set(err, errno, "mount", "cannot bind the OCI root %s on itself",
+				  l->st->merged);
+	if (l->st->cfg.rootfs_dir[0])
+		return 0;
 	struct gb_rootfs fs = rootfs_of(l);
 	return gb_rootfs_mount_overlay(&fs, err);
 }
@@ -901,6 +937,25 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
 }
 
+/* OCI create: tell the engine we are ready (closing the step channel is its "exec
+ * worked"), so `create` can exit; then block in open(2) of the fifo until `start` opens its
+ * other end. The fifo's path is the host's: reach it through our fd via /proc/self/fd. */
+static int wait_exec_gate(struct gb_launch *l, struct gb_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", l->exec_gate);
+	close(l->sock);
+	l->sock = -1;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open the exec fifo %s", path);
+	ssize_t n = write(fd, "0", 1);
+	close(fd);
+	close(l->exec_gate);
+	l->exec_gate = -1;
+	return n == 1 ? 0 : gb_err_set(err, EPIPE, "write", "the exec fifo closed early");
+}
+
 static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
@@ -937,6 +992,8 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 		return -err->code;
 	/* The parent-death signal guarded the setup; the running container outlives us. */
 	prctl(PR_SET_PDEATHSIG, 0);
+	if (l->exec_gate >= 0 && wait_exec_gate(l, err) < 0)
+		return -err->code;
 	/* By the sealed trampoline: /proc/self/exe is never the host's glassbox (enter.h). */
 	gb_enter_execve(l->rt->trampoline > 2 ? l->rt->trampoline : -1, exe, l->argv, c->env);
 	int r = gb_err_set(err, errno, "execve", "execve(\"%s\") failed", exe);

@@ -61,6 +61,9 @@ struct gb_launch {
 	 * child hands it over with SCM_RIGHTS on the step channel. -1: none. */
 	int tty_master;
 	unsigned short tty_rows, tty_cols; /* its first window size (ours), 0: 24x80 later */
+	/* OCI create (core/oci/): an O_PATH fd of a fifo. The exec row lets the engine go, then
+	 * opens it for writing, which blocks until `start` opens it for reading. -1: none. */
+	int exec_gate;
 };
 
 /* One row of the table. */

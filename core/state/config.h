@@ -79,6 +79,9 @@ struct gb_config {
 	/* Restart policy (core/engine/restart.h, lab 20): --restart, Compose's restart:. "" = no. */
 	char restart[32];
 	struct gb_healthcheck health;
+	/* OCI runtime (core/oci/, docs/oci.md): the root is a directory the client made (the
+	 * bundle's root.path, e.g. Docker's overlay), not an image of ours. "" = an image. */
+	char rootfs_dir[1024];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -31,8 +31,8 @@ assert_contains "it names both modules" "net/net, net/net_addr" "$out"
 
 # A folder nobody placed in a layer.
 rm -rf "$copy"; cp -r "$GB_SRC/core" "$copy"
-mkdir "$copy/oci"
-printf '#include "engine/container.h"\n' >"$copy/oci/oci.c"
+mkdir "$copy/gpu"  # (oci/ is a real layer now: docs/oci.md)
+printf '#include "engine/container.h"\n' >"$copy/gpu/gpu.c"
 out=$("$CHECK" "$copy" 2>&1); status=$?
 check "a new folder outside the layers fails the check" test $status -ne 0
 assert_contains "with the fix" "is in no layer" "$out"

@@ -1,0 +1,450 @@
+/* config.json -> struct gb_config (oci_config.h). Each part of the spec has its function;
+ * unknown members are ignored, as the spec asks, and a member of the wrong type is refused
+ * with its JSON path, so the client's log says which line of config.json to fix. */
+#include "oci/oci_config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup/cgroup.h"
+
+static int bad(struct gb_err *err, const char *path, const char *what)
+{
+	int r = gb_err_set(err, EINVAL, "", "config.json: %s %s", path, what);
+	gb_err_hint(err, "fix %s in the bundle's config.json (runtime-spec 1.0-1.2)", path);
+	return r;
+}
+
+/* Absent is fine (NULL); present with another type is an error. */
+static int member(const struct gb_jval *o, const char *key, enum gb_jtype t, const char *path,
+		  const struct gb_jval **out, struct gb_err *err)
+{
+	*out = o ? gb_jget(o, key) : NULL;
+	if (*out && (*out)->type == GB_JNULL)
+		*out = NULL;
+	if (*out && (*out)->type != t)
+		return bad(err, path,
+			   t == GB_JOBJ	   ? "must be an object"
+			   : t == GB_JARR  ? "must be an array"
+			   : t == GB_JSTR  ? "must be a string"
+			   : t == GB_JBOOL ? "must be true or false"
+					   : "must be a number");
+	return 0;
+}
+
+static int strings(const struct gb_jval *arr, const char *path, char ***out, struct gb_err *err)
+{
+	for (const struct gb_jval *v = arr ? arr->child : NULL; v; v = v->next)
+		if (v->type != GB_JSTR)
+			return bad(err, path, "must hold only strings");
+	*out = arr ? gb_jstrv(arr) : calloc(1, sizeof(char *));
+	return *out ? 0 : gb_err_set(err, ENOMEM, "", "out of memory");
+}
+
+static void copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* ------------------------------------------------------------ process */
+
+static int parse_user(const struct gb_jval *p, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *u;
+	int r = member(p, "user", GB_JOBJ, "process.user", &u, err);
+	if (r < 0 || !u)
+		return r;
+	long long uid = gb_jint(u, "uid", 0), gid = gb_jint(u, "gid", 0);
+	if (uid < 0 || gid < 0 || uid > 0xfffffffe || gid > 0xfffffffe)
+		return bad(err, "process.user.uid/gid", "must be between 0 and 4294967294");
+	if (uid || gid)
+		snprintf(c->user, sizeof c->user, "%lld:%lld", uid, gid);
+	return 0;
+}
+
+/* The OCI form lists what the process keeps; glassbox's config says what it drops from its
+ * default set: drop ALL, add back the bounding set (the others are subsets of it here). */
+static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *caps, *bounding;
+	int r = member(p, "capabilities", GB_JOBJ, "process.capabilities", &caps, err);
+	if (r == 0)
+		r = member(caps, "bounding", GB_JARR, "process.capabilities.bounding", &bounding,
+			   err);
+	if (r < 0)
+		return r;
+	r = strings(bounding, "process.capabilities.bounding", &c->cap_add, err);
+	if (r < 0)
+		return r;
+	c->cap_drop = calloc(2, sizeof(char *));
+	if (!c->cap_drop || !(c->cap_drop[0] = strdup("ALL")))
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	return 0;
+}
+
+static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+			     struct gb_err *err);
+
+static int parse_process(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err)
+{
+	const struct gb_jval *p;
+	int r = member(root, "process", GB_JOBJ, "process", &p, err);
+	if (r == 0 && !p)
+		return bad(err, "process", "is missing: the container needs a command");
+	return r < 0 ? r : parse_process_obj(p, c, x, err);
+}
+
+static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+			     struct gb_err *err)
+{
+	const struct gb_jval *args, *env;
+	int r = member(p, "args", GB_JARR, "process.args", &args, err);
+	if (r == 0 && (!args || !args->n))
+		return bad(err, "process.args", "is missing or empty: name the command to run");
+	if (r == 0)
+		r = member(p, "env", GB_JARR, "process.env", &env, err);
+	if (r == 0)
+		r = strings(args, "process.args", &c->cmd, err);
+	if (r == 0)
+		r = strings(env, "process.env", &c->env, err);
+	const char *cwd = gb_jstr(p, "cwd", "/");
+	if (r == 0 && cwd[0] != '/')
+		return bad(err, "process.cwd", "must be an absolute path");
+	copy(c->workdir, sizeof c->workdir, cwd);
+	x->terminal = gb_jbool(p, "terminal", false);
+	c->no_new_privs_off = !gb_jbool(p, "noNewPrivileges", false);
+	if (r == 0)
+		r = parse_user(p, c, err);
+	return r < 0 ? r : parse_caps(p, c, err);
+}
+
+/* ------------------------------------------------------------ root, hostname, mounts */
+
+static int parse_root(const struct gb_jval *root, const char *bundle, struct gb_config *c,
+		      struct gb_err *err)
+{
+	const struct gb_jval *rt;
+	int r = member(root, "root", GB_JOBJ, "root", &rt, err);
+	const char *path = rt ? gb_jstr(rt, "path", "") : "";
+	if (r == 0 && !path[0])
+		return bad(err, "root.path", "is missing: the directory of the container's files");
+	if (r < 0)
+		return r;
+	if (path[0] == '/')
+		copy(c->rootfs_dir, sizeof c->rootfs_dir, path);
+	else if (gb_path(c->rootfs_dir, sizeof c->rootfs_dir, "%s/%s", bundle, path) < 0)
+		return bad(err, "root.path", "is too long");
+	c->read_only = gb_jbool(rt, "readonly", false);
+	copy(c->hostname, sizeof c->hostname, gb_jstr(root, "hostname", ""));
+	if (c->hostname[0] && !gb_hostname_valid(c->hostname))
+		return bad(err, "hostname", "is not a valid host name");
+	return 0;
+}
+
+static bool has_option(char **opts, const char *o)
+{
+	for (size_t i = 0; opts && opts[i]; i++)
+		if (!strcmp(opts[i], o))
+			return true;
+	return false;
+}
+
+/* The engine makes /proc, /sys, /dev (with its pts, shm, mqueue) and the cgroup view in its
+ * own rows; config.json's binds and other tmpfs become glassbox mounts (the "mounts" row). */
+static bool engine_makes(const char *type, const char *dest)
+{
+	static const char *const types[] = { "proc",   "sysfs",	 "devpts",
+					     "mqueue", "cgroup", "cgroup2" };
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (!strcmp(type, types[i]))
+			return true;
+	return !strcmp(dest, "/dev") || !strcmp(dest, "/dev/shm") || !strncmp(dest, "/sys/", 5);
+}
+
+static int add_mount(struct gb_config *c, const struct gb_jval *m, char **opts, struct gb_err *err)
+{
+	const char *type = gb_jstr(m, "type", ""), *dest = gb_jstr(m, "destination", "");
+	const char *src = gb_jstr(m, "source", "");
+	bool bind = !strcmp(type, "bind") || has_option(opts, "bind") || has_option(opts, "rbind");
+	if (dest[0] != '/')
+		return bad(err, "mounts[].destination", "must be an absolute path");
+	if (engine_makes(type, dest))
+		return 0;
+	if (!bind && strcmp(type, "tmpfs"))
+		return bad(err, "mounts[].type",
+			   "is not supported (bind, tmpfs and the kernel "
+			   "filesystems the engine mounts are)");
+	if (c->nmounts >= GB_MOUNTS_MAX)
+		return bad(err, "mounts", "has more mounts than glassbox supports (16)");
+	struct gb_mount *g = &c->mounts[c->nmounts++];
+	g->type = bind ? GB_MOUNT_BIND : GB_MOUNT_TMPFS;
+	copy(g->source, sizeof g->source, bind ? src : "");
+	copy(g->target, sizeof g->target, dest);
+	g->readonly = has_option(opts, "ro");
+	return 0;
+}
+
+static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *ms;
+	int r = member(root, "mounts", GB_JARR, "mounts", &ms, err);
+	for (const struct gb_jval *m = ms ? ms->child : NULL; r == 0 && m; m = m->next) {
+		const struct gb_jval *o;
+		char **opts = NULL;
+		if (m->type != GB_JOBJ)
+			return bad(err, "mounts[]", "must be objects");
+		r = member(m, "options", GB_JARR, "mounts[].options", &o, err);
+		if (r == 0)
+			r = strings(o, "mounts[].options", &opts, err);
+		if (r == 0)
+			r = add_mount(c, m, opts, err);
+		gb_strv_free(opts);
+	}
+	return r;
+}
+
+/* ------------------------------------------------------------ lx */
+
+static int ns_type(const char *t)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} k[] = { { "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET },
+		  { "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },
+		  { "mount", CLONE_NEWNS },  { "cgroup", CLONE_NEWCGROUP },
+		  { "user", CLONE_NEWUSER }, { "time", CLONE_NEWTIME } };
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+		if (!strcmp(t, k[i].name))
+			return k[i].flag;
+	return 0;
+}
+
+static int add_ns(int flag, const char *path, int *seen, struct gb_oci_extra *x, struct gb_err *err)
+{
+	bool joinable = flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
+			flag == CLONE_NEWPID;
+	if (flag == CLONE_NEWUSER)
+		return bad(err, "linux.namespaces[].type",
+			   "\"user\" is not supported yet by "
+			   "glassbox's OCI mode");
+	if (path[0] && !joinable)
+		return bad(err, "linux.namespaces[].path",
+			   "can join only network, ipc, uts and "
+			   "pid namespaces in glassbox");
+	*seen |= flag;
+	if (path[0]) {
+		x->join[x->njoin].nstype = flag;
+		copy(x->join[x->njoin++].path, sizeof x->join[0].path, path);
+	}
+	return 0;
+}
+
+bool gb_oci_joins(const struct gb_oci_extra *x, int nstype)
+{
+	for (int i = 0; i < x->njoin; i++)
+		if (x->join[i].nstype == nstype)
+			return true;
+	return false;
+}
+
+/* A type listed: a new namespace (or the one at path); not listed: the host's. */
+static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+			    struct gb_err *err)
+{
+	const struct gb_jval *ns;
+	int seen = 0, r = member(lx, "namespaces", GB_JARR, "linux.namespaces", &ns, err);
+	for (const struct gb_jval *n = ns ? ns->child : NULL; r == 0 && n; n = n->next) {
+		int flag = n->type == GB_JOBJ ? ns_type(gb_jstr(n, "type", "")) : 0;
+		if (!flag)
+			return bad(err, "linux.namespaces[].type", "is not a namespace type");
+		if (seen & flag)
+			return bad(err, "linux.namespaces[].type", "is listed twice");
+		r = add_ns(flag, gb_jstr(n, "path", ""), &seen, x, err);
+	}
+	if (r == 0 && !(seen & CLONE_NEWNS))
+		return bad(err, "linux.namespaces",
+			   "must include \"mount\": glassbox always makes "
+			   "a mount namespace");
+	/* joined by path: the create process enters it and the clone keeps it (host_*) */
+	c->host_pid = !(seen & CLONE_NEWPID) || gb_oci_joins(x, CLONE_NEWPID);
+	c->host_net = !(seen & CLONE_NEWNET) || gb_oci_joins(x, CLONE_NEWNET);
+	c->host_ipc = !(seen & CLONE_NEWIPC) || gb_oci_joins(x, CLONE_NEWIPC);
+	c->host_uts = !(seen & CLONE_NEWUTS) || gb_oci_joins(x, CLONE_NEWUTS);
+	return r;
+}
+
+/* linux.resources: the same limits `glassbox run --memory --cpus --pids-limit` writes. */
+static int parse_resources(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *res, *mem, *cpu, *pids;
+	int r = member(lx, "resources", GB_JOBJ, "linux.resources", &res, err);
+	if (r == 0)
+		r = member(res, "memory", GB_JOBJ, "linux.resources.memory", &mem, err);
+	if (r == 0)
+		r = member(res, "cpu", GB_JOBJ, "linux.resources.cpu", &cpu, err);
+	if (r == 0)
+		r = member(res, "pids", GB_JOBJ, "linux.resources.pids", &pids, err);
+	if (r < 0)
+		return r;
+	struct gb_cg_limits *l = &c->limits;
+	l->memory = gb_jint(mem, "limit", 0);
+	l->memory_swap = gb_jint(mem, "swap", 0);
+	l->cpu_quota_us = gb_jint(cpu, "quota", 0);
+	l->cpu_period_us = gb_jint(cpu, "period", 0);
+	l->cpu_shares = gb_jint(cpu, "shares", 0);
+	l->pids_max = gb_jint(pids, "limit", 0);
+	if (l->memory < 0)
+		l->memory = 0; /* -1: unlimited, as no limit */
+	if (l->memory && l->memory < 6 * 1024 * 1024)
+		return bad(err, "linux.resources.memory.limit",
+			   "is below 6 MiB, too little to "
+			   "start a process");
+	if (l->cpu_shares && (l->cpu_shares < 2 || l->cpu_shares > 262144))
+		return bad(err, "linux.resources.cpu.shares", "must be between 2 and 262144");
+	if (l->cpu_shares)
+		l->cpu_weight = gb_cgroup_shares_to_weight(l->cpu_shares);
+	if (l->pids_max < 0)
+		l->pids_max = 0;
+	return 0;
+}
+
+/* Copy a parsed value back into JSON text (the seccomp module reads a profile's text). */
+static void reencode(struct gb_json *j, const char *key, const struct gb_jval *v)
+{
+	switch (v->type) {
+	case GB_JNULL: gb_json_null(j, key); break;
+	case GB_JBOOL: gb_json_bool(j, key, v->b); break;
+	case GB_JSTR: gb_json_str(j, key, v->str); break;
+	case GB_JNUM:
+		if (v->is_int)
+			gb_json_int(j, key, v->i);
+		else
+			gb_json_double(j, key, v->num, 6);
+		break;
+	case GB_JARR:
+	case GB_JOBJ:
+		if (v->type == GB_JARR)
+			gb_json_arr_begin(j, key);
+		else
+			gb_json_obj_begin(j, key);
+		for (const struct gb_jval *m = v->child; m; m = m->next)
+			reencode(j, v->type == GB_JOBJ ? m->key : NULL, m);
+		if (v->type == GB_JARR)
+			gb_json_arr_end(j);
+		else
+			gb_json_obj_end(j);
+		break;
+	}
+}
+
+static int parse_seccomp(const struct gb_jval *lx, struct gb_oci_extra *x, struct gb_err *err)
+{
+	const struct gb_jval *sc;
+	int r = member(lx, "seccomp", GB_JOBJ, "linux.seccomp", &sc, err);
+	if (r < 0 || !sc)
+		return r;
+	if (!gb_jstr(sc, "defaultAction", NULL))
+		return bad(err, "linux.seccomp.defaultAction", "is missing");
+	struct gb_json j;
+	gb_json_init(&j);
+	reencode(&j, NULL, sc);
+	if (j.failed) {
+		gb_json_free(&j);
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	x->seccomp_json = j.buf;
+	return 0;
+}
+
+static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
+		       struct gb_err *err)
+{
+	const struct gb_jval *lx;
+	int r = member(root, "linux", GB_JOBJ, "linux", &lx, err);
+	if (r == 0 && !lx)
+		return bad(err, "linux", "is missing: glassbox runs Linux containers");
+	if (r == 0)
+		r = parse_namespaces(lx, c, x, err);
+	if (r == 0)
+		r = parse_resources(lx, c, err);
+	if (r == 0)
+		r = parse_seccomp(lx, x, err);
+	if (r == 0 && !gb_jget(lx, "seccomp"))
+		copy(c->seccomp, sizeof c->seccomp, ""); /* none given: glassbox's default */
+	return r;
+}
+
+static int parse_annotations(const struct gb_jval *root, struct gb_oci_extra *x, struct gb_err *err)
+{
+	const struct gb_jval *a;
+	int r = member(root, "annotations", GB_JOBJ, "annotations", &a, err);
+	x->annotations = calloc((a ? a->n : 0) + 1, sizeof(char *));
+	if (r < 0 || !x->annotations)
+		return r < 0 ? r : gb_err_set(err, ENOMEM, "", "out of memory");
+	size_t k = 0;
+	for (const struct gb_jval *m = a ? a->child : NULL; m; m = m->next) {
+		if (m->type != GB_JSTR)
+			return bad(err, "annotations", "values must be strings");
+		if (asprintf(&x->annotations[k++], "%s=%s", m->key, m->str) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	return 0;
+}
+
+int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct gb_config *c,
+			struct gb_oci_extra *x, struct gb_err *err)
+{
+	gb_config_init(c);
+	memset(x, 0, sizeof *x);
+	char why[256];
+	struct gb_jval *root = gb_json_parse(text, len, why, sizeof why);
+	if (!root) {
+		int r = gb_err_set(err, EINVAL, "", "config.json is not valid JSON: %s", why);
+		gb_err_hint(err, "check the bundle's config.json, e.g. with `jq . config.json`");
+		return r;
+	}
+	int r = root->type == GB_JOBJ ? 0 : bad(err, "(the top level)", "must be an object");
+	if (r == 0)
+		r = parse_process(root, c, x, err);
+	if (r == 0)
+		r = parse_root(root, bundle, c, err);
+	if (r == 0)
+		r = parse_mounts(root, c, err);
+	if (r == 0)
+		r = parse_linux(root, c, x, err);
+	if (r == 0)
+		r = parse_annotations(root, x, err);
+	gb_jval_free(root);
+	return r;
+}
+
+void gb_oci_extra_free(struct gb_oci_extra *x)
+{
+	free(x->seccomp_json);
+	gb_strv_free(x->annotations);
+	memset(x, 0, sizeof *x);
+}
+
+int gb_oci_process_parse(const char *text, size_t len, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err)
+{
+	gb_config_init(c);
+	memset(x, 0, sizeof *x);
+	char why[256];
+	struct gb_jval *p = gb_json_parse(text, len, why, sizeof why);
+	if (!p) {
+		int r = gb_err_set(err, EINVAL, "", "process.json is not valid JSON: %s", why);
+		gb_err_hint(err,
+			    "exec --process names a file holding config.json's process object");
+		return r;
+	}
+	int r = p->type == GB_JOBJ ? parse_process_obj(p, c, x, err)
+				   : bad(err, "process", "must be an object");
+	gb_jval_free(p);
+	return r;
+}

@@ -1,0 +1,35 @@
+/* An OCI bundle's config.json (runtime-spec 1.0-1.2) read into the config every glassbox
+ * container has (state/config.h), so that a container Docker or containerd asks for walks
+ * the same table of steps as `glassbox run`. Pure: reads text, writes nothing. */
+#ifndef GB_OCI_CONFIG_H
+#define GB_OCI_CONFIG_H
+
+#include "state/config.h"
+
+/* A namespace to join instead of making a new one: linux.namespaces[].path. */
+struct gb_oci_nsjoin {
+	int nstype; /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWPID */
+	char path[512];
+};
+
+/* What config.json says that struct gb_config does not hold. */
+struct gb_oci_extra {
+	struct gb_oci_nsjoin join[4];
+	int njoin;
+	char *seccomp_json; /* linux.seccomp, re-encoded: the seccomp module reads this form */
+	bool terminal;	    /* process.terminal: a pty handed over --console-socket */
+	char **annotations; /* "key=value" */
+};
+
+/* Fill c (initialised here) and x from the text of config.json. bundle makes a relative
+ * root.path absolute. -EINVAL naming the JSON path (e.g. "process.args") on bad input. */
+int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct gb_config *c,
+			struct gb_oci_extra *x, struct gb_err *err);
+/* Whether x joins a namespace of this CLONE_NEW* type by path. */
+bool gb_oci_joins(const struct gb_oci_extra *x, int nstype);
+/* exec --process FILE: the process object alone, as in config.json. */
+int gb_oci_process_parse(const char *text, size_t len, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err);
+void gb_oci_extra_free(struct gb_oci_extra *x);
+
+#endif
