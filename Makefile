@@ -21,6 +21,8 @@ LDLIBS   += -ljansson
 LDLIBS   += -lz
 # glassbox compose (core/compose/) reads Compose files with libyaml.
 LDLIBS   += -lyaml
+# glassbox pull (core/registry/) speaks HTTP with libcurl and unpacks layers with libarchive.
+LDLIBS   += -lcurl -larchive
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 

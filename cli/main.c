@@ -841,6 +841,8 @@ static void usage(void)
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] "
 	       "CONTEXT)\n"
+	       "  pull      an image from a registry (NAME[:TAG|@DIGEST], --platform, "
+	       "--insecure-registry)\n"
 	       "  images    list images\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
@@ -909,6 +911,7 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm },
 	{ "compare", cmd_compare },
 	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
+	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
 };
 
 int main(int argc, char **argv)

@@ -24,18 +24,25 @@ int gb_image_normalize(const char *ref, char *out, size_t len)
 	size_t n = strlen(out);
 	if (n > 7 && strcmp(out + n - 7, ":latest") == 0)
 		out[n - 7] = '\0';
-	/* Image names become file names: letters, digits, and . _ - : only. */
+	/* Image names become file names: letters, digits, and . _ - : only, plus the / and @
+	 * of a pulled image's name (127.0.0.1:5000/team/app, busybox@sha256:...). */
 	for (const char *p = out; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-:", *p))
+		if (!isalnum((unsigned char)*p) && !strchr("._-:/@", *p))
 			return -EINVAL;
-	if (out[0] == '.' || out[0] == '-')
+	if (out[0] == '.' || out[0] == '-' || out[0] == '/' || out[n - 1] == '/' ||
+	    strstr(out, "//") || strstr(out, "/.") || strstr(out, "./"))
 		return -EINVAL;
 	return 0;
 }
 
+/* A name's / is + in its file name (+ is not allowed in names, so the mapping is 1:1). */
 static int image_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len)
 {
-	return gb_path(buf, len, "%s/images/%s.json", rt->data_root, name);
+	char file[256];
+	snprintf(file, sizeof file, "%s", name);
+	for (char *p = file; *p; p++)
+		*p = *p == '/' ? '+' : *p;
+	return gb_path(buf, len, "%s/images/%s.json", rt->data_root, file);
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -426,6 +433,8 @@ char **gb_image_list(struct gb_runtime *rt)
 			break;
 		v = bigger;
 		v[n] = strndup(de->d_name, len - 5);
+		for (char *p = v[n]; p && *p; p++)
+			*p = *p == '+' ? '/' : *p;
 		v[++n] = NULL;
 	}
 	if (d)
