@@ -33,7 +33,8 @@ int gb_layer_path_clean(const char *name, char *out, size_t len)
 		if (n == 2 && !strncmp(p, "..", 2))
 			return -EPERM; /* even a/../b: a symlink a would make it climb */
 		if (n && !(n == 1 && p[0] == '.')) {
-			int w = snprintf(out + used, len - used, "%s%.*s", used ? "/" : "", (int)n, p);
+			int w = snprintf(out + used, len - used, "%s%.*s", used ? "/" : "", (int)n,
+					 p);
 			if (w < 0 || (size_t)w >= len - used)
 				return -ENAMETOOLONG;
 			used += w;
@@ -84,8 +85,8 @@ static int apply_whiteout(enum gb_whiteout kind, const char *target, struct gb_e
 	return 0;
 }
 
-/* Whether a directory on the way to path is a symlink: mknod and setxattr would follow it
- * out of the layer (libarchive checks its own writes, not ours). */
+/* Whether a directory on the way to path is a symlink the layer made: writing there would
+ * follow it out of the layer (libarchive's SECURE_SYMLINKS checks its own writes too). */
 static bool through_symlink(const char *path)
 {
 	char prefix[4096];
@@ -154,9 +155,9 @@ static int unpack_entry(struct archive *in, struct archive *out, struct archive_
 			return refuse(err, what, raw, "is a hard link out of the layer");
 		archive_entry_copy_hardlink(e, target);
 	}
+	if (through_symlink(name))
+		return refuse(err, what, raw, "escapes the layer (through a symlink it made)");
 	enum gb_whiteout kind = gb_whiteout_kind(name, target, sizeof target);
-	if (kind != GB_WH_NONE && through_symlink(name))
-		return refuse(err, what, raw, "escapes the layer (a whiteout through a symlink)");
 	if (kind != GB_WH_NONE)
 		return apply_whiteout(kind, target, err);
 	archive_entry_copy_pathname(e, name);
@@ -164,8 +165,7 @@ static int unpack_entry(struct archive *in, struct archive *out, struct archive_
 	return r < 0 ? r : copy_data(in, out, what, raw, err);
 }
 
-static int unpack_all(struct archive *in, struct archive *out, const char *what,
-		      struct gb_err *err)
+static int unpack_all(struct archive *in, struct archive *out, const char *what, struct gb_err *err)
 {
 	struct archive_entry *e;
 	int r = 0, a;
@@ -192,7 +192,7 @@ int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, str
 		out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
 			     ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
 			     ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-			     ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_UNLINK);
+			     ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 	int r = 0;
 	if (archive_read_open_filename(in, tarfile, 1 << 16) != ARCHIVE_OK)
 		r = gb_err_set(err, EINVAL, "", "layer %s: cannot read %s: %s", what, tarfile,
