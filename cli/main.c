@@ -843,7 +843,7 @@ static void usage(void)
 	       "CONTEXT)\n"
 	       "  pull      an image from a registry (NAME[:TAG|@DIGEST], --platform, "
 	       "--insecure-registry)\n"
-	       "  images    list images\n"
+	       "  images    list images (--digests: a pulled image's manifest digest)\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
 	       "  diff      what a container changed in its writable layer (A/C/D)\n"

@@ -33,8 +33,7 @@ static void show_progress(void *data, const struct gb_pull_progress *p)
 		return;
 	s->index = p->index;
 	s->last = p->status;
-	printf("%zu/%zu %s: %s%s\n", p->index, p->count, id, p->status,
-	       downloading ? "" : "");
+	printf("%zu/%zu %s: %s%s\n", p->index, p->count, id, p->status, downloading ? "" : "");
 	fflush(stdout);
 }
 

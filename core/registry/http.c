@@ -34,7 +34,7 @@ int gb_challenge_parse(const char *header, struct gb_challenge *c)
 			    : k == 7 && !strncmp(p, "service", 7) ? c->service
 			    : k == 5 && !strncmp(p, "scope", 5)	  ? c->scope
 								  : NULL;
-		size_t cap = dst == c->realm ? sizeof c->realm
+		size_t cap = dst == c->realm	 ? sizeof c->realm
 			     : dst == c->service ? sizeof c->service
 						 : sizeof c->scope;
 		if (dst)
@@ -100,8 +100,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t ut,
-		       curl_off_t un)
+static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t ut, curl_off_t un)
 {
 	struct gb_http *h = arg;
 	if (h->progress)
@@ -215,7 +214,8 @@ static long get(struct gb_http *h, const char *path, const char *accept, struct 
 		free(s->buf);
 		s->buf = NULL;
 		s->len = 0;
-		if (s->file && (fflush(s->file) || ftruncate(fileno(s->file), 0) || fseek(s->file, 0, SEEK_SET)))
+		if (s->file && (fflush(s->file) || ftruncate(fileno(s->file), 0) ||
+				fseek(s->file, 0, SEEK_SET)))
 			return gb_err_set(err, errno, "ftruncate", "cannot restart the download");
 		gb_sha256_init(&s->sha);
 		status = perform(h, url, accept, true, s, err);

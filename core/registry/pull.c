@@ -16,10 +16,10 @@
 #include "registry/ref.h"
 #include "storage/image.h"
 
-#define ACCEPT                                                                                   \
-	"application/vnd.oci.image.index.v1+json, "                                              \
-	"application/vnd.docker.distribution.manifest.list.v2+json, "                            \
-	"application/vnd.oci.image.manifest.v1+json, "                                           \
+#define ACCEPT                                                                                     \
+	"application/vnd.oci.image.index.v1+json, "                                                \
+	"application/vnd.docker.distribution.manifest.list.v2+json, "                              \
+	"application/vnd.oci.image.manifest.v1+json, "                                             \
 	"application/vnd.docker.distribution.manifest.v2+json"
 
 struct pull {
@@ -82,7 +82,8 @@ static int fetch_manifest(struct pull *pl, struct gb_err *err)
 	for (int hop = 0; hop < 2; hop++) {
 		gb_autofree char *body = NULL;
 		size_t len;
-		int r = gb_http_get_mem(&pl->http, path, ACCEPT, &body, &len, type, sizeof type, err);
+		int r = gb_http_get_mem(&pl->http, path, ACCEPT, &body, &len, type, sizeof type,
+					err);
 		if (r == 0 && digest[0])
 			r = check_digest(body, len, digest, err);
 		if (r == 0 && !digest[0]) {
@@ -117,7 +118,8 @@ static int fetch_config(struct pull *pl, struct gb_err *err)
 	if (r == 0)
 		r = check_digest(pl->config, pl->config_len, pl->m.config.digest, err);
 	if (r < 0 && err->code == EBADMSG)
-		gb_err_set(err, EBADMSG, "", "config blob %s: digest mismatch", pl->m.config.digest);
+		gb_err_set(err, EBADMSG, "", "config blob %s: digest mismatch",
+			   pl->m.config.digest);
 	return r;
 }
 
@@ -143,8 +145,8 @@ static int remember(struct pull *pl, const char *id)
 
 /* Download to layers/.pull-ID.blob, verify, unpack into layers/.pull-ID/diff, then rename
  * to layers/ID and record layer.json: a half layer never has the name of a whole one. */
-static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id,
-		       const char *parent, struct gb_err *err)
+static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id, const char *parent,
+		       struct gb_err *err)
 {
 	char blob[700], tmp[700], diff[700], final[700];
 	gb_path(blob, sizeof blob, "%s/layers/.pull-%s.blob", pl->rt->data_root, id);
@@ -174,7 +176,8 @@ static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id,
 	struct gb_layer meta = { 0 };
 	snprintf(meta.id, sizeof meta.id, "%s", id);
 	snprintf(meta.parent, sizeof meta.parent, "%s", parent);
-	snprintf(meta.instruction, sizeof meta.instruction, "pulled %s (%s)", b->digest, b->media_type);
+	snprintf(meta.instruction, sizeof meta.instruction, "pulled %s (%s)", b->digest,
+		 b->media_type);
 	r = remember(pl, id);
 	if (r == 0)
 		r = gb_layer_commit(pl->rt, &meta, err);
@@ -237,10 +240,12 @@ static int save_image(struct pull *pl, char **ids, struct gb_err *err)
 	char perr[128];
 	struct gb_jval *root = gb_json_parse(pl->config, pl->config_len, perr, sizeof perr);
 	if (!root)
-		return gb_err_set(err, EINVAL, "", "image config %s: %s", pl->m.config.digest, perr);
+		return gb_err_set(err, EINVAL, "", "image config %s: %s", pl->m.config.digest,
+				  perr);
 	const struct gb_jval *c = gb_jget(root, "config");
 	struct gb_image img = { .layers = ids };
 	copy(img.name, sizeof img.name, pl->o->name);
+	copy(img.digest, sizeof img.digest, pl->o->digest);
 	copy(img.created, sizeof img.created, gb_jstr(root, "created", ""));
 	img.env = gb_jstrv(gb_jget(c, "Env"));
 	img.cmd = gb_jstrv(gb_jget(c, "Cmd"));
@@ -264,8 +269,8 @@ static int pull_steps(struct pull *pl, struct gb_err *err)
 	if (strlen(name) >= sizeof pl->o->name ||
 	    gb_image_normalize(name, pl->o->name, sizeof pl->o->name) < 0)
 		return gb_err_set(err, EINVAL, "", "'%s' cannot be an image name here", name);
-	gb_path(pl->http.base, sizeof pl->http.base, "%s://%s/v2/%s", insecure(pl) ? "http" : "https",
-		gb_ref_api_host(&pl->ref), pl->ref.repo);
+	gb_path(pl->http.base, sizeof pl->http.base, "%s://%s/v2/%s",
+		insecure(pl) ? "http" : "https", gb_ref_api_host(&pl->ref), pl->ref.repo);
 	int r = fetch_manifest(pl, err);
 	if (r == 0)
 		r = fetch_config(pl, err);

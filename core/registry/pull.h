@@ -19,12 +19,12 @@ struct gb_pull_progress {
 
 struct gb_pull_opts {
 	const char *ref;
-	const char *platform;	      /* "linux/amd64" when NULL */
-	char *const *insecure;	      /* registries to reach over plain HTTP */
+	const char *platform;  /* "linux/amd64" when NULL */
+	char *const *insecure; /* registries to reach over plain HTTP */
 	void (*progress)(void *data, const struct gb_pull_progress *p);
 	void *progress_data;
-	char name[256];		      /* out: the image's name here ("nginx") */
-	char digest[72];	      /* out: the manifest's digest */
+	char name[256];	 /* out: the image's name here ("nginx") */
+	char digest[72]; /* out: the manifest's digest */
 };
 
 int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err);

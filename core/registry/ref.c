@@ -127,8 +127,8 @@ static int split_domain(const char *text, char *name, struct gb_ref *ref, struct
 	if (!strcmp(ref->domain, "index.docker.io"))
 		snprintf(ref->domain, sizeof ref->domain, "docker.io");
 	bool hub = !strcmp(ref->domain, "docker.io");
-	if (gb_path(ref->repo, sizeof ref->repo, "%s%s", hub && !strchr(repo, '/') ? "library/" : "",
-		    repo) < 0)
+	if (gb_path(ref->repo, sizeof ref->repo, "%s%s",
+		    hub && !strchr(repo, '/') ? "library/" : "", repo) < 0)
 		return ref_fail(err, text, "the repository name is too long");
 	if (!repo_valid(ref->repo))
 		return ref_fail(err, text,
@@ -150,7 +150,8 @@ int gb_ref_parse(const char *text, struct gb_ref *ref, struct gb_err *err)
 	if (at) {
 		*at = '\0';
 		if (!gb_digest_valid(at + 1))
-			return ref_fail(err, text, "a digest is sha256: and 64 lowercase hex digits");
+			return ref_fail(err, text,
+					"a digest is sha256: and 64 lowercase hex digits");
 		snprintf(ref->digest, sizeof ref->digest, "%s", at + 1);
 	}
 	char *colon = strrchr(name, ':');
@@ -255,8 +256,8 @@ static int read_image_manifest(const struct gb_jval *root, struct gb_manifest *m
 	return 0;
 }
 
-int gb_manifest_parse(const char *text, size_t len, const char *content_type,
-		      struct gb_manifest *m, struct gb_err *err)
+int gb_manifest_parse(const char *text, size_t len, const char *content_type, struct gb_manifest *m,
+		      struct gb_err *err)
 {
 	memset(m, 0, sizeof *m);
 	char perr[128];
@@ -281,8 +282,7 @@ int gb_manifest_parse(const char *text, size_t len, const char *content_type,
 	else if (!strcmp(type, OCI_MANIFEST) || !strcmp(type, DOCKER_MANIFEST)) {
 		m->kind = GB_MANIFEST_IMAGE;
 		r = read_image_manifest(root, m, err);
-	}
-	else
+	} else
 		r = gb_err_set(err, ENOTSUP, "", "unsupported manifest type '%s'", type);
 	if (r < 0 && !strncmp(type, "application/vnd.docker.distribution.manifest.v1", 47))
 		gb_err_hint(err, "Docker schema 1 manifests are deprecated: push the image again "
@@ -303,13 +303,12 @@ void gb_manifest_free(struct gb_manifest *m)
 static bool platform_matches(const struct gb_jval *p, const char *os, const char *arch,
 			     const char *variant)
 {
-	return !strcmp(gb_jstr(p, "os", ""), os) &&
-	       !strcmp(gb_jstr(p, "architecture", ""), arch) &&
+	return !strcmp(gb_jstr(p, "os", ""), os) && !strcmp(gb_jstr(p, "architecture", ""), arch) &&
 	       (!variant[0] || !strcmp(gb_jstr(p, "variant", ""), variant));
 }
 
-int gb_index_select(const char *text, size_t len, const char *platform, char *digest,
-		    size_t dlen, struct gb_err *err)
+int gb_index_select(const char *text, size_t len, const char *platform, char *digest, size_t dlen,
+		    struct gb_err *err)
 {
 	char os[32] = "", arch[32] = "", variant[32] = "", seen[512] = "";
 	if (sscanf(platform, "%31[^/]/%31[^/]/%31s", os, arch, variant) < 2)

@@ -46,13 +46,13 @@ struct gb_manifest {
 
 /* Classify and read a manifest (Docker v2 schema 2, OCI, a manifest list or an OCI
  * index); the media type from the Content-Type header wins, else the document's own. */
-int gb_manifest_parse(const char *text, size_t len, const char *content_type,
-		      struct gb_manifest *m, struct gb_err *err);
+int gb_manifest_parse(const char *text, size_t len, const char *content_type, struct gb_manifest *m,
+		      struct gb_err *err);
 void gb_manifest_free(struct gb_manifest *m);
 /* In an index, the digest of the manifest for PLATFORM ("linux/amd64", "linux/arm64/v8");
  * -ENOENT naming the platforms it has otherwise. */
-int gb_index_select(const char *text, size_t len, const char *platform, char *digest,
-		    size_t dlen, struct gb_err *err);
+int gb_index_select(const char *text, size_t len, const char *platform, char *digest, size_t dlen,
+		    struct gb_err *err);
 /* Whether a layer's media type is one we can unpack (tar, tar+gzip, tar+zstd). */
 bool gb_layer_type_known(const char *media_type);
 

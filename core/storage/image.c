@@ -149,6 +149,8 @@ int gb_image_save(struct gb_runtime *rt, const struct gb_image *img, struct gb_e
 	gb_json_obj_begin(&j, NULL);
 	gb_json_str(&j, "name", img->name);
 	gb_json_str(&j, "created", img->created);
+	if (img->digest[0])
+		gb_json_str(&j, "digest", img->digest);
 	gb_json_strv(&j, "layers", img->layers);
 	gb_json_obj_begin(&j, "config");
 	config_strv(&j, "env", img->env);
@@ -226,6 +228,7 @@ static int parse_image(struct gb_runtime *rt, const char *name, const struct gb_
 {
 	copy_str(img->name, sizeof img->name, name);
 	copy_str(img->created, sizeof img->created, gb_jstr(root, "created", ""));
+	copy_str(img->digest, sizeof img->digest, gb_jstr(root, "digest", ""));
 	img->layers = gb_jstrv(gb_jget(root, "layers"));
 	const struct gb_jval *c = gb_jget(root, "config");
 	img->env = gb_jstrv(gb_jget(c, "env"));

@@ -20,6 +20,7 @@ struct gb_image {
 	char **exposed;	  /* "80/tcp" */
 	char **labels;	  /* "key=value" */
 	char created[64]; /* RFC 3339 */
+	char digest[72];  /* a pulled image's manifest digest ("sha256:..."); "" if none */
 };
 
 struct gb_layer {

@@ -128,6 +128,8 @@ dg=$(skopeo inspect --tls-verify=false "docker://$REG/busybox:1" | jq -r .Digest
 out=$(gb pull "$REG/busybox@$dg" 2>&1)
 assert_contains "pull by digest" "Digest: $dg" "$out"
 assert_eq "run by digest" hi "$(gb run --rm "$REG/busybox@$dg" echo hi 2>&1)"
+assert_contains "images --digests shows the manifest digest" "$REG/busybox:1" \
+    "$(gb images --digests | grep -F "$dg")"
 check "pull a Docker schema 2 manifest" gb pull $REG/docker-format:1
 assert_eq "run it" hi "$(gb run --rm $REG/docker-format:1 echo hi 2>&1)"
 
@@ -159,5 +161,11 @@ assert_contains "... naming the digest mismatch" "blob $l1: digest mismatch" "$o
 assert_eq "... and nothing is left in the data root" "" \
     "$(ls -A "$fresh/images" "$fresh/layers" 2>/dev/null | grep -v -e '^$' -e ':$' -e '^\.lock$')"
 check "... and the pulls before still run" bash -c "[ \"\$($GLASSBOX run --rm $REG/busybox:2 echo ok)\" = ok ]"
+check "... and the pulled name is in images" bash -c "$GLASSBOX images | grep -q '^$REG/busybox:2 '"
+# rmi keeps what another image stacks: busybox:2's own layer goes, the shared ones stay.
+check "rmi busybox:2" gb rmi $REG/busybox:2
+check "... removes the layer only it had" test ! -e "$GLASSBOX_DATA_ROOT/layers/$l3"
+check "... keeps the shared first layer" test -d "$GLASSBOX_DATA_ROOT/layers/${l1:7:12}/diff/bin"
+assert_eq "... and busybox:1 still runs" hi "$(gb run --rm $REG/busybox:1 echo hi 2>&1)"
 assert_nothing_left "after the pulls"
 finish

@@ -61,10 +61,26 @@ static void references_follow_docker(void **state)
 static void bad_references_are_refused(void **state)
 {
 	const char *bad[] = {
-		"",	    "Nginx",	    "nginx:",	    "nginx:-x",	     ":tag",
-		"a//b",	    "a/",	    "/a",	    "a..b",	     "a_-b",
-		"-a",	    "a-",	    "x@sha256:abc", "x@md5:" D64,    "host:port/x",
-		"h:5000/",  "x:" D64 D64 D64, "a b",    "../etc",	     "x@sha256:" D64 "0",
+		"",
+		"Nginx",
+		"nginx:",
+		"nginx:-x",
+		":tag",
+		"a//b",
+		"a/",
+		"/a",
+		"a..b",
+		"a_-b",
+		"-a",
+		"a-",
+		"x@sha256:abc",
+		"x@md5:" D64,
+		"host:port/x",
+		"h:5000/",
+		"x:" D64 D64 D64,
+		"a b",
+		"../etc",
+		"x@sha256:" D64 "0",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct gb_ref r;
@@ -107,7 +123,8 @@ static void index_selects_platform(void **state)
 	assert_int_equal(m.kind, GB_MANIFEST_INDEX);
 	assert_int_equal(gb_index_select(INDEX, strlen(INDEX), "linux/amd64", d, sizeof d, &err),
 			 0);
-	assert_string_equal(d, "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_string_equal(
+		d, "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	assert_int_equal(gb_index_select(INDEX, strlen(INDEX), "linux/arm64/v8", d, sizeof d, &err),
 			 0);
 	assert_string_equal(d, "sha256:" D64);
@@ -122,9 +139,12 @@ static void manifests_are_read(void **state)
 {
 	const char *docker =
 		"{\"schemaVersion\":2,\"mediaType\":"
-		"\"application/vnd.docker.distribution.manifest.v2+json\",\"config\":{\"mediaType\":"
-		"\"application/vnd.docker.container.image.v1+json\",\"size\":7,\"digest\":\"sha256:" D64
-		"\"},\"layers\":[{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\","
+		"\"application/"
+		"vnd.docker.distribution.manifest.v2+json\",\"config\":{\"mediaType\":"
+		"\"application/"
+		"vnd.docker.container.image.v1+json\",\"size\":7,\"digest\":\"sha256:" D64
+		"\"},\"layers\":[{\"mediaType\":\"application/"
+		"vnd.docker.image.rootfs.diff.tar.gzip\","
 		"\"size\":99,\"digest\":\"sha256:" D64 "\"}]}";
 	struct gb_manifest m;
 	struct gb_err err = { 0 };
@@ -154,7 +174,8 @@ static void bad_manifests_are_refused(void **state)
 		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}",
 		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
 		"\"size\":1,\"digest\":\"sha256:" D64 "\"},\"layers\":[{\"mediaType\":"
-		"\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":1,\"digest\":\"md5:x\"}]}",
+		"\"application/"
+		"vnd.oci.image.layer.v1.tar+gzip\",\"size\":1,\"digest\":\"md5:x\"}]}",
 		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
 		"\"size\":1,\"digest\":\"sha256:" D64 "\"},\"layers\":[{\"mediaType\":"
 		"\"application/x-foreign\",\"size\":1,\"digest\":\"sha256:" D64 "\"}]}",
