@@ -8,12 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/json.h"
 #include "base/sha256.h"
 #include "base/util.h"
 #include "registry/http.h"
-#include "registry/layer.h"
 #include "registry/ref.h"
+#include "registry/store.h"
 #include "storage/image.h"
 
 #define ACCEPT                                                                                     \
@@ -30,8 +29,7 @@ struct pull {
 	struct gb_manifest m;
 	char *config;
 	size_t config_len;
-	char **made; /* layer ids this pull created: removed again if it fails */
-	size_t n_made;
+	struct gb_store store;
 	struct gb_pull_progress p;
 };
 
@@ -123,82 +121,38 @@ static int fetch_config(struct pull *pl, struct gb_err *err)
 	return r;
 }
 
-/* A layer's id in the store: its digest's first hex digits. Already there (with the same
- * digest recorded) means another image brought it: shared, not fetched again. */
-static bool layer_present(struct pull *pl, const char *id, const char *digest)
-{
-	struct gb_layer meta;
-	return gb_layer_load(pl->rt, id, &meta) == 0 && strstr(meta.instruction, digest);
-}
-
-static int remember(struct pull *pl, const char *id)
-{
-	char **bigger = realloc(pl->made, (pl->n_made + 1) * sizeof *bigger);
-	if (!bigger || !(bigger[pl->n_made] = strdup(id))) {
-		pl->made = bigger ? bigger : pl->made;
-		return -ENOMEM;
-	}
-	pl->made = bigger;
-	pl->n_made++;
-	return 0;
-}
-
-/* Download to layers/.pull-ID.blob, verify, unpack into layers/.pull-ID/diff, then rename
- * to layers/ID and record layer.json: a half layer never has the name of a whole one. */
+/* Download to layers/.pull-ID.blob (hashed as it arrives: gb_http_get_blob removes it on a
+ * mismatch), then into the store. */
 static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id, const char *parent,
 		       struct gb_err *err)
 {
-	char blob[700], tmp[700], diff[700], final[700];
+	char blob[700], dir[700];
+	gb_path(dir, sizeof dir, "%s/layers", pl->rt->data_root);
+	gb_mkdir_p(dir, 0700);
 	gb_path(blob, sizeof blob, "%s/layers/.pull-%s.blob", pl->rt->data_root, id);
-	gb_path(tmp, sizeof tmp, "%s/layers/.pull-%s", pl->rt->data_root, id);
-	gb_path(diff, sizeof diff, "%s/diff", tmp);
-	gb_path(final, sizeof final, "%s/layers/%s", pl->rt->data_root, id);
 	unlink(blob);
-	gb_rm_rf(tmp);
 	report(pl, "Downloading", 0, b->size);
 	int r = gb_http_get_blob(&pl->http, b->digest, blob, err);
 	if (r == 0) {
 		report(pl, "Extracting", b->size, b->size);
-		r = gb_mkdir_p(diff, 0755);
-		if (r < 0)
-			gb_err_set(err, -r, "mkdir", "cannot create %s", diff);
+		r = gb_store_layer(&pl->store, blob, b, parent, err);
 	}
-	if (r == 0)
-		r = gb_layer_unpack(blob, diff, b->digest, err);
 	unlink(blob);
-	gb_rm_rf(final); /* a layer.json-less leftover of an interrupted pull */
-	if (r == 0 && rename(tmp, final) < 0)
-		r = gb_err_set(err, errno, "rename", "cannot move %s into place", tmp);
-	if (r < 0) {
-		gb_rm_rf(tmp);
-		return r;
-	}
-	struct gb_layer meta = { 0 };
-	snprintf(meta.id, sizeof meta.id, "%s", id);
-	snprintf(meta.parent, sizeof meta.parent, "%s", parent);
-	snprintf(meta.instruction, sizeof meta.instruction, "pulled %s (%s)", b->digest,
-		 b->media_type);
-	r = remember(pl, id);
-	if (r == 0)
-		r = gb_layer_commit(pl->rt, &meta, err);
-	if (r < 0)
-		gb_rm_rf(final);
 	return r;
 }
 
 static int fetch_layers(struct pull *pl, char **ids, struct gb_err *err)
 {
-	char dir[700];
-	gb_path(dir, sizeof dir, "%s/layers", pl->rt->data_root);
-	gb_mkdir_p(dir, 0700);
 	pl->p.count = pl->m.n_layers;
 	for (size_t i = 0; i < pl->m.n_layers; i++) {
 		const struct gb_blob *b = &pl->m.layers[i];
 		pl->p.index = i + 1;
 		pl->p.digest = b->digest;
-		if (!(ids[i] = strndup(b->digest + 7, GB_ID_LEN)))
+		char id[13];
+		bool have = gb_store_has_layer(pl->rt, b->digest, id);
+		if (!(ids[i] = strdup(id)))
 			return gb_err_set(err, ENOMEM, "", "out of memory");
-		if (layer_present(pl, ids[i], b->digest)) {
+		if (have) {
 			report(pl, "Already exists", b->size, b->size);
 			continue;
 		}
@@ -208,58 +162,6 @@ static int fetch_layers(struct pull *pl, char **ids, struct gb_err *err)
 		report(pl, "Pull complete", b->size, b->size);
 	}
 	return 0;
-}
-
-static char **ports_strv(const struct gb_jval *obj)
-{
-	size_t n = obj && obj->type == GB_JOBJ ? obj->n : 0, k = 0;
-	char **v = calloc(n + 1, sizeof *v);
-	for (const struct gb_jval *e = n ? obj->child : NULL; v && e; e = e->next)
-		v[k++] = strdup(e->key);
-	return v;
-}
-
-static char **labels_strv(const struct gb_jval *obj)
-{
-	size_t n = obj && obj->type == GB_JOBJ ? obj->n : 0, k = 0;
-	char **v = calloc(n + 1, sizeof *v);
-	for (const struct gb_jval *e = n ? obj->child : NULL; v && e; e = e->next)
-		if (e->type == GB_JSTR && asprintf(&v[k], "%s=%s", e->key, e->str) > 0)
-			k++;
-	return v;
-}
-
-static void copy(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* The image config's "config" member: what `run` starts with. */
-static int save_image(struct pull *pl, char **ids, struct gb_err *err)
-{
-	char perr[128];
-	struct gb_jval *root = gb_json_parse(pl->config, pl->config_len, perr, sizeof perr);
-	if (!root)
-		return gb_err_set(err, EINVAL, "", "image config %s: %s", pl->m.config.digest,
-				  perr);
-	const struct gb_jval *c = gb_jget(root, "config");
-	struct gb_image img = { .layers = ids };
-	copy(img.name, sizeof img.name, pl->o->name);
-	copy(img.digest, sizeof img.digest, pl->o->digest);
-	copy(img.created, sizeof img.created, gb_jstr(root, "created", ""));
-	img.env = gb_jstrv(gb_jget(c, "Env"));
-	img.cmd = gb_jstrv(gb_jget(c, "Cmd"));
-	img.entrypoint = gb_jstrv(gb_jget(c, "Entrypoint"));
-	img.exposed = ports_strv(gb_jget(c, "ExposedPorts"));
-	img.labels = labels_strv(gb_jget(c, "Labels"));
-	copy(img.workdir, sizeof img.workdir, gb_jstr(c, "WorkingDir", "/"));
-	copy(img.user, sizeof img.user, gb_jstr(c, "User", ""));
-	copy(img.stop_signal, sizeof img.stop_signal, gb_jstr(c, "StopSignal", ""));
-	int r = gb_image_save(pl->rt, &img, err);
-	img.layers = NULL;
-	gb_image_free(&img);
-	gb_jval_free(root);
-	return r;
 }
 
 static int pull_steps(struct pull *pl, struct gb_err *err)
@@ -281,25 +183,21 @@ static int pull_steps(struct pull *pl, struct gb_err *err)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	r = fetch_layers(pl, ids, err);
 	if (r == 0)
-		r = save_image(pl, ids, err);
+		r = gb_store_image(pl->rt, pl->o->name, pl->o->digest, pl->config, pl->config_len,
+				   ids, err);
 	gb_strv_free(ids);
 	return r;
 }
 
 int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err)
 {
-	struct pull pl = { .rt = rt, .o = o };
+	struct pull pl = { .rt = rt, .o = o, .store.rt = rt };
 	pl.http.progress = on_bytes;
 	pl.http.progress_data = &pl;
 	int r = gb_ref_parse(o->ref, &pl.ref, err);
 	if (r == 0)
 		r = pull_steps(&pl, err);
-	for (size_t i = 0; i < pl.n_made; i++) {
-		if (r < 0)
-			gb_layer_remove(rt, pl.made[i]);
-		free(pl.made[i]);
-	}
-	free(pl.made);
+	gb_store_finish(&pl.store, r < 0);
 	free(pl.config);
 	gb_manifest_free(&pl.m);
 	return r;
