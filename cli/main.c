@@ -843,6 +843,8 @@ static void usage(void)
 	       "CONTEXT)\n"
 	       "  pull      an image from a registry (NAME[:TAG|@DIGEST], --platform, "
 	       "--insecure-registry)\n"
+	       "  load      images from a docker save archive or an OCI layout (-i FILE|DIR "
+	       "[NAME])\n"
 	       "  images    list images (--digests: a pulled image's manifest digest)\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
@@ -912,6 +914,7 @@ static const struct command commands[] = {
 	{ "compare", cmd_compare },
 	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
 	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
+	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
 };
 
 int main(int argc, char **argv)

@@ -1,4 +1,5 @@
-/* glassbox pull: an image from an OCI registry (core/registry/pull.c). Progress is one
+/* glassbox pull: an image from an OCI registry (core/registry/pull.c); glassbox load: from
+ * a docker save archive or an OCI layout (core/registry/load.c). Progress is one
  * line per layer, rewritten in place on a terminal, printed once per state otherwise. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "registry/load.h"
 #include "registry/pull.h"
 
 struct show {
@@ -70,5 +72,37 @@ int cmd_pull(struct gb_runtime *rt, int argc, char **argv)
 		return 1;
 	}
 	printf("Digest: %s\nStatus: downloaded image %s\n", o.digest, o.name);
+	return 0;
+}
+
+static void show_loaded(void *data, const char *name)
+{
+	printf("Loaded image: %s\n", name);
+}
+
+int cmd_load(struct gb_runtime *rt, int argc, char **argv)
+{
+	struct gb_load_opts o = { .loaded = show_loaded };
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if ((!strcmp(argv[i], "-i") || !strcmp(argv[i], "--input")) && i + 1 < argc)
+			o.input = argv[++i];
+		else if (!strcmp(argv[i], "--platform") && i + 1 < argc)
+			o.platform = argv[++i];
+		else
+			break;
+	}
+	if (!o.input || argc - i > 1) {
+		fprintf(stderr, "usage: glassbox load -i FILE|DIR [--platform OS/ARCH] [NAME]\n"
+				"  FILE: a docker save archive or an OCI image layout as a tar "
+				"(plain, gzip, zstd); DIR: a layout directory\n");
+		return 2;
+	}
+	o.name = i < argc ? argv[i] : NULL;
+	struct gb_err err = { 0 };
+	if (gb_load(rt, &o, &err) < 0) {
+		cli_error(&err);
+		return 1;
+	}
 	return 0;
 }

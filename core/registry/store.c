@@ -110,8 +110,8 @@ static void copy(char *dst, size_t len, const char *src)
 }
 
 /* The image config's "config" member: what `run` starts with. */
-int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest,
-		   const char *config, size_t len, char **ids, struct gb_err *err)
+int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest, const char *config,
+		   size_t len, char **ids, struct gb_err *err)
 {
 	char perr[128];
 	struct gb_jval *root = gb_json_parse(config, len, perr, sizeof perr);

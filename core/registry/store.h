@@ -22,8 +22,8 @@ bool gb_store_has_layer(struct gb_runtime *rt, const char *digest, char id[13]);
 int gb_store_layer(struct gb_store *s, const char *file, const struct gb_blob *b,
 		   const char *parent, struct gb_err *err);
 /* Record image NAME: its layers (bottom first) and what its OCI/Docker config says. */
-int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest,
-		   const char *config, size_t len, char **ids, struct gb_err *err);
+int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest, const char *config,
+		   size_t len, char **ids, struct gb_err *err);
 /* Forget this operation's layers, removing them first when it failed. */
 void gb_store_finish(struct gb_store *s, bool failed);
 /* sha256 of a file, as "sha256:<hex>". */

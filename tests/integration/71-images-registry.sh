@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# glassbox pull from a real OCI registry (issue 15): Debian's docker-registry, started here
+# glassbox pull from a real OCI registry, and load of archives (issue 15): Debian's docker-registry, started here
 # in a network namespace of this test's own (loopback only), filled with images made by
 # umoci and pushed by skopeo. Pull by tag and by digest, OCI and Docker schema 2 manifests,
 # run what was pulled with its config, layers shared between images, whiteouts in overlay's
@@ -162,9 +162,39 @@ assert_eq "... and nothing is left in the data root" "" \
     "$(ls -A "$fresh/images" "$fresh/layers" 2>/dev/null | grep -v -e '^$' -e ':$' -e '^\.lock$')"
 check "... and the pulls before still run" bash -c "[ \"\$($GLASSBOX run --rm $REG/busybox:2 echo ok)\" = ok ]"
 check "... and the pulled name is in images" bash -c "$GLASSBOX images | grep -q '^$REG/busybox:2 '"
-# rmi keeps what another image stacks: busybox:2's own layer goes, the shared ones stay.
+# load: a docker save archive and an OCI archive, made by skopeo from the same layout.
+skopeo copy -q "oci:$O:1" "docker-archive:$T/saved.tar:busybox:7" >> "$T/skopeo.log" 2>&1
+skopeo copy -q "oci:$O:2" "oci-archive:$T/oci.tar:2" >> "$T/skopeo.log" 2>&1
+assert_eq "load a docker save archive" "Loaded image: busybox:7" "$(gb load -i "$T/saved.tar" 2>&1)"
+assert_eq "run it" from-the-config "$(gb run --rm busybox:7 sh -c 'echo $GREETING')"
+out=$(gb load -i "$T/oci.tar" 2>&1); rc=$?
+check "an OCI archive whose ref.name is a tag alone needs a name" test $rc -ne 0
+assert_contains "... and says so" "give it a name" "$out"
+assert_eq "load an OCI archive with a name" "Loaded image: oci-two" "$(gb load -i "$T/oci.tar" oci-two 2>&1)"
+assert_eq "its whiteout applies" "new" "$(gb run --rm oci-two ls /var)"
+check "its layers are the pulled ones (same digests)" test "$(jq -c .layers "$GLASSBOX_DATA_ROOT/images/oci-two.json")" = \
+    "$(jq -c .layers "$GLASSBOX_DATA_ROOT/images/$REG+busybox:2.json")"
+mkdir -p "$T/saved-dir" && tar -xf "$T/saved.tar" -C "$T/saved-dir"
+layer=$(jq -r '.[0].Layers[0]' "$T/saved-dir/manifest.json")
+printf '\xff' | dd of="$T/saved-dir/$layer" bs=1 seek=600 conv=notrunc status=none
+layers_before=$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')
+out=$(gb load -i "$T/saved-dir" other:1 2>&1); rc=$?
+check "a docker save layout with a changed layer is refused" test $rc -ne 0
+assert_contains "... naming the diff_id mismatch" "layer $layer: digest mismatch" "$out"
+tar_layer "$T/evil-archive.tar" "file:../gb71-load-escape-$$:pwned"
+out=$(gb load -i "$T/evil-archive.tar" evil 2>&1); rc=$?
+check "an archive with ../ is refused" test $rc -ne 0
+assert_contains "... naming the entry" "climbs out" "$out"
+check "... and nothing was written outside" test ! -e "$GLASSBOX_DATA_ROOT/layers/gb71-load-escape-$$"
+check "no image recorded for refused loads" test ! -e "$GLASSBOX_DATA_ROOT/images/other:1.json" -a ! -e "$GLASSBOX_DATA_ROOT/images/evil.json"
+assert_eq "no layer or temporary directory left by refused loads" "$layers_before" \
+    "$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')"
+
+# rmi keeps what another image stacks: a layer goes with the last image that has it.
 check "rmi busybox:2" gb rmi $REG/busybox:2
-check "... removes the layer only it had" test ! -e "$GLASSBOX_DATA_ROOT/layers/$l3"
+check "... keeps its top layer, which the loaded oci-two stacks too" test -d "$GLASSBOX_DATA_ROOT/layers/$l3/diff"
+check "rmi oci-two" gb rmi oci-two
+check "... removes the layer only it had now" test ! -e "$GLASSBOX_DATA_ROOT/layers/$l3"
 check "... keeps the shared first layer" test -d "$GLASSBOX_DATA_ROOT/layers/${l1:7:12}/diff/bin"
 assert_eq "... and busybox:1 still runs" hi "$(gb run --rm $REG/busybox:1 echo hi 2>&1)"
 assert_nothing_left "after the pulls"
