@@ -151,7 +151,7 @@ static int unpack_entry(struct archive *in, struct archive *out, struct archive_
 		return refuse(err, what, raw ? raw : "", "climbs out of the layer (.. or /)");
 	const char *link = archive_entry_hardlink(e);
 	if (link) {
-		if (gb_layer_path_clean(link, target, sizeof target) < 0)
+		if (gb_layer_path_clean(link, target, sizeof target) < 0 || through_symlink(target))
 			return refuse(err, what, raw, "is a hard link out of the layer");
 		archive_entry_copy_hardlink(e, target);
 	}

@@ -98,7 +98,8 @@ static int store_all(struct load *ld, const char *name, const char *digest, char
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char id[13];
 		if (!gb_store_has_layer(ld->rt, blobs[i].digest, id))
-			r = gb_store_layer(&ld->store, files[i], &blobs[i], i ? ids[i - 1] : "", err);
+			r = gb_store_layer(&ld->store, files[i], &blobs[i], i ? ids[i - 1] : "",
+					   err);
 		if (r == 0 && !(ids[i] = strdup(id)))
 			r = gb_err_set(err, ENOMEM, "", "out of memory");
 	}
@@ -133,8 +134,8 @@ static void layers_free(struct layers *l)
 }
 
 /* docker save: a layer is an uncompressed tar whose sha256 is the config's diff_id. */
-static int docker_layers(struct load *ld, const struct gb_jval *paths, const struct gb_jval *diff_ids,
-			 struct layers *l, struct gb_err *err)
+static int docker_layers(struct load *ld, const struct gb_jval *paths,
+			 const struct gb_jval *diff_ids, struct layers *l, struct gb_err *err)
 {
 	int r = layers_alloc(l, paths->n, err);
 	const struct gb_jval *d = diff_ids->child;
@@ -148,8 +149,9 @@ static int docker_layers(struct load *ld, const struct gb_jval *paths, const str
 		if (gb_file_digest(path, got) < 0)
 			return gb_err_set(err, errno, "read", "cannot read %s", p->str);
 		if (strcmp(got, d->str))
-			return gb_err_set(err, EBADMSG, "", "layer %s: digest mismatch (diff_id %s, got %s)",
-					  p->str, d->str, got);
+			return gb_err_set(err, EBADMSG, "",
+					  "layer %s: digest mismatch (diff_id %s, got %s)", p->str,
+					  d->str, got);
 		snprintf(b->digest, sizeof b->digest, "%s", got);
 		snprintf(b->media_type, sizeof b->media_type,
 			 "application/vnd.docker.image.rootfs.diff.tar");
@@ -172,11 +174,13 @@ static int docker_image(struct load *ld, const struct gb_jval *e, struct gb_err 
 	struct layers l = { 0 };
 	if (!diff_ids || !paths || diff_ids->type != GB_JARR || paths->type != GB_JARR ||
 	    diff_ids->n != paths->n)
-		r = gb_err_set(err, EINVAL, "", "manifest.json and the config disagree on the layers");
+		r = gb_err_set(err, EINVAL, "",
+			       "manifest.json and the config disagree on the layers");
 	if (r == 0)
 		r = docker_layers(ld, paths, diff_ids, &l, err);
 	const struct gb_jval *tags = gb_jget(e, "RepoTags");
-	const char *tag = tags && tags->child && tags->child->type == GB_JSTR ? tags->child->str : "";
+	const char *tag =
+		tags && tags->child && tags->child->type == GB_JSTR ? tags->child->str : "";
 	char name[256];
 	if (r == 0)
 		r = image_name(ld, tag, name, sizeof name, err);
@@ -266,7 +270,8 @@ static int oci_entry(struct load *ld, const struct gb_jval *e, struct gb_err *er
 		if (r == 0 && (r = gb_read_file(path, &text, &len)) < 0)
 			gb_err_set(err, -r, "open", "cannot read %s", path);
 		if (r == 0)
-			r = gb_index_select(text, len, ld->o->platform ? ld->o->platform : "linux/amd64",
+			r = gb_index_select(text, len,
+					    ld->o->platform ? ld->o->platform : "linux/amd64",
 					    digest, sizeof digest, err);
 	}
 	return r < 0 ? r : oci_image(ld, digest, name, err);
@@ -313,8 +318,9 @@ static int load_layout(struct load *ld, struct gb_err *err)
 	snprintf(probe, sizeof probe, "%s/index.json", ld->root);
 	if (access(probe, F_OK) == 0)
 		return load_oci(ld, err);
-	int r = gb_err_set(err, EINVAL, "", "%s is neither a docker save archive (manifest.json) "
-					  "nor an OCI image layout (index.json)",
+	int r = gb_err_set(err, EINVAL, "",
+			   "%s is neither a docker save archive (manifest.json) "
+			   "nor an OCI image layout (index.json)",
 			   ld->o->input);
 	gb_err_hint(err, "make one with `docker save -o FILE IMAGE` or `skopeo copy ... "
 			 "oci-archive:FILE:NAME`");

@@ -109,6 +109,24 @@ static void copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+/* A layer listed twice (images repeat the empty tar) is stacked once, at its topmost
+ * place: overlayfs refuses the same lower dir twice, and the lower copy adds nothing the
+ * upper one does not give again. */
+static void drop_repeats(char **ids)
+{
+	size_t n = gb_strv_len(ids), k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = i + 1; j < n && !later; j++)
+			later = !strcmp(ids[i], ids[j]);
+		if (later)
+			free(ids[i]);
+		else
+			ids[k++] = ids[i];
+	}
+	ids[k] = NULL;
+}
+
 /* The image config's "config" member: what `run` starts with. */
 int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest, const char *config,
 		   size_t len, char **ids, struct gb_err *err)
@@ -118,6 +136,7 @@ int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest, 
 	if (!root)
 		return gb_err_set(err, EINVAL, "", "image config of %s: %s", name, perr);
 	const struct gb_jval *c = gb_jget(root, "config");
+	drop_repeats(ids);
 	struct gb_image img = { .layers = ids };
 	copy(img.name, sizeof img.name, name);
 	copy(img.digest, sizeof img.digest, digest);

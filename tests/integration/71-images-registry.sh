@@ -52,6 +52,9 @@ with tarfile.open(out, "w") as t:
         if kind == "dir":
             i.type, i.mode = tarfile.DIRTYPE, 0o755
             t.addfile(i)
+        elif kind == "hard":
+            i.type, i.linkname = tarfile.LNKTYPE, rest[0]
+            t.addfile(i)
         elif kind == "sym":
             i.type, i.linkname = tarfile.SYMTYPE, rest[0]
             t.addfile(i)
@@ -85,7 +88,10 @@ umoci raw add-layer --image "$O:dotdot" "$T/dotdot.tar"
 tar_layer "$T/symlink.tar" sym:out:/tmp "file:out/gb71-escaped-link-$$:pwned"
 umoci tag --image "$O:1" symlink
 umoci raw add-layer --image "$O:symlink" "$T/symlink.tar"
-for tag in 1 2 dotdot symlink; do push "oci:$O:$tag" "docker://$REG/busybox:$tag"; done
+tar_layer "$T/hardlink.tar" sym:out:/etc hard:stolen:out/hostname
+umoci tag --image "$O:1" hardlink
+umoci raw add-layer --image "$O:hardlink" "$T/hardlink.tar"
+for tag in 1 2 dotdot symlink hardlink; do push "oci:$O:$tag" "docker://$REG/busybox:$tag"; done
 push --format v2s2 "oci:$O:1" "docker://$REG/docker-format:1"
 check "the registry holds the images" test -d "$T/storage/docker/registry/v2/repositories/busybox"
 manifest_type=$(skopeo inspect --raw --tls-verify=false "docker://$REG/docker-format:1" | jq -r .mediaType)
@@ -146,7 +152,10 @@ out=$(gb pull $REG/busybox:symlink 2>&1); rc=$?
 check "a layer writing through its own symlink is refused" test $rc -ne 0
 assert_contains "... naming the escape" "escapes the layer" "$out"
 check "... and nothing was written outside" test ! -e /tmp/gb71-escaped-link-$$
-check "no image recorded for refused pulls" bash -c "! ls '$GLASSBOX_DATA_ROOT/images' | grep -Eq 'dotdot|symlink|nosuchtag'"
+out=$(gb pull $REG/busybox:hardlink 2>&1); rc=$?
+check "a hard link through the layer's own symlink is refused" test $rc -ne 0
+assert_contains "... naming it" "'stolen' is a hard link out of the layer" "$out"
+check "no image recorded for refused pulls" bash -c "! ls '$GLASSBOX_DATA_ROOT/images' | grep -Eq 'dotdot|symlink|hardlink|nosuchtag'"
 assert_eq "no layer or temporary file left by refused pulls" "$layers_before" \
     "$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')"
 
