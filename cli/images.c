@@ -149,7 +149,10 @@ int cmd_images(struct gb_runtime *rt, int argc, char **argv)
 			       nl, size, img.created);
 		gb_image_free(&img);
 	}
-	if (!builtin && !quiet)
+	if (!builtin && !quiet && digests)
+		printf("%-24s %-73s %-14s %-7s %-10s %s\n", "busybox", "<none>", "(built in)", "1",
+		       "-", "imported on first use");
+	else if (!builtin && !quiet)
 		printf("%-24s %-14s %-7s %-10s %s\n", "busybox", "(built in)", "1", "-",
 		       "imported on first use");
 	return 0;
