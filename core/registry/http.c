@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "base/json.h"
-#include "base/sha256.h"
 #include "base/util.h"
+#include "registry/digest.h"
 
 #define MAX_MEM (16L << 20)
 
@@ -48,7 +48,7 @@ struct sink {
 	char *buf;
 	size_t len;
 	FILE *file;
-	struct gb_sha256 sha;
+	struct gb_digest sha;
 	bool too_big;
 	char content_type[128], challenge[2048];
 };
@@ -58,7 +58,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct sink *s = arg;
 	size_t len = size * n;
 	if (s->file) {
-		gb_sha256_update(&s->sha, data, len);
+		gb_digest_update(&s->sha, data, len);
 		return fwrite(data, 1, len, s->file);
 	}
 	if (s->len + len > MAX_MEM) {
@@ -217,7 +217,10 @@ static long get(struct gb_http *h, const char *path, const char *accept, struct 
 		if (s->file && (fflush(s->file) || ftruncate(fileno(s->file), 0) ||
 				fseek(s->file, 0, SEEK_SET)))
 			return gb_err_set(err, errno, "ftruncate", "cannot restart the download");
-		gb_sha256_init(&s->sha);
+		char discard[72];
+		gb_digest_final(&s->sha, discard);
+		if (gb_digest_init(&s->sha) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
 		status = perform(h, url, accept, true, s, err);
 	}
 	if (status >= 0 && status != 200)
@@ -243,19 +246,22 @@ int gb_http_get_mem(struct gb_http *h, const char *path, const char *accept, cha
 int gb_http_get_blob(struct gb_http *h, const char *digest, const char *dest, struct gb_err *err)
 {
 	struct sink s = { 0 };
-	gb_sha256_init(&s.sha);
-	if (!(s.file = fopen(dest, "wxe")))
+	if (gb_digest_init(&s.sha) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	if (!(s.file = fopen(dest, "wxe"))) {
+		char discard[72];
+		gb_digest_final(&s.sha, discard);
 		return gb_err_set(err, errno, "open", "cannot create %s", dest);
-	char path[128], got[65];
+	}
+	char path[128], got[72];
 	snprintf(path, sizeof path, "blobs/%s", digest);
 	long status = get(h, path, NULL, &s, err);
 	int r = status < 0 ? (int)status : 0;
 	if (fclose(s.file) != 0 && r == 0)
 		r = gb_err_set(err, errno, "write", "cannot write %s", dest);
-	gb_sha256_hex(&s.sha, got);
-	if (r == 0 && strcmp(got, digest + 7)) {
-		r = gb_err_set(err, EBADMSG, "", "blob %s: digest mismatch (got sha256:%s)", digest,
-			       got);
+	gb_digest_final(&s.sha, got);
+	if (r == 0 && strcmp(got, digest)) {
+		r = gb_err_set(err, EBADMSG, "", "blob %s: digest mismatch (got %s)", digest, got);
 		gb_err_hint(err, "the registry sent other bytes than the manifest names: "
 				 "corrupt storage or a proxy in the way; nothing was kept");
 	}

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "base/json.h"
-#include "base/sha256.h"
 #include "base/util.h"
+#include "registry/digest.h"
 #include "registry/layer.h"
 #include "storage/image.h"
 
@@ -165,15 +165,14 @@ int gb_file_digest(const char *path, char out[72])
 	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct gb_sha256 s;
-	char buf[65536], hex[65];
+	struct gb_digest d;
+	char buf[65536];
 	ssize_t n;
-	gb_sha256_init(&s);
+	if (gb_digest_init(&d) < 0)
+		return -ENOMEM;
 	while ((n = gb_read_full(fd, buf, sizeof buf)) > 0)
-		gb_sha256_update(&s, buf, n);
-	if (n < 0)
-		return -errno;
-	gb_sha256_hex(&s, hex);
-	snprintf(out, 72, "sha256:%s", hex);
-	return 0;
+		gb_digest_update(&d, buf, n);
+	int r = n < 0 ? -errno : 0;
+	gb_digest_final(&d, out);
+	return r;
 }
