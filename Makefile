@@ -21,6 +21,9 @@ LDLIBS   += -ljansson
 LDLIBS   += -lz
 # glassbox compose (core/compose/) reads Compose files with libyaml.
 LDLIBS   += -lyaml
+# glassbox pull (core/registry/) speaks HTTP with libcurl, unpacks layers with libarchive
+# and hashes blobs with OpenSSL's sha256 (the CPU's SHA extensions).
+LDLIBS   += -lcurl -larchive -lcrypto
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 

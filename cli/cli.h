@@ -24,6 +24,8 @@ int cmd_lab(struct gb_runtime *rt, int argc, char **argv);
 int cmd_build(struct gb_runtime *rt, int argc, char **argv);
 int cmd_images(struct gb_runtime *rt, int argc, char **argv);
 int cmd_rmi(struct gb_runtime *rt, int argc, char **argv);
+int cmd_pull(struct gb_runtime *rt, int argc, char **argv); /* cli/pull.c */
+int cmd_load(struct gb_runtime *rt, int argc, char **argv); /* cli/pull.c */
 int cmd_history(struct gb_runtime *rt, int argc, char **argv);
 int cmd_diff(struct gb_runtime *rt, int argc, char **argv);
 int cmd_volume(struct gb_runtime *rt, int argc, char **argv);

@@ -110,11 +110,20 @@ int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 
 int cmd_images(struct gb_runtime *rt, int argc, char **argv)
 {
-	bool quiet = argc > 0 && (!strcmp(argv[0], "-q") || !strcmp(argv[0], "--quiet"));
-	if (argc > (quiet ? 1 : 0))
-		return usage("images: no arguments (or -q)");
+	bool quiet = false, digests = false;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else if (!strcmp(argv[i], "--digests"))
+			digests = true;
+		else
+			return usage("images: no arguments (or -q, --digests)");
+	}
 	gb_autostrv char **names = gb_image_list(rt);
-	if (!quiet)
+	if (!quiet && digests)
+		printf("%-24s %-73s %-14s %-7s %-10s %s\n", "IMAGE", "DIGEST", "IMAGE ID", "LAYERS",
+		       "SIZE", "CREATED");
+	else if (!quiet)
 		printf("%-24s %-14s %-7s %-10s %s\n", "IMAGE", "IMAGE ID", "LAYERS", "SIZE",
 		       "CREATED");
 	bool builtin = false;
@@ -131,12 +140,19 @@ int cmd_images(struct gb_runtime *rt, int argc, char **argv)
 		human(gb_image_size(rt, &img), size, sizeof size);
 		if (quiet)
 			printf("%s\n", *n);
+		else if (digests)
+			printf("%-24s %-73s %-14s %-7zu %-10s %s\n", *n,
+			       img.digest[0] ? img.digest : "<none>", nl ? img.layers[nl - 1] : "-",
+			       nl, size, img.created);
 		else
 			printf("%-24s %-14s %-7zu %-10s %s\n", *n, nl ? img.layers[nl - 1] : "-",
 			       nl, size, img.created);
 		gb_image_free(&img);
 	}
-	if (!builtin && !quiet)
+	if (!builtin && !quiet && digests)
+		printf("%-24s %-73s %-14s %-7s %-10s %s\n", "busybox", "<none>", "(built in)", "1",
+		       "-", "imported on first use");
+	else if (!builtin && !quiet)
 		printf("%-24s %-14s %-7s %-10s %s\n", "busybox", "(built in)", "1", "-",
 		       "imported on first use");
 	return 0;

@@ -895,7 +895,11 @@ static void usage(void)
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] "
 	       "CONTEXT)\n"
-	       "  images    list images\n"
+	       "  pull      an image from a registry (NAME[:TAG|@DIGEST], --platform, "
+	       "--insecure-registry)\n"
+	       "  load      images from a docker save archive or an OCI layout (-i FILE|DIR "
+	       "[NAME])\n"
+	       "  images    list images (--digests: a pulled image's manifest digest)\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
 	       "  diff      what a container changed in its writable layer (A/C/D)\n"
@@ -965,6 +969,8 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm },
 	{ "compare", cmd_compare },
 	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
+	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
+	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
 };
 
 int main(int argc, char **argv)

@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential pkg-config libseccomp-dev libmnl-dev libcmocka-dev busybox-static
       libsdl2-dev libsdl2-ttf-dev zlib1g-dev libpng-dev libcmark-dev libxtst6 fonts-dejavu-core xvfb xauth imagemagick
       iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun time
-      mmdebstrap python3 perl passwd libjansson-dev clang libclang-rt-dev qemu-system-x86 libyaml-dev clang-format"
+      mmdebstrap python3 perl passwd libjansson-dev clang libclang-rt-dev qemu-system-x86 libyaml-dev clang-format
+      libcurl4-openssl-dev libarchive-dev libssl-dev docker-registry skopeo umoci"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' \

@@ -24,18 +24,25 @@ int gb_image_normalize(const char *ref, char *out, size_t len)
 	size_t n = strlen(out);
 	if (n > 7 && strcmp(out + n - 7, ":latest") == 0)
 		out[n - 7] = '\0';
-	/* Image names become file names: letters, digits, and . _ - : only. */
+	/* Image names become file names: letters, digits, and . _ - : only, plus the / and @
+	 * of a pulled image's name (127.0.0.1:5000/team/app, busybox@sha256:...). */
 	for (const char *p = out; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("._-:", *p))
+		if (!isalnum((unsigned char)*p) && !strchr("._-:/@", *p))
 			return -EINVAL;
-	if (out[0] == '.' || out[0] == '-')
+	if (out[0] == '.' || out[0] == '-' || out[0] == '/' || out[n - 1] == '/' ||
+	    strstr(out, "//") || strstr(out, "/.") || strstr(out, "./"))
 		return -EINVAL;
 	return 0;
 }
 
+/* A name's / is + in its file name (+ is not allowed in names, so the mapping is 1:1). */
 static int image_path(const struct gb_runtime *rt, const char *name, char *buf, size_t len)
 {
-	return gb_path(buf, len, "%s/images/%s.json", rt->data_root, name);
+	char file[256];
+	snprintf(file, sizeof file, "%s", name);
+	for (char *p = file; *p; p++)
+		*p = *p == '/' ? '+' : *p;
+	return gb_path(buf, len, "%s/images/%s.json", rt->data_root, file);
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -142,6 +149,8 @@ int gb_image_save(struct gb_runtime *rt, const struct gb_image *img, struct gb_e
 	gb_json_obj_begin(&j, NULL);
 	gb_json_str(&j, "name", img->name);
 	gb_json_str(&j, "created", img->created);
+	if (img->digest[0])
+		gb_json_str(&j, "digest", img->digest);
 	gb_json_strv(&j, "layers", img->layers);
 	gb_json_obj_begin(&j, "config");
 	config_strv(&j, "env", img->env);
@@ -228,6 +237,7 @@ static int parse_image(struct gb_runtime *rt, const char *name, const struct gb_
 {
 	copy_str(img->name, sizeof img->name, name);
 	copy_str(img->created, sizeof img->created, gb_jstr(root, "created", ""));
+	copy_str(img->digest, sizeof img->digest, gb_jstr(root, "digest", ""));
 	img->layers = gb_jstrv(gb_jget(root, "layers"));
 	const struct gb_jval *c = gb_jget(root, "config");
 	img->env = gb_jstrv(gb_jget(c, "env"));
@@ -446,6 +456,8 @@ char **gb_image_list(struct gb_runtime *rt)
 			break;
 		v = bigger;
 		v[n] = strndup(de->d_name, len - 5);
+		for (char *p = v[n]; p && *p; p++)
+			*p = *p == '+' ? '/' : *p;
 		v[++n] = NULL;
 	}
 	if (d)

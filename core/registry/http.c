@@ -1,0 +1,271 @@
+/* Registry HTTP with libcurl (http.h). */
+#include "registry/http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "base/json.h"
+#include "base/util.h"
+#include "registry/digest.h"
+
+#define MAX_MEM (16L << 20)
+
+int gb_challenge_parse(const char *header, struct gb_challenge *c)
+{
+	memset(c, 0, sizeof *c);
+	while (*header == ' ')
+		header++;
+	if (strncasecmp(header, "Bearer ", 7))
+		return -EINVAL;
+	for (const char *p = header + 7; *p;) {
+		p += strspn(p, " ,");
+		size_t k = strcspn(p, "=");
+		if (!p[k] || p[k + 1] != '"')
+			break;
+		const char *v = p + k + 2, *end = strchr(v, '"');
+		if (!end)
+			return -EINVAL;
+		char *dst = k == 5 && !strncmp(p, "realm", 5)	  ? c->realm
+			    : k == 7 && !strncmp(p, "service", 7) ? c->service
+			    : k == 5 && !strncmp(p, "scope", 5)	  ? c->scope
+								  : NULL;
+		size_t cap = dst == c->realm	 ? sizeof c->realm
+			     : dst == c->service ? sizeof c->service
+						 : sizeof c->scope;
+		if (dst)
+			snprintf(dst, cap, "%.*s", (int)(end - v), v);
+		p = end + 1;
+	}
+	return c->realm[0] ? 0 : -EINVAL;
+}
+
+struct sink {
+	char *buf;
+	size_t len;
+	FILE *file;
+	struct gb_digest sha;
+	bool too_big;
+	char content_type[128], challenge[2048];
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n;
+	if (s->file) {
+		gb_digest_update(&s->sha, data, len);
+		return fwrite(data, 1, len, s->file);
+	}
+	if (s->len + len > MAX_MEM) {
+		s->too_big = true;
+		return 0;
+	}
+	char *bigger = realloc(s->buf, s->len + len + 1);
+	if (!bigger)
+		return 0;
+	s->buf = bigger;
+	memcpy(s->buf + s->len, data, len);
+	s->len += len;
+	s->buf[s->len] = '\0';
+	return len;
+}
+
+static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	if (len <= n || strncasecmp(line, name, n))
+		return;
+	const char *v = line + n;
+	size_t vlen = len - n;
+	while (vlen && (*v == ' ' || *v == '\t'))
+		v++, vlen--;
+	while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
+		vlen--;
+	snprintf(out, cap, "%.*s", (int)vlen, v);
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n;
+	if (len >= 5 && !strncmp(line, "HTTP/", 5)) /* a new response (after a redirect) */
+		s->content_type[0] = s->challenge[0] = '\0';
+	header_value(line, len, "content-type:", s->content_type, sizeof s->content_type);
+	header_value(line, len, "www-authenticate:", s->challenge, sizeof s->challenge);
+	return len;
+}
+
+static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t ut, curl_off_t un)
+{
+	struct gb_http *h = arg;
+	if (h->progress)
+		h->progress(h->progress_data, done, total);
+	return 0;
+}
+
+/* One GET; returns the HTTP status (or -errno with err set when none came back). */
+static long perform(struct gb_http *h, const char *url, const char *accept, bool auth,
+		    struct sink *s, struct gb_err *err)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return gb_err_set(err, ENOMEM, "curl_easy_init", "cannot start libcurl");
+	struct curl_slist *hdrs = NULL;
+	char line[8300];
+	if (accept) {
+		snprintf(line, sizeof line, "Accept: %s", accept);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (auth && h->token[0]) {
+		/* libcurl drops custom Authorization headers when a redirect leaves the host
+		 * (blobs are often served from a CDN), so the token stays with the registry. */
+		snprintf(line, sizeof line, "Authorization: Bearer %s", h->token);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "glassbox");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+	if (s->file) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
+	CURLcode rc = curl_easy_perform(c);
+	long status = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && s->too_big)) {
+		int r = gb_err_set(err, ECONNREFUSED, "", "%s: %s", url, curl_easy_strerror(rc));
+		gb_err_hint(err, "is the registry running and reachable? (a registry without TLS "
+				 "needs --insecure-registry HOST:PORT)");
+		return r;
+	}
+	if (s->too_big)
+		return gb_err_set(err, EFBIG, "", "%s: the answer is over 16 MiB", url);
+	return status;
+}
+
+/* Ask the realm for an anonymous token for the challenge's scope. */
+static int fetch_token(struct gb_http *h, const struct gb_challenge *ch, struct gb_err *err)
+{
+	CURL *c = curl_easy_init();
+	char *svc = c ? curl_easy_escape(c, ch->service, 0) : NULL;
+	char *scope = c ? curl_easy_escape(c, ch->scope, 0) : NULL;
+	char url[2400];
+	snprintf(url, sizeof url, "%s%sservice=%s&scope=%s", ch->realm,
+		 strchr(ch->realm, '?') ? "&" : "?", svc ? svc : "", scope ? scope : "");
+	curl_free(svc);
+	curl_free(scope);
+	if (c)
+		curl_easy_cleanup(c);
+	struct sink s = { 0 };
+	long status = perform(h, url, "application/json", false, &s, err);
+	struct gb_jval *v = status == 200 ? gb_json_parse(s.buf, s.len, NULL, 0) : NULL;
+	const char *tok = gb_jstr(v, "token", gb_jstr(v, "access_token", ""));
+	int r = status < 0 ? (int)status : 0;
+	if (r == 0 && (!tok[0] || strlen(tok) >= sizeof h->token))
+		r = gb_err_set(err, EACCES, "", "the token server %s gave no token (HTTP %ld)",
+			       ch->realm, status);
+	if (r == 0)
+		snprintf(h->token, sizeof h->token, "%s", tok);
+	gb_jval_free(v);
+	free(s.buf);
+	return r;
+}
+
+static int status_error(long status, const char *url, struct gb_err *err)
+{
+	int code = status == 404 ? ENOENT : status == 401 || status == 403 ? EACCES : EIO;
+	int r = gb_err_set(err, code, "", "%s: HTTP %ld", url, status);
+	if (status == 404)
+		gb_err_hint(err, "check the name and the tag: the registry has no such manifest "
+				 "or blob");
+	if (status == 401 || status == 403)
+		gb_err_hint(err, "the repository is private or does not exist");
+	return r;
+}
+
+/* GET with one retry after a bearer challenge. */
+static long get(struct gb_http *h, const char *path, const char *accept, struct sink *s,
+		struct gb_err *err)
+{
+	char url[1400];
+	snprintf(url, sizeof url, "%s/%s", h->base, path);
+	long status = perform(h, url, accept, true, s, err);
+	struct gb_challenge ch;
+	if (status == 401 && gb_challenge_parse(s->challenge, &ch) == 0) {
+		int r = fetch_token(h, &ch, err);
+		if (r < 0)
+			return r;
+		free(s->buf);
+		s->buf = NULL;
+		s->len = 0;
+		if (s->file && (fflush(s->file) || ftruncate(fileno(s->file), 0) ||
+				fseek(s->file, 0, SEEK_SET)))
+			return gb_err_set(err, errno, "ftruncate", "cannot restart the download");
+		char discard[72];
+		gb_digest_final(&s->sha, discard);
+		if (gb_digest_init(&s->sha) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+		status = perform(h, url, accept, true, s, err);
+	}
+	if (status >= 0 && status != 200)
+		return status_error(status, url, err);
+	return status;
+}
+
+int gb_http_get_mem(struct gb_http *h, const char *path, const char *accept, char **body,
+		    size_t *len, char *content_type, size_t ctlen, struct gb_err *err)
+{
+	struct sink s = { 0 };
+	long status = get(h, path, accept, &s, err);
+	if (status < 0) {
+		free(s.buf);
+		return (int)status;
+	}
+	*body = s.buf ? s.buf : strdup("");
+	*len = s.len;
+	snprintf(content_type, ctlen, "%s", s.content_type);
+	return *body ? 0 : -ENOMEM;
+}
+
+int gb_http_get_blob(struct gb_http *h, const char *digest, const char *dest, struct gb_err *err)
+{
+	struct sink s = { 0 };
+	if (gb_digest_init(&s.sha) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	if (!(s.file = fopen(dest, "wxe"))) {
+		char discard[72];
+		gb_digest_final(&s.sha, discard);
+		return gb_err_set(err, errno, "open", "cannot create %s", dest);
+	}
+	char path[128], got[72];
+	snprintf(path, sizeof path, "blobs/%s", digest);
+	long status = get(h, path, NULL, &s, err);
+	int r = status < 0 ? (int)status : 0;
+	if (fclose(s.file) != 0 && r == 0)
+		r = gb_err_set(err, errno, "write", "cannot write %s", dest);
+	gb_digest_final(&s.sha, got);
+	if (r == 0 && strcmp(got, digest)) {
+		r = gb_err_set(err, EBADMSG, "", "blob %s: digest mismatch (got %s)", digest, got);
+		gb_err_hint(err, "the registry sent other bytes than the manifest names: "
+				 "corrupt storage or a proxy in the way; nothing was kept");
+	}
+	if (r < 0)
+		unlink(dest);
+	return r;
+}

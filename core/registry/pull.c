@@ -1,0 +1,204 @@
+/* Pull an image from a registry (pull.h). */
+#include "registry/pull.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/sha256.h"
+#include "base/util.h"
+#include "registry/http.h"
+#include "registry/ref.h"
+#include "registry/store.h"
+#include "storage/image.h"
+
+#define ACCEPT                                                                                     \
+	"application/vnd.oci.image.index.v1+json, "                                                \
+	"application/vnd.docker.distribution.manifest.list.v2+json, "                              \
+	"application/vnd.oci.image.manifest.v1+json, "                                             \
+	"application/vnd.docker.distribution.manifest.v2+json"
+
+struct pull {
+	struct gb_runtime *rt;
+	struct gb_pull_opts *o;
+	struct gb_ref ref;
+	struct gb_http http;
+	struct gb_manifest m;
+	char *config;
+	size_t config_len;
+	struct gb_store store;
+	struct gb_pull_progress p;
+};
+
+static void report(struct pull *pl, const char *status, long long done, long long total)
+{
+	pl->p.status = status;
+	pl->p.done = done;
+	pl->p.total = total;
+	if (pl->o->progress)
+		pl->o->progress(pl->o->progress_data, &pl->p);
+}
+
+static void on_bytes(void *data, long long done, long long total)
+{
+	struct pull *pl = data;
+	report(pl, "Downloading", done, total ? total : pl->p.total);
+}
+
+static bool insecure(const struct pull *pl)
+{
+	if (gb_ref_is_loopback(&pl->ref))
+		return true;
+	for (char *const *i = pl->o->insecure; i && *i; i++)
+		if (!strcmp(*i, pl->ref.domain))
+			return true;
+	return false;
+}
+
+static int check_digest(const char *body, size_t len, const char *want, struct gb_err *err)
+{
+	char got[65];
+	struct gb_sha256 s;
+	gb_sha256_init(&s);
+	gb_sha256_update(&s, body, len);
+	gb_sha256_hex(&s, got);
+	if (strcmp(got, want + 7) == 0)
+		return 0;
+	return gb_err_set(err, EBADMSG, "", "manifest %s: digest mismatch (got sha256:%s)", want,
+			  got);
+}
+
+/* The manifest for the tag or digest, through an index to the platform's one. */
+static int fetch_manifest(struct pull *pl, struct gb_err *err)
+{
+	char path[300], type[128], digest[72];
+	snprintf(digest, sizeof digest, "%s", pl->ref.digest);
+	snprintf(path, sizeof path, "manifests/%s", digest[0] ? digest : pl->ref.tag);
+	for (int hop = 0; hop < 2; hop++) {
+		gb_autofree char *body = NULL;
+		size_t len;
+		int r = gb_http_get_mem(&pl->http, path, ACCEPT, &body, &len, type, sizeof type,
+					err);
+		if (r == 0 && digest[0])
+			r = check_digest(body, len, digest, err);
+		if (r == 0 && !digest[0]) {
+			struct gb_sha256 s;
+			char hex[65];
+			gb_sha256_init(&s);
+			gb_sha256_update(&s, body, len);
+			gb_sha256_hex(&s, hex);
+			snprintf(digest, sizeof digest, "sha256:%s", hex);
+		}
+		if (r == 0)
+			r = gb_manifest_parse(body, len, type, &pl->m, err);
+		if (r < 0)
+			return r;
+		snprintf(pl->o->digest, sizeof pl->o->digest, "%s", digest);
+		if (pl->m.kind == GB_MANIFEST_IMAGE)
+			return 0;
+		const char *plat = pl->o->platform ? pl->o->platform : "linux/amd64";
+		if ((r = gb_index_select(body, len, plat, digest, sizeof digest, err)) < 0)
+			return r;
+		snprintf(path, sizeof path, "manifests/%s", digest);
+	}
+	return gb_err_set(err, EINVAL, "", "an index points to another index");
+}
+
+static int fetch_config(struct pull *pl, struct gb_err *err)
+{
+	char path[128], type[128];
+	snprintf(path, sizeof path, "blobs/%s", pl->m.config.digest);
+	int r = gb_http_get_mem(&pl->http, path, NULL, &pl->config, &pl->config_len, type,
+				sizeof type, err);
+	if (r == 0)
+		r = check_digest(pl->config, pl->config_len, pl->m.config.digest, err);
+	if (r < 0 && err->code == EBADMSG)
+		gb_err_set(err, EBADMSG, "", "config blob %s: digest mismatch",
+			   pl->m.config.digest);
+	return r;
+}
+
+/* Download to layers/.pull-ID.blob (hashed as it arrives: gb_http_get_blob removes it on a
+ * mismatch), then into the store. */
+static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id, const char *parent,
+		       struct gb_err *err)
+{
+	char blob[700], dir[700];
+	gb_path(dir, sizeof dir, "%s/layers", pl->rt->data_root);
+	gb_mkdir_p(dir, 0700);
+	gb_path(blob, sizeof blob, "%s/layers/.pull-%s.blob", pl->rt->data_root, id);
+	unlink(blob);
+	report(pl, "Downloading", 0, b->size);
+	int r = gb_http_get_blob(&pl->http, b->digest, blob, err);
+	if (r == 0) {
+		report(pl, "Extracting", b->size, b->size);
+		r = gb_store_layer(&pl->store, blob, b, parent, err);
+	}
+	unlink(blob);
+	return r;
+}
+
+static int fetch_layers(struct pull *pl, char **ids, struct gb_err *err)
+{
+	pl->p.count = pl->m.n_layers;
+	for (size_t i = 0; i < pl->m.n_layers; i++) {
+		const struct gb_blob *b = &pl->m.layers[i];
+		pl->p.index = i + 1;
+		pl->p.digest = b->digest;
+		char id[13];
+		bool have = gb_store_has_layer(pl->rt, b->digest, id);
+		if (!(ids[i] = strdup(id)))
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+		if (have) {
+			report(pl, "Already exists", b->size, b->size);
+			continue;
+		}
+		int r = fetch_layer(pl, b, ids[i], i ? ids[i - 1] : "", err);
+		if (r < 0)
+			return r;
+		report(pl, "Pull complete", b->size, b->size);
+	}
+	return 0;
+}
+
+static int pull_steps(struct pull *pl, struct gb_err *err)
+{
+	char name[600];
+	gb_ref_familiar(&pl->ref, name, sizeof name);
+	if (strlen(name) >= sizeof pl->o->name ||
+	    gb_image_normalize(name, pl->o->name, sizeof pl->o->name) < 0)
+		return gb_err_set(err, EINVAL, "", "'%s' cannot be an image name here", name);
+	gb_path(pl->http.base, sizeof pl->http.base, "%s://%s/v2/%s",
+		insecure(pl) ? "http" : "https", gb_ref_api_host(&pl->ref), pl->ref.repo);
+	int r = fetch_manifest(pl, err);
+	if (r == 0)
+		r = fetch_config(pl, err);
+	if (r < 0)
+		return r;
+	char **ids = calloc(pl->m.n_layers + 1, sizeof *ids);
+	if (!ids)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	r = fetch_layers(pl, ids, err);
+	if (r == 0)
+		r = gb_store_image(pl->rt, pl->o->name, pl->o->digest, pl->config, pl->config_len,
+				   ids, err);
+	gb_strv_free(ids);
+	return r;
+}
+
+int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err)
+{
+	struct pull pl = { .rt = rt, .o = o, .store.rt = rt };
+	pl.http.progress = on_bytes;
+	pl.http.progress_data = &pl;
+	int r = gb_ref_parse(o->ref, &pl.ref, err);
+	if (r == 0)
+		r = pull_steps(&pl, err);
+	gb_store_finish(&pl.store, r < 0);
+	free(pl.config);
+	gb_manifest_free(&pl.m);
+	return r;
+}
