@@ -142,12 +142,11 @@ $(BUILD)/bin/glassbox-runc: $(GLASSBOX)
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory vm-kernel
 	@BUILD=$(BUILD) tests/run.sh
 
-# The guest kernel for lab 19, compare and the test guests, fetched with apt (like the
-# packages of `make deps`) into the cache the tests use, before they start: a fetch that
-# fails here (apt busy, a mirror hiccup) is tried three times and reported.
+# The guest kernel for lab 19, compare and the test guests, fetched with apt into the
+# cache the tests use (tests/run.sh does the same before the tests, outside the private
+# network namespaces many of them run in); tried three times.
 vm-kernel: $(GLASSBOX)
 	@for try in 1 2 3; do \
 	  GLASSBOX_VM_CACHE=$(CURDIR)/$(BUILD)/vm/kernel $(GLASSBOX) vm kernel >/dev/null 2>&1 && break; \
