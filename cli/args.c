@@ -590,8 +590,8 @@ static int parse_short(struct gb_run_args *a, int argc, char **argv, int *i, boo
 	return 0;
 }
 
-int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_args *out,
-		      struct gb_err *err)
+static int parse_run(int argc, char **argv, bool create_only, struct gb_run_args *out,
+		     struct gb_err *err)
 {
 	memset(out, 0, sizeof *out);
 	gb_config_init(&out->cfg);
@@ -672,6 +672,16 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 			"no seccomp filter and no masked paths: root inside can take over the "
 			"host\n");
 	return 0;
+}
+
+/* A refused command line leaves nothing allocated (gb_args_free may still be called). */
+int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_args *out,
+		      struct gb_err *err)
+{
+	int r = parse_run(argc, argv, create_only, out, err);
+	if (r < 0)
+		gb_args_free(out);
+	return r;
 }
 
 void gb_args_free(struct gb_run_args *a)

@@ -12,7 +12,7 @@ fi
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-RUNC=$GB_SRC/build/bin/glassbox-runc
+RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
 R=$GB_TEST_ROOT/oci-root
 B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'

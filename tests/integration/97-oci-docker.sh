@@ -11,7 +11,7 @@ command -v containerd >/dev/null || skip "needs containerd"
 command -v unshare >/dev/null || skip "needs unshare (util-linux)"
 
 D=$GB_TEST_ROOT/docker
-RUNC=$GB_SRC/build/bin/glassbox-runc
+RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
 mkdir -p "$D"
 chmod 711 "$GB_TEST_ROOT"
 SOCK=$D/docker.sock
