@@ -112,13 +112,21 @@ if [ $integration -eq 1 ]; then
         status=$?
         [ $status -eq 124 ] && echo "timed out after ${TEST_TIMEOUT}s" >>"$log"
         record "$name" $status $(( $(date +%s) - s )) "$log"
-        # Whatever a test started with these roots must be gone now.
+        # Whatever a test started with these roots must be gone now. A leftover is a
+        # failure of that test; what `rm -f` cannot remove keeps its roots, so that its
+        # cgroups and monitors can still be found (not orphaned by deleting the state).
         if [ -d "$tmp/run/containers" ] && [ -n "$(ls -A "$tmp/run/containers" 2>/dev/null)" ]; then
-            echo "      ! $name left containers behind: $(ls "$tmp/run/containers" | tr '\n' ' ')"
-            GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" "$GLASSBOX" ps -aq 2>/dev/null |
-                while read -r id; do
-                    GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" "$GLASSBOX" rm -f "$id" >/dev/null 2>&1
-                done
+            left=$(ls "$tmp/run/containers" | tr '\n' ' ')
+            echo "FAIL  $name left containers behind: $left"
+            case $status in 0) passed=$((passed - 1)) ;; 77) skipped=$((skipped - 1)) ;; esac
+            case $status in 0 | 77) failed=$((failed + 1)); failures+=("$name") ;; esac
+            for id in $left; do
+                GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" "$GLASSBOX" rm -f "$id" >/dev/null 2>&1
+            done
+            if [ -n "$(ls -A "$tmp/run/containers" 2>/dev/null)" ]; then
+                echo "      ! rm -f could not remove them: kept $tmp for a look (GLASSBOX_ROOT=$tmp/run)"
+                continue
+            fi
         fi
         rm -rf "$tmp" 2>/dev/null || umount -R "$tmp" 2>/dev/null
         rm -rf "$tmp" 2>/dev/null
