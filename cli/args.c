@@ -215,18 +215,6 @@ int gb_args_parse_seconds(const char *s, int *out)
 	return 0;
 }
 
-static int strv_push(char ***v, const char *s)
-{
-	size_t n = gb_strv_len(*v);
-	char **bigger = realloc(*v, (n + 2) * sizeof **v);
-	if (!bigger)
-		return -ENOMEM;
-	*v = bigger;
-	(*v)[n] = strdup(s);
-	(*v)[n + 1] = NULL;
-	return (*v)[n] ? 0 : -ENOMEM;
-}
-
 static int bad(struct gb_err *err, const char *opt, const char *val, const char *fix)
 {
 	int r = gb_err_set(err, EINVAL, "", "invalid value for --%s: '%s'", opt, val);
@@ -254,7 +242,7 @@ static int cap_option(struct gb_config *c, const struct opt *o, const char *val,
 	if (strcasecmp(val, "ALL") != 0 && gb_caps_from_name(val, &cap, err) < 0)
 		return -EINVAL;
 	char ***list = o->id == O_CAP_ADD ? &c->cap_add : &c->cap_drop;
-	return strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+	return gb_strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
 }
 
 /* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
@@ -387,8 +375,8 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 		if (!gb_env_valid(val))
 			return bad(err, o->name, val,
 				   "write it as KEY=VALUE, KEY made of letters, digits and '_'");
-		return strv_push(&c->env, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory")
-						   : 0;
+		return gb_strv_push(&c->env, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory")
+						      : 0;
 	case O_WORKDIR:
 		if (val[0] != '/' || strlen(val) >= sizeof c->workdir)
 			return bad(err, o->name, val,
@@ -435,22 +423,22 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 			return 0;
 		}
 		if (strcmp(val, "host") && strcmp(val, "private") && strcmp(val, ""))
-			return strv_push(&c->networks, val) < 0
+			return gb_strv_push(&c->networks, val) < 0
 				       ? gb_err_set(err, ENOMEM, "", "out of memory")
 				       : 0;
 		return host_only("network", val, &c->host_net, err);
 	case O_NETWORK_ALIAS:
-		return strv_push(&c->net_aliases, val) < 0
+		return gb_strv_push(&c->net_aliases, val) < 0
 			       ? gb_err_set(err, ENOMEM, "", "out of memory")
 			       : 0;
 	case O_PUBLISH:
-		return strv_push(&c->publish, val) < 0
+		return gb_strv_push(&c->publish, val) < 0
 			       ? gb_err_set(err, ENOMEM, "", "out of memory")
 			       : 0;
 	case O_ENTRYPOINT:
 		gb_strv_free(c->entrypoint);
 		c->entrypoint = NULL;
-		if (strv_push(&c->entrypoint, val) < 0)
+		if (gb_strv_push(&c->entrypoint, val) < 0)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 		return 0;
 	case O_STOP_SIGNAL:

@@ -409,6 +409,18 @@ size_t gb_strv_len(char *const *v)
 	return n;
 }
 
+int gb_strv_push(char ***v, const char *s)
+{
+	size_t n = gb_strv_len(*v);
+	char **bigger = realloc(*v, (n + 2) * sizeof **v);
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	(*v)[n] = strdup(s);
+	(*v)[n + 1] = NULL;
+	return (*v)[n] ? 0 : -ENOMEM;
+}
+
 char **gb_strv_dup(char *const *v)
 {
 	size_t n = gb_strv_len(v);

@@ -58,6 +58,8 @@ double gb_wallclock(void);
 /* Duplicate a NULL-terminated string vector. */
 char **gb_strv_dup(char *const *v);
 size_t gb_strv_len(char *const *v);
+/* Append a copy of s to the NULL-terminated vector *v (which may be NULL): 0 or -ENOMEM. */
+int gb_strv_push(char ***v, const char *s);
 /* Join a vector with spaces, quoting words a shell would split. */
 void gb_strv_join(char *const *v, char *buf, size_t len);
 

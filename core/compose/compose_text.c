@@ -228,18 +228,6 @@ int gb_compose_dotenv(const char *text, char ***vars, struct gb_err *err)
 	return 0;
 }
 
-static int push(char ***v, const char *s)
-{
-	size_t n = gb_strv_len(*v);
-	char **bigger = realloc(*v, (n + 2) * sizeof **v);
-	if (!bigger)
-		return -ENOMEM;
-	*v = bigger;
-	(*v)[n] = strdup(s);
-	(*v)[n + 1] = NULL;
-	return (*v)[n] ? 0 : -ENOMEM;
-}
-
 int gb_compose_split(const char *s, char ***argv, struct gb_err *err)
 {
 	*argv = calloc(1, sizeof **argv);
@@ -251,7 +239,7 @@ int gb_compose_split(const char *s, char ***argv, struct gb_err *err)
 		char ch = *p;
 		if (!ch || (!quote && isspace((unsigned char)ch))) {
 			if (in_word)
-				r = push(argv, w.s);
+				r = gb_strv_push(argv, w.s);
 			w.len = 0;
 			if (w.s)
 				w.s[0] = '\0';
@@ -360,7 +348,7 @@ int gb_compose_ports(const char *spec, char ***out, struct gb_err *err)
 	for (long k = 0; *out && k <= h1 - h0; k++) {
 		char one[160];
 		snprintf(one, sizeof one, "%s%ld:%ld%s", ip, h0 + k, c0 + k, proto);
-		if (push(out, one) < 0)
+		if (gb_strv_push(out, one) < 0)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 	}
 	return *out ? 0 : gb_err_set(err, ENOMEM, "", "out of memory");

@@ -1220,15 +1220,11 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 	}
 	/* The container's environment, then -e on top. */
 	gb_autostrv char **env = gb_strv_dup(st.cfg.env);
-	for (size_t i = 0; env && env_extra && env_extra[i]; i++) {
-		size_t n = gb_strv_len(env);
-		char **bigger = realloc(env, (n + 2) * sizeof *env);
-		if (!bigger)
-			break;
-		env = bigger;
-		env[n] = strdup(env_extra[i]);
-		env[n + 1] = NULL;
-	}
+	for (size_t i = 0; env && env_extra && env_extra[i]; i++)
+		if (gb_strv_push(&env, env_extra[i]) < 0) { /* never run it with an -e missing */
+			gb_strv_free(env);
+			env = NULL;
+		}
 	struct gb_confine sec;
 	char bpf_cache[700];
 	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
