@@ -1198,6 +1198,37 @@ static int exec_wait(struct exec_io *x, pid_t child, int report, int *exit_code,
 	return r;
 }
 
+/* What every exec needs first: the container (running), a pidfd of its PID 1, and its
+ * confinement compiled. On failure nothing is left open. */
+static int exec_begin(struct gb_runtime *rt, const char *ref, struct gb_state *st, int *fd,
+		      struct gb_confine *sec, struct gb_err *err)
+{
+	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, st, err);
+	if (r != 0) {
+		if (r == 1)
+			gb_state_free(st);
+		return r < 0 ? r : -EINVAL;
+	}
+	*fd = open_pid1(st);
+	if (*fd < 0) {
+		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st->cfg.name);
+		gb_err_hint(err, "`glassbox start %s` starts it again", st->cfg.name);
+		gb_state_free(st);
+		return r;
+	}
+	char bpf_cache[700];
+	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
+	r = gb_confine_prepare(&st->cfg, sec, err);
+	if (r == 0)
+		r = gb_confine_compile(sec, bpf_cache, err);
+	if (r < 0) {
+		gb_confine_free(sec);
+		close(*fd);
+		gb_state_free(st);
+	}
+	return r;
+}
+
 int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *argv,
 			 char *const *env_extra, const char *workdir, const char *user,
 			 const struct gb_exec_io *io, int *exit_code, struct gb_err *err)
@@ -1206,18 +1237,11 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 		return gb_err_set(err, EIO, "exec",
 				  "injected failure of exec (GLASSBOX_FAIL_EXEC)");
 	struct gb_state st;
-	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0) {
-		if (r == 1)
-			gb_state_free(&st);
-		return r < 0 ? r : -EINVAL;
-	}
-	int fd = open_pid1(&st);
-	if (fd < 0) {
-		r = gb_err_set(err, ESRCH, "", "container %s has no running process", st.cfg.name);
-		gb_state_free(&st);
+	struct gb_confine sec;
+	int fd;
+	int r = exec_begin(rt, ref, &st, &fd, &sec, err);
+	if (r < 0)
 		return r;
-	}
 	/* The container's environment, then -e on top. */
 	gb_autostrv char **env = gb_strv_dup(st.cfg.env);
 	for (size_t i = 0; env && env_extra && env_extra[i]; i++)
@@ -1225,17 +1249,6 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
 			gb_strv_free(env);
 			env = NULL;
 		}
-	struct gb_confine sec;
-	char bpf_cache[700];
-	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
-	r = gb_confine_prepare(&st.cfg, &sec, err);
-	if (r == 0)
-		r = gb_confine_compile(&sec, bpf_cache, err);
-	if (r < 0) {
-		close(fd);
-		gb_state_free(&st);
-		return r;
-	}
 	struct exec_io x = { .interactive = io->interactive, .tty = io->tty };
 	int trampoline = -1, pipefd[2];
 	r = env ? exec_io_prepare(&st, &x, err) : gb_err_set(err, ENOMEM, "", "out of memory");
@@ -1328,26 +1341,12 @@ int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *con
 			       struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_container_load(rt, ref, GB_OP_EXEC, false, &st, err);
-	if (r != 0) {
-		if (r == 1)
-			gb_state_free(&st);
-		return r < 0 ? r : -EINVAL;
-	}
-	int fd = open_pid1(&st);
-	if (fd < 0) {
-		r = gb_err_set(err, ESRCH, "", "container not running");
-		gb_state_free(&st);
-		return r;
-	}
 	struct gb_confine sec;
-	char bpf_cache[700];
-	gb_path(bpf_cache, sizeof bpf_cache, "%s/seccomp", rt->data_root);
-	int trampoline = -1;
-	r = gb_confine_prepare(&st.cfg, &sec, err);
-	if (r == 0)
-		r = gb_confine_compile(&sec, bpf_cache, err);
-	if (r == 0 && (trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
+	int fd, trampoline = -1;
+	int r = exec_begin(rt, ref, &st, &fd, &sec, err);
+	if (r < 0)
+		return r;
+	if ((trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
 		r = trampoline;
 	if (r == 0)
 		r = exec_detached_run(&st, &sec, fd, argv, env, workdir, user, trampoline, pid,
