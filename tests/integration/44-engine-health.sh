@@ -24,7 +24,7 @@ assert_eq "no container was made by the refused runs" "" "$(gb ps -aq)"
 # --- starting -> unhealthy -> healthy
 EV=$GB_TEST_ROOT/ev-h.jsonl
 gb run -d --name "h$N" --events "$EV" \
-    --health-cmd 'for n in pid mnt; do readlink /proc/self/ns/$n; done > /tmp/probe-ns; test -f /ok' \
+    --health-cmd 'for n in pid mnt; do readlink /proc/self/ns/$n; done > /tmp/probe-ns.new; mv /tmp/probe-ns.new /tmp/probe-ns; test -f /ok' \
     --health-interval 0.2s --health-retries 2 busybox sleep 300 >/dev/null
 assert_eq "right after the start: starting" starting "$(state_of "h$N" .state.health.status)"
 check "two failures in a row make it unhealthy" wait_for "h$N" .state.health.status unhealthy
