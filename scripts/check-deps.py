@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["oci", "compose", "build", "engine", "vm", "tty", "registry", "net", "security", "storage", "cgroup", "ns", "host",
+LAYERS = ["classroom", "oci", "compose", "build", "engine", "vm", "tty", "registry", "net", "security", "storage", "cgroup", "ns", "host",
           "state", "base"]  # top to bottom: each may include only what follows it
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_0-9]+/[a-z_0-9]+)\.h"', re.M)
 
