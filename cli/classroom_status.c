@@ -60,9 +60,9 @@ int cmd_classroom_status(struct gb_runtime *rt, int argc, char **argv)
 		return cli_error(&err), 1;
 	char *out = NULL;
 	size_t len = 0;
-	int r = json ? gb_board_json(&b, &out, &len)
-	       : junit ? gb_board_junit(&b, &out, &len)
-		       : gb_board_text(&b, &out, &len);
+	int r = json	? gb_board_json(&b, &out, &len)
+		: junit ? gb_board_junit(&b, &out, &len)
+			: gb_board_text(&b, &out, &len);
 	gb_board_free(&b);
 	if (r < 0)
 		return fprintf(stderr, "glassbox: classroom status: out of memory\n"), 1;

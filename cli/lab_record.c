@@ -53,8 +53,9 @@ enum gb_verdict cli_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, con
 	if (gb_class_record_mine(gb_class_dir(), &res, &err) < 0) {
 		char msg[700];
 		gb_err_message(&err, msg, sizeof msg);
-		fprintf(stderr, "glassbox: warning: lab %02d's result was not recorded for the "
-				"teacher: %s\n",
+		fprintf(stderr,
+			"glassbox: warning: lab %02d's result was not recorded for the "
+			"teacher: %s\n",
 			lab->num, msg);
 	}
 	return v;

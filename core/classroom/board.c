@@ -137,7 +137,8 @@ static int count_root(const char *root)
 		return 0; /* no root there: none */
 	int live = 0;
 	for (size_t i = 0; i < n; i++)
-		live += (list[i].status == GB_STATUS_RUNNING || list[i].status == GB_STATUS_PAUSED) &&
+		live += (list[i].status == GB_STATUS_RUNNING ||
+			 list[i].status == GB_STATUS_PAUSED) &&
 			gb_proc_alive(list[i].pid, list[i].pid_start);
 	gb_state_list_free(list, n);
 	return live;
@@ -239,7 +240,8 @@ int gb_board_text(const struct gb_board *b, char **out, size_t *len)
 	for (size_t i = 0; i < b->n; i++)
 		text_row(f, b, &b->rows[i]);
 	if (!used)
-		fprintf(f, "(no lab results yet: students record them with `glassbox lab check N`)\n");
+		fprintf(f,
+			"(no lab results yet: students record them with `glassbox lab check N`)\n");
 	if (b->n == 0)
 		fprintf(f, "(no students on the roster)\n");
 	text_notes(f, b);
@@ -352,10 +354,10 @@ static void junit_case(FILE *f, const struct gb_board_row *r, const char *lab,
 	xml_text(f, r->label);
 	fprintf(f, "\" name=\"lab %s\" time=\"%.3f\"", lab, c->duration_ms / 1000.0);
 	const char *v = c->verdict;
-	const char *tag = !strcmp(v, "FAIL")			     ? "failure"
+	const char *tag = !strcmp(v, "FAIL")				 ? "failure"
 			  : !strcmp(v, "ERROR") || !strcmp(v, "REFUSED") ? "error"
-			  : !strcmp(v, "PASS")				     ? NULL
-									     : "skipped";
+			  : !strcmp(v, "PASS")				 ? NULL
+									 : "skipped";
 	if (!tag) {
 		fprintf(f, "/>\n");
 		return;
@@ -371,9 +373,11 @@ static void junit_suite(FILE *f, const struct gb_board *b, const struct gb_board
 	tally_row(b, r, &t);
 	fprintf(f, "  <testsuite name=\"");
 	xml_text(f, r->label);
-	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" timestamp=\"%s\">\n",
+	fprintf(f,
+		"\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" timestamp=\"%s\">\n",
 		t.tests, t.failures, t.errors, t.skipped, b->generated);
-	fprintf(f, "    <properties><property name=\"live_containers\" value=\"%d\"/></properties>\n",
+	fprintf(f,
+		"    <properties><property name=\"live_containers\" value=\"%d\"/></properties>\n",
 		r->live);
 	for (int l = 0; l < b->nlabs; l++)
 		junit_case(f, r, b->labs[l], &r->cells[l]);
@@ -389,8 +393,9 @@ int gb_board_junit(const struct gb_board *b, char **out, size_t *len)
 	for (size_t i = 0; i < b->n; i++)
 		tally_row(b, &b->rows[i], &t);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites name=\"glassbox classroom\" tests=\"%d\" failures=\"%d\" "
-		   "errors=\"%d\" skipped=\"%d\">\n",
+	fprintf(f,
+		"<testsuites name=\"glassbox classroom\" tests=\"%d\" failures=\"%d\" "
+		"errors=\"%d\" skipped=\"%d\">\n",
 		t.tests, t.failures, t.errors, t.skipped);
 	for (size_t i = 0; i < b->n; i++)
 		junit_suite(f, b, &b->rows[i]);

@@ -25,10 +25,10 @@ struct gb_board_cell {
 
 struct gb_board_row {
 	char label[GB_CLASS_NAME_MAX + 12]; /* the name, or "student N" when hidden */
-	char name[GB_CLASS_NAME_MAX + 1];    /* "" when hidden */
+	char name[GB_CLASS_NAME_MAX + 1];   /* "" when hidden */
 	uid_t uid;
-	bool hidden; /* opted out, or the board is --anonymous */
-	int live;    /* containers running now; -1 when they could not be counted */
+	bool hidden;	/* opted out, or the board is --anonymous */
+	int live;	/* containers running now; -1 when they could not be counted */
 	char note[300]; /* the whole row refused (results/NAME is not the student's), or "" */
 	struct gb_board_cell cells[GB_BOARD_LABS_MAX];
 };

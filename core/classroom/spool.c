@@ -30,8 +30,8 @@ static int open_results(const char *dir, int flags, struct gb_err *err)
 	struct stat st;
 	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
 		close(fd);
-		return gb_err_set(err, EPERM, "", "%s/results is not root's, or others may write it",
-				  dir),
+		return gb_err_set(err, EPERM, "",
+				  "%s/results is not root's, or others may write it", dir),
 		       gb_err_hint(err, "the spool is not trustworthy: `glassbox classroom "
 					"teardown`, then setup again (as root)"),
 		       -EPERM;
@@ -41,8 +41,7 @@ static int open_results(const char *dir, int flags, struct gb_err *err)
 
 /* A directory made (or found) at dfd/name, then given to uid:gid with mode. Through an fd
  * opened without following links, so a link planted there is refused, not chowned. */
-static int own_dir(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode,
-		   struct gb_err *err)
+static int own_dir(int dfd, const char *name, uid_t uid, gid_t gid, mode_t mode, struct gb_err *err)
 {
 	if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
 		return gb_err_set(err, errno, "mkdir", "results/%s", name);
@@ -109,8 +108,8 @@ int gb_class_spool_setup(const char *dir, const struct gb_class_roster *r, struc
 	int rc = own_dir(dfd, "results", 0, 0, 0711, err);
 	int rfd = rc == 0 ? open_results(dir, O_RDONLY, err) : rc;
 	for (size_t i = 0; rfd >= 0 && rc == 0 && i < r->n; i++)
-		rc = own_dir(rfd, r->students[i].name, r->students[i].uid, r->students[i].gid,
-			     0700, err);
+		rc = own_dir(rfd, r->students[i].name, r->students[i].uid, r->students[i].gid, 0700,
+			     err);
 	if (rfd >= 0)
 		close(rfd);
 	else
@@ -131,8 +130,7 @@ static bool verdict_ok(const char *v)
 
 static bool lab_ok(const char *lab)
 {
-	return strlen(lab) == 2 && lab[0] >= '0' && lab[0] <= '9' && lab[1] >= '0' &&
-	       lab[1] <= '9';
+	return strlen(lab) == 2 && lab[0] >= '0' && lab[0] <= '9' && lab[1] >= '0' && lab[1] <= '9';
 }
 
 int gb_class_result_json(const struct gb_class_result *res, char **out, size_t *len)
@@ -165,8 +163,7 @@ int gb_class_result_json(const struct gb_class_result *res, char **out, size_t *
 	return 0;
 }
 
-static int findings_from(const struct gb_jval *arr, struct gb_class_result *res,
-			 struct gb_err *err)
+static int findings_from(const struct gb_jval *arr, struct gb_class_result *res, struct gb_err *err)
 {
 	if (!arr || arr->type != GB_JARR || arr->n > GB_CLASS_FINDINGS_MAX)
 		return gb_err_set(err, EINVAL, "", "\"findings\" is not an array of at most %d",
@@ -177,14 +174,14 @@ static int findings_from(const struct gb_jval *arr, struct gb_class_result *res,
 		snprintf(f->verdict, sizeof f->verdict, "%s", gb_jstr(v, "verdict", ""));
 		snprintf(f->detail, sizeof f->detail, "%s", gb_jstr(v, "detail", ""));
 		if (!verdict_ok(f->verdict))
-			return gb_err_set(err, EINVAL, "", "a finding's verdict is not PASS, FAIL, "
-							   "SKIP or ERROR");
+			return gb_err_set(err, EINVAL, "",
+					  "a finding's verdict is not PASS, FAIL, "
+					  "SKIP or ERROR");
 	}
 	return 0;
 }
 
-static int result_from(const struct gb_jval *root, struct gb_class_result *res,
-		       struct gb_err *err)
+static int result_from(const struct gb_jval *root, struct gb_class_result *res, struct gb_err *err)
 {
 	memset(res, 0, sizeof *res);
 	long long uid = gb_jint(root, "uid", -1);
@@ -330,8 +327,9 @@ static int read_record(int dirfd, const char *file, uid_t uid, char **text, size
 	struct stat st;
 	int r = 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != uid || st.st_nlink != 1)
-		r = gb_err_set(err, EPERM, "", "%s: not a plain file of the student's (owner %u, "
-						"%u links): refused",
+		r = gb_err_set(err, EPERM, "",
+			       "%s: not a plain file of the student's (owner %u, "
+			       "%u links): refused",
 			       file, (unsigned)st.st_uid, (unsigned)st.st_nlink);
 	else if (st.st_size > GB_CLASS_RESULT_MAX)
 		r = gb_err_set(err, EFBIG, "", "%s: larger than %d bytes: refused", file,

@@ -18,16 +18,16 @@
 #define GB_CLASS_FINDINGS_MAX 32
 
 struct gb_class_finding {
-	char name[64];	   /* the finding's key ("pid-ns"), or "" for an unnamed one */
-	char verdict[8];   /* PASS (held), FAIL (did not), ERROR (an action failed), SKIP (why) */
-	char detail[480];  /* the kernel's evidence, as the check printed it */
+	char name[64];	  /* the finding's key ("pid-ns"), or "" for an unnamed one */
+	char verdict[8];  /* PASS (held), FAIL (did not), ERROR (an action failed), SKIP (why) */
+	char detail[480]; /* the kernel's evidence, as the check printed it */
 };
 
 /* One lab check of one student: lab-NN.json in results/NAME/ (contract-classroom). */
 struct gb_class_result {
-	char lab[4];	  /* "07" */
-	char verdict[8];  /* PASS, FAIL, SKIP or ERROR */
-	char time[40];	  /* RFC 3339, when the check ended */
+	char lab[4];	 /* "07" */
+	char verdict[8]; /* PASS, FAIL, SKIP or ERROR */
+	char time[40];	 /* RFC 3339, when the check ended */
 	long long duration_ms;
 	uid_t uid; /* who ran it: must be the owner of the directory it is in */
 	struct gb_class_finding findings[GB_CLASS_FINDINGS_MAX];
