@@ -153,6 +153,20 @@ err=$(runuser -u "$A" -- env GLASSBOX_CLASSROOM_DIR="$CLASS" "$BIN" classroom-st
 assert_eq "a student cannot read the board (exit 1)" 1 "$rc"
 assert_contains "...and is told it needs root" "needs root" "$err"
 
+# ---- the projector: glassbox-viz classroom polls this very board
+VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
+if [ -x "$VIZ" ] && command -v convert >/dev/null && command -v compare >/dev/null; then
+    board --json > "$T/board.json"
+    GLASSBOX_CLASSROOM_DIR=$CLASS GLASSBOX=$GLASSBOX "$VIZ" --headless --size 960x540 \
+        --frames "$T/live" classroom >/dev/null 2>&1
+    assert_eq "glassbox-viz classroom draws the live board" 0 $?
+    "$VIZ" --headless --size 960x540 --frames "$T/saved" classroom "$T/board.json" >/dev/null
+    # Below the title bar (whose clock may have ticked) the live and the saved board are one.
+    for f in live saved; do convert "$T/$f/classroom.png" -crop 960x488+0+52 +repage "$T/$f.png"; done
+    assert_eq "...the same picture as the board it polled (below the title)" 0 \
+        "$(compare -metric AE "$T/live.png" "$T/saved.png" null: 2>&1 | cut -d' ' -f1)"
+fi
+
 # ---- root, not a student: its check records nothing
 before=$(find "$CLASS/results" -type f | wc -l)
 GLASSBOX_CLASSROOM_DIR=$CLASS gb lab check 1 >/dev/null 2>&1

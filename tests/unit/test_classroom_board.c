@@ -148,7 +148,8 @@ static void sample_board(struct gb_board *b)
 		strcpy(r->cells[0].time, "2026-12-07T06:10:00Z");
 		r->cells[0].duration_ms = 1500;
 		strcpy(r->cells[1].verdict, i ? "REFUSED" : "FAIL");
-		strcpy(r->cells[1].detail, i ? "lab-02.json: a symbolic link" : "pid-ns: <&> \"x\"");
+		strcpy(r->cells[1].detail,
+		       i ? "lab-02.json: a symbolic link" : "pid-ns: <&> \"x\"");
 		strcpy(r->cells[2].verdict, "-");
 	}
 }
@@ -200,10 +201,12 @@ static void board_junit_shape(void **s)
 				  "errors=\"0\" skipped=\"1\""));
 	assert_non_null(strstr(x, "<testsuite name=\"student 2\" tests=\"3\" failures=\"0\" "
 				  "errors=\"1\" skipped=\"1\""));
-	assert_non_null(strstr(x, "<testcase classname=\"alice\" name=\"lab 01\" time=\"1.500\"/>"));
+	assert_non_null(
+		strstr(x, "<testcase classname=\"alice\" name=\"lab 01\" time=\"1.500\"/>"));
 	assert_non_null(strstr(x, "<failure type=\"FAIL\" message=\"pid-ns: &lt;&amp;&gt; "
 				  "&quot;x&quot;\"/>"));
-	assert_non_null(strstr(x, "<error type=\"REFUSED\" message=\"lab-02.json: a symbolic link\"/>"));
+	assert_non_null(
+		strstr(x, "<error type=\"REFUSED\" message=\"lab-02.json: a symbolic link\"/>"));
 	assert_non_null(strstr(x, "<skipped type=\"-\" message=\"not run yet\"/>"));
 	assert_null(strstr(x, "1002"));
 	free(x);
@@ -221,8 +224,10 @@ static void board_text_columns(void **s)
 	/* lab 15 has no record anywhere: no column */
 	assert_non_null(strstr(t, "01      02      LAST CHECK\n"));
 	assert_null(strstr(t, "15 "));
-	assert_non_null(strstr(t, "alice                2     PASS    FAIL    2026-12-07T06:10:00Z\n"));
-	assert_non_null(strstr(t, "student 2            ?     PASS    REFUSED 2026-12-07T06:10:00Z\n"));
+	assert_non_null(
+		strstr(t, "alice                2     PASS    FAIL    2026-12-07T06:10:00Z\n"));
+	assert_non_null(
+		strstr(t, "student 2            ?     PASS    REFUSED 2026-12-07T06:10:00Z\n"));
 	assert_non_null(strstr(t, "  student 2 lab 02 REFUSED: lab-02.json: a symbolic link\n"));
 	free(t);
 	gb_board_free(&b);
