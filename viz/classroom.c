@@ -14,7 +14,7 @@
 #include "base/json.h"
 
 #define CLS_ROWS 200
-#define CLS_PAGE 18	 /* rows a projector shows at a readable size; more: pages */
+#define CLS_PAGE 18	/* rows a projector shows at a readable size; more: pages */
 #define CLS_PAGE_S 8000 /* ms a page stays up */
 #define CLS_LABS 40
 
@@ -59,7 +59,8 @@ static int parse_board(struct cls *c, const char *text, bool anonymous)
 {
 	char jerr[160];
 	struct gb_jval *v = gb_json_parse(text, strlen(text), jerr, sizeof jerr);
-	const struct gb_jval *labs = v ? gb_jget(v, "labs") : NULL, *st = v ? gb_jget(v, "students") : NULL;
+	const struct gb_jval *labs = v ? gb_jget(v, "labs") : NULL,
+			     *st = v ? gb_jget(v, "students") : NULL;
 	if (!v || gb_jint(v, "version", 0) != 1 || !labs || !st || st->type != GB_JARR) {
 		snprintf(c->error, sizeof c->error, "not a classroom board (%s)",
 			 v ? "no version 1 labs/students" : jerr);
@@ -119,8 +120,8 @@ static struct look look_of(const struct vz_theme *th, const char *v)
 /* Symbols on a fill are dark in both themes: every fill here is a light-to-mid colour. */
 static const struct vz_color ink = { 0x11, 0x11, 0x11, 0xff };
 
-static void cell(struct vz_render *rd, const struct vz_view *v, float x, float y, float w,
-		 float h, const char *verdict)
+static void cell(struct vz_render *rd, const struct vz_view *v, float x, float y, float w, float h,
+		 const char *verdict)
 {
 	struct look k = look_of(v->th, verdict);
 	if (k.filled)
@@ -187,8 +188,8 @@ static void draw_tally(struct vz_render *rd, const struct vz_view *v, const stru
 static void draw_legend(struct vz_render *rd, const struct vz_view *v, const struct cls *c)
 {
 	static const char *const vs[] = { "PASS", "FAIL", "SKIP", "ERROR", "REFUSED", "-" };
-	static const char *const words[] = { "pass", "fail", "skipped", "error", "refused",
-					     "not run" };
+	static const char *const words[] = { "pass",  "fail",	 "skipped",
+					     "error", "refused", "not run" };
 	float x = VZ_M;
 	for (int i = 0; i < 6; i++) {
 		cell(rd, v, x, 1000, 52, 48, vs[i]);
@@ -225,7 +226,8 @@ static void draw_board(struct vz_render *rd, const struct vz_view *v, const stru
 	vz_rd_clear(rd, th->bg);
 	vz_rd_rect(rd, 0, 0, VZ_W, 104, th->panel);
 	char title[96], right[96];
-	snprintf(title, sizeof title, "Classroom: %d student%s", c->total, c->total == 1 ? "" : "s");
+	snprintf(title, sizeof title, "Classroom: %d student%s", c->total,
+		 c->total == 1 ? "" : "s");
 	vz_rd_text(rd, VZ_F_TITLE, VZ_M, 28, VZ_LEFT, 0, th->text, title);
 	snprintf(right, sizeof right, "updated %s%s", c->generated, v->status ? v->status : "");
 	vz_rd_text(rd, VZ_F_MONO, VZ_W - VZ_M, 40, VZ_RIGHT, 0, th->text2, right);
@@ -299,7 +301,9 @@ int vz_classroom(const struct vz_opts *o, const char *glassbox, int argc, char *
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else
-			return fprintf(stderr, "glassbox-viz: classroom [--anonymous] [BOARD.json]\n"), 2;
+			return fprintf(stderr,
+				       "glassbox-viz: classroom [--anonymous] [BOARD.json]\n"),
+			       2;
 	if (file) {
 		FILE *f = fopen(file, "re");
 		size_t len = f ? fread(c.out, 1, sizeof c.out - 1, f) : 0;
