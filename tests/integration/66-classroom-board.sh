@@ -167,6 +167,15 @@ if [ -x "$VIZ" ] && command -v convert >/dev/null && command -v compare >/dev/nu
         "$(compare -metric AE "$T/live.png" "$T/saved.png" null: 2>&1 | cut -d' ' -f1)"
 fi
 
+# ---- a FIFO where B's state file belongs: the board must not hang on it
+bhome=$(getent passwd "$B" | cut -d: -f6)
+sh_as "$B" "mkdir -p $bhome/.local/share/glassbox/run/containers/fifo && mkfifo $bhome/.local/share/glassbox/run/containers/fifo/container.json"
+fifo=$(timeout 30 bash -c "GLASSBOX_CLASSROOM_DIR=$CLASS $GLASSBOX classroom-status --json"); rc=$?
+assert_eq "a planted FIFO does not hang the board (exit 0, not the timeout's 124)" 0 "$rc"
+assert_eq "...B's live count is unknown (null), the others are counted" "1 null 0" \
+    "$(jq -r '[.students[].live_containers | tostring] | join(" ")' <<<"$fifo")"
+rm -rf "$bhome/.local/share/glassbox/run/containers/fifo"
+
 # ---- root, not a student: its check records nothing
 before=$(find "$CLASS/results" -type f | wc -l)
 GLASSBOX_CLASSROOM_DIR=$CLASS gb lab check 1 >/dev/null 2>&1
