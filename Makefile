@@ -194,3 +194,11 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# tests/classroom/spooltool: a roster and the results spool for the classroom board's test
+# (tests/integration/66-classroom-board.sh), through core/classroom/ directly.
+SPOOLTOOL := $(BUILD)/tests/spooltool
+all: $(SPOOLTOOL)
+$(SPOOLTOOL): tests/classroom/spooltool.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)

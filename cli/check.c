@@ -97,7 +97,7 @@ static void finding_line(const struct gb_finding *f, char *buf, size_t len)
 static void run_one(struct gb_runtime *rt, const struct check_opts *o, struct result *r)
 {
 	double t0 = gb_monotonic();
-	r->verdict = gb_lab_run(r->lab, rt, o->container, o->control, &r->c);
+	r->verdict = cli_lab_run(r->lab, rt, o->container, o->control, &r->c);
 	r->seconds = gb_monotonic() - t0;
 	if (o->control)
 		r->judged = gb_control_judge(r->lab, &r->c, r->verdict);

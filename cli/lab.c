@@ -91,7 +91,7 @@ static int lab_check(struct gb_runtime *rt, const struct gb_lab *lab, const char
 	struct gb_check c;
 	printf("lab %02d %s%s%s\n", lab->num, lab->slug, control ? " — negative control: " : "",
 	       control ? lab->control : "");
-	enum gb_verdict v = gb_lab_run(lab, rt, container, control, &c);
+	enum gb_verdict v = cli_lab_run(lab, rt, container, control, &c);
 	for (int i = 0; i < c.n; i++)
 		printf("  %s %s%s%s%s\n",
 		       c.f[i].error ? "! error:"

@@ -971,6 +971,7 @@ static const struct command commands[] = {
 	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
 	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
 	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
+	{ "classroom-status", cmd_classroom_status }, /* issue 21: cli/classroom_status.c */
 };
 
 int main(int argc, char **argv)

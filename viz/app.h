@@ -62,4 +62,11 @@ int vz_dashboard(const struct vz_opts *o, const char *glassbox);
 /* The glassbox binary: $GLASSBOX, else next to this program. */
 void vz_glassbox_path(char *buf, size_t len);
 
+/* Issue 21: run `glassbox ARGS` (at most 6), stdout and stderr into out, 3 s at most; -1
+ * with err set when it fails (viz/dashboard.c). */
+int vz_capture(const char *gb, const char *const *args, char *out, size_t cap, char *err,
+	       size_t errlen);
+/* `classroom [--anonymous] [BOARD.json]`: the class's board (viz/classroom.c). */
+int vz_classroom(const struct vz_opts *o, const char *glassbox, int argc, char **argv);
+
 #endif

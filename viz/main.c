@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"       glassbox-viz [options] tour\n"
 		"       glassbox-viz [options] slides DECK.md   (slides/README.md)\n"
 		"       glassbox-viz [options] compare [glassbox compare arguments...]\n"
+		"       glassbox-viz [options] classroom [--anonymous] [BOARD.json]\n"
 		"options:\n"
 		"  --dark              dark theme (default: light, best on projectors)\n"
 		"  --reduced-motion    fades instead of moves\n"
@@ -45,6 +46,8 @@ static void usage(FILE *f)
 		"tour: the engine's guided tour of a real container (needs root), shown live;\n"
 		"      with --headless, recorded to DIR/tour.jsonl and rendered to DIR.\n"
 		"run: with --headless, recorded to DIR/run.jsonl and rendered to DIR.\n"
+		"classroom: the board of `glassbox classroom status` (as root), refreshed every\n"
+		"      second, or a saved `--json` board; --headless writes DIR/classroom.png.\n"
 		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-7 scene,\n"
 		"      0 follow, F fullscreen, +/- zoom, D theme, ? help, Q quit.\n");
 }
@@ -261,6 +264,11 @@ int main(int argc, char **argv)
 		char gb[PATH_MAX];
 		vz_glassbox_path(gb, sizeof gb);
 		return vz_dashboard(&o, gb);
+	}
+	if (strcmp(mode, "classroom") == 0) { /* the class's board (issue 21) */
+		char gb[PATH_MAX];
+		vz_glassbox_path(gb, sizeof gb);
+		return vz_classroom(&o, gb, argc - i - 1, argv + i + 1);
 	}
 	fprintf(stderr, "glassbox-viz: unknown mode '%s'\n", mode);
 	usage(stderr);

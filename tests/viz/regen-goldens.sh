@@ -16,3 +16,14 @@ while read -r name stream beat extra; do
     rmdir "$tmp"
     echo "tests/viz/golden/$name.png"
 done < tests/viz/goldens.list
+# The classroom board from a saved board (tests/integration/66-classroom-viz.sh).
+for look in classroom-board:"" classroom-board-anon-dark:"--dark classroom --anonymous"; do
+    name=${look%%:*} extra=${look#*:}
+    tmp=$(mktemp -d)
+    # shellcheck disable=SC2086
+    "$BUILD/bin/glassbox-viz" --headless --frames "$tmp" --size 960x540 ${extra:-classroom} \
+        tests/viz/streams/classroom-board.json >/dev/null
+    mv "$tmp/classroom.png" "tests/viz/golden/$name.png"
+    rmdir "$tmp"
+    echo "tests/viz/golden/$name.png"
+done
