@@ -175,6 +175,25 @@ static void item_bridge(struct gb_host_feature *f)
 		       "install passt; this lab runs as root meanwhile");
 }
 
+/* --userns=host: namespaces made without a user namespace need CAP_SYS_ADMIN in the
+ * host's, which only root has (lab 06's control). */
+static void item_userns_host(struct gb_host_feature *f)
+{
+	snprintf(f->tested, sizeof f->tested,
+		 "containers without a user namespace (--userns=host) for uid %u",
+		 (unsigned)geteuid());
+	if (geteuid() == 0) {
+		f->available = true;
+		note(f->tested, sizeof f->tested, ": %s", "root holds CAP_SYS_ADMIN on the host");
+		return;
+	}
+	missing(f,
+		"an ordinary user may make namespaces only inside a user namespace of its own: "
+		"the kernel refuses the others to it (EPERM)",
+		"run as root: a container sharing the host's user namespace (lab 06's negative "
+		"control) needs root by design");
+}
+
 struct item {
 	const char *key, *name, *fix;
 	void (*run)(struct gb_host_feature *f);
@@ -198,6 +217,7 @@ static const struct item items[] = {
 	{ "rootless.idmap_helpers", "newuidmap and newgidmap", "-", item_idmap_helpers },
 	{ "rootless.network", "user-mode network (pasta, slirp4netns)", "-", item_network },
 	{ "rootless.bridge", "bridge networks for this user", "-", item_bridge },
+	{ "rootless.userns_host", "no user namespace (--userns=host)", "-", item_userns_host },
 };
 
 size_t gb_rootless_count(void)

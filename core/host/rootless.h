@@ -12,7 +12,8 @@
 
 size_t gb_rootless_count(void);
 /* Fill *out with item i (keys "rootless.userns", "rootless.subuid", "rootless.subgid",
- * "rootless.idmap_helpers", "rootless.network", "rootless.bridge"). */
+ * "rootless.idmap_helpers", "rootless.network", "rootless.bridge",
+ * "rootless.userns_host"). */
 void gb_rootless_run(size_t i, struct gb_host_feature *out);
 /* The item named key; -ENOENT when there is none. */
 int gb_rootless_probe(const char *key, struct gb_host_feature *out);

@@ -192,3 +192,25 @@ int gb_ns_join_user_of(pid_t pid, struct gb_err *err)
 	gb_err_hint(err, "only the user who owns that container (or root) may join it");
 	return r;
 }
+
+/* Join pid's namespace of kind k from outside, in a forked single-threaded child: nothing
+ * to do when it is ours already (a container sharing the host's, under a lab's control;
+ * joining its user namespace first would then cost us the right to it); else its user
+ * namespace first when that is a rootless container's, then the namespace itself. */
+int gb_ns_enter_one(pid_t pid, enum gb_ns_kind k, struct gb_err *err)
+{
+	struct gb_ns_ids mine, theirs;
+	gb_ns_read(0, &mine);
+	gb_ns_read(pid, &theirs);
+	if (theirs.ino[k] && theirs.ino[k] == mine.ino[k])
+		return 0;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[k].name);
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open %s", path);
+	int r = gb_ns_join_user_of(pid, err);
+	if (r == 0 && setns(fd, kinds[k].flag) < 0)
+		r = gb_err_set(err, errno, "setns", "cannot join %s", path);
+	return r;
+}

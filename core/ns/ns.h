@@ -47,6 +47,9 @@ int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err);
  * pid's user namespace first when we are not root and it is not ours (a rootless
  * container), so that setns() into its other namespaces is allowed. 0 when not needed. */
 int gb_ns_join_user_of(pid_t pid, struct gb_err *err);
+/* The same child joins pid's namespace of kind k (its user namespace first, when
+ * rootless); 0 at once when that namespace is ours already. */
+int gb_ns_enter_one(pid_t pid, enum gb_ns_kind k, struct gb_err *err);
 
 int gb_pidfd_open(pid_t pid);
 int gb_pidfd_send_signal(int pidfd, int sig);

@@ -42,13 +42,7 @@ struct remote_view {
  * its network namespace, where a netlink socket lists what the kernel has. */
 static void remote_child(pid_t pid, struct remote_view *rv)
 {
-	int fd = -1;
-	rv->ret = gb_net_netns_open(pid, &fd, &rv->err);
-	if (rv->ret == 0)
-		rv->ret = gb_ns_join_user_of(pid, &rv->err);
-	if (rv->ret == 0 && setns(fd, CLONE_NEWNET) < 0)
-		rv->ret = gb_err_set(&rv->err, errno, "setns(CLONE_NEWNET)",
-				     "cannot join the network namespace of PID %d", (int)pid);
+	rv->ret = gb_ns_enter_one(pid, GB_NS_NET, &rv->err);
 	if (rv->ret == 0)
 		rv->ret = view_here(&rv->v, &rv->err);
 	_exit(0);
