@@ -96,6 +96,14 @@ for k in ns.mnt ns.uts ns.ipc ns.pid ns.net overlay pivot_root veth bridge; do
     assert_eq "$k is available to $U (probed in a user namespace of its own)" true \
         "$(jq -r --arg k $k '.features[] | select(.key == $k) | .available' "$user_json")"
 done
+bad=$(jq -r '.features[] | select((.available and .missing_for != null) or
+    ((.available | not) and .missing_for != "kernel" and .missing_for != "privilege")) | .key' \
+    "$root_json" "$user_json")
+assert_eq "missing_for is null, \"kernel\" or \"privilege\" as availability says (root and $U)" "" "$bad"
+assert_eq "as root, the students' section says bridges work (root builds them)" true \
+    "$(jq -r '.rootless[] | select(.key == "rootless.bridge") | .available' "$root_json")"
+assert_eq "... and for $U it is root's alone: privilege, not the kernel" "false privilege" \
+    "$(jq -r '.rootless[] | select(.key == "rootless.bridge") | "\(.available) \(.missing_for)"' "$user_json")"
 priv=$(jq -r '[.features[] | select(.available | not) | select(.missing_for == "privilege" and (.privilege_fix // "") == "")] | length' "$user_json")
 assert_eq "every privilege gap says what root must do" 0 "$priv"
 rl() { jq -r --arg k "$1" '.rootless[] | select(.key == $k) | .available' "$user_json"; }
