@@ -29,7 +29,8 @@ uid=$(id -u "$U")
 home=$(getent passwd "$U" | cut -d: -f6)
 # useradd gives a range when login.defs says so; else one far above any other.
 for f in subuid subgid; do
-    grep -q "^$U:" /etc/$f || usermod --add-sub${f#sub}s "$((3000000000 + uid * 65536))-$((3000000000 + uid * 65536 + 65535))" "$U"
+    base=$((200000000 + (uid % 1000) * 65536))
+    grep -q "^$U:" /etc/$f || usermod --add-sub${f#sub}s "$base-$((base + 65535))" "$U"
 done
 check "$U has a subuid range" grep -q "^$U:" /etc/subuid
 check "$U has a subgid range" grep -q "^$U:" /etc/subgid
