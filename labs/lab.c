@@ -1,6 +1,7 @@
 /* The lab mechanism (lab.h): findings, the check's own container, verdicts. */
 #include "lab.h"
 #include "host/hostcheck.h"
+#include "host/rootless.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -63,7 +64,10 @@ void gb_check_error(struct gb_check *c, const char *fmt, ...)
 bool gb_check_host_has(struct gb_check *c, const char *key)
 {
 	struct gb_host_feature f = { 0 };
-	if (gb_hostcheck_probe(key, &f) < 0) {
+	int r = gb_hostcheck_probe(key, &f);
+	if (r == -ENOENT)
+		r = gb_rootless_probe(key, &f); /* "rootless.*": host-check's students' section */
+	if (r < 0) {
 		gb_check_error(c, "host-check has no feature \"%s\" (a bug in this check)", key);
 		return false;
 	}
@@ -76,8 +80,12 @@ bool gb_check_host_has(struct gb_check *c, const char *key)
 			       key);
 		return false;
 	}
-	snprintf(c->skip, sizeof c->skip, "this host has no %s: %s (glassbox host-check)", f.name,
-		 f.reason);
+	if (f.privilege) /* the kernel has it: never tell the student otherwise */
+		snprintf(c->skip, sizeof c->skip, "%s needs privilege this user lacks: %s; %s",
+			 f.name, f.reason, f.priv_fix);
+	else
+		snprintf(c->skip, sizeof c->skip, "this host has no %s: %s (glassbox host-check)",
+			 f.name, f.reason);
 	return false;
 }
 

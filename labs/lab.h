@@ -25,7 +25,7 @@ struct gb_check {
 	char started[GB_ID_LEN + 1]; /* the container the check started (removed after) */
 	struct gb_finding f[32];
 	int n;
-	char skip[256];	   /* set: the host lacks the feature; says why */
+	char skip[640];	   /* set: the host lacks the feature (or the privilege for it); says why */
 	struct gb_err err; /* set: the check itself could not run */
 };
 

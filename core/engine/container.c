@@ -1113,6 +1113,11 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	/* Joined its user namespace: our host ids mean nothing there, be its root. */
 	if (st->cfg.uid_map.n && gb_userns_become_root(&err) < 0)
 		goto fail;
+	/* becoming root there made us dumpable again (a uid change resets the flag, and
+	 * become_root sets it for PID 1's sake): until execve the container's root, which is
+	 * the rootless user, could open our /proc/PID/exe, the host's glassbox (lab 16). */
+	if (st->cfg.uid_map.n && gb_enter_nondumpable(&err) < 0)
+		goto fail;
 	if (fchdir(root) < 0 || chroot(".") < 0) {
 		gb_err_set(&err, errno, "chroot", "cannot enter the root of PID %d", (int)st->pid);
 		goto fail;

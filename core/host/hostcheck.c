@@ -48,7 +48,20 @@
 struct outcome {
 	int code;	  /* 0 or a positive errno */
 	char detail[300]; /* the call that failed, or what was seen */
+	const char *priv; /* set: the failure was the caller's privilege, this is the fix */
 };
+
+/* What root must change when the failure was privilege, not the kernel. */
+#define USERNS_FIX                                                                                 \
+	"the kernel has user namespaces, but this host refuses them to ordinary users: as root, "  \
+	"allow them (sysctl kernel.unprivileged_userns_clone=1 on Debian, "                        \
+	"user.max_user_namespaces > 0, kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu)"
+#define CAPS_FIX                                                                                   \
+	"the kernel has it, but this process lacks CAP_SYS_ADMIN: run as root (in a container: "   \
+	"with that capability), or as an ordinary user with user namespaces allowed"
+#define CGROUP_FIX                                                                                 \
+	"the kernel has it, but an ordinary user may not make cgroups here: root delegates a "     \
+	"cgroup subtree to each student (glassbox classroom setup), or run as root"
 
 struct probe;
 typedef int (*child_fn)(const struct probe *p, const char *dir, struct outcome *o);
@@ -116,8 +129,72 @@ struct probe {
 	const char *arg; /* controller name, ... */
 };
 
+/* An ordinary user holds no capability in the host's user namespace, so the kernel refuses
+ * it every namespace but a user namespace (EPERM). In a user namespace of its own it holds
+ * all of them over what it creates there: rootless glassbox works that way, so a probe for
+ * such a caller runs there too (user_namespaces(7)), and a refusal of that first step is
+ * the host's policy, not a kernel without the feature. */
+static bool rootless(void)
+{
+	return geteuid() != 0;
+}
+
+/* Our own uid and gid (as they were outside) become root inside: a user namespace needs
+ * no helper for that. */
+static int map_own_ids(uid_t uid, gid_t gid, struct outcome *o)
+{
+	char uid_map[32], gid_map[32];
+	snprintf(uid_map, sizeof uid_map, "0 %u 1", (unsigned)uid);
+	snprintf(gid_map, sizeof gid_map, "0 %u 1", (unsigned)gid);
+	if (gb_write_str("/proc/self/setgroups", "deny") < 0)
+		return fail_at(o, "write(/proc/self/setgroups, \"deny\")");
+	if (gb_write_str("/proc/self/uid_map", uid_map) < 0)
+		return fail_at(o, "write(/proc/self/uid_map, \"%s\")", uid_map);
+	if (gb_write_str("/proc/self/gid_map", gid_map) < 0)
+		return fail_at(o, "write(/proc/self/gid_map, \"%s\")", gid_map);
+	return 0;
+}
+
+/* unshare(CLONE_NEWUSER) (with more flags), as this uid: refused means policy. */
+static int own_userns(int more, struct outcome *o)
+{
+	uid_t uid = geteuid(); /* inside, until mapped, we are the overflow uid 65534 */
+	gid_t gid = getegid();
+	if (unshare(CLONE_NEWUSER | more) < 0) {
+		int e = errno;
+		fail_at(o, "as uid %d, unshare(CLONE_NEWUSER%s)", (int)geteuid(),
+			more ? "|CLONE_NEWNS" : "");
+		if (e == EPERM || e == EACCES || e == ENOSPC || e == EUSERS)
+			o->priv = USERNS_FIX;
+		return -e;
+	}
+	return map_own_ids(uid, gid, o);
+}
+
+/* Before a probe that needs CAP_SYS_ADMIN: an ordinary user enters a user namespace of
+ * its own first; root stays where it is. */
+static int enter_as_engine(struct outcome *o)
+{
+	return rootless() ? own_userns(0, o) : 0;
+}
+
+/* unshare(flag) failed: EPERM for root is a missing capability, not a missing kernel
+ * feature (which answers EINVAL). */
+static int unshare_failed(struct outcome *o, const char *call)
+{
+	int e = errno;
+	fail_at(o, "%s", call);
+	if ((e == EPERM || e == EACCES) && !rootless())
+		o->priv = CAPS_FIX;
+	return -e;
+}
+
 static void outcome_text(struct gb_host_feature *f, const struct outcome *o, const char *ok_text)
 {
+	if (o->code != 0 && o->priv) {
+		f->privilege = true;
+		snprintf(f->priv_fix, sizeof f->priv_fix, "%s", o->priv);
+	}
 	if (o->code == 0) {
 		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
 			 ": %s", o->detail[0] ? o->detail : ok_text);
@@ -129,8 +206,21 @@ static void outcome_text(struct gb_host_feature *f, const struct outcome *o, con
 
 static int ns_child(const struct probe *p, const char *dir, struct outcome *o)
 {
-	if (unshare(p->flag) < 0)
-		return fail_at(o, "unshare(%s)", p->flag_name);
+	if (p->flag == CLONE_NEWUSER) {
+		if (unshare(CLONE_NEWUSER) < 0) {
+			int e = errno;
+			fail_at(o, "unshare(CLONE_NEWUSER)");
+			if (e == EPERM || e == EACCES || e == ENOSPC || e == EUSERS)
+				o->priv = USERNS_FIX;
+			return -e;
+		}
+	} else if (enter_as_engine(o) < 0) {
+		return -o->code;
+	} else if (unshare(p->flag) < 0) {
+		char call[80];
+		snprintf(call, sizeof call, "unshare(%s)", p->flag_name);
+		return unshare_failed(o, call);
+	}
 	if (p->flag == CLONE_NEWPID || p->flag == CLONE_NEWTIME) {
 		/* These apply to children: the first child is PID 1 of the new namespace. */
 		pid_t pid = fork();
@@ -147,9 +237,18 @@ static int ns_child(const struct probe *p, const char *dir, struct outcome *o)
 	return 0;
 }
 
+/* How a probe ran: an ordinary user's inside a user namespace of its own. */
+static const char *as_whom(void)
+{
+	return rootless() ? " (inside a new user namespace of this user, as rootless glassbox "
+			    "runs)"
+			  : "";
+}
+
 static int probe_ns(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(f->tested, sizeof f->tested, "unshare(%s) in a forked child", p->flag_name);
+	snprintf(f->tested, sizeof f->tested, "unshare(%s) in a forked child%s", p->flag_name,
+		 p->flag == CLONE_NEWUSER ? "" : as_whom());
 	struct outcome o;
 	in_child(p, ns_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -168,27 +267,15 @@ static int become_nobody(struct outcome *o)
 	return 0;
 }
 
-/* Map root inside to nobody outside: what a rootless container gets without newuidmap. */
-static int map_self(struct outcome *o)
-{
-	if (gb_write_str("/proc/self/setgroups", "deny") < 0)
-		return fail_at(o, "write(/proc/self/setgroups, \"deny\")");
-	if (gb_write_str("/proc/self/uid_map", "0 65534 1") < 0)
-		return fail_at(o, "write(/proc/self/uid_map, \"0 65534 1\")");
-	if (gb_write_str("/proc/self/gid_map", "0 65534 1") < 0)
-		return fail_at(o, "write(/proc/self/gid_map, \"0 65534 1\")");
-	return 0;
-}
-
 static int userns_child(const struct probe *p, const char *dir, struct outcome *o)
 {
-	if (become_nobody(o) < 0)
+	/* Root tries it as nobody; an ordinary user is one already and tries it as itself. */
+	if (!rootless() && become_nobody(o) < 0)
 		return -o->code;
-	if (unshare(CLONE_NEWUSER) < 0)
-		return fail_at(o, "as uid %d, unshare(CLONE_NEWUSER)", NOBODY);
-	if (map_self(o) < 0)
+	int uid = (int)geteuid();
+	if (own_userns(0, o) < 0)
 		return -o->code;
-	snprintf(o->detail, sizeof o->detail, "ok, and uid %d became uid %d inside", NOBODY,
+	snprintf(o->detail, sizeof o->detail, "ok, and uid %d became uid %d inside", uid,
 		 (int)getuid());
 	return 0;
 }
@@ -214,7 +301,8 @@ static void userns_sysctls(char *buf, size_t len)
 static int probe_userns(const struct probe *p, struct gb_host_feature *f)
 {
 	snprintf(f->tested, sizeof f->tested,
-		 "as uid %d in a forked child: unshare(CLONE_NEWUSER), write uid_map", NOBODY);
+		 "as uid %d in a forked child: unshare(CLONE_NEWUSER), write uid_map",
+		 rootless() ? (int)geteuid() : NOBODY);
 	struct outcome o;
 	in_child(p, userns_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -268,8 +356,10 @@ static int overlay_in(const char *dir, struct outcome *o)
 
 static int overlay_child(const struct probe *p, const char *dir, struct outcome *o)
 {
+	if (enter_as_engine(o) < 0)
+		return -o->code;
 	if (unshare(CLONE_NEWNS) < 0)
-		return fail_at(o, "unshare(CLONE_NEWNS)");
+		return unshare_failed(o, "unshare(CLONE_NEWNS)");
 	if (private_tmpfs(dir, o) < 0)
 		return -o->code;
 	return overlay_in(dir, o);
@@ -277,19 +367,19 @@ static int overlay_child(const struct probe *p, const char *dir, struct outcome 
 
 static int overlay_userns_child(const struct probe *p, const char *dir, struct outcome *o)
 {
-	if (become_nobody(o) < 0)
+	if (!rootless() && become_nobody(o) < 0)
 		return -o->code;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
-		return fail_at(o, "as uid %d, unshare(CLONE_NEWUSER|CLONE_NEWNS)", NOBODY);
-	if (map_self(o) < 0 || private_tmpfs(dir, o) < 0)
+	if (own_userns(CLONE_NEWNS, o) < 0 || private_tmpfs(dir, o) < 0)
 		return -o->code;
 	return overlay_in(dir, o);
 }
 
 static int pivot_child(const struct probe *p, const char *dir, struct outcome *o)
 {
+	if (enter_as_engine(o) < 0)
+		return -o->code;
 	if (unshare(CLONE_NEWNS) < 0)
-		return fail_at(o, "unshare(CLONE_NEWNS)");
+		return unshare_failed(o, "unshare(CLONE_NEWNS)");
 	if (private_tmpfs(dir, o) < 0)
 		return -o->code;
 	if (chdir(dir) < 0)
@@ -318,16 +408,18 @@ static int probe_mounting(const struct probe *p, struct gb_host_feature *f)
 	if (fn == overlay_child)
 		snprintf(f->tested, sizeof f->tested,
 			 "in a forked child's private mount namespace on a tmpfs: "
-			 "mount(\"overlay\") and a write through it");
+			 "mount(\"overlay\") and a write through it%s",
+			 as_whom());
 	else if (fn == overlay_userns_child)
 		snprintf(f->tested, sizeof f->tested,
 			 "as uid %d in a new user + mount namespace: mount tmpfs, "
 			 "mount(\"overlay\"), a write",
-			 NOBODY);
+			 rootless() ? (int)geteuid() : NOBODY);
 	else
 		snprintf(f->tested, sizeof f->tested,
 			 "in a forked child's private mount namespace: tmpfs, pivot_root(\".\", "
-			 "\".\"), umount2(MNT_DETACH)");
+			 "\".\"), umount2(MNT_DETACH)%s",
+			 as_whom());
 	char dir[64];
 	if (scratch_dir(dir, sizeof dir) < 0) {
 		snprintf(f->reason, sizeof f->reason, "mkdtemp(/tmp/glassbox-hostcheck.XXXXXX): %s",
@@ -398,6 +490,16 @@ static const char *key_file(const char *controller, bool v2)
 	return v2 ? "io.max" : "blkio.weight";
 }
 
+/* mkdir of a cgroup refused with EACCES/EPERM: cgroupfs files belong to root unless
+ * delegated; the controller is there all the same. */
+static void cgroup_refused(struct gb_host_feature *f, int r)
+{
+	if (r == -EACCES || r == -EPERM) {
+		f->privilege = true;
+		snprintf(f->priv_fix, sizeof f->priv_fix, "%s", CGROUP_FIX);
+	}
+}
+
 /* mkdir a test cgroup under base, look for the controller's key file, rmdir. */
 static int try_cgroup(const char *base, const char *file, char *why, size_t len)
 {
@@ -452,11 +554,13 @@ static int probe_controller(const struct probe *p, struct gb_host_feature *f)
 			 key_file(ctl, false));
 	}
 	bool v2 = !strcmp(layout, "v2");
-	if (try_cgroup(base, key_file(ctl, v2), f->reason, sizeof f->reason) == 0) {
+	int r = try_cgroup(base, key_file(ctl, v2), f->reason, sizeof f->reason);
+	if (r == 0) {
 		f->available = true;
 		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
 			 ": ok");
 	}
+	cgroup_refused(f, r);
 	return 0;
 }
 
@@ -495,9 +599,12 @@ static int freeze_in(const char *base, bool v2, struct gb_host_feature *f)
 {
 	char dir[600], path[700], pid_s[16];
 	snprintf(dir, sizeof dir, "%s/glassbox-hostcheck-%d", base, (int)getpid());
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return snprintf(f->reason, sizeof f->reason, "mkdir(%s): %s", dir, strerror(errno)),
-		       -1;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		int r = -errno;
+		snprintf(f->reason, sizeof f->reason, "mkdir(%s): %s", dir, strerror(-r));
+		cgroup_refused(f, r);
+		return -1;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -693,8 +800,10 @@ static int link_child(const struct probe *p, const char *dir, struct outcome *o)
 {
 	/* Only ever in a fresh network namespace: the host's interfaces are never touched,
 	 * and the links vanish with the namespace when this child exits. */
+	if (enter_as_engine(o) < 0)
+		return -o->code;
 	if (unshare(CLONE_NEWNET) < 0)
-		return fail_at(o, "unshare(CLONE_NEWNET)");
+		return unshare_failed(o, "unshare(CLONE_NEWNET)");
 	const char *kind = p->arg, *name = !strcmp(kind, "veth") ? "gbhc-veth" : "gbhc-br";
 	struct nlreq req;
 	new_link(&req, name, kind);
@@ -713,10 +822,10 @@ static int link_child(const struct probe *p, const char *dir, struct outcome *o)
 
 static int probe_link(const struct probe *p, struct gb_host_feature *f)
 {
-	snprintf(
-		f->tested, sizeof f->tested,
-		"in a forked child's new network namespace: RTM_NEWLINK kind \"%s\" over rtnetlink",
-		p->arg);
+	snprintf(f->tested, sizeof f->tested,
+		 "in a forked child's new network namespace: RTM_NEWLINK kind \"%s\" over "
+		 "rtnetlink%s",
+		 p->arg, as_whom());
 	struct outcome o;
 	in_child(p, link_child, NULL, &o);
 	outcome_text(f, &o, "ok");
@@ -885,5 +994,15 @@ void gb_host_feature_to_json(const struct gb_host_feature *f, struct gb_json *j)
 		gb_json_str(j, "reason", f->reason);
 	gb_json_str(j, "fix", f->fix);
 	gb_json_str(j, "kernel_config", f->config_state);
+	/* Who lacks it: "kernel", or "privilege" (the caller's, or the host's policy: then
+	 * privilege_fix says what root must enable); null when available. */
+	if (f->available)
+		gb_json_null(j, "missing_for");
+	else
+		gb_json_str(j, "missing_for", f->privilege ? "privilege" : "kernel");
+	if (f->privilege && !f->available)
+		gb_json_str(j, "privilege_fix", f->priv_fix);
+	else
+		gb_json_null(j, "privilege_fix");
 	gb_json_obj_end(j);
 }

@@ -19,6 +19,11 @@ struct gb_host_feature {
 	char tested[320];	/* how it was tested, as the calls were made, and the result */
 	char reason[320];	/* why not (the kernel's answer); empty when available */
 	char config_state[200]; /* "CONFIG_PID_NS=y ...", "" when the config is unreadable */
+	/* Missing, but not for the kernel's lack: the caller's privileges (no capability, user
+	 * namespaces refused to ordinary users, a cgroup not theirs) or the host's policy. Then
+	 * priv_fix says what root (the teacher) must enable; fix stays the kernel's remedy. */
+	bool privilege;
+	char priv_fix[300];
 };
 
 /* The probes, in the order host-check prints them. */

@@ -164,3 +164,53 @@ int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err)
 		gb_err_hint(err, "joining a container's namespaces needs root");
 	return r;
 }
+
+/* An ordinary user may setns() into a namespace only with CAP_SYS_ADMIN in the user
+ * namespace that owns it: a rootless container's namespaces belong to the container's
+ * user namespace, which the user made and so holds every capability in, once inside.
+ * So, as `nsenter -U` does, join that user namespace first. setns(CLONE_NEWUSER) needs a
+ * single-threaded caller (a forked child). Root stays where it is: it already holds
+ * CAP_SYS_ADMIN over every user namespace on the host. */
+int gb_ns_join_user_of(pid_t pid, struct gb_err *err)
+{
+	struct gb_ns_ids mine, theirs;
+	if (geteuid() == 0)
+		return 0;
+	gb_ns_read(0, &mine);
+	gb_ns_read(pid, &theirs);
+	if (!theirs.ino[GB_NS_USER] || theirs.ino[GB_NS_USER] == mine.ino[GB_NS_USER])
+		return 0;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open %s", path);
+	if (setns(fd, CLONE_NEWUSER) == 0)
+		return 0;
+	int r = gb_err_set(err, errno, "setns(CLONE_NEWUSER)",
+			   "cannot join the user namespace of PID %d", (int)pid);
+	gb_err_hint(err, "only the user who owns that container (or root) may join it");
+	return r;
+}
+
+/* Join pid's namespace of kind k from outside, in a forked single-threaded child: nothing
+ * to do when it is ours already (a container sharing the host's, under a lab's control;
+ * joining its user namespace first would then cost us the right to it); else its user
+ * namespace first when that is a rootless container's, then the namespace itself. */
+int gb_ns_enter_one(pid_t pid, enum gb_ns_kind k, struct gb_err *err)
+{
+	struct gb_ns_ids mine, theirs;
+	gb_ns_read(0, &mine);
+	gb_ns_read(pid, &theirs);
+	if (theirs.ino[k] && theirs.ino[k] == mine.ino[k])
+		return 0;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[k].name);
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open %s", path);
+	int r = gb_ns_join_user_of(pid, err);
+	if (r == 0 && setns(fd, kinds[k].flag) < 0)
+		r = gb_err_set(err, errno, "setns", "cannot join %s", path);
+	return r;
+}

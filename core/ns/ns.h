@@ -43,6 +43,14 @@ pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 /* Join every namespace of pid that differs from ours (for `exec`). */
 int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err);
 
+/* In a forked, single-threaded child that looks at pid's container from outside: join
+ * pid's user namespace first when we are not root and it is not ours (a rootless
+ * container), so that setns() into its other namespaces is allowed. 0 when not needed. */
+int gb_ns_join_user_of(pid_t pid, struct gb_err *err);
+/* The same child joins pid's namespace of kind k (its user namespace first, when
+ * rootless); 0 at once when that namespace is ours already. */
+int gb_ns_enter_one(pid_t pid, enum gb_ns_kind k, struct gb_err *err);
+
 int gb_pidfd_open(pid_t pid);
 int gb_pidfd_send_signal(int pidfd, int sig);
 

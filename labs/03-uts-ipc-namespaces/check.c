@@ -59,10 +59,8 @@ static int in_ipc_ns(pid_t pid, const struct objects *o, enum ipc_op op)
 	if (child < 0)
 		return -errno;
 	if (child == 0) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/ns/ipc", (int)pid);
-		int fd = pid ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-		if (pid && (fd < 0 || setns(fd, CLONE_NEWIPC) < 0))
+		/* Rootless: the IPC namespace belongs to the container's user namespace. */
+		if (pid && gb_ns_enter_one(pid, GB_NS_IPC, NULL) < 0)
 			_exit(64);
 		_exit(ipc_child(o, op));
 	}
@@ -131,10 +129,7 @@ static int set_hostname_in(pid_t pid, const char *name)
 	if (child < 0)
 		return -errno;
 	if (child == 0) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/ns/uts", (int)pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWUTS) < 0)
+		if (gb_ns_enter_one(pid, GB_NS_UTS, NULL) < 0)
 			_exit(1);
 		_exit(sethostname(name, strlen(name)) == 0 ? 0 : 1);
 	}

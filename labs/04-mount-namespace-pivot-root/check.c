@@ -68,11 +68,11 @@ static void helper(pid_t pid, const char *mark, enum helper_job job, struct seen
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
 	int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
-	int ns = open(path, O_RDONLY | O_CLOEXEC);
 	/* The host's /proc, kept open: the container's /proc has no entry for us. */
 	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0 || ns < 0 || proc < 0 || setns(ns, CLONE_NEWNS) < 0)
+	/* Rootless: the mount namespace belongs to the container's user namespace; inside it
+	 * we hold CAP_SYS_ADMIN and CAP_SYS_CHROOT over it, as the container's root does. */
+	if (root < 0 || proc < 0 || gb_ns_enter_one(pid, GB_NS_MNT, NULL) < 0)
 		_exit(1);
 	/* setns() into a mount namespace moves us to its root mount; mountinfo opened now
 	 * lists every mount of that namespace. */

@@ -1,8 +1,12 @@
 /* Lab 05 check: the network namespace. The container's namespace net:[...] is not the
  * host's; inside it there is only lo (brought up, 127.0.0.1) and no route: the host's
  * interfaces are invisible and nothing leaves. Negative control: --network host. */
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab.h"
@@ -14,20 +18,58 @@ static void control(struct gb_config *cfg)
 	cfg->host_net = true;
 }
 
-/* The links and routes of pid's network namespace (0: our own), as the kernel lists them. */
-static int view_of(pid_t pid, struct gb_net_view *v, struct gb_err *err)
+/* The links and routes of the network namespace we are in, as the kernel lists them. */
+static int view_here(struct gb_net_view *v, struct gb_err *err)
 {
 	struct gb_net_nl nl;
-	int fd = -1, r = pid ? gb_net_netns_open(pid, &fd, err) : 0;
-	if (r == 0)
-		r = pid ? gb_net_nl_open_in(&nl, fd, err) : gb_net_nl_open(&nl, err);
-	if (fd >= 0)
-		close(fd);
+	int r = gb_net_nl_open(&nl, err);
 	if (r < 0)
 		return r;
 	r = gb_net_observe(&nl, v, err);
 	gb_net_nl_close(&nl);
 	return r;
+}
+
+/* What a forked child that joined pid's namespaces saw, through a shared mapping. */
+struct remote_view {
+	int ret;
+	struct gb_err err;
+	struct gb_net_view v;
+};
+
+/* In the child: the container's user namespace first when it is a rootless one (setns
+ * into its network namespace needs CAP_SYS_ADMIN there, as `nsenter -U -n` does), then
+ * its network namespace, where a netlink socket lists what the kernel has. */
+static void remote_child(pid_t pid, struct remote_view *rv)
+{
+	rv->ret = gb_ns_enter_one(pid, GB_NS_NET, &rv->err);
+	if (rv->ret == 0)
+		rv->ret = view_here(&rv->v, &rv->err);
+	_exit(0);
+}
+
+/* The links and routes of pid's network namespace (0: our own). */
+static int view_of(pid_t pid, struct gb_net_view *v, struct gb_err *err)
+{
+	if (!pid)
+		return view_here(v, err);
+	struct remote_view *rv =
+		mmap(NULL, sizeof *rv, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (rv == MAP_FAILED)
+		return gb_err_set(err, errno, "mmap", "no memory for the view of PID %d", (int)pid);
+	rv->ret = -ECHILD;
+	pid_t child = fork();
+	if (child == 0)
+		remote_child(pid, rv);
+	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	int r = child < 0 ? gb_err_set(err, errno, "fork", "cannot fork a helper") : rv->ret;
+	if (child > 0 && r < 0)
+		*err = rv->err;
+	if (r == 0)
+		*v = rv->v;
+	munmap(rv, sizeof *rv);
+	return r == -ECHILD && child > 0 ? gb_err_set(err, ECHILD, "fork", "the helper died") : r;
 }
 
 static void names(const struct gb_net_view *v, char *buf, size_t len)
