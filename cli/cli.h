@@ -52,4 +52,7 @@ int cmd_steps_markdown(void);
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
 
+/* cli/classroom.c: classroom setup, doctor, teardown (issue 21, delegation) */
+int cmd_classroom(struct gb_runtime *rt, int argc, char **argv);
+
 #endif

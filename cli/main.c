@@ -968,9 +968,10 @@ static const struct command commands[] = {
 	/* a VM beside the container (cli/vm_cmds.c, cli/compare.c) */
 	{ "vm", cmd_vm },
 	{ "compare", cmd_compare },
-	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
-	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
-	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
+	{ "compose", cmd_compose },	/* cli/compose.c, lab 20 */
+	{ "pull", cmd_pull },		/* cli/pull.c: an image from a registry (issue 15) */
+	{ "load", cmd_load },		/* cli/pull.c: from a docker save or OCI archive */
+	{ "classroom", cmd_classroom }, /* cli/classroom.c: a class on one server (issue 21) */
 };
 
 int main(int argc, char **argv)

@@ -108,6 +108,8 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	memset(st, 0, sizeof *st);
 	struct gb_config resolved = *cfg;
 	int r = gb_userns_resolve(&resolved, err); /* rootless: a user namespace, always */
+	if (r == 0)
+		r = gb_cgroup_container_check(&resolved.limits, err); /* rootless: delegated? */
 	if (r < 0)
 		return r;
 	cfg = &resolved;

@@ -1244,11 +1244,12 @@ static int run_userns_paths(struct gb_launch *l, struct gb_err *err)
 	return gb_userns_view_mount(&l->view, l->rt, err);
 }
 
-/* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
- * cgroup rows are skipped, and a limit asked for is refused by gb_userns_resolve. */
+/* Only root makes cgroups, or a user below a subtree delegated to them (the classroom's
+ * glassbox.class/NAME, systemd's user@UID.service): rootless without one, the cgroup rows
+ * are skipped, and a limit asked for is refused by gb_cgroup_container_check. */
 static bool want_cgroup(const struct gb_launch *l)
 {
-	return !l->rootless;
+	return !l->rootless || gb_cgroup_container_wanted();
 }
 
 /* ------------------------------------------------------------ terminal (issue 18, tty.c) */
