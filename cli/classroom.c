@@ -126,8 +126,7 @@ static int give_range(const char *file, char kind, const struct gb_class_student
 			s->name, gb_class_dir(), strerror(errno));
 		return -1;
 	}
-	printf("  %s: %s:%u:%u added to %s\n", s->name, s->name, start, GB_CLASS_SUBID_COUNT,
-	       file);
+	printf("  %s: %s:%u:%u added to %s\n", s->name, s->name, start, GB_CLASS_SUBID_COUNT, file);
 	return 0;
 }
 
@@ -141,7 +140,8 @@ struct setup_opts {
 static int parse_setup(int argc, char **argv, struct setup_opts *o)
 {
 	struct gb_err err = { 0 };
-	o->ceil = (struct gb_class_ceiling){ .memory = 512LL << 20, .pids = 512, .cpu_weight = 100 };
+	o->ceil =
+		(struct gb_class_ceiling){ .memory = 512LL << 20, .pids = 512, .cpu_weight = 100 };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
@@ -151,13 +151,15 @@ static int parse_setup(int argc, char **argv, struct setup_opts *o)
 			o->students = v;
 		else if (!strcmp(a, "--opt-out"))
 			o->opt_out = v;
-		else if (!strcmp(a, "--memory") && gb_cgroup_parse_memory(v, &o->ceil.memory, &err) < 0)
+		else if (!strcmp(a, "--memory") &&
+			 gb_cgroup_parse_memory(v, &o->ceil.memory, &err) < 0)
 			return cli_error(&err), 2;
 		else if (!strcmp(a, "--pids") && gb_cgroup_parse_pids(v, &o->ceil.pids, &err) < 0)
 			return cli_error(&err), 2;
 		else if (!strcmp(a, "--cpu-weight") &&
 			 ((o->ceil.cpu_weight = atoi(v)) < 1 || o->ceil.cpu_weight > 10000))
-			return usage("classroom setup: --cpu-weight is 1-10000 (100 is a fair share)");
+			return usage(
+				"classroom setup: --cpu-weight is 1-10000 (100 is a fair share)");
 		else if (strcmp(a, "--memory") && strcmp(a, "--pids") && strcmp(a, "--cpu-weight"))
 			return usage("classroom setup: unknown option");
 	}
@@ -236,7 +238,8 @@ static int cmd_setup(int argc, char **argv)
 	strftime(r.created, sizeof r.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	rc = apply_opt_out(&r, o.opt_out);
 	if (rc == 0 && gb_mkdir_p(gb_class_dir(), 0755) < 0)
-		rc = -1, fprintf(stderr, "glassbox: mkdir %s: %s\n", gb_class_dir(), strerror(errno));
+		rc = -1,
+		fprintf(stderr, "glassbox: mkdir %s: %s\n", gb_class_dir(), strerror(errno));
 	printf("classroom: %zu students, ceiling %lld bytes, %lld pids, cpu weight %d each\n", r.n,
 	       r.ceiling.memory, r.ceiling.pids, r.ceiling.cpu_weight);
 	for (size_t i = 0; rc == 0 && i < r.n; i++)
@@ -380,8 +383,8 @@ static bool container_limit_works(struct gb_runtime *rt, char *detail, size_t le
 	} else {
 		snprintf(detail, len, "`glassbox run -m 64m` failed (try it to see why)");
 	}
-	snprintf(cmd, sizeof cmd, "/proc/%d/exe rm -f %s >/dev/null 2>&1 </dev/null",
-		 (int)getpid(), name);
+	snprintf(cmd, sizeof cmd, "/proc/%d/exe rm -f %s >/dev/null 2>&1 </dev/null", (int)getpid(),
+		 name);
 	if (system(cmd) != 0)
 		fprintf(stderr, "glassbox: could not remove %s\n", name);
 	return ok;
@@ -409,13 +412,11 @@ static int doctor_self(struct gb_runtime *rt, const struct gb_cg_host *h)
 	bad |= report(r == 0, what, r < 0 && err.hint[0] ? err.hint : "ask the teacher");
 	if (r < 0)
 		return 1;
-	bad |= report(container_limit_works(rt, detail, sizeof detail),
-		      (snprintf(what, sizeof what, "a container with -m 64m gets 67108864 in the "
-						   "kernel: %s",
-				detail),
-		       what),
-		      "run `glassbox run --rm -m 64m busybox true` to see the error");
-	return bad;
+	bool ok = container_limit_works(rt, detail, sizeof detail);
+	snprintf(what, sizeof what, "a container with -m 64m gets 67108864 in the kernel: %s",
+		 detail);
+	return bad |
+	       report(ok, what, "run `glassbox run --rm -m 64m busybox true` to see the error");
 }
 
 static int cmd_doctor(struct gb_runtime *rt)
@@ -435,7 +436,8 @@ static int cmd_doctor(struct gb_runtime *rt)
 		fprintf(stderr, "  hint: run `glassbox classroom setup --students FILE` first\n");
 		return 1;
 	}
-	printf("classroom doctor: %zu students (%s cgroups)\n", r.n, gb_cgroup_layout_name(h.layout));
+	printf("classroom doctor: %zu students (%s cgroups)\n", r.n,
+	       gb_cgroup_layout_name(h.layout));
 	int bad = 0;
 	for (size_t i = 0; i < r.n; i++)
 		bad |= doctor_student_of(&h, &r, &r.students[i]);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "base/util.h"
-#include "cgroup/cgroup.h"
 
 /* The v2 controllers a student's containers may use (the freezer is a core file). */
 static const char *const v2_ctrls[] = { "memory", "cpu", "pids" };
@@ -92,7 +91,8 @@ static int v1_ceiling(const struct gb_cg_host *h, const char *name, const struct
 	int r = 0;
 	if (l->memory && gb_cg_delegate_dir(h, name, GB_CG_MEMORY, dir, sizeof dir) == 0)
 		r = write_ll(dir, "memory.limit_in_bytes", l->memory, err);
-	if (r == 0 && l->pids_max > 0 && gb_cg_delegate_dir(h, name, GB_CG_PIDS, dir, sizeof dir) == 0)
+	if (r == 0 && l->pids_max > 0 &&
+	    gb_cg_delegate_dir(h, name, GB_CG_PIDS, dir, sizeof dir) == 0)
 		r = write_ll(dir, "pids.max", l->pids_max, err);
 	/* cpu.shares is a weight among siblings: v2's 100 is v1's 1024. */
 	if (r == 0 && l->cpu_weight && gb_cg_delegate_dir(h, name, GB_CG_CPU, dir, sizeof dir) == 0)
@@ -124,8 +124,9 @@ static int v2_enable(const char *dir, struct gb_err *err)
 	for (size_t i = 0; i < GB_ARRAY_LEN(v2_ctrls); i++) {
 		char one[16];
 		snprintf(one, sizeof one, "+%s", v2_ctrls[i]);
-		int r = strstr(have, v2_ctrls[i]) ? gb_cg_write(dir, "cgroup.subtree_control", one, err)
-						  : 0;
+		int r = strstr(have, v2_ctrls[i])
+				? gb_cg_write(dir, "cgroup.subtree_control", one, err)
+				: 0;
 		if (r < 0)
 			return r;
 	}
@@ -159,7 +160,8 @@ static int v2_make(const struct gb_cg_host *h, const char *name, uid_t uid, gid_
 		r = mkdir_ok(dir, err);
 	if (r == 0 && v2)
 		r = v2_enable(dir, err);
-	if (r == 0 && gb_path(dir, sizeof dir, "%s/%s/%s", h->unified, GB_CG_CLASS_PARENT, name) < 0)
+	if (r == 0 &&
+	    gb_path(dir, sizeof dir, "%s/%s/%s", h->unified, GB_CG_CLASS_PARENT, name) < 0)
 		r = gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", name);
 	if (r == 0)
 		r = mkdir_ok(dir, err);
@@ -214,7 +216,8 @@ static int remove_tree(const char *dir, int depth, struct gb_err *err)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : gb_err_set(err, errno, "opendir", "opendir(\"%s\")", dir);
+		return errno == ENOENT ? 0
+				       : gb_err_set(err, errno, "opendir", "opendir(\"%s\")", dir);
 	struct dirent *e;
 	int r = 0;
 	while (r == 0 && depth < 16 && (e = readdir(d))) {
@@ -292,15 +295,15 @@ static int find_classroom(const struct gb_cg_host *h, uid_t uid, const char *nam
 			  struct gb_cg_delegation *d)
 {
 	char dir[GB_CG_PATH], self[GB_CG_PATH] = "";
-	enum gb_cg_ctrl c = h->layout == GB_CG_V2	  ? GB_CG_MEMORY
+	enum gb_cg_ctrl c = h->layout == GB_CG_V2	    ? GB_CG_MEMORY
 			    : (h->avail & 1u << GB_CG_PIDS) ? GB_CG_PIDS
 							    : GB_CG_MEMORY;
 	if (gb_cg_delegate_dir(h, name, c, dir, sizeof dir) < 0 || !owned(dir, uid))
 		return -ENOENT;
 	snprintf(d->rel, sizeof d->rel, "%s/%s", GB_CG_CLASS_PARENT, name);
 	d->classroom = true;
-	d->unified_inside = h->unified[0] && gb_cg_self_unified(self, sizeof self) == 0 &&
-			    below(self, d->rel);
+	d->unified_inside =
+		h->unified[0] && gb_cg_self_unified(self, sizeof self) == 0 && below(self, d->rel);
 	return 0;
 }
 
@@ -352,7 +355,10 @@ int gb_cg_delegation_find(const struct gb_cg_host *h, uid_t uid, const char *nam
 	int r = gb_err_set(err, ENOENT, "",
 			   "no cgroup is delegated to uid %u: only root makes cgroups on this %s "
 			   "host unless a subtree is handed to the user",
-			   (unsigned)uid, gb_cgroup_layout_name(h->layout));
+			   (unsigned)uid,
+			   h->layout == GB_CG_V2       ? "v2"
+			   : h->layout == GB_CG_HYBRID ? "hybrid"
+						       : "v1");
 	gb_err_hint(err,
 		    "ask the teacher to run `glassbox classroom setup --students FILE` (it "
 		    "delegates %s/%s to you)%s, or run without limits",
@@ -361,4 +367,15 @@ int gb_cg_delegation_find(const struct gb_cg_host *h, uid_t uid, const char *nam
 					    "with Delegate=yes; `systemd-run --user --scope`)"
 					  : "");
 	return r;
+}
+
+int gb_cg_delegated_base(const char *hier_root, bool v2, uid_t uid, const char *name, char *out,
+			 size_t len)
+{
+	struct gb_cg_host h = { .layout = v2 ? GB_CG_V2 : GB_CG_V1, .avail = 1u << GB_CG_MEMORY };
+	struct gb_cg_delegation d;
+	snprintf(v2 ? h.unified : h.hier[GB_CG_MEMORY], GB_CG_PATH, "%s", hier_root);
+	if (gb_cg_delegation_find(&h, uid, name, &d, NULL) < 0)
+		return -ENOENT;
+	return gb_path(out, len, "%s/%s", hier_root, d.rel);
 }

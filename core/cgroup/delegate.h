@@ -29,7 +29,7 @@
 
 /* Where a rootless glassbox may make its containers' cgroups: REL/glassbox/ID. */
 struct gb_cg_delegation {
-	char rel[256]; /* below every hierarchy's root, no leading '/' */
+	char rel[256];	/* below every hierarchy's root, no leading '/' */
 	bool classroom; /* glassbox.class/NAME (else: the caller's own v2 ancestor) */
 	/* The caller's processes are inside REL in the cgroup2 hierarchy (v2, hybrid's
 	 * unified side): only then may it move a child into a cgroup below REL. */
@@ -54,6 +54,12 @@ int gb_cg_delegate_dir(const struct gb_cg_host *h, const char *name, enum gb_cg_
  * caller's processes are outside it. */
 int gb_cg_delegation_find(const struct gb_cg_host *h, uid_t uid, const char *name,
 			  struct gb_cg_delegation *d, struct gb_err *err);
+
+/* The same for one hierarchy mounted at hier_root (v2: the cgroup2 one): the delegated
+ * dir below it, for host-check's probes. This module uses only cgroupfs and base/, so
+ * any folder may ask. */
+int gb_cg_delegated_base(const char *hier_root, bool v2, uid_t uid, const char *name, char *out,
+			 size_t len);
 
 /* The caller's path in the cgroup2 hierarchy ("0::/PATH" of /proc/self/cgroup). */
 int gb_cg_self_unified(char *buf, size_t len);

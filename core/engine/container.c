@@ -53,6 +53,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->tty_master = -1;
 	l->exec_gate = -1;
 	l->rootless = gb_userns_rootless();
+	l->cgroup_delegated = l->rootless && gb_cgroup_container_wanted();
 	l->steps = gb_steps_table(&l->nsteps);
 }
 

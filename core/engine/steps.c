@@ -1249,7 +1249,7 @@ static int run_userns_paths(struct gb_launch *l, struct gb_err *err)
  * are skipped, and a limit asked for is refused by gb_cgroup_container_check. */
 static bool want_cgroup(const struct gb_launch *l)
 {
-	return !l->rootless || gb_cgroup_container_wanted();
+	return !l->rootless || l->cgroup_delegated;
 }
 
 /* ------------------------------------------------------------ terminal (issue 18, tty.c) */

@@ -15,6 +15,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -35,6 +36,7 @@
 #include <zlib.h>
 
 #include "base/util.h"
+#include "cgroup/delegate.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -129,8 +131,10 @@ static void outcome_text(struct gb_host_feature *f, const struct outcome *o, con
 
 static int ns_child(const struct probe *p, const char *dir, struct outcome *o)
 {
-	if (unshare(p->flag) < 0)
-		return fail_at(o, "unshare(%s)", p->flag_name);
+	/* Rootless, namespaces are made inside a user namespace, as glassbox makes them. */
+	int with_user = geteuid() != 0 && p->flag != CLONE_NEWUSER ? CLONE_NEWUSER : 0;
+	if (unshare(p->flag | with_user) < 0)
+		return fail_at(o, "unshare(%s%s)", with_user ? "CLONE_NEWUSER|" : "", p->flag_name);
 	if (p->flag == CLONE_NEWPID || p->flag == CLONE_NEWTIME) {
 		/* These apply to children: the first child is PID 1 of the new namespace. */
 		pid_t pid = fork();
@@ -398,6 +402,17 @@ static const char *key_file(const char *controller, bool v2)
 	return v2 ? "io.max" : "blkio.weight";
 }
 
+/* Rootless, the probes make their test cgroup below the subtree delegated to the caller
+ * (the classroom's, or systemd's on v2): only root may mkdir at a hierarchy's root, and a
+ * refusal there says nothing about the kernel. */
+static void delegated_base(char *base, size_t len, bool v2)
+{
+	struct passwd *pw = geteuid() != 0 ? getpwuid(geteuid()) : NULL;
+	char dir[512];
+	if (pw && gb_cg_delegated_base(base, v2, geteuid(), pw->pw_name, dir, sizeof dir) == 0)
+		snprintf(base, len, "%s", dir);
+}
+
 /* mkdir a test cgroup under base, look for the controller's key file, rmdir. */
 static int try_cgroup(const char *base, const char *file, char *why, size_t len)
 {
@@ -452,6 +467,7 @@ static int probe_controller(const struct probe *p, struct gb_host_feature *f)
 			 key_file(ctl, false));
 	}
 	bool v2 = !strcmp(layout, "v2");
+	delegated_base(base, sizeof base, v2);
 	if (try_cgroup(base, key_file(ctl, v2), f->reason, sizeof f->reason) == 0) {
 		f->available = true;
 		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
@@ -545,6 +561,7 @@ static int probe_freezer(const struct probe *p, struct gb_host_feature *f)
 			 "no cgroup hierarchy carries the freezer controller");
 		return 0;
 	}
+	delegated_base(base, sizeof base, v2);
 	snprintf(f->tested, sizeof f->tested,
 		 "a sleeping child in a new cgroup under %s: %s, until the kernel reports %s", base,
 		 v2 ? "write 1 to cgroup.freeze" : "write FROZEN to freezer.state",
