@@ -229,8 +229,9 @@ static int remove_tree(const char *dir, int depth, struct gb_err *err)
 	}
 	closedir(d);
 	thaw(dir);
-	if (r == 0)
-		r = gb_cg_kill_procs(dir, 5000, err);
+	/* A container's monitor may remove its own cgroup meanwhile: ENODEV/ENOENT, gone. */
+	if (r == 0 && (r = gb_cg_kill_procs(dir, 5000, err)) == -ENODEV)
+		r = 0;
 	return r < 0 ? r : gb_cg_rmdir(dir, err);
 }
 

@@ -390,7 +390,8 @@ static int run_cgroup(struct gb_launch *l, struct gb_err *err)
 
 static void undo_cgroup(struct gb_launch *l)
 {
-	gb_cgroup_destroy(&l->cg, NULL);
+	gb_cgroup_container_remove(l->st); /* with its glassbox/ parent when it is empty */
+	gb_cgroup_destroy(&l->cg, NULL);   /* (nothing left to do unless that failed) */
 }
 
 static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
