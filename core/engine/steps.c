@@ -1341,7 +1341,8 @@ static const struct gb_step steps[] = {
 	{ "cgroup", START, HOST, 7,
 	  "Make the container's control group and write its limits (memory, CPU quota, number of "
 	  "processes) before any process exists.",
-	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup, "unless rootless" },
+	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup,
+	  "root, or a delegated cgroup" },
 	{ "clone", START, HOST, 2,
 	  "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC "
 	  "and network.",
@@ -1371,7 +1372,8 @@ static const struct gb_step steps[] = {
 	{ "cgroup-attach", START, CONT, 7,
 	  "Move the new process into its cgroup before it runs anything: every process it starts "
 	  "inherits the cgroup and its limits.",
-	  call_attach, want_cgroup, run_attach, NULL, observe_attach, "unless rootless" },
+	  call_attach, want_cgroup, run_attach, NULL, observe_attach,
+	  "root, or a delegated cgroup" },
 	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
 	 * the child still writes with the host root's file uid. Before every other row:
 	 * mounts, host name and capabilities belong to the new namespace's root. */
