@@ -231,6 +231,17 @@ static int cmd_setup(int argc, char **argv)
 	int rc = parse_setup(argc, argv, &o);
 	if (rc || (rc = need_root("setup")) || host(&h) < 0)
 		return rc ? rc : 1;
+	char roster[4096];
+	snprintf(roster, sizeof roster, "%s/roster.json", gb_class_dir());
+	if (access(roster, F_OK) == 0) {
+		/* One class at a time: teardown must know exactly what setup added. */
+		fprintf(stderr,
+			"glassbox: a class is already set up here (%s)\n  hint: `glassbox "
+			"classroom "
+			"teardown` first, then setup with the whole list\n",
+			roster);
+		return 1;
+	}
 	if (gb_class_students_parse(o.students, &r, &err) < 0)
 		return cli_error(&err), 1;
 	r.ceiling = o.ceil;

@@ -91,6 +91,9 @@ for u in "${S[@]}"; do
     assert_eq "$u: pids.max" "$PIDS" "$(cat "$(hier pids)/glassbox.class/$u/pids.max")"
 done
 r=$T/class/roster.json
+out=$(gb classroom setup --students "$T/students" 2>&1); rc=$?
+check "a second setup is refused (exit $rc)" test "$rc" -ne 0
+assert_contains "... saying teardown comes first" "teardown" "$out"
 assert_eq "roster: 3 students" 3 "$(jq '.students | length' "$r")"
 assert_eq "roster: the ceiling" "$MEM $PIDS 100" "$(jq -r '.ceiling | "\(.memory) \(.pids) \(.cpu_weight)"' "$r")"
 assert_eq "roster: ${S[2]} opted out" "false false true" "$(jq -r '[.students[].opt_out] | map(tostring) | join(" ")' "$r")"
@@ -112,8 +115,22 @@ for u in "${S[@]}"; do
         "$(find "$(hier pids)/glassbox.class/$u" -mindepth 1 -type d 2>/dev/null | grep -v /session)"
 done
 
-# One student misbehaves: a fork bomb without --pids-limit and a hog without -m.
+# exec and stats below the delegated subtree, as for root.
 A=${S[0]}
+as_user "$A" run -d --name ex -m 48m busybox sleep 100 >/dev/null
+as_user "$A" exec ex sleep 3 >/dev/null 2>&1 &
+sleep 1
+cdir=$(find "$(hier memory)/glassbox.class/$A/glassbox" -mindepth 1 -maxdepth 1 -type d | head -1)
+assert_eq "$A's container: memory limit in its own cgroup below the subtree" 50331648 \
+    "$(cat "$cdir/memory.$([ $LAYOUT = v2 ] && echo max || echo limit_in_bytes)" 2>/dev/null)"
+check "$A's exec joins the container's cgroup (2 processes in it)" test "$(wc -l <"$cdir/cgroup.procs")" -ge 2
+out=$(as_user "$A" stats --no-stream ex 2>&1); rc=$?
+check "$A's stats read the container's cgroup (exit $rc)" test "$rc" -eq 0
+assert_contains "... with its 48 MiB limit" "48" "$out"
+wait
+as_user "$A" rm -f ex >/dev/null
+
+# One student misbehaves: a fork bomb without --pids-limit and a hog without -m.
 as_user "$A" run -d --name bomb --cpus 0.5 busybox sh -c 'b() { b | b & }; b; sleep 60' >/dev/null 2>&1
 as_user "$A" run -d --name hog busybox dd if=/dev/zero of=/dev/null bs=400M count=1 >/dev/null 2>&1
 sleep 2

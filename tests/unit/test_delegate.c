@@ -66,7 +66,11 @@ static void fake_v1(struct gb_cg_host *h, const char *root, const char *name)
 		assert_int_equal(gb_mkdir_p(dir, 0755), 0);
 		put(dir, "cgroup.procs", "");
 		put(dir, "tasks", "");
-		put(dir, ctrls[i][0] == 'm' ? "memory.limit_in_bytes" : ctrls[i][0] == 'c' ? "cpu.shares" : "pids.max", "max\n");
+		put(dir,
+		    ctrls[i][0] == 'm'	 ? "memory.limit_in_bytes"
+		    : ctrls[i][0] == 'c' ? "cpu.shares"
+					 : "pids.max",
+		    "max\n");
 	}
 }
 
