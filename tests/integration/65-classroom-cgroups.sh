@@ -69,6 +69,12 @@ out=$(as_user "${S[0]}" classroom setup --students "$T/students" 2>&1); rc=$?
 check "a student cannot run classroom setup (exit $rc)" test "$rc" -ne 0
 assert_contains "... saying it needs root" "classroom setup needs root" "$out"
 
+printf '%s\nnosuchuser%s\n' "${S[0]}" $$ > "$T/students"
+out=$(gb classroom setup --students "$T/students" 2>&1); rc=$?
+check "setup with a student who is no user fails (exit $rc)" test "$rc" -ne 0
+assert_contains "... naming the user" "no user 'nosuchuser$$'" "$out"
+check "... and leaves nothing (no roster, no cgroup, no subuid line)" bash -c \
+    "! test -e $T/class/roster.json && ! ls -d $CG/glassbox.class $CG/*/glassbox.class 2>/dev/null | grep -q . && ! grep -q '^${S[0]}:' /etc/subuid"
 printf '%s\n%s\n%s\n' "${S[0]}" "${S[1]}" "${S[2]}" > "$T/students"
 out=$(gb classroom setup --students "$T/students" --memory 256m --pids $PIDS --opt-out "${S[2]}" 2>&1); rc=$?
 check "classroom setup (exit $rc)" test "$rc" -eq 0 || echo "$out"
