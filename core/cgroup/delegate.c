@@ -369,14 +369,3 @@ int gb_cg_delegation_find(const struct gb_cg_host *h, uid_t uid, const char *nam
 					  : "");
 	return r;
 }
-
-int gb_cg_delegated_base(const char *hier_root, bool v2, uid_t uid, const char *name, char *out,
-			 size_t len)
-{
-	struct gb_cg_host h = { .layout = v2 ? GB_CG_V2 : GB_CG_V1, .avail = 1u << GB_CG_MEMORY };
-	struct gb_cg_delegation d;
-	snprintf(v2 ? h.unified : h.hier[GB_CG_MEMORY], GB_CG_PATH, "%s", hier_root);
-	if (gb_cg_delegation_find(&h, uid, name, &d, NULL) < 0)
-		return -ENOENT;
-	return gb_path(out, len, "%s/%s", hier_root, d.rel);
-}

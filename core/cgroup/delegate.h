@@ -55,12 +55,6 @@ int gb_cg_delegate_dir(const struct gb_cg_host *h, const char *name, enum gb_cg_
 int gb_cg_delegation_find(const struct gb_cg_host *h, uid_t uid, const char *name,
 			  struct gb_cg_delegation *d, struct gb_err *err);
 
-/* The same for one hierarchy mounted at hier_root (v2: the cgroup2 one): the delegated
- * dir below it, for host-check's probes. This module uses only cgroupfs and base/, so
- * any folder may ask. */
-int gb_cg_delegated_base(const char *hier_root, bool v2, uid_t uid, const char *name, char *out,
-			 size_t len);
-
 /* The caller's path in the cgroup2 hierarchy ("0::/PATH" of /proc/self/cgroup). */
 int gb_cg_self_unified(char *buf, size_t len);
 

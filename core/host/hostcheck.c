@@ -36,7 +36,6 @@
 #include <zlib.h>
 
 #include "base/util.h"
-#include "cgroup/delegate.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -402,14 +401,56 @@ static const char *key_file(const char *controller, bool v2)
 	return v2 ? "io.max" : "blkio.weight";
 }
 
+/* Delegated to the caller: the dir and its cgroup.procs are theirs. */
+static bool owned_cgroup(const char *dir)
+{
+	struct stat sb;
+	char procs[600];
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+	return stat(dir, &sb) == 0 && sb.st_uid == geteuid() && stat(procs, &sb) == 0 &&
+	       sb.st_uid == geteuid();
+}
+
+/* v2: the highest ancestor of our own cgroup ("0::" in /proc/self/cgroup) that is ours. */
+static bool own_ancestor(const char *base, char *out, size_t len)
+{
+	char self[512] = "", dir[600];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(self, sizeof self, f) && strncmp(self, "0::/", 4) != 0)
+		self[0] = '\0';
+	if (f)
+		fclose(f);
+	if (strncmp(self, "0::/", 4) != 0)
+		return false;
+	self[strcspn(self, "\n")] = '\0';
+	char *path = self + 3;
+	for (char *s = strchr(path + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		snprintf(dir, sizeof dir, "%s%s", base, path);
+		if (path[1] && owned_cgroup(dir))
+			return snprintf(out, len, "%s", dir), true;
+		if (!s)
+			return false;
+		*s = '/';
+	}
+}
+
 /* Rootless, the probes make their test cgroup below the subtree delegated to the caller
- * (the classroom's, or systemd's on v2): only root may mkdir at a hierarchy's root, and a
- * refusal there says nothing about the kernel. */
+ * (docs/cgroups.md, "Delegation"): the classroom's glassbox.class/NAME, or on v2 the
+ * highest ancestor of the caller's own cgroup that the caller owns (systemd's
+ * user@UID.service). Only root may mkdir at a hierarchy's root, and a refusal there says
+ * nothing about the kernel. */
 static void delegated_base(char *base, size_t len, bool v2)
 {
 	struct passwd *pw = geteuid() != 0 ? getpwuid(geteuid()) : NULL;
-	char dir[512];
-	if (pw && gb_cg_delegated_base(base, v2, geteuid(), pw->pw_name, dir, sizeof dir) == 0)
+	char dir[600];
+	if (!pw)
+		return;
+	snprintf(dir, sizeof dir, "%s/glassbox.class/%s", base, pw->pw_name);
+	if (owned_cgroup(dir))
+		snprintf(base, len, "%s", dir);
+	else if (v2 && own_ancestor(base, dir, sizeof dir))
 		snprintf(base, len, "%s", dir);
 }
 
