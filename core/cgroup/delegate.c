@@ -119,15 +119,17 @@ static int v2_enable(const char *dir, struct gb_err *err)
 	char path[GB_CG_PATH + 32];
 	gb_autofree char *have = NULL;
 	snprintf(path, sizeof path, "%s/cgroup.controllers", dir);
-	if (gb_read_file(path, &have, NULL) < 0)
-		return gb_err_set(err, errno, "open", "read %s", path);
+	int r = gb_read_file(path, &have, NULL);
+	if (r < 0)
+		return gb_err_set(err, -r, "open", "read %s", path);
 	for (size_t i = 0; i < GB_ARRAY_LEN(v2_ctrls); i++) {
 		char one[16];
 		snprintf(one, sizeof one, "+%s", v2_ctrls[i]);
-		int r = strstr(have, v2_ctrls[i])
-				? gb_cg_write(dir, "cgroup.subtree_control", one, err)
-				: 0;
-		if (r < 0)
+		r = strstr(have, v2_ctrls[i]) ? gb_cg_write(dir, "cgroup.subtree_control", one, err)
+					      : 0;
+		/* The kernel refuses +cpu while a realtime task sits in a non-root cgroup
+		 * (CONFIG_RT_GROUP_SCHED): the class then goes without a CPU weight. */
+		if (r < 0 && strcmp(v2_ctrls[i], "cpu") != 0)
 			return r;
 	}
 	return 0;
@@ -140,7 +142,9 @@ static int v2_ceiling(const char *dir, const struct gb_cg_limits *l, struct gb_e
 		r = write_ll(dir, "memory.max", l->memory, err);
 	if (r == 0 && l->pids_max > 0)
 		r = write_ll(dir, "pids.max", l->pids_max, err);
-	if (r == 0 && l->cpu_weight)
+	char path[GB_CG_PATH + 16];
+	snprintf(path, sizeof path, "%s/cpu.weight", dir);
+	if (r == 0 && l->cpu_weight && access(path, F_OK) == 0)
 		r = write_ll(dir, "cpu.weight", l->cpu_weight, err);
 	return r;
 }
