@@ -3,7 +3,7 @@
 # exit: the results spool's setup and teardown; a student's `glassbox lab check 1` with a
 # class here (the check, then its record in the spool) against the same check with no
 # class (GLASSBOX_CLASSROOM_DIR empty: nothing recorded), taking turns so that a busy
-# machine slows both alike; and `glassbox classroom-status` (three students, live
+# machine slows both alike; and `glassbox classroom status` (three students, live
 # containers counted as each of them) against `glassbox ps -a` in the same run. Medians
 # of wall time, and each one's ratio to its peer.
 # Usage: bench/classroom.sh [RUNS]   (as root)
@@ -40,7 +40,7 @@ for _ in $(seq "$RUNS"); do
     echo "setup $(ms "$S" setup "$W/class")" >> "$W/t"
     echo "check-recorded $(as_student "$W/class" lab check 1)" >> "$W/t"
     echo "check-no-class $(as_student "$W/noclass" lab check 1)" >> "$W/t"
-    echo "status $(GLASSBOX_CLASSROOM_DIR=$W/class ms "$G" classroom-status)" >> "$W/t"
+    echo "status $(GLASSBOX_CLASSROOM_DIR=$W/class ms "$G" classroom status)" >> "$W/t"
     echo "ps $(ms "$G" ps -a)" >> "$W/t"
 done
 echo "teardown $(ms "$S" teardown "$W/class")" >> "$W/t"
@@ -56,6 +56,6 @@ print(f"spool teardown              {m['teardown']:8.1f} ms")
 print(f"lab check 1, recorded       {m['check-recorded']:8.1f} ms  "
       f"x{m['check-recorded'] / m['check-no-class']:.2f} of the same check with no class "
       f"({m['check-no-class']:.1f} ms)")
-print(f"classroom-status, 3 students{m['status']:8.1f} ms  x{m['status'] / m['ps']:.2f} of "
+print(f"classroom status, 3 students{m['status']:8.1f} ms  x{m['status'] / m['ps']:.2f} of "
       f"glassbox ps -a ({m['ps']:.1f} ms)")
 PY

@@ -1,6 +1,7 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
 #include "cgroup/cgroup.h"
+#include "cgroup/cgroup_container.h"
 #include "engine/health.h"
 #include "engine/restart.h"
 #include "engine/user.h"
@@ -642,6 +643,8 @@ static int parse_run(int argc, char **argv, bool create_only, struct gb_run_args
 	/* The user namespace's maps (rootless: always one), and why not when the kernel says no. */
 	if (gb_userns_resolve(&out->cfg, err) < 0)
 		return -EINVAL;
+	if (gb_cgroup_container_check(&out->cfg.limits, err) < 0)
+		return -EPERM; /* rootless limits: only below a delegated cgroup */
 	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
 	 * error before anything is created. */
 	struct gb_confine sec;

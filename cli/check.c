@@ -2,12 +2,15 @@
  * lab's check run together, the host's isolation test harness; and `glassbox host-check
  * [--json]`: which kernel features this host has (core/host/hostcheck.c). */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
+#include "cgroup/delegate.h"
 #include "cli.h"
 #include "host/hostcheck.h"
 #include "host/rootless.h"
@@ -427,6 +430,33 @@ static void missing_lines(const struct gb_host_feature *f)
 	}
 }
 
+/* The cgroup subtree a rootless glassbox would use (core/cgroup/delegate.h): root needs
+ * none; a student without one is told what the teacher must do, never that the kernel
+ * lacks cgroups. */
+static void delegated_text(void)
+{
+	struct gb_cg_host h;
+	struct gb_cg_delegation d;
+	struct gb_err err = { 0 };
+	struct passwd *pw = getpwuid(geteuid());
+	if (geteuid() == 0) {
+		printf("%-40s %-4s %s\n", "a delegated cgroup", "-", "root makes cgroups anywhere");
+		return;
+	}
+	int r = gb_cgroup_detect(&h, getenv("GLASSBOX_CGROUP_ROOT"), &err);
+	if (r == 0)
+		r = gb_cg_delegation_find(&h, geteuid(), pw ? pw->pw_name : "?", &d, &err);
+	printf("%-40s %-4s %s%s\n", "a delegated cgroup", r == 0 ? "ok" : "no",
+	       r == 0 ? d.rel : err.msg,
+	       r == 0 && h.unified[0] && !d.unified_inside
+		       ? " (the shell is outside its cgroup2 side: "
+			 "the v1 side is used)"
+		       : "");
+	if (r < 0)
+		printf("%-45s missing for: privilege, not the kernel\n%-45s to fix: %s\n", "", "",
+		       err.hint[0] ? err.hint : "root runs `glassbox classroom setup`");
+}
+
 static void rootless_text(void)
 {
 	printf("\nFOR ROOTLESS STUDENTS (uid %u)%-13s GETS HOW IT WAS TESTED\n",
@@ -438,10 +468,7 @@ static void rootless_text(void)
 		if (!f.available)
 			missing_lines(&f);
 	}
-	/* MERGER (issue 21, delegation): print here what gb_cg_delegation_find() says (the
-	 * student's delegated cgroup, kernel vs privilege); this branch cannot detect it. */
-	printf("%-40s %-4s %s\n", "a delegated cgroup", "?",
-	       "not detected by this build: see glassbox classroom doctor");
+	delegated_text();
 }
 
 static void host_text(struct gb_host_feature *f, size_t n)

@@ -1,5 +1,5 @@
 /* `glassbox classroom status [--json|--junit] [--anonymous]` (for now the command row
- * `classroom-status`): the teacher's board, every student of the roster against every lab,
+ * `classroom status`): the teacher's board, every student of the roster against every lab,
  * from the results spool (core/classroom/board.h). Root only: each student's results are
  * theirs alone (0700), and so are their containers' state roots. */
 #include <stdio.h>

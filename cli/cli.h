@@ -53,11 +53,13 @@ int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
 
 /* Issue 21, classroom-board: a lab check that leaves its verdict in the class's results
- * spool when the caller is a student (cli/lab_record.c); `glassbox classroom-status`, the
+ * spool when the caller is a student (cli/lab_record.c); `glassbox classroom status`, the
  * teacher's board (cli/classroom_status.c). */
 #include "lab.h"
 enum gb_verdict cli_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, const char *container,
 			    bool control, struct gb_check *out);
 int cmd_classroom_status(struct gb_runtime *rt, int argc, char **argv);
+/* cli/classroom.c: classroom setup, doctor, teardown (issue 21, delegation) */
+int cmd_classroom(struct gb_runtime *rt, int argc, char **argv);
 
 #endif

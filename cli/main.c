@@ -886,6 +886,9 @@ static void usage(void)
 	       "  check       run every lab check: this host's isolation verdict (--control, "
 	       "--tap, --junit F)\n"
 	       "  host-check  which kernel features this host has, tried for real (--json)\n"
+	       "teaching:\n"
+	       "  classroom setup --students FILE|GROUP [--memory --pids --cpu-weight --opt-out] "
+	       "| doctor | teardown\n"
 	       "networks:\n"
 	       "  network   create [--subnet CIDR] [--internal] NAME | ls | inspect NAME | rm NAME "
 	       "| prune\n"
@@ -968,10 +971,10 @@ static const struct command commands[] = {
 	/* a VM beside the container (cli/vm_cmds.c, cli/compare.c) */
 	{ "vm", cmd_vm },
 	{ "compare", cmd_compare },
-	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
-	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
-	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
-	{ "classroom-status", cmd_classroom_status }, /* issue 21: cli/classroom_status.c */
+	{ "compose", cmd_compose },	/* cli/compose.c, lab 20 */
+	{ "pull", cmd_pull },		/* cli/pull.c: an image from a registry (issue 15) */
+	{ "load", cmd_load },		/* cli/pull.c: from a docker save or OCI archive */
+	{ "classroom", cmd_classroom }, /* cli/classroom.c: a class on one server (issue 21) */
 };
 
 int main(int argc, char **argv)

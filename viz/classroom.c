@@ -81,7 +81,7 @@ static int parse_board(struct cls *c, const char *text, bool anonymous)
 
 static void poll_board(struct cls *c, const char *gb, bool anonymous)
 {
-	const char *args[] = { "classroom-status", "--json", anonymous ? "--anonymous" : NULL,
+	const char *args[] = { "classroom", "status", "--json", anonymous ? "--anonymous" : NULL,
 			       NULL };
 	c->error[0] = c->hint[0] = '\0';
 	if (vz_capture(gb, args, c->out, sizeof c->out, c->error, sizeof c->error) < 0) {

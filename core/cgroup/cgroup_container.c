@@ -5,21 +5,75 @@
 #include "cgroup/cgroup_container.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup_monitor.h"
+#include "cgroup/delegate.h"
+#include "base/util.h"
 #include "base/mutate.h"
+
+/* Rootless: the subtree delegated to us (cgroup/delegate.h) and glassbox/ below it. */
+static int rootless_parent(const struct gb_cg_host *h, struct gb_cg_delegation *d, char *parent,
+			   size_t len, struct gb_err *err)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	int r = gb_cg_delegation_find(h, geteuid(), pw ? pw->pw_name : NULL, d, err);
+	if (r < 0)
+		return r;
+	if (gb_path(parent, len, "%s/%s", d->rel, GB_CGROUP_PARENT) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup path too long: %s", d->rel);
+	return 0;
+}
 
 int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_cg_host host;
+	struct gb_cg_delegation d;
+	char parent[GB_CG_PATH] = GB_CGROUP_PARENT;
 	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
-	if (r < 0)
-		return r;
-	return gb_cgroup_open(cg, &host, GB_CGROUP_PARENT, st->cfg.id, err);
+	if (r == 0 && geteuid() != 0)
+		r = rootless_parent(&host, &d, parent, sizeof parent, err);
+	if (r == 0)
+		r = gb_cgroup_open(cg, &host, parent, st->cfg.id, err);
+	/* Hybrid, rootless, from a shell outside the delegated subtree of the cgroup2 side:
+	 * cgroup2's rule forbids moving the child there (the common ancestor is root's).
+	 * The v1 hierarchies do everything then, the v1 freezer included; a dir made from
+	 * inside earlier is still found, so rm removes it. */
+	if (r == 0 && geteuid() != 0 && host.layout == GB_CG_HYBRID && !d.unified_inside &&
+	    access(cg->unified_dir, F_OK) < 0)
+		cg->unified_dir[0] = '\0';
+	return r;
+}
+
+bool gb_cgroup_container_wanted(void)
+{
+	struct gb_cg_host host;
+	struct gb_cg_delegation d;
+	char parent[GB_CG_PATH];
+	if (geteuid() == 0)
+		return true;
+	return gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), NULL) == 0 &&
+	       rootless_parent(&host, &d, parent, sizeof parent, NULL) == 0;
+}
+
+int gb_cgroup_container_check(const struct gb_cg_limits *l, struct gb_err *err)
+{
+	struct gb_cg_host host;
+	struct gb_cg_delegation d;
+	char parent[GB_CG_PATH];
+	if (geteuid() == 0 || !gb_cgroup_limits_any(l))
+		return 0;
+	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
+	if (r == 0)
+		r = rootless_parent(&host, &d, parent, sizeof parent, err);
+	if (r < 0 && err)
+		snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+			 " (limits such as --memory, --cpus and --pids-limit live in a cgroup)");
+	return r;
 }
 
 int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)

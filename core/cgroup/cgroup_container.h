@@ -10,6 +10,12 @@
 /* Paths of the container's cgroup (nothing is touched). GLASSBOX_CGROUP_ROOT overrides
  * /sys/fs/cgroup. */
 int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
+/* Rootless (issue 21): a container gets a cgroup only below a subtree delegated to the
+ * caller (cgroup/delegate.h); root always gets one. */
+bool gb_cgroup_container_wanted(void);
+/* Limits asked for by a rootless caller with no delegated subtree: the error says what the
+ * teacher (or systemd) must set up. 0 for root, for no limits, or with a delegation. */
+int gb_cgroup_container_check(const struct gb_cg_limits *l, struct gb_err *err);
 /* Remove a stale cgroup of the same id (a crash), then create and apply the limits. */
 int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
 /* Kill what is inside and remove every dir; silent, tolerates a missing cgroup. */

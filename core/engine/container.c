@@ -53,6 +53,7 @@ static void launch_init(struct gb_launch *l, struct gb_runtime *rt, struct gb_st
 	l->tty_master = -1;
 	l->exec_gate = -1;
 	l->rootless = gb_userns_rootless();
+	l->cgroup_delegated = l->rootless && gb_cgroup_container_wanted();
 	l->steps = gb_steps_table(&l->nsteps);
 }
 
@@ -108,6 +109,8 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 	memset(st, 0, sizeof *st);
 	struct gb_config resolved = *cfg;
 	int r = gb_userns_resolve(&resolved, err); /* rootless: a user namespace, always */
+	if (r == 0)
+		r = gb_cgroup_container_check(&resolved.limits, err); /* rootless: delegated? */
 	if (r < 0)
 		return r;
 	cfg = &resolved;

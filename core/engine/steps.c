@@ -390,7 +390,8 @@ static int run_cgroup(struct gb_launch *l, struct gb_err *err)
 
 static void undo_cgroup(struct gb_launch *l)
 {
-	gb_cgroup_destroy(&l->cg, NULL);
+	gb_cgroup_container_remove(l->st); /* with its glassbox/ parent when it is empty */
+	gb_cgroup_destroy(&l->cg, NULL);   /* (nothing left to do unless that failed) */
 }
 
 static void observe_cgroup(struct gb_launch *l, struct gb_json *j)
@@ -1244,11 +1245,12 @@ static int run_userns_paths(struct gb_launch *l, struct gb_err *err)
 	return gb_userns_view_mount(&l->view, l->rt, err);
 }
 
-/* Rootless glassbox makes no cgroup (only root may, or a delegated subtree): the
- * cgroup rows are skipped, and a limit asked for is refused by gb_userns_resolve. */
+/* Only root makes cgroups, or a user below a subtree delegated to them (the classroom's
+ * glassbox.class/NAME, systemd's user@UID.service): rootless without one, the cgroup rows
+ * are skipped, and a limit asked for is refused by gb_cgroup_container_check. */
 static bool want_cgroup(const struct gb_launch *l)
 {
-	return !l->rootless;
+	return !l->rootless || l->cgroup_delegated;
 }
 
 /* ------------------------------------------------------------ terminal (issue 18, tty.c) */
@@ -1339,7 +1341,8 @@ static const struct gb_step steps[] = {
 	{ "cgroup", START, HOST, 7,
 	  "Make the container's control group and write its limits (memory, CPU quota, number of "
 	  "processes) before any process exists.",
-	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup, "unless rootless" },
+	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup,
+	  "root, or a delegated cgroup" },
 	{ "clone", START, HOST, 2,
 	  "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC "
 	  "and network.",
@@ -1369,7 +1372,8 @@ static const struct gb_step steps[] = {
 	{ "cgroup-attach", START, CONT, 7,
 	  "Move the new process into its cgroup before it runs anything: every process it starts "
 	  "inherits the cgroup and its limits.",
-	  call_attach, want_cgroup, run_attach, NULL, observe_attach, "unless rootless" },
+	  call_attach, want_cgroup, run_attach, NULL, observe_attach,
+	  "root, or a delegated cgroup" },
 	/* After cgroup-attach: a v1 tasks file is root's on the host, and until this row
 	 * the child still writes with the host root's file uid. Before every other row:
 	 * mounts, host name and capabilities belong to the new namespace's root. */

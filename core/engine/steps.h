@@ -64,6 +64,9 @@ struct gb_launch {
 	/* OCI create (core/oci/): an O_PATH fd of a fifo. The exec row lets the engine go, then
 	 * opens it for writing, which blocks until `start` opens it for reading. -1: none. */
 	int exec_gate;
+	/* Rootless below a cgroup delegated to the user (core/cgroup/delegate.h): the cgroup
+	 * rows run. Set before clone, like rootless: the child cannot look it up. */
+	bool cgroup_delegated;
 };
 
 /* One row of the table. */

@@ -15,6 +15,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -500,6 +501,59 @@ static void cgroup_refused(struct gb_host_feature *f, int r)
 	}
 }
 
+/* Delegated to the caller: the dir and its cgroup.procs are theirs. */
+static bool owned_cgroup(const char *dir)
+{
+	struct stat sb;
+	char procs[600];
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+	return stat(dir, &sb) == 0 && sb.st_uid == geteuid() && stat(procs, &sb) == 0 &&
+	       sb.st_uid == geteuid();
+}
+
+/* v2: the highest ancestor of our own cgroup ("0::" in /proc/self/cgroup) that is ours. */
+static bool own_ancestor(const char *base, char *out, size_t len)
+{
+	char self[512] = "", dir[600];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	while (f && fgets(self, sizeof self, f) && strncmp(self, "0::/", 4) != 0)
+		self[0] = '\0';
+	if (f)
+		fclose(f);
+	if (strncmp(self, "0::/", 4) != 0)
+		return false;
+	self[strcspn(self, "\n")] = '\0';
+	char *path = self + 3;
+	for (char *s = strchr(path + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		snprintf(dir, sizeof dir, "%s%s", base, path);
+		if (path[1] && owned_cgroup(dir))
+			return snprintf(out, len, "%s", dir), true;
+		if (!s)
+			return false;
+		*s = '/';
+	}
+}
+
+/* Rootless, the probes make their test cgroup below the subtree delegated to the caller
+ * (docs/cgroups.md, "Delegation"): the classroom's glassbox.class/NAME, or on v2 the
+ * highest ancestor of the caller's own cgroup that the caller owns (systemd's
+ * user@UID.service). Only root may mkdir at a hierarchy's root, and a refusal there says
+ * nothing about the kernel. */
+static void delegated_base(char *base, size_t len, bool v2)
+{
+	struct passwd *pw = geteuid() != 0 ? getpwuid(geteuid()) : NULL;
+	char dir[600];
+	if (!pw)
+		return;
+	snprintf(dir, sizeof dir, "%s/glassbox.class/%s", base, pw->pw_name);
+	if (owned_cgroup(dir))
+		snprintf(base, len, "%s", dir);
+	else if (v2 && own_ancestor(base, dir, sizeof dir))
+		snprintf(base, len, "%s", dir);
+}
+
 /* mkdir a test cgroup under base, look for the controller's key file, rmdir. */
 static int try_cgroup(const char *base, const char *file, char *why, size_t len)
 {
@@ -554,6 +608,7 @@ static int probe_controller(const struct probe *p, struct gb_host_feature *f)
 			 key_file(ctl, false));
 	}
 	bool v2 = !strcmp(layout, "v2");
+	delegated_base(base, sizeof base, v2);
 	int r = try_cgroup(base, key_file(ctl, v2), f->reason, sizeof f->reason);
 	if (r == 0) {
 		f->available = true;
@@ -652,6 +707,7 @@ static int probe_freezer(const struct probe *p, struct gb_host_feature *f)
 			 "no cgroup hierarchy carries the freezer controller");
 		return 0;
 	}
+	delegated_base(base, sizeof base, v2);
 	snprintf(f->tested, sizeof f->tested,
 		 "a sleeping child in a new cgroup under %s: %s, until the kernel reports %s", base,
 		 v2 ? "write 1 to cgroup.freeze" : "write FROZEN to freezer.state",

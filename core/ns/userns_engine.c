@@ -68,27 +68,6 @@ static void rootless_maps(struct gb_config *c)
 	gb_userns_default_map(gid, gs, sub ? gc : 0, &c->gid_map);
 }
 
-static bool any_limit(const struct gb_cg_limits *l)
-{
-	return l->memory || l->memory_swap || l->cpu_quota_us > 0 || l->cpu_shares || l->pids_max;
-}
-
-/* Limits live in a cgroup, and only root (or a user given a delegated cgroup v2
- * subtree, as systemd does for user@UID.service) may make one. */
-static int rootless_cgroup_check(const struct gb_config *c, struct gb_err *err)
-{
-	if (!any_limit(&c->limits))
-		return 0;
-	int r = gb_err_set(err, EPERM, "",
-			   "cgroup limits (--memory, --cpus, --cpu-shares, "
-			   "--pids-limit) need root: rootless glassbox makes no cgroup");
-	gb_err_hint(err,
-		    "run without limits, or as root; glassbox does not yet use a cgroup "
-		    "delegated to uid %u (see `cat /proc/self/cgroup`)",
-		    (unsigned)geteuid());
-	return r;
-}
-
 int gb_userns_resolve(struct gb_config *c, struct gb_err *err)
 {
 	bool rootless = gb_userns_rootless();
@@ -124,8 +103,8 @@ int gb_userns_resolve(struct gb_config *c, struct gb_err *err)
 		gb_err_hint(err, "start the map with 0, e.g. --uidmap 0:100000:65536");
 		return r;
 	}
-	if (rootless && rootless_cgroup_check(c, err) < 0)
-		return -EPERM;
+	/* Limits need a cgroup: rootless, one delegated to the user (engine/container.c
+	 * asks cgroup/cgroup_container.h, which knows where). */
 	return gb_userns_check_allowed(err);
 }
 

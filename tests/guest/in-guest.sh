@@ -2,9 +2,10 @@
 # Runs inside the test guest (tests/guest/test-guest.sh boots it): first proves the cgroup
 # layout is the one asked for, then runs the tests that touch cgroups and the engine with
 # the glassbox binaries built on the host. Last line: "N passed, N failed, N skipped".
-#   in-guest.sh v2|v1
+#   in-guest.sh v2|v1 [PATTERN]   (PATTERN: run only the tests whose name contains it)
 set -u
 want=$1
+only=${2:-}
 cd /gb/src || exit 1
 export BUILD=build GB_SRC=/gb/src GLASSBOX=/gb/src/build/bin/glassbox TMPDIR=/var/tmp
 # QEMU's TCG emulates every instruction: the labs' waits stretch (never their verdicts).
@@ -36,6 +37,7 @@ record "guest/layout-$want ($layout, $v1 v1 mounts, $v2 cgroup2)" $? $log
 # One test script, as tests/run.sh runs it: private roots, stdin closed, a time limit.
 run_one() { # name script...
     local name=$1; shift
+    case $name in *"$only"*) ;; *) return ;; esac
     local tmp log=/var/tmp/$name.log
     tmp=$(mktemp -d /var/tmp/gbtest.XXXXXX)
     local s=$(date +%s)
@@ -50,5 +52,6 @@ for t in tests/integration/30-cgroup-*.sh tests/integration/31-cgroup-engine.sh 
     run_one "$(basename "$t" .sh)" "$t"
 done
 run_one guest-labs-cycle tests/guest/labs-cycle.sh
+run_one guest-rootless-delegated tests/guest/rootless-delegated.sh
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

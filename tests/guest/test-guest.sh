@@ -3,7 +3,7 @@
 # its initramfs) with cgroup v2 only, then with the v1 hierarchies only, and run inside it
 # the glassbox binaries built here and the tests that touch cgroups and the engine
 # (tests/guest/in-guest.sh). Exit 77 with the reason when QEMU or the kernel cannot be had.
-#   tests/guest/test-guest.sh [v2] [v1]
+#   tests/guest/test-guest.sh [v2] [v1]    (GUEST_ONLY=PATTERN: only the tests named so)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -32,7 +32,7 @@ for d in bin libexec share tests; do add "$BUILD/$d" "/gb/src/build/$d"; done
 TOOLS="bash env timeout mktemp find grep sed awk seq sort stat cut tr wc head tail date id
        sleep cat ls rm mkdir rmdir readlink dirname basename xargs tee uniq ps jq ip mount
        umount unshare nsenter printf chmod chown ln cp mv touch pgrep nproc dd getent
-       realpath comm diff od setsid tac yes"
+       realpath comm diff od setsid tac yes setpriv"
 mkdir -p "$WORK/hostbin"
 libs=""
 for t in $TOOLS; do
@@ -62,7 +62,7 @@ for lay in $LAYOUTS; do
     out="$WORK/guest-$lay.log"
     "$GLASSBOX" --data-root "$WORK/data" vm run --cgroup "$lay" --tmpfs-root --modules \
         --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-540}" "${ADDS[@]}" \
-        "PATH=/gb/hostbin:\$PATH /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay" \
+        "PATH=/gb/hostbin:\$PATH /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay ${GUEST_ONLY:-}" \
         2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$out" | tail -1)

@@ -76,7 +76,8 @@ check "lab check 6 passes as $U (exit $rc)" test "$rc" -eq 0
 
 out=$(as_user run --rm --memory 64m busybox true 2>&1); rc=$?
 check "--memory is refused rootless (exit $rc)" test "$rc" -ne 0
-assert_contains "... saying why" "need root: rootless glassbox makes no cgroup" "$out"
+assert_contains "... saying why" "no cgroup is delegated to uid $uid" "$out"
+assert_contains "... and what the teacher must do" "glassbox classroom setup" "$out"
 out=$(as_user run --rm --userns=host busybox true 2>&1); rc=$?
 check "--userns=host is refused rootless (exit $rc)" test "$rc" -ne 0
 assert_contains "... saying why" "--userns=host needs root" "$out"

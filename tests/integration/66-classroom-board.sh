@@ -3,7 +3,7 @@
 # class (a roster from the roster API, the results spool from core/classroom/spool through
 # tests/classroom/spooltool). Each runs two labs that pass rootless (01, 06) and lab 15
 # against a container started with its negative control (seccomp=unconfined): a real FAIL.
-# `glassbox classroom-status` (text, --json, --junit) must show exactly that; a student
+# `glassbox classroom status` (text, --json, --junit) must show exactly that; a student
 # cannot write another's results nor list the spool, a planted link or a forged record is
 # refused and never counted, the opted-out student is never named, --control runs are
 # not recorded, a failed record is one warning and not a changed verdict, and teardown
@@ -51,7 +51,7 @@ as_user() { # USER ARGS...: glassbox as that student, in a login-like environmen
         GLASSBOX_CLASSROOM_DIR="$CLASS" "$BIN" "$@")
 }
 sh_as() { local u=$1; shift; (cd / && runuser -u "$u" -- sh -c "$@"); }
-board() { GLASSBOX_CLASSROOM_DIR=$CLASS gb classroom-status "$@"; }
+board() { GLASSBOX_CLASSROOM_DIR=$CLASS gb classroom status "$@"; }
 
 # ---- the class: a roster (C opted out) and the spool
 printf '%s\n%s  # a comment\n%s !\n' "$A" "$B" "$C" > "$T/students"
@@ -95,7 +95,7 @@ sh_as "$A" "jq -c '.uid = $(id -u "$B") | .lab = \"12\"' $CLASS/results/$A/lab-0
 
 # ---- the board
 text=$(board); rc=$?
-assert_eq "classroom-status exits 0" 0 "$rc"
+assert_eq "classroom status exits 0" 0 "$rc"
 row() { awk -v n="$1" '/^[^ ]/ && $1 == n' <<<"$text"; }
 hdr=$(head -1 <<<"$text")
 assert_eq "text: the columns are the labs someone has a record of" "STUDENT LIVE 01 06 11 12 15 LAST CHECK" "$(tr -s ' ' <<<"$hdr")"
@@ -149,7 +149,7 @@ assert_eq "--anonymous: nobody is named" "student 1,student 2,student 3 null" \
 check "--anonymous: no user name and no uid anywhere" \
     bash -c "! grep -qE '$A|$B|$C|\"uid\"' <<<'$anon'"
 
-err=$(runuser -u "$A" -- env GLASSBOX_CLASSROOM_DIR="$CLASS" "$BIN" classroom-status 2>&1); rc=$?
+err=$(runuser -u "$A" -- env GLASSBOX_CLASSROOM_DIR="$CLASS" "$BIN" classroom status 2>&1); rc=$?
 assert_eq "a student cannot read the board (exit 1)" 1 "$rc"
 assert_contains "...and is told it needs root" "needs root" "$err"
 
@@ -170,7 +170,7 @@ fi
 # ---- a FIFO where B's state file belongs: the board must not hang on it
 bhome=$(getent passwd "$B" | cut -d: -f6)
 sh_as "$B" "mkdir -p $bhome/.local/share/glassbox/run/containers/fifo && mkfifo $bhome/.local/share/glassbox/run/containers/fifo/container.json"
-fifo=$(timeout 30 bash -c "GLASSBOX_CLASSROOM_DIR=$CLASS $GLASSBOX classroom-status --json"); rc=$?
+fifo=$(timeout 30 bash -c "GLASSBOX_CLASSROOM_DIR=$CLASS $GLASSBOX classroom status --json"); rc=$?
 assert_eq "a planted FIFO does not hang the board (exit 0, not the timeout's 124)" 0 "$rc"
 assert_eq "...B's live count is unknown (null), the others are counted" "1 null 0" \
     "$(jq -r '[.students[].live_containers | tostring] | join(" ")' <<<"$fifo")"
