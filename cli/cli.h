@@ -52,4 +52,10 @@ int cmd_steps_markdown(void);
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
 
+/* cli/push.c: tag, push, login, logout (issue 15, the registry side: images-push) */
+int cmd_tag(struct gb_runtime *rt, int argc, char **argv);
+int cmd_push(struct gb_runtime *rt, int argc, char **argv);
+int cmd_login(struct gb_runtime *rt, int argc, char **argv);
+int cmd_logout(struct gb_runtime *rt, int argc, char **argv);
+
 #endif

@@ -971,6 +971,10 @@ static const struct command commands[] = {
 	{ "compose", cmd_compose }, /* cli/compose.c, lab 20 */
 	{ "pull", cmd_pull },	    /* cli/pull.c: an image from a registry (issue 15) */
 	{ "load", cmd_load },	    /* cli/pull.c: from a docker save or OCI archive */
+	{ "tag", cmd_tag },	    /* cli/push.c: the registry side of issue 15 */
+	{ "push", cmd_push },
+	{ "login", cmd_login },
+	{ "logout", cmd_logout },
 };
 
 int main(int argc, char **argv)
