@@ -90,8 +90,8 @@ static json_t *load_config(const char *path, struct gb_err *err)
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
-		gb_err_set(err, EINVAL, "", "%s is not a JSON object (line %d: %s)", path,
-			   je.line, root ? "not an object" : je.text);
+		gb_err_set(err, EINVAL, "", "%s is not a JSON object (line %d: %s)", path, je.line,
+			   root ? "not an object" : je.text);
 		gb_err_hint(err, "fix or remove the file (Docker's config.json)");
 		return NULL;
 	}
@@ -114,16 +114,16 @@ static int change(json_t *root, const char *key, const char *user, const char *p
 	char auth[1400];
 	int r = gb_auth_encode(user, password, auth, sizeof auth);
 	if (r < 0)
-		return gb_err_set(err, -r, "", "the user name must not be empty or hold a ':', "
-					       "and the pair must be under 1 kB");
+		return gb_err_set(err, -r, "",
+				  "the user name must not be empty or hold a ':', "
+				  "and the pair must be under 1 kB");
 	json_t *entry = json_object();
 	json_object_set_new(entry, "auth", json_string(auth));
 	json_object_set_new(auths, key, entry);
 	return 0;
 }
 
-int gb_auth_set(const char *registry, const char *user, const char *password,
-		struct gb_err *err)
+int gb_auth_set(const char *registry, const char *user, const char *password, struct gb_err *err)
 {
 	char path[1024], dir[1024];
 	gb_auth_config_path(path, sizeof path);

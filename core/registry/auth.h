@@ -25,8 +25,7 @@ const char *gb_auth_key(const char *registry);
 int gb_auth_get(struct gb_runtime *rt, const char *registry, char *out, size_t len);
 /* Store (or, with user NULL, remove) REGISTRY's credentials, keeping every other member
  * of the file; -ENOENT from a logout with nothing stored. */
-int gb_auth_set(const char *registry, const char *user, const char *password,
-		struct gb_err *err);
+int gb_auth_set(const char *registry, const char *user, const char *password, struct gb_err *err);
 
 /* `glassbox login`: GET /v2/ of REGISTRY with the pair (as Basic, or to its token server),
  * and only when the registry accepts it, store it. Plain HTTP for loopback registries and

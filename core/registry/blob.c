@@ -59,8 +59,8 @@ static int meta_read(struct gb_runtime *rt, const char *id, struct gb_layer_blob
 	gb_jval_free(v);
 	gb_path(b->path, sizeof b->path, "%s/layers/%s/blob", rt->data_root, id);
 	struct stat st;
-	if (r == 0 && (!gb_digest_valid(b->digest) || stat(b->path, &st) < 0 ||
-		       st.st_size != b->size))
+	if (r == 0 &&
+	    (!gb_digest_valid(b->digest) || stat(b->path, &st) < 0 || st.st_size != b->size))
 		r = -ENOENT; /* a description without its blob: pack again */
 	return r;
 }

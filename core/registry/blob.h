@@ -8,16 +8,8 @@
 #ifndef GB_REGISTRY_BLOB_H
 #define GB_REGISTRY_BLOB_H
 
+#include "registry/pack.h"
 #include "state/state.h"
-
-struct gb_layer_blob {
-	char path[700];	      /* layers/ID/blob */
-	char digest[72];      /* sha256 of the blob as sent */
-	char diff_id[72];     /* sha256 of the tar inside (the config's rootfs.diff_ids) */
-	char media_type[128]; /* as pulled, or the OCI tar+gzip type for packed ones */
-	char from[600];	      /* "domain/repo" it was pulled from, or "" */
-	long long size;
-};
 
 /* The blob of layer ID: the kept or cached one, or packed from diff/ now (and cached). */
 int gb_layer_blob_get(struct gb_runtime *rt, const char *id, struct gb_layer_blob *b,
@@ -25,8 +17,6 @@ int gb_layer_blob_get(struct gb_runtime *rt, const char *id, struct gb_layer_blo
 /* Keep FILE (a verified blob) as layer ID's blob: moved into layers/ID/blob. */
 int gb_layer_blob_keep(struct gb_runtime *rt, const char *id, const char *file,
 		       const struct gb_layer_blob *b, struct gb_err *err);
-/* Pack directory DIFF into a gzip'd tar at OUT; digests and size into b. */
-int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, struct gb_err *err);
 
 /* Manifests and configs as they came (data root's blobs/sha256/HEX), so that a pulled
  * image is pushed or saved with the very bytes whose digests name it. */

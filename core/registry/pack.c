@@ -1,7 +1,7 @@
-/* A layer directory into a gzip'd tar (blob.h's gb_layer_pack): libarchive reads the tree
+/* A layer directory into a gzip'd tar (pack.h): libarchive reads the tree
  * (owners, modes, xattrs, device numbers) and writes a pax tar; each block of the tar is
  * hashed (the diff_id), deflated by zlib in gzip framing and hashed again (the digest). */
-#include "registry/blob.h"
+#include "registry/pack.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -145,8 +145,8 @@ static int copy_body(struct archive *disk, struct archive *out, la_int64_t total
 }
 
 /* One entry of the walk, named relative to the layer, in the image spec's form. */
-static int pack_entry(struct archive *disk, struct archive *out, struct archive_entry_linkresolver *lr,
-		      struct archive_entry *e)
+static int pack_entry(struct archive *disk, struct archive *out,
+		      struct archive_entry_linkresolver *lr, struct archive_entry *e)
 {
 	char name[4096];
 	const char *raw = archive_entry_pathname(e);
@@ -158,8 +158,8 @@ static int pack_entry(struct archive *disk, struct archive *out, struct archive_
 	archive_entry_unset_atime(e);
 	archive_entry_unset_ctime(e);
 	archive_entry_unset_birthtime(e);
-	bool opaque = false, wh = archive_entry_filetype(e) == AE_IFCHR &&
-				  archive_entry_rdev(e) == 0;
+	bool opaque = false,
+	     wh = archive_entry_filetype(e) == AE_IFCHR && archive_entry_rdev(e) == 0;
 	if (wh)
 		whiteout_back(e, name);
 	else
@@ -244,7 +244,10 @@ int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, st
 		r = gb_err_set(err, EIO, "", "cannot read %s: %s", diff,
 			       archive_error_string(disk));
 	if (r == 0 && pack_walk(disk, tar) < 0)
-		r = gb_err_set(err, s.failed ? EIO : archive_errno(disk) > 0 ? archive_errno(disk) : EIO,
+		r = gb_err_set(err,
+			       s.failed			 ? EIO
+			       : archive_errno(disk) > 0 ? archive_errno(disk)
+							 : EIO,
 			       "", "cannot pack %s: %s", diff,
 			       archive_error_string(tar) ? archive_error_string(tar)
 							 : archive_error_string(disk));

@@ -114,8 +114,15 @@ static int upload(struct push *ps, const char *digest, const char *path, const c
 	snprintf(url, sizeof url, "%s%sdigest=%s", rep.location,
 		 strchr(rep.location, '?') ? "&" : "?", digest);
 	struct gb_http_req q = { .method = "PUT", .body = mem, .len = (long long)len };
-	if (path && !(q.file = fopen(path, "re")))
-		return gb_err_set(err, errno, "open", "cannot read %s", path);
+	struct stat st;
+	if (path && (!(q.file = fopen(path, "re")) || fstat(fileno(q.file), &st) < 0)) {
+		int r = gb_err_set(err, errno, "open", "cannot read %s", path);
+		if (q.file)
+			fclose(q.file);
+		return r;
+	}
+	if (path)
+		q.len = st.st_size;
 	status = gb_http_send(&ps->http, url, &q, &rep, err);
 	if (q.file)
 		fclose(q.file);
@@ -174,14 +181,23 @@ no:
 }
 
 /* A built (or loaded) image: each layer with files packed, a config and manifest made. */
+static bool has_files(struct push *ps, const char *id)
+{
+	char diff[700];
+	gb_layer_diff_path(ps->rt, id, diff, sizeof diff);
+	return access(diff, F_OK) == 0; /* not a config-only layer (ENV, CMD) */
+}
+
 static int plan_built(struct push *ps, struct gb_err *err)
 {
+	for (char **l = ps->img.layers; l && *l; l++)
+		ps->p.count += has_files(ps, *l);
+	ps->p.count++; /* the config */
 	for (char **l = ps->img.layers; l && *l; l++) {
-		char diff[700];
 		struct gb_layer_blob b;
-		gb_layer_diff_path(ps->rt, *l, diff, sizeof diff);
-		if (access(diff, F_OK) < 0)
-			continue; /* a config-only layer (ENV, CMD): nothing to send */
+		if (!has_files(ps, *l))
+			continue;
+		ps->p.index = ps->n + 1;
 		report(ps, *l, "Preparing");
 		int r = gb_layer_blob_get(ps->rt, *l, &b, err);
 		if (r < 0)

@@ -28,8 +28,7 @@ int gb_tag_name(const char *target, char *out, size_t len, struct gb_err *err)
 
 /* The source's record under the new name: the same layer ids, the same config, and the
  * same manifest digest (the bytes a registry would be sent are the same). */
-int gb_image_tag(struct gb_runtime *rt, const char *source, const char *target,
-		 struct gb_err *err)
+int gb_image_tag(struct gb_runtime *rt, const char *source, const char *target, struct gb_err *err)
 {
 	char name[256];
 	int r = gb_tag_name(target, name, sizeof name, err);

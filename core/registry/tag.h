@@ -9,7 +9,6 @@
 
 /* The name TARGET is stored as ("team/app:1", "127.0.0.1:5000/x"), in out. */
 int gb_tag_name(const char *target, char *out, size_t len, struct gb_err *err);
-int gb_image_tag(struct gb_runtime *rt, const char *source, const char *target,
-		 struct gb_err *err);
+int gb_image_tag(struct gb_runtime *rt, const char *source, const char *target, struct gb_err *err);
 
 #endif
