@@ -57,5 +57,10 @@ int cmd_tag(struct gb_runtime *rt, int argc, char **argv);
 int cmd_push(struct gb_runtime *rt, int argc, char **argv);
 int cmd_login(struct gb_runtime *rt, int argc, char **argv);
 int cmd_logout(struct gb_runtime *rt, int argc, char **argv);
+int cmd_save(struct gb_runtime *rt, int argc, char **argv);
+int cmd_import(struct gb_runtime *rt, int argc, char **argv);
+int cmd_image(struct gb_runtime *rt, int argc, char **argv);
+/* run/create of a missing image whose name has a registry: pulled first */
+int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err);
 
 #endif

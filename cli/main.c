@@ -141,6 +141,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		warn_host_network(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
+	if (r == 0) /* cli/push.c: Docker's "Unable to find image locally", then a pull */
+		r = cli_pull_missing(rt, a.cfg.image, &err);
 	if (r < 0) { /* a refusal before the container starts: 125, as docker run (docs/cli.md) */
 		gb_args_free(&a);
 		return run_failed(&err);
@@ -975,6 +977,9 @@ static const struct command commands[] = {
 	{ "push", cmd_push },
 	{ "login", cmd_login },
 	{ "logout", cmd_logout },
+	{ "save", cmd_save },
+	{ "import", cmd_import },
+	{ "image", cmd_image },
 };
 
 int main(int argc, char **argv)

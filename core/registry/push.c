@@ -15,6 +15,7 @@
 #include "registry/digest.h"
 #include "registry/http.h"
 #include "registry/image_json.h"
+#include "registry/plan.h"
 #include "registry/ref.h"
 #include "storage/image.h"
 
@@ -24,11 +25,7 @@ struct push {
 	struct gb_ref ref;
 	struct gb_http http;
 	struct gb_image img;
-	struct gb_layer_blob *blobs;
-	size_t n;
-	char *config, *manifest;
-	size_t config_len, manifest_len;
-	char manifest_type[128], config_digest[72];
+	struct gb_image_plan plan;
 	struct gb_push_progress p;
 };
 
@@ -134,88 +131,15 @@ static int upload(struct push *ps, const char *digest, const char *path, const c
 
 /* ------------------------------------------------------------ what to send */
 
-static int add_blob(struct push *ps, const struct gb_layer_blob *b)
-{
-	struct gb_layer_blob *bigger = realloc(ps->blobs, (ps->n + 1) * sizeof *bigger);
-	if (!bigger)
-		return -ENOMEM;
-	ps->blobs = bigger;
-	ps->blobs[ps->n++] = *b;
-	return 0;
-}
-
-/* A pulled image: its manifest and config as kept, and each layer's kept blob. Any piece
- * missing (pulled before blobs were kept) and the image is sent as a built one. */
-static bool plan_original(struct push *ps)
-{
-	struct gb_manifest m = { 0 };
-	struct gb_err ignored = { 0 };
-	if (!ps->img.digest[0] ||
-	    gb_meta_blob_read(ps->rt, ps->img.digest, &ps->manifest, &ps->manifest_len) < 0 ||
-	    gb_manifest_parse(ps->manifest, ps->manifest_len, NULL, &m, &ignored) < 0 ||
-	    m.kind != GB_MANIFEST_IMAGE ||
-	    gb_meta_blob_read(ps->rt, m.config.digest, &ps->config, &ps->config_len) < 0)
-		goto no;
-	for (size_t i = 0; i < m.n_layers; i++) {
-		struct gb_layer_blob b;
-		char id[13];
-		snprintf(id, sizeof id, "%.12s", m.layers[i].digest + 7);
-		if (gb_layer_blob_get(ps->rt, id, &b, &ignored) < 0 ||
-		    strcmp(b.digest, m.layers[i].digest) || add_blob(ps, &b) < 0)
-			goto no;
-	}
-	struct gb_jval *v = gb_json_parse(ps->manifest, ps->manifest_len, NULL, 0);
-	snprintf(ps->manifest_type, sizeof ps->manifest_type, "%s",
-		 gb_jstr(v, "mediaType", GB_OCI_MANIFEST));
-	snprintf(ps->config_digest, sizeof ps->config_digest, "%s", m.config.digest);
-	gb_jval_free(v);
-	gb_manifest_free(&m);
-	return true;
-no:
-	gb_manifest_free(&m);
-	free(ps->manifest);
-	free(ps->config);
-	ps->manifest = ps->config = NULL;
-	ps->n = 0;
-	return false;
-}
-
-/* A built (or loaded) image: each layer with files packed, a config and manifest made. */
-static bool has_files(struct push *ps, const char *id)
-{
-	char diff[700];
-	gb_layer_diff_path(ps->rt, id, diff, sizeof diff);
-	return access(diff, F_OK) == 0; /* not a config-only layer (ENV, CMD) */
-}
-
-static int plan_built(struct push *ps, struct gb_err *err)
-{
-	for (char **l = ps->img.layers; l && *l; l++)
-		ps->p.count += has_files(ps, *l);
-	ps->p.count++; /* the config */
-	for (char **l = ps->img.layers; l && *l; l++) {
-		struct gb_layer_blob b;
-		if (!has_files(ps, *l))
-			continue;
-		ps->p.index = ps->n + 1;
-		report(ps, *l, "Preparing");
-		int r = gb_layer_blob_get(ps->rt, *l, &b, err);
-		if (r < 0)
-			return r;
-		if (add_blob(ps, &b) < 0)
-			return gb_err_set(err, ENOMEM, "", "out of memory");
-	}
-	if (gb_image_config_json(&ps->img, ps->blobs, ps->n, &ps->config, &ps->config_len) < 0)
-		return gb_err_set(err, ENOMEM, "", "out of memory");
-	gb_digest_buf(ps->config, ps->config_len, ps->config_digest);
-	snprintf(ps->manifest_type, sizeof ps->manifest_type, GB_OCI_MANIFEST);
-	if (gb_image_manifest_json(ps->config_digest, ps->config_len, ps->blobs, ps->n,
-				   &ps->manifest, &ps->manifest_len) < 0)
-		return gb_err_set(err, ENOMEM, "", "out of memory");
-	return 0;
-}
-
 /* ------------------------------------------------------------ the push */
+
+static void preparing(void *data, const char *id, size_t index, size_t count)
+{
+	struct push *ps = data;
+	ps->p.index = index;
+	ps->p.count = count + 1;
+	report(ps, id, "Preparing");
+}
 
 static int put_manifest(struct push *ps, struct gb_err *err)
 {
@@ -223,14 +147,14 @@ static int put_manifest(struct push *ps, struct gb_err *err)
 	struct gb_http_reply rep;
 	snprintf(url, sizeof url, "%s/manifests/%s", ps->http.base, ps->ref.tag);
 	struct gb_http_req q = { .method = "PUT",
-				 .content_type = ps->manifest_type,
-				 .body = ps->manifest,
-				 .len = (long long)ps->manifest_len };
+				 .content_type = ps->plan.manifest_type,
+				 .body = ps->plan.manifest,
+				 .len = (long long)ps->plan.manifest_len };
 	long status = gb_http_send(&ps->http, url, &q, &rep, err);
 	if (status != 201)
 		return push_http_error(status, "putting the manifest", &rep, err);
-	gb_digest_buf(ps->manifest, ps->manifest_len, ps->o->digest);
-	ps->o->size = (long long)ps->manifest_len;
+	gb_digest_buf(ps->plan.manifest, ps->plan.manifest_len, ps->o->digest);
+	ps->o->size = (long long)ps->plan.manifest_len;
 	if (rep.digest[0] && strcmp(rep.digest, ps->o->digest))
 		return gb_err_set(err, EBADMSG, "",
 				  "the registry stored the manifest as %s, not %s", rep.digest,
@@ -240,16 +164,17 @@ static int put_manifest(struct push *ps, struct gb_err *err)
 
 static int push_blobs(struct push *ps, struct gb_err *err)
 {
-	ps->p.count = ps->n + 1;
-	for (size_t i = 0; i < ps->n; i++) {
+	ps->p.count = ps->plan.n + 1;
+	for (size_t i = 0; i < ps->plan.n; i++) {
 		ps->p.index = i + 1;
-		int r = upload(ps, ps->blobs[i].digest, ps->blobs[i].path, NULL, 0,
-			       ps->blobs[i].from, err);
+		int r = upload(ps, ps->plan.blobs[i].digest, ps->plan.blobs[i].path, NULL, 0,
+			       ps->plan.blobs[i].from, err);
 		if (r < 0)
 			return r;
 	}
-	ps->p.index = ps->n + 1;
-	return upload(ps, ps->config_digest, NULL, ps->config, ps->config_len, "", err);
+	ps->p.index = ps->plan.n + 1;
+	return upload(ps, ps->plan.config_digest, NULL, ps->plan.config, ps->plan.config_len, "",
+		      err);
 }
 
 static int push_steps(struct push *ps, struct gb_err *err)
@@ -270,7 +195,9 @@ static int push_steps(struct push *ps, struct gb_err *err)
 	gb_path(ps->http.base, sizeof ps->http.base, "%s://%s/v2/%s",
 		insecure(ps) ? "http" : "https", gb_ref_api_host(&ps->ref), ps->ref.repo);
 	gb_auth_get(ps->rt, ps->ref.domain, ps->http.basic, sizeof ps->http.basic);
-	if (!plan_original(ps) && (r = plan_built(ps, err)) < 0)
+	ps->plan.preparing = preparing;
+	ps->plan.data = ps;
+	if ((r = gb_image_plan(ps->rt, &ps->img, &ps->plan, err)) < 0)
 		return r;
 	if ((r = push_blobs(ps, err)) < 0)
 		return r;
@@ -284,8 +211,6 @@ int gb_push(struct gb_runtime *rt, struct gb_push_opts *o, struct gb_err *err)
 	if (r == 0)
 		r = push_steps(&ps, err);
 	gb_image_free(&ps.img);
-	free(ps.blobs);
-	free(ps.config);
-	free(ps.manifest);
+	gb_image_plan_free(&ps.plan);
 	return r;
 }

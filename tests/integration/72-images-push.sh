@@ -124,6 +124,88 @@ out=$(gb push $REG/nosuch:1 2>&1); rc=$?
 check "pushing an image glassbox lacks fails" test $rc -ne 0
 assert_contains "... with the way to fix it" "glassbox tag IMAGE $REG/nosuch:1" "$out"
 
+# run of an image glassbox lacks, whose name says its registry: pulled first (Docker's
+# "Unable to find image ... locally"), progress on stderr, the container's output alone
+# on stdout. A bare name is never sent to Docker Hub by run.
+d8=$GB_TEST_ROOT/data8
+out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/team/app:1 2>"$T/autopull.err"); rc=$?
+assert_eq "run pulls a missing image first, then runs it" "0 built-here" "$rc $out"
+assert_contains "... saying so on stderr" "Unable to find image '$REG/team/app:1' locally" "$(cat "$T/autopull.err")"
+check "... and the image is stored" test -f "$d8/images/$REG+team+app:1.json"
+out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm nosuch-$$ true 2>&1); rc=$?
+assert_eq "a bare unknown name is not pulled: exit 125" 125 "$rc"
+assert_contains "... unknown image, as before" "unknown image 'nosuch-$$'" "$out"
+out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/nosuch:1 true 2>&1); rc=$?
+check "run of a name its registry lacks fails" test $rc -ne 0
+assert_contains "... with the registry's answer" "HTTP 404" "$out"
+
+# save: a docker save archive of two images (one built, one pulled) and an OCI layout.
+out=$(gb save -o "$T/saved.tar" app:1 $REG/src:1 2>&1); rc=$?
+check "save -o FILE IMAGE IMAGE" test $rc -eq 0
+assert_eq "the archive has Docker's files" "manifest.json repositories" \
+    "$(tar -tf "$T/saved.tar" | grep -vE '^[0-9a-f]{64}(\.json|/layer.tar)$' | sort | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "manifest.json names both images" '["app:1"] ["127.0.0.1:5000/src:1"]' \
+    "$(tar -xOf "$T/saved.tar" manifest.json | jq -c '.[].RepoTags' | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "skopeo inspect reads it: the built image's two layers with files" 2 \
+    "$(sk inspect "docker-archive:$T/saved.tar:app:1" | jq -r '.Layers | length')"
+check "skopeo copies it out (every layer matches its diff_id)" \
+    skopeo copy -q "docker-archive:$T/saved.tar:127.0.0.1:5000/src:1" "oci:$T/from-saved:1"
+d6=$GB_TEST_ROOT/data6
+out=$(GLASSBOX_DATA_ROOT=$d6 gb load -i "$T/saved.tar" 2>&1)
+assert_eq "load it into another data root" "Loaded image: app:1
+Loaded image: $REG/src:1" "$out"
+assert_eq "... the built image runs" built-here "$(GLASSBOX_DATA_ROOT=$d6 gb run --rm app:1 2>&1)"
+assert_eq "... the pulled one too, with its config" from-umoci \
+    "$(GLASSBOX_DATA_ROOT=$d6 gb run --rm $REG/src:1 sh -c 'echo $GREETING' 2>&1)"
+check "save --format oci" gb save --format oci -o "$T/saved-oci.tar" $REG/src:1
+assert_eq "the OCI layout holds the pulled manifest as it was: the same digest" "$src_digest" \
+    "$(sk inspect "oci-archive:$T/saved-oci.tar" | jq -r .Digest)"
+assert_eq "load it: the name from its annotation" "Loaded image: $REG/src:1" \
+    "$(GLASSBOX_DATA_ROOT=$GB_TEST_ROOT/data7 gb load -i "$T/saved-oci.tar" 2>&1)"
+out=$(gb save -o "$T/bad.tar" app:1 nosuch:9 2>&1); rc=$?
+check "save of an unknown image fails" test $rc -ne 0
+assert_contains "... naming it" "unknown image 'nosuch:9'" "$out"
+check "... and leaves no archive" bash -c "! ls '$T' | grep -q '^bad.tar'"
+
+# import: a root filesystem tarball as a one-layer image.
+tar -C "$ROOTFS" -czf "$T/my-rootfs.tar.gz" .
+out=$(gb import "$T/my-rootfs.tar.gz" 2>&1); rc=$?
+check "import a tarball" test $rc -eq 0
+assert_contains "... named after the file" "as my-rootfs" "$out"
+assert_eq "... it runs" imported "$(gb run --rm my-rootfs echo imported 2>&1)"
+check "import with a name" gb import "$T/my-rootfs.tar.gz" mine:1
+assert_eq "... one layer" 1 "$(jq '.layers | length' "$GLASSBOX_DATA_ROOT/images/mine:1.json")"
+python3 - "$T/evil.tar" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    i = tarfile.TarInfo("../../gb72-escape"); d = b"x\n"; i.size = len(d); t.addfile(i, io.BytesIO(d))
+PY
+layers_before=$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')
+out=$(gb import "$T/evil.tar" evil 2>&1); rc=$?
+check "a tarball climbing out with ../ is refused" test $rc -ne 0
+assert_contains "... naming the entry" "climbs out" "$out"
+assert_eq "... and leaves no layer" "$layers_before" "$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')"
+check "... nor an image" test ! -e "$GLASSBOX_DATA_ROOT/images/evil.json"
+
+# image prune: only layers nothing uses. mine:1 removed while a container stacks it keeps
+# its layer (rmi -f); once the container is gone, prune frees exactly that layer.
+orphan=$(jq -r '.layers[0]' "$GLASSBOX_DATA_ROOT/images/mine:1.json")
+check "create a container of mine:1" gb create --name gb72-c mine:1 true
+check "rmi -f mine:1" gb rmi -f mine:1
+check "... its layer stays for the container" test -d "$GLASSBOX_DATA_ROOT/layers/$orphan/diff"
+check "rmi $REG/team/copy:v2 (its layer is shared with $REG/src:1)" gb rmi $REG/team/copy:v2
+out=$(gb image prune 2>&1)
+assert_contains "prune while the container exists frees nothing" "0 bytes in 0 layers" "$out"
+check "rm the container" gb rm gb72-c
+layers_before=$(ls "$GLASSBOX_DATA_ROOT/layers" | sort)
+out=$(gb image prune 2>&1); rc=$?
+echo "$out" | sed 's/^/    /'
+check "image prune" test $rc -eq 0
+assert_eq "... names exactly the orphan layer" "deleted layer $orphan" "$(grep '^deleted' <<<"$out" | cut -d' ' -f1-3)"
+assert_eq "... and removed only it" "$(grep -vx "$orphan" <<<"$layers_before")" "$(ls "$GLASSBOX_DATA_ROOT/layers" | sort)"
+assert_eq "... the shared layer still runs" from-umoci "$(gb run --rm $REG/src:1 sh -c 'echo $GREETING' 2>&1)"
+assert_contains "a second prune frees nothing" "0 bytes in 0 layers" "$(gb image prune 2>&1)"
+
 # login: a registry with htpasswd auth. The bcrypt line is made by perl's crypt(), which
 # is libxcrypt's (Debian's perl-base and libcrypt1 are always there; htpasswd of
 # apache2-utils may not be).
