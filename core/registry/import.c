@@ -37,8 +37,12 @@ static int save_image(struct gb_runtime *rt, const char *name, char *id, struct 
 	 * none, so the image carries it here. */
 	char *env[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	char *none[] = { NULL };
-	struct gb_image img = { .layers = layers, .env = env, .cmd = none, .entrypoint = none,
-				.exposed = none, .labels = none };
+	struct gb_image img = { .layers = layers,
+				.env = env,
+				.cmd = none,
+				.entrypoint = none,
+				.exposed = none,
+				.labels = none };
 	snprintf(img.name, sizeof img.name, "%s", name);
 	snprintf(img.workdir, sizeof img.workdir, "/");
 	gb_rfc3339(img.created, sizeof img.created, gb_wallclock());

@@ -59,7 +59,6 @@ no:
 	return false;
 }
 
-
 /* A built (or loaded) image: each layer with files packed, a config and manifest made. */
 static bool has_files(struct gb_runtime *rt, const char *id)
 {
@@ -68,8 +67,8 @@ static bool has_files(struct gb_runtime *rt, const char *id)
 	return access(diff, F_OK) == 0; /* not a config-only layer (ENV, CMD) */
 }
 
-static int plan_built(struct gb_runtime *rt, const struct gb_image *img,
-		      struct gb_image_plan *ps, struct gb_err *err)
+static int plan_built(struct gb_runtime *rt, const struct gb_image *img, struct gb_image_plan *ps,
+		      struct gb_err *err)
 {
 	size_t count = 0;
 	for (char **l = img->layers; l && *l; l++)

@@ -27,14 +27,12 @@ static bool listed(char *const *v, const char *s)
 }
 
 /* One image file: its layer ids, its manifest digest and the config that names. */
-static int image_uses(struct gb_runtime *rt, const char *path, struct used *u,
-		      struct gb_err *err)
+static int image_uses(struct gb_runtime *rt, const char *path, struct used *u, struct gb_err *err)
 {
 	gb_autofree char *text = NULL, *manifest = NULL;
 	size_t len, mlen;
-	struct gb_jval *v = gb_read_file(path, &text, &len) == 0
-				    ? gb_json_parse(text, len, NULL, 0)
-				    : NULL;
+	struct gb_jval *v =
+		gb_read_file(path, &text, &len) == 0 ? gb_json_parse(text, len, NULL, 0) : NULL;
 	const struct gb_jval *layers = gb_jget(v, "layers");
 	if (!layers || layers->type != GB_JARR) {
 		int r = gb_err_set(err, EINVAL, "", "image file %s is unreadable: nothing pruned",
@@ -64,7 +62,8 @@ static int collect_images(struct gb_runtime *rt, struct used *u, struct gb_err *
 	gb_path(dir, sizeof dir, "%s/images", rt->data_root);
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
+		return errno == ENOENT ? 0
+				       : gb_err_set(err, errno, "opendir", "cannot read %s", dir);
 	struct dirent *de;
 	int r = 0;
 	while (r == 0 && (de = readdir(d))) {

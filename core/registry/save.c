@@ -24,7 +24,7 @@ struct save {
 	struct archive *a;
 	char **written; /* entry names already in the archive: shared layers go in once */
 	struct gb_json manifest, repos, index;
-	char tmp[700];	/* a layer decompressed for the docker form */
+	char tmp[700]; /* a layer decompressed for the docker form */
 };
 
 static int put_header(struct save *sv, const char *name, long long size, bool dir)
@@ -231,8 +231,8 @@ static int save_all(struct save *sv, const char *tmp, struct gb_err *err)
 {
 	archive_write_set_format_pax_restricted(sv->a);
 	if (archive_write_open_filename(sv->a, tmp) != ARCHIVE_OK)
-		return gb_err_set(err, archive_errno(sv->a) > 0 ? archive_errno(sv->a) : EIO, "open",
-				  "cannot create %s: %s", tmp, archive_error_string(sv->a));
+		return gb_err_set(err, archive_errno(sv->a) > 0 ? archive_errno(sv->a) : EIO,
+				  "open", "cannot create %s: %s", tmp, archive_error_string(sv->a));
 	int r = 0;
 	for (char *const *i = sv->o->images; r == 0 && *i; i++)
 		r = save_image(sv, *i, err);

@@ -13,9 +13,9 @@
 #include "state/state.h"
 
 struct gb_save_opts {
-	const char *output;   /* the archive to write (replaced whole, or not at all) */
-	char *const *images;  /* names, NULL-terminated */
-	bool oci;	      /* an OCI image layout instead of a docker save archive */
+	const char *output;  /* the archive to write (replaced whole, or not at all) */
+	char *const *images; /* names, NULL-terminated */
+	bool oci;	     /* an OCI image layout instead of a docker save archive */
 };
 
 int gb_save(struct gb_runtime *rt, const struct gb_save_opts *o, struct gb_err *err);
