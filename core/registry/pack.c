@@ -77,8 +77,11 @@ static void drop_overlay_xattrs(struct archive_entry *e, bool *opaque)
 	}
 	/* Copies first: clearing frees the strings and values the entry owns. */
 	void *copies[64];
-	for (size_t i = 0; i < n; i++)
-		copies[i] = names[i] ? memcpy(malloc(sizes[i] + 1), vals[i], sizes[i]) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		copies[i] = names[i] ? malloc(sizes[i] + 1) : NULL;
+		if (copies[i])
+			memcpy(copies[i], vals[i], sizes[i]);
+	}
 	archive_entry_xattr_clear(e);
 	for (size_t i = 0; i < n; i++) {
 		if (names[i] && copies[i])

@@ -92,7 +92,9 @@ assert_eq "... and it runs with its config" from-umoci \
 B=$T/build && mkdir -p "$B"
 cat > "$B/Dockerfile" <<'DF'
 FROM busybox
+RUN mkdir -p /srv/old && echo a > /srv/old/a
 RUN rm /etc/motd && mkdir -p /srv/data && echo built-here > /srv/data/hello && ln /srv/data/hello /srv/data/hard && chown 1234:5678 /srv/data/hello && chmod 0640 /srv/data/hello
+RUN rm -rf /srv/old && mkdir /srv/old && echo b > /srv/old/b
 CMD ["cat", "/srv/data/hello"]
 DF
 check "build an image" gb build -q -t app:1 "$B"
@@ -104,19 +106,20 @@ built_digest=$(sk inspect "docker://$REG/team/app:1" | jq -r .Digest)
 assert_contains "push names the digest the registry has" "1: digest: $built_digest" "$out"
 raw=$(sk inspect --raw "docker://$REG/team/app:1")
 assert_eq "an OCI manifest" application/vnd.oci.image.manifest.v1+json "$(jq -r .mediaType <<<"$raw")"
-top=$(jq -r '.layers[-1].digest' <<<"$raw")
 sk copy -q "docker://$REG/team/app:1" "oci:$T/app-layout:1" >/dev/null
-tarlist=$(tar -tvzf "$T/app-layout/blobs/sha256/${top#sha256:}")
+tarlist=$(for l in $(jq -r '.layers[].digest' <<<"$raw"); do tar -tvzf "$T/app-layout/blobs/sha256/${l#sha256:}"; done)
 assert_contains "the deleted /etc/motd is a .wh. file in the blob" "etc/.wh.motd" "$tarlist"
 assert_contains "owners and modes kept" "-rw-r----- 1234/5678" "$(grep 'srv/data/hello$' <<<"$tarlist")"
 assert_contains "the hard link is a hard link" "srv/data/hard link to srv/data/hello" "$tarlist"
 check "no overlay device or xattr in the blob" bash -c "! grep -q '^c' <<<'$tarlist'"
+assert_contains "the directory made again is opaque: a .wh..wh..opq entry" "srv/old/.wh..wh..opq" "$tarlist"
 assert_eq "the config's diff_ids match the blobs" "$(jq -r '.rootfs.diff_ids | length' < "$T/app-layout/blobs/sha256/$(jq -r .config.digest <<<"$raw" | cut -c8-)")" \
     "$(jq -r '.layers | length' <<<"$raw")"
 third=$GB_TEST_ROOT/data3
 check "pull it into a third data root" env GLASSBOX_DATA_ROOT=$third $GLASSBOX pull $REG/team/app:1
 assert_eq "... and run it: CMD from the pushed config" built-here "$(GLASSBOX_DATA_ROOT=$third gb run --rm $REG/team/app:1 2>&1)"
 check "... the whiteout applies" bash -c "! GLASSBOX_DATA_ROOT=$third $GLASSBOX run --rm $REG/team/app:1 cat /etc/motd 2>/dev/null"
+assert_eq "... the opaque directory hides the layer below" b "$(GLASSBOX_DATA_ROOT=$third gb run --rm $REG/team/app:1 ls /srv/old 2>&1)"
 assert_eq "... the owner survived" "1234:5678 640" "$(GLASSBOX_DATA_ROOT=$third gb run --rm $REG/team/app:1 stat -c '%u:%g %a' /srv/data/hello 2>&1)"
 out=$(gb push $REG/team/app:1 2>&1)
 assert_contains "a second push reuses the cached blobs: the same digest" "1: digest: $built_digest" "$out"
@@ -146,7 +149,7 @@ assert_eq "the archive has Docker's files" "manifest.json repositories" \
     "$(tar -tf "$T/saved.tar" | grep -vE '^[0-9a-f]{64}(\.json|/layer.tar)$' | sort | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "manifest.json names both images" '["app:1"] ["127.0.0.1:5000/src:1"]' \
     "$(tar -xOf "$T/saved.tar" manifest.json | jq -c '.[].RepoTags' | tr '\n' ' ' | sed 's/ $//')"
-assert_eq "skopeo inspect reads it: the built image's two layers with files" 2 \
+assert_eq "skopeo inspect reads it: the built image's four layers with files" 4 \
     "$(sk inspect "docker-archive:$T/saved.tar:app:1" | jq -r '.Layers | length')"
 check "skopeo copies it out (every layer matches its diff_id)" \
     skopeo copy -q "docker-archive:$T/saved.tar:127.0.0.1:5000/src:1" "oci:$T/from-saved:1"
