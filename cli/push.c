@@ -250,9 +250,11 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *er
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
+	if (!names_registry(image))
+		return 0; /* other names resolve in the engine's image step, as before */
 	int r = gb_image_resolve(rt, image, &img, &local);
 	gb_image_free(&img);
-	if (r != -ENOENT || !names_registry(image))
+	if (r != -ENOENT)
 		return 0; /* found, or an error that run itself reports */
 	const char *last = NULL;
 	struct gb_pull_opts o = { .ref = image,
