@@ -8,13 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/json.h"
 #include "base/util.h"
 #include "registry/auth.h"
-#include "registry/blob.h"
 #include "registry/digest.h"
 #include "registry/http.h"
-#include "registry/image_json.h"
 #include "registry/plan.h"
 #include "registry/ref.h"
 #include "storage/image.h"
