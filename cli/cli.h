@@ -61,5 +61,15 @@ enum gb_verdict cli_lab_run(const struct gb_lab *lab, struct gb_runtime *rt, con
 int cmd_classroom_status(struct gb_runtime *rt, int argc, char **argv);
 /* cli/classroom.c: classroom setup, doctor, teardown (issue 21, delegation) */
 int cmd_classroom(struct gb_runtime *rt, int argc, char **argv);
+/* cli/push.c: tag, push, login, logout (issue 15, the registry side: images-push) */
+int cmd_tag(struct gb_runtime *rt, int argc, char **argv);
+int cmd_push(struct gb_runtime *rt, int argc, char **argv);
+int cmd_login(struct gb_runtime *rt, int argc, char **argv);
+int cmd_logout(struct gb_runtime *rt, int argc, char **argv);
+int cmd_save(struct gb_runtime *rt, int argc, char **argv);
+int cmd_import(struct gb_runtime *rt, int argc, char **argv);
+int cmd_image(struct gb_runtime *rt, int argc, char **argv);
+/* run/create of a missing image whose name has a registry: pulled first */
+int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err);
 
 #endif

@@ -141,6 +141,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		warn_host_network(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
+	if (r == 0) /* cli/push.c: Docker's "Unable to find image locally", then a pull */
+		r = cli_pull_missing(rt, a.cfg.image, &err);
 	if (r < 0) { /* a refusal before the container starts: 125, as docker run (docs/cli.md) */
 		gb_args_free(&a);
 		return run_failed(&err);
@@ -902,6 +904,13 @@ static void usage(void)
 	       "--insecure-registry)\n"
 	       "  load      images from a docker save archive or an OCI layout (-i FILE|DIR "
 	       "[NAME])\n"
+	       "  tag       another name for an image (SOURCE TARGET: HOST:PORT/REPO:TAG)\n"
+	       "  push      an image to its registry (NAME[:TAG], --insecure-registry)\n"
+	       "  login     store a registry's credentials ([--username U] [--password-stdin] "
+	       "REGISTRY); logout REGISTRY\n"
+	       "  save      images into a docker save archive (-o FILE [--format oci] IMAGE...)\n"
+	       "  import    a root filesystem tarball as a one-layer image (TARBALL [NAME])\n"
+	       "  image     image prune: remove layers no image and no container uses\n"
 	       "  images    list images (--digests: a pulled image's manifest digest)\n"
 	       "  history   the layers of an image, with sizes and the instruction behind each\n"
 	       "  rmi       remove an image (-f: even if a container uses it)\n"
@@ -975,6 +984,13 @@ static const struct command commands[] = {
 	{ "pull", cmd_pull },		/* cli/pull.c: an image from a registry (issue 15) */
 	{ "load", cmd_load },		/* cli/pull.c: from a docker save or OCI archive */
 	{ "classroom", cmd_classroom }, /* cli/classroom.c: a class on one server (issue 21) */
+	{ "tag", cmd_tag },		/* cli/push.c: the registry side of issue 15 */
+	{ "push", cmd_push },
+	{ "login", cmd_login },
+	{ "logout", cmd_logout },
+	{ "save", cmd_save },
+	{ "import", cmd_import },
+	{ "image", cmd_image },
 };
 
 int main(int argc, char **argv)

@@ -50,7 +50,8 @@ struct sink {
 	FILE *file;
 	struct gb_digest sha;
 	bool too_big;
-	char content_type[128], challenge[2048];
+	char content_type[128], challenge[2048], location[2048], docker_digest[80];
+	const struct gb_http_req *req; /* a method and a body to send; NULL: a GET */
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -94,8 +95,11 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 	struct sink *s = arg;
 	size_t len = size * n;
 	if (len >= 5 && !strncmp(line, "HTTP/", 5)) /* a new response (after a redirect) */
-		s->content_type[0] = s->challenge[0] = '\0';
+		s->content_type[0] = s->challenge[0] = s->location[0] = '\0';
 	header_value(line, len, "content-type:", s->content_type, sizeof s->content_type);
+	header_value(line, len, "location:", s->location, sizeof s->location);
+	header_value(line, len, "docker-content-digest:", s->docker_digest,
+		     sizeof s->docker_digest);
 	header_value(line, len, "www-authenticate:", s->challenge, sizeof s->challenge);
 	return len;
 }
@@ -106,6 +110,32 @@ static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t 
 	if (h->progress)
 		h->progress(h->progress_data, done, total);
 	return 0;
+}
+
+/* A PUT, POST, PATCH or HEAD: the method, and the body from memory or a file. */
+static struct curl_slist *request_setup(CURL *c, const struct gb_http_req *q,
+					struct curl_slist *hdrs)
+{
+	char line[300];
+	if (!strcmp(q->method, "HEAD")) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		return hdrs;
+	}
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
+	snprintf(line, sizeof line, "Content-Type: %s",
+		 q->content_type ? q->content_type : "application/octet-stream");
+	hdrs = curl_slist_append(hdrs, line);
+	if (q->file) {
+		rewind(q->file);
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READDATA, q->file);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)q->len);
+		return hdrs;
+	}
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->body ? q->body : "");
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)q->len);
+	return hdrs;
 }
 
 /* One GET; returns the HTTP status (or -errno with err set when none came back). */
@@ -121,12 +151,15 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 		snprintf(line, sizeof line, "Accept: %s", accept);
 		hdrs = curl_slist_append(hdrs, line);
 	}
-	if (auth && h->token[0]) {
+	if (auth && (h->token[0] || h->basic_on)) {
 		/* libcurl drops custom Authorization headers when a redirect leaves the host
 		 * (blobs are often served from a CDN), so the token stays with the registry. */
-		snprintf(line, sizeof line, "Authorization: Bearer %s", h->token);
+		snprintf(line, sizeof line, "Authorization: %s %s",
+			 h->token[0] ? "Bearer" : "Basic", h->token[0] ? h->token : h->basic);
 		hdrs = curl_slist_append(hdrs, line);
 	}
+	if (s->req)
+		hdrs = request_setup(c, s->req, hdrs);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -173,7 +206,8 @@ static int fetch_token(struct gb_http *h, const struct gb_challenge *ch, struct 
 	if (c)
 		curl_easy_cleanup(c);
 	struct sink s = { 0 };
-	long status = perform(h, url, "application/json", false, &s, err);
+	h->token[0] = '\0'; /* a token for another scope is no use; credentials may be */
+	long status = perform(h, url, "application/json", h->basic[0] != '\0', &s, err);
 	struct gb_jval *v = status == 200 ? gb_json_parse(s.buf, s.len, NULL, 0) : NULL;
 	const char *tok = gb_jstr(v, "token", gb_jstr(v, "access_token", ""));
 	int r = status < 0 ? (int)status : 0;
@@ -199,32 +233,96 @@ static int status_error(long status, const char *url, struct gb_err *err)
 	return r;
 }
 
-/* GET with one retry after a bearer challenge. */
+static int refused(const struct gb_http *h, const char *url, struct gb_err *err)
+{
+	bool sent = h->basic_on || h->token[0];
+	int r = gb_err_set(err, EACCES, "", "%s: HTTP 401 (%s)", url,
+			   sent ? "the registry refused the credentials"
+				: "the registry wants credentials");
+	gb_err_hint(err, h->basic[0] ? "log in again: glassbox login REGISTRY (the password or "
+				       "token was refused, or this account may not do this)"
+				     : "log in first: glassbox login REGISTRY");
+	return r;
+}
+
+/* Basic credentials are sent once a registry asks for them (a `Basic` challenge), and go
+ * to a token server when it asks for a Bearer token: `glassbox login` stored them. */
+static int answer_challenge(struct gb_http *h, const char *header, const char *url,
+			    struct gb_err *err)
+{
+	struct gb_challenge ch;
+	if (gb_challenge_parse(header, &ch) == 0)
+		return fetch_token(h, &ch, err);
+	if (!strncasecmp(header, "Basic", 5) && h->basic[0] && !h->basic_on) {
+		h->basic_on = true;
+		return 0;
+	}
+	return refused(h, url, err);
+}
+
+static int sink_reset(struct sink *s, struct gb_err *err)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->len = 0;
+	if (s->file &&
+	    (fflush(s->file) || ftruncate(fileno(s->file), 0) || fseek(s->file, 0, SEEK_SET)))
+		return gb_err_set(err, errno, "ftruncate", "cannot restart the download");
+	if (!s->file)
+		return 0;
+	char discard[72];
+	gb_digest_final(&s->sha, discard);
+	if (gb_digest_init(&s->sha) < 0)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	return 0;
+}
+
+/* One request, asked again after a challenge (Basic credentials, or a Bearer token). */
+static long exchange(struct gb_http *h, const char *url, const char *accept, struct sink *s,
+		     struct gb_err *err)
+{
+	long status = perform(h, url, accept, true, s, err);
+	for (int i = 0; i < 2 && status == 401; i++) {
+		int r = answer_challenge(h, s->challenge, url, err);
+		if (r < 0 || (r = sink_reset(s, err)) < 0)
+			return r;
+		status = perform(h, url, accept, true, s, err);
+	}
+	return status == 401 ? refused(h, url, err) : status;
+}
+
+/* GET with the retries after challenges; any status but 200 is an error. */
 static long get(struct gb_http *h, const char *path, const char *accept, struct sink *s,
 		struct gb_err *err)
 {
 	char url[1400];
 	snprintf(url, sizeof url, "%s/%s", h->base, path);
-	long status = perform(h, url, accept, true, s, err);
-	struct gb_challenge ch;
-	if (status == 401 && gb_challenge_parse(s->challenge, &ch) == 0) {
-		int r = fetch_token(h, &ch, err);
-		if (r < 0)
-			return r;
-		free(s->buf);
-		s->buf = NULL;
-		s->len = 0;
-		if (s->file && (fflush(s->file) || ftruncate(fileno(s->file), 0) ||
-				fseek(s->file, 0, SEEK_SET)))
-			return gb_err_set(err, errno, "ftruncate", "cannot restart the download");
-		char discard[72];
-		gb_digest_final(&s->sha, discard);
-		if (gb_digest_init(&s->sha) < 0)
-			return gb_err_set(err, ENOMEM, "", "out of memory");
-		status = perform(h, url, accept, true, s, err);
-	}
+	long status = exchange(h, url, accept, s, err);
 	if (status >= 0 && status != 200)
 		return status_error(status, url, err);
+	return status;
+}
+
+long gb_http_send(struct gb_http *h, const char *url, const struct gb_http_req *q,
+		  struct gb_http_reply *reply, struct gb_err *err)
+{
+	char full[2400];
+	if (url[0] == '/') { /* a Location relative to the registry: its scheme and host */
+		const char *host = strstr(h->base, "://");
+		const char *path = host ? strchr(host + 3, '/') : NULL;
+		snprintf(full, sizeof full, "%.*s%s", path ? (int)(path - h->base) : 0, h->base,
+			 url);
+	} else {
+		snprintf(full, sizeof full, "%s", url);
+	}
+	struct sink s = { .req = q };
+	long status = exchange(h, full, NULL, &s, err);
+	if (reply) {
+		snprintf(reply->location, sizeof reply->location, "%s", s.location);
+		snprintf(reply->digest, sizeof reply->digest, "%s", s.docker_digest);
+		snprintf(reply->body, sizeof reply->body, "%s", s.buf ? s.buf : "");
+	}
+	free(s.buf);
 	return status;
 }
 

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/error.h"
 
@@ -21,6 +22,8 @@ typedef void (*gb_http_progress)(void *data, long long done, long long total);
 struct gb_http {
 	char base[600];	  /* "https://registry-1.docker.io/v2/library/nginx" */
 	char token[8192]; /* the bearer token, once one was given */
+	char basic[700];  /* base64 of "user:password" from `glassbox login`, or "" */
+	bool basic_on;	  /* the registry asked for them: sent with every request */
 	gb_http_progress progress;
 	void *progress_data;
 };
@@ -31,5 +34,26 @@ int gb_http_get_mem(struct gb_http *h, const char *path, const char *accept, cha
 /* GET base/blobs/DIGEST into the file at dest, which is removed again unless its sha256 is
  * DIGEST: a blob is never kept (nor used) before it is proven to be what was asked for. */
 int gb_http_get_blob(struct gb_http *h, const char *digest, const char *dest, struct gb_err *err);
+
+/* A request other than a GET (registry/push.c): PUT, POST, PATCH or HEAD, with a body
+ * from memory or from a file. */
+struct gb_http_req {
+	const char *method;
+	const char *content_type;
+	const char *body;
+	FILE *file;
+	long long len;
+};
+
+struct gb_http_reply {
+	char location[2048]; /* Location: where an upload continues */
+	char digest[80];     /* Docker-Content-Digest */
+	char body[512];	     /* the start of the answer, for error messages */
+};
+
+/* Send q to URL (absolute, or a path on the registry's host such as a Location); the HTTP
+ * status, or -errno with err set when no answer came (or credentials were refused). */
+long gb_http_send(struct gb_http *h, const char *url, const struct gb_http_req *q,
+		  struct gb_http_reply *reply, struct gb_err *err);
 
 #endif

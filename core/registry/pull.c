@@ -10,6 +10,8 @@
 
 #include "base/sha256.h"
 #include "base/util.h"
+#include "registry/auth.h"
+#include "registry/blob.h"
 #include "registry/http.h"
 #include "registry/ref.h"
 #include "registry/store.h"
@@ -31,6 +33,8 @@ struct pull {
 	size_t config_len;
 	struct gb_store store;
 	struct gb_pull_progress p;
+	char *manifest; /* the image manifest's bytes, kept for push and save */
+	size_t manifest_len;
 };
 
 static void report(struct pull *pl, const char *status, long long done, long long total)
@@ -97,8 +101,12 @@ static int fetch_manifest(struct pull *pl, struct gb_err *err)
 		if (r < 0)
 			return r;
 		snprintf(pl->o->digest, sizeof pl->o->digest, "%s", digest);
-		if (pl->m.kind == GB_MANIFEST_IMAGE)
+		if (pl->m.kind == GB_MANIFEST_IMAGE) {
+			pl->manifest = body;
+			pl->manifest_len = len;
+			body = NULL;
 			return 0;
+		}
 		const char *plat = pl->o->platform ? pl->o->platform : "linux/amd64";
 		if ((r = gb_index_select(body, len, plat, digest, sizeof digest, err)) < 0)
 			return r;
@@ -137,6 +145,13 @@ static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id,
 		report(pl, "Extracting", b->size, b->size);
 		r = gb_store_layer(&pl->store, blob, b, parent, err);
 	}
+	if (r == 0) { /* the blob as it came: what push and save send again */
+		struct gb_layer_blob kept = { .size = b->size };
+		snprintf(kept.digest, sizeof kept.digest, "%s", b->digest);
+		snprintf(kept.media_type, sizeof kept.media_type, "%s", b->media_type);
+		snprintf(kept.from, sizeof kept.from, "%s/%s", pl->ref.domain, pl->ref.repo);
+		r = gb_layer_blob_keep(pl->rt, id, blob, &kept, err);
+	}
 	unlink(blob);
 	return r;
 }
@@ -173,6 +188,7 @@ static int pull_steps(struct pull *pl, struct gb_err *err)
 		return gb_err_set(err, EINVAL, "", "'%s' cannot be an image name here", name);
 	gb_path(pl->http.base, sizeof pl->http.base, "%s://%s/v2/%s",
 		insecure(pl) ? "http" : "https", gb_ref_api_host(&pl->ref), pl->ref.repo);
+	gb_auth_get(pl->rt, pl->ref.domain, pl->http.basic, sizeof pl->http.basic);
 	int r = fetch_manifest(pl, err);
 	if (r == 0)
 		r = fetch_config(pl, err);
@@ -182,6 +198,11 @@ static int pull_steps(struct pull *pl, struct gb_err *err)
 	if (!ids)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	r = fetch_layers(pl, ids, err);
+	if (r == 0 &&
+	    (gb_meta_blob_save(pl->rt, pl->o->digest, pl->manifest, pl->manifest_len) < 0 ||
+	     gb_meta_blob_save(pl->rt, pl->m.config.digest, pl->config, pl->config_len) < 0))
+		r = gb_err_set(err, EIO, "write", "cannot keep the manifest and config of %s",
+			       pl->o->name);
 	if (r == 0)
 		r = gb_store_image(pl->rt, pl->o->name, pl->o->digest, pl->config, pl->config_len,
 				   ids, err);
@@ -199,6 +220,7 @@ int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err)
 		r = pull_steps(&pl, err);
 	gb_store_finish(&pl.store, r < 0);
 	free(pl.config);
+	free(pl.manifest);
 	gb_manifest_free(&pl.m);
 	return r;
 }

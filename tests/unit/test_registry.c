@@ -9,9 +9,17 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "registry/auth.h"
 #include "registry/http.h"
 #include "registry/layer.h"
 #include "registry/ref.h"
+#include "registry/tag.h"
 #include "storage/image.h"
 
 #define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -240,6 +248,92 @@ static void whiteouts_are_recognised(void **state)
 	assert_int_equal(gb_whiteout_kind(".wh/file", t, sizeof t), GB_WH_NONE);
 }
 
+/* Docker's config.json auth: base64 of "user:password", the padding of each length. */
+static void auth_encodes_like_docker(void **state)
+{
+	char b64[64], u[32], p[32];
+	assert_int_equal(gb_auth_encode("user", "pass", b64, sizeof b64), 0);
+	assert_string_equal(b64, "dXNlcjpwYXNz");
+	assert_int_equal(gb_auth_encode("ab", "c", b64, sizeof b64), 0);
+	assert_string_equal(b64, "YWI6Yw==");
+	assert_int_equal(gb_auth_encode("ab", "cd", b64, sizeof b64), 0);
+	assert_string_equal(b64, "YWI6Y2Q=");
+	assert_int_equal(gb_auth_encode("a:b", "c", b64, sizeof b64), -EINVAL);
+	assert_int_equal(gb_auth_encode("", "c", b64, sizeof b64), -EINVAL);
+	assert_int_equal(gb_auth_encode("user", "pass", b64, 8), -ENAMETOOLONG);
+	/* decode: the password may hold colons, the user may not */
+	assert_int_equal(gb_auth_decode("YWI6Y2Q=", u, sizeof u, p, sizeof p), 0);
+	assert_string_equal(u, "ab");
+	assert_string_equal(p, "cd");
+	assert_int_equal(gb_auth_encode("gb", "s3:cr:et", b64, sizeof b64), 0);
+	assert_int_equal(gb_auth_decode(b64, u, sizeof u, p, sizeof p), 0);
+	assert_string_equal(u, "gb");
+	assert_string_equal(p, "s3:cr:et");
+	assert_int_equal(gb_auth_decode("YWI6Yw==", u, sizeof u, p, sizeof p), 0);
+	assert_string_equal(p, "c");
+	assert_int_equal(gb_auth_decode("bm9jb2xvbg==", u, sizeof u, p, sizeof p), -EINVAL);
+	assert_int_equal(gb_auth_decode("!!!!", u, sizeof u, p, sizeof p), -EINVAL);
+	assert_int_equal(gb_auth_decode("abc", u, sizeof u, p, sizeof p), -EINVAL);
+	assert_int_equal(gb_auth_decode("", u, sizeof u, p, sizeof p), -EINVAL);
+	assert_string_equal(gb_auth_key("docker.io"), "https://index.docker.io/v1/");
+	assert_string_equal(gb_auth_key("127.0.0.1:5000"), "127.0.0.1:5000");
+}
+
+/* The file: written 0600 in a 0700 directory, other members kept, logout removes. */
+static void auth_file_keeps_other_members(void **state)
+{
+	char dir[] = "/tmp/gb-auth-XXXXXX", sub[64], path[96], got[128], u[32], p[32];
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/docker", dir);
+	snprintf(path, sizeof path, "%s/config.json", sub);
+	setenv("DOCKER_CONFIG", sub, 1);
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_auth_get(NULL, "r:5000", got, sizeof got), -ENOENT);
+	assert_int_equal(gb_auth_set("r:5000", "me", "pw", &err), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* a member glassbox does not know, and another registry, survive a login */
+	const char *other = "{\"auths\": {\"other\": {\"auth\": \"eDp5\"}}, "
+			    "\"credsStore\": \"desktop\"}";
+	assert_int_equal(gb_write_atomic(path, other, strlen(other), 0600), 0);
+	assert_int_equal(gb_auth_set("r:5000", "me", "pw2", &err), 0);
+	assert_int_equal(gb_auth_get(NULL, "r:5000", got, sizeof got), 0);
+	assert_int_equal(gb_auth_decode(got, u, sizeof u, p, sizeof p), 0);
+	assert_string_equal(p, "pw2");
+	assert_int_equal(gb_auth_get(NULL, "other", got, sizeof got), 0);
+	assert_string_equal(got, "eDp5");
+	gb_autofree char *text = NULL;
+	assert_int_equal(gb_read_file(path, &text, NULL), 0);
+	assert_non_null(strstr(text, "\"credsStore\": \"desktop\""));
+	assert_int_equal(gb_auth_set("r:5000", NULL, NULL, &err), 0);
+	assert_int_equal(gb_auth_get(NULL, "r:5000", got, sizeof got), -ENOENT);
+	assert_int_equal(gb_auth_set("r:5000", NULL, NULL, &err), -ENOENT);
+	/* a file that is not JSON is named, not overwritten */
+	assert_int_equal(gb_write_atomic(path, "{nope", 5, 0600), 0);
+	assert_int_equal(gb_auth_set("r:5000", "me", "pw", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "config.json"));
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+	unsetenv("DOCKER_CONFIG");
+}
+
+static void tag_names_follow_docker(void **state)
+{
+	char name[256];
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_tag_name("127.0.0.1:5000/team/app:1.0", name, sizeof name, &err), 0);
+	assert_string_equal(name, "127.0.0.1:5000/team/app:1.0");
+	assert_int_equal(gb_tag_name("docker.io/library/nginx:latest", name, sizeof name, &err), 0);
+	assert_string_equal(name, "nginx");
+	assert_int_equal(gb_tag_name("Team/App", name, sizeof name, &err), -EINVAL);
+	assert_int_equal(gb_tag_name("app@sha256:" D64, name, sizeof name, &err), -EINVAL);
+	assert_int_equal(gb_tag_name("app:-bad", name, sizeof name, &err), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +346,9 @@ int main(void)
 		cmocka_unit_test(bearer_challenge),
 		cmocka_unit_test(layer_paths_are_checked),
 		cmocka_unit_test(whiteouts_are_recognised),
+		cmocka_unit_test(auth_encodes_like_docker),
+		cmocka_unit_test(auth_file_keeps_other_members),
+		cmocka_unit_test(tag_names_follow_docker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
