@@ -328,12 +328,8 @@ static char **lease_aliases(const struct gb_config *c)
 		size_t n = gb_strv_len(v);
 		if (!more[i][0] || strcmp(more[i], c->name) == 0 || strv_has(v, n, more[i]))
 			continue;
-		char **bigger = realloc(v, (n + 2) * sizeof *v);
-		if (!bigger)
+		if (gb_strv_push(&v, more[i]) < 0)
 			break;
-		v = bigger;
-		v[n] = strdup(more[i]);
-		v[n + 1] = NULL;
 	}
 	return v;
 }
