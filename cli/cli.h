@@ -52,4 +52,8 @@ int cmd_steps_markdown(void);
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
 
+/* cli/help.c (issue 23): `glassbox COMMAND --help` for the commands that have no help of
+ * their own; 0 when it printed it, -1 when argv asks for no help or VERB has its own. */
+int cli_help(const char *verb, int argc, char **argv);
+
 #endif

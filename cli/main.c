@@ -95,6 +95,7 @@ static void run_usage(const char *verb)
 	printf("%s a container from IMAGE (the built-in image is \"busybox\").\n\n",
 	       strcmp(verb, "create") == 0 ? "Create (but do not start)" : "Create and start");
 	gb_args_usage();
+	printf("\nexample:\n  glassbox %s --name web -m 64m busybox sleep 60\n", verb);
 }
 
 /* --network host is a real loss of isolation: say what it gives away, every time. */
@@ -1014,6 +1015,8 @@ int main(int argc, char **argv)
 			usage();
 		return 0;
 	}
+	if (cli_help(verb, argc - i - 1, argv + i + 1) == 0) /* cli/help.c */
+		return 0;
 	struct gb_runtime rt;
 	struct gb_err err = { 0 };
 	if (gb_runtime_init(&rt, root, data_root, &err) < 0)
