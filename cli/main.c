@@ -1027,7 +1027,8 @@ int main(int argc, char **argv)
 			/* An older glassbox left the roots searchable by everyone: close them now
 			 * (host-check and check report it instead, core/state/roots.c). */
 			if (strcmp(verb, "host-check") && strcmp(verb, "check"))
-				gb_roots_repair(rt.data_root, rt.state_root);
+				rt.roots_repaired =
+					gb_roots_repair(rt.data_root, rt.state_root) >= 0;
 			int r = commands[k].fn(&rt, argc - i - 1, argv + i + 1);
 			gb_events_close(&rt.events);
 			return r;

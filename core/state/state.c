@@ -120,9 +120,8 @@ int gb_runtime_prepare(struct gb_runtime *rt, struct gb_err *err)
 		r = prepare_dir(rt->state_root, "state root", err);
 	if (r == 0 && !data_first)
 		r = prepare_dir(rt->data_root, "data root", err);
-	if (r == 0)
-		gb_roots_repair(rt->data_root,
-				rt->state_root); /* what an older glassbox made wider */
+	if (r == 0 && !rt->roots_repaired) /* what an older glassbox made wider */
+		rt->roots_repaired = gb_roots_repair(rt->data_root, rt->state_root) >= 0;
 	return r;
 }
 

@@ -26,6 +26,7 @@ struct gb_runtime {
 	gb_gate_fn gate; /* NULL: never stop between steps */
 	void *gate_data;
 	int trampoline; /* sealed copy of glassbox-trampoline (core/security/enter.h); 0: none yet */
+	bool roots_repaired; /* gb_roots_repair already ran on these roots: not again */
 };
 
 /* One network a running container is on (core/net/net_container.c): what inspect shows and
