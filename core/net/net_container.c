@@ -650,23 +650,31 @@ void gb_net_container_proxy_stop(struct gb_net_container_proxy *p)
 
 void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key)
 {
-	static __thread struct gb_net_view v; /* ~80 KB: off the stack */
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
 	gb_autoclose int netns = -1;
 	struct gb_net_nl nl;
 	if (gb_net_netns_open(pid, &netns, NULL) < 0 || gb_net_nl_open_in(&nl, netns, NULL) < 0)
 		return;
-	if (gb_net_observe(&nl, &v, NULL) == 0)
-		gb_net_view_json(&v, j, key);
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
 	gb_net_nl_close(&nl);
 }
 
 void gb_net_container_observe_host_json(struct gb_json *j, const char *key)
 {
-	static __thread struct gb_net_view v;
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
 	struct gb_net_nl nl;
 	if (gb_net_nl_open(&nl, NULL) < 0)
 		return;
-	if (gb_net_observe(&nl, &v, NULL) == 0)
-		gb_net_view_json(&v, j, key);
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
 	gb_net_nl_close(&nl);
 }

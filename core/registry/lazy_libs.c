@@ -133,11 +133,11 @@ void curl_slist_free_all(struct curl_slist *l)
 /* ------------------------------------------------------------ libarchive */
 
 /* Functions of one struct archive * argument returning int: ARCHIVE_FATAL when missing. */
-#define ARCHIVE_INT1(name)                                        \
-	int name(struct archive *a)                               \
-	{                                                         \
-		__typeof__(&name) f = REAL(archive, name);        \
-		return f ? f(a) : ARCHIVE_FATAL;                  \
+#define ARCHIVE_INT1(name)                                                                         \
+	int name(struct archive *a)                                                                \
+	{                                                                                          \
+		__typeof__(&name) f = REAL(archive, name);                                         \
+		return f ? f(a) : ARCHIVE_FATAL;                                                   \
 	}
 
 ARCHIVE_INT1(archive_errno)
@@ -178,8 +178,7 @@ int archive_read_next_header(struct archive *a, struct archive_entry **e)
 	return f ? f(a, e) : ARCHIVE_FATAL;
 }
 
-int archive_read_data_block(struct archive *a, const void **buf, size_t *size,
-			    la_int64_t *offset)
+int archive_read_data_block(struct archive *a, const void **buf, size_t *size, la_int64_t *offset)
 {
 	__typeof__(&archive_read_data_block) f = REAL(archive, archive_read_data_block);
 	return f ? f(a, buf, size, offset) : ARCHIVE_FATAL;
