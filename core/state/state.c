@@ -449,6 +449,14 @@ int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_
 	return -ENOENT;
 }
 
+bool gb_state_name_linked(const struct gb_runtime *rt, const char *name)
+{
+	char path[700];
+	index_ready(rt);
+	name_link_path(rt, name, path, sizeof path);
+	return faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,
 		    struct gb_err *err)
 {
