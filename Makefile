@@ -22,9 +22,8 @@ LDLIBS   += -lz
 # glassbox compose (core/compose/) reads Compose files with libyaml.
 LDLIBS   += -lyaml
 # glassbox pull (core/registry/) speaks HTTP with libcurl, unpacks layers with libarchive
-# and hashes blobs with OpenSSL's sha256 (the CPU's SHA extensions). Not linked: the
-# programs dlopen them on first use (core/registry/lazy_libs.c), so that a start does not
-# map the ~40 libraries they bring.
+# and hashes blobs with OpenSSL's sha256 (the CPU's SHA extensions).
+LDLIBS   += -lcurl -larchive -lcrypto
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
