@@ -41,5 +41,5 @@ install: $(GLASSBOX) $(INIT_BIN) $(TRAMPOLINE_BIN) $(PROBE) $(IMAGE) $(MAN_DIR)/
 uninstall:
 	rm -f $(addprefix $(INST)/bin/,glassbox glassbox-viz)
 	rm -rf $(INST)/libexec/glassbox $(INST)/share/glassbox
-	rm -f $(addprefix $(INST)/share/man/man1/,glassbox.1 glassbox-run.1 glassbox-create.1 glassbox-viz.1)
+	rm -f $(INST)/share/man/man1/glassbox.1 $(INST)/share/man/man1/glassbox-*.1
 	rm -f $(INST)/share/bash-completion/completions/glassbox

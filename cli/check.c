@@ -255,7 +255,8 @@ static void check_usage(void)
 	       "ERROR.\n\n"
 	       "Exit status: 0 when every check passed (under --control: every leak was seen\n"
 	       "through its named finding), 1 when one failed or missed its leak, 4 when one\n"
-	       "ERRORed (before 1), 2 for a usage error.\n");
+	       "ERRORed (before 1), 2 for a usage error.\n\n"
+	       "example:\n  glassbox check 02 --control\n");
 }
 
 static int parse_check(int argc, char **argv, struct check_opts *o)
@@ -504,7 +505,8 @@ int cmd_host_check(struct gb_runtime *rt, int argc, char **argv)
 			       "was tested "
 			       "and what to do when one is missing.\nExit status 0 when every "
 			       "feature is "
-			       "available, 1 otherwise.\n");
+			       "available, 1 otherwise.\n\noptions:\n  --json  the "
+			       "features as JSON\n\nexample:\n  glassbox host-check\n");
 			return 0;
 		} else {
 			fprintf(stderr, "glassbox: host-check: unknown option %s (try --json)\n",

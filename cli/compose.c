@@ -34,6 +34,8 @@ static int usage(const char *msg)
 		fprintf(stderr, "glassbox compose: %s\n", msg);
 	fprintf(msg ? stderr : stdout,
 		"usage: glassbox compose [-f FILE] [-p NAME] COMMAND\n\n"
+		"  -f, --file FILE                 the Compose file (default: found as below)\n"
+		"  -p, --project-name NAME         the project (default: the file's folder)\n\n"
 		"  up [-d] [--build] [SERVICE...]  build what is missing, create networks and "
 		"volumes,\n"
 		"                                  start services in depends_on order (-d: and "
@@ -46,13 +48,17 @@ static int usage(const char *msg)
 		"  ps                              the project's containers\n"
 		"  logs [-f] [SERVICE...]          their output, each line after its service's "
 		"name\n"
-		"  exec SERVICE CMD [ARG...]       run a command in a service's container\n"
+		"  exec [-T] [-i] [-t] [-it] [-u USER] [-w DIR] SERVICE CMD [ARG...]\n"
+		"                                  run a command in a service's container\n"
 		"  start|stop|restart [SERVICE...] as glassbox start/stop, in dependency order\n"
 		"  config                          the file with variables resolved, as glassbox "
 		"reads it\n\n"
 		"FILE: compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here "
 		"or in\n"
-		"a parent folder; variables come from the environment and the file's .env.\n");
+		"a parent folder; variables come from the environment and the file's .env.\n"
+		"Long forms: -d --detach, -v --volumes, -f --follow, -u --user, -w --workdir.\n\n"
+		"example:\n  glassbox compose up -d && glassbox compose ps && glassbox compose "
+		"down\n");
 	return msg ? 2 : 0;
 }
 

@@ -95,6 +95,7 @@ static void run_usage(const char *verb)
 	printf("%s a container from IMAGE (the built-in image is \"busybox\").\n\n",
 	       strcmp(verb, "create") == 0 ? "Create (but do not start)" : "Create and start");
 	gb_args_usage();
+	printf("\nexample:\n  glassbox %s --name web -m 64m busybox sleep 60\n", verb);
 }
 
 /* --network host is a real loss of isolation: say what it gives away, every time. */
@@ -1034,6 +1035,8 @@ int main(int argc, char **argv)
 			usage();
 		return 0;
 	}
+	if (cli_help(verb, argc - i - 1, argv + i + 1) == 0) /* cli/help.c */
+		return 0;
 	struct gb_runtime rt;
 	struct gb_err err = { 0 };
 	if (gb_runtime_init(&rt, root, data_root, &err) < 0)
@@ -1044,7 +1047,8 @@ int main(int argc, char **argv)
 			/* An older glassbox left the roots searchable by everyone: close them now
 			 * (host-check and check report it instead, core/state/roots.c). */
 			if (strcmp(verb, "host-check") && strcmp(verb, "check"))
-				gb_roots_repair(rt.data_root, rt.state_root);
+				rt.roots_repaired =
+					gb_roots_repair(rt.data_root, rt.state_root) >= 0;
 			int r = commands[k].fn(&rt, argc - i - 1, argv + i + 1);
 			gb_events_close(&rt.events);
 			return r;

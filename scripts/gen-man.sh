@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Man pages from the programs' own --help text (so they say what the program says) and the
-# exit codes from docs/cli.md: glassbox(1), glassbox-run(1), glassbox-create(1),
-# glassbox-viz(1). Usage: scripts/gen-man.sh BINDIR OUTDIR   (the Makefile's `man` target)
+# exit codes from docs/cli.md: glassbox(1), glassbox-COMMAND(1) for every command of the
+# command table (scripts/cli-flags.py --commands), glassbox-viz(1). Usage: scripts/gen-man.sh BINDIR OUTDIR   (the Makefile's `man` target)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1
@@ -54,9 +54,14 @@ page() { # NAME SUMMARY HELP-TEXT EXIT-SECTION
 
 page glassbox "real containers, one visible step at a time" "$("$bindir/glassbox" --help)" \
     "stop"
-page glassbox-run "create and start a container" "$("$bindir/glassbox" run --help)" "run"
-page glassbox-create "create a container without starting it" \
-    "$("$bindir/glassbox" create --help)" "run"
+# Each command's summary is its line of `glassbox --help`; run and create exit as docs/cli.md's
+# run table says, check and lab as its check table, the others as its table of the rest.
+top=$("$bindir/glassbox" --help)
+for cmd in $("$src/scripts/cli-flags.py" --commands "$src"); do
+    summary=$(awk -v c="$cmd" '$1 == c { $1 = ""; sub(/^ +/, ""); print; exit }' <<<"$top")
+    case $cmd in run | create) sect=run ;; check | lab) sect=check ;; *) sect=stop ;; esac
+    page "glassbox-$cmd" "${summary:-glassbox $cmd}" "$("$bindir/glassbox" "$cmd" --help)" "$sect"
+done
 if [ -x "$bindir/glassbox-viz" ]; then
     page glassbox-viz "shows a container's life from its event stream" \
         "$("$bindir/glassbox-viz" --help 2>&1)" ""

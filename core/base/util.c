@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -364,16 +365,20 @@ int gb_copy_tree(const char *src, const char *dst, struct gb_err *err)
 void gb_random_id(char out[GB_ID_LEN + 1])
 {
 	unsigned char b[GB_ID_LEN / 2];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || gb_read_full(fd, b, sizeof b) != (ssize_t)sizeof b) {
+	/* getrandom(2): one call, no file to open; /dev/urandom where it is missing. */
+	bool ok = getrandom(b, sizeof b, 0) == (ssize_t)sizeof b;
+	int fd = ok ? -1 : open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ok = gb_read_full(fd, b, sizeof b) == (ssize_t)sizeof b;
+		close(fd);
+	}
+	if (!ok) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		uint64_t x =
 			(uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec;
 		memcpy(b, &x, sizeof b);
 	}
-	if (fd >= 0)
-		close(fd);
 	for (size_t i = 0; i < sizeof b; i++)
 		sprintf(out + 2 * i, "%02x", b[i]);
 	out[GB_ID_LEN] = '\0';

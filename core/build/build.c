@@ -82,13 +82,7 @@ static int strv_set(char ***v, const char *kv)
 			(*v)[i] = d;
 			return 0;
 		}
-	char **bigger = realloc(*v, (n + 2) * sizeof **v);
-	if (!bigger)
-		return -ENOMEM;
-	*v = bigger;
-	(*v)[n] = strdup(kv);
-	(*v)[n + 1] = NULL;
-	return (*v)[n] ? 0 : -ENOMEM;
+	return gb_strv_push(v, kv);
 }
 
 static void strv_replace(char ***dst, char **src)

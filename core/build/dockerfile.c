@@ -207,13 +207,12 @@ int gb_df_parse(const char *text, struct gb_dockerfile *df, struct gb_err *err)
 
 static int push(char ***v, size_t *n, const char *s, size_t len)
 {
-	char **bigger = realloc(*v, (*n + 2) * sizeof **v);
-	if (!bigger)
-		return -ENOMEM;
-	*v = bigger;
-	(*v)[*n] = strndup(s, len);
-	(*v)[++*n] = NULL;
-	return (*v)[*n - 1] ? 0 : -ENOMEM;
+	char *word = strndup(s, len);
+	int r = word ? gb_strv_push(v, word) : -ENOMEM;
+	free(word);
+	if (r == 0)
+		++*n;
+	return r;
 }
 
 char **gb_df_words(const char *s)

@@ -57,6 +57,21 @@ static void v2_controllers(struct gb_cg_host *h)
 				h->avail |= 1u << c;
 }
 
+/* The hierarchy a controller's directory root/NAME is: the directory itself, or where
+ * the symlink points (cpu -> cpu,cpuacct, relative to root). One readlink(2), not the
+ * realpath(3) walk of every component of the path. */
+static int hier_path(const char *root, const char *dir, char *out, size_t len)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(dir, target, sizeof target - 1);
+	if (n < 0)
+		return errno == EINVAL ? gb_path(out, len, "%s", dir) : -errno;
+	target[n] = '\0';
+	if (target[0] == '/')
+		return gb_path(out, len, "%s", target);
+	return gb_path(out, len, "%s/%s", root, target);
+}
+
 /* v1: each controller is its own mount, root/NAME (often a symlink such as
  * cpu -> cpu,cpuacct when two controllers share one hierarchy). */
 static void v1_controllers(struct gb_cg_host *h, bool real)
@@ -67,7 +82,7 @@ static void v1_controllers(struct gb_cg_host *h, bool real)
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
 		if (access(procs, F_OK) < 0 || (real && !is_fs(dir, CGROUP_SUPER_MAGIC)))
 			continue;
-		if (!realpath(dir, resolved) ||
+		if (hier_path(h->root, dir, resolved, sizeof resolved) < 0 ||
 		    gb_path(h->hier[c], sizeof h->hier[c], "%s", resolved) < 0)
 			continue;
 		h->avail |= 1u << c;

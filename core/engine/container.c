@@ -84,20 +84,21 @@ static void generate_name(const struct gb_runtime *rt, char *out, size_t len)
 	static const char *const noun[] = { "clone",   "cgroup",    "inode",   "socket",
 					    "overlay", "pivot",	    "reaper",  "signal",
 					    "veth",    "namespace", "seccomp", "syscall" };
+	/* 144 short names: once a few draws have met taken ones the host is busy, and the
+	 * names get a number (144,000 of them). A draw costs a getrandom(2) and one lookup
+	 * of the name's link in the index, whatever the number of containers. */
 	for (int attempt = 0; attempt < 64; attempt++) {
 		char id[GB_ID_LEN + 1];
 		gb_random_id(id);
 		unsigned v = (unsigned)strtoul(id + 4, NULL, 16);
-		if (attempt < 32)
+		if (attempt < 8)
 			snprintf(out, len, "%s_%s", adj[v % GB_ARRAY_LEN(adj)],
 				 noun[(v / 16) % GB_ARRAY_LEN(noun)]);
 		else
 			snprintf(out, len, "%s_%s_%u", adj[v % GB_ARRAY_LEN(adj)],
 				 noun[(v / 16) % GB_ARRAY_LEN(noun)], v % 1000);
-		struct gb_state st;
-		if (gb_state_find_name(rt, out, &st) < 0)
+		if (!gb_state_name_linked(rt, out))
 			return;
-		gb_state_free(&st);
 	}
 }
 

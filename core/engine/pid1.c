@@ -280,6 +280,61 @@ static void check_process(pid_t pid, const struct stat *ns, struct gb_pid1_zombi
 	add_zombie(out, pid, &s);
 }
 
+/* Append the children of every thread of `pid` (/proc/PID/task/TID/children) to q. */
+static int add_children(pid_t pid, pid_t *q, size_t *n, size_t cap)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -errno;
+	for (struct dirent *de; (de = readdir(d)) != NULL;) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, de->d_name);
+		char *buf = NULL;
+		size_t len = 0;
+		if (gb_read_file(path, &buf, &len) < 0)
+			continue;
+		for (char *p = buf, *end; *p && *n < cap; p = end) {
+			long c = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			q[(*n)++] = (pid_t)c;
+		}
+		free(buf);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Every process of the container descends from its PID 1, zombies included (an orphan is
+ * reparented to it), so its tree is walked, not the host's whole /proc: the cost follows
+ * the container, not the number of containers on the host. A process that `exec` put in
+ * joins the tree when it exits (its children are then PID 1's). -ENOENT when the kernel
+ * has no children files (CONFIG_PROC_CHILDREN). */
+static int walk_tree(pid_t pid1, const struct stat *ns, struct gb_pid1_zombies *out)
+{
+	enum { CAP = 8192 };
+	pid_t *q = malloc(CAP * sizeof *q);
+	if (!q)
+		return -ENOMEM;
+	size_t head = 0, n = 0;
+	q[n++] = pid1;
+	int r = add_children(pid1, q, &n, CAP);
+	if (r == 0) {
+		char probe[64];
+		snprintf(probe, sizeof probe, "/proc/%d/task/%d/children", (int)pid1, (int)pid1);
+		r = access(probe, R_OK) == 0 ? 0 : -ENOENT;
+	}
+	for (head = 1; r == 0 && head < n; head++) {
+		check_process(q[head], ns, out);
+		add_children(q[head], q, &n, CAP);
+	}
+	free(q);
+	return r;
+}
+
 int gb_pid1_zombies(pid_t pid1, struct gb_pid1_zombies *out, struct gb_err *err)
 {
 	struct stat ns, self;
@@ -297,6 +352,9 @@ int gb_pid1_zombies(pid_t pid1, struct gb_pid1_zombies *out, struct gb_err *err)
 				 "list the container's processes through its cgroup instead");
 		return -EXDEV;
 	}
+	if (walk_tree(pid1, &ns, out) == 0)
+		return 0;
+	memset(out, 0, sizeof *out);
 	/* The host's /proc lists every process of every descendant namespace: keep those
 	 * whose /proc/N/ns/pid is the container's. */
 	DIR *d = opendir("/proc");

@@ -30,11 +30,15 @@ static bool has_addr(const struct gb_net_link_view *l, const char *cidr)
 
 int gb_net_network_up(struct gb_net_nl *nl, const struct gb_net_network *net, struct gb_err *err)
 {
-	static __thread struct gb_net_view v; /* 20 KB: off the stack */
-	int r = gb_net_observe(nl, &v, err);
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return gb_err_set(err, ENOMEM, "calloc", "out of memory");
+	int r = gb_net_observe(nl, v, err);
 	if (r < 0)
 		return r;
-	const struct gb_net_link_view *br = gb_net_view_link(&v, net->bridge);
+	const struct gb_net_link_view *br = gb_net_view_link(v, net->bridge);
 	if (br && strcmp(br->kind, "bridge") != 0) {
 		gb_err_set(err, EEXIST, "network up", "%s exists but is a %s, not a bridge",
 			   net->bridge, br->kind[0] ? br->kind : "plain device");
@@ -101,27 +105,31 @@ static int taken_networks(const char *root, struct gb_net_cidr **t, char ***by, 
 static int taken_host(struct gb_net_nl *nl, struct gb_net_cidr **t, char ***by, size_t *n,
 		      struct gb_err *err)
 {
-	static __thread struct gb_net_view v;
-	int r = gb_net_observe(nl, &v, err);
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return gb_err_set(err, ENOMEM, "calloc", "out of memory");
+	int r = gb_net_observe(nl, v, err);
 	char what[96];
 	struct gb_net_cidr c;
-	for (int i = 0; r == 0 && i < v.n_links; i++) {
-		if (strcmp(v.links[i].name, "lo") == 0)
+	for (int i = 0; r == 0 && i < v->n_links; i++) {
+		if (strcmp(v->links[i].name, "lo") == 0)
 			continue; /* loopback's 127/8 is in no network's way */
-		for (int a = 0; r == 0 && a < v.links[i].n_addrs; a++) {
-			if (gb_net_cidr_parse_masked(v.links[i].addrs[a], &c) < 0)
+		for (int a = 0; r == 0 && a < v->links[i].n_addrs; a++) {
+			if (gb_net_cidr_parse_masked(v->links[i].addrs[a], &c) < 0)
 				continue;
-			snprintf(what, sizeof what, "address %s of %s", v.links[i].addrs[a],
-				 v.links[i].name);
+			snprintf(what, sizeof what, "address %s of %s", v->links[i].addrs[a],
+				 v->links[i].name);
 			r = taken_add(t, by, n, c, what);
 		}
 	}
 	/* Routes reach subnets that are not on any link here (a VPN, a lab network). */
-	for (int i = 0; r == 0 && i < v.n_routes; i++) {
-		if (gb_net_cidr_parse_masked(v.routes[i].dst, &c) < 0)
+	for (int i = 0; r == 0 && i < v->n_routes; i++) {
+		if (gb_net_cidr_parse_masked(v->routes[i].dst, &c) < 0)
 			continue; /* "default" overlaps everything and is not a subnet in use */
-		snprintf(what, sizeof what, "route to %s via %s", v.routes[i].dst,
-			 v.routes[i].ifname);
+		snprintf(what, sizeof what, "route to %s via %s", v->routes[i].dst,
+			 v->routes[i].ifname);
 		r = taken_add(t, by, n, c, what);
 	}
 	return r == -ENOMEM ? gb_err_set(err, ENOMEM, "malloc", "out of memory") : r;
@@ -276,14 +284,18 @@ int gb_net_leave(struct gb_net_nl *host, const char *id, int k, struct gb_err *e
 int gb_net_prune_links(struct gb_net_nl *host, bool (*alive)(const char *id8, void *data),
 		       void *data, int *removed, struct gb_err *err)
 {
-	static __thread struct gb_net_view v;
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return gb_err_set(err, ENOMEM, "calloc", "out of memory");
 	*removed = 0;
-	int r = gb_net_observe(host, &v, err);
-	for (int i = 0; r == 0 && i < v.n_links; i++) {
-		const char *name = v.links[i].name;
+	int r = gb_net_observe(host, v, err);
+	for (int i = 0; r == 0 && i < v->n_links; i++) {
+		const char *name = v->links[i].name;
 		char id8[9];
 		if (strncmp(name, "gbv", 3) != 0 || strlen(name) < 12 ||
-		    strcmp(v.links[i].kind, "veth") != 0)
+		    strcmp(v->links[i].kind, "veth") != 0)
 			continue;
 		snprintf(id8, sizeof id8, "%.8s", name + 3);
 		if (alive(id8, data))

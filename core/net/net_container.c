@@ -328,12 +328,8 @@ static char **lease_aliases(const struct gb_config *c)
 		size_t n = gb_strv_len(v);
 		if (!more[i][0] || strcmp(more[i], c->name) == 0 || strv_has(v, n, more[i]))
 			continue;
-		char **bigger = realloc(v, (n + 2) * sizeof *v);
-		if (!bigger)
+		if (gb_strv_push(&v, more[i]) < 0)
 			break;
-		v = bigger;
-		v[n] = strdup(more[i]);
-		v[n + 1] = NULL;
 	}
 	return v;
 }
@@ -654,23 +650,31 @@ void gb_net_container_proxy_stop(struct gb_net_container_proxy *p)
 
 void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key)
 {
-	static __thread struct gb_net_view v; /* ~80 KB: off the stack */
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
 	gb_autoclose int netns = -1;
 	struct gb_net_nl nl;
 	if (gb_net_netns_open(pid, &netns, NULL) < 0 || gb_net_nl_open_in(&nl, netns, NULL) < 0)
 		return;
-	if (gb_net_observe(&nl, &v, NULL) == 0)
-		gb_net_view_json(&v, j, key);
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
 	gb_net_nl_close(&nl);
 }
 
 void gb_net_container_observe_host_json(struct gb_json *j, const char *key)
 {
-	static __thread struct gb_net_view v;
+	/* 64 KB: off the stack, and not in static TLS, which every process and thread of
+	 * glassbox zeroes when it starts (each container's monitor too). */
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return;
 	struct gb_net_nl nl;
 	if (gb_net_nl_open(&nl, NULL) < 0)
 		return;
-	if (gb_net_observe(&nl, &v, NULL) == 0)
-		gb_net_view_json(&v, j, key);
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
 	gb_net_nl_close(&nl);
 }

@@ -403,12 +403,11 @@ int gb_net_network_list(const char *root, char ***names, struct gb_err *err)
 		size_t l = strlen(e->d_name);
 		if (e->d_name[0] == '.' || l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
 			continue;
-		char **nv = realloc(*names, (n + 2) * sizeof *nv);
-		if (!nv)
+		char name[256];
+		snprintf(name, sizeof name, "%.*s", (int)(l - 5), e->d_name); /* without .json */
+		if (!*names || gb_strv_push(names, name) < 0)
 			break;
-		*names = nv;
-		nv[n] = strndup(e->d_name, l - 5);
-		nv[++n] = NULL;
+		n++;
 	}
 	closedir(d);
 	qsort(*names, n, sizeof **names, cmp_str);

@@ -571,18 +571,13 @@ char **gb_oci_list(struct gb_runtime *rt)
 {
 	char dir[700];
 	gb_path(dir, sizeof dir, "%s/oci", rt->state_root);
-	size_t n = 0;
 	char **ids = calloc(1, sizeof *ids);
 	DIR *d = opendir(dir);
 	for (struct dirent *e; d && ids && (e = readdir(d));) {
 		if (!gb_oci_id_valid(e->d_name) || e->d_name[0] == '.')
 			continue;
-		char **more = realloc(ids, (n + 2) * sizeof *ids);
-		if (!more)
+		if (gb_strv_push(&ids, e->d_name) < 0)
 			break;
-		ids = more;
-		ids[n++] = strdup(e->d_name);
-		ids[n] = NULL;
 	}
 	if (d)
 		closedir(d);

@@ -120,9 +120,8 @@ int gb_runtime_prepare(struct gb_runtime *rt, struct gb_err *err)
 		r = prepare_dir(rt->state_root, "state root", err);
 	if (r == 0 && !data_first)
 		r = prepare_dir(rt->data_root, "data root", err);
-	if (r == 0)
-		gb_roots_repair(rt->data_root,
-				rt->state_root); /* what an older glassbox made wider */
+	if (r == 0 && !rt->roots_repaired) /* what an older glassbox made wider */
+		rt->roots_repaired = gb_roots_repair(rt->data_root, rt->state_root) >= 0;
 	return r;
 }
 
@@ -448,6 +447,14 @@ int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_
 		gb_state_free(st);
 	}
 	return -ENOENT;
+}
+
+bool gb_state_name_linked(const struct gb_runtime *rt, const char *name)
+{
+	char path[700];
+	index_ready(rt);
+	name_link_path(rt, name, path, sizeof path);
+	return faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *name,

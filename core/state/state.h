@@ -26,6 +26,7 @@ struct gb_runtime {
 	gb_gate_fn gate; /* NULL: never stop between steps */
 	void *gate_data;
 	int trampoline; /* sealed copy of glassbox-trampoline (core/security/enter.h); 0: none yet */
+	bool roots_repaired; /* gb_roots_repair already ran on these roots: not again */
 };
 
 /* One network a running container is on (core/net/net_container.c): what inspect shows and
@@ -76,6 +77,9 @@ int gb_state_find(const struct gb_runtime *rt, const char *ref, struct gb_state 
 		  struct gb_err *err);
 /* By exact name only (no id, no prefix): is this name taken? -ENOENT when not. */
 int gb_state_find_name(const struct gb_runtime *rt, const char *name, struct gb_state *st);
+/* Whether the name index has a link for NAME (a name being taken): one lookup, no state
+ * file read. For picking a free name; a stale link only makes a name look taken. */
+bool gb_state_name_linked(const struct gb_runtime *rt, const char *name);
 /* All containers, oldest first. */
 int gb_state_list(const struct gb_runtime *rt, struct gb_state **out, size_t *n,
 		  struct gb_err *err);

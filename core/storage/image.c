@@ -451,14 +451,13 @@ char **gb_image_list(struct gb_runtime *rt)
 		if (de->d_name[0] == '.' || de->d_name[0] == '_' || len < 6 ||
 		    strcmp(de->d_name + len - 5, ".json"))
 			continue;
-		char **bigger = realloc(v, (n + 2) * sizeof *v);
-		if (!bigger)
-			break;
-		v = bigger;
-		v[n] = strndup(de->d_name, len - 5);
-		for (char *p = v[n]; p && *p; p++)
+		char ref[256]; /* the reference: no .json, '+' back to '/' */
+		snprintf(ref, sizeof ref, "%.*s", (int)(len - 5), de->d_name);
+		for (char *p = ref; *p; p++)
 			*p = *p == '+' ? '/' : *p;
-		v[++n] = NULL;
+		if (gb_strv_push(&v, ref) < 0)
+			break;
+		n++;
 	}
 	if (d)
 		closedir(d);

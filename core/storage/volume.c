@@ -101,18 +101,12 @@ static char **volume_users(struct gb_runtime *rt, const char *name)
 	char **users = calloc(1, sizeof *users);
 	if (!users || gb_state_list(rt, &list, &n, &ignored) < 0)
 		return users;
-	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		for (int m = 0; m < list[i].cfg.nmounts; m++) {
 			const struct gb_mount *mt = &list[i].cfg.mounts[m];
 			if (mt->type != GB_MOUNT_VOLUME || strcmp(mt->source, name))
 				continue;
-			char **bigger = realloc(users, (k + 2) * sizeof *users);
-			if (!bigger)
-				break;
-			users = bigger;
-			users[k++] = strdup(list[i].cfg.name);
-			users[k] = NULL;
+			gb_strv_push(&users, list[i].cfg.name);
 			break;
 		}
 	gb_state_list_free(list, n);
@@ -148,18 +142,13 @@ char **gb_volume_list(struct gb_runtime *rt)
 	char dir[700];
 	gb_path(dir, sizeof dir, "%s/volumes", rt->data_root);
 	char **v = calloc(1, sizeof *v);
-	size_t n = 0;
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	while (v && d && (de = readdir(d))) {
 		if (de->d_name[0] == '.' || !gb_volume_name_valid(de->d_name))
 			continue;
-		char **bigger = realloc(v, (n + 2) * sizeof *v);
-		if (!bigger)
+		if (gb_strv_push(&v, de->d_name) < 0)
 			break;
-		v = bigger;
-		v[n++] = strdup(de->d_name);
-		v[n] = NULL;
 	}
 	if (d)
 		closedir(d);
