@@ -152,6 +152,51 @@ static const struct cli_help helps[] = {
 	  "  -i, --input FILE|DIR  the archive or layout\n"
 	  "      --platform OS/ARCH  which image of a multi-platform index\n",
 	  "glassbox load -i alpine.tar" },
+	{ "tag", "SOURCE TARGET[:TAG]", "Give an image another name (Docker's name rules).", NULL,
+	  "glassbox tag app 127.0.0.1:5000/team/app:1.0" },
+	{ "push", "[OPTIONS] NAME[:TAG]",
+	  "Push an image to its registry: blobs it already has are skipped, layers of another "
+	  "repository there are mounted, the manifest is checked against the registry's digest.",
+	  "      --insecure-registry HOST:PORT  plain HTTP for this registry (repeatable; "
+	  "127.0.0.0/8 always)\n",
+	  "glassbox push 127.0.0.1:5000/team/app:1.0" },
+	{ "login", "[OPTIONS] REGISTRY",
+	  "Check credentials against REGISTRY and keep them in Docker's config.json "
+	  "($DOCKER_CONFIG or ~/.docker, file 0600).",
+	  "  -u, --username U                   the user name (asked for when missing)\n"
+	  "      --password-stdin               read the password from standard input\n"
+	  "      --insecure-registry HOST:PORT  plain HTTP for this registry\n",
+	  "echo \"$PASS\" | glassbox login -u student --password-stdin 127.0.0.1:5000" },
+	{ "logout", "REGISTRY", "Forget the credentials kept for REGISTRY.", NULL,
+	  "glassbox logout 127.0.0.1:5000" },
+	{ "save", "-o FILE [OPTIONS] IMAGE...",
+	  "Write images to a docker save archive (or an OCI layout tar), whole or not at all.",
+	  "  -o, --output FILE          the archive to write\n"
+	  "      --format docker|oci    docker save's layout (default) or an OCI image layout\n",
+	  "glassbox save -o app.tar app:1.0" },
+	{ "import", "TARBALL [NAME[:TAG]]",
+	  "Make a one-layer image of a root filesystem tarball (paths that escape are refused).",
+	  NULL, "glassbox import rootfs.tar.gz myroot:1" },
+	{ "image", "prune | ls [OPTIONS]",
+	  "prune: remove the layers no image and no container uses; ls: the same as images.",
+	  "  -q, --quiet      (ls) image names only\n"
+	  "      --digests    (ls) show each image's manifest digest\n",
+	  "glassbox image prune" },
+	{ "classroom", "setup|doctor|status|teardown [OPTIONS]",
+	  "A class on one server (docs/teaching.md). setup (root): subuid/subgid ranges, a "
+	  "delegated cgroup with a ceiling and a results directory per student; doctor: checks "
+	  "it (as root, or as a student for themselves); status (root): the board, students x "
+	  "labs; teardown (root): undoes setup.",
+	  "      --students FILE|GROUP  (setup) one user name per line (\"NAME !\" opts out of "
+	  "the board), or a group\n"
+	  "      --memory SIZE          (setup) each student's memory ceiling (default 512m)\n"
+	  "      --pids N               (setup) each student's process ceiling (default 512)\n"
+	  "      --cpu-weight N         (setup) each student's CPU weight (1-10000, default 100)\n"
+	  "      --opt-out NAME[,NAME]  (setup) students never named on the board\n"
+	  "      --json | --junit       (status) the board as JSON or JUnit XML\n"
+	  "      --anonymous            (status) no names at all: student 1, 2...\n",
+	  "sudo glassbox classroom setup --students students.txt && sudo glassbox classroom "
+	  "status" },
 };
 
 static const struct cli_help *help_find(const char *verb)
