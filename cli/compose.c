@@ -62,6 +62,22 @@ static void warn(void *data, const char *msg)
 	fprintf(stderr, "glassbox compose: warning: %s\n", msg);
 }
 
+/* The environment the file's variables come from, plus GLASSBOX_ROOT: the state root
+ * this glassbox uses (--root, $GLASSBOX_ROOT or the default), so that a service can mount
+ * what it may read of it, e.g. `${GLASSBOX_ROOT}/containers:/glassbox/containers:ro` for
+ * lab 20's status page. Docker's nearest is its socket, which also lets one write. */
+static char **compose_environ(const struct gb_runtime *rt)
+{
+	size_t n = gb_strv_len(environ);
+	char **v = calloc(n + 2, sizeof *v);
+	if (!v || asprintf(&v[0], "GLASSBOX_ROOT=%s", rt->state_root) < 0)
+		return free(v), NULL;
+	for (size_t i = 0, k = 1; i < n; i++)
+		if (strncmp(environ[i], "GLASSBOX_ROOT=", 14))
+			v[k++] = environ[i];
+	return v;
+}
+
 static int load(struct project *p, const char *file, const char *name, struct gb_err *err)
 {
 	char found[4096];
@@ -77,8 +93,13 @@ static int load(struct project *p, const char *file, const char *name, struct gb
 		}
 		file = found;
 	}
-	struct gb_compose_opts o = { .project = name, .environ = environ, .warn = warn };
+	char **env = compose_environ(p->rt);
+	if (!env)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	struct gb_compose_opts o = { .project = name, .environ = env, .warn = warn };
 	int r = gb_compose_load(&p->c, file, &o, err);
+	free(env[0]);
+	free(env);
 	if (r < 0)
 		return r;
 	p->order = calloc(p->c.n_services + 1, sizeof *p->order);

@@ -126,6 +126,38 @@ static void page(struct gb_check *c, const char *domain, int port, const char *p
 		gb_check_fail(c, "GET %s over HTTPS: no WordPress page (curl status %d)", path, r);
 }
 
+/* Redis is WordPress's object cache: emptied, then one page load, then WordPress's keys
+ * are in it (wp-content/object-cache.php writes "wp:BLOG:GROUP:KEY"; every page reads the
+ * options, so "options:alloptions" is among them). Looked at from inside `cache` with
+ * redis-cli; the control's stand-in has no Redis, and no WordPress fills it. */
+static void redis_cache(struct gb_check *c, const char *cache, const char *domain, int port)
+{
+	char *flush[] = { "sh", "-c", "command -v redis-cli >/dev/null && redis-cli FLUSHALL",
+			  NULL };
+	char *scan[] = { "sh", "-c", "redis-cli --scan --pattern 'wp:*' | sort", NULL };
+	char keys[65536] = "", resolve[320], url[384], page_out[256];
+	if (gb_check_exec_quiet(c, cache, flush) != 0) {
+		gb_check_is(c, "redis-cache", false,
+			    "%s has no Redis to flush (redis-cli FLUSHALL)", cache);
+		return;
+	}
+	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
+	snprintf(url, sizeof url, "https://%s:%d/", domain, port);
+	char *get[] = { "curl", "-sk",	     "-o",    "/dev/null", "--max-time",
+			"20",	"--resolve", resolve, url,	   NULL };
+	tool(get, page_out, sizeof page_out);
+	int r = gb_check_exec_output(c, cache, scan, keys, sizeof keys);
+	int n = 0;
+	for (char *k = keys; r == 0 && *k; k++)
+		n += *k == '\n';
+	bool options = strstr(keys, ":options:alloptions") != NULL;
+	gb_check_is(c, "redis-cache", r == 0 && n > 0 && options,
+		    "after FLUSHALL and one page load, Redis in %s holds %d WordPress key(s)%s",
+		    cache, n,
+		    options ? ", among them the site's options (wp:1:options:alloptions)"
+			    : ": WordPress does not cache in it (wp-content/object-cache.php?)");
+}
+
 /* Each service's PID 1 is its daemon, not a shell or `tail -f` keeping it alive. */
 static void pid1_is(struct gb_check *c, const char *name, const char *comm)
 {
@@ -256,6 +288,7 @@ static int check(struct gb_check *c)
 		gb_check_fail(c, "port 80 on 127.0.0.1 answers: plain HTTP is open");
 	page(c, domain, port, "/", "wp-content");
 	page(c, domain, port, "/wp-login.php", "user_login");
+	redis_cache(c, c->control ? c->started : "redis", domain, port);
 	if (c->control) { /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';

@@ -27,6 +27,9 @@ if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 PHP
 fi
+# Redis as the object cache: the drop-in from the image, at each start (a newer image's
+# replaces an older one in the volume).
+cp /usr/local/share/object-cache.php /var/www/html/wp-content/object-cache.php
 chown -R www-data:www-data /var/www/html
 # MariaDB is healthy (depends_on), but the first install may need a moment more.
 tries=0
