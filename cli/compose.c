@@ -282,6 +282,9 @@ static void health_args(const struct gb_compose_health *h, char ***v)
 	arg(v, "--health-start-period", num);
 	snprintf(num, sizeof num, "%d", h->retries);
 	arg(v, "--health-retries", num);
+	snprintf(num, sizeof num, "%gs", h->start_interval);
+	if (h->start_interval > 0)
+		arg(v, "--health-start-interval", num);
 }
 
 static char **run_argv(struct project *p, const struct gb_compose_service *s)

@@ -851,13 +851,21 @@ static int h_disable(struct walk *w, void *obj, const node_t *v, const char *pat
 	return r;
 }
 
+static int h_start_interval(struct walk *w, void *obj, const node_t *v, const char *path)
+{
+	return duration(w, v, path, &((struct gb_compose_health *)obj)->start_interval);
+}
+
 static int s_healthcheck(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	static const struct key keys[] = {
-		{ "test", h_test },	    { "interval", h_interval },
-		{ "timeout", h_timeout },   { "start_period", h_start_period },
-		{ "retries", h_retries },   { "disable", h_disable },
-		{ "start_interval", NULL },
+		{ "test", h_test },
+		{ "interval", h_interval },
+		{ "timeout", h_timeout },
+		{ "start_period", h_start_period },
+		{ "retries", h_retries },
+		{ "disable", h_disable },
+		{ "start_interval", h_start_interval },
 	};
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);

@@ -11,6 +11,8 @@
 #     still starts after y.
 #  3. a dependency that turns unhealthy stops its dependent from being made, with an error
 #     naming both, and up fails.
+#  4. start_interval: probes every 100 ms in the start period, though interval is an hour:
+#     its dependent starts at once, not an hour later.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/net/lib.sh
@@ -121,4 +123,27 @@ check "... its error names the unhealthy container and the service that waited" 
 check_not "... the dependent was not made" gb inspect par-after-1
 check "down cleans up after the failed up" compose down
 check "... no container is left" test -z "$(gb ps -a -q)"
+
+# 4: start_interval
+cat >"$P/compose.yaml" <<'EOF2'
+services:
+  slow:
+    image: busybox
+    command: [sleep, "1000"]
+    healthcheck: {test: ["CMD", "true"], interval: 1h, start_period: 1m, start_interval: 100ms}
+    stop_signal: SIGKILL
+  next:
+    image: busybox
+    command: [sleep, "1000"]
+    depends_on: {slow: {condition: service_healthy}}
+    stop_signal: SIGKILL
+EOF2
+check "up with a 1 h interval and a 100 ms start_interval returns (within 60 s)" \
+	timeout 60 bash -c "cd '$P' && '$GLASSBOX' --root '$ROOT/run' --data-root '$ROOT/data' compose -p par up -d"
+check "... slow is healthy (its first probes came at start_interval)" \
+	test "$(gb inspect --json par-slow-1 | jq -r .state.health.status)" = healthy
+check "... its config keeps start_interval 0.1 s and interval 3600 s" \
+	test "$(gb inspect --json par-slow-1 | jq -c '[.config.healthcheck.start_interval, .config.healthcheck.interval]')" = "[0.1,3600]"
+check "... next runs" test "$(gb inspect --json par-next-1 | jq -r .state.status)" = running
+check "down" compose down
 exit $FAILED
