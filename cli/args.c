@@ -70,6 +70,7 @@ enum opt_id {
 	O_HEALTH_RETRIES,
 	O_HEALTH_START_PERIOD,
 	O_NO_HEALTHCHECK,
+	O_HEALTH_START_INTERVAL,
 };
 
 struct opt {
@@ -172,6 +173,9 @@ static const struct opt opts[] = {
 	{ "health-start-period", 0, true, O_HEALTH_START_PERIOD,
 	  "D  failures in this first time do not count (default 0s)" },
 	{ "no-healthcheck", 0, false, O_NO_HEALTHCHECK, "   no healthcheck (nor the image's)" },
+	{ "health-start-interval", 0, true, O_HEALTH_START_INTERVAL,
+	  "D  time between healthchecks in the start period, until one passes (default: the "
+	  "interval)" },
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -335,6 +339,9 @@ static int health_option(struct gb_config *c, const struct opt *o, const char *v
 		return health_duration("--health-timeout", val, false, &h->timeout, err);
 	case O_HEALTH_START_PERIOD:
 		return health_duration("--health-start-period", val, true, &h->start_period, err);
+	case O_HEALTH_START_INTERVAL:
+		return health_duration("--health-start-interval", val, false, &h->start_interval,
+				       err);
 	case O_HEALTH_RETRIES: {
 		char *end;
 		long v = strtol(val, &end, 10);
@@ -519,6 +526,7 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_HEALTH_TIMEOUT:
 	case O_HEALTH_RETRIES:
 	case O_HEALTH_START_PERIOD:
+	case O_HEALTH_START_INTERVAL:
 	case O_NO_HEALTHCHECK: return health_option(c, o, val, err);
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);

@@ -51,6 +51,8 @@ int cmd_steps_markdown(void);
 /* cli/compose.c and cli/compose_health.c: glassbox compose (lab 20) */
 int cmd_compose(struct gb_runtime *rt, int argc, char **argv);
 int cli_compose_wait_healthy(struct gb_runtime *rt, const char *name, struct gb_err *err);
+/* 1 healthy, 0 starting, -errno never (compose up's scheduler asks it without waiting) */
+int cli_compose_healthy_now(struct gb_runtime *rt, const char *name, struct gb_err *err);
 
 /* Issue 21, classroom-board: a lab check that leaves its verdict in the class's results
  * spool when the caller is a student (cli/lab_record.c); `glassbox classroom status`, the

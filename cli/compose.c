@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -67,6 +68,22 @@ static void warn(void *data, const char *msg)
 	fprintf(stderr, "glassbox compose: warning: %s\n", msg);
 }
 
+/* The environment the file's variables come from, plus GLASSBOX_ROOT: the state root
+ * this glassbox uses (--root, $GLASSBOX_ROOT or the default), so that a service can mount
+ * what it may read of it, e.g. `${GLASSBOX_ROOT}/containers:/glassbox/containers:ro` for
+ * lab 20's status page. Docker's nearest is its socket, which also lets one write. */
+static char **compose_environ(const struct gb_runtime *rt)
+{
+	size_t n = gb_strv_len(environ);
+	char **v = calloc(n + 2, sizeof *v);
+	if (!v || asprintf(&v[0], "GLASSBOX_ROOT=%s", rt->state_root) < 0)
+		return free(v), NULL;
+	for (size_t i = 0, k = 1; i < n; i++)
+		if (strncmp(environ[i], "GLASSBOX_ROOT=", 14))
+			v[k++] = environ[i];
+	return v;
+}
+
 static int load(struct project *p, const char *file, const char *name, struct gb_err *err)
 {
 	char found[4096];
@@ -82,8 +99,13 @@ static int load(struct project *p, const char *file, const char *name, struct gb
 		}
 		file = found;
 	}
-	struct gb_compose_opts o = { .project = name, .environ = environ, .warn = warn };
+	char **env = compose_environ(p->rt);
+	if (!env)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	struct gb_compose_opts o = { .project = name, .environ = env, .warn = warn };
 	int r = gb_compose_load(&p->c, file, &o, err);
+	free(env[0]);
+	free(env);
 	if (r < 0)
 		return r;
 	p->order = calloc(p->c.n_services + 1, sizeof *p->order);
@@ -266,6 +288,9 @@ static void health_args(const struct gb_compose_health *h, char ***v)
 	arg(v, "--health-start-period", num);
 	snprintf(num, sizeof num, "%d", h->retries);
 	arg(v, "--health-retries", num);
+	snprintf(num, sizeof num, "%gs", h->start_interval);
+	if (h->start_interval > 0)
+		arg(v, "--health-start-interval", num);
 }
 
 static char **run_argv(struct project *p, const struct gb_compose_service *s)
@@ -352,27 +377,34 @@ static int service_up(struct project *p, const struct gb_compose_service *s, str
 	return r;
 }
 
-/* depends_on conditions: started is met by service_up's return; completed waits for an
- * exit with status 0; healthy for the healthcheck (cli/compose_health.c). */
+/* depends_on conditions: started is met by service_up's return; completed by an exit
+ * with status 0 (1; 0 not yet; -errno never); healthy by the healthcheck
+ * (cli/compose_health.c). */
+static int completed_now(struct project *p, const char *name, struct gb_err *err)
+{
+	struct gb_state st;
+	if (gb_state_find(p->rt, name, &st, err) < 0)
+		return -err->code;
+	gb_state_refresh(p->rt, &st);
+	enum gb_status s = st.status;
+	int code = st.exit_code;
+	gb_state_free(&st);
+	if (s == GB_STATUS_STOPPED && code == 0)
+		return 1;
+	if (s == GB_STATUS_STOPPED)
+		return gb_err_set(err, ECHILD, "",
+				  "%s exited with %d, and a service waits for it "
+				  "to complete successfully",
+				  name, code);
+	return 0;
+}
+
 static int wait_completed(struct project *p, const char *name, struct gb_err *err)
 {
-	for (;;) {
-		struct gb_state st;
-		if (gb_state_find(p->rt, name, &st, err) < 0)
-			return -err->code;
-		gb_state_refresh(p->rt, &st);
-		enum gb_status s = st.status;
-		int code = st.exit_code;
-		gb_state_free(&st);
-		if (s == GB_STATUS_STOPPED && code == 0)
-			return 0;
-		if (s == GB_STATUS_STOPPED)
-			return gb_err_set(err, ECHILD, "",
-					  "%s exited with %d, and a service waits for it "
-					  "to complete successfully",
-					  name, code);
-		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
-	}
+	int r;
+	while ((r = completed_now(p, name, err)) == 0)
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	return r < 0 ? r : 0;
 }
 
 static int wait_deps(struct project *p, const struct gb_compose_service *s, struct gb_err *err)
@@ -390,6 +422,128 @@ static int wait_deps(struct project *p, const struct gb_compose_service *s, stru
 			return r;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ up: services in parallel */
+
+/* As Docker does, every service whose depends_on are met starts at once, not one after
+ * the other: each start is a child process (a container start mostly waits on the kernel:
+ * clone, mounts, netlink), and the parent looks at the conditions every 10 ms, so that a
+ * service_healthy dependent starts the moment its probe passes. Concurrent starts are
+ * safe because the state names and the network store are locked (core/state,
+ * core/net/net_ipam.c), as two `glassbox run` at once need anyway. */
+enum job_state { JOB_WAIT, JOB_STARTING, JOB_UP, JOB_FAILED };
+
+struct job {
+	enum job_state state;
+	pid_t pid;
+};
+
+/* Are a service's depends_on met? 1 yes, 0 not yet, <0 never (err says why). */
+static int deps_met(struct project *p, const struct gb_compose_service *s, const struct job *jobs,
+		    struct gb_err *err)
+{
+	for (size_t k = 0; k < s->n_deps; k++) {
+		const struct gb_compose_service *d = gb_compose_service(&p->c, s->deps[k].service);
+		const struct job *j = &jobs[d - p->c.services];
+		char name[256];
+		int r = 1;
+		if (j->state == JOB_FAILED)
+			return gb_err_set(err, ECANCELED, "", "%s did not start", d->name);
+		if (j->state != JOB_UP)
+			return 0;
+		gb_compose_container_name(&p->c, d, name, sizeof name);
+		if (s->deps[k].cond == GB_COMPOSE_COMPLETED)
+			r = completed_now(p, name, err);
+		else if (s->deps[k].cond == GB_COMPOSE_HEALTHY)
+			r = cli_compose_healthy_now(p->rt, name, err);
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}
+
+static int start_one(struct project *p, const struct gb_compose_service *s)
+{
+	struct gb_err err = { 0 };
+	int r = service_up(p, s, &err);
+	if (r < 0) {
+		fprintf(stderr, "glassbox compose: service %s:\n", s->name);
+		cli_error(&err);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	return r;
+}
+
+/* The start in a child; without a child (fork failed), here and now. */
+static void launch(struct project *p, const struct gb_compose_service *s, struct job *j)
+{
+	fflush(stdout);
+	fflush(stderr);
+	j->pid = fork();
+	if (j->pid == 0)
+		_exit(start_one(p, s) < 0);
+	j->state = j->pid > 0 ? JOB_STARTING : start_one(p, s) < 0 ? JOB_FAILED : JOB_UP;
+}
+
+static bool reaped(struct job *j)
+{
+	int status;
+	if (j->state != JOB_STARTING || waitpid(j->pid, &status, WNOHANG) != j->pid)
+		return false;
+	j->state = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? JOB_UP : JOB_FAILED;
+	return true;
+}
+
+/* One round: reap the starts that ended, launch those now free to go. true: something
+ * moved (look again at once). After a failure nothing new starts. */
+static bool schedule(struct project *p, struct job *jobs, bool *failed, size_t *busy,
+		     size_t *waiting)
+{
+	bool moved = false;
+	*busy = *waiting = 0;
+	for (size_t k = 0; k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		struct job *j = &jobs[p->order[k]];
+		struct gb_err err = { 0 };
+		if (reaped(j))
+			moved = true, *failed |= j->state == JOB_FAILED;
+		int r = j->state == JOB_WAIT && !*failed ? deps_met(p, s, jobs, &err) : 0;
+		if (r < 0) {
+			fprintf(stderr, "glassbox compose: service %s:\n", s->name);
+			cli_error(&err);
+			j->state = JOB_FAILED, *failed = true;
+		} else if (r > 0) {
+			launch(p, s, j);
+			moved = true;
+		}
+		*busy += j->state == JOB_STARTING;
+		*waiting += j->state == JOB_WAIT;
+	}
+	return moved;
+}
+
+/* Start the selected services (the others count as up: their containers are asked about
+ * when a condition names them). 0, or -1 when one did not start (its error printed). */
+static int start_services(struct project *p, char **names)
+{
+	struct job *jobs = calloc(p->c.n_services + 1, sizeof *jobs);
+	bool failed = false;
+	size_t busy, waiting;
+	if (!jobs)
+		return fprintf(stderr, "glassbox compose: out of memory\n"), -1;
+	for (size_t i = 0; i < p->c.n_services; i++)
+		jobs[i].state = selected(&p->c.services[i], names) ? JOB_WAIT : JOB_UP;
+	for (;;) {
+		bool moved = schedule(p, jobs, &failed, &busy, &waiting);
+		if (!busy && (failed || !waiting))
+			break;
+		if (!moved)
+			nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
+	}
+	free(jobs);
+	return failed ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ logs */
@@ -522,18 +676,11 @@ static int up(struct project *p, char **names, bool detach, bool build)
 		r = volumes_up(p, &err);
 	if (r == 0)
 		r = build_all(p, names, build, &err);
-	for (size_t k = 0; r == 0 && k < p->c.n_services; k++) {
-		const struct gb_compose_service *s = &p->c.services[p->order[k]];
-		if (!selected(s, names))
-			continue;
-		r = wait_deps(p, s, &err);
-		if (r == 0)
-			r = service_up(p, s, &err);
-		if (r < 0)
-			fprintf(stderr, "glassbox compose: service %s:\n", s->name);
-	}
-	if (r < 0) {
+	if (r < 0)
 		cli_error(&err);
+	if (r == 0)
+		r = start_services(p, names);
+	if (r < 0) {
 		fprintf(stderr, "glassbox compose: what started is still running: "
 				"`glassbox compose down` removes it\n");
 		return 1;

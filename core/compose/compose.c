@@ -286,6 +286,50 @@ static int walk_map(struct walk *w, const node_t *n, const char *path, const str
 	return 0;
 }
 
+/* The top-level maps of named entries (volumes, networks, secrets) share one shape,
+ * NAME: {KEY: VALUE...}: one walker for the three, told by a table how big an entry is
+ * (each begins with its char *key), which keys it takes and what completes one. */
+struct entries {
+	const char *what; /* the top-level key, for paths in messages */
+	const struct key *keys;
+	size_t nkeys;
+	size_t size;   /* of one entry */
+	size_t spare;  /* entries kept zeroed past the file's */
+	bool empty_ok; /* NAME: with no value is an entry of defaults */
+	int (*done)(struct walk *w, void *entry, const node_t *v);
+};
+
+/* *array is set at once and *count grows entry by entry, so that gb_compose_free frees
+ * what an error leaves half read. */
+static int walk_entries(struct walk *w, const node_t *n, const struct entries *e, void **array,
+			size_t *count)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		return type_error(w, n, e->what, "a mapping");
+	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	char *all = calloc(cnt + e->spare, e->size);
+	if (!(*array = all))
+		return oom(w);
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		void *entry = all + (*count)++ * e->size;
+		char **key = entry, sub[256];
+		node_t *k = node(w, p->key), *v = node(w, p->value);
+		if (k->type != YAML_SCALAR_NODE)
+			return type_error(w, k, e->what, "a mapping with string keys");
+		if (!(*key = strdup((const char *)k->data.scalar.value)))
+			return oom(w);
+		snprintf(sub, sizeof sub, "%s.%s.", e->what, *key);
+		int r = e->empty_ok && is_null(v) ? 0
+						  : walk_map(w, v, sub, e->keys, e->nkeys, entry);
+		if (r == 0 && e->done)
+			r = e->done(w, entry, v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* A host path in the file is relative to the project directory; ~ is $HOME. */
 static char *host_path(struct walk *w, const char *p)
 {
@@ -807,13 +851,21 @@ static int h_disable(struct walk *w, void *obj, const node_t *v, const char *pat
 	return r;
 }
 
+static int h_start_interval(struct walk *w, void *obj, const node_t *v, const char *path)
+{
+	return duration(w, v, path, &((struct gb_compose_health *)obj)->start_interval);
+}
+
 static int s_healthcheck(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	static const struct key keys[] = {
-		{ "test", h_test },	    { "interval", h_interval },
-		{ "timeout", h_timeout },   { "start_period", h_start_period },
-		{ "retries", h_retries },   { "disable", h_disable },
-		{ "start_interval", NULL },
+		{ "test", h_test },
+		{ "interval", h_interval },
+		{ "timeout", h_timeout },
+		{ "start_period", h_start_period },
+		{ "retries", h_retries },
+		{ "disable", h_disable },
+		{ "start_interval", h_start_interval },
 	};
 	char sub[256];
 	snprintf(sub, sizeof sub, "%s.", path);
@@ -982,39 +1034,46 @@ static int vol_opts(struct walk *w, void *obj, const node_t *v, const char *path
 	return r;
 }
 
-static int top_volumes(struct walk *w, void *obj, const node_t *n, const char *path)
+/* An entry with no name: is PROJECT_KEY, as docker compose names it (external: KEY). */
+static int default_name(struct walk *w, char **name, const char *key, bool external)
 {
-	static const struct key keys[] = {
-		{ "driver", vol_driver },     { "name", vol_name }, { "driver_opts", vol_opts },
-		{ "external", vol_external }, { "labels", NULL },
-	};
-	struct gb_compose *c = w->c;
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_MAPPING_NODE)
-		return type_error(w, n, path, "a mapping");
-	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (!(c->volumes = calloc(cnt + 1, sizeof *c->volumes)))
+	if (!*name &&
+	    asprintf(name, "%s%s%s", external ? "" : w->c->project, external ? "" : "_", key) < 0) {
+		*name = NULL;
 		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		struct gb_compose_volume *vol = &c->volumes[c->n_volumes++];
-		node_t *k = node(w, p->key), *v = node(w, p->value);
-		char sub[256];
-		if (k->type != YAML_SCALAR_NODE)
-			return type_error(w, k, path, "a mapping with string keys");
-		vol->key = strdup((const char *)k->data.scalar.value);
-		snprintf(sub, sizeof sub, "volumes.%s.", vol->key);
-		int r = is_null(v) ? 0 : walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), vol);
-		if (r < 0)
-			return r;
-		if (!vol->name)
-			(void)!asprintf(&vol->name, "%s%s%s", vol->external ? "" : c->project,
-					vol->external ? "" : "_", vol->key);
-		if (!vol->key || !vol->name)
-			return oom(w);
 	}
 	return 0;
+}
+
+static int volume_done(struct walk *w, void *entry, const node_t *v)
+{
+	struct gb_compose_volume *vol = entry;
+	return default_name(w, &vol->name, vol->key, vol->external);
+}
+
+static const struct key volume_keys[] = {
+	{ "driver", vol_driver },     { "name", vol_name }, { "driver_opts", vol_opts },
+	{ "external", vol_external }, { "labels", NULL },
+};
+
+static const struct entries volume_entries = {
+	.what = "volumes",
+	.keys = volume_keys,
+	.nkeys = GB_ARRAY_LEN(volume_keys),
+	.size = sizeof(struct gb_compose_volume),
+	.spare = 1,
+	.empty_ok = true,
+	.done = volume_done,
+};
+
+static int top_volumes(struct walk *w, void *obj, const node_t *n, const char *path)
+{
+	if (is_null(n))
+		return 0;
+	void *all = NULL;
+	int r = walk_entries(w, n, &volume_entries, &all, &w->c->n_volumes);
+	w->c->volumes = all;
+	return r;
 }
 
 /* ------------------------------------------------------------ top level: networks */
@@ -1051,41 +1110,37 @@ static int net_attachable(struct walk *w, void *obj, const node_t *v, const char
 	return boolean(w, v, path, &b); /* every glassbox network can be joined */
 }
 
+static int network_done(struct walk *w, void *entry, const node_t *v)
+{
+	struct gb_compose_network *net = entry;
+	return default_name(w, &net->name, net->key, net->external);
+}
+
+static const struct key network_keys[] = {
+	{ "driver", net_driver },     { "name", net_name },
+	{ "internal", net_internal }, { "attachable", net_attachable },
+	{ "external", net_external }, { "labels", NULL },
+	{ "driver_opts", NULL },
+};
+
+static const struct entries network_entries = {
+	.what = "networks",
+	.keys = network_keys,
+	.nkeys = GB_ARRAY_LEN(network_keys),
+	.size = sizeof(struct gb_compose_network),
+	.spare = 2, /* and one for the project's default network (default_network) */
+	.empty_ok = true,
+	.done = network_done,
+};
+
 static int top_networks(struct walk *w, void *obj, const node_t *n, const char *path)
 {
-	static const struct key keys[] = {
-		{ "driver", net_driver },     { "name", net_name },
-		{ "internal", net_internal }, { "attachable", net_attachable },
-		{ "external", net_external }, { "labels", NULL },
-		{ "driver_opts", NULL },
-	};
-	struct gb_compose *c = w->c;
 	if (is_null(n))
 		return 0;
-	if (n->type != YAML_MAPPING_NODE)
-		return type_error(w, n, path, "a mapping");
-	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (!(c->networks = calloc(cnt + 2, sizeof *c->networks)))
-		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		struct gb_compose_network *net = &c->networks[c->n_networks++];
-		node_t *k = node(w, p->key), *v = node(w, p->value);
-		char sub[256];
-		if (k->type != YAML_SCALAR_NODE)
-			return type_error(w, k, path, "a mapping with string keys");
-		net->key = strdup((const char *)k->data.scalar.value);
-		snprintf(sub, sizeof sub, "networks.%s.", net->key);
-		int r = is_null(v) ? 0 : walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), net);
-		if (r < 0)
-			return r;
-		if (!net->name)
-			(void)!asprintf(&net->name, "%s%s%s", net->external ? "" : c->project,
-					net->external ? "" : "_", net->key);
-		if (!net->key || !net->name)
-			return oom(w);
-	}
-	return 0;
+	void *all = NULL;
+	int r = walk_entries(w, n, &network_entries, &all, &w->c->n_networks);
+	w->c->networks = all;
+	return r;
 }
 
 /* ------------------------------------------------------------ top level: secrets */
@@ -1101,32 +1156,31 @@ static int secret_file(struct walk *w, void *obj, const node_t *v, const char *p
 	return r;
 }
 
+static int secret_done(struct walk *w, void *entry, const node_t *v)
+{
+	struct gb_compose_secret *sec = entry;
+	if (!sec->file)
+		return at_error(w, v, "secrets.%s: give it a file: (a path on the host)", sec->key);
+	return 0;
+}
+
+static const struct key secret_keys[] = { { "file", secret_file }, { "name", NULL } };
+
+static const struct entries secret_entries = {
+	.what = "secrets",
+	.keys = secret_keys,
+	.nkeys = GB_ARRAY_LEN(secret_keys),
+	.size = sizeof(struct gb_compose_secret),
+	.spare = 1,
+	.done = secret_done,
+};
+
 static int top_secrets(struct walk *w, void *obj, const node_t *n, const char *path)
 {
-	static const struct key keys[] = { { "file", secret_file }, { "name", NULL } };
-	struct gb_compose *c = w->c;
-	if (n->type != YAML_MAPPING_NODE)
-		return type_error(w, n, path, "a mapping");
-	size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (!(c->secrets = calloc(cnt + 1, sizeof *c->secrets)))
-		return oom(w);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
-	     p++) {
-		struct gb_compose_secret *sec = &c->secrets[c->n_secrets++];
-		node_t *k = node(w, p->key), *v = node(w, p->value);
-		char sub[256];
-		if (k->type != YAML_SCALAR_NODE)
-			return type_error(w, k, path, "a mapping with string keys");
-		sec->key = strdup((const char *)k->data.scalar.value);
-		snprintf(sub, sizeof sub, "secrets.%s.", sec->key);
-		int r = walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), sec);
-		if (r < 0)
-			return r;
-		if (!sec->file)
-			return at_error(w, v, "secrets.%s: give it a file: (a path on the host)",
-					sec->key);
-	}
-	return 0;
+	void *all = NULL;
+	int r = walk_entries(w, n, &secret_entries, &all, &w->c->n_secrets);
+	w->c->secrets = all;
+	return r;
 }
 
 static int top_name(struct walk *w, void *obj, const node_t *n, const char *path)

@@ -224,6 +224,8 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 			"start_period: %gs\n",
 			s->health.interval, s->health.timeout, s->health.retries,
 			s->health.start_period);
+		if (s->health.start_interval > 0)
+			fprintf(f, "      start_interval: %gs\n", s->health.start_interval);
 	}
 	list(f, "    ", "secrets", s->secrets);
 	list(f, "    ", "labels", s->labels);

@@ -38,6 +38,7 @@ struct gb_compose_svc_net {
 struct gb_compose_health {
 	char **test; /* argv to exec (CMD) or {"/bin/sh","-c",S} (CMD-SHELL); NULL: none */
 	double interval, timeout, start_period;
+	double start_interval; /* 0: none (probes at interval from the start) */
 	int retries;
 };
 

@@ -568,6 +568,7 @@ static int restart_once(struct gb_runtime *rt, struct gb_state *st, int restarts
 	struct gb_err err = { 0 };
 	struct gb_launch l;
 	launch_init(&l, rt, st);
+	st->restarts = restarts; /* saved with the running state by the start steps */
 	l.stdio[0] = open("/dev/null", O_RDWR | O_CLOEXEC);
 	l.stdio[1] = l.stdio[2] = open_log(st);
 	int r = l.stdio[0] < 0 || l.stdio[1] < 0 ? -EIO : start_steps(&l, &err);

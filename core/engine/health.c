@@ -83,6 +83,18 @@ static double interval_of(const struct gb_healthcheck *h)
 	return h->interval > 0 ? h->interval : GB_HEALTH_INTERVAL;
 }
 
+/* Docker's start_interval: while the container is still starting and within its start
+ * period, probe at start_interval, so that a slow interval (30 s is kind to a running
+ * service) does not also delay the first "healthy" that dependents wait for. */
+static double next_interval(const struct gb_health_probe *p, const struct gb_state *st)
+{
+	const struct gb_healthcheck *h = &st->cfg.health;
+	bool starting = !strcmp(st->health, "starting") || !st->health[0];
+	if (h->start_interval > 0 && starting && gb_monotonic() - p->began < h->start_period)
+		return h->start_interval;
+	return interval_of(h);
+}
+
 void gb_health_init(struct gb_health_probe *p, const struct gb_state *st, gb_health_exec_fn exec)
 {
 	memset(p, 0, sizeof *p);
@@ -90,8 +102,9 @@ void gb_health_init(struct gb_health_probe *p, const struct gb_state *st, gb_hea
 	p->pidfd = p->out = -1;
 	p->on = st->cfg.health.test != NULL;
 	p->began = gb_monotonic();
-	/* Docker runs the first probe one interval after the start. */
-	p->next = p->began + interval_of(&st->cfg.health);
+	/* Docker runs the first probe one interval (in the start period: start interval)
+	 * after the start. */
+	p->next = p->began + next_interval(p, st);
 }
 
 int gb_health_fd(const struct gb_health_probe *p)
@@ -138,7 +151,7 @@ static void probe_start(struct gb_health_probe *p, struct gb_runtime *rt, const 
 	if (pid == 0)
 		probe_child(p, rt, st, p->out);
 	double t = st->cfg.health.timeout > 0 ? st->cfg.health.timeout : GB_HEALTH_TIMEOUT;
-	p->next = gb_monotonic() + interval_of(&st->cfg.health);
+	p->next = gb_monotonic() + next_interval(p, st);
 	if (pid < 0) {
 		if (p->out >= 0)
 			close(p->out);

@@ -83,6 +83,7 @@ static void health_to_json(const struct gb_healthcheck *h, struct gb_json *j)
 	gb_json_double(j, "timeout", h->timeout, 3);
 	gb_json_int(j, "retries", h->retries);
 	gb_json_double(j, "start_period", h->start_period, 3);
+	gb_json_double(j, "start_interval", h->start_interval, 3);
 	gb_json_obj_end(j);
 }
 
@@ -95,6 +96,7 @@ static void health_from_json(struct gb_healthcheck *h, const struct gb_jval *o)
 	h->timeout = gb_jnum(o, "timeout", 0);
 	h->retries = (int)gb_jint(o, "retries", 0);
 	h->start_period = gb_jnum(o, "start_period", 0);
+	h->start_interval = gb_jnum(o, "start_interval", 0);
 }
 
 void gb_config_to_json(const struct gb_config *c, struct gb_json *j)

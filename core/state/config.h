@@ -19,8 +19,9 @@
 struct gb_healthcheck {
 	char **test; /* argv run inside as exec runs it (CMD-SHELL: /bin/sh -c); NULL: none */
 	double interval, timeout, start_period; /* seconds; 0: Docker's default (30, 30, 0) */
-	int retries;				/* 0: Docker's default (3) */
-	bool disabled;				/* --no-healthcheck */
+	double start_interval; /* between probes in the start period until one passes; 0: interval */
+	int retries;	       /* 0: Docker's default (3) */
+	bool disabled;	       /* --no-healthcheck */
 };
 
 struct gb_config {

@@ -170,6 +170,7 @@ void gb_state_to_json(const struct gb_state *st, struct gb_json *j)
 		gb_json_int(j, "failing_streak", st->health_streak);
 		gb_json_obj_end(j);
 	}
+	gb_json_int(j, "restarts", st->restarts);
 }
 
 int gb_state_save(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
@@ -255,6 +256,7 @@ int gb_state_load(const struct gb_runtime *rt, const char *id, struct gb_state *
 	const struct gb_jval *h = gb_jget(s, "health");
 	copy_str(st->health, sizeof st->health, gb_jstr(h, "status", ""));
 	st->health_streak = (int)gb_jint(h, "failing_streak", 0);
+	st->restarts = (int)gb_jint(s, "restarts", 0);
 	gb_jval_free(root);
 	if (r == 0 && !st->cfg.id[0])
 		copy_str(st->cfg.id, sizeof st->cfg.id, id);

@@ -58,6 +58,7 @@ struct gb_state {
 	 * and the failures in a row; kept by the monitor. */
 	char health[12];
 	int health_streak;
+	int restarts; /* lives given by the restart policy so far (Docker's RestartCount) */
 };
 
 /* Fill state_root/data_root/share_dir from options or the environment

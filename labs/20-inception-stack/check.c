@@ -126,6 +126,102 @@ static void page(struct gb_check *c, const char *domain, int port, const char *p
 		gb_check_fail(c, "GET %s over HTTPS: no WordPress page (curl status %d)", path, r);
 }
 
+/* Redis is WordPress's object cache: emptied, then one page load, then WordPress's keys
+ * are in it (wp-content/object-cache.php writes "wp:BLOG:GROUP:KEY"; every page reads the
+ * options, so "options:alloptions" is among them). Looked at from inside `cache` with
+ * redis-cli; the control's stand-in has no Redis, and no WordPress fills it. */
+static void redis_cache(struct gb_check *c, const char *cache, const char *domain, int port)
+{
+	char *flush[] = { "sh", "-c", "command -v redis-cli >/dev/null && redis-cli FLUSHALL",
+			  NULL };
+	char *scan[] = { "sh", "-c", "redis-cli --scan --pattern 'wp:*' | sort", NULL };
+	char keys[65536] = "", resolve[320], url[384], page_out[256];
+	if (gb_check_exec_quiet(c, cache, flush) != 0) {
+		gb_check_is(c, "redis-cache", false,
+			    "%s has no Redis to flush (redis-cli FLUSHALL)", cache);
+		return;
+	}
+	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
+	snprintf(url, sizeof url, "https://%s:%d/", domain, port);
+	char *get[] = { "curl", "-sk",	     "-o",    "/dev/null", "--max-time",
+			"20",	"--resolve", resolve, url,	   NULL };
+	tool(get, page_out, sizeof page_out);
+	int r = gb_check_exec_output(c, cache, scan, keys, sizeof keys);
+	int n = 0;
+	for (char *k = keys; r == 0 && *k; k++)
+		n += *k == '\n';
+	bool options = strstr(keys, ":options:alloptions") != NULL;
+	gb_check_is(c, "redis-cache", r == 0 && n > 0 && options,
+		    "after FLUSHALL and one page load, Redis in %s holds %d WordPress key(s)%s",
+		    cache, n,
+		    options ? ", among them the site's options (wp:1:options:alloptions)"
+			    : ": WordPress does not cache in it (wp-content/object-cache.php?)");
+}
+
+static bool on_project(const struct gb_state *st, const char *project)
+{
+	size_t n = strlen(project);
+	for (char **net = st->cfg.networks; net && *net; net++)
+		if (!strncmp(*net, project, n) && (*net)[n] == '_')
+			return true;
+	return false;
+}
+
+/* The dashboard's status page, over NGINX's TLS: a row "<td>NAME</td><td>STATE</td>" for
+ * every container glassbox itself has on the project's networks, in the state glassbox
+ * reports. The control's plain-text stand-in has no such page. */
+static void status_page(struct gb_check *c, const char *domain, int port)
+{
+	char resolve[320], url[384], out[65536] = "", row[600], missing[256] = "";
+	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
+	snprintf(url, sizeof url, "https://%s:%d/status/", domain, port);
+	char *get[] = { "curl", "-sk", "--max-time", "20", "--resolve", resolve, url, NULL };
+	int r = tool(get, out, sizeof out);
+	struct gb_state *list = NULL;
+	size_t n = 0, shown = 0, want = 0;
+	if (gb_state_list(c->rt, &list, &n, &c->err) < 0)
+		return gb_check_error(c, "cannot list glassbox's containers");
+	for (size_t i = 0; i < n; i++) {
+		if (!on_project(&list[i], "inception"))
+			continue;
+		gb_state_refresh(c->rt, &list[i]);
+		snprintf(row, sizeof row, "<td>%s</td><td>%s</td>", list[i].cfg.name,
+			 gb_status_name(list[i].status));
+		want++;
+		if (r == 0 && strstr(out, row))
+			shown++;
+		else if (strlen(missing) + strlen(list[i].cfg.name) + 2 < sizeof missing)
+			strcat(strcat(missing, " "), list[i].cfg.name);
+	}
+	gb_state_list_free(list, n);
+	gb_check_is(c, "status-page", r == 0 && want > 0 && shown == want,
+		    "GET /status/ over HTTPS lists %zu of the %zu containers on the project's "
+		    "networks, each in the state glassbox reports%s%s",
+		    shown, want, missing[0] ? "; missing or wrong:" : "", missing);
+}
+
+/* The dashboard reads glassbox's state through a read-only mount, and a write there is
+ * refused by the kernel (EROFS), whatever the user inside. Its own view of its mounts. */
+static void status_read_only(struct gb_check *c, const char *dash)
+{
+	char *probe[] = { "sh", "-c",
+			  "grep -q ' /glassbox/containers ro[, ]' /proc/self/mountinfo || exit 3; "
+			  "touch /glassbox/containers/.gb-write-probe 2>&1 && exit 4; "
+			  "[ ! -e /glassbox/containers/.gb-write-probe ]",
+			  NULL };
+	char out[512] = "";
+	int r = gb_check_exec_output(c, dash, probe, out, sizeof out);
+	bool erofs = strstr(out, "Read-only file system") != NULL;
+	gb_check_is(c, "status-read-only", r == 0 && erofs,
+		    "%s: glassbox's state is mounted read-only at /glassbox/containers and a write "
+		    "there fails%s",
+		    dash,
+		    r == 0 && erofs ? " with EROFS"
+		    : r == 3	    ? ": no read-only mount of it"
+		    : r == 4	    ? ": the write succeeded"
+				    : ": not as expected");
+}
+
 /* Each service's PID 1 is its daemon, not a shell or `tail -f` keeping it alive. */
 static void pid1_is(struct gb_check *c, const char *name, const char *comm)
 {
@@ -256,6 +352,9 @@ static int check(struct gb_check *c)
 		gb_check_fail(c, "port 80 on 127.0.0.1 answers: plain HTTP is open");
 	page(c, domain, port, "/", "wp-content");
 	page(c, domain, port, "/wp-login.php", "user_login");
+	redis_cache(c, c->control ? c->started : "redis", domain, port);
+	status_page(c, domain, port);
+	status_read_only(c, c->control ? c->started : "dashboard");
 	if (c->control) { /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';

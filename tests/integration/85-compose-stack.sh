@@ -121,6 +121,7 @@ sleep 1.2  # flaky: 0.1 s, then 0.2 s of back-off between its runs
 assert "restart: on-failure:2 ran flaky three times (two restarts by its monitor)" 3 \
 	"$(compose logs flaky | grep -c 'flaky *| try')"
 assert "... and then left it exited with status 1" stopped "$(gb inspect --json proj-flaky-1 | jq -r .state.status)"
+assert "... and its state counts the two restarts (as Docker's RestartCount)" 2 "$(gb inspect --json proj-flaky-1 | jq -r .state.restarts)"
 check "an unknown key is a warning with file and line" \
 	bash -c 'grep -q "docker-compose.yml:[0-9]*: unknown key .services.flaky.network_mode_is_unknown." <<<"$1"' _ "$(compose config 2>&1 >/dev/null)"
 assert "compose exec runs in the service's container" hello-from-dotenv "$(compose exec db cat /data/greet 2>/dev/null || true)"

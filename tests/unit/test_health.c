@@ -104,9 +104,20 @@ static void test_flags(void **s)
 	(void)s;
 	struct gb_run_args a;
 	struct gb_err err = { 0 };
-	char *ok[] = { "--health-cmd",		"test -f /ok", "--health-interval", "200ms",
-		       "--health-timeout",	"1s",	       "--health-retries",  "2",
-		       "--health-start-period", "1m",	       "busybox",	    NULL };
+	char *ok[] = { "--health-cmd",
+		       "test -f /ok",
+		       "--health-interval",
+		       "200ms",
+		       "--health-timeout",
+		       "1s",
+		       "--health-retries",
+		       "2",
+		       "--health-start-period",
+		       "1m",
+		       "--health-start-interval",
+		       "100ms",
+		       "busybox",
+		       NULL };
 	assert_int_equal(parse(&a, &err, ok), 0);
 	assert_string_equal(a.cfg.health.test[0], "/bin/sh");
 	assert_string_equal(a.cfg.health.test[1], "-c");
@@ -115,6 +126,7 @@ static void test_flags(void **s)
 	assert_true(a.cfg.health.interval > 0.199 && a.cfg.health.interval < 0.201);
 	assert_true(a.cfg.health.timeout == 1 && a.cfg.health.start_period == 60);
 	assert_int_equal(a.cfg.health.retries, 2);
+	assert_true(a.cfg.health.start_interval > 0.099 && a.cfg.health.start_interval < 0.101);
 	/* the round trip through the state file's JSON */
 	struct gb_json j;
 	gb_json_init(&j);
@@ -128,6 +140,7 @@ static void test_flags(void **s)
 	assert_string_equal(back.health.test[2], "test -f /ok");
 	assert_int_equal(back.health.retries, 2);
 	assert_true(back.health.start_period == 60);
+	assert_true(back.health.start_interval > 0.099 && back.health.start_interval < 0.101);
 	gb_config_free(&back);
 	gb_jval_free(v);
 	gb_json_free(&j);
