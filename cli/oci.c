@@ -111,17 +111,19 @@ static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char 
 
 static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **argv)
 {
-	const char *process = NULL, *pid_file = NULL, *id = NULL, *ignored;
+	const char *process = NULL, *pid_file = NULL, *id = NULL, *console = NULL, *ignored;
 	bool detach = false;
 	for (int i = 0; i < argc; i++) {
 		if (flag(argv, argc, &i, "--process", &process) ||
 		    flag(argv, argc, &i, "-p", &process) ||
 		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
-		    flag(argv, argc, &i, "--console-socket", &ignored) ||
+		    flag(argv, argc, &i, "--console-socket", &console) ||
 		    flag(argv, argc, &i, "--preserve-fds", &ignored))
 			continue;
 		if (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))
 			detach = true;
+		else if (!strcmp(argv[i], "--tty") || !strcmp(argv[i], "-t"))
+			continue; /* process.json's terminal says the same */
 		else if (argv[i][0] == '-')
 			return oci_usage(o, "exec: unknown flag %s", argv[i]);
 		else if (!id)
@@ -130,7 +132,7 @@ static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **
 	if (!id || !process || !detach)
 		return oci_usage(o, "exec: glassbox-runc needs --process FILE --detach ID%s", NULL);
 	struct gb_err err = { 0 };
-	return gb_oci_exec(rt, id, process, pid_file, &err) < 0 ? oci_fail(o, &err) : 0;
+	return gb_oci_exec(rt, id, process, pid_file, console, &err) < 0 ? oci_fail(o, &err) : 0;
 }
 
 static int verb_state(struct gb_runtime *rt, struct oci_cli *o, const char *id)

@@ -483,7 +483,7 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 /* exec --process F --detach --pid-file P: the process joins PID 1's namespaces and cgroup
  * with the container's confinement; we exit at once and the shim reaps it. */
 static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const char *process,
-			const char *pid_file, struct gb_err *err)
+			const char *pid_file, const char *console, struct gb_err *err)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -493,14 +493,18 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 	struct gb_oci_extra x;
 	int r = gb_oci_process_parse(text, len, &c, &x, err);
 	free(text);
-	if (r == 0 && x.terminal)
-		r = gb_err_set(err, ENOTSUP, "",
-			       "exec with a terminal (docker exec -t) is not "
-			       "supported yet by glassbox-runc");
+	if (r == 0 && x.terminal && !(console && console[0]))
+		r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
 	pid_t pid = 0;
+	int master = -1;
 	if (r == 0)
-		r = gb_container_exec_detached(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
-					       &pid, err);
+		r = gb_container_exec_detached_tty(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
+						   x.terminal ? &master : NULL, &pid, err);
+	/* docker exec -t, podman exec -t: the master to the client, as create does. */
+	if (r == 0 && master >= 0)
+		r = send_console(console, master, err);
+	if (master >= 0)
+		close(master);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, pid, err);
 	gb_config_free(&c);
@@ -509,7 +513,7 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 }
 
 int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, const char *pid_file,
-		struct gb_err *err)
+		const char *console_socket, struct gb_err *err)
 {
 	struct oci_record rec;
 	struct gb_state st;
@@ -519,7 +523,7 @@ int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, cons
 	if (strcmp(status_of(rt, id, &st), "running"))
 		r = gb_err_set(err, EINVAL, "", "cannot exec in a container that is not running");
 	if (r == 0)
-		r = exec_process(rt, &st, process, pid_file, err);
+		r = exec_process(rt, &st, process, pid_file, console_socket, err);
 	gb_state_free(&st);
 	gb_strv_free(rec.annotations);
 	return r;
