@@ -985,7 +985,7 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 					  "cannot set up the container's stdio");
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
 	 * closed by the exec (the step socket among them, which tells the host it worked). */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	gb_enter_cloexec_from(3);
 	/* What the command keeps is its stdio: none of it a directory of the host, and its
 	 * cwd inside its root (core/security/enter.h). */
 	if (gb_enter_check_stdio(err) < 0 || gb_enter_check_cwd(err) < 0)
