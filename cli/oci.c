@@ -19,7 +19,7 @@
 #endif
 
 struct oci_cli {
-	const char *root, *log, *log_format;
+	const char *root, *log, *log_format, *events_dir;
 	FILE *logf;
 };
 
@@ -253,7 +253,7 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 static void oci_help(void)
 {
 	printf("usage: glassbox-runc [--root DIR] [--log FILE] [--log-format text|json] "
-	       "[--systemd-cgroup] [--debug] VERB ...\n"
+	       "[--systemd-cgroup] [--debug] [--events-dir DIR] VERB ...\n"
 	       "  create --bundle DIR --pid-file FILE [--console-socket S] ID\n"
 	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | pause ID | resume "
 	       "ID\n"
@@ -278,6 +278,7 @@ static int global_flags(struct oci_cli *o, int argc, char **argv)
 		if (flag(argv, argc, &i, "--root", &o->root) ||
 		    flag(argv, argc, &i, "--log", &o->log) ||
 		    flag(argv, argc, &i, "--log-format", &o->log_format) ||
+		    flag(argv, argc, &i, "--events-dir", &o->events_dir) ||
 		    flag(argv, argc, &i, "--criu", &ignored) ||
 		    flag(argv, argc, &i, "--rootless", &ignored))
 			continue;
@@ -317,6 +318,9 @@ int cmd_oci(int argc, char **argv)
 	if (o.root)
 		snprintf(root, sizeof root, "%s", o.root);
 	snprintf(data, sizeof data, "%s/data", root);
+	if (o.events_dir && o.events_dir[0] != '/')
+		return oci_usage(&o, "--events-dir needs an absolute path, not %s", o.events_dir);
+	gb_oci_set_events_dir(o.events_dir);
 	struct gb_runtime rt;
 	struct gb_err err = { 0 };
 	if (gb_runtime_init(&rt, root, data, &err) < 0)

@@ -3,6 +3,7 @@
  * maps the client's id to it and keeps the bundle; exec.fifo beside it is the gate PID 1
  * waits on between create and start, as runc's is. */
 #include "oci/oci_runtime.h"
+#include "oci/oci_chain.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,14 +88,38 @@ static int load_record(const struct gb_runtime *rt, const char *id, struct oci_r
 
 /* The annotation org.glassbox.events=FILE: the container's events (docs/events.md) go
  * there from every verb, so the viz can follow what the client asked for. */
-static const char *events_path(char **annotations)
+static char events_dir[512];
+
+void gb_oci_set_events_dir(const char *dir)
+{
+	snprintf(events_dir, sizeof events_dir, "%s", dir && dir[0] == '/' ? dir : "");
+}
+
+/* Else, with a configured directory (--events-dir, e.g. as runtimeArgs in Docker's
+ * daemon.json, whose `docker run` sets no annotation): DIR/ID.jsonl. */
+static const char *events_path(char **annotations, const char *id)
 {
 	static const char key[] = GB_OCI_EVENTS_ANNOTATION "=";
+	static char in_dir[800];
 	for (size_t i = 0; annotations && annotations[i]; i++)
 		if (!strncmp(annotations[i], key, sizeof key - 1) &&
 		    annotations[i][sizeof key - 1] == '/')
 			return annotations[i] + sizeof key - 1;
-	return "";
+	if (!events_dir[0])
+		return "";
+	snprintf(in_dir, sizeof in_dir, "%s/%s.jsonl", events_dir, id);
+	return in_dir;
+}
+
+/* oci.chain: the processes from the client down to PID 1, as /proc shows them now. */
+static void emit_chain(struct gb_runtime *rt, pid_t init_pid)
+{
+	if (rt->events.fd < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "oci.chain");
+	gb_oci_chain_json(init_pid, &j);
+	gb_event_emit(&rt->events, &j);
 }
 
 /* oci.request: which verb the client called, and who the client is (the shim, conmon). */
@@ -106,14 +131,9 @@ static void emit_request(struct gb_runtime *rt, const char *events, const char *
 		return;
 	if (st && st->cfg.id[0])
 		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
-	char path[64], comm[64] = "";
-	pid_t caller = getppid();
-	snprintf(path, sizeof path, "/proc/%d/comm", (int)caller);
-	FILE *f = fopen(path, "re");
-	if (f && fgets(comm, sizeof comm, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	if (f)
-		fclose(f);
+	char comm[64] = "";
+	/* Not always our parent: dockerd runs a runtime with runtimeArgs by a script. */
+	pid_t caller = gb_oci_caller(comm, sizeof comm);
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "oci.request");
 	gb_json_str(&j, "verb", verb);
@@ -147,7 +167,7 @@ static int save_record(const struct gb_runtime *rt, const char *id, const struct
 	gb_json_str(&j, "bundle", bundle);
 	gb_json_str(&j, "rootfs", st->cfg.rootfs_dir);
 	gb_json_str(&j, "created", created);
-	gb_json_str(&j, "events", events_path(annotations));
+	gb_json_str(&j, "events", events_path(annotations, id));
 	gb_json_strv(&j, "annotations", annotations);
 	gb_json_obj_end(&j);
 	oci_dir(rt, id, "record.json", path, sizeof path);
@@ -316,9 +336,11 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	if (r == 0)
 		r = prepare_config(rt, id, &c, &x, console_socket, err);
 	if (r == 0)
-		emit_request(rt, events_path(x.annotations), "create", id, NULL);
+		emit_request(rt, events_path(x.annotations, id), "create", id, NULL);
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
+	if (r == 0)
+		emit_chain(rt, st.pid);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, st.pid, err);
 	if (r == 0)

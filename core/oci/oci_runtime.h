@@ -11,6 +11,9 @@
 /* The annotation naming a file for the container's events (docs/events.md, docs/oci.md). */
 #define GB_OCI_EVENTS_ANNOTATION "org.glassbox.events"
 
+/* A directory for the events of containers whose config.json names no events file: they
+ * go to DIR/ID.jsonl (DIR absolute; "" or NULL: none). */
+void gb_oci_set_events_dir(const char *dir);
 int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, const char *pid_file,
 		  const char *console_socket, struct gb_err *err);
 int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err);
