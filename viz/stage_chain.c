@@ -50,8 +50,7 @@ static const char *edge_words(const struct vz_chain_link *up, const struct vz_ch
 }
 
 /* A command line's head (its program and first flags say most), cut with "…" to fit. */
-static const char *head_fit(struct vz_render *rd, const char *s, float maxw, char *buf,
-			    size_t len)
+static const char *head_fit(struct vz_render *rd, const char *s, float maxw, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", s);
 	size_t n = strlen(buf);
@@ -90,11 +89,12 @@ static void link_box(struct vz_render *rd, const struct vz_view *v, const struct
 
 static void empty(struct vz_render *rd, const struct vz_view *v)
 {
-	vz_rd_text(rd, VZ_F_LABEL, VZ_STAGE_X + 24, VZ_STAGE_Y + 40, VZ_LEFT, VZ_STAGE_W - 48,
-		   v->th->text2,
-		   "No oci.chain event in this stream yet. A container that Docker, containerd or "
-		   "podman makes through glassbox-runc writes one at create, to the file of its "
-		   "org.glassbox.events annotation or of glassbox-runc --events-dir (docs/oci.md).");
+	vz_rd_text(
+		rd, VZ_F_LABEL, VZ_STAGE_X + 24, VZ_STAGE_Y + 40, VZ_LEFT, VZ_STAGE_W - 48,
+		v->th->text2,
+		"No oci.chain event in this stream yet. A container that Docker, containerd or "
+		"podman makes through glassbox-runc writes one at create, to the file of its "
+		"org.glassbox.events annotation or of glassbox-runc --events-dir (docs/oci.md).");
 }
 
 static void facts(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v)

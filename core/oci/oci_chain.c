@@ -41,8 +41,9 @@ static int read_stat(pid_t pid, struct proc_info *p)
 	unsigned long long start = 0;
 	/* after ")": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
 	 * utime stime cutime cstime priority nice threads itrealvalue starttime */
-	if (sscanf(close + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-			      "%*d %*d %*d %llu",
+	if (sscanf(close + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+		   "%*d %*d %*d %llu",
 		   &ppid, &start) != 2)
 		return -1;
 	p->pid = pid;
@@ -175,8 +176,8 @@ static pid_t newest_named(const char *name)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		struct proc_info p;
-		if (is_pid_dir(e) && read_stat(atoi(e->d_name), &p) == 0 &&
-		    !strcmp(p.comm, name) && p.start >= best_start) {
+		if (is_pid_dir(e) && read_stat(atoi(e->d_name), &p) == 0 && !strcmp(p.comm, name) &&
+		    p.start >= best_start) {
 			best = p.pid;
 			best_start = p.start;
 		}
@@ -222,7 +223,8 @@ static int find_caller(struct proc_info *caller)
 	for (int up = 0; up < 4 && pid > 1; up++) {
 		if (proc_info(pid, caller) < 0)
 			break;
-		if (!strncmp(caller->comm, "containerd-shim", 15) || !strcmp(caller->comm, "conmon"))
+		if (!strncmp(caller->comm, "containerd-shim", 15) ||
+		    !strcmp(caller->comm, "conmon"))
 			return 0;
 		pid = caller->ppid;
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cgroup/cgroup.h"
 
@@ -88,6 +89,66 @@ static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_er
 static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
 			     struct gb_err *err);
 
+static int rlimit_number(const char *name)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} names[] = {
+		{ "RLIMIT_AS", RLIMIT_AS },
+		{ "RLIMIT_CORE", RLIMIT_CORE },
+		{ "RLIMIT_CPU", RLIMIT_CPU },
+		{ "RLIMIT_DATA", RLIMIT_DATA },
+		{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+		{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+		{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+		{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+		{ "RLIMIT_NICE", RLIMIT_NICE },
+		{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+		{ "RLIMIT_NPROC", RLIMIT_NPROC },
+		{ "RLIMIT_RSS", RLIMIT_RSS },
+		{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+		{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+		{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+		{ "RLIMIT_STACK", RLIMIT_STACK },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(names[i].name, name))
+			return names[i].resource;
+	return -1;
+}
+
+/* process.rlimits: [{type, soft, hard}], applied by setrlimit(2) before the clone, so
+ * PID 1 inherits them across clone and execve. */
+static int parse_rlimits(const struct gb_jval *p, struct gb_oci_extra *x, struct gb_err *err)
+{
+	const struct gb_jval *rl;
+	int r = member(p, "rlimits", GB_JARR, "process.rlimits", &rl, err);
+	for (const struct gb_jval *e = rl ? rl->child : NULL; r == 0 && e; e = e->next) {
+		int res = e->type == GB_JOBJ ? rlimit_number(gb_jstr(e, "type", "")) : -1;
+		long long soft = gb_jint(e, "soft", -1), hard = gb_jint(e, "hard", -1);
+		if (res < 0)
+			return bad(err, "process.rlimits[].type", "must be an RLIMIT_* name");
+		if (soft < 0 || hard < 0 || soft > hard)
+			return bad(err, "process.rlimits[].soft/hard", "must be 0 <= soft <= hard");
+		if (x->nrlimits == (int)(sizeof x->rlimits / sizeof x->rlimits[0]))
+			return bad(err, "process.rlimits", "has more than 16 entries");
+		x->rlimits[x->nrlimits++] = (struct gb_oci_rlimit){ res, (unsigned long long)soft,
+								    (unsigned long long)hard };
+	}
+	const struct gb_jval *oom;
+	if (r == 0)
+		r = member(p, "oomScoreAdj", GB_JNUM, "process.oomScoreAdj", &oom, err);
+	if (r == 0 && oom) {
+		long long v = gb_jval_int(oom, 0);
+		if (v < -1000 || v > 1000)
+			return bad(err, "process.oomScoreAdj", "must be between -1000 and 1000");
+		x->has_oom_score_adj = true;
+		x->oom_score_adj = (int)v;
+	}
+	return r;
+}
+
 static int parse_process(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 			 struct gb_err *err)
 {
@@ -119,6 +180,8 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 	c->no_new_privs_off = !gb_jbool(p, "noNewPrivileges", false);
 	if (r == 0)
 		r = parse_user(p, c, err);
+	if (r == 0)
+		r = parse_rlimits(p, x, err);
 	return r < 0 ? r : parse_caps(p, c, err);
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -235,6 +236,31 @@ static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb
 	return r < 0 ? gb_err_set(err, -r, "write", "cannot write %s", c->seccomp) : 0;
 }
 
+/* process.rlimits and oomScoreAdj, set on this process: PID 1 (or exec's command), cloned
+ * from us, inherits both, since the kernel copies a parent's rlimits and oom_score_adj to
+ * its child and execve keeps them, as runc's init sets them on itself before its exec. */
+static int apply_process_limits(const struct gb_oci_extra *x, struct gb_err *err)
+{
+	for (int i = 0; i < x->nrlimits; i++) {
+		struct rlimit rl = { x->rlimits[i].soft, x->rlimits[i].hard };
+		if (setrlimit(x->rlimits[i].resource, &rl) < 0)
+			return gb_err_set(err, errno, "setrlimit",
+					  "setrlimit(%d, %llu, %llu) of process.rlimits failed",
+					  x->rlimits[i].resource, x->rlimits[i].soft,
+					  x->rlimits[i].hard);
+	}
+	if (!x->has_oom_score_adj)
+		return 0;
+	char v[16];
+	int n = snprintf(v, sizeof v, "%d", x->oom_score_adj);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	int r = fd >= 0 && write(fd, v, (size_t)n) == n ? 0 : -1;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? gb_err_set(err, e, "write", "cannot set oom_score_adj to %s", v) : 0;
+}
+
 static int write_pid_file(const char *path, pid_t pid, struct gb_err *err)
 {
 	char buf[32];
@@ -337,6 +363,8 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 		r = prepare_config(rt, id, &c, &x, console_socket, err);
 	if (r == 0)
 		emit_request(rt, events_path(x.annotations, id), "create", id, NULL);
+	if (r == 0)
+		r = apply_process_limits(&x, err);
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
 	if (r == 0)
@@ -519,6 +547,8 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 		r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
 	pid_t pid = 0;
 	int master = -1;
+	if (r == 0)
+		r = apply_process_limits(&x, err);
 	if (r == 0)
 		r = gb_container_exec_detached_tty(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
 						   x.terminal ? &master : NULL, &pid, err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
@@ -132,6 +133,40 @@ static void minimal_config_defaults(void **state)
 	gb_oci_extra_free(&x);
 }
 
+static void expect_refused(const char *text, const char *names);
+
+/* process.rlimits and oomScoreAdj: kept for create to set before the clone. */
+static void rlimits_and_oom(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(parse("{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":-500,"
+			       "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":512,\"hard\":"
+			       "1024},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0}]},"
+			       "\"root\":{\"path\":\"rootfs\"}," MIN_LINUX "}",
+			       &c, &x, &err),
+			 0);
+	assert_int_equal(x.nrlimits, 2);
+	assert_int_equal(x.rlimits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(x.rlimits[0].soft, 512);
+	assert_int_equal(x.rlimits[0].hard, 1024);
+	assert_int_equal(x.rlimits[1].resource, RLIMIT_CORE);
+	assert_true(x.has_oom_score_adj);
+	assert_int_equal(x.oom_score_adj, -500);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOPE\","
+		       "\"soft\":1,\"hard\":1}]},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.rlimits[].type");
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\","
+		       "\"soft\":2,\"hard\":1}]},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.rlimits[].soft/hard");
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":5000},\"root\":{\"path\":"
+		       "\"r\"}," MIN_LINUX "}",
+		       "process.oomScoreAdj");
+}
+
 static void expect_refused(const char *text, const char *names)
 {
 	struct gb_config c;
@@ -243,6 +278,7 @@ int main(void)
 		cmocka_unit_test(bad_input_names_the_path),
 		cmocka_unit_test(exec_process_json),
 		cmocka_unit_test(ids),
+		cmocka_unit_test(rlimits_and_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
