@@ -61,8 +61,24 @@ static int parse_user(const struct gb_jval *p, struct gb_config *c, struct gb_er
 	long long uid = gb_jint(u, "uid", 0), gid = gb_jint(u, "gid", 0);
 	if (uid < 0 || gid < 0 || uid > 0xfffffffe || gid > 0xfffffffe)
 		return bad(err, "process.user.uid/gid", "must be between 0 and 4294967294");
-	if (uid || gid)
+	const struct gb_jval *extra;
+	r = member(u, "additionalGids", GB_JARR, "process.user.additionalGids", &extra, err);
+	if (r < 0)
+		return r;
+	if (uid || gid || (extra && extra->n))
 		snprintf(c->user, sizeof c->user, "%lld:%lld", uid, gid);
+	/* The engine's user spec takes them as a third field, UID:GID:G1,G2 (core/engine/
+	 * user.c): setgroups(2) with exactly these, as runc does. */
+	for (const struct gb_jval *e = extra ? extra->child : NULL; e; e = e->next) {
+		long long g = gb_jval_int(e, -1);
+		size_t n = strlen(c->user);
+		if (e->type != GB_JNUM || g < 0 || g > 0x7fffffff)
+			return bad(err, "process.user.additionalGids", "must hold group ids");
+		if (snprintf(c->user + n, sizeof c->user - n, "%c%lld",
+			     e == extra->child ? ':' : ',', g) >= (int)(sizeof c->user - n))
+			return bad(err, "process.user.additionalGids",
+				   "has more groups than glassbox keeps (about 6)");
+	}
 	return 0;
 }
 

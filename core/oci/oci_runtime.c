@@ -243,11 +243,16 @@ static int apply_process_limits(const struct gb_oci_extra *x, struct gb_err *err
 {
 	for (int i = 0; i < x->nrlimits; i++) {
 		struct rlimit rl = { x->rlimits[i].soft, x->rlimits[i].hard };
-		if (setrlimit(x->rlimits[i].resource, &rl) < 0)
-			return gb_err_set(err, errno, "setrlimit",
-					  "setrlimit(%d, %llu, %llu) of process.rlimits failed",
-					  x->rlimits[i].resource, x->rlimits[i].soft,
-					  x->rlimits[i].hard);
+		if (setrlimit(x->rlimits[i].resource, &rl) == 0)
+			continue;
+		int r = gb_err_set(err, errno, "setrlimit",
+				   "setrlimit(%d, {%llu, %llu}) of process.rlimits failed: %s",
+				   x->rlimits[i].resource, x->rlimits[i].soft, x->rlimits[i].hard,
+				   strerror(errno));
+		gb_err_hint(err,
+			    "raising a hard limit needs CAP_SYS_RESOURCE (runc refuses it "
+			    "too); ask for less, e.g. docker/podman --ulimit nofile=1024:1024");
+		return r;
 	}
 	if (!x->has_oom_score_adj)
 		return 0;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "engine/user.h"
 #include "oci/oci_config.h"
 #include "oci/oci_runtime.h"
 
@@ -167,6 +168,32 @@ static void rlimits_and_oom(void **state)
 		       "process.oomScoreAdj");
 }
 
+/* process.user.additionalGids: the engine's spec UID:GID:G1,G2, which setgroups exactly. */
+static void additional_gids(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(
+		parse("{\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":1000,\"gid\":"
+		      "1000,\"additionalGids\":[5,6]}},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		      &c, &x, &err),
+		0);
+	assert_string_equal(c.user, "1000:1000:5,6");
+	struct gb_user u;
+	assert_int_equal(gb_user_lookup(c.user, NULL, NULL, &u, &err), 0);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1000);
+	assert_int_equal(u.n_groups, 2);
+	assert_int_equal(u.groups[0], 5);
+	assert_int_equal(u.groups[1], 6);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"user\":{\"additionalGids\":[\"x\"]}},"
+		       "\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.user.additionalGids");
+}
+
 static void expect_refused(const char *text, const char *names)
 {
 	struct gb_config c;
@@ -279,6 +306,7 @@ int main(void)
 		cmocka_unit_test(exec_process_json),
 		cmocka_unit_test(ids),
 		cmocka_unit_test(rlimits_and_oom),
+		cmocka_unit_test(additional_gids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
