@@ -1114,7 +1114,8 @@ static int userns_dirs(struct gb_launch *l, gid_t gid, struct gb_err *err)
 	gb_path(dirs[0], sizeof dirs[0], "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
 	gb_state_dir(l->rt, l->st->cfg.id, dirs[1], sizeof dirs[1]);
 	for (size_t i = 0; i < 2; i++)
-		if (chown(dirs[i], 0, gid) < 0 || chmod(dirs[i], 0710) < 0)
+		if ((chown(dirs[i], 0, gid) < 0 || chmod(dirs[i], 0710) < 0) &&
+		    !(errno == ENOENT && i == 0 && l->st->cfg.rootfs_dir[0]))
 			return gb_err_set(err, errno, "chown", "cannot let gid %u search %s",
 					  (unsigned)gid, dirs[i]);
 	return 0;
@@ -1140,7 +1141,9 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	int r = gb_userns_view_check(l->rt, uid, gid, err);
 	if (r == 0)
 		r = userns_dirs(l, gid, err);
-	if (r < 0)
+	/* An OCI root (no layers of ours, an OCI bundle has no data directory): its client
+	 * gave its files to the mapped ids already (podman --uidmap does), as runc expects. */
+	if (r < 0 || st->cfg.rootfs_dir[0])
 		return r;
 	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
 		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper,

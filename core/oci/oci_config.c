@@ -307,10 +307,6 @@ static int add_ns(int flag, const char *path, int *seen, struct gb_oci_extra *x,
 {
 	bool joinable = flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
 			flag == CLONE_NEWPID;
-	if (flag == CLONE_NEWUSER)
-		return bad(err, "linux.namespaces[].type",
-			   "\"user\" is not supported yet by "
-			   "glassbox's OCI mode");
 	if (path[0] && !joinable)
 		return bad(err, "linux.namespaces[].path",
 			   "can join only network, ipc, uts and "
@@ -331,6 +327,40 @@ bool gb_oci_joins(const struct gb_oci_extra *x, int nstype)
 	return false;
 }
 
+/* linux.uidMappings or gidMappings: [{containerID, hostID, size}], the engine's --uidmap. */
+static int parse_idmap(const struct gb_jval *lx, const char *key, struct gb_idmap *m,
+		       struct gb_err *err)
+{
+	char path[40];
+	snprintf(path, sizeof path, "linux.%s", key);
+	const struct gb_jval *arr;
+	int r = member(lx, key, GB_JARR, path, &arr, err);
+	for (const struct gb_jval *e = arr ? arr->child : NULL; r == 0 && e; e = e->next) {
+		long long in = gb_jint(e, "containerID", -1), out = gb_jint(e, "hostID", -1),
+			  n = gb_jint(e, "size", -1);
+		if (e->type != GB_JOBJ || in < 0 || out < 0 || n < 1 || in > 0xffffffffLL ||
+		    out > 0xffffffffLL || n > 0xffffffffLL)
+			return bad(err, path, "needs {containerID, hostID, size} as ids");
+		if (m->n == GB_IDMAP_MAX)
+			return bad(err, path, "has more ranges than glassbox keeps (5)");
+		m->r[m->n++] = (struct gb_idrange){ (uint32_t)in, (uint32_t)out, (uint32_t)n };
+	}
+	return r;
+}
+
+/* A user namespace (type "user"): the engine's, with config.json's maps. */
+static int parse_userns(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	int r = parse_idmap(lx, "uidMappings", &c->uid_map, err);
+	if (r == 0)
+		r = parse_idmap(lx, "gidMappings", &c->gid_map, err);
+	if (r == 0 && (!c->uid_map.n || !c->gid_map.n))
+		return bad(err, "linux.uidMappings/gidMappings",
+			   "are needed with a \"user\" namespace (glassbox makes no maps of its "
+			   "own in OCI mode)");
+	return r;
+}
+
 /* A type listed: a new namespace (or the one at path); not listed: the host's. */
 static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
 			    struct gb_err *err)
@@ -349,6 +379,8 @@ static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struc
 		return bad(err, "linux.namespaces",
 			   "must include \"mount\": glassbox always makes "
 			   "a mount namespace");
+	if (r == 0 && (seen & CLONE_NEWUSER))
+		r = parse_userns(lx, c, err);
 	/* joined by path: the create process enters it and the clone keeps it (host_*) */
 	c->host_pid = !(seen & CLONE_NEWPID) || gb_oci_joins(x, CLONE_NEWPID);
 	c->host_net = !(seen & CLONE_NEWNET) || gb_oci_joins(x, CLONE_NEWNET);

@@ -123,6 +123,19 @@ check "podman rm: its glassbox record is gone" test ! -e "$R/oci/$cid"
 assert_eq "and its glassbox state" "" "$(ls -A "$R/containers")"
 check "no cgroup of the container left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '${cid:0:12}*' | grep -q ."
 
+# --uidmap: a user namespace with config.json's linux.uidMappings (podman gives the layer to
+# the mapped ids); the kernel's own uid_map of PID 1 says what glassbox wrote.
+cid=$(pm run -d --network none --uidmap 0:100000:65536 --gidmap 0:100000:65536 gbbusybox:oci sleep 300 2>"$D/err")
+pid=$(pm inspect -f '{{.State.Pid}}' "$cid" 2>/dev/null)
+assert_eq "--uidmap: PID 1's uid_map, from the host" "0 100000 65536" \
+    "$(awk '{print $1, $2, $3}' "/proc/${pid:-0}/uid_map" 2>/dev/null || cat "$D/err")"
+assert_eq "--uidmap: its gid_map" "0 100000 65536" "$(awk '{print $1, $2, $3}' "/proc/${pid:-0}/gid_map" 2>/dev/null)"
+check "--uidmap: a user namespace of its own" test "$(readlink "/proc/${pid:-0}/ns/user")" != "$(readlink /proc/self/ns/user)"
+assert_eq "--uidmap: root inside is uid 100000 outside" 100000 "$(awk '/^Uid:/ {print $2}' "/proc/${pid:-0}/status" 2>/dev/null)"
+assert_eq "--uidmap: and root inside" 0 "$(pm exec "$cid" id -u 2>&1)"
+pm rm -f -t 0 "$cid" >/dev/null 2>&1
+check "--uidmap: rm -f ends it" test ! -d "/proc/${pid:-0}"
+
 # A bad config (here: no such user) fails at create with glassbox's error; nothing stays.
 pm run --rm --network none --user nosuchuser gbbusybox:oci true >/dev/null 2>"$D/err"
 check "a user the image lacks is refused" test $? -ne 0

@@ -194,6 +194,37 @@ static void additional_gids(void **state)
 		       "process.user.additionalGids");
 }
 
+/* A user namespace with config.json's maps: the engine's --uidmap/--gidmap. */
+static void user_namespace_maps(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(
+		parse("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		      "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
+		      "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+		      "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1000}]}}",
+		      &c, &x, &err),
+		0);
+	assert_int_equal(c.uid_map.n, 1);
+	assert_int_equal(c.uid_map.r[0].inside, 0);
+	assert_int_equal(c.uid_map.r[0].outside, 100000);
+	assert_int_equal(c.uid_map.r[0].count, 65536);
+	assert_int_equal(c.gid_map.r[0].outside, 200000);
+	assert_int_equal(c.gid_map.r[0].count, 1000);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
+		       "\"uidMappings\":[{\"containerID\":0,\"hostID\":-1,\"size\":1}]}}",
+		       "linux.uidMappings");
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":"
+		       "\"/proc/1/ns/user\"}]}}",
+		       "linux.namespaces[].path");
+}
+
 static void expect_refused(const char *text, const char *names)
 {
 	struct gb_config c;
@@ -307,6 +338,7 @@ int main(void)
 		cmocka_unit_test(ids),
 		cmocka_unit_test(rlimits_and_oom),
 		cmocka_unit_test(additional_gids),
+		cmocka_unit_test(user_namespace_maps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
