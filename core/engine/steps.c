@@ -676,6 +676,14 @@ static void call_etc(const struct gb_launch *l, char *buf, size_t len)
 		 dir, l->st->merged);
 }
 
+/* An OCI container's /etc/hosts, hostname and resolv.conf are its client's business: Docker
+ * and podman bind their own through config.json's mounts (the mounts row), ctr keeps the
+ * image's; as with runc, nothing of ours goes over them. */
+static bool want_etc(const struct gb_launch *l)
+{
+	return !l->st->cfg.rootfs_dir[0];
+}
+
 static int run_etc(struct gb_launch *l, struct gb_err *err)
 {
 	return gb_net_container_etc_mount(l->rt, l->st, err);
@@ -1432,7 +1440,7 @@ static const struct gb_step steps[] = {
 	{ "etc-hosts", START, CONT, 17,
 	  "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state "
 	  "directory over the image's.",
-	  call_etc, NULL, run_etc, NULL, observe_mounts, NULL },
+	  call_etc, want_etc, run_etc, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "init", START, CONT, 13,
 	  "Bind-mount glassbox-init read-only at " GB_INIT_PATH
 	  ": it will be PID 1, reap orphans and pass signals on to the command (--init).",
