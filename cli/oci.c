@@ -19,7 +19,7 @@
 #endif
 
 struct oci_cli {
-	const char *root, *log, *log_format;
+	const char *root, *log, *log_format, *events_dir;
 	FILE *logf;
 };
 
@@ -111,17 +111,19 @@ static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char 
 
 static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **argv)
 {
-	const char *process = NULL, *pid_file = NULL, *id = NULL, *ignored;
+	const char *process = NULL, *pid_file = NULL, *id = NULL, *console = NULL, *ignored;
 	bool detach = false;
 	for (int i = 0; i < argc; i++) {
 		if (flag(argv, argc, &i, "--process", &process) ||
 		    flag(argv, argc, &i, "-p", &process) ||
 		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
-		    flag(argv, argc, &i, "--console-socket", &ignored) ||
+		    flag(argv, argc, &i, "--console-socket", &console) ||
 		    flag(argv, argc, &i, "--preserve-fds", &ignored))
 			continue;
 		if (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))
 			detach = true;
+		else if (!strcmp(argv[i], "--tty") || !strcmp(argv[i], "-t"))
+			continue; /* process.json's terminal says the same */
 		else if (argv[i][0] == '-')
 			return oci_usage(o, "exec: unknown flag %s", argv[i]);
 		else if (!id)
@@ -130,7 +132,7 @@ static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **
 	if (!id || !process || !detach)
 		return oci_usage(o, "exec: glassbox-runc needs --process FILE --detach ID%s", NULL);
 	struct gb_err err = { 0 };
-	return gb_oci_exec(rt, id, process, pid_file, &err) < 0 ? oci_fail(o, &err) : 0;
+	return gb_oci_exec(rt, id, process, pid_file, console, &err) < 0 ? oci_fail(o, &err) : 0;
 }
 
 static int verb_state(struct gb_runtime *rt, struct oci_cli *o, const char *id)
@@ -251,7 +253,7 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 static void oci_help(void)
 {
 	printf("usage: glassbox-runc [--root DIR] [--log FILE] [--log-format text|json] "
-	       "[--systemd-cgroup] [--debug] VERB ...\n"
+	       "[--systemd-cgroup] [--debug] [--events-dir DIR] VERB ...\n"
 	       "  create --bundle DIR --pid-file FILE [--console-socket S] ID\n"
 	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | pause ID | resume "
 	       "ID\n"
@@ -276,6 +278,7 @@ static int global_flags(struct oci_cli *o, int argc, char **argv)
 		if (flag(argv, argc, &i, "--root", &o->root) ||
 		    flag(argv, argc, &i, "--log", &o->log) ||
 		    flag(argv, argc, &i, "--log-format", &o->log_format) ||
+		    flag(argv, argc, &i, "--events-dir", &o->events_dir) ||
 		    flag(argv, argc, &i, "--criu", &ignored) ||
 		    flag(argv, argc, &i, "--rootless", &ignored))
 			continue;
@@ -315,6 +318,9 @@ int cmd_oci(int argc, char **argv)
 	if (o.root)
 		snprintf(root, sizeof root, "%s", o.root);
 	snprintf(data, sizeof data, "%s/data", root);
+	if (o.events_dir && o.events_dir[0] != '/')
+		return oci_usage(&o, "--events-dir needs an absolute path, not %s", o.events_dir);
+	gb_oci_set_events_dir(o.events_dir);
 	struct gb_runtime rt;
 	struct gb_err err = { 0 };
 	if (gb_runtime_init(&rt, root, data, &err) < 0)

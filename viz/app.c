@@ -245,6 +245,7 @@ static const struct {
 	{ SDLK_5, A_SCENE, 4 },
 	{ SDLK_6, A_SCENE, 5 },
 	{ SDLK_7, A_SCENE, 6 },
+	{ SDLK_8, A_SCENE, 7 },
 	{ SDLK_0, A_FOLLOW, 0 },
 	{ SDLK_f, A_FULLSCREEN, 0 },
 	{ SDLK_PLUS, A_ZOOM_IN, 0 },

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 		"  --fullscreen        start fullscreen (F toggles)\n"
 		"  --size WxH          window or frame size (default: desktop / 1920x1080)\n"
 		"  --scene NAME        show only this scene: lifecycle namespaces cgroups\n"
-		"                      overlay pid1 network vms\n"
+		"                      overlay pid1 network vms chain\n"
 		"  --headless --frames DIR   render PNG frames instead of opening a window:\n"
 		"                      one per beat (a step and its result, a state change,\n"
 		"                      a signal...), drawn --at seconds after it starts\n"
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		"run: with --headless, recorded to DIR/run.jsonl and rendered to DIR.\n"
 		"classroom: the board of `glassbox classroom status` (as root), refreshed every\n"
 		"      second, or a saved `--json` board; --headless writes DIR/classroom.png.\n"
-		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-7 scene,\n"
+		"Keys: Space/Right next, Left back, Home/End, P play, [ ] speed, Tab/1-8 scene,\n"
 		"      0 follow, F fullscreen, +/- zoom, D theme, ? help, Q quit.\n");
 }
 

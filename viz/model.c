@@ -12,7 +12,7 @@ const char *const vz_ns_kinds[VZ_NS_KINDS] = {
 	"pid", "mnt", "uts", "ipc", "net", "cgroup", "user"
 };
 const char *const vz_scene_names[VZ_SC_COUNT] = { "lifecycle", "namespaces", "cgroups", "overlay",
-						  "pid1",      "network",    "vms" };
+						  "pid1",      "network",    "vms",	"chain" };
 
 void vz_model_init(struct vz_model *m)
 {
@@ -506,6 +506,8 @@ static bool apply_other(struct vz_model *m, const char *type, const struct gb_jv
 		ev_measure(m, e);
 	else if (vz_model_vm(m, type, e))
 		;
+	else if (vz_model_oci(m, type, e))
+		;
 	else if (is(type, "log")) {
 		COPY(m->log, gb_jstr(e, "message", ""));
 		m->log_tag = m->tag;
@@ -600,7 +602,8 @@ int vz_event_scene(const struct vz_model *m, const struct gb_jval *e)
 			{ "net.", VZ_SC_NETWORK },
 			{ "measure", VZ_SC_VMS },
 			{ "vm.", VZ_SC_VMS },
-			{ "compare.", VZ_SC_VMS } };
+			{ "compare.", VZ_SC_VMS },
+			{ "oci.", VZ_SC_CHAIN } };
 	const char *type = gb_jstr(e, "type", "");
 	if (strncmp(type, "step.", 5) == 0) {
 		int idx = (int)gb_jint(e, "index", 0);

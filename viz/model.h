@@ -27,7 +27,7 @@ enum vz_state {
 
 enum vz_step_state { VZ_STEP_PENDING, VZ_STEP_BEGUN, VZ_STEP_OK, VZ_STEP_FAILED, VZ_STEP_UNDONE };
 
-/* Scenes, in keyboard order (1-7). */
+/* Scenes, in keyboard order (1-8). */
 enum vz_scene {
 	VZ_SC_LIFECYCLE,
 	VZ_SC_NAMESPACES,
@@ -36,6 +36,7 @@ enum vz_scene {
 	VZ_SC_PID1,
 	VZ_SC_NETWORK,
 	VZ_SC_VMS,
+	VZ_SC_CHAIN, /* an OCI container: who asked for it (oci.* events, model_oci.c) */
 	VZ_SC_COUNT
 };
 
@@ -114,6 +115,18 @@ struct vz_num {
 	double now, before;
 	int tag;
 	bool known;
+};
+
+/* One process of the chain a client built down to an OCI container (event oci.chain). */
+struct vz_chain_link {
+	char role[16], comm[24], args[160];
+	int pid, ppid;
+};
+struct vz_chain {
+	struct vz_chain_link links[8];
+	int n, tag;
+	char verb[16], caller[24]; /* the last oci.request: which verb, asked by whom */
+	int caller_pid, verb_tag, n_requests;
 };
 
 struct vz_model {
@@ -197,7 +210,8 @@ struct vz_model {
 	double ct_start_ms, vm_start_ms, ct_rss_mb, vm_rss_mb;
 	char host_kernel[48], guest_kernel[48];
 	int measure_tag;
-	struct vz_race race; /* glassbox compare: vm.* and compare.* events (model_vm.c) */
+	struct vz_race race;   /* glassbox compare: vm.* and compare.* events (model_vm.c) */
+	struct vz_chain chain; /* glassbox-runc: oci.chain and oci.request (model_oci.c) */
 
 	int n_unknown; /* events of types this viz does not know */
 };
@@ -216,6 +230,8 @@ int vz_event_scene(const struct vz_model *m, const struct gb_jval *ev);
 int vz_scene_by_name(const char *name);
 /* vm.* and compare.* events (model_vm.c): true when the event was one of them. */
 bool vz_model_vm(struct vz_model *m, const char *type, const struct gb_jval *e);
+/* oci.* events (model_oci.c): true when the event was one of them. */
+bool vz_model_oci(struct vz_model *m, const char *type, const struct gb_jval *e);
 /* Set the caption for this event (caption.c). */
 void vz_caption_apply(struct vz_model *m, const char *type, const struct gb_jval *ev);
 

@@ -41,10 +41,10 @@ const struct vz_theme vz_theme_dark = {
 	.dim = RGB(0x232a3b),
 };
 
-static const char *const scene_titles[VZ_SC_COUNT] = { "Lifecycle",	    "Namespaces",
-						       "Cgroups",	    "Overlay filesystem",
-						       "PID 1 and signals", "Network",
-						       "Containers vs VMs" };
+static const char *const scene_titles[VZ_SC_COUNT] = {
+	"Lifecycle",	     "Namespaces", "Cgroups",		"Overlay filesystem",
+	"PID 1 and signals", "Network",	   "Containers vs VMs", "Who asked: the OCI chain"
+};
 
 /* ------------------------------------------------------------ motion */
 
@@ -184,9 +184,13 @@ static void title_bar(struct vz_render *rd, const struct vz_model *m, const stru
 	vz_rd_text(rd, VZ_F_TITLE, VZ_M, 28, VZ_LEFT, 0, th->text, title);
 	float x = VZ_M + vz_rd_text_width(rd, VZ_F_TITLE, title) + 32;
 	if (m->name[0] || m->id[0]) {
-		vz_rd_text(rd, VZ_F_LABEL, x, 36, VZ_LEFT, 0, th->text2,
-			   m->name[0] ? m->name : m->id);
-		x += vz_rd_text_width(rd, VZ_F_LABEL, m->name[0] ? m->name : m->id) + 24;
+		/* A name as long as Docker's 64-hex ids (OCI containers): its head, so the
+		 * state badge and the step count keep their room. */
+		char name[40];
+		const char *full = m->name[0] ? m->name : m->id;
+		snprintf(name, sizeof name, strlen(full) > 24 ? "%.16s…" : "%s", full);
+		vz_rd_text(rd, VZ_F_LABEL, x, 36, VZ_LEFT, 0, th->text2, name);
+		x += vz_rd_text_width(rd, VZ_F_LABEL, name) + 24;
 	}
 	if (!(m->race.seen && m->state == VZ_ST_NONE)) /* a compare alone has no lifecycle */
 		state_badge(rd, m, v, x);
@@ -259,7 +263,7 @@ static void help_overlay(struct vz_render *rd, const struct vz_view *v)
 		{ "Home  End", "first / last step" },
 		{ "[  ]", "slower / faster autoplay" },
 		{ "P", "pause / play" },
-		{ "Tab  1-7", "next scene / scene N" },
+		{ "Tab  1-8", "next scene / scene N" },
 		{ "0", "scenes follow the steps" },
 		{ "F", "fullscreen" },
 		{ "+  -", "zoom" },
@@ -303,7 +307,7 @@ void vz_scene_draw(struct vz_render *rd, const struct vz_model *m, const struct 
 	static const stage_fn stages[VZ_SC_COUNT] = { vz_stage_lifecycle, vz_stage_namespaces,
 						      vz_stage_cgroups,	  vz_stage_overlay,
 						      vz_stage_pid1,	  vz_stage_network,
-						      vz_stage_vms };
+						      vz_stage_vms,	  vz_stage_chain };
 	if (scene < 0 || scene >= VZ_SC_COUNT)
 		scene = 0;
 	vz_rd_clear(rd, v->th->bg);

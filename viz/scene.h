@@ -71,6 +71,8 @@ void vz_stage_overlay(struct vz_render *rd, const struct vz_model *m, const stru
 void vz_stage_pid1(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v);
 void vz_stage_network(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v);
 void vz_stage_vms(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v);
+/* An OCI container: the chain of processes from the client to PID 1 (stage_chain.c). */
+void vz_stage_chain(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v);
 /* The vms scene of a recorded glassbox compare (stage_vms.c). */
 void vz_stage_race(struct vz_render *rd, const struct vz_model *m, const struct vz_view *v);
 

@@ -32,7 +32,7 @@ $(BUILD)/share/glassbox/fonts/%: viz/fonts/%
 	cp $< $@
 
 # The deck parser and the presenter's keys, tested without SDL.
-DECK_TEST_OBJ := $(BUILD)/obj/viz/deck.o $(BUILD)/obj/viz/pres.o $(BUILD)/obj/viz/model.o $(BUILD)/obj/viz/model_vm.o \
+DECK_TEST_OBJ := $(BUILD)/obj/viz/deck.o $(BUILD)/obj/viz/pres.o $(BUILD)/obj/viz/model.o $(BUILD)/obj/viz/model_vm.o $(BUILD)/obj/viz/model_oci.o \
 		 $(BUILD)/obj/viz/caption.o $(BUILD)/obj/core/base/json.o $(BUILD)/obj/core/base/error.o \
 		 $(CMARK_OBJ)
 $(BUILD)/tests/test_deck: tests/unit/test_deck.c $(DECK_TEST_OBJ)

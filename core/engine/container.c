@@ -1309,7 +1309,8 @@ int gb_container_exec_io(struct gb_runtime *rt, const char *ref, char *const *ar
  * whoever reaps our orphans (the client's shim); *pid is its host PID. */
 static int exec_detached_run(struct gb_state *st, const struct gb_confine *sec, int fd,
 			     char *const *argv, char *const *env, const char *workdir,
-			     const char *user, int trampoline, pid_t *pid, struct gb_err *err)
+			     const char *user, int trampoline, int slave, pid_t *pid,
+			     struct gb_err *err)
 {
 	int report[2], who[2];
 	if (pipe2(report, O_CLOEXEC) < 0)
@@ -1323,6 +1324,10 @@ static int exec_detached_run(struct gb_state *st, const struct gb_confine *sec, 
 	if (child == 0) {
 		close(report[0]);
 		close(who[0]);
+		/* With a terminal the slave is the command's stdio (and, by exec_session, its
+		 * controlling terminal); without, our fds 0-2 pass untouched. */
+		for (int i = 0; slave >= 0 && i < 3; i++)
+			dup2(slave, i);
 		exec_child(st, sec, fd, argv, env, workdir, user, report[1], trampoline, who[1]);
 	}
 	close(report[1]);
@@ -1350,17 +1355,36 @@ int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *con
 			       char *const *env, const char *workdir, const char *user, pid_t *pid,
 			       struct gb_err *err)
 {
+	return gb_container_exec_detached_tty(rt, ref, argv, env, workdir, user, NULL, pid, err);
+}
+
+int gb_container_exec_detached_tty(struct gb_runtime *rt, const char *ref, char *const *argv,
+				   char *const *env, const char *workdir, const char *user,
+				   int *master, pid_t *pid, struct gb_err *err)
+{
 	struct gb_state st;
 	struct gb_confine sec;
-	int fd, trampoline = -1;
+	int fd, trampoline = -1, slave = -1;
+	if (master)
+		*master = -1;
 	int r = exec_begin(rt, ref, &st, &fd, &sec, err);
 	if (r < 0)
 		return r;
 	if ((trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
 		r = trampoline;
+	/* A pty of the container's own devpts (as docker exec -t with runc): its slave
+	 * means the same inside, and the master goes back to the caller. */
+	if (r == 0 && master)
+		r = gb_tty_open_pty_of(st.pid, master, &slave, err);
 	if (r == 0)
-		r = exec_detached_run(&st, &sec, fd, argv, env, workdir, user, trampoline, pid,
-				      err);
+		r = exec_detached_run(&st, &sec, fd, argv, env, workdir, user, trampoline, slave,
+				      pid, err);
+	if (slave >= 0)
+		close(slave);
+	if (r < 0 && master && *master >= 0) {
+		close(*master);
+		*master = -1;
+	}
 	gb_confine_free(&sec);
 	close(fd);
 	gb_state_free(&st);

@@ -677,6 +677,14 @@ static void call_etc(const struct gb_launch *l, char *buf, size_t len)
 		 dir, l->st->merged);
 }
 
+/* An OCI container's /etc/hosts, hostname and resolv.conf are its client's business: Docker
+ * and podman bind their own through config.json's mounts (the mounts row), ctr keeps the
+ * image's; as with runc, nothing of ours goes over them. */
+static bool want_etc(const struct gb_launch *l)
+{
+	return !l->st->cfg.rootfs_dir[0];
+}
+
 static int run_etc(struct gb_launch *l, struct gb_err *err)
 {
 	return gb_net_container_etc_mount(l->rt, l->st, err);
@@ -986,7 +994,7 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 					  "cannot set up the container's stdio");
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
 	 * closed by the exec (the step socket among them, which tells the host it worked). */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	gb_enter_cloexec_from(3);
 	/* What the command keeps is its stdio: none of it a directory of the host, and its
 	 * cwd inside its root (core/security/enter.h). */
 	if (gb_enter_check_stdio(err) < 0 || gb_enter_check_cwd(err) < 0)
@@ -1115,7 +1123,8 @@ static int userns_dirs(struct gb_launch *l, gid_t gid, struct gb_err *err)
 	gb_path(dirs[0], sizeof dirs[0], "%s/containers/%s", l->rt->data_root, l->st->cfg.id);
 	gb_state_dir(l->rt, l->st->cfg.id, dirs[1], sizeof dirs[1]);
 	for (size_t i = 0; i < 2; i++)
-		if (chown(dirs[i], 0, gid) < 0 || chmod(dirs[i], 0710) < 0)
+		if ((chown(dirs[i], 0, gid) < 0 || chmod(dirs[i], 0710) < 0) &&
+		    !(errno == ENOENT && i == 0 && l->st->cfg.rootfs_dir[0]))
 			return gb_err_set(err, errno, "chown", "cannot let gid %u search %s",
 					  (unsigned)gid, dirs[i]);
 	return 0;
@@ -1141,7 +1150,9 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	int r = gb_userns_view_check(l->rt, uid, gid, err);
 	if (r == 0)
 		r = userns_dirs(l, gid, err);
-	if (r < 0)
+	/* An OCI root (no layers of ours, an OCI bundle has no data directory): its client
+	 * gave its files to the mapped ids already (podman --uidmap does), as runc expects. */
+	if (r < 0 || st->cfg.rootfs_dir[0])
 		return r;
 	if (chown(st->upper, uid, gid) < 0 || chown(st->work, uid, gid) < 0)
 		return gb_err_set(err, errno, "chown", "cannot give %s to uid %u", st->upper,
@@ -1433,7 +1444,7 @@ static const struct gb_step steps[] = {
 	{ "etc-hosts", START, CONT, 17,
 	  "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state "
 	  "directory over the image's.",
-	  call_etc, NULL, run_etc, NULL, observe_mounts, NULL },
+	  call_etc, want_etc, run_etc, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "init", START, CONT, 13,
 	  "Bind-mount glassbox-init read-only at " GB_INIT_PATH
 	  ": it will be PID 1, reap orphans and pass signals on to the command (--init).",

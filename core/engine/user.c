@@ -112,6 +112,21 @@ static int lookup_user(const char *u, const char *passwd, struct gb_user *out, c
 	return r;
 }
 
+/* "GID:G1,G2": the supplementary groups given by number (OCI's additionalGids, never the
+ * --user of the command line): cut from g, into out->groups. */
+static int extra_groups(char *g, struct gb_user *out, struct gb_err *err)
+{
+	char *list = strchr(g, ':');
+	*list++ = '\0';
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		unsigned long id;
+		if (!numeric(tok, &id) || out->n_groups == GB_USER_MAX_GROUPS)
+			return gb_err_set(err, EINVAL, "", "bad supplementary group %s", tok);
+		out->groups[out->n_groups++] = (gid_t)id;
+	}
+	return 0;
+}
+
 int gb_user_lookup(const char *spec, const char *passwd, const char *group, struct gb_user *out,
 		   struct gb_err *err)
 {
@@ -125,6 +140,8 @@ int gb_user_lookup(const char *spec, const char *passwd, const char *group, stru
 		*colon = '\0';
 	}
 	int r = lookup_user(u, passwd, out, name, sizeof name, err);
+	if (r == 0 && strchr(g, ':'))
+		r = extra_groups(g, out, err);
 	if (r < 0)
 		return r;
 	if (g[0]) {
@@ -145,7 +162,8 @@ int gb_user_lookup(const char *spec, const char *passwd, const char *group, stru
 				    "use a group of the image or a number, e.g. --user 1000:1000");
 			return r;
 		}
-		return 0; /* an explicit group replaces the supplementary ones, as in Docker */
+		return 0; /* an explicit group replaces /etc/group's supplementary ones, as in
+			   * Docker; only additionalGids (above) add to it */
 	}
 	/* Supplementary groups: every group that lists the user by name. */
 	for (const char *line = group;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cgroup/cgroup.h"
 
@@ -60,8 +61,24 @@ static int parse_user(const struct gb_jval *p, struct gb_config *c, struct gb_er
 	long long uid = gb_jint(u, "uid", 0), gid = gb_jint(u, "gid", 0);
 	if (uid < 0 || gid < 0 || uid > 0xfffffffe || gid > 0xfffffffe)
 		return bad(err, "process.user.uid/gid", "must be between 0 and 4294967294");
-	if (uid || gid)
+	const struct gb_jval *extra;
+	r = member(u, "additionalGids", GB_JARR, "process.user.additionalGids", &extra, err);
+	if (r < 0)
+		return r;
+	if (uid || gid || (extra && extra->n))
 		snprintf(c->user, sizeof c->user, "%lld:%lld", uid, gid);
+	/* The engine's user spec takes them as a third field, UID:GID:G1,G2 (core/engine/
+	 * user.c): setgroups(2) with exactly these, as runc does. */
+	for (const struct gb_jval *e = extra ? extra->child : NULL; e; e = e->next) {
+		long long g = gb_jval_int(e, -1);
+		size_t n = strlen(c->user);
+		if (e->type != GB_JNUM || g < 0 || g > 0x7fffffff)
+			return bad(err, "process.user.additionalGids", "must hold group ids");
+		if (snprintf(c->user + n, sizeof c->user - n, "%c%lld",
+			     e == extra->child ? ':' : ',', g) >= (int)(sizeof c->user - n))
+			return bad(err, "process.user.additionalGids",
+				   "has more groups than glassbox keeps (about 6)");
+	}
 	return 0;
 }
 
@@ -87,6 +104,66 @@ static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_er
 
 static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
 			     struct gb_err *err);
+
+static int rlimit_number(const char *name)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} names[] = {
+		{ "RLIMIT_AS", RLIMIT_AS },
+		{ "RLIMIT_CORE", RLIMIT_CORE },
+		{ "RLIMIT_CPU", RLIMIT_CPU },
+		{ "RLIMIT_DATA", RLIMIT_DATA },
+		{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+		{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+		{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+		{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+		{ "RLIMIT_NICE", RLIMIT_NICE },
+		{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+		{ "RLIMIT_NPROC", RLIMIT_NPROC },
+		{ "RLIMIT_RSS", RLIMIT_RSS },
+		{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+		{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+		{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+		{ "RLIMIT_STACK", RLIMIT_STACK },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(names[i].name, name))
+			return names[i].resource;
+	return -1;
+}
+
+/* process.rlimits: [{type, soft, hard}], applied by setrlimit(2) before the clone, so
+ * PID 1 inherits them across clone and execve. */
+static int parse_rlimits(const struct gb_jval *p, struct gb_oci_extra *x, struct gb_err *err)
+{
+	const struct gb_jval *rl;
+	int r = member(p, "rlimits", GB_JARR, "process.rlimits", &rl, err);
+	for (const struct gb_jval *e = rl ? rl->child : NULL; r == 0 && e; e = e->next) {
+		int res = e->type == GB_JOBJ ? rlimit_number(gb_jstr(e, "type", "")) : -1;
+		long long soft = gb_jint(e, "soft", -1), hard = gb_jint(e, "hard", -1);
+		if (res < 0)
+			return bad(err, "process.rlimits[].type", "must be an RLIMIT_* name");
+		if (soft < 0 || hard < 0 || soft > hard)
+			return bad(err, "process.rlimits[].soft/hard", "must be 0 <= soft <= hard");
+		if (x->nrlimits == (int)(sizeof x->rlimits / sizeof x->rlimits[0]))
+			return bad(err, "process.rlimits", "has more than 16 entries");
+		x->rlimits[x->nrlimits++] = (struct gb_oci_rlimit){ res, (unsigned long long)soft,
+								    (unsigned long long)hard };
+	}
+	const struct gb_jval *oom;
+	if (r == 0)
+		r = member(p, "oomScoreAdj", GB_JNUM, "process.oomScoreAdj", &oom, err);
+	if (r == 0 && oom) {
+		long long v = gb_jval_int(oom, 0);
+		if (v < -1000 || v > 1000)
+			return bad(err, "process.oomScoreAdj", "must be between -1000 and 1000");
+		x->has_oom_score_adj = true;
+		x->oom_score_adj = (int)v;
+	}
+	return r;
+}
 
 static int parse_process(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 			 struct gb_err *err)
@@ -119,6 +196,8 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 	c->no_new_privs_off = !gb_jbool(p, "noNewPrivileges", false);
 	if (r == 0)
 		r = parse_user(p, c, err);
+	if (r == 0)
+		r = parse_rlimits(p, x, err);
 	return r < 0 ? r : parse_caps(p, c, err);
 }
 
@@ -228,10 +307,6 @@ static int add_ns(int flag, const char *path, int *seen, struct gb_oci_extra *x,
 {
 	bool joinable = flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
 			flag == CLONE_NEWPID;
-	if (flag == CLONE_NEWUSER)
-		return bad(err, "linux.namespaces[].type",
-			   "\"user\" is not supported yet by "
-			   "glassbox's OCI mode");
 	if (path[0] && !joinable)
 		return bad(err, "linux.namespaces[].path",
 			   "can join only network, ipc, uts and "
@@ -252,6 +327,40 @@ bool gb_oci_joins(const struct gb_oci_extra *x, int nstype)
 	return false;
 }
 
+/* linux.uidMappings or gidMappings: [{containerID, hostID, size}], the engine's --uidmap. */
+static int parse_idmap(const struct gb_jval *lx, const char *key, struct gb_idmap *m,
+		       struct gb_err *err)
+{
+	char path[40];
+	snprintf(path, sizeof path, "linux.%s", key);
+	const struct gb_jval *arr;
+	int r = member(lx, key, GB_JARR, path, &arr, err);
+	for (const struct gb_jval *e = arr ? arr->child : NULL; r == 0 && e; e = e->next) {
+		long long in = gb_jint(e, "containerID", -1), out = gb_jint(e, "hostID", -1),
+			  n = gb_jint(e, "size", -1);
+		if (e->type != GB_JOBJ || in < 0 || out < 0 || n < 1 || in > 0xffffffffLL ||
+		    out > 0xffffffffLL || n > 0xffffffffLL)
+			return bad(err, path, "needs {containerID, hostID, size} as ids");
+		if (m->n == GB_IDMAP_MAX)
+			return bad(err, path, "has more ranges than glassbox keeps (5)");
+		m->r[m->n++] = (struct gb_idrange){ (uint32_t)in, (uint32_t)out, (uint32_t)n };
+	}
+	return r;
+}
+
+/* A user namespace (type "user"): the engine's, with config.json's maps. */
+static int parse_userns(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	int r = parse_idmap(lx, "uidMappings", &c->uid_map, err);
+	if (r == 0)
+		r = parse_idmap(lx, "gidMappings", &c->gid_map, err);
+	if (r == 0 && (!c->uid_map.n || !c->gid_map.n))
+		return bad(err, "linux.uidMappings/gidMappings",
+			   "are needed with a \"user\" namespace (glassbox makes no maps of its "
+			   "own in OCI mode)");
+	return r;
+}
+
 /* A type listed: a new namespace (or the one at path); not listed: the host's. */
 static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
 			    struct gb_err *err)
@@ -270,6 +379,8 @@ static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struc
 		return bad(err, "linux.namespaces",
 			   "must include \"mount\": glassbox always makes "
 			   "a mount namespace");
+	if (r == 0 && (seen & CLONE_NEWUSER))
+		r = parse_userns(lx, c, err);
 	/* joined by path: the create process enters it and the clone keeps it (host_*) */
 	c->host_pid = !(seen & CLONE_NEWPID) || gb_oci_joins(x, CLONE_NEWPID);
 	c->host_net = !(seen & CLONE_NEWNET) || gb_oci_joins(x, CLONE_NEWNET);

@@ -12,6 +12,12 @@ struct gb_oci_nsjoin {
 	char path[512];
 };
 
+/* process.rlimits[]: a setrlimit(2) for the process (RLIMIT_* number, soft, hard). */
+struct gb_oci_rlimit {
+	int resource;
+	unsigned long long soft, hard;
+};
+
 /* What config.json says that struct gb_config does not hold. */
 struct gb_oci_extra {
 	struct gb_oci_nsjoin join[4];
@@ -19,6 +25,10 @@ struct gb_oci_extra {
 	char *seccomp_json; /* linux.seccomp, re-encoded: the seccomp module reads this form */
 	bool terminal;	    /* process.terminal: a pty handed over --console-socket */
 	char **annotations; /* "key=value" */
+	struct gb_oci_rlimit rlimits[16]; /* process.rlimits */
+	int nrlimits;
+	bool has_oom_score_adj; /* process.oomScoreAdj given */
+	int oom_score_adj;
 };
 
 /* Fill c (initialised here) and x from the text of config.json. bundle makes a relative

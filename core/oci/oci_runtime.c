@@ -3,6 +3,7 @@
  * maps the client's id to it and keeps the bundle; exec.fifo beside it is the gate PID 1
  * waits on between create and start, as runc's is. */
 #include "oci/oci_runtime.h"
+#include "oci/oci_chain.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -87,14 +89,38 @@ static int load_record(const struct gb_runtime *rt, const char *id, struct oci_r
 
 /* The annotation org.glassbox.events=FILE: the container's events (docs/events.md) go
  * there from every verb, so the viz can follow what the client asked for. */
-static const char *events_path(char **annotations)
+static char events_dir[512];
+
+void gb_oci_set_events_dir(const char *dir)
+{
+	snprintf(events_dir, sizeof events_dir, "%s", dir && dir[0] == '/' ? dir : "");
+}
+
+/* Else, with a configured directory (--events-dir, e.g. as runtimeArgs in Docker's
+ * daemon.json, whose `docker run` sets no annotation): DIR/ID.jsonl. */
+static const char *events_path(char **annotations, const char *id)
 {
 	static const char key[] = GB_OCI_EVENTS_ANNOTATION "=";
+	static char in_dir[800];
 	for (size_t i = 0; annotations && annotations[i]; i++)
 		if (!strncmp(annotations[i], key, sizeof key - 1) &&
 		    annotations[i][sizeof key - 1] == '/')
 			return annotations[i] + sizeof key - 1;
-	return "";
+	if (!events_dir[0])
+		return "";
+	snprintf(in_dir, sizeof in_dir, "%s/%s.jsonl", events_dir, id);
+	return in_dir;
+}
+
+/* oci.chain: the processes from the client down to PID 1, as /proc shows them now. */
+static void emit_chain(struct gb_runtime *rt, pid_t init_pid)
+{
+	if (rt->events.fd < 0)
+		return;
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "oci.chain");
+	gb_oci_chain_json(init_pid, &j);
+	gb_event_emit(&rt->events, &j);
 }
 
 /* oci.request: which verb the client called, and who the client is (the shim, conmon). */
@@ -106,14 +132,9 @@ static void emit_request(struct gb_runtime *rt, const char *events, const char *
 		return;
 	if (st && st->cfg.id[0])
 		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
-	char path[64], comm[64] = "";
-	pid_t caller = getppid();
-	snprintf(path, sizeof path, "/proc/%d/comm", (int)caller);
-	FILE *f = fopen(path, "re");
-	if (f && fgets(comm, sizeof comm, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	if (f)
-		fclose(f);
+	char comm[64] = "";
+	/* Not always our parent: dockerd runs a runtime with runtimeArgs by a script. */
+	pid_t caller = gb_oci_caller(comm, sizeof comm);
 	struct gb_json j;
 	gb_event_begin(&rt->events, &j, "oci.request");
 	gb_json_str(&j, "verb", verb);
@@ -147,7 +168,7 @@ static int save_record(const struct gb_runtime *rt, const char *id, const struct
 	gb_json_str(&j, "bundle", bundle);
 	gb_json_str(&j, "rootfs", st->cfg.rootfs_dir);
 	gb_json_str(&j, "created", created);
-	gb_json_str(&j, "events", events_path(annotations));
+	gb_json_str(&j, "events", events_path(annotations, id));
 	gb_json_strv(&j, "annotations", annotations);
 	gb_json_obj_end(&j);
 	oci_dir(rt, id, "record.json", path, sizeof path);
@@ -213,6 +234,36 @@ static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb
 	oci_dir(rt, id, "seccomp.json", c->seccomp, sizeof c->seccomp);
 	int r = gb_write_atomic(c->seccomp, x->seccomp_json, strlen(x->seccomp_json), 0600);
 	return r < 0 ? gb_err_set(err, -r, "write", "cannot write %s", c->seccomp) : 0;
+}
+
+/* process.rlimits and oomScoreAdj, set on this process: PID 1 (or exec's command), cloned
+ * from us, inherits both, since the kernel copies a parent's rlimits and oom_score_adj to
+ * its child and execve keeps them, as runc's init sets them on itself before its exec. */
+static int apply_process_limits(const struct gb_oci_extra *x, struct gb_err *err)
+{
+	for (int i = 0; i < x->nrlimits; i++) {
+		struct rlimit rl = { x->rlimits[i].soft, x->rlimits[i].hard };
+		if (setrlimit(x->rlimits[i].resource, &rl) == 0)
+			continue;
+		int r = gb_err_set(err, errno, "setrlimit",
+				   "setrlimit(%d, {%llu, %llu}) of process.rlimits failed: %s",
+				   x->rlimits[i].resource, x->rlimits[i].soft, x->rlimits[i].hard,
+				   strerror(errno));
+		gb_err_hint(err,
+			    "raising a hard limit needs CAP_SYS_RESOURCE (runc refuses it "
+			    "too); ask for less, e.g. docker/podman --ulimit nofile=1024:1024");
+		return r;
+	}
+	if (!x->has_oom_score_adj)
+		return 0;
+	char v[16];
+	int n = snprintf(v, sizeof v, "%d", x->oom_score_adj);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	int r = fd >= 0 && write(fd, v, (size_t)n) == n ? 0 : -1;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? gb_err_set(err, e, "write", "cannot set oom_score_adj to %s", v) : 0;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct gb_err *err)
@@ -316,9 +367,13 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	if (r == 0)
 		r = prepare_config(rt, id, &c, &x, console_socket, err);
 	if (r == 0)
-		emit_request(rt, events_path(x.annotations), "create", id, NULL);
+		emit_request(rt, events_path(x.annotations, id), "create", id, NULL);
+	if (r == 0)
+		r = apply_process_limits(&x, err);
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
+	if (r == 0)
+		emit_chain(rt, st.pid);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, st.pid, err);
 	if (r == 0)
@@ -483,7 +538,7 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 /* exec --process F --detach --pid-file P: the process joins PID 1's namespaces and cgroup
  * with the container's confinement; we exit at once and the shim reaps it. */
 static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const char *process,
-			const char *pid_file, struct gb_err *err)
+			const char *pid_file, const char *console, struct gb_err *err)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -493,14 +548,20 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 	struct gb_oci_extra x;
 	int r = gb_oci_process_parse(text, len, &c, &x, err);
 	free(text);
-	if (r == 0 && x.terminal)
-		r = gb_err_set(err, ENOTSUP, "",
-			       "exec with a terminal (docker exec -t) is not "
-			       "supported yet by glassbox-runc");
+	if (r == 0 && x.terminal && !(console && console[0]))
+		r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
 	pid_t pid = 0;
+	int master = -1;
 	if (r == 0)
-		r = gb_container_exec_detached(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
-					       &pid, err);
+		r = apply_process_limits(&x, err);
+	if (r == 0)
+		r = gb_container_exec_detached_tty(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
+						   x.terminal ? &master : NULL, &pid, err);
+	/* docker exec -t, podman exec -t: the master to the client, as create does. */
+	if (r == 0 && master >= 0)
+		r = send_console(console, master, err);
+	if (master >= 0)
+		close(master);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, pid, err);
 	gb_config_free(&c);
@@ -509,7 +570,7 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 }
 
 int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, const char *pid_file,
-		struct gb_err *err)
+		const char *console_socket, struct gb_err *err)
 {
 	struct oci_record rec;
 	struct gb_state st;
@@ -519,7 +580,7 @@ int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, cons
 	if (strcmp(status_of(rt, id, &st), "running"))
 		r = gb_err_set(err, EINVAL, "", "cannot exec in a container that is not running");
 	if (r == 0)
-		r = exec_process(rt, &st, process, pid_file, err);
+		r = exec_process(rt, &st, process, pid_file, console_socket, err);
 	gb_state_free(&st);
 	gb_strv_free(rec.annotations);
 	return r;

@@ -11,6 +11,9 @@
 /* The annotation naming a file for the container's events (docs/events.md, docs/oci.md). */
 #define GB_OCI_EVENTS_ANNOTATION "org.glassbox.events"
 
+/* A directory for the events of containers whose config.json names no events file: they
+ * go to DIR/ID.jsonl (DIR absolute; "" or NULL: none). */
+void gb_oci_set_events_dir(const char *dir);
 int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, const char *pid_file,
 		  const char *console_socket, struct gb_err *err);
 int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err);
@@ -18,10 +21,11 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err);
  * annotations) into j. */
 int gb_oci_state(struct gb_runtime *rt, const char *id, struct gb_json *j, struct gb_err *err);
 int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *err);
-/* exec --process FILE --detach [--pid-file P]: a process.json's command in the container;
- * returns once it runs (its parent is then our subreaper, the shim). */
+/* exec --process FILE --detach [--pid-file P] [--console-socket S]: a process.json's
+ * command in the container; returns once it runs (its parent is then our subreaper, the
+ * shim). With process.terminal, a new pty's master goes to S, as create sends its own. */
 int gb_oci_exec(struct gb_runtime *rt, const char *id, const char *process, const char *pid_file,
-		struct gb_err *err);
+		const char *console_socket, struct gb_err *err);
 /* pause (true) or resume a running container: the cgroup freezer. */
 int gb_oci_pause(struct gb_runtime *rt, const char *id, bool pause, struct gb_err *err);
 int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_err *err);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -275,8 +276,11 @@ void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *c
 		return;
 	}
 	/* The common failures (no such file, not executable, a noexec mount) while our
-	 * caller can still explain them; the rest the trampoline reports on stderr. */
-	if (faccessat(AT_FDCWD, exe, X_OK, AT_EACCESS) < 0)
+	 * caller can still explain them; the rest the trampoline reports on stderr. A
+	 * seccomp filter written before faccessat2(2) existed (runtime-tools' default, old
+	 * Docker profiles) answers glibc's faccessat2 with EPERM instead of ENOSYS, so glibc
+	 * does not fall back: no answer about the file, and the execve itself decides. */
+	if (faccessat(AT_FDCWD, exe, X_OK, AT_EACCESS) < 0 && errno != EPERM && errno != ENOSYS)
 		return;
 	size_t n = 0;
 	while (argv[n])
@@ -288,4 +292,18 @@ void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *c
 		targv[i + 2] = argv[i];
 	/* The copy is close-on-exec: a static ELF binary needs no path once it is loaded. */
 	syscall(SYS_execveat, trampoline, "", targv, envp, AT_EMPTY_PATH);
+}
+
+void gb_enter_cloexec_from(int first)
+{
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	/* close_range(2) refused (by a seccomp filter older than the call, or a kernel
+	 * before 5.11): mark them one by one, as many as this process may have open. */
+	struct rlimit rl;
+	long max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+			   ? (long)rl.rlim_cur
+			   : 65536;
+	for (long fd = first; fd < max && fd < (1L << 20); fd++)
+		fcntl((int)fd, F_SETFD, FD_CLOEXEC); /* EBADF for the closed ones */
 }

@@ -59,4 +59,8 @@ int gb_trampoline_fd(struct gb_runtime *rt, struct gb_err *err);
  * trampoline runs (faccessat X_OK); later failures the trampoline says on stderr. */
 void gb_enter_execve(int trampoline, const char *exe, char *const *argv, char *const *envp);
 
+/* Every descriptor from first up close-on-exec: close_range(CLOSE_RANGE_CLOEXEC), or one
+ * fcntl each where a seccomp filter (one that predates close_range) refuses it. */
+void gb_enter_cloexec_from(int first);
+
 #endif

@@ -48,6 +48,8 @@ assert_eq "NSpid: PID 1 inside" 1 "$(awk '/^NSpid/ {print $3}' /proc/$pid/status
 assert_eq "config.json's hostname" ocibox "$(nsenter -t "$pid" -u hostname)"
 assert_eq "process.env reaches PID 1" GBTEST=oci "$(tr '\0' '\n' < /proc/$pid/environ | grep ^GBTEST=)"
 assert_eq "noNewPrivileges" 1 "$(awk '/^NoNewPrivs/ {print $2}' /proc/$pid/status)"
+assert_eq "process.rlimits: RLIMIT_NOFILE 1024/1024 (set before the clone, inherited)" "1024 1024" \
+    "$(awk '/^Max open files/ {print $4, $5}' /proc/$pid/limits)"
 assert_eq "seccomp filter (the default, none in config.json)" 2 "$(awk '/^Seccomp:/ {print $2}' /proc/$pid/status)"
 assert_eq "the bounding set is config.json's five capabilities" 00000000000004e1 "$(awk '/^CapBnd/ {print $2}' /proc/$pid/status)"
 assert_eq "the root is the bundle's rootfs" "$(stat -c %i "$B/rootfs/bin")" "$(stat -c %i "/proc/$pid/root/bin")"

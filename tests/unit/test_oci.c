@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "engine/user.h"
 #include "oci/oci_config.h"
 #include "oci/oci_runtime.h"
 
@@ -132,6 +134,97 @@ static void minimal_config_defaults(void **state)
 	gb_oci_extra_free(&x);
 }
 
+static void expect_refused(const char *text, const char *names);
+
+/* process.rlimits and oomScoreAdj: kept for create to set before the clone. */
+static void rlimits_and_oom(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(parse("{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":-500,"
+			       "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":512,\"hard\":"
+			       "1024},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0}]},"
+			       "\"root\":{\"path\":\"rootfs\"}," MIN_LINUX "}",
+			       &c, &x, &err),
+			 0);
+	assert_int_equal(x.nrlimits, 2);
+	assert_int_equal(x.rlimits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(x.rlimits[0].soft, 512);
+	assert_int_equal(x.rlimits[0].hard, 1024);
+	assert_int_equal(x.rlimits[1].resource, RLIMIT_CORE);
+	assert_true(x.has_oom_score_adj);
+	assert_int_equal(x.oom_score_adj, -500);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOPE\","
+		       "\"soft\":1,\"hard\":1}]},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.rlimits[].type");
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\","
+		       "\"soft\":2,\"hard\":1}]},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.rlimits[].soft/hard");
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"oomScoreAdj\":5000},\"root\":{\"path\":"
+		       "\"r\"}," MIN_LINUX "}",
+		       "process.oomScoreAdj");
+}
+
+/* process.user.additionalGids: the engine's spec UID:GID:G1,G2, which setgroups exactly. */
+static void additional_gids(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(
+		parse("{\"process\":{\"args\":[\"sh\"],\"user\":{\"uid\":1000,\"gid\":"
+		      "1000,\"additionalGids\":[5,6]}},\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		      &c, &x, &err),
+		0);
+	assert_string_equal(c.user, "1000:1000:5,6");
+	struct gb_user u;
+	assert_int_equal(gb_user_lookup(c.user, NULL, NULL, &u, &err), 0);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1000);
+	assert_int_equal(u.n_groups, 2);
+	assert_int_equal(u.groups[0], 5);
+	assert_int_equal(u.groups[1], 6);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"],\"user\":{\"additionalGids\":[\"x\"]}},"
+		       "\"root\":{\"path\":\"r\"}," MIN_LINUX "}",
+		       "process.user.additionalGids");
+}
+
+/* A user namespace with config.json's maps: the engine's --uidmap/--gidmap. */
+static void user_namespace_maps(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(
+		parse("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		      "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
+		      "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+		      "\"gidMappings\":[{\"containerID\":0,\"hostID\":200000,\"size\":1000}]}}",
+		      &c, &x, &err),
+		0);
+	assert_int_equal(c.uid_map.n, 1);
+	assert_int_equal(c.uid_map.r[0].inside, 0);
+	assert_int_equal(c.uid_map.r[0].outside, 100000);
+	assert_int_equal(c.uid_map.r[0].count, 65536);
+	assert_int_equal(c.gid_map.r[0].outside, 200000);
+	assert_int_equal(c.gid_map.r[0].count, 1000);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
+		       "\"uidMappings\":[{\"containerID\":0,\"hostID\":-1,\"size\":1}]}}",
+		       "linux.uidMappings");
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":"
+		       "\"/proc/1/ns/user\"}]}}",
+		       "linux.namespaces[].path");
+}
+
 static void expect_refused(const char *text, const char *names)
 {
 	struct gb_config c;
@@ -243,6 +336,9 @@ int main(void)
 		cmocka_unit_test(bad_input_names_the_path),
 		cmocka_unit_test(exec_process_json),
 		cmocka_unit_test(ids),
+		cmocka_unit_test(rlimits_and_oom),
+		cmocka_unit_test(additional_gids),
+		cmocka_unit_test(user_namespace_maps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
