@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json.h"
 #include "base/util.h"
@@ -31,6 +32,7 @@ static const struct {
 	{ "STOPSIGNAL", GB_DF_STOPSIGNAL, false },
 	{ "LABEL", GB_DF_LABEL, false },
 	{ "HEALTHCHECK", GB_DF_HEALTHCHECK, false },
+	{ "SHELL", GB_DF_SHELL, true },
 };
 
 void gb_df_free(struct gb_dockerfile *df)
@@ -111,12 +113,19 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 		return 0;
 	}
+	/* ONBUILD stores instructions in the image for a later build that starts FROM it: a
+	 * trigger the reader of that Dockerfile cannot see. glassbox keeps none. */
+	if (strcmp(kw, "ONBUILD") == 0)
+		return bad_line(err, line,
+				"ONBUILD is not supported: glassbox images keep no triggers",
+				"write the instructions into the Dockerfile that builds FROM this "
+				"image instead");
 	char what[128];
 	snprintf(what, sizeof what, "unknown instruction %.*s", (int)(kl > 40 ? 40 : kl), s);
 	return bad_line(
 		err, line, what,
 		"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
-		"ENTRYPOINT, STOPSIGNAL, LABEL and HEALTHCHECK");
+		"ENTRYPOINT, STOPSIGNAL, LABEL, HEALTHCHECK and SHELL");
 }
 
 /* One instruction may span lines ending in a backslash; comment lines inside it are
@@ -158,7 +167,7 @@ static int parse_lines(char *text, struct gb_dockerfile *df, struct gb_err *err)
 	return 0;
 }
 
-/* Only one FROM, first (after ARGs): glassbox builds one stage. */
+/* FROM first (after the global ARGs); each later FROM starts another stage. */
 static int check_order(const struct gb_dockerfile *df, struct gb_err *err)
 {
 	size_t i = 0;
@@ -169,12 +178,6 @@ static int check_order(const struct gb_dockerfile *df, struct gb_err *err)
 				"the first instruction must be FROM",
 				"start with a base image: FROM busybox, FROM debian:bookworm or "
 				"FROM scratch");
-	for (size_t k = i + 1; k < df->n; k++)
-		if (df->v[k].kind == GB_DF_FROM)
-			return bad_line(err, df->v[k].line,
-					"a second FROM: multi-stage builds are not supported",
-					"build each stage as its own image, then COPY from a build "
-					"context");
 	return 0;
 }
 
@@ -356,4 +359,103 @@ char **gb_df_pairs(const char *args)
 	}
 	v[0] = kv;
 	return v;
+}
+
+int gb_df_from(const char *args, char *image, size_t ilen, char *name, size_t nlen)
+{
+	gb_autostrv char **w = gb_df_words(args);
+	size_t n = gb_strv_len(w), i = 0;
+	while (i < n && strncmp(w[i], "--platform=", 11) == 0)
+		i++; /* glassbox builds for the host's platform only */
+	if (i == n || w[i][0] == '-' || (n - i != 1 && n - i != 3))
+		return -EINVAL;
+	if (n - i == 3 && strcasecmp(w[i + 1], "AS") != 0)
+		return -EINVAL;
+	if (snprintf(image, ilen, "%s", w[i]) >= (int)ilen)
+		return -EINVAL;
+	const char *as = n - i == 3 ? w[i + 2] : "";
+	if (strlen(as) >= nlen)
+		return -EINVAL;
+	for (size_t k = 0; k <= strlen(as); k++)
+		name[k] = (char)tolower((unsigned char)as[k]);
+	return 0;
+}
+
+/* Docker's stage names: a letter first, then letters, digits, - _ . */
+static bool stage_name_ok(const char *s)
+{
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+static int add_stage(const struct gb_dockerfile *df, size_t i, struct gb_df_stage *st,
+		     struct gb_err *err)
+{
+	const struct gb_df_instr *in = &df->v[i];
+	*st = (struct gb_df_stage){ .first = i, .end = df->n };
+	if (gb_df_from(in->args, st->image, sizeof st->image, st->name, sizeof st->name) < 0)
+		return bad_line(err, in->line, "FROM wants IMAGE or IMAGE AS NAME",
+				"e.g. FROM busybox AS build");
+	if (st->name[0] && !stage_name_ok(st->name))
+		return bad_line(err, in->line, "a stage name must start with a letter",
+				"use letters, digits and - _ . : FROM busybox AS build");
+	return 0;
+}
+
+int gb_df_stages(const struct gb_dockerfile *df, struct gb_df_stage **v, size_t *n,
+		 struct gb_err *err)
+{
+	*v = calloc(df->n + 1, sizeof **v);
+	*n = 0;
+	if (!*v)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < df->n; i++) {
+		if (df->v[i].kind != GB_DF_FROM)
+			continue;
+		if (*n > 0)
+			(*v)[*n - 1].end = i;
+		r = add_stage(df, i, &(*v)[*n], err);
+		for (size_t k = 0; r == 0 && (*v)[*n].name[0] && k < *n; k++)
+			if (strcmp((*v)[k].name, (*v)[*n].name) == 0)
+				r = bad_line(err, df->v[i].line, "a stage name used twice",
+					     "give every FROM ... AS NAME its own name");
+		(*n)++;
+	}
+	if (r < 0) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int gb_df_stage_index(const struct gb_df_stage *v, size_t before, const char *ref)
+{
+	char *end;
+	long idx = strtol(ref, &end, 10);
+	if (ref[0] && isdigit((unsigned char)ref[0]) && !*end)
+		return idx >= 0 && (size_t)idx < before ? (int)idx : -1;
+	for (size_t i = 0; i < before; i++)
+		if (v[i].name[0] && strcasecmp(v[i].name, ref) == 0)
+			return (int)i;
+	return -1;
+}
+
+int gb_df_copy_flags(char *const *words, char *from, size_t len, const char **bad)
+{
+	from[0] = '\0';
+	int i = 0;
+	for (; words[i] && strncmp(words[i], "--", 2) == 0; i++) {
+		if (strncmp(words[i], "--from=", 7) != 0 || !words[i][7]) {
+			*bad = words[i];
+			return -EINVAL;
+		}
+		snprintf(from, len, "%s", words[i] + 7);
+	}
+	return i;
 }
