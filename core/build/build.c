@@ -1180,6 +1180,34 @@ static int apply_shell(struct build *b, const struct gb_df_instr *in, struct gb_
 	return 0;
 }
 
+/* VOLUME ["/a", "/b"] or VOLUME /a /b: absolute paths, recorded in the image config;
+ * each container of the image (the RUNs after this one too) gets an anonymous volume
+ * there, so what a later RUN writes below it is not kept in the image, as in Docker. */
+static int apply_volume(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	gb_autostrv char **paths = in->argv ? gb_strv_dup(in->argv) : gb_df_words(in->args);
+	for (char **p = paths; p && *p; p++) {
+		char path[1024];
+		int r = expand(b, *p, path, sizeof path, err);
+		if (r < 0)
+			return r;
+		if (path[0] != '/' || strstr(path, "/../") || !strcmp(path, "/") ||
+		    (strlen(path) >= 3 && !strcmp(path + strlen(path) - 3, "/..")))
+			return gb_err_set(err, EINVAL, "",
+					  "Dockerfile line %d: VOLUME %s is not an absolute path "
+					  "below /",
+					  in->line, path);
+		bool dup = false;
+		for (char **v = b->img.volumes; v && *v; v++)
+			dup |= !strcmp(*v, path);
+		if (!dup && strv_push(&b->img.volumes, path) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	return paths && paths[0] ? 0
+				 : gb_err_set(err, EINVAL, "",
+					      "Dockerfile line %d: VOLUME wants a path", in->line);
+}
+
 /* Change the config as the instruction says (also on a cache hit: config is cheap). */
 static int apply_config(struct build *b, const struct gb_df_instr *in, const char *x,
 			struct gb_err *err)
@@ -1194,6 +1222,7 @@ static int apply_config(struct build *b, const struct gb_df_instr *in, const cha
 	case GB_DF_CMD: return set_argv(b, &img->cmd, in);
 	case GB_DF_ENTRYPOINT: return set_argv(b, &img->entrypoint, in);
 	case GB_DF_SHELL: return apply_shell(b, in, err);
+	case GB_DF_VOLUME: return apply_volume(b, in, err);
 	case GB_DF_HEALTHCHECK: return apply_healthcheck(img, in, err);
 	case GB_DF_STOPSIGNAL:
 		if (gb_signal_parse(x) < 0)

@@ -33,6 +33,7 @@ static const struct {
 	{ "LABEL", GB_DF_LABEL, false },
 	{ "HEALTHCHECK", GB_DF_HEALTHCHECK, false },
 	{ "SHELL", GB_DF_SHELL, true },
+	{ "VOLUME", GB_DF_VOLUME, true },
 };
 
 void gb_df_free(struct gb_dockerfile *df)
@@ -125,7 +126,7 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 	return bad_line(
 		err, line, what,
 		"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
-		"ENTRYPOINT, STOPSIGNAL, LABEL, HEALTHCHECK and SHELL");
+		"ENTRYPOINT, STOPSIGNAL, LABEL, HEALTHCHECK, SHELL and VOLUME");
 }
 
 /* One instruction may span lines ending in a backslash; comment lines inside it are

@@ -1,6 +1,6 @@
 /* The Dockerfile subset glassbox builds: FROM (multi-stage, AS NAME), RUN, COPY (--from),
  * ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, ENTRYPOINT, STOPSIGNAL, LABEL, HEALTHCHECK,
- * SHELL; ONBUILD is refused with a reason. Pure text processing, no kernel (unit
+ * SHELL, VOLUME; ONBUILD is refused with a reason. Pure text processing, no kernel (unit
  * tested in tests/unit/test_dockerfile.c). Dockerfile reference: docs.docker.com. Lab 18. */
 #ifndef GB_DOCKERFILE_H
 #define GB_DOCKERFILE_H
@@ -26,6 +26,7 @@ enum gb_df_kind {
 	GB_DF_LABEL,
 	GB_DF_HEALTHCHECK,
 	GB_DF_SHELL,
+	GB_DF_VOLUME,
 };
 
 struct gb_df_instr {

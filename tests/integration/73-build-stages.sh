@@ -3,7 +3,8 @@
 # with busybox tools, the last stage copies only it), --target, stages the target does not
 # need are not built, ARG scoping and --build-arg, SHELL, ADD of tar archives (gzip, bzip2,
 # xz, plain; told by content) and of plain files, .dockerignore with ** and ! exceptions,
-# cache keys from contents and modes (not mtimes), history per stage.
+# cache keys from contents and modes (not mtimes), history per stage, VOLUME (anonymous
+# volumes at run).
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 need_cmd jq
@@ -176,8 +177,43 @@ assert_contains "... refused by the layer unpacker" "escaped73.txt" "$out"
 check "nothing escaped" bash -c "! find '$GB_TEST_ROOT' / -maxdepth 1 -name escaped73.txt 2>/dev/null | grep -q ."
 assert_eq "no layer left from it" "$nlayers" "$(ls "$D/layers" | wc -l)"
 
+# VOLUME: in the config; each container gets an anonymous volume there, filled from the
+# image, removed with the container; a RUN after VOLUME writes into its own volume, which
+# the image does not keep (Docker's rule).
+cat > "$GB_TEST_ROOT/Dockerfile.vol" <<'DF'
+FROM busybox
+ENV D=/data
+RUN mkdir -p /data && echo from-image > /data/seed
+VOLUME ${D} /cache
+VOLUME ["/logs"]
+RUN echo lost > /data/after-volume
+DF
+gb build -q -t vol73 -f "$GB_TEST_ROOT/Dockerfile.vol" "$ctx" >/dev/null
+assert_eq "VOLUME in the image config" '["/data","/cache","/logs"]' "$(jq -c .config.volumes "$D/images/vol73.json")"
+found=""
+for l in $(jq -r '.layers[]' "$D/images/vol73.json"); do
+    found+=$(find "$D/layers/$l" -name after-volume)
+done
+assert_eq "a RUN's write below a VOLUME is in no layer" "" "$found"
+gb run -d --name v73 -v mine73:/logs vol73 sleep 60 >/dev/null
+id=$(gb inspect --json v73 | jq -r .id)
+mi=$(cat /proc/"$(gb inspect --json v73 | jq -r .state.pid)"/mountinfo)
+assert_contains "the container has a mount on /data" " /data " "$mi"
+assert_contains "... and on /cache" " /cache " "$mi"
+assert_eq "two anonymous volumes on disk, named after the container" 2 \
+    "$(ls "$D/volumes" | grep -c "^anon-$id-")"
+assert_eq "filled from the image" from-image "$(cat "$D/volumes/anon-$id-0/_data/seed")"
+assert_eq "-v NAME:/logs replaces the anonymous one" "" "$(ls "$D/volumes" | grep "^anon-$id-2")"
+gb rm -f v73 >/dev/null
+assert_eq "rm removes the anonymous volumes" "" "$(ls "$D/volumes" | grep "^anon-")"
+check "... and keeps the named one" test -d "$D/volumes/mine73/_data"
+gb volume rm mine73 >/dev/null
+printf 'FROM busybox\nVOLUME relative/path\n' > "$GB_TEST_ROOT/Dockerfile.badvol"
+out=$(gb build -t bv73 -f "$GB_TEST_ROOT/Dockerfile.badvol" "$ctx" 2>&1)
+assert_contains "VOLUME of a relative path refused" "VOLUME relative/path is not an absolute path" "$out"
+
 check "no hidden stage image left" bash -c "! ls '$D/images' | grep -q '^_'"
 check "no COPY --from mount dir left" bash -c "[ -z \"\$(ls -A '$D/build-mnt' 2>/dev/null)\" ]"
-for i in img73 gen73; do gb rmi "$i" >/dev/null; done
+for i in img73 gen73 vol73; do gb rmi "$i" >/dev/null; done
 assert_nothing_left "after the builds"
 finish

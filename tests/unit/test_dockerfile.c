@@ -257,6 +257,36 @@ static void dockerignore_docker_rules(void **state)
 	assert_false(gb_build_ignored(q, "c.c"));
 }
 
+static void anonymous_volumes(void **state)
+{
+	struct gb_mount m[3];
+	struct gb_err err = { 0 };
+	int n = 1;
+	assert_int_equal(gb_mount_parse_volume("mine:/logs", &m[0], &err), 0);
+	char *paths[] = { "/data", "/logs/", NULL }; /* /logs: the -v wins */
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, paths, "abc123", &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[1].type, GB_MOUNT_VOLUME);
+	assert_string_equal(m[1].source, "anon-abc123-0");
+	assert_string_equal(m[1].target, "/data");
+	char *bad[] = { "/a/../etc", NULL };
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, bad, "abc123", &err), -EINVAL);
+	assert_int_equal(n, 2);
+	char *many[] = { "/x", "/y", NULL };
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, many, "abc123", &err), -E2BIG);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[2].source, "anon-abc123-0");
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, NULL, "abc123", &err), 0);
+
+	struct gb_dockerfile df;
+	assert_int_equal(gb_df_parse("FROM a\nVOLUME [\"/d\", \"/e\"]\nvolume /f\n", &df, &err), 0);
+	assert_int_equal(df.v[1].kind, GB_DF_VOLUME);
+	assert_string_equal(df.v[1].argv[1], "/e");
+	assert_int_equal(df.v[2].kind, GB_DF_VOLUME);
+	assert_null(df.v[2].argv);
+	gb_df_free(&df);
+}
+
 static void parses_mount_specs(void **state)
 {
 	struct gb_mount m;
@@ -296,6 +326,7 @@ int main(void)
 		cmocka_unit_test(parses_copy_flags),
 		cmocka_unit_test(parses_shell),
 		cmocka_unit_test(dockerignore_docker_rules),
+		cmocka_unit_test(anonymous_volumes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
