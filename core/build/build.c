@@ -53,6 +53,7 @@ struct build {
 	size_t nstages, cur;
 	char (*built)[64];    /* each built stage, saved as a hidden image; "" if not */
 	const char *src_what; /* "build context" or the stage COPY --from reads */
+	bool in_stage;	      /* past the first FROM */
 };
 
 void gb_build_cache_key(const char *parent, const char *instruction, const char *content,
@@ -100,18 +101,6 @@ static int strv_set(char ***v, const char *kv)
 		return -ENOMEM;
 	*v = bigger;
 	(*v)[n] = strdup(kv);
-	(*v)[n + 1] = NULL;
-	return (*v)[n] ? 0 : -ENOMEM;
-}
-
-static int strv_push(char ***v, const char *s)
-{
-	size_t n = gb_strv_len(*v);
-	char **bigger = realloc(*v, (n + 2) * sizeof **v);
-	if (!bigger)
-		return -ENOMEM;
-	*v = bigger;
-	(*v)[n] = strdup(s);
 	(*v)[n + 1] = NULL;
 	return (*v)[n] ? 0 : -ENOMEM;
 }
@@ -385,7 +374,7 @@ static char **shell_argv(char *const *shell, const char *text)
 {
 	char *const sh[] = { "/bin/sh", "-c", NULL };
 	char **v = gb_strv_dup(shell ? shell : sh);
-	if (v && strv_push(&v, text) < 0) {
+	if (v && gb_strv_push(&v, text) < 0) {
 		gb_strv_free(v);
 		return NULL;
 	}
@@ -1200,7 +1189,7 @@ static int apply_volume(struct build *b, const struct gb_df_instr *in, struct gb
 		bool dup = false;
 		for (char **v = b->img.volumes; v && *v; v++)
 			dup |= !strcmp(*v, path);
-		if (!dup && strv_push(&b->img.volumes, path) < 0)
+		if (!dup && gb_strv_push(&b->img.volumes, path) < 0)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 	}
 	return paths && paths[0] ? 0
@@ -1347,6 +1336,10 @@ static int emit_step(struct build *b, const struct gb_df_instr *in)
 	gb_json_str(&j, "instruction", in->keyword);
 	gb_json_str(&j, "args", in->args);
 	gb_json_int(&j, "line", in->line);
+	if (b->in_stage) { /* the global ARGs before the first FROM have none */
+		gb_json_int(&j, "stage", (long long)b->cur);
+		gb_json_str(&j, "stage_name", b->stages[b->cur].name);
+	}
 	gb_event_emit(&b->rt->events, &j);
 	return 0;
 }
@@ -1497,6 +1490,7 @@ static void reset_stage(struct build *b, size_t si)
 	gb_strv_free(b->shell);
 	b->shell = NULL;
 	b->cur = si;
+	b->in_stage = true;
 }
 
 static int run_steps(struct build *b, const struct gb_dockerfile *df, size_t from, size_t to,
@@ -1566,6 +1560,24 @@ static void build_free(struct build *b)
 	gb_strv_free(b->ignore);
 }
 
+/* Docker's warning for a --build-arg no ARG declares (a typo, most of the time). */
+static void warn_unused_args(struct build *b, const struct gb_dockerfile *df)
+{
+	char unused[1024] = "";
+	for (char **a = b->o->build_args; a && *a; a++) {
+		size_t kl = strcspn(*a, "=");
+		bool used = false;
+		for (size_t i = 0; !used && i < df->n; i++)
+			used = df->v[i].kind == GB_DF_ARG && !strncmp(df->v[i].args, *a, kl) &&
+			       strchr("= \t", df->v[i].args[kl]);
+		if (!used)
+			snprintf(unused + strlen(unused), sizeof unused - strlen(unused), "%s%.*s",
+				 unused[0] ? " " : "", (int)kl, *a);
+	}
+	if (unused[0])
+		say(b, "[Warning] One or more build-args [%s] were not consumed", unused);
+}
+
 int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id[GB_ID_LEN + 1],
 	     struct gb_err *err)
 {
@@ -1586,6 +1598,8 @@ int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id
 		r = gb_err_set(err, ENOMEM, "", "out of memory");
 	if (r == 0)
 		r = build_stages(&b, &df, err);
+	if (r == 0)
+		warn_unused_args(&b, &df);
 	if (r == 0)
 		r = finish_image(&b, image_id, err);
 	gb_df_free(&df);

@@ -76,6 +76,29 @@ static char **exec_form(const char *args)
 	return argv;
 }
 
+/* COPY --from=x ["a b", "/c/"]: the options come before the JSON array; they are kept
+ * as the first words of argv. */
+static char **copy_exec_form(const char *args)
+{
+	const char *p = args;
+	while (p[0] == '-' && p[1] == '-') {
+		p += strcspn(p, " \t");
+		p += strspn(p, " \t");
+	}
+	gb_autostrv char **json = exec_form(p);
+	if (!json)
+		return NULL;
+	char *flags = strndup(args, (size_t)(p - args));
+	char **v = flags ? gb_df_words(flags) : NULL;
+	free(flags);
+	for (char **j = json; v && *j; j++)
+		if (gb_strv_push(&v, *j) < 0) {
+			gb_strv_free(v);
+			return NULL;
+		}
+	return v;
+}
+
 static int bad_line(struct gb_err *err, int line, const char *what, const char *hint)
 {
 	int r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s", line, what);
@@ -108,7 +131,9 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 		struct gb_df_instr *in = &df->v[df->n++];
 		*in = (struct gb_df_instr){ keywords[k].kind, line, strdup(kw), strdup(args),
 					    NULL };
-		if (keywords[k].exec_form)
+		if (keywords[k].kind == GB_DF_COPY || keywords[k].kind == GB_DF_ADD)
+			in->argv = copy_exec_form(args);
+		else if (keywords[k].exec_form)
 			in->argv = exec_form(args);
 		if (!in->keyword || !in->args)
 			return gb_err_set(err, ENOMEM, "", "out of memory");

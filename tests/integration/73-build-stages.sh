@@ -94,8 +94,10 @@ assert_eq "USER \${NOBODY:-65534}" 65534 "$(jq -r .user <<<"$cfg")"
 check "build args are not in the image's env" bash -c "! jq -r '.env[]' <<<'$cfg' | grep -qE '^(DIR|GREETING|LEVEL)='"
 
 # --build-arg overrides a global ARG a stage declares again, and a stage's default.
-gb build -q -t img73 --build-arg GREETING=hi --build-arg LEVEL=2 "$ctx" >/dev/null
+out=$(gb build -t img73 --build-arg GREETING=hi --build-arg LEVEL=2 --build-arg TYPO=1 "$ctx" 2>&1)
 assert_eq "--build-arg GREETING=hi LEVEL=2" "hi level 2" "$(gb run --rm img73)"
+assert_contains "an unused --build-arg: Docker's warning" \
+    "[Warning] One or more build-args [TYPO] were not consumed" "$out"
 
 # --target: the stage, nothing after it; SHELL; the build args in RUN's env only.
 out=$(gb build -t gen73 --target gen "$ctx" 2>&1)
@@ -105,7 +107,13 @@ check "--target gen: the image has stage 1's file" bash -c "$GLASSBOX run --rm g
 assert_eq "SHELL ran the RUN" "shell:custom" "$(gb run --rm gen73 cat /shell.txt)"
 check "ARG NOTKEPT reached RUN's env but not the image" bash -c \
     "! jq -r '.config.env[]' $D/images/gen73.json | grep -q NOTKEPT"
-out=$(gb build -t x73 --target nope "$ctx" 2>&1)
+printf 'FROM gen73\nCOPY --from=img73 ["/app/msg", "/from img73/"]\n' > "$GB_TEST_ROOT/Dockerfile.built"
+gb build -q -t built73 -f "$GB_TEST_ROOT/Dockerfile.built" "$ctx" >/dev/null
+check "FROM a built image" bash -c "$GLASSBOX run --rm built73 test -e /builder-only"
+assert_eq "COPY --from=a built image, JSON form after the option" "hi level 2" \
+    "$(gb run --rm built73 cat '/from img73/msg')"
+gb rmi built73 >/dev/null
+out=$(gb build -t x73 --build-arg TYPO=1 --target nope "$ctx" 2>&1)
 check "--target of no stage fails" test $? -ne 0
 assert_contains "naming the stages" "the stages named with FROM ... AS NAME: gen, unused, assets" "$out"
 

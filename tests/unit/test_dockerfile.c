@@ -219,6 +219,21 @@ static void parses_copy_flags(void **state)
 	assert_string_equal(bad, "--chown=1:1");
 	char *empty[] = { "--from=", "a", "b", NULL };
 	assert_int_equal(gb_df_copy_flags(empty, from, sizeof from, &bad), -EINVAL);
+
+	/* the JSON form after the options */
+	struct gb_dockerfile df;
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_df_parse("FROM a\nCOPY --from=b [\"x y\", \"/z/\"]\n"
+				     "COPY [\"p\", \"/q\"]\nCOPY --from=b p q\n",
+				     &df, &err),
+			 0);
+	assert_int_equal(gb_strv_len(df.v[1].argv), 3);
+	assert_string_equal(df.v[1].argv[0], "--from=b");
+	assert_string_equal(df.v[1].argv[1], "x y");
+	assert_string_equal(df.v[1].argv[2], "/z/");
+	assert_int_equal(gb_strv_len(df.v[2].argv), 2);
+	assert_null(df.v[3].argv);
+	gb_df_free(&df);
 }
 
 static void parses_shell(void **state)
