@@ -934,14 +934,19 @@ static int do_copy_from(struct build *b, const struct gb_df_instr *in, const cha
 			struct gb_err *err)
 {
 	struct gb_image src = { 0 };
-	char what[320], content[GB_ID_LEN + 16], instruction[1024];
+	char what[320], content[8300], instruction[1024], x[8192];
 	int r = from_source(b, from, &src, what, sizeof what, err);
-	if (r < 0)
+	if (r == 0)
+		r = expand(b, in->args, x, sizeof x, err);
+	if (r < 0) {
+		gb_image_free(&src);
 		return r;
+	}
 	/* The source's top layer stands for its content: a stage rebuilt from the cache
-	 * keeps its layer ids, one rebuilt for a change gets new ones. */
+	 * keeps its layer ids, one rebuilt for a change gets new ones. The substituted
+	 * arguments count too: the same line with another ${DIR} copies elsewhere. */
 	size_t nl = gb_strv_len(src.layers);
-	snprintf(content, sizeof content, "from %s", nl ? src.layers[nl - 1] : "scratch");
+	snprintf(content, sizeof content, "from %s\n%s", nl ? src.layers[nl - 1] : "scratch", x);
 	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
 	struct gb_layer meta;
 	init_meta(b, &meta, instruction, content);
@@ -976,6 +981,9 @@ static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err 
 	r = parse_copy(b, in, &job, err);
 	struct gb_sha256 s;
 	gb_sha256_init(&s);
+	char x[8192]; /* the substituted line: another ${DIR} copies elsewhere */
+	if (r == 0 && (r = expand(b, in->args, x, sizeof x, err)) == 0)
+		gb_sha256_update(&s, x, strlen(x) + 1);
 	for (char **p = job.srcs; r == 0 && *p; p++) {
 		size_t cl = strlen(b->context);
 		hash_entry(b, *p, (*p)[cl] == '/' ? *p + cl + 1 : "", &s);

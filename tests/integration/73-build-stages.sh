@@ -99,6 +99,15 @@ assert_eq "--build-arg GREETING=hi LEVEL=2" "hi level 2" "$(gb run --rm img73)"
 assert_contains "an unused --build-arg: Docker's warning" \
     "[Warning] One or more build-args [TYPO] were not consumed" "$out"
 
+# The substituted line is in the cache key: another ${DIR} is not the cached /app layer.
+gb build -q -t dir73 --build-arg DIR=/elsewhere "$ctx" >/dev/null
+assert_eq "--build-arg DIR=/elsewhere: COPY --from lands there" "hello level 1" \
+    "$(gb run --rm dir73 cat /elsewhere/msg)"
+assert_eq "... and COPY to \$APPDIR (ENV from the ARG) too" "$(seq 1 100 | md5sum | cut -c1-8)" \
+    "$(gb run --rm dir73 cat /elsewhere/sum)"
+check "... not at the cached /app" bash -c "! $GLASSBOX run --rm dir73 test -e /app/msg"
+gb rmi dir73 >/dev/null
+
 # --target: the stage, nothing after it; SHELL; the build args in RUN's env only.
 out=$(gb build -t gen73 --target gen "$ctx" 2>&1)
 check "--target gen builds" grep -q "Successfully tagged gen73" <<<"$out"
