@@ -627,8 +627,10 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 	} else if (S_ISREG(st.st_mode)) {
 		r = copy_file(abs, dst, &st);
 	}
-	if (r == 0)
-		lchown(dst, 0, 0);
+	/* The mode again after the chown, which clears set-user-id bits, and past the umask
+	 * that open(2) and mkdir(2) applied: the image keeps 0777 and 4755 as they were. */
+	if (r == 0 && lchown(dst, 0, 0) == 0 && !S_ISLNK(st.st_mode))
+		chmod(dst, st.st_mode & 07777);
 	return r;
 }
 

@@ -17,6 +17,8 @@ echo key > "$ctx/sub/x.key"
 echo keep > "$ctx/logs/keep.log"
 echo other > "$ctx/logs/other.log"
 echo plain > "$ctx/plain.txt"
+echo open > "$ctx/open.sh"; chmod 0777 "$ctx/open.sh"   # past the umask
+echo suid > "$ctx/suid.bin"; chmod 4755 "$ctx/suid.bin" # past the chown to root
 echo from-a-tar > "$GB_TEST_ROOT/t/fa.txt"
 tar -czf "$ctx/data.tar.gz" -C "$GB_TEST_ROOT/t" fa.txt
 tar -cjf "$ctx/data.tar.bz2" -C "$GB_TEST_ROOT/t" fa.txt
@@ -134,6 +136,8 @@ for img in gen73 img73; do
     done
 done
 assert_eq "secret.txt, **/*.key, logs/** are in no layer dir" "" "$found"
+assert_eq "COPY keeps modes: 0777 and 4755" "777 4755" \
+    "$(gb run --rm gen73 stat -c %a /ctx/open.sh /ctx/suid.bin | xargs)"
 assert_eq "the ! exception keeps logs/keep.log" keep "$(gb run --rm gen73 cat /ctx/logs/keep.log)"
 out=$(printf 'FROM busybox\nCOPY secret.txt /\n' | tee "$GB_TEST_ROOT/Dockerfile.ign" >/dev/null; \
       gb build -t ign73 -f "$GB_TEST_ROOT/Dockerfile.ign" "$ctx" 2>&1)
