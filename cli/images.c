@@ -75,16 +75,18 @@ int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 			push_arg(&args, argv[++i]);
 		else if (!strcmp(a, "--events") && more)
 			events = argv[++i];
+		else if (!strcmp(a, "--target") && more)
+			o.target = argv[++i];
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			quiet = true;
 		else if (!strcmp(a, "--help"))
 			return printf("usage: glassbox build -t NAME [-f Dockerfile] [--no-cache] "
-				      "[--build-arg K=V] "
+				      "[--build-arg K=V] [--target STAGE] "
 				      "[--events FILE] CONTEXT\n"),
 			       0;
 		else
 			return usage("build: unknown option (try -t NAME, -f FILE, --no-cache, "
-				     "--build-arg K=V)");
+				     "--build-arg K=V, --target STAGE)");
 	}
 	if (i != argc - 1 || !o.tag)
 		return usage("build: write glassbox build -t NAME [-f Dockerfile] CONTEXT");

@@ -900,7 +900,7 @@ static void usage(void)
 	       "config\n"
 	       "images and storage:\n"
 	       "  build     build an image from a Dockerfile (-t NAME [-f FILE] [--no-cache] "
-	       "CONTEXT)\n"
+	       "[--build-arg K=V] [--target STAGE] CONTEXT)\n"
 	       "  pull      an image from a registry (NAME[:TAG|@DIGEST], --platform, "
 	       "--insecure-registry)\n"
 	       "  load      images from a docker save archive or an OCI layout (-i FILE|DIR "

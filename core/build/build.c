@@ -16,18 +16,25 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <glob.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "build/base_image.h"
 #include "build/dockerfile.h"
 #include "engine/container.h"
 #include "engine/health.h"
 #include "base/sha256.h"
+#include "registry/layer.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -40,6 +47,13 @@ struct build {
 	char **ignore;		    /* .dockerignore patterns */
 	char context[4096];	    /* realpath of the context */
 	int step, total;
+	char **global;		    /* ARGs before the first FROM: only FROM sees them */
+	char **shell;		    /* SHELL of this stage; NULL: /bin/sh -c */
+	struct gb_df_stage *stages; /* FROM ... AS NAME and what follows */
+	size_t nstages, cur;
+	char (*built)[64];    /* each built stage, saved as a hidden image; "" if not */
+	const char *src_what; /* "build context" or the stage COPY --from reads */
+	bool in_stage;	      /* past the first FROM */
 };
 
 void gb_build_cache_key(const char *parent, const char *instruction, const char *content,
@@ -114,20 +128,57 @@ static int expand(const struct build *b, const char *in, char *out, size_t len, 
 
 /* ------------------------------------------------------------ .dockerignore */
 
+/* One segment of a pattern (between slashes) against one name of a path; fnmatch without
+ * FNM_PATHNAME is fine because neither holds a '/'. */
+static bool segment_matches(const char *pat, size_t pl, const char *name, size_t nl)
+{
+	char p[1024], n[1024];
+	if (pl >= sizeof p || nl >= sizeof n)
+		return false;
+	memcpy(p, pat, pl);
+	p[pl] = '\0';
+	memcpy(n, name, nl);
+	n[nl] = '\0';
+	return fnmatch(p, n, 0) == 0;
+}
+
+/* Docker's pattern rules (moby/patternmatcher): segment by segment, "*" and "?" stay
+ * inside one name, "**" spans any number of directories (none too). */
+static bool path_matches(const char *pat, const char *path)
+{
+	if (!*pat)
+		return !*path;
+	size_t pl = strcspn(pat, "/"), sl = strcspn(path, "/");
+	const char *pnext = pat[pl] ? pat + pl + 1 : pat + pl;
+	const char *snext = path[sl] ? path + sl + 1 : path + sl;
+	if (pl == 2 && strncmp(pat, "**", 2) == 0)
+		return path_matches(pnext, path) || (*path && path_matches(pat, snext));
+	if (!*path || !segment_matches(pat, pl, path, sl))
+		return false;
+	return path_matches(pnext, snext);
+}
+
 static bool pattern_matches(const char *pat, const char *rel)
 {
-	/* "**" spans directories: match it without FNM_PATHNAME. */
-	int flags = strstr(pat, "**") ? 0 : FNM_PATHNAME;
-	if (fnmatch(pat, rel, flags) == 0)
+	if (path_matches(pat, rel))
 		return true;
 	/* A pattern that names a directory excludes what is below it. */
 	char prefix[4096];
 	snprintf(prefix, sizeof prefix, "%s", rel);
 	for (char *slash = strrchr(prefix, '/'); slash; slash = strrchr(prefix, '/')) {
 		*slash = '\0';
-		if (fnmatch(pat, prefix, flags) == 0)
+		if (path_matches(pat, prefix))
 			return true;
 	}
+	return false;
+}
+
+/* With a "!" pattern, an excluded directory may still hold files to keep: walk into it. */
+static bool has_exceptions(char *const *patterns)
+{
+	for (char *const *p = patterns; p && *p; p++)
+		if ((*p)[0] == '!')
+			return true;
 	return false;
 }
 
@@ -240,7 +291,16 @@ static void init_meta(struct build *b, struct gb_layer *meta, const char *instru
 {
 	memset(meta, 0, sizeof *meta);
 	snprintf(meta->parent, sizeof meta->parent, "%s", b->parent);
-	snprintf(meta->instruction, sizeof meta->instruction, "%s", instruction);
+	/* history names the stage of each layer when the Dockerfile has more than one */
+	const struct gb_df_stage *st = b->nstages > 1 ? &b->stages[b->cur] : NULL;
+	if (st && st->name[0])
+		snprintf(meta->instruction, sizeof meta->instruction, "[%s] %s", st->name,
+			 instruction);
+	else if (st)
+		snprintf(meta->instruction, sizeof meta->instruction, "[stage %zu] %s", b->cur,
+			 instruction);
+	else
+		snprintf(meta->instruction, sizeof meta->instruction, "%s", instruction);
 	gb_build_cache_key(b->parent, instruction, content, meta->cache_key);
 }
 
@@ -303,12 +363,21 @@ static void join_workdir(const struct build *b, const char *p, char *out, size_t
 
 /* ------------------------------------------------------------ RUN */
 
-static char **run_argv(const struct gb_df_instr *in)
+/* The shell form runs under SHELL (default /bin/sh -c) with the text as one argument. */
+static char **shell_argv(char *const *shell, const char *text)
 {
-	if (in->argv)
-		return gb_strv_dup(in->argv);
-	char *const sh[] = { "/bin/sh", "-c", in->args, NULL };
-	return gb_strv_dup(sh);
+	char *const sh[] = { "/bin/sh", "-c", NULL };
+	char **v = gb_strv_dup(shell ? shell : sh);
+	if (v && gb_strv_push(&v, text) < 0) {
+		gb_strv_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static char **run_argv(const struct build *b, const struct gb_df_instr *in)
+{
+	return in->argv ? gb_strv_dup(in->argv) : shell_argv(b->shell, in->args);
 }
 
 /* The RUN container: the layers so far as its image (saved under a hidden name), the
@@ -320,7 +389,7 @@ static int run_config(struct build *b, const struct gb_df_instr *in, const char 
 	gb_config_init(cfg);
 	snprintf(cfg->image, sizeof cfg->image, "%s", tmpname);
 	snprintf(cfg->workdir, sizeof cfg->workdir, "%s", b->img.workdir);
-	cfg->cmd = run_argv(in);
+	cfg->cmd = run_argv(b, in);
 	cfg->entrypoint = calloc(1, sizeof *cfg->entrypoint); /* no image entrypoint */
 	cfg->env = gb_strv_dup(b->args);
 	for (char *const *e = b->img.env; cfg->env && e && *e; e++)
@@ -440,12 +509,14 @@ static int hash_entry(struct build *b, const char *abs, const char *rel, struct 
 	struct stat st;
 	if (lstat(abs, &st) < 0)
 		return -errno;
-	if (rel[0] && gb_build_ignored(b->ignore, rel))
+	bool skip = rel[0] && gb_build_ignored(b->ignore, rel);
+	if (skip && !(S_ISDIR(st.st_mode) && has_exceptions(b->ignore)))
 		return 0;
 	char head[4400];
 	int n = snprintf(head, sizeof head, "%s%c%o%c%lld%c", rel, 0, st.st_mode, 0,
 			 S_ISREG(st.st_mode) ? (long long)st.st_size : 0LL, 0);
-	gb_sha256_update(s, head, (size_t)n);
+	if (!skip) /* an excluded directory walked for its exceptions adds only those */
+		gb_sha256_update(s, head, (size_t)n);
 	if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t len = readlink(abs, target, sizeof target);
@@ -493,6 +564,17 @@ static int copy_file(const char *src, const char *dst, const struct stat *st)
 	return got < 0 ? -errno : 0;
 }
 
+static int ensure_parent(const char *dst)
+{
+	char parent[4400];
+	snprintf(parent, sizeof parent, "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return 0;
+	*slash = '\0';
+	return access(parent, F_OK) == 0 ? 0 : gb_mkdir_p(parent, 0755);
+}
+
 /* Copy one context entry into the layer. COPY makes files owned by root (uid 0) with
  * the modes they had in the context, as Docker does. */
 static int copy_entry(struct build *b, const char *abs, const char *rel, const char *dst)
@@ -500,11 +582,14 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 	struct stat st;
 	if (lstat(abs, &st) < 0)
 		return -errno;
-	if (rel[0] && gb_build_ignored(b->ignore, rel))
+	bool skip = rel[0] && gb_build_ignored(b->ignore, rel);
+	if (skip && !(S_ISDIR(st.st_mode) && has_exceptions(b->ignore)))
 		return 0;
 	int r = 0;
 	if (S_ISDIR(st.st_mode)) {
-		if (mkdir(dst, st.st_mode & 07777) < 0 && errno != EEXIST)
+		/* An excluded directory is walked for its "!" exceptions but not made: a file
+		 * kept inside it makes its parents (ensure_parent). */
+		if (!skip && mkdir(dst, st.st_mode & 07777) < 0 && errno != EEXIST)
 			return -errno;
 		struct dirent **list;
 		int count = scandir(abs, &list, NULL, by_name);
@@ -521,6 +606,10 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 		}
 		if (count >= 0)
 			free(list);
+		if (skip)
+			return r;
+	} else if ((r = ensure_parent(dst)) < 0) {
+		return r;
 	} else if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t len = readlink(abs, target, sizeof target - 1);
@@ -532,8 +621,10 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 	} else if (S_ISREG(st.st_mode)) {
 		r = copy_file(abs, dst, &st);
 	}
-	if (r == 0)
-		lchown(dst, 0, 0);
+	/* The mode again after the chown, which clears set-user-id bits, and past the umask
+	 * that open(2) and mkdir(2) applied: the image keeps 0777 and 4755 as they were. */
+	if (r == 0 && lchown(dst, 0, 0) == 0 && !S_ISLNK(st.st_mode))
+		chmod(dst, st.st_mode & 07777);
 	return r;
 }
 
@@ -541,6 +632,7 @@ struct copy_job {
 	char **srcs;	 /* absolute paths inside the context */
 	char dest[4096]; /* absolute path inside the image */
 	bool dest_dir;
+	bool add; /* ADD: a local tar archive is unpacked */
 };
 
 /* Where in the context: the path must stay inside it (no "..", no symlink out). */
@@ -550,14 +642,15 @@ static int context_path(struct build *b, const char *src, char *out, size_t len,
 	gb_path(joined, sizeof joined, "%s/%s", b->context, src);
 	size_t cl = strlen(b->context);
 	if (!realpath(joined, real)) {
-		int r = gb_err_set(err, ENOENT, "",
-				   "COPY failed: file not found in build context: %s", src);
-		gb_err_hint(err, "paths are relative to the context directory %s", b->context);
+		int r = gb_err_set(err, ENOENT, "", "COPY failed: file not found in %s: %s",
+				   b->src_what, src);
+		gb_err_hint(err, "paths are relative to the %s (%s); .dockerignore may exclude it",
+			    b->src_what, b->context);
 		return r;
 	}
 	if (strncmp(real, b->context, cl) != 0 || (real[cl] != '/' && real[cl] != '\0')) {
-		int r = gb_err_set(err, EXDEV, "", "COPY failed: %s is outside the build context",
-				   src);
+		int r = gb_err_set(err, EXDEV, "", "COPY failed: %s is outside the %s", src,
+				   b->src_what);
 		gb_err_hint(err, "only files below %s can be copied into an image", b->context);
 		return r;
 	}
@@ -573,18 +666,29 @@ static int expand_sources(struct build *b, char **words, size_t n, struct copy_j
 		gb_path(pattern, sizeof pattern, "%s/%s", b->context, words[i]);
 		glob_t g;
 		bool matched = glob(pattern, 0, NULL, &g) == 0;
+		size_t kept = 0, cl = strlen(b->context);
 		for (size_t k = 0; matched && k < g.gl_pathc; k++) {
 			char real[4096];
-			int r = context_path(b, g.gl_pathv[k] + strlen(b->context) + 1, real,
-					     sizeof real, err);
+			int r = context_path(b, g.gl_pathv[k] + cl + 1, real, sizeof real, err);
+			/* .dockerignore'd files are not part of the context at all, as in Docker */
+			if (r == 0 && real[cl] == '/' && gb_build_ignored(b->ignore, real + cl + 1))
+				continue;
 			if (r < 0 || strv_set(&job->srcs, real) < 0) {
 				globfree(&g);
 				return r < 0 ? r : -ENOMEM;
 			}
+			kept++;
 		}
 		if (matched)
 			globfree(&g);
-		else
+		if (matched && !kept) {
+			gb_err_set(err, ENOENT, "", "COPY failed: %s is excluded by .dockerignore",
+				   words[i]);
+			gb_err_hint(err,
+				    "remove its pattern from .dockerignore or add a ! exception");
+			return -ENOENT;
+		}
+		if (!matched)
 			return context_path(b, words[i], pattern, sizeof pattern, err) < 0
 				       ? -ENOENT
 				       : -ENOENT;
@@ -592,40 +696,71 @@ static int expand_sources(struct build *b, char **words, size_t n, struct copy_j
 	return job->srcs ? 0 : -ENOMEM;
 }
 
+static int copy_refuse(const struct gb_df_instr *in, const char *what, const char *hint,
+		       struct gb_err *err)
+{
+	int r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s %s", in->line, in->keyword,
+			   what);
+	gb_err_hint(err, "%s", hint);
+	return r;
+}
+
+/* COPY/ADD's words, substituted (the exec form's too); *first: the first source. */
+static int copy_words(struct build *b, const struct gb_df_instr *in, char ***words, size_t *first,
+		      char *from, size_t flen, struct gb_err *err)
+{
+	char x[8192];
+	int r = expand(b, in->args, x, sizeof x, err);
+	*words = in->argv ? gb_strv_dup(in->argv) : gb_df_words(x);
+	for (char **w = in->argv ? *words : NULL; r == 0 && w && *w; w++)
+		if ((r = expand(b, *w, x, sizeof x, err)) == 0 && (free(*w), !(*w = strdup(x))))
+			r = gb_err_set(err, ENOMEM, "", "out of memory");
+	if (r < 0)
+		return r;
+	if (!*words)
+		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes",
+				  in->line);
+	const char *bad = NULL;
+	int i = gb_df_copy_flags(*words, from, flen, &bad);
+	if (i < 0)
+		return copy_refuse(in, bad,
+				   "glassbox copies files as root; change owners with a "
+				   "RUN chown after the COPY",
+				   err);
+	if (from[0] && in->kind == GB_DF_ADD)
+		return copy_refuse(in, "--from: ADD reads the build context only",
+				   "use COPY --from=STAGE to take files from a stage", err);
+	size_t n = gb_strv_len(*words);
+	if (n < (size_t)i + 2)
+		return copy_refuse(in, "needs a source and a destination", "e.g. COPY app.sh /app/",
+				   err);
+	for (size_t k = (size_t)i; k + 1 < n; k++)
+		if (strstr((*words)[k], "://"))
+			return in->kind == GB_DF_ADD
+				       ? copy_refuse(in, "from a URL needs the network",
+						     "download it and COPY it", err)
+				       : copy_refuse(
+						 in, "cannot fetch a URL",
+						 "download it into the build context, then COPY "
+						 "it",
+						 err);
+	*first = (size_t)i;
+	return 0;
+}
+
 static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy_job *job,
 		      struct gb_err *err)
 {
-	char expanded[8192];
-	int r = expand(b, in->args, expanded, sizeof expanded, err);
+	gb_autostrv char **words = NULL;
+	char from[256];
+	size_t i = 0;
+	int r = copy_words(b, in, &words, &i, from, sizeof from, err);
 	if (r < 0)
 		return r;
-	gb_autostrv char **words = in->argv ? gb_strv_dup(in->argv) : gb_df_words(expanded);
-	if (!words)
-		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes",
-				  in->line);
 	size_t n = gb_strv_len(words);
-	if (n > 0 && strncmp(words[0], "--", 2) == 0) {
-		r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s %s is not supported",
-			       in->line, in->keyword, words[0]);
-		gb_err_hint(err, "glassbox copies files as root; change owners with a RUN chown "
-				 "after the COPY");
-		return r;
-	}
-	if (n < 2)
-		return gb_err_set(err, EINVAL, "",
-				  "Dockerfile line %d: %s needs a source and a destination",
-				  in->line, in->keyword);
-	for (size_t i = 0; i + 1 < n; i++)
-		if (strstr(words[i], "://")) {
-			r = gb_err_set(err, EINVAL, "",
-				       "Dockerfile line %d: %s from a URL is not supported",
-				       in->line, in->keyword);
-			gb_err_hint(err,
-				    "download the file into the build context first, then COPY it");
-			return r;
-		}
+	job->add = in->kind == GB_DF_ADD;
 	join_workdir(b, words[n - 1], job->dest, sizeof job->dest);
-	r = expand_sources(b, words, n - 1, job, err);
+	r = expand_sources(b, words + i, n - i - 1, job, err);
 	if (r < 0)
 		return err->code ? r : gb_err_set(err, -r, "", "COPY failed");
 	bool is_dir = false;
@@ -633,6 +768,34 @@ static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy
 	job->dest_dir = words[n - 1][dl - 1] == '/' || gb_strv_len(job->srcs) > 1 ||
 			(image_has(b, job->dest, &is_dir) && is_dir);
 	return 0;
+}
+
+/* Whether ADD unpacks this file: a tar, plain or compressed (gzip, bzip2, xz...), told by
+ * its content as Docker does, not by its name. libarchive reads the first header. */
+static bool is_tar(const char *path)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	bool yes = archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK &&
+		   archive_read_next_header(a, &e) == ARCHIVE_OK;
+	archive_read_free(a);
+	return yes;
+}
+
+/* ADD x.tar DIR: unpacked into DIR with the layer unpacker (registry/layer.c), so the
+ * same refusals apply: no "..", no absolute names, no writes through symlinks. */
+static int add_tar(const struct copy_job *job, const char *src, const char *rel, const char *diff,
+		   struct gb_err *err)
+{
+	char dst[9000], what[4200];
+	gb_path(dst, sizeof dst, "%s%s", diff, job->dest);
+	int r = gb_mkdir_p(dst, 0755);
+	if (r < 0)
+		return gb_err_set(err, -r, "mkdir", "cannot create %s", dst);
+	snprintf(what, sizeof what, "from ADD %s", rel);
+	return gb_layer_unpack(src, dst, what, err);
 }
 
 static int copy_into(struct build *b, const struct copy_job *job, const char *diff,
@@ -649,6 +812,12 @@ static int copy_into(struct build *b, const struct copy_job *job, const char *di
 			gb_path(dst, sizeof dst, "%s%s", diff, job->dest);
 		else
 			gb_path(dst, sizeof dst, "%s%s/%s", diff, job->dest, strrchr(*s, '/') + 1);
+		if (job->add && S_ISREG(st.st_mode) && is_tar(*s)) {
+			int r = add_tar(job, *s, rel, diff, err);
+			if (r < 0)
+				return r;
+			continue;
+		}
 		char parent[9000];
 		snprintf(parent, sizeof parent, "%s", dst);
 		*strrchr(parent, '/') = '\0';
@@ -661,12 +830,156 @@ static int copy_into(struct build *b, const struct copy_job *job, const char *di
 	return 0;
 }
 
+/* COPY --from: the stage's (or image's) layers, mounted read-only in a child process's
+ * own mount namespace, are the "context" to copy from. The mount dies with the child, so
+ * nothing is left mounted whatever happens. */
+static int mount_layers(const struct gb_image *src, const char *mnt, struct gb_err *err)
+{
+	if (!src->lower[0])
+		return 0; /* scratch or only empty layers: nothing to see */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return gb_err_set(err, errno, "mount", "cannot make / private");
+	int r;
+	if (!strchr(src->lower, ':')) /* overlayfs wants two lower dirs when it has no upper */
+		r = mount(src->lower, mnt, NULL, MS_BIND | MS_RDONLY, NULL);
+	else {
+		char opts[4200];
+		snprintf(opts, sizeof opts, "lowerdir=%s", src->lower);
+		r = mount("overlay", mnt, "overlay", MS_RDONLY, opts);
+	}
+	return r < 0 ? gb_err_set(err, errno, "mount", "cannot mount the layers of %s on %s",
+				  src->name, mnt)
+		     : 0;
+}
+
+static int copy_in_child(struct build *b, const struct gb_df_instr *in, const struct gb_image *src,
+			 const char *mnt, const char *diff, struct gb_err *err)
+{
+	if (unshare(CLONE_NEWNS) < 0) {
+		int r = gb_err_set(err, errno, "unshare", "COPY --from needs a mount namespace");
+		gb_err_hint(err, "it mounts the stage's layers: build as root");
+		return r;
+	}
+	int r = mount_layers(src, mnt, err);
+	struct copy_job job = { 0 };
+	gb_strv_free(b->ignore); /* .dockerignore is about the build context only */
+	b->ignore = calloc(1, sizeof *b->ignore);
+	if (r == 0 && !realpath(mnt, b->context))
+		r = gb_err_set(err, errno, "realpath", "cannot resolve %s", mnt);
+	if (r == 0)
+		r = parse_copy(b, in, &job, err);
+	if (r == 0)
+		r = copy_into(b, &job, diff, err);
+	gb_strv_free(job.srcs);
+	return r;
+}
+
+static int copy_forked(struct build *b, const struct gb_df_instr *in, const struct gb_image *src,
+		       const char *diff, const char *id, struct gb_err *err)
+{
+	char mnt[700];
+	gb_path(mnt, sizeof mnt, "%s/build-mnt/%s", b->rt->data_root, id);
+	int fds[2], r = gb_mkdir_p(mnt, 0700);
+	if (r < 0 || pipe2(fds, O_CLOEXEC) < 0)
+		return gb_err_set(err, r < 0 ? -r : errno, "mkdir", "cannot create %s", mnt);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		struct gb_err e = { 0 };
+		int rc = copy_in_child(b, in, src, mnt, diff, &e);
+		gb_write_full(fds[1], &e, sizeof e);
+		_exit(rc < 0 ? 1 : 0);
+	}
+	close(fds[1]);
+	struct gb_err e = { 0 };
+	int status = 0;
+	ssize_t got = pid < 0 ? -1 : gb_read_full(fds[0], &e, sizeof e);
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	rmdir(mnt);
+	if (pid < 0)
+		return gb_err_set(err, errno, "fork", "cannot start the COPY --from copier");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (got == (ssize_t)sizeof e && e.code) {
+		*err = e;
+		return -e.code;
+	}
+	return gb_err_set(err, EIO, "", "COPY --from: the copier died (status %d)", status);
+}
+
+static int resolve_image(struct build *b, const char *ref, struct gb_image *img,
+			 struct gb_err *err);
+
+/* The image COPY --from reads: an earlier stage (by name or index) or any image. */
+static int from_source(struct build *b, const char *from, struct gb_image *img, char *what,
+		       size_t len, struct gb_err *err)
+{
+	int idx = gb_df_stage_index(b->stages, b->cur, from);
+	snprintf(what, len, "%s %s", idx >= 0 ? "stage" : "image", from);
+	if (idx < 0)
+		return resolve_image(b, from, img, err);
+	if (!b->built[idx][0])
+		return gb_err_set(err, EINVAL, "", "COPY --from=%s: that stage was not built",
+				  from);
+	return gb_image_resolve(b->rt, b->built[idx], img, err);
+}
+
+static int do_copy_from(struct build *b, const struct gb_df_instr *in, const char *from,
+			struct gb_err *err)
+{
+	struct gb_image src = { 0 };
+	char what[320], content[8300], instruction[1024], x[8192];
+	int r = from_source(b, from, &src, what, sizeof what, err);
+	if (r == 0)
+		r = expand(b, in->args, x, sizeof x, err);
+	if (r < 0) {
+		gb_image_free(&src);
+		return r;
+	}
+	/* The source's top layer stands for its content: a stage rebuilt from the cache
+	 * keeps its layer ids, one rebuilt for a change gets new ones. The substituted
+	 * arguments count too: the same line with another ${DIR} copies elsewhere. */
+	size_t nl = gb_strv_len(src.layers);
+	snprintf(content, sizeof content, "from %s\n%s", nl ? src.layers[nl - 1] : "scratch", x);
+	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
+	struct gb_layer meta;
+	init_meta(b, &meta, instruction, content);
+	r = try_cache(b, &meta);
+	if (r == 0) {
+		char diff[700];
+		double t0 = gb_monotonic();
+		b->src_what = what;
+		r = gb_layer_new(b->rt, &meta, diff, sizeof diff, err);
+		if (r == 0 && (r = copy_forked(b, in, &src, diff, meta.id, err)) < 0)
+			gb_layer_remove(b->rt, meta.id);
+		b->src_what = "build context";
+		r = r < 0 ? r : finish_layer(b, &meta, t0, err);
+	} else if (r < 0) {
+		r = gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	gb_image_free(&src);
+	return r < 0 ? r : 0;
+}
+
 static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
 {
+	gb_autostrv char **words = NULL;
+	char from[256];
+	size_t first;
+	int r = copy_words(b, in, &words, &first, from, sizeof from, err);
+	if (r < 0)
+		return r;
+	if (from[0])
+		return do_copy_from(b, in, from, err);
 	struct copy_job job = { 0 };
-	int r = parse_copy(b, in, &job, err);
+	r = parse_copy(b, in, &job, err);
 	struct gb_sha256 s;
 	gb_sha256_init(&s);
+	char x[8192]; /* the substituted line: another ${DIR} copies elsewhere */
+	if (r == 0 && (r = expand(b, in->args, x, sizeof x, err)) == 0)
+		gb_sha256_update(&s, x, strlen(x) + 1);
 	for (char **p = job.srcs; r == 0 && *p; p++) {
 		size_t cl = strlen(b->context);
 		hash_entry(b, *p, (*p)[cl] == '/' ? *p + cl + 1 : "", &s);
@@ -693,14 +1006,9 @@ static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err 
 
 /* ------------------------------------------------------------ config instructions */
 
-static int set_argv(char ***field, const struct gb_df_instr *in)
+static int set_argv(const struct build *b, char ***field, const struct gb_df_instr *in)
 {
-	char **v = in->argv ? gb_strv_dup(in->argv) : NULL;
-	if (!in->argv) {
-		/* Shell form: run by /bin/sh -c, as Docker does. */
-		char *const sh[] = { "/bin/sh", "-c", in->args, NULL };
-		v = gb_strv_dup(sh);
-	}
+	char **v = run_argv(b, in); /* shell form: run by SHELL, as Docker does */
 	if (!v)
 		return -ENOMEM;
 	strv_replace(field, v);
@@ -729,19 +1037,33 @@ static int apply_pairs(struct build *b, const struct gb_df_instr *in, char ***fi
 	return 0;
 }
 
-static int apply_arg(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+static const char *find_kv(char *const *v, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+	for (char *const *e = v; e && *e; e++)
+		if (strncmp(*e, kv, kl) == 0 && (*e)[kl] == '=')
+			return *e;
+	return NULL;
+}
+
+/* ARG NAME[=default] (Docker's scoping): a --build-arg NAME wins; an ARG before the first
+ * FROM is global and only FROM sees it; a stage sees a global one when it declares it
+ * again by name, and then gets its value. Into: b->global or b->args. */
+static int apply_arg(struct build *b, const struct gb_df_instr *in, char ***into,
+		     struct gb_err *err)
 {
 	char kv[4096];
-	int r = expand(b, in->args, kv, sizeof kv, err);
+	gb_autostrv char **vars = into == &b->global ? gb_strv_dup(b->global) : vars_of(b);
+	int r = vars ? gb_df_expand(in->args, vars, kv, sizeof kv) : -ENOMEM;
 	if (r < 0)
-		return r;
-	size_t kl = strcspn(kv, "=");
-	for (char **a = b->o->build_args; a && *a; a++)
-		if (strncmp(*a, kv, kl) == 0 && (*a)[kl] == '=')
-			return strv_set(&b->args, *a) < 0 ? -ENOMEM : 0; /* --build-arg wins */
-	if (!strchr(kv, '='))
-		return 0; /* declared without a default: unset */
-	return strv_set(&b->args, kv) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+		return gb_err_set(err, -r, "", "cannot substitute variables in: %s", in->args);
+	const char *set = find_kv(b->o->build_args, kv);
+	if (!set && !strchr(kv, '='))
+		set = into == &b->global ? NULL : find_kv(b->global, kv);
+	if (!set && !strchr(kv, '='))
+		return 0; /* declared without a value: unset */
+	return strv_set(into, set ? set : kv) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory")
+						  : 0;
 }
 
 static int apply_expose(struct build *b, const char *args, struct gb_err *err)
@@ -835,6 +1157,50 @@ static int apply_healthcheck(struct gb_image *img, const struct gb_df_instr *in,
 	return 0;
 }
 
+/* SHELL ["executable", "parameters"]: what runs the shell form of RUN, CMD, ENTRYPOINT. */
+static int apply_shell(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	if (!in->argv || !in->argv[0]) {
+		int r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: SHELL wants the JSON form",
+				   in->line);
+		gb_err_hint(err, "write SHELL [\"/bin/sh\", \"-c\"]");
+		return r;
+	}
+	char **v = gb_strv_dup(in->argv);
+	if (!v)
+		return -ENOMEM;
+	strv_replace(&b->shell, v);
+	return 0;
+}
+
+/* VOLUME ["/a", "/b"] or VOLUME /a /b: absolute paths, recorded in the image config;
+ * each container of the image (the RUNs after this one too) gets an anonymous volume
+ * there, so what a later RUN writes below it is not kept in the image, as in Docker. */
+static int apply_volume(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
+	gb_autostrv char **paths = in->argv ? gb_strv_dup(in->argv) : gb_df_words(in->args);
+	for (char **p = paths; p && *p; p++) {
+		char path[1024];
+		int r = expand(b, *p, path, sizeof path, err);
+		if (r < 0)
+			return r;
+		if (path[0] != '/' || strstr(path, "/../") || !strcmp(path, "/") ||
+		    (strlen(path) >= 3 && !strcmp(path + strlen(path) - 3, "/..")))
+			return gb_err_set(err, EINVAL, "",
+					  "Dockerfile line %d: VOLUME %s is not an absolute path "
+					  "below /",
+					  in->line, path);
+		bool dup = false;
+		for (char **v = b->img.volumes; v && *v; v++)
+			dup |= !strcmp(*v, path);
+		if (!dup && gb_strv_push(&b->img.volumes, path) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	return paths && paths[0] ? 0
+				 : gb_err_set(err, EINVAL, "",
+					      "Dockerfile line %d: VOLUME wants a path", in->line);
+}
+
 /* Change the config as the instruction says (also on a cache hit: config is cheap). */
 static int apply_config(struct build *b, const struct gb_df_instr *in, const char *x,
 			struct gb_err *err)
@@ -843,11 +1209,13 @@ static int apply_config(struct build *b, const struct gb_df_instr *in, const cha
 	switch (in->kind) {
 	case GB_DF_ENV: return apply_pairs(b, in, &img->env, err);
 	case GB_DF_LABEL: return apply_pairs(b, in, &img->labels, err);
-	case GB_DF_ARG: return apply_arg(b, in, err);
+	case GB_DF_ARG: return apply_arg(b, in, &b->args, err);
 	case GB_DF_USER: snprintf(img->user, sizeof img->user, "%s", x); return 0;
 	case GB_DF_EXPOSE: return apply_expose(b, x, err);
-	case GB_DF_CMD: return set_argv(&img->cmd, in);
-	case GB_DF_ENTRYPOINT: return set_argv(&img->entrypoint, in);
+	case GB_DF_CMD: return set_argv(b, &img->cmd, in);
+	case GB_DF_ENTRYPOINT: return set_argv(b, &img->entrypoint, in);
+	case GB_DF_SHELL: return apply_shell(b, in, err);
+	case GB_DF_VOLUME: return apply_volume(b, in, err);
 	case GB_DF_HEALTHCHECK: return apply_healthcheck(img, in, err);
 	case GB_DF_STOPSIGNAL:
 		if (gb_signal_parse(x) < 0)
@@ -907,36 +1275,53 @@ static int from_scratch(struct build *b)
 	return ok ? 0 : -ENOMEM;
 }
 
+static int resolve_image(struct build *b, const char *ref, struct gb_image *img, struct gb_err *err)
+{
+	char name[256];
+	if (gb_image_normalize(ref, name, sizeof name) < 0)
+		return gb_err_set(err, EINVAL, "", "%s: not an image name", ref);
+	struct gb_err quiet = { 0 };
+	int r = gb_image_resolve(b->rt, name, img, &quiet);
+	if (r == -ENOENT) {
+		r = gb_base_make(b->rt, name, err);
+		if (r == 1)
+			return gb_image_resolve(b->rt, name, img, err);
+		if (r < 0)
+			return r;
+		char names[1024];
+		gb_image_list_names(b->rt, names, sizeof names);
+		r = gb_err_set(err, ENOENT, "", "%s: unknown image (and no stage of that name)",
+			       ref);
+		gb_err_hint(err, "available: scratch, %s, and (made on first use) %s", names,
+			    gb_base_names());
+		return r;
+	}
+	if (r < 0)
+		*err = quiet;
+	return r;
+}
+
+/* FROM an earlier stage (its saved hidden image), scratch, or an image. */
 static int do_from(struct build *b, const char *ref, struct gb_err *err)
 {
-	if (strcmp(ref, "scratch") == 0) {
+	int idx = gb_df_stage_index(b->stages, b->cur, ref);
+	int r;
+	if (idx < 0 && strcmp(ref, "scratch") == 0) {
 		say(b, " ---> (scratch: no layers)");
 		return from_scratch(b) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
 	}
-	char name[256];
-	if (gb_image_normalize(ref, name, sizeof name) < 0)
-		return gb_err_set(err, EINVAL, "", "FROM %s: not an image name", ref);
-	struct gb_err quiet = { 0 };
-	int r = gb_image_resolve(b->rt, name, &b->img, &quiet);
-	if (r == -ENOENT) {
-		r = gb_base_make(b->rt, name, err);
-		if (r < 0)
-			return r;
-		if (r == 1)
-			r = gb_image_resolve(b->rt, name, &b->img, err);
-		else {
-			char names[1024];
-			gb_image_list_names(b->rt, names, sizeof names);
-			r = gb_err_set(err, ENOENT, "", "FROM %s: unknown base image", ref);
-			gb_err_hint(err, "available: scratch, %s, and (made on first use) %s",
-				    names, gb_base_names());
-			return r;
+	if (idx >= 0)
+		r = gb_image_resolve(b->rt, b->built[idx], &b->img, err);
+	else
+		r = resolve_image(b, ref, &b->img, err);
+	if (r < 0) {
+		struct gb_err e = *err;
+		if (idx < 0 && e.msg[0]) {
+			gb_err_set(err, e.code, e.call, "FROM %.480s", e.msg);
+			gb_err_hint(err, "%s", e.hint);
 		}
-	} else if (r < 0) {
-		*err = quiet;
-	}
-	if (r < 0)
 		return r;
+	}
 	size_t n = gb_strv_len(b->img.layers);
 	snprintf(b->parent, sizeof b->parent, "%s", n ? b->img.layers[n - 1] : "");
 	say(b, " ---> %s", b->parent);
@@ -955,6 +1340,10 @@ static int emit_step(struct build *b, const struct gb_df_instr *in)
 	gb_json_str(&j, "instruction", in->keyword);
 	gb_json_str(&j, "args", in->args);
 	gb_json_int(&j, "line", in->line);
+	if (b->in_stage) { /* the global ARGs before the first FROM have none */
+		gb_json_int(&j, "stage", (long long)b->cur);
+		gb_json_str(&j, "stage_name", b->stages[b->cur].name);
+	}
 	gb_event_emit(&b->rt->events, &j);
 	return 0;
 }
@@ -964,9 +1353,14 @@ static int do_instruction(struct build *b, const struct gb_df_instr *in, struct 
 	char x[8192], instruction[1100];
 	int r = 0;
 	switch (in->kind) {
-	case GB_DF_FROM:
-		r = expand(b, in->args, x, sizeof x, err);
-		return r < 0 ? r : do_from(b, x, err);
+	case GB_DF_FROM: {
+		/* FROM sees the global ARGs only (Docker's rule) */
+		r = gb_df_expand(b->stages[b->cur].image, b->global, x, sizeof x);
+		if (r < 0)
+			return gb_err_set(err, -r, "", "cannot substitute variables in: %s",
+					  in->args);
+		return do_from(b, x, err);
+	}
 	case GB_DF_RUN: return do_run(b, in, err);
 	case GB_DF_COPY:
 	case GB_DF_ADD: return do_copy(b, in, err);
@@ -982,8 +1376,6 @@ static int do_instruction(struct build *b, const struct gb_df_instr *in, struct 
 	r = apply_config(b, in, literal ? in->args : x, err);
 	if (r < 0)
 		return err->code ? r : gb_err_set(err, -r, "", "out of memory");
-	if (in->kind == GB_DF_ARG && !b->parent[0] && !b->img.layers)
-		return 0; /* an ARG before FROM only feeds FROM */
 	snprintf(instruction, sizeof instruction, "%s %s", in->keyword, in->args);
 	return config_layer(b, instruction, err);
 }
@@ -1043,10 +1435,157 @@ static int check_opts(const struct gb_build_opts *o, struct build *b, struct gb_
 	return 0;
 }
 
+/* Which stages the target needs: itself, the stage its FROM names, the stages its
+ * COPY --from names, and theirs (BuildKit builds no other). References only point back. */
+static void mark_needed(struct build *b, const struct gb_dockerfile *df, size_t target, bool *need)
+{
+	need[target] = true;
+	for (size_t i = target + 1; i-- > 0;) {
+		const struct gb_df_stage *st = &b->stages[i];
+		char ref[512], from[256];
+		if (!need[i])
+			continue;
+		if (gb_df_expand(st->image, b->global, ref, sizeof ref) == 0 &&
+		    gb_df_stage_index(b->stages, i, ref) >= 0)
+			need[gb_df_stage_index(b->stages, i, ref)] = true;
+		for (size_t k = st->first + 1; k < st->end; k++) {
+			const char *bad;
+			gb_autostrv char **w = df->v[k].kind != GB_DF_COPY ? NULL
+					       : df->v[k].argv ? gb_strv_dup(df->v[k].argv)
+							       : gb_df_words(df->v[k].args);
+			if (!w || gb_df_copy_flags(w, from, sizeof from, &bad) <= 0 || !from[0] ||
+			    gb_df_expand(from, b->global, ref, sizeof ref) < 0)
+				continue;
+			int idx = gb_df_stage_index(b->stages, i, ref);
+			if (idx >= 0)
+				need[idx] = true;
+		}
+	}
+}
+
+static int find_target(struct build *b, size_t *target, struct gb_err *err)
+{
+	*target = b->nstages - 1;
+	if (!b->o->target || !b->o->target[0])
+		return 0;
+	int idx = gb_df_stage_index(b->stages, b->nstages, b->o->target);
+	if (idx >= 0 && !isdigit((unsigned char)b->o->target[0])) {
+		*target = (size_t)idx;
+		return 0;
+	}
+	char names[1024] = "";
+	for (size_t i = 0; i < b->nstages; i++)
+		if (b->stages[i].name[0])
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+				 names[0] ? ", " : "", b->stages[i].name);
+	int r = gb_err_set(err, ENOENT, "", "--target %s: no stage of that name in the Dockerfile",
+			   b->o->target);
+	gb_err_hint(err, "the stages named with FROM ... AS NAME: %s", names[0] ? names : "none");
+	return r;
+}
+
+static void reset_stage(struct build *b, size_t si)
+{
+	gb_image_free(&b->img);
+	memset(&b->img, 0, sizeof b->img);
+	b->parent[0] = '\0';
+	gb_strv_free(b->args);
+	b->args = calloc(1, sizeof *b->args);
+	gb_strv_free(b->shell);
+	b->shell = NULL;
+	b->cur = si;
+	b->in_stage = true;
+}
+
+static int run_steps(struct build *b, const struct gb_dockerfile *df, size_t from, size_t to,
+		     struct gb_err *err)
+{
+	int r = 0;
+	for (size_t i = from; r == 0 && i < to; i++) {
+		b->step++;
+		emit_step(b, &df->v[i]);
+		r = df->v[i].kind == GB_DF_ARG && i < b->stages[0].first
+			    ? apply_arg(b, &df->v[i], &b->global, err)
+			    : do_instruction(b, &df->v[i], err);
+	}
+	return r;
+}
+
+/* A stage another one uses is kept as a hidden image ("_stage_..."), removed at the end. */
+static int save_stage(struct build *b, size_t si, struct gb_err *err)
+{
+	char id[GB_ID_LEN + 1];
+	gb_random_id(id);
+	snprintf(b->built[si], sizeof b->built[si], "_stage_%s", id);
+	snprintf(b->img.name, sizeof b->img.name, "%s", b->built[si]);
+	return gb_image_save(b->rt, &b->img, err);
+}
+
+static int build_stages(struct build *b, const struct gb_dockerfile *df, struct gb_err *err)
+{
+	size_t target;
+	int r = find_target(b, &target, err);
+	gb_autofree bool *need = calloc(b->nstages, sizeof *need);
+	if (r < 0 || !need)
+		return r < 0 ? r : gb_err_set(err, ENOMEM, "", "out of memory");
+	mark_needed(b, df, target, need);
+	b->total = (int)b->stages[0].first;
+	for (size_t i = 0; i <= target; i++)
+		b->total += need[i] ? (int)(b->stages[i].end - b->stages[i].first) : 0;
+	r = run_steps(b, df, 0, b->stages[0].first, err);
+	for (size_t i = 0; r == 0 && i <= target; i++) {
+		const struct gb_df_stage *st = &b->stages[i];
+		if (!need[i]) {
+			say(b, "Skipping stage %zu%s%s: the target does not need it", i,
+			    st->name[0] ? " " : "", st->name);
+			continue;
+		}
+		reset_stage(b, i);
+		if (!b->args)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+		r = run_steps(b, df, st->first, st->end, err);
+		if (r == 0 && i < target)
+			r = save_stage(b, i, err);
+	}
+	return r;
+}
+
+static void build_free(struct build *b)
+{
+	for (size_t i = 0; b->built && i < b->nstages; i++)
+		if (b->built[i][0])
+			remove_tmp_image(b, b->built[i]);
+	free(b->built);
+	free(b->stages);
+	gb_image_free(&b->img);
+	gb_strv_free(b->args);
+	gb_strv_free(b->global);
+	gb_strv_free(b->shell);
+	gb_strv_free(b->ignore);
+}
+
+/* Docker's warning for a --build-arg no ARG declares (a typo, most of the time). */
+static void warn_unused_args(struct build *b, const struct gb_dockerfile *df)
+{
+	char unused[1024] = "";
+	for (char **a = b->o->build_args; a && *a; a++) {
+		size_t kl = strcspn(*a, "=");
+		bool used = false;
+		for (size_t i = 0; !used && i < df->n; i++)
+			used = df->v[i].kind == GB_DF_ARG && !strncmp(df->v[i].args, *a, kl) &&
+			       strchr("= \t", df->v[i].args[kl]);
+		if (!used)
+			snprintf(unused + strlen(unused), sizeof unused - strlen(unused), "%s%.*s",
+				 unused[0] ? " " : "", (int)kl, *a);
+	}
+	if (unused[0])
+		say(b, "[Warning] One or more build-args [%s] were not consumed", unused);
+}
+
 int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id[GB_ID_LEN + 1],
 	     struct gb_err *err)
 {
-	struct build b = { .rt = rt, .o = o };
+	struct build b = { .rt = rt, .o = o, .src_what = "build context" };
 	struct gb_dockerfile df;
 	int r = check_opts(o, &b, err);
 	if (r < 0)
@@ -1055,20 +1594,19 @@ int gb_build(struct gb_runtime *rt, const struct gb_build_opts *o, char image_id
 	if (r < 0)
 		return r;
 	gb_events_set_container(&rt->events, "", "");
+	r = gb_df_stages(&df, &b.stages, &b.nstages, err);
 	b.args = calloc(1, sizeof *b.args);
-	if (!b.args || load_ignore(&b) < 0)
+	b.global = calloc(1, sizeof *b.global);
+	b.built = calloc(b.nstages + 1, sizeof *b.built);
+	if (r == 0 && (!b.args || !b.global || !b.built || load_ignore(&b) < 0))
 		r = gb_err_set(err, ENOMEM, "", "out of memory");
-	b.total = (int)df.n;
-	for (size_t i = 0; r == 0 && i < df.n; i++) {
-		b.step = (int)i + 1;
-		emit_step(&b, &df.v[i]);
-		r = do_instruction(&b, &df.v[i], err);
-	}
+	if (r == 0)
+		r = build_stages(&b, &df, err);
+	if (r == 0)
+		warn_unused_args(&b, &df);
 	if (r == 0)
 		r = finish_image(&b, image_id, err);
 	gb_df_free(&df);
-	gb_image_free(&b.img);
-	gb_strv_free(b.args);
-	gb_strv_free(b.ignore);
+	build_free(&b);
 	return r;
 }

@@ -19,6 +19,7 @@ struct gb_build_opts {
 	/* One line of progress as `docker build` prints it ("Step 2/5 : RUN ..."). */
 	void (*progress)(void *data, const char *line);
 	void *progress_data;
+	const char *target; /* --target STAGE: build up to that stage; NULL: the last */
 };
 
 /* Build. On success image_id gets the id of the image's top layer. */

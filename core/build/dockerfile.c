@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json.h"
 #include "base/util.h"
@@ -31,6 +32,8 @@ static const struct {
 	{ "STOPSIGNAL", GB_DF_STOPSIGNAL, false },
 	{ "LABEL", GB_DF_LABEL, false },
 	{ "HEALTHCHECK", GB_DF_HEALTHCHECK, false },
+	{ "SHELL", GB_DF_SHELL, true },
+	{ "VOLUME", GB_DF_VOLUME, true },
 };
 
 void gb_df_free(struct gb_dockerfile *df)
@@ -73,6 +76,29 @@ static char **exec_form(const char *args)
 	return argv;
 }
 
+/* COPY --from=x ["a b", "/c/"]: the options come before the JSON array; they are kept
+ * as the first words of argv. */
+static char **copy_exec_form(const char *args)
+{
+	const char *p = args;
+	while (p[0] == '-' && p[1] == '-') {
+		p += strcspn(p, " \t");
+		p += strspn(p, " \t");
+	}
+	gb_autostrv char **json = exec_form(p);
+	if (!json)
+		return NULL;
+	char *flags = strndup(args, (size_t)(p - args));
+	char **v = flags ? gb_df_words(flags) : NULL;
+	free(flags);
+	for (char **j = json; v && *j; j++)
+		if (gb_strv_push(&v, *j) < 0) {
+			gb_strv_free(v);
+			return NULL;
+		}
+	return v;
+}
+
 static int bad_line(struct gb_err *err, int line, const char *what, const char *hint)
 {
 	int r = gb_err_set(err, EINVAL, "", "Dockerfile line %d: %s", line, what);
@@ -105,18 +131,27 @@ static int add_instr(struct gb_dockerfile *df, char *logical, int line, struct g
 		struct gb_df_instr *in = &df->v[df->n++];
 		*in = (struct gb_df_instr){ keywords[k].kind, line, strdup(kw), strdup(args),
 					    NULL };
-		if (keywords[k].exec_form)
+		if (keywords[k].kind == GB_DF_COPY || keywords[k].kind == GB_DF_ADD)
+			in->argv = copy_exec_form(args);
+		else if (keywords[k].exec_form)
 			in->argv = exec_form(args);
 		if (!in->keyword || !in->args)
 			return gb_err_set(err, ENOMEM, "", "out of memory");
 		return 0;
 	}
+	/* ONBUILD stores instructions in the image for a later build that starts FROM it: a
+	 * trigger the reader of that Dockerfile cannot see. glassbox keeps none. */
+	if (strcmp(kw, "ONBUILD") == 0)
+		return bad_line(err, line,
+				"ONBUILD is not supported: glassbox images keep no triggers",
+				"write the instructions into the Dockerfile that builds FROM this "
+				"image instead");
 	char what[128];
 	snprintf(what, sizeof what, "unknown instruction %.*s", (int)(kl > 40 ? 40 : kl), s);
 	return bad_line(
 		err, line, what,
 		"glassbox builds FROM, RUN, COPY, ADD, ENV, ARG, WORKDIR, USER, EXPOSE, CMD, "
-		"ENTRYPOINT, STOPSIGNAL, LABEL and HEALTHCHECK");
+		"ENTRYPOINT, STOPSIGNAL, LABEL, HEALTHCHECK, SHELL and VOLUME");
 }
 
 /* One instruction may span lines ending in a backslash; comment lines inside it are
@@ -158,7 +193,7 @@ static int parse_lines(char *text, struct gb_dockerfile *df, struct gb_err *err)
 	return 0;
 }
 
-/* Only one FROM, first (after ARGs): glassbox builds one stage. */
+/* FROM first (after the global ARGs); each later FROM starts another stage. */
 static int check_order(const struct gb_dockerfile *df, struct gb_err *err)
 {
 	size_t i = 0;
@@ -169,12 +204,6 @@ static int check_order(const struct gb_dockerfile *df, struct gb_err *err)
 				"the first instruction must be FROM",
 				"start with a base image: FROM busybox, FROM debian:bookworm or "
 				"FROM scratch");
-	for (size_t k = i + 1; k < df->n; k++)
-		if (df->v[k].kind == GB_DF_FROM)
-			return bad_line(err, df->v[k].line,
-					"a second FROM: multi-stage builds are not supported",
-					"build each stage as its own image, then COPY from a build "
-					"context");
 	return 0;
 }
 
@@ -355,4 +384,103 @@ char **gb_df_pairs(const char *args)
 	}
 	v[0] = kv;
 	return v;
+}
+
+int gb_df_from(const char *args, char *image, size_t ilen, char *name, size_t nlen)
+{
+	gb_autostrv char **w = gb_df_words(args);
+	size_t n = gb_strv_len(w), i = 0;
+	while (i < n && strncmp(w[i], "--platform=", 11) == 0)
+		i++; /* glassbox builds for the host's platform only */
+	if (i == n || w[i][0] == '-' || (n - i != 1 && n - i != 3))
+		return -EINVAL;
+	if (n - i == 3 && strcasecmp(w[i + 1], "AS") != 0)
+		return -EINVAL;
+	if (snprintf(image, ilen, "%s", w[i]) >= (int)ilen)
+		return -EINVAL;
+	const char *as = n - i == 3 ? w[i + 2] : "";
+	if (strlen(as) >= nlen)
+		return -EINVAL;
+	for (size_t k = 0; k <= strlen(as); k++)
+		name[k] = (char)tolower((unsigned char)as[k]);
+	return 0;
+}
+
+/* Docker's stage names: a letter first, then letters, digits, - _ . */
+static bool stage_name_ok(const char *s)
+{
+	if (!isalpha((unsigned char)s[0]))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+static int add_stage(const struct gb_dockerfile *df, size_t i, struct gb_df_stage *st,
+		     struct gb_err *err)
+{
+	const struct gb_df_instr *in = &df->v[i];
+	*st = (struct gb_df_stage){ .first = i, .end = df->n };
+	if (gb_df_from(in->args, st->image, sizeof st->image, st->name, sizeof st->name) < 0)
+		return bad_line(err, in->line, "FROM wants IMAGE or IMAGE AS NAME",
+				"e.g. FROM busybox AS build");
+	if (st->name[0] && !stage_name_ok(st->name))
+		return bad_line(err, in->line, "a stage name must start with a letter",
+				"use letters, digits and - _ . : FROM busybox AS build");
+	return 0;
+}
+
+int gb_df_stages(const struct gb_dockerfile *df, struct gb_df_stage **v, size_t *n,
+		 struct gb_err *err)
+{
+	*v = calloc(df->n + 1, sizeof **v);
+	*n = 0;
+	if (!*v)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < df->n; i++) {
+		if (df->v[i].kind != GB_DF_FROM)
+			continue;
+		if (*n > 0)
+			(*v)[*n - 1].end = i;
+		r = add_stage(df, i, &(*v)[*n], err);
+		for (size_t k = 0; r == 0 && (*v)[*n].name[0] && k < *n; k++)
+			if (strcmp((*v)[k].name, (*v)[*n].name) == 0)
+				r = bad_line(err, df->v[i].line, "a stage name used twice",
+					     "give every FROM ... AS NAME its own name");
+		(*n)++;
+	}
+	if (r < 0) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int gb_df_stage_index(const struct gb_df_stage *v, size_t before, const char *ref)
+{
+	char *end;
+	long idx = strtol(ref, &end, 10);
+	if (ref[0] && isdigit((unsigned char)ref[0]) && !*end)
+		return idx >= 0 && (size_t)idx < before ? (int)idx : -1;
+	for (size_t i = 0; i < before; i++)
+		if (v[i].name[0] && strcasecmp(v[i].name, ref) == 0)
+			return (int)i;
+	return -1;
+}
+
+int gb_df_copy_flags(char *const *words, char *from, size_t len, const char **bad)
+{
+	from[0] = '\0';
+	int i = 0;
+	for (; words[i] && strncmp(words[i], "--", 2) == 0; i++) {
+		if (strncmp(words[i], "--from=", 7) != 0 || !words[i][7]) {
+			*bad = words[i];
+			return -EINVAL;
+		}
+		snprintf(from, len, "%s", words[i] + 7);
+	}
+	return i;
 }

@@ -202,6 +202,8 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
 	gb_rm_rf(dir);
 	struct gb_err ignored;
 	gb_state_remove(rt, st->cfg.id, st->cfg.name, &ignored);
+	/* an image's VOLUMEs got anonymous volumes: they go with the container */
+	gb_volumes_remove_anon(rt, st->cfg.mounts, st->cfg.nmounts, st->cfg.id);
 }
 
 /* PID 1 died of SIGKILL and the kernel counted an OOM kill in its cgroup: the OOM

@@ -130,6 +130,9 @@ static int run_image(struct gb_launch *l, struct gb_err *err)
 	set_default(c->hostname, sizeof c->hostname, c->id);
 	set_default(c->user, sizeof c->user, l->img.user);
 	image_health(&c->health, &l->img.health);
+	r = gb_mounts_add_anon(c->mounts, &c->nmounts, GB_MOUNTS_MAX, l->img.volumes, c->id, err);
+	if (r < 0)
+		return r;
 	if (!c->cmd || merge_env(c, l->img.env) < 0)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!c->cmd[0] && !(c->entrypoint && c->entrypoint[0])) {
@@ -191,6 +194,8 @@ static void undo_state(struct gb_launch *l)
 	struct gb_err ignored;
 	gb_state_remove(l->rt, l->st->cfg.id, l->st->cfg.name, &ignored);
 	l->state_created = false;
+	/* the image's VOLUMEs (the volumes step, later, has no undo of its own) */
+	gb_volumes_remove_anon(l->rt, l->st->cfg.mounts, l->st->cfg.nmounts, l->st->cfg.id);
 }
 
 static void call_layer(const struct gb_launch *l, char *buf, size_t len)

@@ -160,6 +160,8 @@ int gb_image_save(struct gb_runtime *rt, const struct gb_image *img, struct gb_e
 	gb_json_str(&j, "user", img->user);
 	gb_json_str(&j, "stop_signal", img->stop_signal[0] ? img->stop_signal : "SIGTERM");
 	config_strv(&j, "exposed_ports", img->exposed);
+	if (img->volumes && img->volumes[0]) /* VOLUME */
+		config_strv(&j, "volumes", img->volumes);
 	if (img->health.test) { /* HEALTHCHECK */
 		gb_json_obj_begin(&j, "healthcheck");
 		gb_json_strv(&j, "test", img->health.test);
@@ -248,6 +250,8 @@ static int parse_image(struct gb_runtime *rt, const char *name, const struct gb_
 	copy_str(img->workdir, sizeof img->workdir, gb_jstr(c, "workdir", "/"));
 	copy_str(img->user, sizeof img->user, gb_jstr(c, "user", ""));
 	copy_str(img->stop_signal, sizeof img->stop_signal, gb_jstr(c, "stop_signal", "SIGTERM"));
+	if (gb_jget(c, "volumes") && !(img->volumes = gb_jstrv(gb_jget(c, "volumes"))))
+		return gb_err_set(err, ENOMEM, "", "out of memory reading image %s", name);
 	const struct gb_jval *h = gb_jget(c, "healthcheck");
 	if (h && gb_jget(h, "test")) { /* HEALTHCHECK */
 		img->health.test = gb_jstrv(gb_jget(h, "test"));
@@ -418,6 +422,8 @@ void gb_image_free(struct gb_image *img)
 	img->layers = img->env = img->cmd = img->entrypoint = img->exposed = img->labels = NULL;
 	gb_strv_free(img->health.test);
 	img->health.test = NULL;
+	gb_strv_free(img->volumes);
+	img->volumes = NULL;
 }
 
 long long gb_image_size(struct gb_runtime *rt, const struct gb_image *img)

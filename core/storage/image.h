@@ -22,6 +22,7 @@ struct gb_image {
 	char created[64];	      /* RFC 3339 */
 	struct gb_healthcheck health; /* HEALTHCHECK (core/engine/health.h); test NULL: none */
 	char digest[72]; /* a pulled image's manifest digest ("sha256:..."); "" if none */
+	char **volumes;	 /* VOLUME paths: each gets an anonymous volume at run; NULL: none */
 };
 
 struct gb_layer {

@@ -451,3 +451,49 @@ void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, in
 		gb_event_emit(&rt->events, &e);
 	}
 }
+
+/* ------------------------------------------------------------ anonymous volumes */
+
+static bool same_target(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+int gb_mounts_add_anon(struct gb_mount *m, int *n, int max, char *const *paths, const char *id,
+		       struct gb_err *err)
+{
+	int k = 0;
+	for (char *const *p = paths; p && *p; p++, k++) {
+		bool covered = false;
+		for (int i = 0; i < *n; i++)
+			covered |= same_target(m[i].target, *p);
+		if (covered)
+			continue; /* -v NAME:PATH given for it: that one wins, as in Docker */
+		if (*n >= max)
+			return gb_err_set(err, E2BIG, "",
+					  "too many mounts with the image's VOLUMEs");
+		char spec[4200];
+		snprintf(spec, sizeof spec, "anon-%s-%d:%s", id, k, *p);
+		int r = gb_mount_parse_volume(spec, &m[*n], err);
+		if (r < 0)
+			return r;
+		(*n)++;
+	}
+	return 0;
+}
+
+void gb_volumes_remove_anon(struct gb_runtime *rt, const struct gb_mount *m, int n, const char *id)
+{
+	char prefix[96];
+	snprintf(prefix, sizeof prefix, "anon-%s-", id);
+	for (int i = 0; i < n; i++) {
+		struct gb_err ignored = { 0 };
+		if (m[i].type == GB_MOUNT_VOLUME && !strncmp(m[i].source, prefix, strlen(prefix)))
+			gb_volume_remove(rt, m[i].source, false, &ignored);
+	}
+}

@@ -48,4 +48,13 @@ void gb_mounts_emit(struct gb_runtime *rt, int pid, const struct gb_mount *m, in
  * Returns an O_PATH fd, or -EXDEV with a message when a symlink points outside. */
 int gb_mount_resolve(int root_fd, const char *path, bool create, bool as_file, struct gb_err *err);
 
+/* Anonymous volumes (an image's VOLUME, issue 15): each VOLUME path that no -v/--mount
+ * covers gets a volume named "anon-ID-N" after its container, made and filled from the
+ * image like a named one, and removed with the container (as `docker run --rm` and
+ * `docker rm -v` do). Added to m[*n] (at most max); -E2BIG past max. */
+int gb_mounts_add_anon(struct gb_mount *m, int *n, int max, char *const *paths, const char *id,
+		       struct gb_err *err);
+/* Remove the anonymous volumes of container id among its mounts (after its state is gone). */
+void gb_volumes_remove_anon(struct gb_runtime *rt, const struct gb_mount *m, int n, const char *id);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -52,8 +53,9 @@ static void rejects_bad_files(void **state)
 	assert_int_equal(gb_df_parse("RUN true\n", &df, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "first instruction must be FROM"));
 	memset(&err, 0, sizeof err);
-	assert_int_equal(gb_df_parse("FROM a\nFROM b\n", &df, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "multi-stage"));
+	assert_int_equal(gb_df_parse("FROM a\nONBUILD RUN x\n", &df, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "line 2: ONBUILD is not supported"));
+	assert_non_null(strstr(err.hint, "Dockerfile that builds FROM this image"));
 	memset(&err, 0, sizeof err);
 	assert_int_equal(gb_df_parse("ARG V=1\nFROM a\n", &df, &err), 0);
 	gb_df_free(&df);
@@ -131,6 +133,175 @@ static void dockerignore_matches(void **state)
 	assert_false(gb_build_ignored(pats, "src/main.c"));
 }
 
+static void parses_from_lines(void **state)
+{
+	char image[64], name[16];
+	assert_int_equal(gb_df_from("busybox", image, sizeof image, name, sizeof name), 0);
+	assert_string_equal(image, "busybox");
+	assert_string_equal(name, "");
+	assert_int_equal(
+		gb_df_from("debian:bookworm as Build", image, sizeof image, name, sizeof name), 0);
+	assert_string_equal(image, "debian:bookworm");
+	assert_string_equal(name, "build"); /* Docker lowercases stage names */
+	assert_int_equal(
+		gb_df_from("--platform=linux/amd64 b AS x", image, sizeof image, name, sizeof name),
+		0);
+	assert_string_equal(image, "b");
+	assert_string_equal(name, "x");
+	assert_int_equal(gb_df_from("a b", image, sizeof image, name, sizeof name), -EINVAL);
+	assert_int_equal(gb_df_from("a AS", image, sizeof image, name, sizeof name), -EINVAL);
+	assert_int_equal(gb_df_from("a AS b c", image, sizeof image, name, sizeof name), -EINVAL);
+	assert_int_equal(gb_df_from("--bogus", image, sizeof image, name, sizeof name), -EINVAL);
+	assert_int_equal(
+		gb_df_from("a AS waytoolongforthebuffer", image, sizeof image, name, sizeof name),
+		-EINVAL);
+}
+
+static void splits_stages(void **state)
+{
+	const char *text = "ARG BASE=busybox\n"
+			   "FROM $BASE AS gen\n"
+			   "RUN echo hi > /x\n"
+			   "FROM scratch\n"
+			   "FROM busybox AS final\n"
+			   "COPY --from=gen /x /x\n"
+			   "COPY --from=1 /y /y\n";
+	struct gb_dockerfile df;
+	struct gb_err err = { 0 };
+	struct gb_df_stage *st;
+	size_t n;
+	assert_int_equal(gb_df_parse(text, &df, &err), 0);
+	assert_int_equal(gb_df_stages(&df, &st, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(st[0].first, 1);
+	assert_int_equal(st[0].end, 3);
+	assert_string_equal(st[0].image, "$BASE"); /* substituted at build time */
+	assert_string_equal(st[0].name, "gen");
+	assert_int_equal(st[1].first, 3);
+	assert_int_equal(st[1].end, 4);
+	assert_string_equal(st[1].name, "");
+	assert_int_equal(st[2].end, df.n);
+	/* references only reach back: by name (any case) or index */
+	assert_int_equal(gb_df_stage_index(st, 2, "gen"), 0);
+	assert_int_equal(gb_df_stage_index(st, 2, "GEN"), 0);
+	assert_int_equal(gb_df_stage_index(st, 2, "1"), 1);
+	assert_int_equal(gb_df_stage_index(st, 2, "2"), -1);
+	assert_int_equal(gb_df_stage_index(st, 2, "final"), -1);
+	assert_int_equal(gb_df_stage_index(st, 0, "gen"), -1);
+	assert_int_equal(gb_df_stage_index(st, 2, "busybox"), -1);
+	free(st);
+	gb_df_free(&df);
+
+	assert_int_equal(gb_df_parse("FROM a AS x\nFROM b AS X\n", &df, &err), 0);
+	assert_int_equal(gb_df_stages(&df, &st, &n, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "line 2: a stage name used twice"));
+	assert_null(st);
+	gb_df_free(&df);
+	memset(&err, 0, sizeof err);
+	assert_int_equal(gb_df_parse("FROM a AS 1x\n", &df, &err), 0);
+	assert_int_equal(gb_df_stages(&df, &st, &n, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "must start with a letter"));
+	gb_df_free(&df);
+}
+
+static void parses_copy_flags(void **state)
+{
+	char from[32];
+	const char *bad = NULL;
+	char *plain[] = { "a", "b", NULL };
+	assert_int_equal(gb_df_copy_flags(plain, from, sizeof from, &bad), 0);
+	assert_string_equal(from, "");
+	char *stage[] = { "--from=build", "/out", "/app/", NULL };
+	assert_int_equal(gb_df_copy_flags(stage, from, sizeof from, &bad), 1);
+	assert_string_equal(from, "build");
+	char *chown[] = { "--chown=1:1", "a", "b", NULL };
+	assert_int_equal(gb_df_copy_flags(chown, from, sizeof from, &bad), -EINVAL);
+	assert_string_equal(bad, "--chown=1:1");
+	char *empty[] = { "--from=", "a", "b", NULL };
+	assert_int_equal(gb_df_copy_flags(empty, from, sizeof from, &bad), -EINVAL);
+
+	/* the JSON form after the options */
+	struct gb_dockerfile df;
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_df_parse("FROM a\nCOPY --from=b [\"x y\", \"/z/\"]\n"
+				     "COPY [\"p\", \"/q\"]\nCOPY --from=b p q\n",
+				     &df, &err),
+			 0);
+	assert_int_equal(gb_strv_len(df.v[1].argv), 3);
+	assert_string_equal(df.v[1].argv[0], "--from=b");
+	assert_string_equal(df.v[1].argv[1], "x y");
+	assert_string_equal(df.v[1].argv[2], "/z/");
+	assert_int_equal(gb_strv_len(df.v[2].argv), 2);
+	assert_null(df.v[3].argv);
+	gb_df_free(&df);
+}
+
+static void parses_shell(void **state)
+{
+	struct gb_dockerfile df;
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_df_parse("FROM a\nSHELL [\"/bin/ash\", \"-ec\"]\n", &df, &err), 0);
+	assert_int_equal(df.v[1].kind, GB_DF_SHELL);
+	assert_string_equal(df.v[1].argv[0], "/bin/ash");
+	assert_string_equal(df.v[1].argv[1], "-ec");
+	gb_df_free(&df);
+}
+
+static void dockerignore_docker_rules(void **state)
+{
+	/* moby/patternmatcher: "**" spans any number of directories, none included */
+	char *pats[] = { "**/*.secret", "logs/**", "!logs/keep/**", "a/**/z", NULL };
+	assert_true(gb_build_ignored(pats, "x.secret"));
+	assert_true(gb_build_ignored(pats, "deep/er/x.secret"));
+	assert_false(gb_build_ignored(pats, "x.secrets"));
+	assert_true(gb_build_ignored(pats, "logs/1.txt"));
+	assert_true(gb_build_ignored(pats, "logs/d/2.txt"));
+	assert_false(gb_build_ignored(pats, "logs/keep/3.txt")); /* the exception comes later */
+	assert_true(gb_build_ignored(pats, "a/z"));
+	assert_true(gb_build_ignored(pats, "a/b/c/z"));
+	assert_true(gb_build_ignored(pats, "a/b/z/inside")); /* a matched dir: its contents */
+	assert_false(gb_build_ignored(pats, "a/b/zz"));
+	assert_false(gb_build_ignored(pats, "b/a/z"));
+	/* last match wins: an exception before the pattern it excepts is overridden */
+	char *order[] = { "!keep.txt", "*.txt", NULL };
+	assert_true(gb_build_ignored(order, "keep.txt"));
+	char *q[] = { "file?.txt", "[ab].c", NULL };
+	assert_true(gb_build_ignored(q, "file1.txt"));
+	assert_false(gb_build_ignored(q, "file12.txt"));
+	assert_true(gb_build_ignored(q, "b.c"));
+	assert_false(gb_build_ignored(q, "c.c"));
+}
+
+static void anonymous_volumes(void **state)
+{
+	struct gb_mount m[3];
+	struct gb_err err = { 0 };
+	int n = 1;
+	assert_int_equal(gb_mount_parse_volume("mine:/logs", &m[0], &err), 0);
+	char *paths[] = { "/data", "/logs/", NULL }; /* /logs: the -v wins */
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, paths, "abc123", &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[1].type, GB_MOUNT_VOLUME);
+	assert_string_equal(m[1].source, "anon-abc123-0");
+	assert_string_equal(m[1].target, "/data");
+	char *bad[] = { "/a/../etc", NULL };
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, bad, "abc123", &err), -EINVAL);
+	assert_int_equal(n, 2);
+	char *many[] = { "/x", "/y", NULL };
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, many, "abc123", &err), -E2BIG);
+	assert_int_equal(n, 3);
+	assert_string_equal(m[2].source, "anon-abc123-0");
+	assert_int_equal(gb_mounts_add_anon(m, &n, 3, NULL, "abc123", &err), 0);
+
+	struct gb_dockerfile df;
+	assert_int_equal(gb_df_parse("FROM a\nVOLUME [\"/d\", \"/e\"]\nvolume /f\n", &df, &err), 0);
+	assert_int_equal(df.v[1].kind, GB_DF_VOLUME);
+	assert_string_equal(df.v[1].argv[1], "/e");
+	assert_int_equal(df.v[2].kind, GB_DF_VOLUME);
+	assert_null(df.v[2].argv);
+	gb_df_free(&df);
+}
+
 static void parses_mount_specs(void **state)
 {
 	struct gb_mount m;
@@ -165,6 +336,12 @@ int main(void)
 		cmocka_unit_test(sha256_known_answers),
 		cmocka_unit_test(dockerignore_matches),
 		cmocka_unit_test(parses_mount_specs),
+		cmocka_unit_test(parses_from_lines),
+		cmocka_unit_test(splits_stages),
+		cmocka_unit_test(parses_copy_flags),
+		cmocka_unit_test(parses_shell),
+		cmocka_unit_test(dockerignore_docker_rules),
+		cmocka_unit_test(anonymous_volumes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
