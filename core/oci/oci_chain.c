@@ -22,17 +22,25 @@ struct proc_info {
 	char comm[32], args[1024];
 };
 
+/* /proc/PID/WHAT, NUL-terminated (cmdline holds NULs: *len says where it ends). */
+static char *proc_file(pid_t pid, const char *what, size_t *len)
+{
+	char path[64], *buf = NULL;
+	size_t n = 0;
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, what);
+	if (gb_read_file(path, &buf, &n) < 0)
+		return NULL;
+	if (len)
+		*len = n;
+	return buf;
+}
+
 /* /proc/PID/stat: comm in parentheses (may hold spaces), then state, ppid ... starttime. */
 static int read_stat(pid_t pid, struct proc_info *p)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	gb_autofree char *buf = proc_file(pid, "stat", NULL);
+	if (!buf)
 		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	char *open = strchr(buf, '('), *close = strrchr(buf, ')');
 	if (!open || !close || close < open)
 		return -1;
@@ -55,18 +63,12 @@ static int read_stat(pid_t pid, struct proc_info *p)
 /* The command line, NULs as spaces, cut to fit. */
 static void read_args(pid_t pid, char *out, size_t len)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-	out[0] = '\0';
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return;
-	size_t n = fread(out, 1, len - 1, f);
-	fclose(f);
-	out[n] = '\0';
-	for (size_t i = 0; i + 1 < n; i++)
-		if (out[i] == '\0')
-			out[i] = ' ';
+	size_t n = 0;
+	gb_autofree char *buf = proc_file(pid, "cmdline", &n);
+	for (size_t i = 0; buf && i + 1 < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	snprintf(out, len, "%s", buf ? buf : "");
 }
 
 static int proc_info(pid_t pid, struct proc_info *p)
@@ -80,14 +82,10 @@ static int proc_info(pid_t pid, struct proc_info *p)
 /* The value after `-address` or `--address` in the shim's command line. */
 static int shim_address(pid_t shim, char *out, size_t len)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)shim);
-	FILE *f = fopen(path, "re");
-	if (!f)
+	size_t n;
+	gb_autofree char *buf = proc_file(shim, "cmdline", &n);
+	if (!buf)
 		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	for (size_t i = 0; i < n;) {
 		const char *a = buf + i;
 		size_t al = strlen(a);
