@@ -89,11 +89,13 @@ static const struct cli_help helps[] = {
 	  "      --digests       a pulled image's manifest digest\n",
 	  "glassbox images" },
 	{ "build", "-t NAME [OPTIONS] CONTEXT",
-	  "Build an image from a Dockerfile, each step in a container, with a layer cache.",
+	  "Build an image from a Dockerfile, each step in a container, with a layer cache; "
+	  "multi-stage: only the stages the target needs are built.",
 	  "  -t, --tag NAME      the image's name (required)\n"
 	  "  -f, --file FILE     the Dockerfile (default CONTEXT/Dockerfile)\n"
 	  "      --no-cache      run every step again\n"
 	  "      --build-arg K=V set an ARG\n"
+	  "      --target STAGE  build up to this stage (FROM ... AS STAGE), not the last\n"
 	  "  -q, --quiet         print only the image name\n"
 	  "      --events FILE   write the event stream (JSON Lines, docs/events.md)\n",
 	  "glassbox build -t hello ." },
