@@ -83,7 +83,11 @@ wait_for "... healthy once the probe passes, as inspect says" is app .health hea
 check "... inspect agrees" test "$(gb inspect --json stat-app-1 | jq -r .state.health.status)" = healthy
 rm -f "$P/shared/ok"
 wait_for "... unhealthy after two failed probes" is app .health unhealthy
-wait_for "crash: on-failure:2 gave it 2 restarts, and it stopped with 3" \
+# The monitor ends after the last life: before that, a restart's first saves still say
+# "stopped" with the last exit, and the file says so too.
+mon=$(gb inspect --json stat-crash-1 | jq -r .state.monitor)
+wait_for "crash's monitor ends once on-failure:2 gave up" bash -c '! kill -0 "$0" 2>/dev/null' "$mon"
+check "crash: on-failure:2 gave it 2 restarts, and it stopped with 3" \
 	is crash '[.restarts, .state, .exit_code] | join(" ")' "2 stopped 3"
 check "... inspect agrees on the restarts" \
 	test "$(gb inspect --json stat-crash-1 | jq -r .state.restarts)" = 2
