@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "compose/compose.h"
 #include "net/net_container.h"
+#include "state/status_file.h"
 #include "storage/image.h"
 #include "storage/volume.h"
 
@@ -26,7 +27,8 @@ extern char **environ;
 struct project {
 	struct gb_runtime *rt;
 	struct gb_compose c;
-	size_t *order; /* services, each after what it depends on */
+	size_t *order;	      /* services, each after what it depends on */
+	char status_dir[600]; /* <state root>/status/PROJECT: its containers' status files */
 };
 
 static int usage(const char *msg)
@@ -69,9 +71,10 @@ static void warn(void *data, const char *msg)
 }
 
 /* The environment the file's variables come from, plus GLASSBOX_ROOT: the state root
- * this glassbox uses (--root, $GLASSBOX_ROOT or the default), so that a service can mount
- * what it may read of it, e.g. `${GLASSBOX_ROOT}/containers:/glassbox/containers:ro` for
- * lab 20's status page. Docker's nearest is its socket, which also lets one write. */
+ * this glassbox uses (--root, $GLASSBOX_ROOT or the default). Not for mounting its
+ * containers/ into a service: every container's config is there, environment and
+ * passwords included. A status page asks for x-glassbox: {status: PATH} instead
+ * (status_dir below), which shows it its own project's status files and nothing else. */
 static char **compose_environ(const struct gb_runtime *rt)
 {
 	size_t n = gb_strv_len(environ);
@@ -108,6 +111,7 @@ static int load(struct project *p, const char *file, const char *name, struct gb
 	free(env);
 	if (r < 0)
 		return r;
+	gb_status_file_dir(p->rt->state_root, p->c.project, p->status_dir, sizeof p->status_dir);
 	p->order = calloc(p->c.n_services + 1, sizeof *p->order);
 	if (!p->order)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
@@ -260,6 +264,12 @@ static void mount_args(struct project *p, const struct gb_compose_service *s, ch
 		snprintf(spec, sizeof spec, "%s:%s%s", vol ? vol->name : m->source, m->target, ro);
 		arg(v, "-v", spec);
 	}
+	/* x-glassbox status: the project's status files, read-only (the kernel refuses a
+	 * write with EROFS); not the state root, whose files hold every environment */
+	if (s->status_mount) {
+		snprintf(spec, sizeof spec, "%s:%s:ro", p->status_dir, s->status_mount);
+		arg(v, "-v", spec);
+	}
 	/* secrets: read-only files under /run/secrets, as Docker mounts them */
 	for (char **k = s->secrets; k && *k; k++) {
 		snprintf(spec, sizeof spec, "%s:/run/secrets/%s:ro",
@@ -342,6 +352,11 @@ static int create_and_start(struct project *p, const struct gb_compose_service *
 	}
 	if (r == 0 && s->health.test && !a.cfg.health.test) /* CMD: the list as given */
 		a.cfg.health.test = gb_strv_dup(s->health.test);
+	if (r == 0) { /* every save of its state writes its status file (state/status_file.h) */
+		snprintf(a.cfg.project, sizeof a.cfg.project, "%s", p->c.project);
+		snprintf(a.cfg.service, sizeof a.cfg.service, "%s", s->name);
+		snprintf(a.cfg.status_dir, sizeof a.cfg.status_dir, "%s", p->status_dir);
+	}
 	if (r == 0) {
 		char id[GB_ID_LEN + 1];
 		int code;
@@ -670,6 +685,8 @@ static int up(struct project *p, char **names, bool detach, bool build)
 {
 	struct gb_err err = { 0 };
 	int r = gb_runtime_prepare(p->rt, &err);
+	if (r == 0) /* before any service binds it (x-glassbox status) */
+		r = gb_status_file_prepare(p->status_dir, &err);
 	if (r == 0)
 		r = networks_up(p, &err);
 	if (r == 0)
@@ -696,6 +713,10 @@ static int up(struct project *p, char **names, bool detach, bool build)
 static int down(struct project *p, bool volumes, bool rmi)
 {
 	int status = stop_all(p, NULL, true);
+	int r = gb_status_file_remove_dir(p->status_dir);
+	if (r < 0 && r != -ENOTEMPTY)
+		fprintf(stderr, "glassbox compose: cannot remove %s: %s\n", p->status_dir,
+			strerror(-r));
 	for (size_t i = 0; i < p->c.n_networks; i++) {
 		const struct gb_compose_network *n = &p->c.networks[i];
 		struct gb_err err = { 0 };

@@ -903,6 +903,27 @@ static int s_secrets(struct walk *w, void *obj, const node_t *v, const char *pat
 
 /* ------------------------------------------------------------ services */
 
+/* x-glassbox: glassbox's own keys, in an extension field that docker compose ignores, so
+ * the file stays portable. status: PATH binds the project's status files (one JSON file
+ * per container: state, health, restarts, start time, networks; no environment) read-only
+ * at PATH: what a status page needs, instead of glassbox's state root. */
+static int xg_status(struct walk *w, void *obj, const node_t *v, const char *path)
+{
+	int r = replace(w, v, path, &SVC(obj)->status_mount);
+	if (r == 0 && SVC(obj)->status_mount[0] != '/')
+		return at_error(w, v, "%s must be an absolute path in the container (got '%s')",
+				path, SVC(obj)->status_mount);
+	return r;
+}
+
+static int s_x_glassbox(struct walk *w, void *obj, const node_t *v, const char *path)
+{
+	static const struct key keys[] = { { "status", xg_status } };
+	char sub[256];
+	snprintf(sub, sizeof sub, "%s.", path);
+	return walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), obj);
+}
+
 static const struct key service_keys[] = {
 	{ "image", s_image },
 	{ "build", s_build },
@@ -927,6 +948,7 @@ static const struct key service_keys[] = {
 	{ "stdin_open", s_stdin_open },
 	{ "labels", s_labels },
 	{ "pull_policy", NULL },
+	{ "x-glassbox", s_x_glassbox },
 };
 
 static int walk_services(struct walk *w, const node_t *n)

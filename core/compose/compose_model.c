@@ -235,6 +235,9 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 		fprintf(f, "    stop_grace_period: %ds\n", s->stop_grace);
 	if (s->stop_signal[0])
 		fprintf(f, "    stop_signal: %s\n", s->stop_signal);
+	if (s->status_mount)
+		fprintf(f, "    x-glassbox:\n      status: "), q(f, s->status_mount),
+			fputc('\n', f);
 }
 
 char *gb_compose_render(const struct gb_compose *c)
@@ -285,6 +288,7 @@ static void service_free(struct gb_compose_service *s)
 	free(s->dockerfile);
 	free(s->container_name);
 	free(s->hostname);
+	free(s->status_mount);
 	char **const vs[] = { s->build_args, s->env,	    s->ports,  s->expose, s->health.test,
 			      s->command,    s->entrypoint, s->labels, s->secrets };
 	for (size_t i = 0; i < GB_ARRAY_LEN(vs); i++)

@@ -67,6 +67,9 @@ struct gb_compose_service {
 	bool init, tty, stdin_open;
 	int stop_grace; /* seconds; -1: the default (10) */
 	char stop_signal[16];
+	/* x-glassbox: {status: PATH}: the project's status files (state/status_file.h),
+	 * bound read-only at PATH in this service. NULL: not asked for. */
+	char *status_mount;
 };
 
 struct gb_compose_volume {

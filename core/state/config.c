@@ -160,6 +160,13 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_obj_end(j);
 	userns_to_json(c, j);
 	health_to_json(&c->health, j);
+	if (c->project[0]) { /* compose: the project, and where its status files go */
+		gb_json_obj_begin(j, "compose");
+		gb_json_str(j, "project", c->project);
+		gb_json_str(j, "service", c->service);
+		gb_json_str(j, "status_dir", c->status_dir);
+		gb_json_obj_end(j);
+	}
 }
 
 /* storage (issue 5): the mounts array written by gb_mount_to_json */
@@ -240,6 +247,10 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->net_aliases = gb_jstrv(gb_jget(net, "aliases"));
 	c->publish = gb_jstrv(gb_jget(net, "publish"));
 	health_from_json(&c->health, gb_jget(o, "healthcheck"));
+	const struct gb_jval *cp = gb_jget(o, "compose");
+	copy_str(c->project, sizeof c->project, gb_jstr(cp, "project", ""));
+	copy_str(c->service, sizeof c->service, gb_jstr(cp, "service", ""));
+	copy_str(c->status_dir, sizeof c->status_dir, gb_jstr(cp, "status_dir", ""));
 	if (!c->cmd || !c->env)
 		return gb_err_set(err, ENOMEM, "", "out of memory reading the config");
 	return userns_from_json(c, o, err);

@@ -83,6 +83,11 @@ struct gb_config {
 	/* OCI runtime (core/oci/, docs/oci.md): the root is a directory the client made (the
 	 * bundle's root.path, e.g. Docker's overlay), not an image of ours. "" = an image. */
 	char rootfs_dir[1024];
+	/* Compose (cli/compose.c, docs/compose.md): the project and service this container runs
+	 * for, and the project's status directory (state/status_file.h), where every save of
+	 * its state also writes its public status file. "" when compose did not make it. */
+	char project[64], service[64];
+	char status_dir[512];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "state/roots.h"
+#include "state/status_file.h"
 
 static void find_share_dir(char *buf, size_t len)
 {
@@ -173,6 +174,25 @@ void gb_state_to_json(const struct gb_state *st, struct gb_json *j)
 	gb_json_int(j, "restarts", st->restarts);
 }
 
+/* A compose container's public status (state/status_file.h), from the state just saved:
+ * whoever changes the state (the CLI, the monitor's restarts and healthchecks) updates it. */
+static int publish_status(const struct gb_state *st, struct gb_err *err)
+{
+	struct gb_status_file s = {
+		.project = st->cfg.project,
+		.service = st->cfg.service,
+		.container = st->cfg.name,
+		.state = gb_status_name(st->status),
+		.health = st->health,
+		.restarts = st->restarts,
+		.exit_code = st->exit_code,
+		.started = st->started,
+		.finished = st->finished,
+		.networks = st->cfg.networks,
+	};
+	return gb_status_file_write(st->cfg.status_dir, &s, err);
+}
+
 int gb_state_save(const struct gb_runtime *rt, const struct gb_state *st, struct gb_err *err)
 {
 	char dir[600], path[700];
@@ -196,7 +216,7 @@ int gb_state_save(const struct gb_runtime *rt, const struct gb_state *st, struct
 	gb_json_free(&j);
 	if (r < 0)
 		return gb_err_set(err, -r, "rename", "cannot write container state %s", path);
-	return 0;
+	return st->cfg.status_dir[0] ? publish_status(st, err) : 0;
 }
 
 static void copy_str(char *dst, size_t len, const char *src)
@@ -469,6 +489,11 @@ int gb_state_remove(const struct gb_runtime *rt, const char *id, const char *nam
 		if (n == GB_ID_LEN && strncmp(target, id, GB_ID_LEN) == 0)
 			unlink(link); /* only our own: the name may already be someone else's */
 	}
+	struct gb_state st;
+	struct gb_err ignored;
+	if (gb_state_load(rt, id, &st, &ignored) == 0 && st.cfg.status_dir[0])
+		gb_status_file_remove(st.cfg.status_dir, st.cfg.name); /* gone from the page too */
+	gb_state_free(&st);
 	gb_state_dir(rt, id, dir, sizeof dir);
 	int r = gb_rm_rf(dir);
 	if (r < 0)

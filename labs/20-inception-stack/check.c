@@ -3,8 +3,12 @@
  * "nginx"): each service's PID 1 is its daemon (/proc/PID/comm), NGINX publishes 443 only,
  * TLS 1.2 and 1.3 connect and 1.1 is refused, port 80 is closed, the WordPress front page
  * and login page answer, MariaDB is on internal networks only and its port is out of the
- * host's reach. Negative control: a stand-in that serves plain text on the published
- * port, as a stack without TLS would: the TLS and WordPress findings must fail. */
+ * host's reach; the dashboard lists every container of the project in its real state, from
+ * the project's status files (x-glassbox status), and cannot read any container's config or
+ * environment: no password of the stack is anywhere in its filesystem. Negative control: a
+ * stand-in that serves plain text on the published port, as a stack without TLS would, and
+ * that mounts glassbox's containers/ as the first dashboard did: the TLS, WordPress and
+ * status findings must fail. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -161,6 +165,8 @@ static void redis_cache(struct gb_check *c, const char *cache, const char *domai
 static bool on_project(const struct gb_state *st, const char *project)
 {
 	size_t n = strlen(project);
+	if (n && !strcmp(st->cfg.project, project))
+		return true;
 	for (char **net = st->cfg.networks; net && *net; net++)
 		if (!strncmp(*net, project, n) && (*net)[n] == '_')
 			return true;
@@ -170,7 +176,7 @@ static bool on_project(const struct gb_state *st, const char *project)
 /* The dashboard's status page, over NGINX's TLS: a row "<td>NAME</td><td>STATE</td>" for
  * every container glassbox itself has on the project's networks, in the state glassbox
  * reports. The control's plain-text stand-in has no such page. */
-static void status_page(struct gb_check *c, const char *domain, int port)
+static void status_page(struct gb_check *c, const char *domain, int port, const char *project)
 {
 	char resolve[320], url[384], out[65536] = "", row[600], missing[256] = "";
 	snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", domain, port);
@@ -182,7 +188,7 @@ static void status_page(struct gb_check *c, const char *domain, int port)
 	if (gb_state_list(c->rt, &list, &n, &c->err) < 0)
 		return gb_check_error(c, "cannot list glassbox's containers");
 	for (size_t i = 0; i < n; i++) {
-		if (!on_project(&list[i], "inception"))
+		if (!on_project(&list[i], project))
 			continue;
 		gb_state_refresh(c->rt, &list[i]);
 		snprintf(row, sizeof row, "<td>%s</td><td>%s</td>", list[i].cfg.name,
@@ -195,31 +201,112 @@ static void status_page(struct gb_check *c, const char *domain, int port)
 	}
 	gb_state_list_free(list, n);
 	gb_check_is(c, "status-page", r == 0 && want > 0 && shown == want,
-		    "GET /status/ over HTTPS lists %zu of the %zu containers on the project's "
-		    "networks, each in the state glassbox reports%s%s",
-		    shown, want, missing[0] ? "; missing or wrong:" : "", missing);
+		    "GET /status/ over HTTPS lists %zu of the %zu containers of project %s, "
+		    "each in the state glassbox reports%s%s",
+		    shown, want, project[0] ? project : "(none)",
+		    missing[0] ? "; missing or wrong:" : "", missing);
 }
 
-/* The dashboard reads glassbox's state through a read-only mount, and a write there is
- * refused by the kernel (EROFS), whatever the user inside. Its own view of its mounts. */
+/* The project the stack runs as: glassbox compose keeps it in each container's config
+ * (-p, COMPOSE_PROJECT_NAME, name: or the file's folder, as docker compose derives it; the
+ * Makefile passes -p). A container made before that: its first network's PROJECT_ prefix. */
+static void project_of(const struct gb_state *st, char *out, size_t len)
+{
+	const char *net = st->cfg.networks ? st->cfg.networks[0] : NULL;
+	const char *cut = net ? strrchr(net, '_') : NULL;
+	if (st->cfg.project[0])
+		snprintf(out, len, "%s", st->cfg.project);
+	else
+		snprintf(out, len, "%.*s", cut ? (int)(cut - net) : 0, net ? net : "");
+}
+
+/* The dashboard reads the project's status files through a read-only mount, and a write
+ * there is refused by the kernel (EROFS), whatever the user inside. Its own view of its
+ * mounts. */
 static void status_read_only(struct gb_check *c, const char *dash)
 {
 	char *probe[] = { "sh", "-c",
-			  "grep -q ' /glassbox/containers ro[, ]' /proc/self/mountinfo || exit 3; "
-			  "touch /glassbox/containers/.gb-write-probe 2>&1 && exit 4; "
-			  "[ ! -e /glassbox/containers/.gb-write-probe ]",
+			  "grep -q ' /glassbox/status ro[, ]' /proc/self/mountinfo || exit 3; "
+			  "touch /glassbox/status/.gb-write-probe 2>&1 && exit 4; "
+			  "[ ! -e /glassbox/status/.gb-write-probe ]",
 			  NULL };
 	char out[512] = "";
 	int r = gb_check_exec_output(c, dash, probe, out, sizeof out);
 	bool erofs = strstr(out, "Read-only file system") != NULL;
 	gb_check_is(c, "status-read-only", r == 0 && erofs,
-		    "%s: glassbox's state is mounted read-only at /glassbox/containers and a write "
-		    "there fails%s",
+		    "%s: the project's status is mounted read-only at /glassbox/status and a "
+		    "write there fails%s",
 		    dash,
 		    r == 0 && erofs ? " with EROFS"
 		    : r == 3	    ? ": no read-only mount of it"
 		    : r == 4	    ? ": the write succeeded"
 				    : ": not as expected");
+}
+
+/* A password to look for: the first *PASSWORD*=VALUE in the environment of a container of
+ * the project (from .env: MYSQL_PASSWORD...), or of the control's stand-in. */
+static bool find_password(struct gb_check *c, const char *project, char *pw, size_t len,
+			  char *owner, size_t olen)
+{
+	struct gb_state *list = NULL;
+	size_t n = 0;
+	pw[0] = '\0';
+	if (gb_state_list(c->rt, &list, &n, &c->err) < 0)
+		return false;
+	for (size_t i = 0; i < n && !pw[0]; i++) {
+		if (!on_project(&list[i], project) && strcmp(list[i].cfg.id, c->started))
+			continue;
+		for (char **e = list[i].cfg.env; e && *e && !pw[0]; e++) {
+			const char *eq = strchr(*e, '=');
+			if (eq && strlen(eq + 1) >= 4 &&
+			    memmem(*e, (size_t)(eq - *e), "PASSWORD", 8)) {
+				snprintf(pw, len, "%s", eq + 1);
+				snprintf(owner, olen, "%.*s of %s", (int)(eq - *e), *e,
+					 list[i].cfg.name);
+			}
+		}
+	}
+	gb_state_list_free(list, n);
+	return true;
+}
+
+/* The dashboard cannot read the stack's secrets: glassbox's containers/ (every config,
+ * every environment) is not mounted in it, and a password of the stack is in no file it
+ * can read (grep -r over its whole tree but /proc, /sys, /dev, its own kernel views). The
+ * password goes in as $0 and is never printed. */
+static void status_no_secrets(struct gb_check *c, const char *dash, const char *project)
+{
+	char pw[256], owner[192] = "", out[512] = "";
+	if (!find_password(c, project, pw, sizeof pw, owner, sizeof owner))
+		return gb_check_error(c, "cannot list glassbox's containers");
+	char *probe[] = { "sh", "-c",
+			  "[ -e /glassbox/containers ] && exit 3; "
+			  "for d in /*; do case $d in /proc|/sys|/dev) continue;; esac; "
+			  "grep -rqsF -e \"$0\" \"$d\" && { echo \"$d\"; exit 4; }; done; exit 0",
+			  pw, NULL };
+	if (!pw[0])
+		return gb_check_is(c, "status-no-secrets", false,
+				   "no container of project %s has a *PASSWORD* variable to look "
+				   "for (is .env read?)",
+				   project);
+	int r = gb_check_exec_output(c, dash, probe, out, sizeof out);
+	char what[600];
+	out[strcspn(out, "\n")] = '\0';
+	if (r == 0)
+		snprintf(what, sizeof what,
+			 "no glassbox containers/ is mounted, and the value of %s "
+			 "is in none of its files",
+			 owner);
+	else if (r == 3)
+		snprintf(what, sizeof what,
+			 "glassbox's containers/ (every container's config and "
+			 "environment) is mounted at /glassbox/containers");
+	else if (r == 4)
+		snprintf(what, sizeof what, "the value of %s is readable under %s", owner, out);
+	else
+		snprintf(what, sizeof what, "the probe failed (status %d)", r);
+	gb_check_is(c, "status-no-secrets", r == 0, "%s cannot read the stack's secrets: %s", dash,
+		    what);
 }
 
 /* Each service's PID 1 is its daemon, not a shell or `tail -f` keeping it alive. */
@@ -298,9 +385,18 @@ static int control_stand_in(struct gb_check *c, struct gb_state *st)
 	char *cmd[] = { "nc", "-ll", "-p", "443", "-e", "echo", "plain text, no TLS", NULL };
 	char *nets[] = { CTL_NET, NULL }, *pubs[] = { CTL_PORT ":443", NULL };
 	cfg.cmd = gb_strv_dup(cmd);
-	cfg.env = calloc(1, sizeof *cfg.env);
 	cfg.networks = gb_strv_dup(nets);
 	cfg.publish = gb_strv_dup(pubs);
+	/* as the first dashboard was: glassbox's containers/ read-only, which holds every
+	 * container's environment, here the stand-in's own password */
+	char *env[] = { "LAB20_CONTROL_PASSWORD=control-secret-not-for-the-page", NULL };
+	gb_strv_free(cfg.env);
+	cfg.env = gb_strv_dup(env);
+	cfg.mounts[0] = (struct gb_mount){ .type = GB_MOUNT_BIND, .readonly = true };
+	snprintf(cfg.mounts[0].source, sizeof cfg.mounts[0].source, "%s/containers",
+		 c->rt->state_root);
+	snprintf(cfg.mounts[0].target, sizeof cfg.mounts[0].target, "/glassbox/containers");
+	cfg.nmounts = 1;
 	int code = 0;
 	r = gb_container_run(c->rt, &cfg, false, &code, c->started, &c->err);
 	gb_config_free(&cfg);
@@ -338,6 +434,8 @@ static int check(struct gb_check *c)
 		if (!strncmp(*e, "DOMAIN_NAME=", 12))
 			d = *e + 12;
 	snprintf(domain, sizeof domain, "%s", d && *d ? d : "localhost");
+	char project[64];
+	project_of(&st, project, sizeof project);
 	gb_state_free(&st);
 	if (port && only_443)
 		gb_check_pass(c, "%s publishes port 443 only (on host port %d)", front, port);
@@ -353,8 +451,9 @@ static int check(struct gb_check *c)
 	page(c, domain, port, "/", "wp-content");
 	page(c, domain, port, "/wp-login.php", "user_login");
 	redis_cache(c, c->control ? c->started : "redis", domain, port);
-	status_page(c, domain, port);
+	status_page(c, domain, port, project);
 	status_read_only(c, c->control ? c->started : "dashboard");
+	status_no_secrets(c, c->control ? c->started : "dashboard", project);
 	if (c->control) { /* the stand-in first: a network is not removed while in use */
 		gb_container_rm(c->rt, c->started, true, &ignored);
 		c->started[0] = '\0';
@@ -373,8 +472,9 @@ const struct gb_lab gb_lab_20 = {
 	.slug = "inception-stack",
 	.title = "The Inception stack: compose, TLS only, a hidden database",
 	.feature = "PID 1 of each service is its daemon; 443 only, TLS 1.2/1.3, not 1.1; WordPress "
-		   "answers; MariaDB unreachable",
-	.control = "a stand-in serving plain text on the published port",
+		   "answers; MariaDB unreachable; the status page sees no secret",
+	.control = "a stand-in serving plain text on the published port, with glassbox's "
+		   "containers/ mounted",
 	.check = check,
 	.trips = "tls1_2",
 	.manual = true, /* needs the stack the student builds: run by name, not by glassbox check */

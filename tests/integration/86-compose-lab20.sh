@@ -46,7 +46,8 @@ ok() { echo "ok   - $*"; }
 bad() { echo "FAIL - $*"; FAILED=1; }
 check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
 gb() { "$ROOT/gb" "$@"; }
-mk() { make -C "$ROOT/lab" GLASSBOX="$ROOT/gb" DATA_DIR="$ROOT/stack" "$@"; }
+# NAME: a project other than the Makefile's own "inception", which the check must find.
+mk() { make -C "$ROOT/lab" GLASSBOX="$ROOT/gb" DATA_DIR="$ROOT/stack" NAME=lab-twenty "$@"; }
 
 t0=$(date +%s.%N)
 check "make brings the stack up" mk
@@ -56,10 +57,15 @@ out=$(gb lab check 20 2>&1); rc=$?
 echo "$out" | sed 's/^/    /'
 check "glassbox lab check 20 passes" test $rc = 0
 check "its control fails" sh -c "! '$ROOT/gb' lab check 20 --control"
+check "the dashboard sees its project's status files, named lab-twenty" \
+	test "$(gb exec dashboard cat /glassbox/status/nginx.json | jq -r .project)" = lab-twenty
+pw=$(sed -n 's/^MYSQL_PASSWORD=//p' "$ROOT/lab/srcs/.env")
+check "... and MYSQL_PASSWORD from .env in none of its files" \
+	sh -c "! '$ROOT/gb' exec dashboard grep -rqsF -e '$pw' /glassbox /srv /etc /tmp /var /root"
 # A post written with WordPress's own functions, then counted again after down and up.
 php_wp() { gb exec wordpress php -r "\$_SERVER['HTTP_HOST'] = 'localhost'; require '/var/www/html/wp-load.php'; $1"; }
 check "a post is written" php_wp "exit(wp_insert_post(['post_title' => 'glassbox-survives', 'post_status' => 'publish']) > 0 ? 0 : 1);"
-check "make down && make" sh -c "make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' down && make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack'"
+check "make down && make" sh -c "make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' NAME=lab-twenty down && make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' NAME=lab-twenty"
 check "... the post is still there (the data lived in the bound volumes)" \
 	bash -c "[ \"\$1\" = 1 ]" _ "$(php_wp "echo count(get_posts(['s' => 'glassbox-survives']));" 2>/dev/null)"
 check "make fclean" mk fclean
@@ -67,6 +73,7 @@ check "... leaves no container" test -z "$(gb ps -a -q)"
 check "... no network" test -z "$(ls "$ROOT/run/networks" 2>/dev/null)"
 check "... no volume" test -z "$(ls "$ROOT/data/volumes" 2>/dev/null)"
 check "... no image of the project" sh -c "! '$ROOT/gb' images | grep -qE '^(nginx|wordpress|mariadb) '"
+check "... no status directory" test -z "$(ls "$ROOT/run/status" 2>/dev/null)"
 check "... no mount" sh -c "! grep -q '$ROOT' /proc/self/mountinfo"
 check "... no data folder" test ! -e "$ROOT/stack/wordpress"
 exit $FAILED

@@ -340,6 +340,35 @@ static void restart_policies(void **state)
 	assert_true(gb_restart_delay(20, 12) == 0.1);
 }
 
+/* x-glassbox: {status: PATH}: read (with variables), shown by config, no warning for the
+ * extension key; unknown keys under it warn; a relative PATH is refused; absent: NULL. */
+static void x_glassbox_status(void **state)
+{
+	char *env[] = { "MNT=/glassbox/status", NULL };
+	const char *text = "services:\n"
+			   "  dash:\n"
+			   "    image: busybox\n"
+			   "    x-glassbox:\n"
+			   "      status: ${MNT}\n"
+			   "      colour: blue\n"
+			   "  plain:\n"
+			   "    image: busybox\n"
+			   "    x-other: {a: 1}\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	assert_string_equal(c.services[0].status_mount, "/glassbox/status");
+	assert_null(c.services[1].status_mount);
+	assert_non_null(strstr(warned, "t.yml:6: unknown key 'services.dash.x-glassbox.colour'"));
+	assert_null(strstr(warned, "x-other"));
+	char *out = gb_compose_render(&c);
+	assert_non_null(strstr(out, "    x-glassbox:\n      status: \"/glassbox/status\"\n"));
+	free(out);
+	gb_compose_free(&c);
+	expect_error("services:\n  d:\n    image: busybox\n    x-glassbox: {status: rel}\n",
+		     "t.yml:4:26: services.d.x-glassbox.status must be an absolute path");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +382,7 @@ int main(void)
 		cmocka_unit_test(circles_are_refused),
 		cmocka_unit_test(text_helpers),
 		cmocka_unit_test(restart_policies),
+		cmocka_unit_test(x_glassbox_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
