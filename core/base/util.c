@@ -142,7 +142,9 @@ static int write_replace(const char *path, const char *data, size_t len, mode_t 
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
-	ssize_t n = gb_write_full(fd, data, len);
+	/* The mode asked for, whatever the umask: a roster or a status file that a teacher's
+	 * umask 077 made 0600 would shut out the students and containers that must read it. */
+	ssize_t n = fchmod(fd, mode) < 0 ? -errno : gb_write_full(fd, data, len);
 	if (n >= 0 && durable && fsync(fd) < 0)
 		n = -errno;
 	close(fd);

@@ -31,6 +31,7 @@ int gb_read_file(const char *path, char **out, size_t *len);
 int gb_write_file(const char *path, const char *data, size_t len);
 int gb_write_str(const char *path, const char *s);
 /* Write via PATH.tmp + fsync + rename, so readers see the old or the new file, never half,
+ * with exactly `mode` (the umask does not apply),
  * and the new one survives a power cut (images, layers, volumes). */
 int gb_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
 /* The same without fsync: readers and crashed processes still see a whole file (rename is

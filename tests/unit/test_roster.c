@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -94,7 +95,14 @@ static void write_then_read(void **s)
 	r.ceiling =
 		(struct gb_class_ceiling){ .memory = 512LL << 20, .pids = 256, .cpu_weight = 50 };
 	snprintf(r.created, sizeof(r.created), "2026-12-07T06:00:00Z");
+	mode_t old = umask(077); /* a careful teacher's umask: students must still read it */
 	assert_int_equal(gb_class_roster_write(dir, &r, &err), 0);
+	umask(old);
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/roster.json", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(gb_class_roster_read(dir, &back, &err), 0);
 	assert_int_equal(back.n, 1);
 	assert_string_equal(back.students[0].name, "nobody");
@@ -106,8 +114,6 @@ static void write_then_read(void **s)
 	assert_string_equal(back.created, "2026-12-07T06:00:00Z");
 	gb_class_roster_free(&r);
 	gb_class_roster_free(&back);
-	char path[128];
-	snprintf(path, sizeof(path), "%s/roster.json", dir);
 	assert_int_equal(gb_write_str(path, "{\"version\":2,\"students\":[]}"), 0);
 	assert_true(gb_class_roster_read(dir, &back, &err) < 0);
 	assert_non_null(strstr(err.msg, "not a version 1 roster"));
