@@ -52,14 +52,14 @@ static char **helper_env(int wfd, char *var, size_t len)
 	return env;
 }
 
-static void exec_child(const char *path, char **argv, char **env, int wfd)
+/* E was filled before fork (formatting is not async-signal-safe): only its errno is the
+ * child's own. */
+static void exec_child(const char *path, char **argv, char **env, int wfd, struct gb_err *e)
 {
 	execve(path, argv, env);
-	struct gb_err e = { 0 };
-	gb_err_set(&e, errno, "execv", "cannot run %s", path);
-	if (write(wfd, &e, sizeof e) < 0)
-		_exit(127);
-	_exit(127);
+	e->code = errno;
+	ssize_t n = write(wfd, e, sizeof *e);
+	_exit(n < 0 ? 126 : 127);
 }
 
 static int wait_child(pid_t pid, const char *path, int rfd, struct gb_err *err)
@@ -93,6 +93,8 @@ int gb_helper_run(const char *path, const char *const args[], struct gb_err *err
 		return gb_err_set(err, errno, "pipe2", "cannot run %s", path);
 	char var[64];
 	char **env = helper_env(p[1], var, sizeof var);
+	struct gb_err exec_err = { 0 };
+	gb_err_set(&exec_err, ENOENT, "execve", "cannot run %s", path);
 	pid_t pid = env ? (fflush(NULL), fork()) : -1;
 	if (pid < 0) {
 		int e = env ? errno : ENOMEM;
@@ -104,7 +106,7 @@ int gb_helper_run(const char *path, const char *const args[], struct gb_err *err
 	if (pid == 0) {
 		close(p[0]);
 		fcntl(p[1], F_SETFD, 0); /* the write end is the child's to keep */
-		exec_child(path, argv, env, p[1]);
+		exec_child(path, argv, env, p[1], &exec_err);
 	}
 	free(env);
 	close(p[1]);
