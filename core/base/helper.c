@@ -94,7 +94,8 @@ int gb_helper_run(const char *path, const char *const args[], struct gb_err *err
 	char var[64];
 	char **env = helper_env(p[1], var, sizeof var);
 	struct gb_err exec_err = { 0 };
-	gb_err_set(&exec_err, ENOENT, "execve", "cannot run %s", path);
+	/* "execv", not "execve": run reports a failed execve as the container command's (126) */
+	gb_err_set(&exec_err, ENOENT, "execv", "cannot run %s", path);
 	pid_t pid = env ? (fflush(NULL), fork()) : -1;
 	if (pid < 0) {
 		int e = env ? errno : ENOMEM;
