@@ -3,6 +3,7 @@
 # Everything is built under build/ (or $(BUILD)):
 #   build/bin/glassbox                      the engine's command line
 #   build/libexec/glassbox/glassbox-init    the tiny PID 1 (--init)
+#   build/libexec/glassbox/glassbox-images  the image commands (pull, push, login...)
 #   build/share/glassbox/images/busybox/    the built-in default image (a rootfs)
 #   build/lib/libglassbox.a                 the engine as a static library
 
@@ -23,12 +24,19 @@ LDLIBS   += -lz
 LDLIBS   += -lyaml
 # glassbox pull (core/registry/) speaks HTTP with libcurl, unpacks layers with libarchive
 # and hashes blobs with OpenSSL's sha256 (the CPU's SHA extensions).
-LDLIBS   += -lcurl -larchive -lcrypto
+# Only glassbox-images links them (docs/images.md): `glassbox`, whose every start would
+# map them and their ~40 shared objects, execs that program for the image commands.
+IMAGES_LDLIBS := -lcurl -larchive -lcrypto
+LDLIBS   += $(IMAGES_LDLIBS)
+ENGINE_LDLIBS = $(filter-out $(IMAGES_LDLIBS),$(LDLIBS))
 SANITIZE ?=
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 
 CORE_SRC := $(wildcard core/*/*.c)
-CLI_SRC  := $(wildcard cli/*.c)
+# The image commands' CLI code is glassbox-images' (cli/images/main.c); in `glassbox`,
+# cli/images_exec.c stands in for it.
+IMAGES_CLI := cli/pull.c cli/push.c
+CLI_SRC  := $(filter-out $(IMAGES_CLI),$(wildcard cli/*.c))
 LAB_SRC  := labs/lab.c labs/mutations.c $(wildcard labs/*/check.c)
 LAB_DIRS := $(sort $(dir $(wildcard labs/[0-9][0-9]-*/check.c)))
 LAB_DOCS := $(patsubst labs/%,$(BUILD)/share/glassbox/labs/%,$(wildcard labs/[0-9][0-9]-*/README.md))
@@ -90,7 +98,20 @@ $(LIB): $(CORE_OBJ)
 
 $(GLASSBOX): $(CLI_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(ENGINE_LDLIBS)
+
+# glassbox-images: its own main, the image commands, and from an archive of the other CLI
+# objects only those they use (cli/images/main.c).
+IMAGES_BIN := $(BUILD)/libexec/glassbox/glassbox-images
+IMAGES_OBJ := $(BUILD)/obj/cli/images/main.o $(IMAGES_CLI:%.c=$(BUILD)/obj/%.o)
+CLI_LIB  := $(BUILD)/lib/libglassbox-cli.a
+PROGRAMS += $(IMAGES_BIN)
+$(CLI_LIB): $(filter-out $(BUILD)/obj/cli/main.o $(BUILD)/obj/cli/images_exec.o,$(CLI_OBJ))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+$(IMAGES_BIN): $(IMAGES_OBJ) $(CLI_LIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(IMAGES_OBJ) $(CLI_LIB) $(LIB) $(LDLIBS)
 
 $(IMAGE): images/busybox/mkrootfs.sh $(wildcard images/busybox/files/*)
 	images/busybox/mkrootfs.sh $(BUILD)/share/glassbox/images/busybox
@@ -123,7 +144,7 @@ $(BUILD)/obj/tests/mutate-test.o: core/base/mutate.c
 	$(CC) $(CPPFLAGS) -DGB_TEST_MUTATIONS $(ALL_CFLAGS) -c $< -o $@
 $(GLASSBOX_MUT): $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/obj/tests/mutate-test.o $(LIB) $(ENGINE_LDLIBS)
 
 # Optional parts add themselves to PROGRAMS and define their own rules.
 -include init/init.mk

@@ -3,7 +3,7 @@
 # The installed tree is the build tree's layout under PREFIX, which is what the programs
 # expect: each finds its files from its own path (/proc/self/exe), no configuration.
 #   PREFIX/bin/glassbox, PREFIX/bin/glassbox-viz
-#   PREFIX/libexec/glassbox/glassbox-{init,probe,trampoline}   (<bin>/../libexec/glassbox)
+#   PREFIX/libexec/glassbox/glassbox-{init,probe,trampoline,images}   (<bin>/../libexec/glassbox)
 #   PREFIX/share/glassbox/{images,fonts,labs}                  (<bin>/../share/glassbox)
 #   PREFIX/share/man/man1/glassbox*.1     from the programs' --help (scripts/gen-man.sh)
 #   PREFIX/share/bash-completion/completions/glassbox   (scripts/completion/glassbox.bash)
@@ -13,7 +13,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 INST     = $(DESTDIR)$(PREFIX)
 INST_BIN := glassbox $(if $(wildcard $(VIZ)),glassbox-viz)
-INST_LIBEXEC := glassbox-init glassbox-probe glassbox-trampoline
+INST_LIBEXEC := glassbox-init glassbox-probe glassbox-trampoline glassbox-images
 # A lab's guide and the files it uses (lab 20's stack), not its check (compiled in).
 INST_LABS := $(shell find labs/[0-9][0-9]-* -type f ! -name check.c ! -name .env 2>/dev/null)
 
@@ -24,7 +24,7 @@ $(MAN_DIR)/glassbox.1: $(GLASSBOX) $(wildcard $(VIZ)) docs/cli.md scripts/gen-ma
 	scripts/gen-man.sh $(BUILD)/bin $(MAN_DIR)
 man: $(MAN_DIR)/glassbox.1
 
-install: $(GLASSBOX) $(INIT_BIN) $(TRAMPOLINE_BIN) $(PROBE) $(IMAGE) $(MAN_DIR)/glassbox.1
+install: $(GLASSBOX) $(IMAGES_BIN) $(INIT_BIN) $(TRAMPOLINE_BIN) $(PROBE) $(IMAGE) $(MAN_DIR)/glassbox.1
 	install -d $(INST)/bin $(INST)/libexec/glassbox $(INST)/share/glassbox/images
 	for b in $(INST_BIN); do install -m 755 $(BUILD)/bin/$$b $(INST)/bin/$$b; done
 	for b in $(INST_LIBEXEC); do install -m 755 $(BUILD)/libexec/glassbox/$$b $(INST)/libexec/glassbox/$$b; done

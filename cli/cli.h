@@ -77,4 +77,8 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *er
  * their own; 0 when it printed it, -1 when argv asks for no help or VERB has its own. */
 int cli_help(const char *verb, int argc, char **argv);
 
+/* Issue 12, start-path: the image commands run as glassbox-images (cli/images_exec.c);
+ * main() keeps its argv here so that they get the same arguments. */
+extern char **cli_argv;
+
 #endif

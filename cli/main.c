@@ -997,6 +997,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
+	cli_argv = argv; /* cli/images_exec.c */
 	/* Called as glassbox-runc (a link), or `glassbox oci`: runc's command line. */
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	if (!strcmp(base, "glassbox-runc"))

@@ -26,15 +26,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "build/base_image.h"
 #include "build/dockerfile.h"
 #include "engine/container.h"
 #include "engine/health.h"
+#include "base/helper.h"
 #include "base/sha256.h"
-#include "registry/layer.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -770,32 +767,27 @@ static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy
 	return 0;
 }
 
-/* Whether ADD unpacks this file: a tar, plain or compressed (gzip, bzip2, xz...), told by
- * its content as Docker does, not by its name. libarchive reads the first header. */
-static bool is_tar(const char *path)
+/* ADD x.tar DIR: a tar (plain or compressed, told by its content as Docker does) is
+ * unpacked into DIR by the layer unpacker (registry/layer.c), so the same refusals apply:
+ * no "..", no absolute names, no writes through symlinks. That code needs libarchive,
+ * which lives in glassbox-images (base/helper.h): it runs as a child. 1 when unpacked, 0
+ * when SRC is not a tar (then it is copied as it is). */
+static int add_tar(struct build *b, const struct copy_job *job, const char *src, const char *rel,
+		   const char *diff, struct gb_err *err)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	bool yes = archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK &&
-		   archive_read_next_header(a, &e) == ARCHIVE_OK;
-	archive_read_free(a);
-	return yes;
-}
-
-/* ADD x.tar DIR: unpacked into DIR with the layer unpacker (registry/layer.c), so the
- * same refusals apply: no "..", no absolute names, no writes through symlinks. */
-static int add_tar(const struct copy_job *job, const char *src, const char *rel, const char *diff,
-		   struct gb_err *err)
-{
-	char dst[9000], what[4200];
+	char dst[9000], what[4200], prog[1024];
 	gb_path(dst, sizeof dst, "%s%s", diff, job->dest);
-	int r = gb_mkdir_p(dst, 0755);
-	if (r < 0)
-		return gb_err_set(err, -r, "mkdir", "cannot create %s", dst);
 	snprintf(what, sizeof what, "from ADD %s", rel);
-	return gb_layer_unpack(src, dst, what, err);
+	int r = gb_helper_path(b->rt->share_dir, "glassbox-images", prog, sizeof prog, err);
+	if (r < 0)
+		return r;
+	const char *args[] = { "add-tar", src, dst, what, NULL };
+	r = gb_helper_run(prog, args, err);
+	if (r < 0 || r == GB_HELPER_DECLINED)
+		return r < 0 ? r : 0;
+	if (r != 0)
+		return gb_err_set(err, EIO, "", "%s add-tar exited with status %d", prog, r);
+	return 1;
 }
 
 static int copy_into(struct build *b, const struct copy_job *job, const char *diff,
@@ -812,11 +804,12 @@ static int copy_into(struct build *b, const struct copy_job *job, const char *di
 			gb_path(dst, sizeof dst, "%s%s", diff, job->dest);
 		else
 			gb_path(dst, sizeof dst, "%s%s/%s", diff, job->dest, strrchr(*s, '/') + 1);
-		if (job->add && S_ISREG(st.st_mode) && is_tar(*s)) {
-			int r = add_tar(job, *s, rel, diff, err);
+		if (job->add && S_ISREG(st.st_mode)) {
+			int r = add_tar(b, job, *s, rel, diff, err);
 			if (r < 0)
 				return r;
-			continue;
+			if (r == 1)
+				continue;
 		}
 		char parent[9000];
 		snprintf(parent, sizeof parent, "%s", dst);

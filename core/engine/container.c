@@ -104,8 +104,32 @@ static void generate_name(const struct gb_runtime *rt, char *out, size_t len)
 
 /* ------------------------------------------------------------ create */
 
-int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, struct gb_state *st,
-			struct gb_err *err)
+static void teardown(struct gb_runtime *rt, const struct gb_state *st);
+
+/* The create phase. The steps save the state file once, when it first exists (the name
+ * index must never miss a container); what later steps add (the layer's paths, a user
+ * namespace's lower dirs) is saved once at the end, or, for `run`, by the start that
+ * follows at once (SAVE false). A crash in between loses nothing that rm needs: it
+ * removes the container's directories by its id. */
+static int create_phase(struct gb_runtime *rt, struct gb_state *st, bool save, struct gb_err *err)
+{
+	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
+	struct gb_launch l;
+	launch_init(&l, rt, st);
+	int r = gb_steps_run(&l, GB_PHASE_CREATE, err);
+	gb_image_free(&l.img);
+	if (r == 0 && save && (r = gb_state_save(rt, st, err)) < 0)
+		teardown(rt, st); /* the steps are done: undo them as rm does */
+	if (r < 0) {
+		gb_state_free(st);
+		return r;
+	}
+	gb_event_lifecycle(&rt->events, "none", "created");
+	return 0;
+}
+
+static int create_container(struct gb_runtime *rt, const struct gb_config *cfg, struct gb_state *st,
+			    bool save, struct gb_err *err)
 {
 	memset(st, 0, sizeof *st);
 	struct gb_config resolved = *cfg;
@@ -156,17 +180,13 @@ int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, stru
 			return r;
 		}
 	}
-	gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
-	struct gb_launch l;
-	launch_init(&l, rt, st);
-	r = gb_steps_run(&l, GB_PHASE_CREATE, err);
-	gb_image_free(&l.img);
-	if (r < 0) {
-		gb_state_free(st);
-		return r;
-	}
-	gb_event_lifecycle(&rt->events, "none", "created");
-	return 0;
+	return create_phase(rt, st, save, err);
+}
+
+int gb_container_create(struct gb_runtime *rt, const struct gb_config *cfg, struct gb_state *st,
+			struct gb_err *err)
+{
+	return create_container(rt, cfg, st, true, err);
 }
 
 /* ------------------------------------------------------------ the monitor */
@@ -210,9 +230,12 @@ static void teardown(struct gb_runtime *rt, const struct gb_state *st)
  * killer did it (exit 137 alone could also be `glassbox kill`). Lab 07. */
 static void record_oom(struct gb_state *st, int status)
 {
+	/* Only a SIGKILL can be the OOM killer's: any other end costs no read of the
+	 * cgroup's counters (a `run --rm true` reads none). */
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		return;
 	struct gb_cg_stats cs;
-	if (gb_cgroup_container_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0 &&
-	    WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+	if (gb_cgroup_container_stats(st, &cs, NULL) == 0 && cs.oom_kills > 0)
 		st->oom_killed = true;
 }
 
@@ -280,7 +303,8 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	emit_exit(rt, st, status);
 	st->pid = 0;
 	st->pid_start = 0;
-	gb_state_save(rt, st, &ignored);
+	if (!st->cfg.rm) /* --rm: the state file goes in a moment; no write before that */
+		gb_state_save(rt, st, &ignored);
 	gb_event_lifecycle(&rt->events, gb_status_name(from), "stopped");
 	emit_rootfs_changes(rt, st); /* stopped: the writable layer is still on disk */
 	if (st->cfg.rm) {
@@ -747,7 +771,7 @@ int gb_container_run(struct gb_runtime *rt, const struct gb_config *cfg, bool at
 		     int *exit_code, char id_out[GB_ID_LEN + 1], struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_container_create(rt, cfg, &st, err);
+	int r = create_container(rt, cfg, &st, false, err); /* start_steps saves it next */
 	if (r < 0)
 		return r;
 	snprintf(id_out, GB_ID_LEN + 1, "%s", st.cfg.id);

@@ -214,7 +214,7 @@ static int run_layer(struct gb_launch *l, struct gb_err *err)
 	const char *d = l->rt->data_root, *id = st->cfg.id;
 	if (st->cfg.rootfs_dir[0]) { /* OCI: the client's root is the container's, as is */
 		snprintf(st->merged, sizeof st->merged, "%s", st->cfg.rootfs_dir);
-		return gb_state_save(l->rt, st, err);
+		return 0; /* saved at the end of the create phase (engine/container.c) */
 	}
 	if (gb_path(st->upper, sizeof st->upper, "%s/containers/%s/upper", d, id) < 0 ||
 	    gb_path(st->work, sizeof st->work, "%s/containers/%s/work", d, id) < 0 ||
@@ -222,10 +222,8 @@ static int run_layer(struct gb_launch *l, struct gb_err *err)
 	    gb_path(st->log, sizeof st->log, "%s/containers/%s/container.log", d, id) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "data root path too long: %s", d);
 	struct gb_rootfs fs = { st->lower, st->upper, st->work, st->merged };
-	int r = gb_rootfs_make_dirs(&fs, err);
-	if (r < 0)
-		return r;
-	return gb_state_save(l->rt, st, err);
+	/* the paths are saved at the end of the create phase (engine/container.c) */
+	return gb_rootfs_make_dirs(&fs, err);
 }
 
 static void undo_layer(struct gb_launch *l)
@@ -1168,7 +1166,7 @@ static int run_userns_files(struct gb_launch *l, struct gb_err *err)
 	if (r < 0)
 		return r;
 	snprintf(st->lower, sizeof st->lower, "%s", lower);
-	return gb_state_save(l->rt, st, err);
+	return 0; /* saved at the end of the create phase (engine/container.c) */
 }
 
 /* A map as the kernel's file holds it, one line per range, written "0 1000 1\\n1 ...". */

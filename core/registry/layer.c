@@ -207,3 +207,15 @@ int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, str
 		r = gb_err_set(err, errno, "fchdir", "cannot return to the working directory");
 	return r;
 }
+
+bool gb_layer_is_tar(const char *path)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	bool yes = archive_read_open_filename(a, path, 1 << 16) == ARCHIVE_OK &&
+		   archive_read_next_header(a, &e) == ARCHIVE_OK;
+	archive_read_free(a);
+	return yes;
+}

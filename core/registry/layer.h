@@ -6,6 +6,7 @@
 #ifndef GB_REGISTRY_LAYER_H
 #define GB_REGISTRY_LAYER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -21,5 +22,8 @@ enum gb_whiteout gb_whiteout_kind(const char *path, char *target, size_t len);
 /* Unpack TARFILE (plain, gzip or zstd) into the existing, empty directory DIFF. On error
  * DIFF may hold part of the layer: the caller removes it. */
 int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, struct gb_err *err);
+/* Whether a file is a tar, plain or compressed (gzip, bzip2, xz...), told by its content
+ * as Docker's ADD does, not by its name: libarchive reads the first header. */
+bool gb_layer_is_tar(const char *path);
 
 #endif

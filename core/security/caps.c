@@ -65,14 +65,19 @@ static const char *const cap_names[] = {
 
 int gb_caps_last(void)
 {
+	/* Read once per process: a start asks three times (bounding set, the sets kept, the
+	 * ambient set), and the kernel's answer cannot change while we run. */
+	static int cached;
+	int n = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	if (n)
+		return n;
 	char line[32];
 	/* The running kernel, not our headers, decides which capabilities exist. */
-	if (gb_read_line("/proc/sys/kernel/cap_last_cap", line, sizeof line) == 0) {
-		int n = atoi(line);
-		if (n > 0 && n < 64)
-			return n;
-	}
-	return CAP_LAST_CAP;
+	if (gb_read_line("/proc/sys/kernel/cap_last_cap", line, sizeof line) == 0)
+		n = atoi(line);
+	n = n > 0 && n < 64 ? n : CAP_LAST_CAP;
+	__atomic_store_n(&cached, n, __ATOMIC_RELAXED);
+	return n;
 }
 
 gb_capset gb_caps_all(void)

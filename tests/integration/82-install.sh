@@ -17,6 +17,7 @@ if ! make -C "$GB_SRC" --no-print-directory BUILD="$build" PREFIX="$prefix" inst
 fi
 ok "make install PREFIX=$prefix"
 for f in bin/glassbox libexec/glassbox/glassbox-init libexec/glassbox/glassbox-probe \
+    libexec/glassbox/glassbox-images \
     libexec/glassbox/glassbox-trampoline share/glassbox/images/busybox/rootfs/bin/busybox \
     share/glassbox/labs/01-first-container/README.md share/man/man1/glassbox.1 \
     share/man/man1/glassbox-run.1 share/bash-completion/completions/glassbox; do
@@ -28,6 +29,9 @@ installed=$prefix/bin/glassbox
 out=$(cd / && env -u GLASSBOX_SHARE -u GLASSBOX_INIT -u GLASSBOX_TRAMPOLINE \
     "$installed" run --rm busybox echo hi 2>&1)
 assert_eq "the installed glassbox runs busybox echo hi" "hi" "$out"
+# The image commands: the installed glassbox-images, found in PREFIX/libexec/glassbox.
+out=$(cd / && env -u GLASSBOX_SHARE -u GLASSBOX_IMAGES "$installed" image ls 2>&1)
+assert_contains "the installed glassbox runs image ls through glassbox-images" "busybox" "$out"
 # --init: glassbox-init is found in PREFIX/libexec/glassbox and is PID 1 in the container.
 out=$(cd / && "$installed" run --rm --init busybox sh -c 'cat /proc/1/cmdline | tr "\0" " "' 2>&1)
 assert_contains "--init runs the installed glassbox-init as PID 1" "glassbox-init" "$out"
