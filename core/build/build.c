@@ -1406,6 +1406,9 @@ static int finish_image(struct build *b, char image_id[GB_ID_LEN + 1], struct gb
 		return gb_err_set(err, EINVAL, "", "invalid image name '%s'", b->o->tag);
 	snprintf(b->img.name, sizeof b->img.name, "%s", name);
 	gb_rfc3339(b->img.created, sizeof b->img.created, gb_wallclock());
+	/* A new config (its created time at least): the manifest digest of a pulled base names
+	 * another document, and push would send that one instead of this image. */
+	b->img.digest[0] = '\0';
 	int r = gb_image_save(b->rt, &b->img, err);
 	if (r < 0)
 		return r;
