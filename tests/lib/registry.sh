@@ -5,6 +5,9 @@
 #   start_registry PORT [EXTRA_YAML]  a registry on 127.0.0.1:PORT (storage and logs in
 #                                     $T/reg-PORT; EXTRA_YAML is appended to its config)
 #   busybox_layout DIR TAG            an OCI layout with the built-in busybox rootfs (umoci)
+#   start_proxy PORT UPSTREAM         tests/lib/regproxy.py on PORT in front of the registry
+#                                     on UPSTREAM: requests logged to $T/proxy-PORT.log, a
+#                                     blob stalled or cut by writing $T/proxy-PORT.mode
 #   sk ARGS...                        skopeo without TLS, its errors into $T/skopeo.log
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (CI runs as root)" >&2; exit 77; }
 for c in docker-registry skopeo umoci unshare ip python3 jq; do
@@ -35,6 +38,13 @@ start_registry() {
     REG_PIDS+=($!)
     for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.1; done
     cat "$dir/registry.log"; return 1
+}
+start_proxy() {
+    python3 "$GB_SRC/tests/lib/regproxy.py" "$1" "$2" "$T/proxy-$1.log" "$T/proxy-$1.mode" \
+        2>"$T/proxy-$1.err" &
+    REG_PIDS+=($!)
+    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done
+    cat "$T/proxy-$1.err"; return 1
 }
 stop_registries() { for p in "${REG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 trap 'stop_registries; gb_cleanup' EXIT
