@@ -52,6 +52,7 @@ struct sink {
 	bool too_big;
 	char content_type[128], challenge[2048], location[2048], docker_digest[80];
 	const struct gb_http_req *req; /* a method and a body to send; NULL: a GET */
+	long long left;		       /* bytes of req->file still to send */
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -112,10 +113,21 @@ static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t 
 	return 0;
 }
 
-/* A PUT, POST, PATCH or HEAD: the method, and the body from memory or a file. */
-static struct curl_slist *request_setup(CURL *c, const struct gb_http_req *q,
-					struct curl_slist *hdrs)
+/* A file's body, up to req->len bytes from req->offset: a chunk ends where its
+ * Content-Range says, not at the end of the file. */
+static size_t on_read(char *buf, size_t size, size_t n, void *arg)
 {
+	struct sink *s = arg;
+	size_t want = size * n < (unsigned long long)s->left ? size * n : (size_t)s->left;
+	size_t got = want ? fread(buf, 1, want, s->req->file) : 0;
+	s->left -= got;
+	return got < want && ferror(s->req->file) ? CURL_READFUNC_ABORT : got;
+}
+
+/* A PUT, POST, PATCH or HEAD: the method, and the body from memory or a file. */
+static struct curl_slist *request_setup(CURL *c, struct sink *s, struct curl_slist *hdrs)
+{
+	const struct gb_http_req *q = s->req;
 	char line[300];
 	if (!strcmp(q->method, "HEAD")) {
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -125,10 +137,16 @@ static struct curl_slist *request_setup(CURL *c, const struct gb_http_req *q,
 	snprintf(line, sizeof line, "Content-Type: %s",
 		 q->content_type ? q->content_type : "application/octet-stream");
 	hdrs = curl_slist_append(hdrs, line);
+	if (q->range) {
+		snprintf(line, sizeof line, "Content-Range: %s", q->range);
+		hdrs = curl_slist_append(hdrs, line);
+	}
 	if (q->file) {
-		rewind(q->file);
+		fseeko(q->file, q->offset, SEEK_SET);
+		s->left = q->len;
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_READDATA, q->file);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, s);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)q->len);
 		return hdrs;
 	}
@@ -159,7 +177,7 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 		hdrs = curl_slist_append(hdrs, line);
 	}
 	if (s->req)
-		hdrs = request_setup(c, s->req, hdrs);
+		hdrs = request_setup(c, s, hdrs);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
