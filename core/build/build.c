@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "build/base_image.h"
+#include "build/copy_owner.h"
 #include "build/dockerfile.h"
 #include "engine/container.h"
 #include "engine/health.h"
@@ -48,9 +49,10 @@ struct build {
 	char **shell;		    /* SHELL of this stage; NULL: /bin/sh -c */
 	struct gb_df_stage *stages; /* FROM ... AS NAME and what follows */
 	size_t nstages, cur;
-	char (*built)[64];    /* each built stage, saved as a hidden image; "" if not */
-	const char *src_what; /* "build context" or the stage COPY --from reads */
-	bool in_stage;	      /* past the first FROM */
+	char (*built)[64];	    /* each built stage, saved as a hidden image; "" if not */
+	const char *src_what;	    /* "build context" or the stage COPY --from reads */
+	bool in_stage;		    /* past the first FROM */
+	struct gb_copy_owner owner; /* the COPY/ADD being done: its --chown and --chmod */
 };
 
 void gb_build_cache_key(const char *parent, const char *instruction, const char *content,
@@ -572,8 +574,18 @@ static int ensure_parent(const char *dst)
 	return access(parent, F_OK) == 0 ? 0 : gb_mkdir_p(parent, 0755);
 }
 
+/* --chown and --chmod: here a failure fails the COPY (the image would lie otherwise). */
+static int copy_owned(const char *dst, const struct stat *st, const struct gb_copy_owner *o)
+{
+	if (lchown(dst, o->chown ? o->uid : 0, o->chown ? o->gid : 0) < 0)
+		return -errno;
+	if (!S_ISLNK(st->st_mode) && chmod(dst, o->chmod ? o->mode : st->st_mode & 07777) < 0)
+		return -errno;
+	return 0;
+}
+
 /* Copy one context entry into the layer. COPY makes files owned by root (uid 0) with
- * the modes they had in the context, as Docker does. */
+ * the modes they had in the context, as Docker does, unless --chown and --chmod say. */
 static int copy_entry(struct build *b, const char *abs, const char *rel, const char *dst)
 {
 	struct stat st;
@@ -620,6 +632,9 @@ static int copy_entry(struct build *b, const char *abs, const char *rel, const c
 	}
 	/* The mode again after the chown, which clears set-user-id bits, and past the umask
 	 * that open(2) and mkdir(2) applied: the image keeps 0777 and 4755 as they were. */
+	const struct gb_copy_owner *o = &b->owner;
+	if (r == 0 && (o->chown || o->chmod))
+		return copy_owned(dst, &st, o);
 	if (r == 0 && lchown(dst, 0, 0) == 0 && !S_ISLNK(st.st_mode))
 		chmod(dst, st.st_mode & 07777);
 	return r;
@@ -704,7 +719,7 @@ static int copy_refuse(const struct gb_df_instr *in, const char *what, const cha
 
 /* COPY/ADD's words, substituted (the exec form's too); *first: the first source. */
 static int copy_words(struct build *b, const struct gb_df_instr *in, char ***words, size_t *first,
-		      char *from, size_t flen, struct gb_err *err)
+		      struct gb_df_copy_opts *opts, struct gb_err *err)
 {
 	char x[8192];
 	int r = expand(b, in->args, x, sizeof x, err);
@@ -718,13 +733,13 @@ static int copy_words(struct build *b, const struct gb_df_instr *in, char ***wor
 		return gb_err_set(err, EINVAL, "", "Dockerfile line %d: unbalanced quotes",
 				  in->line);
 	const char *bad = NULL;
-	int i = gb_df_copy_flags(*words, from, flen, &bad);
+	int i = gb_df_copy_opts(*words, opts, &bad);
 	if (i < 0)
 		return copy_refuse(in, bad,
-				   "glassbox copies files as root; change owners with a "
-				   "RUN chown after the COPY",
+				   "COPY knows --from=, --chown=USER[:GROUP] and --chmod=MODE; "
+				   "ADD --chown= and --chmod=",
 				   err);
-	if (from[0] && in->kind == GB_DF_ADD)
+	if (opts->from[0] && in->kind == GB_DF_ADD)
 		return copy_refuse(in, "--from: ADD reads the build context only",
 				   "use COPY --from=STAGE to take files from a stage", err);
 	size_t n = gb_strv_len(*words);
@@ -749,9 +764,9 @@ static int parse_copy(struct build *b, const struct gb_df_instr *in, struct copy
 		      struct gb_err *err)
 {
 	gb_autostrv char **words = NULL;
-	char from[256];
+	struct gb_df_copy_opts opts;
 	size_t i = 0;
-	int r = copy_words(b, in, &words, &i, from, sizeof from, err);
+	int r = copy_words(b, in, &words, &i, &opts, err);
 	if (r < 0)
 		return r;
 	size_t n = gb_strv_len(words);
@@ -806,6 +821,12 @@ static int copy_into(struct build *b, const struct copy_job *job, const char *di
 			gb_path(dst, sizeof dst, "%s%s/%s", diff, job->dest, strrchr(*s, '/') + 1);
 		if (job->add && S_ISREG(st.st_mode)) {
 			int r = add_tar(b, job, *s, rel, diff, err);
+			if (r == 1 && (b->owner.chown || b->owner.chmod))
+				return gb_err_set(err, EINVAL, "",
+						  "ADD --chown/--chmod of the archive %s: an "
+						  "unpacked archive keeps the owners and modes it "
+						  "holds",
+						  rel);
 			if (r < 0)
 				return r;
 			if (r == 1)
@@ -956,16 +977,43 @@ static int do_copy_from(struct build *b, const struct gb_df_instr *in, const cha
 	return r < 0 ? r : 0;
 }
 
+/* --chown and --chmod, resolved before any copying (and before COPY --from forks: the
+ * names are the image being built's, not the source stage's). */
+static int copy_owner(struct build *b, const struct gb_df_instr *in,
+		      const struct gb_df_copy_opts *opts, struct gb_err *err)
+{
+	int r = gb_copy_owner_resolve(b->rt, b->img.layers, opts, &b->owner, err);
+	if (r < 0) {
+		char msg[sizeof err->msg], hint[sizeof err->hint];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		snprintf(hint, sizeof hint, "%s", err->hint);
+		gb_err_set(err, -r, "", "Dockerfile line %d: %s %s", in->line, in->keyword, msg);
+		gb_err_hint(err, "%s", hint);
+	}
+	return r;
+}
+
+static int do_copy_as(struct build *b, const struct gb_df_instr *in, struct gb_err *err);
+
 static int do_copy(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
 {
+	int r = do_copy_as(b, in, err);
+	memset(&b->owner, 0, sizeof b->owner); /* the next COPY's are its own */
+	return r;
+}
+
+static int do_copy_as(struct build *b, const struct gb_df_instr *in, struct gb_err *err)
+{
 	gb_autostrv char **words = NULL;
-	char from[256];
+	struct gb_df_copy_opts opts;
 	size_t first;
-	int r = copy_words(b, in, &words, &first, from, sizeof from, err);
+	int r = copy_words(b, in, &words, &first, &opts, err);
+	if (r == 0)
+		r = copy_owner(b, in, &opts, err);
 	if (r < 0)
 		return r;
-	if (from[0])
-		return do_copy_from(b, in, from, err);
+	if (opts.from[0])
+		return do_copy_from(b, in, opts.from, err);
 	struct copy_job job = { 0 };
 	r = parse_copy(b, in, &job, err);
 	struct gb_sha256 s;
@@ -1399,6 +1447,9 @@ static int finish_image(struct build *b, char image_id[GB_ID_LEN + 1], struct gb
 		return gb_err_set(err, EINVAL, "", "invalid image name '%s'", b->o->tag);
 	snprintf(b->img.name, sizeof b->img.name, "%s", name);
 	gb_rfc3339(b->img.created, sizeof b->img.created, gb_wallclock());
+	/* A new config (its created time at least): the manifest digest of a pulled base names
+	 * another document, and push would send that one instead of this image. */
+	b->img.digest[0] = '\0';
 	int r = gb_image_save(b->rt, &b->img, err);
 	if (r < 0)
 		return r;

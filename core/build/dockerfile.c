@@ -471,16 +471,35 @@ int gb_df_stage_index(const struct gb_df_stage *v, size_t before, const char *re
 	return -1;
 }
 
-int gb_df_copy_flags(char *const *words, char *from, size_t len, const char **bad)
+/* --NAME=VALUE with a value: copied into dst (size len); false for another option. */
+static bool copy_opt(const char *word, const char *name, char *dst, size_t len)
 {
-	from[0] = '\0';
+	size_t n = strlen(name);
+	if (strncmp(word, name, n) || !word[n] || strlen(word + n) >= len)
+		return false;
+	snprintf(dst, len, "%s", word + n);
+	return true;
+}
+
+int gb_df_copy_opts(char *const *words, struct gb_df_copy_opts *o, const char **bad)
+{
+	memset(o, 0, sizeof *o);
 	int i = 0;
 	for (; words[i] && strncmp(words[i], "--", 2) == 0; i++) {
-		if (strncmp(words[i], "--from=", 7) != 0 || !words[i][7]) {
+		if (!copy_opt(words[i], "--from=", o->from, sizeof o->from) &&
+		    !copy_opt(words[i], "--chown=", o->chown, sizeof o->chown) &&
+		    !copy_opt(words[i], "--chmod=", o->chmod, sizeof o->chmod)) {
 			*bad = words[i];
 			return -EINVAL;
 		}
-		snprintf(from, len, "%s", words[i] + 7);
 	}
+	return i;
+}
+
+int gb_df_copy_flags(char *const *words, char *from, size_t len, const char **bad)
+{
+	struct gb_df_copy_opts o;
+	int i = gb_df_copy_opts(words, &o, bad);
+	snprintf(from, len, "%s", i < 0 ? "" : o.from);
 	return i;
 }

@@ -83,4 +83,13 @@ int gb_df_stage_index(const struct gb_df_stage *v, size_t before, const char *re
  * pointing at an option glassbox does not know. */
 int gb_df_copy_flags(char *const *words, char *from, size_t len, const char **bad);
 
+/* All of COPY/ADD's options: --from=, --chown=USER[:GROUP], --chmod=MODE ("" when absent). */
+struct gb_df_copy_opts {
+	char from[256];
+	char chown[128];
+	char chmod[16];
+};
+/* As gb_df_copy_flags, filling o. */
+int gb_df_copy_opts(char *const *words, struct gb_df_copy_opts *o, const char **bad);
+
 #endif

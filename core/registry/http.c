@@ -52,6 +52,7 @@ struct sink {
 	bool too_big;
 	char content_type[128], challenge[2048], location[2048], docker_digest[80];
 	const struct gb_http_req *req; /* a method and a body to send; NULL: a GET */
+	long long left;		       /* bytes of req->file still to send */
 };
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
@@ -112,10 +113,21 @@ static int on_progress(void *arg, curl_off_t total, curl_off_t done, curl_off_t 
 	return 0;
 }
 
-/* A PUT, POST, PATCH or HEAD: the method, and the body from memory or a file. */
-static struct curl_slist *request_setup(CURL *c, const struct gb_http_req *q,
-					struct curl_slist *hdrs)
+/* A file's body, up to req->len bytes from req->offset: a chunk ends where its
+ * Content-Range says, not at the end of the file. */
+static size_t on_read(char *buf, size_t size, size_t n, void *arg)
 {
+	struct sink *s = arg;
+	size_t want = size * n < (unsigned long long)s->left ? size * n : (size_t)s->left;
+	size_t got = want ? fread(buf, 1, want, s->req->file) : 0;
+	s->left -= got;
+	return got < want && ferror(s->req->file) ? CURL_READFUNC_ABORT : got;
+}
+
+/* A PUT, POST, PATCH or HEAD: the method, and the body from memory or a file. */
+static struct curl_slist *request_setup(CURL *c, struct sink *s, struct curl_slist *hdrs)
+{
+	const struct gb_http_req *q = s->req;
 	char line[300];
 	if (!strcmp(q->method, "HEAD")) {
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -125,10 +137,16 @@ static struct curl_slist *request_setup(CURL *c, const struct gb_http_req *q,
 	snprintf(line, sizeof line, "Content-Type: %s",
 		 q->content_type ? q->content_type : "application/octet-stream");
 	hdrs = curl_slist_append(hdrs, line);
+	if (q->range) {
+		snprintf(line, sizeof line, "Content-Range: %s", q->range);
+		hdrs = curl_slist_append(hdrs, line);
+	}
 	if (q->file) {
-		rewind(q->file);
+		fseeko(q->file, q->offset, SEEK_SET);
+		s->left = q->len;
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_READDATA, q->file);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, s);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)q->len);
 		return hdrs;
 	}
@@ -159,7 +177,7 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 		hdrs = curl_slist_append(hdrs, line);
 	}
 	if (s->req)
-		hdrs = request_setup(c, s->req, hdrs);
+		hdrs = request_setup(c, s, hdrs);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
@@ -192,28 +210,48 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 	return status;
 }
 
-/* Ask the realm for an anonymous token for the challenge's scope. */
-static int fetch_token(struct gb_http *h, const struct gb_challenge *ch, struct gb_err *err)
+/* The query of a token request: the service, and each of the challenge's scopes as a
+ * scope= parameter of its own (a push with a cross-repository mount is challenged with
+ * "repository:A:pull,push repository:B:pull"), as Docker's client sends them. */
+static void token_url(const struct gb_challenge *ch, char *url, size_t len)
 {
 	CURL *c = curl_easy_init();
 	char *svc = c ? curl_easy_escape(c, ch->service, 0) : NULL;
-	char *scope = c ? curl_easy_escape(c, ch->scope, 0) : NULL;
-	char url[2400];
-	snprintf(url, sizeof url, "%s%sservice=%s&scope=%s", ch->realm,
-		 strchr(ch->realm, '?') ? "&" : "?", svc ? svc : "", scope ? scope : "");
+	size_t n = snprintf(url, len, "%s%sservice=%s", ch->realm,
+			    strchr(ch->realm, '?') ? "&" : "?", svc ? svc : "");
 	curl_free(svc);
-	curl_free(scope);
+	for (const char *p = ch->scope; c && *p && n < len; p += strspn(p, " ")) {
+		size_t k = strcspn(p, " ");
+		char *one = curl_easy_escape(c, p, (int)k);
+		n += snprintf(url + n, len - n, "&scope=%s", one ? one : "");
+		curl_free(one);
+		p += k;
+	}
 	if (c)
 		curl_easy_cleanup(c);
+}
+
+/* Ask the realm for a token for the challenge's scope: anonymous, or with the stored
+ * credentials (`glassbox login`) as Basic auth to the token server. */
+static int fetch_token(struct gb_http *h, const struct gb_challenge *ch, struct gb_err *err)
+{
+	char url[2400];
+	token_url(ch, url, sizeof url);
 	struct sink s = { 0 };
 	h->token[0] = '\0'; /* a token for another scope is no use; credentials may be */
-	long status = perform(h, url, "application/json", h->basic[0] != '\0', &s, err);
+	bool basic_on = h->basic_on;
+	h->basic_on = h->basic[0] != '\0'; /* perform sends Basic when there is no token */
+	long status = perform(h, url, "application/json", h->basic_on, &s, err);
+	h->basic_on = basic_on;
 	struct gb_jval *v = status == 200 ? gb_json_parse(s.buf, s.len, NULL, 0) : NULL;
 	const char *tok = gb_jstr(v, "token", gb_jstr(v, "access_token", ""));
 	int r = status < 0 ? (int)status : 0;
 	if (r == 0 && (!tok[0] || strlen(tok) >= sizeof h->token))
-		r = gb_err_set(err, EACCES, "", "the token server %s gave no token (HTTP %ld)",
-			       ch->realm, status);
+		r = gb_err_set(err, EACCES, "", "the token server %s gave no token (HTTP %ld%s)",
+			       ch->realm, status,
+			       status == 401 ? ": it refused the user name and password" : "");
+	if (r < 0 && status == 401)
+		gb_err_hint(err, "log in again: glassbox login REGISTRY");
 	if (r == 0)
 		snprintf(h->token, sizeof h->token, "%s", tok);
 	gb_jval_free(v);
@@ -233,9 +271,30 @@ static int status_error(long status, const char *url, struct gb_err *err)
 	return r;
 }
 
-static int refused(const struct gb_http *h, const char *url, struct gb_err *err)
+/* The registry's challenge to a token without the rights asked (error="insufficient_scope"):
+ * the token server gave a token, but not for what this request needs. */
+static int scope_refused(const struct gb_http *h, const char *url, const char *challenge,
+			 struct gb_err *err)
 {
-	bool sent = h->basic_on || h->token[0];
+	struct gb_challenge ch;
+	gb_challenge_parse(challenge, &ch);
+	int r = gb_err_set(
+		err, EACCES, "",
+		"%s: HTTP 401 (insufficient_scope: the token server granted %s less than "
+		"'%s')",
+		url, h->basic[0] ? "this account" : "an anonymous user", ch.scope);
+	gb_err_hint(err, h->basic[0] ? "this account may not do this here: log in as a user who "
+				       "may (glassbox login REGISTRY), or ask for the right"
+				     : "log in first: glassbox login REGISTRY");
+	return r;
+}
+
+static int refused(const struct gb_http *h, const char *url, const char *challenge,
+		   struct gb_err *err)
+{
+	if (challenge && strstr(challenge, "insufficient_scope"))
+		return scope_refused(h, url, challenge, err);
+	bool sent = h->basic_on || (h->token[0] && h->basic[0]);
 	int r = gb_err_set(err, EACCES, "", "%s: HTTP 401 (%s)", url,
 			   sent ? "the registry refused the credentials"
 				: "the registry wants credentials");
@@ -257,7 +316,7 @@ static int answer_challenge(struct gb_http *h, const char *header, const char *u
 		h->basic_on = true;
 		return 0;
 	}
-	return refused(h, url, err);
+	return refused(h, url, NULL, err);
 }
 
 static int sink_reset(struct sink *s, struct gb_err *err)
@@ -288,7 +347,7 @@ static long exchange(struct gb_http *h, const char *url, const char *accept, str
 			return r;
 		status = perform(h, url, accept, true, s, err);
 	}
-	return status == 401 ? refused(h, url, err) : status;
+	return status == 401 ? refused(h, url, s->challenge, err) : status;
 }
 
 /* GET with the retries after challenges; any status but 200 is an error. */

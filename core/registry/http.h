@@ -43,6 +43,8 @@ struct gb_http_req {
 	const char *body;
 	FILE *file;
 	long long len;
+	long long offset;  /* where in file the body starts (a chunk of a chunked upload) */
+	const char *range; /* Content-Range of a PATCH ("0-16777215"), or NULL */
 };
 
 struct gb_http_reply {

@@ -34,7 +34,11 @@ static void health_json(struct gb_json *j, const struct gb_healthcheck *h)
 	if (!h->test)
 		return;
 	gb_json_obj_begin(j, "Healthcheck"); /* durations in nanoseconds, as Docker writes */
-	gb_json_strv(j, "Test", h->test);
+	gb_json_arr_begin(j, "Test"); /* ["CMD", argv...]: the record keeps the argv itself */
+	gb_json_str(j, NULL, "CMD");
+	for (char *const *a = h->test; *a; a++)
+		gb_json_str(j, NULL, *a);
+	gb_json_arr_end(j);
 	gb_json_int(j, "Interval", (long long)(h->interval * 1e9));
 	gb_json_int(j, "Timeout", (long long)(h->timeout * 1e9));
 	gb_json_int(j, "StartPeriod", (long long)(h->start_period * 1e9));
@@ -70,6 +74,14 @@ static void run_config(struct gb_json *j, const struct gb_image *img)
 		gb_json_str(j, key, strchr(*l, '=') ? strchr(*l, '=') + 1 : "");
 	}
 	gb_json_obj_end(j);
+	if (img->volumes && img->volumes[0]) {
+		gb_json_obj_begin(j, "Volumes");
+		for (char *const *v = img->volumes; *v; v++) {
+			gb_json_obj_begin(j, *v);
+			gb_json_obj_end(j);
+		}
+		gb_json_obj_end(j);
+	}
 	health_json(j, &img->health);
 	gb_json_obj_end(j);
 }

@@ -129,18 +129,49 @@ static int fetch_config(struct pull *pl, struct gb_err *err)
 	return r;
 }
 
-/* Download to layers/.pull-ID.blob (hashed as it arrives: gb_http_get_blob removes it on a
- * mismatch), then into the store. */
+/* A blob downloaded and verified by an earlier pull that was killed before the layer was
+ * whole: hashed again before it is used (a file could have changed since). */
+static bool verified_blob(struct pull *pl, const char *blob, const struct gb_blob *b)
+{
+	char got[72];
+	if (access(blob, F_OK) < 0)
+		return false;
+	if (gb_file_digest(blob, got) == 0 && !strcmp(got, b->digest)) {
+		report(pl, "Verified download kept", b->size, b->size);
+		return true;
+	}
+	unlink(blob);
+	return false;
+}
+
+/* Download to layers/.pull-ID.part (hashed as it arrives: gb_http_get_blob removes it on a
+ * mismatch or a broken transfer), renamed to .pull-ID.blob once its digest matched: a
+ * .part is never used, a .blob only after it is hashed again (a killed pull's). */
+static int download(struct pull *pl, const struct gb_blob *b, const char *id, char *blob,
+		    size_t len, struct gb_err *err)
+{
+	char part[700], dir[700];
+	gb_path(dir, sizeof dir, "%s/layers", pl->rt->data_root);
+	gb_mkdir_p(dir, 0700);
+	gb_path(blob, len, "%s/layers/.pull-%s.blob", pl->rt->data_root, id);
+	gb_path(part, sizeof part, "%s/layers/.pull-%s.part", pl->rt->data_root, id);
+	unlink(part);
+	if (verified_blob(pl, blob, b))
+		return 0;
+	report(pl, "Downloading", 0, b->size);
+	int r = gb_http_get_blob(&pl->http, b->digest, part, err);
+	if (r == 0 && rename(part, blob) < 0)
+		r = gb_err_set(err, errno, "rename", "cannot move %s into place", part);
+	if (r < 0)
+		unlink(part);
+	return r;
+}
+
 static int fetch_layer(struct pull *pl, const struct gb_blob *b, const char *id, const char *parent,
 		       struct gb_err *err)
 {
-	char blob[700], dir[700];
-	gb_path(dir, sizeof dir, "%s/layers", pl->rt->data_root);
-	gb_mkdir_p(dir, 0700);
-	gb_path(blob, sizeof blob, "%s/layers/.pull-%s.blob", pl->rt->data_root, id);
-	unlink(blob);
-	report(pl, "Downloading", 0, b->size);
-	int r = gb_http_get_blob(&pl->http, b->digest, blob, err);
+	char blob[700];
+	int r = download(pl, b, id, blob, sizeof blob, err);
 	if (r == 0) {
 		report(pl, "Extracting", b->size, b->size);
 		r = gb_store_layer(&pl->store, blob, b, parent, err);
@@ -218,7 +249,15 @@ int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err)
 	int r = gb_ref_parse(o->ref, &pl.ref, err);
 	if (r == 0)
 		r = pull_steps(&pl, err);
-	gb_store_finish(&pl.store, r < 0);
+	/* A broken transfer keeps the layers stored whole (each verified against its digest),
+	 * so that pulling again fetches only the rest; a refusal removes them all. */
+	bool resumable = r < 0 && err->code == ECONNREFUSED && pl.store.n_made > 0;
+	if (resumable)
+		gb_err_hint(err,
+			    "%zu layer(s) were stored whole and are kept: pull again to fetch "
+			    "only the rest (glassbox image prune removes them)",
+			    pl.store.n_made);
+	gb_store_finish(&pl.store, r < 0 && !resumable);
 	free(pl.config);
 	free(pl.manifest);
 	gb_manifest_free(&pl.m);

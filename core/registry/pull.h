@@ -13,7 +13,7 @@ struct gb_pull_progress {
 	size_t index, count; /* layer index (from 1) and the number of layers */
 	const char *digest;
 	const char *status; /* "Downloading", "Verifying", "Extracting", "Pull complete",
-			       "Already exists" */
+			       "Already exists", "Verified download kept" */
 	long long done, total;
 };
 

@@ -87,12 +87,75 @@ static long start_upload(struct push *ps, const char *digest, const char *from,
 	return 202;
 }
 
-/* One PUT to the upload's Location with the whole blob and ?digest= (monolithic). */
+/* The upload's Location with ?digest= (or &digest=): where its last PUT goes. */
+static void digest_url(char *url, size_t len, const char *location, const char *digest)
+{
+	snprintf(url, len, "%s%sdigest=%s", location, strchr(location, '?') ? "&" : "?", digest);
+}
+
+/* A chunked upload (distribution-spec "Pushing a blob in chunks"): PATCHes of GB_PUSH_CHUNK
+ * bytes with Content-Range START-END (inclusive), each to the Location the previous one
+ * answered (202), then a PUT with ?digest= and no body closes it; the registry checks the
+ * digest over all the chunks. A registry may refuse a chunk that does not start where the
+ * upload ends (416): the error names the range. */
+static int upload_chunks(struct push *ps, const char *digest, FILE *f, long long size,
+			 struct gb_http_reply *rep, struct gb_err *err)
+{
+	char url[2600], range[64];
+	for (long long off = 0; off < size; off += GB_PUSH_CHUNK) {
+		long long n = size - off < GB_PUSH_CHUNK ? size - off : GB_PUSH_CHUNK;
+		snprintf(range, sizeof range, "%lld-%lld", off, off + n - 1);
+		snprintf(url, sizeof url, "%s", rep->location);
+		struct gb_http_req q = {
+			.method = "PATCH", .file = f, .offset = off, .len = n, .range = range
+		};
+		long status = gb_http_send(&ps->http, url, &q, rep, err);
+		if (status != 202 || !rep->location[0]) {
+			char what[128];
+			snprintf(what, sizeof what, "uploading bytes %s of a blob", range);
+			return push_http_error(status, what, rep, err);
+		}
+	}
+	digest_url(url, sizeof url, rep->location, digest);
+	struct gb_http_req q = { .method = "PUT" };
+	long status = gb_http_send(&ps->http, url, &q, rep, err);
+	return status == 201 ? 0 : push_http_error(status, "closing a chunked upload", rep, err);
+}
+
+/* The blob's bytes to the upload's Location: one PUT with the whole blob and ?digest=
+ * (monolithic) below GB_PUSH_CHUNKED_MIN, chunks above. */
+static int send_blob(struct push *ps, const char *digest, const char *path, const char *mem,
+		     size_t len, struct gb_http_reply *rep, struct gb_err *err)
+{
+	char url[2600];
+	struct gb_http_req q = { .method = "PUT", .body = mem, .len = (long long)len };
+	struct stat st;
+	if (path && (!(q.file = fopen(path, "re")) || fstat(fileno(q.file), &st) < 0)) {
+		int r = gb_err_set(err, errno, "open", "cannot read %s", path);
+		if (q.file)
+			fclose(q.file);
+		return r;
+	}
+	if (path && st.st_size >= GB_PUSH_CHUNKED_MIN) {
+		int r = upload_chunks(ps, digest, q.file, st.st_size, rep, err);
+		fclose(q.file);
+		return r;
+	}
+	if (path)
+		q.len = st.st_size;
+	digest_url(url, sizeof url, rep->location, digest);
+	long status = gb_http_send(&ps->http, url, &q, rep, err);
+	if (q.file)
+		fclose(q.file);
+	return status == 201 ? 0 : push_http_error(status, "uploading a blob", rep, err);
+}
+
+/* HEAD (there already), a mount, or an upload of the bytes. */
 static int upload(struct push *ps, const char *digest, const char *path, const char *mem,
 		  size_t len, const char *from, struct gb_err *err)
 {
 	struct gb_http_reply rep;
-	char url[2600], head[1400];
+	char head[1400];
 	snprintf(head, sizeof head, "%s/blobs/%s", ps->http.base, digest);
 	struct gb_http_req hq = { .method = "HEAD" };
 	long status = gb_http_send(&ps->http, head, &hq, &rep, err);
@@ -105,25 +168,10 @@ static int upload(struct push *ps, const char *digest, const char *path, const c
 	if ((status = start_upload(ps, digest, from, &rep, err)) != 202)
 		return status == 201 ? 0 : (int)status;
 	report(ps, digest, "Pushing");
-	snprintf(url, sizeof url, "%s%sdigest=%s", rep.location,
-		 strchr(rep.location, '?') ? "&" : "?", digest);
-	struct gb_http_req q = { .method = "PUT", .body = mem, .len = (long long)len };
-	struct stat st;
-	if (path && (!(q.file = fopen(path, "re")) || fstat(fileno(q.file), &st) < 0)) {
-		int r = gb_err_set(err, errno, "open", "cannot read %s", path);
-		if (q.file)
-			fclose(q.file);
-		return r;
-	}
-	if (path)
-		q.len = st.st_size;
-	status = gb_http_send(&ps->http, url, &q, &rep, err);
-	if (q.file)
-		fclose(q.file);
-	if (status != 201)
-		return push_http_error(status, "uploading a blob", &rep, err);
-	report(ps, digest, "Pushed");
-	return 0;
+	int r = send_blob(ps, digest, path, mem, len, &rep, err);
+	if (r == 0)
+		report(ps, digest, "Pushed");
+	return r;
 }
 
 /* ------------------------------------------------------------ what to send */

@@ -104,6 +104,37 @@ static char **labels_strv(const struct gb_jval *obj)
 	return v;
 }
 
+/* Volumes is an object whose keys are the paths ({"/data": {}}), as ExposedPorts. */
+static char **volumes_strv(const struct gb_jval *obj)
+{
+	return obj && obj->type == GB_JOBJ && obj->n ? ports_strv(obj) : NULL;
+}
+
+/* Docker's Healthcheck.Test: ["CMD", argv...], ["CMD-SHELL", "line"] (run by /bin/sh -c)
+ * or ["NONE"]; durations in nanoseconds. The record keeps the argv exec runs. */
+static int health_from(struct gb_healthcheck *h, const struct gb_jval *hc)
+{
+	char **t = gb_jstrv(gb_jget(hc, "Test"));
+	if (!t)
+		return gb_jget(hc, "Test") ? -ENOMEM : 0;
+	if (t[0] && !strcmp(t[0], "CMD-SHELL") && t[1]) {
+		char *const sh[] = { "/bin/sh", "-c", t[1], NULL };
+		h->test = gb_strv_dup(sh);
+	} else if (t[0] && !strcmp(t[0], "CMD") && t[1]) {
+		h->test = gb_strv_dup(t + 1);
+	}
+	bool runnable = t[0] && t[1] && (!strcmp(t[0], "CMD") || !strcmp(t[0], "CMD-SHELL"));
+	gb_strv_free(t);
+	if (runnable && !h->test)
+		return -ENOMEM;
+	h->interval = gb_jnum(hc, "Interval", 0) / 1e9;
+	h->timeout = gb_jnum(hc, "Timeout", 0) / 1e9;
+	h->start_period = gb_jnum(hc, "StartPeriod", 0) / 1e9;
+	h->start_interval = gb_jnum(hc, "StartInterval", 0) / 1e9;
+	h->retries = (int)gb_jint(hc, "Retries", 0);
+	return 0; /* NONE, or a Test glassbox cannot run: no healthcheck, as Docker */
+}
+
 static void copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
@@ -149,8 +180,12 @@ int gb_store_image(struct gb_runtime *rt, const char *name, const char *digest, 
 	copy(img.workdir, sizeof img.workdir, gb_jstr(c, "WorkingDir", "/"));
 	copy(img.user, sizeof img.user, gb_jstr(c, "User", ""));
 	copy(img.stop_signal, sizeof img.stop_signal, gb_jstr(c, "StopSignal", ""));
-	int r = 0;
-	if (!img.env || !img.cmd || !img.entrypoint || !img.exposed || !img.labels)
+	img.volumes = volumes_strv(gb_jget(c, "Volumes"));
+	int r = gb_jget(c, "Healthcheck") ? health_from(&img.health, gb_jget(c, "Healthcheck")) : 0;
+	bool vols = gb_jget(c, "Volumes") && gb_jget(c, "Volumes")->type == GB_JOBJ &&
+		    gb_jget(c, "Volumes")->n;
+	if (r < 0 || !img.env || !img.cmd || !img.entrypoint || !img.exposed || !img.labels ||
+	    (vols && !img.volumes))
 		r = gb_err_set(err, ENOMEM, "", "out of memory");
 	if (r == 0)
 		r = gb_image_save(rt, &img, err);

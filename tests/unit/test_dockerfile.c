@@ -214,9 +214,18 @@ static void parses_copy_flags(void **state)
 	char *stage[] = { "--from=build", "/out", "/app/", NULL };
 	assert_int_equal(gb_df_copy_flags(stage, from, sizeof from, &bad), 1);
 	assert_string_equal(from, "build");
-	char *chown[] = { "--chown=1:1", "a", "b", NULL };
-	assert_int_equal(gb_df_copy_flags(chown, from, sizeof from, &bad), -EINVAL);
-	assert_string_equal(bad, "--chown=1:1");
+	char *unknown[] = { "--link", "a", "b", NULL };
+	assert_int_equal(gb_df_copy_flags(unknown, from, sizeof from, &bad), -EINVAL);
+	assert_string_equal(bad, "--link");
+	struct gb_df_copy_opts o;
+	char *owned[] = { "--chown=app:staff", "--chmod=0640", "--from=b", "a", "b", NULL };
+	assert_int_equal(gb_df_copy_opts(owned, &o, &bad), 3);
+	assert_string_equal(o.chown, "app:staff");
+	assert_string_equal(o.chmod, "0640");
+	assert_string_equal(o.from, "b");
+	char *no_value[] = { "--chown=", "a", "b", NULL };
+	assert_int_equal(gb_df_copy_opts(no_value, &o, &bad), -EINVAL);
+	assert_string_equal(bad, "--chown=");
 	char *empty[] = { "--from=", "a", "b", NULL };
 	assert_int_equal(gb_df_copy_flags(empty, from, sizeof from, &bad), -EINVAL);
 
