@@ -16,6 +16,8 @@ G="$PWD/$BUILD/bin/glassbox"
 W=$(mktemp -d /tmp/gbbench-e2e.XXXXXX)
 chmod 755 "$W"
 export GLASSBOX_CLASSROOM_DIR=$W/class GLASSBOX_ROOT=$W/root GLASSBOX_DATA_ROOT=$W/data
+# Lab 19's guest kernel: the one make fetched, for root and the students alike (no download).
+export GLASSBOX_VM_CACHE=${GLASSBOX_VM_CACHE:-$PWD/$BUILD/vm/kernel}
 USERS=(gbbea$$ gbbeb$$ gbbec$$)
 cleanup() {
     [ -e "$W/class/roster.json" ] && "$G" classroom teardown >/dev/null 2>&1
