@@ -53,5 +53,6 @@ for t in tests/integration/30-cgroup-*.sh tests/integration/31-cgroup-engine.sh 
 done
 run_one guest-labs-cycle tests/guest/labs-cycle.sh
 run_one guest-rootless-delegated tests/guest/rootless-delegated.sh
+run_one guest-classroom-e2e tests/guest/classroom-e2e.sh
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# In the test guest (v2 only or v1 only), the class end to end for one student (issue 21;
+# tests/integration/68-classroom-e2e.sh is the three-student run on the host): the real
+# `glassbox classroom setup --students FILE`, the student's `glassbox check` of the cgroup
+# labs 07-10 rootless, the teacher's `classroom status` (text and --json) showing exactly
+# those verdicts, and a `classroom teardown` that leaves nothing. On v2 this is delegation
+# as the kernel documents it: root places the student's shell in glassbox.class/NAME/session
+# (a login manager's job), the student owns NAME's cgroup.procs and cgroup.subtree_control,
+# and every container cgroup of the labs is made by the student below NAME.
+. "$(dirname "$0")/../lib/common.sh"
+need_root
+need_cmd setpriv
+need_cmd jq
+U=gbe2e N=2001
+CG=/sys/fs/cgroup
+HOMEDIR=/var/tmp/$U
+T=$(mktemp -d /var/tmp/gbe2e.XXXXXX)
+CLASS=$T/class
+export GLASSBOX_CLASSROOM_DIR=$CLASS
+[ "$(stat -f -c %T $CG)" = cgroup2fs ] && V2=1 || V2=
+LABS="07 08 09 10"
+
+# The guest's root is a tmpfs made for this boot: the student is a line in its passwd.
+grep -q "^$U:" /etc/passwd || echo "$U:x:$N:$N::$HOMEDIR:/bin/sh" >>/etc/passwd
+grep -q "^$U:" /etc/group || echo "$U:x:$N:" >>/etc/group
+mkdir -p "$HOMEDIR" && chown $N:$N "$HOMEDIR"
+chmod 755 "$T"
+cleanup() {
+    [ -e "$CLASS/roster.json" ] && gb classroom teardown >/dev/null 2>&1
+    rm -rf "$T" "$HOMEDIR"
+    gb_cleanup
+}
+trap cleanup EXIT
+echo "$U" >"$T/students"
+# The student's login shell: root puts it in the session leaf first (v2), then drops to
+# the student's uid for good.
+as_run() {
+    (if [ -n "$V2" ]; then echo $BASHPID >"$CG/glassbox.class/$U/session/cgroup.procs"; fi
+     exec setpriv --reuid $N --regid $N --clear-groups env -u GLASSBOX_ROOT \
+        -u GLASSBOX_DATA_ROOT GLASSBOX_CLASSROOM_DIR="$CLASS" HOME=$HOMEDIR "$@")
+}
+as_student() { as_run "$GLASSBOX" "$@"; }
+
+out=$(gb classroom setup --students "$T/students" 2>&1)
+check "classroom setup --students FILE ($out)" test $? -eq 0
+if [ -n "$V2" ]; then
+    d=$CG/glassbox.class/$U
+    for f in . cgroup.procs cgroup.subtree_control; do
+        assert_eq "v2 delegation: the student owns $d/$f" "$N" "$(stat -c %u "$d/$f")"
+    done
+    assert_eq "... but not the ceiling (memory.max stays root's)" 0 "$(stat -c %u "$d/memory.max")"
+    assert_eq "the student's shell starts in $U/session" "0::/glassbox.class/$U/session" \
+        "$(as_run cat /proc/self/cgroup 2>&1)"
+fi
+
+out=$(as_student check $LABS 2>&1); rc=$?
+assert_eq "glassbox check $LABS as the student passes (exit)" 0 "$rc"
+assert_eq "... each lab PASS" "07 PASS 08 PASS 09 PASS 10 PASS" \
+    "$(awk '$1 ~ /^[0-9][0-9]$/ && $2 ~ /^[a-z0-9-]+$/ {printf "%s%s %s", s, $1, $3; s = " "}' <<<"$out")"
+[ "$rc" = 0 ] || echo "$out"
+if [ -n "$V2" ]; then
+    assert_eq "the labs left no cgroup below the student's but the session" "" \
+        "$(find "$CG/glassbox.class/$U" -mindepth 1 -type d | grep -v "/session$")"
+fi
+
+json=$(gb classroom status --json); rc=$?
+assert_eq "classroom status --json exits 0" 0 "$rc"
+assert_eq "the board: the student's four cgroup labs PASS, nothing else run" \
+    "07 PASS 08 PASS 09 PASS 10 PASS" \
+    "$(jq -r '[.students[0].labs[] | select(.verdict != "-") | "\(.lab) \(.verdict)"] | join(" ")' <<<"$json")"
+assert_eq "... one student, named, no live container" "$U 0 1" \
+    "$(jq -r '.students | "\(.[0].name) \(.[0].live_containers) \(length)"' <<<"$json")"
+text=$(gb classroom status)
+assert_eq "the text board's row" "$U 0 PASS PASS PASS PASS" \
+    "$(awk -v n=$U '/^[^ ]/ && $1 == n {print $1, $2, $3, $4, $5, $6}' <<<"$text")"
+
+out=$(gb classroom teardown 2>&1)
+check "classroom teardown ($out)" test $? -eq 0
+check "no glassbox.class cgroup left" bash -c "! ls -d $CG/glassbox.class $CG/*/glassbox.class 2>/dev/null | grep -q ."
+check "no results, no roster" test ! -e "$CLASS"
+assert_eq "no subuid/subgid line of the student" "" "$(grep -h "^$U:" /etc/subuid /etc/subgid 2>/dev/null)"
+finish
