@@ -30,6 +30,7 @@
 #include "security/masks.h"
 #include "cgroup/cgroup_container.h"
 #include "net/net_container.h"
+#include "net/net_rootless.h"
 #include "engine/init.h"
 #include "ns/ns.h"
 #include "engine/observe.h"
@@ -452,6 +453,24 @@ static int clone_nondumpable(const struct gb_launch *l)
 	return was;
 }
 
+/* Rootless on a bridge network: the container's user namespace is made as a child of the
+ * student's (core/net/net_rootless.h), whose root may then move a veth into its network
+ * namespace. Otherwise a child of ours. */
+static bool rootless_net(const struct gb_launch *l)
+{
+	return l->rootless && gb_net_container_wanted(&l->st->cfg) &&
+	       (l->clone_flags & CLONE_NEWUSER);
+}
+
+static pid_t clone_container(struct gb_launch *l, int cgfd, struct gb_err *err)
+{
+	if (!rootless_net(l))
+		return gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	gb_autoclose int userns = -1;
+	int r = gb_net_rootless_up(l->rt, &userns, NULL, err);
+	return r < 0 ? r : gb_net_rootless_clone(userns, l->clone_flags, cgfd, &l->pidfd, err);
+}
+
 static int run_clone(struct gb_launch *l, struct gb_err *err)
 {
 	int sv[2];
@@ -470,7 +489,7 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	bool attach = l->cg.unified_dir[0] && !gb_mutation("cgroup-attach");
 	int cgfd = attach ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
 	int dumpable = clone_nondumpable(l);
-	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	pid_t pid = clone_container(l, cgfd, err);
 	if (pid != 0 && dumpable > 0)
 		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); /* we, the engine, are as before */
 	if (cgfd >= 0 && pid != 0)
@@ -1207,6 +1226,13 @@ static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_userns_maps(struct gb_launch *l, struct gb_err *err)
 {
+	if (rootless_net(l)) { /* its parent is the student's namespace: its root writes them */
+		gb_autoclose int userns = -1;
+		int r = gb_net_rootless_open(l->rt, &userns, NULL, err);
+		return r < 0 ? r
+			     : gb_net_rootless_write_maps(userns, l->pid, &l->st->cfg.uid_map,
+							  &l->st->cfg.gid_map, err);
+	}
 	return gb_userns_write_maps(l->pid, &l->st->cfg.uid_map, &l->st->cfg.gid_map, err);
 }
 

@@ -15,6 +15,40 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "net/net_rootless.h"
+
+/* ------------------------------------------------------------ where the bridges are */
+
+/* Root: the host's network namespace. Rootless: the student's (net_rootless.h), started
+ * on first use when `start` (a network create, a container joining). */
+static int host_nl(struct gb_runtime *rt, struct gb_net_nl *nl, bool start, struct gb_err *err)
+{
+	if (!gb_net_rootless())
+		return gb_net_nl_open(nl, err);
+	gb_autoclose int userns = -1, netns = -1;
+	int r = start ? gb_net_rootless_up(rt, &userns, &netns, err)
+		      : gb_net_rootless_open(rt, &userns, &netns, err);
+	return r < 0 ? r : gb_net_nl_open_via(nl, userns, netns, err);
+}
+
+/* Inside pid's network namespace: rootless through its user namespace (ours to join). */
+static int inside_nl(pid_t pid, struct gb_net_nl *nl, struct gb_err *err)
+{
+	if (gb_net_rootless())
+		return gb_net_nl_open_pid(nl, pid, err);
+	gb_autoclose int netns = -1;
+	int r = gb_net_netns_open(pid, &netns, err);
+	return r < 0 ? r : gb_net_nl_open_in(nl, netns, err);
+}
+
+/* Rootless: no network left, no container on one: the student's namespace goes. */
+static void rootless_idle(struct gb_runtime *rt)
+{
+	gb_autostrv char **names = NULL;
+	if (gb_net_rootless() && gb_net_network_list(rt->state_root, &names, NULL) == 0 &&
+	    (!names || !names[0]))
+		gb_net_rootless_down(rt);
+}
 
 /* ------------------------------------------------------------ networks as objects */
 
@@ -56,7 +90,7 @@ int gb_net_container_network_create(struct gb_runtime *rt, const char *name, con
 		gb_err_hint(err, "`glassbox network inspect %s` shows it", name);
 		return r;
 	}
-	if ((r = gb_net_nl_open(&nl, err)) < 0)
+	if ((r = host_nl(rt, &nl, true, err)) < 0)
 		return r;
 	r = create_locked(rt, &nl, name, subnet, internal, out, err);
 	gb_net_nl_close(&nl);
@@ -78,13 +112,18 @@ int gb_net_container_network_remove(struct gb_runtime *rt, const char *name, str
 			    "frees the addresses of containers that are gone",
 			    net.leases[0].name);
 	}
-	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+	if (r == 0 && (r = host_nl(rt, &nl, false, err)) == 0) {
 		r = gb_net_network_down(&nl, &net, err);
 		gb_net_nl_close(&nl);
+	} else if (r == -ENOENT && gb_net_rootless()) { /* its namespace is gone: so is it */
+		gb_err_clear(err);
+		r = 0;
 	}
 	if (r == 0)
 		r = gb_net_network_remove(rt->state_root, name, err);
 	gb_net_network_free(&net);
+	if (r == 0)
+		rootless_idle(rt);
 	return r;
 }
 
@@ -219,7 +258,12 @@ int gb_net_container_prune(struct gb_runtime *rt, int *leases, int *links, struc
 	int r = gb_net_store_lock(rt->state_root, &lock, err);
 	if (r == 0)
 		r = prune_leases(rt, leases, err);
-	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+	if (r == 0 && gb_net_rootless()) {
+		rootless_idle(rt);
+		if (!gb_net_rootless_holder(rt))
+			return 0; /* no student namespace: no veths to look for */
+	}
+	if (r == 0 && (r = host_nl(rt, &nl, false, err)) == 0) {
 		r = gb_net_prune_links(&nl, id8_alive, rt, links, err);
 		gb_net_nl_close(&nl);
 	}
@@ -393,7 +437,7 @@ int gb_net_container_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid,
 	int r = gb_net_store_lock(rt->state_root, &lock, err);
 	if (r == 0)
 		r = gb_net_netns_open(pid, &netns, err);
-	if (r < 0 || (r = gb_net_nl_open(&nl, err)) < 0)
+	if (r < 0 || (r = host_nl(rt, &nl, true, err)) < 0)
 		return r;
 	for (int k = 0; r == 0 && st->cfg.networks[k]; k++)
 		r = join_one(rt, &nl, netns, st, k, err);
@@ -416,7 +460,7 @@ void gb_net_container_leave(struct gb_runtime *rt, const struct gb_state *st)
 	struct gb_net_nl nl;
 	/* Without the lock or a socket we still free what we can: rm must not get stuck. */
 	gb_net_store_lock(rt->state_root, &lock, NULL);
-	bool have_nl = gb_net_nl_open(&nl, NULL) == 0;
+	bool have_nl = host_nl(rt, &nl, false, NULL) == 0;
 	leave_locked(rt, have_nl ? &nl : NULL, &st->cfg);
 	if (have_nl)
 		gb_net_nl_close(&nl);
@@ -426,10 +470,9 @@ void gb_net_container_leave(struct gb_runtime *rt, const struct gb_state *st)
 int gb_net_container_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pid,
 			       struct gb_err *err)
 {
-	gb_autoclose int netns = -1;
 	struct gb_net_nl inside;
-	int r = gb_net_netns_open(pid, &netns, err);
-	if (r < 0 || (r = gb_net_nl_open_in(&inside, netns, err)) < 0)
+	int r = inside_nl(pid, &inside, err);
+	if (r < 0)
 		return r;
 	bool routed = false;
 	for (int k = 0; r == 0 && k < st->n_nets; k++) {
@@ -655,9 +698,8 @@ void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key
 	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
 	if (!v)
 		return;
-	gb_autoclose int netns = -1;
 	struct gb_net_nl nl;
-	if (gb_net_netns_open(pid, &netns, NULL) < 0 || gb_net_nl_open_in(&nl, netns, NULL) < 0)
+	if (inside_nl(pid, &nl, NULL) < 0)
 		return;
 	if (gb_net_observe(&nl, v, NULL) == 0)
 		gb_net_view_json(v, j, key);
