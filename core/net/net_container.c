@@ -627,8 +627,22 @@ int gb_net_container_publish(struct gb_runtime *rt, const struct gb_state *st, i
 static void *proxy_main(void *arg)
 {
 	struct gb_net_container_proxy *p = arg;
-	gb_net_proxy_run(p->pubs, p->fds, p->n, p->target, p->netns, p->stop[0], NULL);
+	gb_net_proxy_run_via(p->pubs, p->fds, p->n, p->target, p->userns, p->netns, p->stop[0],
+			     NULL);
 	return NULL;
+}
+
+/* Rootless, the host has no route to the bridges: connect from the student's network
+ * namespace, where the bridge has its gateway address (internal: from the container's). */
+static int rootless_target(struct gb_net_container_proxy *p, struct gb_runtime *rt, pid_t pid,
+			   bool internal)
+{
+	char path[64];
+	if (!internal)
+		return gb_net_rootless_open(rt, &p->userns, &p->netns, NULL);
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	p->userns = open(path, O_RDONLY | O_CLOEXEC);
+	return p->userns < 0 ? -errno : gb_net_netns_open(pid, &p->netns, NULL);
 }
 
 static int proxy_target(struct gb_net_container_proxy *p, struct gb_runtime *rt,
@@ -644,6 +658,8 @@ static int proxy_target(struct gb_net_container_proxy *p, struct gb_runtime *rt,
 		return -ENOENT;
 	bool internal = net.internal;
 	gb_net_network_free(&net);
+	if (gb_net_rootless())
+		return rootless_target(p, rt, pid, internal);
 	/* An internal network has no way in from the host: connect from inside instead. */
 	return internal ? gb_net_netns_open(pid, &p->netns, NULL) : 0;
 }
@@ -654,7 +670,7 @@ int gb_net_container_proxy_start(struct gb_net_container_proxy *p, struct gb_run
 				 const struct gb_state *st, pid_t pid, const int *fds, size_t n)
 {
 	memset(p, 0, sizeof *p);
-	p->netns = p->stop[0] = p->stop[1] = -1;
+	p->netns = p->userns = p->stop[0] = p->stop[1] = -1;
 	p->n = n;
 	for (size_t i = 0; i < n; i++) {
 		p->fds[i] = fds[i];
@@ -682,11 +698,13 @@ void gb_net_container_proxy_stop(struct gb_net_container_proxy *p)
 		close(p->stop[0]);
 	if (p->netns >= 0)
 		close(p->netns);
+	if (p->userns >= 0)
+		close(p->userns);
 	for (size_t i = 0; i < p->n; i++)
 		close(p->fds[i]);
 	p->running = false;
 	p->n = 0;
-	p->netns = p->stop[0] = p->stop[1] = -1;
+	p->netns = p->userns = p->stop[0] = p->stop[1] = -1;
 }
 
 /* ------------------------------------------------------------ observing */

@@ -73,6 +73,7 @@ struct gb_net_container_proxy {
 	struct gb_net_publish pubs[GB_CNET_PUB_MAX];
 	int fds[GB_CNET_PUB_MAX];
 	size_t n;
+	int userns; /* -1, or (rootless) the user namespace to join before netns */
 };
 
 /* Takes over fds[0..n) (the publish step's listeners). No ports: nothing to do. */

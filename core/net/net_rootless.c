@@ -74,17 +74,40 @@ static void reap(pid_t pid)
 /* ------------------------------------------------------------ netlink from inside */
 
 /* In the forked helper: only system calls, then _exit (the parent may have threads). */
-static void nl_helper(int sock, int userns, int netns)
+static void socket_helper(int sock, int userns, int netns, const int what[3])
 {
 	int code = 0, fd = -1;
 	if (userns >= 0 && setns(userns, CLONE_NEWUSER) < 0)
 		code = -errno;
 	else if (setns(netns, CLONE_NEWNET) < 0)
 		code = -errno;
-	else if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
+	else if ((fd = socket(what[0], what[1], what[2])) < 0)
 		code = -errno;
 	send_fd(sock, fd, code);
 	_exit(0);
+}
+
+static int socket_via(int userns, int netns, const int what[3], int *fd)
+{
+	int sv[2];
+	*fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid == 0)
+		socket_helper(sv[1], userns, netns, what);
+	close(sv[1]);
+	int r = pid < 0 ? -errno : recv_fd(sv[0], fd);
+	close(sv[0]);
+	if (pid > 0)
+		reap(pid);
+	return r;
+}
+
+int gb_net_socket_via(int userns, int netns, int domain, int type, int *fd)
+{
+	const int what[3] = { domain, type, 0 };
+	return socket_via(userns, netns, what, fd);
 }
 
 static int nl_adopt(struct gb_net_nl *nl, int fd, struct gb_err *err)
@@ -109,18 +132,10 @@ static int nl_adopt(struct gb_net_nl *nl, int fd, struct gb_err *err)
 
 int gb_net_nl_open_via(struct gb_net_nl *nl, int userns, int netns, struct gb_err *err)
 {
-	int sv[2], fd = -1;
+	const int what[3] = { AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE };
+	int fd = -1;
 	memset(nl, 0, sizeof *nl);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return gb_err_set(err, errno, "socketpair", "cannot make a channel to a helper");
-	pid_t pid = fork();
-	if (pid == 0)
-		nl_helper(sv[1], userns, netns);
-	close(sv[1]);
-	int r = pid < 0 ? -errno : recv_fd(sv[0], &fd);
-	close(sv[0]);
-	if (pid > 0)
-		reap(pid);
+	int r = socket_via(userns, netns, what, &fd);
 	if (r < 0) {
 		r = gb_err_set(err, -r, "setns", "cannot open a netlink socket inside the "
 						 "student's namespaces");
