@@ -188,7 +188,8 @@ static void item_bridge(struct gb_host_feature *f)
 	if (gb_hostcheck_probe("bridge", &b) < 0 || !b.available) {
 		snprintf(why, sizeof why, "no bridge in a network namespace of this user's own: %s",
 			 b.reason);
-		missing(f, why, "as root: allow unprivileged user namespaces (see rootless.userns)");
+		missing(f, why,
+			"as root: allow unprivileged user namespaces (see rootless.userns)");
 		return;
 	}
 	bool tool = net_tool(path, sizeof path), tun = tool && tun_usable(why, sizeof why);

@@ -50,6 +50,21 @@ static void rootless_idle(struct gb_runtime *rt)
 		gb_net_rootless_down(rt);
 }
 
+/* Rootless: the default network, made on first use, goes with its last container, so
+ * that the student's namespace can go too (rootless_idle); the next use makes it again. */
+static void default_unused(struct gb_runtime *rt, struct gb_net_nl *nl)
+{
+	struct gb_net_network net;
+	if (gb_net_network_load(rt->state_root, GB_NET_DEFAULT, &net, NULL) < 0)
+		return;
+	if (net.n_leases == 0) {
+		if (nl)
+			gb_net_network_down(nl, &net, NULL);
+		gb_net_network_remove(rt->state_root, GB_NET_DEFAULT, NULL);
+	}
+	gb_net_network_free(&net);
+}
+
 /* ------------------------------------------------------------ networks as objects */
 
 /* With the store lock held: pick or check the subnet, bridge up, then the state file. */
@@ -259,6 +274,11 @@ int gb_net_container_prune(struct gb_runtime *rt, int *leases, int *links, struc
 	if (r == 0)
 		r = prune_leases(rt, leases, err);
 	if (r == 0 && gb_net_rootless()) {
+		struct gb_net_nl dnl;
+		bool have = host_nl(rt, &dnl, false, NULL) == 0;
+		default_unused(rt, have ? &dnl : NULL);
+		if (have)
+			gb_net_nl_close(&dnl);
 		rootless_idle(rt);
 		if (!gb_net_rootless_holder(rt))
 			return 0; /* no student namespace: no veths to look for */
@@ -462,9 +482,12 @@ void gb_net_container_leave(struct gb_runtime *rt, const struct gb_state *st)
 	gb_net_store_lock(rt->state_root, &lock, NULL);
 	bool have_nl = host_nl(rt, &nl, false, NULL) == 0;
 	leave_locked(rt, have_nl ? &nl : NULL, &st->cfg);
+	if (gb_net_rootless())
+		default_unused(rt, have_nl ? &nl : NULL);
 	if (have_nl)
 		gb_net_nl_close(&nl);
 	hosts_refresh(rt);
+	rootless_idle(rt);
 }
 
 int gb_net_container_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pid,

@@ -261,8 +261,7 @@ static size_t fill_pollfds(struct proxy *px, struct pollfd *p, int stop_fd)
 int gb_net_proxy_run(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
 		     uint32_t target_ip, int target_netns, int stop_fd, struct gb_err *err)
 {
-	return gb_net_proxy_run_via(pubs, listen_fds, n, target_ip, -1, target_netns, stop_fd,
-				    err);
+	return gb_net_proxy_run_via(pubs, listen_fds, n, target_ip, -1, target_netns, stop_fd, err);
 }
 
 int gb_net_proxy_run_via(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,

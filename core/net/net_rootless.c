@@ -54,8 +54,9 @@ static int recv_fd(int sock, int *fd)
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	int code = -EPIPE;
 	struct iovec iov = { &code, sizeof code };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof cbuf };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf
+	};
 	*fd = -1;
 	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) <= 0)
 		return -EPIPE;
@@ -137,8 +138,9 @@ int gb_net_nl_open_via(struct gb_net_nl *nl, int userns, int netns, struct gb_er
 	memset(nl, 0, sizeof *nl);
 	int r = socket_via(userns, netns, what, &fd);
 	if (r < 0) {
-		r = gb_err_set(err, -r, "setns", "cannot open a netlink socket inside the "
-						 "student's namespaces");
+		r = gb_err_set(err, -r, "setns",
+			       "cannot open a netlink socket inside the "
+			       "student's namespaces");
 		gb_err_hint(err, "the user namespace that owns the network namespace must be "
 				 "joined first (it is ours, so its root may)");
 		return r;
@@ -249,8 +251,10 @@ int gb_net_rootless_write_maps(int userns, pid_t pid, const struct gb_idmap *uid
 	struct gb_idmap su, sg;
 	char um[1024], gm[1024];
 	int r = student_maps(&su, &sg, err);
-	if (r == 0 && (map_text(&su, uids, um, sizeof um) < 0 || map_text(&sg, gids, gm, sizeof gm) < 0))
-		r = gb_err_set(err, ERANGE, "", "the container's id maps leave the student's ranges");
+	if (r == 0 &&
+	    (map_text(&su, uids, um, sizeof um) < 0 || map_text(&sg, gids, gm, sizeof gm) < 0))
+		r = gb_err_set(err, ERANGE, "",
+			       "the container's id maps leave the student's ranges");
 	if (r < 0)
 		return r;
 	pid_t h = fork();
@@ -342,6 +346,11 @@ static void holder_main(int sock)
 	}
 	(void)!write(sock, &code, sizeof code);
 	close(sock);
+	/* The engine that forked us may block signals (it forwards them to PID 1). */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGTERM, SIG_DFL);
 	setsid();
 	int null = open("/dev/null", O_RDWR);
 	for (int fd = 0; fd < 3 && null >= 0; fd++)
@@ -430,8 +439,9 @@ static int pasta_start(const struct gb_runtime *rt, pid_t holder, pid_t *out, st
 	gb_autofree char *text = NULL;
 	if (p < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    gb_read_file(pidfile, &text, NULL) < 0)
-		return gb_err_set(err, ECHILD, bin, "pasta could not attach to the student's "
-						    "network namespace (exit %d)",
+		return gb_err_set(err, ECHILD, bin,
+				  "pasta could not attach to the student's "
+				  "network namespace (exit %d)",
 				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	unlink(pidfile);
 	*out = atoi(text);
@@ -475,7 +485,8 @@ int gb_net_rootless_open(const struct gb_runtime *rt, int *userns, int *netns, s
 {
 	pid_t h = gb_net_rootless_holder(rt);
 	if (!h)
-		return gb_err_set(err, ENOENT, "", "the student's network namespace is not running");
+		return gb_err_set(err, ENOENT, "",
+				  "the student's network namespace is not running");
 	return open_ns(h, userns, netns, err);
 }
 
@@ -511,7 +522,8 @@ void gb_net_rootless_down(const struct gb_runtime *rt)
 	int r = holder_read(rt, &h, &p);
 	if (r == -ENOENT)
 		return;
-	kill_pid(h);
+	if (h > 0) /* it holds nothing to put away: the kernel frees its namespaces */
+		kill(h, SIGKILL);
 	/* pasta leaves by itself when its namespace goes; and if not, it is told to. */
 	for (int i = 0; i < 50 && p > 0 && kill(p, 0) == 0 && gb_proc_starttime(p); i++)
 		usleep(10000);
