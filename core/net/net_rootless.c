@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -490,18 +491,50 @@ int gb_net_rootless_open(const struct gb_runtime *rt, int *userns, int *netns, s
 	return open_ns(h, userns, netns, err);
 }
 
+/* pasta's pid was saved when it started: only a process still named pasta is it. */
+static bool is_pasta(pid_t pid)
+{
+	char path[64];
+	gb_autofree char *comm = NULL;
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	return pid > 0 && gb_read_file(path, &comm, NULL) == 0 && strncmp(comm, "pasta", 5) == 0;
+}
+
 static void kill_pid(pid_t pid)
 {
 	if (pid > 0)
 		kill(pid, SIGTERM);
 }
 
+/* Two commands starting at once must not make two holders: a lock of its own (the
+ * networks' store lock may be held by our caller already). */
+static int up_lock(const struct gb_runtime *rt)
+{
+	char path[600];
+	gb_path(path, sizeof path, "%s/student-netns.lock", rt->state_root);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	return fd;
+}
+
+static int up_locked(struct gb_runtime *rt, int *userns, int *netns, struct gb_err *err);
+
 int gb_net_rootless_up(struct gb_runtime *rt, int *userns, int *netns, struct gb_err *err)
+{
+	gb_autoclose int lock = up_lock(rt);
+	if (lock < 0)
+		return gb_err_set(err, errno, "open", "cannot lock the student's namespace in %s",
+				  rt->state_root);
+	return up_locked(rt, userns, netns, err);
+}
+
+static int up_locked(struct gb_runtime *rt, int *userns, int *netns, struct gb_err *err)
 {
 	pid_t h, p;
 	if (holder_read(rt, &h, &p) == 0)
 		return open_ns(h, userns, netns, err);
-	kill_pid(p > 0 && gb_proc_starttime(p) ? p : 0); /* a pasta whose holder died */
+	kill_pid(is_pasta(p) ? p : 0); /* a pasta whose holder died */
 	int r = holder_start(&h, err);
 	/* Without pasta the bridges still join the containers to each other: only the way
 	 * out is missing (host-check's rootless.network says why). */
@@ -519,16 +552,14 @@ void gb_net_rootless_down(const struct gb_runtime *rt)
 {
 	pid_t h, p;
 	char path[600];
+	gb_autoclose int lock = up_lock(rt);
 	int r = holder_read(rt, &h, &p);
 	if (r == -ENOENT)
 		return;
 	if (h > 0) /* it holds nothing to put away: the kernel frees its namespaces */
 		kill(h, SIGKILL);
-	/* pasta leaves by itself when its namespace goes; and if not, it is told to. */
-	for (int i = 0; i < 50 && p > 0 && kill(p, 0) == 0 && gb_proc_starttime(p); i++)
-		usleep(10000);
-	if (p > 0 && kill(p, 0) == 0)
-		kill_pid(p);
+	/* pasta attached by pid does not watch the namespace: it is told to go. */
+	kill_pid(is_pasta(p) ? p : 0);
 	holder_file(rt, path, sizeof path);
 	unlink(path);
 }
