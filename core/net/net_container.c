@@ -761,3 +761,19 @@ void gb_net_container_observe_host_json(struct gb_json *j, const char *key)
 		gb_net_view_json(v, j, key);
 	gb_net_nl_close(&nl);
 }
+
+void gb_net_container_observe_bridges_json(struct gb_runtime *rt, struct gb_json *j,
+					   const char *key)
+{
+	if (!gb_net_rootless()) {
+		gb_net_container_observe_host_json(j, key);
+		return;
+	}
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v); /* 64 KB: see above */
+	struct gb_net_nl nl;
+	if (!v || host_nl(rt, &nl, false, NULL) < 0)
+		return;
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
+	gb_net_nl_close(&nl);
+}

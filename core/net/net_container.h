@@ -61,6 +61,9 @@ int gb_net_container_publish(struct gb_runtime *rt, const struct gb_state *st, i
 void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key);
 /* The same on the host side (the engine's own namespace). */
 void gb_net_container_observe_host_json(struct gb_json *j, const char *key);
+/* The bridges' side: the host's namespace, or rootless the student's (net_rootless.h). */
+void gb_net_container_observe_bridges_json(struct gb_runtime *rt, struct gb_json *j,
+					   const char *key);
 
 /* ---- the port proxy, a thread of the monitor ---- */
 
