@@ -210,7 +210,8 @@ pid_t gb_net_rootless_clone(int userns, int flags, int cgroup_fd, int *pidfd, st
 	if (v < 0) {
 		int r = gb_err_set(err, (int)-v, "clone3",
 				   "cannot make the container inside the student's user namespace");
-		gb_err_hint(err, "`glassbox network prune` restarts the student's namespace");
+		gb_err_hint(err, "`glassbox host-check` shows what this user may do; the "
+				 "student's namespace is made again once its holder is gone");
 		return r;
 	}
 	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)v, 0);
@@ -253,9 +254,12 @@ int gb_net_rootless_write_maps(int userns, pid_t pid, const struct gb_idmap *uid
 	char um[1024], gm[1024];
 	int r = student_maps(&su, &sg, err);
 	if (r == 0 &&
-	    (map_text(&su, uids, um, sizeof um) < 0 || map_text(&sg, gids, gm, sizeof gm) < 0))
+	    (map_text(&su, uids, um, sizeof um) < 0 || map_text(&sg, gids, gm, sizeof gm) < 0)) {
 		r = gb_err_set(err, ERANGE, "",
 			       "the container's id maps leave the student's ranges");
+		gb_err_hint(err, "on a bridge network a rootless container maps only the "
+				 "user's own id and /etc/subuid range: drop --uidmap/--gidmap");
+	}
 	if (r < 0)
 		return r;
 	pid_t h = fork();
