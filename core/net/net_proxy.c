@@ -3,7 +3,7 @@
  * (socket(7), tcp(7), poll(2), shutdown(2)). docs/networking.md says why a proxy and not
  * nftables DNAT. Lab 17 (bridge-networking). */
 #include "net/net.h"
-#include "net/net_rootless.h"
+#include "net/net_via.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -32,8 +32,6 @@ void gb_net_rootless_down(const struct gb_runtime *rt);
  * which only the namespace's root has. The socket comes back over SCM_RIGHTS and keeps
  * talking to netns; the kernel checks CAP_NET_ADMIN against its opener's credentials. */
 int gb_net_nl_open_via(struct gb_net_nl *nl, int userns, int netns, struct gb_err *err);
-/* socket(domain, type, 0) made the same way, inside netns (the port proxy's upstream). */
-int gb_net_socket_via(int userns, int netns, int domain, int type, int *fd);
 /* The same inside pid's network namespace, joining pid's own user namespace first. */
 int gb_net_nl_open_pid(struct gb_net_nl *nl, pid_t pid, struct gb_err *err);
 

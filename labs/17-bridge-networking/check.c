@@ -18,6 +18,7 @@
 #include "cgroup_lab.h"
 #include "net/net_container.h"
 #include "net/net_rootless.h"
+#include "net/net_via.h"
 
 #define REPLY "hello-from-web"
 
