@@ -87,4 +87,3 @@ int gb_net_socket_via(int userns, int netns, int domain, int type, int *fd)
 	const int what[3] = { domain, type, 0 };
 	return gb_net_socket_via3(userns, netns, what, fd);
 }
-
