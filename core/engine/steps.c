@@ -30,6 +30,7 @@
 #include "security/masks.h"
 #include "cgroup/cgroup_container.h"
 #include "net/net_container.h"
+#include "net/net_rootless.h"
 #include "engine/init.h"
 #include "ns/ns.h"
 #include "engine/observe.h"
@@ -272,7 +273,7 @@ static void undo_veth(struct gb_launch *l)
 
 static void observe_veth(struct gb_launch *l, struct gb_json *j)
 {
-	gb_net_container_observe_host_json(j, "net_host");
+	gb_net_container_observe_bridges_json(l->rt, j, "net_host");
 	gb_net_container_observe_json(l->pid, j, "net");
 }
 
@@ -432,11 +433,27 @@ static void observe_attach(struct gb_launch *l, struct gb_json *j)
 
 /* ------------------------------------------------------------ start phase: clone */
 
+/* Rootless on a bridge network: the container's user namespace is made as a child of the
+ * student's (core/net/net_rootless.h), whose root may then move a veth into its network
+ * namespace. Otherwise a child of ours. */
+static bool rootless_net(const struct gb_launch *l)
+{
+	return l->rootless && gb_net_container_wanted(&l->st->cfg) &&
+	       (l->clone_flags & CLONE_NEWUSER);
+}
+
 static void call_clone(const struct gb_launch *l, char *buf, size_t len)
 {
 	char flags[200];
 	gb_ns_flags_str(l->clone_flags, flags, sizeof flags);
-	snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})", flags[0] ? flags : "0");
+	if (rootless_net(l))
+		snprintf(buf, len,
+			 "fork(); setns(student userns, CLONE_NEWUSER); clone3({.flags = "
+			 "CLONE_PARENT|%s})",
+			 flags);
+	else
+		snprintf(buf, len, "clone3({.flags = %s, .exit_signal = SIGCHLD})",
+			 flags[0] ? flags : "0");
 }
 
 /* The child is born non-dumpable (core/security/enter.h): it inherits the flag with its copy of
@@ -448,6 +465,15 @@ static int clone_nondumpable(const struct gb_launch *l)
 	if (l->rootless || was <= 0 || gb_enter_unsafe() || gb_enter_nondumpable(NULL) < 0)
 		return 0;
 	return was;
+}
+
+static pid_t clone_container(struct gb_launch *l, int cgfd, struct gb_err *err)
+{
+	if (!rootless_net(l))
+		return gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	gb_autoclose int userns = -1;
+	int r = gb_net_rootless_up(l->rt, &userns, NULL, err);
+	return r < 0 ? r : gb_net_rootless_clone(userns, l->clone_flags, cgfd, &l->pidfd, err);
 }
 
 static int run_clone(struct gb_launch *l, struct gb_err *err)
@@ -468,7 +494,7 @@ static int run_clone(struct gb_launch *l, struct gb_err *err)
 	bool attach = l->cg.unified_dir[0] && !gb_mutation("cgroup-attach");
 	int cgfd = attach ? gb_cgroup_open_fd(&l->cg, NULL) : -1;
 	int dumpable = clone_nondumpable(l);
-	pid_t pid = gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
+	pid_t pid = clone_container(l, cgfd, err);
 	if (pid != 0 && dumpable > 0)
 		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0); /* we, the engine, are as before */
 	if (cgfd >= 0 && pid != 0)
@@ -1189,6 +1215,14 @@ static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
 	char um[256], gm[256];
 	map_line(&c->uid_map, um, sizeof um);
 	map_line(&c->gid_map, gm, sizeof gm);
+	if (rootless_net(l)) {
+		snprintf(buf, len,
+			 "in a child that did setns(student userns, CLONE_NEWUSER): "
+			 "write(\"/proc/%d/uid_map\", ...); write(\"/proc/%d/gid_map\", ...) "
+			 "(seen from the host: \"%s\" and \"%s\")",
+			 (int)l->pid, (int)l->pid, um, gm);
+		return;
+	}
 	bool helper = l->rootless && (c->uid_map.n > 1 || c->uid_map.r[0].count > 1);
 	if (helper)
 		snprintf(buf, len,
@@ -1205,6 +1239,13 @@ static void call_userns_maps(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_userns_maps(struct gb_launch *l, struct gb_err *err)
 {
+	if (rootless_net(l)) { /* its parent is the student's namespace: its root writes them */
+		gb_autoclose int userns = -1;
+		int r = gb_net_rootless_open(l->rt, &userns, NULL, err);
+		return r < 0 ? r
+			     : gb_net_rootless_write_maps(userns, l->pid, &l->st->cfg.uid_map,
+							  &l->st->cfg.gid_map, err);
+	}
 	return gb_userns_write_maps(l->pid, &l->st->cfg.uid_map, &l->st->cfg.gid_map, err);
 }
 

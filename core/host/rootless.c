@@ -3,6 +3,7 @@
 #include "host/rootless.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,19 @@ static bool net_tool(char *path, size_t len)
 	return false;
 }
 
+/* pasta and slirp4netns open /dev/net/tun to make their tap device inside the namespace:
+ * Debian makes it 0666; a host where it is 0600 lets only root use them. */
+static bool tun_usable(char *why, size_t len)
+{
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	snprintf(why, len, "open(\"/dev/net/tun\", O_RDWR): %s", strerror(errno));
+	return false;
+}
+
 static void item_network(struct gb_host_feature *f)
 {
 	char path[512];
@@ -140,20 +154,29 @@ static void item_network(struct gb_host_feature *f)
 		 "pasta (Debian package passt) or slirp4netns on PATH: the user-mode network "
 		 "that connects a user's own network namespace to the host");
 	if (net_tool(path, sizeof path)) {
-		f->available = true;
+		char why[400];
 		note(f->tested, sizeof f->tested, ": %s", path);
+		if (geteuid() == 0 || tun_usable(why, sizeof why)) {
+			f->available = true;
+			return;
+		}
+		missing(f, why,
+			"as root: chmod 0666 /dev/net/tun (Debian's default; a tap device made "
+			"through it lives in the caller's own network namespace)");
 		return;
 	}
 	missing(f, "neither pasta nor slirp4netns is installed",
 		"as root: apt-get install passt (or slirp4netns)");
 }
 
-/* glassbox builds bridges and veths on the host's network namespace: that needs
- * CAP_NET_ADMIN there. A rootless bridge (inside a network namespace the user owns,
- * connected by pasta or slirp4netns, as rootless podman does) is not built yet. */
+/* As root: bridges and veths on the host's network namespace. Rootless: in the student's
+ * network namespace (core/net/net_rootless.h), inside a user namespace of the student's,
+ * which the kernel lets them make bridges in (host-check's "bridge" probe proves it, run
+ * in a user namespace of the caller's own); pasta connects it to the host. */
 static void item_bridge(struct gb_host_feature *f)
 {
-	char path[512], why[700];
+	char path[512], why[400];
+	struct gb_host_feature b;
 	snprintf(f->tested, sizeof f->tested,
 		 "bridge networks (glassbox network create, lab 17) for uid %u",
 		 (unsigned)geteuid());
@@ -162,17 +185,19 @@ static void item_bridge(struct gb_host_feature *f)
 		note(f->tested, sizeof f->tested, ": %s", "root: on the host's network namespace");
 		return;
 	}
-	bool tool = net_tool(path, sizeof path);
-	snprintf(why, sizeof why,
-		 "glassbox builds its bridge and veths in the host's network namespace, which "
-		 "needs root; this version has no rootless bridge (%s%s)",
-		 tool ? "found " : "and neither pasta nor slirp4netns is installed",
-		 tool ? path : "");
-	missing(f, why,
-		tool ? "run this lab as root: bridge networking without root is not built by this "
-		       "glassbox yet"
-		     : "bridge networking without root needs pasta or slirp4netns: as root, "
-		       "install passt; this lab runs as root meanwhile");
+	if (gb_hostcheck_probe("bridge", &b) < 0 || !b.available) {
+		snprintf(why, sizeof why, "no bridge in a network namespace of this user's own: %s",
+			 b.reason);
+		missing(f, why,
+			"as root: allow unprivileged user namespaces (see rootless.userns)");
+		return;
+	}
+	bool tool = net_tool(path, sizeof path), tun = tool && tun_usable(why, sizeof why);
+	f->available = true;
+	note(f->tested, sizeof f->tested, ": %s",
+	     tun ? "in the student's network namespace, pasta"
+		 : "in the student's network namespace, without a way out to the host (no "
+		   "usable pasta: rootless.network says why); -p still answers on the host");
 }
 
 /* --userns=host: namespaces made without a user namespace need CAP_SYS_ADMIN in the

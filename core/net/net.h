@@ -212,5 +212,10 @@ int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err
  * passed on. target_netns may be -1 (connect from here) or a netns fd to connect from. */
 int gb_net_proxy_run(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
 		     uint32_t target_ip, int target_netns, int stop_fd, struct gb_err *err);
+/* The same, rootless: upstream sockets are made by a helper that joins target_userns
+ * (-1: none) and then target_netns (core/net/net_rootless.h). */
+int gb_net_proxy_run_via(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
+			 uint32_t target_ip, int target_userns, int target_netns, int stop_fd,
+			 struct gb_err *err);
 
 #endif

@@ -15,6 +15,55 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "net/net_rootless.h"
+
+/* ------------------------------------------------------------ where the bridges are */
+
+/* Root: the host's network namespace. Rootless: the student's (net_rootless.h), started
+ * on first use when `start` (a network create, a container joining). */
+static int host_nl(struct gb_runtime *rt, struct gb_net_nl *nl, bool start, struct gb_err *err)
+{
+	if (!gb_net_rootless())
+		return gb_net_nl_open(nl, err);
+	gb_autoclose int userns = -1, netns = -1;
+	int r = start ? gb_net_rootless_up(rt, &userns, &netns, err)
+		      : gb_net_rootless_open(rt, &userns, &netns, err);
+	return r < 0 ? r : gb_net_nl_open_via(nl, userns, netns, err);
+}
+
+/* Inside pid's network namespace: rootless through its user namespace (ours to join). */
+static int inside_nl(pid_t pid, struct gb_net_nl *nl, struct gb_err *err)
+{
+	if (gb_net_rootless())
+		return gb_net_nl_open_pid(nl, pid, err);
+	gb_autoclose int netns = -1;
+	int r = gb_net_netns_open(pid, &netns, err);
+	return r < 0 ? r : gb_net_nl_open_in(nl, netns, err);
+}
+
+/* Rootless: no network left, no container on one: the student's namespace goes. */
+static void rootless_idle(struct gb_runtime *rt)
+{
+	gb_autostrv char **names = NULL;
+	if (gb_net_rootless() && gb_net_network_list(rt->state_root, &names, NULL) == 0 &&
+	    (!names || !names[0]))
+		gb_net_rootless_down(rt);
+}
+
+/* Rootless: the default network, made on first use, goes with its last container, so
+ * that the student's namespace can go too (rootless_idle); the next use makes it again. */
+static void default_unused(struct gb_runtime *rt, struct gb_net_nl *nl)
+{
+	struct gb_net_network net;
+	if (gb_net_network_load(rt->state_root, GB_NET_DEFAULT, &net, NULL) < 0)
+		return;
+	if (net.n_leases == 0) {
+		if (nl)
+			gb_net_network_down(nl, &net, NULL);
+		gb_net_network_remove(rt->state_root, GB_NET_DEFAULT, NULL);
+	}
+	gb_net_network_free(&net);
+}
 
 /* ------------------------------------------------------------ networks as objects */
 
@@ -56,7 +105,7 @@ int gb_net_container_network_create(struct gb_runtime *rt, const char *name, con
 		gb_err_hint(err, "`glassbox network inspect %s` shows it", name);
 		return r;
 	}
-	if ((r = gb_net_nl_open(&nl, err)) < 0)
+	if ((r = host_nl(rt, &nl, true, err)) < 0)
 		return r;
 	r = create_locked(rt, &nl, name, subnet, internal, out, err);
 	gb_net_nl_close(&nl);
@@ -78,13 +127,18 @@ int gb_net_container_network_remove(struct gb_runtime *rt, const char *name, str
 			    "frees the addresses of containers that are gone",
 			    net.leases[0].name);
 	}
-	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+	if (r == 0 && (r = host_nl(rt, &nl, false, err)) == 0) {
 		r = gb_net_network_down(&nl, &net, err);
 		gb_net_nl_close(&nl);
+	} else if (r == -ENOENT && gb_net_rootless()) { /* its namespace is gone: so is it */
+		gb_err_clear(err);
+		r = 0;
 	}
 	if (r == 0)
 		r = gb_net_network_remove(rt->state_root, name, err);
 	gb_net_network_free(&net);
+	if (r == 0)
+		rootless_idle(rt);
 	return r;
 }
 
@@ -219,7 +273,17 @@ int gb_net_container_prune(struct gb_runtime *rt, int *leases, int *links, struc
 	int r = gb_net_store_lock(rt->state_root, &lock, err);
 	if (r == 0)
 		r = prune_leases(rt, leases, err);
-	if (r == 0 && (r = gb_net_nl_open(&nl, err)) == 0) {
+	if (r == 0 && gb_net_rootless()) {
+		struct gb_net_nl dnl;
+		bool have = host_nl(rt, &dnl, false, NULL) == 0;
+		default_unused(rt, have ? &dnl : NULL);
+		if (have)
+			gb_net_nl_close(&dnl);
+		rootless_idle(rt);
+		if (!gb_net_rootless_holder(rt))
+			return 0; /* no student namespace: no veths to look for */
+	}
+	if (r == 0 && (r = host_nl(rt, &nl, false, err)) == 0) {
 		r = gb_net_prune_links(&nl, id8_alive, rt, links, err);
 		gb_net_nl_close(&nl);
 	}
@@ -393,7 +457,7 @@ int gb_net_container_join(struct gb_runtime *rt, struct gb_state *st, pid_t pid,
 	int r = gb_net_store_lock(rt->state_root, &lock, err);
 	if (r == 0)
 		r = gb_net_netns_open(pid, &netns, err);
-	if (r < 0 || (r = gb_net_nl_open(&nl, err)) < 0)
+	if (r < 0 || (r = host_nl(rt, &nl, true, err)) < 0)
 		return r;
 	for (int k = 0; r == 0 && st->cfg.networks[k]; k++)
 		r = join_one(rt, &nl, netns, st, k, err);
@@ -416,20 +480,22 @@ void gb_net_container_leave(struct gb_runtime *rt, const struct gb_state *st)
 	struct gb_net_nl nl;
 	/* Without the lock or a socket we still free what we can: rm must not get stuck. */
 	gb_net_store_lock(rt->state_root, &lock, NULL);
-	bool have_nl = gb_net_nl_open(&nl, NULL) == 0;
+	bool have_nl = host_nl(rt, &nl, false, NULL) == 0;
 	leave_locked(rt, have_nl ? &nl : NULL, &st->cfg);
+	if (gb_net_rootless())
+		default_unused(rt, have_nl ? &nl : NULL);
 	if (have_nl)
 		gb_net_nl_close(&nl);
 	hosts_refresh(rt);
+	rootless_idle(rt);
 }
 
 int gb_net_container_configure(struct gb_runtime *rt, const struct gb_state *st, pid_t pid,
 			       struct gb_err *err)
 {
-	gb_autoclose int netns = -1;
 	struct gb_net_nl inside;
-	int r = gb_net_netns_open(pid, &netns, err);
-	if (r < 0 || (r = gb_net_nl_open_in(&inside, netns, err)) < 0)
+	int r = inside_nl(pid, &inside, err);
+	if (r < 0)
 		return r;
 	bool routed = false;
 	for (int k = 0; r == 0 && k < st->n_nets; k++) {
@@ -584,8 +650,22 @@ int gb_net_container_publish(struct gb_runtime *rt, const struct gb_state *st, i
 static void *proxy_main(void *arg)
 {
 	struct gb_net_container_proxy *p = arg;
-	gb_net_proxy_run(p->pubs, p->fds, p->n, p->target, p->netns, p->stop[0], NULL);
+	gb_net_proxy_run_via(p->pubs, p->fds, p->n, p->target, p->userns, p->netns, p->stop[0],
+			     NULL);
 	return NULL;
+}
+
+/* Rootless, the host has no route to the bridges: connect from the student's network
+ * namespace, where the bridge has its gateway address (internal: from the container's). */
+static int rootless_target(struct gb_net_container_proxy *p, struct gb_runtime *rt, pid_t pid,
+			   bool internal)
+{
+	char path[64];
+	if (!internal)
+		return gb_net_rootless_open(rt, &p->userns, &p->netns, NULL);
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	p->userns = open(path, O_RDONLY | O_CLOEXEC);
+	return p->userns < 0 ? -errno : gb_net_netns_open(pid, &p->netns, NULL);
 }
 
 static int proxy_target(struct gb_net_container_proxy *p, struct gb_runtime *rt,
@@ -601,6 +681,8 @@ static int proxy_target(struct gb_net_container_proxy *p, struct gb_runtime *rt,
 		return -ENOENT;
 	bool internal = net.internal;
 	gb_net_network_free(&net);
+	if (gb_net_rootless())
+		return rootless_target(p, rt, pid, internal);
 	/* An internal network has no way in from the host: connect from inside instead. */
 	return internal ? gb_net_netns_open(pid, &p->netns, NULL) : 0;
 }
@@ -611,7 +693,7 @@ int gb_net_container_proxy_start(struct gb_net_container_proxy *p, struct gb_run
 				 const struct gb_state *st, pid_t pid, const int *fds, size_t n)
 {
 	memset(p, 0, sizeof *p);
-	p->netns = p->stop[0] = p->stop[1] = -1;
+	p->netns = p->userns = p->stop[0] = p->stop[1] = -1;
 	p->n = n;
 	for (size_t i = 0; i < n; i++) {
 		p->fds[i] = fds[i];
@@ -639,11 +721,13 @@ void gb_net_container_proxy_stop(struct gb_net_container_proxy *p)
 		close(p->stop[0]);
 	if (p->netns >= 0)
 		close(p->netns);
+	if (p->userns >= 0)
+		close(p->userns);
 	for (size_t i = 0; i < p->n; i++)
 		close(p->fds[i]);
 	p->running = false;
 	p->n = 0;
-	p->netns = p->stop[0] = p->stop[1] = -1;
+	p->netns = p->userns = p->stop[0] = p->stop[1] = -1;
 }
 
 /* ------------------------------------------------------------ observing */
@@ -655,9 +739,8 @@ void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key
 	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v);
 	if (!v)
 		return;
-	gb_autoclose int netns = -1;
 	struct gb_net_nl nl;
-	if (gb_net_netns_open(pid, &netns, NULL) < 0 || gb_net_nl_open_in(&nl, netns, NULL) < 0)
+	if (inside_nl(pid, &nl, NULL) < 0)
 		return;
 	if (gb_net_observe(&nl, v, NULL) == 0)
 		gb_net_view_json(v, j, key);
@@ -673,6 +756,22 @@ void gb_net_container_observe_host_json(struct gb_json *j, const char *key)
 		return;
 	struct gb_net_nl nl;
 	if (gb_net_nl_open(&nl, NULL) < 0)
+		return;
+	if (gb_net_observe(&nl, v, NULL) == 0)
+		gb_net_view_json(v, j, key);
+	gb_net_nl_close(&nl);
+}
+
+void gb_net_container_observe_bridges_json(struct gb_runtime *rt, struct gb_json *j,
+					   const char *key)
+{
+	if (!gb_net_rootless()) {
+		gb_net_container_observe_host_json(j, key);
+		return;
+	}
+	gb_autofree struct gb_net_view *v = calloc(1, sizeof *v); /* 64 KB: see above */
+	struct gb_net_nl nl;
+	if (!v || host_nl(rt, &nl, false, NULL) < 0)
 		return;
 	if (gb_net_observe(&nl, v, NULL) == 0)
 		gb_net_view_json(v, j, key);

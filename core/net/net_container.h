@@ -61,6 +61,9 @@ int gb_net_container_publish(struct gb_runtime *rt, const struct gb_state *st, i
 void gb_net_container_observe_json(pid_t pid, struct gb_json *j, const char *key);
 /* The same on the host side (the engine's own namespace). */
 void gb_net_container_observe_host_json(struct gb_json *j, const char *key);
+/* The bridges' side: the host's namespace, or rootless the student's (net_rootless.h). */
+void gb_net_container_observe_bridges_json(struct gb_runtime *rt, struct gb_json *j,
+					   const char *key);
 
 /* ---- the port proxy, a thread of the monitor ---- */
 
@@ -73,6 +76,7 @@ struct gb_net_container_proxy {
 	struct gb_net_publish pubs[GB_CNET_PUB_MAX];
 	int fds[GB_CNET_PUB_MAX];
 	size_t n;
+	int userns; /* -1, or (rootless) the user namespace to join before netns */
 };
 
 /* Takes over fds[0..n) (the publish step's listeners). No ports: nothing to do. */

@@ -3,6 +3,7 @@
  * (socket(7), tcp(7), poll(2), shutdown(2)). docs/networking.md says why a proxy and not
  * nftables DNAT. Lab 17 (bridge-networking). */
 #include "net/net.h"
+#include "net/net_via.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -127,6 +128,7 @@ struct proxy {
 	uint32_t target_ip;
 	int target_netns;
 	struct conn *conns;
+	int target_userns; /* -1, or the user namespace to join before target_netns */
 };
 
 static void conn_close(struct conn *c)
@@ -150,6 +152,11 @@ static int upstream_socket(struct proxy *px, int *fd)
 {
 	if (px->target_netns < 0)
 		return new_socket(fd, NULL);
+	/* Rootless: only the namespace's root may join it, and a thread cannot change its
+	 * user namespace; a helper process makes the socket (core/net/net_rootless.h). */
+	if (px->target_userns >= 0)
+		return gb_net_socket_via(px->target_userns, px->target_netns, AF_INET,
+					 SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, fd);
 	return gb_net_in_netns(px->target_netns, new_socket, fd, NULL);
 }
 
@@ -254,7 +261,14 @@ static size_t fill_pollfds(struct proxy *px, struct pollfd *p, int stop_fd)
 int gb_net_proxy_run(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
 		     uint32_t target_ip, int target_netns, int stop_fd, struct gb_err *err)
 {
-	struct proxy px = { pubs, listen_fds, n, target_ip, target_netns, NULL };
+	return gb_net_proxy_run_via(pubs, listen_fds, n, target_ip, -1, target_netns, stop_fd, err);
+}
+
+int gb_net_proxy_run_via(const struct gb_net_publish *pubs, const int *listen_fds, size_t n,
+			 uint32_t target_ip, int target_userns, int target_netns, int stop_fd,
+			 struct gb_err *err)
+{
+	struct proxy px = { pubs, listen_fds, n, target_ip, target_netns, NULL, target_userns };
 	gb_autofree struct conn *conns = calloc(PROXY_CONNS, sizeof *conns);
 	gb_autofree struct pollfd *p = calloc(1 + n + 2 * PROXY_CONNS, sizeof *p);
 	if (!conns || !p)

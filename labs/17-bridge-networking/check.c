@@ -17,6 +17,8 @@
 
 #include "cgroup_lab.h"
 #include "net/net_container.h"
+#include "net/net_rootless.h"
+#include "net/net_via.h"
 
 #define REPLY "hello-from-web"
 
@@ -68,15 +70,37 @@ static void cleanup(struct lab17 *l)
 		gb_net_container_network_remove(l->c->rt, l->net[i], &ignored);
 }
 
-/* Connect to ip:port with a deadline; fill reply with what comes back. */
-static int tcp_ask(uint32_t ip, int port, char *reply, size_t len, int timeout_ms)
+/* Where "the host" of the bridges is: root's own network namespace; rootless, the
+ * student's (core/net/net_rootless.h), joined through its user namespace. */
+static int bridge_side_socket(struct gb_runtime *rt, bool bridges, int *fd)
+{
+	int type = SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, u = -1, n = -1;
+	if (!bridges || !gb_net_rootless()) {
+		*fd = socket(AF_INET, type, 0);
+		return *fd < 0 ? -errno : 0;
+	}
+	int r = gb_net_rootless_open(rt, &u, &n, NULL);
+	if (r == 0)
+		r = gb_net_socket_via(u, n, AF_INET, type, fd);
+	if (u >= 0)
+		close(u);
+	if (n >= 0)
+		close(n);
+	return r;
+}
+
+/* Connect to ip:port with a deadline; fill reply with what comes back. bridges: from the
+ * bridges' side (above), else from here (the host's loopback, for -p). */
+static int tcp_ask(struct gb_runtime *rt, bool bridges, uint32_t ip, int port, char *reply,
+		   size_t len, int timeout_ms)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(ip);
-	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	gb_autoclose int fd = -1;
+	int r = bridge_side_socket(rt, bridges, &fd);
 	reply[0] = '\0';
-	if (fd < 0)
-		return -errno;
+	if (r < 0)
+		return r;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS)
 		return -errno;
 	struct pollfd p = { fd, POLLIN, 0 };
@@ -119,11 +143,30 @@ static uint32_t addr_of(const struct gb_state *st)
 	return a;
 }
 
-static int view_of(pid_t pid, struct gb_net_view *v)
+/* Rootless: pid's namespace through its user namespace; the bridges' side in the
+ * student's network namespace (the check joins their user namespaces first). */
+static int rootless_nl(struct gb_runtime *rt, pid_t pid, struct gb_net_nl *nl)
+{
+	int u = -1, n = -1;
+	if (pid)
+		return gb_net_nl_open_pid(nl, pid, NULL);
+	int r = gb_net_rootless_open(rt, &u, &n, NULL);
+	if (r == 0)
+		r = gb_net_nl_open_via(nl, u, n, NULL);
+	if (u >= 0)
+		close(u);
+	if (n >= 0)
+		close(n);
+	return r;
+}
+
+static int view_of(struct gb_runtime *rt, pid_t pid, struct gb_net_view *v)
 {
 	struct gb_net_nl nl;
-	int fd = -1, r = pid ? gb_net_netns_open(pid, &fd, NULL) : 0;
-	if (r == 0)
+	int fd = -1, r = 0;
+	if (gb_net_rootless())
+		r = rootless_nl(rt, pid, &nl);
+	else if ((r = pid ? gb_net_netns_open(pid, &fd, NULL) : 0) == 0)
 		r = pid ? gb_net_nl_open_in(&nl, fd, NULL) : gb_net_nl_open(&nl, NULL);
 	if (fd >= 0)
 		close(fd);
@@ -132,6 +175,12 @@ static int view_of(pid_t pid, struct gb_net_view *v)
 		gb_net_nl_close(&nl);
 	}
 	return r;
+}
+
+/* Where the bridges are, in words. */
+static const char *bridge_side(void)
+{
+	return gb_net_rootless() ? "in the student's network namespace" : "on the host";
 }
 
 /* The cable: its host end on the network's bridge, its other end eth0 inside. */
@@ -143,7 +192,7 @@ static void check_veth(struct gb_check *c, const struct gb_state *st)
 			    "container %s is on no bridge network: it has only lo", st->cfg.name);
 		return;
 	}
-	if (view_of(0, &host) < 0 || view_of(st->pid, &in) < 0) {
+	if (view_of(c->rt, 0, &host) < 0 || view_of(c->rt, st->pid, &in) < 0) {
 		gb_check_error(c, "cannot list the links of the host or of %s (netlink)",
 			       st->cfg.name);
 		return;
@@ -156,10 +205,10 @@ static void check_veth(struct gb_check *c, const struct gb_state *st)
 	const struct gb_net_link_view *e = gb_net_view_link(&in, sn->ifname);
 	if (h && br && e && h->master == br->index && !strcmp(h->kind, "veth") && e->n_addrs > 0)
 		gb_check_is(c, "veth", true,
-			    "a veth pair joins %s to network %s: %s on the host is a port of "
+			    "a veth pair joins %s to network %s: %s %s is a port of "
 			    "bridge %s, its peer is %s inside with %s",
-			    st->cfg.name, sn->network, sn->host_if, bridge, sn->ifname,
-			    e->addrs[0]);
+			    st->cfg.name, sn->network, sn->host_if, bridge_side(), bridge,
+			    sn->ifname, e->addrs[0]);
 	else
 		gb_check_is(c, "veth", false,
 			    "no veth pair from bridge %s into %s (host end %s %s, %s inside %s)",
@@ -211,7 +260,7 @@ static void check_internal(struct lab17 *l, const char *network)
 	}
 	gb_cg_sleep_ms(300);
 	gb_net_ip_format(addr_of(&st), ip);
-	int r = tcp_ask(addr_of(&st), 8080, reply, sizeof reply, 1500);
+	int r = tcp_ask(l->c->rt, true, addr_of(&st), 8080, reply, sizeof reply, 1500);
 	/* Only "no way there" counts: ECONNREFUSED means a packet got there and back. */
 	bool sealed = r == -ENETUNREACH || r == -EHOSTUNREACH || r == -ETIMEDOUT;
 	if (r < 0 && !sealed)
@@ -220,9 +269,9 @@ static void check_internal(struct lab17 *l, const char *network)
 			       ip, strerror(-r));
 	else if (r < 0)
 		gb_check_is(l->c, "internal-sealed", true,
-			    "the host cannot reach %s at %s:8080 on internal network %s "
-			    "(connect: %s): its bridge has no address, the host no route",
-			    name, ip, network, strerror(-r));
+			    "%s, nothing reaches %s at %s:8080 on internal network %s "
+			    "(connect: %s): its bridge has no address, no route goes there",
+			    bridge_side(), name, ip, network, strerror(-r));
 	else
 		gb_check_is(l->c, "internal-sealed", false,
 			    "the host reached %s at %s:8080 on internal network %s", name, ip,
@@ -233,7 +282,7 @@ static void check_internal(struct lab17 *l, const char *network)
 static void check_published(struct gb_check *c, int port)
 {
 	char reply[64];
-	int r = tcp_ask(INADDR_LOOPBACK, port, reply, sizeof reply, 2000);
+	int r = tcp_ask(c->rt, false, INADDR_LOOPBACK, port, reply, sizeof reply, 2000);
 	if (r == 0 && strstr(reply, REPLY))
 		gb_check_is(c, "published", true,
 			    "the published port 127.0.0.1:%d answered \"%s\": the monitor's proxy "

@@ -15,7 +15,7 @@ FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 # The modules the targets reach (an archive: each target takes only what it needs).
 FUZZ_SRC     := $(wildcard core/base/*.c) core/build/dockerfile.c core/security/seccomp.c \
                 core/security/caps.c core/storage/mountspec.c core/net/net_proxy.c \
-                core/net/net_addr.c core/net/net.c viz/stream.c viz/model.c viz/model_vm.c viz/model_oci.c viz/caption.c
+                core/net/net_addr.c core/net/net.c core/net/net_via.c viz/stream.c viz/model.c viz/model_vm.c viz/model_oci.c viz/caption.c
 FUZZ_OBJ     := $(FUZZ_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB     := $(FUZZ_DIR)/libfuzzparsers.a
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Rootless bridge networks (issue 21): an ordinary user made for this test (with subuid and
+# subgid ranges; removed at exit) creates a network and runs two containers on it. The
+# bridge and the veths live in the student's network namespace (a holder process's user and
+# network namespaces), never in the host's; each container's user namespace is a child of
+# the student's; the containers reach each other by name; -p answers on the host's
+# 127.0.0.1; a run on a network that does not exist leaves nothing; and when the last
+# network and container are gone, so are the holder, pasta and the namespaces.
+. "$(dirname "$0")/../lib/common.sh"
+need_root
+need_cmd useradd
+need_cmd runuser
+need_cmd jq
+need_cmd nsenter
+need_cmd lsns
+need_cmd curl
+U=gbrn$$
+T=$(mktemp -d /tmp/gbrn-net.XXXXXX)
+home=
+cleanup_user() {
+    if id "$U" >/dev/null 2>&1; then
+        for id in $(as_user ps -aq 2>/dev/null); do as_user rm -f "$id" >/dev/null 2>&1; done
+        ps -u "$U" -o pid= 2>/dev/null | xargs -r kill -KILL 2>/dev/null  # this test user's own
+        userdel -r "$U" 2>/dev/null
+    fi
+    rm -rf "$T"
+    gb_cleanup
+}
+trap cleanup_user EXIT
+useradd -m -s /bin/sh "$U" || skip "cannot create a test user"
+uid=$(id -u "$U")
+home=$(getent passwd "$U" | cut -d: -f6)
+for f in subuid subgid; do
+    base=$((200000000 + (uid % 1000) * 65536))
+    grep -q "^$U:" /etc/$f || usermod --add-sub${f#sub}s "$base-$((base + 65535))" "$U"
+done
+chmod 755 "$T"
+mkdir -p "$T/bin"
+cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share" "$(dirname "$GLASSBOX")/../libexec" "$T/"
+chmod -R o+rX "$T"
+BIN=$T/bin/glassbox
+as_user() {
+    (cd / && runuser -u "$U" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
+        -u XDG_DATA_HOME HOME="$home" timeout 120 "$BIN" "$@")
+}
+out=$(as_user run --rm busybox true 2>&1) || {
+    grep -q "unprivileged user namespaces are disabled" <<<"$out" && skip "$out"
+}
+RUN=$home/.local/share/glassbox/run
+holder() { [ -f "$RUN/student-netns" ] && awk '{print $1}' "$RUN/student-netns"; }
+live() { ps -u "$uid" -o stat=,pid=,args= 2>/dev/null | awk '$1 !~ /^Z/'; }
+NET=rl$$
+
+# host-check's students' section says what they get.
+hc=$(as_user host-check --json)
+assert_eq "host-check: bridge networks available to $U" true \
+    "$(jq -r '.rootless[] | select(.key == "rootless.bridge") | .available' <<<"$hc")"
+assert_contains "... in the student's network namespace" "in the student's network namespace" \
+    "$(jq -r '.rootless[] | select(.key == "rootless.bridge") | .tested' <<<"$hc")"
+
+# Bad input first: a network that does not exist, and nothing left behind.
+out=$(as_user run --rm --network nosuch$$ busybox true 2>&1); rc=$?
+check "run --network nosuch fails" test "$rc" -ne 0
+assert_contains "... naming the network" "nosuch$$" "$out"
+assert_eq "... and leaves no process of $U (no holder, no pasta)" "" "$(live)"
+check "... and no student namespace file" test ! -e "$RUN/student-netns"
+
+out=$(as_user network create "$NET" 2>&1)
+assert_eq "network create $NET as $U" "$NET" "$out"
+h=$(holder)
+check "a holder process keeps the student's namespaces" test -n "$h" -a -d "/proc/$h"
+check "... in a user namespace of its own, not the host's" \
+    test "$(readlink /proc/$h/ns/user)" != "$(readlink /proc/1/ns/user)"
+assert_eq "... owned by $U" "$uid" "$(stat -c %u /proc/$h)"
+check "the bridge gb-$NET is not in the host's network namespace" test ! -e "/sys/class/net/gb-$NET"
+check "... it is in the student's" nsenter -t "$h" -n ip -o link show "gb-$NET"
+
+web=$(as_user run -d --name web$$ --network "$NET" busybox \
+    sh -c 'echo hi-from-web > /tmp/i; httpd -f -p 8080 -h /tmp')
+check "a rootless container on $NET starts" test -n "$web"
+pid=$(as_user inspect --json "$web" | jq -r .state.pid)
+su_ns=$(readlink /proc/$h/ns/user | tr -dc 0-9)
+assert_eq "web's user namespace is a child of the student's" "$su_ns" \
+    "$(lsns -t user -n -o NS,PNS | awk -v n="$(readlink /proc/$pid/ns/user | tr -dc 0-9)" '$1 == n {print $2}')"
+assert_eq "web's root is $U outside" "0 $uid" "$(awk '{print $1, $2; exit}' /proc/$pid/uid_map)"
+port=$(nsenter -t "$h" -n ip -o link show master "gb-$NET" | awk -F': ' '{print $2}' | cut -d@ -f1)
+check "web's veth host end is a port of gb-$NET in the student's namespace" test -n "$port"
+check "... and eth0 is inside web with an address on $NET" \
+    bash -c "nsenter -t $pid -n ip -o -4 addr show eth0 | grep -q 'inet 172\\.'"
+out=$(as_user run --rm --network "$NET" busybox \
+    sh -c "printf 'GET /i HTTP/1.0\r\n\r\n' | nc -w 3 web$$ 8080" 2>&1)
+assert_contains "a second container reaches web by name" "hi-from-web" "$out"
+
+# -p: the monitor's proxy listens on the host's loopback, connects from the student's namespace.
+hp=$((20000 + $$ % 20000))
+pub=$(as_user run -d --name pub$$ --network "$NET" -p "127.0.0.1:$hp:8080" busybox \
+    sh -c 'echo hi-published > /tmp/i; httpd -f -p 8080 -h /tmp')
+check "a container with -p 127.0.0.1:$hp:8080 starts" test -n "$pub"
+got=
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    got=$(curl -s --max-time 2 "http://127.0.0.1:$hp/i") && [ -n "$got" ] && break
+    sleep 0.3
+done
+assert_eq "127.0.0.1:$hp on the host answers from the rootless container" hi-published "$got"
+
+# Teardown: containers, then the network; the student's namespace goes with the last one.
+as_user rm -f "$web" "$pub" >/dev/null
+check "after rm the holder is still there (network $NET remains)" test -d "/proc/$h"
+check "... without web's veth" bash -c "! nsenter -t $h -n ip -o link show master gb-$NET | grep -q ."
+out=$(as_user network rm "$NET" 2>&1)
+assert_eq "network rm $NET" "$NET" "$out"
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(live)" ] && break; sleep 0.2; done
+assert_eq "nothing left: no holder, no pasta, no process of $U" "" "$(live)"
+check "nothing left: no student namespace file" test ! -e "$RUN/student-netns"
+check "nothing left: no bridge gb-$NET on the host" test ! -e "/sys/class/net/gb-$NET"
+finish
