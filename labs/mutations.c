@@ -66,5 +66,7 @@ const struct gb_mutation_exempt gb_mutation_exempt[] = {
 	{ "exec", "not an isolation step: without it no command runs" },
 	{ "ns-mnt", "not run: without CLONE_NEWNS the engine's pivot_root would act on the host's "
 		    "own mount table" },
+	{ "oci-mounts", "glassbox-runc only: mounts what config.json lists, in its order; the "
+			"proc and sys rows it replaces carry their mutations for glassbox run" },
 	{ NULL, NULL },
 };

@@ -33,6 +33,7 @@
 #include "engine/init.h"
 #include "ns/ns.h"
 #include "engine/observe.h"
+#include "storage/fsmount.h"
 #include "storage/rootfs.h"
 #include "engine/user.h"
 #include "storage/volume.h"
@@ -635,6 +636,36 @@ static void observe_overlay(struct gb_launch *l, struct gb_json *j)
 	observe_mounts(l, j);
 }
 
+/* An OCI bundle's config.json lists its own /proc, /sys and /dev (with its pts, shm and
+ * mqueue): the oci-mounts row makes them, in the config's order, instead of these rows. */
+static bool want_oci(const struct gb_launch *l)
+{
+	return l->st->cfg.rootfs_dir[0] != '\0';
+}
+
+static bool want_engine_fs(const struct gb_launch *l)
+{
+	return !l->st->cfg.rootfs_dir[0];
+}
+
+static void call_oci_mounts(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_fsmount *m = l->st->cfg.fsmounts;
+	if (l->st->cfg.nfsmounts == 0)
+		snprintf(buf, len, "mknod(\"%s/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
+			 l->st->merged);
+	else
+		snprintf(buf, len, "mount(\"%s\", \"%s%s\", \"%s\", 0x%lx, \"%s\"); ...; "
+			 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
+			 m[0].source, l->st->merged, m[0].target, m[0].type, m[0].flags, m[0].data);
+}
+
+static int run_oci_mounts(struct gb_launch *l, struct gb_err *err)
+{
+	int r = gb_fsmounts_apply(l->st->merged, l->st->cfg.fsmounts, l->st->cfg.nfsmounts, err);
+	return r < 0 ? r : gb_rootfs_dev_nodes(l->st->merged, err);
+}
+
 static void call_proc(const struct gb_launch *l, char *buf, size_t len)
 {
 	snprintf(buf, len,
@@ -1072,6 +1103,11 @@ static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
 			 m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
 }
 
+static bool want_mounts(const struct gb_launch *l)
+{
+	return want_volumes(l) && want_engine_fs(l);
+}
+
 static int run_mounts(struct gb_launch *l, struct gb_err *err)
 {
 	return gb_mounts_apply(l->rt, l->st->merged, l->st->cfg.mounts, l->st->cfg.nmounts, err);
@@ -1430,22 +1466,30 @@ static const struct gb_step steps[] = {
 	  call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL },
 	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
 	 * host paths (bind sources, volume data) are still reachable */
+	/* OCI (core/oci/): config.json's mounts in its order (runtime-spec), in place of the
+	 * four rows below, which make glassbox's own in the table's order */
+	{ "oci-mounts", START, CONT, 12,
+	  "Mount what the bundle's config.json lists (/proc, /dev, /dev/pts, /sys, binds...) in "
+	  "its order, then add the default devices (null, zero, tty...) to /dev.",
+	  call_oci_mounts, want_oci, run_oci_mounts, NULL, observe_mounts,
+	  "an OCI bundle's root (glassbox-runc)" },
 	{ "mounts", START, CONT, 12,
 	  "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no "
 	  "symlink out).",
-	  call_mounts, want_volumes, run_mounts, NULL, observe_mounts,
+	  call_mounts, want_mounts, run_mounts, NULL, observe_mounts,
 	  "with -v, --mount or --tmpfs" },
 	{ "proc", START, CONT, 2,
 	  "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
-	  call_proc, NULL, run_proc, NULL, observe_mounts, NULL },
+	  call_proc, want_engine_fs, run_proc, NULL, observe_mounts,
+	  "unless an OCI bundle's root" },
 	{ "sys", START, CONT, 4,
 	  "Mount /sys read-only: the container can look at the kernel's devices but not change "
 	  "them.",
-	  call_sys, NULL, run_sys, NULL, observe_mounts, NULL },
+	  call_sys, want_engine_fs, run_sys, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "dev", START, CONT, 4,
 	  "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host "
 	  "devices.",
-	  call_dev, NULL, run_dev, NULL, observe_mounts, NULL },
+	  call_dev, want_engine_fs, run_dev, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "etc-hosts", START, CONT, 17,
 	  "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state "
 	  "directory over the image's.",

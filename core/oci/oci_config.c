@@ -267,10 +267,33 @@ static int add_mount(struct gb_config *c, const struct gb_jval *m, char **opts, 
 	return 0;
 }
 
-static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct gb_err *err)
+/* The mount as the oci-mounts row makes it: every member, in config.json's order. */
+static int add_fsmount(struct gb_oci_extra *x, const struct gb_jval *m, char **opts,
+		       struct gb_err *err)
+{
+	struct gb_fsmount *f = &x->mounts[x->nmounts++];
+	const char *type = gb_jstr(m, "type", "");
+	copy(f->source, sizeof f->source, gb_jstr(m, "source", ""));
+	copy(f->target, sizeof f->target, gb_jstr(m, "destination", ""));
+	copy(f->type, sizeof f->type, type[0] ? type : "none");
+	if (!strcmp(type, "bind") || !strcmp(type, "rbind"))
+		gb_fsmount_option(f, type);
+	for (size_t i = 0; opts && opts[i]; i++)
+		gb_fsmount_option(f, opts[i]);
+	if (strlen(f->target) >= sizeof f->target - 1 || strlen(f->source) >= sizeof f->source - 1)
+		return bad(err, "mounts[].destination/source", "is too long");
+	return 0;
+}
+
+static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
+			struct gb_err *err)
 {
 	const struct gb_jval *ms;
 	int r = member(root, "mounts", GB_JARR, "mounts", &ms, err);
+	x->mounts = calloc(ms && ms->n ? ms->n : 1, sizeof *x->mounts);
+	if (!x->mounts)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	c->fsmounts = x->mounts;
 	for (const struct gb_jval *m = ms ? ms->child : NULL; r == 0 && m; m = m->next) {
 		const struct gb_jval *o;
 		char **opts = NULL;
@@ -281,8 +304,11 @@ static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct 
 			r = strings(o, "mounts[].options", &opts, err);
 		if (r == 0)
 			r = add_mount(c, m, opts, err);
+		if (r == 0)
+			r = add_fsmount(x, m, opts, err);
 		gb_strv_free(opts);
 	}
+	c->nfsmounts = x->nmounts;
 	return r;
 }
 
@@ -525,7 +551,7 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 	if (r == 0)
 		r = parse_root(root, bundle, c, err);
 	if (r == 0)
-		r = parse_mounts(root, c, err);
+		r = parse_mounts(root, c, x, err);
 	if (r == 0)
 		r = parse_linux(root, c, x, err);
 	if (r == 0)
@@ -537,6 +563,7 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 void gb_oci_extra_free(struct gb_oci_extra *x)
 {
 	free(x->seccomp_json);
+	free(x->mounts);
 	gb_strv_free(x->annotations);
 	memset(x, 0, sizeof *x);
 }

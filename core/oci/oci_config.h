@@ -27,6 +27,8 @@ struct gb_oci_extra {
 	char **annotations; /* "key=value" */
 	struct gb_oci_rlimit rlimits[16]; /* process.rlimits */
 	int nrlimits;
+	struct gb_fsmount *mounts; /* mounts[], in order (the config's fsmounts point here) */
+	int nmounts;
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 };

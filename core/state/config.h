@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "ns/userns.h"
 #include "base/util.h"
+#include "storage/fsmount.h"
 #include "storage/mountspec.h"
 
 #define GB_NAME_MAX 63
@@ -83,6 +84,10 @@ struct gb_config {
 	/* OCI runtime (core/oci/, docs/oci.md): the root is a directory the client made (the
 	 * bundle's root.path, e.g. Docker's overlay), not an image of ours. "" = an image. */
 	char rootfs_dir[1024];
+	/* OCI: config.json's mounts, made in its order by the oci-mounts row instead of the
+	 * proc, sys, dev and mounts rows. Not stored; owned by glassbox-runc create. */
+	const struct gb_fsmount *fsmounts;
+	int nfsmounts;
 };
 
 void gb_config_init(struct gb_config *c);
