@@ -68,5 +68,7 @@ const struct gb_mutation_exempt gb_mutation_exempt[] = {
 		    "own mount table" },
 	{ "oci-mounts", "glassbox-runc only: mounts what config.json lists, in its order; the "
 			"proc and sys rows it replaces carry their mutations for glassbox run" },
+	{ "sysctl", "glassbox-runc only: sets what config.json asks in the container's own "
+		    "namespaces, isolates nothing" },
 	{ NULL, NULL },
 };

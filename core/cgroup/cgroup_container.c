@@ -29,12 +29,27 @@ static int rootless_parent(const struct gb_cg_host *h, struct gb_cg_delegation *
 	return 0;
 }
 
+/* OCI linux.cgroupsPath (state/config.h): "a/b/c" is parent "a/b", name "c". */
+static int open_config_path(struct gb_cgroup *cg, const struct gb_cg_host *h, const char *path,
+			    struct gb_err *err)
+{
+	char parent[GB_CG_PATH];
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return gb_cgroup_open(cg, h, "", parent, err);
+	*slash = '\0';
+	return gb_cgroup_open(cg, h, parent, slash + 1, err);
+}
+
 int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_cg_host host;
 	struct gb_cg_delegation d;
 	char parent[GB_CG_PATH] = GB_CGROUP_PARENT;
 	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
+	if (r == 0 && st->cfg.cgroup_path[0] && geteuid() == 0)
+		return open_config_path(cg, &host, st->cfg.cgroup_path, err);
 	if (r == 0 && geteuid() != 0)
 		r = rootless_parent(&host, &d, parent, sizeof parent, err);
 	if (r == 0)
@@ -122,6 +137,8 @@ void gb_cgroup_container_remove(const struct gb_state *st)
 	if (gb_cgroup_container_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
 		return;
 	gb_cgroup_destroy(&cg, NULL);
+	if (st->cfg.cgroup_path[0])
+		return; /* the client's parents (docker/, a slice) are the client's, as with runc */
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		remove_parent(cg.dir[c]);
 	remove_parent(cg.unified_dir);

@@ -655,7 +655,8 @@ static void call_oci_mounts(const struct gb_launch *l, char *buf, size_t len)
 		snprintf(buf, len, "mknod(\"%s/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
 			 l->st->merged);
 	else
-		snprintf(buf, len, "mount(\"%s\", \"%s%s\", \"%s\", 0x%lx, \"%s\"); ...; "
+		snprintf(buf, len,
+			 "mount(\"%s\", \"%s%s\", \"%s\", 0x%lx, \"%s\"); ...; "
 			 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
 			 m[0].source, l->st->merged, m[0].target, m[0].type, m[0].flags, m[0].data);
 }
@@ -812,6 +813,43 @@ static int run_pivot(struct gb_launch *l, struct gb_err *err)
  * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
  * until the filter is in, and the seccomp step lets go of it. */
 
+/* ------------------------------------------------------------ sysctl (OCI linux.sysctl)
+ * Written through the container's own /proc (after pivot_root): each key belongs to a
+ * namespace of the container (the parser refused host-wide ones). Before masked-paths,
+ * which makes /proc/sys read-only. */
+
+static bool want_sysctl(const struct gb_launch *l)
+{
+	return l->st->cfg.sysctls && l->st->cfg.sysctls[0];
+}
+
+static void call_sysctl(const struct gb_launch *l, char *buf, size_t len)
+{
+	const char *kv = l->st->cfg.sysctls[0], *eq = strchr(kv, '=');
+	snprintf(buf, len, "write(\"/proc/sys/%.*s\", \"%s\")%s", (int)(eq - kv), kv, eq + 1,
+		 l->st->cfg.sysctls[1] ? "; ..." : "");
+	for (char *p = strstr(buf, "/proc/sys/") + 10; *p && *p != '"'; p++)
+		if (*p == '.')
+			*p = '/';
+}
+
+static int run_sysctl(struct gb_launch *l, struct gb_err *err)
+{
+	for (char **s = l->st->cfg.sysctls; *s; s++) {
+		char path[512];
+		const char *eq = strchr(*s, '=');
+		snprintf(path, sizeof path, "/proc/sys/%.*s", (int)(eq - *s), *s);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		int r = gb_write_str(path, eq + 1);
+		if (r < 0)
+			return gb_err_set(err, -r, "write", "cannot write %s to %s (linux.sysctl)",
+					  eq + 1, path);
+	}
+	return 0;
+}
+
 static bool want_masks(const struct gb_launch *l)
 {
 	return l->sec.masks;
@@ -828,7 +866,12 @@ static void call_masks(const struct gb_launch *l, char *buf, size_t len)
 static int run_masks(struct gb_launch *l, struct gb_err *err)
 {
 	size_t n = 0;
-	int r = gb_masks_apply("/", &n, err);
+	const struct gb_config *c = &l->st->cfg;
+	/* OCI: config.json's own lists, in place of glassbox's (Docker's) defaults */
+	int r = c->masked_paths
+			? gb_masks_apply_lists("/", (const char *const *)c->masked_paths,
+					       (const char *const *)c->readonly_paths, &n, err)
+			: gb_masks_apply("/", &n, err);
 	snprintf(l->child_info, sizeof l->child_info, "%zu", n);
 	return r;
 }
@@ -1514,6 +1557,11 @@ static const struct gb_step steps[] = {
 	  "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the "
 	  "controlling terminal and stdio, the master goes to the host to relay.",
 	  call_tty, want_tty, run_tty, NULL, observe_tty, "with -t" },
+	/* OCI (core/oci/): linux.sysctl, while /proc/sys is still writable */
+	{ "sysctl", START, CONT, 16,
+	  "Write the bundle's sysctls (linux.sysctl) into /proc/sys: only keys of the "
+	  "container's own namespaces (net.*, IPC's kernel.shm*...), never host-wide ones.",
+	  call_sysctl, want_sysctl, run_sysctl, NULL, NULL, "with linux.sysctl (glassbox-runc)" },
 	{ "masked-paths", START, CONT, 16,
 	  "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make "
 	  "/proc/sys read-only.",

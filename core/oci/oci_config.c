@@ -498,6 +498,150 @@ static int parse_seccomp(const struct gb_jval *lx, struct gb_oci_extra *x, struc
 	return 0;
 }
 
+/* systemd's slice names nest by their dashes: "a-b.slice" lives in "a.slice/a-b.slice". */
+static int expand_slice(const char *slice, char *out, size_t len)
+{
+	size_t n = strlen(slice);
+	if (n < 7 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
+		return -EINVAL;
+	out[0] = '\0';
+	for (size_t i = 0; i < n - 6; i++) {
+		if (slice[i] != '-')
+			continue;
+		if (i == 0 || slice[i - 1] == '-')
+			return -EINVAL;
+		size_t k = strlen(out);
+		snprintf(out + k, len - k, "%.*s.slice/", (int)i, slice);
+	}
+	size_t k = strlen(out);
+	return snprintf(out + k, len - k, "%s", slice) >= (int)(len - k) ? -ENAMETOOLONG : 0;
+}
+
+/* "slice:prefix:name" (runc --systemd-cgroup): the scope systemd would make for it,
+ * SLICE-PATH/prefix-name.scope, so cgroupfs holds the same tree systemd would. */
+static int systemd_path(const char *in, char *out, size_t len)
+{
+	char slice[128] = "system.slice", prefix[128], name[128]; /* "" slice: system.slice */
+	bool ok = in[0] == ':' ? sscanf(in, ":%127[^:]:%127s", prefix, name) == 2
+			       : sscanf(in, "%127[^:]:%127[^:]:%127s", slice, prefix, name) == 3;
+	if (!ok)
+		return -EINVAL;
+	if (strchr(prefix, '/') || strchr(name, '/') || strstr(name, ".."))
+		return -EINVAL;
+	int r = expand_slice(slice, out, len);
+	size_t k = strlen(out), n = strlen(name);
+	if (r == 0 && n > 6 && !strcmp(name + n - 6, ".slice"))
+		r = snprintf(out + k, len - k, "/%s", name) >= (int)(len - k) ? -ENAMETOOLONG : 0;
+	else if (r == 0)
+		r = snprintf(out + k, len - k, "/%s-%s.scope", prefix, name) >= (int)(len - k)
+			    ? -ENAMETOOLONG
+			    : 0;
+	return r;
+}
+
+int gb_oci_cgroups_path(const char *in, char *out, size_t len)
+{
+	const char *colon = strchr(in, ':');
+	if (in[0] != '/' && colon && strchr(colon + 1, ':'))
+		return systemd_path(in, out, len);
+	while (*in == '/')
+		in++; /* absolute: below each hierarchy's root; relative: the same place here */
+	if (!*in || strstr(in, "..") || strstr(in, "//") || strchr(in, '\n') ||
+	    in[strlen(in) - 1] == '/')
+		return -EINVAL;
+	return snprintf(out, len, "%s", in) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
+static int parse_cgroups_path(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *p;
+	int r = member(lx, "cgroupsPath", GB_JSTR, "linux.cgroupsPath", &p, err);
+	if (r < 0 || !p || !p->str[0])
+		return r;
+	if (gb_oci_cgroups_path(p->str, c->cgroup_path, sizeof c->cgroup_path) < 0)
+		return bad(err, "linux.cgroupsPath",
+			   "must be a cgroup path (/docker/ID) or systemd's slice:prefix:name");
+	return 0;
+}
+
+/* A sysctl belongs to the namespace that isolates it: written for the host's namespace it
+ * would change the host (runc refuses the same ones: "not in a separate kernel namespace"). */
+static const char *sysctl_needs(const char *key, const struct gb_config *c,
+				const struct gb_oci_extra *x)
+{
+	bool host_ipc = c->host_ipc && !gb_oci_joins(x, CLONE_NEWIPC);
+	bool host_net = c->host_net && !gb_oci_joins(x, CLONE_NEWNET);
+	bool host_uts = c->host_uts && !gb_oci_joins(x, CLONE_NEWUTS);
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
+					   "kernel.msgmni", "kernel.sem",
+					   "kernel.shmall", "kernel.shmmax",
+					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	for (size_t i = 0; i < sizeof ipc / sizeof *ipc; i++)
+		if (!strcmp(key, ipc[i]))
+			return host_ipc ? "a new ipc namespace" : NULL;
+	if (!strncmp(key, "fs.mqueue.", 10))
+		return host_ipc ? "a new ipc namespace" : NULL;
+	if (!strncmp(key, "net.", 4))
+		return host_net ? "a new network namespace" : NULL;
+	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		return host_uts ? "a new uts namespace" : NULL;
+	return "a namespace of its own (it is host-wide)";
+}
+
+static int parse_sysctl(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+			struct gb_err *err)
+{
+	const struct gb_jval *s;
+	int r = member(lx, "sysctl", GB_JOBJ, "linux.sysctl", &s, err);
+	if (r < 0 || !s)
+		return r;
+	x->sysctls = calloc(s->n + 1, sizeof(char *));
+	if (!x->sysctls)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	size_t k = 0;
+	for (const struct gb_jval *m = s->child; m; m = m->next) {
+		const char *needs = sysctl_needs(m->key, c, x);
+		if (m->type != GB_JSTR)
+			return bad(err, "linux.sysctl", "values must be strings");
+		if (strchr(m->key, '/') || strstr(m->key, ".."))
+			return bad(err, "linux.sysctl",
+				   "keys are dotted names (net.ipv4.ip_forward)");
+		if (needs) {
+			r = gb_err_set(err, EINVAL, "", "config.json: linux.sysctl %s needs %s",
+				       m->key, needs);
+			gb_err_hint(err, "remove it, or give the container that namespace");
+			return r;
+		}
+		if (asprintf(&x->sysctls[k++], "%s=%s", m->key, m->str) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	c->sysctls = x->sysctls;
+	return 0;
+}
+
+/* An OCI bundle's own lists replace glassbox's (absent: none, as with runc). */
+static int parse_paths(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+		       struct gb_err *err)
+{
+	const struct gb_jval *m, *ro;
+	int r = member(lx, "maskedPaths", GB_JARR, "linux.maskedPaths", &m, err);
+	if (r == 0)
+		r = member(lx, "readonlyPaths", GB_JARR, "linux.readonlyPaths", &ro, err);
+	if (r == 0)
+		r = strings(m, "linux.maskedPaths", &x->masked_paths, err);
+	if (r == 0)
+		r = strings(ro, "linux.readonlyPaths", &x->readonly_paths, err);
+	for (size_t i = 0; r == 0 && x->masked_paths[i]; i++)
+		if (x->masked_paths[i][0] != '/')
+			r = bad(err, "linux.maskedPaths", "must hold absolute paths");
+	for (size_t i = 0; r == 0 && x->readonly_paths[i]; i++)
+		if (x->readonly_paths[i][0] != '/')
+			r = bad(err, "linux.readonlyPaths", "must hold absolute paths");
+	c->masked_paths = x->masked_paths;
+	c->readonly_paths = x->readonly_paths;
+	return r;
+}
+
 static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 		       struct gb_err *err)
 {
@@ -509,6 +653,12 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 		r = parse_namespaces(lx, c, x, err);
 	if (r == 0)
 		r = parse_resources(lx, c, err);
+	if (r == 0)
+		r = parse_cgroups_path(lx, c, err);
+	if (r == 0)
+		r = parse_sysctl(lx, c, x, err);
+	if (r == 0)
+		r = parse_paths(lx, c, x, err);
 	if (r == 0)
 		r = parse_seccomp(lx, x, err);
 	if (r == 0 && !gb_jget(lx, "seccomp"))
@@ -564,6 +714,9 @@ void gb_oci_extra_free(struct gb_oci_extra *x)
 {
 	free(x->seccomp_json);
 	free(x->mounts);
+	gb_strv_free(x->sysctls);
+	gb_strv_free(x->masked_paths);
+	gb_strv_free(x->readonly_paths);
 	gb_strv_free(x->annotations);
 	memset(x, 0, sizeof *x);
 }

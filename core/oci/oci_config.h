@@ -29,7 +29,8 @@ struct gb_oci_extra {
 	int nrlimits;
 	struct gb_fsmount *mounts; /* mounts[], in order (the config's fsmounts point here) */
 	int nmounts;
-	bool has_oom_score_adj; /* process.oomScoreAdj given */
+	char **sysctls, **masked_paths, **readonly_paths; /* the config's fields point here */
+	bool has_oom_score_adj;				  /* process.oomScoreAdj given */
 	int oom_score_adj;
 };
 
@@ -37,6 +38,9 @@ struct gb_oci_extra {
  * root.path absolute. -EINVAL naming the JSON path (e.g. "process.args") on bad input. */
 int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct gb_config *c,
 			struct gb_oci_extra *x, struct gb_err *err);
+/* linux.cgroupsPath -> a path below each hierarchy's root: "/docker/ID" -> "docker/ID",
+ * "system.slice:docker:ID" -> "system.slice/docker-ID.scope". -EINVAL for "..", "". */
+int gb_oci_cgroups_path(const char *in, char *out, size_t len);
 /* Whether x joins a namespace of this CLONE_NEW* type by path. */
 bool gb_oci_joins(const struct gb_oci_extra *x, int nstype);
 /* exec --process FILE: the process object alone, as in config.json. */

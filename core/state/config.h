@@ -88,6 +88,12 @@ struct gb_config {
 	 * proc, sys, dev and mounts rows. Not stored; owned by glassbox-runc create. */
 	const struct gb_fsmount *fsmounts;
 	int nfsmounts;
+	/* OCI linux.cgroupsPath as a path below each hierarchy's root ("docker/ID", systemd's
+	 * form already mapped): the container's cgroup there. "" = glassbox/ID. */
+	char cgroup_path[256];
+	/* OCI linux.maskedPaths, readonlyPaths (NULL: glassbox's own lists) and linux.sysctl
+	 * ("key=value", NULL: none). Not stored; owned by glassbox-runc create. */
+	char **masked_paths, **readonly_paths, **sysctls;
 };
 
 void gb_config_init(struct gb_config *c);

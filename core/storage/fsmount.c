@@ -21,18 +21,30 @@ static const struct {
 	bool clear;
 	unsigned long flag;
 } options[] = {
-	{ "ro", false, MS_RDONLY },	    { "rw", true, MS_RDONLY },
-	{ "nosuid", false, MS_NOSUID },	    { "suid", true, MS_NOSUID },
-	{ "nodev", false, MS_NODEV },	    { "dev", true, MS_NODEV },
-	{ "noexec", false, MS_NOEXEC },	    { "exec", true, MS_NOEXEC },
-	{ "sync", false, MS_SYNCHRONOUS },  { "async", true, MS_SYNCHRONOUS },
-	{ "dirsync", false, MS_DIRSYNC },   { "remount", false, MS_REMOUNT },
-	{ "mand", false, MS_MANDLOCK },	    { "nomand", true, MS_MANDLOCK },
-	{ "atime", true, MS_NOATIME },	    { "noatime", false, MS_NOATIME },
-	{ "diratime", true, MS_NODIRATIME }, { "nodiratime", false, MS_NODIRATIME },
-	{ "relatime", false, MS_RELATIME }, { "norelatime", true, MS_RELATIME },
-	{ "strictatime", false, MS_STRICTATIME }, { "nostrictatime", true, MS_STRICTATIME },
-	{ "bind", false, MS_BIND },	    { "rbind", false, MS_BIND | MS_REC },
+	{ "ro", false, MS_RDONLY },
+	{ "rw", true, MS_RDONLY },
+	{ "nosuid", false, MS_NOSUID },
+	{ "suid", true, MS_NOSUID },
+	{ "nodev", false, MS_NODEV },
+	{ "dev", true, MS_NODEV },
+	{ "noexec", false, MS_NOEXEC },
+	{ "exec", true, MS_NOEXEC },
+	{ "sync", false, MS_SYNCHRONOUS },
+	{ "async", true, MS_SYNCHRONOUS },
+	{ "dirsync", false, MS_DIRSYNC },
+	{ "remount", false, MS_REMOUNT },
+	{ "mand", false, MS_MANDLOCK },
+	{ "nomand", true, MS_MANDLOCK },
+	{ "atime", true, MS_NOATIME },
+	{ "noatime", false, MS_NOATIME },
+	{ "diratime", true, MS_NODIRATIME },
+	{ "nodiratime", false, MS_NODIRATIME },
+	{ "relatime", false, MS_RELATIME },
+	{ "norelatime", true, MS_RELATIME },
+	{ "strictatime", false, MS_STRICTATIME },
+	{ "nostrictatime", true, MS_STRICTATIME },
+	{ "bind", false, MS_BIND },
+	{ "rbind", false, MS_BIND | MS_REC },
 	{ "defaults", false, 0 },
 };
 
@@ -41,10 +53,10 @@ static const struct {
 	const char *name;
 	unsigned long flag;
 } propagations[] = {
-	{ "private", MS_PRIVATE },	    { "rprivate", MS_PRIVATE | MS_REC },
-	{ "shared", MS_SHARED },	    { "rshared", MS_SHARED | MS_REC },
-	{ "slave", MS_SLAVE },		    { "rslave", MS_SLAVE | MS_REC },
-	{ "unbindable", MS_UNBINDABLE },    { "runbindable", MS_UNBINDABLE | MS_REC },
+	{ "private", MS_PRIVATE },	 { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED },	 { "rshared", MS_SHARED | MS_REC },
+	{ "slave", MS_SLAVE },		 { "rslave", MS_SLAVE | MS_REC },
+	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
 void gb_fsmount_option(struct gb_fsmount *m, const char *opt)
@@ -96,8 +108,9 @@ static int make_target(int rootfd, const char *target, bool file)
 				*slash = '/';
 			if (dir < 0)
 				return dir;
-			fd = (last && file) ? openat(dir, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)
-					    : mkdirat(dir, name, 0755);
+			fd = (last && file)
+				     ? openat(dir, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)
+				     : mkdirat(dir, name, 0755);
 			fd = fd < 0 && errno != EEXIST ? -errno : (fd > 0 ? close(fd) : 0);
 			close(dir);
 		} else if (fd >= 0) {
@@ -174,7 +187,8 @@ static int mount_one(int rootfd, const struct gb_fsmount *m, struct gb_err *err)
 	char at[64];
 	snprintf(at, sizeof at, "/proc/self/fd/%d", fd);
 	if (m->flags & MS_BIND)
-		r = mount(m->source, at, NULL, m->flags & (MS_BIND | MS_REC), NULL) < 0 ? -errno : 0;
+		r = mount(m->source, at, NULL, m->flags & (MS_BIND | MS_REC), NULL) < 0 ? -errno
+											: 0;
 	else
 		r = mount_fresh(m, at);
 	if (r == 0)

@@ -9,9 +9,9 @@
 #include "base/error.h"
 
 struct gb_fsmount {
-	char source[512]; /* as given: "proc", "tmpfs", "shm", or a host path (bind) */
-	char target[512]; /* absolute, inside the container */
-	char type[32];	  /* "proc", "tmpfs", "bind", "cgroup", ... */
+	char source[512];	   /* as given: "proc", "tmpfs", "shm", or a host path (bind) */
+	char target[512];	   /* absolute, inside the container */
+	char type[32];		   /* "proc", "tmpfs", "bind", "cgroup", ... */
 	unsigned long flags;	   /* MS_* from the options (MS_BIND, MS_REC for binds) */
 	unsigned long propagation; /* MS_PRIVATE, MS_SHARED, ... (with MS_REC): 0 = none */
 	char data[256];		   /* the options mount(2) does not know as flags */
