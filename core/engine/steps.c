@@ -907,6 +907,14 @@ static gb_capset hold_for_seccomp(const struct gb_launch *l)
 	return l->sec.filter && !nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
 }
 
+/* OCI process.user: runc changes the uid before it drops capabilities; here the uid
+ * changes last (the exec row), so setgroups/setresgid/setresuid need these until then. */
+static gb_capset hold_for_user(const struct gb_launch *l)
+{
+	const struct gb_config *c = &l->st->cfg;
+	return c->user[0] && c->cap_ambient ? GB_CAP_BIT(CAP_SETUID) | GB_CAP_BIT(CAP_SETGID) : 0;
+}
+
 static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 {
 	char names[1024];
@@ -920,7 +928,7 @@ static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_caps(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l) | hold_for_user(l), err);
 }
 
 static void observe_caps(struct gb_launch *l, struct gb_json *j)
@@ -965,7 +973,7 @@ static int run_seccomp(struct gb_launch *l, struct gb_err *err)
 	/* The program was compiled on the host (gb_confine_prepare): here, one system call. */
 	int r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
 	if (r == 0 && hold_for_seccomp(l))
-		r = gb_caps_release(l->sec.caps, err);
+		r = gb_caps_release(l->sec.caps | hold_for_user(l), err);
 	return r;
 }
 
@@ -1044,12 +1052,36 @@ static int wait_exec_gate(struct gb_launch *l, struct gb_err *err)
 	return n == 1 ? 0 : gb_err_set(err, EPIPE, "write", "the exec fifo closed early");
 }
 
+static int run_exec_as(struct gb_launch *l, struct gb_err *err);
+
+/* OCI: the capabilities config.json lists hold for any process.user (runc keeps them
+ * through setresuid with PR_SET_KEEPCAPS); glassbox run's --user gets none, as Docker's. */
+static int run_exec_oci_user(struct gb_launch *l, struct gb_err *err)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return gb_err_set(err, errno, "prctl", "prctl(PR_SET_KEEPCAPS, 1) failed");
+	int r = gb_user_switch(l->st->cfg.user, err);
+	if (r == 0) /* and let go of what hold_for_user kept */
+		r = getuid() != 0 ? gb_caps_after_setuid(l->sec.caps, l->st->cfg.cap_ambient, err)
+				  : gb_caps_release(l->sec.caps, err);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return r < 0 ? r : run_exec_as(l, err);
+}
+
 static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
 	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
+	if (c->user[0] && c->cap_ambient)
+		return run_exec_oci_user(l, err);
 	if (c->user[0] && gb_user_switch(c->user, err) < 0)
 		return -err->code;
+	return run_exec_as(l, err);
+}
+
+static int run_exec_as(struct gb_launch *l, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
 	if (chdir(c->workdir) < 0) {
 		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed",
 				   c->workdir);

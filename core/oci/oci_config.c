@@ -84,7 +84,8 @@ static int parse_user(const struct gb_jval *p, struct gb_config *c, struct gb_er
 
 /* The OCI form lists what the process keeps; glassbox's config says what it drops from its
  * default set: drop ALL, add back the bounding set (the others are subsets of it here). */
-static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_err *err)
+static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+		      struct gb_err *err)
 {
 	const struct gb_jval *caps, *bounding;
 	int r = member(p, "capabilities", GB_JOBJ, "process.capabilities", &caps, err);
@@ -96,6 +97,13 @@ static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_er
 	r = strings(bounding, "process.capabilities.bounding", &c->cap_add, err);
 	if (r < 0)
 		return r;
+	const struct gb_jval *ambient;
+	r = member(caps, "ambient", GB_JARR, "process.capabilities.ambient", &ambient, err);
+	if (r == 0)
+		r = strings(ambient, "process.capabilities.ambient", &x->cap_ambient, err);
+	if (r < 0)
+		return r;
+	c->cap_ambient = x->cap_ambient;
 	c->cap_drop = calloc(2, sizeof(char *));
 	if (!c->cap_drop || !(c->cap_drop[0] = strdup("ALL")))
 		return gb_err_set(err, ENOMEM, "", "out of memory");
@@ -198,7 +206,7 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 		r = parse_user(p, c, err);
 	if (r == 0)
 		r = parse_rlimits(p, x, err);
-	return r < 0 ? r : parse_caps(p, c, err);
+	return r < 0 ? r : parse_caps(p, c, x, err);
 }
 
 /* ------------------------------------------------------------ root, hostname, mounts */
@@ -715,6 +723,7 @@ void gb_oci_extra_free(struct gb_oci_extra *x)
 	free(x->seccomp_json);
 	free(x->mounts);
 	gb_strv_free(x->sysctls);
+	gb_strv_free(x->cap_ambient);
 	gb_strv_free(x->masked_paths);
 	gb_strv_free(x->readonly_paths);
 	gb_strv_free(x->annotations);

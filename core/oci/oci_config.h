@@ -30,7 +30,8 @@ struct gb_oci_extra {
 	struct gb_fsmount *mounts; /* mounts[], in order (the config's fsmounts point here) */
 	int nmounts;
 	char **sysctls, **masked_paths, **readonly_paths; /* the config's fields point here */
-	bool has_oom_score_adj;				  /* process.oomScoreAdj given */
+	char **cap_ambient;
+	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 };
 

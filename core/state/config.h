@@ -94,6 +94,9 @@ struct gb_config {
 	/* OCI linux.maskedPaths, readonlyPaths (NULL: glassbox's own lists) and linux.sysctl
 	 * ("key=value", NULL: none). Not stored; owned by glassbox-runc create. */
 	char **masked_paths, **readonly_paths, **sysctls;
+	/* OCI process.capabilities.ambient (NULL: not OCI): a non-root process.user keeps its
+	 * capabilities through the uid change, these as ambient. Not stored. */
+	char **cap_ambient;
 };
 
 void gb_config_init(struct gb_config *c);

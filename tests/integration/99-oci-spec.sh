@@ -16,7 +16,7 @@ B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
-cleanup_oci() { for c in m1 g1 g2 s1 s2 p1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
+cleanup_oci() { for c in m1 g1 g2 s1 s2 p1 u1 u2; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
 edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
@@ -109,4 +109,22 @@ check "/tmp is read-only" bash -c "awk '\$5 == \"/tmp\" {print \$6}' $mi | grep 
 assert_eq "glassbox's own mask of /proc/kcore is not applied" 0 "$(awk '$5 == "/proc/kcore"' "$mi" | wc -l)"
 runc_ delete --force p1
 check "nothing left: no record, no mount of the bundle" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1 2>/dev/null)\" ] && ! grep -q '$B' /proc/self/mountinfo"
+
+# 5. a non-root process.user keeps config.json's capabilities (runc does, through
+# PR_SET_KEEPCAPS); the ambient set is what survives its exec. Without an ambient set
+# (Docker's config for --user) it has none, as with runc.
+caps='["CAP_CHOWN", "CAP_NET_BIND_SERVICE"]'
+edit ".process.user = {\"uid\": 1000, \"gid\": 1000} | .process.capabilities = {\"bounding\": $caps, \"effective\": $caps, \"permitted\": $caps, \"inheritable\": $caps, \"ambient\": $caps}"
+up u1
+assert_eq "start as uid 1000" 0 "$?"
+for _ in $(seq 50); do tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q '^sleep' && break; sleep 0.1; done
+assert_eq "PID 1 runs as uid 1000" 1000 "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")"
+assert_eq "its effective set is CAP_CHOWN and CAP_NET_BIND_SERVICE" 0000000000000401 "$(awk '/^CapEff/ {print $2}' "/proc/$pid/status")"
+assert_eq "its ambient set too" 0000000000000401 "$(awk '/^CapAmb/ {print $2}' "/proc/$pid/status")"
+runc_ delete --force u1
+edit ".process.user = {\"uid\": 1000, \"gid\": 1000} | .process.capabilities = {\"bounding\": $caps, \"effective\": $caps, \"permitted\": $caps}"
+up u2
+for _ in $(seq 50); do tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q '^sleep' && break; sleep 0.1; done
+assert_eq "without an ambient set, uid 1000 has no effective capability" 0000000000000000 "$(awk '/^CapEff/ {print $2}' "/proc/$pid/status")"
+runc_ delete --force u2
 finish
