@@ -663,8 +663,11 @@ static void call_oci_mounts(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_oci_mounts(struct gb_launch *l, struct gb_err *err)
 {
-	int r = gb_fsmounts_apply(l->st->merged, l->st->cfg.fsmounts, l->st->cfg.nfsmounts, err);
-	return r < 0 ? r : gb_rootfs_dev_nodes(l->st->merged, err);
+	const struct gb_config *c = &l->st->cfg;
+	int r = gb_fsmounts_apply(l->st->merged, c->fsmounts, c->nfsmounts, err);
+	if (r == 0)
+		r = gb_rootfs_dev_nodes(l->st->merged, err);
+	return r < 0 ? r : gb_devnodes_make(l->st->merged, c->devnodes, c->ndevnodes, err);
 }
 
 static void call_proc(const struct gb_launch *l, char *buf, size_t len)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "cgroup/cgroup.h"
 
@@ -627,6 +628,53 @@ static int parse_sysctl(const struct gb_jval *lx, struct gb_config *c, struct gb
 	return 0;
 }
 
+static int device_mode(const struct gb_jval *d, unsigned *mode, struct gb_err *err)
+{
+	const char *t = gb_jstr(d, "type", "");
+	long long perm = gb_jint(d, "fileMode", 0666);
+	if (perm < 0 || perm > 07777)
+		return bad(err, "linux.devices[].fileMode", "must be permission bits (0666)");
+	if (!strcmp(t, "c") || !strcmp(t, "u"))
+		*mode = S_IFCHR;
+	else if (!strcmp(t, "b"))
+		*mode = S_IFBLK;
+	else if (!strcmp(t, "p"))
+		*mode = S_IFIFO;
+	else
+		return bad(err, "linux.devices[].type", "must be c, b, u or p");
+	*mode |= (unsigned)perm;
+	return 0;
+}
+
+static int parse_devices(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err)
+{
+	const struct gb_jval *ds;
+	int r = member(lx, "devices", GB_JARR, "linux.devices", &ds, err);
+	if (r < 0 || !ds)
+		return r;
+	x->devices = calloc(ds->n + 1, sizeof *x->devices);
+	if (!x->devices)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	for (const struct gb_jval *d = ds->child; d; d = d->next) {
+		struct gb_devnode *n = &x->devices[x->ndevices++];
+		const char *path = gb_jstr(d, "path", "");
+		if (d->type != GB_JOBJ || path[0] != '/' || strlen(path) >= sizeof n->path)
+			return bad(err, "linux.devices[].path", "must be an absolute path");
+		r = device_mode(d, &n->mode, err);
+		if (r < 0)
+			return r;
+		copy(n->path, sizeof n->path, path);
+		n->major = (unsigned)gb_jint(d, "major", 0);
+		n->minor = (unsigned)gb_jint(d, "minor", 0);
+		n->uid = (unsigned)gb_jint(d, "uid", 0);
+		n->gid = (unsigned)gb_jint(d, "gid", 0);
+	}
+	c->devnodes = x->devices;
+	c->ndevnodes = x->ndevices;
+	return 0;
+}
+
 /* An OCI bundle's own lists replace glassbox's (absent: none, as with runc). */
 static int parse_paths(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
 		       struct gb_err *err)
@@ -667,6 +715,8 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 		r = parse_sysctl(lx, c, x, err);
 	if (r == 0)
 		r = parse_paths(lx, c, x, err);
+	if (r == 0)
+		r = parse_devices(lx, c, x, err);
 	if (r == 0)
 		r = parse_seccomp(lx, x, err);
 	if (r == 0 && !gb_jget(lx, "seccomp"))
@@ -724,6 +774,7 @@ void gb_oci_extra_free(struct gb_oci_extra *x)
 	free(x->mounts);
 	gb_strv_free(x->sysctls);
 	gb_strv_free(x->cap_ambient);
+	free(x->devices);
 	gb_strv_free(x->masked_paths);
 	gb_strv_free(x->readonly_paths);
 	gb_strv_free(x->annotations);

@@ -31,6 +31,8 @@ struct gb_oci_extra {
 	int nmounts;
 	char **sysctls, **masked_paths, **readonly_paths; /* the config's fields point here */
 	char **cap_ambient;
+	struct gb_devnode *devices; /* linux.devices (the config's devnodes point here) */
+	int ndevices;
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 };

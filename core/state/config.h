@@ -97,6 +97,9 @@ struct gb_config {
 	/* OCI process.capabilities.ambient (NULL: not OCI): a non-root process.user keeps its
 	 * capabilities through the uid change, these as ambient. Not stored. */
 	char **cap_ambient;
+	/* OCI linux.devices: made by the oci-mounts row after /dev. Not stored. */
+	const struct gb_devnode *devnodes;
+	int ndevnodes;
 };
 
 void gb_config_init(struct gb_config *c);

@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -207,6 +208,47 @@ int gb_fsmounts_apply(const char *root, const struct gb_fsmount *list, int n, st
 		return gb_err_set(err, errno, "open", "cannot open the root %s", root);
 	for (int i = 0; i < n; i++) {
 		int r = mount_one(rootfd, &list[i], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int make_node(int rootfd, const struct gb_devnode *d, struct gb_err *err)
+{
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", d->path);
+	char *slash = strrchr(dir, '/');
+	*slash = '\0';
+	const char *name = slash + 1;
+	int r = dir[0] ? make_target(rootfd, dir, false) : 0;
+	gb_autoclose int fd =
+		r < 0 ? r : open_in_root(rootfd, dir + (dir[0] ? 1 : 0), O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return gb_err_set(err, -fd, "mkdir", "cannot make the directory of %s", d->path);
+	if (unlinkat(fd, name, 0) < 0 && errno != ENOENT)
+		return gb_err_set(err, errno, "unlink", "cannot replace %s", d->path);
+	/* The umask would take bits of the mode: set it again after. */
+	if (mknodat(fd, name, d->mode, makedev(d->major, d->minor)) < 0)
+		return gb_err_set(err, errno, "mknod", "mknod(\"%s\", 0%o, makedev(%u, %u)) failed",
+				  d->path, d->mode, d->major, d->minor);
+	if (fchownat(fd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(fd, name, d->mode & 07777, 0) < 0)
+		return gb_err_set(err, errno, "chown", "cannot set the owner and mode of %s",
+				  d->path);
+	return 0;
+}
+
+int gb_devnodes_make(const char *root, const struct gb_devnode *list, int n, struct gb_err *err)
+{
+	gb_autoclose int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return gb_err_set(err, errno, "open", "cannot open the root %s", root);
+	for (int i = 0; i < n; i++) {
+		if (bad_target(list[i].path))
+			return gb_err_set(err, EINVAL, "mknod",
+					  "device path %s must be absolute, no ..", list[i].path);
+		int r = make_node(rootfd, &list[i], err);
 		if (r < 0)
 			return r;
 	}

@@ -16,7 +16,7 @@ B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
-cleanup_oci() { for c in m1 g1 g2 s1 s2 p1 u1 u2; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
+cleanup_oci() { for c in m1 g1 g2 s1 s2 p1 u1 u2 d1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
 edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
@@ -127,4 +127,23 @@ up u2
 for _ in $(seq 50); do tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q '^sleep' && break; sleep 0.1; done
 assert_eq "without an ambient set, uid 1000 has no effective capability" 0000000000000000 "$(awk '/^CapEff/ {print $2}' "/proc/$pid/status")"
 runc_ delete --force u2
+
+# 6. linux.devices: mknod of each, with its type, numbers, mode and owner.
+edit '.linux.devices = [{"path": "/dev/gbtest-null", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 7, "gid": 8},
+                       {"path": "/dev/sub/gbtest-blk", "type": "b", "major": 7, "minor": 250, "fileMode": 384},
+                       {"path": "/dev/gbtest-fifo", "type": "p"}]'
+up d1
+assert_eq "start with linux.devices" 0 "$?"
+rt=/proc/$pid/root
+assert_eq "/dev/gbtest-null: char 1:3, mode 0660 (432), owner 7:8" "character special file 1:3 660 7:8" \
+    "$(stat -c '%F %t:%T %a %u:%g' "$rt/dev/gbtest-null")"
+assert_eq "/dev/sub/gbtest-blk: block 7:250 (0xfa), mode 0600, in a new directory" "block special file 7:fa 600" \
+    "$(stat -c '%F %t:%T %a' "$rt/dev/sub/gbtest-blk")"
+assert_eq "/dev/gbtest-fifo: a fifo, mode 0666 by default" "fifo 666" "$(stat -c '%F %a' "$rt/dev/gbtest-fifo")"
+assert_eq "the container's own /dev (tmpfs) holds them, not the bundle's rootfs" "" "$(ls "$B/rootfs/dev" | grep gbtest)"
+runc_ delete --force d1
+edit '.linux.devices = [{"path": "/dev/x", "type": "q"}]'
+runc_ create --bundle "$B" --pid-file "$B/x.pid" d2 2>/dev/null
+check "a device of an unknown type is refused" test $? -ne 0
+check "naming linux.devices[].type" bash -c "tail -1 '$B/log.json' | jq -r .msg | grep -q 'linux.devices\[\].type'"
 finish
