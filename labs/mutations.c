@@ -70,5 +70,7 @@ const struct gb_mutation_exempt gb_mutation_exempt[] = {
 			"proc and sys rows it replaces carry their mutations for glassbox run" },
 	{ "sysctl", "glassbox-runc only: sets what config.json asks in the container's own "
 		    "namespaces, isolates nothing" },
+	{ "mount-join", "glassbox-runc only: enters the mount namespace the client names "
+			"instead of the new one, isolates nothing more" },
 	{ NULL, NULL },
 };

@@ -588,6 +588,31 @@ static void call_private(const struct gb_launch *l, char *buf, size_t len)
 	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 }
 
+/* OCI: a mount namespace given by path (a pod's). PID 1 was cloned into a new one and
+ * enters this one now, before any mount: everything the rows below mount lands there, and
+ * its other processes see the container's root after pivot_root, as with runc. */
+static bool want_mount_join(const struct gb_launch *l)
+{
+	return l->st->cfg.mntns_path[0] != '\0';
+}
+
+static void call_mount_join(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "fd = open(\"%s\", O_RDONLY); setns(fd, CLONE_NEWNS)",
+		 l->st->cfg.mntns_path);
+}
+
+static int run_mount_join(struct gb_launch *l, struct gb_err *err)
+{
+	const char *path = l->st->cfg.mntns_path;
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open the mount namespace %s", path);
+	if (setns(fd, CLONE_NEWNS) < 0)
+		return gb_err_set(err, errno, "setns", "setns(\"%s\", CLONE_NEWNS) failed", path);
+	return 0;
+}
+
 static int run_private(struct gb_launch *l, struct gb_err *err)
 {
 	return gb_rootfs_make_private(err);
@@ -1527,6 +1552,11 @@ static const struct gb_step steps[] = {
 	  "inside.",
 	  call_loopback, want_loopback, run_loopback, NULL, observe_links,
 	  "unless --network host" },
+	{ "mount-join", START, CONT, 4,
+	  "Enter the mount namespace config.json names by path (a pod's): the mounts below are "
+	  "made in it.",
+	  call_mount_join, want_mount_join, run_mount_join, NULL, observe_mounts,
+	  "with a mount namespace path (glassbox-runc)" },
 	{ "mount-private", START, CONT, 4,
 	  "Stop mount events from propagating, so what the container mounts never appears on the "
 	  "host.",

@@ -338,15 +338,22 @@ static int ns_type(const char *t)
 	return 0;
 }
 
-static int add_ns(int flag, const char *path, int *seen, struct gb_oci_extra *x, struct gb_err *err)
+static int add_ns(int flag, const char *path, int *seen, struct gb_config *c,
+		  struct gb_oci_extra *x, struct gb_err *err)
 {
 	bool joinable = flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
 			flag == CLONE_NEWPID;
+	*seen |= flag;
+	if (path[0] && flag == CLONE_NEWNS) { /* joined by PID 1 itself: the mount-join row */
+		if (path[0] != '/' || strlen(path) >= sizeof c->mntns_path)
+			return bad(err, "linux.namespaces[].path", "must be an absolute path");
+		copy(c->mntns_path, sizeof c->mntns_path, path);
+		return 0;
+	}
 	if (path[0] && !joinable)
 		return bad(err, "linux.namespaces[].path",
-			   "can join only network, ipc, uts and "
-			   "pid namespaces in glassbox");
-	*seen |= flag;
+			   "can join only network, ipc, uts, pid and "
+			   "mount namespaces in glassbox");
 	if (path[0]) {
 		x->join[x->njoin].nstype = flag;
 		copy(x->join[x->njoin++].path, sizeof x->join[0].path, path);
@@ -408,7 +415,7 @@ static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struc
 			return bad(err, "linux.namespaces[].type", "is not a namespace type");
 		if (seen & flag)
 			return bad(err, "linux.namespaces[].type", "is listed twice");
-		r = add_ns(flag, gb_jstr(n, "path", ""), &seen, x, err);
+		r = add_ns(flag, gb_jstr(n, "path", ""), &seen, c, x, err);
 	}
 	if (r == 0 && !(seen & CLONE_NEWNS))
 		return bad(err, "linux.namespaces",

@@ -100,6 +100,8 @@ struct gb_config {
 	/* OCI linux.devices: made by the oci-mounts row after /dev. Not stored. */
 	const struct gb_devnode *devnodes;
 	int ndevnodes;
+	/* OCI linux.namespaces mount with a path: PID 1 enters it (the mount-join row). */
+	char mntns_path[256];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -16,7 +16,8 @@ B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
-cleanup_oci() { for c in m1 g1 g2 s1 s2 p1 u1 u2 d1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
+holder=
+cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
 edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
@@ -146,4 +147,18 @@ edit '.linux.devices = [{"path": "/dev/x", "type": "q"}]'
 runc_ create --bundle "$B" --pid-file "$B/x.pid" d2 2>/dev/null
 check "a device of an unknown type is refused" test $? -ne 0
 check "naming linux.devices[].type" bash -c "tail -1 '$B/log.json' | jq -r .msg | grep -q 'linux.devices\[\].type'"
+
+# 7. a mount namespace by path (a pod's): PID 1 is in that very namespace, and the
+# container's mounts were made there, not in a new one.
+unshare -m --propagation private sleep 300 &
+holder=$!
+for _ in $(seq 50); do [ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.1; done
+edit ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$holder/ns/mnt\" else . end)"
+up n1
+assert_eq "start joining the mount namespace of pid $holder" 0 "$?"
+assert_eq "PID 1's mount namespace is the holder's" "$(readlink /proc/$holder/ns/mnt)" "$(readlink /proc/$pid/ns/mnt)"
+check "and config.json's /proc is mounted in it" awk '$5 == "/proc" && / - proc / {f=1} END {exit !f}' "/proc/$pid/mountinfo"
+runc_ delete --force n1
+kill "$holder"; wait "$holder" 2>/dev/null; holder=
+check "nothing left: no record, no mount of the bundle" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1 2>/dev/null)\" ] && ! grep -q '$B' /proc/self/mountinfo"
 finish
