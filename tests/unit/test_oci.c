@@ -267,7 +267,10 @@ static void bad_input_names_the_path(void **state)
 		       "{\"type\":\"mount\"}]}}",
 		       "twice");
 	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\","
-		       "\"path\":\"/proc/1/ns/mnt\"}]}}",
+		       "\"path\":\"proc/1/ns/mnt\"}]}}",
+		       "linux.namespaces[].path");
+	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
+		       "{\"type\":\"cgroup\",\"path\":\"/proc/1/ns/cgroup\"}]}}",
 		       "linux.namespaces[].path");
 	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
 		       "{\"type\":\"user\"}]}}",
