@@ -391,7 +391,10 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_cgroup(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cgroup_container_create(l->st, &l->cg, err);
+	int r = gb_cgroup_container_create(l->st, &l->cg, err);
+	if (r == 0 && (r = gb_cgroup_container_cpuset(l->st, err)) < 0)
+		gb_cgroup_destroy(&l->cg, NULL);
+	return r;
 }
 
 static void undo_cgroup(struct gb_launch *l)
@@ -424,7 +427,8 @@ static int run_attach(struct gb_launch *l, struct gb_err *err)
 	/* In the child, before anything of the container runs. It moves itself: "0" into
 	 * each v1 tasks file (no global lock for the calling thread); the cgroup2 side was
 	 * done by CLONE_INTO_CGROUP. */
-	return gb_cgroup_attach_self(&l->cg, err);
+	int r = gb_cgroup_attach_self(&l->cg, err);
+	return r < 0 ? r : gb_cgroup_container_cpuset_attach(l->st, err);
 }
 
 static void observe_attach(struct gb_launch *l, struct gb_json *j)

@@ -450,6 +450,8 @@ static int parse_resources(const struct gb_jval *lx, struct gb_config *c, struct
 	l->cpu_quota_us = gb_jint(cpu, "quota", 0);
 	l->cpu_period_us = gb_jint(cpu, "period", 0);
 	l->cpu_shares = gb_jint(cpu, "shares", 0);
+	copy(c->cpuset_cpus, sizeof c->cpuset_cpus, gb_jstr(cpu, "cpus", ""));
+	copy(c->cpuset_mems, sizeof c->cpuset_mems, gb_jstr(cpu, "mems", ""));
 	l->pids_max = gb_jint(pids, "limit", 0);
 	if (l->memory < 0)
 		l->memory = 0; /* -1: unlimited, as no limit */

@@ -102,6 +102,9 @@ struct gb_config {
 	int ndevnodes;
 	/* OCI linux.namespaces mount with a path: PID 1 enters it (the mount-join row). */
 	char mntns_path[256];
+	/* OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the v1 cpuset hierarchy's files at
+	 * cgroup_path (cgroup_container.h). Not stored; "" = not set. */
+	char cpuset_cpus[64], cpuset_mems[64];
 };
 
 void gb_config_init(struct gb_config *c);

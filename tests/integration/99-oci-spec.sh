@@ -17,7 +17,7 @@ oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 holder=
-cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
+cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1 c1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
 edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
@@ -72,6 +72,21 @@ check "delete removes it" test ! -d "$(pids_dir "gbtest.slice/$slice/gbtest-g2.s
 for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
     rmdir "$d$cgp" "$d/gbtest.slice/$slice" 2>/dev/null; rmdir "$d/gbtest.slice" 2>/dev/null
 done
+# linux.resources.cpu.cpus/mems: the v1 cpuset hierarchy (hybrid and v1 hosts)
+if [ -f /sys/fs/cgroup/cpuset/cpuset.cpus ]; then
+    edit ".linux.cgroupsPath = \"/$cgp/c1\" | .linux.resources.cpu = {\"cpus\": \"0\", \"mems\": \"0\"}"
+    up c1
+    assert_eq "start with cpu.cpus 0" 0 "$?"
+    check "PID 1 is in cpuset:/$cgp/c1" grep -q ":cpuset:/$cgp/c1\$" "/proc/$pid/cgroup"
+    assert_eq "cpuset.cpus there is 0" 0 "$(cat /sys/fs/cgroup/cpuset/$cgp/c1/cpuset.cpus)"
+    assert_eq "the kernel lets PID 1 run on CPU 0 only" 0 "$(awk '/^Cpus_allowed_list/ {print $2}' /proc/$pid/status)"
+    runc_ delete --force c1
+    check "delete removes the cpuset dir" test ! -d "/sys/fs/cgroup/cpuset/$cgp/c1"
+    rmdir "/sys/fs/cgroup/cpuset/$cgp" 2>/dev/null
+    for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do rmdir "$d$cgp" 2>/dev/null; done
+else
+    echo "# no v1 cpuset hierarchy here: linux.resources.cpu.cpus not checked"
+fi
 edit '.linux.cgroupsPath = "/../etc"'
 runc_ create --bundle "$B" --pid-file "$B/x.pid" g3 2>/dev/null
 check "a cgroupsPath with .. is refused" test $? -ne 0
