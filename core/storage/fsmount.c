@@ -109,8 +109,12 @@ static int make_target(int rootfd, const char *target, bool file)
 				*slash = '/';
 			if (dir < 0)
 				return dir;
+			/* O_NOFOLLOW|O_EXCL: a dangling symlink of the root (ENOENT above) must
+			 * not make openat create its target, which would be the host's file */
 			fd = (last && file)
-				     ? openat(dir, name, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)
+				     ? openat(dir, name,
+					      O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC,
+					      0644)
 				     : mkdirat(dir, name, 0755);
 			fd = fd < 0 && errno != EEXIST ? -errno : (fd > 0 ? close(fd) : 0);
 			close(dir);

@@ -218,8 +218,13 @@ int gb_rootfs_dev_nodes(const char *root, struct gb_err *err)
 	char devdir[4096];
 	if (gb_path(devdir, sizeof devdir, "%s/dev", root) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "path too long: %s/dev", root);
+	struct stat d;
 	if (mkdir(devdir, 0755) < 0 && errno != EEXIST)
 		return gb_err_set(err, errno, "mkdir", "cannot create %s", devdir);
+	/* The paths below go through ROOT/dev: a symlink there would lead out of the root. */
+	if (lstat(devdir, &d) < 0 || !S_ISDIR(d.st_mode))
+		return gb_err_set(err, ENOTDIR, "mknod", "%s must be a directory, not a symlink",
+				  devdir);
 	for (size_t i = 0; i < GB_ARRAY_LEN(devices); i++) {
 		char path[4096];
 		gb_path(path, sizeof path, "%s/%s", devdir, devices[i].name);

@@ -17,7 +17,7 @@ oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
 runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 holder=
-cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1 c1; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
+cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1 c1 e1 f-oci-mounts f-mount-join f-sysctl; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
 edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
@@ -46,6 +46,21 @@ check "the default devices are there: /dev/null is char 1:3" \
 check "and /dev/ptmx links to pts/ptmx" test "$(readlink "/proc/$pid/root/dev/ptmx")" = pts/ptmx
 runc_ delete --force m1
 assert_eq "delete" 0 "$?"
+
+# A mount target below a symlink of the root is resolved inside the root
+# (RESOLVE_IN_ROOT): a link to a host path that the root lacks is refused, and the host's
+# directory of that name gets nothing.
+outside=$GB_TEST_ROOT/outside
+mkdir -p "$outside"
+ln -s "$outside" "$B/rootfs/escape"
+edit '.mounts += [{"destination": "/escape/sub", "type": "tmpfs", "source": "tmpfs"}]'
+runc_ create --bundle "$B" --pid-file "$B/x.pid" e1 2>/dev/null
+check "a mount below a link to a host path is refused" test $? -ne 0
+check "naming the mount point" bash -c "tail -1 '$B/log.json' | jq -r .msg | grep -q /escape/sub"
+check "the host's directory got nothing" test -z "$(ls -A "$outside")"
+check "and no mount is on it" bash -c "! grep -q ' $outside' /proc/self/mountinfo"
+check "nothing left of the refused create" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1 2>/dev/null)\" ] && ! grep -q '$B' /proc/self/mountinfo"
+rm "$B/rootfs/escape"
 
 # 2. linux.cgroupsPath: the container's cgroup is where config.json says, with the limits
 # of linux.resources there; delete removes it (and leaves the client's parent, as runc).
@@ -174,6 +189,25 @@ assert_eq "start joining the mount namespace of pid $holder" 0 "$?"
 assert_eq "PID 1's mount namespace is the holder's" "$(readlink /proc/$holder/ns/mnt)" "$(readlink /proc/$pid/ns/mnt)"
 check "and config.json's /proc is mounted in it" awk '$5 == "/proc" && / - proc / {f=1} END {exit !f}' "/proc/$pid/mountinfo"
 runc_ delete --force n1
+# 8. a failure at each row only a bundle uses (GLASSBOX_FAIL_STEP, docs/engine.md) fails the
+# create and leaves nothing: no record, no process, no mount, no cgroup.
+# (A namespace of its own: the container above made the holder's root its rootfs.)
+kill "$holder"; wait "$holder" 2>/dev/null
+unshare -m --propagation private sleep 300 &
+holder=$!
+for _ in $(seq 50); do [ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.1; done
+edit ".linux.namespaces |= map(if .type == \"mount\" then .path = \"/proc/$holder/ns/mnt\" else . end)
+      | .linux.sysctl = {\"net.ipv4.ip_forward\": \"1\"} | .linux.cgroupsPath = \"/$cgp/f\" | .process.args = [\"sleep\", \"4$$\"]"
+for step in oci-mounts mount-join sysctl; do
+    out=$(GLASSBOX_FAIL_STEP=$step "$RUNC" --root "$R" create --bundle "$B" --pid-file "$B/x.pid" "f-$step" 2>&1)
+    check "failure at step $step fails the create" test $? -ne 0
+    assert_contains "naming the step" "injected failure at step $step" "$out"
+    check "$step: no process left" bash -c "! pgrep -f '[s]leep 4$$' >/dev/null"
+    check "$step: no record left" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1 2>/dev/null)\" ]"
+    check "$step: no mount of the bundle on the host" bash -c "! grep -q '$B' /proc/self/mountinfo"
+    check "$step: no cgroup left" bash -c "! ls -d /sys/fs/cgroup/*/$cgp/f /sys/fs/cgroup/$cgp/f 2>/dev/null | grep -q ."
+done
+for d in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do rmdir "$d$cgp" 2>/dev/null; done
 kill "$holder"; wait "$holder" 2>/dev/null; holder=
 check "nothing left: no record, no mount of the bundle" bash -c "[ -z \"\$(find '$R/oci' '$R/containers' -mindepth 1 2>/dev/null)\" ] && ! grep -q '$B' /proc/self/mountinfo"
 finish
