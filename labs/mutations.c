@@ -66,5 +66,11 @@ const struct gb_mutation_exempt gb_mutation_exempt[] = {
 	{ "exec", "not an isolation step: without it no command runs" },
 	{ "ns-mnt", "not run: without CLONE_NEWNS the engine's pivot_root would act on the host's "
 		    "own mount table" },
+	{ "oci-mounts", "glassbox-runc only: mounts what config.json lists, in its order; the "
+			"proc and sys rows it replaces carry their mutations for glassbox run" },
+	{ "sysctl", "glassbox-runc only: sets what config.json asks in the container's own "
+		    "namespaces, isolates nothing" },
+	{ "mount-join", "glassbox-runc only: enters the mount namespace the client names "
+			"instead of the new one, isolates nothing more" },
 	{ NULL, NULL },
 };

@@ -183,10 +183,11 @@ int gb_cgroup_open(struct gb_cgroup *cg, const struct gb_cg_host *h, const char 
 	cg->host = *h;
 	if (!parent)
 		parent = GB_CGROUP_PARENT;
-	if (bad_component(parent) || bad_component(name) || strchr(name, '/'))
+	/* "" (not NULL): NAME right below the root (an OCI cgroupsPath such as /cgrouptest) */
+	if ((parent[0] && bad_component(parent)) || bad_component(name) || strchr(name, '/'))
 		return gb_err_set(err, EINVAL, "mkdir", "invalid cgroup name \"%s/%s\"", parent,
 				  name);
-	if (gb_path(cg->rel, sizeof cg->rel, "%s/%s", parent, name) < 0)
+	if (gb_path(cg->rel, sizeof cg->rel, "%s%s%s", parent, parent[0] ? "/" : "", name) < 0)
 		return gb_err_set(err, ENAMETOOLONG, "mkdir", "cgroup name too long: %s", name);
 	if (h->unified[0] &&
 	    gb_path(cg->unified_dir, sizeof cg->unified_dir, "%s/%s", h->unified, cg->rel) < 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup/cgroup_monitor.h"
@@ -29,12 +30,27 @@ static int rootless_parent(const struct gb_cg_host *h, struct gb_cg_delegation *
 	return 0;
 }
 
+/* OCI linux.cgroupsPath (state/config.h): "a/b/c" is parent "a/b", name "c". */
+static int open_config_path(struct gb_cgroup *cg, const struct gb_cg_host *h, const char *path,
+			    struct gb_err *err)
+{
+	char parent[GB_CG_PATH];
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return gb_cgroup_open(cg, h, "", parent, err);
+	*slash = '\0';
+	return gb_cgroup_open(cg, h, parent, slash + 1, err);
+}
+
 int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_cg_host host;
 	struct gb_cg_delegation d;
 	char parent[GB_CG_PATH] = GB_CGROUP_PARENT;
 	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
+	if (r == 0 && st->cfg.cgroup_path[0] && geteuid() == 0)
+		return open_config_path(cg, &host, st->cfg.cgroup_path, err);
 	if (r == 0 && geteuid() != 0)
 		r = rootless_parent(&host, &d, parent, sizeof parent, err);
 	if (r == 0)
@@ -114,6 +130,80 @@ static void remove_parent(const char *dir)
 	}
 }
 
+static const char *cgroup_root(void)
+{
+	const char *root = getenv("GLASSBOX_CGROUP_ROOT");
+	return root ? root : "/sys/fs/cgroup";
+}
+
+/* Only for a cgroupsPath and a host with the v1 cpuset hierarchy. */
+static bool cpuset_wanted(const struct gb_state *st, char *dir, size_t len)
+{
+	char probe[GB_CG_PATH];
+	snprintf(probe, sizeof probe, "%s/cpuset/cpuset.cpus", cgroup_root());
+	if (!st->cfg.cgroup_path[0] || (!st->cfg.cpuset_cpus[0] && !st->cfg.cpuset_mems[0]) ||
+	    access(probe, F_OK) < 0)
+		return false;
+	return gb_path(dir, len, "%s/cpuset/%s", cgroup_root(), st->cfg.cgroup_path) == 0;
+}
+
+/* mkdir one level, giving it its parent's cpus and mems (a new cpuset has none). */
+static int cpuset_mkdir(const char *dir, struct gb_err *err)
+{
+	char parent[GB_CG_PATH], val[256];
+	snprintf(parent, sizeof parent, "%s", dir);
+	*strrchr(parent, '/') = '\0';
+	if (mkdir(dir, 0755) < 0)
+		return errno == EEXIST ? 0 : gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", dir);
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	for (size_t i = 0; i < 2; i++) {
+		char path[GB_CG_PATH + 16];
+		snprintf(path, sizeof path, "%s/%s", parent, files[i]);
+		int r = gb_read_line(path, val, sizeof val);
+		if (r < 0)
+			return gb_err_set(err, -r, "open", "cannot read %s", path);
+		if ((r = gb_cg_write(dir, files[i], val, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int cpuset_make(const struct gb_state *st, char *dir, struct gb_err *err)
+{
+	size_t base = strlen(dir) - strlen(st->cfg.cgroup_path);
+	for (char *p = dir + base;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		int r = cpuset_mkdir(dir, err);
+		*p = c;
+		if (r < 0 || !c)
+			return r;
+	}
+}
+
+int gb_cgroup_container_cpuset(const struct gb_state *st, struct gb_err *err)
+{
+	char dir[GB_CG_PATH];
+	if (!cpuset_wanted(st, dir, sizeof dir))
+		return 0;
+	int r = cpuset_make(st, dir, err);
+	if (r == 0 && st->cfg.cpuset_cpus[0])
+		r = gb_cg_write(dir, "cpuset.cpus", st->cfg.cpuset_cpus, err);
+	if (r == 0 && st->cfg.cpuset_mems[0])
+		r = gb_cg_write(dir, "cpuset.mems", st->cfg.cpuset_mems, err);
+	if (r < 0)
+		rmdir(dir);
+	return r;
+}
+
+int gb_cgroup_container_cpuset_attach(const struct gb_state *st, struct gb_err *err)
+{
+	char dir[GB_CG_PATH];
+	return cpuset_wanted(st, dir, sizeof dir) ? gb_cg_write(dir, "tasks", "0", err) : 0;
+}
+
 void gb_cgroup_container_remove(const struct gb_state *st)
 {
 	struct gb_cgroup cg;
@@ -122,6 +212,12 @@ void gb_cgroup_container_remove(const struct gb_state *st)
 	if (gb_cgroup_container_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
 		return;
 	gb_cgroup_destroy(&cg, NULL);
+	char dir[GB_CG_PATH];
+	if (st->cfg.cgroup_path[0] &&
+	    gb_path(dir, sizeof dir, "%s/cpuset/%s", cgroup_root(), st->cfg.cgroup_path) == 0)
+		rmdir(dir); /* the cpuset dir of linux.resources.cpu.cpus, if any (empty now) */
+	if (st->cfg.cgroup_path[0])
+		return; /* the client's parents (docker/, a slice) are the client's, as with runc */
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		remove_parent(cg.dir[c]);
 	remove_parent(cg.unified_dir);

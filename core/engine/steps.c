@@ -34,6 +34,7 @@
 #include "engine/init.h"
 #include "ns/ns.h"
 #include "engine/observe.h"
+#include "storage/fsmount.h"
 #include "storage/rootfs.h"
 #include "engine/user.h"
 #include "storage/volume.h"
@@ -389,7 +390,10 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_cgroup(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_cgroup_container_create(l->st, &l->cg, err);
+	int r = gb_cgroup_container_create(l->st, &l->cg, err);
+	if (r == 0 && (r = gb_cgroup_container_cpuset(l->st, err)) < 0)
+		gb_cgroup_destroy(&l->cg, NULL);
+	return r;
 }
 
 static void undo_cgroup(struct gb_launch *l)
@@ -422,7 +426,8 @@ static int run_attach(struct gb_launch *l, struct gb_err *err)
 	/* In the child, before anything of the container runs. It moves itself: "0" into
 	 * each v1 tasks file (no global lock for the calling thread); the cgroup2 side was
 	 * done by CLONE_INTO_CGROUP. */
-	return gb_cgroup_attach_self(&l->cg, err);
+	int r = gb_cgroup_attach_self(&l->cg, err);
+	return r < 0 ? r : gb_cgroup_container_cpuset_attach(l->st, err);
 }
 
 static void observe_attach(struct gb_launch *l, struct gb_json *j)
@@ -611,6 +616,31 @@ static void call_private(const struct gb_launch *l, char *buf, size_t len)
 	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 }
 
+/* OCI: a mount namespace given by path (a pod's). PID 1 was cloned into a new one and
+ * enters this one now, before any mount: everything the rows below mount lands there, and
+ * its other processes see the container's root after pivot_root, as with runc. */
+static bool want_mount_join(const struct gb_launch *l)
+{
+	return l->st->cfg.mntns_path[0] != '\0';
+}
+
+static void call_mount_join(const struct gb_launch *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "fd = open(\"%s\", O_RDONLY); setns(fd, CLONE_NEWNS)",
+		 l->st->cfg.mntns_path);
+}
+
+static int run_mount_join(struct gb_launch *l, struct gb_err *err)
+{
+	const char *path = l->st->cfg.mntns_path;
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gb_err_set(err, errno, "open", "cannot open the mount namespace %s", path);
+	if (setns(fd, CLONE_NEWNS) < 0)
+		return gb_err_set(err, errno, "setns", "setns(\"%s\", CLONE_NEWNS) failed", path);
+	return 0;
+}
+
 static int run_private(struct gb_launch *l, struct gb_err *err)
 {
 	return gb_rootfs_make_private(err);
@@ -657,6 +687,40 @@ static void observe_overlay(struct gb_launch *l, struct gb_json *j)
 {
 	observe_rootfs(l, j);
 	observe_mounts(l, j);
+}
+
+/* An OCI bundle's config.json lists its own /proc, /sys and /dev (with its pts, shm and
+ * mqueue): the oci-mounts row makes them, in the config's order, instead of these rows. */
+static bool want_oci(const struct gb_launch *l)
+{
+	return l->st->cfg.rootfs_dir[0] != '\0';
+}
+
+static bool want_engine_fs(const struct gb_launch *l)
+{
+	return !l->st->cfg.rootfs_dir[0];
+}
+
+static void call_oci_mounts(const struct gb_launch *l, char *buf, size_t len)
+{
+	const struct gb_fsmount *m = l->st->cfg.fsmounts;
+	if (l->st->cfg.nfsmounts == 0)
+		snprintf(buf, len, "mknod(\"%s/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
+			 l->st->merged);
+	else
+		snprintf(buf, len,
+			 "mount(\"%s\", \"%s%s\", \"%s\", 0x%lx, \"%s\"); ...; "
+			 "mknod(\"/dev/null\", S_IFCHR|0666, makedev(1, 3)); ...",
+			 m[0].source, l->st->merged, m[0].target, m[0].type, m[0].flags, m[0].data);
+}
+
+static int run_oci_mounts(struct gb_launch *l, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
+	int r = gb_fsmounts_apply(l->st->merged, c->fsmounts, c->nfsmounts, err);
+	if (r == 0)
+		r = gb_rootfs_dev_nodes(l->st->merged, err);
+	return r < 0 ? r : gb_devnodes_make(l->st->merged, c->devnodes, c->ndevnodes, err);
 }
 
 static void call_proc(const struct gb_launch *l, char *buf, size_t len)
@@ -805,6 +869,43 @@ static int run_pivot(struct gb_launch *l, struct gb_err *err)
  * still holds CAP_SYS_ADMIN: the capabilities step then holds it in the effective set
  * until the filter is in, and the seccomp step lets go of it. */
 
+/* ------------------------------------------------------------ sysctl (OCI linux.sysctl)
+ * Written through the container's own /proc (after pivot_root): each key belongs to a
+ * namespace of the container (the parser refused host-wide ones). Before masked-paths,
+ * which makes /proc/sys read-only. */
+
+static bool want_sysctl(const struct gb_launch *l)
+{
+	return l->st->cfg.sysctls && l->st->cfg.sysctls[0];
+}
+
+static void call_sysctl(const struct gb_launch *l, char *buf, size_t len)
+{
+	const char *kv = l->st->cfg.sysctls[0], *eq = strchr(kv, '=');
+	snprintf(buf, len, "write(\"/proc/sys/%.*s\", \"%s\")%s", (int)(eq - kv), kv, eq + 1,
+		 l->st->cfg.sysctls[1] ? "; ..." : "");
+	for (char *p = strstr(buf, "/proc/sys/") + 10; *p && *p != '"'; p++)
+		if (*p == '.')
+			*p = '/';
+}
+
+static int run_sysctl(struct gb_launch *l, struct gb_err *err)
+{
+	for (char **s = l->st->cfg.sysctls; *s; s++) {
+		char path[512];
+		const char *eq = strchr(*s, '=');
+		snprintf(path, sizeof path, "/proc/sys/%.*s", (int)(eq - *s), *s);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		int r = gb_write_str(path, eq + 1);
+		if (r < 0)
+			return gb_err_set(err, -r, "write", "cannot write %s to %s (linux.sysctl)",
+					  eq + 1, path);
+	}
+	return 0;
+}
+
 static bool want_masks(const struct gb_launch *l)
 {
 	return l->sec.masks;
@@ -821,7 +922,12 @@ static void call_masks(const struct gb_launch *l, char *buf, size_t len)
 static int run_masks(struct gb_launch *l, struct gb_err *err)
 {
 	size_t n = 0;
-	int r = gb_masks_apply("/", &n, err);
+	const struct gb_config *c = &l->st->cfg;
+	/* OCI: config.json's own lists, in place of glassbox's (Docker's) defaults */
+	int r = c->masked_paths
+			? gb_masks_apply_lists("/", (const char *const *)c->masked_paths,
+					       (const char *const *)c->readonly_paths, &n, err)
+			: gb_masks_apply("/", &n, err);
 	snprintf(l->child_info, sizeof l->child_info, "%zu", n);
 	return r;
 }
@@ -857,6 +963,14 @@ static gb_capset hold_for_seccomp(const struct gb_launch *l)
 	return l->sec.filter && !nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
 }
 
+/* OCI process.user: runc changes the uid before it drops capabilities; here the uid
+ * changes last (the exec row), so setgroups/setresgid/setresuid need these until then. */
+static gb_capset hold_for_user(const struct gb_launch *l)
+{
+	const struct gb_config *c = &l->st->cfg;
+	return c->user[0] && c->cap_ambient ? GB_CAP_BIT(CAP_SETUID) | GB_CAP_BIT(CAP_SETGID) : 0;
+}
+
 static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 {
 	char names[1024];
@@ -870,7 +984,7 @@ static void call_caps(const struct gb_launch *l, char *buf, size_t len)
 
 static int run_caps(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l), err);
+	return gb_caps_apply_hold(l->sec.caps, hold_for_seccomp(l) | hold_for_user(l), err);
 }
 
 static void observe_caps(struct gb_launch *l, struct gb_json *j)
@@ -915,7 +1029,7 @@ static int run_seccomp(struct gb_launch *l, struct gb_err *err)
 	/* The program was compiled on the host (gb_confine_prepare): here, one system call. */
 	int r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
 	if (r == 0 && hold_for_seccomp(l))
-		r = gb_caps_release(l->sec.caps, err);
+		r = gb_caps_release(l->sec.caps | hold_for_user(l), err);
 	return r;
 }
 
@@ -994,12 +1108,36 @@ static int wait_exec_gate(struct gb_launch *l, struct gb_err *err)
 	return n == 1 ? 0 : gb_err_set(err, EPIPE, "write", "the exec fifo closed early");
 }
 
+static int run_exec_as(struct gb_launch *l, struct gb_err *err);
+
+/* OCI: the capabilities config.json lists hold for any process.user (runc keeps them
+ * through setresuid with PR_SET_KEEPCAPS); glassbox run's --user gets none, as Docker's. */
+static int run_exec_oci_user(struct gb_launch *l, struct gb_err *err)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return gb_err_set(err, errno, "prctl", "prctl(PR_SET_KEEPCAPS, 1) failed");
+	int r = gb_user_switch(l->st->cfg.user, err);
+	if (r == 0) /* and let go of what hold_for_user kept */
+		r = getuid() != 0 ? gb_caps_after_setuid(l->sec.caps, l->st->cfg.cap_ambient, err)
+				  : gb_caps_release(l->sec.caps, err);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return r < 0 ? r : run_exec_as(l, err);
+}
+
 static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
 	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
+	if (c->user[0] && c->cap_ambient)
+		return run_exec_oci_user(l, err);
 	if (c->user[0] && gb_user_switch(c->user, err) < 0)
 		return -err->code;
+	return run_exec_as(l, err);
+}
+
+static int run_exec_as(struct gb_launch *l, struct gb_err *err)
+{
+	const struct gb_config *c = &l->st->cfg;
 	if (chdir(c->workdir) < 0) {
 		int r = gb_err_set(err, errno, "chdir", "chdir(\"%s\") inside the container failed",
 				   c->workdir);
@@ -1094,6 +1232,11 @@ static void call_mounts(const struct gb_launch *l, char *buf, size_t len)
 			 "MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)%s",
 			 m[0].target + 1, m[0].source,
 			 m[0].readonly ? " mount_setattr(t, MOUNT_ATTR_RDONLY);" : "", more);
+}
+
+static bool want_mounts(const struct gb_launch *l)
+{
+	return want_volumes(l) && want_engine_fs(l);
 }
 
 static int run_mounts(struct gb_launch *l, struct gb_err *err)
@@ -1452,6 +1595,11 @@ static const struct gb_step steps[] = {
 	  "inside.",
 	  call_loopback, want_loopback, run_loopback, NULL, observe_links,
 	  "unless --network host" },
+	{ "mount-join", START, CONT, 4,
+	  "Enter the mount namespace config.json names by path (a pod's): the mounts below are "
+	  "made in it.",
+	  call_mount_join, want_mount_join, run_mount_join, NULL, observe_mounts,
+	  "with a mount namespace path (glassbox-runc)" },
 	{ "mount-private", START, CONT, 4,
 	  "Stop mount events from propagating, so what the container mounts never appears on the "
 	  "host.",
@@ -1469,22 +1617,30 @@ static const struct gb_step steps[] = {
 	  call_overlay, NULL, run_overlay, NULL, observe_overlay, NULL },
 	/* storage (issue 5): on top of the overlay, before /proc and pivot_root, while the
 	 * host paths (bind sources, volume data) are still reachable */
+	/* OCI (core/oci/): config.json's mounts in its order (runtime-spec), in place of the
+	 * four rows below, which make glassbox's own in the table's order */
+	{ "oci-mounts", START, CONT, 12,
+	  "Mount what the bundle's config.json lists (/proc, /dev, /dev/pts, /sys, binds...) in "
+	  "its order, then add the default devices (null, zero, tty...) to /dev.",
+	  call_oci_mounts, want_oci, run_oci_mounts, NULL, observe_mounts,
+	  "an OCI bundle's root (glassbox-runc)" },
 	{ "mounts", START, CONT, 12,
 	  "Mount volumes, bind mounts and tmpfs on their targets, resolved inside the root (no "
 	  "symlink out).",
-	  call_mounts, want_volumes, run_mounts, NULL, observe_mounts,
+	  call_mounts, want_mounts, run_mounts, NULL, observe_mounts,
 	  "with -v, --mount or --tmpfs" },
 	{ "proc", START, CONT, 2,
 	  "Mount a fresh /proc: it shows only the processes of the container's own PID namespace.",
-	  call_proc, NULL, run_proc, NULL, observe_mounts, NULL },
+	  call_proc, want_engine_fs, run_proc, NULL, observe_mounts,
+	  "unless an OCI bundle's root" },
 	{ "sys", START, CONT, 4,
 	  "Mount /sys read-only: the container can look at the kernel's devices but not change "
 	  "them.",
-	  call_sys, NULL, run_sys, NULL, observe_mounts, NULL },
+	  call_sys, want_engine_fs, run_sys, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "dev", START, CONT, 4,
 	  "Build a minimal /dev: null, zero, random, tty, a private pts and shm. No disks, no host "
 	  "devices.",
-	  call_dev, NULL, run_dev, NULL, observe_mounts, NULL },
+	  call_dev, want_engine_fs, run_dev, NULL, observe_mounts, "unless an OCI bundle's root" },
 	{ "etc-hosts", START, CONT, 17,
 	  "Bind-mount its own /etc/hosts, /etc/hostname and /etc/resolv.conf from its state "
 	  "directory over the image's.",
@@ -1509,6 +1665,11 @@ static const struct gb_step steps[] = {
 	  "Open a pty in the container's own devpts: its slave (/dev/pts/0) becomes the "
 	  "controlling terminal and stdio, the master goes to the host to relay.",
 	  call_tty, want_tty, run_tty, NULL, observe_tty, "with -t" },
+	/* OCI (core/oci/): linux.sysctl, while /proc/sys is still writable */
+	{ "sysctl", START, CONT, 16,
+	  "Write the bundle's sysctls (linux.sysctl) into /proc/sys: only keys of the "
+	  "container's own namespaces (net.*, IPC's kernel.shm*...), never host-wide ones.",
+	  call_sysctl, want_sysctl, run_sysctl, NULL, NULL, "with linux.sysctl (glassbox-runc)" },
 	{ "masked-paths", START, CONT, 16,
 	  "Hide host-wide kernel files (/proc/kcore, /proc/keys, /sys/firmware...) and make "
 	  "/proc/sys read-only.",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "cgroup/cgroup.h"
 
@@ -84,7 +85,8 @@ static int parse_user(const struct gb_jval *p, struct gb_config *c, struct gb_er
 
 /* The OCI form lists what the process keeps; glassbox's config says what it drops from its
  * default set: drop ALL, add back the bounding set (the others are subsets of it here). */
-static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_err *err)
+static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_oci_extra *x,
+		      struct gb_err *err)
 {
 	const struct gb_jval *caps, *bounding;
 	int r = member(p, "capabilities", GB_JOBJ, "process.capabilities", &caps, err);
@@ -96,6 +98,13 @@ static int parse_caps(const struct gb_jval *p, struct gb_config *c, struct gb_er
 	r = strings(bounding, "process.capabilities.bounding", &c->cap_add, err);
 	if (r < 0)
 		return r;
+	const struct gb_jval *ambient;
+	r = member(caps, "ambient", GB_JARR, "process.capabilities.ambient", &ambient, err);
+	if (r == 0)
+		r = strings(ambient, "process.capabilities.ambient", &x->cap_ambient, err);
+	if (r < 0)
+		return r;
+	c->cap_ambient = x->cap_ambient;
 	c->cap_drop = calloc(2, sizeof(char *));
 	if (!c->cap_drop || !(c->cap_drop[0] = strdup("ALL")))
 		return gb_err_set(err, ENOMEM, "", "out of memory");
@@ -198,7 +207,7 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 		r = parse_user(p, c, err);
 	if (r == 0)
 		r = parse_rlimits(p, x, err);
-	return r < 0 ? r : parse_caps(p, c, err);
+	return r < 0 ? r : parse_caps(p, c, x, err);
 }
 
 /* ------------------------------------------------------------ root, hostname, mounts */
@@ -267,10 +276,33 @@ static int add_mount(struct gb_config *c, const struct gb_jval *m, char **opts, 
 	return 0;
 }
 
-static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct gb_err *err)
+/* The mount as the oci-mounts row makes it: every member, in config.json's order. */
+static int add_fsmount(struct gb_oci_extra *x, const struct gb_jval *m, char **opts,
+		       struct gb_err *err)
+{
+	struct gb_fsmount *f = &x->mounts[x->nmounts++];
+	const char *type = gb_jstr(m, "type", "");
+	copy(f->source, sizeof f->source, gb_jstr(m, "source", ""));
+	copy(f->target, sizeof f->target, gb_jstr(m, "destination", ""));
+	copy(f->type, sizeof f->type, type[0] ? type : "none");
+	if (!strcmp(type, "bind") || !strcmp(type, "rbind"))
+		gb_fsmount_option(f, type);
+	for (size_t i = 0; opts && opts[i]; i++)
+		gb_fsmount_option(f, opts[i]);
+	if (strlen(f->target) >= sizeof f->target - 1 || strlen(f->source) >= sizeof f->source - 1)
+		return bad(err, "mounts[].destination/source", "is too long");
+	return 0;
+}
+
+static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
+			struct gb_err *err)
 {
 	const struct gb_jval *ms;
 	int r = member(root, "mounts", GB_JARR, "mounts", &ms, err);
+	x->mounts = calloc(ms && ms->n ? ms->n : 1, sizeof *x->mounts);
+	if (!x->mounts)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	c->fsmounts = x->mounts;
 	for (const struct gb_jval *m = ms ? ms->child : NULL; r == 0 && m; m = m->next) {
 		const struct gb_jval *o;
 		char **opts = NULL;
@@ -281,8 +313,11 @@ static int parse_mounts(const struct gb_jval *root, struct gb_config *c, struct 
 			r = strings(o, "mounts[].options", &opts, err);
 		if (r == 0)
 			r = add_mount(c, m, opts, err);
+		if (r == 0)
+			r = add_fsmount(x, m, opts, err);
 		gb_strv_free(opts);
 	}
+	c->nfsmounts = x->nmounts;
 	return r;
 }
 
@@ -303,15 +338,22 @@ static int ns_type(const char *t)
 	return 0;
 }
 
-static int add_ns(int flag, const char *path, int *seen, struct gb_oci_extra *x, struct gb_err *err)
+static int add_ns(int flag, const char *path, int *seen, struct gb_config *c,
+		  struct gb_oci_extra *x, struct gb_err *err)
 {
 	bool joinable = flag == CLONE_NEWNET || flag == CLONE_NEWIPC || flag == CLONE_NEWUTS ||
 			flag == CLONE_NEWPID;
+	*seen |= flag;
+	if (path[0] && flag == CLONE_NEWNS) { /* joined by PID 1 itself: the mount-join row */
+		if (path[0] != '/' || strlen(path) >= sizeof c->mntns_path)
+			return bad(err, "linux.namespaces[].path", "must be an absolute path");
+		copy(c->mntns_path, sizeof c->mntns_path, path);
+		return 0;
+	}
 	if (path[0] && !joinable)
 		return bad(err, "linux.namespaces[].path",
-			   "can join only network, ipc, uts and "
-			   "pid namespaces in glassbox");
-	*seen |= flag;
+			   "can join only network, ipc, uts, pid and "
+			   "mount namespaces in glassbox");
 	if (path[0]) {
 		x->join[x->njoin].nstype = flag;
 		copy(x->join[x->njoin++].path, sizeof x->join[0].path, path);
@@ -373,7 +415,7 @@ static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struc
 			return bad(err, "linux.namespaces[].type", "is not a namespace type");
 		if (seen & flag)
 			return bad(err, "linux.namespaces[].type", "is listed twice");
-		r = add_ns(flag, gb_jstr(n, "path", ""), &seen, x, err);
+		r = add_ns(flag, gb_jstr(n, "path", ""), &seen, c, x, err);
 	}
 	if (r == 0 && !(seen & CLONE_NEWNS))
 		return bad(err, "linux.namespaces",
@@ -408,6 +450,8 @@ static int parse_resources(const struct gb_jval *lx, struct gb_config *c, struct
 	l->cpu_quota_us = gb_jint(cpu, "quota", 0);
 	l->cpu_period_us = gb_jint(cpu, "period", 0);
 	l->cpu_shares = gb_jint(cpu, "shares", 0);
+	copy(c->cpuset_cpus, sizeof c->cpuset_cpus, gb_jstr(cpu, "cpus", ""));
+	copy(c->cpuset_mems, sizeof c->cpuset_mems, gb_jstr(cpu, "mems", ""));
 	l->pids_max = gb_jint(pids, "limit", 0);
 	if (l->memory < 0)
 		l->memory = 0; /* -1: unlimited, as no limit */
@@ -472,6 +516,197 @@ static int parse_seccomp(const struct gb_jval *lx, struct gb_oci_extra *x, struc
 	return 0;
 }
 
+/* systemd's slice names nest by their dashes: "a-b.slice" lives in "a.slice/a-b.slice". */
+static int expand_slice(const char *slice, char *out, size_t len)
+{
+	size_t n = strlen(slice);
+	if (n < 7 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
+		return -EINVAL;
+	out[0] = '\0';
+	for (size_t i = 0; i < n - 6; i++) {
+		if (slice[i] != '-')
+			continue;
+		if (i == 0 || slice[i - 1] == '-')
+			return -EINVAL;
+		size_t k = strlen(out);
+		snprintf(out + k, len - k, "%.*s.slice/", (int)i, slice);
+	}
+	size_t k = strlen(out);
+	return snprintf(out + k, len - k, "%s", slice) >= (int)(len - k) ? -ENAMETOOLONG : 0;
+}
+
+/* "slice:prefix:name" (runc --systemd-cgroup): the scope systemd would make for it,
+ * SLICE-PATH/prefix-name.scope, so cgroupfs holds the same tree systemd would. */
+static int systemd_path(const char *in, char *out, size_t len)
+{
+	char slice[128] = "system.slice", prefix[128], name[128]; /* "" slice: system.slice */
+	bool ok = in[0] == ':' ? sscanf(in, ":%127[^:]:%127s", prefix, name) == 2
+			       : sscanf(in, "%127[^:]:%127[^:]:%127s", slice, prefix, name) == 3;
+	if (!ok)
+		return -EINVAL;
+	if (strchr(prefix, '/') || strchr(name, '/') || strstr(name, ".."))
+		return -EINVAL;
+	int r = expand_slice(slice, out, len);
+	size_t k = strlen(out), n = strlen(name);
+	if (r == 0 && n > 6 && !strcmp(name + n - 6, ".slice"))
+		r = snprintf(out + k, len - k, "/%s", name) >= (int)(len - k) ? -ENAMETOOLONG : 0;
+	else if (r == 0)
+		r = snprintf(out + k, len - k, "/%s-%s.scope", prefix, name) >= (int)(len - k)
+			    ? -ENAMETOOLONG
+			    : 0;
+	return r;
+}
+
+int gb_oci_cgroups_path(const char *in, char *out, size_t len)
+{
+	const char *colon = strchr(in, ':');
+	if (in[0] != '/' && colon && strchr(colon + 1, ':'))
+		return systemd_path(in, out, len);
+	while (*in == '/')
+		in++; /* absolute: below each hierarchy's root; relative: the same place here */
+	if (!*in || strstr(in, "..") || strstr(in, "//") || strchr(in, '\n') ||
+	    in[strlen(in) - 1] == '/')
+		return -EINVAL;
+	return snprintf(out, len, "%s", in) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
+static int parse_cgroups_path(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	const struct gb_jval *p;
+	int r = member(lx, "cgroupsPath", GB_JSTR, "linux.cgroupsPath", &p, err);
+	if (r < 0 || !p || !p->str[0])
+		return r;
+	if (gb_oci_cgroups_path(p->str, c->cgroup_path, sizeof c->cgroup_path) < 0)
+		return bad(err, "linux.cgroupsPath",
+			   "must be a cgroup path (/docker/ID) or systemd's slice:prefix:name");
+	return 0;
+}
+
+/* A sysctl belongs to the namespace that isolates it: written for the host's namespace it
+ * would change the host (runc refuses the same ones: "not in a separate kernel namespace"). */
+static const char *sysctl_needs(const char *key, const struct gb_config *c,
+				const struct gb_oci_extra *x)
+{
+	bool host_ipc = c->host_ipc && !gb_oci_joins(x, CLONE_NEWIPC);
+	bool host_net = c->host_net && !gb_oci_joins(x, CLONE_NEWNET);
+	bool host_uts = c->host_uts && !gb_oci_joins(x, CLONE_NEWUTS);
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",
+					   "kernel.msgmni", "kernel.sem",
+					   "kernel.shmall", "kernel.shmmax",
+					   "kernel.shmmni", "kernel.shm_rmid_forced" };
+	for (size_t i = 0; i < sizeof ipc / sizeof *ipc; i++)
+		if (!strcmp(key, ipc[i]))
+			return host_ipc ? "a new ipc namespace" : NULL;
+	if (!strncmp(key, "fs.mqueue.", 10))
+		return host_ipc ? "a new ipc namespace" : NULL;
+	if (!strncmp(key, "net.", 4))
+		return host_net ? "a new network namespace" : NULL;
+	if (!strcmp(key, "kernel.hostname") || !strcmp(key, "kernel.domainname"))
+		return host_uts ? "a new uts namespace" : NULL;
+	return "a namespace of its own (it is host-wide)";
+}
+
+static int parse_sysctl(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+			struct gb_err *err)
+{
+	const struct gb_jval *s;
+	int r = member(lx, "sysctl", GB_JOBJ, "linux.sysctl", &s, err);
+	if (r < 0 || !s)
+		return r;
+	x->sysctls = calloc(s->n + 1, sizeof(char *));
+	if (!x->sysctls)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	size_t k = 0;
+	for (const struct gb_jval *m = s->child; m; m = m->next) {
+		const char *needs = sysctl_needs(m->key, c, x);
+		if (m->type != GB_JSTR)
+			return bad(err, "linux.sysctl", "values must be strings");
+		if (strchr(m->key, '/') || strstr(m->key, ".."))
+			return bad(err, "linux.sysctl",
+				   "keys are dotted names (net.ipv4.ip_forward)");
+		if (needs) {
+			r = gb_err_set(err, EINVAL, "", "config.json: linux.sysctl %s needs %s",
+				       m->key, needs);
+			gb_err_hint(err, "remove it, or give the container that namespace");
+			return r;
+		}
+		if (asprintf(&x->sysctls[k++], "%s=%s", m->key, m->str) < 0)
+			return gb_err_set(err, ENOMEM, "", "out of memory");
+	}
+	c->sysctls = x->sysctls;
+	return 0;
+}
+
+static int device_mode(const struct gb_jval *d, unsigned *mode, struct gb_err *err)
+{
+	const char *t = gb_jstr(d, "type", "");
+	long long perm = gb_jint(d, "fileMode", 0666);
+	if (perm < 0 || perm > 07777)
+		return bad(err, "linux.devices[].fileMode", "must be permission bits (0666)");
+	if (!strcmp(t, "c") || !strcmp(t, "u"))
+		*mode = S_IFCHR;
+	else if (!strcmp(t, "b"))
+		*mode = S_IFBLK;
+	else if (!strcmp(t, "p"))
+		*mode = S_IFIFO;
+	else
+		return bad(err, "linux.devices[].type", "must be c, b, u or p");
+	*mode |= (unsigned)perm;
+	return 0;
+}
+
+static int parse_devices(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+			 struct gb_err *err)
+{
+	const struct gb_jval *ds;
+	int r = member(lx, "devices", GB_JARR, "linux.devices", &ds, err);
+	if (r < 0 || !ds)
+		return r;
+	x->devices = calloc(ds->n + 1, sizeof *x->devices);
+	if (!x->devices)
+		return gb_err_set(err, ENOMEM, "", "out of memory");
+	for (const struct gb_jval *d = ds->child; d; d = d->next) {
+		struct gb_devnode *n = &x->devices[x->ndevices++];
+		const char *path = gb_jstr(d, "path", "");
+		if (d->type != GB_JOBJ || path[0] != '/' || strlen(path) >= sizeof n->path)
+			return bad(err, "linux.devices[].path", "must be an absolute path");
+		r = device_mode(d, &n->mode, err);
+		if (r < 0)
+			return r;
+		copy(n->path, sizeof n->path, path);
+		n->major = (unsigned)gb_jint(d, "major", 0);
+		n->minor = (unsigned)gb_jint(d, "minor", 0);
+		n->uid = (unsigned)gb_jint(d, "uid", 0);
+		n->gid = (unsigned)gb_jint(d, "gid", 0);
+	}
+	c->devnodes = x->devices;
+	c->ndevnodes = x->ndevices;
+	return 0;
+}
+
+/* An OCI bundle's own lists replace glassbox's (absent: none, as with runc). */
+static int parse_paths(const struct gb_jval *lx, struct gb_config *c, struct gb_oci_extra *x,
+		       struct gb_err *err)
+{
+	const struct gb_jval *m, *ro;
+	int r = member(lx, "maskedPaths", GB_JARR, "linux.maskedPaths", &m, err);
+	if (r == 0)
+		r = member(lx, "readonlyPaths", GB_JARR, "linux.readonlyPaths", &ro, err);
+	if (r == 0)
+		r = strings(m, "linux.maskedPaths", &x->masked_paths, err);
+	if (r == 0)
+		r = strings(ro, "linux.readonlyPaths", &x->readonly_paths, err);
+	for (size_t i = 0; r == 0 && x->masked_paths[i]; i++)
+		if (x->masked_paths[i][0] != '/')
+			r = bad(err, "linux.maskedPaths", "must hold absolute paths");
+	for (size_t i = 0; r == 0 && x->readonly_paths[i]; i++)
+		if (x->readonly_paths[i][0] != '/')
+			r = bad(err, "linux.readonlyPaths", "must hold absolute paths");
+	c->masked_paths = x->masked_paths;
+	c->readonly_paths = x->readonly_paths;
+	return r;
+}
+
 static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 		       struct gb_err *err)
 {
@@ -483,6 +718,14 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 		r = parse_namespaces(lx, c, x, err);
 	if (r == 0)
 		r = parse_resources(lx, c, err);
+	if (r == 0)
+		r = parse_cgroups_path(lx, c, err);
+	if (r == 0)
+		r = parse_sysctl(lx, c, x, err);
+	if (r == 0)
+		r = parse_paths(lx, c, x, err);
+	if (r == 0)
+		r = parse_devices(lx, c, x, err);
 	if (r == 0)
 		r = parse_seccomp(lx, x, err);
 	if (r == 0 && !gb_jget(lx, "seccomp"))
@@ -525,7 +768,7 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 	if (r == 0)
 		r = parse_root(root, bundle, c, err);
 	if (r == 0)
-		r = parse_mounts(root, c, err);
+		r = parse_mounts(root, c, x, err);
 	if (r == 0)
 		r = parse_linux(root, c, x, err);
 	if (r == 0)
@@ -537,6 +780,12 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 void gb_oci_extra_free(struct gb_oci_extra *x)
 {
 	free(x->seccomp_json);
+	free(x->mounts);
+	gb_strv_free(x->sysctls);
+	gb_strv_free(x->cap_ambient);
+	free(x->devices);
+	gb_strv_free(x->masked_paths);
+	gb_strv_free(x->readonly_paths);
 	gb_strv_free(x->annotations);
 	memset(x, 0, sizeof *x);
 }

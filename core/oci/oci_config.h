@@ -27,6 +27,12 @@ struct gb_oci_extra {
 	char **annotations; /* "key=value" */
 	struct gb_oci_rlimit rlimits[16]; /* process.rlimits */
 	int nrlimits;
+	struct gb_fsmount *mounts; /* mounts[], in order (the config's fsmounts point here) */
+	int nmounts;
+	char **sysctls, **masked_paths, **readonly_paths; /* the config's fields point here */
+	char **cap_ambient;
+	struct gb_devnode *devices; /* linux.devices (the config's devnodes point here) */
+	int ndevices;
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 };
@@ -35,6 +41,9 @@ struct gb_oci_extra {
  * root.path absolute. -EINVAL naming the JSON path (e.g. "process.args") on bad input. */
 int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct gb_config *c,
 			struct gb_oci_extra *x, struct gb_err *err);
+/* linux.cgroupsPath -> a path below each hierarchy's root: "/docker/ID" -> "docker/ID",
+ * "system.slice:docker:ID" -> "system.slice/docker-ID.scope". -EINVAL for "..", "". */
+int gb_oci_cgroups_path(const char *in, char *out, size_t len);
 /* Whether x joins a namespace of this CLONE_NEW* type by path. */
 bool gb_oci_joins(const struct gb_oci_extra *x, int nstype);
 /* exec --process FILE: the process object alone, as in config.json. */

@@ -318,6 +318,21 @@ int gb_caps_apply(gb_capset keep, struct gb_err *err)
 	return gb_caps_apply_hold(keep, 0, err);
 }
 
+int gb_caps_after_setuid(gb_capset keep, char *const *ambient, struct gb_err *err)
+{
+	gb_capset held = 0, amb = 0;
+	int r = get_permitted(&held, err);
+	if (r == 0)
+		r = names_to_set(ambient, &amb, err);
+	/* PR_SET_KEEPCAPS kept the permitted set through setresuid; the effective set was
+	 * cleared: raise it again, and the ambient set the exec will turn into both. */
+	if (r == 0)
+		r = set_sets(keep & held, keep & held, err);
+	if (r == 0)
+		r = set_ambient(amb & keep & held, gb_caps_last(), err);
+	return r;
+}
+
 int gb_caps_release(gb_capset keep, struct gb_err *err)
 {
 	gb_capset held = 0;

@@ -61,5 +61,9 @@ int gb_caps_apply(gb_capset keep, struct gb_err *err);
  * no_new_privs needs CAP_SYS_ADMIN. gb_caps_release(keep) then lets go of it. */
 int gb_caps_apply_hold(gb_capset keep, gb_capset hold, struct gb_err *err);
 int gb_caps_release(gb_capset keep, struct gb_err *err);
+/* OCI process.user that is not root: after a setresuid made under PR_SET_KEEPCAPS, give
+ * back `keep` as permitted and effective, and the names in `ambient` (within keep) as
+ * ambient, so the command exec'd as that uid holds them (runtime-spec, as runc does). */
+int gb_caps_after_setuid(gb_capset keep, char *const *ambient, struct gb_err *err);
 
 #endif

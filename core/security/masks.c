@@ -117,13 +117,19 @@ static int apply_list(const char *root, const char *const *list, bool mask, size
 
 int gb_masks_apply(const char *root, size_t *applied, struct gb_err *err)
 {
+	return gb_masks_apply_lists(root, gb_masks_masked, gb_masks_readonly, applied, err);
+}
+
+int gb_masks_apply_lists(const char *root, const char *const *masked, const char *const *readonly,
+			 size_t *applied, struct gb_err *err)
+{
 	if (applied)
 		*applied = 0;
 	/* Read-only first: /proc/sys stays readable; masks go on top of anything. */
-	int r = apply_list(root, gb_masks_readonly, false, applied, err);
+	int r = apply_list(root, readonly, false, applied, err);
 	if (r < 0)
 		return r;
-	return apply_list(root, gb_masks_masked, true, applied, err);
+	return apply_list(root, masked, true, applied, err);
 }
 
 /* mountinfo fields: id parent major:minor root mountpoint options ... - fstype source */

@@ -19,6 +19,9 @@ extern const char *const gb_masks_readonly[];
 /* Apply both lists below `root` ("/" after pivot_root) in the current mount namespace.
  * Paths missing on this kernel are skipped. *applied (may be NULL) counts the mounts. */
 int gb_masks_apply(const char *root, size_t *applied, struct gb_err *err);
+/* The same with other lists (an OCI bundle's linux.maskedPaths and readonlyPaths). */
+int gb_masks_apply_lists(const char *root, const char *const *masked, const char *const *readonly,
+			 size_t *applied, struct gb_err *err);
 /* Mask or freeze one path (callers add their own, e.g. --security-opt masks). */
 int gb_masks_mask(const char *path, struct gb_err *err);
 int gb_masks_readonly_bind(const char *path, struct gb_err *err);

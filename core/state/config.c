@@ -137,6 +137,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_str(j, "rootfs_mode", c->rootfs_chroot ? "chroot" : "pivot_root");
 	if (c->rootfs_dir[0])
 		gb_json_str(j, "rootfs_dir", c->rootfs_dir);
+	if (c->cgroup_path[0])
+		gb_json_str(j, "cgroup_path", c->cgroup_path);
 	gb_json_obj_begin(j, "security");
 	gb_json_strv(j, "cap_add", c->cap_add);
 	gb_json_strv(j, "cap_drop", c->cap_drop);
@@ -225,6 +227,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	/* lab 04's negative control (--rootfs-mode chroot) */
 	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
 	copy_str(c->rootfs_dir, sizeof c->rootfs_dir, gb_jstr(o, "rootfs_dir", ""));
+	copy_str(c->cgroup_path, sizeof c->cgroup_path, gb_jstr(o, "cgroup_path", ""));
 	const struct gb_jval *sec = gb_jget(o, "security");
 	if (sec && gb_jget(sec, "cap_add"))
 		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));

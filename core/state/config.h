@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "ns/userns.h"
 #include "base/util.h"
+#include "storage/fsmount.h"
 #include "storage/mountspec.h"
 
 #define GB_NAME_MAX 63
@@ -88,6 +89,27 @@ struct gb_config {
 	 * its state also writes its public status file. "" when compose did not make it. */
 	char project[64], service[64];
 	char status_dir[512];
+	/* OCI: config.json's mounts, made in its order by the oci-mounts row instead of the
+	 * proc, sys, dev and mounts rows. Not stored; owned by glassbox-runc create. */
+	const struct gb_fsmount *fsmounts;
+	int nfsmounts;
+	/* OCI linux.cgroupsPath as a path below each hierarchy's root ("docker/ID", systemd's
+	 * form already mapped): the container's cgroup there. "" = glassbox/ID. */
+	char cgroup_path[256];
+	/* OCI linux.maskedPaths, readonlyPaths (NULL: glassbox's own lists) and linux.sysctl
+	 * ("key=value", NULL: none). Not stored; owned by glassbox-runc create. */
+	char **masked_paths, **readonly_paths, **sysctls;
+	/* OCI process.capabilities.ambient (NULL: not OCI): a non-root process.user keeps its
+	 * capabilities through the uid change, these as ambient. Not stored. */
+	char **cap_ambient;
+	/* OCI linux.devices: made by the oci-mounts row after /dev. Not stored. */
+	const struct gb_devnode *devnodes;
+	int ndevnodes;
+	/* OCI linux.namespaces mount with a path: PID 1 enters it (the mount-join row). */
+	char mntns_path[256];
+	/* OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the v1 cpuset hierarchy's files at
+	 * cgroup_path (cgroup_container.h). Not stored; "" = not set. */
+	char cpuset_cpus[64], cpuset_mems[64];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -160,6 +160,8 @@ static int make_device(const char *devdir, const char *name, unsigned maj, unsig
 	return 0;
 }
 
+static int dev_links(const char *devdir, struct gb_err *err);
+
 int gb_rootfs_mount_dev(const char *root, struct gb_err *err)
 {
 	int r = mount_at(root, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME,
@@ -189,6 +191,12 @@ int gb_rootfs_mount_dev(const char *root, struct gb_err *err)
 		r = access("/dev/mqueue", F_OK) == 0 ? bind_host(root, "/dev/mqueue", err) : 0;
 	if (r < 0)
 		return r;
+	return dev_links(devdir, err);
+}
+
+/* The links runtimes add to /dev (runtime-spec "Default devices" and /dev/fd & co). */
+static int dev_links(const char *devdir, struct gb_err *err)
+{
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "ptmx" },		 { "/proc/self/fd", "fd" },
 		{ "/proc/self/fd/0", "stdin" },	 { "/proc/self/fd/1", "stdout" },
@@ -203,6 +211,34 @@ int gb_rootfs_mount_dev(const char *root, struct gb_err *err)
 					  links[i][1]);
 	}
 	return 0;
+}
+
+int gb_rootfs_dev_nodes(const char *root, struct gb_err *err)
+{
+	char devdir[4096];
+	if (gb_path(devdir, sizeof devdir, "%s/dev", root) < 0)
+		return gb_err_set(err, ENAMETOOLONG, "mkdir", "path too long: %s/dev", root);
+	struct stat d;
+	if (mkdir(devdir, 0755) < 0 && errno != EEXIST)
+		return gb_err_set(err, errno, "mkdir", "cannot create %s", devdir);
+	/* The paths below go through ROOT/dev: a symlink there would lead out of the root. */
+	if (lstat(devdir, &d) < 0 || !S_ISDIR(d.st_mode))
+		return gb_err_set(err, ENOTDIR, "mknod", "%s must be a directory, not a symlink",
+				  devdir);
+	for (size_t i = 0; i < GB_ARRAY_LEN(devices); i++) {
+		char path[4096];
+		gb_path(path, sizeof path, "%s/%s", devdir, devices[i].name);
+		struct stat s;
+		if (lstat(path, &s) == 0 && S_ISCHR(s.st_mode) &&
+		    s.st_rdev == makedev(devices[i].maj, devices[i].min))
+			continue; /* already there (linux.devices, or the client's root) */
+		if (unlink(path) < 0 && errno != ENOENT) /* another file: ours replaces it */
+			return gb_err_set(err, errno, "unlink", "cannot replace %s", path);
+		int r = make_device(devdir, devices[i].name, devices[i].maj, devices[i].min, err);
+		if (r < 0)
+			return r;
+	}
+	return dev_links(devdir, err);
 }
 
 int gb_rootfs_pivot(const char *root, struct gb_err *err)

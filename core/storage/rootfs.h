@@ -25,6 +25,9 @@ int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err);
 int gb_rootfs_mount_proc(const char *root, struct gb_err *err);
 int gb_rootfs_mount_sys(const char *root, bool readonly, struct gb_err *err);
 int gb_rootfs_mount_dev(const char *root, struct gb_err *err);
+/* OCI bundles: the default devices (null, zero, full, random, urandom, tty) and the /dev
+ * links in ROOT/dev, whatever config.json mounted there (runtime-spec "Default devices"). */
+int gb_rootfs_dev_nodes(const char *root, struct gb_err *err);
 int gb_rootfs_pivot(const char *root, struct gb_err *err);
 /* Lab 04's negative control (--rootfs-mode chroot): chroot(2) into root instead of
  * pivot_root. The old root stays mounted in the namespace: the chroot escape works. */

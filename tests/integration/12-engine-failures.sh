@@ -8,7 +8,8 @@ marker="gbfail$$"
 # 1. A failure at each step of the table (GLASSBOX_FAIL_STEP, docs/engine.md).
 # Rows for bridge networks (veth, net-config, publish) create links: 21-net-engine.sh
 # injects failures there, inside a network namespace of its own.
-steps=$(gb steps | awk 'NR > 1 {print $2}' | grep -vxE 'veth|net-config|publish')
+# Rows only an OCI bundle uses (oci-mounts, mount-join, sysctl): 99-oci-spec.sh injects there.
+steps=$(gb steps | awk 'NR > 1 {print $2}' | grep -vxE 'veth|net-config|publish|oci-mounts|mount-join|sysctl')
 for step in $steps; do
     want=()
     [ "$step" = init ] && want=(--init)   # a step that runs only with its option

@@ -16,8 +16,8 @@ assert_eq "sequence numbers count up from 1" "$(seq -s ' ' 1 "$(wc -l <"$ev")") 
 begins=$(jq -r 'select(.type=="step.begin") | .step' "$ev" | tr '\n' ' ')
 ends=$(jq -r 'select(.type=="step.end") | .step' "$ev" | tr '\n' ' ')
 # Rows that run only with their option: userns-* (a user namespace), init (--init),
-# veth, net-config, publish (--network NAME, -p).
-table=$(gb steps | awk 'NR > 1 && $2 !~ /^userns-/ && $2 != "init" && $2 != "tty" {print $2}' | grep -vxE 'veth|net-config|publish' | tr '\n' ' ')
+# veth, net-config, publish (--network NAME, -p); oci-mounts, mount-join, sysctl (an OCI bundle).
+table=$(gb steps | awk 'NR > 1 && $2 !~ /^userns-/ && $2 != "init" && $2 != "tty" {print $2}' | grep -vxE 'veth|net-config|publish|oci-mounts|mount-join|sysctl' | tr '\n' ' ')
 assert_eq "steps begin in table order" "$table" "$begins"
 assert_eq "every begun step ends" "$begins" "$ends"
 assert_eq "all steps ok" "" "$(jq -r 'select(.type=="step.end" and .ok != true) | .step' "$ev")"

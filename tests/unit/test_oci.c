@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 
 #include <cmocka.h>
@@ -266,7 +267,10 @@ static void bad_input_names_the_path(void **state)
 		       "{\"type\":\"mount\"}]}}",
 		       "twice");
 	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\","
-		       "\"path\":\"/proc/1/ns/mnt\"}]}}",
+		       "\"path\":\"proc/1/ns/mnt\"}]}}",
+		       "linux.namespaces[].path");
+	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
+		       "{\"type\":\"cgroup\",\"path\":\"/proc/1/ns/cgroup\"}]}}",
 		       "linux.namespaces[].path");
 	expect_refused("{" MIN_PROCESS "," ROOT ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
 		       "{\"type\":\"user\"}]}}",
@@ -328,6 +332,75 @@ static void ids(void **state)
 	assert_false(gb_oci_id_valid("a b"));
 }
 
+/* config.json's mounts, every one and in its order, as the oci-mounts row makes them. */
+static void mounts_in_order(void **state)
+{
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err = { 0 };
+	assert_int_equal(
+		gb_oci_config_parse(docker_config, strlen(docker_config), "/b", &c, &x, &err), 0);
+	assert_ptr_equal(c.fsmounts, x.mounts);
+	assert_true(c.nfsmounts >= 6);
+	assert_string_equal(c.fsmounts[0].target, "/proc");
+	assert_string_equal(c.fsmounts[1].target, "/dev");
+	assert_string_equal(c.fsmounts[2].type, "cgroup");
+	assert_string_equal(c.fsmounts[3].target, "/dev/shm");
+	assert_int_equal(c.fsmounts[3].flags, MS_BIND | MS_REC);
+	assert_int_equal(c.fsmounts[4].flags, MS_BIND | MS_REC | MS_RDONLY);
+	assert_int_equal(c.fsmounts[5].propagation, MS_PRIVATE | MS_REC);
+	struct gb_fsmount m = { 0 };
+	gb_fsmount_option(&m, "nosuid");
+	gb_fsmount_option(&m, "mode=755");
+	gb_fsmount_option(&m, "size=65536k");
+	gb_fsmount_option(&m, "rslave");
+	assert_int_equal(m.flags, MS_NOSUID);
+	assert_string_equal(m.data, "mode=755,size=65536k");
+	assert_int_equal(m.propagation, MS_SLAVE | MS_REC);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+}
+
+static void cgroups_paths(void **state)
+{
+	char out[256];
+	assert_int_equal(gb_oci_cgroups_path("/docker/abc", out, sizeof out), 0);
+	assert_string_equal(out, "docker/abc");
+	assert_int_equal(gb_oci_cgroups_path("/cgrouptest", out, sizeof out), 0);
+	assert_string_equal(out, "cgrouptest");
+	assert_int_equal(gb_oci_cgroups_path("testdir/cgrouptest/container", out, sizeof out), 0);
+	assert_string_equal(out, "testdir/cgrouptest/container");
+	assert_int_equal(gb_oci_cgroups_path("system.slice:docker:abc", out, sizeof out), 0);
+	assert_string_equal(out, "system.slice/docker-abc.scope");
+	assert_int_equal(gb_oci_cgroups_path("machine-k8s-pod1.slice:cri:abc", out, sizeof out), 0);
+	assert_string_equal(out,
+			    "machine.slice/machine-k8s.slice/machine-k8s-pod1.slice/cri-abc.scope");
+	assert_int_equal(gb_oci_cgroups_path(":podman:abc", out, sizeof out), 0);
+	assert_string_equal(out, "system.slice/podman-abc.scope");
+	assert_int_equal(gb_oci_cgroups_path("/a/../../etc", out, sizeof out), -EINVAL);
+	assert_int_equal(gb_oci_cgroups_path("/", out, sizeof out), -EINVAL);
+	assert_int_equal(gb_oci_cgroups_path("nodot:x:y", out, sizeof out), -EINVAL);
+	assert_int_equal(gb_oci_cgroups_path("a.slice:x:../y", out, sizeof out), -EINVAL);
+	struct gb_config c;
+	struct gb_oci_extra x;
+	struct gb_err err;
+	assert_int_equal(
+		parse("{" MIN_PROCESS ",\"root\":{\"path\":\"r\"},\"linux\":{"
+		      "\"cgroupsPath\":\"/docker/x\",\"namespaces\":[{\"type\":\"mount\"}]}}",
+		      &c, &x, &err),
+		0);
+	assert_string_equal(c.cgroup_path, "docker/x");
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+	assert_int_equal(parse("{" MIN_PROCESS ",\"root\":{\"path\":\"r\"},\"linux\":{"
+			       "\"cgroupsPath\":\"/../x\",\"namespaces\":[{\"type\":\"mount\"}]}}",
+			       &c, &x, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "linux.cgroupsPath"));
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +412,8 @@ int main(void)
 		cmocka_unit_test(rlimits_and_oom),
 		cmocka_unit_test(additional_gids),
 		cmocka_unit_test(user_namespace_maps),
+		cmocka_unit_test(mounts_in_order),
+		cmocka_unit_test(cgroups_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
