@@ -41,6 +41,7 @@ struct vz_live {
 	double pending_t;
 	double lat_ms[2048];
 	int n_lat;
+	bool follow; /* follow mode: the child only tails a file; stop it at once */
 };
 
 int vz_headless(const struct vz_opts *o, struct vz_stream *st);
@@ -54,6 +55,9 @@ int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, boo
 int vz_live_poll(struct vz_live *lv, struct vz_stream *st);
 void vz_live_send(struct vz_live *lv, const char *line);
 void vz_live_stop(struct vz_live *lv);
+/* Follow a FILE.jsonl another program is writing (or the first new one in a DIR, e.g.
+ * glassbox-runc --events-dir): the same viewer as live mode, with nothing to pace. */
+int vz_live_follow(struct vz_live *lv, const char *path, char *err, size_t errlen);
 /* Record the engine's tour to DIR/tour.jsonl, then render its frames headless. */
 int vz_tour_headless(const struct vz_opts *o);
 /* `run ARGS...` recorded to DIR/run.jsonl without a display, then rendered like the tour. */

@@ -162,7 +162,7 @@ void vz_live_stop(struct vz_live *lv)
 		close(lv->ctl_fd);
 	lv->ctl_fd = -1;
 	for (int i = 0; i < 300 && !lv->exited; i++) {
-		if (i == 20)
+		if (i == 20 || (i == 0 && lv->follow))
 			kill(lv->pid, SIGTERM);
 		if (i == 250)
 			kill(lv->pid, SIGKILL);

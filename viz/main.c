@@ -18,6 +18,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: glassbox-viz [options] replay FILE.jsonl\n"
+		"       glassbox-viz [options] follow FILE.jsonl|DIR   (as it is written)\n"
 		"       glassbox-viz [options] run [glassbox run arguments...]\n"
 		"       glassbox-viz [options] dashboard\n"
 		"       glassbox-viz [options] tour\n"
@@ -207,6 +208,28 @@ static int live(const struct vz_opts *o, char **args, bool tour)
 	return rc;
 }
 
+/* A stream another program writes (Docker through glassbox-runc --events-dir DIR), shown
+ * as it grows: live mode's viewer with a tailing child instead of glassbox run. */
+static int follow(const struct vz_opts *o, int argc, char **argv)
+{
+	char err[512];
+	if (argc != 1)
+		return bad("follow wants one FILE.jsonl or DIR");
+	if (o->headless)
+		return bad("follow is live only: replay the file once it is written");
+	struct vz_live lv;
+	struct vz_stream st;
+	vz_stream_init(&st);
+	if (vz_live_follow(&lv, argv[0], err, sizeof err) < 0) {
+		fprintf(stderr, "glassbox-viz: %s\n", err);
+		return 2;
+	}
+	int rc = vz_window(o, &st, &lv);
+	vz_live_stop(&lv);
+	vz_stream_free(&st);
+	return rc;
+}
+
 /* Options may also follow the word: `slides --headless --frames DIR DECK.md`. */
 static int slides(struct vz_opts *o, int argc, char **argv)
 {
@@ -246,6 +269,8 @@ int main(int argc, char **argv)
 		return slides(&o, argc - i, argv + i);
 	if (strcmp(mode, "replay") == 0)
 		return replay(&o, argc - i - 1, argv + i + 1);
+	if (strcmp(mode, "follow") == 0)
+		return follow(&o, argc - i - 1, argv + i + 1);
 	if (strcmp(mode, "run") == 0)
 		return o.headless && o.frames ? vz_run_headless(&o, argv + i + 1)
 					      : live(&o, argv + i + 1, false);

@@ -36,4 +36,24 @@ out=$(timeout 60 "$VIZ" --play --autoplay 0.05 --exit-at-end run --rm --name "vi
 assert_eq "live: glassbox-viz run exits with the container's status" 0 $?
 assert_contains "live: the container ran its command" "hello from live" "$out"
 assert_nothing_left "live run with --rm"
+
+# follow: a stream another program writes (Docker through glassbox-runc --events-dir DIR):
+# the viewer waits for the first new file in DIR and shows its events as they arrive.
+mkdir -p "$T/evdir"
+"$VIZ" --latency follow "$T/evdir" >"$T/follow.log" 2>&1 &
+FPID=$!
+sleep 1
+gb run --rm --events "$T/evdir/c1.jsonl" busybox true
+for _ in $(seq 50); do grep -q '"container.removed"\|"state.changed"' "$T/evdir/c1.jsonl" 2>/dev/null && break; sleep 0.1; done
+sleep 2
+kill -TERM $FPID
+wait $FPID
+assert_eq "follow: quits on SIGTERM with 0" 0 $?
+frames=$(sed -n 's/^event to first frame: \([0-9]*\) frames.*/\1/p' "$T/follow.log")
+check "follow: the new stream's events reached the screen (${frames:-0} frames: $(head -c 200 "$T/follow.log"))" \
+    test "${frames:-0}" -ge 1
+assert_eq "follow: its tailing child is gone" "" "$(pgrep -f "$T/evdir" || true)"
+out=$("$VIZ" follow "$T/no-such-dir" 2>&1); rc=$?
+assert_eq "follow of a missing path exits 2" 2 "$rc"
+assert_contains "... naming it" "no-such-dir" "$out"
 finish
