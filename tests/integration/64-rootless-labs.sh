@@ -8,48 +8,11 @@
 # students' section finds the user's ranges, newuidmap and pasta/slirp4netns.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
-need_cmd useradd
-need_cmd runuser
 need_cmd jq
-U=gbrl$$
-T=$(mktemp -d /tmp/gbrl-labs.XXXXXX)
-home=
-cleanup_user() {
-    if id "$U" >/dev/null 2>&1; then
-        for id in $(as_user ps -aq 2>/dev/null); do as_user rm -f "$id" >/dev/null 2>&1; done
-        ps -u "$U" -o pid= 2>/dev/null | xargs -r kill -KILL 2>/dev/null  # this test user's own
-        userdel -r "$U" 2>/dev/null
-    fi
-    rm -rf "$T"
-    gb_cleanup
-}
-trap cleanup_user EXIT
-useradd -m -s /bin/sh "$U" || skip "cannot create a test user"
-uid=$(id -u "$U")
-home=$(getent passwd "$U" | cut -d: -f6)
-# useradd gives a range when login.defs says so; else one far above any other.
-for f in subuid subgid; do
-    base=$((200000000 + (uid % 1000) * 65536))
-    grep -q "^$U:" /etc/$f || usermod --add-sub${f#sub}s "$base-$((base + 65535))" "$U"
-done
+. "$(dirname "$0")/../lib/student.sh"
+student gbrl
 check "$U has a subuid range" grep -q "^$U:" /etc/subuid
 check "$U has a subgid range" grep -q "^$U:" /etc/subgid
-
-# The user runs a copy of the build in a directory every user may read (test 62 does the
-# same: build/ sits below directories that are not theirs to search).
-chmod 755 "$T"
-mkdir -p "$T/bin" "$T/share" "$T/libexec"
-cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$T/share/"
-cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$T/libexec/"
-chmod -R o+rX "$T"
-BIN=$T/bin/glassbox
-as_user() {
-    (cd / && runuser -u "$U" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
-        -u XDG_DATA_HOME HOME="$home" timeout 300 "$BIN" "$@")
-}
-out=$(as_user run --rm busybox true 2>&1) || {
-    grep -q "unprivileged user namespaces are disabled" <<<"$out" && skip "$out"
-}
 
 # What each lab must end in for an ordinary user here. SKIP names the exact reason.
 declare -A EXPECT=(

@@ -14,38 +14,8 @@ need_cmd jq
 need_cmd nsenter
 need_cmd lsns
 need_cmd curl
-U=gbrn$$
-T=$(mktemp -d /tmp/gbrn-net.XXXXXX)
-home=
-cleanup_user() {
-    if id "$U" >/dev/null 2>&1; then
-        for id in $(as_user ps -aq 2>/dev/null); do as_user rm -f "$id" >/dev/null 2>&1; done
-        ps -u "$U" -o pid= 2>/dev/null | xargs -r kill -KILL 2>/dev/null  # this test user's own
-        userdel -r "$U" 2>/dev/null
-    fi
-    rm -rf "$T"
-    gb_cleanup
-}
-trap cleanup_user EXIT
-useradd -m -s /bin/sh "$U" || skip "cannot create a test user"
-uid=$(id -u "$U")
-home=$(getent passwd "$U" | cut -d: -f6)
-for f in subuid subgid; do
-    base=$((200000000 + (uid % 1000) * 65536))
-    grep -q "^$U:" /etc/$f || usermod --add-sub${f#sub}s "$base-$((base + 65535))" "$U"
-done
-chmod 755 "$T"
-mkdir -p "$T/bin"
-cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share" "$(dirname "$GLASSBOX")/../libexec" "$T/"
-chmod -R o+rX "$T"
-BIN=$T/bin/glassbox
-as_user() {
-    (cd / && runuser -u "$U" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
-        -u XDG_DATA_HOME HOME="$home" timeout 120 "$BIN" "$@")
-}
-out=$(as_user run --rm busybox true 2>&1) || {
-    grep -q "unprivileged user namespaces are disabled" <<<"$out" && skip "$out"
-}
+. "$(dirname "$0")/../lib/student.sh"
+student gbrn 120
 RUN=$home/.local/share/glassbox/run
 holder() { [ -f "$RUN/student-netns" ] && awk '{print $1}' "$RUN/student-netns"; }
 live() { ps -u "$uid" -o stat=,pid=,args= 2>/dev/null | awk '$1 !~ /^Z/'; }
