@@ -34,6 +34,11 @@ int gb_net_nl_open(struct gb_net_nl *nl, struct gb_err *err)
 	if (!nl->sock)
 		return gb_err_set(err, errno, "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)",
 				  "cannot open a route netlink socket");
+	return gb_net_nl_ready(nl, err);
+}
+
+int gb_net_nl_ready(struct gb_net_nl *nl, struct gb_err *err)
+{
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int r = gb_err_set(err, errno, "bind(netlink)", "cannot bind the netlink socket");
 		gb_net_nl_close(nl);

@@ -25,6 +25,8 @@ struct gb_net_nl {
 };
 
 int gb_net_nl_open(struct gb_net_nl *nl, struct gb_err *err);
+/* Bind an opened route socket (nl->sock), with extended acks; closes it on failure. */
+int gb_net_nl_ready(struct gb_net_nl *nl, struct gb_err *err);
 /* Open the socket inside the network namespace netns_fd (from /proc/PID/ns/net). */
 int gb_net_nl_open_in(struct gb_net_nl *nl, int netns_fd, struct gb_err *err);
 void gb_net_nl_close(struct gb_net_nl *nl);

@@ -47,16 +47,7 @@ static int nl_adopt(struct gb_net_nl *nl, int fd, struct gb_err *err)
 		close(fd);
 		return gb_err_set(err, errno, "mnl_socket_fdopen", "cannot use the netlink socket");
 	}
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int r = gb_err_set(err, errno, "bind(netlink)", "cannot bind the netlink socket");
-		gb_net_nl_close(nl);
-		return r;
-	}
-	int one = 1;
-	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof one);
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (unsigned int)time(NULL);
-	return 0;
+	return gb_net_nl_ready(nl, err);
 }
 
 int gb_net_nl_open_via(struct gb_net_nl *nl, int userns, int netns, struct gb_err *err)
