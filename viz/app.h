@@ -62,6 +62,9 @@ int vz_live_follow(struct vz_live *lv, const char *path, char *err, size_t errle
 int vz_tour_headless(const struct vz_opts *o);
 /* `run ARGS...` recorded to DIR/run.jsonl without a display, then rendered like the tour. */
 int vz_run_headless(const struct vz_opts *o, char **args);
+/* Board keys (viz/dashboard.c): true on quit; v may be NULL (no theme toggle). */
+union SDL_Event;
+bool vz_board_event(struct vz_render *rd, struct vz_view *v, const union SDL_Event *e);
 int vz_dashboard(const struct vz_opts *o, const char *glassbox);
 /* The glassbox binary: $GLASSBOX, else next to this program. */
 void vz_glassbox_path(char *buf, size_t len);

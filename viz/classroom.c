@@ -267,16 +267,7 @@ static void window(struct vz_render *rd, struct vz_view *v, struct cls *c, const
 	for (bool quit = false; !quit;) {
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
-			if (e.type == SDL_QUIT ||
-			    (e.type == SDL_KEYDOWN &&
-			     (e.key.keysym.sym == SDLK_q || e.key.keysym.sym == SDLK_ESCAPE)))
-				quit = true;
-			else if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_f)
-				vz_rd_toggle_fullscreen(rd);
-			else if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_d)
-				v->th = v->th == &vz_theme_dark ? &vz_theme_light : &vz_theme_dark;
-			else if (e.type == SDL_WINDOWEVENT)
-				vz_rd_layout(rd, 1);
+			quit |= vz_board_event(rd, v, &e);
 		/* The spool changes when a student's check ends: once a second is live enough
 		 * for a room, and a poll costs one short glassbox run. */
 		if (!from_file && (last == 0 || SDL_GetTicks64() - last >= 1000)) {

@@ -243,6 +243,22 @@ static void draw_dash(struct vz_render *rd, const struct vz_view *v, const struc
 		vz_rd_text(rd, VZ_F_FACT, VZ_M, 1020, VZ_LEFT, 0, th->text2, d->hint);
 }
 
+/* The keys of a board (dashboard, classroom): Q/Esc quit (returns true), F fullscreen, D
+ * light/dark when v is given, and a resized window laid out again. */
+bool vz_board_event(struct vz_render *rd, struct vz_view *v, const union SDL_Event *e)
+{
+	SDL_Keycode k = e->type == SDL_KEYDOWN ? e->key.keysym.sym : SDLK_UNKNOWN;
+	if (e->type == SDL_QUIT || k == SDLK_q || k == SDLK_ESCAPE)
+		return true;
+	if (k == SDLK_f)
+		vz_rd_toggle_fullscreen(rd);
+	else if (k == SDLK_d && v)
+		v->th = v->th == &vz_theme_dark ? &vz_theme_light : &vz_theme_dark;
+	else if (e->type == SDL_WINDOWEVENT)
+		vz_rd_layout(rd, 1);
+	return false;
+}
+
 int vz_dashboard(const struct vz_opts *o, const char *glassbox)
 {
 	static struct dash d;
@@ -269,14 +285,7 @@ int vz_dashboard(const struct vz_opts *o, const char *glassbox)
 	for (bool quit = false; !quit;) {
 		SDL_Event e;
 		while (SDL_PollEvent(&e))
-			if (e.type == SDL_QUIT ||
-			    (e.type == SDL_KEYDOWN &&
-			     (e.key.keysym.sym == SDLK_q || e.key.keysym.sym == SDLK_ESCAPE)))
-				quit = true;
-			else if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_f)
-				vz_rd_toggle_fullscreen(rd);
-			else if (e.type == SDL_WINDOWEVENT)
-				vz_rd_layout(rd, 1);
+			quit |= vz_board_event(rd, NULL, &e);
 		if (SDL_GetTicks64() - last > 2000 || last == 0) {
 			poll_engine(&d, glassbox);
 			last = SDL_GetTicks64();
