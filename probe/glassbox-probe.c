@@ -814,10 +814,10 @@ static void race_pid(pid_t pid, int pidfd, int self, struct race *w)
 	}
 	if (!w->exe_pid) {
 		w->exe_pid = pid;
-		ssize_t n = readlink(path, w->exe, sizeof w->exe - 1);
-		w->exe[n > 0 ? n : 0] = '\0';
-		char self_fd[64];
+		char self_fd[64]; /* what we hold, not what PID runs by now (it may have exec'd) */
 		snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(self_fd, w->exe, sizeof w->exe - 1);
+		w->exe[n > 0 ? n : 0] = '\0';
 		int wr = open(self_fd, O_WRONLY | O_CLOEXEC); /* opened and closed, never written */
 		w->wr_err = wr < 0 ? errno : 0;
 		if (wr >= 0)
