@@ -1,5 +1,6 @@
 /* Options of `glassbox run` and `glassbox create`, named as Docker names them. */
 #include "args.h"
+#include "base/util.h"
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_container.h"
 #include "engine/health.h"
@@ -686,4 +687,25 @@ int gb_args_parse_run(int argc, char **argv, bool create_only, struct gb_run_arg
 void gb_args_free(struct gb_run_args *a)
 {
 	gb_config_free(&a->cfg);
+}
+
+int gb_args_global_root(int argc, char **argv, int *i, const char **root, const char **data_root)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} roots[] = { { "--root", 6 }, { "--data-root", 11 } };
+	for (size_t k = 0; k < GB_ARRAY_LEN(roots); k++) {
+		const char **out = k == 0 ? root : data_root;
+		const char *a = argv[*i];
+		if (strncmp(a, roots[k].name, roots[k].len))
+			continue;
+		if (a[roots[k].len] == '=') {
+			*out = a + roots[k].len + 1;
+			return 1;
+		}
+		if (a[roots[k].len] == '\0')
+			return *i + 1 < argc ? (*out = argv[++*i], 1) : -1;
+	}
+	return 0;
 }

@@ -26,6 +26,11 @@ void gb_args_free(struct gb_run_args *a);
 /* Print the options of run/create (for --help). */
 void gb_args_usage(void);
 
+/* The global options both programs take before the command (glassbox, glassbox-images):
+ * --root DIR, --data-root DIR, and their --opt=DIR forms. Consumes argv[*i] (and its value,
+ * advancing *i): 1 when it is one of them, 0 when not, -1 when its value is missing. */
+int gb_args_global_root(int argc, char **argv, int *i, const char **root, const char **data_root);
+
 /* Parse a whole number of seconds for -t/--time; -EINVAL when not one. */
 int gb_args_parse_seconds(const char *s, int *out);
 

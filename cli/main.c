@@ -1007,15 +1007,14 @@ int main(int argc, char **argv)
 	const char *root = NULL, *data_root = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--root") && i + 1 < argc)
-			root = argv[++i];
-		else if (!strncmp(argv[i], "--root=", 7))
-			root = argv[i] + 7;
-		else if (!strcmp(argv[i], "--data-root") && i + 1 < argc)
-			data_root = argv[++i];
-		else if (!strncmp(argv[i], "--data-root=", 12))
-			data_root = argv[i] + 12;
-		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		int g = gb_args_global_root(argc, argv, &i, &root, &data_root);
+		if (g < 0)
+			return usage_error(
+				"%s needs a directory: glassbox --root DIR --data-root DIR COMMAND",
+				argv[i]);
+		if (g > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage();
 			return 0;
 		} else if (!strcmp(argv[i], "--version")) {

@@ -12,6 +12,7 @@
 
 #include "base/helper.h"
 #include "base/util.h"
+#include "../args.h"
 #include "../cli.h"
 #include "registry/layer.h"
 #include "state/roots.h"
@@ -84,16 +85,12 @@ int main(int argc, char **argv)
 	const char *root = NULL, *data_root = NULL;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--root") && i + 1 < argc)
-			root = argv[++i];
-		else if (!strncmp(argv[i], "--root=", 7))
-			root = argv[i] + 7;
-		else if (!strcmp(argv[i], "--data-root") && i + 1 < argc)
-			data_root = argv[++i];
-		else if (!strncmp(argv[i], "--data-root=", 12))
-			data_root = argv[i] + 12;
-		else
-			return usage_error("unknown option", argv[i]);
+		int g = gb_args_global_root(argc, argv, &i, &root, &data_root);
+		if (g < 0)
+			return usage_error("a directory is missing after", argv[i]);
+		if (g > 0)
+			continue;
+		return usage_error("unknown option", argv[i]);
 	}
 	if (i >= argc)
 		return usage_error("no command given", "");

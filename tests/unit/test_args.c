@@ -134,6 +134,27 @@ static void seconds(void **s)
 	assert_int_equal(gb_args_parse_seconds("99999999999", &v), -EINVAL);
 }
 
+/* glassbox's and glassbox-images' --root/--data-root, in both spellings. */
+static void global_roots(void **state)
+{
+	(void)state;
+	char *argv[] = { "glassbox", "--root", "/r", "--data-root=/d", "--rootless", "--root" };
+	const char *root = NULL, *data = NULL;
+	int i = 1;
+	assert_int_equal(gb_args_global_root(6, argv, &i, &root, &data), 1);
+	assert_int_equal(i, 2);
+	assert_string_equal(root, "/r");
+	i = 3;
+	assert_int_equal(gb_args_global_root(6, argv, &i, &root, &data), 1);
+	assert_int_equal(i, 3);
+	assert_string_equal(data, "/d");
+	i = 4; /* a longer option that starts like one is not it */
+	assert_int_equal(gb_args_global_root(6, argv, &i, &root, &data), 0);
+	i = 5; /* the value is missing */
+	assert_int_equal(gb_args_global_root(6, argv, &i, &root, &data), -1);
+	assert_string_equal(root, "/r");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +164,7 @@ int main(void)
 		cmocka_unit_test(bad_input_names_the_option_and_the_fix),
 		cmocka_unit_test(double_dash_ends_options),
 		cmocka_unit_test(seconds),
+		cmocka_unit_test(global_roots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
