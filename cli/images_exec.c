@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "registry/ref.h"
 #include "base/helper.h"
 #include "base/util.h"
 #include "cli.h"
@@ -45,18 +46,6 @@ IMAGES_CMD(save)
 IMAGES_CMD(import)
 IMAGES_CMD(image)
 
-/* Docker's rule: a name is a registry's when its first component has a dot or a port, or
- * is localhost (the same test as cli/push.c's, which glassbox-images runs). */
-static bool names_registry(const char *image)
-{
-	const char *slash = strchr(image, '/');
-	if (!slash)
-		return false;
-	size_t n = (size_t)(slash - image);
-	return memchr(image, '.', n) || memchr(image, ':', n) ||
-	       (n == 9 && !strncmp(image, "localhost", 9));
-}
-
 /* run/create of a registry image that is not here: the pull is a child run of
  * glassbox-images (its progress on our stderr, its error back whole); found images cost
  * one lookup and no child. */
@@ -64,7 +53,7 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *er
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
-	if (!names_registry(image))
+	if (!gb_ref_names_registry(image))
 		return 0;
 	int r = gb_image_resolve(rt, image, &img, &local);
 	gb_image_free(&img);

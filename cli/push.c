@@ -223,20 +223,6 @@ int cmd_image(struct gb_runtime *rt, int argc, char **argv)
 	return 0;
 }
 
-/* run and create of an image glassbox lacks, as Docker does it: "Unable to find image"
- * and a pull first, on stderr (stdout is the container's). Only for names that say their
- * registry (127.0.0.1:5000/app, ghcr.io/x/y): a bare `nginx` would go to Docker Hub, and
- * glassbox's tests and labs must never reach the internet unasked (glassbox pull nginx). */
-static bool names_registry(const char *image)
-{
-	const char *slash = strchr(image, '/');
-	if (!slash)
-		return false;
-	size_t n = (size_t)(slash - image);
-	return memchr(image, '.', n) || memchr(image, ':', n) ||
-	       (n == 9 && !strncmp(image, "localhost", 9));
-}
-
 static void show_pull_stderr(void *data, const struct gb_pull_progress *p)
 {
 	const char **last = data;
@@ -246,11 +232,15 @@ static void show_pull_stderr(void *data, const struct gb_pull_progress *p)
 	fprintf(stderr, "%zu/%zu %.12s: %s\n", p->index, p->count, p->digest + 7, p->status);
 }
 
+/* run and create of an image glassbox lacks, as Docker does it: "Unable to find image"
+ * and a pull first, on stderr (stdout is the container's). Only for names that say their
+ * registry (127.0.0.1:5000/app, ghcr.io/x/y): a bare `nginx` would go to Docker Hub, and
+ * glassbox's tests and labs must never reach the internet unasked (glassbox pull nginx). */
 int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err)
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
-	if (!names_registry(image))
+	if (!gb_ref_names_registry(image))
 		return 0; /* other names resolve in the engine's image step, as before */
 	int r = gb_image_resolve(rt, image, &img, &local);
 	gb_image_free(&img);

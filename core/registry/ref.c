@@ -111,6 +111,12 @@ static bool first_is_domain(const char *name, size_t n)
 	return false;
 }
 
+bool gb_ref_names_registry(const char *text)
+{
+	size_t first = strcspn(text, "/");
+	return text[first] == '/' && first_is_domain(text, first);
+}
+
 static int split_domain(const char *text, char *name, struct gb_ref *ref, struct gb_err *err)
 {
 	size_t first = strcspn(name, "/");

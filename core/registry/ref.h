@@ -18,6 +18,9 @@ struct gb_ref {
 	char digest[72];  /* "sha256:<64 hex>" or "" */
 };
 
+/* Whether the name's first component is a registry (127.0.0.1:5000/app, ghcr.io/x/y,
+ * localhost/app), as Docker decides: a bare `nginx` would mean Docker Hub. */
+bool gb_ref_names_registry(const char *text);
 /* Parse a reference with Docker's rules; -EINVAL with the part that is wrong in err. */
 int gb_ref_parse(const char *text, struct gb_ref *ref, struct gb_err *err);
 /* The short name Docker shows ("nginx", "127.0.0.1:5000/busybox:1"): the image's name here. */

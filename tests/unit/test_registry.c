@@ -334,9 +334,23 @@ static void tag_names_follow_docker(void **state)
 	assert_int_equal(gb_tag_name("app:-bad", name, sizeof name, &err), -EINVAL);
 }
 
+/* run's auto-pull asks only for names that say their registry (never Docker Hub unasked). */
+static void names_registry(void **state)
+{
+	(void)state;
+	assert_true(gb_ref_names_registry("127.0.0.1:5000/app"));
+	assert_true(gb_ref_names_registry("ghcr.io/x/y:1"));
+	assert_true(gb_ref_names_registry("localhost/app"));
+	assert_false(gb_ref_names_registry("nginx"));
+	assert_false(gb_ref_names_registry("library/nginx:1.25"));
+	assert_false(gb_ref_names_registry("localhostx/app"));
+	assert_false(gb_ref_names_registry("busybox:1.36"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_registry),
 		cmocka_unit_test(references_follow_docker),
 		cmocka_unit_test(bad_references_are_refused),
 		cmocka_unit_test(image_names_with_slashes),
