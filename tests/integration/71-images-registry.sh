@@ -5,38 +5,10 @@
 # run what was pulled with its config, layers shared between images, whiteouts in overlay's
 # form, and refusals that leave nothing behind: a layer climbing out with ../, a layer
 # writing through its own symlink, a corrupted blob.
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (CI runs as root)" >&2; exit 77; }
-for c in docker-registry skopeo umoci unshare ip python3 jq; do
-    command -v $c >/dev/null || { echo "SKIP: needs $c (Debian: docker-registry skopeo umoci)" >&2; exit 77; }
-done
-# Into a network namespace of our own before anything else, so the registry and every
-# connection glassbox makes stay on this test's loopback.
-if [ -z "${GB_REGISTRY_NETNS:-}" ]; then
-    GB_REGISTRY_NETNS=1 exec unshare --net -- "$0" "$@"
-fi
-. "$(dirname "$0")/../lib/common.sh"
-ip link set lo up
-
-T=$GB_TEST_ROOT/registry
-ROOTFS=$GB_SRC/build/share/glassbox/images/busybox/rootfs
-[ -x "$ROOTFS/bin/busybox" ] || skip "the built-in busybox rootfs is not built (make)"
-mkdir -p "$T/storage"
-cat > "$T/config.yml" <<YML
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $T/storage
-http:
-  addr: 127.0.0.1:5000
-YML
-docker-registry serve "$T/config.yml" > "$T/registry.log" 2>&1 &
-REG_PID=$!
-stop_registry() { kill "$REG_PID" 2>/dev/null; wait "$REG_PID" 2>/dev/null; }
-trap 'stop_registry; gb_cleanup' EXIT
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null && break; sleep 0.1; done
-(exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null || { cat "$T/registry.log"; not_ok "registry listening"; finish; }
+# lib/registry.sh: the test's own network namespace (the registry and every connection
+# glassbox makes stay on its loopback), $T, $ROOTFS and start_registry.
+. "$(dirname "$0")/../lib/registry.sh"
+start_registry 5000 || { not_ok "registry listening"; finish; }
 
 REG=127.0.0.1:5000
 push() { skopeo copy -q --dest-tls-verify=false "$@" >> "$T/skopeo.log" 2>&1; }
@@ -93,7 +65,7 @@ umoci tag --image "$O:1" hardlink
 umoci raw add-layer --image "$O:hardlink" "$T/hardlink.tar"
 for tag in 1 2 dotdot symlink hardlink; do push "oci:$O:$tag" "docker://$REG/busybox:$tag"; done
 push --format v2s2 "oci:$O:1" "docker://$REG/docker-format:1"
-check "the registry holds the images" test -d "$T/storage/docker/registry/v2/repositories/busybox"
+check "the registry holds the images" test -d "$T/reg-5000/storage/docker/registry/v2/repositories/busybox"
 manifest_type=$(skopeo inspect --raw --tls-verify=false "docker://$REG/docker-format:1" | jq -r .mediaType)
 assert_eq "skopeo pushed a Docker schema 2 manifest" \
     application/vnd.docker.distribution.manifest.v2+json "$manifest_type"
@@ -160,7 +132,7 @@ assert_eq "no layer or temporary file left by refused pulls" "$layers_before" \
     "$(ls -a "$GLASSBOX_DATA_ROOT/layers" | sort | tr '\n' ' ')"
 
 # A corrupted blob in the registry's storage: refused by its digest, nothing kept.
-blob=$T/storage/docker/registry/v2/blobs/sha256/${l1:7:2}/${l1:7}/data
+blob=$T/reg-5000/storage/docker/registry/v2/blobs/sha256/${l1:7:2}/${l1:7}/data
 check "the layer's blob is in the registry storage" test -f "$blob"
 printf '\xff' | dd of="$blob" bs=1 seek=100 conv=notrunc status=none
 fresh=$GB_TEST_ROOT/fresh-data

@@ -4,42 +4,11 @@
 # A pulled image pushed back is byte-identical (the same manifest digest skopeo sees); a
 # built image is packed into tar+gzip blobs, pushed, pulled into a second data root and
 # run; a registry with htpasswd auth refuses a wrong password and takes the stored one.
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (CI runs as root)" >&2; exit 77; }
-for c in docker-registry skopeo umoci unshare ip python3 jq; do
-    command -v $c >/dev/null || { echo "SKIP: needs $c (Debian: docker-registry skopeo umoci)" >&2; exit 77; }
-done
-if [ -z "${GB_REGISTRY_NETNS:-}" ]; then
-    GB_REGISTRY_NETNS=1 exec unshare --net -- "$0" "$@"
-fi
-. "$(dirname "$0")/../lib/common.sh"
-ip link set lo up
-
-T=$GB_TEST_ROOT/registry
-ROOTFS=$GB_SRC/build/share/glassbox/images/busybox/rootfs
-[ -x "$ROOTFS/bin/busybox" ] || skip "the built-in busybox rootfs is not built (make)"
-# Credentials go to a config.json of this test's own, never the host's ~/.docker.
-export DOCKER_CONFIG=$T/docker-config
-REG_PIDS=()
-# start_registry PORT [htpasswd FILE]
-start_registry() {
-    local port=$1 dir=$T/reg-$1
-    mkdir -p "$dir/storage"
-    {
-        printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/storage"
-        printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
-        [ -n "${2:-}" ] && printf 'auth:\n  htpasswd:\n    realm: gb72\n    path: %s\n' "$2"
-    } > "$dir/config.yml"
-    docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 &
-    REG_PIDS+=($!)
-    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.1; done
-    cat "$dir/registry.log"; return 1
-}
-stop_registries() { for p in "${REG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap 'stop_registries; gb_cleanup' EXIT
-mkdir -p "$T"
+. "$(dirname "$0")/../lib/registry.sh"  # its own netns, $T, $ROOTFS, start_registry, sk
+# the registry with auth: lib/registry.sh's start_registry PORT EXTRA_YAML
+htpasswd_yaml() { printf 'auth:\n  htpasswd:\n    realm: gb72\n    path: %s\n' "$1"; }
 start_registry 5000 || { not_ok "registry listening"; finish; }
 REG=127.0.0.1:5000
-sk() { skopeo "$@" --tls-verify=false 2>>"$T/skopeo.log"; }
 
 # An image made by umoci and skopeo (not by glassbox): 2 layers, a config.
 O=$T/oci
@@ -217,7 +186,7 @@ salt=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 21)u
 hash=$(perl -e 'print crypt($ARGV[0], "\$2b\$10\$" . $ARGV[1])' "$PASS_" "$salt")
 [[ $hash == '$2b$10$'* ]] || skip "this libcrypt makes no bcrypt hashes (perl crypt gave '$hash')"
 echo "$USER_:$hash" > "$T/htpasswd"
-start_registry 5001 "$T/htpasswd" || { not_ok "the registry with auth listening"; finish; }
+start_registry 5001 "$(htpasswd_yaml "$T/htpasswd")" || { not_ok "the registry with auth listening"; finish; }
 AREG=127.0.0.1:5001
 check "tag for the registry with auth" gb tag app:1 $AREG/private/app:1
 out=$(gb push $AREG/private/app:1 2>&1); rc=$?

@@ -1,4 +1,4 @@
-# A local OCI registry for the image tests (74-*): Debian's docker-registry in a network
+# A local OCI registry for the image tests (71, 72, 74-*): Debian's docker-registry in a network
 # namespace of the test's own (loopback only). Source it first thing, before common.sh:
 #   . "$(dirname "$0")/../lib/registry.sh"
 # It re-executes the test inside `unshare --net`, sources common.sh, brings lo up and gives:
