@@ -8,58 +8,14 @@
 # after a failed start; `classroom teardown` leaves nothing. Everything is read from the
 # kernel (cgroupfs) and the files setup wrote.
 . "$(dirname "$0")/../lib/common.sh"
-need_root
-need_cmd useradd
-need_cmd runuser
 need_cmd jq
-CG=/sys/fs/cgroup
-T=$(mktemp -d /tmp/gb-class.XXXXXX)
-export GLASSBOX_CLASSROOM_DIR=$T/class
-S=(gbca$$ gbcb$$ gbcc$$)
+. "$(dirname "$0")/../lib/class.sh"
+class gbc 3
+export GLASSBOX_CLASSROOM_DIR=$CLASS
 # The labs every student must pass here, written down (the cgroup labs, rootless).
 EXPECTED_PASS="07 08 09 10"
 MEM=$((256 * 1024 * 1024))
 PIDS=200
-
-if [ "$(stat -f -c %T $CG)" = cgroup2fs ]; then LAYOUT=v2; UNI=$CG
-elif [ "$(stat -f -c %T $CG/unified 2>/dev/null)" = cgroup2fs ]; then LAYOUT=hybrid; UNI=$CG/unified
-else LAYOUT=v1; UNI=; fi
-# A controller's hierarchy (v2: the one tree).
-hier() { if [ $LAYOUT = v2 ]; then echo $CG; else echo "$CG/$1"; fi; }
-
-cleanup_class() {
-    for u in "${S[@]}"; do
-        id "$u" >/dev/null 2>&1 || continue
-        for c in $(as_user "$u" ps -aq 2>/dev/null); do as_user "$u" rm -f "$c" >/dev/null 2>&1; done
-    done
-    [ -e "$T/class/roster.json" ] && "$GLASSBOX" classroom teardown >/dev/null 2>&1
-    for u in "${S[@]}"; do userdel -r "$u" >/dev/null 2>&1; done
-    rm -rf "$T"
-    gb_cleanup
-}
-trap cleanup_class EXIT
-for u in "${S[@]}"; do
-    useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$u" 2>/dev/null ||
-        useradd -m -s /bin/sh "$u" || skip "cannot create test users"
-done
-
-# The students run a copy of build/bin/glassbox they can reach (as test 62 does).
-chmod 755 "$T"
-mkdir -p "$T/bin" "$T/share" "$T/libexec"
-cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$T/share/"
-cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$T/libexec/"
-chmod -R o+rX "$T"
-# as_user NAME ARGS: a login-like shell of NAME. Root first puts the shell into the
-# student's session leaf of the cgroup2 tree, as a login manager would: cgroup v2 lets a
-# process move only within a subtree its user owns (docs/cgroups.md, "Delegation").
-as_user() {
-    local u=$1 home; shift
-    home=$(getent passwd "$u" | cut -d: -f6)
-    (cd / && if [ -n "$UNI" ] && [ -d "$UNI/glassbox.class/$u/session" ]; then
-            echo $BASHPID > "$UNI/glassbox.class/$u/session/cgroup.procs"; fi
-     exec runuser -u "$u" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
-        -u XDG_DATA_HOME -u GLASSBOX_CLASSROOM_DIR HOME="$home" "$T/bin/glassbox" "$@")
-}
 
 out=$(as_user "${S[0]}" run --rm -m 64m busybox true 2>&1); rc=$?
 grep -q "unprivileged user namespaces are disabled" <<<"$out" && skip "$out"

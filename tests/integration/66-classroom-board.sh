@@ -9,48 +9,15 @@
 # not recorded, a failed record is one warning and not a changed verdict, and teardown
 # leaves nothing.
 . "$(dirname "$0")/../lib/common.sh"
-need_root
-need_cmd useradd
-need_cmd runuser
 need_cmd jq
 need_cmd python3
 SPOOLTOOL=$GB_SRC/${BUILD:-build}/tests/spooltool
 [ -x "$SPOOLTOOL" ] || skip "tests/spooltool is not built (make)"
-A=gbca$$ B=gbcb$$ C=gbcc$$
-T=$(mktemp -d /tmp/gbclass.XXXXXX)
-CLASS=$T/class
-cleanup_class() {
-    for u in $A $B $C; do
-        if id "$u" >/dev/null 2>&1; then
-            for id in $(as_user "$u" ps -aq 2>/dev/null); do as_user "$u" rm -f "$id" >/dev/null 2>&1; done
-            userdel -r "$u" 2>/dev/null
-        fi
-    done
-    rm -rf "$T"
-    gb_cleanup
-}
-trap cleanup_class EXIT
-for u in $A $B $C; do useradd -m -s /bin/sh "$u" || skip "cannot create test users"; done
-chmod 755 "$T"
+. "$(dirname "$0")/../lib/class.sh"
+class gbc 3 subids  # they run containers before any classroom setup
+A=${S[0]} B=${S[1]} C=${S[2]}
 mkdir -m 755 "$CLASS"
-
-# The students run build/bin/glassbox: a copy where they can reach it when the tree is not.
-BIN=$GLASSBOX
-if ! runuser -u "$A" -- test -x "$GLASSBOX" ||
-   ! runuser -u "$A" -- test -r "$(dirname "$GLASSBOX")/../share/glassbox/images/busybox/image.json"; then
-    mkdir -p "$T/bin" "$T/share" "$T/libexec"
-    cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$T/share/"
-    cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$T/libexec/"
-    chmod -R o+rX "$T/bin" "$T/share" "$T/libexec"
-    BIN=$T/bin/glassbox
-fi
-as_user() { # USER ARGS...: glassbox as that student, in a login-like environment
-    local u=$1; shift
-    (cd / && runuser -u "$u" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
-        -u XDG_DATA_HOME HOME="$(getent passwd "$u" | cut -d: -f6)" \
-        GLASSBOX_CLASSROOM_DIR="$CLASS" "$BIN" "$@")
-}
-sh_as() { local u=$1; shift; (cd / && runuser -u "$u" -- sh -c "$@"); }
+AS_USER_ENV=(GLASSBOX_CLASSROOM_DIR="$CLASS")
 board() { GLASSBOX_CLASSROOM_DIR=$CLASS gb classroom status "$@"; }
 
 # ---- the class: a roster (C opted out) and the spool

@@ -10,16 +10,11 @@
 # their containers; `classroom teardown` leaves no cgroup, subuid line, roster, result or
 # live container of the class. Prints the timings docs/teaching.md quotes.
 . "$(dirname "$0")/../lib/common.sh"
-need_root
-need_cmd useradd
-need_cmd runuser
 need_cmd jq
 need_cmd python3
-CG=/sys/fs/cgroup
-T=$(mktemp -d /tmp/gb-e2e.XXXXXX)
-CLASS=$T/class
+. "$(dirname "$0")/../lib/class.sh"
+class gbe 3
 export GLASSBOX_CLASSROOM_DIR=$CLASS
-S=(gbea$$ gbeb$$ gbec$$)
 A=${S[0]} B=${S[1]} C=${S[2]}
 MEM=$((512 * 1024 * 1024)) PIDS=512 # the ceiling setup gives when not told otherwise
 
@@ -44,51 +39,8 @@ fi
 NSKIP=0
 for n in $LABS; do [ "${EXPECT[$n]}" = SKIP ] && NSKIP=$((NSKIP + 1)); done
 
-if [ "$(stat -f -c %T $CG)" = cgroup2fs ]; then LAYOUT=v2 UNI=$CG
-elif [ "$(stat -f -c %T $CG/unified 2>/dev/null)" = cgroup2fs ]; then LAYOUT=hybrid UNI=$CG/unified
-else LAYOUT=v1 UNI=; fi
-hier() { if [ $LAYOUT = v2 ]; then echo $CG; else echo "$CG/$1"; fi; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
-
-cleanup_class() {
-    for u in "${S[@]}"; do
-        id "$u" >/dev/null 2>&1 || continue
-        for c in $(as_user "$u" ps -aq 2>/dev/null); do as_user "$u" rm -f "$c" >/dev/null 2>&1; done
-    done
-    [ -e "$CLASS/roster.json" ] && gb classroom teardown >/dev/null 2>&1
-    for u in "${S[@]}"; do
-        id "$u" >/dev/null 2>&1 || continue
-        ps -u "$u" -o pid= 2>/dev/null | xargs -r kill -KILL 2>/dev/null # this test's own users
-        userdel -r "$u" >/dev/null 2>&1
-    done
-    rm -rf "$T"
-    gb_cleanup
-}
-trap cleanup_class EXIT
-for u in "${S[@]}"; do
-    useradd -m -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$u" 2>/dev/null ||
-        useradd -m -s /bin/sh "$u" || skip "cannot create test users"
-done
-
-# The students run a copy of the build they can reach (test 62 does the same).
-chmod 755 "$T"
-mkdir -p "$T/bin" "$T/share" "$T/libexec"
-cp "$GLASSBOX" "$T/bin/" && cp -a "$(dirname "$GLASSBOX")/../share/glassbox" "$T/share/"
-cp -a "$(dirname "$GLASSBOX")/../libexec/glassbox" "$T/libexec/"
-chmod -R o+rX "$T"
-# as_user NAME ARGS: glassbox in a login-like shell of NAME. Root first puts the shell into
-# the student's session leaf of the cgroup2 tree, as a login manager would.
-as_user() {
-    local u=$1 home; shift
-    home=$(getent passwd "$u" | cut -d: -f6)
-    (cd / && if [ -n "$UNI" ] && [ -d "$UNI/glassbox.class/$u/session" ]; then
-            echo $BASHPID >"$UNI/glassbox.class/$u/session/cgroup.procs"; fi
-     exec runuser -u "$u" -- env -u GLASSBOX_ROOT -u GLASSBOX_DATA_ROOT -u XDG_RUNTIME_DIR \
-        -u XDG_DATA_HOME -u GLASSBOX_VM_CACHE HOME="$home" GLASSBOX_CLASSROOM_DIR="$CLASS" \
-        GLASSBOX_VM_KERNEL="$VMKERNEL" timeout 400 \
-        "$T/bin/glassbox" "$@")
-}
-sh_as() { local u=$1; shift; (cd / && runuser -u "$u" -- sh -c "$@"); }
+AS_USER_ENV=(GLASSBOX_CLASSROOM_DIR="$CLASS" GLASSBOX_VM_KERNEL="$VMKERNEL")
 out=$(as_user "$A" run --rm busybox true 2>&1)
 grep -q "unprivileged user namespaces are disabled" <<<"$out" && skip "$out"
 
