@@ -4,9 +4,11 @@
  * setuid files included. path_resolution(7), chmod(2). Lab 16 (capabilities-and-escapes). */
 #include "state/roots.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,14 +51,43 @@ static const char *const content_dirs[] = {
 	"names",      "networks",						 /* state */
 };
 
+/* Besides content_dirs, what a root of glassbox's may hold: the state root's lock, the
+ * data root inside glassbox-runc's state root, its oci/ records, the VM cache. */
+static const char *const other_entries[] = { "lock", "data", "oci", "vm", "blobs" };
+
+static bool known_entry(const char *name)
+{
+	for (size_t i = 0; i < GB_ARRAY_LEN(content_dirs); i++)
+		if (!strcmp(name, content_dirs[i]))
+			return true;
+	for (size_t i = 0; i < GB_ARRAY_LEN(other_entries); i++)
+		if (!strcmp(name, other_entries[i]))
+			return true;
+	return name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]));
+}
+
+/* Only a directory that holds glassbox's entries and nothing else is ours to close: a root
+ * pointed at a shared directory (--root /run, where podman's containers/ and the system's
+ * lock/ live; --data-root /var/lib) must never lose its search bit for everyone. Such a
+ * root stays as it is; host-check and check still report it with the chmod to run. */
+static bool only_ours(const char *root)
+{
+	DIR *d = opendir(root);
+	bool ours = d != NULL, containers = false;
+	for (struct dirent *e; ours && (e = readdir(d));) {
+		ours = known_entry(e->d_name);
+		containers |= !strcmp(e->d_name, "containers");
+	}
+	if (d)
+		closedir(d);
+	return ours && containers;
+}
+
 static int repair_root(const char *root)
 {
-	char marker[600];
-	struct stat st;
 	/* containers/ is made by the first command that prepares a root: no glassbox root
 	 * without it, so a directory that lacks it is left as it is. */
-	if (!strcmp(root, "/") || gb_path(marker, sizeof marker, "%s/containers", root) < 0 ||
-	    lstat(marker, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!strcmp(root, "/") || !only_ours(root))
 		return 0;
 	int n = tighten(AT_FDCWD, root);
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

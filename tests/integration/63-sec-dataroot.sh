@@ -149,6 +149,17 @@ assert_eq "after 'glassbox ps': the state root is 0700 again" 700 "$(stat -c %a 
 assert_eq "after 'glassbox ps': layers/ is 0700 again" 700 "$(stat -c %a "$D/layers")"
 assert_eq "after 'glassbox ps': containers/ is 0700 again" 700 "$(stat -c %a "$D/containers")"
 all_unreachable "repaired"
+# A root pointed at a shared directory (as /run is: podman's containers/, the system's
+# lock/, everything else): never closed to everyone, only reported.
+S=$GB_TEST_ROOT/shared
+mkdir -p "$S/containers" "$S/lock" "$S/other" && chmod 0755 "$S"
+gb --root "$S" ps >/dev/null
+assert_eq "a shared directory as the state root keeps its mode" 755 "$(stat -c %a "$S")"
+rmdir "$S/other"
+rm -rf "$S/names" "$S/lock" && touch "$S/lock"  # what glassbox itself leaves there
+gb --root "$S" ps >/dev/null
+assert_eq "control: with only glassbox's entries in it, it is closed" 700 "$(stat -c %a "$S")"
+rm -rf "$S"
 assert_eq "repaired: nothing reachable through o+x directories" "" "$(open_paths | head -5 | tr '\n' ' ')"
 assert_eq "host-check is satisfied" true "$(hc)"
 gb exec dru$$ true
