@@ -8,38 +8,11 @@
 # (a login manager's job), the student owns NAME's cgroup.procs and cgroup.subtree_control,
 # and every container cgroup of the labs is made by the student below NAME.
 . "$(dirname "$0")/../lib/common.sh"
-need_root
-need_cmd setpriv
 need_cmd jq
-U=gbe2e N=2001
-CG=/sys/fs/cgroup
-HOMEDIR=/var/tmp/$U
-T=$(mktemp -d /var/tmp/gbe2e.XXXXXX)
-CLASS=$T/class
-export GLASSBOX_CLASSROOM_DIR=$CLASS
-[ "$(stat -f -c %T $CG)" = cgroup2fs ] && V2=1 || V2=
+. "$(dirname "$0")/student.sh"
+guest_student gbe2e 2001
+STUDENT_ENV=(GLASSBOX_CLASSROOM_DIR="$CLASS")
 LABS="07 08 09 10"
-
-# The guest's root is a tmpfs made for this boot: the student is a line in its passwd.
-grep -q "^$U:" /etc/passwd || echo "$U:x:$N:$N::$HOMEDIR:/bin/sh" >>/etc/passwd
-grep -q "^$U:" /etc/group || echo "$U:x:$N:" >>/etc/group
-mkdir -p "$HOMEDIR" && chown $N:$N "$HOMEDIR"
-chmod 755 "$T"
-cleanup() {
-    [ -e "$CLASS/roster.json" ] && gb classroom teardown >/dev/null 2>&1
-    rm -rf "$T" "$HOMEDIR"
-    gb_cleanup
-}
-trap cleanup EXIT
-echo "$U" >"$T/students"
-# The student's login shell: root puts it in the session leaf first (v2), then drops to
-# the student's uid for good.
-as_run() {
-    (if [ -n "$V2" ]; then echo $BASHPID >"$CG/glassbox.class/$U/session/cgroup.procs"; fi
-     exec setpriv --reuid $N --regid $N --clear-groups env -u GLASSBOX_ROOT \
-        -u GLASSBOX_DATA_ROOT GLASSBOX_CLASSROOM_DIR="$CLASS" HOME=$HOMEDIR "$@")
-}
-as_student() { as_run "$GLASSBOX" "$@"; }
 
 out=$(gb classroom setup --students "$T/students" 2>&1)
 check "classroom setup --students FILE ($out)" test $? -eq 0

@@ -6,33 +6,9 @@
 # student's shell is first put into glassbox.class/NAME/session by root, as a login
 # manager would: v2 moves a process only within a subtree its user owns.
 . "$(dirname "$0")/../lib/common.sh"
-need_root
-need_cmd setpriv
-U=gbstudent N=2000
-CG=/sys/fs/cgroup
-HOMEDIR=/var/tmp/$U
-T=$(mktemp -d /var/tmp/gbclass.XXXXXX)
-export GLASSBOX_CLASSROOM_DIR=$T/class
-[ "$(stat -f -c %T $CG)" = cgroup2fs ] && V2=1 || V2=
+. "$(dirname "$0")/student.sh"
+guest_student gbstudent 2000
 mem_dir() { if [ -n "$V2" ]; then echo "$CG/glassbox.class/$U"; else echo "$CG/memory/glassbox.class/$U"; fi; }
-
-# The guest's root is a tmpfs made for this boot: the student is a line in its passwd.
-grep -q "^$U:" /etc/passwd || echo "$U:x:$N:$N::$HOMEDIR:/bin/sh" >>/etc/passwd
-grep -q "^$U:" /etc/group || echo "$U:x:$N:" >>/etc/group
-mkdir -p "$HOMEDIR" && chown $N:$N "$HOMEDIR"
-chmod 755 "$T"
-cleanup() {
-    [ -e "$T/class/roster.json" ] && gb classroom teardown >/dev/null 2>&1
-    rm -rf "$T" "$HOMEDIR"
-    gb_cleanup
-}
-trap cleanup EXIT
-echo "$U" >"$T/students"
-as_student() {
-    (if [ -n "$V2" ]; then echo $BASHPID >"$CG/glassbox.class/$U/session/cgroup.procs"; fi
-     exec setpriv --reuid $N --regid $N --clear-groups env -u GLASSBOX_ROOT \
-        -u GLASSBOX_DATA_ROOT -u GLASSBOX_CLASSROOM_DIR HOME=$HOMEDIR "$GLASSBOX" "$@")
-}
 
 out=$(gb classroom setup --students "$T/students" --memory 256m --pids 300 2>&1)
 check "classroom setup ($out)" test $? -eq 0
