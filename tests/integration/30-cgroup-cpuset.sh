@@ -46,6 +46,15 @@ assert_nothing_left "after the refused lists"
 check "no cpuset dir of the refused container" \
     bash -c "! find '$CS/glassbox' -mindepth 1 -maxdepth 1 -type d 2>/dev/null | grep -q ."
 
+# rootless without a delegated cgroup: refused with the reason (before anything is made)
+if command -v setpriv >/dev/null; then
+    rl=$GB_TEST_ROOT/rootless; mkdir -p "$rl"; chmod 777 "$rl"
+    out=$(setpriv --reuid 65534 --regid 65534 --clear-groups env HOME="$rl" XDG_RUNTIME_DIR="$rl" \
+          GLASSBOX_ROOT="$rl/run" GLASSBOX_DATA_ROOT="$rl/data" "$GLASSBOX" run --rm --cpuset-cpus 0 busybox true 2>&1); rc=$?
+    check "as an ordinary user with no cgroup, --cpuset-cpus is refused ($rc)" test "$rc" -ne 0
+    assert_contains "saying it needs a cgroup" "need a cgroup" "$out"
+fi
+
 # 2. glassbox run: the cgroup's files and what the kernel lets PID 1 use
 gb run -d --name "$n" --cpuset-cpus "$cpu" --cpuset-mems 0 busybox sleep 300 >/dev/null
 assert_eq "run -d --cpuset-cpus $cpu --cpuset-mems 0" 0 "$?"
