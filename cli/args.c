@@ -3,6 +3,7 @@
 #include "base/util.h"
 #include "cgroup/cgroup.h"
 #include "cgroup/cgroup_container.h"
+#include "cgroup/cpuset.h"
 #include "engine/health.h"
 #include "engine/restart.h"
 #include "engine/user.h"
@@ -72,6 +73,8 @@ enum opt_id {
 	O_HEALTH_START_PERIOD,
 	O_NO_HEALTHCHECK,
 	O_HEALTH_START_INTERVAL,
+	O_CPUSET_CPUS, /* issue 14: the cpuset controller (core/cgroup/cpuset.h) */
+	O_CPUSET_MEMS,
 };
 
 struct opt {
@@ -177,7 +180,24 @@ static const struct opt opts[] = {
 	{ "health-start-interval", 0, true, O_HEALTH_START_INTERVAL,
 	  "D  time between healthchecks in the start period, until one passes (default: the "
 	  "interval)" },
+	{ "cpuset-cpus", 0, true, O_CPUSET_CPUS,
+	  "LIST  the CPUs it may run on, e.g. 0-1 or 0,2 (the cpuset controller)" },
+	{ "cpuset-mems", 0, true, O_CPUSET_MEMS,
+	  "LIST  the memory nodes it may allocate from, e.g. 0 (NUMA hosts)" },
 };
+
+/* --cpuset-cpus/--cpuset-mems (issue 14): a list the kernel's cpuset files take. */
+static int cpuset_option(struct gb_config *c, const struct opt *o, const char *val,
+			 struct gb_err *err)
+{
+	char flag[32];
+	snprintf(flag, sizeof flag, "--%s", o->name);
+	if (gb_cpuset_check_list(val, flag, err) < 0)
+		return -EINVAL;
+	char *dst = o->id == O_CPUSET_CPUS ? c->cpuset_cpus : c->cpuset_mems;
+	snprintf(dst, sizeof c->cpuset_cpus, "%s", val);
+	return 0;
+}
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
 static int add_mount(struct gb_config *c, enum opt_id id, const char *val, struct gb_err *err)
@@ -497,6 +517,8 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 					    &c->limits.cpu_quota_us, &c->limits.cpu_period_us, err);
 	case O_CPU_SHARES: return gb_cgroup_parse_cpu_shares(val, &c->limits.cpu_shares, err);
 	case O_PIDS_LIMIT: return gb_cgroup_parse_pids(val, &c->limits.pids_max, err);
+	case O_CPUSET_CPUS:
+	case O_CPUSET_MEMS: return cpuset_option(c, o, val, err);
 	case O_SAMPLE_INTERVAL: {
 		char *end;
 		double v = strtod(val, &end);
@@ -654,6 +676,12 @@ static int parse_run(int argc, char **argv, bool create_only, struct gb_run_args
 		return -EINVAL;
 	if (gb_cgroup_container_check(&out->cfg.limits, err) < 0)
 		return -EPERM; /* rootless limits: only below a delegated cgroup */
+	if ((out->cfg.cpuset_cpus[0] || out->cfg.cpuset_mems[0]) && !gb_cgroup_container_wanted())
+		return gb_err_set(
+			err, EPERM, "",
+			"--cpuset-cpus/--cpuset-mems need a cgroup: run as root, or below "
+			"a cgroup delegated to you (`glassbox host-check` shows whether "
+			"there is one)");
 	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
 	 * error before anything is created. */
 	struct gb_confine sec;

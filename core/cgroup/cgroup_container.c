@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup_monitor.h"
+#include "cgroup/cpuset.h"
 #include "cgroup/delegate.h"
 #include "base/util.h"
 #include "base/mutate.h"
@@ -130,78 +131,23 @@ static void remove_parent(const char *dir)
 	}
 }
 
-static const char *cgroup_root(void)
-{
-	const char *root = getenv("GLASSBOX_CGROUP_ROOT");
-	return root ? root : "/sys/fs/cgroup";
-}
-
-/* Only for a cgroupsPath and a host with the v1 cpuset hierarchy. */
-static bool cpuset_wanted(const struct gb_state *st, char *dir, size_t len)
-{
-	char probe[GB_CG_PATH];
-	snprintf(probe, sizeof probe, "%s/cpuset/cpuset.cpus", cgroup_root());
-	if (!st->cfg.cgroup_path[0] || (!st->cfg.cpuset_cpus[0] && !st->cfg.cpuset_mems[0]) ||
-	    access(probe, F_OK) < 0)
-		return false;
-	return gb_path(dir, len, "%s/cpuset/%s", cgroup_root(), st->cfg.cgroup_path) == 0;
-}
-
-/* mkdir one level, giving it its parent's cpus and mems (a new cpuset has none). */
-static int cpuset_mkdir(const char *dir, struct gb_err *err)
-{
-	char parent[GB_CG_PATH], val[256];
-	snprintf(parent, sizeof parent, "%s", dir);
-	*strrchr(parent, '/') = '\0';
-	if (mkdir(dir, 0755) < 0)
-		return errno == EEXIST ? 0 : gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", dir);
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-	for (size_t i = 0; i < 2; i++) {
-		char path[GB_CG_PATH + 16];
-		snprintf(path, sizeof path, "%s/%s", parent, files[i]);
-		int r = gb_read_line(path, val, sizeof val);
-		if (r < 0)
-			return gb_err_set(err, -r, "open", "cannot read %s", path);
-		if ((r = gb_cg_write(dir, files[i], val, err)) < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int cpuset_make(const struct gb_state *st, char *dir, struct gb_err *err)
-{
-	size_t base = strlen(dir) - strlen(st->cfg.cgroup_path);
-	for (char *p = dir + base;; p++) {
-		if (*p != '/' && *p)
-			continue;
-		char c = *p;
-		*p = '\0';
-		int r = cpuset_mkdir(dir, err);
-		*p = c;
-		if (r < 0 || !c)
-			return r;
-	}
-}
-
+/* cpuset (cgroup/cpuset.h): --cpuset-cpus/--cpuset-mems or OCI cpu.cpus/mems. */
 int gb_cgroup_container_cpuset(const struct gb_state *st, struct gb_err *err)
 {
-	char dir[GB_CG_PATH];
-	if (!cpuset_wanted(st, dir, sizeof dir))
+	struct gb_cgroup cg;
+	if (!st->cfg.cpuset_cpus[0] && !st->cfg.cpuset_mems[0])
 		return 0;
-	int r = cpuset_make(st, dir, err);
-	if (r == 0 && st->cfg.cpuset_cpus[0])
-		r = gb_cg_write(dir, "cpuset.cpus", st->cfg.cpuset_cpus, err);
-	if (r == 0 && st->cfg.cpuset_mems[0])
-		r = gb_cg_write(dir, "cpuset.mems", st->cfg.cpuset_mems, err);
-	if (r < 0)
-		rmdir(dir);
-	return r;
+	int r = gb_cgroup_container_open(st, &cg, err);
+	return r < 0 ? r : gb_cpuset_apply(&cg, st->cfg.cpuset_cpus, st->cfg.cpuset_mems, err);
 }
 
 int gb_cgroup_container_cpuset_attach(const struct gb_state *st, struct gb_err *err)
 {
-	char dir[GB_CG_PATH];
-	return cpuset_wanted(st, dir, sizeof dir) ? gb_cg_write(dir, "tasks", "0", err) : 0;
+	struct gb_cgroup cg;
+	if (!st->cfg.cpuset_cpus[0] && !st->cfg.cpuset_mems[0])
+		return 0;
+	int r = gb_cgroup_container_open(st, &cg, err);
+	return r < 0 ? r : gb_cpuset_attach_self(&cg, err);
 }
 
 void gb_cgroup_container_remove(const struct gb_state *st)
@@ -212,10 +158,8 @@ void gb_cgroup_container_remove(const struct gb_state *st)
 	if (gb_cgroup_container_open(st, &cg, NULL) < 0 || !gb_cgroup_exists(&cg))
 		return;
 	gb_cgroup_destroy(&cg, NULL);
-	char dir[GB_CG_PATH];
-	if (st->cfg.cgroup_path[0] &&
-	    gb_path(dir, sizeof dir, "%s/cpuset/%s", cgroup_root(), st->cfg.cgroup_path) == 0)
-		rmdir(dir); /* the cpuset dir of linux.resources.cpu.cpus, if any (empty now) */
+	/* the v1 cpuset dir, if any (empty now), with glassbox's parent unless a client's */
+	gb_cpuset_remove(&cg, !st->cfg.cgroup_path[0]);
 	if (st->cfg.cgroup_path[0])
 		return; /* the client's parents (docker/, a slice) are the client's, as with runc */
 	for (int c = 0; c < GB_CG_NCTRL; c++)

@@ -18,10 +18,11 @@ bool gb_cgroup_container_wanted(void);
 int gb_cgroup_container_check(const struct gb_cg_limits *l, struct gb_err *err);
 /* Remove a stale cgroup of the same id (a crash), then create and apply the limits. */
 int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err);
-/* OCI linux.resources.cpu.cpus/mems on a host with the v1 cpuset hierarchy: make
- * cpuset/CGROUP_PATH (each new parent given its parent's cpus and mems, without which the
- * kernel refuses tasks) and write them. 0 when nothing is asked or there is no v1 cpuset
- * (a cgroup2 host: not applied yet). attach: the calling process moves itself in. */
+/* --cpuset-cpus/--cpuset-mems, OCI linux.resources.cpu.cpus/mems (cgroup/cpuset.h): the
+ * v1 cpuset hierarchy's cpuset/REL (each new parent given its parent's cpus and mems,
+ * without which the kernel refuses tasks), or on a cgroup2-only host the container's dir
+ * with cpuset enabled down the tree. 0 when nothing is asked. attach: the calling process
+ * moves itself in (v1; on v2 CLONE_INTO_CGROUP did). */
 int gb_cgroup_container_cpuset(const struct gb_state *st, struct gb_err *err);
 int gb_cgroup_container_cpuset_attach(const struct gb_state *st, struct gb_err *err);
 /* Kill what is inside and remove every dir; silent, tolerates a missing cgroup. */

@@ -70,7 +70,7 @@ static int namespace_flags(const struct gb_config *c)
 		flags |= CLONE_NEWNET;
 	/* With the others in one clone: the kernel makes the user namespace first and it
 	 * owns the new ones, so its root may mount, set the host name, bring up lo. */
-	if (c->uid_map.n)
+	if (c->uid_map.n && !c->userns_path[0]) /* OCI: joined by path, not made */
 		flags |= CLONE_NEWUSER;
 	return flags;
 }
@@ -1138,6 +1138,8 @@ static void exec_child(const struct gb_state *st, const struct gb_confine *sec, 
 	struct gb_cgroup cg;
 	if (gb_cgroup_container_open(st, &cg, &err) == 0 && gb_cgroup_exists(&cg) &&
 	    gb_cgroup_attach(&cg, getpid(), &err) < 0)
+		goto fail;
+	if (gb_cgroup_container_cpuset_attach(st, &err) < 0) /* v1's own cpuset hierarchy */
 		goto fail;
 	if (gb_ns_join(st->pid, pidfd, &err) < 0)
 		goto fail;

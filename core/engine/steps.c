@@ -39,6 +39,7 @@
 #include "engine/user.h"
 #include "storage/volume.h"
 #include "ns/userns.h"
+#include "ns/userns_join.h"
 #include "storage/userns_view.h"
 #include "tty/tty.h"
 #include "security/enter.h"
@@ -385,7 +386,10 @@ static void call_cgroup(const struct gb_launch *l, char *buf, size_t len)
 				 : "; write(\"cpu.cfs_quota_us\", \"%lld\") per %lld us",
 			      lim->cpu_quota_us, lim->cpu_period_us);
 	if (n > 0 && (size_t)n < len && lim->pids_max)
-		snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
+		n += snprintf(buf + n, len - n, "; write(\"pids.max\", \"%lld\")", lim->pids_max);
+	if (n > 0 && (size_t)n < len && l->st->cfg.cpuset_cpus[0])
+		snprintf(buf + n, len - n, "; write(\"%scpuset.cpus\", \"%s\")",
+			 v2 ? "" : "cpuset/.../", l->st->cfg.cpuset_cpus);
 }
 
 static int run_cgroup(struct gb_launch *l, struct gb_err *err)
@@ -451,7 +455,12 @@ static void call_clone(const struct gb_launch *l, char *buf, size_t len)
 {
 	char flags[200];
 	gb_ns_flags_str(l->clone_flags, flags, sizeof flags);
-	if (rootless_net(l))
+	if (l->st->cfg.userns_path[0])
+		snprintf(buf, len,
+			 "fork(); setns(open(\"%s\"), CLONE_NEWUSER); clone3({.flags = "
+			 "CLONE_PARENT|%s})",
+			 l->st->cfg.userns_path, flags[0] ? flags : "0");
+	else if (rootless_net(l))
 		snprintf(buf, len,
 			 "fork(); setns(student userns, CLONE_NEWUSER); clone3({.flags = "
 			 "CLONE_PARENT|%s})",
@@ -474,6 +483,9 @@ static int clone_nondumpable(const struct gb_launch *l)
 
 static pid_t clone_container(struct gb_launch *l, int cgfd, struct gb_err *err)
 {
+	if (l->st->cfg.userns_path[0])
+		return gb_userns_join_clone(l->st->cfg.userns_path, l->clone_flags, cgfd, &l->pidfd,
+					    err);
 	if (!rootless_net(l))
 		return gb_ns_clone_into(l->clone_flags, cgfd, &l->pidfd, err);
 	gb_autoclose int userns = -1;
@@ -611,9 +623,17 @@ static void observe_links(struct gb_launch *l, struct gb_json *j)
 	gb_json_obj_end(j);
 }
 
+/* OCI linux.rootfsPropagation slave/rslave: the root is to receive the host's mount
+ * events, so everything becomes a slave instead of private (still nothing goes back). */
+static bool root_slave(const struct gb_launch *l)
+{
+	return (l->st->cfg.rootfs_propagation & MS_SLAVE) != 0;
+}
+
 static void call_private(const struct gb_launch *l, char *buf, size_t len)
 {
-	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+	snprintf(buf, len, "mount(NULL, \"/\", NULL, MS_REC|%s, NULL)",
+		 root_slave(l) ? "MS_SLAVE" : "MS_PRIVATE");
 }
 
 /* OCI: a mount namespace given by path (a pod's). PID 1 was cloned into a new one and
@@ -643,7 +663,7 @@ static int run_mount_join(struct gb_launch *l, struct gb_err *err)
 
 static int run_private(struct gb_launch *l, struct gb_err *err)
 {
-	return gb_rootfs_make_private(err);
+	return root_slave(l) ? gb_rootfs_make_slave(err) : gb_rootfs_make_private(err);
 }
 
 static void observe_mounts(struct gb_launch *l, struct gb_json *j)
@@ -848,8 +868,13 @@ static void call_pivot(const struct gb_launch *l, char *buf, size_t len)
 			 l->st->merged);
 		return;
 	}
-	snprintf(buf, len, "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
-		 l->st->merged);
+	int n = snprintf(buf, len,
+			 "chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH)",
+			 l->st->merged);
+	char what[40];
+	gb_rootfs_propagation_str(l->st->cfg.rootfs_propagation, what, sizeof what);
+	if (l->st->cfg.rootfs_propagation && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "; mount(NULL, \"/\", NULL, %s, NULL)", what);
 }
 
 static int run_pivot(struct gb_launch *l, struct gb_err *err)
@@ -858,7 +883,12 @@ static int run_pivot(struct gb_launch *l, struct gb_err *err)
 	 * row with chroot instead: same place in the table, escapable on purpose. */
 	if (l->st->cfg.rootfs_chroot)
 		return gb_rootfs_chroot(l->st->merged, err);
-	return gb_rootfs_pivot(l->st->merged, err);
+	int r = gb_rootfs_pivot(l->st->merged, err);
+	/* OCI linux.rootfsPropagation: on "/" itself, which is only the new root once
+	 * pivot_root has made it so (runc sets it at the same point). */
+	if (r == 0 && l->st->cfg.rootfs_propagation)
+		r = gb_rootfs_propagate(l->st->cfg.rootfs_propagation, err);
+	return r;
 }
 
 /* ------------------------------------------------------------ start phase: confinement
@@ -1271,6 +1301,12 @@ static bool want_userns(const struct gb_launch *l)
 	return l->st->cfg.uid_map.n > 0;
 }
 
+/* OCI: a user namespace joined by path has its maps already (its maker wrote them). */
+static bool want_userns_maps(const struct gb_launch *l)
+{
+	return want_userns(l) && !l->st->cfg.userns_path[0];
+}
+
 /* Rootless, the user's own files are already the mapped root's: nothing to hand over. */
 static bool want_userns_files(const struct gb_launch *l)
 {
@@ -1549,7 +1585,7 @@ static const struct gb_step steps[] = {
 	 * clone, while the child waits on the socket for its first row. */
 	{ "userns-maps", START, HOST, 6,
 	  "Write the user namespace's maps: uid 0 inside becomes an ordinary uid outside.",
-	  call_userns_maps, want_userns, run_userns_maps, NULL, observe_userns,
+	  call_userns_maps, want_userns_maps, run_userns_maps, NULL, observe_userns,
 	  "with --userns, or rootless" },
 	{ "veth", START, HOST, 17,
 	  "Plug the container into each network: a veth pair (a virtual cable), one end on the "

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/cpuset.h"
 
 static int bad(struct gb_err *err, const char *path, const char *what)
 {
@@ -338,6 +340,16 @@ static int ns_type(const char *t)
 	return 0;
 }
 
+/* A user namespace by path (a pod's, podman's --userns=ns:PATH): its maps are its own,
+ * written by whoever made it; glassbox-runc create reads them (gb_userns_join_maps). */
+static int join_userns(const char *path, struct gb_config *c, struct gb_err *err)
+{
+	if (path[0] != '/' || strlen(path) >= sizeof c->userns_path)
+		return bad(err, "linux.namespaces[].path", "must be an absolute path");
+	copy(c->userns_path, sizeof c->userns_path, path);
+	return 0;
+}
+
 static int add_ns(int flag, const char *path, int *seen, struct gb_config *c,
 		  struct gb_oci_extra *x, struct gb_err *err)
 {
@@ -350,9 +362,11 @@ static int add_ns(int flag, const char *path, int *seen, struct gb_config *c,
 		copy(c->mntns_path, sizeof c->mntns_path, path);
 		return 0;
 	}
+	if (path[0] && flag == CLONE_NEWUSER) /* the clone row clones from inside it */
+		return join_userns(path, c, err);
 	if (path[0] && !joinable)
 		return bad(err, "linux.namespaces[].path",
-			   "can join only network, ipc, uts, pid and "
+			   "can join only network, ipc, uts, pid, user and "
 			   "mount namespaces in glassbox");
 	if (path[0]) {
 		x->join[x->njoin].nstype = flag;
@@ -421,7 +435,12 @@ static int parse_namespaces(const struct gb_jval *lx, struct gb_config *c, struc
 		return bad(err, "linux.namespaces",
 			   "must include \"mount\": glassbox always makes "
 			   "a mount namespace");
-	if (r == 0 && (seen & CLONE_NEWUSER))
+	if (r == 0 && c->userns_path[0] &&
+	    (gb_jget(lx, "uidMappings") || gb_jget(lx, "gidMappings")))
+		return bad(err, "linux.uidMappings/gidMappings",
+			   "cannot be given with a user namespace joined by path: its maps are "
+			   "the ones it has (remove them, or the namespace's path)");
+	if (r == 0 && (seen & CLONE_NEWUSER) && !c->userns_path[0])
 		r = parse_userns(lx, c, err);
 	/* joined by path: the create process enters it and the clone keeps it (host_*) */
 	c->host_pid = !(seen & CLONE_NEWPID) || gb_oci_joins(x, CLONE_NEWPID);
@@ -453,6 +472,12 @@ static int parse_resources(const struct gb_jval *lx, struct gb_config *c, struct
 	copy(c->cpuset_cpus, sizeof c->cpuset_cpus, gb_jstr(cpu, "cpus", ""));
 	copy(c->cpuset_mems, sizeof c->cpuset_mems, gb_jstr(cpu, "mems", ""));
 	l->pids_max = gb_jint(pids, "limit", 0);
+	if (c->cpuset_cpus[0] &&
+	    gb_cpuset_check_list(c->cpuset_cpus, "linux.resources.cpu.cpus", err) < 0)
+		return -EINVAL;
+	if (c->cpuset_mems[0] &&
+	    gb_cpuset_check_list(c->cpuset_mems, "linux.resources.cpu.mems", err) < 0)
+		return -EINVAL;
 	if (l->memory < 0)
 		l->memory = 0; /* -1: unlimited, as no limit */
 	if (l->memory && l->memory < 6 * 1024 * 1024)
@@ -707,6 +732,30 @@ static int parse_paths(const struct gb_jval *lx, struct gb_config *c, struct gb_
 	return r;
 }
 
+/* linux.rootfsPropagation: what the root mount becomes after pivot_root (runc's table). */
+static int parse_propagation(const struct gb_jval *lx, struct gb_config *c, struct gb_err *err)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} k[] = { { "private", MS_PRIVATE },	   { "rprivate", MS_REC | MS_PRIVATE },
+		  { "slave", MS_SLAVE },	   { "rslave", MS_REC | MS_SLAVE },
+		  { "shared", MS_SHARED },	   { "rshared", MS_REC | MS_SHARED },
+		  { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_REC | MS_UNBINDABLE } };
+	const struct gb_jval *p;
+	int r = member(lx, "rootfsPropagation", GB_JSTR, "linux.rootfsPropagation", &p, err);
+	if (r < 0 || !p || !p->str[0])
+		return r;
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+		if (!strcmp(p->str, k[i].name)) {
+			c->rootfs_propagation = k[i].flags;
+			return 0;
+		}
+	return bad(err, "linux.rootfsPropagation",
+		   "must be private, rprivate, slave, rslave, shared, rshared, unbindable or "
+		   "runbindable");
+}
+
 static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct gb_oci_extra *x,
 		       struct gb_err *err)
 {
@@ -716,6 +765,8 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 		return bad(err, "linux", "is missing: glassbox runs Linux containers");
 	if (r == 0)
 		r = parse_namespaces(lx, c, x, err);
+	if (r == 0)
+		r = parse_propagation(lx, c, err);
 	if (r == 0)
 		r = parse_resources(lx, c, err);
 	if (r == 0)

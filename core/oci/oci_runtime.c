@@ -23,6 +23,7 @@
 
 #include "engine/container.h"
 #include "ns/ns.h"
+#include "ns/userns_join.h"
 #include "oci/oci_config.h"
 
 bool gb_oci_id_valid(const char *id)
@@ -223,6 +224,12 @@ static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb
 		int r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
 		gb_err_hint(err, "the pty's master goes to the client through that socket");
 		return r;
+	}
+	/* A user namespace by path: the engine needs its maps (the mapped root's ids). */
+	if (c->userns_path[0]) {
+		int r = gb_userns_join_maps(c->userns_path, &c->uid_map, &c->gid_map, err);
+		if (r < 0)
+			return r;
 	}
 	c->tty = x->terminal; /* the engine's tty row: a pty of the container's own devpts */
 	snprintf(c->name, sizeof c->name, "%.63s", id);

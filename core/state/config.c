@@ -139,6 +139,10 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 		gb_json_str(j, "rootfs_dir", c->rootfs_dir);
 	if (c->cgroup_path[0])
 		gb_json_str(j, "cgroup_path", c->cgroup_path);
+	if (c->cpuset_cpus[0]) /* --cpuset-cpus, cpu.cpus (issue 14) */
+		gb_json_str(j, "cpuset_cpus", c->cpuset_cpus);
+	if (c->cpuset_mems[0])
+		gb_json_str(j, "cpuset_mems", c->cpuset_mems);
 	gb_json_obj_begin(j, "security");
 	gb_json_strv(j, "cap_add", c->cap_add);
 	gb_json_strv(j, "cap_drop", c->cap_drop);
@@ -228,6 +232,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->rootfs_chroot = strcmp(gb_jstr(o, "rootfs_mode", "pivot_root"), "chroot") == 0;
 	copy_str(c->rootfs_dir, sizeof c->rootfs_dir, gb_jstr(o, "rootfs_dir", ""));
 	copy_str(c->cgroup_path, sizeof c->cgroup_path, gb_jstr(o, "cgroup_path", ""));
+	copy_str(c->cpuset_cpus, sizeof c->cpuset_cpus, gb_jstr(o, "cpuset_cpus", ""));
+	copy_str(c->cpuset_mems, sizeof c->cpuset_mems, gb_jstr(o, "cpuset_mems", ""));
 	const struct gb_jval *sec = gb_jget(o, "security");
 	if (sec && gb_jget(sec, "cap_add"))
 		c->cap_add = gb_jstrv(gb_jget(sec, "cap_add"));

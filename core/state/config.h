@@ -107,9 +107,17 @@ struct gb_config {
 	int ndevnodes;
 	/* OCI linux.namespaces mount with a path: PID 1 enters it (the mount-join row). */
 	char mntns_path[256];
-	/* OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the v1 cpuset hierarchy's files at
-	 * cgroup_path (cgroup_container.h). Not stored; "" = not set. */
+	/* --cpuset-cpus/--cpuset-mems, OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the
+	 * cpuset controller's files of the container's cgroup (cgroup/cpuset.h). "" = not set. */
 	char cpuset_cpus[64], cpuset_mems[64];
+	/* OCI linux.rootfsPropagation (issue 14): the MS_* flags (MS_SHARED, MS_SLAVE,
+	 * MS_PRIVATE or MS_UNBINDABLE, with MS_REC for the r- forms) the root mount gets after
+	 * pivot_root; 0 = none given (private, as the mount-private row leaves it). */
+	unsigned long rootfs_propagation;
+	/* OCI linux.namespaces user with a path: the clone row makes the container's new
+	 * namespaces from inside that user namespace, so it owns them; uid_map/gid_map then
+	 * hold its maps as the host sees them (read by glassbox-runc create). "" = none. */
+	char userns_path[256];
 };
 
 void gb_config_init(struct gb_config *c);

@@ -47,6 +47,35 @@ int gb_rootfs_make_private(struct gb_err *err)
 	return 0;
 }
 
+int gb_rootfs_make_slave(struct gb_err *err)
+{
+	/* A slave receives what its master's peer group mounts and sends nothing to it: the
+	 * container's own mounts stay in its namespace as with MS_PRIVATE. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return gb_err_set(err, errno, "mount",
+				  "mount(NULL, \"/\", NULL, MS_REC|MS_SLAVE, NULL) failed");
+	return 0;
+}
+
+void gb_rootfs_propagation_str(unsigned long flags, char *buf, size_t len)
+{
+	const char *kind = flags & MS_SHARED	? "MS_SHARED"
+			   : flags & MS_SLAVE	? "MS_SLAVE"
+			   : flags & MS_PRIVATE ? "MS_PRIVATE"
+						: "MS_UNBINDABLE";
+	snprintf(buf, len, "%s%s", flags & MS_REC ? "MS_REC|" : "", kind);
+}
+
+int gb_rootfs_propagate(unsigned long flags, struct gb_err *err)
+{
+	char what[40];
+	gb_rootfs_propagation_str(flags, what, sizeof what);
+	if (mount(NULL, "/", NULL, flags, NULL) < 0)
+		return gb_err_set(err, errno, "mount", "mount(NULL, \"/\", NULL, %s, NULL) failed",
+				  what);
+	return 0;
+}
+
 int gb_rootfs_overlay_opts(const struct gb_rootfs *fs, char *buf, size_t len)
 {
 	return gb_path(buf, len, "lowerdir=%s,upperdir=%s,workdir=%s", fs->lower, fs->upper,

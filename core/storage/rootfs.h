@@ -33,6 +33,17 @@ int gb_rootfs_pivot(const char *root, struct gb_err *err);
  * pivot_root. The old root stays mounted in the namespace: the chroot escape works. */
 int gb_rootfs_chroot(const char *root, struct gb_err *err);
 
+/* OCI linux.rootfsPropagation (issue 14). The mount-private row's call for a root that is
+ * to be a slave: MS_REC|MS_SLAVE instead of MS_REC|MS_PRIVATE, so the container still
+ * receives the host's mount events but, as with MS_PRIVATE, never sends any back. */
+int gb_rootfs_make_slave(struct gb_err *err);
+/* After pivot_root: mount(NULL, "/", NULL, flags, NULL) (MS_SHARED, MS_SLAVE, MS_PRIVATE,
+ * MS_UNBINDABLE, maybe with MS_REC). Every mount is private or a slave by then, so a
+ * shared root starts peer groups of its own, which have no member outside. */
+int gb_rootfs_propagate(unsigned long flags, struct gb_err *err);
+/* "MS_REC|MS_SHARED" for flags, as the step rows print calls. */
+void gb_rootfs_propagation_str(unsigned long flags, char *buf, size_t len);
+
 /* The overlay mount options, as passed to mount(2). */
 int gb_rootfs_overlay_opts(const struct gb_rootfs *fs, char *buf, size_t len);
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "cgroup/cpuset.h"
 #include "engine/user.h"
 #include "oci/oci_config.h"
 #include "oci/oci_runtime.h"
@@ -220,10 +221,71 @@ static void user_namespace_maps(void **state)
 		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\"}],"
 		       "\"uidMappings\":[{\"containerID\":0,\"hostID\":-1,\"size\":1}]}}",
 		       "linux.uidMappings");
+	/* joined by path: no maps of config.json's (create reads the namespace's own) */
+	assert_int_equal(
+		parse("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		      "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":"
+		      "\"/proc/1/ns/user\"}]}}",
+		      &c, &x, &err),
+		0);
+	assert_string_equal(c.userns_path, "/proc/1/ns/user");
+	assert_int_equal(c.uid_map.n, 0);
+	gb_config_free(&c);
+	gb_oci_extra_free(&x);
 	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
 		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":"
-		       "\"/proc/1/ns/user\"}]}}",
+		       "\"/proc/1/ns/user\"}],"
+		       "\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}}",
+		       "linux.uidMappings");
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":"
+		       "\"ns/user\"}]}}",
 		       "linux.namespaces[].path");
+}
+
+/* linux.rootfsPropagation -> MS_* flags (issue 14); cpu.cpus/mems lists checked. */
+static void propagation_and_cpuset(void **state)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} k[] = { { "rshared", MS_REC | MS_SHARED },
+		  { "slave", MS_SLAVE },
+		  { "rprivate", MS_REC | MS_PRIVATE },
+		  { "unbindable", MS_UNBINDABLE } };
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		struct gb_config c;
+		struct gb_oci_extra x;
+		struct gb_err err;
+		char text[512];
+		snprintf(text, sizeof text,
+			 "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+			 "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+			 "\"rootfsPropagation\":\"%s\",\"resources\":{\"cpu\":{\"cpus\":"
+			 "\"0-1,3\",\"mems\":\"0\"}}}}",
+			 k[i].name);
+		assert_int_equal(parse(text, &c, &x, &err), 0);
+		assert_int_equal(c.rootfs_propagation, k[i].flags);
+		assert_string_equal(c.cpuset_cpus, "0-1,3");
+		gb_config_free(&c);
+		gb_oci_extra_free(&x);
+	}
+	expect_refused("{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},\"linux\":{"
+		       "\"namespaces\":[{\"type\":\"mount\"}],\"rootfsPropagation\":\"rshard\"}}",
+		       "linux.rootfsPropagation");
+	static const char *const bad[] = { "", "1-", "-1", "1,", "3-1", "a", "0,,1", "1 2" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+			 "{\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"r\"},"
+			 "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+			 "\"resources\":{\"cpu\":{\"mems\":\"%s\"}}}}",
+			 bad[i]);
+		if (bad[i][0])
+			expect_refused(text, "linux.resources.cpu.mems");
+		else
+			assert_int_equal(gb_cpuset_check_list(bad[i], "x", NULL), -EINVAL);
+	}
 }
 
 static void expect_refused(const char *text, const char *names)
@@ -414,6 +476,7 @@ int main(void)
 		cmocka_unit_test(user_namespace_maps),
 		cmocka_unit_test(mounts_in_order),
 		cmocka_unit_test(cgroups_paths),
+		cmocka_unit_test(propagation_and_cpuset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
