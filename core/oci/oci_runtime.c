@@ -390,7 +390,7 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	if (r == 0)
 		r = apply_process_limits(&x, err);
 	struct gb_oci_hook_gate hooks;
-	struct gb_oci_hook_state hs = { id, "creating", abs_bundle, 0, x.annotations };
+	struct gb_oci_hook_state hs = { id, "created", abs_bundle, 0, x.annotations };
 	gb_oci_hooks_gate_begin(&hooks, rt, &x.hooks, &hs, &st); /* prestart..createContainer */
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
@@ -458,7 +458,8 @@ static int load_both(struct gb_runtime *rt, const char *verb, const char *id,
 }
 
 /* The fifo's reader end: PID 1, blocked in open(2) for writing, goes on and writes one
- * byte; then it execs. No writer within the timeout means PID 1 is gone. */
+ * byte; then it execs, which closes its end (close-on-exec): EOF. No writer within the
+ * timeout means PID 1 is gone. */
 static int open_gate(const char *fifo, const char *id, struct gb_err *err)
 {
 	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -471,6 +472,13 @@ static int open_gate(const char *fifo, const char *id, struct gb_err *err)
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, 100) > 0)
 			n = read(fd, &c, 1);
+	}
+	/* Until the exec (or PID 1's end), bounded: the runtime-spec's poststart hooks run
+	 * "after the user-specified process is executed". */
+	for (int tries = 0; n == 1 && tries < 50; tries++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 100) > 0 && read(fd, &c, 1) <= 0)
+			break;
 	}
 	close(fd);
 	if (n != 1)

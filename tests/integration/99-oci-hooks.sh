@@ -86,7 +86,7 @@ assert_eq "create ran prestart (twice, in order), createRuntime, createContainer
     "prestart0 prestart1 createRuntime createContainer" "$(tr '\n' ' ' < "$O/order" | sed 's/ $//')"
 st=$(cat "$O/prestart0.state")
 assert_eq "the state on stdin: id" h1 "$(jq -r .id <<<"$st")"
-assert_eq "the state on stdin: status creating" creating "$(jq -r .status <<<"$st")"
+assert_eq "the state on stdin: status created (the spec: after step 2, the environment made)" created "$(jq -r .status <<<"$st")"
 assert_eq "the state on stdin: pid is PID 1's host pid" "$pid" "$(jq -r .pid <<<"$st")"
 assert_eq "the state on stdin: bundle" "$B" "$(jq -r .bundle <<<"$st")"
 assert_eq "the state on stdin: annotations" yes "$(jq -r '.annotations["org.glassbox.test"]' <<<"$st")"
