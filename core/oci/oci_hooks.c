@@ -306,14 +306,10 @@ __attribute__((noreturn)) static void child_main(const struct gb_oci_hook *hk, e
 	struct gb_err e = { 0 };
 	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &e) < 0)
 		child_fail(report, e.msg, e.code);
-	if (w == IN_MOUNT_NS) {
-		char ns[64];
-		snprintf(ns, sizeof ns, "/proc/%d/ns/mnt", (int)st->pid);
-		int fd = open(ns, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
-			child_fail(report, "cannot enter the container's mount namespace", errno);
-		close(fd);
-	}
+	/* createContainer: PID 1's mount namespace, before its pivot_root (rootless, by its
+	 * user namespace first, which the setns needs). */
+	if (w == IN_MOUNT_NS && gb_ns_enter_one(st->pid, GB_NS_MNT, &e) < 0)
+		child_fail(report, e.msg, e.code);
 	if (w != IN_CONTAINER)
 		child_exec(hk, exe, report);
 	child_enter(st, report);
@@ -496,8 +492,29 @@ static int verdict(const struct gb_oci_hook *hk, const char *name, int index, bo
 			  name, index, hk->path, how, out->buf, er->buf);
 }
 
+/* oci.hook: which hook ran, where, and how it ended, for the viz and the curious. */
+static void emit_hook(struct gb_events *ev, const struct gb_oci_hook *hk, int kind, int index,
+		      int r, const struct gb_err *err)
+{
+	static const char *const where[] = { "runtime", "container mount namespace", "container" };
+	if (!ev || (ev->fd < 0 && !ev->listener))
+		return;
+	struct gb_json j;
+	gb_event_begin(ev, &j, "oci.hook");
+	gb_json_str(&j, "kind", kind_names[kind]);
+	gb_json_int(&j, "index", index);
+	gb_json_str(&j, "path", hk->path);
+	char *const def[] = { hk->path, NULL };
+	gb_json_strv(&j, "args", hk->args && hk->args[0] ? hk->args : def);
+	gb_json_str(&j, "where", where[where_of(kind)]);
+	gb_json_bool(&j, "ok", r == 0);
+	if (r < 0)
+		gb_json_str(&j, "error", err->msg);
+	gb_event_emit(ev, &j);
+}
+
 static int run_one(const struct gb_oci_hook *hk, int kind, int index, const char *state,
-		   const struct gb_state *st, struct gb_err *err)
+		   const struct gb_state *st, struct gb_events *ev, struct gb_err *err)
 {
 	struct hook_proc p = { .pidfd = -1, .out = -1, .errp = -1, .report = -1 };
 	int r = hook_spawn(hk, where_of(kind), st, state, &p, err);
@@ -517,6 +534,7 @@ static int run_one(const struct gb_oci_hook *hk, int kind, int index, const char
 	proc_close(&p);
 	free(out);
 	free(er);
+	emit_hook(ev, hk, kind, index, r, err);
 	return r;
 }
 
@@ -530,7 +548,7 @@ int gb_oci_hooks_run(const struct gb_oci_hooks *h, int kind, const struct gb_oci
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	int r = 0;
 	for (int i = 0; i < h->n[kind] && r == 0; i++)
-		r = run_one(&h->list[kind][i], kind, i, state, st, err);
+		r = run_one(&h->list[kind][i], kind, i, state, st, s->events, err);
 	free(state);
 	return r;
 }
@@ -550,7 +568,7 @@ void gb_oci_hooks_run_warn(const struct gb_oci_hooks *h, int kind,
 	char *state = state_json(s);
 	for (int i = 0; state && i < h->n[kind]; i++) {
 		struct gb_err e = { 0 };
-		if (run_one(&h->list[kind][i], kind, i, state, NULL, &e) == 0)
+		if (run_one(&h->list[kind][i], kind, i, state, NULL, s->events, &e) == 0)
 			continue;
 		size_t used = strlen(warnings);
 		snprintf(warnings + used, sizeof warnings - used, "%s\n", e.msg);

@@ -52,8 +52,9 @@ int gb_oci_hooks_load(const char *path, struct gb_oci_hooks *h, struct gb_err *e
 /* What a hook reads on its stdin: the state `state` prints (runtime.md "State"). */
 struct gb_oci_hook_state {
 	const char *id, *status, *bundle;
-	pid_t pid;	    /* host PID of the container's PID 1; 0 once stopped */
-	char **annotations; /* "key=value" */
+	pid_t pid;		  /* host PID of the container's PID 1; 0 once stopped */
+	char **annotations;	  /* "key=value" */
+	struct gb_events *events; /* an oci.hook event per hook (docs/events.md); NULL: none */
 };
 
 /* Run the hooks of kind in the listed order; the first that fails (exit status not 0, a

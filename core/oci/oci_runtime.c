@@ -390,7 +390,7 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 	if (r == 0)
 		r = apply_process_limits(&x, err);
 	struct gb_oci_hook_gate hooks;
-	struct gb_oci_hook_state hs = { id, "created", abs_bundle, 0, x.annotations };
+	struct gb_oci_hook_state hs = { id, "created", abs_bundle, 0, x.annotations, &rt->events };
 	gb_oci_hooks_gate_begin(&hooks, rt, &x.hooks, &hs, &st); /* prestart..createContainer */
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
@@ -516,7 +516,8 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err)
 	if (strcmp(status, "created"))
 		r = gb_err_set(err, EINVAL, "", "cannot start a container that is %s", status);
 	struct gb_oci_hooks hooks = { 0 };
-	struct gb_oci_hook_state hs = { id, "created", rec.bundle, st.pid, rec.annotations };
+	struct gb_oci_hook_state hs = { id,	"created",	 rec.bundle,
+					st.pid, rec.annotations, &rt->events };
 	if (r == 0)
 		r = load_hooks(rt, id, &hooks, err);
 	/* Inside the container, before PID 1 may go on to its exec. */
@@ -686,7 +687,9 @@ int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_e
 	if (r == 0)
 		gb_rm_rf(dir);
 	/* After the container is deleted, before delete returns (runtime-spec). */
-	struct gb_oci_hook_state hs = { id, "stopped", rec.bundle, 0, rec.annotations };
+	struct gb_oci_hook_state hs = {
+		id, "stopped", rec.bundle, 0, rec.annotations, &rt->events
+	};
 	if (r == 0)
 		gb_oci_hooks_run_warn(&hooks, GB_HOOK_POSTSTOP, &hs);
 	gb_oci_hooks_free(&hooks);

@@ -78,7 +78,7 @@ hooks=$(jq -n --argjson p0 "$(hook prestart "$(hin prestart rec.sh)" prestart0)"
     --argjson ps "$(hook poststart "$(hin poststart rec.sh)" poststart)" \
     --argjson pt "$(hook poststop "$(hin poststop rec.sh)" poststop)" \
     '{prestart: [$p0, $p1], createRuntime: [$cr], createContainer: [$cc], startContainer: [$sc], poststart: [$ps], poststop: [$pt]}')
-edit ".hooks = $hooks"
+edit ".hooks = $hooks | .annotations[\"org.glassbox.events\"] = \"$GB_TEST_ROOT/h1.jsonl\""
 runc_ create --bundle "$B" --pid-file "$B/h1.pid" h1 >"$B/create.out" 2>"$B/create.err"
 assert_eq "create with a hook of every kind" 0 "$?"
 pid=$(cat "$B/h1.pid")
@@ -89,7 +89,7 @@ assert_eq "the state on stdin: id" h1 "$(jq -r .id <<<"$st")"
 assert_eq "the state on stdin: status created (the spec: after step 2, the environment made)" created "$(jq -r .status <<<"$st")"
 assert_eq "the state on stdin: pid is PID 1's host pid" "$pid" "$(jq -r .pid <<<"$st")"
 assert_eq "the state on stdin: bundle" "$B" "$(jq -r .bundle <<<"$st")"
-assert_eq "the state on stdin: annotations" yes "$(jq -r '.annotations["org.glassbox.test"]' <<<"$st")"
+assert_eq "the state on stdin: annotations" "yes $GB_TEST_ROOT/h1.jsonl" "$(jq -r '.annotations["org.glassbox.test"] + " " + .annotations["org.glassbox.events"]' <<<"$st")"
 me_mnt=$(readlink /proc/self/ns/mnt) me_net=$(readlink /proc/self/ns/net)
 c_mnt=$(readlink "/proc/$pid/ns/mnt") c_net=$(readlink "/proc/$pid/ns/net")
 for k in prestart0 createRuntime; do
@@ -132,6 +132,9 @@ assert_eq "prestart saw the container's record" yes "$(cat "$O/prestart0.record"
 check "poststop ran after the container was deleted (its record gone)" test ! -e "$O/poststop.record"
 assert_eq "poststop: pid 0" 0 "$(jq -r .pid "$O/poststop.state")"
 check "PID 1 is gone" test ! -d "/proc/$pid"
+assert_eq "the event stream has an oci.hook event for each, in order, with where it ran" \
+    "prestart:runtime prestart:runtime createRuntime:runtime createContainer:container mount namespace startContainer:container poststart:runtime poststop:runtime" \
+    "$(jq -r 'select(.type == "oci.hook" and .ok) | .kind + ":" + .where' "$GB_TEST_ROOT/h1.jsonl" | paste -sd' ')"
 
 # 2. A failing hook of create: the create fails naming the hook, its exit status and its
 # stderr, and leaves nothing: no process, cgroup, mount or record. poststop runs.

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "base/events.h"
 #include "base/util.h"
 #include "oci/oci_config.h"
 #include "oci/oci_hooks.h"
@@ -155,15 +156,28 @@ static void saved_and_loaded(void **state)
 	rmdir(dir);
 }
 
+/* The last oci.hook event, through an in-process listener. */
+static char last_event[2048];
+
+static void listen(void *data, const char *type, const char *line)
+{
+	if (!strcmp(type, "oci.hook"))
+		snprintf(last_event, sizeof last_event, "%s", line);
+}
+
 /* One poststart hook (the runtime's namespaces): /bin/sh -c SCRIPT, timeout t. */
 static int run_sh(const char *script, int t, struct gb_err *err)
 {
+	struct gb_events ev;
+	gb_events_init(&ev);
+	ev.listener = listen;
+	last_event[0] = '\0';
 	char *args[] = { "sh", "-c", (char *)script, NULL };
 	struct gb_oci_hook hk = { .path = "/bin/sh", .args = args, .timeout = t };
 	struct gb_oci_hooks h = { .n = { [GB_HOOK_POSTSTART] = 1 } };
 	h.list[GB_HOOK_POSTSTART] = &hk;
 	char *ann[] = { "org.x=y", NULL };
-	struct gb_oci_hook_state s = { "c1", "running", "/bundle", 4321, ann };
+	struct gb_oci_hook_state s = { "c1", "running", "/bundle", 4321, ann, &ev };
 	memset(err, 0, sizeof *err);
 	return gb_oci_hooks_run(&h, GB_HOOK_POSTSTART, &s, NULL, err);
 }
@@ -178,9 +192,15 @@ static void runs_with_the_state_on_stdin(void **state)
 			     "\"status\":\"running\",\"pid\":4321,\"bundle\":\"/bundle\","
 			     "\"annotations\":{\"org.x\":\"y\"}}"))
 		fail_msg("unexpected: %s", err.msg);
+	/* The event stream says which hook ran, where, and how it ended. */
+	assert_non_null(
+		strstr(last_event, "\"kind\":\"poststart\",\"index\":0,\"path\":\"/bin/sh\""));
+	assert_non_null(strstr(last_event, "\"where\":\"runtime\",\"ok\":false"));
+	assert_non_null(strstr(last_event, "exit status 3"));
 	assert_int_equal(run_sh("read line; case $line in *'\"id\":\"c1\"'*) exit 0;; esac; exit 1",
 				0, &err),
 			 0);
+	assert_non_null(strstr(last_event, "\"ok\":true"));
 	assert_int_equal(run_sh("kill -9 $$", 0, &err), -EIO);
 	assert_non_null(strstr(err.msg, "signal: Killed"));
 }
@@ -229,7 +249,7 @@ static void a_missing_program(void **state)
 	struct gb_oci_hook hk = { .path = "/no/such/hook" };
 	struct gb_oci_hooks h = { .n = { [GB_HOOK_POSTSTOP] = 1 } };
 	h.list[GB_HOOK_POSTSTOP] = &hk;
-	struct gb_oci_hook_state s = { "c1", "stopped", "/b", 0, NULL };
+	struct gb_oci_hook_state s = { "c1", "stopped", "/b", 0, NULL, NULL };
 	gb_oci_hooks_run_warn(&h, GB_HOOK_POSTSTOP, &s); /* poststop: a warning, not an error */
 	assert_non_null(strstr(gb_oci_hooks_warnings(),
 			       "error running poststop hook #0: fork/exec /no/such/hook: No such "
