@@ -322,6 +322,8 @@ __attribute__((noreturn)) static void child_main(const struct gb_oci_hook *hk, e
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (WIFSIGNALED(status)) /* die of the same signal (its default action is back) */
+		kill(getpid(), WTERMSIG(status));
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
