@@ -678,8 +678,9 @@ int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_e
 		r = gb_err_set(err, EBUSY, "", "cannot delete container %s that is not stopped: %s",
 			       id, status);
 	struct gb_oci_hooks hooks = { 0 };
+	struct gb_err unread = { 0 }; /* a damaged hooks.json must not keep the container */
 	if (r == 0)
-		r = load_hooks(rt, id, &hooks, err);
+		load_hooks(rt, id, &hooks, &unread);
 	if (r == 0 && st.cfg.id[0]) /* kills a created PID 1; removes cgroup and state */
 		r = gb_container_rm(rt, st.cfg.id, true, err);
 	char dir[1200];
