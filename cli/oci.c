@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "oci/oci_hooks.h"
 #include "oci/oci_runtime.h"
 
 #ifndef VERSION
@@ -209,7 +210,8 @@ static int verb_list(struct gb_runtime *rt, bool json)
 static int verb_features(void)
 {
 	printf("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\","
-	       "\"hooks\":[],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\"],"
+	       "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\","
+	       "\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\"],"
 	       "\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\",\"network\",\"pid\","
 	       "\"uts\"],\"capabilities\":[],\"cgroup\":{\"v1\":true,\"v2\":true},"
 	       "\"seccomp\":{\"enabled\":true},\"apparmor\":{\"enabled\":false},"
@@ -294,6 +296,22 @@ static int global_flags(struct oci_cli *o, int argc, char **argv)
 	return i;
 }
 
+/* poststart and poststop hooks that failed: warnings, as runc logs them (to --log, else
+ * to stderr), and the verb still succeeds (runtime-spec 1.0-1.2). */
+static void log_hook_warnings(struct oci_cli *o)
+{
+	char line[1200];
+	for (const char *w = gb_oci_hooks_warnings(); *w;) {
+		size_t n = strcspn(w, "\n");
+		snprintf(line, sizeof line, "%.*s", (int)n, w);
+		if (o->logf)
+			log_line(o, "warning", line);
+		else
+			fprintf(stderr, "glassbox-runc: warning: %s\n", line);
+		w += n + (w[n] == '\n');
+	}
+}
+
 int cmd_oci(int argc, char **argv)
 {
 	struct oci_cli o = { 0 };
@@ -326,6 +344,7 @@ int cmd_oci(int argc, char **argv)
 	if (gb_runtime_init(&rt, root, data, &err) < 0)
 		return oci_fail(&o, &err);
 	int r = verb(&rt, &o, argv[i], argc - i - 1, argv + i + 1);
+	log_hook_warnings(&o);
 	gb_events_close(&rt.events);
 	if (o.logf)
 		fclose(o.logf);

@@ -1132,7 +1132,8 @@ static int wait_exec_gate(struct gb_launch *l, struct gb_err *err)
 	if (fd < 0)
 		return gb_err_set(err, errno, "open", "cannot open the exec fifo %s", path);
 	ssize_t n = write(fd, "0", 1);
-	close(fd);
+	/* fd stays open: the execve closes it (O_CLOEXEC), and that EOF tells `start` the
+	 * command runs (its poststart hooks come after, as runc's start reads to EOF). */
 	close(l->exec_gate);
 	l->exec_gate = -1;
 	return n == 1 ? 0 : gb_err_set(err, EPIPE, "write", "the exec fifo closed early");

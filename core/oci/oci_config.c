@@ -824,6 +824,8 @@ int gb_oci_config_parse(const char *text, size_t len, const char *bundle, struct
 		r = parse_linux(root, c, x, err);
 	if (r == 0)
 		r = parse_annotations(root, x, err);
+	if (r == 0)
+		r = gb_oci_hooks_parse(gb_jget(root, "hooks"), &x->hooks, err);
 	gb_jval_free(root);
 	return r;
 }
@@ -838,6 +840,7 @@ void gb_oci_extra_free(struct gb_oci_extra *x)
 	gb_strv_free(x->masked_paths);
 	gb_strv_free(x->readonly_paths);
 	gb_strv_free(x->annotations);
+	gb_oci_hooks_free(&x->hooks);
 	memset(x, 0, sizeof *x);
 }
 

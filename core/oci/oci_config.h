@@ -4,6 +4,7 @@
 #ifndef GB_OCI_CONFIG_H
 #define GB_OCI_CONFIG_H
 
+#include "oci/oci_hooks.h"
 #include "state/config.h"
 
 /* A namespace to join instead of making a new one: linux.namespaces[].path. */
@@ -35,6 +36,7 @@ struct gb_oci_extra {
 	int ndevices;
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
+	struct gb_oci_hooks hooks; /* hooks (oci_hooks.h) */
 };
 
 /* Fill c (initialised here) and x from the text of config.json. bundle makes a relative

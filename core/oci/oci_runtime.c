@@ -25,6 +25,7 @@
 #include "ns/ns.h"
 #include "ns/userns_join.h"
 #include "oci/oci_config.h"
+#include "oci/oci_hooks.h"
 
 bool gb_oci_id_valid(const char *id)
 {
@@ -179,6 +180,24 @@ static int save_record(const struct gb_runtime *rt, const char *id, const struct
 }
 
 /* ------------------------------------------------------------ create */
+
+/* For start (startContainer, poststart) and delete (poststop): config.json may be gone by
+ * then, and "updates to config.json after create MUST NOT affect the container". */
+static int save_hooks(const struct gb_runtime *rt, const char *id, const struct gb_oci_hooks *h,
+		      struct gb_err *err)
+{
+	char path[1200];
+	oci_dir(rt, id, "hooks.json", path, sizeof path);
+	return gb_oci_hooks_save(h, path, err);
+}
+
+static int load_hooks(const struct gb_runtime *rt, const char *id, struct gb_oci_hooks *h,
+		      struct gb_err *err)
+{
+	char path[1200];
+	oci_dir(rt, id, "hooks.json", path, sizeof path);
+	return gb_oci_hooks_load(path, h, err);
+}
 
 /* A namespace given by path: we enter it, and the clone (without that CLONE_NEW* flag)
  * keeps it for PID 1. For a PID namespace setns(2) changes our children's, not ours. */
@@ -377,14 +396,20 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 		emit_request(rt, events_path(x.annotations, id), "create", id, NULL);
 	if (r == 0)
 		r = apply_process_limits(&x, err);
+	struct gb_oci_hook_gate hooks;
+	struct gb_oci_hook_state hs = { id, "created", abs_bundle, 0, x.annotations, &rt->events };
+	gb_oci_hooks_gate_begin(&hooks, rt, &x.hooks, &hs, &st); /* prestart..createContainer */
 	if (r == 0)
 		r = create_engine(rt, id, &c, &x, console_socket, &st, err);
+	r = gb_oci_hooks_gate_end(&hooks, r, err);
 	if (r == 0)
 		emit_chain(rt, st.pid);
 	if (r == 0 && pid_file && pid_file[0])
 		r = write_pid_file(pid_file, st.pid, err);
 	if (r == 0)
 		r = save_record(rt, id, &st, abs_bundle, x.annotations, err);
+	if (r == 0 && gb_oci_hooks_any(&x.hooks))
+		r = save_hooks(rt, id, &x.hooks, err);
 	if (r < 0 && st.pid > 0) {
 		struct gb_err ignored = { 0 };
 		gb_container_rm(rt, st.cfg.id, true, &ignored);
@@ -440,7 +465,8 @@ static int load_both(struct gb_runtime *rt, const char *verb, const char *id,
 }
 
 /* The fifo's reader end: PID 1, blocked in open(2) for writing, goes on and writes one
- * byte; then it execs. No writer within the timeout means PID 1 is gone. */
+ * byte; then it execs, which closes its end (close-on-exec): EOF. No writer within the
+ * timeout means PID 1 is gone. */
 static int open_gate(const char *fifo, const char *id, struct gb_err *err)
 {
 	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -454,11 +480,34 @@ static int open_gate(const char *fifo, const char *id, struct gb_err *err)
 		if (poll(&p, 1, 100) > 0)
 			n = read(fd, &c, 1);
 	}
+	/* Until the exec (or PID 1's end), bounded: the runtime-spec's poststart hooks run
+	 * "after the user-specified process is executed". */
+	for (int tries = 0; n == 1 && tries < 50; tries++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		if (poll(&p, 1, 100) > 0 && read(fd, &c, 1) <= 0)
+			break;
+	}
 	close(fd);
 	if (n != 1)
 		return gb_err_set(err, EIO, "read", "container %s did not reach its exec", id);
 	unlink(fifo);
 	return 0;
+}
+
+/* A startContainer hook failed: "stop the container, and continue the lifecycle at step
+ * 12" (runtime.md): destroyed as delete does, then the poststop hooks. */
+static void start_failed(struct gb_runtime *rt, const char *id, const struct gb_state *st,
+			 const struct gb_oci_hooks *h, struct gb_oci_hook_state *hs)
+{
+	struct gb_err ignored = { 0 };
+	char dir[1200];
+	if (st->cfg.id[0])
+		gb_container_rm(rt, st->cfg.id, true, &ignored);
+	oci_dir(rt, id, "", dir, sizeof dir);
+	gb_rm_rf(dir);
+	hs->status = "stopped";
+	hs->pid = 0;
+	gb_oci_hooks_run_warn(h, GB_HOOK_POSTSTOP, hs);
 }
 
 int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err)
@@ -473,7 +522,15 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err)
 	oci_dir(rt, id, "exec.fifo", fifo, sizeof fifo);
 	if (strcmp(status, "created"))
 		r = gb_err_set(err, EINVAL, "", "cannot start a container that is %s", status);
+	struct gb_oci_hooks hooks = { 0 };
+	struct gb_oci_hook_state hs = { id,	"created",	 rec.bundle,
+					st.pid, rec.annotations, &rt->events };
 	if (r == 0)
+		r = load_hooks(rt, id, &hooks, err);
+	/* Inside the container, before PID 1 may go on to its exec. */
+	if (r == 0 && (r = gb_oci_hooks_run(&hooks, GB_HOOK_START_CONTAINER, &hs, &st, err)) < 0)
+		start_failed(rt, id, &st, &hooks, &hs);
+	else if (r == 0)
 		r = open_gate(fifo, id, err);
 	if (r == 0) {
 		gb_events_set_container(&rt->events, st.cfg.id, st.cfg.name);
@@ -481,7 +538,10 @@ int gb_oci_start(struct gb_runtime *rt, const char *id, struct gb_err *err)
 		st.started = gb_wallclock();
 		r = gb_state_save(rt, &st, err);
 		gb_event_lifecycle(&rt->events, "created", "running");
+		hs.status = "running";
+		gb_oci_hooks_run_warn(&hooks, GB_HOOK_POSTSTART, &hs);
 	}
+	gb_oci_hooks_free(&hooks);
 	gb_state_free(&st);
 	gb_strv_free(rec.annotations);
 	return r;
@@ -624,12 +684,23 @@ int gb_oci_delete(struct gb_runtime *rt, const char *id, bool force, struct gb_e
 	if (!force && (!strcmp(status, "running") || !strcmp(status, "paused")))
 		r = gb_err_set(err, EBUSY, "", "cannot delete container %s that is not stopped: %s",
 			       id, status);
+	struct gb_oci_hooks hooks = { 0 };
+	struct gb_err unread = { 0 }; /* a damaged hooks.json must not keep the container */
+	if (r == 0)
+		load_hooks(rt, id, &hooks, &unread);
 	if (r == 0 && st.cfg.id[0]) /* kills a created PID 1; removes cgroup and state */
 		r = gb_container_rm(rt, st.cfg.id, true, err);
 	char dir[1200];
 	oci_dir(rt, id, "", dir, sizeof dir);
 	if (r == 0)
 		gb_rm_rf(dir);
+	/* After the container is deleted, before delete returns (runtime-spec). */
+	struct gb_oci_hook_state hs = {
+		id, "stopped", rec.bundle, 0, rec.annotations, &rt->events
+	};
+	if (r == 0)
+		gb_oci_hooks_run_warn(&hooks, GB_HOOK_POSTSTOP, &hs);
+	gb_oci_hooks_free(&hooks);
 	gb_state_free(&st);
 	gb_strv_free(rec.annotations);
 	return r;

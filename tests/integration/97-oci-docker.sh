@@ -5,36 +5,10 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-command -v dockerd >/dev/null || skip "needs dockerd (Debian's docker.io)"
-[ -x /usr/bin/docker ] || skip "needs Debian's docker client /usr/bin/docker"
-command -v containerd >/dev/null || skip "needs containerd"
-command -v unshare >/dev/null || skip "needs unshare (util-linux)"
+. "$(dirname "$0")/../lib/dockerd.sh"  # D, SOCK, docker_, start_dockerd, stop_dockerd
 
-D=$GB_TEST_ROOT/docker
 RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
-mkdir -p "$D"
-chmod 711 "$GB_TEST_ROOT"
-SOCK=$D/docker.sock
-docker_() { /usr/bin/docker -H "unix://$SOCK" "$@"; }
-stop_dockerd() {
-    local pid
-    pid=$(cat "$D/dockerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/dockerd.pid"
-}
-trap '[ -e "$D/dockerd.pid" ] && docker_ rm -f $(docker_ ps -aq) >/dev/null 2>&1; stop_dockerd; umount -R "$D/data" 2>/dev/null; umount -R "$D/exec" 2>/dev/null; gb_cleanup' EXIT
-
-# Its own network namespace: --bridge=none and no iptables, so the host's network is untouched.
-unshare --net --fork --kill-child setsid dockerd \
-    --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
-    --containerd-namespace "gbtest$$" --containerd-plugins-namespace "gbtestp$$" \
-    --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
-    --add-runtime "glassbox=$RUNC" >"$D/dockerd.log" 2>&1 &
-for _ in $(seq 150); do docker_ version >/dev/null 2>&1 && break; sleep 0.2; done
-docker_ version >/dev/null 2>&1 || { tail -20 "$D/dockerd.log"; skip "dockerd did not start (log above)"; }
-ok "dockerd answers on its own socket"
+start_dockerd "gbtest$$" --add-runtime "glassbox=$RUNC"
 
 tar -C "$GB_SRC/build/share/glassbox/images/busybox/rootfs" -c . | docker_ import - gbbusybox:oci >/dev/null
 check "docker import of the busybox rootfs gives an image" bash -c "/usr/bin/docker -H unix://$SOCK image inspect gbbusybox:oci >/dev/null"
@@ -96,10 +70,6 @@ check "and its glassbox state" bash -c "[ -z \"\$(ls -A '$R/containers')\" ]"
 stop_dockerd
 check "dockerd stopped" test ! -e "$D/dockerd.pid"
 check "no mount of dockerd's dirs left" bash -c "! grep -q '$D' /proc/self/mountinfo"
-left_procs() { # processes whose command line names our dirs (dockerd, containerd, shims)
-    local f
-    for f in /proc/[0-9]*/cmdline; do grep -qsa -- "$D" "$f" && echo "${f//[!0-9]/}"; done
-}
 assert_eq "no dockerd, containerd or shim of ours left" "" "$(left_procs)"
 check "no cgroup of Docker's containers left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -name '${cid:0:12}*' | grep -q ."
 finish

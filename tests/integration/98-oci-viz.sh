@@ -9,42 +9,20 @@
 # (GB_KEEP98=DIR keeps the stream and its frames there, to look at them).
 . "$(dirname "$0")/../lib/common.sh"
 need_root
-command -v dockerd >/dev/null || skip "needs dockerd (Debian's docker.io)"
-[ -x /usr/bin/docker ] || skip "needs Debian's docker client /usr/bin/docker"
-command -v containerd >/dev/null || skip "needs containerd"
-command -v unshare >/dev/null || skip "needs unshare (util-linux)"
+. "$(dirname "$0")/../lib/dockerd.sh"  # D, SOCK, docker_, start_dockerd, stop_dockerd
 command -v jq >/dev/null || skip "needs jq"
 VIZ=$(dirname "$GLASSBOX")/glassbox-viz
 [ -x "$VIZ" ] || skip "needs glassbox-viz (built with SDL2)"
 
-D=$GB_TEST_ROOT/docker
 EV=$GB_TEST_ROOT/events
 RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-mkdir -p "$D" "$EV"
-chmod 711 "$GB_TEST_ROOT"
-SOCK=$D/docker.sock
-docker_() { /usr/bin/docker -H "unix://$SOCK" "$@"; }
-stop_dockerd() {
-    local pid
-    pid=$(cat "$D/dockerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/dockerd.pid"
-}
-trap '[ -e "$D/dockerd.pid" ] && docker_ rm -f $(docker_ ps -aq) >/dev/null 2>&1; stop_dockerd; umount -R "$D/data" 2>/dev/null; umount -R "$D/exec" 2>/dev/null; gb_cleanup' EXIT
+mkdir -p "$EV"
 
 # runtimeArgs: what `--add-runtime` cannot say; glassbox-runc takes them before the verb.
 cat > "$D/daemon.json" <<EOF
 { "runtimes": { "glassbox": { "path": "$RUNC", "runtimeArgs": ["--events-dir", "$EV"] } } }
 EOF
-unshare --net --fork --kill-child setsid dockerd --config-file "$D/daemon.json" \
-    --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
-    --containerd-namespace "gbviz$$" --containerd-plugins-namespace "gbvizp$$" \
-    --bridge=none --iptables=false --ip-masq=false --ip6tables=false >"$D/dockerd.log" 2>&1 &
-for _ in $(seq 150); do docker_ version >/dev/null 2>&1 && break; sleep 0.2; done
-docker_ version >/dev/null 2>&1 || { tail -20 "$D/dockerd.log"; skip "dockerd did not start (log above)"; }
-ok "dockerd answers on its own socket"
+start_dockerd "gbviz$$" --config-file "$D/daemon.json"
 tar -C "$GB_SRC/build/share/glassbox/images/busybox/rootfs" -c . | docker_ import - gbbusybox:oci >/dev/null
 
 cid=$(docker_ run -d --runtime glassbox --network none gbbusybox:oci sleep 300)
