@@ -15,6 +15,8 @@
 #include "storage/mountspec.h"
 
 #define GB_NAME_MAX 63
+/* The most fds an OCI client may pass with --preserve-fds (gb_config.preserve_fds). */
+#define GB_PRESERVE_FDS_MAX 512
 
 /* Healthcheck (core/engine/health.h, lab 20): --health-*, Compose's healthcheck:. */
 struct gb_healthcheck {
@@ -110,6 +112,9 @@ struct gb_config {
 	/* OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the v1 cpuset hierarchy's files at
 	 * cgroup_path (cgroup_container.h). Not stored; "" = not set. */
 	char cpuset_cpus[64], cpuset_mems[64];
+	/* OCI --preserve-fds N (glassbox-runc create/run): the caller's fds 3..3+N-1 stay open
+	 * in PID 1, as runc passes them (systemd's socket activation, for one). Not stored. */
+	int preserve_fds;
 };
 
 void gb_config_init(struct gb_config *c);
