@@ -301,7 +301,7 @@ int gb_oci_update(struct gb_runtime *rt, const char *id, const struct gb_oci_upd
 		  struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_oci_load_state(rt, id, &st, err);
+	int r = gb_oci_load_state(rt, id, "update", &st, err);
 	if (r < 0)
 		return r;
 	if (!st.cfg.id[0] || !gb_oci_pid1_running(&st))

@@ -17,9 +17,31 @@
 #include "cgroup/cgroup_container.h"
 #include "engine/container.h"
 #include "ns/ns.h"
+#include "oci/oci_chain.h"
 #include "oci/oci_runtime.h"
 
-int gb_oci_load_state(struct gb_runtime *rt, const char *id, struct gb_state *st,
+/* oci.request (docs/events.md) to the file the container's record names: which verb the
+ * client called, and who the client is (the shim, conmon). */
+static void emit_request(struct gb_runtime *rt, const char *events, const char *verb,
+			 const char *id, const struct gb_state *st)
+{
+	if (!verb || !events[0] ||
+	    (rt->events.fd < 0 && gb_events_open(&rt->events, events, NULL) < 0))
+		return;
+	if (st->cfg.id[0])
+		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
+	char comm[64] = "";
+	pid_t caller = gb_oci_caller(comm, sizeof comm);
+	struct gb_json j;
+	gb_event_begin(&rt->events, &j, "oci.request");
+	gb_json_str(&j, "verb", verb);
+	gb_json_str(&j, "oci_id", id);
+	gb_json_int(&j, "caller_pid", caller);
+	gb_json_str(&j, "caller", comm);
+	gb_event_emit(&rt->events, &j);
+}
+
+int gb_oci_load_state(struct gb_runtime *rt, const char *id, const char *verb, struct gb_state *st,
 		      struct gb_err *err)
 {
 	char path[1200], *text = NULL, why[200];
@@ -34,11 +56,13 @@ int gb_oci_load_state(struct gb_runtime *rt, const char *id, struct gb_state *st
 	free(text);
 	if (!v)
 		return gb_err_set(err, EINVAL, "", "%s is damaged: %s", path, why);
-	char gbid[GB_ID_LEN + 1];
+	char gbid[GB_ID_LEN + 1], events[1024];
 	snprintf(gbid, sizeof gbid, "%s", gb_jstr(v, "glassbox_id", ""));
+	snprintf(events, sizeof events, "%s", gb_jstr(v, "events", ""));
 	gb_jval_free(v);
 	if (gb_state_load(rt, gbid, st, NULL) < 0)
 		memset(st, 0, sizeof *st); /* removed behind our back: stopped, nothing inside */
+	emit_request(rt, events, verb, id, st);
 	return 0;
 }
 
@@ -65,7 +89,7 @@ int gb_oci_pids(struct gb_runtime *rt, const char *id, pid_t **pids, size_t *n, 
 	struct gb_state st;
 	*pids = NULL;
 	*n = 0;
-	int r = gb_oci_load_state(rt, id, &st, err);
+	int r = gb_oci_load_state(rt, id, "ps", &st, err);
 	if (r < 0)
 		return r;
 	/* Every process of the container, whatever its PID namespace says: the cgroup holds
@@ -117,7 +141,7 @@ static int wait_pid1(struct gb_runtime *rt, const char *id, int sfd, int *exit_c
 		     struct gb_err *err)
 {
 	struct gb_state st;
-	int r = gb_oci_load_state(rt, id, &st, err);
+	int r = gb_oci_load_state(rt, id, NULL, &st, err);
 	if (r < 0)
 		return r;
 	pid_t pid1 = st.pid;

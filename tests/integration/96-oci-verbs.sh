@@ -22,6 +22,8 @@ LOG=$GB_TEST_ROOT/log.json
 # kernel cannot take it back), then two sleeps: one child, one in the foreground (not
 # the last command, which busybox sh would exec in its own place).
 oci_bundle "$B" '["sh","-c","dd if=/dev/zero of=/dev/shm/fill bs=1M count=24 2>/dev/null; sleep 300 & sleep 301; exit 0"]'
+jq --arg ev "$B/events.jsonl" '.annotations["org.glassbox.events"] = $ev' "$B/config.json" > "$B/c2.json"
+mv "$B/c2.json" "$B/config.json"
 runc_() { "$RUNC" --root "$R" --log "$LOG" --log-format json "$@"; }
 gbr() { "$GLASSBOX" --root "$R" --data-root "$R/data" "$@"; }
 last_error() { tail -1 "$LOG" | jq -r .msg; }
@@ -130,6 +132,8 @@ assert_eq "with runc's words" "container not running" "$(last_error)"
 runc_ ps --format json u1 > "$GB_TEST_ROOT/ps.out"
 assert_eq "ps of a stopped container: no PIDs (as runc)" 0 "$(jq length "$GB_TEST_ROOT/ps.out")"
 runc_ delete u1
+assert_eq "oci.request events name ps and update (docs/events.md)" "create start ps update" \
+    "$(jq -r 'select(.type == "oci.request" and .verb != "state" and .verb != "kill" and .verb != "delete") | .verb' "$B/events.jsonl" | awk '!seen[$0]++' | tr '\n' ' ' | sed 's/ $//')"
 
 # ------------------------------------------------------------------ run
 cgname=""
