@@ -298,8 +298,13 @@ int cli_oci_run(struct gb_runtime *rt, int argc, char **argv, int inherited, str
 			o.detach = true;
 		else if (!strcmp(argv[i], "--keep"))
 			o.keep = true;
+		else if (!strcmp(argv[i], "--no-subreaper"))
+			o.no_subreaper = true;
+		/* Accepted, as by create: glassbox always uses pivot_root (--no-pivot's chroot
+		 * would leave the host's root in the mount namespace, lab 04), and never makes
+		 * a session keyring, so PID 1 keeps the caller's, as --no-new-keyring asks. */
 		else if (strcmp(argv[i], "--no-pivot") && strcmp(argv[i], "--no-new-keyring") &&
-			 strcmp(argv[i], "--no-subreaper") && argv[i][0] == '-')
+			 argv[i][0] == '-')
 			return usage(err, "run: unknown flag %s", argv[i]);
 		else if (argv[i][0] != '-')
 			id = argv[i];

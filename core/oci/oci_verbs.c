@@ -172,7 +172,7 @@ int gb_oci_run(struct gb_runtime *rt, const char *id, const struct gb_oci_run *o
 	*exit_code = 0;
 	/* As runc run without -d: a subreaper, so that a process of the container that loses
 	 * its parent (with the host's PID namespace) is reaped here, not by the host's init. */
-	if (!o->detach)
+	if (!o->detach && !o->no_subreaper)
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	int r = gb_oci_create(rt, id, o->bundle, o->pid_file, o->console_socket, err);
 	if (r < 0)

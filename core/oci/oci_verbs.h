@@ -48,6 +48,7 @@ int gb_oci_update(struct gb_runtime *rt, const char *id, const struct gb_oci_upd
 struct gb_oci_run {
 	const char *bundle, *pid_file, *console_socket;
 	bool detach, keep;
+	bool no_subreaper; /* --no-subreaper: orphans of a --pid host container go to init */
 };
 int gb_oci_run(struct gb_runtime *rt, const char *id, const struct gb_oci_run *o, int *exit_code,
 	       struct gb_err *err);
