@@ -157,8 +157,8 @@ static int set_memory(struct gb_cgroup *cg, const struct gb_cg_limits *want,
 		      const struct gb_cg_limits *cur, struct gb_err *err)
 {
 	bool v1 = cg->host.layout != GB_CG_V2;
-	if (v1 && want->memory_swap > 0 && cur->memory_swap != GB_CG_UNLIMITED &&
-	    want->memory_swap > cur->memory_swap) {
+	bool raise = want->memory_swap == GB_CG_UNLIMITED || want->memory_swap > cur->memory_swap;
+	if (v1 && want->memory_swap && cur->memory_swap != GB_CG_UNLIMITED && raise) {
 		struct gb_cg_limits first = { .memory = cur->memory,
 					      .memory_swap = want->memory_swap };
 		int r = gb_cgroup_apply(cg, &first, err);
@@ -203,8 +203,9 @@ static int write_limits(struct gb_cgroup *cg, const struct gb_oci_update *u,
 	bool memory = l->memory || l->memory_swap;
 	if (memory)
 		merge_memory(cg, l, cur, want);
+	/* Refused after its first write (memsw raised, then the memory refused): put back. */
 	if (memory && set_memory(cg, want, cur, err) < 0)
-		return kernel_refused(cg, cur, want, false, err);
+		return kernel_refused(cg, cur, want, true, err);
 	if ((l->cpu_shares || l->cpu_quota_us || l->cpu_period_us) && set_cpu(cg, l, cur, err) < 0)
 		return kernel_refused(cg, cur, want, memory, err);
 	struct gb_cg_limits pids = { .pids_max = l->pids_max };

@@ -115,6 +115,14 @@ if [ -n "$V1" ]; then
     assert_eq "and the old limit stays in the kernel" 41943040 "$(cat "$CG/$memfile")"
     assert_eq "and in inspect" 41943040 "$(inspect | jq -r .config.resources.memory)"
     check "PID 1 still runs" test -d "/proc/$pid"
+    if [ -f "$CG/memory.memsw.limit_in_bytes" ]; then
+        runc_ update --memory 10m --memory-swap 300m u1 2>/dev/null
+        check "refused after memory+swap was raised first" test $? -ne 0
+        assert_eq "memory+swap is put back too" 41943040 "$(cat "$CG/memory.memsw.limit_in_bytes")"
+        runc_ update --memory 200m --memory-swap -1 u1
+        assert_eq "--memory-swap -1 with a memory above the old memory+swap" 209715200 "$(cat "$CG/memory.limit_in_bytes")"
+        runc_ update --memory 40m --memory-swap 40m u1
+    fi
 fi
 echo '{"memory":{"limit":"64m"}}' | runc_ update --resources - u1 2>/dev/null
 check "a resources JSON of the wrong type is refused" test $? -ne 0
