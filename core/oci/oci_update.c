@@ -86,6 +86,7 @@ int gb_oci_update_parse(const char *text, size_t len, struct gb_oci_update *u, s
 		r = number(blkio, "weight", "blockIO.weight", 0, &u->blkio_weight, err);
 	if (r == 0 && cpu)
 		r = parse_cpu(cpu, u, err);
+	u->check_before_update = mem && gb_jbool(mem, "checkBeforeUpdate", false);
 	if (r == 0 && u->l.memory > 0 && u->l.memory < 6 * 1024 * 1024)
 		r = bad(err, "memory.limit", "is below 6 MiB, too little to run a process");
 	gb_jval_free(v);
@@ -150,6 +151,23 @@ static void merge_memory(const struct gb_cgroup *cg, const struct gb_cg_limits *
 		want->memory_swap = 0; /* nothing to keep: the backend writes no swap file */
 }
 
+/* v2 takes any memory.max and then reclaims, or OOM-kills what it cannot reclaim; v1's
+ * kernel refuses such a limit itself (EBUSY). checkBeforeUpdate asks for v1's answer. */
+static int check_usage(const struct gb_cgroup *cg, const struct gb_cg_limits *want,
+		       struct gb_err *err)
+{
+	long long usage = 0;
+	if (cg->host.layout != GB_CG_V2 || want->memory <= 0 ||
+	    gb_cg_read_ll(cg->unified_dir, "memory.current", &usage) < 0 || usage <= want->memory)
+		return 0;
+	int r = gb_err_set(err, EBUSY, "",
+			   "memory limit %lld is below the container's usage %lld "
+			   "(memory.checkBeforeUpdate)",
+			   want->memory, usage);
+	gb_err_hint(err, "give a larger limit, or free memory in the container first");
+	return r;
+}
+
 /* v1: memory.limit_in_bytes may never exceed memory.memsw.limit_in_bytes, and the backend
  * writes the memory first. Raising memsw above its current value goes first, with the
  * memory as it is. */
@@ -203,6 +221,8 @@ static int write_limits(struct gb_cgroup *cg, const struct gb_oci_update *u,
 	bool memory = l->memory || l->memory_swap;
 	if (memory)
 		merge_memory(cg, l, cur, want);
+	if (memory && u->check_before_update && check_usage(cg, want, err) < 0)
+		return -err->code; /* nothing written yet */
 	/* Refused after its first write (memsw raised, then the memory refused): put back. */
 	if (memory && set_memory(cg, want, cur, err) < 0)
 		return kernel_refused(cg, cur, want, true, err);

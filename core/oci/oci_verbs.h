@@ -31,6 +31,9 @@ struct gb_oci_update {
 	struct gb_cg_limits l; /* memory, memory_swap, cpu_quota_us/period_us/shares, pids_max */
 	char cpus[64], mems[64];
 	long long blkio_weight;
+	/* memory.checkBeforeUpdate (runc, cgroup v2): refuse a memory limit below what the
+	 * cgroup uses now, where v2's kernel would take it and reclaim or OOM-kill instead. */
+	bool check_before_update;
 };
 /* The JSON of runc update --resources (specs.LinuxResources): memory.limit/swap,
  * cpu.shares/quota/period/cpus/mems, pids.limit, blockIO.weight; other members ignored.

@@ -107,9 +107,15 @@ if [ -n "$V1" ] && [ -f "$CG/memory.memsw.limit_in_bytes" ]; then
 fi
 usage=$(cat "$CG/memory.usage_in_bytes" 2>/dev/null || cat "$CG/memory.current")
 check "the 24 MiB of tmpfs are charged to the container ($usage bytes)" test "$usage" -gt 20000000
-runc_ update --memory 10m u1 2>/dev/null
-rc=$?
+if [ -z "$V1" ]; then # v2 takes a limit below the usage (then OOM-kills): runc's check
+    echo '{"memory":{"limit":10485760,"checkBeforeUpdate":true}}' | runc_ update --resources - u1 2>/dev/null
+    check "v2: checkBeforeUpdate refuses a memory limit below the usage" test $? -ne 0
+    assert_contains "saying so" "below the container's usage" "$(last_error)"
+    assert_eq "and the old limit stays in the kernel" 41943040 "$(cat "$CG/$memfile")"
+fi
 if [ -n "$V1" ]; then
+    runc_ update --memory 10m u1 2>/dev/null
+    rc=$?
     check "a memory limit below what the kernel can reclaim is refused" test "$rc" -ne 0
     assert_contains "with the kernel's reason" "Device or resource busy" "$(last_error)"
     assert_eq "and the old limit stays in the kernel" 41943040 "$(cat "$CG/$memfile")"
