@@ -54,6 +54,10 @@ static void cpu_and_unlimited(void **state)
 	assert_string_equal(u.cpus, "0-1");
 	assert_string_equal(u.mems, "0");
 	assert_int_equal(u.l.pids_max, -1);
+	assert_false(u.check_before_update);
+	assert_int_equal(
+		parse("{\"memory\":{\"limit\":10485760,\"checkBeforeUpdate\":true}}", &u, &err), 0);
+	assert_true(u.check_before_update);
 	assert_int_equal(parse("{}", &u, &err), 0);
 	assert_int_equal(u.l.memory, 0);
 	assert_int_equal(parse("{\"memory\":null,\"cpu\":null}", &u, &err), 0);
