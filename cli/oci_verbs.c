@@ -71,16 +71,17 @@ static int pid_column(const char *header)
 
 static bool line_has_pid(const char *line, int col, const pid_t *pids, size_t n)
 {
-	char copy[4096], *save = NULL, *t = NULL;
-	snprintf(copy, sizeof copy, "%s", line);
-	t = strtok_r(copy, " \t\n", &save);
+	char *copy = strdup(line), *save = NULL, *t = NULL;
+	if (copy)
+		t = strtok_r(copy, " \t\n", &save);
 	for (int c = 0; t && c < col; c++)
 		t = strtok_r(NULL, " \t\n", &save);
 	long long p;
-	for (size_t i = 0; t && parse_ll(t, &p) && i < n; i++)
-		if (pids[i] == p)
-			return true;
-	return false;
+	bool found = false;
+	for (size_t i = 0; t && parse_ll(t, &p) && i < n && !found; i++)
+		found = pids[i] == p;
+	free(copy);
+	return found;
 }
 
 /* The host's ps with the caller's arguments (default -ef), only the lines of the
@@ -108,14 +109,16 @@ static int ps_table(char **args, int nargs, const pid_t *pids, size_t n, struct 
 	}
 	close(p[1]);
 	FILE *f = child > 0 ? fdopen(p[0], "r") : NULL;
-	char line[4096];
+	char *line = NULL; /* whole lines, however long ps -ef's command lines are */
+	size_t cap = 0;
 	int col = -1;
-	for (bool first = true; f && fgets(line, sizeof line, f); first = false) {
+	for (bool first = true; f && getline(&line, &cap, f) >= 0; first = false) {
 		if (first && (col = pid_column(line)) >= 0)
 			fputs(line, stdout);
 		else if (col >= 0 && line_has_pid(line, col, pids, n))
 			fputs(line, stdout);
 	}
+	free(line);
 	f ? fclose(f) : close(p[0]);
 	int status = 0;
 	if (child > 0)
