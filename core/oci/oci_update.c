@@ -103,17 +103,16 @@ static int check_supported(const struct gb_oci_update *u, const struct gb_state 
 	if (u->blkio_weight)
 		r = gb_err_set(err, ENOTSUP, "",
 			       "update: blockIO.weight (--blkio-weight) is not "
-			       "supported: glassbox's cgroups have no blkio/io "
-			       "controller");
+			       "supported: glassbox's cgroups have no blkio/io controller");
 	else if (u->l.cpu_quota_us < 0 ||
 		 (u->l.cpu_period_us && !u->l.cpu_quota_us && st->cfg.limits.cpu_quota_us <= 0))
 		r = gb_err_set(err, ENOTSUP, "",
-			       "update: a CPU period needs a CPU quota "
-			       "(glassbox writes them together)");
+			       "update: a CPU period needs a CPU quota (glassbox "
+			       "writes them together; -1 is not supported)");
 	else if ((u->cpus[0] || u->mems[0]) && !st->cfg.cgroup_path[0])
 		r = gb_err_set(err, ENOTSUP, "",
-			       "update: cpuset cpus/mems need a "
-			       "linux.cgroupsPath (the v1 cpuset hierarchy)");
+			       "update: cpuset cpus/mems need a linux.cgroupsPath "
+			       "(the v1 cpuset hierarchy)");
 	if (r < 0)
 		gb_err_hint(err, "leave that member out (0 or \"\"), as Docker does when the flag "
 				 "is not given");
@@ -210,6 +209,11 @@ static int kernel_refused(struct gb_cgroup *cg, const struct gb_cg_limits *old,
 	struct gb_err ignored = { 0 };
 	if (memory_done)
 		set_memory(cg, old, now, &ignored);
+	/* The CPU as it was (v1 reads shares back; v2's weight is left as it is). */
+	struct gb_cg_limits cpu = { .cpu_quota_us = old->cpu_quota_us > 0 ? old->cpu_quota_us : 0,
+				    .cpu_period_us = old->cpu_period_us,
+				    .cpu_shares = old->cpu_shares };
+	gb_cgroup_apply(cg, &cpu, &ignored);
 	return -err->code;
 }
 

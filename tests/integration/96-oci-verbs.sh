@@ -88,6 +88,16 @@ else
     assert_eq "cpu.weight (shares 512 converted)" 20 "$(cat "$CG/cpu.weight")"
 fi
 assert_eq "inspect: cpu_quota_us" 50000 "$(inspect | jq -r .config.resources.cpu_quota_us)"
+runc_ update --cpu-quota 500 --cpu-period 200000 u1 2>/dev/null
+check "a CPU quota below the kernel's 1 ms minimum is refused" test $? -ne 0
+assert_contains "with the kernel's reason" "Invalid argument" "$(last_error)"
+if [ -n "$V1" ]; then
+    assert_eq "the period written before the refused quota is put back" 100000 "$(cat "$CPU/cpu.cfs_period_us")"
+    assert_eq "the quota stays" 50000 "$(cat "$CPU/cpu.cfs_quota_us")"
+else
+    assert_eq "cpu.max stays" "50000 100000" "$(cat "$CG/cpu.max")"
+fi
+assert_eq "inspect: cpu_quota_us unchanged" 50000 "$(inspect | jq -r .config.resources.cpu_quota_us)"
 # What docker update --memory sends through containerd: runc's --resources JSON on stdin,
 # zeros meaning "leave it".
 echo '{"memory":{"limit":41943040},"cpu":{"shares":0,"quota":0,"period":0,"cpus":"","mems":""},"pids":{"limit":20},"blockIO":{}}' |
