@@ -81,4 +81,15 @@ int cli_help(const char *verb, int argc, char **argv);
  * main() keeps its argv here so that they get the same arguments. */
 extern char **cli_argv;
 
+/* Issue 14, oci-verbs: glassbox-runc ps, update, run (cli/oci_verbs.c), called by cli/oci.c.
+ * Each returns an exit code, or CLI_OCI_FAILED (1) / CLI_OCI_USAGE (2) negated, err filled.
+ * inherited: how many fds from 3 on were open when glassbox-runc started. */
+#define CLI_OCI_FAILED (-1)
+#define CLI_OCI_USAGE (-2)
+int cli_oci_ps(struct gb_runtime *rt, int argc, char **argv, struct gb_err *err);
+int cli_oci_update(struct gb_runtime *rt, int argc, char **argv, struct gb_err *err);
+int cli_oci_run(struct gb_runtime *rt, int argc, char **argv, int inherited, struct gb_err *err);
+/* --preserve-fds N of create and run: checked against inherited, then handed to the engine. */
+int cli_oci_preserve_fds(const char *value, int inherited, struct gb_err *err);
+
 #endif

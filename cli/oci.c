@@ -3,6 +3,7 @@
  * as runc writes them: one JSON object per line, the last "error" line is what Docker
  * shows. The log file is created on every call, even when nothing goes wrong. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 struct oci_cli {
 	const char *root, *log, *log_format, *events_dir;
 	FILE *logf;
+	int inherited_fds; /* fds open from 3 on when we started: --preserve-fds may pass them */
 };
 
 static void log_line(struct oci_cli *o, const char *level, const char *msg)
@@ -88,13 +90,13 @@ static bool flag(char **argv, int argc, int *i, const char *name, const char **o
 
 static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char **argv)
 {
-	const char *bundle = ".", *pid_file = NULL, *console = NULL, *ignored, *id = NULL;
+	const char *bundle = ".", *pid_file = NULL, *console = NULL, *fds = NULL, *id = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (flag(argv, argc, &i, "--bundle", &bundle) ||
 		    flag(argv, argc, &i, "-b", &bundle) ||
 		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
 		    flag(argv, argc, &i, "--console-socket", &console) ||
-		    flag(argv, argc, &i, "--preserve-fds", &ignored))
+		    flag(argv, argc, &i, "--preserve-fds", &fds))
 			continue;
 		if (!strcmp(argv[i], "--no-pivot") || !strcmp(argv[i], "--no-new-keyring"))
 			continue;
@@ -105,6 +107,9 @@ static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char 
 	if (!id)
 		return oci_usage(o, "create: the container id is missing%s", NULL);
 	struct gb_err err = { 0 };
+	int r = fds ? cli_oci_preserve_fds(fds, o->inherited_fds, &err) : 0;
+	if (r < 0) /* issue 14, oci-verbs: runc's --preserve-fds */
+		return oci_fail(o, &err) * -r;
 	if (gb_oci_create(rt, id, bundle, pid_file, console, &err) < 0)
 		return oci_fail(o, &err);
 	return 0;
@@ -236,6 +241,12 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 		return verb_list(rt, argc > 0 && strstr(argv[argc - 1], "json"));
 	if (!strcmp(v, "features"))
 		return verb_features();
+	if (!strcmp(v, "ps") || !strcmp(v, "update") || !strcmp(v, "run")) { /* cli/oci_verbs.c */
+		int r = v[0] == 'p'   ? cli_oci_ps(rt, argc, argv, &err)
+			: v[0] == 'u' ? cli_oci_update(rt, argc, argv, &err)
+				      : cli_oci_run(rt, argc, argv, o->inherited_fds, &err);
+		return r < 0 ? oci_fail(o, &err) * -r : r;
+	}
 	if ((!strcmp(v, "start") || !strcmp(v, "state") || !strcmp(v, "pause") ||
 	     !strcmp(v, "resume")) &&
 	    !id)
@@ -248,7 +259,7 @@ static int verb(struct gb_runtime *rt, struct oci_cli *o, const char *v, int arg
 		return gb_oci_pause(rt, id, v[0] == 'p', &err) < 0 ? oci_fail(o, &err) : 0;
 	return oci_usage(o,
 			 "unknown verb %s (glassbox-runc supports create, start, state, kill, "
-			 "delete, exec, pause, resume, list, features)",
+			 "delete, exec, pause, resume, ps, update, run, list, features)",
 			 v);
 }
 
@@ -260,6 +271,13 @@ static void oci_help(void)
 	       "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | pause ID | resume "
 	       "ID\n"
 	       "  exec --process FILE --detach [--pid-file FILE] ID | list | features\n"
+	       "  ps [--format table|json] ID [PS-ARGS...]\n"
+	       "  update [--resources FILE|-] [--memory N] [--memory-swap N] [--cpu-shares N] "
+	       "[--cpu-quota N]\n         [--cpu-period N] [--cpuset-cpus L] [--cpuset-mems L] "
+	       "[--pids-limit N] [--blkio-weight N] ID\n"
+	       "  run [--bundle DIR] [--pid-file FILE] [--console-socket S] [--detach] [--keep]\n"
+	       "      [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID\n"
+	       "  create and run take --no-pivot, --no-new-keyring, --preserve-fds N too\n"
 	       "runc's command line on glassbox's engine: docs/oci.md\n");
 }
 
@@ -316,6 +334,9 @@ int cmd_oci(int argc, char **argv)
 {
 	struct oci_cli o = { 0 };
 	char root[600], data[700];
+	/* Before we open anything: which fds the caller gave us (--preserve-fds). */
+	while (o.inherited_fds < GB_PRESERVE_FDS_MAX && fcntl(3 + o.inherited_fds, F_GETFD) >= 0)
+		o.inherited_fds++;
 	int i = global_flags(&o, argc, argv);
 	if (o.log && (o.logf = fopen(o.log, "ae")) == NULL)
 		fprintf(stderr, "glassbox-runc: cannot open the log %s: %s\n", o.log,

@@ -95,11 +95,16 @@ static int injected_failure(const struct gb_step *s, struct gb_err *err)
  * gate, state lock) is closed before the first row. */
 static void child_close_host_fds(struct gb_launch *l)
 {
-	int keep[] = { l->sock,	    l->stdio[0],       l->stdio[1],
-		       l->stdio[2], l->rt->trampoline, l->exec_gate };
+	int keep[6 + GB_PRESERVE_FDS_MAX] = { l->sock,	   l->stdio[0],	      l->stdio[1],
+					      l->stdio[2], l->rt->trampoline, l->exec_gate };
+	size_t n = 6;
+	/* OCI --preserve-fds: the caller's fds 3..3+N-1 go on to the command (cli checked
+	 * they were open before glassbox opened any of its own). */
+	for (int fd = 3; fd < 3 + l->st->cfg.preserve_fds && n < GB_ARRAY_LEN(keep); fd++)
+		keep[n++] = fd;
 	struct gb_err err = { 0 };
 	l->rt->events.fd = -1; /* the engine alone writes events; ours is closed now */
-	if (gb_enter_close_fds(keep, GB_ARRAY_LEN(keep), false, &err) < 0)
+	if (gb_enter_close_fds(keep, n, false, &err) < 0)
 		_exit(125);
 }
 

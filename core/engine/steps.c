@@ -1191,8 +1191,9 @@ static int run_exec_as(struct gb_launch *l, struct gb_err *err)
 			return gb_err_set(err, errno, "dup2",
 					  "cannot set up the container's stdio");
 	/* Nothing of ours may leak into the container: every descriptor above stderr is
-	 * closed by the exec (the step socket among them, which tells the host it worked). */
-	gb_enter_cloexec_from(3);
+	 * closed by the exec (the step socket among them, which tells the host it worked),
+	 * but the fds an OCI client asked to pass with --preserve-fds. */
+	gb_enter_cloexec_from(3 + c->preserve_fds);
 	/* What the command keeps is its stdio: none of it a directory of the host, and its
 	 * cwd inside its root (core/security/enter.h). */
 	if (gb_enter_check_stdio(err) < 0 || gb_enter_check_cwd(err) < 0)

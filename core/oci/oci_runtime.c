@@ -26,6 +26,7 @@
 #include "ns/userns_join.h"
 #include "oci/oci_config.h"
 #include "oci/oci_hooks.h"
+#include "oci/oci_fds.h"
 
 bool gb_oci_id_valid(const char *id)
 {
@@ -251,6 +252,7 @@ static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb
 			return r;
 	}
 	c->tty = x->terminal; /* the engine's tty row: a pty of the container's own devpts */
+	c->preserve_fds = gb_oci_preserve_fds(); /* --preserve-fds (oci_fds.h) */
 	snprintf(c->name, sizeof c->name, "%.63s", id);
 	if (!gb_name_valid(c->name))
 		c->name[0] = '\0'; /* glassbox makes one up */

@@ -15,6 +15,8 @@
 #include "storage/mountspec.h"
 
 #define GB_NAME_MAX 63
+/* The most fds an OCI client may pass with --preserve-fds (gb_config.preserve_fds). */
+#define GB_PRESERVE_FDS_MAX 512
 
 /* Healthcheck (core/engine/health.h, lab 20): --health-*, Compose's healthcheck:. */
 struct gb_healthcheck {
@@ -118,6 +120,9 @@ struct gb_config {
 	 * namespaces from inside that user namespace, so it owns them; uid_map/gid_map then
 	 * hold its maps as the host sees them (read by glassbox-runc create). "" = none. */
 	char userns_path[256];
+	/* OCI --preserve-fds N (glassbox-runc create/run): the caller's fds 3..3+N-1 stay open
+	 * in PID 1, as runc passes them (systemd's socket activation, for one). Not stored. */
+	int preserve_fds;
 };
 
 void gb_config_init(struct gb_config *c);
