@@ -34,8 +34,10 @@ sleep 0.2
 t0=$(date +%s%N)
 gb stop --events "$GB_TEST_ROOT/ev-i.jsonl" -t 2 "i$N" >/dev/null
 ms=$(ms_since "$t0")
-check "no handler: the stop took the 2 s grace period ($ms ms, at most 2.5 s)" \
-    test "$ms" -ge 2000 -a "$ms" -lt 2500
+# Bounds that tell behaviours apart, not speed: at least the grace, and well short of
+# twice it (a loaded machine stretches every run; the events below carry the deadline).
+check "no handler: the stop took the 2 s grace period ($ms ms, under 4 s)" \
+    test "$ms" -ge 2000 -a "$ms" -lt 4000
 assert_eq "no handler: exit code 137 (SIGKILL)" 137 "$(state_of "i$N" .state.exit_code)"
 types=$(jq -r .type "$GB_TEST_ROOT/ev-i.jsonl" | tr '\n' ' ')
 assert_eq "events of the stop" "signal.sent grace.started grace.expired signal.sent process.exit " "$types"
@@ -52,15 +54,15 @@ gb run -d --init --name "ii$N" busybox ignore-term >/dev/null
 sleep 0.3
 for c in "t$N" "ii$N"; do
     t0=$(date +%s%N); gb stop -t 10 "$c" >/dev/null; ms=$(ms_since "$t0")
-    check "$c: the stop is prompt ($ms ms < 1000)" [ "$ms" -lt 1000 ]
+    check "$c: the stop is prompt, not the 10 s grace ($ms ms < 5000)" [ "$ms" -lt 5000 ]
     assert_eq "$c: exit code 143" 143 "$(state_of "$c" .state.exit_code)"
 done
 
 # --- -t 0 kills at once; a slow shutdown is cut short by SIGKILL
-gb run -d --name "k$N" busybox slow-shutdown 5 >/dev/null
+gb run -d --name "k$N" busybox slow-shutdown 10 >/dev/null
 sleep 0.3
 t0=$(date +%s%N); gb stop -t 0 "k$N" >/dev/null; ms=$(ms_since "$t0")
-check "-t 0: killed at once ($ms ms < 500)" [ "$ms" -lt 500 ]
+check "-t 0: killed at once, not after its 10 s shutdown ($ms ms < 5000)" [ "$ms" -lt 5000 ]
 assert_eq "-t 0: exit code 137" 137 "$(state_of "k$N" .state.exit_code)"
 
 # --- --stop-signal, and stop -s
