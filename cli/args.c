@@ -71,6 +71,7 @@ enum opt_id {
 	O_HEALTH_START_PERIOD,
 	O_NO_HEALTHCHECK,
 	O_HEALTH_START_INTERVAL,
+	O_DEVICE_CGROUP_RULE, /* the device cgroup (issue 14) */
 };
 
 struct opt {
@@ -176,6 +177,9 @@ static const struct opt opts[] = {
 	{ "health-start-interval", 0, true, O_HEALTH_START_INTERVAL,
 	  "D  time between healthchecks in the start period, until one passes (default: the "
 	  "interval)" },
+	{ "device-cgroup-rule", 0, true, O_DEVICE_CGROUP_RULE,
+	  "'c 1:3 rwm'  allow a device (type a|c|b, MAJOR:MINOR or *, access rwm) beyond "
+	  "Docker's default list" },
 };
 
 /* storage (issue 5): -v, --mount, --tmpfs each add one mount */
@@ -248,6 +252,17 @@ static int cap_option(struct gb_config *c, const struct opt *o, const char *val,
 		return -EINVAL;
 	char ***list = o->id == O_CAP_ADD ? &c->cap_add : &c->cap_drop;
 	return gb_strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+/* --device-cgroup-rule: checked when given, kept as written (the state stores it). */
+static int device_rule_option(struct gb_config *c, const char *val, struct gb_err *err)
+{
+	struct gb_dev_rule rule;
+	if (gb_devrule_parse(val, &rule, err) < 0)
+		return -EINVAL;
+	return gb_strv_push(&c->device_cgroup_rules, val) < 0
+		       ? gb_err_set(err, ENOMEM, "", "out of memory")
+		       : 0;
 }
 
 /* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
@@ -528,6 +543,7 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_HEALTH_START_PERIOD:
 	case O_HEALTH_START_INTERVAL:
 	case O_NO_HEALTHCHECK: return health_option(c, o, val, err);
+	case O_DEVICE_CGROUP_RULE: return device_rule_option(c, val, err);
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

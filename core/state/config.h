@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cgroup/cgroupfs.h"
+#include "cgroup/devrule.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "ns/userns.h"
@@ -110,6 +111,14 @@ struct gb_config {
 	/* OCI linux.resources.cpu.cpus/mems ("0-3", "0"): the v1 cpuset hierarchy's files at
 	 * cgroup_path (cgroup_container.h). Not stored; "" = not set. */
 	char cpuset_cpus[64], cpuset_mems[64];
+	/* The device cgroup (cgroup/devices.h, issue 14): --device-cgroup-rule "c 1:3 rwm"
+	 * (stored), allowed on top of Docker's default list. OCI linux.resources.devices:
+	 * the client's own list (dev_rules_set, even when empty), runc's allow list after it;
+	 * not stored, owned by glassbox-runc create. */
+	char **device_cgroup_rules;
+	const struct gb_dev_rule *dev_rules;
+	int ndev_rules;
+	bool dev_rules_set;
 };
 
 void gb_config_init(struct gb_config *c);
