@@ -34,8 +34,9 @@ static int write_rule(const char *dir, const struct gb_dev_rule *r, struct gb_er
 		gb_devrule_format(r, val, sizeof val);
 	int e = gb_cg_write(dir, r->allow ? "devices.allow" : "devices.deny", val, err);
 	if (e == -EPERM && r->allow)
-		gb_err_hint(err, "a cgroup may allow only what its parent allows: the parent of "
-				 "%s refuses \"%s\"",
+		gb_err_hint(err,
+			    "a cgroup may allow only what its parent allows: the parent of "
+			    "%s refuses \"%s\"",
 			    dir, val);
 	return e;
 }

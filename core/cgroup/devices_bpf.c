@@ -20,7 +20,9 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7 };
 
 static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 {
-	return (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+	return (struct bpf_insn){
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm
+	};
 }
 
 /* The context is struct bpf_cgroup_dev_ctx: access_type = (access << 16) | type, then
@@ -28,13 +30,16 @@ static struct bpf_insn insn(__u8 code, __u8 dst, __u8 src, __s16 off, __s32 imm)
 static size_t prologue(struct bpf_insn *p)
 {
 	size_t k = 0;
-	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R2, R1, offsetof(struct bpf_cgroup_dev_ctx, access_type), 0);
+	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R2, R1,
+		      offsetof(struct bpf_cgroup_dev_ctx, access_type), 0);
 	p[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, R3, R2, 0, 0);
 	p[k++] = insn(BPF_ALU64 | BPF_AND | BPF_K, R3, 0, 0, 0xffff);
 	p[k++] = insn(BPF_ALU64 | BPF_MOV | BPF_X, R4, R2, 0, 0);
 	p[k++] = insn(BPF_ALU64 | BPF_RSH | BPF_K, R4, 0, 0, 16);
-	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R5, R1, offsetof(struct bpf_cgroup_dev_ctx, major), 0);
-	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R6, R1, offsetof(struct bpf_cgroup_dev_ctx, minor), 0);
+	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R5, R1, offsetof(struct bpf_cgroup_dev_ctx, major),
+		      0);
+	p[k++] = insn(BPF_LDX | BPF_MEM | BPF_W, R6, R1, offsetof(struct bpf_cgroup_dev_ctx, minor),
+		      0);
 	return k;
 }
 
@@ -132,9 +137,10 @@ static int prog_load(const struct bpf_insn *prog, int n, struct gb_err *err)
 		if (sys_bpf(BPF_PROG_LOAD, &a) < 0)
 			e = errno;
 	}
-	gb_err_set(err, e, "bpf", "bpf(BPF_PROG_LOAD, {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, "
-				  ".insn_cnt = %d}) refused the device program%s%s", n,
-		   log && log[0] ? ": " : "", log && log[0] ? log_tail(log) : "");
+	gb_err_set(err, e, "bpf",
+		   "bpf(BPF_PROG_LOAD, {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, "
+		   ".insn_cnt = %d}) refused the device program%s%s",
+		   n, log && log[0] ? ": " : "", log && log[0] ? log_tail(log) : "");
 	if (e == EPERM)
 		gb_err_hint(err, "loading a BPF program needs CAP_SYS_ADMIN (or CAP_BPF): run "
 				 "glassbox as root");
@@ -200,8 +206,7 @@ static int open_dir(const char *dir, struct gb_err *err)
 	return fd;
 }
 
-int gb_devbpf_apply(const char *dir, const struct gb_dev_rule *rules, size_t n,
-		    struct gb_err *err)
+int gb_devbpf_apply(const char *dir, const struct gb_dev_rule *rules, size_t n, struct gb_err *err)
 {
 	struct bpf_insn prog[GB_DEVBPF_MAX_INSNS];
 	unsigned old[64];

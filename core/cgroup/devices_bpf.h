@@ -26,8 +26,7 @@ int gb_devbpf_build(const struct gb_dev_rule *rules, size_t n, struct bpf_insn *
  * request gets through that either list refuses). Our fd of the program is closed: the
  * attachment holds the kernel's reference, and rmdir of the cgroup frees it. A program
  * the verifier refuses comes back with the verifier's log in the error. */
-int gb_devbpf_apply(const char *dir, const struct gb_dev_rule *rules, size_t n,
-		    struct gb_err *err);
+int gb_devbpf_apply(const char *dir, const struct gb_dev_rule *rules, size_t n, struct gb_err *err);
 /* The ids of the device programs attached to dir (BPF_PROG_QUERY), for the event
  * stream and tests; *n is 0 when none. */
 int gb_devbpf_query(const char *dir, unsigned *ids, size_t max, size_t *n, struct gb_err *err);

@@ -21,7 +21,8 @@ int gb_devices_policy(const struct gb_config *c, struct gb_dev_rule *out, size_t
 	*n = 0;
 	if (c->dev_rules_set) { /* OCI: the client's list, runc's allow list already after it */
 		if ((size_t)c->ndev_rules > max)
-			return gb_err_set(err, E2BIG, "", "linux.resources.devices: %d rules, at most %zu",
+			return gb_err_set(err, E2BIG, "",
+					  "linux.resources.devices: %d rules, at most %zu",
 					  c->ndev_rules, max);
 		memcpy(out, c->dev_rules, (size_t)c->ndev_rules * sizeof *out);
 		*n = (size_t)c->ndev_rules;
@@ -30,7 +31,8 @@ int gb_devices_policy(const struct gb_config *c, struct gb_dev_rule *out, size_t
 	*n = gb_devrule_docker_default(out, max);
 	for (char **r = c->device_cgroup_rules; r && *r; r++) {
 		if (*n == max)
-			return gb_err_set(err, E2BIG, "", "too many --device-cgroup-rule (at most %zu)",
+			return gb_err_set(err, E2BIG, "",
+					  "too many --device-cgroup-rule (at most %zu)",
 					  max - gb_devrule_docker_default(out, max));
 		int e = gb_devrule_parse(*r, &out[*n], err);
 		if (e < 0)
@@ -40,8 +42,7 @@ int gb_devices_policy(const struct gb_config *c, struct gb_dev_rule *out, size_t
 	return 0;
 }
 
-int gb_cgroup_container_devices(const struct gb_state *st, struct gb_cgroup *cg,
-				struct gb_err *err)
+int gb_cgroup_container_devices(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_dev_rule rules[GB_DEV_RULES_MAX];
 	size_t n = 0;

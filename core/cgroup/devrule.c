@@ -18,7 +18,10 @@ int gb_devrule_access(const char *s, unsigned *bits)
 {
 	*bits = 0;
 	for (const char *p = s; *p; p++) {
-		unsigned b = *p == 'r' ? GB_DEV_READ : *p == 'w' ? GB_DEV_WRITE : *p == 'm' ? GB_DEV_MKNOD : 0;
+		unsigned b = *p == 'r'	 ? GB_DEV_READ
+			     : *p == 'w' ? GB_DEV_WRITE
+			     : *p == 'm' ? GB_DEV_MKNOD
+					 : 0;
 		if (!b || (*bits & b))
 			return -EINVAL;
 		*bits |= b;
@@ -55,8 +58,7 @@ static int bad_rule(struct gb_err *err, const char *s, const char *what)
 	return r;
 }
 
-static int parse_numbers(const char *s, const char *nums, struct gb_dev_rule *r,
-			 struct gb_err *err)
+static int parse_numbers(const char *s, const char *nums, struct gb_dev_rule *r, struct gb_err *err)
 {
 	const char *colon = strchr(nums, ':');
 	const char *space = strchr(nums, ' ');
@@ -119,10 +121,14 @@ void gb_devrule_format(const struct gb_dev_rule *r, char *buf, size_t len)
 static const struct gb_dev_rule allowed[] = {
 	{ true, 'c', GB_DEV_ANY, GB_DEV_ANY, GB_DEV_MKNOD },
 	{ true, 'b', GB_DEV_ANY, GB_DEV_ANY, GB_DEV_MKNOD },
-	{ true, 'c', 1, 3, GB_DEV_RWM },   { true, 'c', 1, 5, GB_DEV_RWM },
-	{ true, 'c', 1, 7, GB_DEV_RWM },   { true, 'c', 1, 8, GB_DEV_RWM },
-	{ true, 'c', 1, 9, GB_DEV_RWM },   { true, 'c', 5, 0, GB_DEV_RWM },
-	{ true, 'c', 5, 1, GB_DEV_RWM },   { true, 'c', 136, GB_DEV_ANY, GB_DEV_RWM },
+	{ true, 'c', 1, 3, GB_DEV_RWM },
+	{ true, 'c', 1, 5, GB_DEV_RWM },
+	{ true, 'c', 1, 7, GB_DEV_RWM },
+	{ true, 'c', 1, 8, GB_DEV_RWM },
+	{ true, 'c', 1, 9, GB_DEV_RWM },
+	{ true, 'c', 5, 0, GB_DEV_RWM },
+	{ true, 'c', 5, 1, GB_DEV_RWM },
+	{ true, 'c', 136, GB_DEV_ANY, GB_DEV_RWM },
 	{ true, 'c', 5, 2, GB_DEV_RWM },
 };
 
@@ -135,7 +141,8 @@ static size_t append(struct gb_dev_rule *out, size_t n, size_t max, const struct
 
 size_t gb_devrule_docker_default(struct gb_dev_rule *out, size_t max)
 {
-	static const struct gb_dev_rule deny_all = { false, 'a', GB_DEV_ANY, GB_DEV_ANY, GB_DEV_RWM };
+	static const struct gb_dev_rule deny_all = { false, 'a', GB_DEV_ANY, GB_DEV_ANY,
+						     GB_DEV_RWM };
 	size_t n = append(out, 0, max, &deny_all);
 	for (size_t i = 0; i < GB_ARRAY_LEN(allowed); i++)
 		n = append(out, n, max, &allowed[i]);

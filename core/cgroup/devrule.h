@@ -20,7 +20,7 @@
 
 struct gb_dev_rule {
 	bool allow;
-	char type;	     /* 'a' (all), 'c' (char), 'b' (block) */
+	char type;		/* 'a' (all), 'c' (char), 'b' (block) */
 	long long major, minor; /* GB_DEV_ANY: "*" */
 	unsigned access;	/* GB_DEV_* bits, never 0 */
 };
