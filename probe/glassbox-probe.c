@@ -298,8 +298,8 @@ static void check_mknod_char(const struct options *o, struct result *r)
 	int fd = open(node, O_WRONLY | O_CLOEXEC); /* closed without writing */
 	set_call(r, "mknod(\"%s\", S_IFCHR, 1:11) + open(O_WRONLY)", node);
 	verdict(r, fd, errno, ENXIO, ENODEV);
-	set_detail(r, fd >= 0 ? "the host's kernel log (1:11) is writable"
-			      : "node created, open: %s",
+	set_detail(r,
+		   fd >= 0 ? "the host's kernel log (1:11) is writable" : "node created, open: %s",
 		   strerror(errno));
 	if (fd >= 0)
 		close(fd);

@@ -10,8 +10,8 @@
 
 static int bad(struct gb_err *err, size_t i, const char *member, const char *what)
 {
-	int r = gb_err_set(err, EINVAL, "", "config.json: linux.resources.devices[%zu]%s%s %s",
-			   i, member[0] ? "." : "", member, what);
+	int r = gb_err_set(err, EINVAL, "", "config.json: linux.resources.devices[%zu]%s%s %s", i,
+			   member[0] ? "." : "", member, what);
 	gb_err_hint(err, "fix linux.resources.devices in the bundle's config.json "
 			 "(runtime-spec: {\"allow\": true, \"type\": \"c\", \"major\": 1, "
 			 "\"minor\": 3, \"access\": \"rwm\"})");
@@ -45,14 +45,15 @@ static int one_rule(const struct gb_jval *d, size_t i, struct gb_dev_rule *r, st
 	if (number(d, "major", 4095, &r->major) < 0)
 		return bad(err, i, "major", "must be a number from 0 to 4095, or absent for all");
 	if (number(d, "minor", 1048575, &r->minor) < 0)
-		return bad(err, i, "minor", "must be a number from 0 to 1048575, or absent for all");
+		return bad(err, i, "minor",
+			   "must be a number from 0 to 1048575, or absent for all");
 	if (gb_devrule_access(gb_jstr(d, "access", "rwm"), &r->access) < 0)
 		return bad(err, i, "access", "must be letters of \"rwm\", each at most once");
 	return 0;
 }
 
-int gb_oci_devices_parse(const struct gb_jval *lx, struct gb_dev_rule *out, size_t max,
-			 size_t *n, bool *given, struct gb_err *err)
+int gb_oci_devices_parse(const struct gb_jval *lx, struct gb_dev_rule *out, size_t max, size_t *n,
+			 bool *given, struct gb_err *err)
 {
 	const struct gb_jval *res = lx ? gb_jget(lx, "resources") : NULL;
 	const struct gb_jval *ds = res && res->type == GB_JOBJ ? gb_jget(res, "devices") : NULL;

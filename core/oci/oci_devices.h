@@ -13,7 +13,7 @@
 /* lx: config.json's "linux" object. Without resources.devices *n is 0 and *given false
  * (the container gets no device rules, as with runc: everything stays allowed). A bad
  * member is -EINVAL naming its JSON path, e.g. linux.resources.devices[2].access. */
-int gb_oci_devices_parse(const struct gb_jval *lx, struct gb_dev_rule *out, size_t max,
-			 size_t *n, bool *given, struct gb_err *err);
+int gb_oci_devices_parse(const struct gb_jval *lx, struct gb_dev_rule *out, size_t max, size_t *n,
+			 bool *given, struct gb_err *err);
 
 #endif

@@ -39,9 +39,9 @@ static void parse_ok(void **state)
 
 static void parse_refused(void **state)
 {
-	static const char *const bad[] = { "",	       "x 1:3 rwm", "c 1:3",	 "c 1 rwm",
-					   "c 1:x r",  "c 1:3 rwx", "c 1:3 rr",	 "c 4096:0 r",
-					   "c 1:3 ",   "c",	    "c1:3 rwm",	 "c 1:1048576 r" };
+	static const char *const bad[] = { "",	      "x 1:3 rwm", "c 1:3",    "c 1 rwm",
+					   "c 1:x r", "c 1:3 rwx", "c 1:3 rr", "c 4096:0 r",
+					   "c 1:3 ",  "c",	   "c1:3 rwm", "c 1:1048576 r" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct gb_dev_rule r;
 		struct gb_err err = { 0 };
@@ -81,7 +81,8 @@ static uint64_t run_prog(const struct bpf_insn *p, int n, uint32_t access_type, 
 		if (cls == BPF_LDX) {
 			reg[i->dst_reg] = ctx[i->off / 4];
 		} else if (cls == BPF_ALU64) {
-			uint64_t v = BPF_SRC(i->code) == BPF_X ? reg[i->src_reg] : (uint64_t)(int64_t)i->imm;
+			uint64_t v = BPF_SRC(i->code) == BPF_X ? reg[i->src_reg]
+							       : (uint64_t)(int64_t)i->imm;
 			reg[i->dst_reg] = op == BPF_MOV	  ? v
 					  : op == BPF_AND ? reg[i->dst_reg] & v
 					  : op == BPF_RSH ? reg[i->dst_reg] >> v
@@ -101,7 +102,8 @@ static uint64_t run_prog(const struct bpf_insn *p, int n, uint32_t access_type, 
 
 static uint32_t acc(unsigned a)
 {
-	return (a & GB_DEV_READ ? BPF_DEVCG_ACC_READ : 0) | (a & GB_DEV_WRITE ? BPF_DEVCG_ACC_WRITE : 0) |
+	return (a & GB_DEV_READ ? BPF_DEVCG_ACC_READ : 0) |
+	       (a & GB_DEV_WRITE ? BPF_DEVCG_ACC_WRITE : 0) |
 	       (a & GB_DEV_MKNOD ? BPF_DEVCG_ACC_MKNOD : 0);
 }
 
@@ -115,14 +117,16 @@ static void program_matches_rules(void **state)
 	l[n++] = (struct gb_dev_rule){ false, 'c', 1, 9, GB_DEV_WRITE };
 	int len = gb_devbpf_build(l, n, prog, GB_DEVBPF_MAX_INSNS);
 	assert_true(len > 0);
-	static const long long devs[][2] = { { 1, 3 }, { 1, 1 }, { 1, 9 }, { 10, 200 },
+	static const long long devs[][2] = { { 1, 3 },	 { 1, 1 }, { 1, 9 }, { 10, 200 },
 					     { 136, 4 }, { 8, 0 }, { 5, 2 }, { 4095, 1048575 } };
 	for (size_t d = 0; d < sizeof devs / sizeof *devs; d++)
 		for (int t = 0; t < 2; t++)
 			for (unsigned a = 1; a <= GB_DEV_RWM; a++) {
 				char type = t ? 'b' : 'c';
-				uint32_t at = acc(a) << 16 | (t ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
-				bool want = gb_devrule_allows(l, n, type, devs[d][0], devs[d][1], a);
+				uint32_t at = acc(a) << 16 |
+					      (t ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+				bool want =
+					gb_devrule_allows(l, n, type, devs[d][0], devs[d][1], a);
 				assert_int_equal(run_prog(prog, len, at, (uint32_t)devs[d][0],
 							  (uint32_t)devs[d][1]),
 						 want);
@@ -148,11 +152,12 @@ static void oci_devices(void **state)
 	bool given;
 	struct gb_err err = { 0 };
 	/* What Docker 20.10 writes: deny all, then its allow list (two of it here). */
-	assert_int_equal(oci("{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
-			     "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":5,\"access\":\"rwm\"},"
-			     "{\"allow\":true,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}]}}",
-			     l, &n, &given, &err),
-			 0);
+	assert_int_equal(
+		oci("{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+		    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":5,\"access\":\"rwm\"},"
+		    "{\"allow\":true,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}]}}",
+		    l, &n, &given, &err),
+		0);
 	assert_true(given);
 	assert_true(n > 3); /* runc's allow list after them */
 	assert_false(l[0].allow);
@@ -167,8 +172,8 @@ static void oci_devices(void **state)
 			     l, &n, &given, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "linux.resources.devices[0].access"));
-	assert_int_equal(oci("{\"resources\":{\"devices\":[{\"allow\":true},{\"type\":\"c\"}]}}",
-			     l, &n, &given, &err),
+	assert_int_equal(oci("{\"resources\":{\"devices\":[{\"allow\":true},{\"type\":\"c\"}]}}", l,
+			     &n, &given, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "linux.resources.devices[1].allow"));
 	assert_int_equal(oci("{\"resources\":{\"devices\":[{\"allow\":true,\"major\":5000}]}}", l,
