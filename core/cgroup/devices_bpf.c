@@ -134,8 +134,7 @@ static int prog_load(const struct bpf_insn *prog, int n, struct gb_err *err)
 		a.log_level = 1;
 		a.log_buf = (__u64)(unsigned long)log;
 		a.log_size = 65536;
-		if (sys_bpf(BPF_PROG_LOAD, &a) < 0)
-			e = errno;
+		sys_bpf(BPF_PROG_LOAD, &a); /* fails again; keep the first errno */
 	}
 	gb_err_set(err, e, "bpf",
 		   "bpf(BPF_PROG_LOAD, {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, "
@@ -160,10 +159,15 @@ static int prog_attach(int cgfd, int prog, const char *dir, struct gb_err *err)
 	a.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &a) == 0)
 		return 0;
-	return gb_err_set(err, errno, "bpf",
-			  "bpf(BPF_PROG_ATTACH, {.target_fd = open(\"%s\"), .attach_type = "
-			  "BPF_CGROUP_DEVICE, .attach_flags = BPF_F_ALLOW_MULTI})",
-			  dir);
+	int r = gb_err_set(err, errno, "bpf",
+			   "bpf(BPF_PROG_ATTACH, {.target_fd = open(\"%s\"), .attach_type = "
+			   "BPF_CGROUP_DEVICE, .attach_flags = BPF_F_ALLOW_MULTI})",
+			   dir);
+	if (r == -EPERM)
+		gb_err_hint(err, "a parent cgroup holds a device program attached without "
+				 "BPF_F_ALLOW_MULTI, which forbids any below it; or glassbox "
+				 "is not root");
+	return r;
 }
 
 static int query_fd(int cgfd, unsigned *ids, size_t max, size_t *n)
