@@ -67,6 +67,13 @@ int gb_cgdev_v1_apply(struct gb_cgroup *cg, const struct gb_dev_rule *rules, siz
 				  cg->host.root);
 	if ((r = v1_mkdir(dir, &made, err)) < 0)
 		return r;
+	/* A list that does not start by denying all is meant on top of allow-all: reset an
+	 * existing dir to that first ("a" into devices.allow), so a new list replaces the
+	 * old one (update) instead of adding to it. A new dir already is in that state. */
+	static const struct gb_dev_rule allow_all = { true, 'a', GB_DEV_ANY, GB_DEV_ANY,
+						      GB_DEV_RWM };
+	if (!made && (n == 0 || rules[0].allow || rules[0].type != 'a'))
+		r = write_rule(dir, &allow_all, err);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = write_rule(dir, &rules[i], err);
 	if (r < 0 && made)

@@ -21,7 +21,8 @@
 int gb_cgdev_v1_dir(const struct gb_cgroup *cg, char *dir, size_t len);
 /* v1 and hybrid: mkdir the dir, then write each rule, in order, to devices.allow or
  * devices.deny (a deny-all first: "a" into devices.deny, as runc does, which empties the
- * list the dir inherited from its parent). A dir made here is removed on failure. */
+ * list the dir inherited from its parent). The new list replaces what an existing dir
+ * held. A dir made here is removed on failure. */
 int gb_cgdev_v1_apply(struct gb_cgroup *cg, const struct gb_dev_rule *rules, size_t n,
 		      struct gb_err *err);
 /* v1: pid (0: the calling thread, through `tasks`) into the devices dir, when it exists. */

@@ -78,4 +78,43 @@ for bad in 'c 1:x r' 'q 1:3 rwm' 'c 1:3 rwz' 'c 4096:1 r'; do
     assert_contains "... naming the rule and the form" "device cgroup rule \"$bad\"" "$out"
 done
 assert_nothing_left "after refused rules"
+
+# A new list for a live cgroup replaces the old one (what `update` calls:
+# gb_cgroup_devices through tests/cgroup/cgtool). On a hybrid host also the cgroup2 side
+# taken as a v2 root, so the eBPF program's replacement runs here too.
+CGTOOL=${CGTOOL:-$GB_SRC/${BUILD:-build}/tests/cgtool}
+[ -x "$CGTOOL" ] || { not_ok "$CGTOOL not built (make)"; finish; }
+node=$GB_TEST_ROOT/kmsg
+mknod "$node" c 1 11
+trap '"$CGTOOL" destroy "gbdev-$$-upd" >/dev/null 2>&1
+      "$CGTOOL" --root /sys/fs/cgroup/unified --layout v2 destroy "gbdev-$$-upd" >/dev/null 2>&1
+      gb_cleanup' EXIT
+cfgs=("auto")
+[ -e /sys/fs/cgroup/unified/cgroup.procs ] && [ $layout = v1 ] && cfgs+=("v2 on /sys/fs/cgroup/unified")
+for cfg in "${cfgs[@]}"; do
+    args=()
+    [ "$cfg" = auto ] || args=(--root /sys/fs/cgroup/unified --layout v2)
+    cgn=gbdev-$$-upd
+    cgt() { "$CGTOOL" "${args[@]}" "$@"; }
+    # a shell moves itself into the cgroup, then opens the node for writing
+    opens() { bash -c 'cg=$1; shift; "$@" attach "$cg" $$ && exec sh -c "true 2>/dev/null >$0 && echo opened || echo refused"' \
+        "$node" "$cgn" "$CGTOOL" "${args[@]}"; }
+    cgt create "$cgn"
+    cgt devices "$cgn" -a '+c 1:3 rwm'
+    assert_eq "$cfg: deny all, allow null: the kernel log's node is refused" refused "$(opens)"
+    cgt devices "$cgn" -a '+c 1:3 rwm' '+c 1:11 w'
+    assert_eq "$cfg: a new list with 1:11 replaces it: the node opens" opened "$(opens)"
+    show=$(cgt devices-show "$cgn")
+    case $show in
+    *devices_list*) assert_contains "$cfg: devices.list reads back the new list" '"c 1:11 w"' "$show" ;;
+    *) check "$cfg: one program attached, the old one detached ($show)" \
+        grep -qE '"bpf_prog_ids":\[[0-9]+\]' <<<"$show" ;;
+    esac
+    cgt devices "$cgn" '-c 1:11 w'
+    assert_eq "$cfg: a list without deny-all replaces it too (only 1:11 denied)" refused "$(opens)"
+    cgt devices "$cgn" '+c 1:3 rwm'
+    assert_eq "$cfg: and again (nothing denied): the node opens" opened "$(opens)"
+    cgt destroy "$cgn"
+    check "$cfg: destroy leaves no dir of it" test -z "$(find /sys/fs/cgroup -maxdepth 4 -name "$cgn" 2>/dev/null)"
+done
 finish
