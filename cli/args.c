@@ -75,6 +75,7 @@ enum opt_id {
 	O_HEALTH_START_INTERVAL,
 	O_CPUSET_CPUS, /* issue 14: the cpuset controller (core/cgroup/cpuset.h) */
 	O_CPUSET_MEMS,
+	O_DEVICE_CGROUP_RULE, /* the device cgroup (issue 14) */
 };
 
 struct opt {
@@ -184,6 +185,9 @@ static const struct opt opts[] = {
 	  "LIST  the CPUs it may run on, e.g. 0-1 or 0,2 (the cpuset controller)" },
 	{ "cpuset-mems", 0, true, O_CPUSET_MEMS,
 	  "LIST  the memory nodes it may allocate from, e.g. 0 (NUMA hosts)" },
+	{ "device-cgroup-rule", 0, true, O_DEVICE_CGROUP_RULE,
+	  "'c 1:3 rwm'  allow a device (type a|c|b, MAJOR:MINOR or *, access rwm) beyond "
+	  "Docker's default list" },
 };
 
 /* --cpuset-cpus/--cpuset-mems (issue 14): a list the kernel's cpuset files take. */
@@ -269,6 +273,17 @@ static int cap_option(struct gb_config *c, const struct opt *o, const char *val,
 		return -EINVAL;
 	char ***list = o->id == O_CAP_ADD ? &c->cap_add : &c->cap_drop;
 	return gb_strv_push(list, val) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;
+}
+
+/* --device-cgroup-rule: checked when given, kept as written (the state stores it). */
+static int device_rule_option(struct gb_config *c, const char *val, struct gb_err *err)
+{
+	struct gb_dev_rule rule;
+	if (gb_devrule_parse(val, &rule, err) < 0)
+		return -EINVAL;
+	return gb_strv_push(&c->device_cgroup_rules, val) < 0
+		       ? gb_err_set(err, ENOMEM, "", "out of memory")
+		       : 0;
 }
 
 /* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
@@ -551,6 +566,7 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_HEALTH_START_PERIOD:
 	case O_HEALTH_START_INTERVAL:
 	case O_NO_HEALTHCHECK: return health_option(c, o, val, err);
+	case O_DEVICE_CGROUP_RULE: return device_rule_option(c, val, err);
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

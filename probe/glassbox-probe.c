@@ -283,6 +283,29 @@ static void check_mknod_disk(const struct options *o, struct result *r)
 	unlink(node);
 }
 
+/* A character device no container needs: the kernel's log (1:11, /dev/kmsg), which a
+ * writer can fill with forged kernel messages. mknod passes (Docker's rules allow 'm' of
+ * any node, and CAP_MKNOD is kept); the open is the devices cgroup's call: EPERM. */
+static void check_mknod_char(const struct options *o, struct result *r)
+{
+	char node[256];
+	snprintf(node, sizeof node, "%s/gbprobe-kmsg.%d", o->tmp, (int)getpid());
+	set_call(r, "mknod(\"%s\", S_IFCHR, 1:11)", node);
+	long ret = mknod(node, S_IFCHR | 0600, makedev(1, 11));
+	verdict(r, ret, errno, -1, -1);
+	if (ret < 0)
+		return;
+	int fd = open(node, O_WRONLY | O_CLOEXEC); /* closed without writing */
+	set_call(r, "mknod(\"%s\", S_IFCHR, 1:11) + open(O_WRONLY)", node);
+	verdict(r, fd, errno, ENXIO, ENODEV);
+	set_detail(r,
+		   fd >= 0 ? "the host's kernel log (1:11) is writable" : "node created, open: %s",
+		   strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(node);
+}
+
 /* Open for writing, then close: one byte written here could crash the host. */
 static void check_open_write(struct result *r, const char *path)
 {
@@ -929,6 +952,7 @@ static const struct check {
 	{ "module", check_module, "load a kernel module" },
 	{ "raw-socket", check_raw_socket, "open a raw socket" },
 	{ "mknod-disk", check_mknod_disk, "create and open a host disk device" },
+	{ "mknod-char", check_mknod_char, "create and open the kernel log's device (1:11)" },
 	{ "sysrq", check_sysrq, "write /proc/sysrq-trigger" },
 	{ "sys-write", check_sys_write, "write a /sys file" },
 	{ "ptrace", check_ptrace, "ptrace a process outside" },

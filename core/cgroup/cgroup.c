@@ -261,6 +261,13 @@ int gb_cgroup_apply(struct gb_cgroup *cg, const struct gb_cg_limits *limits, str
 	return r < 0 ? r : cg->host.ops->apply(cg, limits, err);
 }
 
+int gb_cgroup_devices(struct gb_cgroup *cg, const struct gb_dev_rule *rules, size_t n,
+		      struct gb_err *err)
+{
+	int r = no_layout(cg, "write", err);
+	return r < 0 ? r : cg->host.ops->devices(cg, rules, n, err);
+}
+
 int gb_cgroup_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 {
 	int r = no_layout(cg, "write", err);

@@ -49,6 +49,10 @@ int gb_cgroup_open_fd(const struct gb_cgroup *cg, struct gb_err *err);
  * not complete is undone (thawed) and reported: never left half-frozen. */
 int gb_cgroup_freeze(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err);
 int gb_cgroup_thaw(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err);
+/* The device rules (cgroup/devrule.h), replacing any written before: v1 and hybrid write
+ * the devices hierarchy's files (the dir is made here), v2 attaches an eBPF program. */
+int gb_cgroup_devices(struct gb_cgroup *cg, const struct gb_dev_rule *rules, size_t n,
+		      struct gb_err *err);
 /* SIGKILL everything inside and wait (bounded) until it is empty. */
 int gb_cgroup_kill(struct gb_cgroup *cg, int timeout_ms, struct gb_err *err);
 /* Kill, then rmdir every dir; dirs already gone are fine. */

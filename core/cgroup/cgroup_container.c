@@ -15,6 +15,7 @@
 #include "cgroup/cgroup_monitor.h"
 #include "cgroup/cpuset.h"
 #include "cgroup/delegate.h"
+#include "cgroup/devices.h"
 #include "base/util.h"
 #include "base/mutate.h"
 
@@ -165,6 +166,9 @@ void gb_cgroup_container_remove(const struct gb_state *st)
 	for (int c = 0; c < GB_CG_NCTRL; c++)
 		remove_parent(cg.dir[c]);
 	remove_parent(cg.unified_dir);
+	char dir[GB_CG_PATH];
+	if (gb_cgdev_v1_dir(&cg, dir, sizeof dir) == 0)
+		remove_parent(dir); /* the devices hierarchy's (cgroup/devices.h) */
 }
 
 int gb_cgroup_container_stats(const struct gb_state *st, struct gb_cg_stats *s, struct gb_err *err)

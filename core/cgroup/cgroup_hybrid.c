@@ -11,6 +11,7 @@
 
 #include "cgroup/cgroup_v1.h"
 #include "cgroup/cgroup_v2.h"
+#include "cgroup/devices.h"
 
 /* The cgroup2 side exists (a cgroup made by an older glassbox may have only v1 dirs). */
 static bool has_v2_dir(const struct gb_cgroup *cg)
@@ -79,4 +80,7 @@ const struct gb_cg_ops gb_cghy_ops = {
 	.stats = hy_stats,
 	.read_limits = gb_cg1_read_limits,
 	.procs_dir = gb_cg1_procs_dir,
+	/* the v1 devices hierarchy, as runc does on hybrid hosts (a program on the
+	 * cgroup2 side would work too, but the v1 rules are what `devices.list` shows) */
+	.devices = gb_cgdev_v1_apply,
 };

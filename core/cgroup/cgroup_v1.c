@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "cgroup/devices.h"
 
 /* Controllers may share one hierarchy (cpu,cpuacct): act on each dir once. */
 static bool dup_dir(const struct gb_cgroup *cg, int c)
@@ -160,7 +161,7 @@ int gb_cg1_attach(struct gb_cgroup *cg, pid_t pid, struct gb_err *err)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return gb_cgdev_v1_attach(cg, pid, err); /* and the devices hierarchy, if it has rules */
 }
 
 int gb_cg1_attach_self(struct gb_cgroup *cg, struct gb_err *err)
@@ -172,7 +173,7 @@ int gb_cg1_attach_self(struct gb_cgroup *cg, struct gb_err *err)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return gb_cgdev_v1_attach(cg, 0, err);
 }
 
 static int read_state(const struct gb_cgroup *cg, char *buf, size_t len)
@@ -240,7 +241,7 @@ int gb_cg1_remove(struct gb_cgroup *cg, struct gb_err *err)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return gb_cgdev_v1_remove(cg, err);
 }
 
 static void lower(char *s)
@@ -316,4 +317,5 @@ const struct gb_cg_ops gb_cg1_ops = {
 	.stats = gb_cg1_stats,
 	.read_limits = gb_cg1_read_limits,
 	.procs_dir = gb_cg1_procs_dir,
+	.devices = gb_cgdev_v1_apply,
 };

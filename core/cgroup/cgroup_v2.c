@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "cgroup/devices.h"
 
 static const enum gb_cg_ctrl v2_ctrls[] = { GB_CG_MEMORY, GB_CG_CPU, GB_CG_PIDS };
 
@@ -373,4 +374,5 @@ const struct gb_cg_ops gb_cg2_ops = {
 	.stats = gb_cg2_stats,
 	.read_limits = gb_cg2_read_limits,
 	.procs_dir = procs_dir,
+	.devices = gb_cgdev_v2_apply, /* an eBPF program: v2 has no devices.* files */
 };

@@ -24,6 +24,7 @@ enum gb_cg_layout { GB_CG_NONE = 0, GB_CG_V1, GB_CG_HYBRID, GB_CG_V2 };
 enum gb_cg_ctrl { GB_CG_MEMORY, GB_CG_CPU, GB_CG_CPUACCT, GB_CG_PIDS, GB_CG_FREEZER, GB_CG_NCTRL };
 
 struct gb_cg_ops;
+struct gb_dev_rule; /* devrule.h */
 
 struct gb_cg_host {
 	char root[GB_CG_PATH]; /* /sys/fs/cgroup, or a fake tree in tests */
@@ -76,6 +77,9 @@ struct gb_cg_ops {
 	int (*read_limits)(const struct gb_cgroup *cg, struct gb_cg_limits *l, struct gb_err *err);
 	/* the dir whose cgroup.procs lists every process of the container */
 	const char *(*procs_dir)(const struct gb_cgroup *cg);
+	/* the device rules (devices.h): v1's devices.allow/deny, v2's eBPF program */
+	int (*devices)(struct gb_cgroup *cg, const struct gb_dev_rule *rules, size_t n,
+		       struct gb_err *err);
 };
 
 const char *gb_cgroup_ctrl_name(enum gb_cg_ctrl c);

@@ -161,6 +161,8 @@ static int create_container(struct gb_runtime *rt, const struct gb_config *cfg, 
 	st->cfg.cap_add = cfg->cap_add ? gb_strv_dup(cfg->cap_add) : NULL;
 	st->cfg.cap_drop = cfg->cap_drop ? gb_strv_dup(cfg->cap_drop) : NULL;
 	st->cfg.health.test = cfg->health.test ? gb_strv_dup(cfg->health.test) : NULL;
+	st->cfg.device_cgroup_rules =
+		cfg->device_cgroup_rules ? gb_strv_dup(cfg->device_cgroup_rules) : NULL;
 	if (!st->cfg.cmd || !st->cfg.env)
 		return gb_err_set(err, ENOMEM, "", "out of memory");
 	if (!st->cfg.id[0])

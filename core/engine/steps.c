@@ -29,6 +29,8 @@
 
 #include "security/masks.h"
 #include "cgroup/cgroup_container.h"
+#include "cgroup/devices.h"
+#include "cgroup/devices_container.h"
 #include "net/net_container.h"
 #include "net/net_rootless.h"
 #include "engine/init.h"
@@ -438,6 +440,48 @@ static void observe_attach(struct gb_launch *l, struct gb_json *j)
 {
 	observe_cgroup(l, j);
 	gb_observe_cgroup_json(l->pid, j, "cgroup_lines");
+}
+
+/* ------------------------------------------------------------ start phase: devices (issue 14) */
+
+static void call_devices(const struct gb_launch *l, char *buf, size_t len)
+{
+	char dir[GB_CG_PATH];
+	struct gb_dev_rule rules[GB_DEV_RULES_MAX];
+	size_t n = 0;
+	gb_devices_policy(&l->st->cfg, rules, GB_DEV_RULES_MAX, &n, NULL);
+	if (gb_cgdev_v1_dir(&l->cg, dir, sizeof dir) == 0)
+		snprintf(buf, len,
+			 "mkdir(\"%s\"); write(\"devices.deny\", \"a\"); then %zu rules such as "
+			 "write(\"devices.allow\", \"c 1:3 rwm\")",
+			 dir, n);
+	else
+		snprintf(buf, len,
+			 "bpf(BPF_PROG_LOAD, {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE}) of %zu "
+			 "rules; "
+			 "bpf(BPF_PROG_ATTACH, {.target_fd = open(\"%s\"), .attach_type = "
+			 "BPF_CGROUP_DEVICE, .attach_flags = BPF_F_ALLOW_MULTI})",
+			 n, l->cg.unified_dir);
+}
+
+static bool want_devices(const struct gb_launch *l)
+{
+	return !l->rootless && gb_devices_wanted(&l->st->cfg);
+}
+
+static int run_devices(struct gb_launch *l, struct gb_err *err)
+{
+	return gb_cgroup_container_devices(l->st, &l->cg, err);
+}
+
+static void undo_devices(struct gb_launch *l)
+{
+	gb_cgdev_v1_remove(&l->cg, NULL); /* v2: the program goes with the cgroup's rmdir */
+}
+
+static void observe_devices(struct gb_launch *l, struct gb_json *j)
+{
+	gb_cgdev_json(&l->cg, j, "devices");
 }
 
 /* ------------------------------------------------------------ start phase: clone */
@@ -1579,6 +1623,13 @@ static const struct gb_step steps[] = {
 	  "processes) before any process exists.",
 	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup,
 	  "root, or a delegated cgroup" },
+	/* the device cgroup (issue 14): before the clone, so PID 1 never runs without it */
+	{ "devices", START, HOST, 16,
+	  "Write which device nodes the container may open: none but null, zero, random, the "
+	  "ttys and its ptys (and what --device-cgroup-rule adds). A node made with mknod opens "
+	  "with EPERM.",
+	  call_devices, want_devices, run_devices, undo_devices, observe_devices,
+	  "as root, unless --privileged" },
 	{ "clone", START, HOST, 2,
 	  "Start the first process in new namespaces: it gets its own PIDs, mounts, host name, IPC "
 	  "and network.",

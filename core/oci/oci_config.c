@@ -14,6 +14,7 @@
 
 #include "cgroup/cgroup.h"
 #include "cgroup/cpuset.h"
+#include "oci/oci_devices.h"
 
 static int bad(struct gb_err *err, const char *path, const char *what)
 {
@@ -777,6 +778,11 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 		r = parse_paths(lx, c, x, err);
 	if (r == 0)
 		r = parse_devices(lx, c, x, err);
+	if (r == 0) /* linux.resources.devices: the device cgroup (oci_devices.c) */
+		r = gb_oci_devices_parse(lx, x->dev_rules, GB_DEV_RULES_MAX, &x->ndev_rules,
+					 &c->dev_rules_set, err);
+	c->dev_rules = x->dev_rules;
+	c->ndev_rules = (int)x->ndev_rules;
 	if (r == 0)
 		r = parse_seccomp(lx, x, err);
 	if (r == 0 && !gb_jget(lx, "seccomp"))

@@ -5,6 +5,7 @@
 #define GB_OCI_CONFIG_H
 
 #include "oci/oci_hooks.h"
+#include "cgroup/devrule.h"
 #include "state/config.h"
 
 /* A namespace to join instead of making a new one: linux.namespaces[].path. */
@@ -37,6 +38,10 @@ struct gb_oci_extra {
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 	struct gb_oci_hooks hooks; /* hooks (oci_hooks.h) */
+	/* linux.resources.devices, runc's allow list after it (oci_devices.h; the config's
+	 * dev_rules point here) */
+	struct gb_dev_rule dev_rules[GB_DEV_RULES_MAX];
+	size_t ndev_rules;
 };
 
 /* Fill c (initialised here) and x from the text of config.json. bundle makes a relative

@@ -29,6 +29,8 @@ void gb_config_free(struct gb_config *c)
 	c->networks = c->net_aliases = c->publish = NULL;
 	gb_strv_free(c->health.test);
 	c->health.test = NULL;
+	gb_strv_free(c->device_cgroup_rules);
+	c->device_cgroup_rules = NULL;
 }
 
 char **gb_config_argv(const struct gb_config *c)
@@ -158,6 +160,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_int(j, "cpu_shares", c->limits.cpu_shares);
 	gb_json_int(j, "pids_limit", c->limits.pids_max);
 	gb_json_double(j, "sample_interval", c->sample_interval, 3);
+	if (c->device_cgroup_rules)
+		gb_json_strv(j, "device_cgroup_rules", c->device_cgroup_rules);
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "network");
 	gb_json_strv(j, "networks", c->networks);
@@ -251,6 +255,8 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->limits.cpu_shares = gb_jint(res, "cpu_shares", 0);
 	c->limits.pids_max = gb_jint(res, "pids_limit", 0);
 	c->sample_interval = gb_jnum(res, "sample_interval", 0);
+	if (gb_jget(res, "device_cgroup_rules"))
+		c->device_cgroup_rules = gb_jstrv(gb_jget(res, "device_cgroup_rules"));
 	const struct gb_jval *net = gb_jget(o, "network");
 	c->networks = gb_jstrv(gb_jget(net, "networks"));
 	c->net_aliases = gb_jstrv(gb_jget(net, "aliases"));

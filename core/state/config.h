@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cgroup/cgroupfs.h"
+#include "cgroup/devrule.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "ns/userns.h"
@@ -123,6 +124,14 @@ struct gb_config {
 	/* OCI --preserve-fds N (glassbox-runc create/run): the caller's fds 3..3+N-1 stay open
 	 * in PID 1, as runc passes them (systemd's socket activation, for one). Not stored. */
 	int preserve_fds;
+	/* The device cgroup (cgroup/devices.h, issue 14): --device-cgroup-rule "c 1:3 rwm"
+	 * (stored), allowed on top of Docker's default list. OCI linux.resources.devices:
+	 * the client's own list (dev_rules_set, even when empty), runc's allow list after it;
+	 * not stored, owned by glassbox-runc create. */
+	char **device_cgroup_rules;
+	const struct gb_dev_rule *dev_rules;
+	int ndev_rules;
+	bool dev_rules_set;
 };
 
 void gb_config_init(struct gb_config *c);

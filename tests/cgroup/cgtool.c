@@ -6,6 +6,8 @@
  *   detect | create NAME [LIMITS] | attach NAME PID | run NAME [LIMITS] -- CMD...
  *   freeze NAME [MS] | thaw NAME | kill NAME | destroy NAME | stats NAME | limits NAME
  *   pids NAME | json NAME | alloc MB | forkbomb N | spin SECONDS
+ *   devices NAME [+RULE|-RULE]... (allow/deny, "+c 1:3 rwm", "-a"; replaces the list) |
+ *   devices-show NAME (devices.list on v1, the attached programs' ids on v2)
  *   LIMITS: -m SIZE --memory-swap SIZE --cpus N --cpu-shares N --pids-limit N */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/devices.h"
 #include "base/util.h"
 
 struct opts {
@@ -288,6 +291,23 @@ static int clone_bench(struct gb_cgroup *cg, int idle_ms, int rounds, struct gb_
 
 /* ---- commands on a named cgroup ---- */
 
+/* devices NAME +RULE|-RULE...: the device cgroup's list (cgroup/devices.h), in order. */
+static int devices(struct gb_cgroup *cg, int argc, char **argv, struct gb_err *err)
+{
+	struct gb_dev_rule rules[GB_DEV_RULES_MAX];
+	if (argc > GB_DEV_RULES_MAX)
+		return gb_err_set(err, E2BIG, "devices", "at most %d rules", GB_DEV_RULES_MAX);
+	for (int k = 0; k < argc; k++) {
+		if ((argv[k][0] != '+' && argv[k][0] != '-') ||
+		    gb_devrule_parse(argv[k] + 1, &rules[k], err) < 0)
+			return err->code ? -err->code
+					 : gb_err_set(err, EINVAL, "devices", "+RULE or -RULE: %s",
+						      argv[k]);
+		rules[k].allow = argv[k][0] == '+';
+	}
+	return gb_cgroup_devices(cg, rules, (size_t)argc, err);
+}
+
 static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **argv,
 		     struct gb_err *err)
 {
@@ -346,6 +366,16 @@ static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **arg
 			printf("%d\n", (int)pids[k]);
 		free(pids);
 		return r;
+	}
+	if (!strcmp(cmd, "devices"))
+		return devices(cg, argc, argv, err);
+	if (!strcmp(cmd, "devices-show")) {
+		struct gb_json j;
+		gb_json_init(&j);
+		gb_cgdev_json(cg, &j, NULL);
+		printf("%s\n", j.buf);
+		gb_json_free(&j);
+		return 0;
 	}
 	if (!strcmp(cmd, "json")) {
 		struct gb_json j;

@@ -48,7 +48,7 @@ assert_eq "rootfs.changes comes after the stop, before the removal" "stopped roo
 GLASSBOX_FAIL_STEP=overlay gb run --rm --events "$GB_TEST_ROOT/fail.jsonl" busybox true 2>/dev/null
 assert_eq "a failed step reports its errno" EIO \
     "$(jq -r 'select(.type=="step.end" and .ok==false) | .errno' "$GB_TEST_ROOT/fail.jsonl")"
-assert_eq "the start's host steps are undone" "clone cgroup " \
+assert_eq "the start's host steps are undone" "clone devices cgroup " \
     "$(jq -r 'select(.type=="step.undo") | .step' "$GB_TEST_ROOT/fail.jsonl" | tr '\n' ' ')"
 assert_eq "then the run removes the container it created" "none>created created>removed " \
     "$(jq -r 'select(.type=="lifecycle") | "\(.from)>\(.to)"' "$GB_TEST_ROOT/fail.jsonl" | tr '\n' ' ')"
