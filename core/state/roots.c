@@ -45,7 +45,7 @@ static int tighten(int dirfd, const char *name)
 }
 
 /* What glassbox makes directly in its roots (docs/security.md has the table). Only these
- * are touched: a root pointed at a directory of other things (--data-root ~) keeps them. */
+ * are touched, and only in a root that holds nothing else (only_ours). */
 static const char *const content_dirs[] = {
 	"containers", "layers",	  "images", "volumes", "build-cache", "seccomp", /* data */
 	"names",      "networks",						 /* state */
