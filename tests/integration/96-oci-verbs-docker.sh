@@ -7,41 +7,12 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-command -v dockerd >/dev/null || skip "needs dockerd (Debian's docker.io)"
-[ -x /usr/bin/docker ] || skip "needs Debian's docker client /usr/bin/docker"
-command -v containerd >/dev/null || skip "needs containerd"
-command -v unshare >/dev/null || skip "needs unshare (util-linux)"
-
-D=$GB_TEST_ROOT/docker
+. "$(dirname "$0")/../lib/dockerd.sh"  # D, SOCK, docker_, start_dockerd, stop_dockerd
 RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-mkdir -p "$D"
-chmod 711 "$GB_TEST_ROOT"
-SOCK=$D/docker.sock
-cat > "$D/runc-logged" <<EOF
-#!/bin/sh
-echo "\$*" >> "$D/argv.log"
-exec "$RUNC" "\$@"
-EOF
+printf '#!/bin/sh\necho "$*" >> "%s/argv.log"\nexec "%s" "$@"\n' "$D" "$RUNC" > "$D/runc-logged"
 chmod 755 "$D/runc-logged"
-docker_() { /usr/bin/docker -H "unix://$SOCK" "$@"; }
-stop_dockerd() {
-    local pid
-    pid=$(cat "$D/dockerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/dockerd.pid"
-}
-trap '[ -e "$D/dockerd.pid" ] && docker_ rm -f $(docker_ ps -aq) >/dev/null 2>&1; stop_dockerd; umount -R "$D/data" 2>/dev/null; umount -R "$D/exec" 2>/dev/null; gb_cleanup' EXIT
-
-unshare --net --fork --kill-child setsid dockerd \
-    --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
-    --containerd-namespace "gbtest$$" --containerd-plugins-namespace "gbtestp$$" \
-    --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
-    --add-runtime "glassbox=$D/runc-logged" >"$D/dockerd.log" 2>&1 &
-for _ in $(seq 150); do docker_ version >/dev/null 2>&1 && break; sleep 0.2; done
-docker_ version >/dev/null 2>&1 || { tail -20 "$D/dockerd.log"; skip "dockerd did not start (log above)"; }
-tar -C "$GB_SRC/build/share/glassbox/images/busybox/rootfs" -c . | docker_ import - gbbusybox:oci >/dev/null
+start_dockerd "gbtest$$" --add-runtime "glassbox=$D/runc-logged"
+import_busybox
 
 cid=$(docker_ run -d --runtime glassbox --network none --memory 64m --pids-limit 100 gbbusybox:oci \
     sh -c 'sleep 300 & sleep 301; exit 0')

@@ -10,67 +10,9 @@ if [ -z "${GB_98_CTR_INNER:-}" ]; then
 fi
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
-. "$(dirname "$0")/../lib/oci_image.sh"
 need_root
-command -v containerd >/dev/null || skip "needs containerd"
-command -v ctr >/dev/null || skip "needs ctr (containerd's client)"
-command -v containerd-shim-runc-v2 >/dev/null || skip "needs containerd-shim-runc-v2"
-
-D=$GB_TEST_ROOT/ctr
 RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
-NS=gbtest$$
-R=$D/gbroot/$NS # glassbox-runc's --root: the shim gives --runc-root's dir/NAMESPACE
-mkdir -p "$D"
-chmod 711 "$GB_TEST_ROOT"
-mkdir -p /run/containerd && mount -t tmpfs gbtest-ctr /run/containerd || skip "cannot mount a private tmpfs on /run/containerd"
-cat > "$D/config.toml" <<EOF
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$D/containerd.sock"
-[ttrpc]
-  address = "$D/containerd.sock.ttrpc"
-[debug]
-  address = ""
-EOF
-ctr_() { timeout 120 ctr --address "$D/containerd.sock" --namespace "$NS" "$@"; }
-run_() { ctr_ run --snapshotter native --runc-binary "$RUNC" --runc-root "$D/gbroot" "$@"; }
-stop_containerd() {
-    local pid
-    pid=$(cat "$D/containerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/containerd.pid"
-}
-left_procs() { # processes whose command line names our dirs or namespace (containerd, shims)
-    local f
-    for f in /proc/[0-9]*/cmdline; do grep -qsa -e "$D" -e "$NS" "$f" && echo "${f//[!0-9]/}"; done
-}
-cleanup_ctr() {
-    if [ -e "$D/containerd.pid" ]; then
-        for c in $(ctr_ task ls -q 2>/dev/null); do ctr_ task kill -s SIGKILL "$c" >/dev/null 2>&1; done
-        sleep 0.5
-        for c in $(ctr_ task ls -q 2>/dev/null); do ctr_ task rm -f "$c" >/dev/null 2>&1; done
-        for c in $(ctr_ container ls -q 2>/dev/null); do ctr_ container rm "$c" >/dev/null 2>&1; done
-    fi
-    stop_containerd
-    for p in $(left_procs); do kill -KILL "$p" 2>/dev/null; done
-    gb_cleanup
-}
-trap cleanup_ctr EXIT
-
-containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-echo $! > "$D/containerd.pid"
-for _ in $(seq 100); do ctr_ version >/dev/null 2>&1 && break; sleep 0.2; done
-ctr_ version >/dev/null 2>&1 || { tail -20 "$D/containerd.log"; skip "containerd did not start (log above)"; }
-ok "containerd answers on its own socket"
-
-oci_image_archive "$GB_SRC/build/share/glassbox/images/busybox/rootfs" docker.io/library/gbbusybox:oci "$D/image.tar"
-ctr_ image import --snapshotter native "$D/image.tar" >"$D/err" 2>&1 || cat "$D/err"
-IMG=docker.io/library/gbbusybox:oci
+. "$(dirname "$0")/../lib/containerd.sh"
 check "ctr image import of an OCI archive of the busybox rootfs" bash -c "ctr --address '$D/containerd.sock' --namespace $NS image ls -q | grep -qx '$IMG'"
 
 out=$(run_ --rm "$IMG" t1 echo hi 2>&1)
@@ -126,5 +68,9 @@ assert_eq "and its glassbox state" "" "$(ls -A "$R/containers")"
 stop_containerd
 check "containerd stopped" test ! -e "$D/containerd.pid"
 assert_eq "no containerd or shim of ours left" "" "$(left_procs)"
-check "no cgroup of the container left" bash -c "! find /sys/fs/cgroup -maxdepth 3 -path '*glassbox*' -name 'c1' | grep -q ."
+# the task's cgroup is containerd's /NAMESPACE/ID: glassbox-runc removes ID, the parent is
+# containerd's (as with runc), which this test made and removes
+check "no cgroup of the container left ($NS/c1)" bash -c "! find /sys/fs/cgroup -maxdepth 3 -path '*/$NS/c1' | grep -q ."
+rm_cgroup_parent "$NS"
+check "nor containerd's parent cgroup $NS" bash -c "! find /sys/fs/cgroup -maxdepth 2 -name '$NS' | grep -q ."
 finish

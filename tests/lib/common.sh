@@ -38,6 +38,16 @@ gb_cleanup() {
 }
 trap gb_cleanup EXIT
 
+# A parent cgroup a client made for its containers (containerd's NAMESPACE/, dockerd's
+# --cgroup-parent): removed from every hierarchy, deepest first, empty directories only.
+rm_cgroup_parent() { # NAME (a name of this test's own, never a shared one)
+    local d
+    for d in /sys/fs/cgroup/"$1" /sys/fs/cgroup/*/"$1"; do
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+    return 0
+}
+
 # Nothing of ours may remain: no state, no writable layer, no mount, no process.
 assert_nothing_left() { # description [id]
     local what=$1 left=""

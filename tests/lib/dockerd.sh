@@ -2,7 +2,8 @@
 # a network namespace of its own (loopback up, so a published port can listen on
 # 127.0.0.1 there), with private --data-root, --exec-root, socket and containerd
 # namespace, `--bridge=none` and no iptables: the host's Docker and network are untouched.
-# Source after common.sh; D, SOCK and docker_ are set here.
+# Source after common.sh; D, SOCK, CGPARENT (the containers' parent cgroup) and docker_
+# are set here.
 
 command -v dockerd >/dev/null || skip "needs dockerd (Debian's docker.io)"
 [ -x /usr/bin/docker ] || skip "needs Debian's docker client /usr/bin/docker"
@@ -23,7 +24,10 @@ stop_dockerd() {
     kill -KILL "$pid" 2>/dev/null
     rm -f "$D/dockerd.pid"
 }
-trap '[ -e "$D/dockerd.pid" ] && docker_ rm -f $(docker_ ps -aq) >/dev/null 2>&1; stop_dockerd; umount -R "$D/data" 2>/dev/null; umount -R "$D/exec" 2>/dev/null; gb_cleanup' EXIT
+# The containers' cgroups go below a parent of this test's own (dockerd's default is a
+# shared /docker), removed at exit.
+CGPARENT=gbdocker$$
+trap '[ -e "$D/dockerd.pid" ] && docker_ rm -f $(docker_ ps -aq) >/dev/null 2>&1; stop_dockerd; umount -R "$D/data" 2>/dev/null; umount -R "$D/exec" 2>/dev/null; rm_cgroup_parent "$CGPARENT"; gb_cleanup' EXIT
 
 # start_dockerd NAME [ARGS...]: containerd namespaces NAME and NAMEp; ARGS go to dockerd
 # (--add-runtime, --config-file...). Skips (77) when it does not answer.
@@ -34,7 +38,7 @@ start_dockerd() {
         --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
         --containerd-namespace "$ns" --containerd-plugins-namespace "${ns}p" \
         --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
-        "$@" >"$D/dockerd.log" 2>&1 &
+        --cgroup-parent "/$CGPARENT" "$@" >"$D/dockerd.log" 2>&1 &
     for _ in $(seq 150); do docker_ version >/dev/null 2>&1 && break; sleep 0.2; done
     docker_ version >/dev/null 2>&1 || { tail -20 "$D/dockerd.log"; skip "dockerd did not start (log above)"; }
     ok "dockerd answers on its own socket"
