@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/netlink.h>
@@ -636,6 +637,92 @@ static int probe_layout(const struct probe *p, struct gb_host_feature *f)
 	return 0;
 }
 
+/* ------------------------------------------------------------ the device cgroup */
+
+/* cgroup v2 has no devices file: a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the
+ * cgroup is the policy. The smallest one (r0 = 1: allow; exit), loaded and attached to a
+ * test cgroup, is what the kernel must take for glassbox's own (cgroup/devices_bpf.c). */
+static int devprog_attach(const char *dir, char *why, size_t len)
+{
+	struct bpf_insn prog[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insns = (__u64)(unsigned long)prog;
+	a.insn_cnt = 2;
+	a.license = (__u64)(unsigned long)"GPL";
+	int fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
+	if (fd < 0)
+		return snprintf(why, len, "bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE): %s",
+				strerror(errno)),
+		       -errno;
+	int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	memset(&a, 0, sizeof a);
+	a.target_fd = (__u32)cg;
+	a.attach_bpf_fd = (__u32)fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	if (cg < 0 || syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a) < 0) {
+		r = -errno;
+		snprintf(why, len, "bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE) on %s: %s", dir,
+			 strerror(errno));
+	}
+	if (cg >= 0)
+		close(cg);
+	close(fd); /* the attachment holds the program until the cgroup goes */
+	return r;
+}
+
+static int probe_devices(const struct probe *p, struct gb_host_feature *f)
+{
+	const char *layout = gb_hostcheck_cgroup_layout();
+	char base[512], dir[600];
+	(void)p;
+	if (!strcmp(layout, "v2")) {
+		snprintf(base, sizeof base, "/sys/fs/cgroup");
+		delegated_base(base, sizeof base, true);
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup v2: mkdir a cgroup under %s, load a BPF_PROG_TYPE_CGROUP_DEVICE "
+			 "program and attach it (BPF_CGROUP_DEVICE), rmdir",
+			 base);
+		snprintf(dir, sizeof dir, "%s/glassbox-hostcheck-%d", base, (int)getpid());
+		int r = mkdir(dir, 0755) < 0 ? -errno : 0;
+		if (r < 0)
+			snprintf(f->reason, sizeof f->reason, "mkdir(%s): %s", dir, strerror(-r));
+		else
+			r = devprog_attach(dir, f->reason, sizeof f->reason);
+		rmdir(dir);
+		f->available = r == 0;
+		if (r == 0)
+			snprintf(f->tested + strlen(f->tested),
+				 sizeof f->tested - strlen(f->tested), ": ok");
+		cgroup_refused(f, r);
+		return 0;
+	}
+	if (v1_mount("devices", base, sizeof base) < 0) {
+		snprintf(f->tested, sizeof f->tested,
+			 "cgroup %s: a v1 hierarchy with \"devices\" in /proc/self/mountinfo",
+			 layout);
+		snprintf(f->reason, sizeof f->reason,
+			 "no cgroup hierarchy carries the devices controller: every container "
+			 "start as root fails at its devices step");
+		return 0;
+	}
+	delegated_base(base, sizeof base, false);
+	snprintf(f->tested, sizeof f->tested,
+		 "cgroup v1 hierarchy at %s: mkdir a cgroup, look for devices.allow, rmdir", base);
+	int r = try_cgroup(base, "devices.allow", f->reason, sizeof f->reason);
+	f->available = r == 0;
+	if (r == 0)
+		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
+			 ": ok");
+	cgroup_refused(f, r);
+	return 0;
+}
+
 /* ------------------------------------------------------------ the freezer */
 
 static int wait_for(const char *path, const char *want)
@@ -943,6 +1030,11 @@ static const struct probe probes[] = {
 	CG("cgroup.cpu", "cpu controller", "cpu",
 	   "CONFIG_CGROUP_SCHED CONFIG_FAIR_GROUP_SCHED CONFIG_CFS_BANDWIDTH"),
 	CG("cgroup.pids", "pids controller", "pids", "CONFIG_CGROUP_PIDS"),
+	{ "cgroup.devices", "device cgroup (which devices a container may open)",
+	  "CONFIG_CGROUP_DEVICE CONFIG_CGROUP_BPF CONFIG_BPF_SYSCALL",
+	  "v1: mount the devices hierarchy; v2: a kernel with CONFIG_CGROUP_BPF and the bpf() "
+	  "syscall allowed to root",
+	  probe_devices, 0, NULL, NULL },
 	{ "freezer", "cgroup freezer", "CONFIG_CGROUP_FREEZER",
 	  "cgroup v2 (Linux 5.2+) has it built in; on v1 mount the freezer hierarchy",
 	  probe_freezer, 0, NULL, NULL },

@@ -39,6 +39,10 @@ if command -v ip >/dev/null; then
     agree veth "ip link add type veth in unshare --net" unshare --net ip link add gbt0 type veth peer name gbt1
     agree bridge "ip link add type bridge in unshare --net" unshare --net ip link add gbtbr type bridge
 fi
+# The device cgroup: a container's node for the kernel log (c 1:11) is made, and its open
+# refused by Docker's policy (v1 devices.deny, or the v2 program).
+agree cgroup.devices "a container's mknod'ed /dev/kmsg refused at open" \
+    gb run --rm busybox sh -c 'mknod /tmp/k c 1 11 && ! sh -c "echo x > /tmp/k" 2>/dev/null'
 layout=$(jq -r .cgroup_layout "$json")
 fstype=$(stat -f -c %T /sys/fs/cgroup)
 case $fstype in
