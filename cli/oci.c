@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "oci/oci_hooks.h"
+#include "oci/oci_warn.h"
 #include "oci/oci_runtime.h"
 
 #ifndef VERSION
@@ -314,12 +315,13 @@ static int global_flags(struct oci_cli *o, int argc, char **argv)
 	return i;
 }
 
-/* poststart and poststop hooks that failed: warnings, as runc logs them (to --log, else
- * to stderr), and the verb still succeeds (runtime-spec 1.0-1.2). */
-static void log_hook_warnings(struct oci_cli *o)
+/* The call's warnings (oci_warn.h: poststart and poststop hooks that failed, as the
+ * runtime-spec 1.0-1.2 wants; LSM labels not applied), as runc logs them (to --log, else
+ * to stderr): the verb still succeeds. */
+static void log_warnings(struct oci_cli *o)
 {
 	char line[1200];
-	for (const char *w = gb_oci_hooks_warnings(); *w;) {
+	for (const char *w = gb_oci_warnings(); *w;) {
 		size_t n = strcspn(w, "\n");
 		snprintf(line, sizeof line, "%.*s", (int)n, w);
 		if (o->logf)
@@ -365,7 +367,7 @@ int cmd_oci(int argc, char **argv)
 	if (gb_runtime_init(&rt, root, data, &err) < 0)
 		return oci_fail(&o, &err);
 	int r = verb(&rt, &o, argv[i], argc - i - 1, argv + i + 1);
-	log_hook_warnings(&o);
+	log_warnings(&o);
 	gb_events_close(&rt.events);
 	if (o.logf)
 		fclose(o.logf);

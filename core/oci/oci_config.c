@@ -205,6 +205,8 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 		return bad(err, "process.cwd", "must be an absolute path");
 	copy(c->workdir, sizeof c->workdir, cwd);
 	x->terminal = gb_jbool(p, "terminal", false);
+	copy(x->apparmor_profile, sizeof x->apparmor_profile, gb_jstr(p, "apparmorProfile", ""));
+	copy(x->selinux_label, sizeof x->selinux_label, gb_jstr(p, "selinuxLabel", ""));
 	c->no_new_privs_off = !gb_jbool(p, "noNewPrivileges", false);
 	if (r == 0)
 		r = parse_user(p, c, err);
@@ -764,6 +766,8 @@ static int parse_linux(const struct gb_jval *root, struct gb_config *c, struct g
 	int r = member(root, "linux", GB_JOBJ, "linux", &lx, err);
 	if (r == 0 && !lx)
 		return bad(err, "linux", "is missing: glassbox runs Linux containers");
+	if (lx)
+		copy(x->mount_label, sizeof x->mount_label, gb_jstr(lx, "mountLabel", ""));
 	if (r == 0)
 		r = parse_namespaces(lx, c, x, err);
 	if (r == 0)

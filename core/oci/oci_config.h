@@ -38,6 +38,9 @@ struct gb_oci_extra {
 	bool has_oom_score_adj; /* process.oomScoreAdj given */
 	int oom_score_adj;
 	struct gb_oci_hooks hooks; /* hooks (oci_hooks.h) */
+	/* Labels of a Linux security module glassbox does not apply (process.apparmorProfile,
+	 * process.selinuxLabel, linux.mountLabel): create warns, naming them. */
+	char apparmor_profile[256], selinux_label[256], mount_label[256];
 	/* linux.resources.devices, runc's allow list after it (oci_devices.h; the config's
 	 * dev_rules point here) */
 	struct gb_dev_rule dev_rules[GB_DEV_RULES_MAX];

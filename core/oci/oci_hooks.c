@@ -3,6 +3,7 @@
  * into our error message (runc's "error running hook" wording), never into the client's
  * pipes. */
 #include "oci/oci_hooks.h"
+#include "oci/oci_warn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -555,13 +556,6 @@ int gb_oci_hooks_run(const struct gb_oci_hooks *h, int kind, const struct gb_oci
 	return r;
 }
 
-static char warnings[4096];
-
-const char *gb_oci_hooks_warnings(void)
-{
-	return warnings;
-}
-
 void gb_oci_hooks_run_warn(const struct gb_oci_hooks *h, int kind,
 			   const struct gb_oci_hook_state *s)
 {
@@ -572,8 +566,7 @@ void gb_oci_hooks_run_warn(const struct gb_oci_hooks *h, int kind,
 		struct gb_err e = { 0 };
 		if (run_one(&h->list[kind][i], kind, i, state, NULL, s->events, &e) == 0)
 			continue;
-		size_t used = strlen(warnings);
-		snprintf(warnings + used, sizeof warnings - used, "%s\n", e.msg);
+		gb_oci_warn("%s", e.msg);
 	}
 	free(state);
 }

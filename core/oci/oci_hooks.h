@@ -67,11 +67,9 @@ struct gb_oci_hook_state {
 int gb_oci_hooks_run(const struct gb_oci_hooks *h, int kind, const struct gb_oci_hook_state *s,
 		     const struct gb_state *st, struct gb_err *err);
 /* The same for poststart and poststop, whose failures are warnings (runtime-spec 1.0-1.2):
- * each failed hook's message is added to the warnings below instead. */
+ * each failed hook's message is added to the call's warnings instead (oci_warn.h). */
 void gb_oci_hooks_run_warn(const struct gb_oci_hooks *h, int kind,
 			   const struct gb_oci_hook_state *s);
-/* Warnings of this process's hooks so far, one a line ("" if none): the CLI logs them. */
-const char *gb_oci_hooks_warnings(void);
 
 /* create: prestart, createRuntime and createContainer run when the engine reaches the
  * pivot_root row (PID 1 has its namespaces and mounts and waits there), through the

@@ -27,6 +27,7 @@
 #include "oci/oci_config.h"
 #include "oci/oci_hooks.h"
 #include "oci/oci_fds.h"
+#include "oci/oci_warn.h"
 
 bool gb_oci_id_valid(const char *id)
 {
@@ -237,9 +238,26 @@ static int read_config(const char *bundle, struct gb_config *c, struct gb_oci_ex
 }
 
 /* config.json's seccomp becomes a profile file the seccomp module reads like Docker's. */
+/* AppArmor and SELinux labels: glassbox applies neither, and says so rather than run the
+ * container silently without them (Docker sets apparmorProfile only where AppArmor is on). */
+static void lsm_warnings(const struct gb_oci_extra *x)
+{
+	char on[8] = "";
+	gb_read_line("/sys/module/apparmor/parameters/enabled", on, sizeof on);
+	if (x->apparmor_profile[0])
+		gb_oci_warn("process.apparmorProfile \"%s\" is not applied: glassbox-runc does not "
+			    "apply AppArmor profiles (AppArmor is %s on this host)",
+			    x->apparmor_profile, on[0] == 'Y' ? "enabled" : "not enabled");
+	if (x->selinux_label[0] || x->mount_label[0])
+		gb_oci_warn("process.selinuxLabel/linux.mountLabel \"%s\" is not applied: "
+			    "glassbox-runc does not apply SELinux labels",
+			    x->selinux_label[0] ? x->selinux_label : x->mount_label);
+}
+
 static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb_config *c,
 			  const struct gb_oci_extra *x, const char *console, struct gb_err *err)
 {
+	lsm_warnings(x);
 	if (x->terminal && !(console && console[0])) {
 		int r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
 		gb_err_hint(err, "the pty's master goes to the client through that socket");

@@ -20,6 +20,7 @@
 #include "base/util.h"
 #include "oci/oci_config.h"
 #include "oci/oci_hooks.h"
+#include "oci/oci_warn.h"
 
 static int parse(const char *text, struct gb_oci_hooks *h, struct gb_err *err)
 {
@@ -251,7 +252,7 @@ static void a_missing_program(void **state)
 	h.list[GB_HOOK_POSTSTOP] = &hk;
 	struct gb_oci_hook_state s = { "c1", "stopped", "/b", 0, NULL, NULL };
 	gb_oci_hooks_run_warn(&h, GB_HOOK_POSTSTOP, &s); /* poststop: a warning, not an error */
-	assert_non_null(strstr(gb_oci_hooks_warnings(),
+	assert_non_null(strstr(gb_oci_warnings(),
 			       "error running poststop hook #0: fork/exec /no/such/hook: No such "
 			       "file or directory\n"));
 }
