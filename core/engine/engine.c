@@ -399,8 +399,9 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 					       steps[last].name);
 			break;
 		}
-		char call[2048];
-		s->call(l, call, sizeof call);
+		char call[2048] = "";
+		if (!unwatched(l)) /* the call's text is for the stream and the gate only */
+			s->call(l, call, sizeof call);
 		struct gb_step_info info = { s->name, index,  total, phase,
 					     s->side, s->lab, call,  s->explain };
 		emit_begin(l, &info);
