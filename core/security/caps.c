@@ -235,23 +235,12 @@ int gb_caps_read_status(pid_t pid, struct gb_caps_status *out, struct gb_err *er
 	return 0;
 }
 
-/* The bounding set as the kernel shows it (CapBnd in /proc/self/status): one read
- * instead of a PR_CAPBSET_READ per capability. All of them when it cannot be read. */
-static gb_capset bounding_now(void)
-{
-	struct gb_caps_status now;
-	struct gb_err ignored;
-	return gb_caps_read_status(0, &now, &ignored) == 0 ? now.bounding : ~(gb_capset)0;
-}
-
 /* The bounding set limits what any later execve() can ever gain, even from a setuid
- * or file-capability binary. Dropping needs CAP_SETPCAP, so it comes first. Only what
- * the set still holds is dropped: a drop of a capability already gone changes nothing. */
+ * or file-capability binary. Dropping needs CAP_SETPCAP, so it comes first. */
 static int drop_bounding(gb_capset keep, int last, struct gb_err *err)
 {
-	gb_capset present = bounding_now();
 	for (int i = 0; i <= last; i++) {
-		if ((keep & GB_CAP_BIT(i)) || !(present & GB_CAP_BIT(i)))
+		if (keep & GB_CAP_BIT(i))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0) {
 			int r = gb_err_set(err, errno, "prctl(PR_CAPBSET_DROP)",
