@@ -118,9 +118,6 @@ static void child_nondumpable(void)
 		_exit(125);
 }
 
-/* The child's side of one row: wait for GO unless the engine said GO_ALL. READY is sent
- * before the last row (exec) even then, so that the channel closing after it means the
- * exec happened, and before it that the child died. */
 /* The child's last row: with GO_ALL, the one before which it still says READY. */
 static size_t child_last_row(const struct gb_launch *l)
 {
@@ -132,6 +129,9 @@ static size_t child_last_row(const struct gb_launch *l)
 	return last;
 }
 
+/* The child's side of one row: wait for GO unless the engine said GO_ALL. READY is sent
+ * before the last row (exec) even then, so that the channel closing after it means the
+ * exec happened, and before it that the child died. */
 static void child_await_go(struct gb_launch *l, size_t i, bool last, bool *all)
 {
 	struct gb_msg m;
