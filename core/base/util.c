@@ -493,6 +493,19 @@ bool gb_proc_alive(pid_t pid, unsigned long long start)
 	return now != 0 && (start == 0 || now == start);
 }
 
+/* The signals whose action is not the default: ignored (SigIgn) or caught (SigCgt) in
+ * /proc/self/status. All of them when it cannot be read. */
+static unsigned long long signals_not_default(void)
+{
+	gb_autofree char *data = NULL;
+	if (gb_read_file("/proc/self/status", &data, NULL) < 0)
+		return ~0ULL;
+	const char *ign = strstr(data, "\nSigIgn:"), *cgt = strstr(data, "\nSigCgt:");
+	if (!ign || !cgt)
+		return ~0ULL;
+	return strtoull(ign + 8, NULL, 16) | strtoull(cgt + 8, NULL, 16);
+}
+
 void gb_signals_default(void)
 {
 	/* The kernel's struct sigaction, not glibc's: glibc refuses signals 32 and 33. */
@@ -502,8 +515,10 @@ void gb_signals_default(void)
 		void *restorer;
 		unsigned long mask;
 	} dfl = { 0 }; /* handler 0 = SIG_DFL */
+	/* Only the signals whose action is not the default: one read instead of 62 calls. */
+	unsigned long long set = signals_not_default();
 	for (int sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+		if (sig != SIGKILL && sig != SIGSTOP && (set & (1ULL << (sig - 1))))
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 	unsigned long none = 0;
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none);

@@ -441,6 +441,8 @@ static int start_steps(struct gb_launch *l, struct gb_err *err)
 	gb_health_reset(st); /* starting, or none (core/engine/health.c) */
 	r = gb_state_save(l->rt, st, err);
 	gb_event_lifecycle(&l->rt->events, gb_status_name(from), "running");
+	if (l->rt->events.fd < 0 && !l->rt->events.listener)
+		return r; /* nobody listens: no /proc reads for the events below */
 	struct gb_json j;
 	gb_event_begin(&l->rt->events, &j, "process.start");
 	gb_json_int(&j, "pid", l->pid);

@@ -21,7 +21,12 @@
 
 /* ------------------------------------------------------------ the parent/child channel */
 
-enum { MSG_READY = 1, MSG_GO, MSG_DONE };
+/* MSG_GO_ALL answers the first READY when nobody watches the rows one by one (no
+ * event stream, no listener, no step gate): the child then runs every remaining row
+ * without asking, and writes only what the engine needs, a DONE for a failed row or one
+ * that hands over a descriptor, and a READY before the last row (exec). Three messages
+ * and two wake-ups per row become none: the start no longer pays a round trip per row. */
+enum { MSG_READY = 1, MSG_GO, MSG_DONE, MSG_GO_ALL };
 
 struct gb_msg {
 	int type;
@@ -118,6 +123,34 @@ static void child_nondumpable(void)
 		_exit(125);
 }
 
+/* The child's last row: with GO_ALL, the one before which it still says READY. */
+static size_t child_last_row(const struct gb_launch *l)
+{
+	size_t last = l->nsteps;
+	for (size_t i = 0; i < l->nsteps; i++)
+		if (in_phase(&l->steps[i], l, GB_PHASE_START) &&
+		    l->steps[i].side == GB_SIDE_CONTAINER)
+			last = i;
+	return last;
+}
+
+/* The child's side of one row: wait for GO unless the engine said GO_ALL. READY is sent
+ * before the last row (exec) even then, so that the channel closing after it means the
+ * exec happened, and before it that the child died. */
+static void child_await_go(struct gb_launch *l, size_t i, bool last, bool *all)
+{
+	struct gb_msg m;
+	if (*all) {
+		if (last && send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0)
+			_exit(125);
+		return;
+	}
+	if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0 ||
+	    recv_msg(l->sock, &m, NULL) != 1 || (m.type != MSG_GO && m.type != MSG_GO_ALL))
+		_exit(125); /* the engine went away or aborted */
+	*all = m.type == MSG_GO_ALL;
+}
+
 void gb_engine_child(struct gb_launch *l)
 {
 	size_t n = l->nsteps;
@@ -127,15 +160,13 @@ void gb_engine_child(struct gb_launch *l)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	gb_signals_default();
 	child_close_host_fds(l);
-	bool first = true;
+	bool first = true, all = false;
+	size_t last = child_last_row(l);
 	for (size_t i = 0; i < n; i++) {
 		const struct gb_step *s = &steps[i];
 		if (!in_phase(s, l, GB_PHASE_START) || s->side != GB_SIDE_CONTAINER)
 			continue;
-		struct gb_msg m;
-		if (send_msg(l->sock, MSG_READY, (int)i, NULL, NULL, -1) < 0 ||
-		    recv_msg(l->sock, &m, NULL) != 1 || m.type != MSG_GO)
-			_exit(125); /* the engine went away or aborted */
+		child_await_go(l, i, i == last, &all);
 		if (first)
 			child_nondumpable();
 		first = false;
@@ -144,8 +175,9 @@ void gb_engine_child(struct gb_launch *l)
 		int r = injected_failure(s, &err);
 		if (r == 0)
 			r = s->run(l, &err);
-		send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info,
-			 l->tty_master);
+		if (!all || r < 0 || l->tty_master >= 0 || i == last)
+			send_msg(l->sock, MSG_DONE, (int)i, r < 0 ? &err : NULL, l->child_info,
+				 l->tty_master);
 		if (l->tty_master >= 0)
 			close(l->tty_master); /* the engine holds it now; the container, the slave */
 		l->tty_master = -1;
@@ -245,29 +277,90 @@ static int expect_ready(struct gb_launch *l, size_t row, const struct gb_step *s
 	return gb_err_set(err, ECHILD, "", "the container process died before step %s", s->name);
 }
 
-static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, struct gb_err *err)
+/* A message from the child, with the descriptor it may carry (the -t row's pty master). */
+static int recv_from_child(struct gb_launch *l, struct gb_msg *m)
 {
-	struct gb_msg m;
 	int fd = -1;
-	int r = recv_msg(l->sock, &m, &fd);
+	int r = recv_msg(l->sock, m, &fd);
 	if (fd >= 0) {
 		if (l->tty_master >= 0)
 			close(l->tty_master);
 		l->tty_master = fd;
 	}
+	return r;
+}
+
+static int done_result(const struct gb_msg *m, struct gb_err *err);
+
+static int await_done(struct gb_launch *l, const struct gb_step *s, bool last, struct gb_err *err)
+{
+	struct gb_msg m;
+	int r = recv_from_child(l, &m);
 	if (r == 0 && last)
 		return 0; /* the last row execs the command: the exec closed the channel, it worked */
 	if (r != 1 || m.type != MSG_DONE)
 		return gb_err_set(err, ECHILD, "", "the container process died during step %s",
 				  s->name);
 	snprintf(l->child_info, sizeof l->child_info, "%s", m.info);
-	if (m.code == 0)
+	return done_result(&m, err);
+}
+
+/* A DONE's result: 0, or the child's error as it was filled in the child. */
+static int done_result(const struct gb_msg *m, struct gb_err *err)
+{
+	if (m->code == 0)
 		return 0;
-	err->code = m.code;
-	snprintf(err->call, sizeof err->call, "%s", m.call);
-	snprintf(err->msg, sizeof err->msg, "%s", m.msg);
-	snprintf(err->hint, sizeof err->hint, "%s", m.hint);
-	return -m.code;
+	err->code = m->code;
+	snprintf(err->call, sizeof err->call, "%s", m->call);
+	snprintf(err->msg, sizeof err->msg, "%s", m->msg);
+	snprintf(err->hint, sizeof err->hint, "%s", m->hint);
+	return -m->code;
+}
+
+/* Nobody watches the rows one by one: no event file, no listener, no step gate. Then the
+ * events are not written and nothing waits between rows, so the container's rows can run
+ * as one batch (MSG_GO_ALL). */
+static bool unwatched(const struct gb_launch *l)
+{
+	return l->rt->events.fd < 0 && !l->rt->events.listener && !l->rt->gate;
+}
+
+/* The last row of the phase that runs, if every one from row i on is a container row
+ * (today's table: after etc-files); n when a host row still follows. */
+static size_t last_container_row(const struct gb_launch *l, size_t i, enum gb_phase phase)
+{
+	size_t last = l->nsteps;
+	for (; i < l->nsteps; i++) {
+		if (!in_phase(&l->steps[i], l, phase))
+			continue;
+		if (l->steps[i].side != GB_SIDE_CONTAINER)
+			return l->nsteps;
+		last = i;
+	}
+	return last;
+}
+
+/* Rows FROM..LAST in the child without a round trip each: it reports a failed row (or a
+ * descriptor) with DONE, and says READY before the last row, whose end is seen as for a
+ * single row (await_done). The channel closing before that READY means the child died. */
+static int run_batch(struct gb_launch *l, size_t from, size_t last, struct gb_err *err)
+{
+	const struct gb_step *steps = l->steps;
+	if (send_msg(l->sock, MSG_GO_ALL, (int)from, NULL, NULL, -1) < 0)
+		return gb_err_set(err, ECHILD, "", "the container process died before step %s",
+				  steps[from].name);
+	for (;;) {
+		struct gb_msg m;
+		int r = recv_from_child(l, &m);
+		if (r == 1 && m.type == MSG_READY && m.index == (int)last)
+			return await_done(l, &steps[last], last == l->nsteps - 1, err);
+		if (r != 1 || m.type != MSG_DONE || m.index < (int)from || m.index > (int)last)
+			return gb_err_set(err, ECHILD, "",
+					  "the container process died during its steps (%s to %s)",
+					  steps[from].name, steps[last].name);
+		if ((r = done_result(&m, err)) < 0)
+			return r;
+	}
 }
 
 static void unwind(struct gb_launch *l, const size_t *done, size_t ndone, const int *index)
@@ -301,8 +394,19 @@ int gb_steps_run(struct gb_launch *l, enum gb_phase phase, struct gb_err *err)
 		index++;
 		if (s->side == GB_SIDE_CONTAINER && (r = expect_ready(l, i, s, err)) < 0)
 			break;
-		char call[2048];
-		s->call(l, call, sizeof call);
+		size_t last = s->side == GB_SIDE_CONTAINER && unwatched(l)
+				      ? last_container_row(l, i, phase)
+				      : n;
+		if (last < n) {
+			r = run_batch(l, i, last, err); /* container rows have no undo */
+			if (r == 0 && interrupted)
+				r = gb_err_set(err, EINTR, "", "interrupted after step %s",
+					       steps[last].name);
+			break;
+		}
+		char call[2048] = "";
+		if (!unwatched(l)) /* the call's text is for the stream and the gate only */
+			s->call(l, call, sizeof call);
 		struct gb_step_info info = { s->name, index,  total, phase,
 					     s->side, s->lab, call,  s->explain };
 		emit_begin(l, &info);
