@@ -119,15 +119,10 @@ int gb_cgroup_container_create(const struct gb_state *st, struct gb_cgroup *cg, 
 	return r;
 }
 
-/* rmdir of the shared "glassbox" parent in a delegated subtree: the kernel refuses
- * (EBUSY) while another container's cgroup is inside it, so the last container out
- * removes it, and the teacher's teardown finds the subtree empty. Root's own parent
- * (/sys/fs/cgroup/H/glassbox, as Docker keeps docker/) stays: making and removing it in
- * every hierarchy on each run cost as much as the container's own cgroup dirs. */
+/* rmdir of the shared "glassbox" parent: the kernel refuses (EBUSY) while another
+ * container's cgroup is inside it, so the last container out removes it. */
 static void remove_parent(const char *dir)
 {
-	if (geteuid() == 0)
-		return;
 	char parent[GB_CG_PATH];
 	snprintf(parent, sizeof parent, "%s", dir);
 	char *slash = strrchr(parent, '/');
