@@ -132,7 +132,8 @@ static void emit_request(struct gb_runtime *rt, const char *events, const char *
 			 const char *id, const struct gb_state *st)
 {
 	struct gb_err ignored = { 0 };
-	if (!events[0] || (rt->events.fd < 0 && gb_events_open(&rt->events, events, &ignored) < 0))
+	if (!verb || !events[0] ||
+	    (rt->events.fd < 0 && gb_events_open(&rt->events, events, &ignored) < 0))
 		return;
 	if (st && st->cfg.id[0])
 		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
@@ -445,11 +446,11 @@ int gb_oci_create(struct gb_runtime *rt, const char *id, const char *bundle, con
 /* ------------------------------------------------------------ the other verbs */
 
 /* A zombie still has a starttime: the shim has not reaped it yet, but it has exited. */
-static bool pid_running(const struct gb_state *st)
+bool gb_oci_pid1_running(const struct gb_state *st)
 {
 	char path[64], *text = NULL;
 	size_t len = 0;
-	if (!gb_proc_alive(st->pid, st->pid_start))
+	if (st->pid <= 0 || !gb_proc_alive(st->pid, st->pid_start))
 		return false;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)st->pid);
 	if (gb_read_file(path, &text, &len) < 0)
@@ -463,7 +464,7 @@ static bool pid_running(const struct gb_state *st)
 static const char *status_of(const struct gb_runtime *rt, const char *id, const struct gb_state *st)
 {
 	char fifo[1200];
-	if (!pid_running(st))
+	if (!gb_oci_pid1_running(st))
 		return "stopped";
 	oci_dir(rt, id, "exec.fifo", fifo, sizeof fifo);
 	if (access(fifo, F_OK) == 0)
@@ -481,6 +482,15 @@ static int load_both(struct gb_runtime *rt, const char *verb, const char *id,
 	}
 	if (r == 0)
 		emit_request(rt, rec->events, verb, id, st);
+	return r;
+}
+
+int gb_oci_load_state(struct gb_runtime *rt, const char *id, const char *verb, struct gb_state *st,
+		      struct gb_err *err)
+{
+	struct oci_record rec;
+	int r = load_both(rt, verb, id, &rec, st, err);
+	gb_strv_free(rec.annotations);
 	return r;
 }
 
@@ -610,7 +620,7 @@ int gb_oci_kill(struct gb_runtime *rt, const char *id, int sig, struct gb_err *e
 	int r = load_both(rt, "kill", id, &rec, &st, err);
 	if (r < 0)
 		return r;
-	if (!pid_running(&st))
+	if (!gb_oci_pid1_running(&st))
 		r = gb_err_set(err, ESRCH, "", "container not running");
 	int fd = r == 0 ? gb_pidfd_open(st.pid) : -1;
 	if (r == 0 && (fd < 0 || gb_pidfd_send_signal(fd, sig) < 0))

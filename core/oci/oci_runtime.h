@@ -34,4 +34,12 @@ char **gb_oci_list(struct gb_runtime *rt);
 /* An OCI id: 1-128 of [A-Za-z0-9_.+-], not "." or "..". */
 bool gb_oci_id_valid(const char *id);
 
+/* glassbox's state of the OCI container ID (its record maps the client's id to it).
+ * "container \"ID\" does not exist" (runc's words) when there is no such record. With a
+ * verb, an oci.request event goes to the container's events file, if it has one. */
+int gb_oci_load_state(struct gb_runtime *rt, const char *id, const char *verb, struct gb_state *st,
+		      struct gb_err *err);
+/* Whether PID 1 still runs (a zombie the shim has not reaped yet does not). */
+bool gb_oci_pid1_running(const struct gb_state *st);
+
 #endif

@@ -20,68 +20,6 @@
 #include "oci/oci_chain.h"
 #include "oci/oci_runtime.h"
 
-/* oci.request (docs/events.md) to the file the container's record names: which verb the
- * client called, and who the client is (the shim, conmon). */
-static void emit_request(struct gb_runtime *rt, const char *events, const char *verb,
-			 const char *id, const struct gb_state *st)
-{
-	if (!verb || !events[0] ||
-	    (rt->events.fd < 0 && gb_events_open(&rt->events, events, NULL) < 0))
-		return;
-	if (st->cfg.id[0])
-		gb_events_set_container(&rt->events, st->cfg.id, st->cfg.name);
-	char comm[64] = "";
-	pid_t caller = gb_oci_caller(comm, sizeof comm);
-	struct gb_json j;
-	gb_event_begin(&rt->events, &j, "oci.request");
-	gb_json_str(&j, "verb", verb);
-	gb_json_str(&j, "oci_id", id);
-	gb_json_int(&j, "caller_pid", caller);
-	gb_json_str(&j, "caller", comm);
-	gb_event_emit(&rt->events, &j);
-}
-
-int gb_oci_load_state(struct gb_runtime *rt, const char *id, const char *verb, struct gb_state *st,
-		      struct gb_err *err)
-{
-	char path[1200], *text = NULL, why[200];
-	size_t len = 0;
-	memset(st, 0, sizeof *st);
-	if (!gb_oci_id_valid(id))
-		return gb_err_set(err, EINVAL, "", "invalid container id \"%s\"", id);
-	gb_path(path, sizeof path, "%s/oci/%s/record.json", rt->state_root, id);
-	if (gb_read_file(path, &text, &len) < 0)
-		return gb_err_set(err, ENOENT, "", "container \"%s\" does not exist", id);
-	struct gb_jval *v = gb_json_parse(text, len, why, sizeof why);
-	free(text);
-	if (!v)
-		return gb_err_set(err, EINVAL, "", "%s is damaged: %s", path, why);
-	char gbid[GB_ID_LEN + 1], events[1024];
-	snprintf(gbid, sizeof gbid, "%s", gb_jstr(v, "glassbox_id", ""));
-	snprintf(events, sizeof events, "%s", gb_jstr(v, "events", ""));
-	gb_jval_free(v);
-	if (gb_state_load(rt, gbid, st, NULL) < 0)
-		memset(st, 0, sizeof *st); /* removed behind our back: stopped, nothing inside */
-	emit_request(rt, events, verb, id, st);
-	return 0;
-}
-
-/* A zombie keeps its /proc entry until the shim reaps it, but it runs no more. */
-bool gb_oci_pid1_running(const struct gb_state *st)
-{
-	char path[64], *text = NULL;
-	size_t len = 0;
-	if (st->pid <= 0 || !gb_proc_alive(st->pid, st->pid_start))
-		return false;
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)st->pid);
-	if (gb_read_file(path, &text, &len) < 0)
-		return false;
-	const char *paren = strrchr(text, ')');
-	bool zombie = paren && (paren[2] == 'Z' || paren[2] == 'X');
-	free(text);
-	return !zombie;
-}
-
 /* ------------------------------------------------------------ ps */
 
 int gb_oci_pids(struct gb_runtime *rt, const char *id, pid_t **pids, size_t *n, struct gb_err *err)

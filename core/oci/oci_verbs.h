@@ -10,15 +10,8 @@
 
 #include "cgroup/cgroupfs.h"
 #include "oci/oci_fds.h" /* --preserve-fds of create and run */
+#include "oci/oci_runtime.h"
 #include "state/state.h"
-
-/* glassbox's state of the OCI container ID (its record maps the client's id to it).
- * "container \"ID\" does not exist" (runc's words) when there is no such record. With a
- * verb, an oci.request event goes to the container's events file, if it has one. */
-int gb_oci_load_state(struct gb_runtime *rt, const char *id, const char *verb, struct gb_state *st,
-		      struct gb_err *err);
-/* Whether PID 1 still runs (a zombie the shim has not reaped yet does not). */
-bool gb_oci_pid1_running(const struct gb_state *st);
 
 /* ps: the host PIDs in the container's cgroup, as the kernel lists them in cgroup.procs
  * (malloc'd, *n may be 0: a stopped container whose cgroup is empty or gone, as runc). */
