@@ -733,23 +733,25 @@ void gb_args_free(struct gb_run_args *a)
 	gb_config_free(&a->cfg);
 }
 
+bool gb_args_flag(char **argv, int argc, int *i, const char *name, const char **out)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return false;
+	if (argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return true;
+	}
+	if (argv[*i][n] || *i + 1 >= argc)
+		return false;
+	*out = argv[++*i];
+	return true;
+}
+
 int gb_args_global_root(int argc, char **argv, int *i, const char **root, const char **data_root)
 {
-	static const struct {
-		const char *name;
-		size_t len;
-	} roots[] = { { "--root", 6 }, { "--data-root", 11 } };
-	for (size_t k = 0; k < GB_ARRAY_LEN(roots); k++) {
-		const char **out = k == 0 ? root : data_root;
-		const char *a = argv[*i];
-		if (strncmp(a, roots[k].name, roots[k].len))
-			continue;
-		if (a[roots[k].len] == '=') {
-			*out = a + roots[k].len + 1;
-			return 1;
-		}
-		if (a[roots[k].len] == '\0')
-			return *i + 1 < argc ? (*out = argv[++*i], 1) : -1;
-	}
-	return 0;
+	if (gb_args_flag(argv, argc, i, "--root", root) ||
+	    gb_args_flag(argv, argc, i, "--data-root", data_root))
+		return 1;
+	return !strcmp(argv[*i], "--root") || !strcmp(argv[*i], "--data-root") ? -1 : 0;
 }

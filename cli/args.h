@@ -26,6 +26,9 @@ void gb_args_free(struct gb_run_args *a);
 /* Print the options of run/create (for --help). */
 void gb_args_usage(void);
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i] (advancing *i past a separate value): true
+ * with *out set; false when argv[*i] is another option or the value is missing. */
+bool gb_args_flag(char **argv, int argc, int *i, const char *name, const char **out);
 /* The global options both programs take before the command (glassbox, glassbox-images):
  * --root DIR, --data-root DIR, and their --opt=DIR forms. Consumes argv[*i] (and its value,
  * advancing *i): 1 when it is one of them, 0 when not, -1 when its value is missing. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 #include "oci/oci_hooks.h"
 #include "oci/oci_warn.h"
@@ -73,31 +74,15 @@ static int oci_usage(struct oci_cli *o, const char *fmt, const char *arg)
 	return 2;
 }
 
-/* "--flag v" and "--flag=v"; advances *i past the value. */
-static bool flag(char **argv, int argc, int *i, const char *name, const char **out)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return false;
-	if (argv[*i][n] == '=') {
-		*out = argv[*i] + n + 1;
-		return true;
-	}
-	if (argv[*i][n] || *i + 1 >= argc)
-		return false;
-	*out = argv[++*i];
-	return true;
-}
-
 static int verb_create(struct gb_runtime *rt, struct oci_cli *o, int argc, char **argv)
 {
 	const char *bundle = ".", *pid_file = NULL, *console = NULL, *fds = NULL, *id = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (flag(argv, argc, &i, "--bundle", &bundle) ||
-		    flag(argv, argc, &i, "-b", &bundle) ||
-		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
-		    flag(argv, argc, &i, "--console-socket", &console) ||
-		    flag(argv, argc, &i, "--preserve-fds", &fds))
+		if (gb_args_flag(argv, argc, &i, "--bundle", &bundle) ||
+		    gb_args_flag(argv, argc, &i, "-b", &bundle) ||
+		    gb_args_flag(argv, argc, &i, "--pid-file", &pid_file) ||
+		    gb_args_flag(argv, argc, &i, "--console-socket", &console) ||
+		    gb_args_flag(argv, argc, &i, "--preserve-fds", &fds))
 			continue;
 		if (!strcmp(argv[i], "--no-pivot") || !strcmp(argv[i], "--no-new-keyring"))
 			continue;
@@ -121,11 +106,11 @@ static int verb_exec(struct gb_runtime *rt, struct oci_cli *o, int argc, char **
 	const char *process = NULL, *pid_file = NULL, *id = NULL, *console = NULL, *ignored;
 	bool detach = false;
 	for (int i = 0; i < argc; i++) {
-		if (flag(argv, argc, &i, "--process", &process) ||
-		    flag(argv, argc, &i, "-p", &process) ||
-		    flag(argv, argc, &i, "--pid-file", &pid_file) ||
-		    flag(argv, argc, &i, "--console-socket", &console) ||
-		    flag(argv, argc, &i, "--preserve-fds", &ignored))
+		if (gb_args_flag(argv, argc, &i, "--process", &process) ||
+		    gb_args_flag(argv, argc, &i, "-p", &process) ||
+		    gb_args_flag(argv, argc, &i, "--pid-file", &pid_file) ||
+		    gb_args_flag(argv, argc, &i, "--console-socket", &console) ||
+		    gb_args_flag(argv, argc, &i, "--preserve-fds", &ignored))
 			continue;
 		if (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))
 			detach = true;
@@ -296,12 +281,12 @@ static int global_flags(struct oci_cli *o, int argc, char **argv)
 	int i = 0;
 	const char *ignored;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (flag(argv, argc, &i, "--root", &o->root) ||
-		    flag(argv, argc, &i, "--log", &o->log) ||
-		    flag(argv, argc, &i, "--log-format", &o->log_format) ||
-		    flag(argv, argc, &i, "--events-dir", &o->events_dir) ||
-		    flag(argv, argc, &i, "--criu", &ignored) ||
-		    flag(argv, argc, &i, "--rootless", &ignored))
+		if (gb_args_flag(argv, argc, &i, "--root", &o->root) ||
+		    gb_args_flag(argv, argc, &i, "--log", &o->log) ||
+		    gb_args_flag(argv, argc, &i, "--log-format", &o->log_format) ||
+		    gb_args_flag(argv, argc, &i, "--events-dir", &o->events_dir) ||
+		    gb_args_flag(argv, argc, &i, "--criu", &ignored) ||
+		    gb_args_flag(argv, argc, &i, "--rootless", &ignored))
 			continue;
 		if (strcmp(argv[i], "--systemd-cgroup") && strcmp(argv[i], "--debug") &&
 		    strcmp(argv[i], "--version") && strcmp(argv[i], "-v") &&

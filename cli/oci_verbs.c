@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 #include "cgroup/cgroup.h"
 #include "oci/oci_verbs.h"
@@ -20,22 +21,6 @@ static int usage(struct gb_err *err, const char *fmt, const char *arg)
 	gb_err_set(err, EINVAL, "", fmt, arg ? arg : "");
 	gb_err_hint(err, "glassbox-runc --help lists the verbs and flags");
 	return CLI_OCI_USAGE;
-}
-
-/* "--flag v" and "--flag=v"; advances *i past the value. */
-static bool flag(char **argv, int argc, int *i, const char *name, const char **out)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return false;
-	if (argv[*i][n] == '=') {
-		*out = argv[*i] + n + 1;
-		return true;
-	}
-	if (argv[*i][n] || *i + 1 >= argc)
-		return false;
-	*out = argv[++*i];
-	return true;
 }
 
 static bool parse_ll(const char *s, long long *out)
@@ -136,8 +121,8 @@ int cli_oci_ps(struct gb_runtime *rt, int argc, char **argv, struct gb_err *err)
 	const char *format = "table", *id = NULL;
 	int i = 0;
 	for (; i < argc && !id; i++) {
-		if (flag(argv, argc, &i, "--format", &format) ||
-		    flag(argv, argc, &i, "-f", &format))
+		if (gb_args_flag(argv, argc, &i, "--format", &format) ||
+		    gb_args_flag(argv, argc, &i, "-f", &format))
 			continue;
 		if (argv[i][0] == '-')
 			return usage(err, "ps: unknown flag %s (ps options go after the id)",
@@ -247,12 +232,12 @@ int cli_oci_update(struct gb_runtime *rt, int argc, char **argv, struct gb_err *
 	const char *resources = NULL, *id = NULL, *v;
 	struct gb_oci_update flags = { 0 }, u;
 	for (int i = 0; i < argc; i++) {
-		if (flag(argv, argc, &i, "--resources", &resources) ||
-		    flag(argv, argc, &i, "-r", &resources))
+		if (gb_args_flag(argv, argc, &i, "--resources", &resources) ||
+		    gb_args_flag(argv, argc, &i, "-r", &resources))
 			continue;
 		bool known = false;
 		for (size_t k = 0; k < GB_ARRAY_LEN(update_flags) && !known; k++)
-			if ((known = flag(argv, argc, &i, update_flags[k], &v)) &&
+			if ((known = gb_args_flag(argv, argc, &i, update_flags[k], &v)) &&
 			    update_value(update_flags[k], v, &flags, err) < 0)
 				return CLI_OCI_USAGE;
 		if (known)
@@ -291,11 +276,11 @@ int cli_oci_run(struct gb_runtime *rt, int argc, char **argv, int inherited, str
 	struct gb_oci_run o = { .bundle = "." };
 	const char *id = NULL, *fds = NULL;
 	for (int i = 0; i < argc; i++) {
-		if (flag(argv, argc, &i, "--bundle", &o.bundle) ||
-		    flag(argv, argc, &i, "-b", &o.bundle) ||
-		    flag(argv, argc, &i, "--pid-file", &o.pid_file) ||
-		    flag(argv, argc, &i, "--console-socket", &o.console_socket) ||
-		    flag(argv, argc, &i, "--preserve-fds", &fds))
+		if (gb_args_flag(argv, argc, &i, "--bundle", &o.bundle) ||
+		    gb_args_flag(argv, argc, &i, "-b", &o.bundle) ||
+		    gb_args_flag(argv, argc, &i, "--pid-file", &o.pid_file) ||
+		    gb_args_flag(argv, argc, &i, "--console-socket", &o.console_socket) ||
+		    gb_args_flag(argv, argc, &i, "--preserve-fds", &fds))
 			continue;
 		if (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))
 			o.detach = true;
