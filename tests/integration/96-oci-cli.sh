@@ -4,11 +4,7 @@
 # kernel says at each step; then bad input, which must leave nothing behind.
 # Like the shim, this test is a child subreaper: PID 1, orphaned when create exits, becomes
 # our child and is reaped by us (bash reaps any child), not by the host's init.
-if [ -z "${GB_OCI_SUBREAPER:-}" ]; then
-    GB_OCI_SUBREAPER=1 exec python3 -c 'import ctypes, os, sys
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
-os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/oci_subreaper.sh"  # re-run from a subreaper, as a shim would
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root

@@ -4,11 +4,7 @@
 # inspect --json`, a value the kernel refuses keeping the old one; run's exit codes, its
 # signal forwarding, --detach, --keep, --preserve-fds, and nothing left after it.
 # As the shim is, this test is a child subreaper (see 96-oci-cli.sh).
-if [ -z "${GB_OCI_SUBREAPER:-}" ]; then
-    GB_OCI_SUBREAPER=1 exec python3 -c 'import ctypes, os, sys
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
-os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/oci_subreaper.sh"  # re-run from a subreaper, as a shim would
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root

@@ -5,11 +5,7 @@
 # network and PID namespaces, PID 1's) and the test compares that with the kernel's view
 # of the container; then the order, failures that undo create/start and leave nothing, a
 # timeout that kills the hook's whole process group, and poststop after delete.
-if [ -z "${GB_OCI_SUBREAPER:-}" ]; then
-    GB_OCI_SUBREAPER=1 exec python3 -c 'import ctypes, os, sys
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
-os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/oci_subreaper.sh"  # re-run from a subreaper, as a shim would
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root

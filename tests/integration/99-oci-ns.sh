@@ -5,11 +5,7 @@
 # namespace joined by path (PID 1's ns/user is the holder's, its uid on the host follows
 # the holder's map, its other namespaces are owned by it), and a config without a mount
 # namespace refused with the reason. On a bundle of the busybox image, from a subreaper.
-if [ -z "${GB_OCI_SUBREAPER:-}" ]; then
-    GB_OCI_SUBREAPER=1 exec python3 -c 'import ctypes, os, sys
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
-os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/oci_subreaper.sh"  # re-run from a subreaper, as a shim would
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root

@@ -2,11 +2,7 @@
 # glassbox-runc and the parts of the runtime-spec that runtime-tools' validation suite
 # checks (docs/oci.md): each read back from the kernel (mountinfo, /proc/PID/cgroup,
 # /proc/sys, device nodes), on a bundle of the busybox image, from a subreaper as in 96.
-if [ -z "${GB_OCI_SUBREAPER:-}" ]; then
-    GB_OCI_SUBREAPER=1 exec python3 -c 'import ctypes, os, sys
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0: sys.exit("prctl(PR_SET_CHILD_SUBREAPER) failed")
-os.execvp(sys.argv[1], sys.argv[1:])' bash "$0" "$@"
-fi
+. "$(dirname "$0")/../lib/oci_subreaper.sh"  # re-run from a subreaper, as a shim would
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
