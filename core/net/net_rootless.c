@@ -81,25 +81,6 @@ int gb_net_nl_open_pid(struct gb_net_nl *nl, pid_t pid, struct gb_err *err)
 
 /* ------------------------------------------------------------ clone and maps from inside */
 
-/* clone3 with CLONE_PARENT takes no exit_signal (the kernel refuses one): the child gets
- * the caller's own, SIGCHLD, and tells the engine of its death like any other child. */
-static long clone_parent(int flags, int cgroup_fd)
-{
-	struct clone_args args = { 0 };
-	args.flags = (unsigned long long)flags | CLONE_PARENT;
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (unsigned long long)cgroup_fd;
-	}
-	long pid = syscall(SYS_clone3, &args, sizeof args);
-	if (pid < 0 && cgroup_fd >= 0) {
-		args.flags &= ~(unsigned long long)CLONE_INTO_CGROUP;
-		args.cgroup = 0;
-		pid = syscall(SYS_clone3, &args, sizeof args);
-	}
-	return pid < 0 ? -errno : pid;
-}
-
 pid_t gb_net_rootless_clone(int userns, int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 {
 	int p[2];
@@ -111,7 +92,7 @@ pid_t gb_net_rootless_clone(int userns, int flags, int cgroup_fd, int *pidfd, st
 		close(p[0]);
 		long v = setns(userns, CLONE_NEWUSER) < 0 ? -errno : 0;
 		/* CLONE_PARENT: the container becomes the engine's child, as without us. */
-		if (v == 0 && (v = clone_parent(flags, cgroup_fd)) == 0) {
+		if (v == 0 && (v = gb_ns_clone_parent(flags, cgroup_fd)) == 0) {
 			close(p[1]);
 			return 0; /* the container's first process */
 		}

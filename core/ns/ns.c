@@ -214,3 +214,20 @@ int gb_ns_enter_one(pid_t pid, enum gb_ns_kind k, struct gb_err *err)
 		r = gb_err_set(err, errno, "setns", "cannot join %s", path);
 	return r;
 }
+
+long gb_ns_clone_parent(int flags, int cgroup_fd)
+{
+	struct clone_args args = { 0 };
+	args.flags = (unsigned long long)flags | CLONE_PARENT;
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (unsigned long long)cgroup_fd;
+	}
+	long pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && cgroup_fd >= 0) {
+		args.flags &= ~(unsigned long long)CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		pid = syscall(SYS_clone3, &args, sizeof args);
+	}
+	return pid < 0 ? -errno : pid;
+}

@@ -39,6 +39,12 @@ pid_t gb_ns_clone(int flags, int *pidfd, struct gb_err *err);
 /* The same, born inside the cgroup2 dir open at cgroup_fd (CLONE_INTO_CGROUP, Linux
  * 5.7); -1: where the parent is. Falls back to a plain clone when the kernel refuses. */
 pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err);
+/* clone3 with CLONE_PARENT (the child is our parent's, not ours: a short-lived process
+ * that joined a user namespace makes the container's PID 1 for the engine), born in the
+ * cgroup2 dir at cgroup_fd when the kernel lets it (else where the parent is, as above).
+ * CLONE_PARENT takes no exit_signal (the kernel refuses one): the child gets the caller's,
+ * SIGCHLD. Returns 0 in the child, its PID in the caller, -errno. */
+long gb_ns_clone_parent(int flags, int cgroup_fd);
 
 /* Join every namespace of pid that differs from ours (for `exec`). */
 int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err);

@@ -3,6 +3,7 @@
  * could no longer make cgroups or write glassbox's state as the host's root. Both
  * functions therefore let a short-lived child join it, never the engine itself. */
 #include "ns/userns_join.h"
+#include "ns/ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,19 +85,6 @@ int gb_userns_join_maps(const char *path, struct gb_idmap *uids, struct gb_idmap
 	return r;
 }
 
-/* clone3 with CLONE_PARENT takes no exit_signal: the child gets the caller's, SIGCHLD. */
-static long clone_parent(int flags, int cgroup_fd)
-{
-	struct clone_args args = { 0 };
-	args.flags = (unsigned long long)flags | CLONE_PARENT;
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (unsigned long long)cgroup_fd;
-	}
-	long pid = syscall(SYS_clone3, &args, sizeof args);
-	return pid < 0 ? -errno : pid;
-}
-
 pid_t gb_userns_join_clone(const char *path, int flags, int cgroup_fd, int *pidfd,
 			   struct gb_err *err)
 {
@@ -111,7 +99,8 @@ pid_t gb_userns_join_clone(const char *path, int flags, int cgroup_fd, int *pidf
 		long v[2] = { 0, fd < 0 || setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0 };
 		if (fd >= 0)
 			close(fd);
-		if (v[1] == 0 && (v[1] = clone_parent(flags & ~CLONE_NEWUSER, cgroup_fd)) == 0) {
+		if (v[1] == 0 &&
+		    (v[1] = gb_ns_clone_parent(flags & ~CLONE_NEWUSER, cgroup_fd)) == 0) {
 			close(p[1]);
 			return 0; /* the container's first process */
 		}
