@@ -20,6 +20,7 @@ done
 D=$(mktemp -d /var/tmp/gbbench-oci.XXXXXX)
 chmod 711 "$D"
 SOCK=$D/docker.sock
+CGPARENT=gbbench-docker$$ # the containers' parent cgroup, ours to remove (not a shared /docker)
 docker_() { /usr/bin/docker -H "unix://$SOCK" "$@"; }
 cleanup() {
     local pid
@@ -31,6 +32,9 @@ cleanup() {
     fi
     umount -R "$D/data" 2>/dev/null || true
     umount -R "$D/exec" 2>/dev/null || true
+    for d in /sys/fs/cgroup/"$CGPARENT" /sys/fs/cgroup/*/"$CGPARENT"; do
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
     rm -rf "$D"
 }
 trap cleanup EXIT
@@ -43,6 +47,7 @@ if command -v crun >/dev/null; then
 fi
 unshare --net --fork --kill-child setsid dockerd \
     --data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
+    --cgroup-parent "/$CGPARENT" \
     --containerd-namespace "gbbench$$" --containerd-plugins-namespace "gbbenchp$$" \
     --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
     "${runtimes[@]}" >"$D/dockerd.log" 2>&1 &

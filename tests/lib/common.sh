@@ -38,6 +38,17 @@ gb_cleanup() {
 }
 trap gb_cleanup EXIT
 
+# A server the test started with --pidfile (dockerd, containerd): SIGTERM, up to 10 s to
+# go, then SIGKILL; the pid file removed.
+stop_by_pidfile() { # FILE
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    rm -f "$1"
+}
+
 # A parent cgroup a client made for its containers (containerd's NAMESPACE/, dockerd's
 # --cgroup-parent): removed from every hierarchy, deepest first, empty directories only.
 rm_cgroup_parent() { # NAME (a name of this test's own, never a shared one)

@@ -31,14 +31,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 TOML
 ctr_() { timeout 120 ctr --address "$D/containerd.sock" --namespace "$NS" "$@"; }
 run_() { ctr_ run --snapshotter native --runc-binary "$RUNC" --runc-root "$D/gbroot" "$@"; }
-stop_containerd() {
-    local pid
-    pid=$(cat "$D/containerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/containerd.pid"
-}
+stop_containerd() { stop_by_pidfile "$D/containerd.pid"; }
 left_procs() { # processes whose command line names our dirs or namespace (containerd, shims)
     local f
     for f in /proc/[0-9]*/cmdline; do grep -qsa -e "$D" -e "$NS" "$f" && echo "${f//[!0-9]/}"; done

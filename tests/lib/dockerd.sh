@@ -16,14 +16,7 @@ SOCK=$D/docker.sock
 mkdir -p "$D"
 chmod 711 "$GB_TEST_ROOT"
 docker_() { /usr/bin/docker -H "unix://$SOCK" "$@"; }
-stop_dockerd() {
-    local pid
-    pid=$(cat "$D/dockerd.pid" 2>/dev/null) || return 0
-    kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
-    rm -f "$D/dockerd.pid"
-}
+stop_dockerd() { stop_by_pidfile "$D/dockerd.pid"; }
 # The containers' cgroups go below a parent of this test's own (dockerd's default is a
 # shared /docker), removed at exit.
 CGPARENT=gbdocker$$
