@@ -39,9 +39,10 @@ const struct gb_mutation_row gb_mutation_rows[] = {
 	 * lab 02 checks it once the table has the row. */
 	{ "setsid", "setsid", "no setsid(): PID 1 stays in the engine's session", 2,
 	  "session-leader", true },
-	/* the device cgroup (issue 14): glassbox-probe's mknod-char opens the kernel log */
-	{ "devices", "devices", "no device rules (devices.allow/deny, or v2's device program)", 16,
-	  "escapes-blocked", false },
+	/* the device cgroup (issue 14): lab 21 makes a node for the kernel log and opens it
+	 * (lab 16's probe, mknod-char, sees it too) */
+	{ "devices", "devices", "no device rules (devices.allow/deny, or v2's device program)", 21,
+	  "device-open", false },
 	{ NULL, NULL, NULL, 0, NULL, false },
 };
 

@@ -558,7 +558,7 @@ bool vz_event_ends_beat(const struct gb_jval *e)
 
 static int scene_of_lab(int lab)
 {
-	static const signed char map[21] = { -1,
+	static const signed char map[22] = { -1,
 					     VZ_SC_LIFECYCLE,
 					     VZ_SC_NAMESPACES,
 					     VZ_SC_NAMESPACES,
@@ -578,8 +578,9 @@ static int scene_of_lab(int lab)
 					     VZ_SC_NETWORK,
 					     VZ_SC_OVERLAY,
 					     VZ_SC_VMS,
-					     -1 };
-	return lab >= 0 && lab <= 20 ? map[lab] : -1;
+					     -1,
+					     VZ_SC_CGROUPS };
+	return lab >= 0 && lab <= 21 ? map[lab] : -1;
 }
 
 int vz_event_scene(const struct vz_model *m, const struct gb_jval *e)

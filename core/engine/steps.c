@@ -1624,7 +1624,7 @@ static const struct gb_step steps[] = {
 	  call_cgroup, want_cgroup, run_cgroup, undo_cgroup, observe_cgroup,
 	  "root, or a delegated cgroup" },
 	/* the device cgroup (issue 14): before the clone, so PID 1 never runs without it */
-	{ "devices", START, HOST, 16,
+	{ "devices", START, HOST, 21,
 	  "Write which device nodes the container may open: none but null, zero, random, the "
 	  "ttys and its ptys (and what --device-cgroup-rule adds). A node made with mknod opens "
 	  "with EPERM.",

@@ -676,6 +676,21 @@ static int devprog_attach(const char *dir, char *why, size_t len)
 	return r;
 }
 
+/* Refused for lack of privilege: no delegated subtree helps here (device rules are root's
+ * alone, in v1's files and in v2's bpf(2)), so the fix is root, and the reason a rootless
+ * container goes without them is the user namespace (lab 21). */
+static void devices_refused(struct gb_host_feature *f, int r)
+{
+	cgroup_refused(f, r);
+	if (f->privilege)
+		snprintf(
+			f->priv_fix, sizeof f->priv_fix,
+			"only root writes device rules (v1's devices.allow, v2's "
+			"bpf(BPF_PROG_LOAD)), no delegated cgroup gives them: a rootless container "
+			"gets none, and its user namespace refuses mknod of any device node "
+			"anyway; run it as root (sudo glassbox ...)");
+}
+
 static int probe_devices(const struct probe *p, struct gb_host_feature *f)
 {
 	const char *layout = gb_hostcheck_cgroup_layout();
@@ -699,7 +714,7 @@ static int probe_devices(const struct probe *p, struct gb_host_feature *f)
 		if (r == 0)
 			snprintf(f->tested + strlen(f->tested),
 				 sizeof f->tested - strlen(f->tested), ": ok");
-		cgroup_refused(f, r);
+		devices_refused(f, r);
 		return 0;
 	}
 	if (v1_mount("devices", base, sizeof base) < 0) {
@@ -719,7 +734,7 @@ static int probe_devices(const struct probe *p, struct gb_host_feature *f)
 	if (r == 0)
 		snprintf(f->tested + strlen(f->tested), sizeof f->tested - strlen(f->tested),
 			 ": ok");
-	cgroup_refused(f, r);
+	devices_refused(f, r);
 	return 0;
 }
 

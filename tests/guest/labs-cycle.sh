@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# In the test guest: labs 07-10 pass and their negative controls report the leak, and a
-# container goes through run -d, stop, rm with its cgroup made and removed in cgroupfs.
+# In the test guest: labs 07-10 and 21 (the device cgroup: on v2 an eBPF program) pass and
+# their negative controls report the leak, and a container goes through run -d, stop, rm with its cgroup made and removed in cgroupfs.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 
-out=$(gb check 07 08 09 10 2>&1)
+out=$(gb check 07 08 09 10 21 2>&1)
 rc=$?
-check "labs 07-10 pass on this layout ($(tail -1 <<<"$out"))" test $rc -eq 0
+check "labs 07-10 and 21 pass on this layout ($(tail -1 <<<"$out"))" test $rc -eq 0
 echo "$out" | sed 's/^/    /'
-out=$(gb check --control 07 08 09 10 2>&1)
+check "lab 21 passed here, not skipped" grep -Eq '^21 device-cgroup +PASS' <<<"$out"
+out21=$(gb lab check 21 2>&1)
+if [ -d /sys/fs/cgroup/devices ]; then
+    assert_contains "lab 21 names the v1 rules" "/devices.list holds" "$out21"
+else # v2: no file, the program the kernel runs on every open
+    assert_contains "lab 21 names the attached device program" "device program id" "$out21"
+fi
+echo "$out21" | sed 's/^/    /'
+out=$(gb check --control 07 08 09 10 21 2>&1)
 rc=$?
-check "labs 07-10 controls see the leak ($(tail -1 <<<"$out"))" test $rc -eq 0
+check "labs 07-10 and 21 controls see the leak ($(tail -1 <<<"$out"))" test $rc -eq 0
 echo "$out" | sed 's/^/    /'
 
 id=$(gb run -d -m 64m --pids-limit 32 --name cycle busybox sleep 300)

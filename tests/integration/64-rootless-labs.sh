@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rootless labs (issue 21): an ordinary user made for this test (with /etc/subuid and
-# /etc/subgid ranges; removed at exit) runs `glassbox lab check N` for labs 01-06 and
-# 11-18 (07-10 are the cgroup labs: delegation's part) and each ends as written down in
+# /etc/subgid ranges; removed at exit) runs `glassbox lab check N` for labs 01-06,
+# 11-18 and 21 (07-10 are the cgroup labs: delegation's part; 21's device rules are root's
+# alone, so it SKIPs naming why) and each ends as written down in
 # the table below, never guessed at run time. Each lab's negative control still trips
 # rootless. `glassbox host-check` as that user puts no feature the kernel has (as root
 # sees it) down to the kernel: what it lacks there is the user's privilege, and the
@@ -18,9 +19,10 @@ check "$U has a subgid range" grep -q "^$U:" /etc/subgid
 declare -A EXPECT=(
     [01]=PASS [02]=PASS [03]=PASS [04]=PASS [05]=PASS [06]=PASS
     [11]=PASS [12]=PASS [13]=PASS [14]=PASS [15]=PASS [16]=PASS [17]=PASS [18]=PASS
+    [21]="SKIP only root writes device rules"
 )
 code() { case $1 in PASS) echo 0 ;; FAIL) echo 1 ;; SKIP) echo 3 ;; *) echo 4 ;; esac; }
-for n in 01 02 03 04 05 06 11 12 13 14 15 16 17 18; do
+for n in 01 02 03 04 05 06 11 12 13 14 15 16 17 18 21; do
     want=${EXPECT[$n]}
     out=$(as_user lab check "$n" 2>&1); rc=$?
     verdict=$(tail -1 <<<"$out")
@@ -34,14 +36,16 @@ for n in 01 02 03 04 05 06 11 12 13 14 15 16 17 18; do
 done
 
 # The controls: each turns its lab's feature off and must still be seen rootless (exit 1:
-# the named finding tripped). Lab 06's control, --userns=host, is root's alone.
+# the named finding tripped). Lab 06's control, --userns=host, is root's alone; lab 21
+# has no device rules to take away rootless (its check SKIPs before it looks, as above).
 CONTROL_SKIP="no user namespace (--userns=host) needs privilege this user lacks"
-for n in 01 02 03 04 05 06 11 12 13 14 15 16 17 18; do
+for n in 01 02 03 04 05 06 11 12 13 14 15 16 17 18 21; do
     out=$(as_user lab check "$n" --control 2>&1); rc=$?
-    want=1; [ "$n" = 06 ] && want=3
+    want=1; case $n in 06 | 21) want=3 ;; esac
     [ "$rc" = "$want" ] || printf '%s\n' "$out" | sed 's/^/    /'
     assert_eq "lab $n's control as $U exits $want" "$want" "$rc"
     [ "$n" = 06 ] && assert_contains "lab 06's control says why it cannot run" "$CONTROL_SKIP" "$out"
+    [ "$n" = 21 ] && assert_contains "lab 21's control says why it cannot run" "${EXPECT[21]#SKIP }" "$out"
 done
 
 # host-check: what root finds in the kernel, the user must not hear the kernel lacks.
