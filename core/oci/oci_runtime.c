@@ -271,7 +271,6 @@ static int prepare_config(const struct gb_runtime *rt, const char *id, struct gb
 			return r;
 	}
 	c->tty = x->terminal; /* the engine's tty row: a pty of the container's own devpts */
-	snprintf(c->apparmor, sizeof c->apparmor, "%s", x->apparmor_profile);
 	c->preserve_fds = gb_oci_preserve_fds(); /* --preserve-fds (oci_fds.h) */
 	snprintf(c->name, sizeof c->name, "%.63s", id);
 	if (!gb_name_valid(c->name))
