@@ -52,9 +52,10 @@ int gb_apparmor_exec(const char *profile, struct gb_err *err)
 			   "write(\"%s\", \"%s\") failed: the kernel refused AppArmor profile %s",
 			   path, cmd, profile);
 	if (e == ENOENT)
-		gb_err_hint(err, "no profile named %s is loaded: load it with apparmor_parser -r "
-				 "FILE (as root), or see the loaded ones in "
-				 "/sys/kernel/security/apparmor/profiles",
+		gb_err_hint(err,
+			    "no profile named %s is loaded: load it with apparmor_parser -r "
+			    "FILE (as root), or see the loaded ones in "
+			    "/sys/kernel/security/apparmor/profiles",
 			    profile);
 	return r;
 }
