@@ -113,6 +113,7 @@ msg=$(jq -r 'select(.level == "error") | .msg' "$B/log.json" | tail -1)
 assert_contains "glassbox-runc: the log's error has the hint" "apparmor_parser -r" "$msg"
 runc_ state a2 >/dev/null 2>&1
 check "glassbox-runc: nothing of a2 remains (state: does not exist)" test $? -ne 0
-check "glassbox-runc: no state directory left" test -z "$(ls -A "$R" 2>/dev/null | grep -v '^\.')"
+check "glassbox-runc: no record or container state left" \
+    test ! -e "$R/oci/a2" -a -z "$(ls -A "$R/containers" 2>/dev/null)"
 assert_nothing_left "the refused create"
 finish
