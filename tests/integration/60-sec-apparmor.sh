@@ -58,5 +58,8 @@ else
 	assert_contains "AppArmor on: the exec row names the write" \
 		"write(\"/proc/thread-self/attr/apparmor/exec\", \"exec $name\")" "$(exec_call "$ev")"
 fi
+# glassbox-runc features: AppArmor support is there whatever the host runs (runtime-spec)
+assert_eq "glassbox-runc features: apparmor.enabled" true \
+	"$("$(dirname "$GLASSBOX")/glassbox-runc" features | jq -r .linux.apparmor.enabled)"
 assert_nothing_left "after the AppArmor runs"
 finish
