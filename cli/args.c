@@ -141,7 +141,7 @@ static const struct opt opts[] = {
 	{ "privileged", 0, false, O_PRIVILEGED,
 	  "     every capability, no seccomp, no masked paths (dangerous)" },
 	{ "security-opt", 0, true, O_SECURITY_OPT,
-	  "OPT seccomp=unconfined|FILE, no-new-privileges=true|false" },
+	  "OPT seccomp=unconfined|FILE, no-new-privileges=true|false, apparmor=PROFILE" },
 	{ "memory", 'm', true, O_MEMORY,
 	  "SIZE     memory limit, e.g. 256m or 1g (swap off unless --memory-swap)" },
 	{ "memory-swap", 0, true, O_MEMORY_SWAP,
@@ -286,9 +286,24 @@ static int device_rule_option(struct gb_config *c, const char *val, struct gb_er
 		       : 0;
 }
 
-/* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false]. */
+/* apparmor=PROFILE (Docker's spelling, also apparmor:PROFILE): a profile name the kernel
+ * must have loaded; "unconfined" asks for none. Checked by the kernel at the start. */
+static int apparmor_opt(struct gb_config *c, const char *v, struct gb_err *err)
+{
+	if (!v[0] || strlen(v) >= sizeof c->apparmor || strchr(v, '\n'))
+		return bad(err, "security-opt", "apparmor=",
+			   "give the name of a loaded profile (apparmor_parser -r FILE loads "
+			   "one), or apparmor=unconfined");
+	snprintf(c->apparmor, sizeof c->apparmor, "%s", v);
+	return 0;
+}
+
+/* Docker's --security-opt: seccomp=unconfined|FILE, no-new-privileges[=true|false],
+ * apparmor=PROFILE. */
 static int security_opt(struct gb_config *c, const char *val, struct gb_err *err)
 {
+	if (strncmp(val, "apparmor=", 9) == 0 || strncmp(val, "apparmor:", 9) == 0)
+		return apparmor_opt(c, val + 9, err);
 	if (strncmp(val, "seccomp=", 8) == 0) {
 		const char *v = val + 8;
 		if (strcmp(v, "unconfined") == 0 || strcmp(v, "default") == 0) {
@@ -320,7 +335,8 @@ static int security_opt(struct gb_config *c, const char *val, struct gb_err *err
 		return 0;
 	}
 	return bad(err, "security-opt", val,
-		   "use seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges=true|false");
+		   "use seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges=true|false "
+		   "or apparmor=PROFILE");
 }
 
 /* Podman's spelling: --userns=auto|host, --uidmap/--gidmap INSIDE:OUTSIDE:COUNT (given

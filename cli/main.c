@@ -21,6 +21,7 @@
 #include "engine/observe.h"
 #include "engine/user.h"
 #include "state/roots.h"
+#include "security/apparmor.h"
 
 #define VERSION "0.1.0"
 
@@ -112,6 +113,18 @@ static void warn_host_network(const struct gb_config *c)
 		"addresses, routes and firewall.\n");
 }
 
+/* --security-opt apparmor=PROFILE where the kernel has no AppArmor: nothing can apply it;
+ * the container runs, and this says so every time (unconfined is what it gets anyway). */
+static void warn_apparmor(const struct gb_config *c)
+{
+	if (!c->apparmor[0] || strcmp(c->apparmor, "unconfined") == 0 || gb_apparmor_enabled())
+		return;
+	fprintf(stderr,
+		"glassbox: warning: --security-opt apparmor=%s is not applied: AppArmor is not "
+		"enabled on this host (/sys/module/apparmor/parameters/enabled)\n",
+		c->apparmor);
+}
+
 /* run -t (issue 18): as Docker does, the container runs under its monitor, which keeps
  * the pty, and we attach to it: the detach keys leave it running. */
 static int run_terminal(struct gb_runtime *rt, struct gb_run_args *a, int *code, struct gb_err *err)
@@ -140,6 +153,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 	int r = gb_args_parse_run(argc, argv, create_only, &a, &err);
 	if (r == 0 && !a.quiet)
 		warn_host_network(&a.cfg);
+	if (r == 0)
+		warn_apparmor(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
 	if (r == 0) /* cli/push.c: Docker's "Unable to find image locally", then a pull */

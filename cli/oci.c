@@ -200,12 +200,14 @@ static int verb_list(struct gb_runtime *rt, bool json)
 
 static int verb_features(void)
 {
+	/* apparmor.enabled: this runtime applies apparmorProfile (runtime-spec features.md), not
+	 * whether the host's kernel runs AppArmor. */
 	printf("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"1.2.0\","
 	       "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\","
 	       "\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\"],"
 	       "\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\",\"network\",\"pid\","
 	       "\"uts\"],\"capabilities\":[],\"cgroup\":{\"v1\":true,\"v2\":true},"
-	       "\"seccomp\":{\"enabled\":true},\"apparmor\":{\"enabled\":false},"
+	       "\"seccomp\":{\"enabled\":true},\"apparmor\":{\"enabled\":true},"
 	       "\"selinux\":{\"enabled\":false}},"
 	       "\"annotations\":{\"org.glassbox.runtime\":\"glassbox-runc\"}}\n");
 	return 0;

@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config libseccomp-dev libmnl-dev libcmocka-dev busybox
       iproute2 procps psmisc util-linux jq uidmap hyperfine runc crun time
       mmdebstrap python3 perl passwd libjansson-dev clang libclang-rt-dev qemu-system-x86 libyaml-dev clang-format
       libcurl4-openssl-dev libarchive-dev libssl-dev docker-registry skopeo umoci
-      docker.io containerd passt slirp4netns podman openssl"
+      docker.io containerd passt slirp4netns podman openssl apparmor"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' \

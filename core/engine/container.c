@@ -32,6 +32,7 @@
 #include "base/mutate.h"
 #include "tty/attach.h"
 #include "tty/tty.h"
+#include "security/apparmor.h"
 #include "security/enter.h"
 
 int gb_exit_code(int status)
@@ -1387,12 +1388,14 @@ int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *con
 			       char *const *env, const char *workdir, const char *user, pid_t *pid,
 			       struct gb_err *err)
 {
-	return gb_container_exec_detached_tty(rt, ref, argv, env, workdir, user, NULL, pid, err);
+	return gb_container_exec_detached_tty(rt, ref, argv, env, workdir, user, NULL, NULL, pid,
+					      err);
 }
 
 int gb_container_exec_detached_tty(struct gb_runtime *rt, const char *ref, char *const *argv,
 				   char *const *env, const char *workdir, const char *user,
-				   int *master, pid_t *pid, struct gb_err *err)
+				   const char *apparmor, int *master, pid_t *pid,
+				   struct gb_err *err)
 {
 	struct gb_state st;
 	struct gb_confine sec;
@@ -1402,6 +1405,9 @@ int gb_container_exec_detached_tty(struct gb_runtime *rt, const char *ref, char 
 	int r = exec_begin(rt, ref, &st, &fd, &sec, err);
 	if (r < 0)
 		return r;
+	/* OCI: the process's own apparmorProfile in place of the container's (as runc). */
+	if (apparmor && apparmor[0] && gb_apparmor_enabled())
+		snprintf(sec.apparmor, sizeof sec.apparmor, "%s", apparmor);
 	if ((trampoline = gb_trampoline_fd(rt, err)) < 0 && !gb_enter_unsafe())
 		r = trampoline;
 	/* A pty of the container's own devpts (as docker exec -t with runc): its slave

@@ -63,10 +63,12 @@ int gb_container_exec_detached(struct gb_runtime *rt, const char *ref, char *con
 			       char *const *env, const char *workdir, const char *user, pid_t *pid,
 			       struct gb_err *err);
 /* The same with a terminal (OCI exec --tty): the command's fds 0-2 are the slave of a new
- * pty of the container's devpts; *master (the caller's to close) is its other end. */
+ * pty of the container's devpts; *master (the caller's to close) is its other end.
+ * apparmor (may be NULL or ""): the process's own AppArmor profile, else the container's. */
 int gb_container_exec_detached_tty(struct gb_runtime *rt, const char *ref, char *const *argv,
 				   char *const *env, const char *workdir, const char *user,
-				   int *master, pid_t *pid, struct gb_err *err);
+				   const char *apparmor, int *master, pid_t *pid,
+				   struct gb_err *err);
 /* Config, state and, while it runs, what the kernel reports (observe.c). */
 int gb_container_inspect(struct gb_runtime *rt, const char *ref, struct gb_json *j,
 			 struct gb_err *err);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "security/masks.h"
+#include "security/apparmor.h"
 #include "cgroup/cgroup_container.h"
 #include "cgroup/devices.h"
 #include "cgroup/devices_container.h"
@@ -1155,11 +1156,16 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
+	/* AppArmor (security/apparmor.h): the profile the execve will enter. */
+	char aa[320] = "";
+	if (l->sec.apparmor[0])
+		snprintf(aa, sizeof aa, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
+			 l->sec.apparmor);
 	/* The execve is the sealed trampoline's (core/security/enter.h): say so, it is what runs. */
 	snprintf(buf, len,
-		 "%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
+		 "%s%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
 		 "which calls execve(\"%s\", [%s], envp)",
-		 l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
+		 aa, l->st->cfg.user[0] ? "setresuid(<uid of " : "", l->st->cfg.user,
 		 l->st->cfg.user[0] ? ">); " : "", l->st->cfg.workdir, exe, args);
 }
 
@@ -1202,6 +1208,10 @@ static int run_exec_oci_user(struct gb_launch *l, struct gb_err *err)
 static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
+	/* AppArmor: the kernel switches profiles at the execve, so the setup is not confined
+	 * by it; a profile it does not know fails the start here, before anything runs. */
+	if (l->sec.apparmor[0] && gb_apparmor_exec(l->sec.apparmor, err) < 0)
+		return -err->code;
 	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
 	if (c->user[0] && c->cap_ambient)
 		return run_exec_oci_user(l, err);

@@ -206,6 +206,7 @@ static int parse_process_obj(const struct gb_jval *p, struct gb_config *c, struc
 	copy(c->workdir, sizeof c->workdir, cwd);
 	x->terminal = gb_jbool(p, "terminal", false);
 	copy(x->apparmor_profile, sizeof x->apparmor_profile, gb_jstr(p, "apparmorProfile", ""));
+	copy(c->apparmor, sizeof c->apparmor, x->apparmor_profile); /* entered at the exec */
 	copy(x->selinux_label, sizeof x->selinux_label, gb_jstr(p, "selinuxLabel", ""));
 	c->no_new_privs_off = !gb_jbool(p, "noNewPrivileges", false);
 	if (r == 0)

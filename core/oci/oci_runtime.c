@@ -28,6 +28,7 @@
 #include "oci/oci_hooks.h"
 #include "oci/oci_fds.h"
 #include "oci/oci_warn.h"
+#include "security/apparmor.h"
 
 bool gb_oci_id_valid(const char *id)
 {
@@ -239,16 +240,16 @@ static int read_config(const char *bundle, struct gb_config *c, struct gb_oci_ex
 }
 
 /* config.json's seccomp becomes a profile file the seccomp module reads like Docker's. */
-/* AppArmor and SELinux labels: glassbox applies neither, and says so rather than run the
- * container silently without them (Docker sets apparmorProfile only where AppArmor is on). */
+/* Labels glassbox cannot apply: said, rather than run the container silently without
+ * them. An AppArmor profile is applied where the kernel runs AppArmor (the exec row,
+ * security/apparmor.h); elsewhere there is nothing to apply it with (Docker sets
+ * apparmorProfile only where AppArmor is on). SELinux labels glassbox never applies. */
 static void lsm_warnings(const struct gb_oci_extra *x)
 {
-	char on[8] = "";
-	gb_read_line("/sys/module/apparmor/parameters/enabled", on, sizeof on);
-	if (x->apparmor_profile[0])
-		gb_oci_warn("process.apparmorProfile \"%s\" is not applied: glassbox-runc does not "
-			    "apply AppArmor profiles (AppArmor is %s on this host)",
-			    x->apparmor_profile, on[0] == 'Y' ? "enabled" : "not enabled");
+	if (x->apparmor_profile[0] && !gb_apparmor_enabled())
+		gb_oci_warn("process.apparmorProfile \"%s\" is not applied: AppArmor is not "
+			    "enabled on this host (/sys/module/apparmor/parameters/enabled)",
+			    x->apparmor_profile);
 	if (x->selinux_label[0] || x->mount_label[0])
 		gb_oci_warn("process.selinuxLabel/linux.mountLabel \"%s\" is not applied: "
 			    "glassbox-runc does not apply SELinux labels",
@@ -647,13 +648,16 @@ static int exec_process(struct gb_runtime *rt, const struct gb_state *st, const 
 	free(text);
 	if (r == 0 && x.terminal && !(console && console[0]))
 		r = gb_err_set(err, EINVAL, "", "process.terminal needs --console-socket");
+	if (r == 0)
+		lsm_warnings(&x);
 	pid_t pid = 0;
 	int master = -1;
 	if (r == 0)
 		r = apply_process_limits(&x, err);
 	if (r == 0)
 		r = gb_container_exec_detached_tty(rt, st->cfg.id, c.cmd, c.env, c.workdir, c.user,
-						   x.terminal ? &master : NULL, &pid, err);
+						   x.apparmor_profile, x.terminal ? &master : NULL,
+						   &pid, err);
 	/* docker exec -t, podman exec -t: the master to the client, as create does. */
 	if (r == 0 && master >= 0)
 		r = send_console(console, master, err);

@@ -6,11 +6,17 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "security/apparmor.h"
 
 int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err)
 {
 	memset(out, 0, sizeof *out);
+	/* Only where the kernel runs AppArmor: elsewhere the caller warns (docs/security.md). */
+	if (c->apparmor[0] && gb_apparmor_enabled())
+		snprintf(out->apparmor, sizeof out->apparmor, "%s", c->apparmor);
 	if (c->privileged) {
 		/* --privileged: Docker's explicit opposite of every layer below. */
 		out->caps = gb_caps_all();
@@ -46,6 +52,9 @@ int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err)
 	/* Without no_new_privs the kernel accepts a filter only while we still hold
 	 * CAP_SYS_ADMIN: hold it until the filter is in, as the start table does. */
 	gb_capset hold = cf->filter && !cf->nnp ? GB_CAP_BIT(CAP_SYS_ADMIN) : 0;
+	/* First, as runc: the change waits for the execve, so what follows is not under it. */
+	if (cf->apparmor[0] && gb_apparmor_exec(cf->apparmor, err) < 0)
+		return -err->code;
 	int r = gb_caps_apply_hold(cf->caps, hold, err);
 	if (r == 0 && cf->nnp)
 		r = gb_seccomp_set_no_new_privs(err);

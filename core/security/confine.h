@@ -15,6 +15,7 @@ struct gb_confine {
 	bool masks;			   /* masked and read-only paths */
 	bool nnp;			   /* no_new_privs */
 	bool filter;			   /* a seccomp filter is loaded */
+	char apparmor[256];		   /* AppArmor profile entered at the exec; "" none */
 	struct gb_seccomp_profile profile; /* the filter's rules */
 	struct gb_seccomp_bpf bpf;	   /* ... compiled to BPF on the host, before clone */
 };
@@ -27,8 +28,8 @@ int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct
 int gb_confine_compile(struct gb_confine *cf, const char *cache_dir, struct gb_err *err);
 void gb_confine_free(struct gb_confine *cf);
 
-/* For `exec`: capabilities, no_new_privs and the filter in the order of the start
- * table (the mount namespace already has its masks). */
+/* For `exec`: the AppArmor profile (at the execve), capabilities, no_new_privs and the
+ * filter in the order of the start table (the mount namespace already has its masks). */
 int gb_confine_apply_exec(const struct gb_confine *cf, struct gb_err *err);
 
 #endif

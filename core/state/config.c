@@ -151,6 +151,8 @@ void gb_config_to_json(const struct gb_config *c, struct gb_json *j)
 	gb_json_bool(j, "privileged", c->privileged);
 	gb_json_bool(j, "no_new_privileges", !c->no_new_privs_off);
 	gb_json_str(j, "seccomp", c->seccomp[0] ? c->seccomp : "default");
+	if (c->apparmor[0])
+		gb_json_str(j, "apparmor", c->apparmor);
 	gb_json_obj_end(j);
 	gb_json_obj_begin(j, "resources");
 	gb_json_int(j, "memory", c->limits.memory);
@@ -247,6 +249,7 @@ int gb_config_from_json(struct gb_config *c, const struct gb_jval *o, struct gb_
 	c->no_new_privs_off = !gb_jbool(sec, "no_new_privileges", true);
 	const char *sc = gb_jstr(sec, "seccomp", "default");
 	copy_str(c->seccomp, sizeof c->seccomp, strcmp(sc, "default") == 0 ? "" : sc);
+	copy_str(c->apparmor, sizeof c->apparmor, gb_jstr(sec, "apparmor", ""));
 	const struct gb_jval *res = gb_jget(o, "resources");
 	c->limits.memory = gb_jint(res, "memory", 0);
 	c->limits.memory_swap = gb_jint(res, "memory_swap", 0);

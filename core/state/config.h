@@ -59,6 +59,9 @@ struct gb_config {
 	bool privileged;	    /* all capabilities, no filter, no masked paths */
 	bool no_new_privs_off;	    /* --security-opt no-new-privileges=false */
 	char seccomp[1024];	    /* "" = default profile, "unconfined", or a file */
+	/* --security-opt apparmor=PROFILE, OCI process.apparmorProfile: entered at the exec
+	 * where AppArmor is enabled (core/security/apparmor.h); "" = none asked for. */
+	char apparmor[256];
 	/* Resource limits in the container's cgroup (core/cgroup/cgroup.h, labs 07-09); 0 = none. */
 	struct gb_cg_limits limits;
 	double sample_interval; /* --sample-interval: seconds between resource.sample events */

@@ -38,6 +38,9 @@ static const char init_script[] =
 	"fi\n"
 	"echo @gb:init\n"
 	"mount -t sysfs sysfs /sys\n"
+	/* securityfs: where LSMs take their policy (AppArmor's apparmor_parser loads profiles
+	 * through /sys/kernel/security/apparmor); absent in a kernel without it, no harm. */
+	"mount -t securityfs securityfs /sys/kernel/security 2>/dev/null\n"
 	"mount -t devtmpfs devtmpfs /dev 2>/dev/null\n"
 	"mkdir -p /dev/pts /dev/shm /tmp /run /var/tmp\n"
 	"mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /dev/shm; mount -t tmpfs tmpfs "

@@ -54,5 +54,7 @@ done
 run_one guest-labs-cycle tests/guest/labs-cycle.sh
 run_one guest-rootless-delegated tests/guest/rootless-delegated.sh
 run_one guest-classroom-e2e tests/guest/classroom-e2e.sh
+# AppArmor (issue 14): where the guest kernel runs it; one layout is enough (no cgroup in it).
+[ "$want" = v2 ] && run_one guest-apparmor tests/guest/apparmor.sh
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

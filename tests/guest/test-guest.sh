@@ -32,7 +32,7 @@ for d in bin libexec share tests; do add "$BUILD/$d" "/gb/src/build/$d"; done
 TOOLS="bash env timeout mktemp find grep sed awk seq sort stat cut tr wc head tail date id
        sleep cat ls rm mkdir rmdir readlink dirname basename xargs tee uniq ps jq ip mount
        umount unshare nsenter printf chmod chown ln cp mv touch pgrep nproc dd getent
-       realpath comm diff od setsid tac yes setpriv"
+       realpath comm diff od setsid tac yes setpriv apparmor_parser"
 mkdir -p "$WORK/hostbin"
 libs=""
 for t in $TOOLS; do

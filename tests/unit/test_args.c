@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "args.h"
+#include "base/json.h"
+#include "state/config.h"
 
 static int parse(struct gb_run_args *a, struct gb_err *e, bool create_only, ...)
 {
@@ -155,6 +157,39 @@ static void global_roots(void **state)
 	assert_string_equal(root, "/r");
 }
 
+/* --security-opt apparmor=PROFILE (Docker's flag): kept in the config and its state JSON,
+ * which a later exec reads; an empty name is refused naming the option and apparmor_parser. */
+static void apparmor_option(void **s)
+{
+	struct gb_run_args a;
+	struct gb_err e;
+	assert_int_equal(parse(&a, &e, false, "--security-opt", "apparmor=gbtest", "busybox", NULL),
+			 0);
+	assert_string_equal(a.cfg.apparmor, "gbtest");
+	struct gb_json j;
+	gb_json_init(&j);
+	gb_json_obj_begin(&j, NULL);
+	gb_config_to_json(&a.cfg, &j);
+	gb_json_obj_end(&j);
+	char perr[64];
+	struct gb_jval *v = gb_json_parse(j.buf, j.len, perr, sizeof perr);
+	struct gb_config back;
+	assert_int_equal(gb_config_from_json(&back, v, &e), 0);
+	assert_string_equal(back.apparmor, "gbtest");
+	gb_config_free(&back);
+	gb_jval_free(v);
+	gb_json_free(&j);
+	gb_args_free(&a);
+	assert_int_equal(
+		parse(&a, &e, false, "--security-opt=apparmor:unconfined", "busybox", NULL), 0);
+	assert_string_equal(a.cfg.apparmor, "unconfined");
+	gb_args_free(&a);
+	assert_int_equal(parse(&a, &e, false, "--security-opt", "apparmor=", "busybox", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "--security-opt"));
+	assert_non_null(strstr(e.hint, "apparmor_parser -r"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +200,7 @@ int main(void)
 		cmocka_unit_test(double_dash_ends_options),
 		cmocka_unit_test(seconds),
 		cmocka_unit_test(global_roots),
+		cmocka_unit_test(apparmor_option),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,7 @@ static void docker_20_10_config(void **state)
 	assert_true(c.read_only);
 	assert_string_equal(c.hostname, "h1");
 	assert_true(c.no_new_privs_off);
+	assert_string_equal(c.apparmor, "docker-default"); /* the container's, for the exec row */
 	assert_string_equal(c.cap_drop[0], "ALL");
 	assert_string_equal(c.cap_add[1], "CAP_KILL");
 	assert_null(c.cap_add[2]);
