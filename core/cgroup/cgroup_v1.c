@@ -38,18 +38,12 @@ const char *gb_cg1_procs_dir(const struct gb_cgroup *cg)
 
 static int mkdir_one(const struct gb_cgroup *cg, int c, struct gb_err *err)
 {
-	char parent[GB_CG_PATH];
-	snprintf(parent, sizeof parent, "%s", cg->dir[c]);
-	*strrchr(parent, '/') = '\0';
-	int r = gb_mkdir_p(parent, 0755);
-	if (r < 0)
-		return gb_err_set(err, r, "mkdir", "mkdir -p %s", parent);
-	if (mkdir(cg->dir[c], 0755) == 0)
-		return 0;
-	r = gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", cg->dir[c]);
-	if (r == -EEXIST)
-		gb_err_hint(err, "a cgroup with this name exists: another container has it, or a "
-				 "crashed engine left it (glassbox rm -f NAME removes it)");
+	int r = gb_cg_mkdir(cg->dir[c], err);
+	if (r != -EEXIST)
+		return r;
+	r = gb_err_set(err, EEXIST, "mkdir", "mkdir(\"%s\")", cg->dir[c]);
+	gb_err_hint(err, "a cgroup with this name exists: another container has it, or a "
+			 "crashed engine left it (glassbox rm -f NAME removes it)");
 	return r;
 }
 

@@ -108,11 +108,17 @@ static int make_parent(struct gb_cgroup *cg, const struct gb_cg_limits *l, struc
 
 int gb_cg2_create(struct gb_cgroup *cg, const struct gb_cg_limits *l, struct gb_err *err)
 {
-	int r = make_parent(cg, l, err);
-	if (r < 0)
-		return r;
-	if (mkdir(cg->unified_dir, 0755) == 0)
-		return 0;
+	int r;
+	/* The shared parent may be removed by another glassbox's last container between the
+	 * two (ENOENT): make it again, with its controllers, a few times (gb_cg_mkdir). */
+	for (int tries = 0;; tries++) {
+		if ((r = make_parent(cg, l, err)) < 0)
+			return r;
+		if (mkdir(cg->unified_dir, 0755) == 0)
+			return 0;
+		if (errno != ENOENT || tries == 8)
+			break;
+	}
 	r = gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", cg->unified_dir);
 	if (r == -EEXIST)
 		gb_err_hint(err, "a cgroup with this name exists: another container has it, or a "

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +43,26 @@ long long gb_cgroup_shares_to_weight(long long shares)
 }
 
 /* ---------------------------------------------------------------- cgroupfs files */
+
+int gb_cg_mkdir(const char *dir, struct gb_err *err)
+{
+	char parent[GB_CG_PATH];
+	snprintf(parent, sizeof parent, "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	for (int tries = 0;; tries++) {
+		int r = slash ? gb_mkdir_p(parent, 0755) : 0;
+		if (r < 0)
+			return gb_err_set(err, -r, "mkdir", "mkdir -p %s", parent);
+		if (mkdir(dir, 0755) == 0)
+			return 0;
+		if (errno == EEXIST)
+			return -EEXIST;
+		if (errno != ENOENT || tries == 8)
+			return gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", dir);
+	}
+}
 
 int gb_cg_write(const char *dir, const char *file, const char *val, struct gb_err *err)
 {

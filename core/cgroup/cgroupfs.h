@@ -88,6 +88,11 @@ bool gb_cgroup_exists(const struct gb_cgroup *cg);
 /* cpu.shares (v1, 2..262144) → cpu.weight (v2, 1..10000), the mapping runc and crun use. */
 long long gb_cgroup_shares_to_weight(long long shares);
 
+/* mkdir -p of dir's parent, then mkdir of dir. The parent may be glassbox's shared one,
+ * which the last container out of another glassbox removes: that rmdir can land between
+ * our two mkdirs (ENOENT), so the pair is tried again a few times. 0 when made, -EEXIST
+ * when it was there (err untouched: the caller decides), else -errno with err filled. */
+int gb_cg_mkdir(const char *dir, struct gb_err *err);
 /* ---- small cgroupfs file helpers shared by the backends ---- */
 int gb_cg_write(const char *dir, const char *file, const char *val, struct gb_err *err);
 /* A number from a one-value file; "max" and v1's huge "unlimited" read as -1. */

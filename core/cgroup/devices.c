@@ -43,16 +43,9 @@ static int write_rule(const char *dir, const struct gb_dev_rule *r, struct gb_er
 
 static int v1_mkdir(const char *dir, bool *made, struct gb_err *err)
 {
-	char parent[GB_CG_PATH];
-	snprintf(parent, sizeof parent, "%s", dir);
-	*strrchr(parent, '/') = '\0';
-	int r = gb_mkdir_p(parent, 0755);
-	if (r < 0)
-		return gb_err_set(err, -r, "mkdir", "mkdir -p %s", parent);
-	*made = mkdir(dir, 0755) == 0;
-	if (!*made && errno != EEXIST)
-		return gb_err_set(err, errno, "mkdir", "mkdir(\"%s\")", dir);
-	return 0;
+	int r = gb_cg_mkdir(dir, err);
+	*made = r == 0;
+	return r == -EEXIST ? 0 : r;
 }
 
 int gb_cgdev_v1_apply(struct gb_cgroup *cg, const struct gb_dev_rule *rules, size_t n,
