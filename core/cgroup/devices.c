@@ -2,7 +2,7 @@
  * eBPF program. A process in the cgroup that opens a device node the rules refuse gets
  * EPERM, even as root with the node in front of it (made with mknod, which the 'm' rule
  * allows): a node is only a name, the cgroup decides who may reach the driver.
- * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 16. */
+ * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 21. */
 #include "cgroup/devices.h"
 
 #include <errno.h>

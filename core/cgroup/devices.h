@@ -3,7 +3,7 @@
  * devices.deny and devices.allow to write and devices.list to read; v2 has no file at
  * all but an eBPF program attached to the cgroup (devices_bpf.h). The backends
  * (cgroupfs.h's `devices` operation) point here; cgroup.h's gb_cgroup_devices calls it.
- * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 16. */
+ * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 21. */
 #ifndef GB_DEVICES_H
 #define GB_DEVICES_H
 

@@ -1,7 +1,7 @@
 /* The v2 device controller (devices_bpf.h): a BPF_PROG_TYPE_CGROUP_DEVICE program built
  * from a rule list, loaded and attached with the raw bpf(2) syscall (no libbpf: the
  * program is a few dozen instructions and a student sees each one).
- * man 2 bpf; Documentation/bpf/ (instruction set); cgroup-v2.rst. Lab 16. */
+ * man 2 bpf; Documentation/bpf/ (instruction set); cgroup-v2.rst. Lab 21. */
 #include "cgroup/devices_bpf.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
  * kernel runs on every open(2) and mknod(2) of a device node by a process inside, and
  * whose return value (1 allow, 0 EPERM) decides. glassbox writes it instruction by
  * instruction from a rule list (devrule.h) and loads it with the raw bpf(2) syscall.
- * man 2 bpf; Documentation/admin-guide/cgroup-v2.rst ("Device controller"). Lab 16. */
+ * man 2 bpf; Documentation/admin-guide/cgroup-v2.rst ("Device controller"). Lab 21. */
 #ifndef GB_DEVICES_BPF_H
 #define GB_DEVICES_BPF_H
 

@@ -1,5 +1,5 @@
 /* A container's device rules (devices_container.h): which list, and into which cgroup.
- * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 16. */
+ * Documentation/admin-guide/cgroup-v1/devices.rst, cgroup-v2.rst. Lab 21. */
 #include "cgroup/devices_container.h"
 
 #include <errno.h>

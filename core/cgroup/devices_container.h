@@ -1,7 +1,7 @@
 /* A container's device rules (issue 14): the list it gets (Docker's default policy and
  * --device-cgroup-rule, or an OCI client's linux.resources.devices) written into its
  * cgroup before PID 1 runs anything, and again for a running container (`update`).
- * cgroup/devices.h does the writing. Lab 16. */
+ * cgroup/devices.h does the writing. Lab 21. */
 #ifndef GB_DEVICES_CONTAINER_H
 #define GB_DEVICES_CONTAINER_H
 

@@ -1,6 +1,6 @@
 /* Device cgroup rules (devrule.h): Docker's "c 1:3 rwm" syntax, the default lists of
  * Docker and runc, and the kernel's way of deciding a request against a list.
- * Documentation/admin-guide/cgroup-v1/devices.rst. Lab 16. */
+ * Documentation/admin-guide/cgroup-v1/devices.rst. Lab 21. */
 #include "cgroup/devrule.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* The device cgroup's rules: which device nodes a container may open (r, w) or create
  * (m), by type and major:minor. The vocabulary only (a leaf: a config holds a list);
  * devices.h writes a list into the kernel, as v1's devices.allow/deny or as v2's eBPF
- * program. Documentation/admin-guide/cgroup-v1/devices.rst, man 2 mknod. Lab 16. */
+ * program. Documentation/admin-guide/cgroup-v1/devices.rst, man 2 mknod. Lab 21. */
 #ifndef GB_DEVRULE_H
 #define GB_DEVRULE_H
 
