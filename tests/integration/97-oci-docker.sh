@@ -29,7 +29,7 @@ out=$(docker_ run --rm -t --runtime glassbox --network none gbbusybox:oci tty 2>
 assert_eq "-t: a pty of the container's own devpts, through --console-socket" /dev/pts/0 "$out"
 
 # A detached one: its PID 1 is the shim's child, in a cgroup of ours with Docker's limit.
-cid=$(docker_ run -d --runtime glassbox --network none --memory 64m gbbusybox:oci sleep 300)
+cid=$(docker_ run -d --runtime glassbox --network none --memory 64m --pids-limit 50 gbbusybox:oci sleep 300)
 pid=$(docker_ inspect -f '{{.State.Pid}}' "$cid")
 check "docker inspect gives a live host PID ($pid)" test -d "/proc/$pid"
 ppid_comm=$(cat "/proc/$(awk '{print $4}' "/proc/$pid/stat")/comm")
@@ -40,6 +40,13 @@ done
 mem=$(grep -h memory /proc/$pid/cgroup | head -1 | cut -d: -f3)
 lim=$(cat "/sys/fs/cgroup/memory$mem/memory.limit_in_bytes" 2>/dev/null || cat "/sys/fs/cgroup$mem/memory.max")
 assert_eq "--memory 64m lands in the kernel" 67108864 "$lim"
+pcg=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ {print $3}' /proc/$pid/cgroup)
+pmax=$(cat "/sys/fs/cgroup/pids$pcg/pids.max" 2>/dev/null || cat "/sys/fs/cgroup$(awk -F: '$1 == 0 {print $3}' /proc/$pid/cgroup)/pids.max")
+assert_eq "--pids-limit 50 lands in the kernel" 50 "$pmax"
+out=$(docker_ run --rm --runtime glassbox --network none --read-only gbbusybox:oci \
+    sh -c 'touch /x 2>&1; grep " / " /proc/self/mounts | cut -d" " -f4 | cut -d, -f1')
+assert_contains "--read-only: the root refuses a write" "Read-only file system" "$out"
+assert_eq "--read-only: / is mounted ro" ro "$(tail -1 <<<"$out")"
 # containerd's shim gives --root EXEC_ROOT/runtime-runc/NAMESPACE: glassbox's state is there.
 R=$D/exec/runtime-runc/gbtest$$
 check "glassbox-runc keeps its record under the shim's --root" test -d "$R/oci/$cid"
