@@ -57,7 +57,10 @@ check "... and records no image" test ! -e "$GLASSBOX_DATA_ROOT/images/$REG+priv
 check "tag for a push" gb tag $REG/team/app:1 $REG/team/mine:1
 out=$(gb push $REG/team/mine:1 2>&1); rc=$?
 check "a push without login fails" test $rc -ne 0
-assert_contains "... the anonymous token has no push" "granted an anonymous user less than 'repository:team/mine:" "$out"
+# The registry's challenge lists the scopes and their actions in Go map order (any order,
+# and a cross-repository mount's pull of the source repository may come first).
+check "... the anonymous token has no push" \
+    grep -Eq "granted an anonymous user less than '[^']*repository:team/mine:(pull,push|push,pull)" <<<"$out"
 assert_contains "... and says to log in" "log in first: glassbox login" "$out"
 
 # Login: a wrong password is refused by the token server; the right one is stored 0600.
@@ -94,7 +97,8 @@ check "... the server granted only pull" grep -Eq "^alice repository:readonly/mi
 # for names team/app's pull as well, before readonly/mine's)
 assert_contains "... the error says the token server granted less" \
     "insufficient_scope: the token server granted this account less than '" "$out"
-assert_contains "... naming the scope refused to alice" "repository:readonly/mine:pull,push" "$out"
+check "... naming the scope refused to alice" \
+    grep -Eq "less than '[^']*repository:readonly/mine:(pull,push|push,pull)" <<<"$out"
 assert_contains "... and what to do" "this account may not do this here" "$out"
 check "... nothing was pushed" bash -c "! skopeo inspect --tls-verify=false --creds alice:s3cret-$$ docker://$REG/readonly/mine:1 >/dev/null 2>&1"
 gb logout $REG >/dev/null 2>&1
