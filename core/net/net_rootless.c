@@ -83,38 +83,15 @@ int gb_net_nl_open_pid(struct gb_net_nl *nl, pid_t pid, struct gb_err *err)
 
 pid_t gb_net_rootless_clone(int userns, int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
 {
-	int p[2];
-	*pidfd = -1;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return gb_err_set(err, errno, "pipe2", "cannot make a pipe");
-	pid_t mid = fork();
-	if (mid == 0) {
-		close(p[0]);
-		long v = setns(userns, CLONE_NEWUSER) < 0 ? -errno : 0;
-		/* CLONE_PARENT: the container becomes the engine's child, as without us. */
-		if (v == 0 && (v = gb_ns_clone_parent(flags, cgroup_fd)) == 0) {
-			close(p[1]);
-			return 0; /* the container's first process */
-		}
-		(void)!write(p[1], &v, sizeof v);
-		_exit(0);
-	}
-	close(p[1]);
-	long v = -EPIPE;
-	if (mid < 0 || read(p[0], &v, sizeof v) != sizeof v)
-		v = mid < 0 ? -errno : -EPIPE;
-	close(p[0]);
-	if (mid > 0)
-		reap(mid);
-	if (v < 0) {
-		int r = gb_err_set(err, (int)-v, "clone3",
-				   "cannot make the container inside the student's user namespace");
-		gb_err_hint(err, "`glassbox host-check` shows what this user may do; the "
-				 "student's namespace is made again once its holder is gone");
-		return r;
-	}
-	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)v, 0);
-	return (pid_t)v;
+	bool joined;
+	pid_t pid = gb_ns_clone_in_userns(userns, flags, cgroup_fd, pidfd, &joined);
+	if (pid >= 0)
+		return pid;
+	int r = gb_err_set(err, -pid, joined ? "clone3" : "setns",
+			   "cannot make the container inside the student's user namespace");
+	gb_err_hint(err, "`glassbox host-check` shows what this user may do; the "
+			 "student's namespace is made again once its holder is gone");
+	return r;
 }
 
 /* Outside id -> the student namespace's id (its map is `outer`): -1 when unmapped. */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -230,4 +231,36 @@ long gb_ns_clone_parent(int flags, int cgroup_fd)
 		pid = syscall(SYS_clone3, &args, sizeof args);
 	}
 	return pid < 0 ? -errno : pid;
+}
+
+pid_t gb_ns_clone_in_userns(int userns_fd, int flags, int cgroup_fd, int *pidfd, bool *joined)
+{
+	int p[2];
+	*pidfd = -1;
+	*joined = false;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t mid = fork();
+	if (mid == 0) {
+		close(p[0]);
+		long v[2] = { 0, setns(userns_fd, CLONE_NEWUSER) < 0 ? -errno : 0 };
+		if (v[1] == 0 && (v[1] = gb_ns_clone_parent(flags, cgroup_fd)) == 0) {
+			close(p[1]);
+			return 0; /* the container's first process */
+		}
+		v[0] = 1; /* joined: what failed, if anything, was the clone */
+		(void)!write(p[1], v, sizeof v);
+		_exit(0);
+	}
+	close(p[1]);
+	long v[2] = { 0, -EPIPE };
+	if (mid < 0 || read(p[0], v, sizeof v) != sizeof v)
+		v[1] = mid < 0 ? -errno : -EPIPE;
+	close(p[0]);
+	while (mid > 0 && waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*joined = v[0] != 0;
+	if (v[1] > 0)
+		*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)v[1], 0);
+	return (pid_t)v[1];
 }

@@ -45,6 +45,13 @@ pid_t gb_ns_clone_into(int flags, int cgroup_fd, int *pidfd, struct gb_err *err)
  * CLONE_PARENT takes no exit_signal (the kernel refuses one): the child gets the caller's,
  * SIGCHLD. Returns 0 in the child, its PID in the caller, -errno. */
 long gb_ns_clone_parent(int flags, int cgroup_fd);
+/* The container's first process made from inside the user namespace at userns_fd (a
+ * student's, or an OCI config's by path), so that it owns the new namespaces of flags: a
+ * short-lived child does setns(CLONE_NEWUSER) (the engine keeps its host credentials)
+ * and gb_ns_clone_parent (the process is still our child). Returns 0 in that process,
+ * its PID in the caller (and *pidfd), or -errno with *joined telling whether the setns
+ * worked (then the clone failed) or not. */
+pid_t gb_ns_clone_in_userns(int userns_fd, int flags, int cgroup_fd, int *pidfd, bool *joined);
 
 /* Join every namespace of pid that differs from ours (for `exec`). */
 int gb_ns_join(pid_t pid, int pidfd, struct gb_err *err);

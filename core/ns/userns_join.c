@@ -85,43 +85,22 @@ int gb_userns_join_maps(const char *path, struct gb_idmap *uids, struct gb_idmap
 	return r;
 }
 
+/* Its own new user namespace is not made: the joined one is the container's. */
 pid_t gb_userns_join_clone(const char *path, int flags, int cgroup_fd, int *pidfd,
 			   struct gb_err *err)
 {
-	int p[2];
+	gb_autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool joined = false;
 	*pidfd = -1;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return gb_err_set(err, errno, "pipe2", "cannot make a pipe");
-	pid_t mid = fork();
-	if (mid == 0) {
-		close(p[0]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		long v[2] = { 0, fd < 0 || setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0 };
-		if (fd >= 0)
-			close(fd);
-		if (v[1] == 0 &&
-		    (v[1] = gb_ns_clone_parent(flags & ~CLONE_NEWUSER, cgroup_fd)) == 0) {
-			close(p[1]);
-			return 0; /* the container's first process */
-		}
-		v[0] = 1; /* joined: what failed, if anything, was the clone */
-		(void)!write(p[1], v, sizeof v);
-		_exit(0);
-	}
-	close(p[1]);
-	long v[2] = { 0, -EPIPE };
-	if (mid < 0 || read(p[0], v, sizeof v) != sizeof v)
-		v[1] = mid < 0 ? -errno : -EPIPE;
-	close(p[0]);
-	if (mid > 0)
-		reap(mid);
-	if (v[1] < 0 && !v[0])
-		return join_error(path, (int)-v[1], err);
-	if (v[1] < 0)
-		return gb_err_set(err, (int)-v[1], "clone3",
+	pid_t pid = fd < 0 ? -errno
+			   : gb_ns_clone_in_userns(fd, flags & ~CLONE_NEWUSER, cgroup_fd, pidfd,
+						   &joined);
+	if (pid < 0 && !joined)
+		return join_error(path, -pid, err);
+	if (pid < 0)
+		return gb_err_set(err, -pid, "clone3",
 				  "cannot make the container's namespaces inside the user "
 				  "namespace %s",
 				  path);
-	*pidfd = (int)syscall(SYS_pidfd_open, (pid_t)v[1], 0);
-	return (pid_t)v[1];
+	return pid;
 }
