@@ -22,9 +22,6 @@ fi
 cpu=$(sed 's/.*[-,]//' <<<"$root_cpus")
 echo "# layout $lay, root cpuset $root_cpus, the container gets CPU $cpu"
 n=cs$$
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 cgp=gbtest-cs-$$
 cleanup_cs() {
     "$RUNC" --root "$R" delete --force c1 >/dev/null 2>&1

@@ -8,13 +8,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 jq --arg ev "$B/events.jsonl" '.annotations["org.glassbox.events"] = $ev' "$B/config.json" > "$B/c2.json"
 mv "$B/c2.json" "$B/config.json"
-runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 json_of() { runc_ state "$1" | jq -r ".$2"; }
 cleanup_oci() { runc_ delete --force c1 >/dev/null 2>&1; runc_ delete --force t1 >/dev/null 2>&1; gb_cleanup; }
 trap cleanup_oci EXIT

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
 . "$(dirname "$0")/../lib/dockerd.sh"  # D, SOCK, docker_, start_dockerd, stop_dockerd
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
 printf '#!/bin/sh\necho "$*" >> "%s/argv.log"\nexec "%s" "$@"\n' "$D" "$RUNC" > "$D/runc-logged"
 chmod 755 "$D/runc-logged"
 start_dockerd "gbtest$$" --add-runtime "glassbox=$D/runc-logged"

@@ -10,9 +10,6 @@
 need_root
 need_cmd jq
 need_cmd ps
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 LOG=$GB_TEST_ROOT/log.json
 # PID 1 fills 24 MiB of /dev/shm (tmpfs: charged to the cgroup, and with no swap the
 # kernel cannot take it back), then two sleeps: one child, one in the foreground (not
@@ -20,7 +17,6 @@ LOG=$GB_TEST_ROOT/log.json
 oci_bundle "$B" '["sh","-c","dd if=/dev/zero of=/dev/shm/fill bs=1M count=24 2>/dev/null; sleep 300 & sleep 301; exit 0"]'
 jq --arg ev "$B/events.jsonl" '.annotations["org.glassbox.events"] = $ev' "$B/config.json" > "$B/c2.json"
 mv "$B/c2.json" "$B/config.json"
-runc_() { "$RUNC" --root "$R" --log "$LOG" --log-format json "$@"; }
 gbr() { "$GLASSBOX" --root "$R" --data-root "$R/data" "$@"; }
 last_error() { tail -1 "$LOG" | jq -r .msg; }
 set_args() { jq --argjson a "$1" '.process.args = $a' "$B/config.json" > "$B/c2.json" && mv "$B/c2.json" "$B/config.json"; }

@@ -7,7 +7,6 @@
 need_root
 . "$(dirname "$0")/../lib/dockerd.sh"  # D, SOCK, docker_, start_dockerd, stop_dockerd
 
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
 start_dockerd "gbtest$$" --add-runtime "glassbox=$RUNC"
 
 tar -C "$GB_SRC/build/share/glassbox/images/busybox/rootfs" -c . | docker_ import - gbbusybox:oci >/dev/null

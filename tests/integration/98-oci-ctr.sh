@@ -11,7 +11,6 @@ fi
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
 . "$(dirname "$0")/../lib/containerd.sh"
 check "ctr image import of an OCI archive of the busybox rootfs" bash -c "ctr --address '$D/containerd.sock' --namespace $NS image ls -q | grep -qx '$IMG'"
 

@@ -19,7 +19,6 @@ command -v podman >/dev/null || skip "needs podman (Debian's podman)"
 command -v conmon >/dev/null || skip "needs conmon (podman's monitor)"
 
 D=$GB_TEST_ROOT/podman
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc  # beside the glassbox under test ($BUILD)
 R=/run/glassbox-runc                       # glassbox-runc's default --root, as root
 mkdir -p "$D/tmp" "$D/net"
 for d in /run/containers "$R"; do

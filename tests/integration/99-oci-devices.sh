@@ -10,16 +10,12 @@
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
 need_cmd jq
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 # PID 1 opens /dev/k (the kernel log, 1:11, made from linux.devices) for writing, which
 # needs no capability: only the device cgroup can refuse it.
 oci_bundle "$B" '["sh","-c","if true 2>/dev/null >/dev/k; then echo w-opened; else echo w-refused; fi >/tmp/res; echo >/dev/null && echo null-ok >>/tmp/res; sleep 300"]'
 mkdir -p "$B/data"
 cp "$B/config.json" "$B/base.json"
 cgp=gbtest-ocidev-$$
-runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 cleanup_oci() {
     for c in d1 d2 d3; do runc_ delete --force $c >/dev/null 2>&1; done
     find /sys/fs/cgroup -maxdepth 2 -type d -name "$cgp" -exec rmdir {} + 2>/dev/null

@@ -10,9 +10,6 @@
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
 need_cmd jq
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 O=$GB_TEST_ROOT/out      # what the hooks write; bound at /out inside the container
 H=$GB_TEST_ROOT/hooks    # the hook scripts; bound at /hooks inside the container
 mkdir -p "$O" "$H"
@@ -21,11 +18,9 @@ jq --arg o "$O" --arg h "$H" '.mounts += [
     {"destination": "/out", "type": "bind", "source": $o, "options": ["rbind", "rw"]},
     {"destination": "/hooks", "type": "bind", "source": $h, "options": ["rbind", "ro"]}]' \
     "$B/config.json" > "$B/base.json"
-runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 IDS="h1 h2 f1 f2 f3 f4 t1 w1"
 cleanup_hooks() { for c in $IDS; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_hooks EXIT
-edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
 
 # rec.sh NAME: the state from stdin and what this process sees, into $OUT/NAME.*; its
 # name appended to $OUT/order. Its stdout and stderr get noise that must not reach ours.

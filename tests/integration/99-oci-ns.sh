@@ -11,8 +11,6 @@
 need_root
 need_cmd jq
 need_cmd nsenter
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
 # The bundle lives on a tmpfs of the test's own, made shared on the host: a peer group
 # the container's root can be a slave of (this host's own mounts may all be private).
 S=$GB_TEST_ROOT/shared
@@ -21,7 +19,6 @@ mkdir -p "$S"
 mount -t tmpfs "gbshared$$" "$S" && mount --make-shared "$S" || skip "cannot mount a shared tmpfs"
 oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
-runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 holder=
 cleanup_ns() {
     for c in p1 p2 p3 p4 p5 p6 u1 u2 u3 u4 m1; do runc_ delete --force $c >/dev/null 2>&1; done
@@ -30,7 +27,6 @@ cleanup_ns() {
     gb_cleanup
 }
 trap cleanup_ns EXIT
-edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
 up() { # ID: create and start; PID 1's host pid in $pid
     runc_ create --bundle "$B" --pid-file "$B/$1.pid" "$1" || return 1
     pid=$(cat "$B/$1.pid")

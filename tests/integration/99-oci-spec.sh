@@ -6,17 +6,12 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/oci_bundle.sh"
 need_root
-RUNC=$(dirname "$GLASSBOX")/glassbox-runc
-R=$GB_TEST_ROOT/oci-root
-B=$GB_TEST_ROOT/bundle
 oci_bundle "$B" '["sleep","300"]'
 cp "$B/config.json" "$B/base.json"
-runc_() { "$RUNC" --root "$R" --log "$B/log.json" --log-format json "$@"; }
 holder=
 cleanup_oci() { [ -n "$holder" ] && kill "$holder" 2>/dev/null; for c in m1 g1 g2 s1 s2 p1 u1 u2 d1 n1 c1 e1 f-oci-mounts f-mount-join f-sysctl; do runc_ delete --force $c >/dev/null 2>&1; done; gb_cleanup; }
 trap cleanup_oci EXIT
 # edit JQ: config.json = base.json with the jq filter JQ applied
-edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
 # up ID: create and start; PID 1's host pid in $pid
 up() {
     runc_ create --bundle "$B" --pid-file "$B/$1.pid" "$1" || return 1

@@ -1,4 +1,12 @@
-# Helpers of the OCI tests (96, 97).
+# Helpers of the OCI tests (96-99). Defaults a test may set otherwise (after sourcing):
+# RUNC, the glassbox-runc beside the glassbox under test; R, its --root; B, the bundle.
+# runc_ ARGS calls it as a shim does (--root, a JSON log at ${LOG:-$B/log.json});
+# edit JQ rewrites $B/config.json from $B/base.json.
+RUNC=$(dirname "$GLASSBOX")/glassbox-runc
+R=$GB_TEST_ROOT/oci-root
+B=$GB_TEST_ROOT/bundle
+runc_() { "$RUNC" --root "$R" --log "${LOG:-$B/log.json}" --log-format json "$@"; }
+edit() { jq "$1" "$B/base.json" > "$B/config.json"; }
 
 # oci_bundle DIR ARGS_JSON: an OCI bundle as `runc spec` and Docker write one: DIR/rootfs is a
 # copy of the busybox image, DIR/config.json runs ARGS_JSON (e.g. '["sleep","300"]').
