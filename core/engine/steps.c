@@ -1635,9 +1635,8 @@ static const struct gb_step steps[] = {
 	  "root, or a delegated cgroup" },
 	/* the device cgroup (issue 14): before the clone, so PID 1 never runs without it */
 	{ "devices", START, HOST, 21,
-	  "Write which device nodes the container may open: none but null, zero, random, the "
-	  "ttys and its ptys (and what --device-cgroup-rule adds). A node made with mknod opens "
-	  "with EPERM.",
+	  "Which device nodes it may open: null, zero, random, ttys, its ptys, and your "
+	  "--device-cgroup-rule. Others: EPERM.",
 	  call_devices, want_devices, run_devices, undo_devices, observe_devices,
 	  "as root, unless --privileged" },
 	{ "clone", START, HOST, 2,
