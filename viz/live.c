@@ -66,8 +66,14 @@ int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, boo
 		return -1;
 	}
 	int ctl[2], ev[2];
-	if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(ev, O_CLOEXEC) < 0) {
+	if (pipe2(ctl, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe2: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(ev, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe2: %s", strerror(errno));
+		close(ctl[0]);
+		close(ctl[1]);
 		return -1;
 	}
 	/* A viewer that quits mid-write must not die of SIGPIPE. */
@@ -75,6 +81,10 @@ int vz_live_start(struct vz_live *lv, const char *glassbox, char **run_args, boo
 	lv->pid = fork();
 	if (lv->pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
+		for (int i = 0; i < 2; i++) {
+			close(ctl[i]);
+			close(ev[i]);
+		}
 		return -1;
 	}
 	if (lv->pid == 0)
