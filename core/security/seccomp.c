@@ -1035,6 +1035,11 @@ static int build_ctx(const struct gb_seccomp_profile *p, scmp_filter_ctx *out, s
 	/* no_new_privs is its own step (gb_seccomp_set_no_new_privs): libseccomp must not
 	 * set it behind the engine's back when the user asked for no-new-privileges=false. */
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* A binary tree of syscall numbers instead of a list: a call is found in ~9 jumps,
+	 * not ~300, and the kernel's cache of always-allowed calls, which runs the filter
+	 * once per syscall number when it is loaded, walks as short a path (docs/engine.md). */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < p->n_arches; i++) {
 		r = seccomp_arch_add(ctx, p->arches[i]);
 		if (r == -EEXIST)
@@ -1059,7 +1064,7 @@ static void cache_key(const struct gb_seccomp_profile *p, char hex[65])
 	gb_autofree char *json = gb_seccomp_to_json(p);
 	const struct scmp_version *v = seccomp_version();
 	char extra[96];
-	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u\n", v ? v->major : 0,
+	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u optimize 2\n", v ? v->major : 0,
 		 v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
 	struct gb_sha256 h;
 	gb_sha256_init(&h);
