@@ -716,9 +716,7 @@ static int parse_run(int argc, char **argv, bool create_only, struct gb_run_args
 			"there is one)");
 	/* Resolve capabilities and read the seccomp profile now: a malformed profile is an
 	 * error before anything is created. */
-	struct gb_confine sec;
-	r = gb_confine_prepare(&out->cfg, &sec, err);
-	gb_confine_free(&sec);
+	r = gb_confine_check(&out->cfg, err);
 	if (r < 0)
 		return r;
 	if (out->cfg.unsafe_pass_terminal && !out->quiet)

@@ -11,7 +11,8 @@
 
 #include "security/apparmor.h"
 
-int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err)
+static int resolve(const struct gb_config *c, struct gb_confine *out, bool build_default,
+		   struct gb_err *err)
 {
 	memset(out, 0, sizeof *out);
 	/* Only where the kernel runs AppArmor: elsewhere the caller warns (docs/security.md). */
@@ -33,7 +34,21 @@ int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct
 	out->filter = true;
 	if (c->seccomp[0])
 		return gb_seccomp_load_file(c->seccomp, out->caps, &out->profile, err);
-	return gb_seccomp_default(&out->profile, out->caps, err);
+	return build_default ? gb_seccomp_default(&out->profile, out->caps, err) : 0;
+}
+
+int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err)
+{
+	return resolve(c, out, true, err);
+}
+
+int gb_confine_check(const struct gb_config *c, struct gb_err *err)
+{
+	/* The built-in profile cannot be malformed: only capabilities and a profile file can. */
+	struct gb_confine cf;
+	int r = resolve(c, &cf, false, err);
+	gb_confine_free(&cf);
+	return r;
 }
 
 int gb_confine_compile(struct gb_confine *cf, const char *cache_dir, struct gb_err *err)

@@ -23,6 +23,9 @@ struct gb_confine {
 /* Resolve --cap-add/--cap-drop/--privileged and read the seccomp profile, on the host
  * before anything is created: a bad name or profile fails here. */
 int gb_confine_prepare(const struct gb_config *c, struct gb_confine *out, struct gb_err *err);
+/* The same refusals as gb_confine_prepare, without building the built-in profile:
+ * the command line's check, before anything is created. */
+int gb_confine_check(const struct gb_config *c, struct gb_err *err);
 /* Compile the profile to BPF (on the host, before clone; the child inherits it). cache_dir
  * (may be NULL) keeps compiled filters between starts (gb_seccomp_compile). */
 int gb_confine_compile(struct gb_confine *cf, const char *cache_dir, struct gb_err *err);

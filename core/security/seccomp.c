@@ -3,7 +3,9 @@
  * prctl(2) PR_SET_NO_NEW_PRIVS. Lab 15. */
 #include "security/seccomp.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -519,6 +521,8 @@ int gb_seccomp_default(struct gb_seccomp_profile *p, gb_capset caps, struct gb_e
 		r = add_default_arg_rules(p, caps, err);
 	if (r < 0)
 		gb_seccomp_free(p);
+	p->builtin = true;
+	p->caps = caps;
 	return r;
 }
 
@@ -1059,13 +1063,47 @@ static int build_ctx(const struct gb_seccomp_profile *p, scmp_filter_ctx *out, s
 	return 0;
 }
 
+/* The GNU build id of the running program (ld writes it in a PT_NOTE), in hex; "" if
+ * it has none. Read from memory: the loader mapped the notes with the program. */
+static int build_id_note(struct dl_phdr_info *info, size_t size, void *data)
+{
+	char *hex = data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const char *n = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = n + ph->p_memsz;
+		while (n + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)n;
+			const char *name = n + sizeof *nh;
+			const unsigned char *desc =
+				(const unsigned char *)name + ((nh->n_namesz + 3) & ~3u);
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 && nh->n_descsz <= 64) {
+				for (unsigned j = 0; j < nh->n_descsz; j++)
+					sprintf(hex + 2 * j, "%02x", desc[j]);
+				return 1;
+			}
+			n = (const char *)desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	return 1; /* the first object is the program itself: stop there */
+}
+
 static void cache_key(const struct gb_seccomp_profile *p, char hex[65])
 {
-	gb_autofree char *json = gb_seccomp_to_json(p);
+	/* The built-in profile is code: the binary's build id and the capabilities name it,
+	 * without writing its ~350 rules out as JSON and hashing them on every start. A
+	 * profile from a file is named by what it says. */
+	char id[129] = "";
+	if (p->builtin)
+		dl_iterate_phdr(build_id_note, id);
+	gb_autofree char *json = id[0] ? NULL : gb_seccomp_to_json(p);
 	const struct scmp_version *v = seccomp_version();
-	char extra[96];
-	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u optimize 2\n", v ? v->major : 0,
-		 v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
+	char extra[256];
+	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u optimize 2 builtin %s caps %llx\n",
+		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native(), id,
+		 id[0] ? (unsigned long long)p->caps : 0ULL);
 	struct gb_sha256 h;
 	gb_sha256_init(&h);
 	if (json)

@@ -35,6 +35,8 @@ struct gb_seccomp_profile {
 	struct gb_seccomp_rule *rules;
 	size_t n_rules, cap_rules;
 	size_t n_unknown; /* names this libseccomp does not know (skipped) */
+	bool builtin;	  /* gb_seccomp_default's: code, named by the binary's build id */
+	gb_capset caps;	  /* ... and the capabilities it was made for */
 };
 
 /* glassbox's default profile, in the spirit of Docker's: an allowlist of ~330 ordinary
