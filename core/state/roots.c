@@ -87,7 +87,14 @@ static int repair_root(const char *root)
 {
 	/* containers/ is made by the first command that prepares a root: no glassbox root
 	 * without it, so a directory that lacks it is left as it is. */
-	if (!strcmp(root, "/") || !only_ours(root))
+	if (!strcmp(root, "/"))
+		return 0;
+	/* A root already closed to everyone else (the usual case, after the first command)
+	 * keeps them from all it holds, however wide its subdirs: nothing to list or mend. */
+	struct stat st;
+	if (stat(root, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & 077))
+		return 0;
+	if (!only_ours(root))
 		return 0;
 	int n = tighten(AT_FDCWD, root);
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
