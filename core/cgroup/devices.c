@@ -6,6 +6,7 @@
 #include "cgroup/devices.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,14 @@ int gb_cgdev_v1_dir(const struct gb_cgroup *cg, char *dir, size_t len)
 	return gb_path(dir, len, "%s/devices/%s", cg->host.root, cg->rel);
 }
 
-static int write_rule(const char *dir, const struct gb_dev_rule *r, struct gb_err *err)
+/* devices.deny and devices.allow of one dir, each opened once: the kernel reads one rule
+ * a write(2), and a start writes a dozen (Docker's default list). */
+struct rule_files {
+	const char *dir;
+	int fd[2]; /* [0] devices.deny, [1] devices.allow; -1 until the first rule */
+};
+
+static int write_rule(struct rule_files *f, const struct gb_dev_rule *r, struct gb_err *err)
 {
 	char val[64];
 	if (r->type == 'a' && r->major == GB_DEV_ANY && r->minor == GB_DEV_ANY &&
@@ -32,12 +40,21 @@ static int write_rule(const char *dir, const struct gb_dev_rule *r, struct gb_er
 		snprintf(val, sizeof val, "a"); /* all: behaviour reset, the list emptied */
 	else
 		gb_devrule_format(r, val, sizeof val);
-	int e = gb_cg_write(dir, r->allow ? "devices.allow" : "devices.deny", val, err);
+	const char *file = r->allow ? "devices.allow" : "devices.deny";
+	int *fd = &f->fd[r->allow ? 1 : 0];
+	char path[GB_CG_PATH + 32];
+	if (*fd < 0 && gb_path(path, sizeof path, "%s/%s", f->dir, file) == 0)
+		*fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t n = strlen(val);
+	if (*fd >= 0 && write(*fd, val, n) == (ssize_t)n)
+		return 0;
+	/* Refused (or not open): once more by path, for the error and its hint. */
+	int e = gb_cg_write(f->dir, file, val, err);
 	if (e == -EPERM && r->allow)
 		gb_err_hint(err,
 			    "a cgroup may allow only what its parent allows: the parent of "
 			    "%s refuses \"%s\"",
-			    dir, val);
+			    f->dir, val);
 	return e;
 }
 
@@ -65,10 +82,14 @@ int gb_cgdev_v1_apply(struct gb_cgroup *cg, const struct gb_dev_rule *rules, siz
 	 * old one (update) instead of adding to it. A new dir already is in that state. */
 	static const struct gb_dev_rule allow_all = { true, 'a', GB_DEV_ANY, GB_DEV_ANY,
 						      GB_DEV_RWM };
+	struct rule_files f = { dir, { -1, -1 } };
 	if (!made && (n == 0 || rules[0].allow || rules[0].type != 'a'))
-		r = write_rule(dir, &allow_all, err);
+		r = write_rule(&f, &allow_all, err);
 	for (size_t i = 0; r == 0 && i < n; i++)
-		r = write_rule(dir, &rules[i], err);
+		r = write_rule(&f, &rules[i], err);
+	for (int i = 0; i < 2; i++)
+		if (f.fd[i] >= 0)
+			close(f.fd[i]);
 	if (r < 0 && made)
 		rmdir(dir);
 	return r;
