@@ -13,9 +13,18 @@ for c in hyperfine runc python3 /usr/bin/time; do
     command -v $c >/dev/null || { echo "bench/start.sh: needs $c (make deps)" >&2; exit 1; }
 done
 W=$(mktemp -d /var/tmp/gbbench.XXXXXX)
-trap 'rm -rf "$W" /run/gbbench /run/gbbench-runc /run/gbbench-crun' EXIT
-# State on tmpfs (/run, the default), layers on disk (/var), as in a real installation.
-export GLASSBOX_ROOT=/run/gbbench GLASSBOX_DATA_ROOT=$W/data
+# State on tmpfs, layers on disk (/var), as in a real installation: there /run is a
+# tmpfs (systemd mounts it; Docker, runc and glassbox keep their state in it). Where it
+# is not (these VMs: /run is on the root's ext4), the engines' state roots go on a tmpfs
+# of the bench's own, or every start would pay the disk for files a reboot must forget.
+S=/run/gbbench.$$
+mkdir -p "$S"
+if [ "$(stat -f -c %T /run)" != tmpfs ]; then
+    mount -t tmpfs -o mode=0700,size=64m gbbench "$S"
+    echo "(/run is $(stat -f -c %T /run) here: the state roots are on a tmpfs at $S)"
+fi
+trap 'rm -rf "$W"; umount "$S" 2>/dev/null; rm -rf "$S"' EXIT
+export GLASSBOX_ROOT=$S/glassbox GLASSBOX_DATA_ROOT=$W/data
 "$G" run --rm busybox true   # import the image once, outside the measurement
 
 # An OCI bundle for runc and crun from the same busybox root filesystem.
@@ -31,10 +40,10 @@ PY
 )
 cmds=(-n floor "unshare -fpmnui --mount-proc true"
       -n glassbox "$G run --rm busybox /bin/true"
-      -n runc "runc --root /run/gbbench-runc run -b $W/bundle gbbench-\$RANDOM")
+      -n runc "runc --root $S/runc run -b $W/bundle gbbench-\$RANDOM")
 # crun refuses hybrid cgroup hosts; it runs when /sys/fs/cgroup/unified is hidden in a
 # private mount namespace (shared/FACTS.md). Included when that works here.
-crun_cmd="unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root /run/gbbench-crun run -b $W/bundle gbbench-\$\$'"
+crun_cmd="unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root $S/crun run -b $W/bundle gbbench-\$\$'"
 if command -v crun >/dev/null && sh -c "$crun_cmd" >/dev/null 2>&1; then
     cmds+=(-n crun "$crun_cmd")
 else
@@ -44,7 +53,7 @@ hyperfine --warmup 3 --runs "$RUNS" --export-json "$W/start.json" "${cmds[@]}" >
 
 # Peak RSS of the engine's own process (what the CLI itself needs), by GNU time.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-python3 - "$W/start.json" "$(rss "$G" run --rm busybox /bin/true)" "$(rss runc --root /run/gbbench-runc run -b "$W/bundle" gbbench-rss)" <<'PY'
+python3 - "$W/start.json" "$(rss "$G" run --rm busybox /bin/true)" "$(rss runc --root $S/runc run -b "$W/bundle" gbbench-rss)" <<'PY'
 import json, sys
 res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 med = {k: v["median"] * 1000 for k, v in res.items()}
@@ -68,7 +77,7 @@ c["linux"]["resources"] = {"memory": {"limit": 64 << 20, "swap": 64 << 20},
 json.dump(c, open(sys.argv[2], "w"))
 PY
 GL="$G run --rm -m 64m --cpus 1 --pids-limit 100 busybox /bin/true"
-RL="runc --root /run/gbbench-runc run -b $W/limits gbbench-\$RANDOM"
+RL="runc --root $S/runc run -b $W/limits gbbench-\$RANDOM"
 COLD=${COLD_RUNS:-8}
 hyperfine --warmup 3 --runs "$RUNS" --export-json "$W/warm.json" \
     -n glassbox-limits "$GL" -n runc-limits "$RL" >/dev/null
