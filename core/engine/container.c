@@ -328,8 +328,10 @@ static void record_exit(struct gb_runtime *rt, struct gb_state *st, int status)
 	struct gb_err ignored;
 	struct layer_rm layer;
 	layer_rm_begin(rt, st, &layer);
-	if (gb_state_load(rt, st->cfg.id, &now, &ignored) == 0) {
-		/* keep what others recorded meanwhile (e.g. an OOM kill) */
+	/* Keep what others recorded meanwhile: an OOM kill, which only a SIGKILL can be
+	 * (a `run --rm true` reads no state back). */
+	bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	if (killed && gb_state_load(rt, st->cfg.id, &now, &ignored) == 0) {
 		st->oom_killed |= now.oom_killed;
 		gb_state_free(&now);
 	}
