@@ -1041,7 +1041,7 @@ static int build_ctx(const struct gb_seccomp_profile *p, scmp_filter_ctx *out, s
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	/* A binary tree of syscall numbers instead of a list: a call is found in ~9 jumps,
 	 * not ~300, and the kernel's cache of always-allowed calls, which runs the filter
-	 * once per syscall number when it is loaded, walks as short a path (docs/engine.md). */
+	 * once per syscall number when it is loaded, walks as short a path (docs/security.md). */
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < p->n_arches; i++) {
@@ -1072,7 +1072,8 @@ static int build_id_note(struct dl_phdr_info *info, size_t size, void *data)
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_NOTE)
 			continue;
-		const char *n = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = n + ph->p_memsz;
+		const char *n = (const char *)(info->dlpi_addr + ph->p_vaddr),
+			   *end = n + ph->p_memsz;
 		while (n + sizeof(ElfW(Nhdr)) <= end) {
 			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)n;
 			const char *name = n + sizeof *nh;
@@ -1101,7 +1102,8 @@ static void cache_key(const struct gb_seccomp_profile *p, char hex[65])
 	gb_autofree char *json = id[0] ? NULL : gb_seccomp_to_json(p);
 	const struct scmp_version *v = seccomp_version();
 	char extra[256];
-	snprintf(extra, sizeof extra, "\nlibseccomp %u.%u.%u arch %u optimize 2 builtin %s caps %llx\n",
+	snprintf(extra, sizeof extra,
+		 "\nlibseccomp %u.%u.%u arch %u optimize 2 builtin %s caps %llx\n",
 		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native(), id,
 		 id[0] ? (unsigned long long)p->caps : 0ULL);
 	struct gb_sha256 h;
