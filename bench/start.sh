@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start + exit + remove of /bin/true: glassbox side by side with runc, crun and the floor
-# (`unshare -fpmnui --mount-proc true`), measured in one run with hyperfine.
+# (`unshare -fpmnui --mount-proc true`), measured in one run, in rounds (bench/rounds.py);
+# the limits variant with hyperfine.
 # Prints medians and ratios, and the peak RSS of each engine process.
 # Usage: bench/start.sh [RUNS]   (as root; needs hyperfine, runc, crun: make deps)
 set -eu
@@ -38,31 +39,33 @@ c["process"]["args"] = ["/bin/true"]
 json.dump(c, open("config.json", "w"))
 PY
 )
-cmds=(-n floor "unshare -fpmnui --mount-proc true"
-      -n glassbox "$G run --rm busybox /bin/true"
-      -n runc "runc --root $S/runc run -b $W/bundle gbbench-\$RANDOM")
+# Timed in rounds (bench/rounds.py): every command once a round, the order rotating,
+# so that this shared VM's drifts in speed touch all of them alike; "vs floor" is the
+# median over rounds of each one's time over the floor's in the same round.
+crun_sh="umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root $S/crun run -b $W/bundle gbbench-\$\$"
 # crun refuses hybrid cgroup hosts; it runs when /sys/fs/cgroup/unified is hidden in a
 # private mount namespace (shared/FACTS.md). Included when that works here.
-crun_cmd="unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root $S/crun run -b $W/bundle gbbench-\$\$'"
-if command -v crun >/dev/null && sh -c "$crun_cmd" >/dev/null 2>&1; then
-    cmds+=(-n crun "$crun_cmd")
+with_crun=0
+if command -v crun >/dev/null && unshare -m sh -c "$crun_sh" >/dev/null 2>&1; then
+    with_crun=1
 else
     echo "(crun does not run on this host: left out)"
 fi
-hyperfine --warmup 3 --runs "$RUNS" --export-json "$W/start.json" "${cmds[@]}" >/dev/null
+python3 - "$RUNS" "$G" "$S" "$W" "$with_crun" "$crun_sh" <<'PY' | python3 bench/rounds.py --json "$W/start.json"
+import json, sys
+runs, g, s, w, with_crun, crun_sh = sys.argv[1:]
+cmds = [["floor", ["unshare", "-fpmnui", "--mount-proc", "true"]],
+        ["glassbox", [g, "run", "--rm", "busybox", "/bin/true"]],
+        ["runc", ["runc", "--root", f"{s}/runc", "run", "-b", f"{w}/bundle", "gbbench-{i}"]]]
+if with_crun == "1":
+    cmds.append(["crun", ["unshare", "-m", "sh", "-c", crun_sh]])
+print(json.dumps({"runs": int(runs), "warmup": 3, "baseline": "floor", "commands": cmds}))
+PY
 
 # Peak RSS of the engine's own process (what the CLI itself needs), by GNU time.
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
-python3 - "$W/start.json" "$(rss "$G" run --rm busybox /bin/true)" "$(rss runc --root $S/runc run -b "$W/bundle" gbbench-rss)" <<'PY'
-import json, sys
-res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-med = {k: v["median"] * 1000 for k, v in res.items()}
-print(f"{'what':10} {'median ms':>10} {'vs floor':>9} {'vs glassbox':>12}")
-for k in ["floor", "glassbox", "runc", "crun"]:
-    if k in med:
-        print(f"{k:10} {med[k]:10.2f} {med[k]/med['floor']:8.2f}x {med[k]/med['glassbox']:11.2f}x")
-print(f"peak RSS of the engine process (KiB): glassbox {sys.argv[2]}, runc {sys.argv[3]}")
-PY
+echo "peak RSS of the engine process (KiB): glassbox $(rss "$G" run --rm busybox /bin/true)," \
+     "runc $(rss runc --root $S/runc run -b "$W/bundle" gbbench-rss)"
 
 # The limits variant: memory + cpu + pids, for glassbox and for runc (same values in the
 # OCI config). "warm": back to back; "cold": after 1 s of quiet, when the kernel's first
