@@ -1092,17 +1092,38 @@ static int run_nnp(struct gb_launch *l, struct gb_err *err)
 
 static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 {
+	char aa[320] = "";
+	if (l->sec.apparmor[0])
+		snprintf(aa, sizeof aa, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
+			 l->sec.apparmor);
 	snprintf(buf, len,
-		 "seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
+		 "%sseccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
 		 "%zu rules compiled to %u BPF instructions, default %s",
-		 l->sec.profile.source, l->sec.profile.n_rules, l->sec.bpf.len,
+		 aa, l->sec.profile.source, l->sec.profile.n_rules, l->sec.bpf.len,
 		 gb_seccomp_action_name(l->sec.profile.default_action));
+}
+
+/* AppArmor (security/apparmor.h): the profile the execve will enter. It is written
+ * before the seccomp filter is in, as runc and `glassbox exec` do: a profile that refuses
+ * openat or write would otherwise stop the write itself. By the seccomp row, or by the
+ * exec row when no filter is loaded. */
+static int apparmor_onexec(struct gb_launch *l, struct gb_err *err)
+{
+	if (!l->sec.apparmor[0] || l->apparmor_set)
+		return 0;
+	if (gb_apparmor_exec(l->sec.apparmor, err) < 0)
+		return -err->code;
+	l->apparmor_set = true;
+	return 0;
 }
 
 static int run_seccomp(struct gb_launch *l, struct gb_err *err)
 {
+	int r = apparmor_onexec(l, err);
+	if (r < 0)
+		return r;
 	/* The program was compiled on the host (gb_confine_prepare): here, one system call. */
-	int r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
+	r = gb_seccomp_install(&l->sec.bpf, l->sec.profile.source, err);
 	if (r == 0 && hold_for_seccomp(l))
 		r = gb_caps_release(l->sec.caps | hold_for_user(l), err);
 	return r;
@@ -1156,9 +1177,10 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 			break;
 		used += (size_t)n < sizeof args - used ? (size_t)n : sizeof args - used - 1;
 	}
-	/* AppArmor (security/apparmor.h): the profile the execve will enter. */
+	/* AppArmor (security/apparmor.h): the profile the execve will enter, written here
+	 * when no seccomp row ran before (apparmor_onexec). */
 	char aa[320] = "";
-	if (l->sec.apparmor[0])
+	if (l->sec.apparmor[0] && !want_seccomp(l))
 		snprintf(aa, sizeof aa, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
 			 l->sec.apparmor);
 	/* The execve is the sealed trampoline's (core/security/enter.h): say so, it is what runs. */
@@ -1209,8 +1231,8 @@ static int run_exec(struct gb_launch *l, struct gb_err *err)
 {
 	const struct gb_config *c = &l->st->cfg;
 	/* AppArmor: the kernel switches profiles at the execve, so the setup is not confined
-	 * by it; a profile it does not know fails the start here, before anything runs. */
-	if (l->sec.apparmor[0] && gb_apparmor_exec(l->sec.apparmor, err) < 0)
+	 * by it; a profile it does not know fails the start before anything runs. */
+	if (apparmor_onexec(l, err) < 0)
 		return -err->code;
 	/* --user / USER: become that user of the container's own /etc/passwd (user.c). */
 	if (c->user[0] && c->cap_ambient)

@@ -44,6 +44,7 @@ struct gb_launch {
 	char child_info[256];  /* what the child reported of its last step */
 	bool state_created;    /* create phase made a state dir (undo removes it) */
 	struct gb_confine sec; /* caps, no_new_privs, seccomp: prepared before clone */
+	bool apparmor_set;     /* the child wrote sec.apparmor for its execve (steps.c) */
 	struct gb_cgroup cg;   /* the container's cgroup (start phase) */
 	/* Published ports (core/net/net_container.h): listening sockets bound before the
 	 * container runs; the monitor's port proxy takes them over. */

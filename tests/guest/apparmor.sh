@@ -59,11 +59,21 @@ rc=$?
 check "apparmor=gbtest: cat /etc/hostname fails (exit $rc)" test "$rc" -ne 0
 assert_contains "apparmor=gbtest: EACCES" "Permission denied" "$out"
 check "apparmor=gbtest: no warning" test -z "$(grep -i warning <<<"$out")"
-assert_contains "the exec row's call names the write" \
-    'write("/proc/thread-self/attr/apparmor/exec", "exec gbtest")' \
-    "$(jq -r 'select(.type == "step.begin" and .step == "exec") | .call' "$ev")"
+assert_contains "the seccomp row's call names the write, before the filter" \
+    'write("/proc/thread-self/attr/apparmor/exec", "exec gbtest"); seccomp(' \
+    "$(jq -r 'select(.type == "step.begin" and .step == "seccomp") | .call' "$ev")"
 out=$(gb run --rm --security-opt apparmor=gbtest busybox cat /etc/hosts 2>&1)
 check "apparmor=gbtest: other files still read (/etc/hosts)" test $? -eq 0
+# The profile is written before the filter is in: a filter that refuses write(2) does
+# not stop it (it did when the exec row wrote it, after the seccomp row).
+F=$GB_TEST_ROOT/no-write.json
+echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["write"],"action":"SCMP_ACT_ERRNO"}]}' >"$F"
+out=$(gb run --rm --security-opt apparmor=gbtest --security-opt seccomp="$F" busybox \
+    sh -c 'grep -q "^gbtest (enforce)" /proc/self/attr/current' 2>&1)
+check "a filter refusing write: the profile is still entered ($out)" test $? -eq 0
+out=$(gb run --rm --security-opt apparmor=unconfined --security-opt seccomp="$F" busybox \
+    sh -c 'grep -q "^gbtest" /proc/self/attr/current' 2>&1)
+check "control: without the profile the same grep fails" test $? -ne 0
 
 # A detached container: PID 1's label, and exec into it gets the same.
 id=$(gb run -d --security-opt apparmor=gbtest busybox sleep 300 2>&1)

@@ -12,6 +12,8 @@ name=gbtest-absent-$$
 aa_on=n
 [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && aa_on=y
 exec_call() { jq -r 'select(.type == "step.begin" and .step == "exec") | .call' "$1"; }
+# The seccomp row writes the profile, before its filter (the exec row when none).
+seccomp_call() { jq -r 'select(.type == "step.begin" and .step == "seccomp") | .call' "$1"; }
 
 # A bad value: refused before anything is made, naming it (docker run's exit code 125).
 out=$(gb run --rm --security-opt apparmor= busybox true 2>&1); rc=$?
@@ -41,6 +43,8 @@ if [ "$aa_on" = n ]; then
 	check "AppArmor off: the exec row ran" test -n "$call"
 	check "AppArmor off: the exec row writes no attr/apparmor/exec" \
 		test -z "$(grep -F 'attr/apparmor/exec' <<<"$call")"
+	check "AppArmor off: nor the seccomp row" \
+		test -z "$(seccomp_call "$ev" | grep -F 'attr/apparmor/exec')"
 	# the profile asked for is the container's (inspect), for a later exec as well
 	id=$(gb run -d --security-opt apparmor="$name" busybox sleep 30 2>/dev/null)
 	assert_eq "AppArmor off: inspect keeps the profile asked for" "$name" \
@@ -55,8 +59,8 @@ else
 	check "AppArmor on: a profile not loaded fails the start" test "$rc" -ne 0
 	assert_contains "AppArmor on: the kernel's answer (ENOENT)" "No such file or directory" "$out"
 	assert_contains "AppArmor on: the hint names apparmor_parser" "apparmor_parser -r" "$out"
-	assert_contains "AppArmor on: the exec row names the write" \
-		"write(\"/proc/thread-self/attr/apparmor/exec\", \"exec $name\")" "$(exec_call "$ev")"
+	assert_contains "AppArmor on: the seccomp row names the write" \
+		"write(\"/proc/thread-self/attr/apparmor/exec\", \"exec $name\")" "$(seccomp_call "$ev")"
 fi
 # glassbox-runc features: AppArmor support is there whatever the host runs (runtime-spec)
 assert_eq "glassbox-runc features: apparmor.enabled" true \
