@@ -37,6 +37,7 @@
 #include <zlib.h>
 
 #include "base/util.h"
+#include "cgroup/devprog.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -648,32 +649,19 @@ static int devprog_attach(const char *dir, char *why, size_t len)
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	union bpf_attr a;
-	memset(&a, 0, sizeof a);
-	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	a.insns = (__u64)(unsigned long)prog;
-	a.insn_cnt = 2;
-	a.license = (__u64)(unsigned long)"GPL";
-	int fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
-	if (fd < 0)
-		return snprintf(why, len, "bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE): %s",
-				strerror(errno)),
-		       -errno;
-	int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-	memset(&a, 0, sizeof a);
-	a.target_fd = (__u32)cg;
-	a.attach_bpf_fd = (__u32)fd;
-	a.attach_type = BPF_CGROUP_DEVICE;
-	a.attach_flags = BPF_F_ALLOW_MULTI;
-	if (cg < 0 || syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a) < 0) {
-		r = -errno;
-		snprintf(why, len, "bpf(BPF_PROG_ATTACH, BPF_CGROUP_DEVICE) on %s: %s", dir,
-			 strerror(errno));
-	}
+	struct gb_err err = { 0 };
+	int fd = gb_devprog_load(prog, 2, &err), cg = -1, r = fd;
+	if (fd >= 0)
+		r = cg = gb_devprog_open_dir(dir, &err);
+	if (cg >= 0)
+		r = gb_devprog_attach(cg, fd, dir, &err);
+	if (r < 0)
+		snprintf(why, len, "%s: %s", err.msg, strerror(-r));
 	if (cg >= 0)
 		close(cg);
-	close(fd); /* the attachment holds the program until the cgroup goes */
-	return r;
+	if (fd >= 0)
+		close(fd); /* the attachment holds the program until the cgroup goes */
+	return r < 0 ? r : 0;
 }
 
 /* Refused for lack of privilege: no delegated subtree helps here (device rules are root's

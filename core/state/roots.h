@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #include "base/error.h"
-#include "host/hostcheck.h"
+#include "host/feature.h"
 
 /* Create root (a data or state root) and any missing parent. The parents get 0755, as
  * mkdir -p gives them (they hold no content); root itself is made 0700 in one mkdir(2),
