@@ -45,14 +45,30 @@ static int open_config_path(struct gb_cgroup *cg, const struct gb_cg_host *h, co
 	return gb_cgroup_open(cg, h, parent, slash + 1, err);
 }
 
+/* Hybrid, with the cgroup2 dir: pause is its cgroup.freeze (cgroup_hybrid.c), so the v1
+ * freezer hierarchy gets no dir of ours: one mkdir, one attach and two rmdirs fewer a
+ * start. Without the cgroup2 dir (rootless, outside the delegated cgroup2 side) the v1
+ * freezer pauses and keeps its dir, as does a container an older glassbox made with one. */
+static void drop_v1_freezer(struct gb_cgroup *cg)
+{
+	char *dir = cg->dir[GB_CG_FREEZER];
+	if (cg->host.layout == GB_CG_HYBRID && cg->unified_dir[0] && dir[0] &&
+	    access(dir, F_OK) < 0)
+		dir[0] = '\0';
+}
+
 int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, struct gb_err *err)
 {
 	struct gb_cg_host host;
 	struct gb_cg_delegation d;
 	char parent[GB_CG_PATH] = GB_CGROUP_PARENT;
 	int r = gb_cgroup_detect(&host, getenv("GLASSBOX_CGROUP_ROOT"), err);
-	if (r == 0 && st->cfg.cgroup_path[0] && geteuid() == 0)
-		return open_config_path(cg, &host, st->cfg.cgroup_path, err);
+	if (r == 0 && st->cfg.cgroup_path[0] && geteuid() == 0) {
+		r = open_config_path(cg, &host, st->cfg.cgroup_path, err);
+		if (r == 0)
+			drop_v1_freezer(cg);
+		return r;
+	}
 	if (r == 0 && geteuid() != 0)
 		r = rootless_parent(&host, &d, parent, sizeof parent, err);
 	if (r == 0)
@@ -64,6 +80,8 @@ int gb_cgroup_container_open(const struct gb_state *st, struct gb_cgroup *cg, st
 	if (r == 0 && geteuid() != 0 && host.layout == GB_CG_HYBRID && !d.unified_inside &&
 	    access(cg->unified_dir, F_OK) < 0)
 		cg->unified_dir[0] = '\0';
+	if (r == 0)
+		drop_v1_freezer(cg);
 	return r;
 }
 

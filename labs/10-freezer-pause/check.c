@@ -29,7 +29,7 @@ static void check_paused(struct gb_check *c, struct gb_cgroup *cg)
 		return;
 	}
 	gb_check_is(c, "frozen", !strcmp(s.freezer, "frozen"), "the cgroup reports \"%s\" (%s)",
-		    s.freezer, cg->host.layout == GB_CG_V2 ? "cgroup.events" : "freezer.state");
+		    s.freezer, cg->unified_dir[0] ? "cgroup.events" : "freezer.state");
 	gb_check_is(c, "no-cpu-paused", used < 5, "it used %.1f ms of CPU in 0.5 s (cpu.stat)%s",
 		    used, used < 5 ? ": it is not running" : ": it still runs");
 }

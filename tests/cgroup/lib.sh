@@ -34,6 +34,12 @@ cleanup() {
         "$CGTOOL" --layout v1 destroy "$n" >/dev/null 2>&1
     done
     [ -n "${CG_PIDS:-}" ] && kill -9 $CG_PIDS 2>/dev/null
+    # The shared "glassbox" parent the library made for them, in each hierarchy, once
+    # empty (rmdir refuses while a container of someone else's is inside).
+    local d
+    for d in "$CGROOT"/glassbox "$CGROOT"/*/glassbox; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null
+    done
     return 0
 }
 trap cleanup EXIT
