@@ -1090,12 +1090,19 @@ static int run_nnp(struct gb_launch *l, struct gb_err *err)
 	return gb_seccomp_set_no_new_privs(err);
 }
 
+/* The AppArmor write of the row that does it (apparmor_onexec), as a call: "" if none. */
+static void call_apparmor(const struct gb_launch *l, bool here, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (here && l->sec.apparmor[0])
+		snprintf(buf, len, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
+			 l->sec.apparmor);
+}
+
 static void call_seccomp(const struct gb_launch *l, char *buf, size_t len)
 {
-	char aa[320] = "";
-	if (l->sec.apparmor[0])
-		snprintf(aa, sizeof aa, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
-			 l->sec.apparmor);
+	char aa[320];
+	call_apparmor(l, true, aa, sizeof aa);
 	snprintf(buf, len,
 		 "%sseccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) with profile %s: "
 		 "%zu rules compiled to %u BPF instructions, default %s",
@@ -1179,10 +1186,8 @@ static void call_exec(const struct gb_launch *l, char *buf, size_t len)
 	}
 	/* AppArmor (security/apparmor.h): the profile the execve will enter, written here
 	 * when no seccomp row ran before (apparmor_onexec). */
-	char aa[320] = "";
-	if (l->sec.apparmor[0] && !want_seccomp(l))
-		snprintf(aa, sizeof aa, "write(\"%s\", \"exec %s\"); ", GB_APPARMOR_ATTR,
-			 l->sec.apparmor);
+	char aa[320];
+	call_apparmor(l, !want_seccomp(l), aa, sizeof aa);
 	/* The execve is the sealed trampoline's (core/security/enter.h): say so, it is what runs. */
 	snprintf(buf, len,
 		 "%s%s%s%schdir(\"%s\"); execveat(<sealed glassbox-trampoline>, \"\", ...) "
