@@ -292,6 +292,18 @@ static int clone_bench(struct gb_cgroup *cg, int idle_ms, int rounds, struct gb_
 /* ---- commands on a named cgroup ---- */
 
 /* devices NAME +RULE|-RULE...: the device cgroup's list (cgroup/devices.h), in order. */
+/* What one of the library's JSON writers says of the cgroup, on one line. */
+static int print_json(const struct gb_cgroup *cg,
+		      void (*write)(const struct gb_cgroup *, struct gb_json *, const char *))
+{
+	struct gb_json j;
+	gb_json_init(&j);
+	write(cg, &j, NULL);
+	printf("%s\n", j.buf);
+	gb_json_free(&j);
+	return 0;
+}
+
 static int devices(struct gb_cgroup *cg, int argc, char **argv, struct gb_err *err)
 {
 	struct gb_dev_rule rules[GB_DEV_RULES_MAX];
@@ -369,22 +381,10 @@ static int on_cgroup(struct gb_cgroup *cg, const char *cmd, int argc, char **arg
 	}
 	if (!strcmp(cmd, "devices"))
 		return devices(cg, argc, argv, err);
-	if (!strcmp(cmd, "devices-show")) {
-		struct gb_json j;
-		gb_json_init(&j);
-		gb_cgdev_json(cg, &j, NULL);
-		printf("%s\n", j.buf);
-		gb_json_free(&j);
-		return 0;
-	}
-	if (!strcmp(cmd, "json")) {
-		struct gb_json j;
-		gb_json_init(&j);
-		gb_cgroup_json(cg, &j, NULL);
-		printf("%s\n", j.buf);
-		gb_json_free(&j);
-		return 0;
-	}
+	if (!strcmp(cmd, "devices-show"))
+		return print_json(cg, gb_cgdev_json);
+	if (!strcmp(cmd, "json"))
+		return print_json(cg, gb_cgroup_json);
 	return gb_err_set(err, EINVAL, cmd, "unknown command %s (see the top of cgtool.c)", cmd);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "config_roundtrip.h"
 #include "base/json.h"
 #include "state/config.h"
 
@@ -166,19 +167,10 @@ static void apparmor_option(void **s)
 	assert_int_equal(parse(&a, &e, false, "--security-opt", "apparmor=gbtest", "busybox", NULL),
 			 0);
 	assert_string_equal(a.cfg.apparmor, "gbtest");
-	struct gb_json j;
-	gb_json_init(&j);
-	gb_json_obj_begin(&j, NULL);
-	gb_config_to_json(&a.cfg, &j);
-	gb_json_obj_end(&j);
-	char perr[64];
-	struct gb_jval *v = gb_json_parse(j.buf, j.len, perr, sizeof perr);
 	struct gb_config back;
-	assert_int_equal(gb_config_from_json(&back, v, &e), 0);
+	assert_int_equal(config_roundtrip(&a.cfg, &back, &e), 0);
 	assert_string_equal(back.apparmor, "gbtest");
 	gb_config_free(&back);
-	gb_jval_free(v);
-	gb_json_free(&j);
 	gb_args_free(&a);
 	assert_int_equal(
 		parse(&a, &e, false, "--security-opt=apparmor:unconfined", "busybox", NULL), 0);

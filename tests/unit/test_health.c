@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "config_roundtrip.h"
 #include "engine/health.h"
 
 struct machine {
@@ -128,22 +129,13 @@ static void test_flags(void **s)
 	assert_int_equal(a.cfg.health.retries, 2);
 	assert_true(a.cfg.health.start_interval > 0.099 && a.cfg.health.start_interval < 0.101);
 	/* the round trip through the state file's JSON */
-	struct gb_json j;
-	gb_json_init(&j);
-	gb_json_obj_begin(&j, NULL);
-	gb_config_to_json(&a.cfg, &j);
-	gb_json_obj_end(&j);
-	char perr[64];
-	struct gb_jval *v = gb_json_parse(j.buf, j.len, perr, sizeof perr);
 	struct gb_config back;
-	assert_int_equal(gb_config_from_json(&back, v, &err), 0);
+	assert_int_equal(config_roundtrip(&a.cfg, &back, &err), 0);
 	assert_string_equal(back.health.test[2], "test -f /ok");
 	assert_int_equal(back.health.retries, 2);
 	assert_true(back.health.start_period == 60);
 	assert_true(back.health.start_interval > 0.099 && back.health.start_interval < 0.101);
 	gb_config_free(&back);
-	gb_jval_free(v);
-	gb_json_free(&j);
 	gb_args_free(&a);
 	char *unitless[] = { "--health-interval", "5", "busybox", NULL };
 	assert_int_equal(parse(&a, &err, unitless), -EINVAL);
