@@ -28,12 +28,14 @@ int gb_devices_policy(const struct gb_config *c, struct gb_dev_rule *out, size_t
 		*n = (size_t)c->ndev_rules;
 		return 0;
 	}
-	*n = gb_devrule_docker_default(out, max);
+	size_t ndefault = gb_devrule_docker_default(out, max);
+	*n = ndefault;
 	for (char **r = c->device_cgroup_rules; r && *r; r++) {
 		if (*n == max)
 			return gb_err_set(err, E2BIG, "",
-					  "too many --device-cgroup-rule (at most %zu)",
-					  max - gb_devrule_docker_default(out, max));
+					  "too many --device-cgroup-rule (at most %zu): merge "
+					  "rules, e.g. \"c 189:* rwm\" for every minor",
+					  max - ndefault);
 		int e = gb_devrule_parse(*r, &out[*n], err);
 		if (e < 0)
 			return e;
