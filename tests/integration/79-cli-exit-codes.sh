@@ -22,6 +22,11 @@ refused() { # description, needle the message must hold, then the glassbox argum
     assert_contains "$what: the message names it" "$needle" "$err"
 }
 
+# run's refusals name the option as it is written (not ----restart).
+refused "run --restart bogus" "invalid value for --restart: 'bogus'" run --restart bogus busybox true
+refused "run --health-retries x" "invalid value for --health-retries: 'x'" \
+    run --health-retries x busybox true
+
 # exec: its own arguments refused, the command never ran in the container.
 gb run -d --name codes-$$ -v "$T/out:/out" busybox sleep 600 >/dev/null
 refused "exec --bogus" "--bogus" exec --bogus codes-$$ touch /out/ran
