@@ -51,6 +51,11 @@ assert_eq "the hooking notes name only real steps" "" "$bad"
 mds=$(cd "$GB_SRC" && ls README.md docs/*.md labs/README.md labs/[0-9][0-9]-*/README.md slides/*.md core/README.md 2>/dev/null)
 hits=$(cd "$GB_SRC" && grep -nE '(^|[^a-z_/.-])(shared/[A-Z]|/work/)' $mds || true)
 assert_eq "no document names shared/ or a machine's path" "" "$hits"
+# ... nor a comment of the code, a script or a bench (what a reader of the source has).
+hits=$(cd "$GB_SRC" && grep -rnE '(^|[^a-z_/.-])shared/[A-Z]+\.md' --include='*.[ch]' --include='*.sh' \
+    --include='*.py' --include=Makefile --include='*.mk' cli core viz labs init probe images bench \
+    scripts Makefile install.mk 2>/dev/null || true)
+assert_eq "no source file names a shared/ note" "" "$hits"
 unfenced() { # a Markdown file without its fenced blocks (examples are not links)
     awk '!f && match($0, /^(```+|~~~+)/) { f = substr($0, 1, RLENGTH); next }
          f && index($0, f) == 1 && $0 ~ /^[`~]+[[:space:]]*$/ { f = ""; next }
