@@ -46,6 +46,15 @@ for s in $(awk '/^Notes for hooking in/ {on=1} on && /^## / {on=0} on && /^- `/'
 done
 assert_eq "the hooking notes name only real steps" "" "$bad"
 
+# Speed figures: the pages that quote README.md's "Speed" run hold only its figures, and a
+# changed figure on one page is caught.
+if command -v python3 >/dev/null; then
+    assert_eq "every page quotes README's Speed figures as they are" "" "$("$GB_SRC/scripts/speed-quotes.py" "$GB_SRC")"
+    sed -i 's/72-114 fps/72-115 fps/' "$copy/docs/viz.md"
+    assert_contains "... a figure changed on one page is reported" "viz.md: 72-115 fps" \
+        "$("$GB_SRC/scripts/speed-quotes.py" "$copy")"
+fi
+
 # Nothing points outside the repository: no shared/ notes, no absolute paths of a machine,
 # and every relative Markdown link resolves to a file of the repository.
 mds=$(cd "$GB_SRC" && ls README.md docs/*.md labs/README.md labs/[0-9][0-9]-*/README.md slides/*.md core/README.md 2>/dev/null)
