@@ -44,7 +44,7 @@ PY
 # median over rounds of each one's time over the floor's in the same round.
 crun_sh="umount /sys/fs/cgroup/unified 2>/dev/null; exec crun --root $S/crun run -b $W/bundle gbbench-\$\$"
 # crun refuses hybrid cgroup hosts; it runs when /sys/fs/cgroup/unified is hidden in a
-# private mount namespace (shared/FACTS.md). Included when that works here.
+# private mount namespace (README.md, "Speed"). Included when that works here.
 with_crun=0
 if command -v crun >/dev/null && unshare -m sh -c "$crun_sh" >/dev/null 2>&1; then
     with_crun=1

@@ -398,7 +398,7 @@ static int health_option(struct gb_config *c, const struct opt *o, const char *v
 		char *end;
 		long v = strtol(val, &end, 10);
 		if (end == val || *end || v < 0 || v > 1000000)
-			return bad(err, "--health-retries", val, "give a whole number, e.g. 3");
+			return bad(err, "health-retries", val, "give a whole number, e.g. 3");
 		h->retries = (int)v;
 		return 0;
 	}
@@ -567,7 +567,7 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_RESTART: {
 		struct gb_restart policy;
 		if (gb_restart_parse(val, &policy) < 0 || strlen(val) >= sizeof c->restart)
-			return bad(err, "--restart", val,
+			return bad(err, "restart", val,
 				   "no, always, on-failure, on-failure:N or unless-stopped");
 		if (a->cfg.rm && policy.kind != GB_RESTART_NO)
 			return gb_err_set(err, EINVAL, "",

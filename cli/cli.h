@@ -92,4 +92,11 @@ int cli_oci_run(struct gb_runtime *rt, int argc, char **argv, int inherited, str
 /* --preserve-fds N of create and run: checked against inherited, then handed to the engine. */
 int cli_oci_preserve_fds(const char *value, int inherited, struct gb_err *err);
 
+/* Issue 23, Docker's exit codes (cli/exit_codes.c, docs/cli.md): a usage error of exec,
+ * build, compose and pull is a refusal before anything ran, 125 as with run and create. */
+#define CLI_EXIT_REFUSED 125
+/* The exit code for err: 130 after an abort, 127/126 when the command's execve failed
+ * (missing / not executable), else refused. */
+int cli_exit_code(const struct gb_err *err, int refused);
+
 #endif

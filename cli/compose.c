@@ -62,7 +62,7 @@ static int usage(const char *msg)
 		"Long forms: -d --detach, -v --volumes, -f --follow, -u --user, -w --workdir.\n\n"
 		"example:\n  glassbox compose up -d && glassbox compose ps && glassbox compose "
 		"down\n");
-	return msg ? 2 : 0;
+	return msg ? CLI_EXIT_REFUSED : 0; /* a usage error: refused, 125 (docs/cli.md) */
 }
 
 static void warn(void *data, const char *msg)
@@ -802,7 +802,7 @@ static int exec_in(struct project *p, int argc, char **argv)
 	struct gb_err err = { 0 };
 	int code = 0;
 	if (gb_container_exec_as(p->rt, name, argv + i + 1, NULL, workdir, user, &code, &err) < 0)
-		return cli_error(&err), 1;
+		return cli_error(&err), cli_exit_code(&err, 1);
 	return code;
 }
 
@@ -842,7 +842,7 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 		else
 			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v,
 				       argv[i]),
-			       2;
+			       CLI_EXIT_REFUSED;
 	}
 	char **names = argv + i;
 	if (strcmp(v, "exec") && check_names(p, names) < 0)
@@ -885,7 +885,11 @@ int cmd_compose(struct gb_runtime *rt, int argc, char **argv)
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return usage(NULL);
 		else
-			return usage("unknown option (try -f FILE, -p NAME)");
+			return fprintf(stderr,
+				       "glassbox compose: unknown option %s (try -f FILE, -p NAME; "
+				       "glassbox compose --help)\n",
+				       argv[i]),
+			       CLI_EXIT_REFUSED;
 	}
 	if (i >= argc)
 		return usage("give a command");

@@ -37,6 +37,15 @@ static void human(long long bytes, char *buf, size_t len)
 
 /* ------------------------------------------------------------ build */
 
+/* build's usage errors: refused before any step ran, 125 as docker build (docs/cli.md). */
+static int build_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "glassbox: build: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return CLI_EXIT_REFUSED;
+}
+
 static void print_progress(void *data, const char *line)
 {
 	printf("%s\n", line);
@@ -85,11 +94,12 @@ int cmd_build(struct gb_runtime *rt, int argc, char **argv)
 				      "[--events FILE] CONTEXT\n"),
 			       0;
 		else
-			return usage("build: unknown option (try -t NAME, -f FILE, --no-cache, "
-				     "--build-arg K=V, --target STAGE)");
+			return build_usage("unknown option %s (try -t NAME, -f FILE, --no-cache, "
+					   "--build-arg K=V, --target STAGE)",
+					   a);
 	}
 	if (i != argc - 1 || !o.tag)
-		return usage("build: write glassbox build -t NAME [-f Dockerfile] CONTEXT");
+		return build_usage("%swrite glassbox build -t NAME [-f Dockerfile] CONTEXT", "");
 	o.context = argv[i];
 	o.build_args = args;
 	if (quiet)

@@ -44,12 +44,8 @@ static int fail(const struct gb_err *err)
  * exit codes. 130 after an abort. docs/cli.md lists them. */
 static int run_failed(const struct gb_err *err)
 {
-	int r = fail(err);
-	if (r == 130)
-		return r;
-	if (strncmp(err->call, "execve", 6) == 0 || strstr(err->msg, "executable file not found"))
-		return err->code == ENOENT ? 127 : 126;
-	return 125;
+	cli_error(err);
+	return cli_exit_code(err, CLI_EXIT_REFUSED);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -777,6 +773,13 @@ static int cmd_inspect(struct gb_runtime *rt, int argc, char **argv)
 	return 0;
 }
 
+/* exec's usage errors: refused before its command ran, 125 as docker exec (docs/cli.md). */
+static int exec_usage(const char *fmt, const char *arg)
+{
+	usage_error(fmt, arg);
+	return CLI_EXIT_REFUSED;
+}
+
 static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 {
 	const char *workdir = NULL, *user = NULL;
@@ -789,12 +792,12 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 		} else if ((!strcmp(argv[i], "-u") || !strcmp(argv[i], "--user")) && i + 1 < argc) {
 			user = argv[++i];
 			if (!gb_user_spec_valid(user))
-				return usage_error("exec: --user wants USER, UID, USER:GROUP or "
-						   "UID:GID, got '%s'",
-						   user);
+				return exec_usage("exec: --user wants USER, UID, USER:GROUP or "
+						  "UID:GID, got '%s'",
+						  user);
 		} else if ((!strcmp(argv[i], "-e") || !strcmp(argv[i], "--env")) && i + 1 < argc) {
 			if (!gb_env_valid(argv[++i]))
-				return usage_error("exec: -e wants KEY=VALUE, got '%s'", argv[i]);
+				return exec_usage("exec: -e wants KEY=VALUE, got '%s'", argv[i]);
 			size_t n = gb_strv_len(env);
 			char **bigger = realloc(env, (n + 2) * sizeof *env);
 			if (!bigger)
@@ -809,18 +812,18 @@ static int cmd_exec(struct gb_runtime *rt, int argc, char **argv)
 		} else if (!strcmp(argv[i], "-it") || !strcmp(argv[i], "-ti")) {
 			io.interactive = io.tty = true;
 		} else {
-			return usage_error("exec: unknown option %s (try -e, -w, -u, -i, -t)",
-					   argv[i]);
+			return exec_usage("exec: unknown option %s (try -e, -w, -u, -i, -t)",
+					  argv[i]);
 		}
 	}
 	if (argc - i < 2)
-		return usage_error("%s", "exec: give a container and a command: glassbox exec NAME "
-					 "COMMAND [ARG...]");
+		return exec_usage("%s", "exec: give a container and a command: glassbox exec NAME "
+					"COMMAND [ARG...]");
 	struct gb_err err = { 0 };
 	int code = 0;
 	if (gb_container_exec_io(rt, argv[i], argv + i + 1, env, workdir, user, &io, &code, &err) <
 	    0)
-		return fail(&err);
+		return cli_error(&err), cli_exit_code(&err, 1);
 	return code;
 }
 

@@ -39,11 +39,15 @@ static void show_progress(void *data, const struct gb_pull_progress *p)
 	fflush(stdout);
 }
 
-static int pull_usage(void)
+/* pull's usage errors: refused before anything was fetched, 125 as docker pull
+ * (docs/cli.md); what is wrong first, when it is an argument. */
+static int pull_usage(const char *what, const char *arg)
 {
+	if (what)
+		fprintf(stderr, "glassbox: pull: %s%s%s\n", what, *arg ? " " : "", arg);
 	fprintf(stderr, "usage: glassbox pull [--platform OS/ARCH[/VARIANT]] "
 			"[--insecure-registry HOST:PORT]... NAME[:TAG|@DIGEST]\n");
-	return 2;
+	return CLI_EXIT_REFUSED;
 }
 
 int cmd_pull(struct gb_runtime *rt, int argc, char **argv)
@@ -58,11 +62,17 @@ int cmd_pull(struct gb_runtime *rt, int argc, char **argv)
 			o.platform = argv[++i];
 		else if (!strcmp(argv[i], "--insecure-registry") && i + 1 < argc && n_insecure < 16)
 			insecure[n_insecure++] = argv[++i];
+		else if (strcmp(argv[i], "--platform") && strcmp(argv[i], "--insecure-registry"))
+			return pull_usage("unknown option", argv[i]);
 		else
-			return pull_usage();
+			return pull_usage(i + 1 < argc ? "too many values (16 at most) of"
+						       : "a value is missing after",
+					  argv[i]);
 	}
-	if (argc - i != 1)
-		return pull_usage();
+	if (i == argc)
+		return pull_usage("no image given", "");
+	if (argc - i > 1)
+		return pull_usage("one image at a time, got a second:", argv[i + 1]);
 	o.ref = argv[i];
 	o.insecure = insecure;
 	struct gb_err err = { 0 };

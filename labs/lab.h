@@ -1,7 +1,7 @@
 /* The lab mechanism: every lab has a guide (README.md) and an automated check that reads
  * what the kernel reports about a container and says, in plain words, what is isolated
  * and what is not. Each check has a negative control: the same check with the lab's
- * feature turned off must report the problem (shared/LABS.md). */
+ * feature turned off must report the problem (labs/README.md). */
 #ifndef GB_LAB_H
 #define GB_LAB_H
 

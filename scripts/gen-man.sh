@@ -55,11 +55,17 @@ page() { # NAME SUMMARY HELP-TEXT EXIT-SECTION
 page glassbox "real containers, one visible step at a time" "$("$bindir/glassbox" --help)" \
     "stop"
 # Each command's summary is its line of `glassbox --help`; run and create exit as docs/cli.md's
-# run table says, check and lab as its check table, the others as its table of the rest.
+# run table says, check and lab as its check table, exec, build, compose and pull as its
+# exec table, the others as its table of the rest.
 top=$("$bindir/glassbox" --help)
 for cmd in $("$src/scripts/cli-flags.py" --commands "$src"); do
     summary=$(awk -v c="$cmd" '$1 == c { $1 = ""; sub(/^ +/, ""); print; exit }' <<<"$top")
-    case $cmd in run | create) sect=run ;; check | lab) sect=check ;; *) sect=stop ;; esac
+    case $cmd in
+        run | create) sect=run ;;
+        check | lab) sect=check ;;
+        exec | build | compose | pull) sect='`exec`' ;;
+        *) sect=stop ;;
+    esac
     page "glassbox-$cmd" "${summary:-glassbox $cmd}" "$("$bindir/glassbox" "$cmd" --help)" "$sect"
 done
 if [ -x "$bindir/glassbox-viz" ]; then

@@ -46,11 +46,25 @@ for s in $(awk '/^Notes for hooking in/ {on=1} on && /^## / {on=0} on && /^- `/'
 done
 assert_eq "the hooking notes name only real steps" "" "$bad"
 
+# Speed figures: the pages that quote README.md's "Speed" run hold only its figures, and a
+# changed figure on one page is caught.
+if command -v python3 >/dev/null; then
+    assert_eq "every page quotes README's Speed figures as they are" "" "$("$GB_SRC/scripts/speed-quotes.py" "$GB_SRC")"
+    sed -i 's/72-114 fps/72-115 fps/' "$copy/docs/viz.md"
+    assert_contains "... a figure changed on one page is reported" "viz.md: 72-115 fps" \
+        "$("$GB_SRC/scripts/speed-quotes.py" "$copy")"
+fi
+
 # Nothing points outside the repository: no shared/ notes, no absolute paths of a machine,
 # and every relative Markdown link resolves to a file of the repository.
 mds=$(cd "$GB_SRC" && ls README.md docs/*.md labs/README.md labs/[0-9][0-9]-*/README.md slides/*.md core/README.md 2>/dev/null)
 hits=$(cd "$GB_SRC" && grep -nE '(^|[^a-z_/.-])(shared/[A-Z]|/work/)' $mds || true)
 assert_eq "no document names shared/ or a machine's path" "" "$hits"
+# ... nor a comment of the code, a script or a bench (what a reader of the source has).
+hits=$(cd "$GB_SRC" && grep -rnE '(^|[^a-z_/.-])shared/[A-Z]+\.md' --include='*.[ch]' --include='*.sh' \
+    --include='*.py' --include=Makefile --include='*.mk' cli core viz labs init probe images bench \
+    scripts Makefile install.mk 2>/dev/null || true)
+assert_eq "no source file names a shared/ note" "" "$hits"
 unfenced() { # a Markdown file without its fenced blocks (examples are not links)
     awk '!f && match($0, /^(```+|~~~+)/) { f = substr($0, 1, RLENGTH); next }
          f && index($0, f) == 1 && $0 ~ /^[`~]+[[:space:]]*$/ { f = ""; next }
