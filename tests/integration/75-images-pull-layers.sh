@@ -35,7 +35,8 @@ PY
 O=$T/oci
 busybox_layout "$O" meta
 umoci raw add-layer --image "$O:meta" "$T/meta.tar"
-umoci config --image "$O:meta" --os linux --architecture amd64 --config.cmd /bin/sh
+umoci config --image "$O:meta" --os linux --architecture amd64 --config.entrypoint /bin/echo \
+    --config.cmd from-the-cmd
 push "oci:$O:meta" "docker://$REG/meta:1"
 
 out=$(gb pull $REG/meta:1 2>&1)
@@ -51,7 +52,9 @@ assert_eq "a character device 1:3" "character special file 1:3 666" "$(stat -c '
 assert_eq "a block device 7:9" "block special file 7:9 660" "$(stat -c '%F %t:%T %a' "$L/loop9")"
 assert_eq "a fifo" "fifo 600" "$(stat -c '%F %a' "$L/pipe")"
 assert_eq "inside a container too" "1234:5678 4755 2" \
-    "$(gb run --rm $REG/meta:1 stat -c '%u:%g %a %h' /srv/tool 2>&1)"
+    "$(gb run --rm --entrypoint stat $REG/meta:1 -c '%u:%g %a %h' /srv/tool 2>&1)"
+assert_eq "the config's Entrypoint runs its Cmd" from-the-cmd "$(gb run --rm $REG/meta:1 2>&1)"
+assert_eq "... and the arguments given instead of the Cmd" "a b" "$(gb run --rm $REG/meta:1 a b 2>&1)"
 
 # The progress display: into a pipe, one plain line per state of each layer; on a
 # terminal (tests/lib/ptyrun.py) one line rewritten in place with the bytes so far.
@@ -106,7 +109,7 @@ PY
     z=$(jq -r '.layers[-1]' "$D/images/$REG+zstd:1.json")
     assert_eq "... unpacked with its owners, modes and devices" "1234:5678 4755 character special file" \
         "$(stat -c '%u:%g %a' "$D/layers/$z/diff/srv/tool") $(stat -c %F "$D/layers/$z/diff/srv/null")"
-    assert_eq "... and it runs" tool "$(gb run --rm $REG/zstd:1 /srv/tool 2>&1)"
+    assert_eq "... and it runs" tool "$(gb run --rm --entrypoint /srv/tool $REG/zstd:1 2>&1)"
 else
     ok "# skip tar+zstd layer: no zstd command to make one"
 fi
@@ -146,11 +149,21 @@ amd=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.na
 arm=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.name"=="arm") | .digest' "$O/index.json")
 out=$(gb pull $REG/multi:1 2>&1)
 assert_contains "no --platform: linux/amd64's manifest" "Digest: $amd" "$out"
-assert_eq "... and it runs here" tool "$(gb run --rm $REG/multi:1 /srv/tool 2>&1)"
+assert_eq "... and it runs here" tool "$(gb run --rm --entrypoint /srv/tool $REG/multi:1 2>&1)"
 out=$(gb pull --platform linux/arm64 $REG/multi:1 2>&1)
 assert_contains "--platform linux/arm64: the other manifest" "Digest: $arm" "$out"
 assert_eq "... its one layer holds what arm64's has" arm64 \
     "$(cat "$D/layers/$(jq -r '.layers[-1]' "$D/images/$REG+multi:1.json")/diff/arch")"
+# The same index from an OCI layout directory (glassbox load -i DIR), by platform too.
+mkdir -p "$T/lay"
+push --all "oci:$O:multi" "oci:$T/lay:multi"
+out=$(gb load -i "$T/lay" from-dir:1 2>&1)
+assert_eq "load an OCI layout directory" "Loaded image: from-dir:1" "$out"
+assert_eq "... linux/amd64 by default, and it runs" from-the-cmd "$(gb run --rm from-dir:1 2>&1)"
+out=$(gb load -i "$T/lay" --platform linux/arm64 from-dir:arm 2>&1)
+assert_eq "... --platform linux/arm64: the other image" arm64 \
+    "$(cat "$D/layers/$(jq -r '.layers[-1]' "$D/images/from-dir:arm.json")/diff/arch")"
+gb rmi from-dir:1 from-dir:arm >/dev/null
 before=$(ls "$D/layers" | sort)
 out=$(gb pull --platform linux/s390x $REG/multi:1 2>&1); rc=$?
 check "a platform the index lacks is refused" test $rc -ne 0
