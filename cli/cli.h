@@ -92,4 +92,7 @@ int cli_oci_run(struct gb_runtime *rt, int argc, char **argv, int inherited, str
 /* --preserve-fds N of create and run: checked against inherited, then handed to the engine. */
 int cli_oci_preserve_fds(const char *value, int inherited, struct gb_err *err);
 
+/* audit of issue 15 (cli/images_exec.c): the hint for run/create of a bare name not here */
+void cli_hint_pull(const char *image, struct gb_err *err);
+
 #endif

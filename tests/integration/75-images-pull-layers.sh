@@ -202,6 +202,11 @@ out=$(gb pull --events "$T/fail.jsonl" $REG/nosuch:1 2>&1)
 assert_eq "a failed pull's last event says so" failed "$(tail -n1 "$T/fail.jsonl" | jq -r .status)"
 out=$(gb pull --events /nonexistent-dir/x.jsonl $REG/meta:1 2>&1); rc=$?
 check "an events file that cannot be opened fails the pull" test $rc -ne 0
+# run of a bare name that is not here: not pulled from Docker Hub unasked; the error says how.
+out=$(gb run --rm nosuch75-$$ echo x 2>&1); rc=$?
+assert_eq "run of a missing bare name: exit 125" 125 "$rc"
+assert_contains "... the hint names the pull" "\`glassbox pull nosuch75-$$\` fetches it from Docker Hub" "$out"
+check "... and it went nowhere (no image, no layer)" test ! -e "$D/images/nosuch75-$$.json"
 VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
 if [ -x "$VIZ" ]; then
     beats=$(jq -s '[.[] | select(.status != "Downloading")] | length' "$ev")
