@@ -202,6 +202,25 @@ out=$(gb pull --events "$T/fail.jsonl" $REG/nosuch:1 2>&1)
 assert_eq "a failed pull's last event says so" failed "$(tail -n1 "$T/fail.jsonl" | jq -r .status)"
 out=$(gb pull --events /nonexistent-dir/x.jsonl $REG/meta:1 2>&1); rc=$?
 check "an events file that cannot be opened fails the pull" test $rc -ne 0
+# A registry that is not on loopback: HTTPS unless --insecure-registry names it. Another
+# address on this namespace's lo, and a second docker-registry on it, plain HTTP.
+ip addr add 10.75.0.1/32 dev lo
+mkdir -p "$T/reg-far/storage"
+printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 10.75.0.1:5075\n' \
+    "$T/reg-far/storage" > "$T/reg-far/config.yml"
+docker-registry serve "$T/reg-far/config.yml" > "$T/reg-far/registry.log" 2>&1 &
+REG_PIDS+=($!)
+for _ in $(seq 100); do (exec 3<>/dev/tcp/10.75.0.1/5075) 2>/dev/null && break; sleep 0.1; done
+push "oci:$O:meta" "docker://10.75.0.1:5075/far:1"
+out=$(gb pull 10.75.0.1:5075/far:1 2>&1); rc=$?
+check "a registry off loopback is not reached over plain HTTP unasked" test $rc -ne 0
+assert_contains "... the error names HTTPS and the flag" "--insecure-registry HOST:PORT" "$out"
+check "... and nothing is stored" test ! -e "$D/images/10.75.0.1:5075+far:1.json"
+out=$(gb pull --insecure-registry 10.75.0.1:5075 10.75.0.1:5075/far:1 2>&1)
+check "pull --insecure-registry HOST:PORT" grep -q "Status: downloaded image 10.75.0.1:5075/far:1" <<<"$out"
+assert_contains "... over plain HTTP (the registry's access log, user agent glassbox)" "GET /v2/far/manifests/1" \
+    "$(grep -w glassbox "$T/reg-far/registry.log")"
+
 # run of a bare name that is not here: not pulled from Docker Hub unasked; the error says how.
 out=$(gb run --rm nosuch75-$$ echo x 2>&1); rc=$?
 assert_eq "run of a missing bare name: exit 125" 125 "$rc"
