@@ -47,6 +47,8 @@ struct pull {
 static void emit_progress(struct pull *pl)
 {
 	const struct gb_pull_progress *p = &pl->p;
+	if (pl->rt->events.fd < 0 && !pl->rt->events.listener)
+		return; /* no --events: nobody reads them */
 	bool downloading = !strcmp(p->status, "Downloading");
 	int tenth = downloading && p->total > 0 ? (int)(p->done * 10 / p->total) : 0;
 	if (pl->ev_index == p->index && pl->ev_status && !strcmp(pl->ev_status, p->status) &&
