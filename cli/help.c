@@ -147,7 +147,8 @@ static const struct cli_help helps[] = {
 	  "glassbox compare cat /proc/1/cgroup" },
 	{ "pull", "[OPTIONS] NAME[:TAG|@DIGEST]", "Pull an image from a registry.",
 	  "      --platform OS/ARCH[/VARIANT]  which image of a multi-platform index\n"
-	  "      --insecure-registry HOST:PORT  plain HTTP for this registry (repeatable)\n",
+	  "      --insecure-registry HOST:PORT  plain HTTP for this registry (repeatable)\n"
+	  "      --events FILE|fd:N  write image.pull events (JSON Lines, docs/events.md)\n",
 	  "glassbox pull alpine:3.20" },
 	{ "load", "-i FILE|DIR [OPTIONS] [NAME]",
 	  "Load images from a docker save archive or an OCI layout.",

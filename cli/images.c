@@ -192,6 +192,21 @@ int cmd_rmi(struct gb_runtime *rt, int argc, char **argv)
 	return status;
 }
 
+/* CREATED BY: an instruction cut at 76 columns, but a pulled layer's digest whole (it names
+ * the blob in the registry: `pulled sha256:HEX`; its media type is what gets cut). */
+static void history_what(const char *instruction, char *what, size_t len)
+{
+	static const char pulled[] = "pulled sha256:";
+	size_t n = strlen(instruction), head = sizeof pulled - 1 + 64;
+	if (!strncmp(instruction, pulled, sizeof pulled - 1) && n >= head) {
+		snprintf(what, len, "%.*s", (int)head, instruction);
+		return;
+	}
+	snprintf(what, len, "%s", instruction);
+	if (n > 76)
+		strcpy(what + 73, "...");
+}
+
 int cmd_history(struct gb_runtime *rt, int argc, char **argv)
 {
 	if (argc != 1)
@@ -209,10 +224,8 @@ int cmd_history(struct gb_runtime *rt, int argc, char **argv)
 			continue;
 		}
 		human(meta.size, size, sizeof size);
-		char what[80];
-		snprintf(what, sizeof what, "%s", meta.instruction);
-		if (strlen(meta.instruction) > 76)
-			strcpy(what + 73, "...");
+		char what[96];
+		history_what(meta.instruction, what, sizeof what);
 		printf("%-14s %-22s %-10s %s\n", meta.id, meta.created, size, what);
 	}
 	gb_image_free(&img);

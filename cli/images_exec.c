@@ -79,3 +79,19 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *er
 		return gb_err_set(err, EIO, "", "%s pull-missing exited with status %d", prog, r);
 	return r;
 }
+
+/* run/create of a bare name that is not here (`nginx`): run does not go to Docker Hub
+ * unasked (tests and labs never leave the machine), so the error says what does. */
+void cli_hint_pull(const char *image, struct gb_err *err)
+{
+	struct gb_ref ref;
+	if (!image || err->code != ENOENT || strncmp(err->msg, "unknown image '", 15) ||
+	    gb_ref_names_registry(image) || gb_ref_parse(image, &ref, NULL) < 0)
+		return;
+	char was[sizeof err->hint];
+	snprintf(was, sizeof was, "%s", err->hint);
+	gb_err_hint(err,
+		    "`glassbox pull %s` fetches it from Docker Hub (run pulls only a name that "
+		    "says its registry, like 127.0.0.1:5000/app); %s",
+		    image, was);
+}

@@ -46,7 +46,8 @@ static int pull_usage(const char *what, const char *arg)
 	if (what)
 		fprintf(stderr, "glassbox: pull: %s%s%s\n", what, *arg ? " " : "", arg);
 	fprintf(stderr, "usage: glassbox pull [--platform OS/ARCH[/VARIANT]] "
-			"[--insecure-registry HOST:PORT]... NAME[:TAG|@DIGEST]\n");
+			"[--insecure-registry HOST:PORT]... [--events FILE|fd:N] "
+			"NAME[:TAG|@DIGEST]\n");
 	return CLI_EXIT_REFUSED;
 }
 
@@ -56,13 +57,17 @@ int cmd_pull(struct gb_runtime *rt, int argc, char **argv)
 	struct gb_pull_opts o = { .progress = show_progress, .progress_data = &s };
 	char *insecure[17] = { 0 };
 	size_t n_insecure = 0;
+	const char *events = NULL;
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--platform") && i + 1 < argc)
 			o.platform = argv[++i];
 		else if (!strcmp(argv[i], "--insecure-registry") && i + 1 < argc && n_insecure < 16)
 			insecure[n_insecure++] = argv[++i];
-		else if (strcmp(argv[i], "--platform") && strcmp(argv[i], "--insecure-registry"))
+		else if (!strcmp(argv[i], "--events") && i + 1 < argc)
+			events = argv[++i];
+		else if (strcmp(argv[i], "--platform") && strcmp(argv[i], "--insecure-registry") &&
+			 strcmp(argv[i], "--events"))
 			return pull_usage("unknown option", argv[i]);
 		else
 			return pull_usage(i + 1 < argc ? "too many values (16 at most) of"
@@ -76,6 +81,10 @@ int cmd_pull(struct gb_runtime *rt, int argc, char **argv)
 	o.ref = argv[i];
 	o.insecure = insecure;
 	struct gb_err err = { 0 };
+	if (events && gb_events_open(&rt->events, events, &err) < 0) {
+		cli_error(&err);
+		return CLI_EXIT_REFUSED;
+	}
 	printf("pulling %s\n", o.ref);
 	if (gb_pull(rt, &o, &err) < 0) {
 		cli_error(&err);

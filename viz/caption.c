@@ -92,6 +92,34 @@ static void net_caption(struct vz_model *m, const char *type, const struct gb_jv
 	}
 }
 
+/* image.pull: what the registry sent and what glassbox did with it (docs/images.md). */
+static const char *pull_explain(const char *status, const struct gb_jval *e)
+{
+	if (!strcmp(status, "done"))
+		return "Stored: the manifest's digest names the image; its layer "
+		       "directories become the overlay's read-only lower dirs.";
+	if (!strcmp(status, "failed"))
+		return gb_jstr(e, "error", "The pull failed; what it made is removed.");
+	if (!strcmp(status, "Already exists"))
+		return "A layer is named by its digest: an image here has it already, so it is "
+		       "stacked again, not fetched.";
+	return "Each blob is hashed as it arrives and must match the digest the manifest names; "
+	       "then it is unpacked into a read-only layer directory.";
+}
+
+static void pull_caption(struct vz_model *m, const struct gb_jval *e)
+{
+	char call[160];
+	const char *st = gb_jstr(e, "status", "");
+	if (!strcmp(st, "done") || !strcmp(st, "failed"))
+		snprintf(call, sizeof call, "pull %s: %s", gb_jstr(e, "image", "?"), st);
+	else
+		snprintf(call, sizeof call, "pull %s: layer %lld/%lld %s %s",
+			 gb_jstr(e, "image", "?"), gb_jint(e, "index", 0), gb_jint(e, "count", 0),
+			 gb_jstr(e, "layer", ""), st);
+	set(m, call, pull_explain(st, e));
+}
+
 static void storage_caption(struct vz_model *m, const char *type, const struct gb_jval *e)
 {
 	char call[160];
@@ -101,6 +129,8 @@ static void storage_caption(struct vz_model *m, const char *type, const struct g
 		    strcmp(type, "layer.cached") == 0
 			    ? "Same parent, same instruction: the layer is reused from the cache."
 			    : "The instruction's changes become a new read-only layer.");
+	} else if (strcmp(type, "image.pull") == 0) {
+		pull_caption(m, e);
 	} else if (strcmp(type, "rootfs.changes") == 0) {
 		set(m, "write into the container's root filesystem",
 		    "Writes land in the upper layer: a changed file is first copied up whole; a "

@@ -412,6 +412,24 @@ static void ev_layer(struct vz_model *m, const struct gb_jval *e, bool cached)
 	l->tag = m->tag;
 }
 
+/* "image.pull": a layer stored whole (or found already) becomes one of the image's layers,
+ * shown with its digest and size; the other states only move the caption. */
+static void ev_pull(struct vz_model *m, const struct gb_jval *e)
+{
+	const char *st = gb_jstr(e, "status", "");
+	if (strcmp(st, "Pull complete") && strcmp(st, "Already exists"))
+		return;
+	if (m->n_layers == VZ_MAX_LIST)
+		return;
+	struct vz_layer *l = &m->layers[m->n_layers++];
+	COPY(l->id, gb_jstr(e, "layer", "?"));
+	COPY(l->instruction, gb_jstr(e, "digest", ""));
+	l->size = gb_jint(e, "total", -1);
+	l->cached = strcmp(st, "Already exists") == 0;
+	l->pulled = true;
+	l->tag = m->tag;
+}
+
 /* "rootfs.changes": what the upper layer now holds (copy-ups, new files, whiteouts). */
 static void ev_changes(struct vz_model *m, const struct gb_jval *e)
 {
@@ -498,6 +516,8 @@ static bool apply_other(struct vz_model *m, const char *type, const struct gb_jv
 		ev_net(m, type, e);
 	else if (is(type, "layer.create") || is(type, "layer.cached"))
 		ev_layer(m, e, is(type, "layer.cached"));
+	else if (is(type, "image.pull"))
+		ev_pull(m, e);
 	else if (is(type, "rootfs.changes"))
 		ev_changes(m, e);
 	else if (is(type, "volume.mount"))
@@ -553,7 +573,8 @@ bool vz_event_ends_beat(const struct gb_jval *e)
 	for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
 		if (strcmp(type, quiet[i]) == 0)
 			return false;
-	return true;
+	/* a pull's byte counts ride along like samples; its layer states are beats */
+	return strcmp(type, "image.pull") || strcmp(gb_jstr(e, "status", ""), "Downloading");
 }
 
 static int scene_of_lab(int lab)
@@ -606,6 +627,8 @@ int vz_event_scene(const struct vz_model *m, const struct gb_jval *e)
 			{ "compare.", VZ_SC_VMS },
 			{ "oci.", VZ_SC_CHAIN } };
 	const char *type = gb_jstr(e, "type", "");
+	if (strncmp(type, "image.", 6) == 0) /* a pull's layers (docs/images.md) */
+		return VZ_SC_OVERLAY;
 	if (strncmp(type, "step.", 5) == 0) {
 		int idx = (int)gb_jint(e, "index", 0);
 		bool known = idx >= 1 && idx <= VZ_MAX_STEPS;

@@ -79,6 +79,7 @@ struct vz_layer {
 	char id[24], instruction[VZ_STR];
 	long long size;
 	bool cached;
+	bool pulled; /* from an image.pull event: instruction holds its digest */
 	int tag;
 };
 struct vz_change {

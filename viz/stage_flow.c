@@ -71,7 +71,12 @@ void vz_stage_overlay(struct vz_render *rd, const struct vz_model *m, const stru
 		/* The image's layers, newest on top; all read-only. */
 		if (m->n_layers) {
 			const struct vz_layer *l = &m->layers[m->n_layers - 1 - i];
-			snprintf(buf, sizeof buf, "layer %s%s", l->id, l->cached ? " (cache)" : "");
+			if (l->pulled)
+				snprintf(buf, sizeof buf, "pulled layer %s, %.1f MB blob%s", l->id,
+					 l->size / 1e6, l->cached ? " (already here)" : "");
+			else
+				snprintf(buf, sizeof buf, "layer %s%s", l->id,
+					 l->cached ? " (cache)" : "");
 			slab(rd, v, y, lh, th->host, buf, l->instruction, l->tag);
 		} else {
 			snprintf(buf, sizeof buf, "lower %d: read-only image", n - i);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/events.h"
 #include "base/sha256.h"
 #include "base/util.h"
 #include "registry/auth.h"
@@ -35,13 +36,63 @@ struct pull {
 	struct gb_pull_progress p;
 	char *manifest; /* the image manifest's bytes, kept for push and save */
 	size_t manifest_len;
+	size_t ev_index; /* the last image.pull event's layer, state and tenth of the blob */
+	const char *ev_status;
+	int ev_tenth;
 };
+
+/* An image.pull event (docs/events.md), the stream's side of the progress display: each
+ * change of a layer's state, and Downloading at most once a tenth of the blob, so a
+ * 100 MB layer is a dozen lines and the viz can draw the bar without drowning. */
+static void emit_progress(struct pull *pl)
+{
+	const struct gb_pull_progress *p = &pl->p;
+	if (pl->rt->events.fd < 0 && !pl->rt->events.listener)
+		return; /* no --events: nobody reads them */
+	bool downloading = !strcmp(p->status, "Downloading");
+	int tenth = downloading && p->total > 0 ? (int)(p->done * 10 / p->total) : 0;
+	if (pl->ev_index == p->index && pl->ev_status && !strcmp(pl->ev_status, p->status) &&
+	    (!downloading || tenth == pl->ev_tenth))
+		return;
+	pl->ev_index = p->index;
+	pl->ev_status = p->status;
+	pl->ev_tenth = tenth;
+	struct gb_json j;
+	char id[13];
+	snprintf(id, sizeof id, "%.12s", p->digest + 7);
+	gb_event_begin(&pl->rt->events, &j, "image.pull");
+	gb_json_str(&j, "image", pl->o->name);
+	gb_json_str(&j, "status", p->status);
+	gb_json_int(&j, "index", (long long)p->index);
+	gb_json_int(&j, "count", (long long)p->count);
+	gb_json_str(&j, "layer", id);
+	gb_json_str(&j, "digest", p->digest);
+	gb_json_int(&j, "done", p->done);
+	gb_json_int(&j, "total", p->total);
+	gb_event_emit(&pl->rt->events, &j);
+}
+
+/* The last image.pull event: the image stored (its manifest digest), or the pull failed. */
+static void emit_end(struct pull *pl, int r, const struct gb_err *err)
+{
+	struct gb_json j;
+	gb_event_begin(&pl->rt->events, &j, "image.pull");
+	gb_json_str(&j, "image", pl->o->name[0] ? pl->o->name : pl->o->ref);
+	gb_json_str(&j, "status", r < 0 ? "failed" : "done");
+	gb_json_int(&j, "count", (long long)pl->m.n_layers);
+	if (r == 0)
+		gb_json_str(&j, "digest", pl->o->digest);
+	else
+		gb_json_str(&j, "error", err->msg);
+	gb_event_emit(&pl->rt->events, &j);
+}
 
 static void report(struct pull *pl, const char *status, long long done, long long total)
 {
 	pl->p.status = status;
 	pl->p.done = done;
 	pl->p.total = total;
+	emit_progress(pl);
 	if (pl->o->progress)
 		pl->o->progress(pl->o->progress_data, &pl->p);
 }
@@ -258,6 +309,7 @@ int gb_pull(struct gb_runtime *rt, struct gb_pull_opts *o, struct gb_err *err)
 			    "only the rest (glassbox image prune removes them)",
 			    pl.store.n_made);
 	gb_store_finish(&pl.store, r < 0 && !resumable);
+	emit_end(&pl, r, err);
 	free(pl.config);
 	free(pl.manifest);
 	gb_manifest_free(&pl.m);

@@ -52,17 +52,30 @@ static bool repo_valid(const char *repo)
 	return *repo != '\0';
 }
 
-/* host ("a.b", "localhost", "127.0.0.1") and an optional :port */
+/* A label of a host: letters, digits and dashes, starting and ending with a letter or digit
+ * (Docker's domainNameComponent): "a-.b" and "a..b" are refused. */
+static bool label_valid(const char *l, size_t n)
+{
+	if (n == 0 || !isalnum((unsigned char)l[0]) || !isalnum((unsigned char)l[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)l[i]) && l[i] != '-')
+			return false;
+	return true;
+}
+
+/* host ("a.b", "localhost", "127.0.0.1"): dot-separated labels; then an optional :port */
 static bool domain_valid(const char *d)
 {
 	size_t host = strcspn(d, ":");
-	if (host == 0)
-		return false;
-	for (size_t i = 0; i < host; i++)
-		if (!isalnum((unsigned char)d[i]) && !strchr(".-", d[i]))
+	for (size_t i = 0;;) {
+		size_t n = strcspn(d + i, ".:");
+		if (!label_valid(d + i, n))
 			return false;
-	if (d[0] == '-' || d[0] == '.' || d[host - 1] == '-' || d[host - 1] == '.')
-		return false;
+		if (i + n >= host)
+			break;
+		i += n + 1;
+	}
 	if (!d[host])
 		return true;
 	const char *port = d + host + 1;

@@ -58,6 +58,10 @@ static void references_follow_docker(void **state)
 	parse_ok("a__b-c.d--e:t", "docker.io", "library/a__b-c.d--e", "t", "", "a__b-c.d--e:t");
 	/* A first component without . : or localhost is a Docker Hub user, not a host. */
 	parse_ok("registry/app", "docker.io", "registry/app", "latest", "", "registry/app");
+	/* host:port alone is Docker Hub's library/host with that tag; a host may have capitals */
+	parse_ok("localhost:5000", "docker.io", "library/localhost", "5000", "", "localhost:5000");
+	parse_ok("Foo.example-1.com/bar", "Foo.example-1.com", "bar", "latest", "",
+		 "Foo.example-1.com/bar");
 	struct gb_ref r;
 	assert_true(gb_ref_parse("127.0.0.1:5000/x", &r, NULL) == 0 && gb_ref_is_loopback(&r));
 	assert_true(gb_ref_parse("localhost:5000/x", &r, NULL) == 0 && gb_ref_is_loopback(&r));
@@ -89,6 +93,12 @@ static void bad_references_are_refused(void **state)
 		"a b",
 		"../etc",
 		"x@sha256:" D64 "0",
+		/* a registry's host labels start and end with a letter or digit */
+		"a-.b/c",
+		"a..b/c",
+		"x.-y:5000/z",
+		".x.com/y",
+		"x.com.:5000/y",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct gb_ref r;
