@@ -76,6 +76,7 @@ enum opt_id {
 	O_CPUSET_CPUS, /* issue 14: the cpuset controller (core/cgroup/cpuset.h) */
 	O_CPUSET_MEMS,
 	O_DEVICE_CGROUP_RULE, /* the device cgroup (issue 14) */
+	O_PULL,		      /* Docker's --pull missing|always|never (cli/push.c) */
 };
 
 struct opt {
@@ -188,6 +189,8 @@ static const struct opt opts[] = {
 	{ "device-cgroup-rule", 0, true, O_DEVICE_CGROUP_RULE,
 	  "'c 1:3 rwm'  allow a device (type a|c|b, MAJOR:MINOR or *, access rwm) beyond "
 	  "Docker's default list" },
+	{ "pull", 0, true, O_PULL,
+	  "WHEN      pull the image: missing (the default: when it is not here), always, never" },
 };
 
 /* --cpuset-cpus/--cpuset-mems (issue 14): a list the kernel's cpuset files take. */
@@ -583,6 +586,16 @@ static int apply(struct gb_run_args *a, const struct opt *o, const char *val, bo
 	case O_HEALTH_START_INTERVAL:
 	case O_NO_HEALTHCHECK: return health_option(c, o, val, err);
 	case O_DEVICE_CGROUP_RULE: return device_rule_option(c, val, err);
+	case O_PULL:
+		if (!strcmp(val, "missing"))
+			a->pull = GB_PULL_MISSING;
+		else if (!strcmp(val, "always"))
+			a->pull = GB_PULL_ALWAYS;
+		else if (!strcmp(val, "never"))
+			a->pull = GB_PULL_NEVER;
+		else
+			return bad(err, o->name, val, "use missing (the default), always or never");
+		return 0;
 	}
 	return gb_err_set(err, EINVAL, "", "unhandled option --%s", o->name);
 }

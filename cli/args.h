@@ -6,6 +6,9 @@
 
 #include "state/config.h"
 
+/* --pull: when run/create fetch the image from its registry (Docker's values). */
+enum gb_pull_when { GB_PULL_MISSING, GB_PULL_ALWAYS, GB_PULL_NEVER };
+
 struct gb_run_args {
 	struct gb_config cfg;
 	bool detach;		 /* -d */
@@ -15,6 +18,7 @@ struct gb_run_args {
 	bool quiet;		 /* -q: print nothing but errors */
 	bool net_none;		 /* --network none was given (it excludes --network NAME) */
 	const char *detach_keys; /* --detach-keys (-t): NULL = ctrl-p,ctrl-q */
+	enum gb_pull_when pull;	 /* --pull (default missing) */
 };
 
 /* Parse argv[0..argc) of `run`/`create` (argv[0] is the first option, not the verb).

@@ -71,8 +71,9 @@ int cmd_logout(struct gb_runtime *rt, int argc, char **argv);
 int cmd_save(struct gb_runtime *rt, int argc, char **argv);
 int cmd_import(struct gb_runtime *rt, int argc, char **argv);
 int cmd_image(struct gb_runtime *rt, int argc, char **argv);
-/* run/create of a missing image whose name has a registry: pulled first */
-int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err);
+/* run/create of an image that is not here, pulled first (--pull missing); always: pulled
+ * even when it is here (--pull always). */
+int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, struct gb_err *err);
 /* cli/help.c (issue 23): `glassbox COMMAND --help` for the commands that have no help of
  * their own; 0 when it printed it, -1 when argv asks for no help or VERB has its own. */
 int cli_help(const char *verb, int argc, char **argv);

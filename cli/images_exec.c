@@ -46,17 +46,16 @@ IMAGES_CMD(save)
 IMAGES_CMD(import)
 IMAGES_CMD(image)
 
-/* run/create of a registry image that is not here: the pull is a child run of
- * glassbox-images (its progress on our stderr, its error back whole); found images cost
- * one lookup and no child. */
-int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err)
+/* run/create of an image that is not here: the pull is a child run of glassbox-images
+ * (its progress on our stderr, its error back whole); found images cost one lookup and no
+ * child. */
+int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, struct gb_err *err)
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
-	if (!gb_ref_names_registry(image))
-		return 0;
-	int r = gb_image_resolve(rt, image, &img, &local);
-	gb_image_free(&img);
+	int r = always ? -ENOENT : gb_image_resolve(rt, image, &img, &local);
+	if (!always)
+		gb_image_free(&img);
 	if (r != -ENOENT)
 		return 0; /* found, or an error that run itself reports */
 	char prog[1024];
@@ -71,27 +70,25 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *er
 		    cli_argv[i + 1])
 			args[n++] = cli_argv[++i];
 	}
-	args[n++] = "pull-missing";
+	args[n++] = always ? "pull-always" : "pull-missing";
 	args[n++] = image;
 	args[n] = NULL;
 	r = gb_helper_run(prog, args, err);
 	if (r > 0)
-		return gb_err_set(err, EIO, "", "%s pull-missing exited with status %d", prog, r);
+		return gb_err_set(err, EIO, "", "%s %s exited with status %d", prog, args[n - 2],
+				  r);
 	return r;
 }
 
-/* run/create of a bare name that is not here (`nginx`): run does not go to Docker Hub
- * unasked (tests and labs never leave the machine), so the error says what does. */
+/* run/create --pull never of an image that is not here: the error says what fetches it. */
 void cli_hint_pull(const char *image, struct gb_err *err)
 {
 	struct gb_ref ref;
 	if (!image || err->code != ENOENT || strncmp(err->msg, "unknown image '", 15) ||
-	    gb_ref_names_registry(image) || gb_ref_parse(image, &ref, NULL) < 0)
+	    gb_ref_parse(image, &ref, NULL) < 0)
 		return;
 	char was[sizeof err->hint];
 	snprintf(was, sizeof was, "%s", err->hint);
-	gb_err_hint(err,
-		    "`glassbox pull %s` fetches it from Docker Hub (run pulls only a name that "
-		    "says its registry, like 127.0.0.1:5000/app); %s",
-		    image, was);
+	gb_err_hint(err, "`glassbox pull %s` fetches it (--pull never kept run from it); %s", image,
+		    was);
 }

@@ -153,8 +153,8 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		warn_apparmor(&a.cfg);
 	if (r == 0)
 		r = setup_run(rt, &a, &err);
-	if (r == 0) /* cli/push.c: Docker's "Unable to find image locally", then a pull */
-		r = cli_pull_missing(rt, a.cfg.image, &err);
+	if (r == 0 && a.pull != GB_PULL_NEVER) /* cli/push.c: "Unable to find image locally" */
+		r = cli_pull_missing(rt, a.cfg.image, a.pull == GB_PULL_ALWAYS, &err);
 	if (r < 0) { /* a refusal before the container starts: 125, as docker run (docs/cli.md) */
 		gb_args_free(&a);
 		return run_failed(&err);
@@ -175,7 +175,7 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		if (r == 0 && a.detach && !a.quiet)
 			printf("%s\n", id);
 	}
-	if (r < 0)
+	if (r < 0 && a.pull == GB_PULL_NEVER)
 		cli_hint_pull(a.cfg.image, &err);
 	gb_args_free(&a);
 	if (r < 0)

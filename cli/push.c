@@ -232,27 +232,31 @@ static void show_pull_stderr(void *data, const struct gb_pull_progress *p)
 	fprintf(stderr, "%zu/%zu %.12s: %s\n", p->index, p->count, p->digest + 7, p->status);
 }
 
-/* run and create of an image glassbox lacks, as Docker does it: "Unable to find image"
- * and a pull first, on stderr (stdout is the container's). Only for names that say their
- * registry (127.0.0.1:5000/app, ghcr.io/x/y): a bare `nginx` would go to Docker Hub, and
- * glassbox's tests and labs must never reach the internet unasked (glassbox pull nginx). */
-int cli_pull_missing(struct gb_runtime *rt, const char *image, struct gb_err *err)
+/* run and create of an image glassbox lacks, as Docker does it (--pull missing, the
+ * default): "Unable to find image" and a pull first, on stderr (stdout is the
+ * container's); a bare `nginx` goes to Docker Hub as with docker run. always: pull even
+ * when it is here (a newer tag). Names glassbox makes itself (busybox) resolve without one. */
+int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, struct gb_err *err)
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
-	if (!gb_ref_names_registry(image))
-		return 0; /* other names resolve in the engine's image step, as before */
-	int r = gb_image_resolve(rt, image, &img, &local);
-	gb_image_free(&img);
+	int r = always ? -ENOENT : gb_image_resolve(rt, image, &img, &local);
+	if (!always)
+		gb_image_free(&img);
 	if (r != -ENOENT)
 		return 0; /* found, or an error that run itself reports */
 	const char *last = NULL;
 	struct gb_pull_opts o = { .ref = image,
 				  .progress = show_pull_stderr,
 				  .progress_data = &last };
-	fprintf(stderr, "Unable to find image '%s' locally\n", image);
-	if ((r = gb_pull(rt, &o, err)) < 0)
+	if (!always)
+		fprintf(stderr, "Unable to find image '%s' locally\n", image);
+	if ((r = gb_pull(rt, &o, err)) < 0) {
+		if (!always)
+			gb_err_hint(err, "--pull never keeps run to the images that are here "
+					 "(`glassbox images`); `glassbox pull` fetches one");
 		return r;
+	}
 	fprintf(stderr, "Digest: %s\nStatus: downloaded image %s\n", o.digest, o.name);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * `glassbox` (every container start) maps none of them. `glassbox pull ...` execs this
  * program with the same arguments (cli/images_exec.c); the engine runs it as a child for
  * what it needs from that code (base/helper.h):
- *   pull-missing IMAGE       run/create of a registry image that is not here
+ *   pull-missing IMAGE       run/create of an image that is not here (--pull missing)
+ *   pull-always IMAGE        run/create --pull always
  *   add-tar SRC DIR WHAT     build's ADD: unpack SRC into DIR if it is a tar (else exit 3)
  * Its errors then go back to the parent whole instead of being printed here. */
 #include <errno.h>
@@ -32,14 +33,25 @@ static int child_failed(const struct gb_err *err)
 	return 1;
 }
 
-static int cmd_pull_missing(struct gb_runtime *rt, int argc, char **argv)
+static int pull_for_run(struct gb_runtime *rt, int argc, char **argv, bool always)
 {
 	struct gb_err err = { 0 };
 	if (argc != 1) {
-		gb_err_set(&err, EINVAL, "", "usage: glassbox-images pull-missing IMAGE");
+		gb_err_set(&err, EINVAL, "", "usage: glassbox-images pull-%s IMAGE",
+			   always ? "always" : "missing");
 		return child_failed(&err);
 	}
-	return cli_pull_missing(rt, argv[0], &err) < 0 ? child_failed(&err) : 0;
+	return cli_pull_missing(rt, argv[0], always, &err) < 0 ? child_failed(&err) : 0;
+}
+
+static int cmd_pull_missing(struct gb_runtime *rt, int argc, char **argv)
+{
+	return pull_for_run(rt, argc, argv, false);
+}
+
+static int cmd_pull_always(struct gb_runtime *rt, int argc, char **argv)
+{
+	return pull_for_run(rt, argc, argv, true);
 }
 
 static int cmd_add_tar(struct gb_runtime *rt, int argc, char **argv)
@@ -68,7 +80,7 @@ static const struct {
 	{ "login", cmd_login },	    { "logout", cmd_logout },
 	{ "save", cmd_save },	    { "import", cmd_import },
 	{ "image", cmd_image },	    { "pull-missing", cmd_pull_missing },
-	{ "add-tar", cmd_add_tar },
+	{ "add-tar", cmd_add_tar }, { "pull-always", cmd_pull_always },
 };
 
 static int usage_error(const char *what, const char *arg)

@@ -58,8 +58,9 @@ expect_error() { # description expected-text command...
     out=$("$@" 2>&1); rc=$?
     if [ $rc -ne 0 ] && [[ "$out" == *"$want"* ]]; then ok "$d"; else not_ok "$d: rc=$rc out=$out"; fi
 }
-expect_error "unknown image" "unknown image 'nosuch'" gb run --rm nosuch
-expect_error "unknown image lists what exists" "available: busybox" gb run --rm nosuch
+# --pull never: a missing image is refused without asking Docker Hub (tests stay offline)
+expect_error "unknown image" "unknown image 'nosuch'" gb run --rm --pull never nosuch
+expect_error "unknown image lists what exists" "available: busybox" gb run --rm --pull never nosuch
 expect_error "missing command" "executable file not found in \$PATH: nosuchcmd" gb run --rm busybox nosuchcmd
 gb run --rm busybox nosuchcmd >/dev/null 2>&1
 assert_eq "missing command exits 127 like a shell" 127 $?

@@ -28,11 +28,12 @@ refused "-m 12XB (bad size)" -m 12XB busybox
 refused "--cpus 0 (out of range)" --cpus 0 busybox
 refused "--pids-limit -5" --pids-limit -5 busybox
 refused "--bogus (unknown flag)" --bogus busybox
+refused "--pull sometimes" --pull sometimes busybox
 refused "a profile that is not JSON" --security-opt "seccomp=$T/notjson.json" busybox
 refused "a profile with an unknown action" --security-opt "seccomp=$T/badaction.json" busybox
 refused "a missing profile" --security-opt "seccomp=$T/none.json" busybox
 refused "--cap-add an unknown capability" --cap-add NOT_A_CAP busybox
-refused "an unknown image" no-such-image-$$
+refused "an unknown image (--pull never: no registry asked)" --pull never no-such-image-$$
 refused "a bind mount of a missing path" -v "$T/missing:/x" busybox
 refused "a mount with an unknown option" -v "$T:/x:zz" busybox
 refused "an unknown network" --network no-such-net-$$ busybox
@@ -41,7 +42,7 @@ err=$(gb run 2>&1); rc=$?
 assert_eq "run with no image: exit 125" 125 "$rc"
 gb create --bogus busybox true >/dev/null 2>&1
 assert_eq "create --bogus: exit 125" 125 "$?"
-gb create no-such-image-$$ true >/dev/null 2>&1
+gb create --pull never no-such-image-$$ true >/dev/null 2>&1
 assert_eq "create of an unknown image: exit 125" 125 "$?"
 assert_eq "create refusals made no container" "" "$(gb ps -aq)"
 

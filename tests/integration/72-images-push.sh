@@ -98,15 +98,19 @@ assert_contains "... with the way to fix it" "glassbox tag IMAGE $REG/nosuch:1" 
 
 # run of an image glassbox lacks, whose name says its registry: pulled first (Docker's
 # "Unable to find image ... locally"), progress on stderr, the container's output alone
-# on stdout. A bare name is never sent to Docker Hub by run.
+# on stdout. --pull never asks no registry; --pull always pulls what is here again.
 d8=$GB_TEST_ROOT/data8
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/team/app:1 2>"$T/autopull.err"); rc=$?
 assert_eq "run pulls a missing image first, then runs it" "0 built-here" "$rc $out"
 assert_contains "... saying so on stderr" "Unable to find image '$REG/team/app:1' locally" "$(cat "$T/autopull.err")"
 check "... and the image is stored" test -f "$d8/images/$REG+team+app:1.json"
-out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm nosuch-$$ true 2>&1); rc=$?
-assert_eq "a bare unknown name is not pulled: exit 125" 125 "$rc"
-assert_contains "... unknown image, as before" "unknown image 'nosuch-$$'" "$out"
+out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm --pull never $REG/team/app:2 true 2>&1); rc=$?
+assert_eq "run --pull never of a missing image: exit 125" 125 "$rc"
+assert_contains "... unknown image, with the pull that fetches it" "glassbox pull $REG/team/app:2" "$out"
+check "... and the registry was not asked" bash -c "! grep -q 'manifests/2' '$T/reg-5000/registry.log' 2>/dev/null"
+out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm --pull always $REG/team/app:1 2>"$T/always.err"); rc=$?
+assert_eq "run --pull always of an image that is here pulls it again, then runs" "0 built-here" "$rc $out"
+assert_contains "... the pull's digest on stderr" "Digest: sha256:" "$(cat "$T/always.err")"
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/nosuch:1 true 2>&1); rc=$?
 check "run of a name its registry lacks fails" test $rc -ne 0
 assert_contains "... with the registry's answer" "HTTP 404" "$out"

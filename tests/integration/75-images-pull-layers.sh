@@ -221,10 +221,11 @@ check "pull --insecure-registry HOST:PORT" grep -q "Status: downloaded image 10.
 assert_contains "... over plain HTTP (the registry's access log, user agent glassbox)" "GET /v2/far/manifests/1" \
     "$(grep -w glassbox "$T/reg-far/registry.log")"
 
-# run of a bare name that is not here: not pulled from Docker Hub unasked; the error says how.
-out=$(gb run --rm nosuch75-$$ echo x 2>&1); rc=$?
-assert_eq "run of a missing bare name: exit 125" 125 "$rc"
-assert_contains "... the hint names the pull" "\`glassbox pull nosuch75-$$\` fetches it from Docker Hub" "$out"
+# run --pull never of a name that is not here: refused without asking a registry (a bare
+# name would otherwise go to Docker Hub, as with docker run); the error says what fetches it.
+out=$(gb run --rm --pull never nosuch75-$$ echo x 2>&1); rc=$?
+assert_eq "run --pull never of a missing bare name: exit 125" 125 "$rc"
+assert_contains "... the hint names the pull" "\`glassbox pull nosuch75-$$\` fetches it" "$out"
 check "... and it went nowhere (no image, no layer)" test ! -e "$D/images/nosuch75-$$.json"
 VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
 if [ -x "$VIZ" ]; then
