@@ -393,7 +393,8 @@ static bool container_limit_works(struct gb_runtime *rt, char *detail, size_t le
 		if (gb_state_find_name(rt, name, &st) == 0) {
 			if (gb_cgroup_container_open(&st, &cg, NULL) == 0 &&
 			    gb_cgroup_read_limits(&cg, &l, NULL) == 0)
-				snprintf(detail, len, "%s holds %lld", gb_cgroup_procs_dir(&cg),
+				snprintf(detail, len,
+					 "the memory limit of its cgroup %s reads %lld", cg.rel,
 					 l.memory);
 			ok = l.memory == 64LL << 20;
 			gb_state_free(&st);
