@@ -354,7 +354,7 @@ static const char *spool_dir_wrong(const struct gb_class_student *s, char *why, 
 	struct stat sb;
 	int fd = gb_class_student_dir(gb_class_dir(), s->name, s->uid, &err);
 	if (fd < 0)
-		return snprintf(why, len, "%s", err.msg), why;
+		return gb_err_message(&err, why, len), why;
 	int bad = fstat(fd, &sb) < 0 || (sb.st_mode & 077);
 	close(fd);
 	if (bad)
@@ -446,6 +446,25 @@ static bool container_limit_works(struct gb_runtime *rt, char *detail, size_t le
 	return ok;
 }
 
+/* Where this student's checks are recorded: their directory in the spool, opened as the
+ * board opens it. A class set up elsewhere than glassbox looks is found only through
+ * GLASSBOX_CLASSROOM_DIR; without it the checks record nothing, and this says so. */
+static int doctor_my_results(const char *name)
+{
+	char what[4400], detail[600] = "";
+	struct gb_err err = { 0 };
+	int fd = gb_class_student_dir(gb_class_dir(), name, geteuid(), &err);
+	if (fd < 0)
+		gb_err_message(&err, detail, sizeof detail);
+	else
+		close(fd);
+	snprintf(what, sizeof what, "your checks are recorded in %s/results/%s%s%s", gb_class_dir(),
+		 name, fd < 0 ? ": " : "", detail);
+	return report(fd >= 0, what,
+		      "ask the teacher to run `glassbox classroom doctor`; a class set up "
+		      "elsewhere is found through GLASSBOX_CLASSROOM_DIR in your environment");
+}
+
 static int doctor_self(struct gb_runtime *rt, const struct gb_cg_host *h)
 {
 	struct passwd *pw = getpwuid(geteuid());
@@ -460,13 +479,7 @@ static int doctor_self(struct gb_runtime *rt, const struct gb_cg_host *h)
 			      gb_class_subid_has(subgid_file(), name, geteuid()),
 		      "subuid and subgid ranges for you",
 		      "ask the teacher to run `glassbox classroom setup` with you in --students");
-	int fd = gb_class_student_dir(gb_class_dir(), name, geteuid(), &err);
-	snprintf(what, sizeof what, "your checks are recorded in %s/results/%s%s%s", gb_class_dir(),
-		 name, fd < 0 ? ": " : "", fd < 0 ? err.msg : "");
-	bad |= report(fd >= 0, what, "ask the teacher to run `glassbox classroom doctor`");
-	if (fd >= 0)
-		close(fd);
-	err = (struct gb_err){ 0 };
+	bad |= doctor_my_results(name);
 	int r = gb_cg_delegation_find(h, geteuid(), name, &d, &err);
 	snprintf(what, sizeof what, "a cgroup delegated to you: %s%s", r == 0 ? d.rel : err.msg,
 		 r == 0 && h->unified[0] && !d.unified_inside ? " (your shell is outside its "
