@@ -345,10 +345,42 @@ static int doctor_ceiling(const struct gb_cg_host *h, const struct gb_class_rost
 	return bad | report(v == r->ceiling.pids, what, "run `glassbox classroom setup` again");
 }
 
+/* s's directory in the results spool, opened as the board opens it (no link, s's) and
+ * closed to everyone else: the kernel's permissions keep one student from another's
+ * results. NULL when it holds, else why not. */
+static const char *spool_dir_wrong(const struct gb_class_student *s, char *why, size_t len)
+{
+	struct gb_err err = { 0 };
+	struct stat sb;
+	int fd = gb_class_student_dir(gb_class_dir(), s->name, s->uid, &err);
+	if (fd < 0)
+		return gb_err_message(&err, why, len), why;
+	int bad = fstat(fd, &sb) < 0 || (sb.st_mode & 077);
+	close(fd);
+	if (bad)
+		snprintf(why, len, "mode %04o: others may read or enter it",
+			 (unsigned)sb.st_mode & 07777);
+	return bad ? why : NULL;
+}
+
+/* results/ itself: root's, and others may only pass through it (0711), never list it. */
+static int doctor_spool(void)
+{
+	char path[4096], what[4200];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/results", gb_class_dir());
+	bool ok = lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == 0 &&
+		  (sb.st_mode & 0066) == 0;
+	snprintf(what, sizeof what,
+		 "the results spool %s: root's, others may not list or write it%s", path,
+		 ok ? "" : " (it is not)");
+	return report(ok, what, "`glassbox classroom teardown`, then setup again");
+}
+
 static int doctor_student_of(const struct gb_cg_host *h, const struct gb_class_roster *r,
 			     const struct gb_class_student *s)
 {
-	char what[GB_CG_PATH + 96], dir[GB_CG_PATH];
+	char what[GB_CG_PATH + 640], dir[GB_CG_PATH];
 	int bad = 0;
 	snprintf(what, sizeof what, "%s: a subuid range in %s", s->name, subuid_file());
 	bad |= report(gb_class_subid_has(subuid_file(), s->name, s->uid), what,
@@ -362,6 +394,11 @@ static int doctor_student_of(const struct gb_cg_host *h, const struct gb_class_r
 		snprintf(what, sizeof what, "%s: %s is %s's", s->name, dir, s->name);
 		bad |= report(dir_owned(dir, s->uid), what, "run `glassbox classroom setup` again");
 	}
+	char why[512];
+	const char *wrong = spool_dir_wrong(s, why, sizeof why);
+	snprintf(what, sizeof what, "%s: results/%s is %s's alone%s%s", s->name, s->name, s->name,
+		 wrong ? ": " : "", wrong ? wrong : "");
+	bad |= report(!wrong, what, "`glassbox classroom teardown`, then setup again");
 	return bad | doctor_ceiling(h, r, s);
 }
 
@@ -393,7 +430,8 @@ static bool container_limit_works(struct gb_runtime *rt, char *detail, size_t le
 		if (gb_state_find_name(rt, name, &st) == 0) {
 			if (gb_cgroup_container_open(&st, &cg, NULL) == 0 &&
 			    gb_cgroup_read_limits(&cg, &l, NULL) == 0)
-				snprintf(detail, len, "%s holds %lld", gb_cgroup_procs_dir(&cg),
+				snprintf(detail, len,
+					 "the memory limit of its cgroup %s reads %lld", cg.rel,
 					 l.memory);
 			ok = l.memory == 64LL << 20;
 			gb_state_free(&st);
@@ -406,6 +444,25 @@ static bool container_limit_works(struct gb_runtime *rt, char *detail, size_t le
 	if (system(cmd) != 0)
 		fprintf(stderr, "glassbox: could not remove %s\n", name);
 	return ok;
+}
+
+/* Where this student's checks are recorded: their directory in the spool, opened as the
+ * board opens it. A class set up elsewhere than glassbox looks is found only through
+ * GLASSBOX_CLASSROOM_DIR; without it the checks record nothing, and this says so. */
+static int doctor_my_results(const char *name)
+{
+	char what[4400], detail[600] = "";
+	struct gb_err err = { 0 };
+	int fd = gb_class_student_dir(gb_class_dir(), name, geteuid(), &err);
+	if (fd < 0)
+		gb_err_message(&err, detail, sizeof detail);
+	else
+		close(fd);
+	snprintf(what, sizeof what, "your checks are recorded in %s/results/%s%s%s", gb_class_dir(),
+		 name, fd < 0 ? ": " : "", detail);
+	return report(fd >= 0, what,
+		      "ask the teacher to run `glassbox classroom doctor`; a class set up "
+		      "elsewhere is found through GLASSBOX_CLASSROOM_DIR in your environment");
 }
 
 static int doctor_self(struct gb_runtime *rt, const struct gb_cg_host *h)
@@ -422,6 +479,7 @@ static int doctor_self(struct gb_runtime *rt, const struct gb_cg_host *h)
 			      gb_class_subid_has(subgid_file(), name, geteuid()),
 		      "subuid and subgid ranges for you",
 		      "ask the teacher to run `glassbox classroom setup` with you in --students");
+	bad |= doctor_my_results(name);
 	int r = gb_cg_delegation_find(h, geteuid(), name, &d, &err);
 	snprintf(what, sizeof what, "a cgroup delegated to you: %s%s", r == 0 ? d.rel : err.msg,
 		 r == 0 && h->unified[0] && !d.unified_inside ? " (your shell is outside its "
@@ -456,7 +514,7 @@ static int cmd_doctor(struct gb_runtime *rt)
 	}
 	printf("classroom doctor: %zu students (%s cgroups)\n", r.n,
 	       gb_cgroup_layout_name(h.layout));
-	int bad = 0;
+	int bad = doctor_spool();
 	for (size_t i = 0; i < r.n; i++)
 		bad |= doctor_student_of(&h, &r, &r.students[i]);
 	gb_class_roster_free(&r);

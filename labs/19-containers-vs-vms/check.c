@@ -4,10 +4,12 @@
  * its own release and boot id, its processes invisible to the host, and it costs at least
  * ten times the time and memory. Negative control: the "VM" is a second container, which
  * must fail every one of the VM's findings. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -21,7 +23,7 @@
 struct side {
 	char kernel[128], boot_id[64];
 	double start_s;	 /* to its command's first output */
-	long long mem;	 /* bytes on the host: cgroup usage peak, or qemu's peak RSS */
+	long long mem;	 /* bytes on the host: cgroup usage peak (else peak RSS), or qemu's */
 	pid_t host_pid;	 /* a PID of it the host can see: its PID 1, or qemu */
 	char nspid[64];	 /* NSpid of that process ("" when it has none) */
 	int guest_procs; /* VM: processes the guest counts */
@@ -44,6 +46,28 @@ static void read_status_nspid(pid_t pid, char *buf, size_t len)
 		fclose(f);
 }
 
+/* The peak RSS (VmHWM) of every host process in pid1's PID namespace, summed: how much of
+ * the host's memory a container without a cgroup of its own (rootless, with no delegated
+ * subtree) took, measured as qemu's is. 0 when it cannot be read. */
+static long long pidns_peak_rss(pid_t pid1)
+{
+	char path[300];
+	struct stat ns, st;
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid1);
+	DIR *d = stat(path, &ns) == 0 ? opendir("/proc") : NULL;
+	long long sum = 0, rss, hwm, pss;
+	for (struct dirent *de; d && (de = readdir(d));) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+		if (pid > 0 && stat(path, &st) == 0 && st.st_ino == ns.st_ino &&
+		    st.st_dev == ns.st_dev && gb_vm_read_mem(pid, &rss, &hwm, &pss) == 0 && hwm > 0)
+			sum += hwm;
+	}
+	if (d)
+		closedir(d);
+	return sum;
+}
+
 /* A container, seen through its own /proc: /proc/PID/root is its root, whose /proc is
  * the procfs it mounted, so these are the files its processes read. */
 static void observe_container(const struct gb_state *st, struct side *s)
@@ -59,6 +83,8 @@ static void observe_container(const struct gb_state *st, struct side *s)
 	struct gb_cgroup cg;
 	if (gb_cgroup_container_open(st, &cg, NULL) == 0 && gb_cgroup_stats(&cg, &cs, NULL) == 0)
 		s->mem = cs.mem_max_usage > 0 ? cs.mem_max_usage : cs.mem_usage;
+	if (s->mem <= 0) /* no cgroup to ask (rootless, nothing delegated): its processes' RSS */
+		s->mem = pidns_peak_rss(st->pid);
 }
 
 /* A container running `sleep`, timed from the call to its command running. */
