@@ -53,6 +53,8 @@ for t in tests/integration/30-cgroup-*.sh tests/integration/31-cgroup-engine.sh 
 done
 run_one guest-labs-cycle tests/guest/labs-cycle.sh
 run_one guest-rootless-delegated tests/guest/rootless-delegated.sh
+# systemd-style delegation (user@UID.service, Delegate=yes): a cgroup v2 path only.
+[ "$want" = v2 ] && run_one guest-rootless-systemd tests/guest/rootless-systemd.sh
 run_one guest-classroom-e2e tests/guest/classroom-e2e.sh
 # AppArmor (issue 14): where the guest kernel runs it; one layout is enough (no cgroup in it).
 [ "$want" = v2 ] && run_one guest-apparmor tests/guest/apparmor.sh
