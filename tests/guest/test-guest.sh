@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# make test-guest: boot a QEMU guest (Debian's cloud kernel, glassbox's busybox image as
-# its initramfs) with cgroup v2 only, then with the v1 hierarchies only, and run inside it
-# the glassbox binaries built here and the tests that touch cgroups and the engine
-# (tests/guest/in-guest.sh). Exit 77 with the reason when QEMU or the kernel cannot be had.
+# make test-guest: boot QEMU guests (Debian's cloud kernel, glassbox's busybox image as
+# their initramfs), one with cgroup v2 only and one with the v1 hierarchies only, side by
+# side, and run inside each the glassbox binaries built here and the tests that touch
+# cgroups and the engine (tests/guest/in-guest.sh). Exit 77 with the reason when QEMU or the kernel cannot be had.
 #   tests/guest/test-guest.sh [v2] [v1]    (GUEST_ONLY=PATTERN: only the tests named so)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,15 +56,26 @@ add "$WORK/hostbin/bash" /bin/bash  # the tests' #!/bin/bash
 add "$WORK/hostbin/env" /usr/bin/env
 for d in "$WORK"/libs/*; do add "$d" "/${d##*/}"; done
 
+# One guest per layout, all at once: each is one qemu process (TCG) with a data root and a
+# log of its own, so two guests take about the time of the slower one on 2 cores.
+guest() { # LAYOUT: the guest's output into its log, its exit code into LOG.rc
+    local lay=$1 out="$WORK/guest-$1.log"
+    "$GLASSBOX" --data-root "$WORK/data-$lay" vm run --cgroup "$lay" --tmpfs-root --modules \
+        --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-540}" "${ADDS[@]}" \
+        "PATH=/gb/hostbin:\$PATH /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay ${GUEST_ONLY:-}" \
+        >"$out" 2>&1
+    echo $? >"$out.rc"
+}
+pids=()
+for lay in $LAYOUTS; do guest "$lay" & pids+=($!); done
+wait "${pids[@]}"
+
 total_p=0 total_f=0 total_s=0 status=0
 for lay in $LAYOUTS; do
     echo "=== guest: cgroup $lay only ==="
     out="$WORK/guest-$lay.log"
-    "$GLASSBOX" --data-root "$WORK/data" vm run --cgroup "$lay" --tmpfs-root --modules \
-        --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-540}" "${ADDS[@]}" \
-        "PATH=/gb/hostbin:\$PATH /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay ${GUEST_ONLY:-}" \
-        2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
+    cat "$out"
+    rc=$(cat "$out.rc" 2>/dev/null || echo 1)
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$out" | tail -1)
     if [ -z "$line" ]; then
         echo "guest $lay: no summary line (exit $rc)"
