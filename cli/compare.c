@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "engine/observe.h"
 #include "base/json.h"
 #include "base/util.h"
 #include "vm/vm.h"
@@ -40,6 +41,13 @@ struct side {
 	int n_out;
 };
 
+/* One of the container's processes as the host's ps lists it. */
+struct host_proc {
+	pid_t pid, inside; /* the host's PID; the PID in the container's namespace */
+	char comm[16];
+};
+#define MAX_SEEN 8
+
 struct compare {
 	struct gb_runtime *rt;
 	double t0;
@@ -47,6 +55,8 @@ struct compare {
 	pid_t run_pid, host_pid; /* glassbox run; the container's PID 1 on the host */
 	pid_t qemu_pid;
 	char nspid[64];
+	struct host_proc seen[MAX_SEEN]; /* the most processes the host saw at once */
+	int n_seen;
 	int out_fd, ev_fd;
 	char obuf[4096], ebuf[65536];
 	size_t olen, elen;
@@ -70,9 +80,52 @@ static void mark(struct compare *cp, const char *side, const char *what, double 
 	gb_event_emit(&cp->rt->events, &j);
 }
 
+/* pid and its descendants, as the host numbers them: /proc/PID/task/TID/children. */
+static int walk_tree(pid_t pid, struct host_proc *out, int n, int max)
+{
+	if (n >= max)
+		return n;
+	int ns[4];
+	char path[64], comm[16] = "";
+	int k = gb_observe_nspid(pid, ns, 4);
+	if (k < 1)
+		return n; /* gone meanwhile */
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f && fgets(comm, sizeof comm, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	out[n].pid = pid;
+	out[n].inside = ns[k - 1];
+	snprintf(out[n].comm, sizeof out[n].comm, "%s", comm);
+	n++;
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if (!(f = fopen(path, "re")))
+		return n;
+	int child;
+	while (n < max && fscanf(f, "%d", &child) == 1)
+		n = walk_tree(child, out, n, max);
+	fclose(f);
+	return n;
+}
+
+/* While the container prints, the host looks at its processes; the fullest look is kept. */
+static void look_from_host(struct compare *cp)
+{
+	struct host_proc now[MAX_SEEN];
+	int n = cp->host_pid > 0 ? walk_tree(cp->host_pid, now, 0, MAX_SEEN) : 0;
+	if (n > cp->n_seen) {
+		memcpy(cp->seen, now, sizeof now[0] * (size_t)n);
+		cp->n_seen = n;
+	}
+}
+
 static void side_line(struct compare *cp, struct side *s, const char *name, double t,
 		      const char *line)
 {
+	if (s == &cp->c)
+		look_from_host(cp);
 	if (s->t_first == 0) {
 		s->t_first = t > 0 ? t : 1e-6;
 		mark(cp, name, "first_output", s->t_first);
@@ -303,6 +356,15 @@ static void result_json(struct compare *cp, struct gb_json *j, const char *comma
 	gb_json_str(j, "mem_source", cp->mem_source ? cp->mem_source : "");
 	gb_json_int(j, "host_pid", cp->host_pid);
 	gb_json_str(j, "nspid", cp->nspid);
+	gb_json_arr_begin(j, "host_processes"); /* in the host's ps while it printed */
+	for (int i = 0; i < cp->n_seen; i++) {
+		gb_json_obj_begin(j, NULL);
+		gb_json_int(j, "pid", cp->seen[i].pid);
+		gb_json_int(j, "pid_inside", cp->seen[i].inside);
+		gb_json_str(j, "comm", cp->seen[i].comm);
+		gb_json_obj_end(j);
+	}
+	gb_json_arr_end(j);
 	gb_json_obj_end(j);
 	side_json(j, "vm", &cp->v);
 	gb_json_int(j, "pss_peak", cp->v.pss);
@@ -348,6 +410,11 @@ static void print_table(const struct compare *cp, const char *host_kernel, const
 	snprintf(row, sizeof row, "PID %d (NSpid %s)", (int)cp->host_pid, cp->nspid);
 	printf("%-20s %-34s 1 qemu process (%d threads), no guest PID\n", "host sees", row,
 	       cp->vm.threads);
+	for (int i = 0; i < cp->n_seen; i++) { /* each of its processes, in the host's ps */
+		snprintf(row, sizeof row, "PID %d = %d inside (%s)", (int)cp->seen[i].pid,
+			 (int)cp->seen[i].inside, cp->seen[i].comm);
+		printf("%-20s %s\n", i ? "" : "  in the host's ps", row);
+	}
 	printf("%-20s %-34d %d\n", "exit code", cp->c.exit_code, cp->v.exit_code);
 	printf("\n%s\n", cp->accel_why);
 }

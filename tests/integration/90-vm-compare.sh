@@ -19,6 +19,13 @@ check "the VM runs another kernel ($(j .vm.kernel))" test "$(j .vm.kernel)" != "
 check "the VM has its own boot id" test "$(j .vm.boot_id)" != "$(cat /proc/sys/kernel/random/boot_id)"
 check "the container's PID 1 has a host PID and PID 1 inside ($(j .container.nspid))" \
     grep -qE '^[0-9]+ 1$' <<<"$(j .container.nspid)"
+hp=$(j '.container.host_processes')
+assert_eq "the host's ps listed its PID 1 first, PID 1 inside" "$(j .container.host_pid) 1" \
+    "$(jq -r '.[0] | "\(.pid) \(.pid_inside)"' <<<"$hp")"
+check "... each with a host PID of its own ($(jq -c 'map(.pid)' <<<"$hp"))" \
+    test "$(jq '[.[].pid] | unique | length' <<<"$hp")" -eq "$(jq length <<<"$hp")"
+check "... and another number inside: the container's pid namespace numbers from 1" \
+    test "$(jq '[.[] | select(.pid == .pid_inside)] | length' <<<"$hp")" -eq 0
 check "container memory peak measured ($(j .container.mem_peak) bytes)" test "$(j .container.mem_peak)" -gt 0
 check "qemu RSS peak measured ($(j .vm.mem_peak) bytes)" test "$(j .vm.mem_peak)" -gt 50000000
 check "qemu PSS measured" test "$(j .vm.pss_peak)" -gt 0
