@@ -4,7 +4,8 @@
 # `set -e` (later blocks use what earlier ones made), from the top of the source tree, in a
 # network namespace of its own. `make install` goes to a PREFIX of this test (the
 # environment's PREFIX, which the Makefile honours), whose bin/ comes first on PATH.
-# Blocks marked plain ```sh are interactive or host-changing and are read, not run.
+# Blocks marked plain ```sh are interactive or host-changing: their commands are checked
+# against the programs' --help (below), not run.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 need_cmd unshare
@@ -41,6 +42,19 @@ for doc in "$GB_SRC"/README.md "$GB_SRC"/docs/*.md; do
     for id in $left; do gb rm -f "$id" >/dev/null 2>&1; done
 done
 check "README.md and docs/ have runnable blocks ($blocks)" test "$blocks" -ge 3
+
+# The plain ```sh blocks (cheat sheets with placeholders, host-changing or online steps) are
+# not run; their commands are held against --help instead: the command exists and every
+# --option is one it lists (tests/lib/doc_commands.py). A control proves it can fail.
+viz=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
+out=$(cd "$GB_SRC" && python3 tests/lib/doc_commands.py "$GLASSBOX" "$viz" README.md docs/*.md 2>&1)
+rc=$? n=$(grep -c '^ok' <<<"$out")
+check "the plain sh blocks' commands and options exist ($n commands)" test $rc -eq 0 -a "$n" -ge 40
+grep '^BAD' <<<"$out" | sed 's/^/      | /'
+printf '```sh\nglassbox --events FILE run busybox true\nglassbox run --bogus busybox\n```\n' >"$GB_TEST_ROOT/drift.md"
+out=$(python3 "$GB_SRC/tests/lib/doc_commands.py" "$GLASSBOX" "$viz" "$GB_TEST_ROOT/drift.md" 2>&1)
+rc=$? n=$(grep -c '^BAD' <<<"$out")
+check "control: a command and an option the programs lack are both named" test $rc -ne 0 -a "$n" -eq 2
 
 # docs/events.md's example is a real recording: the same run gives the same events, with
 # the same members, index, total and explanation (times, ids and paths differ).
