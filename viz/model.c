@@ -145,6 +145,23 @@ static void join_argv(char *buf, size_t len, const struct gb_jval *arr)
 
 /* Who holds which terminal (rows setsid, tty): the container's session and controlling
  * terminal from /proc/PID/stat, and what its fds 0-2 are. */
+/* observed.cgroup of the cgroup step: the limits as the kernel reads them back (-1: none)
+ * and the layout, so the scene names the files before any sample came. The flat members
+ * (memory_limit, pids_max...) are the older recordings'. */
+static void obs_cgroup(struct vz_model *m, const struct gb_jval *cg)
+{
+	if (!cg)
+		return;
+	const char *layout = gb_jstr(cg, "layout", NULL);
+	if (layout)
+		m->cg_v1 = strcmp(layout, "v1") == 0 || strcmp(layout, "hybrid") == 0;
+	const struct gb_jval *lim = gb_jget(cg, "limits");
+	num_set(m, &m->mem_limit, lim ? lim : cg, lim ? "memory" : "memory_limit");
+	num_set(m, &m->pids_max, lim ? lim : cg, "pids_max");
+	num_set(m, &m->cpu_quota, lim ? lim : cg, "cpu_quota_us");
+	num_set(m, &m->cpu_period, lim ? lim : cg, "cpu_period_us");
+}
+
 static void obs_tty(struct vz_model *m, const struct gb_jval *o)
 {
 	if (!gb_jget(o, "tty_nr"))
@@ -187,13 +204,7 @@ static void apply_observed(struct vz_model *m, const struct gb_jval *o)
 	if (gb_jget(o, "argv"))
 		join_argv(m->argv, sizeof m->argv, gb_jget(o, "argv"));
 	COPY(m->cwd, gb_jstr(o, "cwd", m->cwd));
-	const struct gb_jval *cg = gb_jget(o, "cgroup");
-	if (cg) {
-		num_set(m, &m->mem_limit, cg, "memory_limit");
-		num_set(m, &m->pids_max, cg, "pids_max");
-		num_set(m, &m->cpu_quota, cg, "cpu_quota_us");
-		num_set(m, &m->cpu_period, cg, "cpu_period_us");
-	}
+	obs_cgroup(m, gb_jget(o, "cgroup"));
 }
 
 /* ------------------------------------------------------------ event types */
