@@ -136,13 +136,17 @@ int gb_compose_order(const struct gb_compose *c, size_t *order, struct gb_err *e
 
 /* ------------------------------------------------------------ compose config */
 
-/* A YAML 1.2 double-quoted scalar: every value is quoted, so nothing is re-typed. */
+/* A YAML 1.2 double-quoted scalar: every value is quoted, so nothing is re-typed. Values
+ * are already resolved, so a `$` is written `$$`: read again, the file means the same
+ * (docker compose config does the same). */
 static void q(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
+		else if (*s == '$')
+			fputs("$$", f);
 		else if (*s == '\n')
 			fputs("\\n", f);
 		else if ((unsigned char)*s < 0x20)
@@ -217,8 +221,10 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 	}
 	fprintf(f, "    restart: \"%s\"\n", s->restart);
 	if (s->health.test) {
-		fprintf(f, "    healthcheck:\n");
-		list(f, "      ", "test", s->health.test);
+		/* the model keeps the argv (CMD-SHELL is {"/bin/sh", "-c", S}): a CMD list */
+		fprintf(f, "    healthcheck:\n      test:\n        - \"CMD\"\n");
+		for (char *const *t = s->health.test; *t; t++)
+			fprintf(f, "        - "), q(f, *t), fputc('\n', f);
 		fprintf(f,
 			"      interval: %gs\n      timeout: %gs\n      retries: %d\n      "
 			"start_period: %gs\n",

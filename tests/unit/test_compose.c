@@ -369,6 +369,44 @@ static void x_glassbox_status(void **state)
 		     "t.yml:4:26: services.d.x-glassbox.status must be an absolute path");
 }
 
+/* `compose config` prints a Compose file: read again, it means the same. A `$` in a value
+ * (here from .env-style variables and `$$`) is written `$$`, and a healthcheck keeps its
+ * leading "CMD" (the model holds only the argv). */
+static void config_reads_back_the_same(void **state)
+{
+	char *env[] = { "PW=wp$pass", NULL };
+	const char *text = "services:\n"
+			   "  db:\n"
+			   "    image: busybox\n"
+			   "    environment: [\"PW=${PW}\", \"PRICE=$$5\"]\n"
+			   "    healthcheck:\n"
+			   "      test: [\"CMD\", \"mysqladmin\", \"ping\", \"-p${PW}\"]\n"
+			   "  web:\n"
+			   "    image: busybox\n"
+			   "    healthcheck: {test: \"wget -qO- localhost || exit 1\"}\n";
+	struct gb_compose c, again;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	char *out = gb_compose_render(&c);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "\"PW=wp$$pass\""));
+	assert_int_equal(parse(&again, out, NULL, &err), 0);
+	const struct gb_compose_service *db = gb_compose_service(&again, "db");
+	assert_string_equal(db->env[0], "PW=wp$pass");
+	assert_string_equal(db->env[1], "PRICE=$5");
+	assert_string_equal(db->health.test[0], "mysqladmin");
+	assert_string_equal(db->health.test[2], "-pwp$pass");
+	const struct gb_compose_service *web = gb_compose_service(&again, "web");
+	assert_string_equal(web->health.test[0], "/bin/sh");
+	assert_string_equal(web->health.test[2], "wget -qO- localhost || exit 1");
+	char *out2 = gb_compose_render(&again);
+	assert_string_equal(out2, out);
+	free(out2);
+	free(out);
+	gb_compose_free(&again);
+	gb_compose_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +421,7 @@ int main(void)
 		cmocka_unit_test(text_helpers),
 		cmocka_unit_test(restart_policies),
 		cmocka_unit_test(x_glassbox_status),
+		cmocka_unit_test(config_reads_back_the_same),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
