@@ -92,6 +92,16 @@ static int scalar(struct walk *w, const node_t *n, const char *path, char **out)
 		snprintf(msg, sizeof msg, "%s", w->err->msg);
 		return at_error(w, n, "%s: %s", path, msg);
 	}
+	char name[128], msg[512];
+	if (w->o && w->o->warn &&
+	    gb_compose_unset_var((const char *)n->data.scalar.value, w->c->vars, name,
+				 sizeof name)) {
+		snprintf(msg, sizeof msg,
+			 "%s:%zu: variable %s is not set: an empty string is used (set it in the "
+			 "environment or in .env)",
+			 w->c->file, n->start_mark.line + 1, name);
+		w->o->warn(w->o->warn_data, msg);
+	}
 	return 0;
 }
 

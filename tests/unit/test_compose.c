@@ -407,6 +407,29 @@ static void config_reads_back_the_same(void **state)
 	gb_compose_free(&c);
 }
 
+/* A variable read without a default and set nowhere is an empty string, with a warning
+ * naming it and the line, as docker compose warns; one with a default, `$$`, or set in
+ * the environment is not warned about. */
+static void unset_variables_warn(void **state)
+{
+	char *env[] = { "HOME=/root", NULL };
+	const char *text = "services:\n"
+			   "  a:\n"
+			   "    image: busybox\n"
+			   "    environment:\n"
+			   "      - A=${HOME}/x $$USER ${TAG:-latest} ${B-$NOPE}\n"
+			   "      - DATA=/home/${USER}/data\n"
+			   "      - P=$PORT\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	assert_string_equal(c.services[0].env[1], "DATA=/home//data");
+	assert_non_null(strstr(warned, "t.yml:6: variable USER is not set"));
+	assert_non_null(strstr(warned, "t.yml:7: variable PORT is not set"));
+	assert_null(strstr(warned, "t.yml:5:"));
+	gb_compose_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +445,7 @@ int main(void)
 		cmocka_unit_test(restart_policies),
 		cmocka_unit_test(x_glassbox_status),
 		cmocka_unit_test(config_reads_back_the_same),
+		cmocka_unit_test(unset_variables_warn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
