@@ -1331,10 +1331,15 @@ static int resolve_image(struct build *b, const char *ref, struct gb_image *img,
 			return r;
 		char names[1024];
 		gb_image_list_names(b->rt, names, sizeof names);
-		r = gb_err_set(err, ENOENT, "", "%s: unknown image (and no stage of that name)",
-			       ref);
-		gb_err_hint(err, "available: scratch, %s, and (made on first use) %s", names,
-			    gb_base_names());
+		r = gb_err_set(
+			err, ENOENT, "",
+			"%s: unknown image (and no stage of that name): not stored here, not "
+			"a Debian base glassbox makes, and a build does not pull",
+			ref);
+		gb_err_hint(err,
+			    "`glassbox pull %s` first (its registry must be reachable); available: "
+			    "scratch, %s, and (made on first use) %s",
+			    ref, names, gb_base_names());
 		return r;
 	}
 	if (r < 0)
