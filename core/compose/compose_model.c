@@ -233,7 +233,12 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 		if (s->health.start_interval > 0)
 			fprintf(f, "      start_interval: %gs\n", s->health.start_interval);
 	}
-	list(f, "    ", "secrets", s->secrets);
+	if (s->secrets && s->secrets[0])
+		fprintf(f, "    secrets:\n");
+	for (size_t k = 0; s->secrets && s->secrets[k]; k++) {
+		fprintf(f, "      - source: "), q(f, s->secrets[k]);
+		fprintf(f, "\n        target: "), q(f, s->secret_targets[k]), fputc('\n', f);
+	}
 	list(f, "    ", "labels", s->labels);
 	if (s->init)
 		fprintf(f, "    init: true\n");
@@ -295,8 +300,10 @@ static void service_free(struct gb_compose_service *s)
 	free(s->container_name);
 	free(s->hostname);
 	free(s->status_mount);
-	char **const vs[] = { s->build_args, s->env,	    s->ports,  s->expose, s->health.test,
-			      s->command,    s->entrypoint, s->labels, s->secrets };
+	char **const vs[] = {
+		s->build_args, s->env,	      s->ports,	 s->expose,  s->health.test,
+		s->command,    s->entrypoint, s->labels, s->secrets, s->secret_targets
+	};
 	for (size_t i = 0; i < GB_ARRAY_LEN(vs); i++)
 		gb_strv_free(vs[i]);
 	for (size_t k = 0; k < s->n_mounts; k++)

@@ -430,6 +430,44 @@ static void unset_variables_warn(void **state)
 	gb_compose_free(&c);
 }
 
+/* A service's secrets in the long syntax: target is where the file is mounted (a relative
+ * one under /run/secrets, as Docker puts it); uid, gid and mode are warned about; the short
+ * syntax mounts at /run/secrets/NAME. config shows them and reads back the same. */
+static void secret_targets(void **state)
+{
+	const char *text = "services:\n"
+			   "  wp:\n"
+			   "    image: busybox\n"
+			   "    secrets:\n"
+			   "      - db\n"
+			   "      - source: creds\n"
+			   "        target: wp_creds\n"
+			   "      - {source: db, target: /etc/db.pw, mode: 0440}\n"
+			   "secrets:\n"
+			   "  db: {file: ./db.txt}\n"
+			   "  creds: {file: /srv/creds.txt}\n";
+	struct gb_compose c, again;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	const struct gb_compose_service *wp = &c.services[0];
+	assert_int_equal(gb_strv_len(wp->secrets), 3);
+	assert_string_equal(wp->secrets[1], "creds");
+	assert_string_equal(wp->secret_targets[0], "/run/secrets/db");
+	assert_string_equal(wp->secret_targets[1], "/run/secrets/wp_creds");
+	assert_string_equal(wp->secret_targets[2], "/etc/db.pw");
+	assert_non_null(strstr(warned, "t.yml:8: unknown key 'services.wp.secrets.mode'"));
+	char *out = gb_compose_render(&c);
+	assert_int_equal(parse(&again, out, NULL, &err), 0);
+	assert_string_equal(again.services[0].secret_targets[1], "/run/secrets/wp_creds");
+	assert_string_equal(again.services[0].secret_targets[2], "/etc/db.pw");
+	free(out);
+	gb_compose_free(&again);
+	gb_compose_free(&c);
+	expect_error("services:\n  a:\n    image: busybox\n    secrets: [{target: x}]\n"
+		     "secrets:\n  s: {file: /x}\n",
+		     "t.yml:4:15: services.a.secrets: give the secret's source:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +484,7 @@ int main(void)
 		cmocka_unit_test(x_glassbox_status),
 		cmocka_unit_test(config_reads_back_the_same),
 		cmocka_unit_test(unset_variables_warn),
+		cmocka_unit_test(secret_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
