@@ -8,7 +8,9 @@
 #  1. a variable set nowhere (USER) is a warning naming it and its line;
 #  2. a secret in the long syntax is mounted read-only at its target (the short one at
 #     /run/secrets/NAME), as the container's mountinfo shows;
-#  3. an image that cannot be had (alpine:*): `compose build` and `compose up` fail naming
+#  3. ENTRYPOINT and CMD as Docker combines them: an ENTRYPOINT drops the base's CMD, an
+#     entrypoint: (or --entrypoint) the image's CMD;
+#  4. an image that cannot be had (alpine:*): `compose build` and `compose up` fail naming
 #     the image and why (not stored, not pulled on its own: `glassbox pull`), and the pull
 #     says why it cannot (no registry reachable); nothing is left behind.
 set -u
@@ -222,6 +224,40 @@ for t in /run/secrets/pw /run/secrets/db_password /etc/app/pw; do
 		awk -v t="$t" '$5 == t && $6 ~ /(^|,)ro(,|$)/ {f=1} END {exit !f}' "/proc/$pid/mountinfo"
 done
 check "down" sc down
+check "... no container is left" test -z "$(gb ps -a -q)"
+
+# ---------------------------------------------------------------- ENTRYPOINT and CMD as Docker
+E=$ROOT/ep
+mkdir -p "$E/only" "$E/both"
+printf 'FROM busybox\nENTRYPOINT ["echo", "ep"]\n' >"$E/only/Dockerfile"
+printf 'FROM busybox\nCMD ["cmd"]\nENTRYPOINT ["echo", "ep"]\n' >"$E/both/Dockerfile"
+cat >"$E/compose.yaml" <<'EOF'
+services:
+  only: {build: ./only}
+  both: {build: ./both}
+  over: {image: busybox, entrypoint: [echo, over]}
+  overcmd: {image: busybox, entrypoint: echo over, command: [given]}
+EOF
+ec() { (cd "$E" && gb compose -p ep "$@"); }
+check "compose build of two images with an ENTRYPOINT" ec build
+assert() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
+assert "FROM busybox + ENTRYPOINT: the base's CMD (sh) is dropped" "ep" "$(gb run --rm ep-only)"
+assert "a CMD of the same stage before ENTRYPOINT is kept" "ep cmd" "$(gb run --rm ep-both)"
+assert "run --entrypoint drops the image's CMD" "" "$(gb run --rm --entrypoint echo busybox)"
+assert "... and a command beside it is its arguments" "hi" "$(gb run --rm --entrypoint echo busybox hi)"
+check "compose up of services with entrypoint:" ec up -d
+for s in only both over overcmd; do
+	for _ in $(seq 100); do
+		[ "$(gb inspect --json "ep-$s-1" | jq -r .state.status)" = stopped ] && break
+		sleep 0.1
+	done
+done
+logs=$(ec logs 2>&1)
+assert "entrypoint: without command: drops the image's CMD" "over" "$(sed -n 's/^over *| //p' <<<"$logs")"
+assert "entrypoint: with command: runs both" "over given" "$(sed -n 's/^overcmd *| //p' <<<"$logs")"
+assert "the built images run as Docker's would" "ep|ep cmd" \
+	"$(sed -n 's/^only *| //p' <<<"$logs")|$(sed -n 's/^both *| //p' <<<"$logs")"
+check "down --rmi all" ec down --rmi all
 check "... no container is left" test -z "$(gb ps -a -q)"
 
 # ---------------------------------------------------------------- an image that cannot be had
