@@ -270,10 +270,11 @@ static void mount_args(struct project *p, const struct gb_compose_service *s, ch
 		snprintf(spec, sizeof spec, "%s:%s:ro", p->status_dir, s->status_mount);
 		arg(v, "-v", spec);
 	}
-	/* secrets: read-only files under /run/secrets, as Docker mounts them */
-	for (char **k = s->secrets; k && *k; k++) {
-		snprintf(spec, sizeof spec, "%s:/run/secrets/%s:ro",
-			 gb_compose_secret(&p->c, *k)->file, *k);
+	/* secrets: read-only files under /run/secrets (or the long syntax's target), as Docker
+	 * mounts them */
+	for (size_t k = 0; s->secrets && s->secrets[k]; k++) {
+		snprintf(spec, sizeof spec, "%s:%s:ro",
+			 gb_compose_secret(&p->c, s->secrets[k])->file, s->secret_targets[k]);
 		arg(v, "-v", spec);
 	}
 }

@@ -53,6 +53,7 @@ struct build {
 	const char *src_what;	    /* "build context" or the stage COPY --from reads */
 	bool in_stage;		    /* past the first FROM */
 	struct gb_copy_owner owner; /* the COPY/ADD being done: its --chown and --chmod */
+	bool cmd_set;		    /* a CMD in this stage (an ENTRYPOINT then keeps it) */
 };
 
 void gb_build_cache_key(const char *parent, const char *instruction, const char *content,
@@ -1242,6 +1243,19 @@ static int apply_volume(struct build *b, const struct gb_df_instr *in, struct gb
 					      "Dockerfile line %d: VOLUME wants a path", in->line);
 }
 
+/* ENTRYPOINT clears a CMD inherited from the base image (not one this stage set), as Docker
+ * does: FROM debian:bookworm + ENTRYPOINT ["/run.sh"] runs /run.sh, not /run.sh bash. */
+static int apply_entrypoint(struct build *b, const struct gb_df_instr *in)
+{
+	if (!b->cmd_set) {
+		char **none = calloc(1, sizeof *none);
+		if (!none)
+			return -ENOMEM;
+		strv_replace(&b->img.cmd, none);
+	}
+	return set_argv(b, &b->img.entrypoint, in);
+}
+
 /* Change the config as the instruction says (also on a cache hit: config is cheap). */
 static int apply_config(struct build *b, const struct gb_df_instr *in, const char *x,
 			struct gb_err *err)
@@ -1253,8 +1267,8 @@ static int apply_config(struct build *b, const struct gb_df_instr *in, const cha
 	case GB_DF_ARG: return apply_arg(b, in, &b->args, err);
 	case GB_DF_USER: snprintf(img->user, sizeof img->user, "%s", x); return 0;
 	case GB_DF_EXPOSE: return apply_expose(b, x, err);
-	case GB_DF_CMD: return set_argv(b, &img->cmd, in);
-	case GB_DF_ENTRYPOINT: return set_argv(b, &img->entrypoint, in);
+	case GB_DF_CMD: b->cmd_set = true; return set_argv(b, &img->cmd, in);
+	case GB_DF_ENTRYPOINT: return apply_entrypoint(b, in);
 	case GB_DF_SHELL: return apply_shell(b, in, err);
 	case GB_DF_VOLUME: return apply_volume(b, in, err);
 	case GB_DF_HEALTHCHECK: return apply_healthcheck(img, in, err);
@@ -1331,10 +1345,15 @@ static int resolve_image(struct build *b, const char *ref, struct gb_image *img,
 			return r;
 		char names[1024];
 		gb_image_list_names(b->rt, names, sizeof names);
-		r = gb_err_set(err, ENOENT, "", "%s: unknown image (and no stage of that name)",
-			       ref);
-		gb_err_hint(err, "available: scratch, %s, and (made on first use) %s", names,
-			    gb_base_names());
+		r = gb_err_set(
+			err, ENOENT, "",
+			"%s: unknown image (and no stage of that name): not stored here, not "
+			"a Debian base glassbox makes, and a build does not pull",
+			ref);
+		gb_err_hint(err,
+			    "`glassbox pull %s` first (its registry must be reachable); available: "
+			    "scratch, %s, and (made on first use) %s",
+			    ref, names, gb_base_names());
 		return r;
 	}
 	if (r < 0)
@@ -1347,6 +1366,7 @@ static int do_from(struct build *b, const char *ref, struct gb_err *err)
 {
 	int idx = gb_df_stage_index(b->stages, b->cur, ref);
 	int r;
+	b->cmd_set = false; /* a new stage: its CMD is the base's until it sets one */
 	if (idx < 0 && strcmp(ref, "scratch") == 0) {
 		say(b, " ---> (scratch: no layers)");
 		return from_scratch(b) < 0 ? gb_err_set(err, ENOMEM, "", "out of memory") : 0;

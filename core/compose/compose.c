@@ -92,6 +92,16 @@ static int scalar(struct walk *w, const node_t *n, const char *path, char **out)
 		snprintf(msg, sizeof msg, "%s", w->err->msg);
 		return at_error(w, n, "%s: %s", path, msg);
 	}
+	char name[128], msg[512];
+	if (w->o && w->o->warn &&
+	    gb_compose_unset_var((const char *)n->data.scalar.value, w->c->vars, name,
+				 sizeof name)) {
+		snprintf(msg, sizeof msg,
+			 "%s:%zu: variable %s is not set: an empty string is used (set it in the "
+			 "environment or in .env)",
+			 w->c->file, n->start_mark.line + 1, name);
+		w->o->warn(w->o->warn_data, msg);
+	}
 	return 0;
 }
 
@@ -872,30 +882,50 @@ static int s_healthcheck(struct walk *w, void *obj, const node_t *v, const char 
 	return walk_map(w, v, sub, keys, GB_ARRAY_LEN(keys), &SVC(obj)->health);
 }
 
+/* One entry of a service's secrets: NAME, or {source: NAME, target: PATH}. uid, gid and
+ * mode are warned about and not applied: the file keeps its owner and mode. */
+static int secret_entry(struct walk *w, const node_t *n, const char *path, char **key,
+			char **target)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		return scalar(w, n, path, key);
+	char sub[256];
+	snprintf(sub, sizeof sub, "%s.", path);
+	int r = 0;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	     r == 0 && p < n->data.mapping.pairs.top; p++) {
+		const node_t *k = node(w, p->key);
+		const char *name = (const char *)k->data.scalar.value;
+		if (!strcmp(name, "source"))
+			r = replace(w, node(w, p->value), path, key);
+		else if (!strcmp(name, "target"))
+			r = replace(w, node(w, p->value), path, target);
+		else
+			warn_key(w, k, sub);
+	}
+	if (r == 0 && !*key)
+		r = at_error(w, n, "%s: give the secret's source:", path);
+	return r;
+}
+
 static int s_secrets(struct walk *w, void *obj, const node_t *v, const char *path)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
 		return type_error(w, v, path, "a list");
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++) {
-		const node_t *n = node(w, *it);
-		char *s = NULL;
-		int r = 0;
-		if (n->type ==
-		    YAML_MAPPING_NODE) { /* {source: NAME}: the other keys are not kept */
-			for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-			     r == 0 && p < n->data.mapping.pairs.top; p++)
-				if (!strcmp((const char *)node(w, p->key)->data.scalar.value,
-					    "source"))
-					r = replace(w, node(w, p->value), path, &s);
-			if (r == 0 && !s)
-				r = at_error(w, n, "%s: give the secret's source:", path);
-		} else {
-			r = scalar(w, n, path, &s);
+		char *key = NULL, *target = NULL, *at = NULL;
+		int r = secret_entry(w, node(w, *it), path, &key, &target);
+		if (r == 0 && target && target[0] == '/')
+			at = target, target = NULL;
+		else if (r == 0 && asprintf(&at, "/run/secrets/%s", target ? target : key) < 0)
+			at = NULL, r = -ENOMEM;
+		free(target);
+		if (r < 0) {
+			free(key);
+			return r == -ENOMEM ? oom(w) : r;
 		}
-		if (r < 0)
-			return r;
-		if (push(&SVC(obj)->secrets, s) < 0)
+		if (push(&SVC(obj)->secrets, key) < 0 || push(&SVC(obj)->secret_targets, at) < 0)
 			return oom(w);
 	}
 	return 0;

@@ -136,13 +136,17 @@ int gb_compose_order(const struct gb_compose *c, size_t *order, struct gb_err *e
 
 /* ------------------------------------------------------------ compose config */
 
-/* A YAML 1.2 double-quoted scalar: every value is quoted, so nothing is re-typed. */
+/* A YAML 1.2 double-quoted scalar: every value is quoted, so nothing is re-typed. Values
+ * are already resolved, so a `$` is written `$$`: read again, the file means the same
+ * (docker compose config does the same). */
 static void q(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(f, "\\%c", *s);
+		else if (*s == '$')
+			fputs("$$", f);
 		else if (*s == '\n')
 			fputs("\\n", f);
 		else if ((unsigned char)*s < 0x20)
@@ -217,8 +221,10 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 	}
 	fprintf(f, "    restart: \"%s\"\n", s->restart);
 	if (s->health.test) {
-		fprintf(f, "    healthcheck:\n");
-		list(f, "      ", "test", s->health.test);
+		/* the model keeps the argv (CMD-SHELL is {"/bin/sh", "-c", S}): a CMD list */
+		fprintf(f, "    healthcheck:\n      test:\n        - \"CMD\"\n");
+		for (char *const *t = s->health.test; *t; t++)
+			fprintf(f, "        - "), q(f, *t), fputc('\n', f);
 		fprintf(f,
 			"      interval: %gs\n      timeout: %gs\n      retries: %d\n      "
 			"start_period: %gs\n",
@@ -227,7 +233,12 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 		if (s->health.start_interval > 0)
 			fprintf(f, "      start_interval: %gs\n", s->health.start_interval);
 	}
-	list(f, "    ", "secrets", s->secrets);
+	if (s->secrets && s->secrets[0])
+		fprintf(f, "    secrets:\n");
+	for (size_t k = 0; s->secrets && s->secrets[k]; k++) {
+		fprintf(f, "      - source: "), q(f, s->secrets[k]);
+		fprintf(f, "\n        target: "), q(f, s->secret_targets[k]), fputc('\n', f);
+	}
 	list(f, "    ", "labels", s->labels);
 	if (s->init)
 		fprintf(f, "    init: true\n");
@@ -289,8 +300,10 @@ static void service_free(struct gb_compose_service *s)
 	free(s->container_name);
 	free(s->hostname);
 	free(s->status_mount);
-	char **const vs[] = { s->build_args, s->env,	    s->ports,  s->expose, s->health.test,
-			      s->command,    s->entrypoint, s->labels, s->secrets };
+	char **const vs[] = {
+		s->build_args, s->env,	      s->ports,	 s->expose,  s->health.test,
+		s->command,    s->entrypoint, s->labels, s->secrets, s->secret_targets
+	};
 	for (size_t i = 0; i < GB_ARRAY_LEN(vs); i++)
 		gb_strv_free(vs[i]);
 	for (size_t k = 0; k < s->n_mounts; k++)

@@ -70,6 +70,9 @@ struct gb_compose_service {
 	/* x-glassbox: {status: PATH}: the project's status files (state/status_file.h),
 	 * bound read-only at PATH in this service. NULL: not asked for. */
 	char *status_mount;
+	/* where each of secrets[] is mounted, in the same order: /run/secrets/KEY, or the long
+	 * syntax's target (a relative one under /run/secrets, as Docker puts it) */
+	char **secret_targets;
 };
 
 struct gb_compose_volume {

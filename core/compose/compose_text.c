@@ -98,6 +98,30 @@ static int expand_braced(const char *body, size_t len, char *const *vars, struct
 	return op == '-' ? put(b, word, strlen(word)) : 0;
 }
 
+bool gb_compose_unset_var(const char *in, char *const *vars, char *name, size_t len)
+{
+	for (const char *p = strchr(in, '$'); p; p = strchr(p, '$')) {
+		if (p[1] == '$') { /* a literal dollar */
+			p += 2;
+			continue;
+		}
+		bool braced = p[1] == '{';
+		const char *s = p + 1 + braced;
+		size_t n = 0;
+		while (name_char(s[n], n == 0))
+			n++;
+		if (n && n < len && (!braced || s[n] == '}')) {
+			snprintf(name, len, "%.*s", (int)n, s);
+			if (!gb_compose_var(vars, name))
+				return true;
+		}
+		/* ${VAR:-default}: its default says what an unset VAR means */
+		const char *end = braced && n && s[n] != '}' ? closing(s) : NULL;
+		p = end ? end + 1 : s + n;
+	}
+	return false;
+}
+
 int gb_compose_interpolate(const char *in, char *const *vars, char **out, struct gb_err *err)
 {
 	struct buf b = { 0 };

@@ -3,12 +3,17 @@
 #ifndef GB_COMPOSE_TEXT_H
 #define GB_COMPOSE_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
 
 /* ${VAR} ${VAR:-default} ${VAR-default} ${VAR:?error} ${VAR?error} ${VAR:+alt} $VAR $$ */
 int gb_compose_interpolate(const char *in, char *const *vars, char **out, struct gb_err *err);
+/* The first variable IN reads without a default (`${VAR}`, `$VAR`) that VARS does not
+ * set, into name: true when there is one. docker compose warns about it (an empty string
+ * is used), since `/home/${USER}/data` without USER is `/home//data`. */
+bool gb_compose_unset_var(const char *in, char *const *vars, char *name, size_t len);
 /* A value from KEY=VALUE vectors; NULL when absent. */
 const char *gb_compose_var(char *const *vars, const char *key);
 /* A .env file's text: KEY=VALUE lines, `#` comments, optional `export `, quotes. Appends

@@ -125,8 +125,10 @@ static int run_image(struct gb_launch *l, struct gb_err *err)
 	if (r < 0)
 		return r;
 	if (!c->cmd || !c->cmd[0]) {
+		/* An entrypoint given here (--entrypoint, Compose's entrypoint:) clears the
+		 * image's CMD, as in Docker: only a command given beside it is its arguments. */
 		gb_strv_free(c->cmd);
-		c->cmd = gb_strv_dup(l->img.cmd);
+		c->cmd = c->entrypoint ? calloc(1, sizeof *c->cmd) : gb_strv_dup(l->img.cmd);
 	}
 	if (!c->entrypoint && l->img.entrypoint && l->img.entrypoint[0])
 		c->entrypoint = gb_strv_dup(l->img.entrypoint);

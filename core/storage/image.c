@@ -401,8 +401,15 @@ int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *im
 	if (r == -ENOENT) {
 		char names[1024];
 		gb_image_list_names(rt, names, sizeof names);
-		r = gb_err_set(err, ENOENT, "", "unknown image '%s'", ref);
-		gb_err_hint(err, "available: %s (`glassbox images` lists them)", names);
+		/* Say why: a name like alpine:3.19 is a registry's, fetched only by `pull`. */
+		r = gb_err_set(err, ENOENT, "",
+			       "unknown image '%s': not stored here, and glassbox fetches an image "
+			       "from a registry only when asked",
+			       ref);
+		gb_err_hint(err,
+			    "`glassbox pull %s` fetches it (its registry must be reachable); "
+			    "available: %s (`glassbox images` lists them)",
+			    ref, names);
 	} else if (r < 0 && err && !err->code) {
 		gb_err_set(err, -r, "open", "cannot read image %s", name);
 	}

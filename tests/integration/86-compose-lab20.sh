@@ -68,11 +68,23 @@ check "a post is written" php_wp "exit(wp_insert_post(['post_title' => 'glassbox
 check "make down && make" sh -c "make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' NAME=lab-twenty down && make -C '$ROOT/lab' GLASSBOX='$ROOT/gb' DATA_DIR='$ROOT/stack' NAME=lab-twenty"
 check "... the post is still there (the data lived in the bound volumes)" \
 	bash -c "[ \"\$1\" = 1 ]" _ "$(php_wp "echo count(get_posts(['s' => 'glassbox-survives']));" 2>/dev/null)"
+# Each service stops within its grace period on its stop signal: no SIGKILL (exit 137).
+# The cgroups of the running stack are noted first: none may be left after fclean.
+cgs=$(for id in $(gb ps -q); do cut -d: -f3 "/proc/$(gb inspect --json "$id" | jq -r .state.pid)/cgroup"; done | sort -u | grep -v '^/$')
+out=$(cd "$ROOT/lab" && DATA_DIR=$ROOT/stack "$ROOT/gb" compose -f srcs/docker-compose.yml -p lab-twenty stop 2>&1)
+echo "$out" | sed 's/^/    /'
+for id in $(gb ps -aq); do
+	st=$(gb inspect --json "$id")
+	check "$(jq -r .name <<<"$st") stopped without SIGKILL (exit $(jq -r .state.exit_code <<<"$st"), signal $(jq -r .state.exit_signal <<<"$st"))" \
+		sh -c "[ '$(jq -r .state.exit_signal <<<"$st")' != 9 ] && [ '$(jq -r .state.exit_code <<<"$st")' != 137 ]"
+done
 check "make fclean" mk fclean
 check "... leaves no container" test -z "$(gb ps -a -q)"
 check "... no network" test -z "$(ls "$ROOT/run/networks" 2>/dev/null)"
 check "... no volume" test -z "$(ls "$ROOT/data/volumes" 2>/dev/null)"
-check "... no image of the project" sh -c "! '$ROOT/gb' images | grep -qE '^(nginx|wordpress|mariadb) '"
+check "... no image of the project" sh -c "! '$ROOT/gb' images | grep -qE '^(nginx|wordpress|mariadb|redis|ftp|adminer|static|dashboard) '"
+check "... no cgroup of its containers" sh -c 'for cg in $1; do for r in /sys/fs/cgroup /sys/fs/cgroup/*; do [ ! -d "$r$cg" ] || exit 1; done; done' _ "$cgs"
+check "... no link but lo in the test's network namespace" test "$(ip -o link | grep -vc ': lo:')" = 0
 check "... no status directory" test -z "$(ls "$ROOT/run/status" 2>/dev/null)"
 check "... no mount" sh -c "! grep -q '$ROOT' /proc/self/mountinfo"
 check "... no data folder" test ! -e "$ROOT/stack/wordpress"

@@ -369,6 +369,105 @@ static void x_glassbox_status(void **state)
 		     "t.yml:4:26: services.d.x-glassbox.status must be an absolute path");
 }
 
+/* `compose config` prints a Compose file: read again, it means the same. A `$` in a value
+ * (here from .env-style variables and `$$`) is written `$$`, and a healthcheck keeps its
+ * leading "CMD" (the model holds only the argv). */
+static void config_reads_back_the_same(void **state)
+{
+	char *env[] = { "PW=wp$pass", NULL };
+	const char *text = "services:\n"
+			   "  db:\n"
+			   "    image: busybox\n"
+			   "    environment: [\"PW=${PW}\", \"PRICE=$$5\"]\n"
+			   "    healthcheck:\n"
+			   "      test: [\"CMD\", \"mysqladmin\", \"ping\", \"-p${PW}\"]\n"
+			   "  web:\n"
+			   "    image: busybox\n"
+			   "    healthcheck: {test: \"wget -qO- localhost || exit 1\"}\n";
+	struct gb_compose c, again;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	char *out = gb_compose_render(&c);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "\"PW=wp$$pass\""));
+	assert_int_equal(parse(&again, out, NULL, &err), 0);
+	const struct gb_compose_service *db = gb_compose_service(&again, "db");
+	assert_string_equal(db->env[0], "PW=wp$pass");
+	assert_string_equal(db->env[1], "PRICE=$5");
+	assert_string_equal(db->health.test[0], "mysqladmin");
+	assert_string_equal(db->health.test[2], "-pwp$pass");
+	const struct gb_compose_service *web = gb_compose_service(&again, "web");
+	assert_string_equal(web->health.test[0], "/bin/sh");
+	assert_string_equal(web->health.test[2], "wget -qO- localhost || exit 1");
+	char *out2 = gb_compose_render(&again);
+	assert_string_equal(out2, out);
+	free(out2);
+	free(out);
+	gb_compose_free(&again);
+	gb_compose_free(&c);
+}
+
+/* A variable read without a default and set nowhere is an empty string, with a warning
+ * naming it and the line, as docker compose warns; one with a default, `$$`, or set in
+ * the environment is not warned about. */
+static void unset_variables_warn(void **state)
+{
+	char *env[] = { "HOME=/root", NULL };
+	const char *text = "services:\n"
+			   "  a:\n"
+			   "    image: busybox\n"
+			   "    environment:\n"
+			   "      - A=${HOME}/x $$USER ${TAG:-latest} ${B-$NOPE}\n"
+			   "      - DATA=/home/${USER}/data\n"
+			   "      - P=$PORT\n";
+	struct gb_compose c;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, env, &err), 0);
+	assert_string_equal(c.services[0].env[1], "DATA=/home//data");
+	assert_non_null(strstr(warned, "t.yml:6: variable USER is not set"));
+	assert_non_null(strstr(warned, "t.yml:7: variable PORT is not set"));
+	assert_null(strstr(warned, "t.yml:5:"));
+	gb_compose_free(&c);
+}
+
+/* A service's secrets in the long syntax: target is where the file is mounted (a relative
+ * one under /run/secrets, as Docker puts it); uid, gid and mode are warned about; the short
+ * syntax mounts at /run/secrets/NAME. config shows them and reads back the same. */
+static void secret_targets(void **state)
+{
+	const char *text = "services:\n"
+			   "  wp:\n"
+			   "    image: busybox\n"
+			   "    secrets:\n"
+			   "      - db\n"
+			   "      - source: creds\n"
+			   "        target: wp_creds\n"
+			   "      - {source: db, target: /etc/db.pw, mode: 0440}\n"
+			   "secrets:\n"
+			   "  db: {file: ./db.txt}\n"
+			   "  creds: {file: /srv/creds.txt}\n";
+	struct gb_compose c, again;
+	struct gb_err err;
+	assert_int_equal(parse(&c, text, NULL, &err), 0);
+	const struct gb_compose_service *wp = &c.services[0];
+	assert_int_equal(gb_strv_len(wp->secrets), 3);
+	assert_string_equal(wp->secrets[1], "creds");
+	assert_string_equal(wp->secret_targets[0], "/run/secrets/db");
+	assert_string_equal(wp->secret_targets[1], "/run/secrets/wp_creds");
+	assert_string_equal(wp->secret_targets[2], "/etc/db.pw");
+	assert_non_null(strstr(warned, "t.yml:8: unknown key 'services.wp.secrets.mode'"));
+	char *out = gb_compose_render(&c);
+	assert_int_equal(parse(&again, out, NULL, &err), 0);
+	assert_string_equal(again.services[0].secret_targets[1], "/run/secrets/wp_creds");
+	assert_string_equal(again.services[0].secret_targets[2], "/etc/db.pw");
+	free(out);
+	gb_compose_free(&again);
+	gb_compose_free(&c);
+	expect_error("services:\n  a:\n    image: busybox\n    secrets: [{target: x}]\n"
+		     "secrets:\n  s: {file: /x}\n",
+		     "t.yml:4:15: services.a.secrets: give the secret's source:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +482,9 @@ int main(void)
 		cmocka_unit_test(text_helpers),
 		cmocka_unit_test(restart_policies),
 		cmocka_unit_test(x_glassbox_status),
+		cmocka_unit_test(config_reads_back_the_same),
+		cmocka_unit_test(unset_variables_warn),
+		cmocka_unit_test(secret_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
