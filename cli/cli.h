@@ -100,7 +100,4 @@ int cli_oci_preserve_fds(const char *value, int inherited, struct gb_err *err);
  * (missing / not executable), else refused. */
 int cli_exit_code(const struct gb_err *err, int refused);
 
-/* cli/images_exec.c: the hint for run/create of a bare name that is not here */
-void cli_hint_pull(const char *image, struct gb_err *err);
-
 #endif

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "registry/ref.h"
 #include "base/helper.h"
 #include "base/util.h"
 #include "cli.h"
@@ -78,17 +77,4 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 		return gb_err_set(err, EIO, "", "%s %s exited with status %d", prog, args[n - 2],
 				  r);
 	return r;
-}
-
-/* run/create --pull never of an image that is not here: the error says what fetches it. */
-void cli_hint_pull(const char *image, struct gb_err *err)
-{
-	struct gb_ref ref;
-	if (!image || err->code != ENOENT || strncmp(err->msg, "unknown image '", 15) ||
-	    gb_ref_parse(image, &ref, NULL) < 0)
-		return;
-	char was[sizeof err->hint];
-	snprintf(was, sizeof was, "%s", err->hint);
-	gb_err_hint(err, "`glassbox pull %s` fetches it (--pull never kept run from it); %s", image,
-		    was);
 }

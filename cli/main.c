@@ -175,8 +175,6 @@ static int cmd_run(struct gb_runtime *rt, int argc, char **argv, bool create_onl
 		if (r == 0 && a.detach && !a.quiet)
 			printf("%s\n", id);
 	}
-	if (r < 0 && a.pull == GB_PULL_NEVER)
-		cli_hint_pull(a.cfg.image, &err);
 	gb_args_free(&a);
 	if (r < 0)
 		return run_failed(&err);

@@ -401,11 +401,9 @@ int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *im
 	if (r == -ENOENT) {
 		char names[1024];
 		gb_image_list_names(rt, names, sizeof names);
-		/* Say why: a name like alpine:3.19 is a registry's, fetched only by `pull`. */
-		r = gb_err_set(err, ENOENT, "",
-			       "unknown image '%s': not stored here, and glassbox fetches an image "
-			       "from a registry only when asked",
-			       ref);
+		/* Say why and what fetches it: run pulls a missing image by itself (unless
+		 * --pull never), compose and build do not. */
+		r = gb_err_set(err, ENOENT, "", "unknown image '%s': not stored here", ref);
 		gb_err_hint(err,
 			    "`glassbox pull %s` fetches it (its registry must be reachable); "
 			    "available: %s (`glassbox images` lists them)",
