@@ -1330,6 +1330,23 @@ static int from_scratch(struct build *b)
 	return ok ? 0 : -ENOMEM;
 }
 
+/* FROM an image that is not here and no base glassbox makes: pulled from its registry
+ * first, as docker build does, by a child glassbox-images (the registry code and libcurl
+ * live there: base/helper.h) with this build's roots. 0 when pulled. */
+static int pull_base(struct build *b, const char *ref, struct gb_err *err)
+{
+	char prog[1024];
+	int r = gb_helper_path(b->rt->share_dir, "glassbox-images", prog, sizeof prog, err);
+	if (r < 0)
+		return r;
+	const char *args[] = { "--root", b->rt->state_root, "--data-root", b->rt->data_root,
+			       "pull-missing", ref, NULL };
+	r = gb_helper_run(prog, args, err);
+	if (r > 0)
+		return gb_err_set(err, EIO, "", "%s pull-missing exited with status %d", prog, r);
+	return r;
+}
+
 static int resolve_image(struct build *b, const char *ref, struct gb_image *img, struct gb_err *err)
 {
 	char name[256];
@@ -1343,15 +1360,17 @@ static int resolve_image(struct build *b, const char *ref, struct gb_image *img,
 			return gb_image_resolve(b->rt, name, img, err);
 		if (r < 0)
 			return r;
-		char names[1024];
+		if ((r = pull_base(b, ref, err)) == 0)
+			return gb_image_resolve(b->rt, name, img, err);
+		char names[1024], why[sizeof err->msg];
 		gb_image_list_names(b->rt, names, sizeof names);
-		r = gb_err_set(
-			err, ENOENT, "",
-			"%s: unknown image (and no stage of that name): not stored here, not "
-			"a Debian base glassbox makes, and a build does not pull",
-			ref);
+		snprintf(why, sizeof why, "%s", err->msg);
+		r = gb_err_set(err, err->code ? err->code : ENOENT, "",
+			       "%s: not stored here, no stage of that name, not a Debian base "
+			       "glassbox makes, and the pull failed: %s",
+			       ref, why);
 		gb_err_hint(err,
-			    "`glassbox pull %s` first (its registry must be reachable); available: "
+			    "the image's registry must be reachable (`glassbox pull %s`); available: "
 			    "scratch, %s, and (made on first use) %s",
 			    ref, names, gb_base_names());
 		return r;

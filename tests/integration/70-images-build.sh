@@ -59,7 +59,9 @@ check "a failing RUN fails the build" test $? -ne 0
 assert_contains "with Docker's message" "returned a non-zero code: 3" "$out"
 check "no image bad70" test ! -e "$GLASSBOX_DATA_ROOT/images/bad70.json"
 printf 'FROM nosuchbase\n' > "$ctx/Dockerfile.nobase"
-out=$(gb build -t x70 -f "$ctx/Dockerfile.nobase" "$ctx" 2>&1)
+out=$(gb_offline build -t x70 -f "$ctx/Dockerfile.nobase" "$ctx" 2>&1)
+assert_contains "an unknown base is pulled first, as docker build does" "Unable to find image 'nosuchbase' locally" "$out"
+assert_contains "... and when the pull fails, the build says so with the pull's error" "nosuchbase: not stored here, no stage of that name, not a Debian base glassbox makes, and the pull failed: https://registry-1.docker.io/v2/library/nosuchbase/manifests/latest" "$out"
 assert_contains "an unknown base lists what exists" "available: scratch" "$out"
 assert_contains "... including the debian bases" "debian:bookworm" "$out"
 printf 'FROM busybox\nFROBNICATE x\n' > "$ctx/Dockerfile.kw"

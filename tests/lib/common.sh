@@ -15,6 +15,10 @@ GB_FAILS=0
 GB_CHECKS=0
 
 gb() { "$GLASSBOX" "$@"; }
+# glassbox in a network namespace of its own with no link up: for a command that would ask
+# a registry on the internet (a missing image, a FROM nobody has), so that the request
+# fails here and never leaves the machine.
+gb_offline() { unshare --net -- "$GLASSBOX" "$@"; }
 
 ok() { GB_CHECKS=$((GB_CHECKS + 1)); echo "ok   - $*"; }
 not_ok() { GB_CHECKS=$((GB_CHECKS + 1)); GB_FAILS=$((GB_FAILS + 1)); echo "FAIL - $*"; }
