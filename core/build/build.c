@@ -1339,8 +1339,10 @@ static int pull_base(struct build *b, const char *ref, struct gb_err *err)
 	int r = gb_helper_path(b->rt->share_dir, "glassbox-images", prog, sizeof prog, err);
 	if (r < 0)
 		return r;
-	const char *args[] = { "--root", b->rt->state_root, "--data-root", b->rt->data_root,
-			       "pull-missing", ref, NULL };
+	const char *args[] = {
+		"--root", b->rt->state_root, "--data-root", b->rt->data_root, "pull-missing", ref,
+		NULL
+	};
 	r = gb_helper_run(prog, args, err);
 	if (r > 0)
 		return gb_err_set(err, EIO, "", "%s pull-missing exited with status %d", prog, r);
@@ -1369,10 +1371,11 @@ static int resolve_image(struct build *b, const char *ref, struct gb_image *img,
 			       "%s: not stored here, no stage of that name, not a Debian base "
 			       "glassbox makes, and the pull failed: %s",
 			       ref, why);
-		gb_err_hint(err,
-			    "the image's registry must be reachable (`glassbox pull %s`); available: "
-			    "scratch, %s, and (made on first use) %s",
-			    ref, names, gb_base_names());
+		gb_err_hint(
+			err,
+			"the image's registry must be reachable (`glassbox pull %s`); available: "
+			"scratch, %s, and (made on first use) %s",
+			ref, names, gb_base_names());
 		return r;
 	}
 	if (r < 0)
