@@ -111,6 +111,12 @@ check "... and the registry was not asked" bash -c "! grep -q 'manifests/2' '$T/
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm --pull always $REG/team/app:1 2>"$T/always.err"); rc=$?
 assert_eq "run --pull always of an image that is here pulls it again, then runs" "0 built-here" "$rc $out"
 assert_contains "... the pull's digest on stderr" "Digest: sha256:" "$(cat "$T/always.err")"
+d9=$GB_TEST_ROOT/data9 c9=$T/ctx9
+mkdir -p "$c9" && printf 'FROM %s\nRUN cat /srv/data/hello > /from-pulled\n' "$REG/team/app:1" >"$c9/Dockerfile"
+out=$(GLASSBOX_DATA_ROOT=$d9 gb build -q -t frompulled:1 "$c9" 2>"$T/build9.err"); rc=$?
+check "build FROM an image that is not here pulls it first, as docker build does" test $rc -eq 0
+assert_contains "... saying so" "Unable to find image '$REG/team/app:1' locally" "$(cat "$T/build9.err")"
+assert_eq "... and builds on its layers" built-here "$(GLASSBOX_DATA_ROOT=$d9 gb run --rm frompulled:1 cat /from-pulled 2>&1)"
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/nosuch:1 true 2>&1); rc=$?
 check "run of a name its registry lacks fails" test $rc -ne 0
 assert_contains "... with the registry's answer" "HTTP 404" "$out"
