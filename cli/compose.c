@@ -43,6 +43,9 @@ static int usage(const char *msg)
 		"volumes,\n"
 		"                                  start services in depends_on order (-d: and "
 		"return)\n"
+		"     [--wait] [--wait-timeout S]  return once each is running, and healthy where "
+		"it\n"
+		"                                  has a healthcheck (implies -d; S default 300)\n"
 		"  down [-v] [--rmi all]           stop (reverse order, each its grace period) and "
 		"remove\n"
 		"                                  containers and networks (-v: volumes, --rmi: "
@@ -682,7 +685,53 @@ static int stop_all(struct project *p, char **names, bool rm)
 	return status;
 }
 
-static int up(struct project *p, char **names, bool detach, bool build)
+/* up --wait: one look at a service's container. 1 ready (healthy; running when it has no
+ * healthcheck), 0 not yet, -errno never (unhealthy, exited, gone). */
+static int ready_now(struct project *p, const char *name, struct gb_err *err)
+{
+	struct gb_state st;
+	if (gb_state_find(p->rt, name, &st, err) < 0)
+		return -err->code;
+	gb_state_refresh(p->rt, &st);
+	bool running = st.status == GB_STATUS_RUNNING, has = st.cfg.health.test != NULL;
+	int code = st.exit_code;
+	gb_state_free(&st);
+	if (has)
+		return cli_compose_healthy_now(p->rt, name, err);
+	if (running)
+		return 1;
+	return gb_err_set(err, ECHILD, "", "%s exited with %d before it was up", name, code);
+}
+
+/* docker compose up --wait: return once every selected service is running, and healthy
+ * where it has a healthcheck (a first start that installs itself, as lab 20's WordPress
+ * does, is then over); 0, or -1 with the error printed: one failed, or time ran out. */
+static int wait_ready(struct project *p, char **names, double timeout)
+{
+	double end = gb_monotonic() + timeout;
+	for (size_t i = 0; i < p->c.n_services; i++) {
+		const struct gb_compose_service *sv = &p->c.services[i];
+		char name[256];
+		struct gb_err err = { 0 };
+		int r = 0;
+		if (!selected(sv, names))
+			continue;
+		gb_compose_container_name(&p->c, sv, name, sizeof name);
+		while ((r = ready_now(p, name, &err)) == 0 && gb_monotonic() < end)
+			nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		if (r == 0) {
+			gb_err_set(&err, ETIMEDOUT, "", "service %s is not up after %.0f s",
+				   sv->name, timeout);
+			gb_err_hint(&err, "glassbox compose logs %s; a longer --wait-timeout",
+				    sv->name);
+		}
+		if (r <= 0)
+			return cli_error(&err), -1;
+	}
+	return 0;
+}
+
+static int up(struct project *p, char **names, bool detach, bool build, double wait)
 {
 	struct gb_err err = { 0 };
 	int r = gb_runtime_prepare(p->rt, &err);
@@ -698,12 +747,14 @@ static int up(struct project *p, char **names, bool detach, bool build)
 		cli_error(&err);
 	if (r == 0)
 		r = start_services(p, names);
+	if (r == 0 && wait > 0)
+		r = wait_ready(p, names, wait);
 	if (r < 0) {
 		fprintf(stderr, "glassbox compose: what started is still running: "
 				"`glassbox compose down` removes it\n");
 		return 1;
 	}
-	if (detach)
+	if (detach || wait > 0)
 		return 0;
 	printf("Attached to the logs; Ctrl-C stops the services\n");
 	logs(p, names, true);
@@ -828,6 +879,8 @@ static int start_all(struct project *p, char **names)
 static int verb(struct project *p, const char *v, int argc, char **argv)
 {
 	bool detach = false, build = false, vols = false, rmi = false, follow = false;
+	int wait = 0; /* up --wait-timeout: the seconds --wait may take (default 300) */
+	bool waits = false;
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-' && strcmp(v, "exec"); i++) {
 		if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--detach"))
@@ -840,6 +893,11 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 			rmi = true, i++;
 		else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--follow"))
 			follow = true;
+		else if (!strcmp(argv[i], "--wait"))
+			waits = true;
+		else if (!strcmp(argv[i], "--wait-timeout") && i + 1 < argc &&
+			 gb_args_parse_seconds(argv[i + 1], &wait) == 0 && wait > 0)
+			i++, waits = true;
 		else
 			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v,
 				       argv[i]),
@@ -850,7 +908,7 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 		return 1;
 	struct gb_err err = { 0 };
 	if (!strcmp(v, "up"))
-		return up(p, names, detach, build);
+		return up(p, names, detach, build, waits ? (wait > 0 ? wait : 300) : 0);
 	if (!strcmp(v, "down"))
 		return down(p, vols, rmi);
 	if (!strcmp(v, "build"))
