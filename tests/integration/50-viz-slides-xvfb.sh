@@ -5,18 +5,12 @@
 . "$(dirname "$0")/../lib/common.sh"
 VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
 [ -x "$VIZ" ] || skip "glassbox-viz is not built (make)"
-need_cmd Xvfb
 need_cmd import
 need_cmd python3
 python3 -c 'import ctypes; ctypes.CDLL("libXtst.so.6")' 2>/dev/null || skip "needs libXtst (libxtst6)"
 T=$GB_TEST_ROOT
-exec 5>"$T/display"
-Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-XVFB=$!
-trap 'kill $XVFB 2>/dev/null; gb_cleanup' EXIT
-for _ in $(seq 50); do [ -s "$T/display" ] && break; sleep 0.1; done
-[ -s "$T/display" ] || skip "Xvfb did not start: $(cat "$T/xvfb.log")"
-export DISPLAY=:$(cat "$T/display")
+. "$GB_SRC/tests/lib/xvfb.sh"
+start_xvfb 1280x720
 KEYS=$GB_SRC/tests/viz/xkeys.py
 name="slidelive$$"
 cp "$GB_SRC/slides/recordings/run-hello.jsonl" "$T/rec.jsonl"

@@ -7,18 +7,13 @@
 VIZ=$GB_SRC/${BUILD:-build}/bin/glassbox-viz
 [ -x "$VIZ" ] || skip "glassbox-viz is not built (make)"
 need_root
-need_cmd Xvfb
 need_cmd import
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 k=$(gb vm kernel 2>&1) || skip "no guest kernel: $k"
 T=$GB_TEST_ROOT
-exec 5>"$T/display"
-Xvfb -displayfd 5 -screen 0 1280x720x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-XVFB=$!
-trap 'kill $XVFB 2>/dev/null; gb_cleanup' EXIT
-for _ in $(seq 50); do [ -s "$T/display" ] && break; sleep 0.1; done
-[ -s "$T/display" ] || skip "Xvfb did not start: $(cat "$T/xvfb.log")"
-export DISPLAY=:$(cat "$T/display") GLASSBOX
+. "$GB_SRC/tests/lib/xvfb.sh"
+start_xvfb 1280x720
+export GLASSBOX
 
 timeout 300 "$VIZ" --play --autoplay 0.5 --exit-at-end --size 1280x720 compare \
     >"$T/viz.log" 2>&1 &
