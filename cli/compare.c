@@ -77,6 +77,19 @@ static void mark(struct compare *cp, const char *side, const char *what, double 
 		gb_json_int(&j, "pid", cp->host_pid);
 		gb_json_str(&j, "nspid", cp->nspid);
 	}
+	if (!strcmp(what, "exit")) { /* what this side reported, the moment it is done */
+		const struct side *s = strcmp(side, "vm") ? &cp->c : &cp->v;
+		gb_json_str(&j, "kernel", s->kernel);
+		gb_json_int(&j, "procs", s->procs);
+		gb_json_int(&j, "exit_code", s->exit_code);
+		if (s == &cp->c) {
+			struct utsname u;
+			gb_json_str(&j, "host_kernel", uname(&u) == 0 ? u.release : "");
+			if (cp->c.mem_peak > 0)
+				gb_json_int(&j, "mem_peak", cp->c.mem_peak);
+			gb_json_str(&j, "mem_source", cp->mem_source ? cp->mem_source : "");
+		}
+	}
 	gb_event_emit(&cp->rt->events, &j);
 }
 

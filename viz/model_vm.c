@@ -62,6 +62,29 @@ static void vm_sample(struct vz_race *r, const struct gb_jval *e, int tag)
 	r->mem_tag = tag;
 }
 
+/* A side's exit mark carries what it reported (kernel, process count; the container's
+ * memory peak and the host's kernel): the container's panel fills while the VM still
+ * boots. Older recordings have only the time: those wait for compare.result. */
+static void side_exit(struct vz_model *m, struct vz_race *r, const struct gb_jval *e, bool ct,
+		      double at)
+{
+	*(ct ? &r->ct_exit : &r->vm_exit) = at;
+	const char *kernel = gb_jstr(e, "kernel", "");
+	if (!*kernel)
+		return;
+	snprintf(ct ? r->ct_kernel : r->vm_kernel, sizeof r->ct_kernel, "%s", kernel);
+	*(ct ? &r->ct_procs : &r->vm_procs) = (int)gb_jint(e, "procs", 0);
+	if (!ct)
+		return;
+	COPY(r->host_kernel, gb_jstr(e, "host_kernel", r->host_kernel));
+	COPY(r->mem_source, gb_jstr(e, "mem_source", r->mem_source));
+	long long peak = gb_jint(e, "mem_peak", -1);
+	if (peak > 0) {
+		r->ct_mem = (double)peak;
+		r->mem_tag = m->tag;
+	}
+}
+
 static void compare_mark(struct vz_model *m, struct vz_race *r, const struct gb_jval *e)
 {
 	const char *side = gb_jstr(e, "side", ""), *what = gb_jstr(e, "what", "");
@@ -75,7 +98,7 @@ static void compare_mark(struct vz_model *m, struct vz_race *r, const struct gb_
 	} else if (ct && strcmp(what, "first_output") == 0)
 		r->ct_first = at;
 	else if (strcmp(what, "exit") == 0)
-		*(ct ? &r->ct_exit : &r->vm_exit) = at;
+		side_exit(m, r, e, ct, at);
 	snprintf(call, sizeof call, "%s: %s after %.0f ms", side, what, at * 1000);
 	caption(m, call,
 		ct ? "The container is host processes: a clone() and an exec(), "
@@ -120,6 +143,9 @@ static void compare_result(struct vz_model *m, struct vz_race *r, const struct g
 			r->vm_pss = (double)pss;
 		r->qemu_pid = (int)gb_jint(v, "qemu_pid", r->qemu_pid);
 		r->threads = (int)gb_jint(v, "threads", r->threads);
+		long long mt = gb_jint(v, "memtotal", -1);
+		if (mt > 0)
+			r->guest_memtotal = (double)mt;
 	}
 	r->result = true;
 	r->mem_tag = m->tag;

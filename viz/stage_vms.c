@@ -173,14 +173,14 @@ static void views(struct vz_render *rd, const struct vz_view *v, const struct vz
 	const struct vz_theme *th = v->th;
 	char l[3][160];
 	bool same = r->ct_kernel[0] && !strcmp(r->ct_kernel, r->host_kernel);
-	const char *wait = "(reported when both are done)";
+	const char *wait = "(reported when it is done)";
 	if (r->ct_kernel[0])
 		snprintf(l[0], sizeof l[0], "kernel %s — %s", r->ct_kernel,
 			 same ? "the host's" : "not the host's");
 	else
 		snprintf(l[0], sizeof l[0], "kernel: %s", wait);
-	snprintf(l[1], sizeof l[1], r->result ? "sees %d processes (its pid namespace)" : "sees ?",
-		 r->ct_procs);
+	snprintf(l[1], sizeof l[1],
+		 r->ct_kernel[0] ? "sees %d processes (its pid namespace)" : "sees ?", r->ct_procs);
 	if (r->ct_pid)
 		snprintf(l[2], sizeof l[2], "host sees: PID %d, NSpid %s", r->ct_pid, r->ct_nspid);
 	else
@@ -195,8 +195,8 @@ static void views(struct vz_render *rd, const struct vz_view *v, const struct vz
 			 own ? "its own" : "the host's");
 	else
 		snprintf(l[0], sizeof l[0], "kernel: %s", wait);
-	snprintf(l[1], sizeof l[1], r->result ? "sees %d processes (its own kernel's)" : "sees ?",
-		 r->vm_procs);
+	snprintf(l[1], sizeof l[1],
+		 r->vm_kernel[0] ? "sees %d processes (its own kernel's)" : "sees ?", r->vm_procs);
 	snprintf(l[2], sizeof l[2], "host sees: 1 qemu process, PID %d", r->qemu_pid);
 	vz_panel(rd, v, VZ_STAGE_X + 672, y, 640, 150, th->host, r->result ? r->mem_tag : -1);
 	for (int i = 0; i < 3; i++)

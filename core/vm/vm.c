@@ -131,7 +131,9 @@ static void sample(struct gb_vm *vm, bool force)
 		vm->rss_peak = hwm;
 	if (pss > vm->pss_peak)
 		vm->pss_peak = pss;
-	vm->threads = read_threads(vm->pid);
+	int threads = read_threads(vm->pid);
+	if (threads > vm->threads) /* the most seen: an exiting qemu is down to one */
+		vm->threads = threads;
 	double now = since(vm);
 	if (!force && now - vm->t_sample < SAMPLE_EVERY)
 		return;
