@@ -52,7 +52,7 @@ struct gb_vm {
 	int guest_status;	       /* the command's exit status in the guest; -1: not seen */
 	long long rss_peak, pss_peak, rss, pss; /* bytes, qemu as the host sees it */
 	long long guest_memtotal;		/* bytes, MemTotal inside the guest; -1 unknown */
-	int threads;				/* qemu's threads, the most seen (/proc/PID/status) */
+	int threads; /* qemu's threads, the most seen (/proc/PID/status) */
 	double t_sample;
 	char qemu_error[256];
 	char line[1024];
