@@ -52,6 +52,8 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 {
 	struct gb_image img;
 	struct gb_err local = { 0 };
+	if (gb_image_builtin(image))
+		return 0; /* busybox: the image step imports it, in view of the step's watchers */
 	int r = always ? -ENOENT : gb_image_resolve(rt, image, &img, &local);
 	if (!always)
 		gb_image_free(&img);

@@ -381,6 +381,12 @@ static int import_builtin(struct gb_runtime *rt, struct gb_err *err)
 	return r;
 }
 
+bool gb_image_builtin(const char *ref)
+{
+	char name[256];
+	return gb_image_normalize(ref, name, sizeof name) == 0 && strcmp(name, BUILTIN) == 0;
+}
+
 int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *img,
 		     struct gb_err *err)
 {

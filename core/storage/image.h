@@ -39,6 +39,9 @@ struct gb_layer {
 int gb_image_normalize(const char *ref, char *out, size_t len);
 int gb_image_resolve(struct gb_runtime *rt, const char *ref, struct gb_image *img,
 		     struct gb_err *err);
+/* The image glassbox makes itself (busybox, imported by the image step on first use): no
+ * registry is ever asked for it. */
+bool gb_image_builtin(const char *ref);
 void gb_image_free(struct gb_image *img);
 /* Names of every image in the data root (plus the built-in one), for messages. */
 void gb_image_list_names(struct gb_runtime *rt, char *buf, size_t len);
