@@ -294,6 +294,16 @@ static void go_to(struct viewer *w, size_t beat)
 	w->model_dirty = true;
 }
 
+/* A live engine holding a step: let it take it. False when none waits (yet). */
+static bool send_next(struct viewer *w)
+{
+	if (!w->live || w->live->exited || !w->model.cur_step ||
+	    w->model.steps[w->model.cur_step - 1].state != VZ_STEP_BEGUN)
+		return false;
+	vz_live_send(w->live, "next\n");
+	return true;
+}
+
 /* Space: the next beat; at the end of a live stream, let the engine take its step. */
 static void next(struct viewer *w)
 {
@@ -301,11 +311,8 @@ static void next(struct viewer *w)
 		go_to(w, w->beat + 1);
 		return;
 	}
-	if (w->live && !w->live->exited && w->model.cur_step &&
-	    w->model.steps[w->model.cur_step - 1].state == VZ_STEP_BEGUN) {
-		vz_live_send(w->live, "next\n");
+	if (send_next(w))
 		return;
-	}
 	bool ended = !w->live || w->live->exited;
 	if (w->o->tour && ended) /* the finale: every scene in turn, then follow again */
 		w->pinned = w->pinned + 1 >= VZ_SC_COUNT ? -1 : w->pinned + 1;
@@ -319,9 +326,10 @@ static void autoplay(struct viewer *w, double t)
 		return;
 	if (w->beat + 1 < w->st->n_beats) {
 		go_to(w, w->beat + 1);
-	} else if (w->live && w->sent_for != w->beat + 1) {
+	} else if (w->live && w->sent_for != w->beat + 1 && send_next(w)) {
+		/* marked only once sent: an engine slow to hold its first step (a pull, an
+		 * import before it starts) still gets its "next" when it does */
 		w->sent_for = w->beat + 1;
-		next(w);
 	}
 }
 

@@ -30,6 +30,16 @@ out=$(timeout 60 "$VIZ" --play --autoplay 0.05 --exit-at-end run --rm --name "vi
 assert_eq "live: glassbox-viz run exits with the container's status" 0 $?
 assert_contains "live: the container ran its command" "hello from live" "$out"
 assert_nothing_left "live run with --rm"
+# An engine slow to hold its first step (a pull or the first import before it starts):
+# playing, the viz must still send its "next" once that step waits (it once sent it into
+# the void before any event, then waited forever).
+printf '#!/bin/sh\nsleep 1\nexec %s "$@"\n' "$GLASSBOX" >"$T/slow-glassbox"
+chmod +x "$T/slow-glassbox"
+out=$(GLASSBOX=$T/slow-glassbox timeout 60 "$VIZ" --play --autoplay 0.05 --exit-at-end run --rm \
+    --name "vizslow$$" busybox sh -c 'echo hello from a slow start' 2>&1)
+assert_eq "live, an engine slow to start: glassbox-viz run exits with the container's status" 0 $?
+assert_contains "... and the container ran" "hello from a slow start" "$out"
+assert_nothing_left "slow live run with --rm"
 
 # follow: a stream another program writes (Docker through glassbox-runc --events-dir DIR):
 # the viewer waits for the first new file in DIR and shows its events as they arrive.
