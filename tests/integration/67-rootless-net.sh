@@ -100,7 +100,8 @@ mkdir -p "$P/web" "$P/data"
 cat >"$P/web/Dockerfile" <<'DOCKERFILE'
 FROM busybox
 RUN mkdir /tmp/d1 && stat -c %i /tmp/d1 >/inodes && mv /tmp/d1 /tmp/d2 && \
-    stat -c %i /tmp/d2 >>/inodes && rm -rf /usr/sbin && mkdir /usr/sbin
+    stat -c %i /tmp/d2 >>/inodes && rm -rf /usr/sbin && mkdir /usr/sbin && \
+    mkdir -p /srv/www/d && touch /srv/www/d/f && chown -R 33:33 /srv/www && chmod 700 /srv/www/d
 CMD ["sh", "-c", "cp /inodes /data/; ls /usr/sbin | wc -l >/data/sbin; echo hi-compose >/tmp/i; httpd -f -p 8080 -h /tmp"]
 DOCKERFILE
 cp=$((20000 + ($$ + 7) % 20000))
@@ -156,4 +157,9 @@ assert_eq "... no container of $U left" "" "$(as_user ps -aq 2>&1)"
 assert_eq "... no network of $U left" "" "$(as_user network ls 2>&1 | awk 'NR > 1')"
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(live)" ] && break; sleep 0.2; done
 assert_eq "... and no process of $U" "" "$(live)"
+# The RUN's layer holds a directory of uid 33 (a subordinate id of the student's, mode
+# 0700): `image prune` removes it as root of the student's user namespace.
+as_user image prune >/dev/null 2>&1
+left=$(find "$home/.local/share/glassbox/layers" ! -uid "$uid" 2>/dev/null | head -3)
+assert_eq "image prune leaves no file of $U's subordinate ids in the layers" "" "$left"
 finish
