@@ -4,7 +4,9 @@
  * an /etc/hosts, and a policy-rc.d that stops package scripts from starting daemons
  * inside a RUN (invoke-rc.d asks it first; exit 101 means "not allowed"). Lab 18. */
 #include "build/base_image.h"
+#include "base/helper.h"
 #include "engine/container.h"
+#include "ns/userns.h"
 #include "storage/image.h"
 
 #include <dirent.h>
@@ -177,6 +179,91 @@ static int clean_rootfs(const char *root)
 	return r;
 }
 
+/* ------------------------------------------------------------ rootless */
+
+/* A user without root cannot make files owned by the image's ids (root, _apt, mail...).
+ * mmdebstrap's unshare mode can, in a user namespace of its own; but its map is not a
+ * rootless container's (it makes root the first subordinate id, glassbox makes it the
+ * user's own uid), so its directory would show up wrong inside our containers. So it
+ * writes a tar, and the layer unpacker (glassbox-images add-tar) unpacks it as root of a
+ * user namespace with the container's maps: every owner lands where a RUN would put it.
+ * No device nodes (--skip=output/dev): mknod needs real root, and every container gets
+ * its own /dev anyway. */
+struct unpack_job {
+	const char *prog, *tar, *diff;
+};
+
+static int unpack_in_userns(void *arg, struct gb_err *err)
+{
+	const struct unpack_job *j = arg;
+	const char *args[] = { "add-tar", j->tar, j->diff, "from mmdebstrap", NULL };
+	int r = gb_helper_run(j->prog, args, err);
+	if (r > 0)
+		r = gb_err_set(err, EIO, "", "%s add-tar exited with status %d", j->prog, r);
+	if (r == 0 && (r = clean_rootfs(j->diff)) < 0)
+		gb_err_set(err, -r, "write", "cannot clean the new root filesystem %s", j->diff);
+	return r;
+}
+
+static int run_tool(char *const argv[], struct gb_err *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return gb_err_set(err, errno, "fork", "cannot start %s", argv[0]);
+	if (pid == 0) {
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return gb_exit_code(status);
+}
+
+static int bootstrap_rootless(struct gb_runtime *rt, const char *suite, const char *diff,
+			      const char *mirror, char *tool, size_t toollen, struct gb_err *err)
+{
+	char tar[760], prog[1024];
+	gb_path(tar, sizeof tar, "%s.tar", diff);
+	snprintf(tool, toollen, "mmdebstrap --variant=minbase %s %s", suite, mirror);
+	char *const argv[] = { "mmdebstrap",
+			       "--variant=minbase",
+			       "--mode=unshare",
+			       "--format=tar",
+			       "--skip=output/dev",
+			       (char *)suite,
+			       tar,
+			       (char *)mirror,
+			       NULL };
+	int st = run_tool(argv, err);
+	if (st == 127) {
+		int r = gb_err_set(err, ENOENT, "",
+				   "without root, a Debian base image needs mmdebstrap (its "
+				   "unshare mode): debootstrap needs root");
+		gb_err_hint(err, "ask the teacher to install it: apt-get install mmdebstrap");
+		return r;
+	}
+	if (st != 0) {
+		unlink(tar);
+		int r = gb_err_set(err, EIO, "", "%s failed (status %d)", tool, st);
+		gb_err_hint(err,
+			    "is the Debian mirror %s reachable, and do you have /etc/subuid and "
+			    "/etc/subgid ranges? the output above says what went wrong",
+			    mirror);
+		return r;
+	}
+	struct gb_idmap u, g;
+	int r = gb_helper_path(rt->share_dir, "glassbox-images", prog, sizeof prog, err);
+	if (r == 0)
+		r = gb_userns_rootless_maps(&u, &g, err);
+	struct unpack_job job = { prog, tar, diff };
+	if (r == 0)
+		r = gb_userns_call(unpack_in_userns, &job, &u, &g, err);
+	unlink(tar);
+	return r;
+}
+
 static int make_base(struct gb_runtime *rt, const char *name, const char *suite, struct gb_err *err)
 {
 	char mirror[512], diff[700], tool[1024];
@@ -185,8 +272,12 @@ static int make_base(struct gb_runtime *rt, const char *name, const char *suite,
 	int r = gb_layer_new(rt, &meta, diff, sizeof diff, err);
 	if (r < 0)
 		return r;
-	r = bootstrap(suite, diff, mirror, tool, sizeof tool, err);
-	if (r == 0 && (r = clean_rootfs(diff)) < 0)
+	bool rootless = gb_userns_rootless();
+	if (rootless)
+		r = bootstrap_rootless(rt, suite, diff, mirror, tool, sizeof tool, err);
+	else
+		r = bootstrap(suite, diff, mirror, tool, sizeof tool, err);
+	if (r == 0 && !rootless && (r = clean_rootfs(diff)) < 0)
 		gb_err_set(err, -r, "write", "cannot clean the new root filesystem %s", diff);
 	snprintf(meta.instruction, sizeof meta.instruction, "%s", tool);
 	if (r == 0)

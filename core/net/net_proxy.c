@@ -68,6 +68,26 @@ static struct sockaddr_in sin_of(uint32_t ip, int port)
 	return sa;
 }
 
+/* bind(2) gives EACCES for a port below net.ipv4.ip_unprivileged_port_start (1024 by
+ * default) without CAP_NET_BIND_SERVICE in the network namespace's owning user namespace:
+ * a rootless user has it only in its own namespaces, never for the host's loopback. */
+static void low_port_hint(const struct gb_net_publish *p, struct gb_err *err)
+{
+	gb_autofree char *text = NULL;
+	int start = 1024;
+	if (gb_read_file("/proc/sys/net/ipv4/ip_unprivileged_port_start", &text, NULL) == 0)
+		start = atoi(text);
+	/* 443 -> 8443, 80 -> 8080: the usual choice */
+	int other = p->host_port + 8000 >= start && p->host_port + 8000 < 65536
+			    ? p->host_port + 8000
+			    : start;
+	gb_err_hint(err,
+		    "ports below %d (net.ipv4.ip_unprivileged_port_start) need "
+		    "CAP_NET_BIND_SERVICE: publish a host port of %d or above (-p %d:%d), or "
+		    "the machine's root lowers it: sysctl net.ipv4.ip_unprivileged_port_start=%d",
+		    start, start, other, p->container_port, p->host_port);
+}
+
 int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err *err)
 {
 	char ip[16];
@@ -97,7 +117,7 @@ int gb_net_publish_listen(const struct gb_net_publish *p, int *fd, struct gb_err
 				    "them; 127.0.0.1 is the default",
 				    ip);
 		else if (e == EACCES)
-			gb_err_hint(err, "ports below 1024 need CAP_NET_BIND_SERVICE");
+			low_port_hint(p, err);
 		return -e;
 	}
 	return 0;

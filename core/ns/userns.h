@@ -89,4 +89,13 @@ int gb_userns_shift_lower(const char *lower, const struct gb_idmap *uids,
 int gb_userns_rm_rf(const char *path, const struct gb_idmap *uids, const struct gb_idmap *gids,
 		    struct gb_err *err);
 
+/* ---- in core/ns/userns_call.c (lab 20 rootless: base images) ---- */
+
+/* Call fn(arg) in a child that is uid 0 of a new user namespace with these maps; its
+ * gb_err comes back into err. 0, or -errno when the namespace or fn failed. */
+int gb_userns_call(int (*fn)(void *arg, struct gb_err *err), void *arg, const struct gb_idmap *uids,
+		   const struct gb_idmap *gids, struct gb_err *err);
+/* The maps a rootless container of this user gets (gb_userns_resolve's defaults). */
+int gb_userns_rootless_maps(struct gb_idmap *uids, struct gb_idmap *gids, struct gb_err *err);
+
 #endif

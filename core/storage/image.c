@@ -2,6 +2,7 @@
  * layers, remove images. The layers are plain directories: overlayfs stacks them as
  * lower dirs (rootfs.c), so a layer is read-only by use, not by any flag. Lab 11. */
 #include "storage/image.h"
+#include "ns/userns.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -131,6 +132,13 @@ void gb_layer_remove(struct gb_runtime *rt, const char *id)
 		return;
 	gb_path(dir, sizeof dir, "%s/layers/%s", rt->data_root, id);
 	gb_rm_rf(dir);
+	/* Rootless, a RUN's other users (mysql, _apt, www-data) left files owned by the user's
+	 * subordinate ids, which the user may not unlink: root of a user namespace with the
+	 * containers' maps may. */
+	struct gb_idmap u, g;
+	if (access(dir, F_OK) == 0 && gb_userns_rootless() &&
+	    gb_userns_rootless_maps(&u, &g, NULL) == 0)
+		gb_userns_rm_rf(dir, &u, &g, NULL);
 }
 
 /* ------------------------------------------------------------ image files */

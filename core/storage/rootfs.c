@@ -82,6 +82,32 @@ int gb_rootfs_overlay_opts(const struct gb_rootfs *fs, char *buf, size_t len)
 		       fs->work);
 }
 
+/* Whether we run in a user namespace below the host's: its uid_map is not the identity
+ * map of all 2^32 ids ("0 0 4294967295"). */
+static bool in_child_userns(void)
+{
+	gb_autofree char *map = NULL;
+	if (gb_read_file("/proc/self/uid_map", &map, NULL) < 0)
+		return false;
+	unsigned long long in, out, count;
+	return sscanf(map, "%llu %llu %llu", &in, &out, &count) != 3 || in != 0 || out != 0 ||
+	       count != 4294967295ULL;
+}
+
+/* Overlay keeps its marks (an opaque directory, a directory renamed) in trusted.overlay.*
+ * xattrs, which only the host's root may write: mounted in a user namespace, it falls
+ * back to none ("failed to set xattr on upper" in dmesg), and then refuses to rename any
+ * directory (EXDEV: dpkg cannot install a package) and cannot make one that was deleted
+ * and made again opaque. `userxattr` (Linux 5.11) keeps them in user.overlay.* instead,
+ * which the user namespace's root may write. Documentation/filesystems/overlayfs.rst. */
+static int mount_userxattr(const char *merged, const char *opts)
+{
+	char with[4200];
+	if (gb_path(with, sizeof with, "%s,userxattr", opts) < 0)
+		return -E2BIG;
+	return mount("overlay", merged, "overlay", 0, with) == 0 ? 0 : -errno;
+}
+
 int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err)
 {
 	char opts[4096];
@@ -91,6 +117,8 @@ int gb_rootfs_mount_overlay(const struct gb_rootfs *fs, struct gb_err *err)
 				  strlen(fs->lower));
 	/* Reads fall through the upper dir to the layers below; the first write to a lower
 	 * file copies it up whole; a deletion leaves a whiteout (a 0/0 char device). */
+	if (in_child_userns() && mount_userxattr(fs->merged, opts) == 0)
+		return 0;
 	if (mount("overlay", fs->merged, "overlay", 0, opts) == 0)
 		return 0;
 	int r = gb_err_set(err, errno, "mount",

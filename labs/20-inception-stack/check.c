@@ -69,6 +69,32 @@ static bool tcp_open(uint32_t ip, int port)
 	       err == 0;
 }
 
+/* Whether a MariaDB server answers on ip:3306: it speaks first, a handshake packet (a
+ * 4-byte header, then protocol version 10). A bare connect is not enough: a network that
+ * accepts every outgoing connection (a proxy on the default route) would "answer" for an
+ * address no route leads to, as a rootless stack's addresses are from the host (they are
+ * in the student's network namespace). */
+static bool mysql_greets(uint32_t ip)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(3306) };
+	sa.sin_addr.s_addr = htonl(ip);
+	gb_autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS))
+		return false;
+	unsigned char hello[5];
+	size_t got = 0;
+	while (got < sizeof hello) {
+		struct pollfd pf = { fd, POLLIN, 0 };
+		if (poll(&pf, 1, 2000) != 1)
+			return false;
+		ssize_t n = read(fd, hello + got, sizeof hello - got);
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return hello[4] == 10;
+}
+
 /* The host port NGINX's 443 is published on ("[IP:]HOST:443"), or 0. */
 static int https_port(const struct gb_state *st, bool *only_443)
 {
@@ -356,16 +382,15 @@ static void database_hidden(struct gb_check *c)
 		snprintf(addr, sizeof addr, "%.*s", (int)strcspn(st.nets[k].addr, "/"),
 			 st.nets[k].addr);
 		if (gb_net_ip_parse(addr, &ip, &ignored) == 0)
-			reached |= tcp_open(ip, 3306);
+			reached |= mysql_greets(ip);
 	}
 	if (internal && !reached)
-		gb_check_pass(c, "mariadb is only on internal networks, publishes nothing, and its "
-				 "port 3306 "
-				 "does not answer the host");
+		gb_check_pass(c, "mariadb is only on internal networks, publishes nothing, and "
+				 "MariaDB does not answer the host on port 3306");
 	else
 		gb_check_fail(
 			c, "mariadb is reachable: %s",
-			reached ? "port 3306 answers the host"
+			reached ? "MariaDB answers the host on port 3306"
 				: "it is on a network that is not internal, or publishes a port");
 	gb_state_free(&st);
 }

@@ -5,7 +5,9 @@
 # network namespaces), never in the host's; each container's user namespace is a child of
 # the student's; the containers reach each other by name; -p answers on the host's
 # 127.0.0.1; a run on a network that does not exist leaves nothing; and when the last
-# network and container are gone, so are the holder, pasta and the namespaces.
+# network and container are gone, so are the holder, pasta and the namespaces. Then a small
+# compose project (a build whose RUN renames and replaces directories, two networks, a bound
+# volume, -p) runs as the student and `down -v --rmi all` leaves nothing.
 . "$(dirname "$0")/../lib/common.sh"
 need_root
 need_cmd useradd
@@ -87,4 +89,77 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(live)" ] && break; sleep 0.2; done
 assert_eq "nothing left: no holder, no pasta, no process of $U" "" "$(live)"
 check "nothing left: no student namespace file" test ! -e "$RUN/student-netns"
 check "nothing left: no bridge gb-$NET on the host" test ! -e "/sys/class/net/gb-$NET"
+# A small compose project as the student, lab 20's shape: a service built FROM an image
+# (its RUN renames a directory, as dpkg does for every package, and replaces a directory
+# of the layer below), two networks (one internal), a volume bound to a folder of the
+# student's, -p of a port the student may bind. The overlay of a user namespace keeps its
+# marks in user.overlay.* (userxattr): without it, rename(2) of a directory is EXDEV (mv
+# falls back to a copy: a new inode) and the replaced directory cannot be made opaque.
+P=$T/rlc
+mkdir -p "$P/web" "$P/data"
+cat >"$P/web/Dockerfile" <<'DOCKERFILE'
+FROM busybox
+RUN mkdir /tmp/d1 && stat -c %i /tmp/d1 >/inodes && mv /tmp/d1 /tmp/d2 && \
+    stat -c %i /tmp/d2 >>/inodes && rm -rf /usr/sbin && mkdir /usr/sbin && \
+    mkdir -p /srv/www/d && touch /srv/www/d/f && chown -R 33:33 /srv/www && chmod 700 /srv/www/d
+CMD ["sh", "-c", "cp /inodes /data/; ls /usr/sbin | wc -l >/data/sbin; echo hi-compose >/tmp/i; httpd -f -p 8080 -h /tmp"]
+DOCKERFILE
+cp=$((20000 + ($$ + 7) % 20000))
+cat >"$P/compose.yml" <<YAML
+services:
+  web:
+    build: web
+    image: rlc$$-web
+    container_name: rlcweb$$
+    networks: [front, back]
+    ports: ["127.0.0.1:$cp:8080"]
+    volumes: [data:/data]
+  db:
+    image: busybox
+    container_name: rlcdb$$
+    command: ["sh", "-c", "echo hi-db >/tmp/i; httpd -f -p 8080 -h /tmp"]
+    networks: [back]
+volumes:
+  data:
+    driver: local
+    driver_opts: {type: none, o: bind, device: "$P/data"}
+networks:
+  front: {}
+  back: {internal: true}
+YAML
+chown -R "$U:" "$P"
+out=$(as_user compose -f "$P/compose.yml" -p rlc$$ up -d --build 2>&1); rc=$?
+[ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
+assert_eq "compose up -d --build as $U" 0 "$rc"
+wpid=$(as_user inspect --json rlcweb$$ | jq -r .state.pid)
+check "web's root is an overlay with userxattr (/proc/PID/mountinfo)" \
+    bash -c "awk '\$5 == \"/\" && / - overlay /' /proc/$wpid/mountinfo | grep -q userxattr"
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$P/data/sbin" ] && break; sleep 0.3; done
+inodes=$(tr '\n' ' ' <"$P/data/inodes" 2>/dev/null)
+read -r i1 i2 <<<"$inodes"
+check "the RUN's rename(2) of a directory kept its inode ($inodes): no EXDEV, no copy" \
+    test -n "$i1" -a "$i1" = "$i2"
+assert_eq "the directory the RUN replaced is opaque in its layer: none of busybox's /usr/sbin" \
+    0 "$(tr -d ' ' <"$P/data/sbin" 2>/dev/null)"
+assert_eq "... in the bound folder, owned by $U (root of web's user namespace)" "$uid" \
+    "$(stat -c %u "$P/data/sbin" 2>/dev/null)"
+got=
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    got=$(curl -s --max-time 2 "http://127.0.0.1:$cp/i") && [ -n "$got" ] && break
+    sleep 0.3
+done
+assert_eq "127.0.0.1:$cp on the host answers from the compose service" hi-compose "$got"
+out=$(as_user exec rlcweb$$ sh -c "printf 'GET /i HTTP/1.0\r\n\r\n' | nc -w 3 rlcdb$$ 8080" 2>&1)
+assert_contains "web reaches db by name on the internal network" "hi-db" "$out"
+out=$(as_user compose -f "$P/compose.yml" -p rlc$$ down -v --rmi all 2>&1); rc=$?
+assert_eq "compose down -v --rmi all as $U" 0 "$rc"
+assert_eq "... no container of $U left" "" "$(as_user ps -aq 2>&1)"
+assert_eq "... no network of $U left" "" "$(as_user network ls 2>&1 | awk 'NR > 1')"
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(live)" ] && break; sleep 0.2; done
+assert_eq "... and no process of $U" "" "$(live)"
+# The RUN's layer holds a directory of uid 33 (a subordinate id of the student's, mode
+# 0700): `image prune` removes it as root of the student's user namespace.
+as_user image prune >/dev/null 2>&1
+left=$(find "$home/.local/share/glassbox/layers" ! -uid "$uid" 2>/dev/null | head -3)
+assert_eq "image prune leaves no file of $U's subordinate ids in the layers" "" "$left"
 finish
