@@ -7,9 +7,10 @@
 #  2. with --inception: the lab 20 stack: cold build (a fresh data root: the Debian base
 #     and eight images from the mirror), warm build (all cache), first `up` (WordPress and
 #     MariaDB install themselves) until HTTPS answers, `down`, warm `up` until HTTPS
-#     answers, `down`; for each up also the moment `up -d` returned. docker compose on the
-#     same files would be the side-by-side figure: the script says whether it is installed
-#     (Debian 12's docker.io has no compose plugin), and never drives the host's Docker.
+#     answers, `down`; for each up also the moment `make` (up --wait) returned. docker
+#     compose on the same files would be the side-by-side figure: the script says whether
+#     it is installed (Debian 12's docker.io has no compose plugin), and never drives the
+#     host's Docker.
 # Usage: bench/stack.sh [--inception] [ROUNDS]   (as root)
 set -eu
 cd "$(dirname "$0")/.."
@@ -80,7 +81,7 @@ https() { for _ in $(seq 1200); do
 for pass in first warm; do
     t=$(date +%s%N); mk || { echo "make failed:"; tail "$W/make.log"; exit 1; }
     u=$(ms "$t"); https || echo "HTTPS never answered 200"
-    echo "inception up ($pass): make (build from cache + up -d) returned in $u ms, HTTPS answers after $(ms "$t") ms"
+    echo "inception up ($pass): make (build from cache + up -d --wait) returned in $u ms, HTTPS answers after $(ms "$t") ms"
     t=$(date +%s%N); mk down; echo "inception down: $(ms "$t") ms"
 done
 mk fclean
