@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "ns/userns.h"
 
 #define WH ".wh."
 #define OPAQUE ".wh..wh..opq"
@@ -61,7 +62,9 @@ enum gb_whiteout gb_whiteout_kind(const char *path, char *target, size_t len)
 }
 
 /* overlayfs reads a 0/0 character device as "deleted here" and a directory with
- * trusted.overlay.opaque=y as "nothing below shows through". */
+ * trusted.overlay.opaque=y as "nothing below shows through"; mounted in a user namespace
+ * (userxattr, storage/rootfs.c) it reads user.overlay.opaque, the only one a user who is
+ * not the host's root can write: a rootless data root's layers carry that one. */
 static int apply_whiteout(enum gb_whiteout kind, const char *target, struct gb_err *err)
 {
 	char parent[4096];
@@ -74,10 +77,14 @@ static int apply_whiteout(enum gb_whiteout kind, const char *target, struct gb_e
 	if (kind == GB_WH_OPAQUE) {
 		const char *dir = target[0] ? target : ".";
 		gb_mkdir_p(dir, 0755);
-		if (setxattr(dir, "trusted.overlay.opaque", "y", 1, 0) < 0)
-			return gb_err_set(err, errno, "setxattr",
-					  "cannot mark %s opaque (trusted.* needs root)", dir);
-		return 0;
+		/* trusted.* only for the host's root; root of a user namespace gets EPERM */
+		if (setxattr(dir, "trusted.overlay.opaque", "y", 1, 0) == 0 ||
+		    setxattr(dir, "user.overlay.opaque", "y", 1, 0) == 0)
+			return 0;
+		return gb_err_set(err, errno, "setxattr",
+				  "cannot mark %s opaque (trusted.overlay.opaque, or "
+				  "user.overlay.opaque where that is refused)",
+				  dir);
 	}
 	gb_rm_rf(target);
 	if (mknod(target, S_IFCHR | 0000, makedev(0, 0)) < 0)
@@ -178,7 +185,7 @@ static int unpack_all(struct archive *in, struct archive *out, const char *what,
 	return r;
 }
 
-int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, struct gb_err *err)
+static int unpack_here(const char *tarfile, const char *diff, const char *what, struct gb_err *err)
 {
 	/* libarchive writes relative to the working directory: work from inside DIFF, and
 	 * let its SECURE flags refuse writes through symlinks the layer itself made. */
@@ -206,6 +213,30 @@ int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, str
 	if (fchdir(cwd) < 0 && r == 0)
 		r = gb_err_set(err, errno, "fchdir", "cannot return to the working directory");
 	return r;
+}
+
+struct unpack_job {
+	const char *tarfile, *diff, *what;
+};
+
+static int unpack_in_userns(void *arg, struct gb_err *err)
+{
+	const struct unpack_job *j = arg;
+	return unpack_here(j->tarfile, j->diff, j->what, err);
+}
+
+int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, struct gb_err *err)
+{
+	/* Owners are restored with chown(2), which only root may do. Without root (a student's
+	 * pull, load or import) the layer is unpacked by uid 0 of a user namespace with the
+	 * maps a rootless container gets, as rootless podman does: the image's root files
+	 * become the user's, its other owners land in the user's subordinate range. */
+	if (geteuid() == 0)
+		return unpack_here(tarfile, diff, what, err);
+	struct gb_idmap uids, gids;
+	int r = gb_userns_rootless_maps(&uids, &gids, err);
+	struct unpack_job job = { tarfile, diff, what };
+	return r < 0 ? r : gb_userns_call(unpack_in_userns, &job, &uids, &gids, err);
 }
 
 bool gb_layer_is_tar(const char *path)

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "base/util.h"
+#include "ns/userns.h"
 #include "registry/digest.h"
 
 struct gz_sink {
@@ -68,9 +70,14 @@ static void drop_overlay_xattrs(struct archive_entry *e, bool *opaque)
 	*opaque = false;
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK && n < 64) {
-		if (!strncmp(name, "trusted.overlay.", 16)) {
-			*opaque |= !strcmp(name, "trusted.overlay.opaque") && size == 1 &&
-				   *(const char *)val == 'y';
+		/* overlay's own marks: trusted.overlay.* as root mounts it, user.overlay.* as a
+		 * user namespace does (userxattr: rootless layers) */
+		const char *mark = !strncmp(name, "trusted.overlay.", 16) ? name + 16
+				   : !strncmp(name, "user.overlay.", 13)  ? name + 13
+									  : NULL;
+		if (mark) {
+			*opaque |=
+				!strcmp(mark, "opaque") && size == 1 && *(const char *)val == 'y';
 			continue;
 		}
 		names[n] = strdup(name), vals[n] = val, sizes[n++] = size;
@@ -226,7 +233,7 @@ static int pack_close(struct gz_sink *s, int r, struct gb_layer_blob *b)
 	return r;
 }
 
-int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, struct gb_err *err)
+static int pack_here(const char *diff, const char *out, struct gb_layer_blob *b, struct gb_err *err)
 {
 	struct gz_sink s = { 0 };
 	int r = pack_open(&s, out);
@@ -264,5 +271,41 @@ int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, st
 		r = gb_err_set(err, EIO, "write", "cannot write %s", out);
 	if (r < 0)
 		unlink(out);
+	return r;
+}
+
+struct pack_job {
+	const char *diff, *out;
+	struct gb_layer_blob *b; /* shared with the parent (MAP_SHARED): the child fills it */
+};
+
+static int pack_in_userns(void *arg, struct gb_err *err)
+{
+	const struct pack_job *j = arg;
+	return pack_here(j->diff, j->out, j->b, err);
+}
+
+int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, struct gb_err *err)
+{
+	/* Without root, a layer holds files of the user's subordinate ids that the user may
+	 * not read (a mode 0700 dir of uid 33), and the tar must name owners as the image
+	 * sees them (0, 33), not as the host does: pack as root of a user namespace with the
+	 * maps a rootless container gets (the same ones gb_layer_unpack uses). */
+	if (geteuid() == 0)
+		return pack_here(diff, out, b, err);
+	struct gb_idmap uids, gids;
+	int r = gb_userns_rootless_maps(&uids, &gids, err);
+	if (r < 0)
+		return r;
+	struct gb_layer_blob *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
+					    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		return gb_err_set(err, errno, "mmap", "cannot share the packed layer's digests");
+	*shared = *b;
+	struct pack_job job = { diff, out, shared };
+	r = gb_userns_call(pack_in_userns, &job, &uids, &gids, err);
+	if (r == 0)
+		*b = *shared;
+	munmap(shared, sizeof *shared);
 	return r;
 }

@@ -151,6 +151,18 @@ done
 assert_eq "127.0.0.1:$cp on the host answers from the compose service" hi-compose "$got"
 out=$(as_user exec rlcweb$$ sh -c "printf 'GET /i HTTP/1.0\r\n\r\n' | nc -w 3 rlcdb$$ 8080" 2>&1)
 assert_contains "web reaches db by name on the internal network" "hi-db" "$out"
+# The student's image through save and load into a second data root of theirs: the
+# layers are unpacked by root of the student's user namespace (chown needs it), the
+# opaque directory travels as .wh..wh..opq and comes back as user.overlay.opaque.
+out=$(as_user save -o "$P/web.tar" rlc$$-web 2>&1 &&
+    as_user --root "$P/r2" --data-root "$P/d2" load -i "$P/web.tar" 2>&1); rc=$?
+assert_eq "save, then load into another data root, as $U ($(tail -1 <<<"$out"))" 0 "$rc"
+out=$(as_user --root "$P/r2" --data-root "$P/d2" run --rm --pull never rlc$$-web \
+    sh -c 'ls /usr/sbin | wc -l; stat -c %u:%g /srv/www/d' 2>&1)
+assert_eq "... its opaque directory hides busybox's /usr/sbin, and uid 33 owns /srv/www/d" \
+    "0 33:33" "$(echo $out)"
+as_user --root "$P/r2" --data-root "$P/d2" rmi rlc$$-web >/dev/null 2>&1
+as_user --root "$P/r2" --data-root "$P/d2" image prune >/dev/null 2>&1
 out=$(as_user compose -f "$P/compose.yml" -p rlc$$ down -v --rmi all 2>&1); rc=$?
 assert_eq "compose down -v --rmi all as $U" 0 "$rc"
 assert_eq "... no container of $U left" "" "$(as_user ps -aq 2>&1)"
