@@ -176,6 +176,7 @@ static void container_event(struct compare *cp, const char *line)
 			n += (size_t)snprintf(cp->nspid + n, sizeof cp->nspid - n, "%s%.0f",
 					      n ? " " : "", x->num);
 		mark(cp, "container", "process.start", gb_monotonic() - cp->t0);
+		look_from_host(cp); /* PID 1 at least, if the command is still running */
 	} else if (!strcmp(type, "resource.sample")) {
 		const struct gb_jval *m = gb_jget(v, "memory");
 		long long peak = m ? gb_jint(m, "max_usage", -1) : -1;
