@@ -79,6 +79,22 @@ static void find_mirror(char *out, size_t len)
 	}
 }
 
+static int run_tool(char *const argv[], struct gb_err *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return gb_err_set(err, errno, "fork", "cannot start %s", argv[0]);
+	if (pid == 0) {
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return gb_exit_code(status);
+}
+
 /* Run mmdebstrap, or debootstrap when it is missing. Their progress goes to our stderr:
  * it is the build's output. */
 static int bootstrap(const char *suite, const char *dir, const char *mirror, char *tool,
@@ -88,24 +104,15 @@ static int bootstrap(const char *suite, const char *dir, const char *mirror, cha
 	for (size_t t = 0; t < 2; t++) {
 		char *const argv[] = { (char *)tools[t], "--variant=minbase", (char *)suite,
 				       (char *)dir,	 (char *)mirror,      NULL };
-		pid_t pid = fork();
-		if (pid < 0)
-			return gb_err_set(err, errno, "fork", "cannot start %s", tools[t]);
-		if (pid == 0) {
-			dup2(2, 1);
-			execvp(argv[0], argv);
-			_exit(127);
-		}
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		int st = run_tool(argv, err);
+		if (st < 0)
+			return st;
 		snprintf(tool, toollen, "%s --variant=minbase %s %s", tools[t], suite, mirror);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		if (st == 127)
 			continue; /* not installed: try the next one */
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		if (st == 0)
 			return 0;
-		int r = gb_err_set(err, EIO, "", "%s failed (status %d)", tool,
-				   gb_exit_code(status));
+		int r = gb_err_set(err, EIO, "", "%s failed (status %d)", tool, st);
 		gb_err_hint(
 			err,
 			"is the Debian mirror %s reachable? the output above says what went wrong",
@@ -205,22 +212,6 @@ static int unpack_in_userns(void *arg, struct gb_err *err)
 	return r;
 }
 
-static int run_tool(char *const argv[], struct gb_err *err)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return gb_err_set(err, errno, "fork", "cannot start %s", argv[0]);
-	if (pid == 0) {
-		dup2(2, 1);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return gb_exit_code(status);
-}
-
 static int bootstrap_rootless(struct gb_runtime *rt, const char *suite, const char *diff,
 			      const char *mirror, char *tool, size_t toollen, struct gb_err *err)
 {
@@ -253,13 +244,10 @@ static int bootstrap_rootless(struct gb_runtime *rt, const char *suite, const ch
 			    mirror);
 		return r;
 	}
-	struct gb_idmap u, g;
 	int r = gb_helper_path(rt->share_dir, "glassbox-images", prog, sizeof prog, err);
-	if (r == 0)
-		r = gb_userns_rootless_maps(&u, &g, err);
 	struct unpack_job job = { prog, tar, diff };
 	if (r == 0)
-		r = gb_userns_call(unpack_in_userns, &job, &u, &g, err);
+		r = gb_userns_call_rootless(unpack_in_userns, &job, err);
 	unlink(tar);
 	return r;
 }

@@ -97,5 +97,9 @@ int gb_userns_call(int (*fn)(void *arg, struct gb_err *err), void *arg, const st
 		   const struct gb_idmap *gids, struct gb_err *err);
 /* The maps a rootless container of this user gets (gb_userns_resolve's defaults). */
 int gb_userns_rootless_maps(struct gb_idmap *uids, struct gb_idmap *gids, struct gb_err *err);
+/* gb_userns_call with those maps: fn runs as root of the user's rootless user namespace
+ * (a chown, a read of a subordinate id's 0700 dir, as a rootless container could). */
+int gb_userns_call_rootless(int (*fn)(void *arg, struct gb_err *err), void *arg,
+			    struct gb_err *err);
 
 #endif

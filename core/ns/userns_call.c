@@ -111,3 +111,10 @@ int gb_userns_rootless_maps(struct gb_idmap *uids, struct gb_idmap *gids, struct
 	*gids = c->gid_map;
 	return r;
 }
+
+int gb_userns_call_rootless(int (*fn)(void *arg, struct gb_err *err), void *arg, struct gb_err *err)
+{
+	struct gb_idmap uids, gids;
+	int r = gb_userns_rootless_maps(&uids, &gids, err);
+	return r < 0 ? r : gb_userns_call(fn, arg, &uids, &gids, err);
+}

@@ -233,10 +233,8 @@ int gb_layer_unpack(const char *tarfile, const char *diff, const char *what, str
 	 * become the user's, its other owners land in the user's subordinate range. */
 	if (geteuid() == 0)
 		return unpack_here(tarfile, diff, what, err);
-	struct gb_idmap uids, gids;
-	int r = gb_userns_rootless_maps(&uids, &gids, err);
 	struct unpack_job job = { tarfile, diff, what };
-	return r < 0 ? r : gb_userns_call(unpack_in_userns, &job, &uids, &gids, err);
+	return gb_userns_call_rootless(unpack_in_userns, &job, err);
 }
 
 bool gb_layer_is_tar(const char *path)

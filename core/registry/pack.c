@@ -293,17 +293,13 @@ int gb_layer_pack(const char *diff, const char *out, struct gb_layer_blob *b, st
 	 * maps a rootless container gets (the same ones gb_layer_unpack uses). */
 	if (geteuid() == 0)
 		return pack_here(diff, out, b, err);
-	struct gb_idmap uids, gids;
-	int r = gb_userns_rootless_maps(&uids, &gids, err);
-	if (r < 0)
-		return r;
 	struct gb_layer_blob *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
 					    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
 		return gb_err_set(err, errno, "mmap", "cannot share the packed layer's digests");
 	*shared = *b;
 	struct pack_job job = { diff, out, shared };
-	r = gb_userns_call(pack_in_userns, &job, &uids, &gids, err);
+	int r = gb_userns_call_rootless(pack_in_userns, &job, err);
 	if (r == 0)
 		*b = *shared;
 	munmap(shared, sizeof *shared);
