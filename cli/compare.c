@@ -123,12 +123,13 @@ static int walk_tree(pid_t pid, struct host_proc *out, int n, int max)
 	return n;
 }
 
-/* While the container prints, the host looks at its processes; the fullest look is kept. */
+/* While the container prints, the host looks at its processes; the fullest look is kept
+ * (the latest of equals: a child seen between fork and exec is still named after its parent). */
 static void look_from_host(struct compare *cp)
 {
 	struct host_proc now[MAX_SEEN];
 	int n = cp->host_pid > 0 ? walk_tree(cp->host_pid, now, 0, MAX_SEEN) : 0;
-	if (n > cp->n_seen) {
+	if (n > 0 && n >= cp->n_seen) {
 		memcpy(cp->seen, now, sizeof now[0] * (size_t)n);
 		cp->n_seen = n;
 	}
