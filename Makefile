@@ -168,7 +168,7 @@ $(BUILD)/bin/glassbox-runc: $(GLASSBOX)
 	@ln -sfn glassbox $@
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@BUILD=$(BUILD) tests/run.sh
 
 # The guest kernel for lab 19, compare and the test guests, fetched with apt into the
@@ -191,7 +191,7 @@ test-guest: all
 	@BUILD=$(BUILD) tests/guest/test-guest.sh v2 v1
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$$(nproc) all
 	@scripts/demo.sh $(BUILD)
 
 asan: deps

@@ -62,11 +62,15 @@ for d in "$WORK"/libs/*; do add "$d" "/${d##*/}"; done
 # number of guests (GLASSBOX_TIME_SCALE, 6 for one guest under TCG).
 n_guests=$(wc -w <<<"$LAYOUTS")
 scale=${GLASSBOX_TIME_SCALE:-$((6 * n_guests))}
+# The AppArmor test touches no cgroup: one guest runs it, the last one named (with both,
+# the v1 guest, whose list is the shorter).
+apparmor_in=${LAYOUTS##* }
 guest() { # LAYOUT: the guest's output into its log, its exit code into LOG.rc
-    local lay=$1 out="$WORK/guest-$1.log"
+    local lay=$1 out="$WORK/guest-$1.log" aa=0
+    [ "$lay" = "$apparmor_in" ] && aa=1
     "$GLASSBOX" --data-root "$WORK/data-$lay" vm run --cgroup "$lay" --tmpfs-root --modules \
         --mem 1024 --cpus 2 --timeout "${GUEST_TIMEOUT:-540}" "${ADDS[@]}" \
-        "PATH=/gb/hostbin:\$PATH GLASSBOX_TIME_SCALE=$scale /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay ${GUEST_ONLY:-}" \
+        "PATH=/gb/hostbin:\$PATH GLASSBOX_TIME_SCALE=$scale GUEST_V1_CORE=${GUEST_V1_CORE:-} GUEST_APPARMOR=$aa /gb/hostbin/bash /gb/src/tests/guest/in-guest.sh $lay ${GUEST_ONLY:-}" \
         >"$out" 2>&1
     echo $? >"$out.rc"
 }
