@@ -39,8 +39,9 @@ static int usage(const char *msg)
 		"usage: glassbox compose [-f FILE] [-p NAME] COMMAND\n\n"
 		"  -f, --file FILE                 the Compose file (default: found as below)\n"
 		"  -p, --project-name NAME         the project (default: the file's folder)\n\n"
-		"  up [-d] [--build] [SERVICE...]  build what is missing, create networks and "
-		"volumes,\n"
+		"  up [-d] [--build] [SERVICE...]  build what is missing, pull missing images, "
+		"create\n"
+		"                                  networks and volumes,\n"
 		"                                  start services in depends_on order (-d: and "
 		"return)\n"
 		"     [--wait] [--wait-timeout S]  return once each is running, and healthy where "
@@ -228,11 +229,37 @@ static int build_all(struct project *p, char **names, bool always, struct gb_err
 		const struct gb_compose_service *s = &p->c.services[p->order[k]];
 		char tag[512];
 		gb_compose_image_name(&p->c, s, tag, sizeof tag);
-		if (!s->build_context || !selected(s, names) || (!always && image_exists(p, tag)))
+		bool again = always || !strcmp(s->pull_policy, "build");
+		if (!s->build_context || !selected(s, names) || (!again && image_exists(p, tag)))
 			continue;
 		int r = build_one(p, s, err);
 		if (r < 0)
 			return r;
+	}
+	return 0;
+}
+
+/* Pull each selected service's image that is not here, as docker compose up does (its
+ * pull_policy "missing", the default; "always" pulls it anyway, "never" never), before
+ * any service starts: a name that no registry knows stops the up before anything runs.
+ * Services with build: are built, not pulled. */
+static int pull_all(struct project *p, char **names, struct gb_err *err)
+{
+	for (size_t k = 0; k < p->c.n_services; k++) {
+		const struct gb_compose_service *s = &p->c.services[p->order[k]];
+		bool always = !strcmp(s->pull_policy, "always");
+		char tag[512];
+		gb_compose_image_name(&p->c, s, tag, sizeof tag);
+		if (s->build_context || !selected(s, names) || !strcmp(s->pull_policy, "never") ||
+		    (!always && image_exists(p, tag)))
+			continue;
+		printf(" Service %s  Pulling %s\n", s->name, tag);
+		fflush(stdout);
+		int r = cli_pull_missing(p->rt, tag, always, err);
+		if (r < 0) {
+			fprintf(stderr, "glassbox compose: service %s:\n", s->name);
+			return r;
+		}
 	}
 	return 0;
 }
@@ -743,6 +770,8 @@ static int up(struct project *p, char **names, bool detach, bool build, double w
 		r = volumes_up(p, &err);
 	if (r == 0)
 		r = build_all(p, names, build, &err);
+	if (r == 0)
+		r = pull_all(p, names, &err);
 	if (r < 0)
 		cli_error(&err);
 	if (r == 0)
@@ -750,8 +779,12 @@ static int up(struct project *p, char **names, bool detach, bool build, double w
 	if (r == 0 && wait > 0)
 		r = wait_ready(p, names, wait);
 	if (r < 0) {
-		fprintf(stderr, "glassbox compose: what started is still running: "
-				"`glassbox compose down` removes it\n");
+		if (any_running(p, names))
+			fprintf(stderr, "glassbox compose: what started is still running: "
+					"`glassbox compose down` removes it\n");
+		else
+			fprintf(stderr, "glassbox compose: no service is running; `glassbox "
+					"compose down` removes the networks and volumes up made\n");
 		return 1;
 	}
 	if (detach || wait > 0)

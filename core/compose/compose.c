@@ -436,6 +436,25 @@ static int s_restart(struct walk *w, void *obj, const node_t *v, const char *pat
 	return 0;
 }
 
+/* pull_policy: missing | if_not_present | always | never | build (the spec's daily,
+ * weekly and every_N are refused: glassbox keeps no pull times) */
+static int s_pull_policy(struct walk *w, void *obj, const node_t *v, const char *path)
+{
+	gb_autofree char *s = NULL;
+	int r = scalar(w, v, path, &s);
+	if (r < 0)
+		return r;
+	const char *policy = !strcmp(s, "if_not_present") ? "missing" : s;
+	if (strcmp(policy, "missing") && strcmp(policy, "always") && strcmp(policy, "never") &&
+	    strcmp(policy, "build"))
+		return at_error(w, v,
+				"%s: '%s' is not a pull policy glassbox knows (missing, "
+				"if_not_present, always, never, build)",
+				path, s);
+	snprintf(SVC(obj)->pull_policy, sizeof SVC(obj)->pull_policy, "%s", policy);
+	return 0;
+}
+
 /* command and entrypoint: a list is the argv; a string is split into words (no shell). */
 static int argv_key(struct walk *w, const node_t *v, const char *path, char ***out)
 {
@@ -977,7 +996,7 @@ static const struct key service_keys[] = {
 	{ "tty", s_tty },
 	{ "stdin_open", s_stdin_open },
 	{ "labels", s_labels },
-	{ "pull_policy", NULL },
+	{ "pull_policy", s_pull_policy },
 	{ "x-glassbox", s_x_glassbox },
 };
 

@@ -246,6 +246,8 @@ static void render_service(FILE *f, const struct gb_compose *c, const struct gb_
 		fprintf(f, "    stop_grace_period: %ds\n", s->stop_grace);
 	if (s->stop_signal[0])
 		fprintf(f, "    stop_signal: %s\n", s->stop_signal);
+	if (s->pull_policy[0])
+		fprintf(f, "    pull_policy: %s\n", s->pull_policy);
 	if (s->status_mount)
 		fprintf(f, "    x-glassbox:\n      status: "), q(f, s->status_mount),
 			fputc('\n', f);

@@ -67,6 +67,9 @@ struct gb_compose_service {
 	bool init, tty, stdin_open;
 	int stop_grace; /* seconds; -1: the default (10) */
 	char stop_signal[16];
+	/* pull_policy: "missing" (also if_not_present, and the default), "always", "never",
+	 * "build" (build it, even with an image: name) */
+	char pull_policy[16];
 	/* x-glassbox: {status: PATH}: the project's status files (state/status_file.h),
 	 * bound read-only at PATH in this service. NULL: not asked for. */
 	char *status_mount;

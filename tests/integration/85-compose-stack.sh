@@ -142,13 +142,25 @@ check "down -v removed the volumes" test -z "$(ls "$ROOT/data/volumes" 2>/dev/nu
 check "--rmi all removed the built image" sh -c "! '$GLASSBOX' --root '$ROOT/run' --data-root '$ROOT/data' images | grep -q '^proj-built '"
 check "... but the bound folder's files stay (docker's local driver keeps them too)" test -s "$P/data/greet"
 
-# A failure half-way: app's image does not exist; db is up, web never started.
+# An image that cannot be had: app's does not exist. As docker compose does, up pulls what
+# is missing before it starts anything: nothing runs, and it says so.
 sed -i 's/^    image: busybox$/    image: busybox/; /^  app:/,/^  web:/ s/image: busybox/image: no-such-image/' "$P/docker-compose.yml"
 out=$(compose up -d 2>&1)
 rc=$?
 check "up with a missing image fails" test "$rc" != 0
 check "... naming the service and the image" bash -c 'grep -q "service app" <<<"$1" && grep -q "no-such-image" <<<"$1"' _ "$out"
+check "... before any service started (the pull comes first)" test -z "$(gb ps -a -q)"
+check "... saying that nothing runs" grep -q "no service is running" <<<"$out"
+check "down after the failed up" compose down -v
+check "... leaves nothing" nothing_left
+# A failure half-way: app's command does not exist; db is up, web never started.
+sed -i 's/image: no-such-image/image: busybox/; s/command: \["nc", "-ll", "-p", "9000"/command: ["no-such-command", "-p", "9000"/' "$P/docker-compose.yml"
+out=$(compose up -d 2>&1)
+rc=$?
+check "up with a command that is not there fails" test "$rc" != 0
+check "... naming the service" grep -q "service app" <<<"$out"
 check "... with db still running, as docker compose leaves it" test "$(gb inspect --json proj-db-1 | jq -r .state.status)" = running
+check "... and saying so" grep -q "what started is still running" <<<"$out"
 check "down after the failed up" compose down -v
 check "... leaves nothing" nothing_left
 
