@@ -195,12 +195,15 @@ static void draw_row(struct vz_render *rd, const struct vz_view *v, const struct
 	vz_rd_text(rd, VZ_F_MONO, 430, y + 18, VZ_LEFT, 0, th->text2, r->id);
 	bool health = running && r->health[0]; /* kept by its monitor (core/engine/health.c) */
 	vz_rd_text(rd, VZ_F_FACT_B, 700, y + (health ? 6 : 18), VZ_LEFT, 0, th->text, r->state);
-	if (health)
-		vz_rd_text(rd, VZ_F_MONO, 700, y + 34, VZ_LEFT, 0,
-			   !strcmp(r->health, "healthy")     ? th->ok
-			   : !strcmp(r->health, "unhealthy") ? th->fail
-							     : th->warn,
+	if (health) {
+		struct vz_color c = !strcmp(r->health, "healthy")     ? th->ok
+				    : !strcmp(r->health, "unhealthy") ? th->fail
+								      : th->warn;
+		/* Okabe-Ito's yellow is for fills: as text on the light theme it would be
+		 * unreadable, so each word is drawn halfway to the theme's text colour. */
+		vz_rd_text(rd, VZ_F_MONO, 700, y + 34, VZ_LEFT, 0, vz_mix(c, th->text, 0.45),
 			   r->health);
+	}
 	if (!r->have_stats) {
 		vz_rd_text(rd, VZ_F_FACT, 880, y + 18, VZ_LEFT, 0, th->text2,
 			   "no numbers (see below)");
