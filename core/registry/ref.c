@@ -2,6 +2,7 @@
  * the four manifest media types a registry may answer with. No network here. */
 #include "registry/ref.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -64,9 +65,34 @@ static bool label_valid(const char *l, size_t n)
 	return true;
 }
 
-/* host ("a.b", "localhost", "127.0.0.1"): dot-separated labels; then an optional :port */
+static bool port_valid(const char *port)
+{
+	return *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5;
+}
+
+/* An IPv6 literal in brackets, as Docker's reference grammar has it ("[::1]:5000"),
+ * checked by inet_pton; then an optional :port. */
+static bool ipv6_domain_valid(const char *d)
+{
+	const char *close = strchr(d, ']');
+	char addr[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	size_t n = close ? (size_t)(close - d - 1) : 0;
+	if (!close || n == 0 || n >= sizeof addr)
+		return false;
+	memcpy(addr, d + 1, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1)
+		return false;
+	return !close[1] || (close[1] == ':' && port_valid(close + 2));
+}
+
+/* host ("a.b", "localhost", "127.0.0.1", "[::1]"): dot-separated labels, or an IPv6
+ * literal in brackets; then an optional :port */
 static bool domain_valid(const char *d)
 {
+	if (d[0] == '[')
+		return ipv6_domain_valid(d);
 	size_t host = strcspn(d, ":");
 	for (size_t i = 0;;) {
 		size_t n = strcspn(d + i, ".:");
@@ -78,8 +104,7 @@ static bool domain_valid(const char *d)
 	}
 	if (!d[host])
 		return true;
-	const char *port = d + host + 1;
-	return *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5;
+	return port_valid(d + host + 1);
 }
 
 /* tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */

@@ -26,8 +26,19 @@ int gb_image_normalize(const char *ref, char *out, size_t len)
 	if (n > 7 && strcmp(out + n - 7, ":latest") == 0)
 		out[n - 7] = '\0';
 	/* Image names become file names: letters, digits, and . _ - : only, plus the / and @
-	 * of a pulled image's name (127.0.0.1:5000/team/app, busybox@sha256:...). */
-	for (const char *p = out; *p; p++)
+	 * of a pulled image's name (127.0.0.1:5000/team/app, busybox@sha256:...), and the
+	 * brackets of a registry's IPv6 address before the first / ([::1]:5000/app). */
+	const char *p = out, *slash = strchr(out, '/');
+	if (out[0] == '[') {
+		const char *close = strchr(out, ']');
+		if (!close || !slash || close > slash)
+			return -EINVAL;
+		for (p = out + 1; p < close; p++)
+			if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+				return -EINVAL;
+		p = close + 1;
+	}
+	for (; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("._-:/@", *p))
 			return -EINVAL;
 	if (out[0] == '.' || out[0] == '-' || out[0] == '/' || out[n - 1] == '/' ||

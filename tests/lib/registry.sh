@@ -2,8 +2,9 @@
 # namespace of the test's own (loopback only). Source it first thing, before common.sh:
 #   . "$(dirname "$0")/../lib/registry.sh"
 # It re-executes the test inside `unshare --net`, sources common.sh, brings lo up and gives:
-#   start_registry PORT [EXTRA_YAML]  a registry on 127.0.0.1:PORT (storage and logs in
-#                                     $T/reg-PORT; EXTRA_YAML is appended to its config)
+#   start_registry PORT [EXTRA_YAML]  a registry on 127.0.0.1:PORT (REG_HOST=[::1]: on
+#                                     IPv6's loopback; storage and logs in $T/reg-PORT;
+#                                     EXTRA_YAML is appended to its config)
 #   busybox_layout DIR TAG            an OCI layout with the built-in busybox rootfs (umoci)
 #   start_proxy PORT UPSTREAM         tests/lib/regproxy.py on PORT in front of the registry
 #                                     on UPSTREAM: requests logged to $T/proxy-PORT.log, a
@@ -31,12 +32,14 @@ start_registry() {
     {
         printf 'version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n'
         printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/storage"
-        printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
+        printf 'http:\n  addr: "%s:%s"\n' "${REG_HOST:-127.0.0.1}" "$port"
         [ -n "${2:-}" ] && printf '%s\n' "$2"
     } > "$dir/config.yml"
     docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 &
     REG_PIDS+=($!)
-    for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.1; done
+    local host=${REG_HOST:-127.0.0.1}
+    host=${host#[} host=${host%]}
+    for _ in $(seq 100); do (exec 3<>/dev/tcp/$host/$port) 2>/dev/null && return 0; sleep 0.1; done
     cat "$dir/registry.log"; return 1
 }
 start_proxy() {

@@ -62,7 +62,17 @@ static void references_follow_docker(void **state)
 	parse_ok("localhost:5000", "docker.io", "library/localhost", "5000", "", "localhost:5000");
 	parse_ok("Foo.example-1.com/bar", "Foo.example-1.com", "bar", "latest", "",
 		 "Foo.example-1.com/bar");
+	/* an IPv6 literal registry, in brackets as in Docker's grammar */
+	parse_ok("[::1]:5000/team/app:2", "[::1]:5000", "team/app", "2", "",
+		 "[::1]:5000/team/app:2");
+	parse_ok("[fd00::5]/app", "[fd00::5]", "app", "latest", "", "[fd00::5]/app");
 	struct gb_ref r;
+	char norm[128];
+	assert_int_equal(gb_image_normalize("[::1]:5000/team/app:2", norm, sizeof norm), 0);
+	assert_true(gb_image_normalize("[::1]", norm, sizeof norm) < 0);
+	assert_true(gb_image_normalize("a[b]/c", norm, sizeof norm) < 0);
+	assert_true(gb_image_normalize("[x]/c", norm, sizeof norm) < 0);
+	assert_true(gb_ref_parse("[::1]:5000/x", &r, NULL) == 0 && gb_ref_is_loopback(&r));
 	assert_true(gb_ref_parse("127.0.0.1:5000/x", &r, NULL) == 0 && gb_ref_is_loopback(&r));
 	assert_true(gb_ref_parse("localhost:5000/x", &r, NULL) == 0 && gb_ref_is_loopback(&r));
 	assert_true(gb_ref_parse("reg.example:5000/x", &r, NULL) == 0 && !gb_ref_is_loopback(&r));
@@ -98,6 +108,12 @@ static void bad_references_are_refused(void **state)
 		"a..b/c",
 		"x.-y:5000/z",
 		".x.com/y",
+		/* an IPv6 registry is a valid address in brackets, then an optional port */
+		"[::1/x",
+		"[zz::1]:5000/x",
+		"[]:5000/x",
+		"[::1]:x/y",
+		"[::1]5000/x",
 		"x.com.:5000/y",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
