@@ -251,8 +251,8 @@ static int pull_all(struct project *p, char **names, struct gb_err *err)
 		char tag[512];
 		gb_compose_image_name(&p->c, s, tag, sizeof tag);
 		if (s->build_context || !selected(s, names) || !strcmp(s->pull_policy, "never") ||
-		    (!always && image_exists(p, tag)))
-			continue;
+		    gb_image_builtin(tag) || (!always && image_exists(p, tag)))
+			continue; /* busybox: glassbox makes it, the image step imports it */
 		printf(" Service %s  Pulling %s\n", s->name, tag);
 		fflush(stdout);
 		int r = cli_pull_missing(p->rt, tag, always, err);
