@@ -5,11 +5,16 @@
  * glassbox-images with the same arguments and environment: execv(2) keeps the process,
  * so the exit code is the image program's own. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/events.h"
 #include "base/helper.h"
+#include "base/json.h"
 #include "base/util.h"
 #include "cli.h"
 #include "storage/image.h"
@@ -45,9 +50,60 @@ IMAGES_CMD(save)
 IMAGES_CMD(import)
 IMAGES_CMD(image)
 
+/* run --events: the child's image.pull events come up a pipe and join this stream as
+ * they come, numbered in it (the child's own v, seq and t are left behind). A thread reads
+ * them while this one waits for the child, which is all it does meanwhile. */
+struct pull_relay {
+	int fd;
+	struct gb_events *ev;
+};
+
+static void relay_member(struct gb_json *j, const struct gb_jval *m)
+{
+	if (!strcmp(m->key, "v") || !strcmp(m->key, "seq") || !strcmp(m->key, "t") ||
+	    !strcmp(m->key, "type"))
+		return;
+	if (m->type == GB_JSTR)
+		gb_json_str(j, m->key, m->str);
+	else if (m->type == GB_JNUM && m->is_int)
+		gb_json_int(j, m->key, m->i);
+	else if (m->type == GB_JNUM)
+		gb_json_double(j, m->key, m->num, 6);
+	else if (m->type == GB_JBOOL)
+		gb_json_bool(j, m->key, m->b);
+	/* image.pull has no nested members (docs/events.md) */
+}
+
+static void *relay_main(void *arg)
+{
+	struct pull_relay *r = arg;
+	FILE *f = fdopen(r->fd, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (f && (n = getline(&line, &cap, f)) > 0) {
+		char e[128];
+		struct gb_jval *v = gb_json_parse(line, (size_t)n, e, sizeof e);
+		if (v && v->type == GB_JOBJ && !strcmp(gb_jstr(v, "type", ""), "image.pull")) {
+			struct gb_json j;
+			gb_event_begin(r->ev, &j, "image.pull");
+			for (const struct gb_jval *m = v->child; m; m = m->next)
+				relay_member(&j, m);
+			gb_event_emit(r->ev, &j);
+		}
+		gb_jval_free(v);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	else
+		close(r->fd);
+	return NULL;
+}
+
 /* run/create of an image that is not here: the pull is a child run of glassbox-images
- * (its progress on our stderr, its error back whole); found images cost one lookup and no
- * child. */
+ * (its progress on our stderr, its error back whole, its events into ours); found images
+ * cost one lookup and no child. */
 int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, struct gb_err *err)
 {
 	struct gb_image img;
@@ -72,11 +128,35 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 			args[n++] = cli_argv[++i];
 	}
 	args[n++] = always ? "pull-always" : "pull-missing";
+	/* A stream to a file or descriptor only: a listener in this process is not called
+	 * from another thread. */
+	int pipefd[2] = { -1, -1 };
+	char spec[32];
+	struct pull_relay relay = { -1, &rt->events };
+	pthread_t reader;
+	bool relaying = rt->events.fd >= 0 && !rt->events.listener && pipe2(pipefd, O_CLOEXEC) == 0;
+	if (relaying) {
+		fcntl(pipefd[1], F_SETFD, 0); /* the write end crosses the exec */
+		relay.fd = pipefd[0];
+		snprintf(spec, sizeof spec, "fd:%d", pipefd[1]);
+		args[n++] = "--events";
+		args[n++] = spec;
+		if (pthread_create(&reader, NULL, relay_main, &relay) != 0) {
+			close(pipefd[0]);
+			n -= 2, relaying = false;
+		}
+	}
 	args[n++] = image;
 	args[n] = NULL;
 	r = gb_helper_run(prog, args, err);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]); /* the child's copy closed at its exit: the reader sees EOF */
+	if (relaying)
+		pthread_join(reader, NULL);
+	else if (pipefd[0] >= 0 && relay.fd < 0)
+		close(pipefd[0]);
 	if (r > 0)
-		return gb_err_set(err, EIO, "", "%s %s exited with status %d", prog, args[n - 2],
-				  r);
+		return gb_err_set(err, EIO, "", "%s exited with status %d pulling %s", prog, r,
+				  image);
 	return r;
 }

@@ -3,8 +3,9 @@
  * `glassbox` (every container start) maps none of them. `glassbox pull ...` execs this
  * program with the same arguments (cli/images_exec.c); the engine runs it as a child for
  * what it needs from that code (base/helper.h):
- *   pull-missing IMAGE       run/create of an image that is not here (--pull missing)
- *   pull-always IMAGE        run/create --pull always
+ *   pull-missing [--events fd:N] IMAGE   run/create of an image that is not here
+ *                                        (--pull missing); its image.pull events on N
+ *   pull-always [--events fd:N] IMAGE    run/create --pull always
  *   add-tar SRC DIR WHAT     build's ADD: unpack SRC into DIR if it is a tar (else exit 3)
  * Its errors then go back to the parent whole instead of being printed here. */
 #include <errno.h>
@@ -33,11 +34,18 @@ static int child_failed(const struct gb_err *err)
 	return 1;
 }
 
+/* pull-missing|pull-always [--events fd:N] IMAGE: the events, when run asked for them,
+ * go to the parent on that descriptor (cli/images_exec.c puts them in run's stream). */
 static int pull_for_run(struct gb_runtime *rt, int argc, char **argv, bool always)
 {
 	struct gb_err err = { 0 };
+	if (argc == 3 && !strcmp(argv[0], "--events")) {
+		if (gb_events_open(&rt->events, argv[1], &err) < 0)
+			return child_failed(&err);
+		argc -= 2, argv += 2;
+	}
 	if (argc != 1) {
-		gb_err_set(&err, EINVAL, "", "usage: glassbox-images pull-%s IMAGE",
+		gb_err_set(&err, EINVAL, "", "usage: glassbox-images pull-%s [--events fd:N] IMAGE",
 			   always ? "always" : "missing");
 		return child_failed(&err);
 	}

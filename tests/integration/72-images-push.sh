@@ -104,6 +104,18 @@ out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm $REG/team/app:1 2>"$T/autopull.err"); r
 assert_eq "run pulls a missing image first, then runs it" "0 built-here" "$rc $out"
 assert_contains "... saying so on stderr" "Unable to find image '$REG/team/app:1' locally" "$(cat "$T/autopull.err")"
 check "... and the image is stored" test -f "$d8/images/$REG+team+app:1.json"
+# run --events: the pull's image.pull events are in the run's stream, before its steps,
+# numbered in it (seq rises by one from 1 to the last line)
+d8e=$GB_TEST_ROOT/data8e
+out=$(GLASSBOX_DATA_ROOT=$d8e gb run --rm --events "$T/autopull.jsonl" $REG/team/app:1 2>/dev/null); rc=$?
+assert_eq "run --events of a missing image pulls and runs it" "0 built-here" "$rc $out"
+assert_eq "... its stream has the pull's last event, the image stored" "done" \
+    "$(jq -r 'select(.type == "image.pull" and .layer == null) | .status' "$T/autopull.jsonl" | tail -1)"
+check "... each layer's Pull complete" test "$(jq -r 'select(.type == "image.pull") | .status' "$T/autopull.jsonl" | grep -c 'Pull complete')" -ge 1
+assert_eq "... the pull before the first step" image.pull \
+    "$(jq -r 'select(.type == "image.pull" or .type == "step.begin") | .type' "$T/autopull.jsonl" | head -1)"
+assert_eq "... and one numbering for the whole stream" "$(grep -c . "$T/autopull.jsonl")" \
+    "$(jq -s '[.[].seq] | . as $s | [range(length)] | map(select($s[.] == . + 1)) | length' "$T/autopull.jsonl")"
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm --pull never $REG/team/app:2 true 2>&1); rc=$?
 assert_eq "run --pull never of a missing image: exit 125" 125 "$rc"
 assert_contains "... unknown image, with the pull that fetches it" "glassbox pull $REG/team/app:2" "$out"
