@@ -118,10 +118,11 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 	char prog[1024];
 	if ((r = gb_helper_path(rt->share_dir, "glassbox-images", prog, sizeof prog, err)) < 0)
 		return r;
-	/* glassbox's own options (--root, --data-root) as the user gave them, then the verb */
+	/* glassbox's own options (--root, --data-root) as the user gave them, then the verb
+	 * (room kept for an option's value, the verb, --events fd:N, the image and NULL) */
 	const char *args[16];
 	size_t n = 0;
-	for (int i = 1; cli_argv[i] && cli_argv[i][0] == '-' && n < GB_ARRAY_LEN(args) - 3; i++) {
+	for (int i = 1; cli_argv[i] && cli_argv[i][0] == '-' && n < GB_ARRAY_LEN(args) - 6; i++) {
 		args[n++] = cli_argv[i];
 		if ((!strcmp(cli_argv[i], "--root") || !strcmp(cli_argv[i], "--data-root")) &&
 		    cli_argv[i + 1])
@@ -152,9 +153,7 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 	if (pipefd[1] >= 0)
 		close(pipefd[1]); /* the child's copy closed at its exit: the reader sees EOF */
 	if (relaying)
-		pthread_join(reader, NULL);
-	else if (pipefd[0] >= 0 && relay.fd < 0)
-		close(pipefd[0]);
+		pthread_join(reader, NULL); /* it closes the read end */
 	if (r > 0)
 		return gb_err_set(err, EIO, "", "%s exited with status %d pulling %s", prog, r,
 				  image);
