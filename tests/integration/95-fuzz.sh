@@ -2,12 +2,12 @@
 # The parsers that read untrusted text, fuzzed (tests/fuzz/, libFuzzer with ASan and UBSan):
 # the Dockerfile parser, the seccomp profile loader, the event-stream reader of the viz, the
 # mount specs and -p. Each past crasher (tests/fuzz/regress/) must replay without crashing,
-# and each target must run FUZZ_TEST_SECONDS (4) from its seeds without a crash. `make fuzz`
+# and each target must run FUZZ_TEST_SECONDS (3) from its seeds without a crash. `make fuzz`
 # runs them longer. Skips when clang or its libFuzzer runtime is missing.
 . "$(dirname "$0")/../lib/common.sh"
 need_cmd clang
 need_cmd make
-secs=${FUZZ_TEST_SECONDS:-4}
+secs=${FUZZ_TEST_SECONDS:-3}
 
 # libFuzzer ships in libclang-rt-dev: a target that links is proof it is there.
 probe=$GB_TEST_ROOT/probe
