@@ -37,7 +37,7 @@ struct side {
 	long long procs, memtotal;
 	double uptime;
 	int exit_code;
-	char out[MAX_OUT][256];
+	char out[MAX_OUT][1024]; /* the first lines it printed, each up to 1023 bytes */
 	int n_out;
 };
 
