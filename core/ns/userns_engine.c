@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,6 +188,14 @@ static int shift_entry(const char *path, const struct gb_idmap *u, const struct 
 		return gb_err_set(err, errno, "chmod", "cannot restore the mode of %s", path);
 	if (!S_ISDIR(st.st_mode))
 		return 0;
+	/* Mounted inside the user namespace, overlay reads only user.overlay.* (userxattr,
+	 * storage/rootfs.c): a directory that a layer made as root marks opaque in
+	 * trusted.overlay.opaque is marked there too, or what it hides would show again. */
+	char opaque = 0;
+	if (getxattr(path, "trusted.overlay.opaque", &opaque, 1) == 1 && opaque == 'y' &&
+	    setxattr(path, "user.overlay.opaque", "y", 1, 0) < 0)
+		return gb_err_set(err, errno, "setxattr",
+				  "cannot mark %s opaque for the user namespace", path);
 	DIR *d = opendir(path);
 	if (!d)
 		return gb_err_set(err, errno, "opendir", "cannot read %s", path);
@@ -234,7 +243,8 @@ int gb_userns_shift_lower(const char *lower, const struct gb_idmap *uids,
 	char key[600], us[256], gs[256];
 	gb_userns_map_spec(uids, us, sizeof us);
 	gb_userns_map_spec(gids, gs, sizeof gs);
-	snprintf(key, sizeof key, "%s_%s", us, gs);
+	/* "_o": copies that carry user.overlay.opaque (copies made before did not) */
+	snprintf(key, sizeof key, "%s_%s_o", us, gs);
 	for (char *p = key; *p; p++)
 		*p = *p == ':' ? '-' : *p == ',' ? '+' : *p;
 	gb_autofree char *copy = strdup(lower);

@@ -29,6 +29,18 @@ check "root inside cannot write a root-owned host file (exit $?)" test "$(cat "$
 assert_eq "inside, the host's root shows as nobody" 65534 "$(gb exec un$$ stat -c %u /hostfile$$)"
 gb rm -f un$$ >/dev/null
 
+# A directory a later layer removed and made again is opaque (trusted.overlay.opaque, the
+# layer built as root); the overlay mounted in the user namespace reads user.overlay.* only,
+# so the shifted copy of the layer must say it there too, or the removed file shows again.
+ctx=$GB_TEST_ROOT/opaque-ctx
+mkdir -p "$ctx"
+printf 'FROM busybox\nRUN mkdir -p /d && touch /d/gone\nRUN rm -rf /d && mkdir /d && touch /d/kept\n' >"$ctx/Dockerfile"
+check "build an image with an opaque directory" gb build -q -t opaque62:1 "$ctx"
+assert_eq "without --userns, /d has only what the last layer made" kept "$(gb run --rm opaque62:1 ls /d)"
+assert_eq "with --userns=auto too (the layer's opaque mark reaches the namespace)" kept \
+    "$(gb run --rm --userns=auto opaque62:1 ls /d 2>&1)"
+check "rmi" gb rmi opaque62:1
+
 # Negative control: the same write from a container without a user namespace.
 gb run -d --name plain$$ busybox sleep 300 >/dev/null
 upper=$(gb inspect --json plain$$ | jq -r .state.rootfs.upper)
