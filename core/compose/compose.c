@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "base/json.h"
@@ -262,6 +263,35 @@ static int kvmap(struct walk *w, const node_t *n, const char *path, bool from_en
 	return 0;
 }
 
+/* A key twice in one mapping is an error, as in docker compose (Go's yaml.v3: "mapping
+ * key already defined"); libyaml keeps both, and the second `volumes:` would be read over
+ * the first. Every mapping of the document is in its node array: no recursion. */
+static int no_duplicate_keys(struct walk *w)
+{
+	for (node_t *n = w->doc->nodes.start; n < w->doc->nodes.top; n++) {
+		if (n->type != YAML_MAPPING_NODE)
+			continue;
+		yaml_node_pair_t *start = n->data.mapping.pairs.start;
+		for (yaml_node_pair_t *p = start; p < n->data.mapping.pairs.top; p++) {
+			node_t *k = node(w, p->key);
+			if (k->type != YAML_SCALAR_NODE)
+				continue; /* refused with its path when the mapping is read */
+			for (yaml_node_pair_t *q = start; q < p; q++) {
+				node_t *e = node(w, q->key);
+				if (e->type == YAML_SCALAR_NODE &&
+				    !strcmp((const char *)e->data.scalar.value,
+					    (const char *)k->data.scalar.value))
+					return at_error(w, k,
+							"'%s' is already a key of this mapping "
+							"(line %zu): each key once",
+							(const char *)k->data.scalar.value,
+							e->start_mark.line + 1);
+			}
+		}
+	}
+	return 0;
+}
+
 /* Walk a mapping: each key is looked up in a table of handlers; unknown ones warn. */
 struct key {
 	const char *name;
@@ -487,6 +517,11 @@ static int s_env_file(struct walk *w, void *obj, const node_t *v, const char *pa
 		size_t len;
 		if (!abs)
 			return oom(w);
+		struct stat st;
+		if (stat(abs, &st) == 0 && !S_ISREG(st.st_mode)) { /* /dev/zero would never end */
+			r = at_error(w, v, "%s: %s is not a regular file", path, abs);
+			break;
+		}
 		if ((r = gb_read_file(abs, &text, &len)) < 0) {
 			r = at_error(w, v, "%s: cannot read %s: %s", path, abs, strerror(-r));
 			gb_err_hint(
@@ -1441,8 +1476,10 @@ int gb_compose_parse(struct gb_compose *c, const char *text, size_t len, const c
 	}
 	node_t *root = yaml_document_get_root_node(&doc);
 	struct walk w = { .doc = &doc, .c = c, .o = o, .err = err };
-	r = root ? walk_root(&w, root, named)
-		 : gb_err_set(err, EINVAL, "", "%s: the file is empty", file);
+	r = root ? no_duplicate_keys(&w) : 0;
+	if (r == 0)
+		r = root ? walk_root(&w, root, named)
+			 : gb_err_set(err, EINVAL, "", "%s: the file is empty", file);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return r;

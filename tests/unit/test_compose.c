@@ -433,6 +433,32 @@ static void unset_variables_warn(void **state)
 /* A service's secrets in the long syntax: target is where the file is mounted (a relative
  * one under /run/secrets, as Docker puts it); uid, gid and mode are warned about; the short
  * syntax mounts at /run/secrets/NAME. config shows them and reads back the same. */
+/* A key twice in one mapping is refused with both lines, as docker compose does (yaml.v3);
+ * found by the fuzzer: a second top-level volumes: was read over the first (a leak). An
+ * env_file that is not a regular file is refused (/dev/zero would be read for ever). */
+static void duplicate_keys_and_odd_env_files(void **state)
+{
+	struct gb_compose c;
+	struct gb_err err;
+	assert_true(parse(&c,
+			  "volumes:\n  a: {}\nservices:\n  s:\n    image: x\nvolumes:\n  b: {}\n",
+			  NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "t.yml:6:1: 'volumes' is already a key of this mapping "
+					"(line 1)"));
+	gb_compose_free(&c);
+	assert_true(parse(&c, "services:\n  s:\n    image: x\n    image: y\n", NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "t.yml:4:5: 'image' is already a key"));
+	gb_compose_free(&c);
+	assert_int_equal(
+		parse(&c, "services:\n  s:\n    image: x\n  t:\n    image: x\n", NULL, &err),
+		0); /* the same key in two mappings is fine */
+	gb_compose_free(&c);
+	assert_true(parse(&c, "services:\n  s:\n    image: x\n    env_file: /dev/zero\n", NULL,
+			  &err) < 0);
+	assert_non_null(strstr(err.msg, "/dev/zero is not a regular file"));
+	gb_compose_free(&c);
+}
+
 static void secret_targets(void **state)
 {
 	const char *text = "services:\n"
@@ -485,6 +511,7 @@ int main(void)
 		cmocka_unit_test(config_reads_back_the_same),
 		cmocka_unit_test(unset_variables_warn),
 		cmocka_unit_test(secret_targets),
+		cmocka_unit_test(duplicate_keys_and_odd_env_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
