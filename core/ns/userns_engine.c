@@ -193,9 +193,14 @@ static int shift_entry(const char *path, const struct gb_idmap *u, const struct 
 	 * trusted.overlay.opaque is marked there too, or what it hides would show again. */
 	char opaque = 0;
 	if (getxattr(path, "trusted.overlay.opaque", &opaque, 1) == 1 && opaque == 'y' &&
-	    setxattr(path, "user.overlay.opaque", "y", 1, 0) < 0)
-		return gb_err_set(err, errno, "setxattr",
-				  "cannot mark %s opaque for the user namespace", path);
+	    setxattr(path, "user.overlay.opaque", "y", 1, 0) < 0) {
+		int r = gb_err_set(err, errno, "setxattr",
+				   "cannot mark %s opaque for the user namespace", path);
+		if (errno == EOPNOTSUPP)
+			gb_err_hint(err, "the data root's filesystem keeps no user.* xattrs: "
+					 "choose a --data-root on ext4 or xfs");
+		return r;
+	}
 	DIR *d = opendir(path);
 	if (!d)
 		return gb_err_set(err, errno, "opendir", "cannot read %s", path);
