@@ -15,7 +15,8 @@ static void ignore(void *data, const char *msg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *env[] = { "USER=student", "EMPTY=", NULL };
+	char *env[] = { "USER=student", "EMPTY=", "DATA_DIR=/srv/data", "DOMAIN_NAME=login.42.fr",
+			NULL };
 	struct gb_compose_opts o = { .project = NULL, .environ = env, .warn = ignore };
 	struct gb_compose c;
 	struct gb_err err = { 0 };
