@@ -761,17 +761,22 @@ static int wait_ready(struct project *p, char **names, double timeout)
 static int up(struct project *p, char **names, bool detach, bool build, double wait)
 {
 	struct gb_err err = { 0 };
+	/* Images first, as docker compose does: a build or a pull that fails leaves nothing
+	 * of the project behind (no status folder, network or volume yet). */
 	int r = gb_runtime_prepare(p->rt, &err);
-	if (r == 0) /* before any service binds it (x-glassbox status) */
+	if (r == 0)
+		r = build_all(p, names, build, &err);
+	if (r == 0)
+		r = pull_all(p, names, &err);
+	/* From here on the project has things on the host; the status folder comes before
+	 * any service binds it (x-glassbox status). */
+	bool made = r == 0;
+	if (r == 0)
 		r = gb_status_file_prepare(p->status_dir, &err);
 	if (r == 0)
 		r = networks_up(p, &err);
 	if (r == 0)
 		r = volumes_up(p, &err);
-	if (r == 0)
-		r = build_all(p, names, build, &err);
-	if (r == 0)
-		r = pull_all(p, names, &err);
 	if (r < 0)
 		cli_error(&err);
 	if (r == 0)
@@ -782,9 +787,11 @@ static int up(struct project *p, char **names, bool detach, bool build, double w
 		if (any_running(p, names))
 			fprintf(stderr, "glassbox compose: what started is still running: "
 					"`glassbox compose down` removes it\n");
-		else
+		else if (made)
 			fprintf(stderr, "glassbox compose: no service is running; `glassbox "
 					"compose down` removes the networks and volumes up made\n");
+		else
+			fprintf(stderr, "glassbox compose: nothing was started or made\n");
 		return 1;
 	}
 	if (detach || wait > 0)

@@ -2,8 +2,8 @@
 # compose up pulls what is missing, as docker compose up does (pull_policy "missing"):
 # a service whose image: is in a registry (Debian's docker-registry, in this test's own
 # network namespace) and not here is pulled before anything starts, then runs. An image
-# no registry has stops the up before any service starts, naming the service, and says
-# that nothing runs (not "what started is still running"); down removes what up made.
+# no registry has stops the up before anything is made (the pull comes before the
+# project's network, volumes and status folder), naming the service, and says so.
 . "$(dirname "$0")/../lib/registry.sh"  # its own netns, $T, start_registry, busybox_layout, sk
 start_registry 5000 || { not_ok "registry listening"; finish; }
 REG=127.0.0.1:5000
@@ -57,9 +57,10 @@ EOF2
 out=$(cd "$P" && gb compose -p pl up -d 2>&1); rc=$?
 check "an image no registry has fails up ($rc)" test $rc -ne 0
 assert_contains "... naming the service" "service ghost" "$out"
-assert_contains "... saying nothing runs" "no service is running" "$out"
-check "... and not that something still does ($out)" bash -c '! grep -q "still running" <<<"$1"' _ "$out"
+assert_contains "... saying nothing was started or made (the pull comes first)" "nothing was started or made" "$out"
+check "... and not that something still runs ($out)" bash -c '! grep -q "still running" <<<"$1"' _ "$out"
 assert_eq "... no container was made" "" "$(gb ps -a -q)"
+check "... nor the project's network" sh -c "! '$GLASSBOX' network ls | grep -q pl_default"
+check "... nor its status folder" test ! -e "$GLASSBOX_ROOT/status/pl"
 check "down after the failed up" sh -c "cd '$P' && '$GLASSBOX' compose -p pl down >/dev/null 2>&1"
-check "... leaves no network of the project" sh -c "! '$GLASSBOX' network ls | grep -q pl_default"
 finish

@@ -150,7 +150,7 @@ rc=$?
 check "up with a missing image fails" test "$rc" != 0
 check "... naming the service and the image" bash -c 'grep -q "service app" <<<"$1" && grep -q "no-such-image" <<<"$1"' _ "$out"
 check "... before any service started (the pull comes first)" test -z "$(gb ps -a -q)"
-check "... saying that nothing runs" grep -q "no service is running" <<<"$out"
+check "... saying that nothing was started or made" grep -q "nothing was started or made" <<<"$out"
 check "down after the failed up" compose down -v
 check "... leaves nothing" nothing_left
 # A failure half-way: app's command does not exist; db is up, web never started.

@@ -276,7 +276,7 @@ out=$(cd "$A" && gb compose -p alp up -d 2>&1); rc=$?
 check "compose up of image: alpine:3.19 fails" test $rc != 0
 check "... naming the service, the image and why (its pull, before anything starts, failed)" \
 	bash -c 'grep -q "service a" <<<"$1" && grep -q "Unable to find image .alpine:3.19. locally" <<<"$1" &&
-	         grep -qiE "resolve|connect|reach" <<<"$1" && grep -q "no service is running" <<<"$1"' _ "$out"
+	         grep -qiE "resolve|connect|reach" <<<"$1" && grep -q "nothing was started or made" <<<"$1"' _ "$out"
 out=$(gb pull alpine:3.19 2>&1); rc=$?
 check "glassbox pull alpine:3.19 with no registry reachable fails" test $rc != 0
 check "... saying why (the registry cannot be reached)" \
