@@ -935,10 +935,16 @@ static int verb(struct project *p, const char *v, int argc, char **argv)
 			follow = true;
 		else if (!strcmp(argv[i], "--wait"))
 			waits = true;
-		else if (!strcmp(argv[i], "--wait-timeout") && i + 1 < argc &&
-			 gb_args_parse_seconds(argv[i + 1], &wait) == 0 && wait > 0)
+		else if (!strcmp(argv[i], "--wait-timeout")) {
+			if (i + 1 >= argc || gb_args_parse_seconds(argv[i + 1], &wait) < 0 ||
+			    wait <= 0)
+				return fprintf(stderr,
+					       "glassbox compose %s: --wait-timeout takes whole "
+					       "seconds above 0 (e.g. 120), got '%s'\n",
+					       v, i + 1 < argc ? argv[i + 1] : ""),
+				       CLI_EXIT_REFUSED;
 			i++, waits = true;
-		else
+		} else
 			return fprintf(stderr, "glassbox compose %s: unknown option %s\n", v,
 				       argv[i]),
 			       CLI_EXIT_REFUSED;

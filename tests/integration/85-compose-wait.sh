@@ -81,6 +81,9 @@ EOF2
 out=$(compose up --wait-timeout 2 2>&1); rc=$?
 check "up --wait-timeout 2 fails when a service is never healthy" test $rc = 1
 check "... naming it and the time ($out)" grep -q "service never is not up after 2 s" <<<"$out"
+out=$(compose up --wait-timeout 2x 2>&1); rc=$?
+check "a --wait-timeout that is not whole seconds is refused (exit $rc)" test $rc = 125
+check "... naming the option and the value ($out)" grep -q "wait-timeout takes whole seconds above 0 (e.g. 120), got '2x'" <<<"$out"
 check "down after the failed wait" compose down
 check "... no container is left" test -z "$(gb ps -a -q)"
 check "... no network is left" test -z "$(ls "$ROOT/run/networks" 2>/dev/null)"
