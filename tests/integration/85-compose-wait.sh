@@ -20,9 +20,8 @@ mkdir -p "$P"
 compose() { (cd "$P" && gb compose -p wt "$@"); }
 health() { gb inspect --json "wt-$1-1" | jq -r .state.health.status; }
 assert() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: expected '$2', got '$3'"; fi; }
-cat >"$P/compose.yaml" <<'EOF2'
-services:
-  slow:
+# slow: healthy a second after it starts (both files below have it)
+SLOW='  slow:
     image: busybox
     command: [sh, -c, "sleep 1; touch /ready; exec sleep 1000"]
     healthcheck:
@@ -30,7 +29,10 @@ services:
       interval: 100ms
       timeout: 2s
       retries: 100
-    stop_signal: SIGKILL
+    stop_signal: SIGKILL'
+cat >"$P/compose.yaml" <<EOF2
+services:
+$SLOW
   plain:
     image: busybox
     command: [sleep, "1000"]
@@ -48,16 +50,9 @@ compose up -d >/dev/null 2>&1
 assert "control: up -d returns with slow still starting" starting "$(health slow)"
 compose down >/dev/null 2>&1
 
-cat >"$P/compose.yaml" <<'EOF2'
+cat >"$P/compose.yaml" <<EOF2
 services:
-  slow:
-    image: busybox
-    command: [sh, -c, "sleep 1; touch /ready; exec sleep 1000"]
-    healthcheck:
-      test: ["CMD", "test", "-f", "/ready"]
-      interval: 100ms
-      retries: 100
-    stop_signal: SIGKILL
+$SLOW
   quits:
     image: busybox
     command: [sh, -c, "exit 3"]
