@@ -39,7 +39,8 @@ check "rm removes its cgroup" test ! -e "$c"
 as_student run --rm -m 32m busybox dd if=/dev/zero of=/dev/null bs=64M count=1 >/dev/null 2>&1
 assert_eq "a 64 MB buffer under -m 32m is OOM-killed (exit)" 137 "$?"
 out=$(as_student lab check 7 2>&1)
-assert_eq "lab 07 passes for the student" PASS "$(tail -1 <<<"$out")" || echo "$out"
+assert_eq "lab 07 passes for the student" PASS "$(tail -1 <<<"$out")"
+[ "$(tail -1 <<<"$out")" = PASS ] || sed 's/^/    /' <<<"$out" # what it saw, when it did not pass
 
 out=$(gb classroom teardown 2>&1)
 check "classroom teardown ($out)" test $? -eq 0
