@@ -57,6 +57,7 @@ struct compare {
 	char nspid[64];
 	struct host_proc seen[MAX_SEEN]; /* the most processes the host saw at once */
 	int n_seen;
+	bool seen_printing; /* seen[] is a look taken as the command printed */
 	int out_fd, ev_fd;
 	char obuf[4096], ebuf[65536];
 	size_t olen, elen;
@@ -123,15 +124,21 @@ static int walk_tree(pid_t pid, struct host_proc *out, int n, int max)
 	return n;
 }
 
-/* While the container prints, the host looks at its processes; the fullest look is kept
- * (the latest of equals: a child seen between fork and exec is still named after its parent). */
-static void look_from_host(struct compare *cp)
+/* While the container prints, the host looks at its processes: the fullest look taken as
+ * a line arrives is kept (the latest of equals: a child seen between fork and exec is
+ * still named after its parent). A look before the first line, which may catch the
+ * command's setup half done, stands only until one taken while it prints finds something.
+ * Lines that come before the host knows PID 1 are looked at when it learns it. */
+static void look_from_host(struct compare *cp, bool printing)
 {
 	struct host_proc now[MAX_SEEN];
 	int n = cp->host_pid > 0 ? walk_tree(cp->host_pid, now, 0, MAX_SEEN) : 0;
-	if (n > 0 && n >= cp->n_seen) {
+	if (n == 0 || (cp->seen_printing && !printing))
+		return;
+	if (n >= cp->n_seen || (printing && !cp->seen_printing)) {
 		memcpy(cp->seen, now, sizeof now[0] * (size_t)n);
 		cp->n_seen = n;
+		cp->seen_printing = printing;
 	}
 }
 
@@ -139,7 +146,7 @@ static void side_line(struct compare *cp, struct side *s, const char *name, doub
 		      const char *line)
 {
 	if (s == &cp->c)
-		look_from_host(cp);
+		look_from_host(cp, true);
 	if (s->t_first == 0) {
 		s->t_first = t > 0 ? t : 1e-6;
 		mark(cp, name, "first_output", s->t_first);
@@ -177,7 +184,9 @@ static void container_event(struct compare *cp, const char *line)
 			n += (size_t)snprintf(cp->nspid + n, sizeof cp->nspid - n, "%s%.0f",
 					      n ? " " : "", x->num);
 		mark(cp, "container", "process.start", gb_monotonic() - cp->t0);
-		look_from_host(cp); /* PID 1 at least, if the command is still running */
+		/* PID 1 at least, if the command is still running; a look taken as it prints
+		 * when lines came first (they may: the event is written after the exec) */
+		look_from_host(cp, cp->c.n_out > 0);
 	} else if (!strcmp(type, "resource.sample")) {
 		const struct gb_jval *m = gb_jget(v, "memory");
 		long long peak = m ? gb_jint(m, "max_usage", -1) : -1;

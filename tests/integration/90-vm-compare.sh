@@ -27,7 +27,7 @@ check "the container's PID 1 has a host PID and PID 1 inside ($(j .container.nsp
 hp=$(j '.container.host_processes')
 check "host_processes, if any, starts with PID 1 ($(jq -c . <<<"$hp"))" \
     test "$(jq length <<<"$hp")" -eq 0 -o "$(jq -r '.[0] | "\(.pid) \(.pid_inside)"' <<<"$hp")" = "$(j .container.host_pid) 1"
-out2=$(gb compare --json 'sleep 0.5 & until grep -qx sleep /proc/$!/comm; do :; done; echo start; printf "%0700d\n" 0; wait; echo end'); rc=$?
+out2=$(gb compare --json 'sleep 2 & until grep -qx sleep /proc/$!/comm; do :; done; echo start; printf "%0700d\n" 0; wait; echo end'); rc=$?
 check "compare --json COMMAND exits 0" test $rc -eq 0
 assert_eq "a 700-byte line is kept whole on both sides" "700 700" \
     "$(jq -r '[.container.output, .vm.output] | map(map(length) | max) | "\(.[0]) \(.[1])"' <<<"$out2")"
