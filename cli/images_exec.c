@@ -74,30 +74,50 @@ static void relay_member(struct gb_json *j, const struct gb_jval *m)
 	/* image.pull has no nested members (docs/events.md) */
 }
 
+static void relay_line(struct pull_relay *r, const char *line, size_t n)
+{
+	char e[128];
+	struct gb_jval *v = gb_json_parse(line, n, e, sizeof e);
+	if (v && v->type == GB_JOBJ && !strcmp(gb_jstr(v, "type", ""), "image.pull")) {
+		struct gb_json j;
+		gb_event_begin(r->ev, &j, "image.pull");
+		for (const struct gb_jval *m = v->child; m; m = m->next)
+			relay_member(&j, m);
+		gb_event_emit(r->ev, &j);
+	}
+	gb_jval_free(v);
+}
+
+/* read(2), not stdio: a FILE this thread is blocked reading holds its lock, and the
+ * fflush(NULL) before gb_helper_run's fork takes every FILE's lock: the child that would
+ * write to us is never forked (a CI run hung there for 600 s). An event is one line; an
+ * image.pull event is short, and a line longer than the buffer is not one: dropped whole. */
 static void *relay_main(void *arg)
 {
 	struct pull_relay *r = arg;
-	FILE *f = fdopen(r->fd, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	while (f && (n = getline(&line, &cap, f)) > 0) {
-		char e[128];
-		struct gb_jval *v = gb_json_parse(line, (size_t)n, e, sizeof e);
-		if (v && v->type == GB_JOBJ && !strcmp(gb_jstr(v, "type", ""), "image.pull")) {
-			struct gb_json j;
-			gb_event_begin(r->ev, &j, "image.pull");
-			for (const struct gb_jval *m = v->child; m; m = m->next)
-				relay_member(&j, m);
-			gb_event_emit(r->ev, &j);
+	char buf[8192];
+	size_t len = 0;
+	bool skipping = false;
+	for (;;) {
+		ssize_t n = read(r->fd, buf + len, sizeof buf - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		char *start = buf, *nl;
+		while ((nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
+			if (!skipping)
+				relay_line(r, start, (size_t)(nl - start));
+			skipping = false;
+			start = nl + 1;
 		}
-		gb_jval_free(v);
+		len -= (size_t)(start - buf);
+		memmove(buf, start, len);
+		if (len == sizeof buf) /* a line longer than the buffer: not an event of ours */
+			len = 0, skipping = true;
 	}
-	free(line);
-	if (f)
-		fclose(f);
-	else
-		close(r->fd);
+	close(r->fd);
 	return NULL;
 }
 
