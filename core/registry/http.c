@@ -164,7 +164,7 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 	if (!c)
 		return gb_err_set(err, ENOMEM, "curl_easy_init", "cannot start libcurl");
 	struct curl_slist *hdrs = NULL;
-	char line[8300];
+	char line[8300], why[CURL_ERROR_SIZE] = "";
 	if (accept) {
 		snprintf(line, sizeof line, "Accept: %s", accept);
 		hdrs = curl_slist_append(hdrs, line);
@@ -184,7 +184,13 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "glassbox");
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	/* a registry that stops sending (or taking) bytes for a minute ends the transfer with
+	 * an error instead of holding the command forever; a pull run again keeps the layers
+	 * it stored */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -200,7 +206,9 @@ static long perform(struct gb_http *h, const char *url, const char *accept, bool
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(c);
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && s->too_big)) {
-		int r = gb_err_set(err, ECONNREFUSED, "", "%s: %s", url, curl_easy_strerror(rc));
+		/* libcurl's own words say which timeout it was ("Operation too slow...") */
+		int r = gb_err_set(err, rc == CURLE_OPERATION_TIMEDOUT ? ETIMEDOUT : ECONNREFUSED,
+				   "", "%s: %s", url, why[0] ? why : curl_easy_strerror(rc));
 		gb_err_hint(err, "is the registry running and reachable? (a registry without TLS "
 				 "needs --insecure-registry HOST:PORT)");
 		return r;
