@@ -68,11 +68,13 @@ static int check(struct gb_check *c)
 	if (!gb_check_host_has(c, "cgroup.memory") || !gb_check_host_has(c, "ns.cgroup"))
 		return 0; /* SKIP: host-check says the kernel lacks it */
 	struct gb_state st;
-	/* It waits for /go (made by the check once it has looked), then makes a 64 MB string
-	 * in the shell: twice the limit. */
+	/* It waits for /go (made by the check once it has looked), then becomes dd, which
+	 * fills one 64 MiB buffer: twice the limit. dd is PID 1 and the only process, so the
+	 * OOM killer's one choice is the container itself (a shell's x=$(head | tr) has two
+	 * processes that could be chosen, and the kill of one the shell survives). */
 	char *const cmd[] = { "sh", "-c",
 			      "while [ ! -e /go ]; do sleep 0.05; done; "
-			      "x=$(head -c 67108864 /dev/zero | tr '\\0' a); echo survived",
+			      "exec dd if=/dev/zero of=/dev/null bs=64M count=1",
 			      NULL };
 	int r = gb_check_container_cfg(c, setup, control, cmd, c->container != NULL, &st);
 	if (r < 0)
