@@ -6,7 +6,6 @@
  * so the exit code is the image program's own. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +49,9 @@ IMAGES_CMD(save)
 IMAGES_CMD(import)
 IMAGES_CMD(image)
 
-/* run --events: the child's image.pull events come up a pipe and join this stream as
- * they come, numbered in it (the child's own v, seq and t are left behind). A thread reads
- * them while this one waits for the child, which is all it does meanwhile. */
-struct pull_relay {
-	int fd;
-	struct gb_events *ev;
-};
-
+/* run --events: the child's image.pull events come up a pipe (gb_helper_run_lines) and
+ * join this stream as they come, numbered in it (the child's own v, seq and t are left
+ * behind). */
 static void relay_member(struct gb_json *j, const struct gb_jval *m)
 {
 	if (!strcmp(m->key, "v") || !strcmp(m->key, "seq") || !strcmp(m->key, "t") ||
@@ -74,51 +68,19 @@ static void relay_member(struct gb_json *j, const struct gb_jval *m)
 	/* image.pull has no nested members (docs/events.md) */
 }
 
-static void relay_line(struct pull_relay *r, const char *line, size_t n)
+static void relay_line(void *data, const char *line, size_t n)
 {
+	struct gb_events *ev = data;
 	char e[128];
 	struct gb_jval *v = gb_json_parse(line, n, e, sizeof e);
 	if (v && v->type == GB_JOBJ && !strcmp(gb_jstr(v, "type", ""), "image.pull")) {
 		struct gb_json j;
-		gb_event_begin(r->ev, &j, "image.pull");
+		gb_event_begin(ev, &j, "image.pull");
 		for (const struct gb_jval *m = v->child; m; m = m->next)
 			relay_member(&j, m);
-		gb_event_emit(r->ev, &j);
+		gb_event_emit(ev, &j);
 	}
 	gb_jval_free(v);
-}
-
-/* read(2), not stdio: a FILE this thread is blocked reading holds its lock, and the
- * fflush(NULL) before gb_helper_run's fork takes every FILE's lock: the child that would
- * write to us is never forked (a CI run hung there for 600 s). An event is one line; an
- * image.pull event is short, and a line longer than the buffer is not one: dropped whole. */
-static void *relay_main(void *arg)
-{
-	struct pull_relay *r = arg;
-	char buf[8192];
-	size_t len = 0;
-	bool skipping = false;
-	for (;;) {
-		ssize_t n = read(r->fd, buf + len, sizeof buf - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		char *start = buf, *nl;
-		while ((nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
-			if (!skipping)
-				relay_line(r, start, (size_t)(nl - start));
-			skipping = false;
-			start = nl + 1;
-		}
-		len -= (size_t)(start - buf);
-		memmove(buf, start, len);
-		if (len == sizeof buf) /* a line longer than the buffer: not an event of ours */
-			len = 0, skipping = true;
-	}
-	close(r->fd);
-	return NULL;
 }
 
 /* run/create of an image that is not here: the pull is a child run of glassbox-images
@@ -149,31 +111,21 @@ int cli_pull_missing(struct gb_runtime *rt, const char *image, bool always, stru
 			args[n++] = cli_argv[++i];
 	}
 	args[n++] = always ? "pull-always" : "pull-missing";
-	/* A stream to a file or descriptor only: a listener in this process is not called
-	 * from another thread. */
-	int pipefd[2] = { -1, -1 };
+	int pipefd[2];
 	char spec[32];
-	struct pull_relay relay = { -1, &rt->events };
-	pthread_t reader;
-	bool relaying = rt->events.fd >= 0 && !rt->events.listener && pipe2(pipefd, O_CLOEXEC) == 0;
+	struct gb_helper_lines lines = { -1, -1, relay_line, &rt->events };
+	bool relaying =
+		(rt->events.fd >= 0 || rt->events.listener) && pipe2(pipefd, O_CLOEXEC) == 0;
 	if (relaying) {
 		fcntl(pipefd[1], F_SETFD, 0); /* the write end crosses the exec */
-		relay.fd = pipefd[0];
+		lines.rfd = pipefd[0], lines.wfd = pipefd[1];
 		snprintf(spec, sizeof spec, "fd:%d", pipefd[1]);
 		args[n++] = "--events";
 		args[n++] = spec;
-		if (pthread_create(&reader, NULL, relay_main, &relay) != 0) {
-			close(pipefd[0]);
-			n -= 2, relaying = false;
-		}
 	}
 	args[n++] = image;
 	args[n] = NULL;
-	r = gb_helper_run(prog, args, err);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]); /* the child's copy closed at its exit: the reader sees EOF */
-	if (relaying)
-		pthread_join(reader, NULL); /* it closes the read end */
+	r = gb_helper_run_lines(prog, args, relaying ? &lines : NULL, err);
 	if (r > 0)
 		return gb_err_set(err, EIO, "", "%s exited with status %d pulling %s", prog, r,
 				  image);

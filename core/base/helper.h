@@ -22,6 +22,17 @@ int gb_helper_path(const char *share_dir, const char *name, char *buf, size_t le
  * Returns the child's exit status when it reported no error, or -errno with err filled:
  * the child's own gb_err, or why it could not run or died. */
 int gb_helper_run(const char *path, const char *const args[], struct gb_err *err);
+/* A second way back from the child: lines it writes to a pipe of the caller's (its write
+ * end without O_CLOEXEC, named in ARGS), handed to LINE as they come, in the caller's
+ * thread, while it waits. A line longer than 8 KiB is dropped whole. */
+struct gb_helper_lines {
+	int rfd; /* the read end: read until EOF, then closed */
+	int wfd; /* the write end: closed here once the child has it */
+	void (*line)(void *data, const char *line, size_t len);
+	void *data;
+};
+int gb_helper_run_lines(const char *path, const char *const args[], struct gb_helper_lines *lines,
+			struct gb_err *err);
 /* In the child: send err to the parent when it ran us through gb_helper_run.
  * Returns 1 when sent (the parent will report it), 0 when we were not run that way. */
 int gb_helper_report(const struct gb_err *err);

@@ -116,6 +116,13 @@ assert_eq "... the pull before the first step" image.pull \
     "$(jq -r 'select(.type == "image.pull" or .type == "step.begin") | .type' "$T/autopull.jsonl" | head -1)"
 assert_eq "... and one numbering for the whole stream" "$(grep -c . "$T/autopull.jsonl")" \
     "$(jq -s '[.[].seq] | . as $s | [range(length)] | map(select($s[.] == . + 1)) | length' "$T/autopull.jsonl")"
+# run --step --events: the stepper listens in-process too; the pull's events reach the
+# stream all the same (once only for an fd or file stream)
+d8s=$GB_TEST_ROOT/data8s
+out=$(printf 'r\n' | GLASSBOX_DATA_ROOT=$d8s gb run --rm --step --events "$T/step.jsonl" $REG/team/app:1 2>/dev/null); rc=$?
+assert_eq "run --step --events of a missing image pulls and runs it" 0 "$rc"
+assert_eq "... its stream has the pull's last event" "done" \
+    "$(jq -r 'select(.type == "image.pull" and .layer == null) | .status' "$T/step.jsonl" | tail -1)"
 out=$(GLASSBOX_DATA_ROOT=$d8 gb run --rm --pull never $REG/team/app:2 true 2>&1); rc=$?
 assert_eq "run --pull never of a missing image: exit 125" 125 "$rc"
 assert_contains "... unknown image, with the pull that fetches it" "glassbox pull $REG/team/app:2" "$out"

@@ -17,6 +17,7 @@
 
 #include "state/config.h"
 #include "base/events.h"
+#include "base/helper.h"
 #include "base/json.h"
 #include "state/lifecycle.h"
 #include "state/state.h"
@@ -374,6 +375,52 @@ static void runtime_roots_must_be_absolute(void **s)
 	assert_non_null(strstr(err.msg, "absolute"));
 }
 
+struct got_lines {
+	char text[256];
+	int n;
+	int other_thread; /* calls made from a thread other than main's */
+};
+
+static void on_line(void *data, const char *line, size_t len)
+{
+	struct got_lines *g = data;
+	size_t used = strlen(g->text);
+	snprintf(g->text + used, sizeof g->text - used, "[%.*s]", (int)len, line);
+	g->n++;
+	g->other_thread += gettid() != getpid();
+}
+
+/* The child's lines come to the caller's function in its own thread, whole, as the child
+ * writes them in pieces; a line longer than the buffer is dropped whole, the next kept;
+ * the exit status and a failed exec come back as gb_helper_run's do. */
+static void helper_lines_come_whole_in_the_callers_thread(void **s)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	fcntl(p[1], F_SETFD, 0);
+	char script[512];
+	snprintf(script, sizeof script,
+		 "printf 'one\\ntw' >&%d; sleep 0.05; printf 'o\\n' >&%d; "
+		 "head -c 20000 /dev/zero | tr '\\0' x >&%d; printf '\\nthree\\nend' >&%d; "
+		 "exit 4",
+		 p[1], p[1], p[1], p[1]);
+	struct got_lines g = { "", 0, 0 };
+	struct gb_helper_lines l = { p[0], p[1], on_line, &g };
+	const char *args[] = { "-c", script, NULL };
+	struct gb_err err = { 0 };
+	assert_int_equal(gb_helper_run_lines("/bin/sh", args, &l, &err), 4);
+	assert_string_equal(g.text, "[one][two][three]"); /* "end" had no newline */
+	assert_int_equal(g.other_thread, 0);
+	assert_int_equal(fcntl(p[0], F_GETFD), -1); /* both ends closed */
+	assert_int_equal(fcntl(p[1], F_GETFD), -1);
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	struct gb_helper_lines l2 = { p[0], p[1], on_line, &g };
+	assert_true(gb_helper_run_lines("/nonexistent/prog", args, &l2, &err) < 0);
+	assert_int_equal(err.code, ENOENT);
+	assert_int_equal(fcntl(p[0], F_GETFD), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +438,7 @@ int main(void)
 		cmocka_unit_test(the_step_table_keeps_its_promises),
 		cmocka_unit_test(corrupt_state_is_a_clear_error),
 		cmocka_unit_test(runtime_roots_must_be_absolute),
+		cmocka_unit_test(helper_lines_come_whole_in_the_callers_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
