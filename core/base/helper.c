@@ -1,5 +1,6 @@
-/* A program of ours run as a child with its error brought back: fork(2), execv(2), a
- * pipe(2) whose write end survives the exec (no O_CLOEXEC) and waitpid(2). */
+/* A program of ours run as a child with its error (and, if asked, its lines) brought
+ * back: fork(2), execv(2), pipes whose write ends survive the exec (no O_CLOEXEC), poll(2)
+ * on their read ends, and waitpid(2). */
 #include "base/helper.h"
 
 #include <errno.h>
