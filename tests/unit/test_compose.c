@@ -430,9 +430,6 @@ static void unset_variables_warn(void **state)
 	gb_compose_free(&c);
 }
 
-/* A service's secrets in the long syntax: target is where the file is mounted (a relative
- * one under /run/secrets, as Docker puts it); uid, gid and mode are warned about; the short
- * syntax mounts at /run/secrets/NAME. config shows them and reads back the same. */
 /* A key twice in one mapping is refused with both lines, as docker compose does (yaml.v3);
  * found by the fuzzer: a second top-level volumes: was read over the first (a leak). An
  * env_file that is not a regular file is refused (/dev/zero would be read for ever). */
@@ -459,6 +456,9 @@ static void duplicate_keys_and_odd_env_files(void **state)
 	gb_compose_free(&c);
 }
 
+/* A service's secrets in the long syntax: target is where the file is mounted (a relative
+ * one under /run/secrets, as Docker puts it); uid, gid and mode are warned about; the short
+ * syntax mounts at /run/secrets/NAME. config shows them and reads back the same. */
 static void secret_targets(void **state)
 {
 	const char *text = "services:\n"
