@@ -107,10 +107,25 @@ if [ $integration -eq 1 ]; then
         # it pass through without listing anything.
         chmod 0711 "$tmp"
         s=$(date +%s)
+        # timeout makes a process group of its own (its pid): whatever of the test is
+        # still in it afterwards was left behind (the engine's monitors leave it with
+        # setsid). A timed-out test's SIGTERM ends the script but not a child that
+        # handles SIGTERM, and timeout then exits without its SIGKILL: one hung run
+        # --events outlived its test by 37 minutes.
         GB_TEST_ROOT="$tmp" GLASSBOX_ROOT="$tmp/run" GLASSBOX_DATA_ROOT="$tmp/data" \
-            timeout -k 10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null
+            timeout -k 10 "$TEST_TIMEOUT" "$t" >"$log" 2>&1 </dev/null &
+        group=$!
+        wait $group
         status=$?
         [ $status -eq 124 ] && echo "timed out after ${TEST_TIMEOUT}s" >>"$log"
+        for _ in $(seq 50); do pgrep -g $group >/dev/null || break; sleep 0.1; done
+        stray=$(pgrep -a -g $group)
+        if [ -n "$stray" ]; then
+            echo "left these processes behind 5 s after it ended (killed now):" >>"$log"
+            sed 's/^/    /' <<<"$stray" >>"$log"
+            kill -KILL -- -$group 2>/dev/null
+            [ $status -eq 0 ] || [ $status -eq 77 ] && status=1
+        fi
         record "$name" $status $(( $(date +%s) - s )) "$log"
         # Whatever a test started with these roots must be gone now. A leftover is a
         # failure of that test; what `rm -f` cannot remove keeps its roots, so that its
